@@ -1,0 +1,28 @@
+"""The public API for rule and plugin authors. Rules import only from here."""
+
+from __future__ import annotations
+
+from kubelint.constants import POD_SPEC_KINDS
+from kubelint.index import ObjectIndex, selector_matches
+from kubelint.model import ContainerRef, Manifest, Path, format_path
+from kubelint.plugins import hookimpl
+from kubelint.quantity import InvalidQuantity, parse_quantity
+from kubelint.rule import Rule, RuleContext, Violation, engine_rule, rule
+
+__all__ = [
+    "POD_SPEC_KINDS",
+    "ContainerRef",
+    "InvalidQuantity",
+    "Manifest",
+    "ObjectIndex",
+    "Path",
+    "Rule",
+    "RuleContext",
+    "Violation",
+    "engine_rule",
+    "format_path",
+    "hookimpl",
+    "parse_quantity",
+    "rule",
+    "selector_matches",
+]

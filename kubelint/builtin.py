@@ -1,0 +1,38 @@
+"""kubelint's own plugin: the built-in rules and formatters, registered through the same
+hooks as any third-party plugin."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+from kubelint.formatters import Formatter
+from kubelint.plugins import hookimpl
+from kubelint.rule import Rule
+
+
+def builtin_rule_modules() -> list[str]:
+    """Every module under ``kubelint.rules`` (the repository's ``rules/``)."""
+    import kubelint.rules as package
+
+    return sorted(
+        info.name
+        for info in pkgutil.walk_packages(package.__path__, package.__name__ + ".")
+        if not info.ispkg
+    )
+
+
+@hookimpl
+def kubelint_rules() -> list[Rule]:
+    rules: list[Rule] = []
+    for name in builtin_rule_modules():
+        module = importlib.import_module(name)
+        rules.extend(value for value in vars(module).values() if isinstance(value, Rule))
+    return rules
+
+
+@hookimpl
+def kubelint_formatters() -> dict[str, Formatter]:
+    from kubelint.formatters import json, text
+
+    return {"text": text.render, "json": json.render}

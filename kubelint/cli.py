@@ -1,0 +1,184 @@
+"""The command line. The only module that prints or exits."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+
+from kubelint import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kubelint",
+        description="Lint Kubernetes manifests (YAML and JSON) offline, at the exact line.",
+    )
+    parser.add_argument("--version", action="version", version=f"kubelint {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser("check", help="lint files and directories",
+                                description="Lint Kubernetes manifests. Exit status: 0 clean,"
+                                " 1 findings at or above the fail level, 2 usage, config or"
+                                " plugin error.")
+    check.add_argument("paths", nargs="*", metavar="PATH",
+                       help="files or directories to lint ('-' for standard input;"
+                       " default: the current directory)")
+    check.add_argument("--config", metavar="FILE",
+                       help="config file (default: .kubelint.yaml or pyproject.toml found"
+                       " upward from the working directory)")
+    check.add_argument("--no-config", action="store_true", help="ignore config files")
+    check.add_argument("--format", default="text", metavar="FORMAT",
+                       help="output format: text (default), json, or one a plugin adds")
+    check.add_argument("--fail-level", choices=("error", "warning", "info"),
+                       help="exit 1 when a finding is at or above this severity"
+                       " (default: error, or fail-level in the config)")
+    check.add_argument("--enable", action="append", default=[], metavar="RULE",
+                       help="enable a rule (repeatable; also turns on rules off by default)")
+    check.add_argument("--disable", action="append", default=[], metavar="RULE",
+                       help="disable a rule (repeatable)")
+    check.add_argument("--stdin-filename", metavar="NAME",
+                       help="the path of the buffer read from '-' (for config and messages)")
+    color = check.add_mutually_exclusive_group()
+    color.add_argument("--color", dest="color", action="store_true", default=None,
+                       help="colour the text output even when not on a terminal")
+    color.add_argument("--no-color", dest="color", action="store_false",
+                       help="never colour the text output")
+
+    rules = commands.add_parser("rules", help="list the rules")
+    rules.add_argument("--config", metavar="FILE", help="config file (shows on/off from it)")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+
+    explain = commands.add_parser("explain", help="show a rule's documentation")
+    explain.add_argument("rule", metavar="RULE")
+    explain.add_argument("--config", metavar="FILE", help="config file (for plugin rules)")
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"kubelint: error: {message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def _use_color(choice: bool | None) -> bool:
+    if choice is not None:
+        return choice
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command is None:
+        _parser().print_help(sys.stderr)
+        return EXIT_ERROR
+    from kubelint.config import ConfigError
+    from kubelint.plugins import PluginError
+
+    try:
+        if args.command == "check":
+            return _check(args)
+        if args.command == "rules":
+            return _rules(args)
+        return _explain(args)
+    except (ConfigError, PluginError) as error:
+        return _fail(str(error))
+
+
+def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from kubelint.lint import resolve_config
+
+    if getattr(args, "no_config", False):
+        return resolve_config(None)
+    if args.config and not os.path.isfile(args.config):
+        from kubelint.config import ConfigError
+
+        raise ConfigError(f"config file {args.config!r} not found")
+    return resolve_config(args.config, discover_from=os.getcwd())
+
+
+def _unknown_rule(name: str, registry) -> str:  # type: ignore[no-untyped-def]
+    import difflib
+
+    close = difflib.get_close_matches(name, list(registry.rules) + list(registry.aliases), n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown rule {name!r}{hint}; `kubelint rules` lists them"
+
+
+def _check(args: argparse.Namespace) -> int:
+    from kubelint.formatters import FormatContext
+    from kubelint.lint import exit_code, lint_paths
+    from kubelint.loader import PathNotFound
+
+    config, registry = _load(args)
+    for flag, names, target in (("--enable", args.enable, config.cli_enable),
+                                ("--disable", args.disable, config.cli_disable)):
+        for name in names:
+            for part in filter(None, (p.strip() for p in name.split(","))):
+                rule_id = registry.resolve(part)
+                if rule_id is None:
+                    return _fail(f"{flag}: {_unknown_rule(part, registry)}")
+                target.add(rule_id)
+    if args.fail_level:
+        config.fail_level = args.fail_level
+    formatter = registry.formatters.get(args.format)
+    if formatter is None:
+        return _fail(f"unknown format {args.format!r}; choose from"
+                     f" {', '.join(sorted(registry.formatters))}")
+    if args.stdin_filename and "-" not in args.paths:
+        args.paths.append("-")
+    paths = args.paths or ["."]
+    try:
+        report = lint_paths(paths, config, registry, stdin_filename=args.stdin_filename)
+    except PathNotFound as error:
+        return _fail(f"no such file or directory: {error}")
+    context = FormatContext(color=_use_color(args.color) and args.format == "text",
+                            version=__version__)
+    sys.stdout.write(formatter(report, context))
+    sys.stdout.flush()
+    return exit_code(report, config.fail_level)
+
+
+def _rules(args: argparse.Namespace) -> int:
+    config, registry = _load(args)
+    settings = config.rule_settings(None, registry)
+    rows = sorted(registry.rules.values(), key=lambda r: r.id)
+    if args.format == "json":
+        document = [{"id": r.id, "severity": r.severity, "enabled": settings[r.id].enabled,
+                     "summary": r.summary, "fixable": r.fixable, "aliases": list(r.aliases),
+                     "kinds": sorted(r.kinds) if r.kinds is not None else None}
+                    for r in rows]
+        print(json.dumps(document, indent=2))
+        return EXIT_CLEAN
+    width = max(len(r.id) for r in rows)
+    for r in rows:
+        state = "on " if settings[r.id].enabled else "off"
+        severity = settings[r.id].severity or r.severity
+        print(f"{r.id:<{width}}  {severity:<7}  {state}  {r.summary}")
+    return EXIT_CLEAN
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from kubelint.docs import render
+
+    config, registry = _load(args)
+    rule_id = registry.resolve(args.rule)
+    if rule_id is None:
+        return _fail(_unknown_rule(args.rule, registry))
+    rule = registry.rules[rule_id]
+    extra = ""
+    if not rule.enabled:
+        extra += " Off by default."
+    if rule.kinds is not None:
+        extra += f"\nApplies to: {', '.join(sorted(rule.kinds))}."
+    if rule.aliases:
+        extra += f"\nAlso known as: {', '.join(rule.aliases)}."
+    print(render(rule.id, rule.summary, rule.severity, rule.doc, extra), end="")
+    return EXIT_CLEAN

@@ -1,0 +1,418 @@
+"""Configuration: found, loaded, validated against a JSON Schema, and applied per file.
+
+``.kubelint.yaml`` / ``.kubelint.yml`` or ``[tool.kubelint]`` in ``pyproject.toml``,
+searched upward from the working directory (the first directory holding one wins), or
+named with ``--config``. Every problem is a ``ConfigError`` naming ``file:line``.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import json
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from kubelint.constants import SEVERITIES
+from kubelint.model import locate
+from kubelint.plugins import Registry
+from kubelint.yamlparse import YamlDocument, YamlProblem, parse_stream
+
+CONFIG_NAMES = (".kubelint.yaml", ".kubelint.yml")
+PYPROJECT = "pyproject.toml"
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used (exit status 2)."""
+
+
+@dataclass(frozen=True)
+class RuleSetting:
+    """One rule's settings as written (None: not said)."""
+
+    enabled: bool | None = None
+    severity: str | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EffectiveRule:
+    """A rule's settings for one file, after config, overrides and command line."""
+
+    enabled: bool
+    severity: str | None  # None: the rule's own severity per finding
+    options: Mapping[str, Any]
+
+
+@dataclass
+class Override:
+    patterns: list[str]
+    rules: dict[str, RuleSetting]
+
+
+@dataclass
+class Config:
+    """A validated configuration. ``Config()`` is kubelint's defaults."""
+
+    path: str | None = None  # the file it came from
+    root: str = field(default_factory=os.getcwd)  # patterns are relative to this
+    fail_level: str = "error"
+    namespace: str = "default"
+    exclude: list[str] = field(default_factory=list)
+    plugins: list[str] = field(default_factory=list)
+    rules: dict[str, RuleSetting] = field(default_factory=dict)
+    overrides: list[Override] = field(default_factory=list)
+    #: --enable / --disable from the command line: win over everything else.
+    cli_enable: set[str] = field(default_factory=set)
+    cli_disable: set[str] = field(default_factory=set)
+
+    def is_excluded(self, absolute_path: str) -> bool:
+        return bool(self.exclude) and _matches_any(self.exclude, self._relative(absolute_path))
+
+    def _relative(self, absolute_path: str) -> str | None:
+        relative = os.path.relpath(os.path.abspath(absolute_path), self.root)
+        if relative.startswith(os.pardir):
+            return None
+        return relative.replace(os.sep, "/")
+
+    def rule_settings(self, path: str | None, registry: Registry) -> dict[str, EffectiveRule]:
+        """Every rule's settings for the file at ``path`` (None: no overrides apply)."""
+        relative = self._relative(path) if path else None
+        matching = tuple(
+            index for index, override in enumerate(self.overrides)
+            if relative is not None and _matches_any(override.patterns, relative)
+        )
+        return self._settings(matching, registry)
+
+    def _settings(self, overrides: tuple[int, ...], registry: Registry) -> dict[str, EffectiveRule]:
+        cache: dict[tuple[int, ...], dict[str, EffectiveRule]] = self.__dict__.setdefault(
+            "_settings_cache", {})
+        cached = cache.get(overrides)
+        if cached is not None:
+            return cached
+        layers = [self.rules, *(self.overrides[i].rules for i in overrides)]
+        result: dict[str, EffectiveRule] = {}
+        for rule_id, rule in registry.rules.items():
+            enabled, severity = rule.enabled, None
+            options = rule.option_defaults()
+            for layer in layers:
+                for name in (rule_id, *rule.aliases):
+                    setting = layer.get(name)
+                    if setting is None:
+                        continue
+                    if setting.enabled is not None:
+                        enabled = setting.enabled
+                    if setting.severity is not None:
+                        severity = setting.severity
+                    options.update(setting.options)
+            if rule_id in self.cli_enable:
+                enabled = True
+            if rule_id in self.cli_disable:
+                enabled = False
+            result[rule_id] = EffectiveRule(enabled, severity, _ReadOnly(options))
+        cache[overrides] = result
+        return result
+
+
+class _ReadOnly(dict[str, Any]):
+    """Options reach rules read-only."""
+
+    def _readonly(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("rule options are read-only")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _readonly  # type: ignore[assignment]
+
+
+# ---------------------------------------------------------------------------
+# Globs (gitignore-like): "*.json", "charts/", "**/generated/*.yaml", "/only-at-root".
+
+def _glob_to_regex(pattern: str) -> re.Pattern[str]:
+    anchored = pattern.startswith("/") or "/" in pattern.rstrip("/")
+    body = pattern.strip("/")
+    out = []
+    i = 0
+    while i < len(body):
+        char = body[i]
+        if body.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        if body.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif char == "[":
+            end = body.find("]", i + 1)
+            if end == -1:
+                out.append(re.escape(char))
+            else:
+                out.append("[" + body[i + 1:end].replace("\\", "\\\\") + "]")
+                i = end
+        else:
+            out.append(re.escape(char))
+        i += 1
+    prefix = "" if anchored else "(?:.*/)?"
+    # A pattern that names a directory covers everything below it.
+    return re.compile(prefix + "".join(out) + "(?:/.*)?\\Z")
+
+
+@lru_cache(maxsize=512)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return _glob_to_regex(pattern)
+
+
+def _matches_any(patterns: Iterable[str], relative: str | None) -> bool:
+    if relative is None:
+        return False
+    return any(_compiled(pattern).match(relative) for pattern in patterns)
+
+
+# ---------------------------------------------------------------------------
+# Finding and reading the file.
+
+def find_config(start: str) -> str | None:
+    """The nearest config file at or above ``start``."""
+    directory = os.path.abspath(start)
+    while True:
+        for name in CONFIG_NAMES:
+            candidate = os.path.join(directory, name)
+            if os.path.isfile(candidate):
+                return candidate
+        candidate = os.path.join(directory, PYPROJECT)
+        if os.path.isfile(candidate) and _pyproject_has_section(candidate):
+            return candidate
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return None
+        directory = parent
+
+
+def _pyproject_has_section(path: str) -> bool:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return re.search(r"^\[tool\.kubelint[\].]", handle.read(), re.M) is not None
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+@dataclass
+class _RawConfig:
+    path: str
+    data: Any
+    document: YamlDocument | None  # for line numbers (YAML files)
+    text: str
+
+    def line_of(self, path: tuple[str | int, ...]) -> str:
+        """``file:line`` for a path inside the config, as precisely as the format allows."""
+        if self.document is not None:
+            location = locate(self.document.positions, self.document.root,
+                              self.document.value, path)
+            return f"{self.path}:{location.span.line + 1}:{location.span.column + 1}"
+        # pyproject.toml: tomllib keeps no positions; find the last key in the section.
+        section = self.text.find("[tool.kubelint")
+        keys = [part for part in path if isinstance(part, str)]
+        if section >= 0 and keys:
+            match = re.compile(r"^\s*\"?" + re.escape(keys[-1]) + r"\"?\s*=|\[tool\.kubelint"
+                               r"[^\]]*\b" + re.escape(keys[-1]) + r"\b", re.M).search(
+                self.text, section)
+            if match:
+                return f"{self.path}:{self.text.count(chr(10), 0, match.start()) + 1}"
+        return f"{self.path}:{self.text.count(chr(10), 0, max(section, 0)) + 1}"
+
+
+def _read_raw(path: str) -> _RawConfig:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read the config file: {error.strerror}") from error
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: the config file is not valid UTF-8") from error
+    if os.path.basename(path) == PYPROJECT or path.endswith(".toml"):
+        return _read_toml(path, text)
+    documents = []
+    for item in parse_stream(text):
+        if isinstance(item, YamlProblem):
+            raise ConfigError(f"{path}:{item.line + 1}:{item.column + 1}: {item.message}")
+        for problem in item.problems:
+            raise ConfigError(f"{path}:{problem.line + 1}:{problem.column + 1}:"
+                              f" {problem.message}")
+        documents.append(item)
+    documents = [d for d in documents if d.value is not None]
+    if len(documents) > 1:
+        raise ConfigError(f"{path}: the config file must hold one YAML document, not"
+                          f" {len(documents)}")
+    if not documents:
+        return _RawConfig(path, {}, None, text)
+    return _RawConfig(path, documents[0].value, documents[0], text)
+
+
+def _read_toml(path: str, text: str) -> _RawConfig:
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: {error}") from error
+    section = document.get("tool", {}).get("kubelint", {})
+    return _RawConfig(path, section, None, text)
+
+
+@lru_cache(maxsize=1)
+def _core_schema() -> dict[str, Any]:
+    text = resources.files("kubelint.schemas").joinpath("config.schema.json").read_text("utf-8")
+    return json.loads(text)  # type: ignore[no-any-return]
+
+
+def config_schema(registry: Registry) -> dict[str, Any]:
+    """The core schema with a property for every known rule and its options."""
+    schema = copy.deepcopy(_core_schema())
+    properties: dict[str, Any] = {}
+    for rule in registry.rules.values():
+        setting = {
+            "if": {"type": "object"},
+            "then": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {"enabled": {"type": "boolean"},
+                               "severity": {"$ref": "#/$defs/severity"},
+                               **rule.options},
+            },
+            "else": {"enum": [True, False, "on", "off", *SEVERITIES]},
+        }
+        for name in (rule.id, *rule.aliases):
+            properties[name] = setting
+    schema["$defs"]["rules"] = {"type": "object", "additionalProperties": False,
+                                "properties": properties}
+    return schema
+
+
+def plugin_list(raw: _RawConfig) -> list[str]:
+    """The ``plugins:`` entries, checked before the plugins (and so the full schema) load."""
+    plugins = raw.data.get("plugins", []) if isinstance(raw.data, Mapping) else []
+    if not isinstance(plugins, list) or not all(isinstance(p, str) and p for p in plugins):
+        raise ConfigError(f"{raw.line_of(('plugins',))}: plugins must be a list of module"
+                          " names or .py paths")
+    return plugins
+
+
+def _did_you_mean(name: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def validate(raw: _RawConfig, registry: Registry) -> None:
+    import jsonschema
+
+    if not isinstance(raw.data, Mapping):
+        raise ConfigError(f"{raw.path}:1: the config file must be a mapping of settings")
+    schema = config_schema(registry)
+    validator = jsonschema.Draft202012Validator(schema)
+    messages: list[tuple[str, str]] = []
+    for error in validator.iter_errors(raw.data):
+        messages.extend(_explain(error, raw, registry))
+    if messages:
+        unique = sorted(set(messages), key=lambda m: _line_sort_key(m[0]))
+        raise ConfigError("\n".join(f"{where}: {message}" for where, message in unique))
+
+
+def _line_sort_key(where: str) -> tuple[int, int]:
+    parts = where.rsplit(":", 2)
+    numbers = [int(p) for p in parts[1:] if p.isdigit()]
+    return (numbers + [0, 0])[0], (numbers + [0, 0])[1]
+
+
+def _explain(error: Any, raw: _RawConfig, registry: Registry) -> list[tuple[str, str]]:
+    path = tuple(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
+        allowed = set(error.schema.get("properties", {}))
+        out = []
+        for key in error.instance:
+            if key in allowed:
+                continue
+            where = raw.line_of((*path, key))
+            if len(path) >= 1 and path[-1] == "rules":
+                out.append((where, f"unknown rule {key!r}{_did_you_mean(key, allowed)};"
+                            " `kubelint rules` lists them"))
+            elif len(path) >= 2 and path[-2] == "rules":
+                rule = registry.rules.get(registry.resolve(str(path[-1])) or "")
+                options = sorted(rule.options) if rule else []
+                known = ", ".join(["enabled", "severity", *options])
+                out.append((where, f"rule {path[-1]!r} has no option {key!r}"
+                            f"{_did_you_mean(key, allowed)}; it accepts: {known}"))
+            else:
+                out.append((where, f"unknown setting {key!r}{_did_you_mean(key, allowed)}"))
+        return out
+    dotted = ".".join(str(p) for p in path) or "the top level"
+    where = raw.line_of(path)
+    if error.validator == "enum":
+        choices = ", ".join(json.dumps(c) for c in error.validator_value)
+        return [(where, f"{dotted}: {json.dumps(error.instance)} is not one of {choices}")]
+    return [(where, f"{dotted}: {error.message}")]
+
+
+def _rule_setting(value: Any) -> RuleSetting:
+    if value is True or value == "on":
+        return RuleSetting(enabled=True)
+    if value is False or value == "off":
+        return RuleSetting(enabled=False)
+    if isinstance(value, str):
+        return RuleSetting(enabled=True, severity=value)
+    options = {k: v for k, v in value.items() if k not in ("enabled", "severity")}
+    return RuleSetting(enabled=value.get("enabled", True), severity=value.get("severity"),
+                       options=options)
+
+
+def _rules(value: Mapping[str, Any] | None) -> dict[str, RuleSetting]:
+    return {name: _rule_setting(setting) for name, setting in (value or {}).items()}
+
+
+def load_config(path: str | None, registry_for: Any) -> tuple[Config, Registry]:
+    """Read and validate the config at ``path`` (None: defaults), loading its plugins.
+
+    ``registry_for(plugins, base_dir)`` builds the registry; the full schema needs it.
+    """
+    if path is None:
+        registry = registry_for([], os.getcwd())
+        return Config(), registry
+    raw = _read_raw(path)
+    base_dir = os.path.dirname(os.path.abspath(path))
+    plugins = plugin_list(raw)
+    registry = registry_for(plugins, base_dir)
+    validate(raw, registry)
+    return _build(raw.data, path, base_dir), registry
+
+
+def _build(data: Mapping[str, Any], path: str | None, root: str) -> Config:
+    return Config(
+        path=path,
+        root=root,
+        fail_level=data.get("fail-level", "error"),
+        namespace=data.get("namespace", "default"),
+        exclude=list(data.get("exclude", [])),
+        plugins=list(data.get("plugins", [])),
+        rules=_rules(data.get("rules")),
+        overrides=[Override(list(o["files"]), _rules(o.get("rules")))
+                   for o in data.get("overrides", [])],
+    )
+
+
+def config_from_mapping(data: Mapping[str, Any], registry: Registry,
+                        name: str = "<config>") -> Config:
+    """A ``Config`` from a mapping (for the API), validated like a file."""
+    raw = _RawConfig(name, dict(data), None, "")
+    validate(raw, registry)
+    return _build(data, None, os.getcwd())

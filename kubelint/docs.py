@@ -1,0 +1,32 @@
+"""Rule documentation: sections in ruff's order, parsed from a rule's docstring."""
+
+from __future__ import annotations
+
+import inspect
+import re
+
+REQUIRED_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead")
+_SECTION = re.compile(r"^## (.+?)\s*$", re.M)
+_YAML_BLOCK = re.compile(r"```ya?ml\n(.*?)```", re.S)
+
+
+def sections(doc: str) -> dict[str, str]:
+    """``{"What it does": "...", ...}`` in the order written."""
+    text = inspect.cleandoc(doc or "")
+    found: dict[str, str] = {}
+    matches = list(_SECTION.finditer(text))
+    for index, match in enumerate(matches):
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+        found[match.group(1)] = text[match.end():end].strip()
+    return found
+
+
+def yaml_blocks(section_text: str) -> list[str]:
+    """The YAML code blocks of a section (an Example or a Use instead)."""
+    return _YAML_BLOCK.findall(section_text)
+
+
+def render(rule_id: str, summary: str, severity: str, doc: str, extra: str = "") -> str:
+    """Markdown for ``kubelint explain`` and ``docs/rules/*.md``."""
+    header = f"# {rule_id}\n\n{summary}\n\nDefault severity: {severity}.{extra}\n"
+    return header + "\n" + inspect.cleandoc(doc or "") + "\n"

@@ -1,0 +1,50 @@
+"""``--format text``: one line per finding, grouped by file, and a closing summary."""
+
+from __future__ import annotations
+
+from kubelint.formatters import FormatContext
+from kubelint.report import Report
+
+_COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
+_BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def render(report: Report, context: FormatContext) -> str:
+    color = context.color
+    lines: list[str] = []
+    current_file = None
+    for finding in report.findings:
+        if current_file is not None and finding.file != current_file:
+            lines.append("")
+        current_file = finding.file
+        where = f"{finding.file}:{finding.line}:{finding.column}:"
+        severity = finding.severity
+        if color:
+            where = f"{_BOLD}{where}{_RESET}"
+            severity = f"{_COLORS[severity]}{severity}{_RESET}"
+            rule = f"{_DIM}{finding.rule}{_RESET}"
+        else:
+            rule = finding.rule
+        lines.append(f"{where} {severity} {rule} {finding.message}")
+    summary = report.summary
+    files_with_findings = len({finding.file for finding in report.findings})
+    if report.findings:
+        counts = ", ".join(
+            f"{report.count(severity)} {label}"
+            for severity, label in (("error", "errors"), ("warning", "warnings"), ("info", "info"))
+        )
+        head = (f"Found {_plural(len(report.findings), 'problem')} ({counts}) in"
+                f" {files_with_findings} of {_plural(summary.files, 'file')}")
+    else:
+        head = f"No problems in {_plural(summary.files, 'file')}"
+    tail = f"{_plural(summary.objects, 'object')} checked"
+    if summary.skipped:
+        tail += f", {summary.skipped} non-Kubernetes document{'s' if summary.skipped != 1 else ''} skipped"
+    if lines:
+        lines.append("")
+    lines.append(f"{head}; {tail}.")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,183 @@
+"""One run, end to end: load -> index -> rules -> decisions -> ``Report``.
+
+Nothing here prints or exits; the CLI and editors call it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from kubelint.config import Config, EffectiveRule, config_from_mapping, find_config, load_config
+from kubelint.constants import SEVERITY_RANK
+from kubelint.engine import Router, check_object
+from kubelint.index import ObjectIndex
+from kubelint.loader import (
+    STDIN,
+    LoadedFile,
+    discover,
+    display_path,
+    load_bytes,
+    load_path,
+    load_text,
+)
+from kubelint.model import Manifest, SourceFile, format_path
+from kubelint.plugins import Registry, build_registry
+from kubelint.report import Finding, ObjectRef, Report, Summary
+from kubelint.rule import RuleContext, Violation
+from kubelint.suppression import annotation_rules, is_suppressed
+from kubelint.yamlparse import Span
+
+MANIFEST_STRUCTURE = "manifest-structure"
+
+
+def _registry_for(plugins: list[str], base_dir: str) -> Registry:
+    return build_registry(plugins, base_dir)
+
+
+def resolve_config(config: Config | Mapping[str, Any] | str | None,
+                   discover_from: str | None = None) -> tuple[Config, Registry]:
+    """A config and its registry from what a caller has: a ``Config``, a mapping, a path
+    to a config file, or None (search upward from ``discover_from``; defaults if that is
+    None too or nothing is found). Raises ``ConfigError`` or ``PluginError``."""
+    if isinstance(config, Config):
+        return config, build_registry(config.plugins, config.root)
+    if isinstance(config, Mapping):
+        registry = build_registry(config.get("plugins", []) or [], os.getcwd())
+        return config_from_mapping(config, registry), registry
+    path = config if isinstance(config, str) else None
+    if path is None and discover_from is not None:
+        path = find_config(discover_from)
+    return load_config(path, _registry_for)
+
+
+class Linter:
+    """Lints loaded files with one config and registry."""
+
+    def __init__(self, config: Config, registry: Registry):
+        self.config = config
+        self.registry = registry
+        self._routers: dict[int, Router] = {}
+
+    def run(self, files: Iterable[LoadedFile], paths: Mapping[str, str] | None = None) -> Report:
+        """``paths`` maps display paths to filesystem paths (for per-path overrides)."""
+        loaded = list(files)
+        objects = [obj for item in loaded for obj in item.objects]
+        index = ObjectIndex(objects, self.config.namespace)
+        findings: list[Finding] = []
+        summary = Summary(files=len(loaded), objects=len(objects))
+        for item in loaded:
+            source = item.source
+            summary.documents += source.documents
+            summary.skipped += source.skipped
+            fs_path = (paths or {}).get(source.path, source.path)
+            settings = self.config.rule_settings(fs_path, self.registry)
+            router = self._router(settings, index)
+            emit = _Emitter(self.registry, settings, source, findings)
+            for problem in item.problems:
+                span = Span(problem.line, problem.column,
+                            problem.end_line if problem.end_line is not None else problem.line,
+                            problem.end_column if problem.end_column is not None
+                            else problem.column + 1)
+                emit.at(problem.rule, problem.message, None, span, (-1, problem.line), None, "")
+            for obj, violation in item.structure:
+                emit.violation(MANIFEST_STRUCTURE, violation, obj)
+            for obj in item.objects:
+                if obj.kind is None or obj.api_version is None:
+                    continue
+                for rule_id, violation in check_object(obj, router):
+                    emit.violation(rule_id, violation, obj)
+        findings.sort(key=Finding.sort_key)
+        return Report(findings, summary, self.registry.rules)
+
+    def _router(self, settings: dict[str, EffectiveRule], index: ObjectIndex) -> Router:
+        router = self._routers.get(id(settings))
+        if router is None:
+            active = [
+                (rule, RuleContext(rule, settings[rule.id].options, index, self.config.namespace))
+                for rule in self.registry.rules.values()
+                if rule.check is not None and settings[rule.id].enabled
+            ]
+            router = self._routers[id(settings)] = Router(active)
+        return router
+
+
+class _Emitter:
+    """The decision stage for one file: enabled?, which severity, suppressed? -> Finding."""
+
+    def __init__(self, registry: Registry, settings: Mapping[str, EffectiveRule],
+                 source: SourceFile, out: list[Finding]):
+        self.registry = registry
+        self.settings = settings
+        self.source = source
+        self.out = out
+        self._ignored: dict[int, set[str]] = {}
+
+    def violation(self, rule_id: str, violation: Violation, obj: Manifest) -> None:
+        location = obj.locate(violation.path)
+        ignored = self._ignored.get(id(obj))
+        if ignored is None:
+            ignored = self._ignored[id(obj)] = annotation_rules(obj.annotations)
+        ref = ObjectRef(obj.api_version, obj.kind, obj.namespace, obj.name)
+        self.at(rule_id, violation.message, violation.severity, location.span,
+                location.node_lines, ref, format_path(violation.path), ignored)
+
+    def at(self, rule_id: str, message: str, severity: str | None, span: Span,
+           node_lines: tuple[int, ...], ref: ObjectRef | None, path: str,
+           ignored: Iterable[str] = ()) -> None:
+        setting = self.settings.get(rule_id)
+        if setting is not None and not setting.enabled:
+            return
+        if is_suppressed(rule_id, node_lines, self.source.directives, ignored,
+                         self.registry.aliases):
+            return
+        rule = self.registry.rules.get(rule_id)
+        default = rule.severity if rule is not None else "error"
+        final = (setting.severity if setting is not None and setting.severity else None) \
+            or severity or default
+        end_line, end_column = span.end_line, span.end_column
+        if (end_line, end_column) <= (span.line, span.column):
+            end_line, end_column = span.line, span.column + 1
+        self.out.append(Finding(rule_id, final, message, self.source.path, span.line + 1,
+                                span.column + 1, end_line + 1, end_column + 1, ref, path))
+
+
+def lint_paths(paths: list[str], config: Config, registry: Registry,
+               stdin: bytes | None = None, stdin_filename: str | None = None) -> Report:
+    """Lint files and directories (``-`` reads ``stdin``). Raises ``PathNotFound``."""
+    loaded: list[LoadedFile] = []
+    fs_paths: dict[str, str] = {}
+    for path in discover(paths, config.is_excluded):
+        if path == STDIN:
+            if stdin_filename and config.is_excluded(os.path.abspath(stdin_filename)):
+                continue
+            shown = display_path(stdin_filename) if stdin_filename else "<stdin>"
+            data = stdin if stdin is not None else sys.stdin.buffer.read()
+            loaded.append(load_bytes(data, shown))
+            fs_paths[shown] = stdin_filename or shown
+        else:
+            shown = display_path(path)
+            loaded.append(load_path(path, shown))
+            fs_paths[shown] = path
+    return Linter(config, registry).run(loaded, fs_paths)
+
+
+def lint_text(text: str, filename: str = "<stdin>",
+              config: Config | Mapping[str, Any] | str | None = None) -> list[Finding]:
+    """Lint one buffer (an editor's unsaved file) and return its findings.
+
+    ``config``: a ``Config``, a mapping shaped like ``.kubelint.yaml``, a path to a config
+    file, or None for kubelint's defaults. Per-path settings apply to ``filename``.
+    Raises ``ConfigError`` or ``PluginError`` for a bad config or plugin; never prints.
+    """
+    resolved, registry = resolve_config(config)
+    loaded = load_text(text, SourceFile(filename, text))
+    return Linter(resolved, registry).run([loaded], {filename: filename}).findings
+
+
+def exit_code(report: Report, fail_level: str) -> int:
+    """0 when no finding is at or above ``fail_level``, else 1."""
+    threshold = SEVERITY_RANK[fail_level]
+    return int(any(SEVERITY_RANK[f.severity] >= threshold for f in report.findings))

@@ -1,0 +1,239 @@
+"""Files in, Kubernetes objects out.
+
+Finds manifest files, decodes and parses them, and splits each document into objects
+(``kind: List`` items become objects of their own). Problems with the input itself
+(undecodable bytes, YAML errors, limits, malformed objects) become findings; nothing
+raises and no file is dropped silently.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+from typing import Any
+
+from kubelint.constants import MANIFEST_SUFFIXES, MAX_FILE_BYTES
+from kubelint.model import Manifest, SourceFile
+from kubelint.rule import Violation
+from kubelint.suppression import parse_directives
+from kubelint.yamlparse import YamlDocument, YamlProblem, parse_stream
+
+STDIN = "-"
+
+
+@dataclass
+class LoadedFile:
+    """What the loader made of one file."""
+
+    source: SourceFile
+    objects: list[Manifest] = field(default_factory=list)
+    #: Problems of the file itself, located already (``yaml-syntax`` and friends).
+    problems: list[YamlProblem] = field(default_factory=list)
+    #: ``manifest-structure`` problems, addressed by path like rule violations.
+    structure: list[tuple[Manifest, Violation]] = field(default_factory=list)
+
+
+def display_path(path: str, cwd: str | None = None) -> str:
+    """POSIX path relative to the working directory when below it, else absolute."""
+    cwd = cwd or os.getcwd()
+    absolute = os.path.abspath(path)
+    try:
+        relative = os.path.relpath(absolute, cwd)
+    except ValueError:  # another drive on Windows
+        relative = absolute
+    if relative.startswith(os.pardir + os.sep) or relative == os.pardir:
+        relative = absolute
+    return FsPath(relative).as_posix()
+
+
+class PathNotFound(Exception):
+    """A path named on the command line does not exist (a usage error)."""
+
+
+def discover(paths: list[str], excluded: Callable[[str], bool]) -> Iterator[str]:
+    """Files to lint, in a stable order: directories recursively (``*.yaml``, ``*.yml``,
+    ``*.json``, hidden directories skipped); files named explicitly whatever their suffix;
+    ``-`` for standard input. ``excluded`` gets absolute paths."""
+    seen: set[str] = set()
+    for path in paths:
+        if path == STDIN:
+            yield STDIN
+            continue
+        if not os.path.lexists(path):
+            raise PathNotFound(path)
+        if not os.path.isdir(path):
+            absolute = os.path.abspath(path)
+            if absolute not in seen and not excluded(absolute):
+                seen.add(absolute)
+                yield path
+            continue
+        for directory, subdirs, files in os.walk(path):
+            absolute_dir = os.path.abspath(directory)
+            subdirs[:] = sorted(
+                d for d in subdirs
+                if not d.startswith(".") and not excluded(os.path.join(absolute_dir, d))
+            )
+            for name in sorted(files):
+                if not name.lower().endswith(MANIFEST_SUFFIXES):
+                    continue
+                absolute = os.path.join(absolute_dir, name)
+                if absolute in seen or excluded(absolute):
+                    continue
+                seen.add(absolute)
+                yield os.path.join(directory, name)
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def decode(data: bytes) -> tuple[str, YamlProblem | None]:
+    """Bytes -> text as YAML allows (UTF-8, or UTF-16/32 with a byte order mark)."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(encoding), None
+            except UnicodeDecodeError:
+                return "", YamlProblem("yaml-syntax", f"file starts with a {encoding} byte order"
+                                       f" mark but is not valid {encoding}", 0, 0)
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start)
+        line_start = data.rfind(b"\n", 0, error.start) + 1
+        column = len(data[line_start:error.start].decode("utf-8", "replace"))
+        text = data.decode("utf-8", "replace")
+        return text, YamlProblem(
+            "yaml-syntax",
+            f"not valid UTF-8 (byte 0x{data[error.start]:02x}); save the file as UTF-8",
+            line, column, line, column + 1)
+
+
+def read_file(path: str) -> tuple[bytes | None, YamlProblem | None]:
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_FILE_BYTES:
+            return None, YamlProblem(
+                "yaml-limits", f"file is {size:,} bytes, over kubelint's limit of"
+                f" {MAX_FILE_BYTES:,}; split it or exclude it", 0, 0)
+        with open(path, "rb") as handle:
+            return handle.read(), None
+    except OSError as error:
+        reason = error.strerror or str(error)
+        return None, YamlProblem("file-unreadable", f"cannot read the file: {reason}", 0, 0)
+
+
+def load_text(text: str, source: SourceFile) -> LoadedFile:
+    """Parse ``text`` (the contents of ``source``) into objects."""
+    loaded = LoadedFile(source)
+    source.directives = parse_directives(text)
+    for item in parse_stream(text):
+        if isinstance(item, YamlProblem):
+            loaded.problems.append(item)
+            continue
+        loaded.problems.extend(item.problems)
+        if not item.usable:
+            continue
+        _add_document(item, loaded)
+    return loaded
+
+
+def load_bytes(data: bytes, display: str) -> LoadedFile:
+    text, problem = decode(data)
+    source = SourceFile(display, text)
+    if problem is not None:
+        # Undecodable bytes: report them and lint nothing else, since positions after a
+        # replacement character would not be trustworthy.
+        loaded = LoadedFile(source)
+        loaded.problems.append(problem)
+        return loaded
+    return load_text(text, source)
+
+
+def load_path(path: str, display: str) -> LoadedFile:
+    data, problem = read_file(path)
+    if data is None:
+        loaded = LoadedFile(SourceFile(display, ""))
+        assert problem is not None
+        loaded.problems.append(problem)
+        return loaded
+    return load_bytes(data, display)
+
+
+def _add_document(document: YamlDocument, loaded: LoadedFile) -> None:
+    value = document.value
+    if value is None:  # empty document: not counted, as YAML loaders do not count it
+        return
+    source = loaded.source
+    source.documents += 1
+    if not isinstance(value, dict) or ("apiVersion" not in value and "kind" not in value):
+        source.skipped += 1  # a values file, kustomization, CI config...: not an object
+        return
+    kind = value.get("kind")
+    items = value.get("items")
+    if isinstance(kind, str) and kind.endswith("List") and "items" in value:
+        if not isinstance(items, list):
+            obj = Manifest(value, source, document.positions, document.root, (), value)
+            loaded.objects.append(obj)
+            loaded.structure.append((obj, Violation(("items",), f"{kind} items must be a list")))
+            return
+        for index, item in enumerate(items):
+            obj = Manifest(item if isinstance(item, dict) else {}, source, document.positions,
+                           document.root, ("items", index), value)
+            loaded.objects.append(obj)
+            if not isinstance(item, dict):
+                loaded.structure.append((obj, Violation((), f"{kind} item {index} is not an object")))
+            else:
+                _check_structure(obj, loaded)
+        return
+    obj = Manifest(value, source, document.positions, document.root, (), value)
+    loaded.objects.append(obj)
+    _check_structure(obj, loaded)
+
+
+def _check_structure(obj: Manifest, loaded: LoadedFile) -> None:
+    data = obj.data
+    problems: list[Violation] = []
+    for key in ("apiVersion", "kind"):
+        value = data.get(key)
+        if key not in data:
+            other = "kind" if key == "apiVersion" else "apiVersion"
+            problems.append(Violation((other,), f"object has {other} but no {key}"))
+        elif not isinstance(value, str) or not value:
+            problems.append(Violation((key,), f"{key} must be a non-empty string, not"
+                                      f" {_describe(value)}"))
+    metadata = data.get("metadata")
+    if "metadata" in data and not isinstance(metadata, dict):
+        problems.append(Violation(("metadata",), f"metadata must be a mapping, not"
+                                  f" {_describe(metadata)}"))
+    elif not obj.name:
+        name = metadata.get("name") if isinstance(metadata, dict) else None
+        if name is not None and not isinstance(name, str):
+            problems.append(Violation(("metadata", "name"),
+                                      f"metadata.name must be a string, not {_describe(name)}"))
+        else:
+            problems.append(Violation(("metadata", "name"),
+                                      "object has no metadata.name (nor generateName)"))
+    loaded.structure.extend((obj, problem) for problem in problems)
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)

@@ -1,0 +1,248 @@
+"""The objects rules see: a Kubernetes object (``Manifest``) and the file it came from.
+
+The traversal of pod specs and containers lives here, once, so that a rule about
+containers is written once for every workload kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from kubelint.constants import CLUSTER_SCOPED_KINDS, POD_SPEC_PATHS
+from kubelint.yamlparse import Entry, Positions, Span
+
+#: A path into an object: mapping keys and sequence indexes.
+Path = tuple[str | int, ...]
+
+
+def format_path(path: Sequence[str | int]) -> str:
+    """``("spec", "containers", 0, "image")`` -> ``spec.containers[0].image``."""
+    out: list[str] = []
+    for part in path:
+        if isinstance(part, int):
+            out.append(f"[{part}]")
+        elif part and all(c.isalnum() or c in "-_" for c in part):
+            out.append(f".{part}" if out else part)
+        else:
+            out.append(f'["{part}"]')
+    return "".join(out)
+
+
+@dataclass
+class Directives:
+    """``# kubelint: disable=...`` comments of one file (0-based line numbers)."""
+
+    file: frozenset[str] = frozenset()
+    #: own-line comments: the line of the node they precede -> rules
+    before: dict[int, set[str]] = field(default_factory=dict)
+    #: end-of-line comments: their line -> rules
+    trailing: dict[int, set[str]] = field(default_factory=dict)
+
+
+@dataclass
+class SourceFile:
+    """A file (or stdin buffer) that was linted."""
+
+    path: str  # as shown to users: POSIX, relative to the working directory when below it
+    text: str
+    directives: Directives = field(default_factory=Directives)
+    documents: int = 0
+    skipped: int = 0
+
+
+class Location(NamedTuple):
+    """Where a path resolved to, 0-based, plus the start lines of the nodes on the way
+    (the document root first), which comment suppressions are matched against."""
+
+    span: Span
+    node_lines: tuple[int, ...]
+
+
+class ContainerRef(NamedTuple):
+    """A container of a pod spec and where it is."""
+
+    path: Path
+    container: Mapping[str, Any]
+    init: bool
+
+
+class Manifest:
+    """One Kubernetes object: its data (plain dicts and lists, read-only by convention)
+    and what is needed to locate any path inside it."""
+
+    __slots__ = ("_positions", "_root_entries", "api_version", "data", "doc_root", "kind",
+                 "root_path", "source")
+
+    def __init__(self, data: Mapping[str, Any], source: SourceFile, positions: Positions,
+                 doc_root: Span, root_path: Path = (), root_value: Any = None):
+        self.data = data
+        self.source = source
+        self._positions = positions
+        self.doc_root = doc_root
+        #: For an item of a ``kind: List``: its path from the document root (items, i).
+        self.root_path = root_path
+        self._root_entries = root_value
+        api_version = data.get("apiVersion")
+        kind = data.get("kind")
+        self.api_version = api_version if isinstance(api_version, str) else None
+        self.kind = kind if isinstance(kind, str) else None
+
+    # -- identity ---------------------------------------------------------------
+    @property
+    def metadata(self) -> Mapping[str, Any]:
+        metadata = self.data.get("metadata")
+        return metadata if isinstance(metadata, Mapping) else {}
+
+    @property
+    def name(self) -> str | None:
+        name = self.metadata.get("name")
+        if isinstance(name, str):
+            return name
+        generate = self.metadata.get("generateName")
+        return generate if isinstance(generate, str) else None
+
+    @property
+    def namespace(self) -> str | None:
+        """``metadata.namespace`` as written (None when absent or cluster-scoped)."""
+        namespace = self.metadata.get("namespace")
+        return namespace if isinstance(namespace, str) and namespace else None
+
+    @property
+    def cluster_scoped(self) -> bool:
+        return self.kind in CLUSTER_SCOPED_KINDS
+
+    @property
+    def labels(self) -> Mapping[str, Any]:
+        labels = self.metadata.get("labels")
+        return labels if isinstance(labels, Mapping) else {}
+
+    @property
+    def annotations(self) -> Mapping[str, Any]:
+        annotations = self.metadata.get("annotations")
+        return annotations if isinstance(annotations, Mapping) else {}
+
+    @property
+    def api_group(self) -> str:
+        """The API group ("" for the core group)."""
+        version = self.api_version or ""
+        return version.rpartition("/")[0]
+
+    def __repr__(self) -> str:
+        return f"<Manifest {self.kind} {self.namespace or ''}/{self.name} in {self.source.path}>"
+
+    # -- access -----------------------------------------------------------------
+    def get(self, path: Sequence[str | int], default: Any = None) -> Any:
+        """The value at ``path``, or ``default`` when any step is missing."""
+        node: Any = self.data
+        for part in path:
+            if isinstance(part, int):
+                if not isinstance(node, list) or not -len(node) <= part < len(node):
+                    return default
+            elif not isinstance(node, Mapping) or part not in node:
+                return default
+            node = node[part]
+        return node
+
+    def pod_spec_path(self) -> Path | None:
+        """Where this kind keeps its pod spec, if it has one."""
+        return POD_SPEC_PATHS.get(self.kind or "")
+
+    def pod_spec(self) -> Mapping[str, Any] | None:
+        path = self.pod_spec_path()
+        if path is None:
+            return None
+        spec = self.get(path)
+        return spec if isinstance(spec, Mapping) else None
+
+    def pod_template_labels(self) -> Mapping[str, Any]:
+        """Labels the pods of this object carry (the template's, or the Pod's own)."""
+        path = self.pod_spec_path()
+        if path is None:
+            return {}
+        labels = self.get((*path[:-1], "metadata", "labels")) if len(path) > 1 else self.labels
+        return labels if isinstance(labels, Mapping) else {}
+
+    def containers(self, include_init: bool = True) -> Iterator[ContainerRef]:
+        """Containers of the pod spec, then init containers (unless ``include_init`` is
+        false). Entries that are not mappings are skipped: schema validation reports them."""
+        spec_path = self.pod_spec_path()
+        spec = self.pod_spec()
+        if spec_path is None or spec is None:
+            return
+        groups = ("containers", "initContainers") if include_init else ("containers",)
+        for group in groups:
+            items = spec.get(group)
+            if not isinstance(items, list):
+                continue
+            for index, container in enumerate(items):
+                if isinstance(container, Mapping):
+                    yield ContainerRef((*spec_path, group, index), container,
+                                       group == "initContainers")
+
+    # -- location ---------------------------------------------------------------
+    def locate(self, path: Sequence[str | int]) -> Location:
+        """Resolve ``path`` to a text span, falling back to the nearest existing ancestor
+        for keys that are missing (a rule may point at a field that should be there)."""
+        return locate(self._positions, self.doc_root, self._root_entries,
+                      (*self.root_path, *path))
+
+
+def locate(positions: Positions, root: Span, root_value: Any,
+           path: Sequence[str | int]) -> Location:
+    """Where ``path`` sits in a parsed document (see ``Manifest.locate``)."""
+    node: Any = root_value
+    span = root
+    lines = [root.line]
+    for part in path:
+        entries = positions.get(id(node))
+        if entries is None:
+            break
+        entry: Entry | None
+        if isinstance(part, int):
+            if not isinstance(node, list) or not 0 <= part < len(node):
+                break
+            entry = entries[part]
+        else:
+            if not isinstance(node, dict) or part not in node:
+                break
+            entry = entries.get(part)
+        if entry is None:
+            break
+        value = node[part]
+        if isinstance(part, int):
+            span = _item_span(entry, value, positions)
+        elif isinstance(value, (dict, list)) and value:
+            span = Span(entry.key_line, entry.key_column, entry.key_end_line,
+                        entry.key_end_column)
+        else:
+            span = Span(entry.key_line, entry.key_column, entry.value_end_line,
+                        entry.value_end_column)
+        lines.append(entry.key_line)
+        if entry.alias:
+            # Report at the alias (*name), not inside the anchored text, which belongs
+            # to another place in the file.
+            break
+        node = value
+    return Location(span, tuple(lines))
+
+
+def _item_span(entry: Entry, value: Any, positions: Positions) -> Span:
+    """A sequence item: scalars whole; collections up to the end of their first key."""
+    if isinstance(value, dict) and value:
+        first = next(iter(positions.get(id(value), {}).values()), None)
+        if first is not None and first.key_line == entry.value_line:
+            return Span(entry.value_line, entry.value_column, first.key_end_line,
+                        first.key_end_column)
+    if isinstance(value, (dict, list)):
+        return Span(entry.value_line, entry.value_column, entry.value_line, entry.value_column)
+    return Span(entry.value_line, entry.value_column, entry.value_end_line,
+                entry.value_end_column)
+
+
+def effective_namespace(obj: Manifest, default: str) -> str | None:
+    """The namespace an object lands in (``default`` when unset); None if cluster-scoped."""
+    if obj.cluster_scoped:
+        return None
+    return obj.namespace or default

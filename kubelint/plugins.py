@@ -1,0 +1,146 @@
+"""Building the plugin manager and the rule and formatter registry of a run.
+
+Built only when the CLI or the API asks (never at import time). A plugin that cannot be
+loaded fails the run: a CI gate must never pass because a policy pack did not load.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+from kubelint import hookspecs
+
+if TYPE_CHECKING:
+    from kubelint.formatters import Formatter
+    from kubelint.rule import Rule
+
+hookimpl = pluggy.HookimplMarker("kubelint")
+ENTRY_POINT_GROUP = "kubelint"
+
+
+class PluginError(Exception):
+    """A plugin could not be loaded or broke the plugin contract (exit status 2)."""
+
+
+@dataclass
+class Registry:
+    """Rules and formatters of a run, by id and by name."""
+
+    rules: dict[str, Rule] = field(default_factory=dict)
+    formatters: dict[str, Formatter] = field(default_factory=dict)
+    #: old or alternative rule names -> rule id
+    aliases: dict[str, str] = field(default_factory=dict)
+
+    def resolve(self, name: str) -> str | None:
+        """A rule id or alias -> the rule id (None when unknown)."""
+        if name in self.rules:
+            return name
+        return self.aliases.get(name)
+
+
+def _load_local(spec: str, base_dir: str) -> ModuleType:
+    """A ``plugins:`` entry: a path to a .py file (relative to the config file) or an
+    importable module name (the config file's directory is searched first)."""
+    if spec.endswith(".py") or os.sep in spec or "/" in spec:
+        path = os.path.normpath(os.path.join(base_dir, spec))
+        if not os.path.isfile(path):
+            raise PluginError(f"plugin file {spec!r} not found (looked at {path})")
+        name = "kubelint_local_plugin_" + os.path.splitext(os.path.basename(path))[0]
+        module_spec = importlib.util.spec_from_file_location(name, path)
+        if module_spec is None or module_spec.loader is None:
+            raise PluginError(f"plugin file {spec!r} cannot be imported")
+        module = importlib.util.module_from_spec(module_spec)
+        sys.modules[name] = module
+        module_spec.loader.exec_module(module)
+        return module
+    sys.path.insert(0, base_dir)
+    try:
+        return importlib.import_module(spec)
+    finally:
+        sys.path.remove(base_dir)
+
+
+def build_registry(local_plugins: Iterable[str] = (), base_dir: str = ".",
+                   extra: Iterable[Any] = ()) -> Registry:
+    """Load the built-in plugin, installed plugins (entry points) and ``local_plugins``.
+
+    ``extra`` registers already imported plugin objects (for the API and tests).
+    """
+    from kubelint import builtin
+
+    manager = pluggy.PluginManager("kubelint")
+    manager.add_hookspecs(hookspecs)
+    manager.register(builtin, name="kubelint.builtin")
+    try:
+        manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+    except Exception as error:  # an installed plugin failed to import
+        raise PluginError(f"an installed kubelint plugin failed to load:"
+                          f" {type(error).__name__}: {error}") from error
+    for spec in local_plugins:
+        try:
+            module = _load_local(spec, base_dir)
+        except PluginError:
+            raise
+        except Exception as error:
+            raise PluginError(f"plugin {spec!r} failed to load: {type(error).__name__}:"
+                              f" {error}") from error
+        if manager.is_registered(module):
+            continue
+        try:
+            manager.register(module, name=spec)
+        except Exception as error:
+            raise PluginError(f"plugin {spec!r} is not a valid kubelint plugin: {error}") \
+                from error
+    for plugin in extra:
+        manager.register(plugin)
+    return _collect(manager)
+
+
+def _plugin_name(manager: pluggy.PluginManager, hook_impl: Any) -> str:
+    return str(manager.get_name(hook_impl.plugin) or hook_impl.plugin_name)
+
+
+def _collect(manager: pluggy.PluginManager) -> Registry:
+    from kubelint.rule import Rule
+
+    registry = Registry()
+    owners: dict[str, str] = {}
+    for impl in manager.hook.kubelint_rules.get_hookimpls():
+        owner = _plugin_name(manager, impl)
+        try:
+            rules = impl.function()
+        except Exception as error:
+            raise PluginError(f"plugin {owner!r} failed while listing its rules:"
+                              f" {type(error).__name__}: {error}") from error
+        for item in rules or ():
+            if not isinstance(item, Rule):
+                raise PluginError(f"plugin {owner!r} returned {item!r} from kubelint_rules;"
+                                  " expected rules made with kubelint.api.rule")
+            for name in (item.id, *item.aliases):
+                if name in owners:
+                    raise PluginError(f"rule {name!r} is defined twice: by {owners[name]!r}"
+                                      f" and by {owner!r}")
+                owners[name] = owner
+            registry.rules[item.id] = item
+            registry.aliases.update({alias: item.id for alias in item.aliases})
+    for impl in manager.hook.kubelint_formatters.get_hookimpls():
+        owner = _plugin_name(manager, impl)
+        try:
+            formatters: Mapping[str, Formatter] = impl.function() or {}
+        except Exception as error:
+            raise PluginError(f"plugin {owner!r} failed while listing its formatters:"
+                              f" {type(error).__name__}: {error}") from error
+        for name, formatter in formatters.items():
+            if name in registry.formatters:
+                raise PluginError(f"formatter {name!r} is defined twice")
+            registry.formatters[name] = formatter
+    return registry

@@ -1,0 +1,61 @@
+"""Kubernetes resource quantities (``500m``, ``2Gi``, ``1e3``), compared exactly."""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from typing import Any
+
+_QUANTITY = re.compile(
+    r"(?P<number>[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))"
+    r"(?P<suffix>Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?[0-9]+)?\Z"
+)
+
+_SUFFIX: dict[str, Fraction] = {
+    "": Fraction(1),
+    "n": Fraction(1, 10**9),
+    "u": Fraction(1, 10**6),
+    "m": Fraction(1, 10**3),
+    "k": Fraction(10**3),
+    "M": Fraction(10**6),
+    "G": Fraction(10**9),
+    "T": Fraction(10**12),
+    "P": Fraction(10**15),
+    "E": Fraction(10**18),
+    "Ki": Fraction(2**10),
+    "Mi": Fraction(2**20),
+    "Gi": Fraction(2**30),
+    "Ti": Fraction(2**40),
+    "Pi": Fraction(2**50),
+    "Ei": Fraction(2**60),
+}
+
+
+class InvalidQuantity(ValueError):
+    """The value is not a Kubernetes quantity."""
+
+
+def parse_quantity(value: Any) -> Fraction:
+    """The exact value of a quantity: ``parse_quantity("500m") == Fraction(1, 2)``.
+
+    YAML numbers are accepted as Kubernetes accepts them (``cpu: 1``, ``cpu: 0.5``).
+    Raises ``InvalidQuantity`` for anything the API server would reject.
+    """
+    if isinstance(value, bool) or value is None:
+        raise InvalidQuantity(f"{value!r} is not a quantity")
+    if isinstance(value, int):
+        return Fraction(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise InvalidQuantity(f"{value!r} is not a quantity")
+        return Fraction(str(value))
+    if not isinstance(value, str):
+        raise InvalidQuantity(f"{value!r} is not a quantity")
+    match = _QUANTITY.match(value)
+    if match is None:
+        raise InvalidQuantity(f"{value!r} is not a quantity")
+    number = Fraction(match["number"])
+    suffix = match["suffix"] or ""
+    if suffix[:1] in ("e", "E"):
+        return number * Fraction(10) ** int(suffix[1:])
+    return number * _SUFFIX[suffix]

@@ -1,0 +1,79 @@
+"""Findings as users see them, and the report formatters render."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kubelint.constants import SEVERITIES
+
+
+@dataclass(frozen=True)
+class ObjectRef:
+    """Which Kubernetes object a finding is about."""
+
+    api_version: str | None
+    kind: str | None
+    namespace: str | None
+    name: str | None
+
+    def describe(self) -> str:
+        where = f"{self.namespace}/" if self.namespace else ""
+        return f"{self.kind or '?'} {where}{self.name or '?'}"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A located problem. Lines and columns are 1-based; the end is exclusive."""
+
+    rule: str
+    severity: str
+    message: str
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    object: ObjectRef | None = None
+    path: str = ""
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (self.file, self.line, self.column, self.rule, self.message)
+
+    def to_dict(self) -> dict[str, Any]:
+        obj = None
+        if self.object is not None:
+            obj = {"apiVersion": self.object.api_version, "kind": self.object.kind,
+                   "namespace": self.object.namespace, "name": self.object.name}
+        return {"rule": self.rule, "severity": self.severity, "message": self.message,
+                "file": self.file, "line": self.line, "column": self.column,
+                "end_line": self.end_line, "end_column": self.end_column, "object": obj,
+                "path": self.path}
+
+
+@dataclass
+class Summary:
+    files: int = 0
+    documents: int = 0  # non-empty YAML/JSON documents
+    objects: int = 0  # Kubernetes objects linted (List items count one each)
+    skipped: int = 0  # documents that are not Kubernetes objects (no apiVersion and kind)
+
+    def to_dict(self, findings: list[Finding]) -> dict[str, Any]:
+        counts = {severity: 0 for severity in SEVERITIES}
+        for finding in findings:
+            counts[finding.severity] += 1
+        return {"files": self.files, "documents": self.documents, "objects": self.objects,
+                "skipped": self.skipped, "findings": counts}
+
+
+@dataclass
+class Report:
+    """Everything a formatter needs: the findings (sorted) and the rule catalogue."""
+
+    findings: list[Finding]
+    summary: Summary
+    rules: Mapping[str, Any] = field(default_factory=dict)  # id -> Rule
+
+    def count(self, severity: str) -> int:
+        return sum(1 for finding in self.findings if finding.severity == severity)

@@ -1,0 +1,110 @@
+"""What a rule is: a frozen record around a check function, and what a check yields."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from kubelint.constants import SEVERITIES
+
+if TYPE_CHECKING:
+    from kubelint.index import ObjectIndex
+    from kubelint.model import Manifest, Path
+
+_RULE_ID = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*\Z")
+
+
+@dataclass(frozen=True)
+class Violation:
+    """What a rule reports: a path inside the object and a message. The engine locates
+    it; ``severity`` overrides the rule's default for this one finding."""
+
+    path: Path
+    message: str
+    severity: str | None = None
+
+
+Check = Callable[["Manifest", "RuleContext"], Iterable[Violation]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule's metadata and check. ``check`` is None for the rules the loader and the
+    engine report themselves (yaml-syntax, internal-error, ...)."""
+
+    id: str
+    severity: str
+    summary: str
+    check: Check | None
+    kinds: frozenset[str] | None = None  # None: every kind
+    doc: str = ""
+    enabled: bool = True  # on by default
+    options: Mapping[str, Any] = field(default_factory=dict)  # JSON Schema per option
+    aliases: tuple[str, ...] = ()
+    fixable: bool = False
+
+    def __post_init__(self) -> None:
+        if not _RULE_ID.match(self.id):
+            raise ValueError(f"rule id {self.id!r} is not kebab-case")
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"rule {self.id!r}: severity must be one of {SEVERITIES}")
+
+    def option_defaults(self) -> dict[str, Any]:
+        return {name: schema.get("default") for name, schema in self.options.items()}
+
+
+def rule(
+    *,
+    id: str,  # noqa: A002 - the field users know
+    severity: str,
+    summary: str,
+    kinds: Iterable[str] | None = None,
+    enabled: bool = True,
+    options: Mapping[str, Any] | None = None,
+    aliases: Sequence[str] = (),
+) -> Callable[[Check], Rule]:
+    """Declare a rule. The module's docstring is its documentation.
+
+    Registers nothing: a plugin returns the rules from its ``kubelint_rules`` hook.
+    """
+
+    def decorate(check: Check) -> Rule:
+        module = sys.modules.get(check.__module__)
+        doc = (module.__doc__ if module is not None else None) or check.__doc__ or ""
+        return Rule(id=id, severity=severity, summary=summary, check=check,
+                    kinds=frozenset(kinds) if kinds is not None else None, doc=doc,
+                    enabled=enabled, options=dict(options or {}), aliases=tuple(aliases))
+
+    return decorate
+
+
+def engine_rule(*, id: str, severity: str, summary: str, doc: str) -> Rule:  # noqa: A002
+    """A rule the loader or engine reports (no check function of its own)."""
+    return Rule(id=id, severity=severity, summary=summary, check=None, doc=doc)
+
+
+class RuleContext:
+    """What a check gets besides the object: its options, the other objects of the run,
+    and ``violation()`` to report."""
+
+    __slots__ = ("default_namespace", "index", "options", "rule")
+
+    def __init__(self, rule: Rule, options: Mapping[str, Any], index: ObjectIndex,
+                 default_namespace: str):
+        self.rule = rule
+        self.options = options
+        self.index = index
+        self.default_namespace = default_namespace
+
+    def violation(self, path: Path, message: str, severity: str | None = None) -> Violation:
+        return Violation(tuple(path), message, severity)
+
+    def namespace_of(self, obj: Manifest) -> str | None:
+        """The namespace ``obj`` lands in (the configured default when it names none);
+        None for cluster-scoped kinds."""
+        from kubelint.model import effective_namespace
+
+        return effective_namespace(obj, self.default_namespace)

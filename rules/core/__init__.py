@@ -1,0 +1,1 @@
+"""Rules about the input itself, reported by the loader and the engine."""

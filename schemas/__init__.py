@@ -1,0 +1,1 @@
+"""JSON Schemas shipped with kubelint (package data)."""

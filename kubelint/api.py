@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kubelint.constants import POD_SPEC_KINDS
-from kubelint.index import ObjectIndex, selector_matches
+from kubelint.index import ObjectIndex, label_selector_matches, service_selector_matches
 from kubelint.model import ContainerRef, Manifest, Path, format_path
 from kubelint.plugins import hookimpl
 from kubelint.quantity import InvalidQuantity, parse_quantity
@@ -22,7 +22,8 @@ __all__ = [
     "engine_rule",
     "format_path",
     "hookimpl",
+    "label_selector_matches",
     "parse_quantity",
     "rule",
-    "selector_matches",
+    "service_selector_matches",
 ]

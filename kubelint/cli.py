@@ -168,7 +168,7 @@ def _rules(args: argparse.Namespace) -> int:
 def _explain(args: argparse.Namespace) -> int:
     from kubelint.docs import render
 
-    config, registry = _load(args)
+    _, registry = _load(args)
     rule_id = registry.resolve(args.rule)
     if rule_id is None:
         return _fail(_unknown_rule(args.rule, registry))

@@ -12,6 +12,7 @@ import difflib
 import json
 import os
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -259,10 +260,10 @@ def _read_raw(path: str) -> _RawConfig:
 
 
 def _read_toml(path: str, text: str) -> _RawConfig:
-    try:
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ImportError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
+    else:  # Python 3.10
+        import tomli as tomllib
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -332,7 +333,8 @@ def validate(raw: _RawConfig, registry: Registry) -> None:
 def _line_sort_key(where: str) -> tuple[int, int]:
     parts = where.rsplit(":", 2)
     numbers = [int(p) for p in parts[1:] if p.isdigit()]
-    return (numbers + [0, 0])[0], (numbers + [0, 0])[1]
+    padded = [*numbers, 0, 0]
+    return padded[0], padded[1]
 
 
 def _explain(error: Any, raw: _RawConfig, registry: Registry) -> list[tuple[str, str]]:

@@ -38,6 +38,31 @@ POD_SPEC_PATHS: dict[str, tuple[str, ...]] = {
 
 POD_SPEC_KINDS = frozenset(POD_SPEC_PATHS)
 
+#: API groups that serve each built-in kind that rules name. A rule written for
+#: "StatefulSet" must not run on a custom resource of the same kind in another group
+#: (OpenKruise's apps.kruise.io StatefulSet, Knative's serving.knative.dev Service).
+BUILTIN_KIND_GROUPS: dict[str, frozenset[str]] = {
+    kind: frozenset(groups.split(",")) if groups else frozenset({""})
+    for kind, groups in {
+        "Pod": "", "PodTemplate": "", "ReplicationController": "", "Service": "",
+        "Endpoints": "", "ConfigMap": "", "Secret": "", "ServiceAccount": "",
+        "PersistentVolume": "", "PersistentVolumeClaim": "", "Namespace": "",
+        "LimitRange": "", "ResourceQuota": "", "Node": "",
+        "Deployment": "apps,extensions", "ReplicaSet": "apps,extensions",
+        "DaemonSet": "apps,extensions", "StatefulSet": "apps",
+        "Job": "batch", "CronJob": "batch",
+        "StorageClass": "storage.k8s.io",
+        "HorizontalPodAutoscaler": "autoscaling",
+        "PodDisruptionBudget": "policy",
+        "Ingress": "networking.k8s.io,extensions",
+        "NetworkPolicy": "networking.k8s.io,extensions",
+        "EndpointSlice": "discovery.k8s.io",
+        "Role": "rbac.authorization.k8s.io", "ClusterRole": "rbac.authorization.k8s.io",
+        "RoleBinding": "rbac.authorization.k8s.io",
+        "ClusterRoleBinding": "rbac.authorization.k8s.io",
+    }.items()
+}
+
 #: Kinds with no namespace (cluster-scoped) among the built-in API.
 CLUSTER_SCOPED_KINDS = frozenset({
     "APIService", "CertificateSigningRequest", "ClusterRole", "ClusterRoleBinding",

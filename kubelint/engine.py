@@ -12,25 +12,29 @@ INTERNAL_ERROR = "internal-error"
 
 
 class Router:
-    """The active rules of one settings set, indexed by kind on first use."""
+    """The active rules of one settings set, indexed by API group and kind on first use."""
 
     def __init__(self, active: Sequence[tuple[Rule, RuleContext]]):
         self._active = active
         self._by_kind: dict[str, list[tuple[Rule, RuleContext]]] = {}
 
-    def rules_for(self, kind: str) -> list[tuple[Rule, RuleContext]]:
-        routed = self._by_kind.get(kind)
+    def rules_for(self, obj: Manifest) -> list[tuple[Rule, RuleContext]]:
+        assert obj.kind is not None
+        key = f"{obj.api_group}/{obj.kind}"
+        routed = self._by_kind.get(key)
         if routed is None:
+            # A rule naming "StatefulSet" gets apps/v1 StatefulSets, not a custom resource
+            # of that kind in another API group (see Manifest.is_kind).
+            builtin = obj.is_kind(obj.kind)
             routed = [(rule, ctx) for rule, ctx in self._active
-                      if rule.kinds is None or kind in rule.kinds]
-            self._by_kind[kind] = routed
+                      if rule.kinds is None or (obj.kind in rule.kinds and builtin)]
+            self._by_kind[key] = routed
         return routed
 
 
 def check_object(obj: Manifest, router: Router) -> Iterator[tuple[str, Violation]]:
     """(rule id, violation) for every rule that applies to ``obj``."""
-    assert obj.kind is not None
-    for rule, ctx in router.rules_for(obj.kind):
+    for rule, ctx in router.rules_for(obj):
         assert rule.check is not None
         try:
             # Materialise inside the try: a generator raises while it is consumed.

@@ -11,28 +11,30 @@ from kubelint.model import Manifest, effective_namespace
 
 
 class ObjectIndex:
-    """Every object of the run by kind, namespace and name."""
+    """Every object of the run (with apiVersion and kind) by kind, namespace and name."""
 
     def __init__(self, objects: Iterable[Manifest], default_namespace: str = "default"):
         self.default_namespace = default_namespace
         self._by_kind: dict[str, list[Manifest]] = defaultdict(list)
         for obj in objects:
-            if obj.kind:
+            if obj.kind and obj.api_version:
                 self._by_kind[obj.kind].append(obj)
 
     def namespace_of(self, obj: Manifest) -> str | None:
         return effective_namespace(obj, self.default_namespace)
 
     def of_kind(self, kind: str, namespace: str | None = None) -> Iterator[Manifest]:
-        """Objects of ``kind``; only those in ``namespace`` when it is given."""
+        """Objects of the built-in ``kind`` (any group for kinds kubelint does not know);
+        only those in ``namespace`` when it is given."""
         for obj in self._by_kind.get(kind, ()):
-            if namespace is None or self.namespace_of(obj) == namespace:
+            if obj.is_kind(kind) and (namespace is None or self.namespace_of(obj) == namespace):
                 yield obj
 
     def get(self, kind: str, name: str, namespace: str | None = None) -> Manifest | None:
-        """The object of ``kind`` named ``name`` (in ``namespace`` when given)."""
+        """The object of ``kind`` whose ``metadata.name`` is ``name`` (in ``namespace``
+        when given). Objects with only a ``generateName`` have no name yet."""
         for obj in self.of_kind(kind, namespace):
-            if obj.name == name:
+            if obj.metadata.get("name") == name:
                 return obj
         return None
 
@@ -40,32 +42,52 @@ class ObjectIndex:
         return next(self.of_kind(kind, namespace), None) is not None
 
 
-def selector_matches(selector: Mapping[str, Any] | None, labels: Mapping[str, Any]) -> bool:
-    """Does a label selector select ``labels``?
+def label_selector_matches(selector: Any, labels: Mapping[str, Any]) -> bool:
+    """Does a ``LabelSelector`` (matchLabels and matchExpressions, as in Deployments,
+    PodDisruptionBudgets, NetworkPolicies) select ``labels``?
 
-    Accepts both forms Kubernetes uses: a ``LabelSelector`` (matchLabels and
-    matchExpressions, as in Deployments) and a plain map (as in Services). An empty
-    LabelSelector selects everything; None selects nothing.
+    An empty selector selects everything; a missing (None) or malformed one, nothing.
     """
-    if selector is None or not isinstance(selector, Mapping):
+    if not isinstance(selector, Mapping):
         return False
-    if "matchLabels" not in selector and "matchExpressions" not in selector:
-        return all(_text(labels.get(k)) == _text(v) and k in labels for k, v in selector.items())
-    match_labels = selector.get("matchLabels") or {}
-    if isinstance(match_labels, Mapping):
-        for key, value in match_labels.items():
-            if key not in labels or _text(labels[key]) != _text(value):
-                return False
-    for expression in selector.get("matchExpressions") or ():
-        if not isinstance(expression, Mapping) or not _expression_matches(expression, labels):
+    match_labels = selector.get("matchLabels")
+    expressions = selector.get("matchExpressions")
+    if match_labels is not None and not isinstance(match_labels, Mapping):
+        return False
+    if expressions is not None and not isinstance(expressions, list):
+        return False
+    for key, value in (match_labels or {}).items():
+        if key not in labels or _text(labels[key]) != _text(value):
+            return False
+    return all(isinstance(expression, Mapping) and _expression_matches(expression, labels)
+               for expression in expressions or ())
+
+
+def service_selector_matches(selector: Any, labels: Mapping[str, Any]) -> bool:
+    """Does a Service's (or ReplicationController's) plain-map selector select ``labels``?
+
+    Unlike a LabelSelector, an empty or missing map selects nothing (a Service without a
+    selector has manually managed endpoints), and every value must be a label value.
+    """
+    if not isinstance(selector, Mapping) or not selector:
+        return False
+    for key, value in selector.items():
+        if isinstance(value, (Mapping, list)) or key not in labels:
+            return False
+        if _text(labels[key]) != _text(value):
             return False
     return True
 
 
 def _expression_matches(expression: Mapping[str, Any], labels: Mapping[str, Any]) -> bool:
     key = expression.get("key")
+    if not isinstance(key, str):
+        return False
     operator = expression.get("operator")
-    values = {_text(v) for v in expression.get("values") or ()}
+    raw_values = expression.get("values") or ()
+    if not isinstance(raw_values, list):
+        return False
+    values = {_text(v) for v in raw_values}
     if operator == "In":
         return key in labels and _text(labels[key]) in values
     if operator == "NotIn":

@@ -55,7 +55,8 @@ class PathNotFound(Exception):
 
 def discover(paths: list[str], excluded: Callable[[str], bool]) -> Iterator[str]:
     """Files to lint, in a stable order: directories recursively (``*.yaml``, ``*.yml``,
-    ``*.json``, hidden directories skipped); files named explicitly whatever their suffix;
+    ``*.json``, hidden files and directories skipped); files named explicitly whatever their
+    suffix;
     ``-`` for standard input. ``excluded`` gets absolute paths."""
     seen: set[str] = set()
     for path in paths:
@@ -77,7 +78,9 @@ def discover(paths: list[str], excluded: Callable[[str], bool]) -> Iterator[str]
                 if not d.startswith(".") and not excluded(os.path.join(absolute_dir, d))
             )
             for name in sorted(files):
-                if not name.lower().endswith(MANIFEST_SUFFIXES):
+                # Hidden files are tool configs (.kubelint.yaml, .pre-commit-config.yaml,
+                # .gitlab-ci.yml), never manifests; name one explicitly to lint it.
+                if name.startswith(".") or not name.lower().endswith(MANIFEST_SUFFIXES):
                     continue
                 absolute = os.path.join(absolute_dir, name)
                 if absolute in seen or excluded(absolute):
@@ -190,7 +193,8 @@ def _add_document(document: YamlDocument, loaded: LoadedFile) -> None:
                            document.root, ("items", index), value)
             loaded.objects.append(obj)
             if not isinstance(item, dict):
-                loaded.structure.append((obj, Violation((), f"{kind} item {index} is not an object")))
+                problem = Violation((), f"{kind} item {index} is not an object")
+                loaded.structure.append((obj, problem))
             else:
                 _check_structure(obj, loaded)
         return

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from kubelint.constants import CLUSTER_SCOPED_KINDS, POD_SPEC_PATHS
+from kubelint.constants import BUILTIN_KIND_GROUPS, CLUSTER_SCOPED_KINDS, POD_SPEC_PATHS
 from kubelint.yamlparse import Entry, Positions, Span
 
 #: A path into an object: mapping keys and sequence indexes.
@@ -129,6 +129,14 @@ class Manifest:
         version = self.api_version or ""
         return version.rpartition("/")[0]
 
+    def is_kind(self, kind: str) -> bool:
+        """Is this the built-in ``kind`` (in one of the groups that serve it), or, for
+        kinds kubelint does not know, any object of that kind?"""
+        if self.kind != kind:
+            return False
+        groups = BUILTIN_KIND_GROUPS.get(kind)
+        return groups is None or self.api_group in groups
+
     def __repr__(self) -> str:
         return f"<Manifest {self.kind} {self.namespace or ''}/{self.name} in {self.source.path}>"
 
@@ -146,8 +154,9 @@ class Manifest:
         return node
 
     def pod_spec_path(self) -> Path | None:
-        """Where this kind keeps its pod spec, if it has one."""
-        return POD_SPEC_PATHS.get(self.kind or "")
+        """Where this kind keeps its pod spec, if it is a built-in workload kind."""
+        path = POD_SPEC_PATHS.get(self.kind or "")
+        return path if path is not None and self.is_kind(self.kind or "") else None
 
     def pod_spec(self) -> Mapping[str, Any] | None:
         path = self.pod_spec_path()

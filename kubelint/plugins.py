@@ -117,7 +117,7 @@ def _collect(manager: pluggy.PluginManager) -> Registry:
     for impl in manager.hook.kubelint_rules.get_hookimpls():
         owner = _plugin_name(manager, impl)
         try:
-            rules = impl.function()
+            rules: list[Any] = impl.function()  # type: ignore[assignment]
         except Exception as error:
             raise PluginError(f"plugin {owner!r} failed while listing its rules:"
                               f" {type(error).__name__}: {error}") from error
@@ -135,7 +135,7 @@ def _collect(manager: pluggy.PluginManager) -> Registry:
     for impl in manager.hook.kubelint_formatters.get_hookimpls():
         owner = _plugin_name(manager, impl)
         try:
-            formatters: Mapping[str, Formatter] = impl.function() or {}
+            formatters: Mapping[str, Formatter] = impl.function() or {}  # type: ignore[assignment]
         except Exception as error:
             raise PluginError(f"plugin {owner!r} failed while listing its formatters:"
                               f" {type(error).__name__}: {error}") from error

@@ -58,7 +58,7 @@ class Rule:
 
 def rule(
     *,
-    id: str,  # noqa: A002 - the field users know
+    id: str,
     severity: str,
     summary: str,
     kinds: Iterable[str] | None = None,
@@ -72,8 +72,10 @@ def rule(
     """
 
     def decorate(check: Check) -> Rule:
+        # A rule module's docstring is the rule's documentation; a plugin that keeps
+        # several rules in one module documents each in its check's docstring instead.
         module = sys.modules.get(check.__module__)
-        doc = (module.__doc__ if module is not None else None) or check.__doc__ or ""
+        doc = check.__doc__ or (module.__doc__ if module is not None else None) or ""
         return Rule(id=id, severity=severity, summary=summary, check=check,
                     kinds=frozenset(kinds) if kinds is not None else None, doc=doc,
                     enabled=enabled, options=dict(options or {}), aliases=tuple(aliases))
@@ -81,7 +83,7 @@ def rule(
     return decorate
 
 
-def engine_rule(*, id: str, severity: str, summary: str, doc: str) -> Rule:  # noqa: A002
+def engine_rule(*, id: str, severity: str, summary: str, doc: str) -> Rule:
     """A rule the loader or engine reports (no check function of its own)."""
     return Rule(id=id, severity=severity, summary=summary, check=None, doc=doc)
 

@@ -48,7 +48,7 @@ except ImportError:  # pragma: no cover - only without the C extension
     PARSER_BACKEND = "ruamel.yaml (pure Python)"
 
 
-class _EventParser(_CParser):  # type: ignore[misc,valid-type]
+class _EventParser(_CParser):  # type: ignore[misc]
     """The C parser without ruamel's resolver hooks: kubelint resolves scalars itself."""
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> None:
@@ -256,8 +256,8 @@ class _Frame:
         "entries",
         "is_map",
         "key",
-        "key_span",
         "key_is_merge",
+        "key_span",
         "merges",
         "size",
         "start",

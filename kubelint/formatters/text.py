@@ -33,17 +33,17 @@ def render(report: Report, context: FormatContext) -> str:
     summary = report.summary
     files_with_findings = len({finding.file for finding in report.findings})
     if report.findings:
-        counts = ", ".join(
-            f"{report.count(severity)} {label}"
-            for severity, label in (("error", "errors"), ("warning", "warnings"), ("info", "info"))
-        )
+        counts = ", ".join((_plural(report.count("error"), "error"),
+                            _plural(report.count("warning"), "warning"),
+                            f"{report.count('info')} info"))
         head = (f"Found {_plural(len(report.findings), 'problem')} ({counts}) in"
                 f" {files_with_findings} of {_plural(summary.files, 'file')}")
     else:
         head = f"No problems in {_plural(summary.files, 'file')}"
     tail = f"{_plural(summary.objects, 'object')} checked"
     if summary.skipped:
-        tail += f", {summary.skipped} non-Kubernetes document{'s' if summary.skipped != 1 else ''} skipped"
+        documents = "document" if summary.skipped == 1 else "documents"
+        tail += f", {summary.skipped} non-Kubernetes {documents} skipped"
     if lines:
         lines.append("")
     lines.append(f"{head}; {tail}.")

@@ -1,0 +1,163 @@
+"""The command line as users run it: exit codes, formats, stdin, rules and explain."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from kubelint import __version__
+from kubelint.cli import main
+from tests.helpers import ROOT
+
+BAD_JOB = textwrap.dedent("""\
+    apiVersion: batch/v1
+    kind: Job
+    metadata:
+      name: migrate
+      namespace: shop
+    spec:
+      template:
+        spec:
+          restartPolicy: Never
+          containers:
+            - name: migrate
+              image: registry.example.com/migrate:1.4
+              resources:
+                requests: {cpu: 100m, memory: 128Mi}
+                limits: {memory: 128Mi}
+              livenessProbe:
+                exec: {command: ["true"]}
+    """)
+
+
+def kubelint(*args, stdin=None, cwd=None):
+    return subprocess.run([sys.executable, "-m", "kubelint", *args], input=stdin,
+                          capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+@pytest.fixture
+def tree(tmp_path, monkeypatch):
+    (tmp_path / "job.yaml").write_text(BAD_JOB)
+    (tmp_path / "values.yaml").write_text("replicaCount: 1\n")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_exit_codes_follow_the_fail_level(tree, capsys):
+    assert main(["check", "."]) == 0
+    assert main(["check", "--fail-level", "warning", "."]) == 1
+    assert main(["check", "--disable", "liveness-initial-delay", "--fail-level", "info",
+                 "."]) == 0
+
+
+def test_text_output(tree, capsys):
+    main(["check", "--no-color", "."])
+    assert capsys.readouterr().out == (
+        "job.yaml:16:11: warning liveness-initial-delay container 'migrate' has a livenessProbe"
+        " without initialDelaySeconds and no startupProbe\n"
+        "\n"
+        "Found 1 problem (0 errors, 1 warning, 0 info) in 1 of 2 files; 1 object checked,"
+        " 1 non-Kubernetes document skipped.\n")
+
+
+def test_color_only_when_asked_or_on_a_terminal(tree, capsys):
+    main(["check", "--color", "."])
+    out = capsys.readouterr().out
+    assert "\033[33mwarning\033[0m" in out
+    main(["check", "."])  # captured output is not a terminal
+    assert "\033[" not in capsys.readouterr().out
+
+
+def test_json_output_shape(tree, capsys):
+    assert main(["check", "--format", "json", "."]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document == {
+        "findings": [{
+            "rule": "liveness-initial-delay",
+            "severity": "warning",
+            "message": "container 'migrate' has a livenessProbe without initialDelaySeconds"
+                       " and no startupProbe",
+            "file": "job.yaml",
+            "line": 16, "column": 11, "end_line": 16, "end_column": 24,
+            "object": {"apiVersion": "batch/v1", "kind": "Job", "namespace": "shop",
+                       "name": "migrate"},
+            "path": "spec.template.spec.containers[0].livenessProbe",
+        }],
+        "summary": {"files": 2, "documents": 2, "objects": 1, "skipped": 1,
+                    "findings": {"error": 0, "warning": 1, "info": 0}},
+    }
+
+
+def test_stdin_with_filename_uses_the_path_and_its_config(tree):
+    (tree / ".kubelint.yaml").write_text(
+        "overrides:\n  - files: [prod/*.yaml]\n    rules: {liveness-initial-delay: error}\n")
+    result = kubelint("check", "--stdin-filename", "prod/job.yaml", "-", stdin=BAD_JOB,
+                      cwd=tree)
+    assert result.returncode == 1
+    assert result.stdout.startswith("prod/job.yaml:16:11: error liveness-initial-delay ")
+    plain = kubelint("check", "-", stdin=BAD_JOB, cwd=tree)
+    assert plain.stdout.startswith("<stdin>:16:11: warning liveness-initial-delay ")
+    assert plain.returncode == 0
+
+
+def test_findings_are_ordered_by_file_line_column(tree, capsys):
+    renamed = BAD_JOB.replace("name: migrate\n", "name: m\n")
+    (tree / "a.yaml").write_text(renamed + "---\n" + BAD_JOB)
+    main(["check", "--format", "json", "."])
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    found = [(f["file"], f["line"], f["column"]) for f in findings]
+    assert found == sorted(found)
+    assert [f[0] for f in found] == ["a.yaml", "a.yaml", "job.yaml"]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["check", "missing-dir"], "no such file or directory: missing-dir"),
+    (["check", "--enable", "liveness-inital-delay", "."],
+     "--enable: unknown rule 'liveness-inital-delay' (did you mean 'liveness-initial-delay'?)"),
+    (["check", "--format", "xml", "."], "unknown format 'xml'; choose from json, text"),
+    (["explain", "no-such-rule"], "unknown rule 'no-such-rule'"),
+])
+def test_usage_errors_exit_2(tree, capsys, args, message):
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_argparse_usage_errors_exit_2(tree):
+    assert kubelint("check", "--fail-level", "fatal", cwd=tree).returncode == 2
+    assert kubelint(cwd=tree).returncode == 2
+
+
+def test_version():
+    result = kubelint("--version")
+    assert result.stdout.strip() == f"kubelint {__version__}"
+
+
+def test_rules_lists_every_rule_with_state(tree, capsys):
+    (tree / ".kubelint.yaml").write_text("rules:\n  liveness-initial-delay: off\n")
+    main(["rules"])
+    rows = {line.split()[0]: line.split()[1:3] for line in capsys.readouterr().out.splitlines()}
+    assert rows["liveness-initial-delay"] == ["warning", "off"]
+    assert rows["yaml-syntax"] == ["error", "on"]
+    main(["rules", "--format", "json"])
+    listed = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert listed["liveness-initial-delay"]["enabled"] is False
+
+
+def test_explain_prints_the_docs(capsys):
+    assert main(["explain", "liveness-initial-delay"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# liveness-initial-delay\n")
+    for heading in ("## What it does", "## Why is this bad?", "## Example", "## Use instead"):
+        assert heading in out
+
+
+def test_runs_from_any_directory(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "kubelint", "check", str(ROOT / "examples")],
+                            capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert result.returncode in (0, 1), result.stderr
+    assert "Traceback" not in result.stderr

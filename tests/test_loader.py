@@ -1,0 +1,213 @@
+"""The loader: Kubernetes scalar resolution, positions, JSON, Lists, and bad input of
+every kind becoming a finding at the right place (never a crash, never a lost file)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from kubelint import lint_text
+from kubelint.config import Config
+from kubelint.lint import lint_paths
+from kubelint.loader import load_text
+from kubelint.model import SourceFile
+from kubelint.yamlparse import PARSER_BACKEND, parse_stream, resolve_plain
+from tests.helpers import only_rule_config, registry
+
+
+def where(findings):
+    return [(f.rule, f.line, f.column) for f in findings]
+
+
+def load(text):
+    return load_text(text, SourceFile("t.yaml", text))
+
+
+def test_fast_c_parser_is_used():
+    import _ruamel_yaml
+
+    from kubelint.yamlparse import _EventParser
+
+    assert PARSER_BACKEND == "ruamel.yaml.clib"
+    assert issubclass(_EventParser, _ruamel_yaml.CParser)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("yes", True), ("Y", True), ("on", True), ("NO", False), ("off", False), ("n", False),
+    ("true", True), ("~", None), ("null", None), ("", None),
+    ("0777", 511), ("0x1F", 31), ("0o17", 15), ("0b101", 5), ("-0b101", -5), ("1_000", 1000),
+    ("+12", 12), ("08", 8.0), ("1e3", 1000.0), ("1.5", 1.5), (".5", 0.5),
+    ("2001-12-14", "2001-12-14"), ("1:30", "1:30"), ("=", "="), ("abc", "abc"),
+    ("0.0.0.0", "0.0.0.0"), ("99999999999999999999", 1e20),
+])
+def test_plain_scalars_resolve_as_kubernetes_does(text, value):
+    assert resolve_plain(text) == value
+    assert type(resolve_plain(text)) is type(value)
+
+
+def test_quoted_and_tagged_scalars():
+    [document] = list(parse_stream(
+        "a: 'yes'\nb: \"0777\"\nc: !!str 12\nd: !!int '7'\ne: |\n  on\nf: ! 3\ng: !Ref x\n"))
+    assert document.value == {"a": "yes", "b": "0777", "c": "12", "d": 7, "e": "on\n",
+                              "f": "3", "g": "x"}
+
+
+def test_keys_become_strings_like_the_api_machinery():
+    [document] = list(parse_stream("labels:\n  yes: a\n  1: b\n  ~: c\n"))
+    assert document.value == {"labels": {"true": "a", "1": "b", "null": "c"}}
+
+
+def test_merge_keys_explicit_keys_win():
+    [document] = list(parse_stream(
+        "base: &b {cpu: 1, memory: 1Gi}\nextra: &e {cpu: 9, disk: 5}\n"
+        "r:\n  <<: [*b, *e]\n  memory: 2Gi\n"))
+    assert document.value["r"] == {"memory": "2Gi", "cpu": 1, "disk": 5}
+
+
+def test_positions_point_at_keys_and_items():
+    text = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n"
+            "    - name: a\n      image: x\n    - name: b\n      image: y\n")
+    [obj] = load(text).objects
+    span = obj.locate(("spec", "containers", 1, "image")).span
+    assert (span.line, span.column, span.end_line, span.end_column) == (9, 6, 9, 14)
+    item = obj.locate(("spec", "containers", 1)).span
+    assert (item.line, item.column) == (8, 6)
+    # Missing keys fall back to the nearest existing ancestor.
+    missing = obj.locate(("spec", "containers", 1, "livenessProbe", "initialDelaySeconds"))
+    assert (missing.span.line, missing.span.column) == (8, 6)
+    assert missing.node_lines == (0, 4, 5, 8)
+
+
+def test_alias_values_are_located_at_the_alias():
+    text = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels: &l {app: a}\n"
+            "spec:\n  nodeSelector: *l\n")
+    [obj] = load(text).objects
+    span = obj.locate(("spec", "nodeSelector", "app")).span
+    assert (span.line, span.column) == (6, 2)
+
+
+def test_json_manifest_with_lines(tmp_path):
+    path = tmp_path / "pod.json"
+    path.write_text('{\n  "apiVersion": "v1",\n  "kind": "Pod",\n  "metadata": {"name": "p"},\n'
+                    '  "spec": {\n    "containers": [\n      {"name": "a", "image": "x",\n'
+                    '       "livenessProbe": {"exec": {"command": ["true"]}}}\n    ]\n  }\n}\n')
+    report = lint_paths([str(path)], only_rule_config("liveness-initial-delay"), registry())
+    assert where(report.findings) == [("liveness-initial-delay", 8, 8)]
+    assert report.summary.documents == 1 and report.summary.objects == 1
+
+
+def test_list_items_are_objects_with_their_own_lines():
+    text = ("apiVersion: v1\nkind: List\nitems:\n"
+            "  - apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: a}\n"
+            "  - apiVersion: v1\n    kind: ConfigMap\n    metadata: {}\n"
+            "  - just a string\n")
+    loaded = load(text)
+    assert [obj.name for obj in loaded.objects] == ["a", None, None]
+    findings = lint_text(text)
+    assert [(f.rule, f.line, f.message) for f in findings] == [
+        ("manifest-structure", 9, "object has no metadata.name (nor generateName)"),
+        ("manifest-structure", 10, "List item 2 is not an object"),
+    ]
+    assert findings[0].path == "metadata.name"
+
+
+def test_documents_without_apiversion_and_kind_are_skipped_and_counted(tmp_path):
+    path = tmp_path / "mixed.yaml"
+    path.write_text("replicaCount: 2\n---\n# only a comment\n---\n- a\n- b\n---\n"
+                    "apiVersion: v1\nkind: Namespace\nmetadata: {name: team}\n---\n"
+                    "kind: Secret\nmetadata: {name: s}\n")
+    report = lint_paths([str(path)], Config(), registry())
+    summary = report.summary
+    assert (summary.documents, summary.objects, summary.skipped) == (4, 2, 2)
+    assert where(report.findings) == [("manifest-structure", 12, 1)]
+    assert report.findings[0].message == "object has kind but no apiVersion"
+
+
+def test_syntax_error_is_located_and_later_documents_are_still_checked():
+    text = ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n"
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [b\n---\n"
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n")
+    findings = lint_text(text)
+    assert [(f.rule, f.line) for f in findings] == [("yaml-syntax", 9),
+                                                    ("manifest-structure", 12)]
+
+
+@pytest.mark.parametrize(("text", "line", "column", "fragment"), [
+    ("a: b: c\n", 1, 5, "mapping values are not allowed"),
+    ("a:\n\t- x\n", 2, 1, "cannot start any token"),
+    ("a: 1\n\x07b: 2\n", 2, 1, "control characters"),
+    ("a: *nothing\n", 1, 4, "refers to no anchor"),
+    ("? [a, b]\n: c\n", 1, 3, "must be a scalar"),
+])
+def test_yaml_errors(text, line, column, fragment):
+    [finding] = lint_text(text)
+    assert (finding.rule, finding.line, finding.column) == ("yaml-syntax", line, column)
+    assert fragment in finding.message
+
+
+def test_duplicate_key_at_second_occurrence_and_last_value_wins():
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n"
+    findings = lint_text(text)
+    assert where(findings) == [("yaml-duplicate-key", 5, 3)]
+    assert "first at line 4" in findings[0].message
+    assert load(text).objects[0].name == "b"
+
+
+def test_undecodable_bytes(tmp_path):
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: caf\xe9}\n")
+    report = lint_paths([str(path)], Config(), registry())
+    assert where(report.findings) == [("yaml-syntax", 3, 21)]
+    assert "not valid UTF-8 (byte 0xe9)" in report.findings[0].message
+
+
+def test_utf16_with_bom_is_read(tmp_path):
+    path = tmp_path / "utf16.yaml"
+    path.write_bytes("apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n".encode("utf-16"))
+    report = lint_paths([str(path)], Config(), registry())
+    assert where(report.findings) == [("manifest-structure", 3, 1)]
+
+
+def test_unreadable_file_is_a_finding_not_a_skip(tmp_path):
+    link = tmp_path / "gone.yaml"
+    os.symlink(tmp_path / "deleted.yaml", link)
+    report = lint_paths([str(tmp_path)], Config(), registry())
+    assert where(report.findings) == [("file-unreadable", 1, 1)]
+    assert report.summary.files == 1
+
+
+def test_file_over_the_size_limit(tmp_path, monkeypatch):
+    monkeypatch.setattr("kubelint.loader.MAX_FILE_BYTES", 10)
+    path = tmp_path / "big.yaml"
+    path.write_text("apiVersion: v1\nkind: ConfigMap\n")
+    report = lint_paths([str(path)], Config(), registry())
+    assert where(report.findings) == [("yaml-limits", 1, 1)]
+
+
+BILLION_LAUGHS = (
+    'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    + "".join(f"{n}: &{n} [{','.join(['*' + p] * 9)}]\n"
+              for p, n in zip("abcdefgh", "bcdefghi", strict=True))
+)
+
+
+def test_alias_bomb_is_refused_without_expanding():
+    assert len(BILLION_LAUGHS.encode()) < 400
+    findings = lint_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n"
+                         + "".join("  " + line + "\n" for line in BILLION_LAUGHS.splitlines()))
+    # Crossed while expanding `f` (line 10): e alone stands for 66,430 nodes.
+    assert [(f.rule, f.line) for f in findings] == [("yaml-limits", 10)]
+    assert "alias bomb" in findings[0].message
+
+
+def test_recursive_alias_is_refused():
+    findings = lint_text("apiVersion: v1\nkind: ConfigMap\nmetadata: &m\n  name: x\n  self: *m\n")
+    assert where(findings) == [("yaml-limits", 5, 9)]
+
+
+def test_deep_nesting_does_not_crash_the_interpreter():
+    # The C composer recurses and segfaults near 30,000 levels; events do not.
+    findings = lint_text("a: " + "[" * 100_000 + "]" * 100_000 + "\n")
+    assert [f.rule for f in findings] == ["yaml-limits"]
+    assert "nesting deeper than 200" in findings[0].message

@@ -1,0 +1,194 @@
+"""Plugins: local and installed (entry points), the example plugin, and failures that
+must fail the run (exit 2) or stay contained to one rule (internal-error)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from kubelint import lint_text
+from kubelint.cli import main
+from kubelint.config import Config
+from kubelint.lint import Linter
+from kubelint.loader import load_text
+from kubelint.model import SourceFile
+from kubelint.plugins import build_registry
+from tests.helpers import ROOT
+
+DEPLOYMENT = textwrap.dedent("""\
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: web
+    spec:
+      selector: {matchLabels: {app: web}}
+      template:
+        metadata: {labels: {app: web}}
+        spec:
+          containers:
+            - name: web
+              image: nginx:1.27
+              livenessProbe: {httpGet: {path: /, port: 80}}
+    """)
+
+CRASHING_PLUGIN = textwrap.dedent("""\
+    from kubelint.api import hookimpl, rule
+
+    @rule(id="always-crashes", severity="warning", summary="divides by zero")
+    def check(obj, ctx):
+        '''Crashes on every object.'''
+        yield ctx.violation((), str(1 / 0))
+
+    @hookimpl
+    def kubelint_rules():
+        return [check]
+    """)
+
+
+def test_example_plugin_from_config(tmp_path, monkeypatch, capsys):
+    (tmp_path / "web.yaml").write_text(DEPLOYMENT)
+    plugin = ROOT / "examples" / "plugins" / "team_label.py"
+    (tmp_path / ".kubelint.yaml").write_text(
+        f"plugins: [{plugin}]\nrules:\n  team-label-missing:\n    label: owner\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--fail-level", "warning", "--format", "json", "."]) == 1
+    out = capsys.readouterr().out
+    assert '"rule": "team-label-missing"' in out
+    assert "Deployment 'web' has no 'owner' label" in out
+    assert main(["explain", "team-label-missing"]) == 0
+    assert "## Use instead" in capsys.readouterr().out
+
+
+def test_plugin_by_module_name_relative_to_the_config(tmp_path, monkeypatch, capsys):
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "policies" / "crashy.py").write_text(CRASHING_PLUGIN)
+    (tmp_path / ".kubelint.yaml").write_text("plugins: [policies.crashy]\n")
+    (tmp_path / "web.yaml").write_text(DEPLOYMENT)
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--no-color", "."]) == 1
+    out = capsys.readouterr().out
+    # The crash is contained: one internal-error naming rule and object, others still run.
+    assert ("web.yaml:1:1: error internal-error rule 'always-crashes' crashed on Deployment"
+            " web: ZeroDivisionError: division by zero (please report this)") in out
+    assert "web.yaml:13:11: warning liveness-initial-delay" in out
+
+
+@pytest.mark.parametrize(("source", "message"), [
+    ("import not_a_module_anywhere\n",
+     "plugin 'broken.py' failed to load: ModuleNotFoundError: No module named"
+     " 'not_a_module_anywhere'"),
+    ("def oops(:\n", "plugin 'broken.py' failed to load: SyntaxError"),
+    ("from kubelint.api import hookimpl, rule\n"
+     "@rule(id='liveness-initial-delay', severity='error', summary='x')\n"
+     "def check(obj, ctx):\n    return []\n"
+     "@hookimpl\ndef kubelint_rules():\n    return [check]\n",
+     "rule 'liveness-initial-delay' is defined twice"),
+    ("from kubelint.api import hookimpl\n@hookimpl\ndef kubelint_rules():\n"
+     "    raise RuntimeError('no licence')\n",
+     "failed while listing its rules: RuntimeError: no licence"),
+    ("from kubelint.api import hookimpl\n@hookimpl\ndef kubelint_rules():\n"
+     "    return ['not a rule']\n", "expected rules made with kubelint.api.rule"),
+])
+def test_a_plugin_that_fails_fails_the_run(tmp_path, monkeypatch, capsys, source, message):
+    (tmp_path / "broken.py").write_text(source)
+    (tmp_path / ".kubelint.yaml").write_text("plugins: [broken.py]\n")
+    (tmp_path / "web.yaml").write_text(DEPLOYMENT)
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "."]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert message in captured.err and "Traceback" not in captured.err
+
+
+def _install_fake_distribution(site, entry_point):
+    dist = site / "kubelint_demo-1.0.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: kubelint-demo\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text(f"[kubelint]\ndemo = {entry_point}\n")
+
+
+def test_installed_plugin_through_its_entry_point(tmp_path):
+    site = tmp_path / "site"
+    _install_fake_distribution(site, "team_label")
+    (site / "team_label.py").write_text((ROOT / "examples/plugins/team_label.py").read_text())
+    (tmp_path / "web.yaml").write_text(DEPLOYMENT)
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    result = subprocess.run([sys.executable, "-m", "kubelint", "rules"], capture_output=True,
+                            text=True, env=env, cwd=tmp_path, timeout=120)
+    assert "team-label-missing" in result.stdout
+    result = subprocess.run([sys.executable, "-m", "kubelint", "check", "--no-color", "."],
+                            capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    # No labels at all: reported at metadata, the nearest ancestor that exists.
+    assert "web.yaml:3:1: warning team-label-missing Deployment 'web' has no 'team' label" \
+        in result.stdout
+
+
+def test_installed_plugin_that_fails_to_import(tmp_path):
+    site = tmp_path / "site"
+    _install_fake_distribution(site, "missing_module_for_kubelint")
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    result = subprocess.run([sys.executable, "-m", "kubelint", "check", "."],
+                            capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    assert result.returncode == 2
+    assert "an installed kubelint plugin failed to load: ModuleNotFoundError" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_builtin_rules_come_through_the_plugin_hooks():
+    import pluggy
+
+    from kubelint import builtin, hookspecs
+
+    manager = pluggy.PluginManager("kubelint")
+    manager.add_hookspecs(hookspecs)
+    manager.register(builtin)
+    [rules] = manager.hook.kubelint_rules()
+    assert {r.id for r in rules} == set(build_registry().rules)
+    [formatters] = manager.hook.kubelint_formatters()
+    assert {"text", "json"} <= set(formatters)
+
+
+def test_every_rule_module_is_registered():
+    import importlib
+
+    from kubelint.builtin import builtin_rule_modules
+    from kubelint.rule import Rule
+
+    modules = builtin_rule_modules()
+    assert len(modules) == len({m.rsplit(".", 1)[-1] for m in modules})
+    for name in modules:
+        module = importlib.import_module(name)
+        rules = [v for v in vars(module).values() if isinstance(v, Rule)]
+        assert len(rules) == 1, f"{name} must define exactly one rule"
+    files = sorted(p for p in (ROOT / "rules").rglob("*.py") if p.name != "__init__.py")
+    assert len(files) == len(modules)
+
+
+def test_rule_crash_inside_a_generator_is_contained():
+    from kubelint.rule import rule
+
+    @rule(id="lazy-crash", severity="info", summary="crashes midway")
+    def check(obj, ctx):
+        yield ctx.violation(("metadata",), "first")
+        raise KeyError("spec")
+
+    from types import SimpleNamespace
+
+    from kubelint.plugins import hookimpl
+
+    registry = build_registry(extra=[SimpleNamespace(kubelint_rules=hookimpl(lambda: [check]))])
+    loaded = load_text(DEPLOYMENT, SourceFile("d.yaml", DEPLOYMENT))
+    others = set(registry.rules) - {"lazy-crash", "internal-error"}
+    findings = Linter(Config(cli_disable=others), registry).run([loaded]).findings
+    assert [(f.rule, f.line) for f in findings] == [("internal-error", 1)]
+    assert "KeyError" in findings[0].message
+
+
+def test_lint_text_is_the_library_entry_point():
+    findings = lint_text(DEPLOYMENT, filename="web.yaml")
+    liveness = [(f.file, f.line, f.column) for f in findings if f.rule == "liveness-initial-delay"]
+    assert liveness == [("web.yaml", 13, 11)]

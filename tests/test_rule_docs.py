@@ -1,0 +1,35 @@
+"""Every rule is documented in ruff's sections, and its examples do what they say."""
+
+from __future__ import annotations
+
+import pytest
+
+from kubelint.docs import REQUIRED_SECTIONS, sections, yaml_blocks
+from tests.helpers import lint_only, registry
+
+RULES = sorted(registry().rules.values(), key=lambda r: r.id)
+# Rules no manifest can trigger: their Example is prose, tested in tests/test_engine.py.
+PROSE_EXAMPLES = {"internal-error", "file-unreadable"}
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_docs_have_sections_in_order(rule):
+    found = list(sections(rule.doc))
+    assert [s for s in found if s in REQUIRED_SECTIONS] == list(REQUIRED_SECTIONS)
+    assert found[: len(REQUIRED_SECTIONS)] == list(REQUIRED_SECTIONS)
+    assert rule.summary and not rule.summary.endswith(".")
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.id not in PROSE_EXAMPLES],
+                         ids=[r.id for r in RULES if r.id not in PROSE_EXAMPLES])
+def test_example_triggers_and_use_instead_does_not(rule):
+    parts = sections(rule.doc)
+    examples = yaml_blocks(parts["Example"])
+    fixes = yaml_blocks(parts["Use instead"])
+    assert examples and fixes, "Example and Use instead each need a ```yaml block"
+    for example in examples:
+        found = {f.rule for f in lint_only(example, rule.id)}
+        assert rule.id in found, f"the Example does not trigger {rule.id}"
+    for fix in fixes:
+        findings = lint_only(fix, rule.id)
+        assert findings == [], [f"{f.line} {f.rule} {f.message}" for f in findings]

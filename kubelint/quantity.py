@@ -51,11 +51,12 @@ def parse_quantity(value: Any) -> Fraction:
         return Fraction(str(value))
     if not isinstance(value, str):
         raise InvalidQuantity(f"{value!r} is not a quantity")
-    match = _QUANTITY.match(value)
+    # The API server trims surrounding whitespace (Quantity.UnmarshalJSON).
+    match = _QUANTITY.match(value.strip())
     if match is None:
         raise InvalidQuantity(f"{value!r} is not a quantity")
     number = Fraction(match["number"])
     suffix = match["suffix"] or ""
-    if suffix[:1] in ("e", "E"):
+    if len(suffix) > 1 and suffix[0] in ("e", "E"):  # an exponent; a lone "E" is exa
         return number * Fraction(10) ** int(suffix[1:])
     return number * _SUFFIX[suffix]

@@ -408,13 +408,15 @@ class _DocumentBuilder:
                         "yaml-syntax", "the value of a merge key (<<) must be a mapping or a"
                         " list of mappings", line, col))
                     continue
-                source_entries = self.positions.get(id(source), {})
+                # Merged keys are located at the "<<" key, like an alias: their text
+                # belongs to another object.
+                entry = Entry(line, col, line, col + 2, line, col, line, col + 2, True)
                 for key, item in source.items():
                     # Explicit keys were inserted first, so "not present yet" means neither
                     # explicit nor merged from an earlier source.
                     if key not in frame.container:
                         frame.container[key] = item
-                        frame.entries[key] = source_entries.get(key)
+                        frame.entries[key] = entry
 
 
 def _problem_from_error(error: YAMLError, text: str) -> YamlProblem:

@@ -211,3 +211,32 @@ def test_deep_nesting_does_not_crash_the_interpreter():
     findings = lint_text("a: " + "[" * 100_000 + "]" * 100_000 + "\n")
     assert [f.rule for f in findings] == ["yaml-limits"]
     assert "nesting deeper than 200" in findings[0].message
+
+
+def test_merged_keys_are_located_at_the_merge_key():
+    text = ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+            "    - &base\n      name: a\n      image: x\n"
+            "    - <<: *base\n      name: b\n")
+    [obj] = load(text).objects
+    span = obj.locate(("spec", "containers", 1, "image")).span
+    assert (span.line, span.column) == (8, 6)
+    span = obj.locate(("spec", "containers", 1, "name")).span
+    assert (span.line, span.column) == (9, 6)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("500G", 500 * 10**9), ("2Gi", 2 * 2**30), ("1000m", 1), ("1E", 10**18),
+    ("1e3", 1000), (" 1Gi ", 2**30), ("0.5", 0.5), (1, 1), (0.25, 0.25), ("+1.5k", 1500),
+])
+def test_quantities(value, expected):
+    from kubelint.quantity import parse_quantity
+
+    assert parse_quantity(value) == expected
+
+
+@pytest.mark.parametrize("value", ["2GB", "1.5.5", "1 Gi", "Gi", "1e", "", True, None, [1]])
+def test_invalid_quantities(value):
+    from kubelint.quantity import InvalidQuantity, parse_quantity
+
+    with pytest.raises(InvalidQuantity):
+        parse_quantity(value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kubelint.constants import POD_SPEC_KINDS
 from kubelint.index import ObjectIndex, label_selector_matches, service_selector_matches
-from kubelint.model import ContainerRef, Manifest, Path, format_path
+from kubelint.model import ContainerRef, Manifest, Path, as_mapping, format_path
 from kubelint.plugins import hookimpl
 from kubelint.quantity import InvalidQuantity, parse_quantity
 from kubelint.rule import Rule, RuleContext, Violation, engine_rule, rule
@@ -19,6 +19,7 @@ __all__ = [
     "Rule",
     "RuleContext",
     "Violation",
+    "as_mapping",
     "engine_rule",
     "format_path",
     "hookimpl",

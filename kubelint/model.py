@@ -67,6 +67,24 @@ class ContainerRef(NamedTuple):
     container: Mapping[str, Any]
     init: bool
 
+    @property
+    def label(self) -> str:
+        """How messages name it: ``container 'web'``, ``init container 'migrate'``, or
+        ``container #2`` when it has no name."""
+        name = self.container.get("name")
+        kind = "init container" if self.init else "container"
+        if isinstance(name, str) and name:
+            return f"{kind} {name!r}"
+        return f"{kind} #{self.path[-1]}"
+
+
+def as_mapping(value: Any) -> Mapping[str, Any] | None:
+    """A mapping as it is, null as an empty mapping, None for anything malformed (which
+    schema validation reports), so rules can skip it."""
+    if value is None:
+        return {}
+    return value if isinstance(value, Mapping) else None
+
 
 class Manifest:
     """One Kubernetes object: its data (plain dicts and lists, read-only by convention)

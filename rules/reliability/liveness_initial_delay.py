@@ -70,13 +70,12 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         probe = ref.container.get("livenessProbe")
         if not isinstance(probe, dict) or "startupProbe" in ref.container:
             continue
-        name = ref.container.get("name", "?")
         delay = probe.get("initialDelaySeconds")
         if delay is None:
             yield ctx.violation((*ref.path, "livenessProbe"),
-                                f"container {name!r} has a livenessProbe without"
+                                f"{ref.label} has a livenessProbe without"
                                 " initialDelaySeconds and no startupProbe")
         elif delay == 0:
             yield ctx.violation((*ref.path, "livenessProbe", "initialDelaySeconds"),
-                                f"container {name!r} has a livenessProbe with initialDelaySeconds"
+                                f"{ref.label} has a livenessProbe with initialDelaySeconds"
                                 " 0 and no startupProbe")

@@ -84,8 +84,6 @@ PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
       summary="a probe's successThreshold is one the API server rejects")
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     for ref in obj.containers(include_init=True):
-        what = "init container" if ref.init else "container"
-        name = ref.container.get("name", "?")
         for probe_name in PROBES:
             probe = ref.container.get(probe_name)
             if not isinstance(probe, Mapping):
@@ -97,8 +95,8 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             path = (*ref.path, probe_name, "successThreshold")
             if probe_name in MUST_BE_ONE and threshold not in (0, 1):
                 # 0 is defaulted to 1 before validation, so only other values fail.
-                yield ctx.violation(path, f"{what} {name!r} {probe_name} has successThreshold"
+                yield ctx.violation(path, f"{ref.label} {probe_name} has successThreshold"
                                           f" {threshold}; it must be 1")
             elif threshold < 0:
-                yield ctx.violation(path, f"{what} {name!r} {probe_name} has successThreshold"
+                yield ctx.violation(path, f"{ref.label} {probe_name} has successThreshold"
                                           f" {threshold}; it must not be negative")

@@ -79,25 +79,9 @@ spec:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
-from kubelint.api import POD_SPEC_KINDS, ContainerRef, Manifest, RuleContext, Violation, rule
-
-
-def _describe(ref: ContainerRef) -> str:
-    name = ref.container.get("name")
-    kind = "init container" if ref.init else "container"
-    if isinstance(name, str) and name:
-        return f"{kind} {name!r}"
-    return f"{kind} #{ref.path[-1]}"
-
-
-def _mapping(value: Any) -> Mapping[str, Any] | None:
-    """A mapping as is, null as an empty mapping, None for anything malformed."""
-    if value is None:
-        return {}
-    return value if isinstance(value, Mapping) else None
+from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, as_mapping, rule
 
 
 @rule(id="resources-limits-missing", severity="warning", kinds=POD_SPEC_KINDS,
@@ -108,13 +92,13 @@ def _mapping(value: Any) -> Mapping[str, Any] | None:
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     required = ("cpu", "memory") if ctx.options["require-cpu-limit"] else ("memory",)
     for ref in obj.containers():
-        resources = _mapping(ref.container.get("resources"))
+        resources = as_mapping(ref.container.get("resources"))
         if resources is None:
             continue
-        limits = _mapping(resources.get("limits"))
+        limits = as_mapping(resources.get("limits"))
         if limits is None:
             continue
         missing = [name for name in required if limits.get(name) is None]
         if missing:
             yield ctx.violation((*ref.path, "resources", "limits"),
-                                f"{_describe(ref)} has no {' or '.join(missing)} limit")
+                                f"{ref.label} has no {' or '.join(missing)} limit")

@@ -70,7 +70,6 @@ from typing import Any
 
 from kubelint.api import (
     POD_SPEC_KINDS,
-    ContainerRef,
     InvalidQuantity,
     Manifest,
     RuleContext,
@@ -80,14 +79,6 @@ from kubelint.api import (
 )
 
 KINDS = (("requests", "request"), ("limits", "limit"))
-
-
-def _describe(ref: ContainerRef) -> str:
-    name = ref.container.get("name")
-    kind = "init container" if ref.init else "container"
-    if isinstance(name, str) and name:
-        return f"{kind} {name!r}"
-    return f"{kind} #{ref.path[-1]}"
 
 
 def _show(value: Any) -> str:
@@ -118,7 +109,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         resources = ref.container.get("resources")
         if not isinstance(resources, Mapping):
             continue
-        who = _describe(ref)
+        who = ref.label
         parsed: dict[str, dict[str, Fraction]] = {}
         for group, noun in KINDS:
             values = resources.get(group)

@@ -75,38 +75,22 @@ spec:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
-from kubelint.api import POD_SPEC_KINDS, ContainerRef, Manifest, RuleContext, Violation, rule
+from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, as_mapping, rule
 
 RESOURCES = ("cpu", "memory")
-
-
-def _describe(ref: ContainerRef) -> str:
-    name = ref.container.get("name")
-    kind = "init container" if ref.init else "container"
-    if isinstance(name, str) and name:
-        return f"{kind} {name!r}"
-    return f"{kind} #{ref.path[-1]}"
-
-
-def _mapping(value: Any) -> Mapping[str, Any] | None:
-    """A mapping as is, null as an empty mapping, None for anything malformed."""
-    if value is None:
-        return {}
-    return value if isinstance(value, Mapping) else None
 
 
 @rule(id="resources-requests-missing", severity="warning", kinds=POD_SPEC_KINDS,
       summary="a container requests no cpu or no memory")
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     for ref in obj.containers():
-        resources = _mapping(ref.container.get("resources"))
+        resources = as_mapping(ref.container.get("resources"))
         if resources is None:
             continue
-        requests = _mapping(resources.get("requests"))
-        limits = _mapping(resources.get("limits"))
+        requests = as_mapping(resources.get("requests"))
+        limits = as_mapping(resources.get("limits"))
         if requests is None or limits is None:
             continue
         # A limit without a request is defaulted into the request by the API server.
@@ -114,4 +98,4 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
                    if requests.get(name) is None and limits.get(name) is None]
         if missing:
             yield ctx.violation((*ref.path, "resources", "requests"),
-                                f"{_describe(ref)} has no {' or '.join(missing)} request")
+                                f"{ref.label} has no {' or '.join(missing)} request")

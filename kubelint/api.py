@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kubelint.constants import POD_SPEC_KINDS
+from kubelint.constants import LONG_RUNNING_KINDS, POD_SPEC_KINDS, SCALABLE_KINDS
 from kubelint.index import ObjectIndex, label_selector_matches, service_selector_matches
 from kubelint.model import ContainerRef, Manifest, Path, as_mapping, format_path
 from kubelint.plugins import hookimpl
@@ -10,7 +10,9 @@ from kubelint.quantity import InvalidQuantity, parse_quantity
 from kubelint.rule import Rule, RuleContext, Violation, engine_rule, rule
 
 __all__ = [
+    "LONG_RUNNING_KINDS",
     "POD_SPEC_KINDS",
+    "SCALABLE_KINDS",
     "ContainerRef",
     "InvalidQuantity",
     "Manifest",

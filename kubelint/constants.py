@@ -38,6 +38,14 @@ POD_SPEC_PATHS: dict[str, tuple[str, ...]] = {
 
 POD_SPEC_KINDS = frozenset(POD_SPEC_PATHS)
 
+#: Controllers whose pods are meant to run forever (a bare Pod is long-running only when
+#: its restartPolicy is Always; see Manifest.is_long_running).
+LONG_RUNNING_KINDS = frozenset(
+    {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController"})
+
+#: Kinds an HPA or a PodDisruptionBudget can act on through their replicas.
+SCALABLE_KINDS = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"})
+
 #: API groups that serve each built-in kind that rules name. A rule written for
 #: "StatefulSet" must not run on a custom resource of the same kind in another group
 #: (OpenKruise's apps.kruise.io StatefulSet, Knative's serving.knative.dev Service).

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from kubelint.constants import POD_SPEC_KINDS
 from kubelint.model import Manifest, effective_namespace
 
 
@@ -40,6 +41,49 @@ class ObjectIndex:
 
     def has_kind(self, kind: str, namespace: str | None = None) -> bool:
         return next(self.of_kind(kind, namespace), None) is not None
+
+    def services_for(self, workload: Manifest) -> list[Manifest]:
+        """Services of the workload's namespace whose selector selects its pods."""
+        labels = workload.pod_template_labels()
+        if not labels:
+            return []
+        return [service for service in self.of_kind("Service", self.namespace_of(workload))
+                if service_selector_matches(_spec(service).get("selector"), labels)]
+
+    def workloads_for(self, service: Manifest) -> list[Manifest]:
+        """Objects with a pod template (or Pods) in the Service's namespace that it selects."""
+        selector = _spec(service).get("selector")
+        namespace = self.namespace_of(service)
+        return [obj for kind in POD_SPEC_KINDS for obj in self.of_kind(kind, namespace)
+                if service_selector_matches(selector, obj.pod_template_labels())]
+
+    def hpas_for(self, workload: Manifest) -> list[Manifest]:
+        """HorizontalPodAutoscalers of the workload's namespace whose scaleTargetRef names
+        it (kind and name; apiVersion, when given, must be the workload's)."""
+        found = []
+        for hpa in self.of_kind("HorizontalPodAutoscaler", self.namespace_of(workload)):
+            target = _spec(hpa).get("scaleTargetRef")
+            if not isinstance(target, Mapping):
+                continue
+            version = target.get("apiVersion")
+            if (target.get("kind") == workload.kind
+                    and target.get("name") == workload.metadata.get("name")
+                    and (version is None or version == workload.api_version)):
+                found.append(hpa)
+        return found
+
+    def pdbs_for(self, workload: Manifest) -> list[Manifest]:
+        """PodDisruptionBudgets of the workload's namespace that select its pods."""
+        labels = workload.pod_template_labels()
+        if not labels:
+            return []
+        return [pdb for pdb in self.of_kind("PodDisruptionBudget", self.namespace_of(workload))
+                if label_selector_matches(_spec(pdb).get("selector"), labels)]
+
+
+def _spec(obj: Manifest) -> Mapping[str, Any]:
+    spec = obj.data.get("spec")
+    return spec if isinstance(spec, Mapping) else {}
 
 
 def label_selector_matches(selector: Any, labels: Mapping[str, Any]) -> bool:
@@ -84,7 +128,9 @@ def _expression_matches(expression: Mapping[str, Any], labels: Mapping[str, Any]
     if not isinstance(key, str):
         return False
     operator = expression.get("operator")
-    raw_values = expression.get("values") or ()
+    raw_values = expression.get("values")
+    if raw_values is None:
+        raw_values = []
     if not isinstance(raw_values, list):
         return False
     values = {_text(v) for v in raw_values}

@@ -10,7 +10,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from kubelint.constants import BUILTIN_KIND_GROUPS, CLUSTER_SCOPED_KINDS, POD_SPEC_PATHS
+from kubelint.constants import (
+    BUILTIN_KIND_GROUPS,
+    CLUSTER_SCOPED_KINDS,
+    LONG_RUNNING_KINDS,
+    POD_SPEC_PATHS,
+)
 from kubelint.yamlparse import Entry, Positions, Span
 
 #: A path into an object: mapping keys and sequence indexes.
@@ -182,6 +187,15 @@ class Manifest:
             return None
         spec = self.get(path)
         return spec if isinstance(spec, Mapping) else None
+
+    def is_long_running(self) -> bool:
+        """A controller whose pods run forever, or a bare Pod that restarts Always."""
+        if self.kind in LONG_RUNNING_KINDS:
+            return self.is_kind(self.kind)
+        if self.kind == "Pod" and self.is_kind("Pod"):
+            spec = self.pod_spec() or {}
+            return spec.get("restartPolicy") in (None, "Always")
+        return False
 
     def pod_template_labels(self) -> Mapping[str, Any]:
         """Labels the pods of this object carry (the template's, or the Pod's own)."""

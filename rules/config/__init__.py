@@ -1,0 +1,1 @@
+"""Rules about configuration: environment, ConfigMaps and Secrets, namespaces."""

@@ -1,0 +1,1 @@
+"""Rules about container images and how they are pulled."""

@@ -1,0 +1,1 @@
+"""Rules about Services, their selectors, ports and endpoints."""

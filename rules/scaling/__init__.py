@@ -1,0 +1,1 @@
+"""Rules about scaling and availability: HPAs, replicas, disruption budgets."""

@@ -1,0 +1,1 @@
+"""Rules about controllers: selectors, update strategies, schedules."""

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from kubelint.constants import LONG_RUNNING_KINDS, POD_SPEC_KINDS, SCALABLE_KINDS
+from kubelint.constants import (
+    BUILTIN_KIND_GROUPS,
+    CLUSTER_SCOPED_KINDS,
+    LONG_RUNNING_KINDS,
+    POD_SPEC_KINDS,
+    SCALABLE_KINDS,
+)
 from kubelint.index import ObjectIndex, label_selector_matches, service_selector_matches
 from kubelint.model import ContainerRef, Manifest, Path, as_mapping, format_path
 from kubelint.plugins import hookimpl
@@ -10,6 +16,8 @@ from kubelint.quantity import InvalidQuantity, parse_quantity
 from kubelint.rule import Rule, RuleContext, Violation, engine_rule, rule
 
 __all__ = [
+    "BUILTIN_KIND_GROUPS",
+    "CLUSTER_SCOPED_KINDS",
     "LONG_RUNNING_KINDS",
     "POD_SPEC_KINDS",
     "SCALABLE_KINDS",

@@ -38,9 +38,10 @@ def _parser() -> argparse.ArgumentParser:
                        help="exit 1 when a finding is at or above this severity"
                        " (default: error, or fail-level in the config)")
     check.add_argument("--enable", action="append", default=[], metavar="RULE",
-                       help="enable a rule (repeatable; also turns on rules off by default)")
+                       help="enable a rule (repeatable, comma-separated; 'all' for every rule;"
+                       " also turns on rules that are off by default)")
     check.add_argument("--disable", action="append", default=[], metavar="RULE",
-                       help="disable a rule (repeatable)")
+                       help="disable a rule (repeatable, comma-separated; wins over --enable)")
     check.add_argument("--stdin-filename", metavar="NAME",
                        help="the path of the buffer read from '-' (for config and messages)")
     color = check.add_mutually_exclusive_group()
@@ -122,6 +123,9 @@ def _check(args: argparse.Namespace) -> int:
                                 ("--disable", args.disable, config.cli_disable)):
         for name in names:
             for part in filter(None, (p.strip() for p in name.split(","))):
+                if part == "all":
+                    target.update(registry.rules)
+                    continue
                 rule_id = registry.resolve(part)
                 if rule_id is None:
                     return _fail(f"{flag}: {_unknown_rule(part, registry)}")

@@ -161,3 +161,9 @@ def test_runs_from_any_directory(tmp_path):
                             capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert result.returncode in (0, 1), result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_enable_all_and_disable_wins(tree, capsys):
+    assert main(["check", "--no-color", "--enable", "all", "--disable", "liveness-initial-delay",
+                 "--fail-level", "warning", "job.yaml"]) == 0
+    assert "liveness-initial-delay" not in capsys.readouterr().out

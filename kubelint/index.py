@@ -7,7 +7,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from kubelint.constants import POD_SPEC_KINDS
 from kubelint.model import Manifest, effective_namespace
 
 
@@ -16,10 +15,17 @@ class ObjectIndex:
 
     def __init__(self, objects: Iterable[Manifest], default_namespace: str = "default"):
         self.default_namespace = default_namespace
+        self._objects = [obj for obj in objects if obj.kind and obj.api_version]
         self._by_kind: dict[str, list[Manifest]] = defaultdict(list)
-        for obj in objects:
-            if obj.kind and obj.api_version:
-                self._by_kind[obj.kind].append(obj)
+        for obj in self._objects:
+            assert obj.kind is not None
+            self._by_kind[obj.kind].append(obj)
+
+    def objects(self, namespace: str | None = None) -> Iterator[Manifest]:
+        """Every object in input order (only those in ``namespace`` when it is given)."""
+        for obj in self._objects:
+            if namespace is None or self.namespace_of(obj) == namespace:
+                yield obj
 
     def namespace_of(self, obj: Manifest) -> str | None:
         return effective_namespace(obj, self.default_namespace)
@@ -53,9 +59,9 @@ class ObjectIndex:
     def workloads_for(self, service: Manifest) -> list[Manifest]:
         """Objects with a pod template (or Pods) in the Service's namespace that it selects."""
         selector = _spec(service).get("selector")
-        namespace = self.namespace_of(service)
-        return [obj for kind in POD_SPEC_KINDS for obj in self.of_kind(kind, namespace)
-                if service_selector_matches(selector, obj.pod_template_labels())]
+        return [obj for obj in self.objects(self.namespace_of(service))
+                if obj.pod_spec_path() is not None
+                and service_selector_matches(selector, obj.pod_template_labels())]
 
     def hpas_for(self, workload: Manifest) -> list[Manifest]:
         """HorizontalPodAutoscalers of the workload's namespace whose scaleTargetRef names

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kubelint.docs import REQUIRED_SECTIONS, sections, yaml_blocks
-from tests.helpers import lint_only, registry
+from tests.helpers import fixture_options, lint_only, registry
 
 RULES = sorted(registry().rules.values(), key=lambda r: r.id)
 # Rules no manifest can trigger: their Example is prose, tested in tests/test_engine.py.
@@ -27,9 +27,10 @@ def test_example_triggers_and_use_instead_does_not(rule):
     examples = yaml_blocks(parts["Example"])
     fixes = yaml_blocks(parts["Use instead"])
     assert examples and fixes, "Example and Use instead each need a ```yaml block"
+    # A block may start with `# options: {...}` (JSON), as fixtures do.
     for example in examples:
-        found = {f.rule for f in lint_only(example, rule.id)}
+        found = {f.rule for f in lint_only(example, rule.id, options=fixture_options(example))}
         assert rule.id in found, f"the Example does not trigger {rule.id}"
     for fix in fixes:
-        findings = lint_only(fix, rule.id)
+        findings = lint_only(fix, rule.id, options=fixture_options(fix))
         assert findings == [], [f"{f.line} {f.rule} {f.message}" for f in findings]

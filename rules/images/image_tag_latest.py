@@ -1,0 +1,122 @@
+"""## What it does
+Reports a container or init container whose `image` has no tag (`nginx`,
+`registry.example.com:5000/team/app`) or the tag `latest` (`nginx:latest`). An image
+pinned by digest (`nginx@sha256:...`, with or without a tag before the `@`) is never
+reported.
+
+The reference is parsed as container runtimes parse it: the tag is what follows the last
+`:` of the last path component, so a registry port is not a tag
+(`localhost:5000/app` has no tag; `registry.example.com:443/team/app:1.2` has the tag
+`1.2`). Tags are case-sensitive: only `latest` itself is reported. Strings that are not
+image references, such as placeholders left for the reader (`<your-image>`, `${IMAGE}`),
+are skipped.
+
+Build tools that rewrite images before applying (skaffold, kustomize's `images:`) let
+manifests use bare names such as `image: frontend`; they are reported, since the file as
+written pulls `frontend:latest`. Exclude such files in `.kubelint.yaml` (`exclude`, or an
+`overrides` entry turning the rule off) when a tool always rewrites them.
+
+## Why is this bad?
+An image without a tag means `:latest`, and `latest` is only a moving label: which
+build a pod runs depends on when and where it was pulled. Two replicas of one Deployment
+can run different code, a rollback to the "previous" manifest does not bring the previous
+code back (the manifest did not change), and nothing records which version is deployed.
+
+Kubernetes also changes the pull policy for these images: when `imagePullPolicy` is not
+set it defaults to `Always` for an image without a tag or with `:latest` (to
+`IfNotPresent` otherwise), so every pod start depends on the registry being reachable and
+may silently pick up a new build. The source notes (001, "pod 镜像拉取策略有哪几种？") list
+the three pull policies and give `IfNotPresent` as the default; that default only holds
+for images with a fixed tag. Upgrades are done by changing the image's version in the
+manifest (001, "deployment 更新的命令有哪些？": "直接修改 yaml 文件的镜像版本", or
+`kubectl set image ... nginx=nginx:1.9.1`), which only works when the version is written
+there.
+
+## Example
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      initContainers:
+        - name: wait-for-db
+          image: busybox
+      containers:
+        - name: web
+          image: registry.example.com:5000/shop/web:latest
+```
+
+## Use instead
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      initContainers:
+        - name: wait-for-db
+          image: busybox@sha256:9d75f0d7c398df565d7ac04c6819b62d6d8f9560f5eb4672596ecd8f7e96ae91
+      containers:
+        - name: web
+          image: registry.example.com:5000/shop/web:2.4.1
+```
+
+## References
+- https://kubernetes.io/docs/concepts/containers/images/#image-names
+- https://kubernetes.io/docs/concepts/containers/images/#imagepullpolicy-defaulting
+- https://kubernetes.io/docs/concepts/configuration/overview/#container-images
+- Source notes 001 (pod 镜像拉取策略有哪几种？; deployment 更新的命令有哪些？)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
+
+#: The characters of an image reference; anything else is a placeholder to fill in.
+_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/:@-]*")
+
+
+def image_tag(image: str) -> str | None:
+    """The tag of an image reference without a digest, or None when it has none.
+
+    Only the last path component can carry a tag: ``host:5000/app`` has none.
+    """
+    last = image.rpartition("/")[2]
+    _, colon, tag = last.rpartition(":")
+    return tag if colon else None
+
+
+@rule(id="image-tag-latest", severity="warning", kinds=POD_SPEC_KINDS,
+      summary="an image has no tag or the tag latest")
+def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
+    for ref in obj.containers():
+        image = ref.container.get("image")
+        if not isinstance(image, str) or not _REFERENCE.fullmatch(image):
+            continue  # missing, malformed, or a placeholder (<your-image>, ${IMAGE})
+        if "@" in image:
+            continue  # pinned by digest: the tag, if any, is ignored by the runtime
+        tag = image_tag(image)
+        if tag is None:
+            yield ctx.violation((*ref.path, "image"),
+                                f"{ref.label} image {image!r} has no tag, so it means"
+                                " ':latest'; pin a version (or a digest)")
+        elif tag == "latest":
+            yield ctx.violation((*ref.path, "image"),
+                                f"{ref.label} image {image!r} uses the moving tag"
+                                " 'latest'; pin a version (or a digest)")

@@ -1,0 +1,273 @@
+"""## What it does
+Reports a Service whose `spec.selector` selects none of the pods in its namespace: no
+object with a pod template (Deployment, StatefulSet, DaemonSet, ReplicaSet,
+ReplicationController, Job, CronJob, PodTemplate) and no Pod in the input, in the
+Service's namespace, carries all the labels of the selector.
+
+A Service selector is a plain map of labels, all of which a pod must carry with the same
+values (unlike a Deployment's selector there is no `matchLabels` or `matchExpressions`;
+a Service selector written that way selects nothing, and the message says so). Besides
+the pod template's labels, the labels that controllers add to every pod count too:
+`pod-template-hash` (Deployment), `controller-revision-hash`, `pod-template-generation`
+(DaemonSet), `statefulset.kubernetes.io/pod-name: <name>-<ordinal>` and
+`apps.kubernetes.io/pod-index` (StatefulSet; a Service per StatefulSet pod selects by
+them), `job-name`, `controller-uid` and their `batch.kubernetes.io/` forms (Job, CronJob).
+
+Not reported:
+
+- a Service without a selector (or with an empty one): its endpoints are managed by hand
+  (see `service-endpoints-mismatch`);
+- an `ExternalName` Service: it is a DNS alias and has no endpoints;
+- a Service in a namespace for which the input holds no object with a pod template and no
+  Pod: its pods are deployed from another file or repository, which a single-file lint
+  cannot see, so nothing is reported rather than a guess;
+- a Service whose selector selects the labels of a custom resource of its namespace (its
+  `metadata.labels`, `spec.podMetadata.labels` or `spec.template.metadata.labels`), such
+  as a Prometheus Operator `Alertmanager` or `Prometheus`: its operator makes the pods.
+
+Namespaces are compared as they land: an object without `metadata.namespace` is in the
+configured default namespace.
+
+## Why is this bad?
+The endpoints controller fills a Service's endpoints with the addresses of the ready pods
+that carry every label of its selector. When no pod matches, the Service is created and
+gets its cluster IP and DNS name, but it has no endpoints: connections are refused or time
+out, and an Ingress in front of it answers 503. The API server accepts the mismatch, so it
+only shows when clients fail. A typo in a label, a label renamed in the Deployment but not
+in the Service, or a selector that names the Deployment's name instead of its pod labels
+are the usual causes. The source notes (001, "service 、 endpoint、kube-proxys 三者关系")
+describe how the endpoint controller keeps the Service's endpoints in step with the pods
+its selector picks.
+
+## Example
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector: {app: frontend}
+  ports:
+    - port: 80
+```
+
+## Use instead
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector: {app: web}
+  ports:
+    - port: 80
+```
+
+## References
+- https://kubernetes.io/docs/concepts/services-networking/service/#defining-a-service
+- https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
+- https://kubernetes.io/docs/tasks/debug/debug-application/debug-service/#does-the-service-have-any-endpoints
+- Source notes 001 (service 、 endpoint、kube-proxys 三者关系): the endpoint controller
+  follows the Service's selector and the pods it matches
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from kubelint.api import (
+    POD_SPEC_KINDS,
+    Manifest,
+    RuleContext,
+    Violation,
+    rule,
+    service_selector_matches,
+)
+
+SELECTOR: tuple[str, ...] = ("spec", "selector")
+
+
+def _text(value: Any) -> str:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return "" if value is None else str(value)
+
+
+def _describe(selector: Mapping[str, Any]) -> str:
+    return ", ".join(f"{key}={_text(value)}" for key, value in selector.items())
+
+
+def _label(obj: Manifest) -> str:
+    return f"{obj.kind} {obj.name or '?'!r}"
+
+
+def _digits(value: str) -> bool:
+    return value.isdigit()
+
+
+def _anything(value: str) -> bool:
+    return bool(value)
+
+
+#: How messages show the values of the labels controllers add.
+_ADDED_VALUES = {"statefulset.kubernetes.io/pod-name": "{name}-<ordinal>",
+                 "apps.kubernetes.io/pod-index": "<ordinal>",
+                 "pod-template-generation": "<generation>",
+                 "job-name": "<job>", "batch.kubernetes.io/job-name": "<job>",
+                 "batch.kubernetes.io/job-completion-index": "<index>"}
+
+
+def _added_labels(workload: Manifest) -> dict[str, Callable[[str], bool]]:
+    """Labels the workload's controller adds to every pod, beyond the template's, with
+    a test of the values they can take (a Service may select pods by them)."""
+    name = workload.metadata.get("name")
+    name = name if isinstance(name, str) else ""
+    if workload.kind == "Deployment":
+        return {"pod-template-hash": _anything}
+    if workload.kind == "DaemonSet":
+        return {"controller-revision-hash": _anything, "pod-template-generation": _digits}
+    if workload.kind == "StatefulSet":
+        def pod_name(value: str) -> bool:
+            prefix, _, ordinal = value.rpartition("-")
+            return prefix == name and ordinal.isdigit()
+        return {"statefulset.kubernetes.io/pod-name": pod_name,
+                "apps.kubernetes.io/pod-index": _digits,
+                "controller-revision-hash": _anything}
+    if workload.kind in ("Job", "CronJob"):
+        def job_name(value: str) -> bool:
+            # A CronJob's Jobs are named <cronjob>-<scheduled time>.
+            return value == name if workload.kind == "Job" else value.startswith(f"{name}-")
+        return {"job-name": job_name, "batch.kubernetes.io/job-name": job_name,
+                "controller-uid": _anything, "batch.kubernetes.io/controller-uid": _anything,
+                "batch.kubernetes.io/job-completion-index": _digits}
+    return {}
+
+
+def _missing(selector: Mapping[str, Any], workload: Manifest) -> list[str]:
+    """What the workload's pods lack of the selector ([] when it selects them)."""
+    labels = workload.pod_template_labels()
+    added = _added_labels(workload)
+    missing = []
+    for key, value in selector.items():
+        if key in labels:
+            if _text(labels[key]) != _text(value):
+                missing.append(f"{key}={_text(labels[key])}")
+        elif key not in added:
+            missing.append(f"no label {key}")
+        elif not added[key](_text(value)):
+            shown = _ADDED_VALUES.get(key, "<generated>").format(name=workload.name or "?")
+            missing.append(f"{key}={shown}")
+    return missing
+
+
+def _nearest(selector: Mapping[str, Any], workloads: list[Manifest]) -> str:
+    """The workload that misses the fewest selector labels, and what it misses."""
+    best: tuple[int, Manifest, list[str]] | None = None
+    for workload in workloads:
+        missing = _missing(selector, workload)
+        matched = len(selector) - len(missing)
+        if matched and (best is None or matched > best[0]):
+            best = (matched, workload, missing)
+    if best is None:
+        return ""
+    _, workload, missing = best
+    return f" (nearest: the pods of {_label(workload)} have {', '.join(missing)})"
+
+
+def _workloads(ctx: RuleContext, namespace: str | None = None) -> list[Manifest]:
+    return [obj for kind in sorted(POD_SPEC_KINDS) for obj in ctx.index.of_kind(kind, namespace)]
+
+
+def _elsewhere(selector: Mapping[str, Any], namespace: str | None,
+               ctx: RuleContext) -> str:
+    """A workload of another namespace that the selector would select: a likely cause."""
+    for other in _workloads(ctx):
+        if ctx.index.namespace_of(other) != namespace and not _missing(selector, other):
+            return (f" ({_label(other)} in namespace"
+                    f" {ctx.index.namespace_of(other)!r} has them)")
+    return ""
+
+
+def _is_custom(obj: Manifest) -> bool:
+    """A custom resource: its API group is a domain outside Kubernetes' own."""
+    group = obj.api_group
+    return "." in group and not group.endswith(".k8s.io")
+
+
+def _operator_made(selector: Mapping[str, Any], namespace: str | None,
+                   ctx: RuleContext) -> Manifest | None:
+    """A custom resource of the namespace that carries the selected labels (on itself or
+    on the pod metadata it specifies): its operator probably makes the pods."""
+    for other in ctx.index.objects(namespace):
+        if not _is_custom(other):
+            continue
+        for path in (("metadata", "labels"), ("spec", "podMetadata", "labels"),
+                     ("spec", "template", "metadata", "labels")):
+            labels = other.get(path)
+            if isinstance(labels, Mapping) and service_selector_matches(selector, labels):
+                return other
+    return None
+
+
+@rule(id="service-selector-no-match", severity="warning", kinds=("Service",),
+      summary="a Service selector matches no pods in the input")
+def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
+    spec = obj.get(("spec",))
+    if not isinstance(spec, Mapping) or spec.get("type") == "ExternalName":
+        return
+    selector = spec.get("selector")
+    if not isinstance(selector, Mapping) or not selector:
+        return
+    namespace = ctx.index.namespace_of(obj)
+    workloads = _workloads(ctx, namespace)
+    if not workloads:
+        return  # the pods are defined elsewhere: nothing to compare with
+    service = f"Service {obj.name or '?'!r}"
+    if any(isinstance(value, (Mapping, list)) for value in selector.values()):
+        yield ctx.violation(SELECTOR, f"{service} has a selector that is not a plain map of"
+                                      " labels (a Service has no matchLabels or"
+                                      " matchExpressions), so it selects no pods")
+        return
+    # workloads_for, plus the labels controllers add to pods (pod-template-hash,
+    # statefulset.kubernetes.io/pod-name, job-name, ...), which a template does not show.
+    if ctx.index.workloads_for(obj) or any(not _missing(selector, w) for w in workloads):
+        return
+    if _operator_made(selector, namespace, ctx) is not None:
+        return
+    hint = _elsewhere(selector, namespace, ctx) or _nearest(selector, workloads)
+    yield ctx.violation(SELECTOR, f"{service} selects {_describe(selector)}, but no pod"
+                                  f" template or Pod in namespace {namespace!r} in the input"
+                                  f" has these labels, so the Service has no endpoints{hint}")

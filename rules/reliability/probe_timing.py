@@ -1,0 +1,153 @@
+"""## What it does
+Checks the timing fields of every `livenessProbe`, `readinessProbe` and `startupProbe`
+(containers and init containers):
+
+- `timeoutSeconds` is not shorter than `periodSeconds` (warning), comparing the values
+  Kubernetes uses: an unset field or a 0 takes its default (`timeoutSeconds` 1,
+  `periodSeconds` 10), so `periodSeconds: 1` with the default timeout is reported too;
+- `initialDelaySeconds`, `periodSeconds`, `timeoutSeconds`, `failureThreshold` or
+  `successThreshold` is negative, or the probe's `terminationGracePeriodSeconds` is not
+  positive (error).
+
+Values that are not integers (strings, floats, booleans) are left to schema validation.
+
+## Why is this bad?
+The kubelet runs the probes of a container one after another: when a probe hangs until its
+timeout, the next one starts only after it ends. A timeout that is as long as the period (or
+longer) therefore stretches the period: with `periodSeconds: 5` and `timeoutSeconds: 10`, a
+hanging application is probed every 10 seconds, not 5, and it takes
+`failureThreshold` x 10 seconds, not x 5, to restart it or take it out of its Services.
+The configuration says one thing and the cluster does another. Keep the timeout well below
+the period.
+
+The API server rejects negative values outright (`must be greater than or equal to 0`), so
+the apply fails. A 0 is accepted: for `periodSeconds`, `timeoutSeconds`, `successThreshold`
+and `failureThreshold` it means "use the default", which is why their documented minimum of
+1 is met once defaults are filled in (the source notes 001, "pod 的就绪探针的属性参数有哪些",
+list these minimums: period, timeout, failure and success thresholds at least 1). A probe's
+`terminationGracePeriodSeconds` has no default to fall back to: the API server rejects 0 as
+well as negative values (`must be greater than 0`).
+
+## Example
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+          livenessProbe:
+            httpGet: {path: /healthz, port: 8080}
+            initialDelaySeconds: 15
+            periodSeconds: 5
+            timeoutSeconds: 10
+```
+
+## Use instead
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+          livenessProbe:
+            httpGet: {path: /healthz, port: 8080}
+            initialDelaySeconds: 15
+            periodSeconds: 10
+            timeoutSeconds: 3
+```
+
+## References
+- https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#configure-probes
+- https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#Probe
+- Source notes 001 (存活探针的属性参数有哪几个?; pod 的就绪探针的属性参数有哪些): defaults
+  and minimums of periodSeconds, timeoutSeconds, successThreshold and failureThreshold
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
+
+PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
+#: Fields the API server requires to be >= 0; 0 means the default for all but the delay.
+NON_NEGATIVE = ("initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold",
+                "successThreshold")
+DEFAULTS = {"initialDelaySeconds": 0, "periodSeconds": 10, "timeoutSeconds": 1,
+            "failureThreshold": 3, "successThreshold": 1}
+GRACE = "terminationGracePeriodSeconds"
+
+
+def _int(value: Any) -> int | None:
+    """An integer field's value; None for anything else (bool is an int subclass)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _effective(probe: Mapping[str, Any], field: str) -> int | None:
+    """The value Kubernetes uses (unset or 0: the default); None when it is malformed
+    (not an integer, or negative)."""
+    value = probe.get(field)
+    if value is None:
+        return DEFAULTS[field]
+    number = _int(value)
+    if number is None or number < 0:
+        return None
+    return number or DEFAULTS[field]
+
+
+@rule(id="probe-timing", severity="warning", kinds=POD_SPEC_KINDS,
+      summary="a probe's timing is rejected or does not work as written")
+def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
+    for ref in obj.containers(include_init=True):
+        for probe_name in PROBES:
+            probe = ref.container.get(probe_name)
+            if not isinstance(probe, Mapping):
+                continue
+            where = f"{ref.label} {probe_name}"
+            for field in NON_NEGATIVE:
+                value = _int(probe.get(field))
+                if value is not None and value < 0:
+                    default = (f" (0 means the default, {DEFAULTS[field]})"
+                               if DEFAULTS[field] else "")
+                    yield ctx.violation((*ref.path, probe_name, field),
+                                        f"{where} {field} is {value}; the API server rejects"
+                                        f" negative values{default}", severity="error")
+            grace = _int(probe.get(GRACE))
+            if grace is not None and grace <= 0:
+                yield ctx.violation((*ref.path, probe_name, GRACE),
+                                    f"{where} {GRACE} is {grace}; the API server requires it"
+                                    " to be greater than 0 (omit it to use the pod's)",
+                                    severity="error")
+            timeout = _effective(probe, "timeoutSeconds")
+            period = _effective(probe, "periodSeconds")
+            if timeout is None or period is None or timeout < period:
+                continue
+            field = "timeoutSeconds" if probe.get("timeoutSeconds") else "periodSeconds"
+            shown_timeout = (f"{timeout}" if probe.get("timeoutSeconds")
+                             else f"{timeout} (the default)")
+            shown_period = (f"{period}" if probe.get("periodSeconds")
+                            else f"{period} (the default)")
+            yield ctx.violation((*ref.path, probe_name, field),
+                                f"{where} timeoutSeconds {shown_timeout} is not shorter than"
+                                f" periodSeconds {shown_period}: a probe that hangs delays"
+                                " the next one, so the container is probed less often than"
+                                " configured and failures are detected late")

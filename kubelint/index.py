@@ -4,38 +4,49 @@ and label-selector matching as the API server does it."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from kubelint.model import Manifest, effective_namespace
 
 
 class ObjectIndex:
-    """Every object of the run (with apiVersion and kind) by kind, namespace and name."""
+    """Every object of the run (with apiVersion and kind) by kind, namespace and name.
+
+    Objects are read-only during a run, so lists per namespace and kind, and the answers
+    of ``services_for``/``workloads_for``, are computed once: rules ask them for every
+    object, and rescanning made cross-object rules quadratic.
+    """
 
     def __init__(self, objects: Iterable[Manifest], default_namespace: str = "default"):
         self.default_namespace = default_namespace
         self._objects = [obj for obj in objects if obj.kind and obj.api_version]
         self._by_kind: dict[str, list[Manifest]] = defaultdict(list)
+        self._by_namespace: dict[str | None, list[Manifest]] = defaultdict(list)
         for obj in self._objects:
             assert obj.kind is not None
             self._by_kind[obj.kind].append(obj)
-
-    def objects(self, namespace: str | None = None) -> Iterator[Manifest]:
-        """Every object in input order (only those in ``namespace`` when it is given)."""
-        for obj in self._objects:
-            if namespace is None or self.namespace_of(obj) == namespace:
-                yield obj
+            self._by_namespace[effective_namespace(obj, default_namespace)].append(obj)
+        self._of_kind: dict[tuple[str, str | None], list[Manifest]] = {}
+        self._answers: dict[tuple[str, int], list[Manifest]] = {}
 
     def namespace_of(self, obj: Manifest) -> str | None:
         return effective_namespace(obj, self.default_namespace)
 
+    def objects(self, namespace: str | None = None) -> Iterator[Manifest]:
+        """Every object in input order (only those in ``namespace`` when it is given)."""
+        return iter(self._objects if namespace is None else self._by_namespace.get(namespace, ()))
+
     def of_kind(self, kind: str, namespace: str | None = None) -> Iterator[Manifest]:
         """Objects of the built-in ``kind`` (any group for kinds kubelint does not know);
         only those in ``namespace`` when it is given."""
-        for obj in self._by_kind.get(kind, ()):
-            if obj.is_kind(kind) and (namespace is None or self.namespace_of(obj) == namespace):
-                yield obj
+        key = (kind, namespace)
+        found = self._of_kind.get(key)
+        if found is None:
+            source = self._by_kind.get(kind, ()) if namespace is None else \
+                self._by_namespace.get(namespace, ())
+            found = self._of_kind[key] = [obj for obj in source if obj.is_kind(kind)]
+        return iter(found)
 
     def get(self, kind: str, name: str, namespace: str | None = None) -> Manifest | None:
         """The object of ``kind`` whose ``metadata.name`` is ``name`` (in ``namespace``
@@ -48,24 +59,40 @@ class ObjectIndex:
     def has_kind(self, kind: str, namespace: str | None = None) -> bool:
         return next(self.of_kind(kind, namespace), None) is not None
 
+    def _memo(self, question: str, obj: Manifest, answer: Callable[[], list[Manifest]]
+              ) -> list[Manifest]:
+        key = (question, id(obj))
+        found = self._answers.get(key)
+        if found is None:
+            found = self._answers[key] = answer()
+        return found
+
     def services_for(self, workload: Manifest) -> list[Manifest]:
         """Services of the workload's namespace whose selector selects its pods."""
-        labels = workload.pod_template_labels()
-        if not labels:
-            return []
-        return [service for service in self.of_kind("Service", self.namespace_of(workload))
-                if service_selector_matches(_spec(service).get("selector"), labels)]
+        def answer() -> list[Manifest]:
+            labels = workload.pod_template_labels()
+            if not labels:
+                return []
+            # ExternalName Services ignore their selector: they select no pods.
+            return [service for service in self.of_kind("Service", self.namespace_of(workload))
+                    if _spec(service).get("type") != "ExternalName"
+                    and service_selector_matches(_spec(service).get("selector"), labels)]
+        return self._memo("services", workload, answer)
 
     def workloads_for(self, service: Manifest) -> list[Manifest]:
-        """Objects with a pod template (or Pods) in the Service's namespace that it selects."""
-        selector = _spec(service).get("selector")
-        return [obj for obj in self.objects(self.namespace_of(service))
-                if obj.pod_spec_path() is not None
-                and service_selector_matches(selector, obj.pod_template_labels())]
+        """Objects with a pod template (or Pods) in the Service's namespace that it
+        selects, in input order."""
+        def answer() -> list[Manifest]:
+            selector = _spec(service).get("selector")
+            return [obj for obj in self.objects(self.namespace_of(service))
+                    if obj.pod_spec_path() is not None
+                    and service_selector_matches(selector, obj.pod_template_labels())]
+        return self._memo("workloads", service, answer)
 
     def hpas_for(self, workload: Manifest) -> list[Manifest]:
         """HorizontalPodAutoscalers of the workload's namespace whose scaleTargetRef names
-        it (kind and name; apiVersion, when given, must be the workload's)."""
+        it (kind and name; apiVersion, when given, must be in the workload's API group:
+        the HPA controller resolves the target through the group, not the version)."""
         found = []
         for hpa in self.of_kind("HorizontalPodAutoscaler", self.namespace_of(workload)):
             target = _spec(hpa).get("scaleTargetRef")
@@ -74,7 +101,9 @@ class ObjectIndex:
             version = target.get("apiVersion")
             if (target.get("kind") == workload.kind
                     and target.get("name") == workload.metadata.get("name")
-                    and (version is None or version == workload.api_version)):
+                    and (not isinstance(version, str)
+                         or _group(version) == workload.api_group
+                         or {_group(version), workload.api_group} <= {"apps", "extensions"})):
                 found.append(hpa)
         return found
 
@@ -84,7 +113,13 @@ class ObjectIndex:
         if not labels:
             return []
         return [pdb for pdb in self.of_kind("PodDisruptionBudget", self.namespace_of(workload))
-                if label_selector_matches(_spec(pdb).get("selector"), labels)]
+                if label_selector_matches(_spec(pdb).get("selector"), labels)
+                # policy/v1beta1 read an empty selector as "no pods"; policy/v1 as "all".
+                and not (pdb.api_version == "policy/v1beta1" and not _spec(pdb).get("selector"))]
+
+
+def _group(api_version: str) -> str:
+    return api_version.rpartition("/")[0]
 
 
 def _spec(obj: Manifest) -> Mapping[str, Any]:

@@ -94,3 +94,17 @@ def test_label_selector(selector, labels, expected):
 ])
 def test_service_selector(selector, labels, expected):
     assert service_selector_matches(selector, labels) is expected
+
+
+def test_hpa_target_matches_by_group_and_old_pdbs_with_empty_selectors_select_nothing():
+    text = OBJECTS.replace("scaleTargetRef: {apiVersion: apps/v1,",
+                           "scaleTargetRef: {apiVersion: apps/v1beta2,")
+    text += ("---\napiVersion: policy/v1beta1\nkind: PodDisruptionBudget\n"
+             "metadata: {name: old, namespace: shop}\nspec: {minAvailable: 1, selector: {}}\n"
+             "---\napiVersion: v1\nkind: Service\nmetadata: {name: ext, namespace: shop}\n"
+             "spec: {type: ExternalName, externalName: example.com, selector: {app: web}}\n")
+    index = ObjectIndex(load_text(text, SourceFile("o.yaml", text)).objects)
+    deployment = index.get("Deployment", "web", "shop")
+    assert [h.name for h in index.hpas_for(deployment)] == ["web"]
+    assert [p.name for p in index.pdbs_for(deployment)] == ["web"]
+    assert [s.name for s in index.services_for(deployment)] == ["web"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from kubelint.constants import (
     BUILTIN_KIND_GROUPS,
     CLUSTER_SCOPED_KINDS,
+    KUBERNETES_VERSIONS,
     LONG_RUNNING_KINDS,
     POD_SPEC_KINDS,
     SCALABLE_KINDS,
@@ -13,11 +14,12 @@ from kubelint.index import ObjectIndex, label_selector_matches, service_selector
 from kubelint.model import ContainerRef, Manifest, Path, as_mapping, format_path
 from kubelint.plugins import hookimpl
 from kubelint.quantity import InvalidQuantity, parse_quantity
-from kubelint.rule import Rule, RuleContext, Violation, engine_rule, rule
+from kubelint.rule import Rule, RuleContext, Violation, engine_rule, rule, version_minor
 
 __all__ = [
     "BUILTIN_KIND_GROUPS",
     "CLUSTER_SCOPED_KINDS",
+    "KUBERNETES_VERSIONS",
     "LONG_RUNNING_KINDS",
     "POD_SPEC_KINDS",
     "SCALABLE_KINDS",
@@ -37,4 +39,5 @@ __all__ = [
     "parse_quantity",
     "rule",
     "service_selector_matches",
+    "version_minor",
 ]

@@ -42,6 +42,14 @@ def _parser() -> argparse.ArgumentParser:
                        " also turns on rules that are off by default)")
     check.add_argument("--disable", action="append", default=[], metavar="RULE",
                        help="disable a rule (repeatable, comma-separated; wins over --enable)")
+    check.add_argument("--kubernetes-version", metavar="1.N",
+                       help="the Kubernetes version the manifests target (default: the newest"
+                       " bundled, or kubernetes-version in the config)")
+    check.add_argument("--crds", action="append", default=[], metavar="PATH",
+                       help="CRD manifests or JSON Schema files (or directories of them) to"
+                       " validate custom resources with (repeatable)")
+    check.add_argument("--strict-kinds", action="store_true", default=None,
+                       help="report custom resources without a known schema as errors")
     check.add_argument("--stdin-filename", metavar="NAME",
                        help="the path of the buffer read from '-' (for config and messages)")
     color = check.add_mutually_exclusive_group()
@@ -132,6 +140,22 @@ def _check(args: argparse.Namespace) -> int:
                 target.add(rule_id)
     if args.fail_level:
         config.fail_level = args.fail_level
+    if args.kubernetes_version:
+        from kubelint.constants import KUBERNETES_VERSIONS
+
+        version = args.kubernetes_version.removeprefix("v")
+        if version.count(".") == 2:  # 1.30.2: schemas are per minor version
+            version = version.rsplit(".", 1)[0]
+        if version not in KUBERNETES_VERSIONS:
+            return _fail(f"unknown Kubernetes version {args.kubernetes_version!r}; kubelint has"
+                         f" schemas for {', '.join(KUBERNETES_VERSIONS)}")
+        config.kubernetes_version = version
+    for path in args.crds:
+        if not os.path.exists(path):
+            return _fail(f"--crds: no such file or directory: {path}")
+        config.crds.append(path)
+    if args.strict_kinds:
+        config.strict_kinds = True
     formatter = registry.formatters.get(args.format)
     if formatter is None:
         return _fail(f"unknown format {args.format!r}; choose from"

@@ -19,7 +19,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from kubelint.constants import SEVERITIES
+from kubelint.constants import KUBERNETES_VERSIONS, NEWEST_KUBERNETES_VERSION, SEVERITIES
 from kubelint.model import locate
 from kubelint.plugins import Registry
 from kubelint.yamlparse import YamlDocument, YamlProblem, parse_stream
@@ -64,6 +64,11 @@ class Config:
     root: str = field(default_factory=os.getcwd)  # patterns are relative to this
     fail_level: str = "error"
     namespace: str = "default"
+    kubernetes_version: str = NEWEST_KUBERNETES_VERSION
+    #: CRD manifests or JSON Schema files/directories (relative to ``root``).
+    crds: list[str] = field(default_factory=list)
+    #: Report custom resources without a schema as errors (unknown-kind).
+    strict_kinds: bool = False
     exclude: list[str] = field(default_factory=list)
     plugins: list[str] = field(default_factory=list)
     rules: dict[str, RuleSetting] = field(default_factory=dict)
@@ -281,6 +286,7 @@ def _core_schema() -> dict[str, Any]:
 def config_schema(registry: Registry) -> dict[str, Any]:
     """The core schema with a property for every known rule and its options."""
     schema = copy.deepcopy(_core_schema())
+    schema["properties"]["kubernetes-version"]["enum"] = list(KUBERNETES_VERSIONS)
     properties: dict[str, Any] = {}
     for rule in registry.rules.values():
         setting = {
@@ -404,6 +410,9 @@ def _build(data: Mapping[str, Any], path: str | None, root: str) -> Config:
         root=root,
         fail_level=data.get("fail-level", "error"),
         namespace=data.get("namespace", "default"),
+        kubernetes_version=str(data.get("kubernetes-version", NEWEST_KUBERNETES_VERSION)),
+        crds=[os.path.join(root, p) for p in data.get("crds", [])],
+        strict_kinds=bool(data.get("strict-kinds", False)),
         exclude=list(data.get("exclude", [])),
         plugins=list(data.get("plugins", [])),
         rules=_rules(data.get("rules")),

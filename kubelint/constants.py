@@ -15,6 +15,10 @@ MAX_NESTING_DEPTH = 200
 #: bundles (whole-cluster install manifests) are a few MB.
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
+#: Kubernetes minor versions with a schema bundle in schemas/kubernetes/ (oldest first).
+KUBERNETES_VERSIONS = tuple(f"1.{minor}" for minor in range(25, 38))
+NEWEST_KUBERNETES_VERSION = KUBERNETES_VERSIONS[-1]
+
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 

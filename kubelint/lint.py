@@ -62,6 +62,8 @@ class Linter:
         self.config = config
         self.registry = registry
         self._routers: dict[int, Router] = {}
+        #: Shared by the rules of one run (e.g. compiled schema validators); set per run.
+        self.run_state: Any = None
 
     def run(self, files: Iterable[LoadedFile], paths: Mapping[str, str] | None = None) -> Report:
         """``paths`` maps display paths to filesystem paths (for per-path overrides)."""
@@ -98,7 +100,8 @@ class Linter:
         router = self._routers.get(id(settings))
         if router is None:
             active = [
-                (rule, RuleContext(rule, settings[rule.id].options, index, self.config.namespace))
+                (rule, RuleContext(rule, settings[rule.id].options, index, self.config.namespace,
+                                   self.config.kubernetes_version, self.run_state))
                 for rule in self.registry.rules.values()
                 if rule.check is not None and settings[rule.id].enabled
             ]

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from kubelint.constants import SEVERITIES
+from kubelint.constants import NEWEST_KUBERNETES_VERSION, SEVERITIES
 
 if TYPE_CHECKING:
     from kubelint.index import ObjectIndex
@@ -83,6 +83,11 @@ def rule(
     return decorate
 
 
+def version_minor(version: str) -> int:
+    """``"1.37"`` -> 37."""
+    return int(version.split(".")[1])
+
+
 def engine_rule(*, id: str, severity: str, summary: str, doc: str) -> Rule:
     """A rule the loader or engine reports (no check function of its own)."""
     return Rule(id=id, severity=severity, summary=summary, check=None, doc=doc)
@@ -92,17 +97,27 @@ class RuleContext:
     """What a check gets besides the object: its options, the other objects of the run,
     and ``violation()`` to report."""
 
-    __slots__ = ("default_namespace", "index", "options", "rule")
+    __slots__ = ("default_namespace", "index", "kubernetes_version", "options", "rule", "run")
 
     def __init__(self, rule: Rule, options: Mapping[str, Any], index: ObjectIndex,
-                 default_namespace: str):
+                 default_namespace: str, kubernetes_version: str = NEWEST_KUBERNETES_VERSION,
+                 run: Any = None):
         self.rule = rule
         self.options = options
         self.index = index
         self.default_namespace = default_namespace
+        #: The Kubernetes minor version the manifests target, e.g. "1.37".
+        self.kubernetes_version = kubernetes_version
+        #: State shared by every rule of one run (schema validators), see kubelint.lint.
+        self.run = run
 
     def violation(self, path: Path, message: str, severity: str | None = None) -> Violation:
         return Violation(tuple(path), message, severity)
+
+    @property
+    def kubernetes_minor(self) -> int:
+        """The target version's minor number (37 for "1.37"), for comparisons."""
+        return version_minor(self.kubernetes_version)
 
     def namespace_of(self, obj: Manifest) -> str | None:
         """The namespace ``obj`` lands in (the configured default when it names none);

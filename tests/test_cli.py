@@ -167,3 +167,11 @@ def test_enable_all_and_disable_wins(tree, capsys):
     assert main(["check", "--no-color", "--enable", "all", "--disable", "liveness-initial-delay",
                  "--fail-level", "warning", "job.yaml"]) == 0
     assert "liveness-initial-delay" not in capsys.readouterr().out
+
+
+def test_unknown_kubernetes_version_lists_the_available_ones(tree, capsys):
+    assert main(["check", "--kubernetes-version", "1.12", "."]) == 2
+    err = capsys.readouterr().err
+    assert "unknown Kubernetes version '1.12'; kubelint has schemas for 1.25, 1.26," in err
+    assert err.rstrip().endswith("1.37")
+    assert main(["check", "--kubernetes-version", "v1.30.2", "."]) == 0

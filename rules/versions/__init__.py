@@ -1,0 +1,1 @@
+"""Rules about API versions: removed, deprecated and unknown apiVersions."""

@@ -52,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="report custom resources without a known schema as errors")
     check.add_argument("--stdin-filename", metavar="NAME",
                        help="the path of the buffer read from '-' (for config and messages)")
+    check.add_argument("-v", "--verbose", action="store_true",
+                       help="also tell, on standard error, what the run did not check")
     color = check.add_mutually_exclusive_group()
     color.add_argument("--color", dest="color", action="store_true", default=None,
                        help="colour the text output even when not on a terminal")
@@ -169,6 +171,11 @@ def _check(args: argparse.Namespace) -> int:
         return _fail(f"no such file or directory: {error}")
     context = FormatContext(color=_use_color(args.color) and args.format == "text",
                             version=__version__)
+    for warning in report.warnings:
+        print(f"kubelint: warning: {warning}", file=sys.stderr)
+    if args.verbose:
+        for note in report.notes:
+            print(f"kubelint: {note}", file=sys.stderr)
     sys.stdout.write(formatter(report, context))
     sys.stdout.flush()
     return exit_code(report, config.fail_level)

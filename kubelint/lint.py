@@ -55,6 +55,40 @@ def resolve_config(config: Config | Mapping[str, Any] | str | None,
     return load_config(path, _registry_for)
 
 
+class RunState:
+    """What the rules of one run share: the schema catalog, with custom resource schemas
+    from the CRDs in the input and from ``crds:``/``--crds`` (built on first use)."""
+
+    def __init__(self, config: Config, index: ObjectIndex):
+        self.config = config
+        self.index = index
+        self._catalog: Any = None
+        #: Problems with --crds sources, reported once by the CLI.
+        self.crd_problems: list[str] = []
+        #: x-kubernetes-validations (CEL) rules found in CRDs, which no rule evaluates yet.
+        self.cel_rules_skipped = 0
+
+    @property
+    def catalog(self) -> Any:
+        if self._catalog is None:
+            from kubelint.schema import Catalog
+
+            custom: dict[tuple[str, str], Any] = {}
+            crds = list(self.index.of_kind("CustomResourceDefinition"))
+            if self.config.crds or crds:  # import the compiler only when needed
+                from kubelint.crd import cel_rules, compile_crd, load_crd_sources
+
+                if self.config.crds:
+                    loaded, self.crd_problems = load_crd_sources(self.config.crds)
+                    custom.update(loaded)
+                # CRDs in the input win over --crds: they are what is being deployed.
+                for crd in crds:
+                    custom.update(compile_crd(crd.data))
+                    self.cel_rules_skipped += len(cel_rules(crd.data))
+            self._catalog = Catalog(self.config.kubernetes_version, custom)
+        return self._catalog
+
+
 class Linter:
     """Lints loaded files with one config and registry."""
 
@@ -70,6 +104,8 @@ class Linter:
         loaded = list(files)
         objects = [obj for item in loaded for obj in item.objects]
         index = ObjectIndex(objects, self.config.namespace)
+        self.run_state = RunState(self.config, index)
+        self._routers = {}  # contexts hold this run's index and state
         findings: list[Finding] = []
         summary = Summary(files=len(loaded), objects=len(objects))
         for item in loaded:
@@ -93,8 +129,32 @@ class Linter:
                     continue
                 for rule_id, violation in check_object(obj, router):
                     emit.violation(rule_id, violation, obj)
+        summary.unknown_kinds = self._unknown_kinds(objects)
         findings.sort(key=Finding.sort_key)
-        return Report(findings, summary, self.registry.rules)
+        return Report(findings, summary, self.registry.rules, self._notes(),
+                      list(self.run_state.crd_problems))
+
+    def _notes(self) -> list[str]:
+        state = self.run_state
+        notes = [f"Kubernetes version {self.config.kubernetes_version}"
+                 f" (config: {self.config.path or 'none'})"]
+        if state._catalog is not None:
+            notes.append(f"custom resource schemas: {len(state._catalog.custom)}")
+        if state.cel_rules_skipped:
+            notes.append(f"{state.cel_rules_skipped} CEL validation rules"
+                         " (x-kubernetes-validations) in CRDs were not evaluated: kubelint has"
+                         " no CEL runtime yet")
+        return notes
+
+    def _unknown_kinds(self, objects: list[Manifest]) -> int:
+        """Objects whose schema is unknown: custom resources without their CRD."""
+        if not any(obj.kind and obj.api_version and obj.api_group not in ("", "apps", "batch")
+                   for obj in objects):
+            return 0  # the common case answers without loading a schema bundle
+        catalog = self.run_state.catalog
+        return sum(1 for obj in objects if obj.kind and obj.api_version
+                   and not catalog.knows(obj.api_version, obj.kind)
+                   and not catalog.is_builtin_group(obj.api_version))
 
     def _router(self, settings: dict[str, EffectiveRule], index: ObjectIndex) -> Router:
         router = self._routers.get(id(settings))

@@ -58,13 +58,15 @@ class Summary:
     documents: int = 0  # non-empty YAML/JSON documents
     objects: int = 0  # Kubernetes objects linted (List items count one each)
     skipped: int = 0  # documents that are not Kubernetes objects (no apiVersion and kind)
+    unknown_kinds: int = 0  # objects of a kind without a known schema (not validated)
 
     def to_dict(self, findings: list[Finding]) -> dict[str, Any]:
         counts = {severity: 0 for severity in SEVERITIES}
         for finding in findings:
             counts[finding.severity] += 1
         return {"files": self.files, "documents": self.documents, "objects": self.objects,
-                "skipped": self.skipped, "findings": counts}
+                "skipped": self.skipped, "unknown_kinds": self.unknown_kinds,
+                "findings": counts}
 
 
 @dataclass
@@ -74,6 +76,10 @@ class Report:
     findings: list[Finding]
     summary: Summary
     rules: Mapping[str, Any] = field(default_factory=dict)  # id -> Rule
+    #: What the run wants users to know besides findings (``--verbose`` shows them).
+    notes: list[str] = field(default_factory=list)
+    #: Problems with inputs given as options (``--crds``), shown on standard error.
+    warnings: list[str] = field(default_factory=list)
 
     def count(self, severity: str) -> int:
         return sum(1 for finding in self.findings if finding.severity == severity)

@@ -88,7 +88,7 @@ def test_json_output_shape(tree, capsys):
             "path": "spec.template.spec.containers[0].livenessProbe",
         }],
         "summary": {"files": 2, "documents": 2, "objects": 1, "skipped": 1,
-                    "findings": {"error": 0, "warning": 1, "info": 0}},
+                    "unknown_kinds": 0, "findings": {"error": 0, "warning": 1, "info": 0}},
     }
 
 

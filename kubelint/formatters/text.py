@@ -41,6 +41,9 @@ def render(report: Report, context: FormatContext) -> str:
     else:
         head = f"No problems in {_plural(summary.files, 'file')}"
     tail = f"{_plural(summary.objects, 'object')} checked"
+    if summary.unknown_kinds:
+        tail += (f", {summary.unknown_kinds} of unknown kinds not validated"
+                 " (add their CRDs or --crds)")
     if summary.skipped:
         documents = "document" if summary.skipped == 1 else "documents"
         tail += f", {summary.skipped} non-Kubernetes {documents} skipped"

@@ -1,0 +1,1 @@
+"""Rules that check objects against the Kubernetes API: schemas and kinds."""

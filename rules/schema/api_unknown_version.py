@@ -1,0 +1,95 @@
+"""## What it does
+Reports an object whose apiVersion belongs to a group Kubernetes itself serves (`apps`,
+`batch`, `networking.k8s.io`, the core group...) but which the target Kubernetes version
+does not serve for that kind: a typo such as `apps/v1beta3`, a version that never
+existed, or a kind that group does not have (`apps/v1` `Deploymnet`). It suggests the
+served apiVersion or the closest kind. APIs that were removed are reported by
+`api-removed` instead, with their replacement.
+
+## Why is this bad?
+`kubectl apply` fails with `no matches for kind "Deployment" in version "apps/v1beta3"`,
+and nothing in the file is validated.
+
+## Example
+```yaml
+apiVersion: apps/v1beta3
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - {name: web, image: "nginx:1.27"}
+```
+
+## Use instead
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - {name: web, image: "nginx:1.27"}
+```
+
+## References
+- https://kubernetes.io/docs/reference/using-api/#api-versioning
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterator
+from functools import lru_cache
+from importlib import resources
+
+from kubelint.api import Manifest, RuleContext, Violation, rule
+
+
+@lru_cache(maxsize=1)
+def _removed() -> frozenset[tuple[str, str]]:
+    """(apiVersion, kind) pairs that api-removed and api-deprecated report."""
+    path = resources.files("kubelint.schemas").joinpath("api-versions.json")
+    if not path.is_file():
+        return frozenset()
+    entries = json.loads(path.read_text(encoding="utf-8"))
+    if isinstance(entries, dict):
+        entries = entries.get("apis", [])
+    return frozenset((e["apiVersion"], e["kind"]) for e in entries if isinstance(e, dict))
+
+
+@rule(id="api-unknown-version", severity="error",
+      summary="an apiVersion or kind the target Kubernetes version does not serve")
+def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
+    assert obj.api_version is not None and obj.kind is not None
+    catalog = ctx.run.catalog
+    api_version, kind = obj.api_version, obj.kind
+    if catalog.knows(api_version, kind) or not catalog.is_builtin_group(api_version):
+        return
+    if (api_version, kind) in _removed():
+        return
+    group = api_version.rpartition("/")[0]
+    target = ctx.kubernetes_version
+    served = catalog.served_versions(group, kind)
+    if served:
+        yield ctx.violation(("apiVersion",), f"Kubernetes {target} does not serve {kind} in"
+                                             f" {api_version}; use {' or '.join(served)}")
+        return
+    kinds = catalog.kinds_of_group(group)
+    close = difflib.get_close_matches(kind, sorted(kinds), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    shown = group or "the core group (v1)"
+    yield ctx.violation(("kind",), f"Kubernetes {target} has no kind {kind!r} in {shown}{hint}")

@@ -1,0 +1,658 @@
+"""The CRD and standalone JSON Schema compiler (kubelint/crd.py).
+
+Instances are validated with jsonschema-rs, as the catalog does, and the assertions name
+the exact instance paths (and failing keyword) of every error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema_rs
+import pytest
+
+from kubelint.crd import (
+    PROBLEM_NOTHING,
+    cel_rules,
+    compile_crd,
+    load_crd_sources,
+    pattern_compiles,
+    schema_from_file,
+)
+from kubelint.lint import lint_text
+from kubelint.loader import load_path, load_text
+from kubelint.model import SourceFile
+from tests.helpers import SHARED
+
+REAL = SHARED / "corpus" / "real"
+PEER_FIXTURES = SHARED / "corpus" / "peers" / "kubeconform-fixtures"
+
+Errors = list[tuple[tuple[Any, ...], str]]
+
+
+def errors(schema: dict[str, Any], instance: Any) -> Errors:
+    """(instance path, failing keyword) of every error, sorted."""
+    validator = jsonschema_rs.validator_for(schema)
+    found = [(tuple(e.instance_path), str(list(e.schema_path)[-1]))
+             for e in validator.iter_errors(instance)]
+    return sorted(found, key=lambda error: ([(1, 0, p) if isinstance(p, str) else (0, p, "")
+                                             for p in error[0]], error[1]))
+
+
+def parse(text: str) -> dict[str, Any]:
+    """The one object of a YAML text, read as kubelint reads files."""
+    loaded = load_text(text, SourceFile("test.yaml", text))
+    assert not loaded.problems
+    [obj] = loaded.objects
+    return obj.data
+
+
+WIDGET_CRD = """
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  names: {kind: Widget, plural: widgets, singular: widget, listKind: WidgetList}
+  scope: Namespaced
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        description: A widget.
+        required: [spec]
+        properties:
+          spec:
+            type: object
+            required: [size]
+            x-kubernetes-validations:
+            - rule: self.size <= 10
+              message: too big
+            properties:
+              size:
+                type: integer
+                format: int32
+                default: 1
+                minimum: 0
+                exclusiveMinimum: true
+                maximum: 10
+                exclusiveMaximum: false
+              mode:
+                type: string
+                enum: [fast, slow]
+              name:
+                type: string
+                pattern: '^[a-z]([-a-z0-9]*[a-z0-9])?$'
+                maxLength: 63
+              port:
+                x-kubernetes-int-or-string: true
+                anyOf: [{type: integer}, {type: string}]
+              config:
+                type: object
+                x-kubernetes-preserve-unknown-fields: true
+                properties:
+                  level: {type: integer}
+              empty:
+                type: object
+              labels:
+                type: object
+                additionalProperties: {type: string}
+              template:
+                type: object
+                x-kubernetes-embedded-resource: true
+                x-kubernetes-preserve-unknown-fields: true
+              tags:
+                type: array
+                x-kubernetes-list-type: set
+                items: {type: string}
+              maybeTags:
+                type: array
+                items: {type: string, nullable: true}
+              note:
+                type: string
+                nullable: true
+              ports:
+                type: array
+                x-kubernetes-list-type: map
+                x-kubernetes-list-map-keys: [name]
+                items:
+                  type: object
+                  required: [name]
+                  x-kubernetes-validations:
+                  - rule: self.name != 'admin'
+                  properties:
+                    name: {type: string}
+                    number: {type: integer}
+              choice:
+                type: object
+                properties:
+                  a: {type: string}
+                  b: {type: string}
+                oneOf:
+                - required: [a]
+                - required: [b]
+          status:
+            type: object
+            properties:
+              ready: {type: boolean}
+  - name: v2
+    served: true
+    storage: false
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              sizeName: {type: string}
+  - name: v0
+    served: false
+    storage: false
+    schema:
+      openAPIV3Schema:
+        type: object
+        x-kubernetes-preserve-unknown-fields: true
+"""
+
+WIDGET = """
+apiVersion: example.com/v1
+kind: Widget
+metadata:
+  name: w
+  namespace: default
+  labels: {app: w}
+  annotations: {note: anything}
+spec:
+  size: 3
+  mode: fast
+  name: my-widget
+  port: http
+  config: {level: 2, anything: [1, 2], nested: {deep: true}}
+  empty: {}
+  labels: {a: b}
+  template: {apiVersion: v1, kind: ConfigMap, metadata: {name: c}, data: {k: v}}
+  tags: [a, b]
+  maybeTags: [a, null]
+  note: null
+  ports: [{name: http, number: 80}]
+  choice: {a: x}
+status:
+  ready: true
+"""
+
+
+@pytest.fixture(scope="module")
+def widgets() -> dict[tuple[str, str], dict[str, Any]]:
+    return compile_crd(parse(WIDGET_CRD))
+
+
+@pytest.fixture(scope="module")
+def v1(widgets: dict[tuple[str, str], dict[str, Any]]) -> dict[str, Any]:
+    return widgets[("example.com/v1", "Widget")]
+
+
+def widget(**spec: Any) -> dict[str, Any]:
+    """The valid widget with some spec fields replaced (None: removed)."""
+    data = parse(WIDGET)
+    for key, value in spec.items():
+        if value is None:
+            del data["spec"][key]
+        else:
+            data["spec"][key] = value
+    return data
+
+
+def test_served_versions_only(widgets):
+    assert sorted(widgets) == [("example.com/v1", "Widget"), ("example.com/v2", "Widget")]
+
+
+def test_valid_widget_has_no_errors(v1):
+    assert errors(v1, parse(WIDGET)) == []
+
+
+def test_root_pins_api_version_and_kind_and_leaves_metadata_alone(v1):
+    assert v1["properties"]["apiVersion"] == {"const": "example.com/v1"}
+    assert v1["properties"]["kind"] == {"const": "Widget"}
+    assert v1["properties"]["metadata"] == {"type": "object"}
+    data = parse(WIDGET)
+    data["kind"] = "Gadget"
+    data["metadata"]["unknownMetaField"] = 1  # ObjectMeta is not validated deeply
+    assert errors(v1, data) == [(("kind",), "const")]
+
+
+def test_unknown_field_under_spec_is_an_error(v1):
+    assert errors(v1, widget(colour="red")) == [(("spec",), "additionalProperties")]
+    # ... and at the root, and in list items with properties.
+    data = widget(ports=[{"name": "http", "numbr": 80}])
+    data["extra"] = 1
+    assert errors(v1, data) == [((), "additionalProperties"),
+                                (("spec", "ports", 0), "additionalProperties")]
+
+
+def test_object_without_properties_keeps_no_fields(v1):
+    # The server prunes every field of `type: object` without properties; strict field
+    # validation rejects them.
+    assert v1["properties"]["spec"]["properties"]["empty"]["additionalProperties"] is False
+    assert errors(v1, widget(empty={"x": 1})) == [(("spec", "empty"), "additionalProperties")]
+
+
+def test_preserve_unknown_fields_allows_unknown_fields_but_checks_known_ones(v1):
+    assert errors(v1, widget(config={"whatever": {"a": 1}, "level": 3})) == []
+    assert errors(v1, widget(config={"level": "high"})) == [(("spec", "config", "level"),
+                                                             "type")]
+    assert "additionalProperties" not in v1["properties"]["spec"]["properties"]["config"]
+
+
+def test_int_or_string(v1):
+    assert errors(v1, widget(port=1)) == []
+    assert errors(v1, widget(port="1")) == []
+    assert errors(v1, widget(port=True)) == [(("spec", "port"), "type")]
+    assert errors(v1, widget(port=1.5)) == [(("spec", "port"), "type")]
+    # controller-gen's anyOf pair is what the type list says already.
+    assert "anyOf" not in v1["properties"]["spec"]["properties"]["port"]
+
+
+def test_nullable(v1):
+    # A nullable field and a nullable list item accept null.
+    assert errors(v1, widget(note=None, maybeTags=["a", None])) == []
+    # A list item that is not nullable does not.
+    assert errors(v1, widget(tags=["a", None])) == [(("spec", "tags", 1), "type")]
+
+
+def test_null_fields_that_are_not_nullable_are_pruned_not_rejected(v1):
+    # The API server drops them before validating (PruneNonNullableNullsWithoutDefaults).
+    data = widget(mode=None)
+    data["spec"]["mode"] = None
+    data["spec"]["labels"] = {"a": None}
+    data["spec"]["template"] = None
+    assert errors(v1, data) == []
+
+
+def test_crd_that_preserves_unknown_fields_keeps_nulls_and_unknown_fields():
+    crd = parse(WIDGET_CRD)
+    crd["spec"]["preserveUnknownFields"] = True
+    schema = compile_crd(crd)[("example.com/v1", "Widget")]
+    data = widget(colour="red")
+    data["spec"].update(mode=None, note=None)
+    # Without pruning, a null reaches validation: only a nullable field takes it.
+    assert errors(schema, data) == [(("spec", "mode"), "enum"), (("spec", "mode"), "type")]
+
+
+def test_embedded_resource_needs_api_version_and_kind(v1):
+    assert errors(v1, widget(template={"apiVersion": "v1", "metadata": {}})) == [
+        (("spec", "template"), "required")]
+    assert errors(v1, widget(template={"apiVersion": "v1", "kind": ""})) == [
+        (("spec", "template", "kind"), "minLength")]
+
+
+def test_embedded_resource_without_preserve_keeps_its_own_fields_only():
+    crd = parse(WIDGET_CRD)
+    template = crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"][
+        "properties"]["template"]
+    del template["x-kubernetes-preserve-unknown-fields"]
+    schema = compile_crd(crd)[("example.com/v1", "Widget")]
+    ok = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}}
+    assert errors(schema, widget(template=ok)) == []
+    assert errors(schema, widget(template={**ok, "data": {}})) == [
+        (("spec", "template"), "additionalProperties")]
+
+
+def test_enum(v1):
+    assert errors(v1, widget(mode="medium")) == [(("spec", "mode"), "enum")]
+
+
+def test_required(v1):
+    assert errors(v1, widget(size=None)) == [(("spec",), "required")]
+    data = parse(WIDGET)
+    del data["spec"]
+    assert errors(v1, data) == [((), "required")]
+
+
+def test_pattern(v1):
+    assert errors(v1, widget(name="My_Widget")) == [(("spec", "name"), "pattern")]
+    assert errors(v1, widget(name="x" * 64)) == [(("spec", "name"), "maxLength")]
+
+
+def test_exclusive_minimum_boolean_becomes_a_number(v1):
+    size = v1["properties"]["spec"]["properties"]["size"]
+    assert size == {"type": ["integer", "null"], "exclusiveMinimum": 0, "maximum": 10}
+    assert errors(v1, widget(size=0)) == [(("spec", "size"), "exclusiveMinimum")]
+    assert errors(v1, widget(size=1)) == []
+    assert errors(v1, widget(size=10)) == []  # exclusiveMaximum: false
+    assert errors(v1, widget(size=11)) == [(("spec", "size"), "maximum")]
+
+
+def test_value_validation_branches_are_not_closed(v1):
+    choice = v1["properties"]["spec"]["properties"]["choice"]
+    assert choice["if"] == {"type": "null"}  # null pruned, even though oneOf is there
+    assert choice["else"]["oneOf"] == [{"required": ["a"]}, {"required": ["b"]}]
+    assert errors(v1, widget(choice={"b": "y"})) == []
+    assert errors(v1, widget(choice={})) == [(("spec", "choice"), "oneOf")]
+    assert errors(v1, widget(choice={"a": "x", "b": "y"})) == [(("spec", "choice"), "oneOf")]
+
+
+def test_descriptions_formats_defaults_and_list_types_are_dropped(v1):
+    text = json.dumps(v1)
+    for word in ("description", "format", "default", "x-kubernetes", "nullable"):
+        assert word not in text
+
+
+def test_multiple_versions_have_their_own_schemas(widgets):
+    v2 = widgets[("example.com/v2", "Widget")]
+    data = {"apiVersion": "example.com/v2", "kind": "Widget", "metadata": {"name": "w"},
+            "spec": {"sizeName": "small"}}
+    assert errors(v2, data) == []
+    data["spec"] = {"size": 3}
+    assert errors(v2, data) == [(("spec",), "additionalProperties")]
+
+
+def test_non_served_version_is_absent_and_missing_served_is_not_served():
+    crd = parse(WIDGET_CRD)
+    del crd["spec"]["versions"][1]["served"]
+    assert sorted(compile_crd(crd)) == [("example.com/v1", "Widget")]
+
+
+V1BETA1_CRD = """
+apiVersion: apiextensions.k8s.io/v1beta1
+kind: CustomResourceDefinition
+metadata: {name: crontabs.stable.example.com}
+spec:
+  group: stable.example.com
+  versions:
+  - {name: v1, served: true, storage: true}
+  - {name: v1beta1, served: true, storage: false}
+  scope: Namespaced
+  names: {plural: crontabs, kind: CronTab}
+  validation:
+    openAPIV3Schema:
+      properties:
+        spec:
+          properties:
+            cronSpec: {type: string, pattern: '^(\\d+|\\*)(/\\d+)?(\\s+(\\d+|\\*)(/\\d+)?){4}$'}
+            replicas: {type: integer, minimum: 1, maximum: 10}
+"""
+
+
+def test_v1beta1_crd_with_spec_validation():
+    schemas = compile_crd(parse(V1BETA1_CRD))
+    assert sorted(schemas) == [("stable.example.com/v1", "CronTab"),
+                               ("stable.example.com/v1beta1", "CronTab")]
+    schema = schemas[("stable.example.com/v1beta1", "CronTab")]
+    data = {"apiVersion": "stable.example.com/v1beta1", "kind": "CronTab",
+            "metadata": {"name": "c"}, "spec": {"cronSpec": "* * * * */5", "replicas": 0}}
+    assert errors(schema, data) == [(("spec", "replicas"), "minimum")]
+    # v1beta1 keeps unknown fields unless preserveUnknownFields is false.
+    data["spec"] = {"cronSpec": "* * * * */5", "image": "x"}
+    assert errors(schema, data) == []
+    crd = parse(V1BETA1_CRD)
+    crd["spec"]["preserveUnknownFields"] = False
+    strict = compile_crd(crd)[("stable.example.com/v1beta1", "CronTab")]
+    assert errors(strict, data) == [(("spec",), "additionalProperties")]
+
+
+def test_v1beta1_single_version_and_per_version_schema():
+    crd = parse(V1BETA1_CRD)
+    del crd["spec"]["versions"]
+    crd["spec"]["version"] = "v1"
+    assert sorted(compile_crd(crd)) == [("stable.example.com/v1", "CronTab")]
+    crd = parse(V1BETA1_CRD)
+    del crd["spec"]["validation"]
+    crd["spec"]["versions"][0]["schema"] = {"openAPIV3Schema": {
+        "type": "object", "properties": {"spec": {"type": "string"}}}}
+    schemas = compile_crd(crd)
+    own = schemas[("stable.example.com/v1", "CronTab")]
+    assert own["properties"]["spec"] == {"type": "string"}  # v1beta1: nulls are not pruned
+    # No schema at all: anything but apiVersion and kind goes.
+    bare = schemas[("stable.example.com/v1beta1", "CronTab")]
+    assert errors(bare, {"apiVersion": "stable.example.com/v1beta1", "kind": "CronTab",
+                         "spec": [1], "other": 2}) == []
+
+
+def test_patterns_the_validator_cannot_compile_are_dropped():
+    assert pattern_compiles(r"^\p{L}+$")  # RE2 and ECMA; Python's re would refuse it
+    assert not pattern_compiles(r"^\Qa.b\E$")  # RE2 only
+    assert not pattern_compiles("(unclosed")
+    crd = parse(WIDGET_CRD)
+    name = crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"][
+        "properties"]["name"]
+    name["pattern"] = "(unclosed"
+    schema = compile_crd(crd)[("example.com/v1", "Widget")]
+    assert "pattern" not in schema["properties"]["spec"]["properties"]["name"]
+    assert errors(schema, widget(name="Any Thing")) == []
+
+
+@pytest.mark.parametrize("crd", [
+    None, [], "crd", {}, {"spec": None}, {"spec": {"group": "g.io"}},
+    {"spec": {"group": 1, "names": {"kind": "K"}, "versions": []}},
+    {"spec": {"group": "g.io", "names": "K", "versions": [{"name": "v1", "served": True}]}},
+    {"spec": {"group": "g.io", "names": {"kind": "K"}, "versions": "v1"}},
+    {"spec": {"group": "g.io", "names": {"kind": "K"}, "versions": [None, 1, {"name": 2}]}},
+])
+def test_malformed_crds_give_nothing(crd):
+    assert compile_crd(crd) == {}
+    assert cel_rules(crd) == []
+
+
+def test_malformed_schema_nodes_still_build_a_validator():
+    schema = {"type": "object", "properties": {"spec": {
+        "type": "object",
+        "required": [True, "a", "a"],
+        "properties": {"a": "not a schema", "b": {"type": ["string"], "minimum": "1",
+                                                   "minLength": -1, "enum": "x"},
+                       "c": {"items": [{"type": "string"}], "allOf": [], "not": 3,
+                             "exclusiveMaximum": True, "additionalProperties": "no"}},
+    }}}
+    crd = {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+           "spec": {"group": "g.io", "names": {"kind": "K"}, "versions": [
+               {"name": "v1", "served": True, "schema": {"openAPIV3Schema": schema}}]}}
+    [compiled] = compile_crd(crd).values()
+    spec = compiled["properties"]["spec"]
+    assert spec["required"] == ["a"]
+    assert spec["properties"] == {"a": {}, "b": {}, "c": {}}
+    jsonschema_rs.validator_for(compiled)
+
+
+def test_cel_rules():
+    rules = cel_rules(parse(WIDGET_CRD))
+    assert rules == [
+        ("example.com/v1", ("spec",), "self.size <= 10"),
+        ("example.com/v1", ("spec", "ports", "*"), "self.name != 'admin'"),
+    ]
+
+
+# ---------------------------------------------------------------------------
+# Standalone JSON Schema files
+
+PROMETHEUS_SCHEMA = {
+    "description": "The `Prometheus` custom resource definition (CRD) defines a deployment.",
+    "type": "object",
+    "properties": {
+        "apiVersion": {"type": "string"}, "kind": {"type": "string"},
+        "metadata": {"type": "object"},
+        "spec": {"type": "object", "properties": {"replicas": {"type": "integer"}},
+                 "additionalProperties": False},
+    },
+}
+
+
+def test_schema_from_file_crds_catalog_layout():
+    path = os.path.join("catalog", "monitoring.coreos.com", "prometheus_v1.json")
+    schemas = schema_from_file(path, PROMETHEUS_SCHEMA)
+    assert list(schemas) == [("monitoring.coreos.com/v1", "Prometheus")]
+    schema = schemas[("monitoring.coreos.com/v1", "Prometheus")]
+    assert schema["properties"]["kind"] == {"type": "string", "const": "Prometheus"}
+    assert schema["properties"]["spec"] == PROMETHEUS_SCHEMA["properties"]["spec"]  # as is
+    assert "kind" not in PROMETHEUS_SCHEMA["properties"]["kind"]  # the input is not changed
+    data = {"apiVersion": "monitoring.coreos.com/v1", "kind": "Prometheus",
+            "metadata": {"name": "k8s"}, "spec": {"replicas": "2", "x": 1}}
+    assert errors(schema, data) == [(("spec",), "additionalProperties"),
+                                    (("spec", "replicas"), "type")]
+    data = {"apiVersion": "monitoring.coreos.com/v2", "kind": "Prometheus"}
+    assert errors(schema, data) == [(("apiVersion",), "const")]
+
+
+def test_schema_from_file_kubeconform_naming():
+    schema = {"description": "TrainingJob is the Schema for the trainingjobs API",
+              "properties": {"spec": {}}}
+    assert list(schema_from_file("/schemas/trainingjob-sagemaker-v1.json", schema)) == [
+        ("sagemaker/v1", "TrainingJob")]
+    assert list(schema_from_file("/schemas/widget-example.com-v1beta2.json", {})) == [
+        ("example.com/v1beta2", "widget")]  # nothing in the schema spells the kind
+    assert list(schema_from_file("/schemas/service-v1.json", {})) == [("v1", "service")]
+    assert list(schema_from_file("/schemas/deployment-apps-v1.json", {})) == [
+        ("apps/v1", "deployment")]
+
+
+def test_schema_from_file_declared_gvk_wins_and_no_gvk_gives_nothing():
+    schema = {"x-kubernetes-group-version-kind": [
+        {"group": "apps", "kind": "Deployment", "version": "v1"}]}
+    assert list(schema_from_file("/x/anything.json", schema)) == [("apps/v1", "Deployment")]
+    core = {"x-kubernetes-group-version-kind": [{"group": "", "kind": "Pod", "version": "v1"}]}
+    assert list(schema_from_file("/x/pod.json", core)) == [("v1", "Pod")]
+    # <kind>_<version> outside a directory named after a group: the group is unknown.
+    assert schema_from_file("/fixtures/grafanaalertrulegroup_v1beta1.json", {}) == {}
+    assert schema_from_file("/x/values.json", {}) == {}
+    assert schema_from_file("/monitoring.coreos.com/prometheus_v1.json", [1]) == {}
+
+
+# ---------------------------------------------------------------------------
+# --crds sources
+
+
+def test_load_crd_sources(tmp_path: Path):
+    (tmp_path / "crds").mkdir()
+    (tmp_path / "crds" / "widgets.yaml").write_text(
+        "# a CRD and an unrelated object\n" + WIDGET_CRD + "---\napiVersion: v1\n"
+        "kind: Namespace\nmetadata: {name: x}\n", encoding="utf-8")
+    group = tmp_path / "crds" / "monitoring.coreos.com"
+    group.mkdir()
+    (group / "prometheus_v1.json").write_text(json.dumps(PROMETHEUS_SCHEMA), encoding="utf-8")
+    (tmp_path / "crds" / "junk.yaml").write_text("apiVersion: v1\nkind: ConfigMap\n"
+                                                 "metadata: {name: c}\n", encoding="utf-8")
+    (tmp_path / "crds" / "broken.yml").write_text("a: [\n", encoding="utf-8")
+    (tmp_path / "crds" / "notes.txt").write_text("not searched", encoding="utf-8")
+    (tmp_path / "crds" / ".hidden.yaml").write_text("x", encoding="utf-8")
+    missing = str(tmp_path / "missing")
+    schemas, problems = load_crd_sources([str(tmp_path / "crds"), missing])
+    assert sorted(schemas) == [("example.com/v1", "Widget"), ("example.com/v2", "Widget"),
+                               ("monitoring.coreos.com/v1", "Prometheus")]
+    crds = tmp_path / "crds"
+    assert problems == [
+        f"{crds}/broken.yml: {_first_yaml_problem(crds / 'broken.yml')} (line 2);"
+        f" {PROBLEM_NOTHING}",
+        f"{crds}/junk.yaml: {PROBLEM_NOTHING}",
+        f"{missing}: no such file or directory",
+    ]
+
+
+def _first_yaml_problem(path: Path) -> str:
+    return load_path(str(path), str(path)).problems[0].message
+
+
+def test_load_crd_sources_reports_unserved_crds_and_bad_schemas(tmp_path: Path):
+    crd = parse(WIDGET_CRD)
+    for version in crd["spec"]["versions"]:
+        version["served"] = False
+    (tmp_path / "unserved.json").write_text(json.dumps(crd), encoding="utf-8")
+    bad = tmp_path / "example.com"
+    bad.mkdir()
+    (bad / "thing_v1.json").write_text(json.dumps({"$schema": "urn:unknown"}),
+                                       encoding="utf-8")
+    (bad / "other_v1.json").write_text("{not json", encoding="utf-8")
+    schemas, problems = load_crd_sources([str(tmp_path / "unserved.json"), str(bad)])
+    assert schemas == {}
+    assert [p.split(": ", 1)[0] for p in problems] == [
+        str(tmp_path / "unserved.json"), str(bad / "other_v1.json"), str(bad / "thing_v1.json")]
+    assert problems[0].endswith(": the CustomResourceDefinition serves no version")
+    assert problems[1].endswith(f" (line 2); {PROBLEM_NOTHING}")  # the YAML parser's word
+    assert problems[2].startswith(f"{bad / 'thing_v1.json'}: the JSON Schema does not compile:")
+
+
+def test_crd_in_the_input_validates_its_custom_resources():
+    """End to end: lint.py compiles the CRD of the input and the schema rule uses it."""
+    text = WIDGET_CRD + "---" + WIDGET.replace("  mode: fast\n", "  mode: fast\n  colour: red\n")
+    line = text.splitlines().index("  colour: red") + 1
+    findings = [(f.line, f.path) for f in lint_text(text, "w.yaml") if f.rule == "schema"]
+    assert findings == [(line, "spec.colour")]
+
+
+# ---------------------------------------------------------------------------
+# The real corpus (../shared/corpus/real), when present
+
+needs_corpus = pytest.mark.skipif(not REAL.is_dir(), reason="../shared/corpus/real absent")
+
+
+@lru_cache(maxsize=1)
+def _corpus_objects() -> list[tuple[str, Any]]:
+    out = []
+    for directory, _dirs, files in os.walk(REAL):
+        for name in sorted(files):
+            path = os.path.join(directory, name)
+            out.extend((path, obj) for obj in load_path(path, path).objects)
+    return sorted(out, key=lambda item: item[0])
+
+
+@needs_corpus
+def test_every_corpus_crd_compiles_and_builds_validators():
+    crds = [(path, obj) for path, obj in _corpus_objects()
+            if obj.kind == "CustomResourceDefinition"]
+    assert len(crds) == 51
+    built = 0
+    for path, obj in crds:
+        schemas = compile_crd(obj.data)
+        assert schemas, path
+        for schema in schemas.values():
+            jsonschema_rs.validator_for(schema)
+            built += 1
+    assert built == 51
+    # apiextensions v1 CRDs only; 14 x-kubernetes-validations nodes hold 26 rules (some
+    # CRDs appear in several install files).
+    assert sum(len(cel_rules(obj.data)) for _path, obj in crds) == 26
+
+
+@needs_corpus
+def test_real_servicemonitors_validate_and_a_typo_does_not():
+    path = REAL / "prometheus-operator__kube-prometheus" / \
+        "manifests__setup__0servicemonitorCustomResourceDefinition.yaml"
+    [crd] = load_path(str(path), str(path)).objects
+    schema = compile_crd(crd.data)[("monitoring.coreos.com/v1", "ServiceMonitor")]
+    monitors = [(p, obj) for p, obj in _corpus_objects() if obj.kind == "ServiceMonitor"]
+    assert len(monitors) == 19
+    for p, obj in monitors:
+        assert errors(schema, obj.data) == [], p
+    data = json.loads(json.dumps(monitors[0][1].data))
+    data["spec"]["endpoints"][0]["intervall"] = "30s"
+    data["spec"]["endpoints"][0]["scheme"] = "ftp"
+    assert errors(schema, data) == [(("spec", "endpoints", 0), "additionalProperties"),
+                                    (("spec", "endpoints", 0, "scheme"), "enum")]
+
+
+@needs_corpus
+def test_the_peer_fixture_crd_and_its_json_schema_agree():
+    """kubeconform's registry fixture: a v1beta1 CRD and the JSON Schema made from it."""
+    registry = PEER_FIXTURES / "registry"
+    if not registry.is_dir():
+        pytest.skip("kubeconform fixtures absent")
+    schemas, problems = load_crd_sources([str(registry)])
+    # kubeconform's name holds only the first label of the group: useless, and said so.
+    assert problems == [
+        f"{registry}/trainingjob-sagemaker-v1.json: the file name gives only 'sagemaker' of"
+        " the API group (kubeconform names files <kind>-<first label of the group>-"
+        "<version>.json); put the file in a directory named after the group as"
+        " <kind>_<version>.json, or give the schema x-kubernetes-group-version-kind"]
+    assert sorted(schemas) == [("sagemaker.aws.amazon.com/v1", "TrainingJob")]
+    data = json.loads((registry / "trainingjob-sagemaker-v1.json").read_text(encoding="utf-8"))
+    schemas.update(schema_from_file(str(registry / "trainingjob-sagemaker-v1.json"), data))
+    [job] = load_path(str(PEER_FIXTURES / "test_crd.yaml"), "test_crd.yaml").objects
+    assert errors(schemas[("sagemaker.aws.amazon.com/v1", "TrainingJob")], job.data) == []
+    as_named = {**job.data, "apiVersion": "sagemaker/v1"}
+    assert errors(schemas[("sagemaker/v1", "TrainingJob")], as_named) == []

@@ -25,7 +25,7 @@ not found`), Helm aborts the release, and GitOps tools stop syncing the whole ap
 Objects already stored were converted when the API was removed, so the failure shows up only
 at the next deploy, usually right after a cluster upgrade. Most replacements are not
 drop-in: fields were renamed or made required (an `apps/v1` Deployment needs
-`spec.selector`, an `networking.k8s.io/v1` Ingress backend is `service.name` and
+`spec.selector`, a `networking.k8s.io/v1` Ingress backend is `service.name` and
 `service.port`), so migrate deliberately, e.g. with `kubectl convert`.
 
 ## Example

@@ -111,3 +111,13 @@ def test_config_rejects_an_unknown_version(tmp_path, monkeypatch, capsys):
 
 def test_default_version_is_the_newest():
     assert Config().kubernetes_version == KUBERNETES_VERSIONS[-1] == "1.37"
+
+
+def test_unknown_version_defers_to_api_removed_only_once_removed():
+    device_class = ("apiVersion: resource.k8s.io/v1beta1\nkind: DeviceClass\n"
+                    "metadata: {name: gpu}\nspec: {}\n")
+    # Kubernetes 1.25 did not serve it yet (it arrived in 1.32): no rule may stay silent.
+    assert [r for r, _, _ in lint_at(device_class, "1.25", "api-unknown-version")] == [
+        "api-unknown-version"]
+    extensions = "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: i}\n"
+    assert lint_at(extensions, "1.37", "api-unknown-version") == []

@@ -56,19 +56,18 @@ from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 
-from kubelint.api import Manifest, RuleContext, Violation, rule
+from kubelint.api import Manifest, RuleContext, Violation, rule, version_minor
 
 
 @lru_cache(maxsize=1)
-def _removed() -> frozenset[tuple[str, str]]:
-    """(apiVersion, kind) pairs that api-removed and api-deprecated report."""
+def _removed_in() -> dict[tuple[str, str], int]:
+    """(apiVersion, kind) -> the minor version that removed it (api-removed's table)."""
     path = resources.files("kubelint.schemas").joinpath("api-versions.json")
-    if not path.is_file():
-        return frozenset()
     entries = json.loads(path.read_text(encoding="utf-8"))
     if isinstance(entries, dict):
         entries = entries.get("apis", [])
-    return frozenset((e["apiVersion"], e["kind"]) for e in entries if isinstance(e, dict))
+    return {(e["apiVersion"], e["kind"]): version_minor(e["removed"])
+            for e in entries if isinstance(e, dict) and e.get("removed")}
 
 
 @rule(id="api-unknown-version", severity="error",
@@ -79,8 +78,9 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     api_version, kind = obj.api_version, obj.kind
     if catalog.knows(api_version, kind) or not catalog.is_builtin_group(api_version):
         return
-    if (api_version, kind) in _removed():
-        return
+    removed = _removed_in().get((api_version, kind))
+    if removed is not None and removed <= ctx.kubernetes_minor:
+        return  # api-removed reports it, with the replacement
     group = api_version.rpartition("/")[0]
     target = ctx.kubernetes_version
     served = catalog.served_versions(group, kind)

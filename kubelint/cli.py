@@ -34,6 +34,10 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--no-config", action="store_true", help="ignore config files")
     check.add_argument("--format", default="text", metavar="FORMAT",
                        help="output format: text (default), json, or one a plugin adds")
+    check.add_argument("--output", action="append", default=[], metavar="[FORMAT=]FILE",
+                       help="also write a report to FILE, in FORMAT (e.g. sarif=results.sarif;"
+                       " repeatable); without FORMAT=, the --format output goes to FILE"
+                       " instead of standard output")
     check.add_argument("--fail-level", choices=("error", "warning", "info"),
                        help="exit 1 when a finding is at or above this severity"
                        " (default: error, or fail-level in the config)")
@@ -158,10 +162,21 @@ def _check(args: argparse.Namespace) -> int:
         config.crds.append(path)
     if args.strict_kinds:
         config.strict_kinds = True
-    formatter = registry.formatters.get(args.format)
-    if formatter is None:
-        return _fail(f"unknown format {args.format!r}; choose from"
-                     f" {', '.join(sorted(registry.formatters))}")
+    outputs: list[tuple[str, str | None]] = []  # (format, file or None for stdout)
+    redirected = False  # an --output without FORMAT= takes the place of standard output
+    for spec in args.output:
+        name, sep, path = spec.partition("=")
+        if not sep:
+            name, path, redirected = args.format, spec, True
+        if not path:
+            return _fail(f"--output {spec!r}: name a file")
+        outputs.append((name, path))
+    if not redirected:
+        outputs.insert(0, (args.format, None))
+    for name, _ in outputs:
+        if name not in registry.formatters:
+            return _fail(f"unknown format {name!r}; choose from"
+                         f" {', '.join(sorted(registry.formatters))}")
     if args.stdin_filename and "-" not in args.paths:
         args.paths.append("-")
     paths = args.paths or ["."]
@@ -169,16 +184,40 @@ def _check(args: argparse.Namespace) -> int:
         report = lint_paths(paths, config, registry, stdin_filename=args.stdin_filename)
     except PathNotFound as error:
         return _fail(f"no such file or directory: {error}")
-    context = FormatContext(color=_use_color(args.color) and args.format == "text",
-                            version=__version__)
     for warning in report.warnings:
         print(f"kubelint: warning: {warning}", file=sys.stderr)
     if args.verbose:
         for note in report.notes:
             print(f"kubelint: {note}", file=sys.stderr)
-    sys.stdout.write(formatter(report, context))
-    sys.stdout.flush()
+    for name, path in outputs:
+        color = path is None and name == "text" and _use_color(args.color)
+        text = registry.formatters[name](report, FormatContext(color=color, version=__version__))
+        if path is None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        else:
+            try:
+                _write_atomically(path, text)
+            except OSError as error:
+                return _fail(f"cannot write {path}: {error.strerror or error}")
     return exit_code(report, config.fail_level)
+
+
+def _write_atomically(path: str, text: str) -> None:
+    """Write through a temporary file in the same directory, then rename: a reader (a CI
+    upload step) never sees half a report."""
+    import tempfile
+
+    directory = os.path.dirname(os.path.abspath(path))
+    handle, temporary = tempfile.mkstemp(prefix=".kubelint-", dir=directory)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
 
 
 def _rules(args: argparse.Namespace) -> int:

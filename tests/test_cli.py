@@ -175,3 +175,25 @@ def test_unknown_kubernetes_version_lists_the_available_ones(tree, capsys):
     assert "unknown Kubernetes version '1.12'; kubelint has schemas for 1.25, 1.26," in err
     assert err.rstrip().endswith("1.37")
     assert main(["check", "--kubernetes-version", "v1.30.2", "."]) == 0
+
+
+def test_output_files_beside_the_console(tree, capsys):
+    assert main(["check", "--no-color", "--output", "json=report.json", "."]) == 0
+    console = capsys.readouterr().out
+    assert console.startswith("job.yaml:16:11: warning liveness-initial-delay")
+    written = json.loads((tree / "report.json").read_text())
+    assert [f["rule"] for f in written["findings"]] == ["liveness-initial-delay"]
+    assert not [p for p in tree.iterdir() if p.name.startswith(".kubelint-")]
+
+
+def test_output_without_format_replaces_the_console(tree, capsys):
+    assert main(["check", "--format", "json", "--output", "all.json", "."]) == 0
+    assert capsys.readouterr().out == ""
+    assert json.loads((tree / "all.json").read_text())["summary"]["files"] == 2
+
+
+def test_output_errors(tree, capsys):
+    assert main(["check", "--output", "xml=a.xml", "."]) == 2
+    assert "unknown format 'xml'" in capsys.readouterr().err
+    assert main(["check", "--output", "json=missing-dir/a.json", "."]) == 2
+    assert "cannot write missing-dir/a.json" in capsys.readouterr().err

@@ -45,7 +45,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="enable a rule (repeatable, comma-separated; 'all' for every rule;"
                        " also turns on rules that are off by default)")
     check.add_argument("--disable", action="append", default=[], metavar="RULE",
-                       help="disable a rule (repeatable, comma-separated; wins over --enable)")
+                       help="disable a rule (repeatable, comma-separated; 'all' for every rule; a"
+                       " rule named explicitly wins over 'all', and --disable over --enable)")
     check.add_argument("--kubernetes-version", metavar="1.N",
                        help="the Kubernetes version the manifests target (default: the newest"
                        " bundled, or kubernetes-version in the config)")
@@ -133,17 +134,26 @@ def _check(args: argparse.Namespace) -> int:
     from kubelint.loader import PathNotFound
 
     config, registry = _load(args)
-    for flag, names, target in (("--enable", args.enable, config.cli_enable),
-                                ("--disable", args.disable, config.cli_disable)):
+    named: dict[str, set[str]] = {"--enable": set(), "--disable": set()}
+    every: set[str] = set()  # the flags that said "all"
+    for flag, names in (("--enable", args.enable), ("--disable", args.disable)):
         for name in names:
             for part in filter(None, (p.strip() for p in name.split(","))):
                 if part == "all":
-                    target.update(registry.rules)
+                    every.add(flag)
                     continue
                 rule_id = registry.resolve(part)
                 if rule_id is None:
                     return _fail(f"{flag}: {_unknown_rule(part, registry)}")
-                target.add(rule_id)
+                named[flag].add(rule_id)
+    # A rule named explicitly wins over "all"; between two of a kind, --disable wins.
+    everything = set(registry.rules)
+    if "--enable" in every:
+        config.cli_enable |= everything - named["--disable"]
+    if "--disable" in every:
+        config.cli_disable |= everything - named["--enable"]
+    config.cli_enable |= named["--enable"]
+    config.cli_disable |= named["--disable"]
     if args.fail_level:
         config.fail_level = args.fail_level
     if args.kubernetes_version:

@@ -187,11 +187,11 @@ class _Emitter:
             ignored = self._ignored[id(obj)] = annotation_rules(obj.annotations)
         ref = ObjectRef(obj.api_version, obj.kind, obj.namespace, obj.name)
         self.at(rule_id, violation.message, violation.severity, location.span,
-                location.node_lines, ref, format_path(violation.path), ignored)
+                location.node_lines, ref, format_path(violation.path), ignored, obj.template)
 
     def at(self, rule_id: str, message: str, severity: str | None, span: Span,
            node_lines: tuple[int, ...], ref: ObjectRef | None, path: str,
-           ignored: Iterable[str] = ()) -> None:
+           ignored: Iterable[str] = (), template: str | None = None) -> None:
         setting = self.settings.get(rule_id)
         if setting is not None and not setting.enabled:
             return
@@ -206,7 +206,8 @@ class _Emitter:
         if (end_line, end_column) <= (span.line, span.column):
             end_line, end_column = span.line, span.column + 1
         self.out.append(Finding(rule_id, final, message, self.source.path, span.line + 1,
-                                span.column + 1, end_line + 1, end_column + 1, ref, path))
+                                span.column + 1, end_line + 1, end_column + 1, ref, path,
+                                template))
 
 
 @contextlib.contextmanager

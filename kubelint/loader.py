@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
@@ -134,10 +135,22 @@ def read_file(path: str) -> tuple[bytes | None, YamlProblem | None]:
         return None, YamlProblem("file-unreadable", f"cannot read the file: {reason}", 0, 0)
 
 
+_HELM_SOURCE = re.compile(r"^# Source: (\S.*?)\s*$", re.M)
+
+
+def helm_sources(text: str) -> list[tuple[int, str]]:
+    """(0-based line, template path) of every ``# Source:`` comment, in order."""
+    if "# Source: " not in text:
+        return []
+    return [(text.count("\n", 0, match.start()), match.group(1))
+            for match in _HELM_SOURCE.finditer(text)]
+
+
 def load_text(text: str, source: SourceFile) -> LoadedFile:
     """Parse ``text`` (the contents of ``source``) into objects."""
     loaded = LoadedFile(source)
     source.directives = parse_directives(text)
+    sources = helm_sources(text)
     for item in parse_stream(text):
         if isinstance(item, YamlProblem):
             loaded.problems.append(item)
@@ -145,7 +158,18 @@ def load_text(text: str, source: SourceFile) -> LoadedFile:
         loaded.problems.extend(item.problems)
         if not item.usable:
             continue
+        first = len(loaded.objects)
         _add_document(item, loaded)
+        if sources:
+            # helm template prints "---" and "# Source: chart/templates/x.yaml" before
+            # each document: the last such comment above the document names its template.
+            template = None
+            for line, path in sources:
+                if line > item.root.line:
+                    break
+                template = path
+            for obj in loaded.objects[first:]:
+                obj.template = template
     return loaded
 
 

@@ -96,7 +96,7 @@ class Manifest:
     and what is needed to locate any path inside it."""
 
     __slots__ = ("_positions", "_root_entries", "api_version", "data", "doc_root", "kind",
-                 "root_path", "source")
+                 "root_path", "source", "template")
 
     def __init__(self, data: Mapping[str, Any], source: SourceFile, positions: Positions,
                  doc_root: Span, root_path: Path = (), root_value: Any = None):
@@ -107,6 +107,9 @@ class Manifest:
         #: For an item of a ``kind: List``: its path from the document root (items, i).
         self.root_path = root_path
         self._root_entries = root_value
+        #: The Helm template this object was rendered from (``# Source:`` comments that
+        #: ``helm template`` prints), or None.
+        self.template: str | None = None
         api_version = data.get("apiVersion")
         kind = data.get("kind")
         self.api_version = api_version if isinstance(api_version, str) else None

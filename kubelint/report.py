@@ -37,6 +37,8 @@ class Finding:
     end_column: int
     object: ObjectRef | None = None
     path: str = ""
+    #: The Helm template the object was rendered from, when the input says so.
+    template: str | None = None
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.file, self.line, self.column, self.rule, self.message)
@@ -49,7 +51,7 @@ class Finding:
         return {"rule": self.rule, "severity": self.severity, "message": self.message,
                 "file": self.file, "line": self.line, "column": self.column,
                 "end_line": self.end_line, "end_column": self.end_column, "object": obj,
-                "path": self.path}
+                "path": self.path, "template": self.template}
 
 
 @dataclass

@@ -86,6 +86,7 @@ def test_json_output_shape(tree, capsys):
             "object": {"apiVersion": "batch/v1", "kind": "Job", "namespace": "shop",
                        "name": "migrate"},
             "path": "spec.template.spec.containers[0].livenessProbe",
+            "template": None,
         }],
         "summary": {"files": 2, "documents": 2, "objects": 1, "skipped": 1,
                     "unknown_kinds": 0, "findings": {"error": 0, "warning": 1, "info": 0}},

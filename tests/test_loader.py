@@ -240,3 +240,44 @@ def test_invalid_quantities(value):
 
     with pytest.raises(InvalidQuantity):
         parse_quantity(value)
+
+
+HELM_OUTPUT = """\
+---
+# Source: shop/templates/service.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec: {selector: {app: web}, ports: [{port: 80}]}
+---
+# Source: shop/templates/job.yaml
+apiVersion: batch/v1
+kind: Job
+metadata: {name: migrate}
+spec:
+  template:
+    spec:
+      restartPolicy: Always
+      containers: [{name: m, image: "m:1"}]
+"""
+
+
+def test_helm_template_sources_are_named(tmp_path):
+    from kubelint.cli import main
+
+    loaded = load(HELM_OUTPUT)
+    assert [o.template for o in loaded.objects] == ["shop/templates/service.yaml",
+                                                   "shop/templates/job.yaml"]
+    findings = [f for f in lint_text(HELM_OUTPUT) if f.rule == "restart-policy"]
+    assert [(f.line, f.template) for f in findings] == [(15, "shop/templates/job.yaml")]
+    (tmp_path / "rendered.yaml").write_text(HELM_OUTPUT)
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        main(["check", "--no-config", "--no-color", "--disable", "all", "--enable",
+              "restart-policy", str(tmp_path / "rendered.yaml")])
+    assert "error restart-policy Job 'migrate' pod template has restartPolicy 'Always'" \
+        in out.getvalue()
+    assert out.getvalue().splitlines()[0].endswith("(from shop/templates/job.yaml)")

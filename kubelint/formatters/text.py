@@ -29,7 +29,8 @@ def render(report: Report, context: FormatContext) -> str:
             rule = f"{_DIM}{finding.rule}{_RESET}"
         else:
             rule = finding.rule
-        lines.append(f"{where} {severity} {rule} {finding.message}")
+        origin = f" (from {finding.template})" if finding.template else ""
+        lines.append(f"{where} {severity} {rule} {finding.message}{origin}")
     summary = report.summary
     files_with_findings = len({finding.file for finding in report.findings})
     if report.findings:

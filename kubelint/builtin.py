@@ -33,6 +33,7 @@ def kubelint_rules() -> list[Rule]:
 
 @hookimpl
 def kubelint_formatters() -> dict[str, Formatter]:
-    from kubelint.formatters import json, text
+    from kubelint.formatters import github, gitlab, json, junit, sarif, text
 
-    return {"text": text.render, "json": json.render}
+    return {"text": text.render, "json": json.render, "sarif": sarif.render,
+            "junit": junit.render, "github": github.render, "gitlab": gitlab.render}

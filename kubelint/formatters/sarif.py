@@ -1,0 +1,189 @@
+"""``--format sarif``: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
+
+One run, the whole rule catalogue in ``tool.driver.rules`` (sorted by id) and one result
+per finding. Relative paths are given against ``%SRCROOT%``, the working directory; the
+formatter names that directory in ``run.originalUriBaseIds`` only when the caller passes
+``context.extra["sarif_root_uri"]`` (see ``working_directory_uri``), so that output is
+otherwise the same on every machine. Like every formatter it renders and never filters.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import os
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from kubelint.docs import render as render_doc
+from kubelint.docs import sections
+from kubelint.formatters import FormatContext
+from kubelint.report import Finding, Report
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/kubelint/kubelint"
+HELP_URI = "https://github.com/kubelint/kubelint/blob/main/docs/rules/{id}.md"
+SRCROOT = "%SRCROOT%"
+#: The key of kubelint's own entry in ``partialFingerprints``; bump the version when
+#: what goes into the hash changes, so consumers do not match old against new.
+FINGERPRINT_KEY = "kubelint/v1"
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+TAGS = ("kubernetes",)
+#: GitHub code scanning's limit for shortDescription.text and fullDescription.text.
+DESCRIPTION_LIMIT = 1024
+
+_SEMVER = re.compile(
+    r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?\Z")
+_WINDOWS_DRIVE = re.compile(r"[A-Za-z]:/")
+#: Built-in rules live in kubelint.rules.<category>.<module>; the category is a tag.
+_CATEGORY = re.compile(r"kubelint\.rules\.([a-z0-9_]+)\.")
+
+
+def render(report: Report, context: FormatContext) -> str:
+    rules = sorted(report.rules.values(), key=lambda rule: rule.id)
+    index = {rule.id: position for position, rule in enumerate(rules)}
+    driver: dict[str, Any] = {"name": "kubelint"}
+    if context.version:
+        driver["version"] = context.version
+    driver["informationUri"] = INFORMATION_URI
+    if _SEMVER.match(context.version):
+        driver["semanticVersion"] = context.version
+    driver["rules"] = [_descriptor(rule) for rule in rules]
+    run: dict[str, Any] = {"tool": {"driver": driver}}
+    root = context.extra.get("sarif_root_uri")
+    if root:
+        root = str(root)
+        run["originalUriBaseIds"] = {SRCROOT: {"uri": root if root.endswith("/") else root + "/"}}
+    run["columnKind"] = "unicodeCodePoints"  # kubelint counts columns in characters
+    run["results"] = _results(report.findings, index)
+    document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+    return json.dumps(document, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+
+
+def working_directory_uri(directory: str | None = None) -> str:
+    """``file:///…/`` for ``directory`` (the working directory by default): the value
+    for ``FormatContext.extra["sarif_root_uri"]``."""
+    uri = Path(directory or os.getcwd()).resolve().as_uri()
+    return uri if uri.endswith("/") else uri + "/"
+
+
+def rule_name(rule_id: str) -> str:
+    """``liveness-initial-delay`` -> ``LivenessInitialDelay``."""
+    return "".join(part[:1].upper() + part[1:] for part in rule_id.split("-"))
+
+
+def _descriptor(rule: Any) -> dict[str, Any]:
+    doc = inspect.cleandoc(rule.doc or "")
+    what = sections(doc).get("What it does") or doc or rule.summary
+    extra = "" if rule.enabled else " Off by default."
+    help_text = render_doc(rule.id, rule.summary, rule.severity, rule.doc, extra)
+    descriptor: dict[str, Any] = {"id": rule.id}
+    if rule.aliases:  # a rename keeps the old ids: SARIF's word for them
+        descriptor["deprecatedIds"] = list(rule.aliases)
+    descriptor.update({
+        "name": rule_name(rule.id),
+        "shortDescription": {"text": _shorten(rule.summary or rule.id)},
+        "fullDescription": {"text": _shorten(what)},
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "help": {"text": help_text, "markdown": help_text},
+        "helpUri": HELP_URI.format(id=quote(rule.id)),
+        "properties": {"tags": _tags(rule)},
+    })
+    return descriptor
+
+
+def _tags(rule: Any) -> list[str]:
+    tags = list(TAGS)
+    match = _CATEGORY.match(getattr(rule.check, "__module__", "") or "")
+    if match and match.group(1) not in tags:
+        tags.append(match.group(1))
+    return tags
+
+
+def _shorten(text: str) -> str:
+    """``text`` within GitHub's description limit: whole paragraphs while they fit, else
+    whole words, and an ellipsis when anything was left out (the help has it all)."""
+    text = text.strip()
+    if len(text) <= DESCRIPTION_LIMIT:
+        return text
+    room = DESCRIPTION_LIMIT - 2  # for " …"
+    kept = ""
+    for paragraph in text.split("\n\n"):
+        candidate = f"{kept}\n\n{paragraph}" if kept else paragraph
+        if len(candidate) > room:
+            break
+        kept = candidate
+    if not kept:  # one long paragraph: cut between words (mid-word only if it is one)
+        head = text[:room + 1]
+        kept = head.rsplit(None, 1)[0] if len(head.split()) > 1 else text[:room]
+    return kept.rstrip() + " …"
+
+
+def _results(findings: list[Finding], index: dict[str, int]) -> list[dict[str, Any]]:
+    seen: Counter[str] = Counter()
+    results = []
+    for finding in findings:
+        result: dict[str, Any] = {"ruleId": finding.rule}
+        if finding.rule in index:  # a rule outside the catalogue is still reported
+            result["ruleIndex"] = index[finding.rule]
+        artifact = {"uri": artifact_uri(finding.file)}
+        if not _is_absolute(finding.file):
+            artifact["uriBaseId"] = SRCROOT
+        location: dict[str, Any] = {"physicalLocation": {
+            "artifactLocation": artifact,
+            "region": {"startLine": finding.line, "startColumn": finding.column,
+                       "endLine": finding.end_line, "endColumn": finding.end_column},
+        }}
+        if finding.object is not None:  # SARIF keeps these on the location, not the result
+            logical = {"fullyQualifiedName": finding.object.describe(), "kind": "resource"}
+            if finding.object.name:
+                logical = {"name": finding.object.name, **logical}
+            location["logicalLocations"] = [logical]
+        result.update({
+            "level": LEVELS[finding.severity],
+            "message": {"text": finding.message},
+            "locations": [location],
+        })
+        digest = fingerprint(finding)
+        seen[digest] += 1
+        result["partialFingerprints"] = {FINGERPRINT_KEY: f"{digest}:{seen[digest]}"}
+        properties = {key: value for key, value in
+                      (("path", finding.path), ("template", finding.template)) if value}
+        if properties:
+            result["properties"] = properties
+        results.append(result)
+    return results
+
+
+def fingerprint(finding: Finding) -> str:
+    """What identifies a finding across runs, without its line or column (they move when
+    lines are added above it) and without its message (it quotes values that change):
+    file, rule, object and path. ``render`` appends ``:N``, the finding's occurrence among
+    those with the same hash, in report order."""
+    obj = finding.object
+    identity = [finding.file, finding.rule,
+                obj.api_version if obj else None, obj.kind if obj else None,
+                obj.namespace if obj else None, obj.name if obj else None, finding.path]
+    encoded = json.dumps(identity, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def _is_absolute(path: str) -> bool:
+    return path.startswith("/") or bool(_WINDOWS_DRIVE.match(path))
+
+
+def artifact_uri(path: str) -> str:
+    """A finding's POSIX path as a URI: relative paths percent-escaped (to resolve against
+    ``%SRCROOT%``), absolute ones as ``file://`` URIs."""
+    if path.startswith("//"):  # a UNC path: //server/share/...
+        return "file:" + quote(path)
+    if _WINDOWS_DRIVE.match(path):
+        return "file:///" + path[:2] + quote(path[2:])
+    if path.startswith("/"):
+        return "file://" + quote(path)
+    return quote(path)

@@ -119,7 +119,8 @@ def test_findings_are_ordered_by_file_line_column(tree, capsys):
     (["check", "missing-dir"], "no such file or directory: missing-dir"),
     (["check", "--enable", "liveness-inital-delay", "."],
      "--enable: unknown rule 'liveness-inital-delay' (did you mean 'liveness-initial-delay'?)"),
-    (["check", "--format", "xml", "."], "unknown format 'xml'; choose from github, gitlab, json, junit, sarif, text"),
+    (["check", "--format", "xml", "."],
+     "unknown format 'xml'; choose from github, gitlab, json, junit, sarif, text"),
     (["explain", "no-such-rule"], "unknown rule 'no-such-rule'"),
 ])
 def test_usage_errors_exit_2(tree, capsys, args, message):

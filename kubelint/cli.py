@@ -70,6 +70,10 @@ def _parser() -> argparse.ArgumentParser:
     rules.add_argument("--config", metavar="FILE", help="config file (shows on/off from it)")
     rules.add_argument("--format", choices=("text", "json"), default="text")
 
+    commands.add_parser("lsp", help="run the language server on standard input and output",
+                        description="A Language Server Protocol server for editors: publishes"
+                        " kubelint's findings as diagnostics on open, change and save.")
+
     explain = commands.add_parser("explain", help="show a rule's documentation")
     explain.add_argument("rule", metavar="RULE")
     explain.add_argument("--config", metavar="FILE", help="config file (for plugin rules)")
@@ -104,6 +108,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         if args.command == "rules":
             return _rules(args)
+        if args.command == "lsp":
+            from kubelint.lsp import serve  # pygls loads only for this command
+
+            return serve()
         return _explain(args)
     except (ConfigError, PluginError) as error:
         return _fail(str(error))

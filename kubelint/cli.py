@@ -58,6 +58,10 @@ def _parser() -> argparse.ArgumentParser:
                        help="report custom resources without a known schema as errors")
     check.add_argument("--stdin-filename", metavar="NAME",
                        help="the path of the buffer read from '-' (for config and messages)")
+    check.add_argument("--baseline", metavar="FILE",
+                       help="report only findings that are not in this baseline")
+    check.add_argument("--write-baseline", metavar="FILE",
+                       help="record the current findings as the baseline in FILE")
     check.add_argument("-v", "--verbose", action="store_true",
                        help="also tell, on standard error, what the run did not check")
     color = check.add_mutually_exclusive_group()
@@ -196,6 +200,9 @@ def _check(args: argparse.Namespace) -> int:
         if name not in registry.formatters:
             return _fail(f"unknown format {name!r}; choose from"
                          f" {', '.join(sorted(registry.formatters))}")
+    for path in (args.baseline, args.write_baseline, *(p for _, p in outputs)):
+        if path:
+            config.own_files.add(os.path.abspath(path))
     if args.stdin_filename and "-" not in args.paths:
         args.paths.append("-")
     paths = args.paths or ["."]
@@ -203,6 +210,20 @@ def _check(args: argparse.Namespace) -> int:
         report = lint_paths(paths, config, registry, stdin_filename=args.stdin_filename)
     except PathNotFound as error:
         return _fail(f"no such file or directory: {error}")
+    if args.write_baseline:
+        from kubelint.baseline import render as render_baseline
+
+        try:
+            _write_atomically(args.write_baseline, render_baseline(report.findings))
+        except OSError as error:
+            return _fail(f"cannot write {args.write_baseline}: {error.strerror or error}")
+    if args.baseline:
+        from kubelint import baseline
+
+        try:
+            report = baseline.apply(report, baseline.load(args.baseline))
+        except baseline.BaselineError as error:
+            return _fail(str(error))
     for warning in report.warnings:
         print(f"kubelint: warning: {warning}", file=sys.stderr)
     if args.verbose:

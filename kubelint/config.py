@@ -77,7 +77,12 @@ class Config:
     cli_enable: set[str] = field(default_factory=set)
     cli_disable: set[str] = field(default_factory=set)
 
+    #: Files kubelint itself reads or writes in this run (baseline, reports): never inputs.
+    own_files: set[str] = field(default_factory=set)
+
     def is_excluded(self, absolute_path: str) -> bool:
+        if absolute_path in self.own_files:
+            return True
         return bool(self.exclude) and _matches_any(self.exclude, self._relative(absolute_path))
 
     def _relative(self, absolute_path: str) -> str | None:

@@ -61,14 +61,19 @@ class Summary:
     objects: int = 0  # Kubernetes objects linted (List items count one each)
     skipped: int = 0  # documents that are not Kubernetes objects (no apiVersion and kind)
     unknown_kinds: int = 0  # objects of a kind without a known schema (not validated)
+    baselined: int | None = None  # findings hidden by --baseline (None: no baseline)
+    baseline_fixed: int | None = None  # baseline findings that no longer occur
 
     def to_dict(self, findings: list[Finding]) -> dict[str, Any]:
         counts = {severity: 0 for severity in SEVERITIES}
         for finding in findings:
             counts[finding.severity] += 1
-        return {"files": self.files, "documents": self.documents, "objects": self.objects,
-                "skipped": self.skipped, "unknown_kinds": self.unknown_kinds,
-                "findings": counts}
+        document = {"files": self.files, "documents": self.documents,
+                    "objects": self.objects, "skipped": self.skipped,
+                    "unknown_kinds": self.unknown_kinds, "findings": counts}
+        if self.baselined is not None:
+            document["baseline"] = {"known": self.baselined, "fixed": self.baseline_fixed}
+        return document
 
 
 @dataclass

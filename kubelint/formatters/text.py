@@ -48,6 +48,10 @@ def render(report: Report, context: FormatContext) -> str:
     if summary.skipped:
         documents = "document" if summary.skipped == 1 else "documents"
         tail += f", {summary.skipped} non-Kubernetes {documents} skipped"
+    if summary.baselined is not None:
+        tail += (f"; baseline: {summary.baselined} known finding"
+                 f"{'' if summary.baselined == 1 else 's'} hidden,"
+                 f" {summary.baseline_fixed} fixed")
     if lines:
         lines.append("")
     lines.append(f"{head}; {tail}.")

@@ -10,6 +10,7 @@ from kubelint.constants import (
     POD_SPEC_KINDS,
     SCALABLE_KINDS,
 )
+from kubelint.fix import Fix
 from kubelint.index import ObjectIndex, label_selector_matches, service_selector_matches
 from kubelint.model import ContainerRef, Manifest, Path, as_mapping, format_path
 from kubelint.plugins import hookimpl
@@ -24,6 +25,7 @@ __all__ = [
     "POD_SPEC_KINDS",
     "SCALABLE_KINDS",
     "ContainerRef",
+    "Fix",
     "InvalidQuantity",
     "Manifest",
     "ObjectIndex",

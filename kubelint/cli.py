@@ -58,6 +58,12 @@ def _parser() -> argparse.ArgumentParser:
                        help="report custom resources without a known schema as errors")
     check.add_argument("--stdin-filename", metavar="NAME",
                        help="the path of the buffer read from '-' (for config and messages)")
+    check.add_argument("--fix", action="store_true",
+                       help="apply the safe fixes of fixable rules to the files, then report"
+                       " what remains")
+    check.add_argument("--diff", action="store_true",
+                       help="print the safe fixes as a unified diff instead of applying them"
+                       " (exit 1 when there is one)")
     check.add_argument("--baseline", metavar="FILE",
                        help="report only findings that are not in this baseline")
     check.add_argument("--write-baseline", metavar="FILE",
@@ -206,10 +212,32 @@ def _check(args: argparse.Namespace) -> int:
     if args.stdin_filename and "-" not in args.paths:
         args.paths.append("-")
     paths = args.paths or ["."]
+    if (args.fix or args.diff) and "-" in paths:
+        return _fail("--fix and --diff work on files, not on standard input")
     try:
         report = lint_paths(paths, config, registry, stdin_filename=args.stdin_filename)
     except PathNotFound as error:
         return _fail(f"no such file or directory: {error}")
+    if args.fix or args.diff:
+        fixed = _fixes(report)
+        if args.diff:
+            import difflib
+
+            for path, (before, after, _count) in sorted(fixed.items()):
+                sys.stdout.writelines(difflib.unified_diff(
+                    before.splitlines(keepends=True), after.splitlines(keepends=True),
+                    f"a/{path}", f"b/{path}"))
+            return EXIT_FINDINGS if fixed else EXIT_CLEAN
+        for path, (_before, after, _count) in fixed.items():
+            try:
+                _write_atomically(path, after)
+            except OSError as error:
+                return _fail(f"cannot write {path}: {error.strerror or error}")
+        if fixed:
+            total = sum(count for _, _, count in fixed.values())
+            print(f"kubelint: fixed {total} problem{'s' if total != 1 else ''} in"
+                  f" {len(fixed)} file{'s' if len(fixed) != 1 else ''}", file=sys.stderr)
+            report = lint_paths(paths, config, registry, stdin_filename=args.stdin_filename)
     if args.write_baseline:
         from kubelint.baseline import render as render_baseline
 
@@ -241,6 +269,36 @@ def _check(args: argparse.Namespace) -> int:
             except OSError as error:
                 return _fail(f"cannot write {path}: {error.strerror or error}")
     return exit_code(report, config.fail_level)
+
+
+def _fixes(report) -> dict[str, tuple[str, str, int]]:  # type: ignore[no-untyped-def]
+    """path -> (text before, text after, fixes) for every file a safe fix applies to."""
+    from kubelint.fix import apply_safe
+
+    by_file: dict[str, list[object]] = {}
+    for finding in report.findings:
+        if finding.edit is not None:
+            by_file.setdefault(finding.edit.file, []).append(finding.edit)
+    fixed: dict[str, tuple[str, str, int]] = {}
+    for path, edits in by_file.items():
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+            before = data.decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # not plain UTF-8 on disk: positions may not match; leave it alone
+        if before.startswith("\ufeff"):
+            continue
+        # One edit per place (two findings may ask for the same change).
+        unique = list({(e.start, e.end, e.text): e for e in edits}.values())  # type: ignore[attr-defined]
+        after, made, refused = apply_safe(before, unique)  # type: ignore[arg-type]
+        if refused:
+            print(f"kubelint: warning: {path}: {refused} fix{'es' if refused != 1 else ''} not"
+                  " applied: the result would not parse to the intended objects (a value"
+                  " shared through an alias, or overlapping fixes)", file=sys.stderr)
+        if made:
+            fixed[path] = (before, after, made)
+    return fixed
 
 
 def _write_atomically(path: str, text: str) -> None:
@@ -275,7 +333,8 @@ def _rules(args: argparse.Namespace) -> int:
     for r in rows:
         state = "on " if settings[r.id].enabled else "off"
         severity = settings[r.id].severity or r.severity
-        print(f"{r.id:<{width}}  {severity:<7}  {state}  {r.summary}")
+        fix = "fix" if r.fixable else "   "
+        print(f"{r.id:<{width}}  {severity:<7}  {state}  {fix}  {r.summary}")
     return EXIT_CLEAN
 
 

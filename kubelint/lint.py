@@ -186,12 +186,19 @@ class _Emitter:
         if ignored is None:
             ignored = self._ignored[id(obj)] = annotation_rules(obj.annotations)
         ref = ObjectRef(obj.api_version, obj.kind, obj.namespace, obj.name)
+        edit = None
+        if violation.fix is not None:
+            from kubelint.fix import plan
+
+            edit = plan(obj, violation.fix)
         self.at(rule_id, violation.message, violation.severity, location.span,
-                location.node_lines, ref, format_path(violation.path), ignored, obj.template)
+                location.node_lines, ref, format_path(violation.path), ignored, obj.template,
+                edit)
 
     def at(self, rule_id: str, message: str, severity: str | None, span: Span,
            node_lines: tuple[int, ...], ref: ObjectRef | None, path: str,
-           ignored: Iterable[str] = (), template: str | None = None) -> None:
+           ignored: Iterable[str] = (), template: str | None = None,
+           edit: Any = None) -> None:
         setting = self.settings.get(rule_id)
         if setting is not None and not setting.enabled:
             return
@@ -207,7 +214,7 @@ class _Emitter:
             end_line, end_column = span.line, span.column + 1
         self.out.append(Finding(rule_id, final, message, self.source.path, span.line + 1,
                                 span.column + 1, end_line + 1, end_column + 1, ref, path,
-                                template))
+                                template, edit))
 
 
 @contextlib.contextmanager

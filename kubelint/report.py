@@ -39,6 +39,8 @@ class Finding:
     path: str = ""
     #: The Helm template the object was rendered from, when the input says so.
     template: str | None = None
+    #: The planned text edit of a fixable finding (kubelint.fix.Edit), for --fix.
+    edit: Any = field(default=None, compare=False, repr=False)
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.file, self.line, self.column, self.rule, self.message)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from kubelint.constants import NEWEST_KUBERNETES_VERSION, SEVERITIES
 
 if TYPE_CHECKING:
+    from kubelint.fix import Fix
     from kubelint.index import ObjectIndex
     from kubelint.model import Manifest, Path
 
@@ -25,6 +26,8 @@ class Violation:
     path: Path
     message: str
     severity: str | None = None
+    #: An unambiguous fix (``--fix``); only rules declared ``fixable`` offer one.
+    fix: Fix | None = None
 
 
 Check = Callable[["Manifest", "RuleContext"], Iterable[Violation]]
@@ -65,6 +68,7 @@ def rule(
     enabled: bool = True,
     options: Mapping[str, Any] | None = None,
     aliases: Sequence[str] = (),
+    fixable: bool = False,
 ) -> Callable[[Check], Rule]:
     """Declare a rule. The module's docstring is its documentation.
 
@@ -78,7 +82,8 @@ def rule(
         doc = check.__doc__ or (module.__doc__ if module is not None else None) or ""
         return Rule(id=id, severity=severity, summary=summary, check=check,
                     kinds=frozenset(kinds) if kinds is not None else None, doc=doc,
-                    enabled=enabled, options=dict(options or {}), aliases=tuple(aliases))
+                    enabled=enabled, options=dict(options or {}), aliases=tuple(aliases),
+                    fixable=fixable)
 
     return decorate
 
@@ -111,8 +116,9 @@ class RuleContext:
         #: State shared by every rule of one run (schema validators), see kubelint.lint.
         self.run = run
 
-    def violation(self, path: Path, message: str, severity: str | None = None) -> Violation:
-        return Violation(tuple(path), message, severity)
+    def violation(self, path: Path, message: str, severity: str | None = None,
+                  fix: Fix | None = None) -> Violation:
+        return Violation(tuple(path), message, severity, fix)
 
     @property
     def kubernetes_minor(self) -> int:

@@ -67,10 +67,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
+from kubelint.api import POD_SPEC_KINDS, Fix, Manifest, RuleContext, Violation, rule
 
 
-@rule(id="image-pull-policy-never", severity="warning", kinds=POD_SPEC_KINDS,
+@rule(id="image-pull-policy-never", severity="warning", kinds=POD_SPEC_KINDS, fixable=True,
       summary="a container never pulls its image and fails on nodes that lack it")
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     for ref in obj.containers():
@@ -81,4 +81,5 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         yield ctx.violation((*ref.path, "imagePullPolicy"),
                             f"{ref.label} has imagePullPolicy Never: on any node without"
                             f" {shown} preloaded the container fails with"
-                            " ErrImageNeverPull; use IfNotPresent")
+                            " ErrImageNeverPull; use IfNotPresent",
+                            fix=Fix((*ref.path, "imagePullPolicy"), "IfNotPresent"))

@@ -73,14 +73,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
+from kubelint.api import POD_SPEC_KINDS, Fix, Manifest, RuleContext, Violation, rule
 
 #: Probes whose successThreshold the API server requires to be 1.
 MUST_BE_ONE = ("livenessProbe", "startupProbe")
 PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 
 
-@rule(id="probe-success-threshold", severity="error", kinds=POD_SPEC_KINDS,
+@rule(id="probe-success-threshold", severity="error", kinds=POD_SPEC_KINDS, fixable=True,
       summary="a probe's successThreshold is one the API server rejects")
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     for ref in obj.containers(include_init=True):
@@ -96,7 +96,8 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             if probe_name in MUST_BE_ONE and threshold not in (0, 1):
                 # 0 is defaulted to 1 before validation, so only other values fail.
                 yield ctx.violation(path, f"{ref.label} {probe_name} has successThreshold"
-                                          f" {threshold}; it must be 1")
+                                          f" {threshold}; it must be 1", fix=Fix(path, 1))
             elif threshold < 0:
                 yield ctx.violation(path, f"{ref.label} {probe_name} has successThreshold"
-                                          f" {threshold}; it must not be negative")
+                                          f" {threshold}; it must not be negative",
+                                    fix=Fix(path, 1))

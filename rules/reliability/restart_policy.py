@@ -62,7 +62,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
+from kubelint.api import POD_SPEC_KINDS, Fix, Manifest, RuleContext, Violation, rule
 
 #: What the pod spec defaults an unset (or empty) restartPolicy to.
 DEFAULT_POLICY = "Always"
@@ -89,7 +89,7 @@ def _allowed_text(allowed: tuple[str, ...]) -> str:
     return ", ".join(allowed[:-1]) + f" or {allowed[-1]}"
 
 
-@rule(id="restart-policy", severity="error", kinds=POD_SPEC_KINDS,
+@rule(id="restart-policy", severity="error", kinds=POD_SPEC_KINDS, fixable=True,
       summary="a pod restartPolicy the controller does not allow")
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = obj.pod_spec_path()
@@ -109,13 +109,26 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         state = "an empty restartPolicy" if present else "no restartPolicy"
         yield ctx.violation(path, f"{subject} has {state}, so it defaults to"
                                   f" {DEFAULT_POLICY}; a {obj.kind} allows"
-                                  f" {_allowed_text(allowed)}")
+                                  f" {_allowed_text(allowed)}",
+                            fix=_fix(spec_path, allowed))
         return
     if value in allowed:
         return
     # "onFailure", "always ": name the spelling the API server would have accepted.
     spelled = next((p for p in allowed if p.lower() == value.strip().lower()), None)
     hint = f" (values are case-sensitive: {spelled})" if spelled is not None else ""
+    fix = Fix((*spec_path, "restartPolicy"), spelled) if spelled is not None else \
+        _fix(spec_path, allowed)
     yield ctx.violation((*spec_path, "restartPolicy"),
                         f"{subject} has restartPolicy {value!r}; a {obj.kind} allows"
-                        f" {_allowed_text(allowed)}{hint}")
+                        f" {_allowed_text(allowed)}{hint}", fix=fix)
+
+
+def _fix(spec_path: tuple[str, ...], allowed: tuple[str, ...]) -> Fix | None:
+    """The unambiguous replacement: OnFailure for Jobs (they restart failed pods in place,
+    as Always would), or the only value a controller allows (Always)."""
+    if "OnFailure" in allowed:
+        return Fix((*spec_path, "restartPolicy"), "OnFailure")
+    if len(allowed) == 1:
+        return Fix((*spec_path, "restartPolicy"), allowed[0])
+    return None

@@ -110,7 +110,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kubelint.api import Manifest, RuleContext, Violation, rule, service_selector_matches
+from kubelint.api import (
+    Fix,
+    Manifest,
+    RuleContext,
+    Violation,
+    rule,
+    service_selector_matches,
+)
 
 HEADLESS = "None"
 SERVICE_NAME: tuple[str, ...] = ("spec", "serviceName")
@@ -134,7 +141,7 @@ def _services(ctx: RuleContext, name: str) -> Iterator[Manifest]:
             yield service
 
 
-@rule(id="statefulset-headless-service", severity="error", kinds=("StatefulSet",),
+@rule(id="statefulset-headless-service", severity="error", kinds=("StatefulSet",), fixable=True,
       summary="a StatefulSet is not governed by a headless Service that selects its pods",
       options={"require-service-in-input": {
           "type": "boolean", "default": True,
@@ -181,9 +188,13 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             shown = f"it has clusterIP {cluster_ip!r}"
         else:
             shown = "clusterIP is unset, so it gets a cluster IP"
+        # Unset or empty clusterIP: making the Service headless is the whole fix. A set IP
+        # or an ExternalName Service needs a decision, so no automatic fix there.
+        fix = Fix(("spec", "clusterIP"), "None", target=service) \
+            if not cluster_ip and service_spec.get("type") != "ExternalName" else None
         yield ctx.violation(SERVICE_NAME, f"{statefulset} serviceName {service_name!r}:"
                                           f" Service {service_name!r} is not headless,"
-                                          f" {shown}; set clusterIP: None")
+                                          f" {shown}; set clusterIP: None", fix=fix)
         return
     # A Service selector is a plain map of label values; say precisely why one that is
     # empty or shaped like a LabelSelector selects nothing.

@@ -95,7 +95,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from kubelint.api import Manifest, RuleContext, Violation, rule
+from kubelint.api import Fix, Manifest, RuleContext, Violation, rule
 
 
 def _name(obj: Manifest) -> str:
@@ -103,6 +103,7 @@ def _name(obj: Manifest) -> str:
 
 
 @rule(id="pv-reclaim-policy", severity="error", kinds=("PersistentVolume", "StorageClass"),
+      fixable=True,
       summary="a volume is deleted or recycled when its claim is deleted")
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if obj.kind == "PersistentVolume":
@@ -120,7 +121,7 @@ def _persistent_volume(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if policy == "Recycle":
         yield ctx.violation(path, f"PersistentVolume {_name(obj)} uses the deprecated Recycle"
                             " reclaim policy (an rm -rf scrub, NFS and hostPath only); use"
-                            " Retain")
+                            " Retain", fix=Fix(path, "Retain"))
     elif policy == "Delete":
         yield ctx.violation(path, f"PersistentVolume {_name(obj)} has reclaim policy Delete:"
                             " its volume and data are destroyed when its claim is deleted",

@@ -1,0 +1,197 @@
+"""Safe automatic fixes: set one field to one value, byte-for-byte elsewhere.
+
+A fix does not re-emit the document (a YAML dumper, even ruamel's round-trip one, may
+re-indent sequences, change quoting or fold long lines). It replaces the exact text span
+of the old value, or inserts one ``key: value`` line in front of the first key of the
+mapping, using the positions the loader keeps. Every comment, blank line, quote and other
+document stays as it was. A file is written only if re-parsing it gives exactly the
+intended data: the changed field, every other field and document unchanged.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from kubelint.model import Manifest, Path
+from kubelint.yamlparse import YamlDocument, parse_stream
+
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9._/-]*\Z")
+
+
+@dataclass(frozen=True)
+class Fix:
+    """Set ``path`` to ``value`` in ``target`` (None: the object the finding is about)."""
+
+    path: Path
+    value: Any
+    target: Manifest | None = None
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A planned text change in one file, and the data change it must produce."""
+
+    file: str
+    start: int  # offsets into the file's text (code points)
+    end: int
+    text: str
+    document_line: int  # the edited document's root line, to find it again
+    path: Path  # from the document root
+    value: Any
+
+
+def _render(value: Any) -> str:
+    """The YAML for a scalar, plain when it cannot be misread (go-yaml v2 rules)."""
+    from kubelint.yamlparse import resolve_plain
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return json.dumps(value)
+    text = str(value)
+    if _PLAIN.match(text) and resolve_plain(text) == text:
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _offsets(text: str) -> list[int]:
+    starts = [0]
+    for index, char in enumerate(text):
+        if char == "\n":
+            starts.append(index + 1)
+    return starts
+
+
+def plan(obj: Manifest, fix: Fix) -> Edit | None:
+    """The text edit for ``fix``, or None when it cannot be made safely (the value sits in
+    an alias or a merge, or the mapping to insert into does not exist)."""
+    target = fix.target or obj
+    source = target.source
+    starts = _offsets(source.text)
+    full_path = (*target.root_path, *fix.path)
+    parent_path, key = full_path[:-1], full_path[-1]
+    parent = _walk(target, parent_path)
+    if parent is None or not isinstance(parent[0], dict) or not isinstance(key, str):
+        return None
+    container, entries, parent_entry = parent
+    entry = entries.get(key)
+
+    def offset(line: int, column: int) -> int:
+        return starts[line] + column
+
+    if key in container:
+        if entry is None or entry.alias or isinstance(container[key], (dict, list)):
+            return None
+        start = offset(entry.value_line, entry.value_column)
+        end = offset(entry.value_end_line, entry.value_end_column)
+        anchor = re.match(r"&\S+\s+", source.text[start:end])
+        if anchor:  # keep "&name " so the aliases of the value still resolve
+            start += anchor.end()
+        if start == end:  # "key:" with an empty (null) value: write after the colon
+            return Edit(source.path, start, end, " " + _render(fix.value), target.doc_root.line,
+                        full_path, fix.value)
+        return Edit(source.path, start, end, _render(fix.value), target.doc_root.line,
+                    full_path, fix.value)
+    rendered = f"{key}: {_render(fix.value)}"
+    if parent_entry is not None and parent_entry.alias:
+        return None
+    if parent_entry is not None:
+        opening = offset(parent_entry.value_line, parent_entry.value_column)
+        if source.text[opening:opening + 1] == "{":  # a flow mapping: {a: 1}
+            separator = ", " if container else ""
+            return Edit(source.path, opening + 1, opening + 1, rendered + separator,
+                        target.doc_root.line, full_path, fix.value)
+    first = next((e for e in entries.values() if e is not None and not e.alias), None)
+    if first is None:
+        return None
+    # In front of the first key, then a line break and the same indentation: correct for
+    # a block mapping, including one that starts after a sequence's "- ".
+    at = offset(first.key_line, first.key_column)
+    return Edit(source.path, at, at, f"{rendered}\n{' ' * first.key_column}",
+                target.doc_root.line, full_path, fix.value)
+
+
+def _walk(obj: Manifest, path: Path) -> tuple[Any, Any, Any] | None:
+    """(container, its entries, the entry that holds it) at ``path`` from the root."""
+    positions = obj._positions
+    node: Any = obj._root_entries
+    holder = None
+    for part in path:
+        entries = positions.get(id(node))
+        if entries is None:
+            return None
+        if isinstance(part, int):
+            if not isinstance(node, list) or not 0 <= part < len(node):
+                return None
+            holder = entries[part]
+        else:
+            if not isinstance(node, dict) or part not in node:
+                return None
+            holder = entries.get(part)
+        if holder is None or holder.alias:
+            return None
+        node = node[part]
+    entries = positions.get(id(node))
+    if entries is None:
+        return None
+    return node, entries, holder
+
+
+def apply(text: str, edits: Iterable[Edit]) -> str | None:
+    """``text`` with ``edits`` made, or None if they overlap or would not give the
+    intended data."""
+    ordered = sorted(edits, key=lambda e: (e.start, e.end))
+    for before, after in itertools.pairwise(ordered):
+        if after.start < before.end or (after.start == before.start and after.end == before.end):
+            return None
+    result = text
+    for edit in reversed(ordered):
+        result = result[:edit.start] + edit.text + result[edit.end:]
+    return result if _verified(text, result, ordered) else None
+
+
+def apply_safe(text: str, edits: Iterable[Edit]) -> tuple[str, int, int]:
+    """(new text, edits made, edits refused): all edits when together they give the
+    intended data, else every edit that does so on its own (one unsafe fix, such as a value
+    that an alias shares with another object, must not block the others)."""
+    ordered = sorted(edits, key=lambda e: (e.start, e.end))
+    together = apply(text, ordered)
+    if together is not None:
+        return together, len(ordered), 0
+    kept: list[Edit] = []
+    for edit in ordered:
+        if apply(text, [*kept, edit]) is not None:
+            kept.append(edit)
+    result = apply(text, kept) if kept else text
+    return result or text, len(kept), len(ordered) - len(kept)
+
+
+def _documents(text: str) -> list[YamlDocument] | None:
+    documents = []
+    for item in parse_stream(text):
+        if not isinstance(item, YamlDocument) or item.problems or not item.usable:
+            return None
+        documents.append(item)
+    return documents
+
+
+def _verified(before: str, after: str, edits: list[Edit]) -> bool:
+    old, new = _documents(before), _documents(after)
+    if old is None or new is None or len(old) != len(new):
+        return False
+    expected = [copy.deepcopy(document.value) for document in old]
+    for edit in edits:
+        index = next((i for i, d in enumerate(old) if d.root.line == edit.document_line), None)
+        if index is None:
+            return False
+        node = expected[index]
+        for part in edit.path[:-1]:
+            node = node[part]
+        node[edit.path[-1]] = edit.value
+    return [document.value for document in new] == expected

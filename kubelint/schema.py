@@ -165,11 +165,14 @@ class Catalog:
     def validator(self, api_version: str, kind: str) -> Any | None:
         key = (api_version, kind)
         if key not in self._validators:
-            import jsonschema_rs
+            if key not in self.custom:
+                # Built-in kinds depend only on the version: compiled once per process, so
+                # an editor's language server re-lints a buffer in milliseconds.
+                self._validators[key] = _builtin_validator(self.version, api_version, kind)
+            else:
+                import jsonschema_rs
 
-            schema = self.schema(api_version, kind)
-            self._validators[key] = None if schema is None else \
-                jsonschema_rs.validator_for(schema)
+                self._validators[key] = jsonschema_rs.validator_for(self.custom[key])
         return self._validators[key]
 
     def problems(self, api_version: str, kind: str, data: Any) -> list[SchemaProblem]:
@@ -177,14 +180,24 @@ class Catalog:
         validator = self.validator(api_version, kind)
         if validator is None:
             return []
-        schema = self.schema(api_version, kind)
+        schema = None  # only needed to explain an error: most objects have none
         best: dict[tuple[str | int, ...], tuple[int, SchemaProblem]] = {}
         for error in validator.iter_errors(data):
+            if schema is None:
+                schema = self.schema(api_version, kind)
             for rank, problem in _explain(error, schema, data):
                 current = best.get(problem.path)
                 if current is None or rank < current[0]:
                     best[problem.path] = (rank, problem)
         return [problem for _, problem in best.values()]
+
+
+@lru_cache(maxsize=512)
+def _builtin_validator(version: str, api_version: str, kind: str) -> Any | None:
+    import jsonschema_rs
+
+    schema = Catalog(version).schema(api_version, kind)
+    return None if schema is None else jsonschema_rs.validator_for(schema)
 
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,358 @@
+"""``kubelint lsp``: a Language Server Protocol server over standard input and output.
+
+Editors get kubelint's findings as diagnostics while typing:
+
+* ``textDocument/didOpen`` and ``didSave`` lint at once; ``didChange`` (full sync) lints
+  after about 150 ms without further changes to that document (a newer change cancels the
+  pending lint), always the latest text; ``didClose`` clears the document's diagnostics.
+* Only YAML and JSON documents are linted (language id ``yaml`` or ``json``, or a
+  ``.yaml``/``.yml``/``.json`` URI); config files themselves are not manifests.
+* Each document uses the config found upward from its own directory (``.kubelint.yaml``,
+  ``.kubelint.yml`` or ``pyproject.toml`` with ``[tool.kubelint]``), as ``kubelint check``
+  run from that directory would, with the document's path for per-path overrides and
+  excludes (an excluded file gets no diagnostics); a buffer without a file uses the
+  workspace root's config. The resolved config and its rule registry are cached per
+  config file and dropped when a config file is saved or reported changed
+  (``workspace/didChangeWatchedFiles``, or its modification time moved).
+* A config or plugin error does not stop the server: the document gets one Error
+  diagnostic on its first line with the error, the editor is told once
+  (``window/showMessage``), and linting resumes when the config is fixed.
+* Positions are converted from kubelint's 1-based code-point columns to the 0-based
+  position encoding negotiated with the client (UTF-16 code units unless the client
+  offers another).
+
+The process stays warm between edits: registries, configs and the schema bundles
+(``kubelint.schema.load_bundle`` is cached per process) are built once.
+
+No code actions yet: the server offers no quick fixes (kubelint's safe fixes are not
+wired in). pygls is imported only here, so other commands start without it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import traceback
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+from kubelint import __version__
+from kubelint.config import CONFIG_NAMES, PYPROJECT, ConfigError, find_config
+from kubelint.plugins import PluginError
+
+if TYPE_CHECKING:
+    from asyncio import TimerHandle
+    from concurrent.futures import Future
+
+    from kubelint.config import Config
+    from kubelint.plugins import Registry
+    from kubelint.report import Finding
+
+logger = logging.getLogger(__name__)
+
+#: Quiet time after the last change before a document is linted again.
+DEBOUNCE_SECONDS = 0.15
+RULE_DOCS = "https://github.com/kubelint/kubelint/blob/main/docs/rules/{id}.md"
+LANGUAGES = frozenset({"yaml", "json"})
+SUFFIXES = (".yaml", ".yml", ".json")
+CONFIG_FILES = frozenset({*CONFIG_NAMES, PYPROJECT})
+SEVERITY = {
+    "error": types.DiagnosticSeverity.Error,
+    "warning": types.DiagnosticSeverity.Warning,
+    "info": types.DiagnosticSeverity.Information,
+}
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass
+class _Resolved:
+    """One config file's outcome: a usable config, or the error that made it unusable."""
+
+    stamp: tuple[int, int] | None  # (mtime_ns, size) of the config file when read
+    config: Config | None = None
+    registry: Registry | None = None
+    error: str | None = None
+
+
+def _stamp(path: str | None) -> tuple[int, int] | None:
+    if path is None:
+        return None
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+def _column_units(line: str, column: int, encoding: str | None) -> int:
+    """A 0-based code-point column of ``line`` -> code units of the client's encoding."""
+    prefix = line[:column]
+    if prefix.isascii() or encoding == types.PositionEncodingKind.Utf32:
+        return column
+    beyond = column - len(prefix)  # past the end of the line: keep the distance
+    if encoding == types.PositionEncodingKind.Utf8:
+        return len(prefix.encode("utf-8", "surrogatepass")) + beyond
+    return len(prefix.encode("utf-16-le", "surrogatepass")) // 2 + beyond
+
+
+def to_range(finding: Finding, text: str, encoding: str | None = None,
+             lines: list[str] | None = None) -> types.Range:
+    """A finding's 1-based, end-exclusive code-point span -> an LSP range (0-based)."""
+    start_line, start = finding.line - 1, finding.column - 1
+    end_line, end = finding.end_line - 1, finding.end_column - 1
+    if not text.isascii():
+        if lines is None:
+            lines = _LINE_BREAK.split(text)
+
+        def line_at(number: int) -> str:
+            return lines[number] if 0 <= number < len(lines) else ""
+
+        start = _column_units(line_at(start_line), start, encoding)
+        end = _column_units(line_at(end_line), end, encoding)
+    return types.Range(types.Position(max(start_line, 0), max(start, 0)),
+                       types.Position(max(end_line, 0), max(end, 0)))
+
+
+def to_diagnostic(finding: Finding, text: str, encoding: str | None = None,
+                  lines: list[str] | None = None) -> types.Diagnostic:
+    return types.Diagnostic(
+        range=to_range(finding, text, encoding, lines),
+        message=finding.message,
+        severity=SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning),
+        code=finding.rule,
+        code_description=types.CodeDescription(href=RULE_DOCS.format(id=finding.rule)),
+        source="kubelint",
+    )
+
+
+class KubelintLanguageServer(LanguageServer):
+    """The server plus what it keeps warm between edits."""
+
+    def __init__(self) -> None:
+        super().__init__("kubelint", __version__,
+                         text_document_sync_kind=types.TextDocumentSyncKind.Full)
+        #: config file path (None: kubelint's defaults) -> its resolved config or error
+        self.configs: dict[str | None, _Resolved] = {}
+        #: pending debounced lints, per document URI
+        self.timers: dict[str, TimerHandle] = {}
+        #: errors already shown with window/showMessage (each is shown once)
+        self.shown: set[str] = set()
+
+    # -- config ----------------------------------------------------------------------
+
+    def resolve(self, config_path: str | None) -> _Resolved:
+        """The cached config of ``config_path``, re-read when the file changed."""
+        stamp = _stamp(config_path)
+        cached = self.configs.get(config_path)
+        if cached is not None and cached.stamp == stamp:
+            return cached
+        from kubelint.lint import resolve_config
+
+        try:
+            if config_path is None:
+                config, registry = resolve_config(None)
+            else:
+                config, registry = resolve_config(config_path)
+            resolved = _Resolved(stamp, config, registry)
+        except (ConfigError, PluginError) as error:
+            message = str(error)
+            if config_path is not None and config_path not in message:
+                message = f"{config_path}: {message}"
+            resolved = _Resolved(stamp, error=message)
+        self.configs[config_path] = resolved
+        return resolved
+
+    def invalidate(self, paths: Iterable[str] | None = None) -> None:
+        """Forget the configs at ``paths`` (all of them when None); re-lint open documents.
+
+        Configs are found per document, so a created or deleted config file changes which
+        one applies: every open document is linted again."""
+        if paths is None:
+            self.configs.clear()
+        else:
+            for path in paths:
+                self.configs.pop(os.path.abspath(path), None)
+        self.shown.clear()
+        for uri in list(self.workspace.text_documents):
+            self.lint(uri)
+
+    # -- linting ---------------------------------------------------------------------
+
+    def lint_later(self, uri: str) -> None:
+        import asyncio
+
+        self.cancel(uri)
+        loop = asyncio.get_running_loop()
+        self.timers[uri] = loop.call_later(DEBOUNCE_SECONDS, self._lint_timer, uri)
+
+    def _lint_timer(self, uri: str) -> None:
+        self.timers.pop(uri, None)
+        self.lint(uri)
+
+    def cancel(self, uri: str) -> None:
+        timer = self.timers.pop(uri, None)
+        if timer is not None:
+            timer.cancel()
+
+    def lint(self, uri: str) -> None:
+        """Lint the open document's current text and publish its diagnostics."""
+        self.cancel(uri)
+        document = self.workspace.text_documents.get(uri)
+        if document is None or not _lintable(uri, document.language_id):
+            return
+        try:
+            diagnostics = self.diagnostics(uri, document.source)
+        except Exception:  # a kubelint bug must not take the editor's linter down
+            details = traceback.format_exc()
+            logger.error("linting %s failed:\n%s", uri, details)
+            self.tell(f"kubelint failed on {uri}: {details.strip().splitlines()[-1]}")
+            return
+        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+            uri=uri, diagnostics=diagnostics, version=document.version))
+
+    def diagnostics(self, uri: str, text: str) -> list[types.Diagnostic]:
+        from kubelint.lint import Linter
+        from kubelint.loader import load_text
+        from kubelint.model import SourceFile
+
+        path = to_fs_path(uri) if uri.startswith("file:") else None
+        if path is not None and os.path.basename(path) in CONFIG_FILES:
+            return []  # a config file is not a manifest
+        if path is not None:
+            start = os.path.dirname(path)
+        else:  # an unsaved buffer: the workspace's config, if any
+            start = self.workspace.root_path or os.getcwd()
+        resolved = self.resolve(find_config(start))
+        if resolved.error is not None:
+            self.tell(resolved.error)
+            first = _LINE_BREAK.split(text, maxsplit=1)[0]
+            end = _column_units(first, len(first), self.workspace.position_encoding)
+            return [types.Diagnostic(
+                range=types.Range(types.Position(0, 0), types.Position(0, end)),
+                message=f"kubelint cannot use its config: {resolved.error}",
+                severity=types.DiagnosticSeverity.Error,
+                source="kubelint",
+            )]
+        assert resolved.config is not None and resolved.registry is not None
+        config = resolved.config
+        if path is not None and config.is_excluded(os.path.abspath(path)):
+            return []
+        display = path or uri
+        loaded = load_text(text, SourceFile(display, text))
+        report = Linter(config, resolved.registry).run([loaded], {display: path or ""})
+        encoding = self.workspace.position_encoding
+        lines = None if text.isascii() else _LINE_BREAK.split(text)
+        return [to_diagnostic(finding, text, encoding, lines) for finding in report.findings]
+
+    def tell(self, message: str) -> None:
+        """Show an error in the editor, once per distinct message."""
+        if message in self.shown:
+            return
+        self.shown.add(message)
+        self.window_show_message(types.ShowMessageParams(
+            type=types.MessageType.Error, message=f"kubelint: {message}"))
+
+    def warm_up(self) -> None:
+        """Build the default registry and load the newest schema bundle before the first
+        document arrives, so the first lint is as quick as the next ones."""
+        try:
+            resolved = self.resolve(None)
+            if resolved.config is not None:
+                from kubelint.schema import load_bundle
+
+                load_bundle(resolved.config.kubernetes_version)
+        except Exception:  # only an optimisation
+            logger.exception("warming up failed")
+
+
+def _lintable(uri: str, language_id: str | None) -> bool:
+    if language_id in LANGUAGES:
+        return True
+    return uri.split("?", 1)[0].split("#", 1)[0].lower().endswith(SUFFIXES)
+
+
+def _is_config(uri: str) -> bool:
+    path = to_fs_path(uri) if uri.startswith("file:") else None
+    return path is not None and os.path.basename(path) in CONFIG_FILES
+
+
+def _log_refusal(future: Future[None]) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        logger.warning("the client did not watch config files: %s", future.exception())
+
+
+def build_server() -> KubelintLanguageServer:
+    server = KubelintLanguageServer()
+    feature = server.feature
+
+    @feature(types.INITIALIZED)
+    def initialized(ls: KubelintLanguageServer, params: types.InitializedParams) -> None:
+        import asyncio
+
+        watch = ls.client_capabilities.workspace
+        dynamic = watch is not None and watch.did_change_watched_files is not None and \
+            bool(watch.did_change_watched_files.dynamic_registration)
+        if dynamic:
+            watchers = [types.FileSystemWatcher(glob_pattern=f"**/{name}")
+                        for name in sorted(CONFIG_FILES)]
+            future = ls.client_register_capability(types.RegistrationParams(registrations=[
+                types.Registration(
+                    id="kubelint-config-files",
+                    method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                    register_options=types.DidChangeWatchedFilesRegistrationOptions(
+                        watchers=watchers)),
+            ]))
+            future.add_done_callback(_log_refusal)
+        asyncio.get_running_loop().call_soon(ls.warm_up)
+
+    @feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: KubelintLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.lint(params.text_document.uri)
+
+    @feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: KubelintLanguageServer,
+                   params: types.DidChangeTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        document = ls.workspace.text_documents.get(uri)
+        if document is not None and _lintable(uri, document.language_id):
+            ls.lint_later(uri)
+
+    @feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
+    def did_save(ls: KubelintLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        if _is_config(uri):
+            path = to_fs_path(uri)
+            ls.invalidate([path] if path is not None else None)
+        else:
+            ls.lint(uri)
+
+    @feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: KubelintLanguageServer,
+                  params: types.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        ls.cancel(uri)
+        ls.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    @feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def did_change_watched_files(ls: KubelintLanguageServer,
+                                 params: types.DidChangeWatchedFilesParams) -> None:
+        paths = [to_fs_path(change.uri) for change in params.changes if _is_config(change.uri)]
+        if paths:
+            ls.invalidate(path for path in paths if path is not None)
+
+    return server
+
+
+def serve() -> int:
+    """Serve on standard input and output until the client says exit. Returns the exit
+    status: 0 after a shutdown request, 1 when the client left without one."""
+    server = build_server()
+    server.start_io()
+    return 0 if getattr(server.protocol, "_shutdown", False) else 1

@@ -1,0 +1,246 @@
+"""``kubelint lsp`` driven as an editor drives it: a real server process over stdio and
+pygls's language client, never the handler functions."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import textwrap
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.lsp.client import LanguageClient
+from pygls.uris import from_fs_path
+
+from kubelint import __version__
+from kubelint.lsp import _column_units
+
+TIMEOUT = 30  # seconds, per test
+
+BAD_JOB = textwrap.dedent("""\
+    apiVersion: batch/v1
+    kind: Job
+    metadata:
+      name: migrate
+      namespace: shop
+    spec:
+      template:
+        spec:
+          restartPolicy: Always
+          containers:
+            - name: migrate
+              image: registry.example.com/migrate:1.4
+              resources:
+                requests: {cpu: 100m, memory: 128Mi}
+                limits: {memory: 128Mi}
+    """)
+GOOD_JOB = BAD_JOB.replace("restartPolicy: Always", "restartPolicy: Never")
+#: Line 8 (0-based), "      restartPolicy: Always": the finding covers key and value.
+BAD_RANGE = ((8, 6), (8, 27))
+
+
+class Client(LanguageClient):
+    """A language client that records what the server publishes and shows."""
+
+    def __init__(self) -> None:
+        super().__init__("kubelint-tests", "0")
+        self.published: defaultdict[str, asyncio.Queue[types.PublishDiagnosticsParams]] = \
+            defaultdict(asyncio.Queue)
+        self.messages: list[types.ShowMessageParams] = []
+        self.registrations: list[types.RegistrationParams] = []
+        self.returncode: int | None = None
+        self.versions: dict[str, int] = {}
+
+        @self.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        def publish(params: types.PublishDiagnosticsParams) -> None:
+            self.published[params.uri].put_nowait(params)
+
+        @self.feature(types.WINDOW_SHOW_MESSAGE)
+        def show(params: types.ShowMessageParams) -> None:
+            self.messages.append(params)
+
+        @self.feature(types.CLIENT_REGISTER_CAPABILITY)
+        def register(params: types.RegistrationParams) -> None:
+            self.registrations.append(params)
+
+    async def server_exit(self, server: asyncio.subprocess.Process) -> None:
+        self.returncode = server.returncode
+
+    async def diagnostics(self, uri: str) -> types.PublishDiagnosticsParams:
+        """The next diagnostics published for ``uri``."""
+        return await asyncio.wait_for(self.published[uri].get(), TIMEOUT)
+
+    def open(self, path: Path, text: str, language: str = "yaml") -> str:
+        uri = from_fs_path(str(path))
+        self.versions[uri] = 1
+        self.text_document_did_open(types.DidOpenTextDocumentParams(
+            types.TextDocumentItem(uri=uri, language_id=language, version=1, text=text)))
+        return uri
+
+    def change(self, uri: str, text: str) -> int:
+        self.versions[uri] += 1
+        self.text_document_did_change(types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(uri=uri, version=self.versions[uri]),
+            [types.TextDocumentContentChangeWholeDocument(text=text)]))
+        return self.versions[uri]
+
+
+def run(workspace: Path, test: Callable[[Client], Awaitable[None]],
+        watch_files: bool = False) -> Client:
+    """Start the server in ``workspace``, initialize, run ``test``, shut down and exit."""
+
+    async def main() -> Client:
+        client = Client()
+        await client.start_io(sys.executable, "-m", "kubelint", "lsp", cwd=str(workspace))
+        try:
+            capabilities = types.ClientCapabilities(workspace=types.WorkspaceClientCapabilities(
+                did_change_watched_files=types.DidChangeWatchedFilesClientCapabilities(
+                    dynamic_registration=watch_files)))
+            result = await asyncio.wait_for(client.initialize_async(types.InitializeParams(
+                capabilities=capabilities, process_id=None,
+                root_uri=from_fs_path(str(workspace)))), TIMEOUT)
+            assert result.server_info is not None
+            assert (result.server_info.name, result.server_info.version) == \
+                ("kubelint", __version__)
+            client.initialized(types.InitializedParams())
+            await asyncio.wait_for(test(client), TIMEOUT)
+            await asyncio.wait_for(client.shutdown_async(None), TIMEOUT)
+            client.exit(None)
+            await asyncio.wait_for(client.stop(), TIMEOUT)
+        finally:
+            process = client._server
+            if process is not None and process.returncode is None:
+                process.kill()
+                await process.wait()
+        return client
+
+    client = asyncio.run(main())
+    assert client.returncode == 0  # a clean exit after shutdown
+    return client
+
+
+def codes(published: types.PublishDiagnosticsParams) -> set[str]:
+    return {str(d.code) for d in published.diagnostics}
+
+
+def test_problem_reported_then_fixed_then_closed(tmp_path: Path) -> None:
+    async def test(client: Client) -> None:
+        uri = client.open(tmp_path / "job.yaml", BAD_JOB)
+        published = await client.diagnostics(uri)
+        assert published.version == 1
+        [diagnostic] = [d for d in published.diagnostics if d.code == "restart-policy"]
+        start, end = BAD_RANGE
+        assert diagnostic.range == types.Range(types.Position(*start), types.Position(*end))
+        assert diagnostic.severity == types.DiagnosticSeverity.Error
+        assert diagnostic.source == "kubelint"
+        assert "restartPolicy 'Always'" in diagnostic.message
+        assert diagnostic.code_description is not None
+        assert diagnostic.code_description.href == \
+            "https://github.com/kubelint/kubelint/blob/main/docs/rules/restart-policy.md"
+
+        # Two quick edits: only the latest text is linted (the first lint is cancelled).
+        client.change(uri, BAD_JOB.replace("migrate", "migrate-2"))
+        latest = client.change(uri, GOOD_JOB)
+        published = await client.diagnostics(uri)
+        assert published.version == latest
+        assert published.diagnostics == ()
+
+        client.change(uri, BAD_JOB)
+        assert "restart-policy" in codes(await client.diagnostics(uri))
+
+        client.text_document_did_close(types.DidCloseTextDocumentParams(
+            types.TextDocumentIdentifier(uri=uri)))
+        assert (await client.diagnostics(uri)).diagnostics == ()
+        await asyncio.sleep(0.3)  # nothing stale arrives after the close
+        assert client.published[uri].empty()
+
+    run(tmp_path, test)
+
+
+def test_columns_are_utf16_code_units(tmp_path: Path) -> None:
+    # Two rockets before the finding on its line: one code point, two UTF-16 units each.
+    line = ('    spec: {serviceAccountName: "🚀🚀", restartPolicy: Always, containers:'
+            ' [{name: migrate, image: "registry.example.com/migrate:1.4", resources:'
+            ' {requests: {cpu: 100m, memory: 128Mi}, limits: {memory: 128Mi}}}]}')
+    text = "apiVersion: batch/v1\nkind: Job\nmetadata: {name: migrate, namespace: shop}\n" \
+           "spec:\n  template:\n" + line + "\n"
+    start = line.index("restartPolicy")  # in code points
+    end = line.index("Always") + len("Always")
+
+    async def test(client: Client) -> None:
+        uri = client.open(tmp_path / "job.yaml", text)
+        published = await client.diagnostics(uri)
+        [diagnostic] = [d for d in published.diagnostics if d.code == "restart-policy"]
+        assert diagnostic.range == types.Range(types.Position(5, start + 2),
+                                               types.Position(5, end + 2))
+
+    run(tmp_path, test)
+
+
+def test_column_units_per_encoding() -> None:
+    line = 'a: "é🚀" b'
+    column = line.index("b")
+    assert _column_units(line, column, types.PositionEncodingKind.Utf16) == column + 1
+    assert _column_units(line, column, types.PositionEncodingKind.Utf8) == column + 1 + 3
+    assert _column_units(line, column, types.PositionEncodingKind.Utf32) == column
+    assert _column_units("🚀", 3, types.PositionEncodingKind.Utf16) == 4  # past the end
+
+
+def test_workspace_config_disables_a_rule_and_excludes(tmp_path: Path) -> None:
+    (tmp_path / ".kubelint.yaml").write_text(
+        "rules:\n  restart-policy: off\nexclude:\n  - generated/\n")
+    (tmp_path / "generated").mkdir()
+
+    # Two problems: restart-policy (turned off) and image-tag-latest (still on).
+    text = BAD_JOB.replace("migrate:1.4", "migrate:latest")
+
+    async def test(client: Client) -> None:
+        uri = client.open(tmp_path / "job.yaml", text)
+        assert codes(await client.diagnostics(uri)) == {"image-tag-latest"}
+        excluded = client.open(tmp_path / "generated" / "job.yaml", text)
+        assert (await client.diagnostics(excluded)).diagnostics == ()
+        # Not a manifest type: never linted, so nothing is published.
+        client.open(tmp_path / "notes.txt", BAD_JOB, language="plaintext")
+        other = client.open(tmp_path / "other.yaml", BAD_JOB)
+        await client.diagnostics(other)
+        assert client.published[from_fs_path(str(tmp_path / "notes.txt"))].empty()
+
+        # The config is edited and saved in the editor: open documents are linted again.
+        (tmp_path / ".kubelint.yaml").write_text("rules:\n  restart-policy: on\n")
+        client.text_document_did_save(types.DidSaveTextDocumentParams(
+            types.TextDocumentIdentifier(uri=from_fs_path(str(tmp_path / ".kubelint.yaml")))))
+        assert codes(await client.diagnostics(uri)) == {"image-tag-latest", "restart-policy"}
+
+    run(tmp_path, test)
+
+
+def test_bad_config_is_reported_and_the_server_keeps_serving(tmp_path: Path) -> None:
+    config = tmp_path / ".kubelint.yaml"
+    config.write_text("rules:\n  no-such-rule: off\n")
+
+    async def test(client: Client) -> None:
+        uri = client.open(tmp_path / "job.yaml", BAD_JOB)
+        published = await client.diagnostics(uri)
+        [diagnostic] = published.diagnostics
+        assert diagnostic.severity == types.DiagnosticSeverity.Error
+        assert diagnostic.range.start == types.Position(0, 0)
+        assert str(config) in diagnostic.message
+        assert "no-such-rule" in diagnostic.message
+        second = client.open(tmp_path / "second.yaml", BAD_JOB)
+        assert len((await client.diagnostics(second)).diagnostics) == 1
+        assert len(client.messages) == 1  # shown once, not once per document
+        assert client.messages[0].type == types.MessageType.Error
+
+        # Fixed and reported changed: the server lints with it again.
+        config.write_text("rules:\n  restart-policy: warning\n")
+        client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams([
+            types.FileEvent(uri=from_fs_path(str(config)), type=types.FileChangeType.Changed)]))
+        published = await client.diagnostics(uri)
+        [diagnostic] = [d for d in published.diagnostics if d.code == "restart-policy"]
+        assert diagnostic.severity == types.DiagnosticSeverity.Warning
+
+    client = run(tmp_path, test, watch_files=True)
+    [registration] = [r for params in client.registrations for r in params.registrations]
+    assert registration.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES

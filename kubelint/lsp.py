@@ -24,8 +24,9 @@ Editors get kubelint's findings as diagnostics while typing:
 The process stays warm between edits: registries, configs and the schema bundles
 (``kubelint.schema.load_bundle`` is cached per process) are built once.
 
-No code actions yet: the server offers no quick fixes (kubelint's safe fixes are not
-wired in). pygls is imported only here, so other commands start without it.
+Quick fixes: the safe fixes of ``kubelint check --fix`` are offered as code actions on
+their diagnostics, when they apply to the document and re-parse to the intended object.
+pygls is imported only here, so other commands start without it.
 """
 
 from __future__ import annotations
@@ -131,6 +132,41 @@ def to_diagnostic(finding: Finding, text: str, encoding: str | None = None,
     )
 
 
+def _position(text: str, offset: int, encoding: str | None) -> types.Position:
+    line = text.count("\n", 0, offset)
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", start)
+    current = text[start:end if end >= 0 else len(text)]
+    return types.Position(line, _column_units(current, offset - start, encoding))
+
+
+def quick_fix(uri: str, finding: Finding, diagnostic: types.Diagnostic, text: str,
+              encoding: str | None, display: str) -> types.CodeAction | None:
+    """The safe fix of a finding as a code action, when it edits this document and gives
+    exactly the intended object (the same check as ``kubelint check --fix``)."""
+    from kubelint.fix import apply
+
+    edit = finding.edit
+    if edit is None or edit.file != display or apply(text, [edit]) is None:
+        return None
+    value = edit.value if isinstance(edit.value, str) else repr(edit.value)
+    return types.CodeAction(
+        title=f"Fix {finding.rule}: set {edit.path[-1]} to {value}",
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=[diagnostic],
+        is_preferred=True,
+        edit=types.WorkspaceEdit(changes={uri: [types.TextEdit(
+            range=types.Range(_position(text, edit.start, encoding),
+                              _position(text, edit.end, encoding)),
+            new_text=edit.text)]}),
+    )
+
+
+def _overlaps(a: types.Range, b: types.Range) -> bool:
+    return (a.start.line, a.start.character) <= (b.end.line, b.end.character) and \
+        (b.start.line, b.start.character) <= (a.end.line, a.end.character)
+
+
 class KubelintLanguageServer(LanguageServer):
     """The server plus what it keeps warm between edits."""
 
@@ -143,6 +179,8 @@ class KubelintLanguageServer(LanguageServer):
         self.timers: dict[str, TimerHandle] = {}
         #: errors already shown with window/showMessage (each is shown once)
         self.shown: set[str] = set()
+        #: per document URI: the quick fixes of its last lint (diagnostic, code action)
+        self.fixes: dict[str, list[tuple[types.Diagnostic, types.CodeAction]]] = {}
 
     # -- config ----------------------------------------------------------------------
 
@@ -248,7 +286,16 @@ class KubelintLanguageServer(LanguageServer):
         report = Linter(config, resolved.registry).run([loaded], {display: path or ""})
         encoding = self.workspace.position_encoding
         lines = None if text.isascii() else _LINE_BREAK.split(text)
-        return [to_diagnostic(finding, text, encoding, lines) for finding in report.findings]
+        diagnostics = []
+        fixes = []
+        for finding in report.findings:
+            diagnostic = to_diagnostic(finding, text, encoding, lines)
+            diagnostics.append(diagnostic)
+            action = quick_fix(uri, finding, diagnostic, text, encoding, display)
+            if action is not None:
+                fixes.append((diagnostic, action))
+        self.fixes[uri] = fixes
+        return diagnostics
 
     def tell(self, message: str) -> None:
         """Show an error in the editor, once per distinct message."""
@@ -337,8 +384,17 @@ def build_server() -> KubelintLanguageServer:
                   params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
         ls.cancel(uri)
+        ls.fixes.pop(uri, None)
         ls.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    @feature(types.TEXT_DOCUMENT_CODE_ACTION,
+             types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))
+    def code_action(ls: KubelintLanguageServer,
+                    params: types.CodeActionParams) -> list[types.CodeAction]:
+        """The safe fixes of the diagnostics in the requested range (from the last lint)."""
+        return [action for diagnostic, action in ls.fixes.get(params.text_document.uri, [])
+                if _overlaps(diagnostic.range, params.range)]
 
     @feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def did_change_watched_files(ls: KubelintLanguageServer,

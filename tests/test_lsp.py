@@ -244,3 +244,29 @@ def test_bad_config_is_reported_and_the_server_keeps_serving(tmp_path: Path) -> 
     client = run(tmp_path, test, watch_files=True)
     [registration] = [r for params in client.registrations for r in params.registrations]
     assert registration.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
+
+
+def test_safe_fix_is_offered_as_a_quick_fix(tmp_path: Path) -> None:
+    async def test(client: Client) -> None:
+        uri = client.open(tmp_path / "job.yaml", BAD_JOB)
+        published = await client.diagnostics(uri)
+        [diagnostic] = [d for d in published.diagnostics if d.code == "restart-policy"]
+        actions = await client.text_document_code_action_async(types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), range=diagnostic.range,
+            context=types.CodeActionContext(diagnostics=[diagnostic])))
+        assert actions is not None
+        [action] = [a for a in actions if isinstance(a, types.CodeAction)]
+        assert action.title == "Fix restart-policy: set restartPolicy to OnFailure"
+        assert action.kind == types.CodeActionKind.QuickFix
+        assert action.edit is not None and action.edit.changes is not None
+        [edit] = action.edit.changes[uri]
+        # Exactly the value "Always" on line 8 (0-based), columns 21 to 27.
+        assert edit.range == types.Range(types.Position(8, 21), types.Position(8, 27))
+        assert edit.new_text == "OnFailure"
+        # The client applies it: the finding is gone.
+        lines = BAD_JOB.splitlines(keepends=True)
+        lines[8] = lines[8][:21] + "OnFailure" + lines[8][27:]
+        client.change(uri, "".join(lines))
+        assert "restart-policy" not in codes(await client.diagnostics(uri))
+
+    run(tmp_path, test)

@@ -12,7 +12,14 @@ from kubelint.constants import (
 )
 from kubelint.fix import Fix
 from kubelint.index import ObjectIndex, label_selector_matches, service_selector_matches
-from kubelint.model import ContainerRef, Manifest, Path, as_mapping, format_path
+from kubelint.model import (
+    ContainerRef,
+    Manifest,
+    Path,
+    as_mapping,
+    effective_security_context,
+    format_path,
+)
 from kubelint.plugins import hookimpl
 from kubelint.quantity import InvalidQuantity, parse_quantity
 from kubelint.rule import Rule, RuleContext, Violation, engine_rule, rule, version_minor
@@ -34,6 +41,7 @@ __all__ = [
     "RuleContext",
     "Violation",
     "as_mapping",
+    "effective_security_context",
     "engine_rule",
     "format_path",
     "hookimpl",

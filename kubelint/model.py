@@ -83,6 +83,26 @@ class ContainerRef(NamedTuple):
         return f"{kind} #{self.path[-1]}"
 
 
+#: PodSecurityContext fields a container inherits when its own securityContext does not
+#: set them (the kubelet merges them so; the others are pod-only or container-only).
+INHERITED_SECURITY_FIELDS = ("runAsNonRoot", "runAsUser", "runAsGroup", "seccompProfile",
+                             "seLinuxOptions", "appArmorProfile", "windowsOptions")
+
+
+def effective_security_context(pod_spec: Mapping[str, Any] | None,
+                               container: Mapping[str, Any]) -> dict[str, Any]:
+    """The container's securityContext with the pod's inherited fields filled in, so a
+    rule never reports what the pod already sets."""
+    own = container.get("securityContext")
+    merged = dict(own) if isinstance(own, Mapping) else {}
+    pod = pod_spec.get("securityContext") if isinstance(pod_spec, Mapping) else None
+    if isinstance(pod, Mapping):
+        for field_name in INHERITED_SECURITY_FIELDS:
+            if merged.get(field_name) is None and pod.get(field_name) is not None:
+                merged[field_name] = pod[field_name]
+    return merged
+
+
 def as_mapping(value: Any) -> Mapping[str, Any] | None:
     """A mapping as it is, null as an empty mapping, None for anything malformed (which
     schema validation reports), so rules can skip it."""

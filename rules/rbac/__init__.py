@@ -1,0 +1,1 @@
+"""Rules about RBAC: roles and bindings that grant too much."""

@@ -1,0 +1,1 @@
+"""Rules about pod and container security: privileges, host access, identities."""

@@ -27,10 +27,17 @@ BAD_JOB = textwrap.dedent("""\
             - name: migrate
               image: registry.example.com/migrate:1.4
               resources:
-                requests: {cpu: 100m, memory: 128Mi}
+                requests: {cpu: 100m, memory: 128Mi, ephemeral-storage: 1Gi}
                 limits: {memory: 128Mi}
               livenessProbe:
                 exec: {command: ["true"]}
+              securityContext:
+                allowPrivilegeEscalation: false
+                readOnlyRootFilesystem: true
+                capabilities: {drop: [ALL]}
+          securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+          automountServiceAccountToken: false
+      ttlSecondsAfterFinished: 600
     """)
 
 
@@ -166,9 +173,11 @@ def test_runs_from_any_directory(tmp_path):
 
 
 def test_enable_all_and_disable_wins(tree, capsys):
-    assert main(["check", "--no-color", "--enable", "all", "--disable", "liveness-initial-delay",
-                 "--fail-level", "warning", "job.yaml"]) == 0
-    assert "liveness-initial-delay" not in capsys.readouterr().out
+    main(["check", "--format", "json", "--enable", "all", "--disable", "liveness-initial-delay",
+          "job.yaml"])
+    rules = {f["rule"] for f in json.loads(capsys.readouterr().out)["findings"]}
+    assert "liveness-initial-delay" not in rules
+    assert "priority-class-missing" in rules  # off by default, on with --enable all
 
 
 def test_unknown_kubernetes_version_lists_the_available_ones(tree, capsys):

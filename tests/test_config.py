@@ -18,10 +18,16 @@ LIVENESS_POD = textwrap.dedent("""\
         - name: a
           image: a:1
           resources:
-            requests: {cpu: 100m, memory: 64Mi}
+            requests: {cpu: 100m, memory: 64Mi, ephemeral-storage: 1Gi}
             limits: {memory: 64Mi}
           livenessProbe:
             exec: {command: ["true"]}
+          securityContext:
+            allowPrivilegeEscalation: false
+            readOnlyRootFilesystem: true
+            capabilities: {drop: [ALL]}
+      securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+      automountServiceAccountToken: false
     """)
 
 
@@ -87,7 +93,7 @@ def test_overrides_apply_per_path_glob(project, capsys):
         """))
     _, out, _ = run(capsys, ".")
     assert "deploy/pod.yaml:12:7: warning liveness-initial-delay" in out
-    assert "staging/pod.yaml" not in out
+    assert "staging/pod.yaml:12:7: warning liveness-initial-delay" not in out
 
 
 def test_exclude_applies_to_walked_and_named_files(project, capsys):
@@ -153,7 +159,8 @@ def test_lint_text_accepts_a_mapping_and_validates_it():
     from kubelint import lint_text
     from kubelint.config import ConfigError
 
-    findings = lint_text(LIVENESS_POD, config={"rules": {"liveness-initial-delay": "error"}})
+    findings = lint_text(LIVENESS_POD, config={"rules": {"liveness-initial-delay": "error",
+                                                         "naked-pod": "off"}})
     assert [(f.rule, f.severity, f.line) for f in findings] == [
         ("liveness-initial-delay", "error", 12)]
     with pytest.raises(ConfigError, match="unknown rule 'nope'"):

@@ -174,7 +174,7 @@ def test_one_result_per_finding(examples):
         (logical,) = location["logicalLocations"]
         assert logical["fullyQualifiedName"] == finding.object.describe()
         assert logical["kind"] == "resource"
-    first = results[0]
+    first = next(r for r in results if r["ruleId"] == "restart-policy")
     assert first["locations"][0]["logicalLocations"][0] == {
         "name": "nightly-report", "fullyQualifiedName": "CronJob shop/nightly-report",
         "kind": "resource"}

@@ -33,8 +33,15 @@ BAD_JOB = textwrap.dedent("""\
             - name: migrate
               image: registry.example.com/migrate:1.4
               resources:
-                requests: {cpu: 100m, memory: 128Mi}
+                requests: {cpu: 100m, memory: 128Mi, ephemeral-storage: 1Gi}
                 limits: {memory: 128Mi}
+              securityContext:
+                allowPrivilegeEscalation: false
+                readOnlyRootFilesystem: true
+                capabilities: {drop: [ALL]}
+          securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+          automountServiceAccountToken: false
+      ttlSecondsAfterFinished: 600
     """)
 GOOD_JOB = BAD_JOB.replace("restartPolicy: Always", "restartPolicy: Never")
 #: Line 8 (0-based), "      restartPolicy: Always": the finding covers key and value.

@@ -1,0 +1,153 @@
+"""## What it does
+Reports a NetworkPolicy whose `spec.podSelector` is not empty but selects none of the pods
+of its namespace: no workload in the input (Deployment, StatefulSet, DaemonSet, ReplicaSet,
+ReplicationController, Job, CronJob, PodTemplate or bare Pod) in the policy's namespace
+carries pod labels that match the selector (`matchLabels` and `matchExpressions`, as the
+API server evaluates them).
+
+An empty `podSelector` (`{}`, or omitted) selects every pod of the namespace and is never
+reported. The rule only reports when the input holds at least one workload in the policy's
+namespace: a file of policies linted alone, or policies for pods that another repository
+deploys, cannot be checked. Operators create pods from custom resources (a `Prometheus` of
+prometheus-operator, an Argo `Rollout`), so a selector that matches the labels of a custom
+resource of the namespace (its own labels, `spec.template.metadata.labels` or
+`spec.podMetadata.labels`) counts as selecting its pods. CRD kinds named NetworkPolicy
+(Calico, Cilium) are not checked.
+
+## Why is this bad?
+A NetworkPolicy applies only to the pods its `podSelector` selects in its own namespace. A
+selector with a typo, a label the pods do not carry (`app: web` against
+`app.kubernetes.io/name: web`), or a policy applied to the wrong namespace is accepted by the
+API server and silently isolates nothing: the pods it was written for stay open to every
+pod of the cluster, and nobody notices until an audit or an incident.
+
+## Example
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: db
+spec:
+  selector:
+    matchLabels: {app.kubernetes.io/name: db}
+  template:
+    metadata:
+      labels: {app.kubernetes.io/name: db}
+    spec:
+      containers:
+        - name: postgres
+          image: postgres:16.4
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: db-only-from-api
+spec:
+  podSelector:
+    matchLabels: {app: db}
+  ingress:
+    - from:
+        - podSelector:
+            matchLabels: {app: api}
+```
+
+## Use instead
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: db
+spec:
+  selector:
+    matchLabels: {app.kubernetes.io/name: db}
+  template:
+    metadata:
+      labels: {app.kubernetes.io/name: db}
+    spec:
+      containers:
+        - name: postgres
+          image: postgres:16.4
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: db-only-from-api
+spec:
+  podSelector:
+    matchLabels: {app.kubernetes.io/name: db}
+  ingress:
+    - from:
+        - podSelector:
+            matchLabels: {app: api}
+```
+
+## References
+- https://kubernetes.io/docs/concepts/services-networking/network-policies/
+- https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from kubelint.api import Manifest, RuleContext, Violation, label_selector_matches, rule
+
+
+def _describe(selector: Mapping[str, object]) -> str:
+    parts = []
+    match_labels = selector.get("matchLabels")
+    if isinstance(match_labels, Mapping):
+        parts += [f"{key}={value}" for key, value in match_labels.items()]
+    expressions = selector.get("matchExpressions")
+    if isinstance(expressions, list):
+        for expression in expressions:
+            if isinstance(expression, Mapping):
+                values = expression.get("values")
+                shown = f" {values}" if isinstance(values, list) and values else ""
+                parts.append(f"{expression.get('key')} {expression.get('operator')}{shown}")
+    return ", ".join(parts)
+
+
+#: API groups of built-in kinds besides the "*.k8s.io" ones.
+BUILTIN_GROUPS = frozenset({"", "apps", "batch", "policy", "autoscaling", "extensions"})
+
+
+def _is_custom_resource(obj: Manifest) -> bool:
+    group = obj.api_group
+    return group not in BUILTIN_GROUPS and not group.endswith("k8s.io")
+
+
+def _custom_resource_labels(obj: Manifest) -> Iterator[Mapping[str, object]]:
+    """Labels an operator may give the pods of a custom resource: the resource's own, its
+    pod template's (Argo Rollouts, OpenKruise) or its podMetadata (prometheus-operator)."""
+    for path in (("metadata", "labels"), ("spec", "template", "metadata", "labels"),
+                 ("spec", "podMetadata", "labels")):
+        labels = obj.get(path)
+        if isinstance(labels, Mapping) and labels:
+            yield labels
+
+
+@rule(id="networkpolicy-selects-nothing", severity="warning", kinds=("NetworkPolicy",),
+      summary="a NetworkPolicy podSelector selects no pods in the input")
+def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
+    selector = obj.get(("spec", "podSelector"))
+    if not isinstance(selector, Mapping) or not (selector.get("matchLabels")
+                                                 or selector.get("matchExpressions")):
+        return  # empty (selects every pod), or malformed: schema validation reports it
+    namespace = ctx.namespace_of(obj) or ctx.index.default_namespace
+    workloads = [other for other in ctx.index.objects(namespace)
+                 if other.pod_spec_path() is not None]
+    if not workloads:
+        return
+    if any(label_selector_matches(selector, other.pod_template_labels())
+           for other in workloads):
+        return
+    if any(label_selector_matches(selector, labels)
+           for other in ctx.index.objects(namespace) if _is_custom_resource(other)
+           for labels in _custom_resource_labels(other)):
+        return  # an operator's pods (Prometheus, Alertmanager, Argo Rollouts...)
+    count = len(workloads)
+    yield ctx.violation(("spec", "podSelector"),
+                        f"NetworkPolicy {obj.name or '?'!r}: podSelector ({_describe(selector)})"
+                        f" selects none of the {count} workload{'s' if count > 1 else ''} of"
+                        f" namespace {namespace!r} in the input, so it isolates no pod")

@@ -1,0 +1,166 @@
+"""## What it does
+Reports a ClusterRoleBinding or RoleBinding that grants cluster-administrator power:
+
+- its `roleRef` is the ClusterRole `cluster-admin` (whether or not the input defines it:
+  the API server restores the default `cluster-admin` on start);
+- or its `roleRef` names a Role or ClusterRole of the input (a Role in the binding's
+  namespace) with a rule that has `*` in `apiGroups` and in `resources`, and `*` in
+  `verbs` or every one of `get`, `list`, `watch`, `create`, `update`, `patch`, `delete`.
+
+The finding is at `roleRef.name` and names the subjects. A RoleBinding is reported too:
+it gives full control of its namespace, Secrets and RBAC included.
+
+Not reported: bindings of Kubernetes' own policy (names with the `system:` prefix,
+objects labelled `kubernetes.io/bootstrapping: rbac-defaults`), and bindings whose only
+subject is the group `system:masters` (the default `cluster-admin` binding; members of
+that group bypass authorization anyway). ServiceAccounts of `kube-system` and other
+`system:` groups are **not** exempt: binding `cluster-admin` to `kube-system:default`,
+to an add-on's ServiceAccount or to `system:serviceaccounts` is the classic mistake this
+rule is for. Aggregated ClusterRoles of the input, whose rules the controller fills in,
+are not treated as wildcards.
+
+## Why is this bad?
+`cluster-admin` allows every verb on every resource: its subjects read every Secret,
+change any RBAC object, run privileged pods on any node, and delete the cluster's
+workloads. A ServiceAccount bound to it hands all of that to anyone who can exec into,
+or compromise, one of its pods. The RBAC good practices ask not to use `cluster-admin`
+outside break-glass access: write a role with the verbs and resources needed.
+
+## Example
+```yaml
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: ci-deployer
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: cluster-admin
+subjects:
+  - kind: ServiceAccount
+    name: deployer
+    namespace: ci
+```
+
+## Use instead
+```yaml
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: deployer
+  namespace: shop
+rules:
+  - apiGroups: ["apps"]
+    resources: ["deployments"]
+    verbs: ["get", "list", "watch", "update", "patch"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: ci-deployer
+  namespace: shop
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: Role
+  name: deployer
+subjects:
+  - kind: ServiceAccount
+    name: deployer
+    namespace: ci
+```
+
+## References
+- https://kubernetes.io/docs/concepts/security/rbac-good-practices/#least-privilege
+- https://kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles
+- https://kubernetes.io/docs/reference/access-authn-authz/rbac/#core-component-roles
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from kubelint.api import Manifest, RuleContext, Violation, rule
+
+#: Every verb a rule must name (besides '*') to be read as full control.
+ALL_VERBS = frozenset({"get", "list", "watch", "create", "update", "patch", "delete"})
+
+
+def _strings(value: Any) -> list[str]:
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+def _bootstrap(obj: Manifest) -> bool:
+    """Kubernetes' own RBAC objects: ``system:`` names or the bootstrapping label."""
+    name = obj.metadata.get("name")
+    return (obj.labels.get("kubernetes.io/bootstrapping") == "rbac-defaults"
+            or (isinstance(name, str) and name.startswith("system:")))
+
+
+def _full_control_rule(role: Manifest) -> int | None:
+    """The index of the first rule granting every verb on every resource of every group."""
+    if role.kind == "ClusterRole" and isinstance(role.get(("aggregationRule",)), Mapping):
+        return None
+    rules = role.get(("rules",))
+    for index, entry in enumerate(rules if isinstance(rules, list) else ()):
+        if not isinstance(entry, Mapping):
+            continue
+        verbs = set(_strings(entry.get("verbs")))
+        if ("*" in _strings(entry.get("apiGroups")) and "*" in _strings(entry.get("resources"))
+                and ("*" in verbs or verbs >= ALL_VERBS)):
+            return index
+    return None
+
+
+def _subjects(obj: Manifest, ctx: RuleContext) -> list[tuple[str, str]]:
+    """(kind, shown name) of each subject; ServiceAccounts as namespace/name."""
+    subjects = obj.get(("subjects",))
+    found = []
+    for subject in subjects if isinstance(subjects, list) else ():
+        if not isinstance(subject, Mapping):
+            continue
+        kind, name = subject.get("kind"), subject.get("name")
+        if not isinstance(kind, str) or not isinstance(name, str):
+            continue
+        if kind == "ServiceAccount":
+            namespace = subject.get("namespace")
+            if not isinstance(namespace, str) or not namespace:
+                namespace = ctx.namespace_of(obj) or "?"
+            name = f"{namespace}/{name}"
+        found.append((kind, name))
+    return found
+
+
+@rule(id="rbac-cluster-admin-binding", severity="error",
+      kinds=("RoleBinding", "ClusterRoleBinding"),
+      summary="a binding grants cluster-admin or an equivalent all-wildcard role")
+def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
+    ref = obj.get(("roleRef",))
+    if _bootstrap(obj) or not isinstance(ref, Mapping):
+        return
+    kind, name = ref.get("kind"), ref.get("name")
+    if not isinstance(name, str):
+        return
+    if kind == "ClusterRole" and name == "cluster-admin":
+        what = "ClusterRole 'cluster-admin'"
+    else:
+        if kind == "ClusterRole":
+            role = ctx.index.get("ClusterRole", name)
+        elif kind == "Role" and obj.kind == "RoleBinding":
+            role = ctx.index.get("Role", name, ctx.namespace_of(obj))
+        else:
+            return
+        index = _full_control_rule(role) if role is not None else None
+        if index is None:
+            return
+        what = (f"{kind} {name!r}, whose rules[{index}] grants every verb on every resource"
+                " of every API group,")
+    subjects = _subjects(obj, ctx)
+    if subjects and all(subject == ("Group", "system:masters") for subject in subjects):
+        return
+    shown = ", ".join(f"{kind_} {name_!r}" for kind_, name_ in subjects) or "no subjects yet"
+    scope = ("the whole cluster" if obj.kind == "ClusterRoleBinding"
+             else f"namespace {ctx.namespace_of(obj)!r}")
+    yield ctx.violation(("roleRef", "name"),
+                        f"{obj.kind} {obj.name or '?'!r} binds {what} to {shown}: full"
+                        f" control of {scope}")

@@ -1,0 +1,212 @@
+"""## What it does
+Reports what lets someone run commands in, or attach to, running containers: `create` or
+`get` on `pods/exec` or `pods/attach` (core group), also through `*` in `verbs`,
+`resources` (`*` or `*/exec`) or `apiGroups`.
+
+- On a Role or ClusterRole, each rule that grants it is reported, naming the verbs and
+  subresources.
+- On a RoleBinding or ClusterRoleBinding, the binding is reported (at `roleRef.name`,
+  naming the subjects) when the role it references is one the role check leaves alone
+  but that grants exec or attach: a Kubernetes default or `system:` role of the input
+  that grants it, or the default ClusterRoles `admin` and `edit` (which grant `create` on
+  both) when they are not in the input. A binding of a role of the input that is reported
+  itself is not reported again, and a binding whose role is neither in the input nor a
+  default role is not reported: its permissions are unknown.
+
+Both verbs count: `kubectl exec` and `attach` send a POST (`create`) over SPDY, while
+kubectl 1.31 and later use WebSockets, whose upgrade request is a GET (`get`), which
+API servers before 1.35 authorize with `get` alone (1.35 also asks for `create`).
+Bindings to `cluster-admin` are left to `rbac-cluster-admin-binding`. Objects of
+Kubernetes' own RBAC policy (`system:` names, the default ClusterRoles `cluster-admin`,
+`admin`, `edit`, `view`, objects labelled `kubernetes.io/bootstrapping: rbac-defaults`)
+and aggregated ClusterRoles (whose `rules` the controller overwrites) are not reported
+as roles, nor are bindings of that policy.
+
+## Why is this bad?
+`pods/exec` runs any command inside a container: the holder reads the files, environment
+and mounted Secrets and ServiceAccount token of the pod and acts with the pod's
+permissions. `pods/attach` connects to the main process's terminal. Neither leaves a trace
+in the workload's manifests, and a read-only looking role that grants `get` on
+`pods/exec` is enough with current kubectl. Grant them to the few people who debug
+production, not to applications or CI.
+
+## Example
+```yaml
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: support
+  namespace: shop
+rules:
+  - apiGroups: [""]
+    resources: ["pods", "pods/log"]
+    verbs: ["get", "list"]
+  - apiGroups: [""]
+    resources: ["pods/exec"]
+    verbs: ["create", "get"]
+```
+
+## Use instead
+```yaml
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: support
+  namespace: shop
+rules:
+  - apiGroups: [""]
+    resources: ["pods", "pods/log"]
+    verbs: ["get", "list"]
+```
+
+## References
+- https://kubernetes.io/docs/concepts/security/rbac-good-practices/#privilege-escalation-risks
+- https://kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles
+- https://kubernetes.io/docs/reference/kubectl/generated/kubectl_exec/
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from kubelint.api import Manifest, RuleContext, Violation, rule
+
+#: Kubernetes' own user-facing ClusterRoles, which the API server creates and reconciles.
+DEFAULT_CLUSTER_ROLES = frozenset({"cluster-admin", "admin", "edit", "view"})
+
+
+def _strings(value: Any) -> list[str]:
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+def _bootstrap(obj: Manifest) -> bool:
+    """Kubernetes' own RBAC objects (``system:`` names, the default ClusterRoles, the
+    ``kubernetes.io/bootstrapping: rbac-defaults`` label): not the author's choice."""
+    name = obj.metadata.get("name")
+    if obj.labels.get("kubernetes.io/bootstrapping") == "rbac-defaults":
+        return True
+    return isinstance(name, str) and (name.startswith("system:") or (
+        obj.kind == "ClusterRole" and name in DEFAULT_CLUSTER_ROLES))
+
+
+def _policy_rules(obj: Manifest) -> Iterator[tuple[int, Mapping[str, Any]]]:
+    """The rules of a Role or ClusterRole; none for an aggregated ClusterRole, whose
+    rules the aggregation controller overwrites."""
+    if obj.kind == "ClusterRole" and isinstance(obj.get(("aggregationRule",)), Mapping):
+        return
+    rules = obj.get(("rules",))
+    if isinstance(rules, list):
+        for index, entry in enumerate(rules):
+            if isinstance(entry, Mapping):
+                yield index, entry
+
+
+def _resource_matches(rule_resources: list[str], resource: str) -> bool:
+    """As the RBAC authorizer matches: ``*``, the exact (sub)resource, or ``*/sub``;
+    ``pods/*`` matches nothing."""
+    sub = resource.partition("/")[2]
+    return any(item in ("*", resource) or (sub and item == f"*/{sub}")
+               for item in rule_resources)
+
+
+def _grants(entry: Mapping[str, Any], verbs: Sequence[str],
+            targets: Sequence[tuple[str, str]]) -> tuple[list[str], list[str]]:
+    """Which of ``verbs`` on which ``targets`` ((apiGroup, resource) pairs) the rule
+    grants; two empty lists when it grants none of them."""
+    rule_verbs = _strings(entry.get("verbs"))
+    groups = _strings(entry.get("apiGroups"))
+    resources = _strings(entry.get("resources"))
+    granted_verbs = [verb for verb in verbs if "*" in rule_verbs or verb in rule_verbs]
+    granted: list[str] = []
+    for group, resource in targets:
+        if (("*" in groups or group in groups) and _resource_matches(resources, resource)
+                and resource not in granted):
+            granted.append(resource)
+    if not granted_verbs or not granted:
+        return [], []
+    return granted_verbs, granted
+
+
+def _via_wildcard(entry: Mapping[str, Any]) -> str:
+    fields = [key for key in ("verbs", "apiGroups", "resources")
+              if "*" in _strings(entry.get(key))]
+    return f" (through '*' in {', '.join(fields)})" if fields else ""
+
+
+EXEC: tuple[tuple[str, str], ...] = (("", "pods/exec"), ("", "pods/attach"))
+VERBS = ("create", "get")
+#: Default ClusterRoles that grant create on pods/exec and pods/attach.
+BUILTIN_EXEC_ROLES = frozenset({"admin", "edit"})
+
+
+def _granted(entry: Mapping[str, Any]) -> str:
+    verbs, resources = _grants(entry, VERBS, EXEC)
+    return f"{', '.join(verbs)} on {', '.join(resources)}" if verbs else ""
+
+
+def _subjects(obj: Manifest, ctx: RuleContext) -> str:
+    subjects = obj.get(("subjects",))
+    names = []
+    for subject in subjects if isinstance(subjects, list) else ():
+        if not isinstance(subject, Mapping):
+            continue
+        kind, name = subject.get("kind"), subject.get("name")
+        if not isinstance(kind, str) or not isinstance(name, str):
+            continue
+        if kind == "ServiceAccount":
+            namespace = subject.get("namespace")
+            if not isinstance(namespace, str) or not namespace:
+                namespace = ctx.namespace_of(obj) or "?"
+            names.append(f"ServiceAccount '{namespace}/{name}'")
+        else:
+            names.append(f"{kind} {name!r}")
+    return ", ".join(names) if names else "no subjects"
+
+
+def _check_binding(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
+    ref = obj.get(("roleRef",))
+    if _bootstrap(obj) or not isinstance(ref, Mapping):
+        return
+    kind, name = ref.get("kind"), ref.get("name")
+    if not isinstance(name, str):
+        return
+    if kind == "ClusterRole":
+        if name == "cluster-admin":
+            return  # rbac-cluster-admin-binding reports it
+        role = ctx.index.get("ClusterRole", name)
+    elif kind == "Role" and obj.kind == "RoleBinding":
+        role = ctx.index.get("Role", name, ctx.namespace_of(obj))
+    else:
+        return
+    grant = ""
+    if role is None or (role.kind == "ClusterRole"
+                        and isinstance(role.get(("aggregationRule",)), Mapping)):
+        if kind == "ClusterRole" and name in BUILTIN_EXEC_ROLES:
+            grant = "create on pods/exec, pods/attach (a default ClusterRole)"
+    elif _bootstrap(role):
+        grant = next((f"{grants} (rules[{index}])" for index, entry in _policy_rules(role)
+                      if (grants := _granted(entry))), "")
+    if grant:
+        yield ctx.violation(("roleRef", "name"),
+                            f"{obj.kind} {obj.name or '?'!r} binds {kind} {name!r}, which"
+                            f" grants {grant}, to {_subjects(obj, ctx)}: they can run"
+                            " commands in the pods' containers")
+
+
+@rule(id="rbac-pod-exec-attach", severity="warning",
+      kinds=("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"),
+      summary="RBAC lets its holders exec into or attach to pods")
+def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
+    if obj.kind in ("RoleBinding", "ClusterRoleBinding"):
+        yield from _check_binding(obj, ctx)
+        return
+    if _bootstrap(obj):
+        return
+    for index, entry in _policy_rules(obj):
+        grants = _granted(entry)
+        if grants:
+            yield ctx.violation(("rules", index),
+                                f"{obj.kind} {obj.name or '?'!r} rules[{index}] grants"
+                                f" {grants}{_via_wildcard(entry)}: its holders can run"
+                                " commands in any container in scope")

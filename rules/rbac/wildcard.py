@@ -1,0 +1,100 @@
+"""## What it does
+Reports a rule of a Role or ClusterRole that has `*` in its `verbs`, `resources` or
+`apiGroups`, naming the fields and the values written.
+
+Kubernetes' own RBAC objects are not reported: names with the `system:` prefix, the
+default ClusterRoles `cluster-admin`, `admin`, `edit` and `view`, and objects labelled
+`kubernetes.io/bootstrapping: rbac-defaults` (the API server creates and reconciles them;
+they show up in cluster dumps). Aggregated ClusterRoles (with an `aggregationRule`) are
+not reported either: the controller overwrites their `rules`.
+
+## Why is this bad?
+RBAC only adds permissions, and `*` adds them for everything, including what does not exist
+yet: `resources: ["*"]` covers `secrets`, `pods/exec` and every custom resource installed
+later; `verbs: ["*"]` covers `escalate`, `bind`, `impersonate` and `deletecollection`;
+`apiGroups: ["*"]` covers every API group an operator adds. A role written with
+wildcards grants far more than its author reviewed, and the grant widens silently as the
+cluster changes. The RBAC good practices ask for explicit verbs, resources and groups.
+
+## Example
+```yaml
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: deployer
+  namespace: shop
+rules:
+  - apiGroups: ["apps"]
+    resources: ["*"]
+    verbs: ["*"]
+```
+
+## Use instead
+```yaml
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: deployer
+  namespace: shop
+rules:
+  - apiGroups: ["apps"]
+    resources: ["deployments"]
+    verbs: ["get", "list", "watch", "update", "patch"]
+```
+
+## References
+- https://kubernetes.io/docs/concepts/security/rbac-good-practices/#least-privilege
+- https://kubernetes.io/docs/reference/access-authn-authz/rbac/#referring-to-resources
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from kubelint.api import Manifest, RuleContext, Violation, rule
+
+#: Kubernetes' own user-facing ClusterRoles, which the API server creates and reconciles.
+DEFAULT_CLUSTER_ROLES = frozenset({"cluster-admin", "admin", "edit", "view"})
+
+
+def _strings(value: Any) -> list[str]:
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+def _bootstrap(obj: Manifest) -> bool:
+    """Kubernetes' own RBAC objects (``system:`` names, the default ClusterRoles, the
+    ``kubernetes.io/bootstrapping: rbac-defaults`` label): not the author's choice."""
+    name = obj.metadata.get("name")
+    if obj.labels.get("kubernetes.io/bootstrapping") == "rbac-defaults":
+        return True
+    return isinstance(name, str) and (name.startswith("system:") or (
+        obj.kind == "ClusterRole" and name in DEFAULT_CLUSTER_ROLES))
+
+
+def _policy_rules(obj: Manifest) -> Iterator[tuple[int, Mapping[str, Any]]]:
+    """The rules of a Role or ClusterRole; none for an aggregated ClusterRole, whose
+    rules the aggregation controller overwrites."""
+    if obj.kind == "ClusterRole" and isinstance(obj.get(("aggregationRule",)), Mapping):
+        return
+    rules = obj.get(("rules",))
+    if isinstance(rules, list):
+        for index, entry in enumerate(rules):
+            if isinstance(entry, Mapping):
+                yield index, entry
+
+
+@rule(id="rbac-wildcard", severity="warning", kinds=("Role", "ClusterRole"),
+      summary="an RBAC rule grants '*' verbs, resources or API groups")
+def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
+    if _bootstrap(obj):
+        return
+    for index, entry in _policy_rules(obj):
+        fields = [f"{key} {_strings(entry.get(key))}"
+                  for key in ("verbs", "resources", "apiGroups")
+                  if "*" in _strings(entry.get(key))]
+        if fields:
+            yield ctx.violation(("rules", index),
+                                f"{obj.kind} {obj.name or '?'!r} rules[{index}] uses '*' in"
+                                f" {'; '.join(fields)}: name the verbs, resources and API"
+                                " groups it needs")

@@ -1,0 +1,74 @@
+"""## What it does
+Reports a container or init container whose `securityContext.procMount` is `Unmasked`.
+
+## Why is this bad?
+By default the container runtime masks and makes read-only the sensitive parts of
+`/proc` and `/sys` (`/proc/kcore`, `/proc/sysrq-trigger`, `/proc/sys`, ...). `Unmasked`
+turns that off, exposing kernel memory, host-wide kernel tunables and the SysRq trigger to
+the container. It exists for nested container runtimes in user-namespaced pods
+(`hostUsers: false`); the Pod Security Standards forbid anything but `Default` from the
+*baseline* level up. Other values are not valid and are left to schema validation.
+`procMount` is a container-only field. Windows pods are skipped.
+
+## Example
+```yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: builder
+spec:
+  containers:
+    - name: buildkit
+      image: moby/buildkit:v0.15.1
+      securityContext:
+        procMount: Unmasked
+```
+
+## Use instead
+```yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: builder
+spec:
+  containers:
+    - name: buildkit
+      image: moby/buildkit:v0.15.1-rootless
+      securityContext:
+        procMount: Default
+```
+
+## References
+- https://kubernetes.io/docs/concepts/security/pod-security-standards/
+- https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#security-context-1
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, as_mapping, rule
+
+
+def _is_windows(spec: Mapping[str, Any]) -> bool:
+    os_spec = spec.get("os")
+    if isinstance(os_spec, Mapping) and os_spec.get("name") == "windows":
+        return True
+    pod_sc = spec.get("securityContext")
+    options = pod_sc.get("windowsOptions") if isinstance(pod_sc, Mapping) else None
+    return isinstance(options, Mapping) and options.get("hostProcess") is True
+
+
+@rule(id="proc-mount-unmasked", severity="error", kinds=POD_SPEC_KINDS,
+      summary="a container sees an unmasked /proc of the node's kernel")
+def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
+    spec = obj.pod_spec()
+    if spec is None or _is_windows(spec):
+        return
+    for ref in obj.containers(include_init=True):
+        sc = as_mapping(ref.container.get("securityContext"))
+        if sc and sc.get("procMount") == "Unmasked":
+            yield ctx.violation((*ref.path, "securityContext", "procMount"),
+                                f"{ref.label} has procMount: Unmasked: /proc and /sys of the"
+                                " kernel are not masked; remove it or set Default")

@@ -1,0 +1,158 @@
+"""## What it does
+Reports a container or init container that may run as root: neither `runAsNonRoot: true`
+nor a non-zero `runAsUser` is in effect (its own `securityContext` or the pod's, which it
+inherits). An explicit `runAsUser: 0` is reported as an error; a `runAsUser` below the
+`min-uid` option as a warning.
+
+## Why is this bad?
+Without either field the process runs as whatever user the image declares, and most
+images declare none, which means root (UID 0). Root in a container is the same UID 0 as on
+the node: a container escape, a writable hostPath or a kernel bug then hands the attacker
+root on the node. `runAsNonRoot: true` makes the kubelet refuse to start a container whose
+user is root (it checks the image's numeric user at start), and `runAsUser` with a non-zero
+UID picks a user explicitly. The Pod Security Standards *restricted* level requires
+`runAsNonRoot: true` and forbids `runAsUser: 0`.
+
+Fields the container inherits from the pod's `securityContext` count: a pod-level
+`runAsNonRoot: true` or `runAsUser: 1000` satisfies every container that does not override
+it. Windows pods are skipped (they use `windowsOptions.runAsUserName`).
+
+## Example
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  selector:
+    matchLabels: {app: api}
+  template:
+    metadata:
+      labels: {app: api}
+    spec:
+      containers:
+        - name: api
+          image: registry.example.com/api:3.0
+```
+
+## Use instead
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  selector:
+    matchLabels: {app: api}
+  template:
+    metadata:
+      labels: {app: api}
+    spec:
+      securityContext:
+        runAsNonRoot: true
+        runAsUser: 10001
+        runAsGroup: 10001
+      containers:
+        - name: api
+          image: registry.example.com/api:3.0
+```
+
+## Options
+- `min-uid` (integer, default 1): a `runAsUser` below it is reported. The default only
+  rejects root. kube-score asks for 10000 or more so that container UIDs never coincide
+  with users that exist on the node (which matters after an escape or with shared
+  hostPath files); that is a sound hardening but a contested default, since many official
+  images use UIDs such as 101, 999 or 1000, so it is an opt-in: set `min-uid: 10000` to
+  enforce it.
+
+## References
+- https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
+- https://kubernetes.io/docs/concepts/security/pod-security-standards/
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from kubelint.api import (
+    POD_SPEC_KINDS,
+    ContainerRef,
+    Manifest,
+    RuleContext,
+    Violation,
+    as_mapping,
+    effective_security_context,
+    rule,
+)
+
+
+def _is_windows(spec: Mapping[str, Any]) -> bool:
+    os_spec = spec.get("os")
+    if isinstance(os_spec, Mapping) and os_spec.get("name") == "windows":
+        return True
+    pod_sc = spec.get("securityContext")
+    options = pod_sc.get("windowsOptions") if isinstance(pod_sc, Mapping) else None
+    return isinstance(options, Mapping) and options.get("hostProcess") is True
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _where(field: str, own: Mapping[str, Any], pod_sc: Mapping[str, Any],
+           spec_path: tuple[str | int, ...], ref: ContainerRef) -> tuple[str | int, ...]:
+    """The field in the context it comes from: the container's, else the pod's."""
+    if own.get(field) is None and pod_sc.get(field) is not None:
+        return (*spec_path, "securityContext", field)
+    return (*ref.path, "securityContext", field)
+
+
+@rule(id="run-as-root", severity="warning", kinds=POD_SPEC_KINDS,
+      summary="a container may run as root",
+      options={"min-uid": {
+          "type": "integer", "minimum": 0, "default": 1,
+          "description": "the lowest acceptable runAsUser (kube-score uses 10000 to keep"
+                         " clear of the node's users)"}})
+def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
+    spec = obj.pod_spec()
+    if spec is None or _is_windows(spec):
+        return
+    spec_path = obj.pod_spec_path() or ()
+    pod_sc = as_mapping(spec.get("securityContext"))
+    if pod_sc is None:
+        return  # malformed: schema validation reports it
+    min_uid = ctx.options.get("min-uid", 1)
+    if not _is_int(min_uid):
+        min_uid = 1
+    for ref in obj.containers(include_init=True):
+        own = as_mapping(ref.container.get("securityContext"))
+        if own is None:
+            continue
+        sc = effective_security_context(spec, ref.container)
+        uid, non_root = sc.get("runAsUser"), sc.get("runAsNonRoot")
+        if (uid is not None and not _is_int(uid)) or (
+                non_root is not None and not isinstance(non_root, bool)):
+            continue  # malformed: schema validation reports it
+
+        origin = " (from the pod)" if own.get("runAsUser") is None else ""
+        if uid == 0:
+            extra = (": runAsNonRoot: true makes the kubelet refuse to start it"
+                     if non_root is True else "")
+            yield ctx.violation(_where("runAsUser", own, pod_sc, spec_path, ref),
+                                f"{ref.label} runs as root: runAsUser 0{origin}{extra};"
+                                " use a non-zero UID", severity="error")
+        elif uid is not None and uid < min_uid:
+            yield ctx.violation(_where("runAsUser", own, pod_sc, spec_path, ref),
+                                f"{ref.label} runs as UID {uid}{origin}, below the minimum"
+                                f" {min_uid}")
+        elif uid is None and non_root is not True:
+            state = ("sets runAsNonRoot: false" if non_root is False
+                     else "sets neither runAsNonRoot: true")
+            if non_root is False:
+                state += " and no runAsUser"
+            else:
+                state += " nor a runAsUser"
+            yield ctx.violation(_where("runAsNonRoot", own, pod_sc, spec_path, ref),
+                                f"{ref.label} {state}: it runs as the image's user, root"
+                                " unless the image says otherwise; set runAsNonRoot: true")

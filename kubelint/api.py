@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kubelint import rbac
 from kubelint.constants import (
     BUILTIN_KIND_GROUPS,
     CLUSTER_SCOPED_KINDS,
@@ -47,6 +48,7 @@ __all__ = [
     "hookimpl",
     "label_selector_matches",
     "parse_quantity",
+    "rbac",
     "rule",
     "service_selector_matches",
     "version_minor",

@@ -121,10 +121,10 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     tls = spec.get("tls")
     if tls is None or tls == []:
         rules = spec.get("rules")
-        hosts = sorted({entry["host"] for entry in rules if isinstance(entry, Mapping)
+        named = sorted({entry["host"] for entry in rules if isinstance(entry, Mapping)
                         and isinstance(entry.get("host"), str)}) \
             if isinstance(rules, list) else []
-        served = f"hosts {', '.join(hosts)} are" if hosts else "it is"
+        served = f"hosts {', '.join(named)} are" if named else "it is"
         yield ctx.violation(("spec", "tls"), f"{ingress} has no spec.tls: {served} served"
                                              " over plain HTTP only")
         return

@@ -49,50 +49,20 @@ rules:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
-from kubelint.api import Manifest, RuleContext, Violation, rule
-
-#: Kubernetes' own user-facing ClusterRoles, which the API server creates and reconciles.
-DEFAULT_CLUSTER_ROLES = frozenset({"cluster-admin", "admin", "edit", "view"})
-
-
-def _strings(value: Any) -> list[str]:
-    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
-
-
-def _bootstrap(obj: Manifest) -> bool:
-    """Kubernetes' own RBAC objects (``system:`` names, the default ClusterRoles, the
-    ``kubernetes.io/bootstrapping: rbac-defaults`` label): not the author's choice."""
-    name = obj.metadata.get("name")
-    if obj.labels.get("kubernetes.io/bootstrapping") == "rbac-defaults":
-        return True
-    return isinstance(name, str) and (name.startswith("system:") or (
-        obj.kind == "ClusterRole" and name in DEFAULT_CLUSTER_ROLES))
-
-
-def _policy_rules(obj: Manifest) -> Iterator[tuple[int, Mapping[str, Any]]]:
-    """The rules of a Role or ClusterRole; none for an aggregated ClusterRole, whose
-    rules the aggregation controller overwrites."""
-    if obj.kind == "ClusterRole" and isinstance(obj.get(("aggregationRule",)), Mapping):
-        return
-    rules = obj.get(("rules",))
-    if isinstance(rules, list):
-        for index, entry in enumerate(rules):
-            if isinstance(entry, Mapping):
-                yield index, entry
+from kubelint.api import Manifest, RuleContext, Violation, rbac, rule
 
 
 @rule(id="rbac-wildcard", severity="warning", kinds=("Role", "ClusterRole"),
       summary="an RBAC rule grants '*' verbs, resources or API groups")
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
-    if _bootstrap(obj):
+    if rbac.is_bootstrap(obj):
         return
-    for index, entry in _policy_rules(obj):
-        fields = [f"{key} {_strings(entry.get(key))}"
+    for index, entry in rbac.policy_rules(obj):
+        fields = [f"{key} {rbac.strings(entry.get(key))}"
                   for key in ("verbs", "resources", "apiGroups")
-                  if "*" in _strings(entry.get(key))]
+                  if "*" in rbac.strings(entry.get(key))]
         if fields:
             yield ctx.violation(("rules", index),
                                 f"{obj.kind} {obj.name or '?'!r} rules[{index}] uses '*' in"

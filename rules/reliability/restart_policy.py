@@ -124,7 +124,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
                         f" {_allowed_text(allowed)}{hint}", fix=fix)
 
 
-def _fix(spec_path: tuple[str, ...], allowed: tuple[str, ...]) -> Fix | None:
+def _fix(spec_path: tuple[str | int, ...], allowed: tuple[str, ...]) -> Fix | None:
     """The unambiguous replacement: OnFailure for Jobs (they restart failed pods in place,
     as Always would), or the only value a controller allows (Always)."""
     if "OnFailure" in allowed:

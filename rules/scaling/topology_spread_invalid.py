@@ -165,7 +165,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         if "maxSkew" not in entry:
             yield ctx.violation((*path, "maxSkew"), f"{where} has no maxSkew: it is required"
                                                     " and must be at least 1")
-        elif _int(skew) is not None and skew < 1:
+        elif isinstance(skew, int) and _int(skew) is not None and skew < 1:
             yield ctx.violation((*path, "maxSkew"), f"{where} has maxSkew {skew}: it must be"
                                                     " at least 1")
         if key is None or key == "":
@@ -192,7 +192,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         yield from _check_selector(entry, path, where, labels, ctx)
 
 
-def _check_selector(entry: Mapping[str, Any], path: tuple, where: str,
+def _check_selector(entry: Mapping[str, Any], path: tuple[str | int, ...], where: str,
                     labels: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
     if not labels:
         return  # no template labels: malformed, the selector rules report it

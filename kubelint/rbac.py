@@ -1,0 +1,69 @@
+"""Matching RBAC rules the way the API server's authorizer does, for the rbac-* rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from kubelint.model import Manifest
+
+#: Kubernetes' own user-facing ClusterRoles, which the API server creates and reconciles.
+DEFAULT_CLUSTER_ROLES = frozenset({"cluster-admin", "admin", "edit", "view"})
+
+
+def strings(value: Any) -> list[str]:
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+def is_bootstrap(obj: Manifest) -> bool:
+    """Kubernetes' own RBAC objects (``system:`` names, the default ClusterRoles, the
+    ``kubernetes.io/bootstrapping: rbac-defaults`` label): not the author's choice."""
+    name = obj.metadata.get("name")
+    if obj.labels.get("kubernetes.io/bootstrapping") == "rbac-defaults":
+        return True
+    return isinstance(name, str) and (name.startswith("system:") or (
+        obj.kind == "ClusterRole" and name in DEFAULT_CLUSTER_ROLES))
+
+
+def policy_rules(obj: Manifest) -> Iterator[tuple[int, Mapping[str, Any]]]:
+    """The rules of a Role or ClusterRole; none for an aggregated ClusterRole, whose
+    rules the aggregation controller overwrites."""
+    if obj.kind == "ClusterRole" and isinstance(obj.get(("aggregationRule",)), Mapping):
+        return
+    rules = obj.get(("rules",))
+    if isinstance(rules, list):
+        for index, entry in enumerate(rules):
+            if isinstance(entry, Mapping):
+                yield index, entry
+
+
+def resource_matches(rule_resources: list[str], resource: str) -> bool:
+    """As the RBAC authorizer matches: ``*``, the exact (sub)resource, or ``*/sub``;
+    ``pods/*`` matches nothing."""
+    sub = resource.partition("/")[2]
+    return any(item in ("*", resource) or (sub and item == f"*/{sub}")
+               for item in rule_resources)
+
+
+def grants(entry: Mapping[str, Any], verbs: Sequence[str],
+            targets: Sequence[tuple[str, str]]) -> tuple[list[str], list[str]]:
+    """Which of ``verbs`` on which ``targets`` ((apiGroup, resource) pairs) the rule
+    grants; two empty lists when it grants none of them."""
+    rule_verbs = strings(entry.get("verbs"))
+    groups = strings(entry.get("apiGroups"))
+    resources = strings(entry.get("resources"))
+    granted_verbs = [verb for verb in verbs if "*" in rule_verbs or verb in rule_verbs]
+    granted: list[str] = []
+    for group, resource in targets:
+        if (("*" in groups or group in groups) and resource_matches(resources, resource)
+                and resource not in granted):
+            granted.append(resource)
+    if not granted_verbs or not granted:
+        return [], []
+    return granted_verbs, granted
+
+
+def via_wildcard(entry: Mapping[str, Any]) -> str:
+    fields = [key for key in ("verbs", "apiGroups", "resources")
+              if "*" in strings(entry.get(key))]
+    return f" (through '*' in {', '.join(fields)})" if fields else ""

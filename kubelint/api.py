@@ -20,6 +20,7 @@ from kubelint.model import (
     as_mapping,
     effective_security_context,
     format_path,
+    is_windows_pod,
 )
 from kubelint.plugins import hookimpl
 from kubelint.quantity import InvalidQuantity, parse_quantity
@@ -46,6 +47,7 @@ __all__ = [
     "engine_rule",
     "format_path",
     "hookimpl",
+    "is_windows_pod",
     "label_selector_matches",
     "parse_quantity",
     "rbac",

@@ -103,6 +103,17 @@ def effective_security_context(pod_spec: Mapping[str, Any] | None,
     return merged
 
 
+def is_windows_pod(pod_spec: Mapping[str, Any]) -> bool:
+    """A Windows pod (``os.name: windows``, or a HostProcess pod): the Linux-only
+    securityContext fields do not apply there, and the API server rejects them."""
+    os_spec = pod_spec.get("os")
+    if isinstance(os_spec, Mapping) and os_spec.get("name") == "windows":
+        return True
+    pod_sc = pod_spec.get("securityContext")
+    options = pod_sc.get("windowsOptions") if isinstance(pod_sc, Mapping) else None
+    return isinstance(options, Mapping) and options.get("hostProcess") is True
+
+
 def as_mapping(value: Any) -> Mapping[str, Any] | None:
     """A mapping as it is, null as an empty mapping, None for anything malformed (which
     schema validation reports), so rules can skip it."""

@@ -74,7 +74,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kubelint.api import POD_SPEC_KINDS, Manifest, Path, RuleContext, Violation, rule
+from kubelint.api import (
+    POD_SPEC_KINDS,
+    Manifest,
+    Path,
+    RuleContext,
+    Violation,
+    is_windows_pod,
+    rule,
+)
 
 APPARMOR_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/"
 UNCONFINED_SELINUX = ("spc_t", "unconfined_t")
@@ -86,15 +94,6 @@ def _annotations_path(spec_path: Path) -> Path:
     return ("metadata", "annotations")
 
 
-def _is_windows(spec: Mapping[str, Any]) -> bool:
-    os_spec = spec.get("os")
-    if isinstance(os_spec, Mapping) and os_spec.get("name") == "windows":
-        return True
-    pod_sc = spec.get("securityContext")
-    options = pod_sc.get("windowsOptions") if isinstance(pod_sc, Mapping) else None
-    return isinstance(options, Mapping) and options.get("hostProcess") is True
-
-
 def _field(sc: Any, name: str) -> Any:
     return sc.get(name) if isinstance(sc, Mapping) else None
 
@@ -104,7 +103,7 @@ def _field(sc: Any, name: str) -> Any:
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = obj.pod_spec_path()
     spec = obj.pod_spec()
-    if spec_path is None or spec is None or _is_windows(spec):
+    if spec_path is None or spec is None or is_windows_pod(spec):
         return
     annotations_path = _annotations_path(spec_path)
     annotations = obj.get(annotations_path)

@@ -79,10 +79,18 @@ spec:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
 
-from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, as_mapping, rule
+from kubelint.api import (
+    POD_SPEC_KINDS,
+    Manifest,
+    RuleContext,
+    Violation,
+    as_mapping,
+    is_windows_pod,
+    rule,
+)
 
 DANGEROUS = {
     "ALL": "every capability",
@@ -103,15 +111,6 @@ DANGEROUS = {
 }
 
 
-def _is_windows(spec: Mapping[str, Any]) -> bool:
-    os_spec = spec.get("os")
-    if isinstance(os_spec, Mapping) and os_spec.get("name") == "windows":
-        return True
-    pod_sc = spec.get("securityContext")
-    options = pod_sc.get("windowsOptions") if isinstance(pod_sc, Mapping) else None
-    return isinstance(options, Mapping) and options.get("hostProcess") is True
-
-
 def _normalize(capability: Any) -> str | None:
     """``cap_sys_admin`` -> ``SYS_ADMIN`` (runtimes accept either spelling and case)."""
     if not isinstance(capability, str):
@@ -127,7 +126,7 @@ def _normalize(capability: Any) -> str | None:
           "description": "capabilities not to report when added"}})
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.pod_spec()
-    if spec is None or _is_windows(spec):
+    if spec is None or is_windows_pod(spec):
         return
     allowed_option = ctx.options.get("allowed") or []
     allowed = {_normalize(name) for name in allowed_option} \

@@ -63,28 +63,24 @@ spec:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
-from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, as_mapping, rule
-
-
-def _is_windows(spec: Mapping[str, Any]) -> bool:
-    """A Windows pod: the Linux-only securityContext fields do not apply (and the API
-    rejects them)."""
-    os_spec = spec.get("os")
-    if isinstance(os_spec, Mapping) and os_spec.get("name") == "windows":
-        return True
-    pod_sc = spec.get("securityContext")
-    options = pod_sc.get("windowsOptions") if isinstance(pod_sc, Mapping) else None
-    return isinstance(options, Mapping) and options.get("hostProcess") is True
+from kubelint.api import (
+    POD_SPEC_KINDS,
+    Manifest,
+    RuleContext,
+    Violation,
+    as_mapping,
+    is_windows_pod,
+    rule,
+)
 
 
 @rule(id="privileged-container", severity="error", kinds=POD_SPEC_KINDS,
       summary="a container runs privileged, with full access to the node")
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.pod_spec()
-    if spec is None or _is_windows(spec):
+    if spec is None or is_windows_pod(spec):
         return
     for ref in obj.containers(include_init=True):
         sc = as_mapping(ref.container.get("securityContext"))

@@ -83,17 +83,9 @@ from kubelint.api import (
     Violation,
     as_mapping,
     effective_security_context,
+    is_windows_pod,
     rule,
 )
-
-
-def _is_windows(spec: Mapping[str, Any]) -> bool:
-    os_spec = spec.get("os")
-    if isinstance(os_spec, Mapping) and os_spec.get("name") == "windows":
-        return True
-    pod_sc = spec.get("securityContext")
-    options = pod_sc.get("windowsOptions") if isinstance(pod_sc, Mapping) else None
-    return isinstance(options, Mapping) and options.get("hostProcess") is True
 
 
 def _is_int(value: Any) -> bool:
@@ -116,7 +108,7 @@ def _where(field: str, own: Mapping[str, Any], pod_sc: Mapping[str, Any],
                          " clear of the node's users)"}})
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.pod_spec()
-    if spec is None or _is_windows(spec):
+    if spec is None or is_windows_pod(spec):
         return
     spec_path = obj.pod_spec_path() or ()
     pod_sc = as_mapping(spec.get("securityContext"))

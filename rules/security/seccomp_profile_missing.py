@@ -75,7 +75,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kubelint.api import POD_SPEC_KINDS, Manifest, Path, RuleContext, Violation, rule
+from kubelint.api import (
+    POD_SPEC_KINDS,
+    Manifest,
+    Path,
+    RuleContext,
+    Violation,
+    is_windows_pod,
+    rule,
+)
 
 POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod"
 CONTAINER_ANNOTATION = "container.seccomp.security.alpha.kubernetes.io/"
@@ -87,15 +95,6 @@ def _annotations_path(spec_path: Path) -> Path:
     if len(spec_path) > 1:
         return (*spec_path[:-1], "metadata", "annotations")
     return ("metadata", "annotations")
-
-
-def _is_windows(spec: Mapping[str, Any]) -> bool:
-    os_spec = spec.get("os")
-    if isinstance(os_spec, Mapping) and os_spec.get("name") == "windows":
-        return True
-    pod_sc = spec.get("securityContext")
-    options = pod_sc.get("windowsOptions") if isinstance(pod_sc, Mapping) else None
-    return isinstance(options, Mapping) and options.get("hostProcess") is True
 
 
 def _judge_field(profile: Any) -> tuple[str, str] | None:
@@ -114,7 +113,7 @@ def _judge_field(profile: Any) -> tuple[str, str] | None:
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = obj.pod_spec_path()
     spec = obj.pod_spec()
-    if spec_path is None or spec is None or _is_windows(spec):
+    if spec_path is None or spec is None or is_windows_pod(spec):
         return
     annotations_path = _annotations_path(spec_path)
     annotations = obj.get(annotations_path)

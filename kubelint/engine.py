@@ -20,12 +20,13 @@ class Router:
 
     def rules_for(self, obj: Manifest) -> list[tuple[Rule, RuleContext]]:
         assert obj.kind is not None
-        key = f"{obj.api_group}/{obj.kind}"
+        # A rule naming "StatefulSet" gets apps/v1 StatefulSets, not a custom resource
+        # of that kind in another API group (see Manifest.is_kind, which also decides
+        # for a bare `v1` on a kind the core group does not serve, hence in the key).
+        builtin = obj.is_kind(obj.kind)
+        key = f"{obj.api_group}/{obj.kind}/{builtin}"
         routed = self._by_kind.get(key)
         if routed is None:
-            # A rule naming "StatefulSet" gets apps/v1 StatefulSets, not a custom resource
-            # of that kind in another API group (see Manifest.is_kind).
-            builtin = obj.is_kind(obj.kind)
             routed = [(rule, ctx) for rule, ctx in self._active
                       if rule.kinds is None or (obj.kind in rule.kinds and builtin)]
             self._by_kind[key] = routed

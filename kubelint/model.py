@@ -188,11 +188,21 @@ class Manifest:
 
     def is_kind(self, kind: str) -> bool:
         """Is this the built-in ``kind`` (in one of the groups that serve it), or, for
-        kinds kubelint does not know, any object of that kind?"""
+        kinds kubelint does not know, any object of that kind?
+
+        A bare core-group version (``apiVersion: v1``) on a built-in kind the core group
+        does not serve (``Deployment``, ``PodDisruptionBudget``) counts as that kind: no
+        custom resource can live in the core group, so the object can only be the built-in
+        kind with a mistyped apiVersion. ``api-unknown-version`` reports the apiVersion;
+        the other rules still check what the object says.
+        """
         if self.kind != kind:
             return False
         groups = BUILTIN_KIND_GROUPS.get(kind)
-        return groups is None or self.api_group in groups
+        if groups is None or self.api_group in groups:
+            return True
+        version = self.api_version
+        return "" not in groups and version is not None and version != "" and "/" not in version
 
     def __repr__(self) -> str:
         return f"<Manifest {self.kind} {self.namespace or ''}/{self.name} in {self.source.path}>"

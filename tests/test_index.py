@@ -108,3 +108,61 @@ def test_hpa_target_matches_by_group_and_old_pdbs_with_empty_selectors_select_no
     assert [h.name for h in index.hpas_for(deployment)] == ["web"]
     assert [p.name for p in index.pdbs_for(deployment)] == ["web"]
     assert [s.name for s in index.services_for(deployment)] == ["web"]
+
+
+MISTYPED_CORE_VERSION = """\
+apiVersion: v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    spec:
+      containers: [{name: web, image: "web:1", securityContext: {privileged: true}}]
+---
+apiVersion: v1
+kind: PodDisruptionBudget
+metadata: {name: web, namespace: shop}
+spec: {maxUnavailable: 0}
+---
+apiVersion: apps/v1
+kind: Service
+metadata: {name: web, namespace: shop}
+---
+apiVersion: example.com/v1
+kind: Deployment
+metadata: {name: custom, namespace: shop}
+---
+apiVersion: v1
+kind: Bee
+metadata: {name: bee, namespace: shop}
+"""
+
+
+def test_a_bare_core_version_on_a_kind_the_core_group_lacks_counts_as_that_kind():
+    deployment, pdb, service, custom, bee = load_text(
+        MISTYPED_CORE_VERSION, SourceFile("o.yaml", MISTYPED_CORE_VERSION)).objects
+    # v1 Deployment / v1 PodDisruptionBudget: only the built-in kind can be meant.
+    assert deployment.is_kind("Deployment") and pdb.is_kind("PodDisruptionBudget")
+    assert deployment.pod_spec_path() == ("spec", "template", "spec")
+    assert deployment.is_long_running()
+    assert deployment.api_group == ""  # as written: api-unknown-version reports it
+    # Unchanged: a core kind in a named group, a custom resource of a built-in kind's
+    # name, and a kind kubelint does not know (any group).
+    assert not service.is_kind("Service")
+    assert not custom.is_kind("Deployment")
+    assert bee.is_kind("Bee")
+    index = ObjectIndex([deployment, pdb, service, custom, bee])
+    assert [d.name for d in index.of_kind("Deployment")] == ["web"]
+    assert [p.name for p in index.of_kind("PodDisruptionBudget", "shop")] == ["web"]
+
+
+@pytest.mark.parametrize(("rule_id", "lines"), [
+    ("api-unknown-version", [2, 10, 15, 23]),  # still reported, at the kind
+    ("privileged-container", [7]),
+    ("pdb-blocks-eviction", [12]),
+])
+def test_rules_check_an_object_with_a_mistyped_core_version(rule_id, lines):
+    from tests.helpers import lint_only
+
+    findings = lint_only(MISTYPED_CORE_VERSION, rule_id)
+    assert sorted(f.line for f in findings if f.rule == rule_id) == lines

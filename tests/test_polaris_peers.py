@@ -16,6 +16,15 @@ PEERS = SHARED / "corpus" / "peers"
 pytestmark = pytest.mark.skipif(not (PEERS / "polaris-expected.json").is_file(),
                                 reason="../shared/corpus/peers not present")
 
+#: The GKE-managed object name that Polaris's RBAC checks exempt (see their gce_calico fixtures).
+POLARIS_EXEMPT = ["gce:podsecuritypolicy:calico-sa"]
+#: Polaris's binding checks look at bindings: kubelint's rule in its binding mode.
+ON_BINDINGS = {"report-on": "bindings", "exempt-names": POLARIS_EXEMPT}
+#: The capabilities container runtimes grant by default (Polaris's insecureCapabilities).
+RUNTIME_DEFAULT_CAPABILITIES = [
+    "AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD",
+    "NET_BIND_SERVICE", "NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"]
+
 #: Polaris check -> (kubelint rule, options for it). Checks left out measure something
 #: kubelint deliberately does not: hpaMaxAvailability (min == max), topologySpreadConstraint
 #: (constraints required everywhere), resourceRange (a custom range policy), pullPolicyNotAlways
@@ -23,11 +32,11 @@ pytestmark = pytest.mark.skipif(not (PEERS / "polaris-expected.json").is_file(),
 #: object's name), linuxHardening (any one of several measures counts).
 COVERAGE: dict[str, tuple[str, dict]] = {
     "automountServiceAccountToken": ("service-account-token-automount", {}),
-    "clusterrolePodExecAttach": ("rbac-pod-exec-attach", {}),
-    "clusterrolebindingClusterAdmin": ("rbac-cluster-admin-binding", {}),
-    "clusterrolebindingPodExecAttach": ("rbac-pod-exec-attach", {}),
+    "clusterrolePodExecAttach": ("rbac-pod-exec-attach", {"exempt-names": POLARIS_EXEMPT}),
+    "clusterrolebindingClusterAdmin": ("rbac-cluster-admin-binding", {"exempt-names": POLARIS_EXEMPT}),
+    "clusterrolebindingPodExecAttach": ("rbac-pod-exec-attach", ON_BINDINGS),
     "cpuLimitsMissing": ("resources-limits-missing", {"require-cpu-limit": True}),
-    "cpuRequestsMissing": ("resources-requests-missing", {}),
+    "cpuRequestsMissing": ("resources-requests-missing", {"resources": ["cpu"]}),
     "dangerousCapabilities": ("capabilities-added", {}),
     "deploymentMissingReplicas": ("single-replica", {}),
     "hostIPCSet": ("host-namespace", {}),
@@ -37,12 +46,12 @@ COVERAGE: dict[str, tuple[str, dict]] = {
     "hostPortSet": ("host-port", {}),
     "hostProcess": ("windows-host-process", {}),
     "hpaMinAvailability": ("hpa-min-replicas-low", {}),
-    "insecureCapabilities": ("capabilities-not-dropped", {}),
+    "insecureCapabilities": ("capabilities-not-dropped", {"must-drop": RUNTIME_DEFAULT_CAPABILITIES}),
     "livenessProbeMissing": ("liveness-probe-missing", {}),
     "memoryLimitsMissing": ("resources-limits-missing", {}),
-    "memoryRequestsMissing": ("resources-requests-missing", {}),
-    "missingNetworkPolicy": ("networkpolicy-missing", {"always": True}),
-    "missingPodDisruptionBudget": ("pdb-missing", {}),
+    "memoryRequestsMissing": ("resources-requests-missing", {"resources": ["memory"]}),
+    "missingNetworkPolicy": ("networkpolicy-missing", {"always": True, "policy-types": ["Ingress", "Egress"]}),
+    "missingPodDisruptionBudget": ("pdb-missing", {"min-replicas": 1}),
     "nakedPod": ("naked-pod", {}),
     "notReadOnlyRootFilesystem": ("readonly-root-fs", {}),
     "pdbDisruptionsIsZero": ("pdb-blocks-eviction", {}),
@@ -51,11 +60,11 @@ COVERAGE: dict[str, tuple[str, dict]] = {
     "privilegeEscalationAllowed": ("privilege-escalation", {}),
     "procMount": ("proc-mount-unmasked", {}),
     "readinessProbeMissing": ("readiness-probe-missing", {}),
-    "rolePodExecAttach": ("rbac-pod-exec-attach", {}),
-    "rolebindingClusterAdminClusterRole": ("rbac-cluster-admin-binding", {}),
-    "rolebindingClusterAdminRole": ("rbac-cluster-admin-binding", {}),
-    "rolebindingClusterRolePodExecAttach": ("rbac-pod-exec-attach", {}),
-    "rolebindingRolePodExecAttach": ("rbac-pod-exec-attach", {}),
+    "rolePodExecAttach": ("rbac-pod-exec-attach", {"exempt-names": POLARIS_EXEMPT}),
+    "rolebindingClusterAdminClusterRole": ("rbac-cluster-admin-binding", {"exempt-names": POLARIS_EXEMPT}),
+    "rolebindingClusterAdminRole": ("rbac-cluster-admin-binding", {"exempt-names": POLARIS_EXEMPT}),
+    "rolebindingClusterRolePodExecAttach": ("rbac-pod-exec-attach", ON_BINDINGS),
+    "rolebindingRolePodExecAttach": ("rbac-pod-exec-attach", ON_BINDINGS),
     "runAsPrivileged": ("privileged-container", {}),
     "runAsRootAllowed": ("run-as-root", {}),
     "sensitiveConfigmapContent": ("secret-in-configmap", {}),
@@ -64,90 +73,32 @@ COVERAGE: dict[str, tuple[str, dict]] = {
     "tlsSettingsMissing": ("ingress-tls-missing", {}),
 }
 
-#: Files where kubelint answers otherwise, with the reason (one is still to be analysed).
+#: Files where kubelint answers otherwise, with the reason.
 DISAGREEMENTS: dict[str, str] = {
-    "clusterrolePodExecAttach/success.gce_calico_clusterrole.yaml":
-        "Polaris exempts the GKE object name gce:podsecuritypolicy:calico-sa; a user-written object of that name granting these rights is still dangerous",
-    "clusterrolebindingClusterAdmin/success.gce_calico_binding.yaml":
-        "Polaris exempts the GKE object name gce:podsecuritypolicy:calico-sa; a user-written object of that name granting these rights is still dangerous",
     "clusterrolebindingPodExecAttach/failure.binding_points_to_missing_ref.yaml":
-        "the binding's role is not in the input: kubelint reports no 'not found' in a partial input",
-    "clusterrolebindingPodExecAttach/success.gce_calico_binding.yaml":
-        "Polaris exempts the GKE object name gce:podsecuritypolicy:calico-sa; a user-written object of that name granting these rights is still dangerous",
-    "clusterrolebindingPodExecAttach/success.system_prefix_binding.yaml":
-        "the non-system role in the same file grants exec; kubelint reports that role (Polaris's role-level check would too)",
-    "deploymentMissingReplicas/failure.yaml":
-        "the fixture uses apiVersion: v1 for a kind served only by apps/policy, so it is not that built-in kind; with the right apiVersion kubelint reports it",
+        "the binding's role is not in the input, so its permissions are unknown: kubelint reports no 'not found' in a partial input (Polaris fails any binding whose role it cannot find)",
     "hpaMinAvailability/success.minReplicaAbsent.yaml":
-        "minReplicas defaults to 1, which kubelint reports; Polaris ignores the default",
-    "insecureCapabilities/failure.drop-most.yaml":
-        "drops NET_RAW but not AUDIT_WRITE; kubelint asks for drop ALL or at least NET_RAW",
-    "memoryRequestsMissing/success.yaml":
-        "has a memory request but no cpu request; kubelint's one rule reports the missing cpu request",
-    "missingNetworkPolicy/failure.netpol_missing_egress_in_policytypes.yaml":
-        "the pod is selected by a NetworkPolicy; Polaris wants Ingress and Egress in policyTypes with rules, a different policy (a type with no rules denies all)",
+        "an HPA without minReplicas has minReplicas 1 (the API default), which kubelint reports; Polaris ignores the default",
     "missingNetworkPolicy/failure.netpol_missing_egress_rules.yaml":
-        "the pod is selected by a NetworkPolicy; Polaris wants Ingress and Egress in policyTypes with rules, a different policy (a type with no rules denies all)",
-    "missingNetworkPolicy/failure.netpol_missing_ingress_in_policytypes.yaml":
-        "the pod is selected by a NetworkPolicy; Polaris wants Ingress and Egress in policyTypes with rules, a different policy (a type with no rules denies all)",
+        "the pod is selected by a NetworkPolicy whose policyTypes list Egress and Ingress: it is isolated both ways (Egress without rules denies all egress); Polaris also wants rules for each type",
     "missingNetworkPolicy/failure.netpol_missing_ingress_rules.yaml":
-        "the pod is selected by a NetworkPolicy; Polaris wants Ingress and Egress in policyTypes with rules, a different policy (a type with no rules denies all)",
-    "missingPodDisruptionBudget/failure-bad-ns.yaml":
-        "a Deployment left at the default of 1 replica (and, mostly, without template labels); pdb-missing reports replicated workloads only",
-    "missingPodDisruptionBudget/failure.bad-name.yaml":
-        "a Deployment left at the default of 1 replica (and, mostly, without template labels); pdb-missing reports replicated workloads only",
-    "missingPodDisruptionBudget/failure.empty-labels.yaml":
-        "a Deployment left at the default of 1 replica (and, mostly, without template labels); pdb-missing reports replicated workloads only",
-    "missingPodDisruptionBudget/failure.no-labels.yaml":
-        "a Deployment left at the default of 1 replica (and, mostly, without template labels); pdb-missing reports replicated workloads only",
-    "missingPodDisruptionBudget/failure.no-metadata.yaml":
-        "a Deployment left at the default of 1 replica (and, mostly, without template labels); pdb-missing reports replicated workloads only",
-    "missingPodDisruptionBudget/failure.wrong-place.yaml":
-        "a Deployment left at the default of 1 replica (and, mostly, without template labels); pdb-missing reports replicated workloads only",
-    "missingPodDisruptionBudget/failure.yaml":
-        "a Deployment left at the default of 1 replica (and, mostly, without template labels); pdb-missing reports replicated workloads only",
+        "the pod is selected by a NetworkPolicy whose policyTypes list Egress and Ingress: it is isolated both ways (Ingress without rules denies all ingress); Polaris also wants rules for each type",
     "nakedPod/success.yaml":
-        "Polaris's fixture replaces the check with a custom label check; the Pod is bare, which naked-pod reports",
-    "pdbDisruptionsIsZero/failure.either.yaml":
-        "the fixture uses apiVersion: v1 for a kind served only by apps/policy, so it is not that built-in kind; with the right apiVersion kubelint reports it",
-    "pdbDisruptionsIsZero/failure.max.yaml":
-        "the fixture uses apiVersion: v1 for a kind served only by apps/policy, so it is not that built-in kind; with the right apiVersion kubelint reports it",
-    "pdbDisruptionsIsZero/failure.min.yaml":
-        "the fixture uses apiVersion: v1 for a kind served only by apps/policy, so it is not that built-in kind; with the right apiVersion kubelint reports it",
+        "Polaris's fixture replaces the check with a custom label check (check.yaml); the Pod is bare, which naked-pod reports",
     "pdbMinAvailableGreaterThanHPAMinReplicas/failure-gt-percent.yaml":
-        "minAvailable 150% is rejected by the API server; pdb-blocks-eviction reports it instead",
+        "minAvailable 150% is invalid (the API server rejects percentages above 100%) and would block every eviction: pdb-blocks-eviction reports it; pdb-exceeds-hpa-min leaves 100% and more to that rule",
     "pdbMinAvailableGreaterThanHPAMinReplicas/success.equals.yaml":
-        "minAvailable equal to the HPA minimum allows no eviction at the minimum: kubelint reports it",
+        "minAvailable equal to the HPA minimum allows no eviction at the minimum (drains block): kubelint reports it; Polaris only reports greater than",
     "pdbMinAvailableGreaterThanHPAMinReplicas/success.no-min-replicas.yaml":
-        "an HPA without minReplicas has a minimum of 1, below minAvailable 2: kubelint reports it",
-    "procMount/failure.yaml":
-        "procMount: Other is not a valid value (the API rejects it; schema reports it); the rule reports Unmasked",
+        "an HPA without minReplicas has a minimum of 1 (the API default), below minAvailable 2: kubelint reports it; Polaris ignores the default",
     "readinessProbeMissing/failure.yaml":
-        "a bare Pod with no ports and no Service gets no traffic; readiness-probe-missing skips it by design",
-    "rolePodExecAttach/success.gce_calico_binding.yaml":
-        "Polaris exempts the GKE object name gce:podsecuritypolicy:calico-sa; a user-written object of that name granting these rights is still dangerous",
-    "rolebindingClusterAdminClusterRole/success.gce_calico_binding.yaml":
-        "Polaris exempts the GKE object name gce:podsecuritypolicy:calico-sa; a user-written object of that name granting these rights is still dangerous",
-    "rolebindingClusterAdminRole/success.gce_calico_binding.yaml":
-        "Polaris exempts the GKE object name gce:podsecuritypolicy:calico-sa; a user-written object of that name granting these rights is still dangerous",
+        "a bare Pod that declares no ports and that no Service of the input selects gets no traffic: readiness-probe-missing skips it by design",
     "rolebindingClusterRolePodExecAttach/failure.binding_points_to_missing_ref.yaml":
-        "the binding's role is not in the input: kubelint reports no 'not found' in a partial input",
-    "rolebindingClusterRolePodExecAttach/success.gce_calico_binding.yaml":
-        "Polaris exempts the GKE object name gce:podsecuritypolicy:calico-sa; a user-written object of that name granting these rights is still dangerous",
-    "rolebindingClusterRolePodExecAttach/success.system_prefix_binding.yaml":
-        "the non-system role in the same file grants exec; kubelint reports that role (Polaris's role-level check would too)",
+        "the binding's role is not in the input, so its permissions are unknown: kubelint reports no 'not found' in a partial input (Polaris fails any binding whose role it cannot find)",
     "rolebindingRolePodExecAttach/failure.binding_points_to_missing_ref.yaml":
-        "the binding's role is not in the input: kubelint reports no 'not found' in a partial input",
-    "rolebindingRolePodExecAttach/success.gce_calico_binding.yaml":
-        "Polaris exempts the GKE object name gce:podsecuritypolicy:calico-sa; a user-written object of that name granting these rights is still dangerous",
+        "the binding's role is not in the input, so its permissions are unknown: kubelint reports no 'not found' in a partial input (Polaris fails any binding whose role it cannot find)",
     "rolebindingRolePodExecAttach/success.role_binding_cluster_role_binding.yaml":
-        "the non-system role in the same file grants exec; kubelint reports that role (Polaris's role-level check would too)",
-    "rolebindingRolePodExecAttach/success.system_prefix_binding.yaml":
-        "the non-system role in the same file grants exec; kubelint reports that role (Polaris's role-level check would too)",
-    "runAsRootAllowed/failure.yaml":
-        "the fixture uses apiVersion: v1 for a kind served only by apps/policy, so it is not that built-in kind; with the right apiVersion kubelint reports it",
-    "sensitiveContainerEnvVar/failure.value_private_key.yaml":
-        "not yet analysed: env-secret-literal does not report this env var (to review in issue 6)",
+        "the RoleBinding binds a ClusterRole granting '*' (exec included) in its namespace, which kubelint reports; this Polaris check looks only at bindings of Roles (its rolebindingClusterRolePodExecAttach check covers ClusterRoles)",
 }
 
 
@@ -171,6 +122,6 @@ def test_agreement_with_polaris():
     results = verdicts()
     disagreeing = {name for name, agrees in results.items() if not agrees}
     # Pinned exactly: a change either way (a fix or a regression) must update this table.
-    # Agreement is 225 of 266 covered files (84.6%); issue 6 asks for 95%.
+    # Agreement is 254 of 266 covered files (95.5%); issue 6 asked for 95%.
     assert disagreeing == set(DISAGREEMENTS)
     assert len(results) == 266

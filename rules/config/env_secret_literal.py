@@ -9,6 +9,10 @@ camelCase boundaries, it contains one of the words `PASSWORD`, `PASSWD`, `PWD`, 
 `PRIVATE KEY`, `ACCESS KEY`, `SECRET KEY`: `DB_PASSWORD`, `GITHUB_TOKEN`,
 `AWS_SECRET_ACCESS_KEY`, `stripeApiKey`.
 
+Whatever the name, a value that holds a PEM private key (a `-----BEGIN ... PRIVATE
+KEY-----` header: RSA, EC, OPENSSH, ENCRYPTED, PGP `PRIVATE KEY BLOCK`...) is reported
+too; certificates and public keys are not secrets and are not reported.
+
 To avoid false positives, these are not reported:
 
 - names whose last word says they hold something else than the secret: a location or a
@@ -129,6 +133,8 @@ _SPLIT = re.compile(r"[_\-.\s]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
 _PLACEHOLDER = re.compile(r"\$\([^)]*\)|\$\{[^}]*\}|\{\{.*?\}\}")
+#: A PEM private key header (the same pattern as secret-in-configmap's).
+_PRIVATE_KEY = re.compile(r"-{3,}\s*BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?\s*-{3,}")
 
 
 def name_words(name: str) -> list[str]:
@@ -192,12 +198,17 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         for index, entry in enumerate(env):
             if not isinstance(entry, Mapping):
                 continue
-            name = entry.get("name")
-            if not isinstance(name, str) or not is_literal_secret(entry.get("value")):
+            name, value = entry.get("name"), entry.get("value")
+            if not isinstance(name, str):
                 continue
-            if not (looks_secret(name) or any(p.search(name) for p in extra)):
+            if isinstance(value, str) and _PRIVATE_KEY.search(value):
+                what = "a literal private key (PEM)"
+            elif not is_literal_secret(value):
+                continue
+            elif looks_secret(name) or any(p.search(name) for p in extra):
+                what = "a literal value"
+            else:
                 continue
             yield ctx.violation((*ref.path, "env", index, "value"),
-                                f"{ref.label} sets {name} to a literal value in the"
-                                " manifest; read it from a Secret with"
-                                " valueFrom.secretKeyRef")
+                                f"{ref.label} sets {name} to {what} in the manifest; read"
+                                " it from a Secret with valueFrom.secretKeyRef")

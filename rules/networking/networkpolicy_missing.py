@@ -3,7 +3,16 @@ Reports a workload (Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationC
 Job, CronJob or bare Pod) whose pods no NetworkPolicy of their namespace selects: no
 `networking.k8s.io` NetworkPolicy in the workload's namespace has a `spec.podSelector` (a
 LabelSelector: `matchLabels` and `matchExpressions`; `{}` selects every pod of the
-namespace) that matches the labels of the pod template.
+namespace) that matches the labels of the pod template, or none of those that do
+isolates them for the directions required (see `policyTypes` below).
+
+A policy isolates the pods it selects only in the directions of its `policyTypes`
+(`Ingress` when the field is omitted, plus `Egress` when the policy has `egress` rules,
+as the API server defaults it): a policy with `policyTypes: [Egress]` leaves its pods
+open to any incoming traffic, and its `ingress` rules do nothing. By default a workload
+is reported unless a policy isolates its pods for `Ingress`; the `policy-types` option
+asks for `Egress` too. The policy's rules do not matter: a type without rules denies all
+traffic in that direction, which is isolation.
 
 A NetworkPolicy only ever applies to pods of its own namespace, so policies elsewhere do not
 count. Namespaces are compared as they land: an object without `metadata.namespace` is in
@@ -88,6 +97,10 @@ spec:
 - `always` (boolean, default `false`): report a workload that no NetworkPolicy selects even
   when the input holds no NetworkPolicy in its namespace (for repositories that keep every
   policy next to the workloads).
+- `policy-types` (list of `Ingress`, `Egress`; default `["Ingress"]`): the directions in
+  which every pod must be isolated by a policy that selects it. `["Ingress", "Egress"]`
+  also asks for egress isolation (a compromised pod then cannot reach arbitrary
+  destinations, such as the cloud metadata endpoint or other namespaces).
 
 ## References
 - https://kubernetes.io/docs/concepts/services-networking/network-policies/
@@ -127,12 +140,45 @@ def _labels_path(obj: Manifest) -> tuple[str | int, ...]:
     return ("metadata", "labels")
 
 
+def _policy_types(policy: Manifest) -> set[str]:
+    """The directions the policy isolates, as the API server defaults ``policyTypes``:
+    Ingress, plus Egress when it has egress rules."""
+    spec = policy.get(("spec",))
+    spec = spec if isinstance(spec, Mapping) else {}
+    written = spec.get("policyTypes")
+    if isinstance(written, list) and written:
+        return {item for item in written if isinstance(item, str)}
+    egress = spec.get("egress")
+    return {"Ingress", "Egress"} if isinstance(egress, list) and egress else {"Ingress"}
+
+
+def _required_types(option: Any) -> list[str]:
+    if not isinstance(option, list):
+        return ["Ingress"]
+    return [kind for kind in ("Ingress", "Egress") if kind in option]
+
+
+#: What a pod that no policy isolates in that direction is open to.
+OPEN_TO = {"Ingress": "accept traffic from anywhere", "Egress": "may connect anywhere"}
+
+
+def _names(policies: list[Manifest]) -> str:
+    names = ", ".join(repr(policy.name or "?") for policy in policies[:5])
+    return names + (f" and {len(policies) - 5} more" if len(policies) > 5 else "")
+
+
 @rule(id="networkpolicy-missing", severity="warning", kinds=POD_SPEC_KINDS,
-      summary="no NetworkPolicy selects the pods of a workload",
-      options={"always": {
-          "type": "boolean", "default": False,
-          "description": "report workloads that no NetworkPolicy selects even when the input"
-                         " holds no NetworkPolicy in their namespace"}})
+      summary="no NetworkPolicy isolates the pods of a workload",
+      options={
+          "always": {
+              "type": "boolean", "default": False,
+              "description": "report workloads that no NetworkPolicy selects even when the"
+                             " input holds no NetworkPolicy in their namespace"},
+          "policy-types": {
+              "type": "array", "items": {"type": "string", "enum": ["Ingress", "Egress"]},
+              "uniqueItems": True, "minItems": 1, "default": ["Ingress"],
+              "description": "the directions (Ingress, Egress) in which a NetworkPolicy"
+                             " must isolate every pod"}})
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if obj.kind == "PodTemplate":
         return
@@ -144,15 +190,31 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if not policies and not ctx.options["always"]:
         return
     labels = obj.pod_template_labels()
-    if any(label_selector_matches(_pod_selector(policy), labels) for policy in policies):
+    selecting = [policy for policy in policies
+                 if label_selector_matches(_pod_selector(policy), labels)]
+    isolated: set[str] = set()
+    for policy in selecting:
+        isolated |= _policy_types(policy)
+    missing = [kind for kind in _required_types(ctx.options.get("policy-types"))
+               if kind not in isolated]
+    if not missing:
         return
     shown = ", ".join(f"{key}={value}" for key, value in labels.items()) or "no labels"
+    subject = f"{obj.kind} {obj.name or '?'!r}"
+    if selecting:
+        plural = "NetworkPolicies" if len(selecting) > 1 else "NetworkPolicy"
+        whose = "none of which has" if len(selecting) > 1 else "which does not have"
+        yield ctx.violation(_labels_path(obj),
+                            f"{subject}: its pods ({shown}) are selected by {plural}"
+                            f" {_names(selecting)}, {whose} {' or '.join(missing)} in its"
+                            " policyTypes, so they "
+                            + " and ".join(OPEN_TO[kind] for kind in missing))
+        return
     if policies:
-        names = ", ".join(repr(policy.name or "?") for policy in policies[:5])
-        more = f" and {len(policies) - 5} more" if len(policies) > 5 else ""
-        why = f"none of the NetworkPolicies of namespace {namespace!r} ({names}{more}) selects"
+        why = (f"none of the NetworkPolicies of namespace {namespace!r}"
+               f" ({_names(policies)}) selects")
     else:
         why = f"the input holds no NetworkPolicy in namespace {namespace!r} to select"
     yield ctx.violation(_labels_path(obj),
-                        f"{obj.kind} {obj.name or '?'!r}: {why} its pods ({shown}), so they"
-                        " accept traffic from anywhere and may connect anywhere")
+                        f"{subject}: {why} its pods ({shown}), so they accept traffic from"
+                        " anywhere and may connect anywhere")

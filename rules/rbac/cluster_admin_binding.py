@@ -17,7 +17,8 @@ that group bypass authorization anyway). ServiceAccounts of `kube-system` and ot
 `system:` groups are **not** exempt: binding `cluster-admin` to `kube-system:default`,
 to an add-on's ServiceAccount or to `system:serviceaccounts` is the classic mistake this
 rule is for. Aggregated ClusterRoles of the input, whose rules the controller fills in,
-are not treated as wildcards.
+are not treated as wildcards. Bindings named by the `exempt-names` option are not
+reported either.
 
 ## Why is this bad?
 `cluster-admin` allows every verb on every resource: its subjects read every Secret,
@@ -69,6 +70,13 @@ subjects:
     namespace: ci
 ```
 
+## Options
+- `exempt-names` (list of patterns, default `[]`): names of bindings to leave alone, as
+  shell-style patterns (`*`, `?`, `[...]`) matched against the whole `metadata.name`:
+  bindings your platform provider creates and manages, such as GKE's `gce:*` objects in a
+  dump of a cluster. Nothing is exempt by default: a binding you write is dangerous
+  whatever its name.
+
 ## References
 - https://kubernetes.io/docs/concepts/security/rbac-good-practices/#least-privilege
 - https://kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles
@@ -78,6 +86,7 @@ subjects:
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from fnmatch import fnmatchcase
 from typing import Any
 
 from kubelint.api import Manifest, RuleContext, Violation, rule
@@ -131,12 +140,24 @@ def _subjects(obj: Manifest, ctx: RuleContext) -> list[tuple[str, str]]:
     return found
 
 
+def _exempt(obj: Manifest, ctx: RuleContext) -> bool:
+    """Is the object's name one of the ``exempt-names`` patterns?"""
+    patterns = ctx.options.get("exempt-names")
+    name = obj.metadata.get("name")
+    return (isinstance(name, str) and isinstance(patterns, list)
+            and any(isinstance(p, str) and fnmatchcase(name, p) for p in patterns))
+
+
 @rule(id="rbac-cluster-admin-binding", severity="error",
       kinds=("RoleBinding", "ClusterRoleBinding"),
-      summary="a binding grants cluster-admin or an equivalent all-wildcard role")
+      summary="a binding grants cluster-admin or an equivalent all-wildcard role",
+      options={"exempt-names": {
+          "type": "array", "items": {"type": "string"}, "default": [],
+          "description": "shell-style patterns of binding names to leave alone (bindings a"
+                         " platform provider manages)"}})
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     ref = obj.get(("roleRef",))
-    if _bootstrap(obj) or not isinstance(ref, Mapping):
+    if _bootstrap(obj) or _exempt(obj, ctx) or not isinstance(ref, Mapping):
         return
     kind, name = ref.get("kind"), ref.get("name")
     if not isinstance(name, str):

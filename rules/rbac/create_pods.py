@@ -45,6 +45,13 @@ rules:
     verbs: ["get", "list", "watch"]
 ```
 
+## Options
+- `exempt-names` (list of patterns, default `[]`): names of Roles and ClusterRoles to
+  leave alone, as shell-style patterns (`*`, `?`, `[...]`) matched against the whole
+  `metadata.name`: roles your platform provider creates and manages, such as GKE's
+  `gce:*` roles in a dump of a cluster. Nothing is exempt by default beyond Kubernetes'
+  own policy: a role you write grants what it grants whatever its name.
+
 ## References
 - https://kubernetes.io/docs/concepts/security/rbac-good-practices/#workload-creation
 - https://kubernetes.io/docs/reference/access-authn-authz/rbac/#referring-to-resources
@@ -53,6 +60,7 @@ rules:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from fnmatch import fnmatchcase
 
 from kubelint.api import Manifest, RuleContext, Violation, rbac, rule
 
@@ -65,10 +73,23 @@ WORKLOADS: tuple[tuple[str, str], ...] = (
 )
 
 
+
+def _exempt(obj: Manifest, ctx: RuleContext) -> bool:
+    """Is the object's name one of the ``exempt-names`` patterns?"""
+    patterns = ctx.options.get("exempt-names")
+    name = obj.metadata.get("name")
+    return (isinstance(name, str) and isinstance(patterns, list)
+            and any(isinstance(p, str) and fnmatchcase(name, p) for p in patterns))
+
+
 @rule(id="rbac-create-pods", severity="warning", kinds=("Role", "ClusterRole"),
-      summary="an RBAC rule lets its holders create pods or workloads")
+      summary="an RBAC rule lets its holders create pods or workloads",
+      options={"exempt-names": {
+          "type": "array", "items": {"type": "string"}, "default": [],
+          "description": "shell-style patterns of Role and ClusterRole names to leave alone"
+                         " (roles a platform provider manages)"}})
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
-    if rbac.is_bootstrap(obj):
+    if rbac.is_bootstrap(obj) or _exempt(obj, ctx):
         return
     for index, entry in rbac.policy_rules(obj):
         if rbac.strings(entry.get("resourceNames")):

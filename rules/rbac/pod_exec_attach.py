@@ -8,10 +8,16 @@ Reports what lets someone run commands in, or attach to, running containers: `cr
 - On a RoleBinding or ClusterRoleBinding, the binding is reported (at `roleRef.name`,
   naming the subjects) when the role it references is one the role check leaves alone
   but that grants exec or attach: a Kubernetes default or `system:` role of the input
-  that grants it, or the default ClusterRoles `admin` and `edit` (which grant `create` on
-  both) when they are not in the input. A binding of a role of the input that is reported
-  itself is not reported again, and a binding whose role is neither in the input nor a
-  default role is not reported: its permissions are unknown.
+  (or one exempted by `exempt-names`) that grants it, or the default ClusterRoles `admin`
+  and `edit` (which grant `create` on both) when they are not in the input. A binding of
+  a role of the input that is reported itself is not reported again, and a binding whose
+  role is neither in the input nor a default role is not reported: its permissions are
+  unknown.
+
+With `report-on: bindings` the findings move from the roles to the bindings: roles are
+not reported, and every binding whose role (of the input, whatever its name, or the
+default `admin` and `edit`) grants exec or attach is, naming the subjects who get it. A
+role that no binding of the input uses is then not reported.
 
 Both verbs count: `kubectl exec` and `attach` send a POST (`create`) over SPDY, while
 kubectl 1.31 and later use WebSockets, whose upgrade request is a GET (`get`), which
@@ -59,6 +65,17 @@ rules:
     verbs: ["get", "list"]
 ```
 
+## Options
+- `exempt-names` (list of patterns, default `[]`): names of Roles, ClusterRoles and
+  bindings to leave alone, as shell-style patterns (`*`, `?`, `[...]`) matched against the
+  whole `metadata.name`: objects your platform provider creates and manages, such as
+  GKE's `gce:*` objects in a dump of a cluster. A binding to an exempt role that grants
+  exec or attach is still reported, as a binding to a `system:` role is.
+- `report-on` (`roles` or `bindings`, default `roles`): where the findings go. `roles`
+  reports the roles that grant exec or attach, where the permission is written;
+  `bindings` reports the bindings that hand it to subjects, for repositories where shared
+  roles are written once and the question is who gets them.
+
 ## References
 - https://kubernetes.io/docs/concepts/security/rbac-good-practices/#privilege-escalation-risks
 - https://kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles
@@ -68,6 +85,7 @@ rules:
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from fnmatch import fnmatchcase
 from typing import Any
 
 from kubelint.api import Manifest, RuleContext, Violation, rbac, rule
@@ -102,9 +120,22 @@ def _subjects(obj: Manifest, ctx: RuleContext) -> str:
     return ", ".join(names) if names else "no subjects"
 
 
-def _check_binding(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
+def _exempt(obj: Manifest, ctx: RuleContext) -> bool:
+    """Is the object's name one of the ``exempt-names`` patterns?"""
+    patterns = ctx.options.get("exempt-names")
+    name = obj.metadata.get("name")
+    return (isinstance(name, str) and isinstance(patterns, list)
+            and any(isinstance(p, str) and fnmatchcase(name, p) for p in patterns))
+
+
+def _first_grant(role: Manifest) -> str:
+    return next((f"{grants} (rules[{index}])" for index, entry in rbac.policy_rules(role)
+                 if (grants := _granted(entry))), "")
+
+
+def _check_binding(obj: Manifest, ctx: RuleContext, on_bindings: bool) -> Iterator[Violation]:
     ref = obj.get(("roleRef",))
-    if rbac.is_bootstrap(obj) or not isinstance(ref, Mapping):
+    if rbac.is_bootstrap(obj) or _exempt(obj, ctx) or not isinstance(ref, Mapping):
         return
     kind, name = ref.get("kind"), ref.get("name")
     if not isinstance(name, str):
@@ -122,9 +153,8 @@ def _check_binding(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
                         and isinstance(role.get(("aggregationRule",)), Mapping)):
         if kind == "ClusterRole" and name in BUILTIN_EXEC_ROLES:
             grant = "create on pods/exec, pods/attach (a default ClusterRole)"
-    elif rbac.is_bootstrap(role):
-        grant = next((f"{grants} (rules[{index}])" for index, entry in rbac.policy_rules(role)
-                      if (grants := _granted(entry))), "")
+    elif on_bindings or rbac.is_bootstrap(role) or _exempt(role, ctx):
+        grant = _first_grant(role)
     if grant:
         yield ctx.violation(("roleRef", "name"),
                             f"{obj.kind} {obj.name or '?'!r} binds {kind} {name!r}, which"
@@ -134,12 +164,22 @@ def _check_binding(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
 
 @rule(id="rbac-pod-exec-attach", severity="warning",
       kinds=("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"),
-      summary="RBAC lets its holders exec into or attach to pods")
+      summary="RBAC lets its holders exec into or attach to pods",
+      options={
+          "exempt-names": {
+              "type": "array", "items": {"type": "string"}, "default": [],
+              "description": "shell-style patterns of Role, ClusterRole and binding names"
+                             " to leave alone (objects a platform provider manages)"},
+          "report-on": {
+              "type": "string", "enum": ["roles", "bindings"], "default": "roles",
+              "description": "report the roles that grant exec or attach (roles), or the"
+                             " bindings that hand it to subjects (bindings)"}})
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
+    on_bindings = ctx.options.get("report-on") == "bindings"
     if obj.kind in ("RoleBinding", "ClusterRoleBinding"):
-        yield from _check_binding(obj, ctx)
+        yield from _check_binding(obj, ctx, on_bindings)
         return
-    if rbac.is_bootstrap(obj):
+    if on_bindings or rbac.is_bootstrap(obj) or _exempt(obj, ctx):
         return
     for index, entry in rbac.policy_rules(obj):
         grants = _granted(entry)

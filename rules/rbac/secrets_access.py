@@ -47,6 +47,13 @@ rules:
     verbs: ["get"]
 ```
 
+## Options
+- `exempt-names` (list of patterns, default `[]`): names of Roles and ClusterRoles to
+  leave alone, as shell-style patterns (`*`, `?`, `[...]`) matched against the whole
+  `metadata.name`: roles your platform provider creates and manages, such as GKE's
+  `gce:*` roles in a dump of a cluster. Nothing is exempt by default beyond Kubernetes'
+  own policy: a role you write grants what it grants whatever its name.
+
 ## References
 - https://kubernetes.io/docs/concepts/security/rbac-good-practices/#listing-secrets
 - https://kubernetes.io/docs/concepts/configuration/secret/#least-privilege-secrets
@@ -55,14 +62,27 @@ rules:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from fnmatch import fnmatchcase
 
 from kubelint.api import Manifest, RuleContext, Violation, rbac, rule
 
 
+def _exempt(obj: Manifest, ctx: RuleContext) -> bool:
+    """Is the object's name one of the ``exempt-names`` patterns?"""
+    patterns = ctx.options.get("exempt-names")
+    name = obj.metadata.get("name")
+    return (isinstance(name, str) and isinstance(patterns, list)
+            and any(isinstance(p, str) and fnmatchcase(name, p) for p in patterns))
+
+
 @rule(id="rbac-secrets-access", severity="warning", kinds=("Role", "ClusterRole"),
-      summary="an RBAC rule lets its holders read Secrets")
+      summary="an RBAC rule lets its holders read Secrets",
+      options={"exempt-names": {
+          "type": "array", "items": {"type": "string"}, "default": [],
+          "description": "shell-style patterns of Role and ClusterRole names to leave alone"
+                         " (roles a platform provider manages)"}})
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
-    if rbac.is_bootstrap(obj):
+    if rbac.is_bootstrap(obj) or _exempt(obj, ctx):
         return
     for index, entry in rbac.policy_rules(obj):
         if rbac.strings(entry.get("resourceNames")):

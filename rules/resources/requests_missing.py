@@ -63,6 +63,11 @@ spec:
               memory: 256Mi
 ```
 
+## Options
+- `resources` (list of `cpu`, `memory`; default `["cpu", "memory"]`): the resources every
+  container must request, e.g. `["memory"]` where cpu requests are left to a
+  `LimitRange` or deliberately unset.
+
 ## References
 - https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#requests-and-limits
 - https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#how-pods-with-resource-requests-are-scheduled
@@ -83,8 +88,16 @@ RESOURCES = ("cpu", "memory")
 
 
 @rule(id="resources-requests-missing", severity="warning", kinds=POD_SPEC_KINDS,
-      summary="a container requests no cpu or no memory")
+      summary="a container requests no cpu or no memory",
+      options={"resources": {
+          "type": "array", "items": {"type": "string", "enum": list(RESOURCES)},
+          "uniqueItems": True, "minItems": 1, "default": list(RESOURCES),
+          "description": "the resources (cpu, memory) every container must request"}})
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
+    option = ctx.options.get("resources")
+    required = [name for name in RESOURCES if isinstance(option, list) and name in option]
+    if not required:
+        return
     for ref in obj.containers():
         resources = as_mapping(ref.container.get("resources"))
         if resources is None:
@@ -94,7 +107,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         if requests is None or limits is None:
             continue
         # A limit without a request is defaulted into the request by the API server.
-        missing = [name for name in RESOURCES
+        missing = [name for name in required
                    if requests.get(name) is None and limits.get(name) is None]
         if missing:
             yield ctx.violation((*ref.path, "resources", "requests"),

@@ -1,6 +1,7 @@
 """## What it does
 Reports a container or init container whose `securityContext.capabilities.drop` contains
-neither `ALL` nor at least `NET_RAW` (any case, with or without the `CAP_` prefix).
+neither `ALL` nor at least `NET_RAW` (any case, with or without the `CAP_` prefix). The
+`must-drop` option names the capabilities to require instead of `NET_RAW`.
 
 ## Why is this bad?
 Container runtimes start every process, root or not, with a default set of capabilities
@@ -61,6 +62,13 @@ spec:
               drop: [ALL]
 ```
 
+## Options
+- `must-drop` (list of capability names, default `["NET_RAW"]`): the capabilities a
+  container that does not drop `ALL` must drop (any case, with or without `CAP_`). Listing
+  the runtime's whole default set (`AUDIT_WRITE`, `CHOWN`, `DAC_OVERRIDE`, `FOWNER`,
+  `FSETID`, `KILL`, `MKNOD`, `NET_BIND_SERVICE`, `NET_RAW`, `SETFCAP`, `SETGID`,
+  `SETPCAP`, `SETUID`, `SYS_CHROOT`) asks for all of them, spelled out or as `ALL`.
+
 ## References
 - https://kubernetes.io/docs/concepts/security/pod-security-standards/
 - https://kubernetes.io/docs/tasks/configure-pod-container/security-context/#set-capabilities-for-a-container
@@ -81,7 +89,7 @@ from kubelint.api import (
     rule,
 )
 
-ENOUGH = frozenset({"ALL", "NET_RAW"})
+DEFAULT_MUST_DROP = ("NET_RAW",)
 
 
 def _normalize(capability: Any) -> str | None:
@@ -92,12 +100,23 @@ def _normalize(capability: Any) -> str | None:
     return name[4:] if name.startswith("CAP_") else name
 
 
+def _must_drop(option: Any) -> list[str]:
+    names = [_normalize(name) for name in option] if isinstance(option, list) else []
+    required = list(dict.fromkeys(name for name in names if name))
+    return required or list(DEFAULT_MUST_DROP)
+
+
 @rule(id="capabilities-not-dropped", severity="warning", kinds=POD_SPEC_KINDS,
-      summary="a container keeps the runtime's default Linux capabilities")
+      summary="a container keeps the runtime's default Linux capabilities",
+      options={"must-drop": {
+          "type": "array", "items": {"type": "string"}, "minItems": 1,
+          "default": list(DEFAULT_MUST_DROP),
+          "description": "capabilities a container that does not drop ALL must drop"}})
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.pod_spec()
     if spec is None or is_windows_pod(spec):
         return
+    required = _must_drop(ctx.options.get("must-drop"))
     for ref in obj.containers(include_init=True):
         sc = as_mapping(ref.container.get("securityContext"))
         if sc is None or sc.get("privileged") is True:
@@ -110,9 +129,17 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             dropped = []
         if not isinstance(dropped, list):
             continue
-        if any(_normalize(name) in ENOUGH for name in dropped):
+        names = {_normalize(name) for name in dropped}
+        missing = [name for name in required if name not in names]
+        if "ALL" in names or not missing:
             continue
-        state = "drops no capabilities" if not dropped else \
-            f"drops {', '.join(str(name) for name in dropped)} but neither ALL nor NET_RAW"
+        if not dropped:
+            state = "drops no capabilities"
+        elif len(missing) == 1:
+            state = (f"drops {', '.join(str(name) for name in dropped)} but neither ALL"
+                     f" nor {missing[0]}")
+        else:
+            state = (f"drops {', '.join(str(name) for name in dropped)} but not ALL, and"
+                     f" not {', '.join(missing)}")
         yield ctx.violation((*ref.path, "securityContext", "capabilities", "drop"),
                             f"{ref.label} {state}; add drop: [ALL]")

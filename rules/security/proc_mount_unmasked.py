@@ -1,5 +1,8 @@
 """## What it does
-Reports a container or init container whose `securityContext.procMount` is `Unmasked`.
+Reports a container or init container whose `securityContext.procMount` is set to
+anything but `Default`: `Unmasked`, or a value Kubernetes does not define (only `Default`
+and `Unmasked` exist; values are case-sensitive, and the OpenAPI schema does not list
+them, so schema validation lets `Other` or `unmasked` through).
 
 ## Why is this bad?
 By default the container runtime masks and makes read-only the sensitive parts of
@@ -7,7 +10,9 @@ By default the container runtime masks and makes read-only the sensitive parts o
 turns that off, exposing kernel memory, host-wide kernel tunables and the SysRq trigger to
 the container. It exists for nested container runtimes in user-namespaced pods
 (`hostUsers: false`); the Pod Security Standards forbid anything but `Default` from the
-*baseline* level up. Other values are not valid and are left to schema validation.
+*baseline* level up. Any other value is a mistake: API validation rejects it where the
+`ProcMountType` feature is on (it drops the field where it is off), and Pod Security
+admission at *baseline* rejects any value but `Default` either way.
 `procMount` is a container-only field. Windows pods are skipped.
 
 ## Example
@@ -66,7 +71,14 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         return
     for ref in obj.containers(include_init=True):
         sc = as_mapping(ref.container.get("securityContext"))
-        if sc and sc.get("procMount") == "Unmasked":
-            yield ctx.violation((*ref.path, "securityContext", "procMount"),
-                                f"{ref.label} has procMount: Unmasked: /proc and /sys of the"
-                                " kernel are not masked; remove it or set Default")
+        value = sc.get("procMount") if sc else None
+        if not isinstance(value, str) or value == "Default":
+            continue  # unset, or malformed (schema validation reports a wrong type)
+        if value == "Unmasked":
+            message = (f"{ref.label} has procMount: Unmasked: /proc and /sys of the kernel"
+                       " are not masked; remove it or set Default")
+        else:
+            message = (f"{ref.label} has procMount: {value!r}, which is not a valid value"
+                       " (Kubernetes defines Default and Unmasked; Pod Security baseline"
+                       " allows only Default); remove it or set Default")
+        yield ctx.violation((*ref.path, "securityContext", "procMount"), message)

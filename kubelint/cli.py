@@ -54,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--crds", action="append", default=[], metavar="PATH",
                        help="CRD manifests or JSON Schema files (or directories of them) to"
                        " validate custom resources with (repeatable)")
+    check.add_argument("--policies", action="append", default=[], metavar="PATH",
+                       help="policy files or directories (kubelint Policy,"
+                       " ValidatingAdmissionPolicy and bindings) to check with (repeatable)")
     check.add_argument("--strict-kinds", action="store_true", default=None,
                        help="report custom resources without a known schema as errors")
     check.add_argument("--stdin-filename", metavar="NAME",
@@ -78,7 +81,17 @@ def _parser() -> argparse.ArgumentParser:
 
     rules = commands.add_parser("rules", help="list the rules")
     rules.add_argument("--config", metavar="FILE", help="config file (shows on/off from it)")
+    rules.add_argument("--policies", action="append", default=[], metavar="PATH",
+                       help="also list the rules of these policy files or directories")
     rules.add_argument("--format", choices=("text", "json"), default="text")
+
+    test = commands.add_parser(
+        "test", help="test policies against their example manifests",
+        description="Run the policies of POLICY_DIR (its YAML and JSON files outside tests/)"
+        " against the example manifests under its tests/ directories. Each example must give"
+        " exactly the findings its '# expect: RULE' comments name, on those lines. Exit"
+        " status: 0 all pass, 1 a test fails, 2 a policy cannot be used.")
+    test.add_argument("directory", metavar="POLICY_DIR")
 
     commands.add_parser("lsp", help="run the language server on standard input and output",
                         description="A Language Server Protocol server for editors: publishes"
@@ -87,6 +100,8 @@ def _parser() -> argparse.ArgumentParser:
     explain = commands.add_parser("explain", help="show a rule's documentation")
     explain.add_argument("rule", metavar="RULE")
     explain.add_argument("--config", metavar="FILE", help="config file (for plugin rules)")
+    explain.add_argument("--policies", action="append", default=[], metavar="PATH",
+                         help="policy files or directories (for policy rules)")
     return parser
 
 
@@ -118,6 +133,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         if args.command == "rules":
             return _rules(args)
+        if args.command == "test":
+            from kubelint.policies.testing import run
+
+            return run(args.directory, sys.stdout)
         if args.command == "lsp":
             from kubelint.lsp import serve  # pygls loads only for this command
 
@@ -128,15 +147,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from kubelint.config import ConfigError
     from kubelint.lint import resolve_config
 
+    policies = [os.path.abspath(p) for p in getattr(args, "policies", [])]
+    for path, given in zip(policies, getattr(args, "policies", []), strict=True):
+        if not os.path.exists(path):
+            raise ConfigError(f"--policies: no such file or directory: {given}")
     if getattr(args, "no_config", False):
-        return resolve_config(None)
+        return resolve_config(None, policies=policies)
     if args.config and not os.path.isfile(args.config):
-        from kubelint.config import ConfigError
-
         raise ConfigError(f"config file {args.config!r} not found")
-    return resolve_config(args.config, discover_from=os.getcwd())
+    return resolve_config(args.config, discover_from=os.getcwd(), policies=policies)
 
 
 def _unknown_rule(name: str, registry) -> str:  # type: ignore[no-untyped-def]

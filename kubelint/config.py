@@ -71,6 +71,8 @@ class Config:
     strict_kinds: bool = False
     exclude: list[str] = field(default_factory=list)
     plugins: list[str] = field(default_factory=list)
+    #: Policy files or directories (absolute, or relative to the working directory).
+    policies: list[str] = field(default_factory=list)
     rules: dict[str, RuleSetting] = field(default_factory=dict)
     overrides: list[Override] = field(default_factory=list)
     #: --enable / --disable from the command line: win over everything else.
@@ -393,20 +395,40 @@ def _rules(value: Mapping[str, Any] | None) -> dict[str, RuleSetting]:
     return {name: _rule_setting(setting) for name, setting in (value or {}).items()}
 
 
-def load_config(path: str | None, registry_for: Any) -> tuple[Config, Registry]:
-    """Read and validate the config at ``path`` (None: defaults), loading its plugins.
+def policy_list(raw: _RawConfig, base_dir: str) -> list[str]:
+    """The ``policies:`` entries (relative to the config file), checked before they load."""
+    policies = raw.data.get("policies", []) if isinstance(raw.data, Mapping) else []
+    if not isinstance(policies, list) or not all(isinstance(p, str) and p for p in policies):
+        raise ConfigError(f"{raw.line_of(('policies',))}: policies must be a list of policy"
+                          " files or directories")
+    for index, entry in enumerate(policies):
+        if not os.path.exists(os.path.join(base_dir, entry)):
+            raise ConfigError(f"{raw.line_of(('policies', index))}: policy file or directory"
+                              f" {entry!r} not found")
+    return [os.path.join(base_dir, entry) for entry in policies]
 
-    ``registry_for(plugins, base_dir)`` builds the registry; the full schema needs it.
+
+def load_config(path: str | None, registry_for: Any,
+                extra_policies: Iterable[str] = ()) -> tuple[Config, Registry]:
+    """Read and validate the config at ``path`` (None: defaults), loading its plugins and
+    policies (plus ``extra_policies``, from the command line).
+
+    ``registry_for(plugins, base_dir, policies)`` builds the registry; the full schema
+    needs it.
     """
+    extra = list(extra_policies)
     if path is None:
-        registry = registry_for([], os.getcwd())
-        return Config(), registry
+        registry = registry_for([], os.getcwd(), extra)
+        return Config(policies=extra), registry
     raw = _read_raw(path)
     base_dir = os.path.dirname(os.path.abspath(path))
     plugins = plugin_list(raw)
-    registry = registry_for(plugins, base_dir)
+    policies = [*policy_list(raw, base_dir), *extra]
+    registry = registry_for(plugins, base_dir, policies)
     validate(raw, registry)
-    return _build(raw.data, path, base_dir), registry
+    config = _build(raw.data, path, base_dir)
+    config.policies = policies
+    return config, registry
 
 
 def _build(data: Mapping[str, Any], path: str | None, root: str) -> Config:

@@ -35,24 +35,32 @@ from kubelint.yamlparse import Span
 MANIFEST_STRUCTURE = "manifest-structure"
 
 
-def _registry_for(plugins: list[str], base_dir: str) -> Registry:
-    return build_registry(plugins, base_dir)
+def _registry_for(plugins: list[str], base_dir: str, policies: list[str]) -> Registry:
+    return build_registry(plugins, base_dir, policies=policies)
 
 
 def resolve_config(config: Config | Mapping[str, Any] | str | None,
-                   discover_from: str | None = None) -> tuple[Config, Registry]:
+                   discover_from: str | None = None,
+                   policies: Iterable[str] = ()) -> tuple[Config, Registry]:
     """A config and its registry from what a caller has: a ``Config``, a mapping, a path
     to a config file, or None (search upward from ``discover_from``; defaults if that is
-    None too or nothing is found). Raises ``ConfigError`` or ``PluginError``."""
+    None too or nothing is found), plus extra ``policies`` paths. Raises ``ConfigError``
+    or ``PluginError`` (``PolicyError`` for a policy file)."""
+    extra = list(policies)
     if isinstance(config, Config):
-        return config, build_registry(config.plugins, config.root)
+        config.policies = [*config.policies, *extra]
+        return config, build_registry(config.plugins, config.root, policies=config.policies)
     if isinstance(config, Mapping):
-        registry = build_registry(config.get("plugins", []) or [], os.getcwd())
-        return config_from_mapping(config, registry), registry
+        listed = [os.path.abspath(p) for p in config.get("policies", []) or []]
+        registry = build_registry(config.get("plugins", []) or [], os.getcwd(),
+                                  policies=[*listed, *extra])
+        resolved = config_from_mapping(config, registry)
+        resolved.policies = [*listed, *extra]
+        return resolved, registry
     path = config if isinstance(config, str) else None
     if path is None and discover_from is not None:
         path = find_config(discover_from)
-    return load_config(path, _registry_for)
+    return load_config(path, _registry_for, extra)
 
 
 class RunState:
@@ -140,6 +148,7 @@ class Linter:
                  f" (config: {self.config.path or 'none'})"]
         if state._catalog is not None:
             notes.append(f"custom resource schemas: {len(state._catalog.custom)}")
+        notes.extend(self.registry.notes)
         if state.cel_rules_skipped:
             notes.append(f"{state.cel_rules_skipped} CEL validation rules"
                          " (x-kubernetes-validations) in CRDs were not evaluated: kubelint has"

@@ -39,6 +39,8 @@ class Registry:
     formatters: dict[str, Formatter] = field(default_factory=dict)
     #: old or alternative rule names -> rule id
     aliases: dict[str, str] = field(default_factory=dict)
+    #: What the policy files could not express offline (``kubelint check -v``).
+    notes: list[str] = field(default_factory=list)
 
     def resolve(self, name: str) -> str | None:
         """A rule id or alias -> the rule id (None when unknown)."""
@@ -70,8 +72,9 @@ def _load_local(spec: str, base_dir: str) -> ModuleType:
 
 
 def build_registry(local_plugins: Iterable[str] = (), base_dir: str = ".",
-                   extra: Iterable[Any] = ()) -> Registry:
-    """Load the built-in plugin, installed plugins (entry points) and ``local_plugins``.
+                   extra: Iterable[Any] = (), policies: Iterable[str] = ()) -> Registry:
+    """Load the built-in plugin, installed plugins (entry points), ``local_plugins`` and
+    the policy files under ``policies`` (paths as given: relative to the working directory).
 
     ``extra`` registers already imported plugin objects (for the API and tests).
     """
@@ -100,9 +103,19 @@ def build_registry(local_plugins: Iterable[str] = (), base_dir: str = ".",
         except Exception as error:
             raise PluginError(f"plugin {spec!r} is not a valid kubelint plugin: {error}") \
                 from error
+    notes: list[str] = []
+    policies = list(policies)
+    if policies:
+        from kubelint.policies import load_policy_plugin
+
+        policy_plugin = load_policy_plugin(policies)
+        manager.register(policy_plugin, name=policy_plugin.name)
+        notes = policy_plugin.notes
     for plugin in extra:
         manager.register(plugin)
-    return _collect(manager)
+    registry = _collect(manager)
+    registry.notes = notes
+    return registry
 
 
 def _plugin_name(manager: pluggy.PluginManager, hook_impl: Any) -> str:

@@ -1,0 +1,221 @@
+"""Policies as code: rules that teams write as YAML instead of Python.
+
+A policy file (named by ``policies:`` in the config or ``--policies``) holds any of:
+
+- ``kubelint.dev/v1`` ``Policy`` documents (``schemas/policy.schema.json``), each declaring
+  rules with a match and CEL validations or a JSON Schema (see ``custom``);
+- ``ValidatingAdmissionPolicy`` and ``ValidatingAdmissionPolicyBinding`` manifests, which
+  run offline as the API server would run them (see ``admission``);
+- any other objects, which a binding's ``paramRef`` may name as parameters.
+
+The rules reach the registry through the same ``kubelint_rules`` hook as every plugin, so
+they appear in ``kubelint rules``, ``kubelint explain``, config and every report. A policy
+that cannot be used (bad YAML, a schema error, a CEL expression that does not compile) is a
+``PolicyError`` naming the policy file's line: exit status 2, never a silently missing rule.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from importlib import resources
+from typing import Any, TypeVar
+
+from kubelint.loader import LoadedFile, PathNotFound, discover, display_path, load_path
+from kubelint.model import Manifest, Path
+from kubelint.plugins import PluginError, hookimpl
+from kubelint.policies.expressions import ExpressionError
+from kubelint.rule import Rule
+
+POLICY_API_VERSION = "kubelint.dev/v1"
+T = TypeVar("T")
+
+
+class PolicyError(PluginError):
+    """A policy file cannot be used (exit status 2)."""
+
+
+class PolicyPlugin:
+    """The rules of a set of policy files, as a pluggy plugin."""
+
+    def __init__(self, rules: list[Rule], notes: list[str], sources: list[str]):
+        self.rules = rules
+        #: The policy files, for messages ("rule X is defined twice: ... and by ...").
+        self.name = "policies in " + ", ".join(sources)
+        #: What could not be evaluated offline (``kubelint check -v``).
+        self.notes = notes
+
+    @hookimpl
+    def kubelint_rules(self) -> list[Rule]:
+        return list(self.rules)
+
+
+@lru_cache(maxsize=1)
+def _policy_validator() -> Any:
+    import jsonschema
+
+    text = resources.files("kubelint.schemas").joinpath("policy.schema.json").read_text("utf-8")
+    return jsonschema.Draft202012Validator(json.loads(text))
+
+
+def policy_files(paths: Iterable[str]) -> list[str]:
+    try:
+        return list(discover(list(paths), lambda _: False))
+    except PathNotFound as error:
+        raise PolicyError(f"policy file or directory not found: {error}") from error
+
+
+def load_policy_plugin(paths: Iterable[str]) -> PolicyPlugin:
+    """Load every policy file under ``paths`` (files or directories)."""
+    return build_plugin([_load(path) for path in policy_files(paths)])
+
+
+def _load(path: str) -> LoadedFile:
+    loaded = load_path(path, display_path(path))
+    for problem in loaded.problems:
+        raise PolicyError(f"{loaded.source.path}:{problem.line + 1}:{problem.column + 1}:"
+                          f" {problem.message} (policy file)")
+    for obj, violation in loaded.structure:
+        raise _error(obj, violation.path, violation.message)
+    return loaded
+
+
+def _error(obj: Manifest, path: Path, message: str) -> PolicyError:
+    return PolicyError(f"{_at(obj, path)}: {message}")
+
+
+def _where(obj: Manifest, base: Path) -> Callable[..., Any]:
+    """``where(field, compile)``: run ``compile``; an ExpressionError becomes a PolicyError
+    at ``base + field`` in the policy file."""
+
+    def where(field: str | Path, action: Callable[[], T]) -> T:
+        try:
+            return action()
+        except ExpressionError as error:
+            path = (field,) if isinstance(field, str) else tuple(field)
+            raise _error(obj, (*base, *path), str(error)) from error
+
+    return where
+
+
+def build_plugin(files: list[LoadedFile]) -> PolicyPlugin:
+    from kubelint.policies import admission
+
+    rules: list[Rule] = []
+    notes: list[str] = []
+    owners: dict[str, str] = {}
+    policies: list[tuple[Manifest, admission.AdmissionPolicy]] = []
+    bindings: list[Manifest] = []
+    params: list[Manifest] = []
+
+    def add(rule: Rule, obj: Manifest, path: Path) -> None:
+        if rule.id in owners:
+            raise _error(obj, path, f"rule {rule.id!r} is defined twice (also in"
+                                    f" {owners[rule.id]})")
+        span = obj.locate(path).span
+        owners[rule.id] = f"{obj.source.path}:{span.line + 1}"
+        rules.append(rule)
+
+    for loaded in files:
+        for obj in loaded.objects:
+            group = obj.api_group
+            if obj.api_version == POLICY_API_VERSION and obj.kind == "Policy":
+                spec: dict[str, Any]
+                for index, spec in enumerate(_validated(obj)):
+                    base: Path = ("spec", "rules", index)
+                    add(_custom_rule(obj, spec, base), obj, (*base, "id"))
+            elif group == admission.ADMISSION_GROUP and obj.kind == admission.POLICY_KIND:
+                policies.append((obj, admission.compile_policy(obj, _where(obj, ()))))
+            elif group == admission.ADMISSION_GROUP and obj.kind == admission.BINDING_KIND:
+                bindings.append(obj)
+            else:
+                params.append(obj)
+    by_name = {policy.name: policy for _, policy in policies}
+    for binding in bindings:
+        binding_spec = binding.data.get("spec")
+        name = binding_spec.get("policyName") if isinstance(binding_spec, dict) else None
+        if name not in by_name:
+            known = ", ".join(sorted(by_name)) or "none"
+            raise _error(binding, ("spec", "policyName"),
+                         f"binding {binding.name!r} names policy {name!r}, which is not in"
+                         f" the policy files (policies there: {known})")
+        by_name[name].bindings.append(binding.data)
+    for obj, policy in policies:
+        add(admission.policy_rule(policy, rule_id_for(policy.name), params), obj,
+            ("metadata", "name"))
+        if policy.skipped:
+            notes.append(f"{policy.source}: ValidatingAdmissionPolicy {policy.name}:"
+                         f" {policy.skipped} expression(s) use authorizer, which needs the"
+                         " cluster; they were not evaluated")
+        if not policy.bindings:
+            notes.append(f"{policy.source}: ValidatingAdmissionPolicy {policy.name} has no"
+                         " binding in the policy files; like the API server, kubelint"
+                         " enforces it only through a binding")
+    return PolicyPlugin(rules, notes, [loaded.source.path for loaded in files])
+
+
+def rule_id_for(policy_name: str) -> str:
+    """A ValidatingAdmissionPolicy's name as a rule id: ``require-team.example.com`` ->
+    ``require-team-example-com``."""
+    rule_id = re.sub(r"[^a-z0-9]+", "-", policy_name.lower()).strip("-")
+    return rule_id if rule_id[:1].isalpha() else f"vap-{rule_id}"
+
+
+def _validated(obj: Manifest) -> list[dict[str, Any]]:
+    errors = sorted(_policy_validator().iter_errors(obj.data),
+                    key=lambda e: [str(p) for p in e.absolute_path])
+    if errors:
+        lines = []
+        for error in errors[:10]:
+            path = tuple(error.absolute_path)
+            dotted = ".".join(str(p) for p in path) or "the policy"
+            if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+                # One line per unknown key, at the key, with the closest known name.
+                known = list(error.schema.get("properties", {}))
+                for key in error.instance:
+                    if key not in known:
+                        close = difflib.get_close_matches(key, known, n=1)
+                        hint = f" (did you mean {close[0]!r}?)" if close else ""
+                        lines.append(f"{_at(obj, (*path, key))}: {dotted}: unknown field"
+                                     f" {key!r}{hint}")
+                continue
+            lines.append(f"{_at(obj, path)}: {dotted}: {_schema_message(error)}")
+        lines.sort(key=lambda line: [int(n) for n in line.split(":")[1:3] if n.isdigit()])
+        raise PolicyError("\n".join(lines))
+    return list(obj.data["spec"]["rules"])
+
+
+def _at(obj: Manifest, path: Path) -> str:
+    span = obj.locate(path).span
+    return f"{obj.source.path}:{span.line + 1}:{span.column + 1}"
+
+
+def _schema_message(error: Any) -> str:
+    if error.validator == "oneOf" and isinstance(error.instance, dict):
+        return ("a rule has either validations (CEL) or schema (JSON Schema), not both or"
+                " neither; message goes with schema")
+    return str(error.message)
+
+
+def _custom_rule(obj: Manifest, spec: dict[str, Any], base: Path) -> Rule:
+    from kubelint.policies import custom
+
+    source = obj.source.path
+    if "schema" in spec:
+        import jsonschema
+
+        try:
+            jsonschema.Draft202012Validator.check_schema(spec["schema"])
+        except jsonschema.SchemaError as error:
+            raise _error(obj, (*base, "schema", *error.absolute_path),
+                         f"not a valid JSON Schema: {error.message}") from error
+        validator = jsonschema.Draft202012Validator(spec["schema"])
+        return custom.schema_rule(spec, validator, source)
+    validations = [
+        custom.compile_validation(item, _where(obj, (*base, "validations", index)))
+        for index, item in enumerate(spec["validations"])
+    ]
+    return custom.cel_rule(spec, validations, source)

@@ -1,0 +1,262 @@
+"""Rules from ``kind: Policy`` files: CEL validations or a JSON Schema, with a match.
+
+A finding points at the field the rule names: a validation's ``path``; for
+``list.all(x, ...)`` (and ``!list.exists(x, ...)``) each item that fails, at the field of
+the item the body names first; else the field the expression names first. JSON Schema
+errors point at the failing field, or at the missing one for ``required``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from kubelint.index import label_selector_matches
+from kubelint.model import Manifest, Path
+from kubelint.policies.expressions import (
+    Quantifier,
+    compile_expression,
+    evaluate,
+    first_field,
+    parse_field_path,
+    quantifier,
+)
+from kubelint.rule import Rule, RuleContext, Violation
+
+#: CEL variables of a kubelint policy.
+VARIABLES = ("object", "podSpec", "containers", "namespaceObject", "objects")
+#: The variables whose fields have a place in the object's text.
+LOCATED = ("object", "podSpec", "containers")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A rule's ``match``: which objects it checks."""
+
+    kinds: frozenset[str] | None = None
+    api_groups: frozenset[str] | None = None
+    pod_spec: bool = False
+    namespaces: tuple[str, ...] = ()
+    exclude_namespaces: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+    exclude_names: tuple[str, ...] = ()
+    label_selector: Mapping[str, Any] | None = None
+
+    @classmethod
+    def from_match(cls, match: Mapping[str, Any]) -> Scope:
+        kinds = match.get("kinds")
+        groups = match.get("apiGroups")
+        return cls(
+            kinds=None if not kinds or "*" in kinds else frozenset(kinds),
+            api_groups=None if not groups or "*" in groups else frozenset(groups),
+            pod_spec=bool(match.get("podSpec")),
+            namespaces=tuple(match.get("namespaces", ())),
+            exclude_namespaces=tuple(match.get("excludeNamespaces", ())),
+            names=tuple(match.get("names", ())),
+            exclude_names=tuple(match.get("excludeNames", ())),
+            label_selector=match.get("labelSelector"),
+        )
+
+    def matches(self, obj: Manifest, ctx: RuleContext) -> bool:
+        if self.kinds is not None and obj.kind not in self.kinds:
+            return False
+        if self.api_groups is not None and obj.api_group not in self.api_groups:
+            return False
+        if self.pod_spec and obj.pod_spec() is None:
+            return False
+        if self.namespaces or self.exclude_namespaces:
+            namespace = ctx.namespace_of(obj)
+            if namespace is None:  # cluster-scoped: a namespace condition cannot hold
+                return not self.namespaces
+            if self.namespaces and not _any_glob(self.namespaces, namespace):
+                return False
+            if _any_glob(self.exclude_namespaces, namespace):
+                return False
+        name = obj.name or ""
+        if self.names and not _any_glob(self.names, name):
+            return False
+        if _any_glob(self.exclude_names, name):
+            return False
+        return self.label_selector is None or label_selector_matches(self.label_selector,
+                                                                     obj.labels)
+
+
+def _any_glob(patterns: Sequence[str], value: str) -> bool:
+    return any(fnmatch.fnmatchcase(value, pattern) for pattern in patterns)
+
+
+@dataclass
+class Validation:
+    """One CEL validation, compiled."""
+
+    expression: str
+    program: Any
+    message: str | None
+    message_program: Any  # None when there is no messageExpression
+    path: Path | None
+    quantifier: Quantifier | None
+    body_program: Any  # the quantifier's body, with its variable declared
+
+
+def compile_validation(item: Mapping[str, Any], where: Any) -> Validation:
+    """``where(field)`` names the policy file's line for errors; raises ``ExpressionError``
+    through it (see ``kubelint.policies.PolicyError``)."""
+    expression = item["expression"]
+    program = where("expression", lambda: compile_expression(expression, VARIABLES))
+    found = quantifier(expression, LOCATED)
+    body_program = None
+    extra: tuple[str, ...] = ()
+    if found is not None:
+        extra = (found.variable,)
+        body_program = where("expression",
+                             lambda: compile_expression(found.body, (*VARIABLES, *extra)))
+    message_program = None
+    if "messageExpression" in item:
+        message_program = where("messageExpression", lambda: compile_expression(
+            item["messageExpression"], (*VARIABLES, *extra)))
+    path = parse_field_path(item["path"]) if "path" in item else None
+    return Validation(expression, program, item.get("message"), message_program, path, found,
+                      body_program)
+
+
+def cel_rule(spec: Mapping[str, Any], validations: list[Validation], source: str) -> Rule:
+    scope = Scope.from_match(spec.get("match") or {})
+    uses_objects = any("objects" in v.expression for v in validations)
+
+    def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
+        if not scope.matches(obj, ctx):
+            return
+        data = _variables(obj, ctx, uses_objects)
+        for validation in validations:
+            yield from _validate(validation, obj, ctx, data)
+
+    return _rule(spec, check, source)
+
+
+def schema_rule(spec: Mapping[str, Any], validator: Any, source: str) -> Rule:
+    scope = Scope.from_match(spec.get("match") or {})
+    fixed_message = spec.get("message")
+
+    def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
+        if not scope.matches(obj, ctx):
+            return
+        seen: set[tuple[Path, str]] = set()
+        for error in validator.iter_errors(obj.data):
+            path: Path = tuple(error.absolute_path)
+            if error.validator == "required" and isinstance(error.instance, Mapping):
+                missing = [name for name in error.validator_value if name not in error.instance]
+                path = (*path, missing[0]) if missing else path
+            dotted = ".".join(str(part) for part in path) or "the object"
+            message = fixed_message or f"{dotted}: {error.message}"
+            if (path, message) not in seen:
+                seen.add((path, message))
+                yield ctx.violation(path, message)
+
+    return _rule(spec, check, source)
+
+
+def _rule(spec: Mapping[str, Any], check: Any, source: str) -> Rule:
+    docs = spec.get("docs") or ""
+    doc = f"{docs.rstrip()}\n\nDefined in the policy file `{source}`.\n"
+    return Rule(id=spec["id"], severity=spec.get("severity", "error"), summary=spec["summary"],
+                check=check, doc=doc, enabled=spec.get("enabled", True))
+
+
+_objects_cache: list[Any] = [None, None]  # [index, its objects' data]: one run at a time
+
+
+def _variables(obj: Manifest, ctx: RuleContext, uses_objects: bool) -> dict[str, Any]:
+    namespace = ctx.namespace_of(obj)
+    namespace_object = ctx.index.get("Namespace", namespace) if namespace else None
+    data = {
+        "object": obj.data,
+        "podSpec": obj.pod_spec(),
+        "containers": [ref.container for ref in obj.containers()],
+        "namespaceObject": namespace_object.data if namespace_object is not None else None,
+        "objects": [],
+    }
+    if uses_objects:
+        # Converting every object of the run costs time per evaluation: only when asked.
+        if _objects_cache[0] is not ctx.index:
+            _objects_cache[:] = [ctx.index, [o.data for o in ctx.index.objects()]]
+        data["objects"] = _objects_cache[1]
+    return data
+
+
+def _validate(validation: Validation, obj: Manifest, ctx: RuleContext,
+              data: dict[str, Any]) -> Iterator[Violation]:
+    value, error = evaluate(validation.program, data)
+    if error is None and value is True:
+        return
+    if error is None and not isinstance(value, bool):
+        error = f"the expression gave {type(value).__name__} {value!r}, not a boolean"
+    if error is not None:
+        # An expression that fails to evaluate rejects the object, as failurePolicy Fail
+        # does in a cluster; the message says why so the policy or object can be fixed.
+        yield ctx.violation(_located(validation, obj, data) or (),
+                            f"{_message(validation, data)} (the expression failed: {error})")
+        return
+    items = _failing_items(validation, obj, data)
+    if items:
+        for path, item_data in items:
+            yield ctx.violation(path, _message(validation, item_data))
+        return
+    yield ctx.violation(_located(validation, obj, data) or (), _message(validation, data))
+
+
+def _message(validation: Validation, data: dict[str, Any]) -> str:
+    if validation.message_program is not None:
+        value, error = evaluate(validation.message_program, data)
+        if error is None and isinstance(value, str) and value.strip():
+            return value.strip()
+    return validation.message or f"failed expression: {validation.expression}"
+
+
+def _located(validation: Validation, obj: Manifest, data: dict[str, Any]) -> Path | None:
+    if validation.path is not None:
+        return validation.path
+    named = first_field(validation.expression, LOCATED)
+    return _root_path(obj, *named) if named else None
+
+
+def _root_path(obj: Manifest, root: str, path: Sequence[str | int]) -> Path:
+    """A path under one of the variables -> the path inside the object."""
+    if root == "object":
+        return tuple(path)
+    spec_path = obj.pod_spec_path() or ()
+    if root == "podSpec":
+        return (*spec_path, *path)
+    refs = list(obj.containers())
+    if path and isinstance(path[0], int) and 0 <= path[0] < len(refs):
+        return (*refs[path[0]].path, *path[1:])
+    return (*spec_path, "containers")
+
+
+def _failing_items(validation: Validation, obj: Manifest,
+                   data: dict[str, Any]) -> list[tuple[Path, dict[str, Any]]]:
+    """For ``list.all(x, body)``: (path, variables with x bound) of each failing item."""
+    found = validation.quantifier
+    if found is None or validation.path is not None:
+        return []
+    items: Any = data.get(found.root)
+    for part in found.path:
+        if isinstance(part, int) and isinstance(items, list) and 0 <= part < len(items):
+            items = items[part]
+        elif isinstance(part, str) and isinstance(items, Mapping):
+            items = items.get(part)
+        else:
+            return []
+    if not isinstance(items, list):
+        return []
+    inner = first_field(found.body, (found.variable,))
+    failing = []
+    for index, item in enumerate(items):
+        bound = {**data, found.variable: item}
+        value, error = evaluate(validation.body_program, bound)
+        bad = value is True if found.negated else (error is not None or value is not True)
+        if bad:
+            path = [*found.path, index, *(inner[1] if inner else ())]
+            failing.append((_root_path(obj, found.root, path), bound))
+    return failing

@@ -220,6 +220,10 @@ def _kind_of(value: Any) -> str:
         return "list"
     if value is None:
         return "null"
+    if isinstance(value, datetime.datetime):
+        return "timestamp"
+    if isinstance(value, datetime.timedelta):
+        return "duration"
     return type(value).__name__
 
 
@@ -1408,12 +1412,12 @@ def evaluate(program: Any, data: dict[str, Any]) -> tuple[object, str | None]:
     """Evaluate a compiled program: ``(plain value, None)`` or ``(None, error message)``."""
     try:
         value = program.eval(data=data)
-        kind = value.type().name()
-        if kind == "ERROR":
-            return None, _strip_status(str(value.plain_value())) or "evaluation error"
     except Exception as exc:  # the caller reports every failure alike
         return None, _strip_status(str(exc)) or type(exc).__name__
     try:
+        kind = value.type().name()
+        if kind == "ERROR":
+            return None, _strip_status(str(value.plain_value())) or "evaluation error"
         return value.plain_value(), None
-    except Exception:  # optional values and other results with no Python form
-        return None, f"the result (of CEL type {kind}) has no Python value"
+    except Exception:  # an optional, or another value cel-expr-python cannot convert
+        return None, "the expression's result has no Python value (is it an optional?)"

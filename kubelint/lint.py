@@ -73,8 +73,16 @@ class RunState:
         self._catalog: Any = None
         #: Problems with --crds sources, reported once by the CLI.
         self.crd_problems: list[str] = []
+        #: Facts that rules and policies compute once per run (``memo(key, compute)``);
+        #: kept here, not in module globals, so they go away with the run.
+        self._memo: dict[str, Any] = {}
         #: x-kubernetes-validations (CEL) rules found in CRDs, which no rule evaluates yet.
         self.cel_rules_skipped = 0
+
+    def memo(self, key: str, compute: Any) -> Any:
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     @property
     def catalog(self) -> Any:

@@ -187,13 +187,30 @@ def _request(obj: Manifest, ctx: RuleContext) -> dict[str, Any]:
     }
 
 
+class _RunFacts:
+    """What every object of one run asks the same: CRD plurals, objects by kind. Built
+    once per run (asking per object made policies scan the whole input per object)."""
+
+    def __init__(self, index: Any):
+        self.index = index
+        self.plurals: dict[str, str] = {}
+        for crd in index.of_kind("CustomResourceDefinition"):
+            names = _mapping(_mapping(crd.data.get("spec")).get("names"))
+            if isinstance(names.get("kind"), str) and isinstance(names.get("plural"), str):
+                self.plurals[names["kind"]] = names["plural"]
+        self.by_kind: dict[tuple[str | None, str | None], list[Manifest]] = {}
+        for obj in index.objects():
+            self.by_kind.setdefault((obj.api_version, obj.kind), []).append(obj)
+
+
+def _run_facts(ctx: RuleContext) -> _RunFacts:
+    if ctx.run is None:  # a context outside a run (tests): nothing to share
+        return _RunFacts(ctx.index)
+    return ctx.run.memo("admission", lambda: _RunFacts(ctx.index))  # type: ignore[no-any-return]
+
+
 def _crd_plurals(ctx: RuleContext) -> dict[str, str]:
-    plurals = {}
-    for crd in ctx.index.of_kind("CustomResourceDefinition"):
-        names = _mapping(_mapping(crd.data.get("spec")).get("names"))
-        if isinstance(names.get("kind"), str) and isinstance(names.get("plural"), str):
-            plurals[names["kind"]] = names["plural"]
-    return plurals
+    return _run_facts(ctx).plurals
 
 
 def _rule_matches(rule: Mapping[str, Any], request: Mapping[str, Any], obj: Manifest) -> bool:
@@ -342,7 +359,8 @@ def _params(policy: AdmissionPolicy, spec: Mapping[str, Any], obj: Manifest, ctx
     if not kind or not ref:
         return [None]
     api_version, kind_name = kind.get("apiVersion"), kind.get("kind")
-    pool = [*candidates, *ctx.index.objects()]
+    pool = [*(c for c in candidates if c.api_version == api_version and c.kind == kind_name),
+            *_run_facts(ctx).by_kind.get((api_version, kind_name), ())]
     namespace = ref.get("namespace")
     if namespace is None:
         namespace = ctx.namespace_of(obj)

@@ -164,9 +164,6 @@ def _rule(spec: Mapping[str, Any], check: Any, source: str) -> Rule:
                 check=check, doc=doc, enabled=spec.get("enabled", True))
 
 
-_objects_cache: list[Any] = [None, None]  # [index, its objects' data]: one run at a time
-
-
 def _variables(obj: Manifest, ctx: RuleContext, uses_objects: bool) -> dict[str, Any]:
     namespace = ctx.namespace_of(obj)
     namespace_object = ctx.index.get("Namespace", namespace) if namespace else None
@@ -179,9 +176,10 @@ def _variables(obj: Manifest, ctx: RuleContext, uses_objects: bool) -> dict[str,
     }
     if uses_objects:
         # Converting every object of the run costs time per evaluation: only when asked.
-        if _objects_cache[0] is not ctx.index:
-            _objects_cache[:] = [ctx.index, [o.data for o in ctx.index.objects()]]
-        data["objects"] = _objects_cache[1]
+        def every() -> list[Any]:
+            return [o.data for o in ctx.index.objects()]
+
+        data["objects"] = ctx.run.memo("objects", every) if ctx.run is not None else every()
     return data
 
 

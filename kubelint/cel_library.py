@@ -479,11 +479,7 @@ def _parse_quantity_value(text: str) -> Fraction:
                 return Fraction(0)
             return Fraction(1 if mantissa > 0 else -1, _NANO)
     try:
-        if shape is not None and shape["binary"] == "Ei":
-            # kubelint.quantity reads the "E" of "Ei" as an exponent: scale it here.
-            value = parse_quantity(text[:-2]) * 2**60
-        else:
-            value = parse_quantity(text)
+        value = parse_quantity(text)
     except InvalidQuantity:
         raise _CelError(
             f"quantity {_quote(text)} is not a valid Kubernetes quantity "

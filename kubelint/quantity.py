@@ -57,6 +57,9 @@ def parse_quantity(value: Any) -> Fraction:
         raise InvalidQuantity(f"{value!r} is not a quantity")
     number = Fraction(match["number"])
     suffix = match["suffix"] or ""
-    if len(suffix) > 1 and suffix[0] in ("e", "E"):  # an exponent; a lone "E" is exa
-        return number * Fraction(10) ** int(suffix[1:])
-    return number * _SUFFIX[suffix]
+    if suffix in _SUFFIX:  # "E" is exa and "Ei" exbi, not exponents
+        return number * _SUFFIX[suffix]
+    exponent = int(suffix[1:])
+    if abs(exponent) > 1000:  # the API server's parser refuses such values; Fraction would stall
+        raise InvalidQuantity(f"{value!r} is not a quantity (exponent out of range)")
+    return number * Fraction(10) ** exponent

@@ -227,6 +227,7 @@ def test_merged_keys_are_located_at_the_merge_key():
 @pytest.mark.parametrize(("value", "expected"), [
     ("500G", 500 * 10**9), ("2Gi", 2 * 2**30), ("1000m", 1), ("1E", 10**18),
     ("1e3", 1000), (" 1Gi ", 2**30), ("0.5", 0.5), (1, 1), (0.25, 0.25), ("+1.5k", 1500),
+    ("1Ei", 2**60), ("2E", 2 * 10**18), ("5e-1", 0.5),
 ])
 def test_quantities(value, expected):
     from kubelint.quantity import parse_quantity
@@ -234,7 +235,8 @@ def test_quantities(value, expected):
     assert parse_quantity(value) == expected
 
 
-@pytest.mark.parametrize("value", ["2GB", "1.5.5", "1 Gi", "Gi", "1e", "", True, None, [1]])
+@pytest.mark.parametrize("value", ["2GB", "1.5.5", "1 Gi", "Gi", "1e", "", "1e99999999", True, None,
+                                   [1]])
 def test_invalid_quantities(value):
     from kubelint.quantity import InvalidQuantity, parse_quantity
 

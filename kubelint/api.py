@@ -23,6 +23,11 @@ from kubelint.model import (
     is_windows_pod,
 )
 from kubelint.plugins import hookimpl
+from kubelint.policies.expressions import ExpressionError as CelError
+from kubelint.policies.expressions import compile_expression as compile_cel
+from kubelint.policies.expressions import evaluate as evaluate_cel
+from kubelint.policies.expressions import first_field as cel_first_field
+from kubelint.policies.expressions import parse_field_path
 from kubelint.quantity import InvalidQuantity, parse_quantity
 from kubelint.rule import Rule, RuleContext, Violation, engine_rule, rule, version_minor
 
@@ -33,6 +38,7 @@ __all__ = [
     "LONG_RUNNING_KINDS",
     "POD_SPEC_KINDS",
     "SCALABLE_KINDS",
+    "CelError",
     "ContainerRef",
     "Fix",
     "InvalidQuantity",
@@ -43,12 +49,16 @@ __all__ = [
     "RuleContext",
     "Violation",
     "as_mapping",
+    "cel_first_field",
+    "compile_cel",
     "effective_security_context",
     "engine_rule",
+    "evaluate_cel",
     "format_path",
     "hookimpl",
     "is_windows_pod",
     "label_selector_matches",
+    "parse_field_path",
     "parse_quantity",
     "rbac",
     "rule",

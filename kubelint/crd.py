@@ -18,10 +18,11 @@ served version, reproducing what the API server accepts:
 * CRDs that keep unknown fields (``preserveUnknownFields: true``, the apiextensions v1beta1
   default) do neither, and are compiled leniently.
 
-``x-kubernetes-validations`` (CEL) rules are not JSON Schema; ``cel_rules`` lists them for a
-later CEL runtime. ``schema_from_file`` reads the standalone JSON Schemas that kubeconform
-and the datree CRDs-catalog ship, and ``load_crd_sources`` collects both kinds from the
-files and directories given with ``--crds``.
+``x-kubernetes-validations`` (CEL) rules are not JSON Schema; ``cel_validations`` lists
+them for the ``crd-validation-rules`` rule, which evaluates them. ``schema_from_file``
+reads the standalone JSON Schemas that kubeconform and the datree CRDs-catalog ship, and
+``load_crd_sources`` collects both kinds from the files and directories given with
+``--crds``.
 """
 
 from __future__ import annotations
@@ -341,23 +342,34 @@ def pattern_compiles(pattern: str) -> bool:
 # x-kubernetes-validations
 
 
-def cel_rules(crd: Mapping[str, Any]) -> list[tuple[str, RulePath, str]]:
-    """The CEL rules (``x-kubernetes-validations``) of a CRD's served versions:
-    ``(apiVersion, path, rule)``.
+@dataclass(frozen=True)
+class CelValidation:
+    """One ``x-kubernetes-validations`` rule: where it sits and what it says."""
 
-    ``path`` leads from the object's root to the node the rule is attached to;
-    ``"*"`` (``ANY``) stands for every item of a list and every value of a map. Rules in
-    value validations (allOf, anyOf, oneOf, not) are not listed: Kubernetes does not allow
-    them there. Nothing evaluates the rules yet; kubelint counts them as skipped.
-    """
+    api_version: str
+    kind: str
+    #: From the object's root to the node the rule is attached to; ``"*"`` (``ANY``)
+    #: stands for every item of a list and every value of a map.
+    path: RulePath
+    rule: str
+    message: str | None = None
+    message_expression: str | None = None
+    #: Relative to the node (a JSONPath such as ``.spec.replicas``), where to report.
+    field_path: str | None = None
+
+
+def cel_validations(crd: Mapping[str, Any]) -> list[CelValidation]:
+    """The CEL rules (``x-kubernetes-validations``) of a CRD's served versions, in
+    document order. Rules in value validations (allOf, anyOf, oneOf, not) are not listed:
+    Kubernetes does not allow them there."""
     try:
         found = _crd_versions(crd)
     except RecursionError:
         return []
     if found is None:
         return []
-    group, _kind, versions, _mode = found
-    out: list[tuple[str, RulePath, str]] = []
+    group, kind, versions, _mode = found
+    out: list[CelValidation] = []
     for name, schema in versions:
         # An explicit stack (last in, first out, pushed reversed) keeps document order.
         stack: list[tuple[Any, RulePath]] = [(schema, ())]
@@ -367,8 +379,13 @@ def cel_rules(crd: Mapping[str, Any]) -> list[tuple[str, RulePath, str]]:
                 continue
             rules = node.get("x-kubernetes-validations")
             if isinstance(rules, list):
-                out.extend((f"{group}/{name}", path, rule["rule"]) for rule in rules
-                           if isinstance(rule, Mapping) and isinstance(rule.get("rule"), str))
+                out.extend(
+                    CelValidation(f"{group}/{name}", kind, path, rule["rule"],
+                                  _text(rule.get("message")),
+                                  _text(rule.get("messageExpression")),
+                                  _text(rule.get("fieldPath")))
+                    for rule in rules
+                    if isinstance(rule, Mapping) and isinstance(rule.get("rule"), str))
             children: list[tuple[Any, RulePath]] = []
             properties = node.get("properties")
             if isinstance(properties, Mapping):
@@ -379,6 +396,15 @@ def cel_rules(crd: Mapping[str, Any]) -> list[tuple[str, RulePath, str]]:
                     children.append((node[key], (*path, ANY)))
             stack.extend(reversed(children))
     return out
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def cel_rules(crd: Mapping[str, Any]) -> list[tuple[str, RulePath, str]]:
+    """``(apiVersion, path, rule)`` of every ``cel_validations`` entry."""
+    return [(v.api_version, v.path, v.rule) for v in cel_validations(crd)]
 
 
 # ---------------------------------------------------------------------------

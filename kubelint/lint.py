@@ -76,13 +76,25 @@ class RunState:
         #: Facts that rules and policies compute once per run (``memo(key, compute)``);
         #: kept here, not in module globals, so they go away with the run.
         self._memo: dict[str, Any] = {}
-        #: x-kubernetes-validations (CEL) rules found in CRDs, which no rule evaluates yet.
-        self.cel_rules_skipped = 0
+        #: x-kubernetes-validations (CEL) rules of the CRDs in the input, by (apiVersion,
+        #: kind); the crd-validation-rules rule evaluates them.
+        self._cel_validations: dict[tuple[str, str], list[Any]] = {}
+        #: Those it could not evaluate offline (transition rules, no CEL runtime), with why.
+        self.cel_rules_skipped: dict[str, int] = {}
 
     def memo(self, key: str, compute: Any) -> Any:
         if key not in self._memo:
             self._memo[key] = compute()
         return self._memo[key]
+
+    def cel_validations(self, api_version: str, kind: str) -> list[Any]:
+        """The CEL rules of the input's CRD for this kind (``kubelint.crd.CelValidation``)."""
+        if self._catalog is None:
+            self.catalog  # noqa: B018 -- building the catalog collects the rules
+        return self._cel_validations.get((api_version, kind), [])
+
+    def skip_cel_rule(self, why: str) -> None:
+        self.cel_rules_skipped[why] = self.cel_rules_skipped.get(why, 0) + 1
 
     @property
     def catalog(self) -> Any:
@@ -92,7 +104,7 @@ class RunState:
             custom: dict[tuple[str, str], Any] = {}
             crds = list(self.index.of_kind("CustomResourceDefinition"))
             if self.config.crds or crds:  # import the compiler only when needed
-                from kubelint.crd import cel_rules, compile_crd, load_crd_sources
+                from kubelint.crd import cel_validations, compile_crd, load_crd_sources
 
                 if self.config.crds:
                     loaded, self.crd_problems = load_crd_sources(self.config.crds)
@@ -100,7 +112,9 @@ class RunState:
                 # CRDs in the input win over --crds: they are what is being deployed.
                 for crd in crds:
                     custom.update(compile_crd(crd.data))
-                    self.cel_rules_skipped += len(cel_rules(crd.data))
+                    for validation in cel_validations(crd.data):
+                        key = (validation.api_version, validation.kind)
+                        self._cel_validations.setdefault(key, []).append(validation)
             self._catalog = Catalog(self.config.kubernetes_version, custom)
         return self._catalog
 
@@ -157,10 +171,9 @@ class Linter:
         if state._catalog is not None:
             notes.append(f"custom resource schemas: {len(state._catalog.custom)}")
         notes.extend(self.registry.notes)
-        if state.cel_rules_skipped:
-            notes.append(f"{state.cel_rules_skipped} CEL validation rules"
-                         " (x-kubernetes-validations) in CRDs were not evaluated: kubelint has"
-                         " no CEL runtime yet")
+        for why, count in sorted(state.cel_rules_skipped.items()):
+            notes.append(f"{count} evaluation(s) of CEL validation rules"
+                         f" (x-kubernetes-validations) in CRDs were skipped: {why}")
         return notes
 
     def _unknown_kinds(self, objects: list[Manifest]) -> int:

@@ -26,7 +26,7 @@ from kubelint.crd import (
 from kubelint.lint import lint_text
 from kubelint.loader import load_path, load_text
 from kubelint.model import SourceFile
-from tests.helpers import SHARED
+from tests.helpers import ROOT, SHARED
 
 REAL = SHARED / "corpus" / "real"
 PEER_FIXTURES = SHARED / "corpus" / "peers" / "kubeconform-fixtures"
@@ -656,3 +656,19 @@ def test_the_peer_fixture_crd_and_its_json_schema_agree():
     assert errors(schemas[("sagemaker.aws.amazon.com/v1", "TrainingJob")], job.data) == []
     as_named = {**job.data, "apiVersion": "sagemaker/v1"}
     assert errors(schemas[("sagemaker/v1", "TrainingJob")], as_named) == []
+
+
+def test_crd_validation_rules_skipped_are_counted_in_verbose_notes(tmp_path):
+    """Transition rules (oldSelf) apply on update only: counted, not evaluated."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "scaler.yaml"
+    path.write_text((ROOT / "fixtures" / "crd-validation-rules" / "pass-valid.yaml").read_text())
+    result = subprocess.run([sys.executable, "-m", "kubelint", "check", "--no-config", "-v",
+                             "--disable", "all", "--enable", "crd-validation-rules", str(path)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert ("kubelint: 2 evaluation(s) of CEL validation rules (x-kubernetes-validations) in"
+            " CRDs were skipped: transition rules (oldSelf) apply on update only"
+            in result.stderr.splitlines())

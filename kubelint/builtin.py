@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from dataclasses import replace
 
 from kubelint.formatters import Formatter
 from kubelint.plugins import hookimpl
@@ -22,12 +23,17 @@ def builtin_rule_modules() -> list[str]:
     )
 
 
+#: Each built-in rule's page (docs/rules/<id>.md, rendered from its docstring).
+RULE_DOCS = "https://github.com/kubelint/kubelint/blob/main/docs/rules/{id}.md"
+
+
 @hookimpl
 def kubelint_rules() -> list[Rule]:
     rules: list[Rule] = []
     for name in builtin_rule_modules():
         module = importlib.import_module(name)
-        rules.extend(value for value in vars(module).values() if isinstance(value, Rule))
+        rules.extend(replace(value, url=value.url or RULE_DOCS.format(id=value.id))
+                     for value in vars(module).values() if isinstance(value, Rule))
     return rules
 
 

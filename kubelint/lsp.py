@@ -59,7 +59,6 @@ logger = logging.getLogger(__name__)
 
 #: Quiet time after the last change before a document is linted again.
 DEBOUNCE_SECONDS = 0.15
-RULE_DOCS = "https://github.com/kubelint/kubelint/blob/main/docs/rules/{id}.md"
 LANGUAGES = frozenset({"yaml", "json"})
 SUFFIXES = (".yaml", ".yml", ".json")
 CONFIG_FILES = frozenset({*CONFIG_NAMES, PYPROJECT})
@@ -121,13 +120,14 @@ def to_range(finding: Finding, text: str, encoding: str | None = None,
 
 
 def to_diagnostic(finding: Finding, text: str, encoding: str | None = None,
-                  lines: list[str] | None = None) -> types.Diagnostic:
+                  lines: list[str] | None = None, url: str | None = None) -> types.Diagnostic:
+    """``url``: the rule's documentation page, when it has one (policy rules have none)."""
     return types.Diagnostic(
         range=to_range(finding, text, encoding, lines),
         message=finding.message,
         severity=SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning),
         code=finding.rule,
-        code_description=types.CodeDescription(href=RULE_DOCS.format(id=finding.rule)),
+        code_description=types.CodeDescription(href=url) if url else None,
         source="kubelint",
     )
 
@@ -289,7 +289,9 @@ class KubelintLanguageServer(LanguageServer):
         diagnostics = []
         fixes = []
         for finding in report.findings:
-            diagnostic = to_diagnostic(finding, text, encoding, lines)
+            rule = resolved.registry.rules.get(finding.rule)
+            diagnostic = to_diagnostic(finding, text, encoding, lines,
+                                       rule.url if rule is not None else None)
             diagnostics.append(diagnostic)
             action = quick_fix(uri, finding, diagnostic, text, encoding, display)
             if action is not None:

@@ -48,6 +48,9 @@ class Rule:
     options: Mapping[str, Any] = field(default_factory=dict)  # JSON Schema per option
     aliases: tuple[str, ...] = ()
     fixable: bool = False
+    #: Where the rule's documentation lives on the web (SARIF helpUri, editor links);
+    #: kubelint fills it in for its built-in rules.
+    url: str | None = None
 
     def __post_init__(self) -> None:
         if not _RULE_ID.match(self.id):
@@ -69,6 +72,7 @@ def rule(
     options: Mapping[str, Any] | None = None,
     aliases: Sequence[str] = (),
     fixable: bool = False,
+    url: str | None = None,
 ) -> Callable[[Check], Rule]:
     """Declare a rule. The module's docstring is its documentation.
 
@@ -83,7 +87,7 @@ def rule(
         return Rule(id=id, severity=severity, summary=summary, check=check,
                     kinds=frozenset(kinds) if kinds is not None else None, doc=doc,
                     enabled=enabled, options=dict(options or {}), aliases=tuple(aliases),
-                    fixable=fixable)
+                    fixable=fixable, url=url)
 
     return decorate
 

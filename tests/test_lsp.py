@@ -277,3 +277,26 @@ def test_safe_fix_is_offered_as_a_quick_fix(tmp_path: Path) -> None:
         assert "restart-policy" not in codes(await client.diagnostics(uri))
 
     run(tmp_path, test)
+
+
+def test_policy_rules_from_the_workspace_config(tmp_path: Path) -> None:
+    """Policies named by the workspace config reach the editor like built-in rules (no
+    documentation link: a policy has no page on kubelint's site)."""
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "policies" / "team.yaml").write_text(
+        "apiVersion: kubelint.dev/v1\nkind: Policy\nmetadata: {name: team}\nspec:\n"
+        "  rules:\n    - id: team-label\n      summary: no team label\n"
+        "      message: add a team label\n"
+        "      schema: {properties: {metadata: {required: [labels]}}}\n")
+    (tmp_path / ".kubelint.yaml").write_text("policies: [policies]\n")
+
+    async def test(client: Client) -> None:
+        uri = client.open(tmp_path / "job.yaml", GOOD_JOB)
+        published = await client.diagnostics(uri)
+        [diagnostic] = [d for d in published.diagnostics if d.code == "team-label"]
+        assert diagnostic.message == "add a team label"
+        assert diagnostic.code_description is None
+        assert diagnostic.range.start.line == GOOD_JOB.splitlines().index(
+            next(line for line in GOOD_JOB.splitlines() if line.startswith("metadata")))
+
+    run(tmp_path, test)

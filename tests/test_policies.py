@@ -283,6 +283,10 @@ def test_policy_rules_are_listed_explained_and_configurable(tmp_path, capsys):
     sarif = json.loads(capsys.readouterr().out)
     driver_rules = {r["id"]: r for r in sarif["runs"][0]["tool"]["driver"]["rules"]}
     assert driver_rules["named"]["shortDescription"]["text"] == "object without a name label"
+    # Policy rules have no page on kubelint's site; built-in rules link to theirs.
+    assert "helpUri" not in driver_rules["named"]
+    assert driver_rules["restart-policy"]["helpUri"] == \
+        "https://github.com/kubelint/kubelint/blob/main/docs/rules/restart-policy.md"
 
 
 # ---------------------------------------------------------------------------

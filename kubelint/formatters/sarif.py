@@ -26,7 +26,6 @@ from kubelint.report import Finding, Report
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/kubelint/kubelint"
-HELP_URI = "https://github.com/kubelint/kubelint/blob/main/docs/rules/{id}.md"
 SRCROOT = "%SRCROOT%"
 #: The key of kubelint's own entry in ``partialFingerprints``; bump the version when
 #: what goes into the hash changes, so consumers do not match old against new.
@@ -91,7 +90,7 @@ def _descriptor(rule: Any) -> dict[str, Any]:
         "fullDescription": {"text": _shorten(what)},
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "help": {"text": help_text, "markdown": help_text},
-        "helpUri": HELP_URI.format(id=quote(rule.id)),
+        **({"helpUri": rule.url} if rule.url else {}),
         "properties": {"tags": _tags(rule)},
     })
     return descriptor

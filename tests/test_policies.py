@@ -163,7 +163,7 @@ def test_kubelint_test_notes_rules_without_a_failing_case(tmp_path, capsys):
     assert capsys.readouterr().out.splitlines() == [
         "PASS  tests/pass.yaml",
         "note: rules with no failing example: named",
-        "1 passed, 0 failed (1 rules, 1 policy file)",
+        "1 passed, 0 failed (1 rule, 1 policy file)",
     ]
 
 
@@ -325,7 +325,7 @@ def test_policy_rules_are_listed_explained_and_configurable(tmp_path, capsys):
      "p.yaml:4:1: did not find expected ',' or '}' (while parsing a flow mapping) (policy"
      " file)"),
     ("apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicyBinding\n"
-     "metadata: {name: b}\nspec:\n  policyName: missing\n",
+     "metadata: {name: b}\nspec:\n  policyName: missing\n  validationActions: [Deny]\n",
      "p.yaml:5:3: binding 'b' names policy 'missing', which is not in the policy files"
      " (policies there: none)"),
 ])
@@ -640,3 +640,544 @@ def test_cel_policy_without_the_cel_runtime(tmp_path):
     schema = subprocess.run([*run, "schema.yaml"], cwd=tmp_path, capture_output=True,
                             text=True)
     assert schema.returncode == 0, schema.stderr
+
+
+# ---------------------------------------------------------------------------
+# ValidatingAdmissionPolicy: what the API server would refuse is a policy error.
+
+VAP_HEAD = ("apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicy\n"
+            "metadata: {name: p.example.com}\n")
+RULES = ("  matchConstraints:\n    resourceRules: [{apiGroups: [apps], apiVersions: [v1],"
+         " operations: [CREATE], resources: [deployments]}]\n")
+BINDING = ("---\napiVersion: admissionregistration.k8s.io/v1\n"
+           "kind: ValidatingAdmissionPolicyBinding\nmetadata: {name: b}\n")
+
+
+@needs_cel
+@pytest.mark.parametrize("text, message", [
+    (VAP_HEAD + "spec: [1, 2]\n", "p.yaml:4:1: spec is a list; expected a mapping"),
+    (VAP_HEAD + "spec:\n" + RULES + "  validations: {expression: 'true'}\n",
+     "p.yaml:7:3: spec.validations is a mapping; expected a list"),
+    (VAP_HEAD + "spec:\n" + RULES + "  validations: [{expression: 5}]\n",
+     "p.yaml:7:18: spec.validations[0].expression is 5; expected a string"),
+    (VAP_HEAD + "spec:\n" + RULES + "  validations:\n"
+     "    - {expression: 'object.spec.replicas > 1', fieldPath: spec.replicas}\n",
+     "p.yaml:8:48: unknown field 'spec.validations[0].fieldPath' (fieldPath belongs to CRD"
+     " validation rules; the API server rejects it here, and kubelint reports at the field"
+     " the expression names)"),
+    (VAP_HEAD + "spec:\n  validations: [{expression: 'true'}]\n",
+     "p.yaml:4:1: spec.matchConstraints.resourceRules: required (at least one rule, saying"
+     " which resources the policy checks)"),
+    (VAP_HEAD + "spec:\n  failurePolicy: fail\n  matchConstraints:\n    resourceRules:\n"
+     "      - {apiGroups: [apps], apiVersions: [], operations: [PATCH], resources: [pods]}\n"
+     "  variables: [{name: my-limit, expression: '1'}]\n"
+     "  validations: [{expression: 'true', message: ' '}]\n",
+     "p.yaml:5:3: spec.failurePolicy: 'fail' is not supported; expected one of Fail, Ignore\n"
+     "p.yaml:8:29: spec.matchConstraints.resourceRules[0].apiVersions: required (at least one"
+     " value ('*' for all))\n"
+     "p.yaml:8:59: spec.matchConstraints.resourceRules[0].operations[0]: 'PATCH' is not"
+     " supported; expected one of *, CREATE, UPDATE, DELETE, CONNECT\n"
+     "p.yaml:9:16: spec.variables[0].name: 'my-limit' is not a CEL identifier (letters,"
+     " digits and _)\n"
+     "p.yaml:10:38: spec.validations[0].message: must be non-empty if specified"),
+    (VAP_HEAD + "spec:\n" + RULES + "  validations: [{expression: 'params.max > 1'}]\n",
+     "p.yaml:7:18: column 1:7: undeclared reference to 'params.max' (in container '')"),
+    (VAP_HEAD + "spec:\n" + RULES + "  validations: [{expression: 'true'}]\n" + BINDING
+     + "spec:\n  validationActions: [Deny]\n",
+     "p.yaml:12:1: missing required field 'policyName' in spec"),
+    (VAP_HEAD + "spec:\n" + RULES + "  validations: [{expression: 'true'}]\n" + BINDING
+     + "spec:\n  policyName: p.example.com\n  validationActions: [Deny, Warn]\n"
+     "  paramRef: {name: limits, selector: {}, parameterNotFoundAction: Skip}\n",
+     "p.yaml:14:3: spec.validationActions: must not contain both Deny and Warn\n"
+     "p.yaml:15:28: spec.paramRef: name and selector are mutually exclusive\n"
+     "p.yaml:15:42: spec.paramRef.parameterNotFoundAction: 'Skip' is not supported; expected"
+     " one of Allow, Deny"),
+    (VAP_HEAD + "spec:\n" + RULES + "  validations: [{expression: 'true'}]\n---\n" + VAP_HEAD
+     + "spec:\n" + RULES + "  validations: [{expression: 'false'}]\n",
+     "p.yaml:11:12: ValidatingAdmissionPolicy 'p.example.com' is defined twice (also at"
+     " p.yaml:3:12)"),
+    (VAP_HEAD.replace("/v1", "/v2") + "spec: {}\n",
+     "p.yaml:1:1: Kubernetes serves no ValidatingAdmissionPolicy as"
+     " admissionregistration.k8s.io/v2; use admissionregistration.k8s.io/v1"),
+    ("apiVersion: kubelint.dev/v1beta1\nkind: Policy\nmetadata: {name: p}\nspec: {}\n",
+     "p.yaml:1:1: kubelint.dev/v1beta1 Policy is not a kubelint policy; policy files hold"
+     " apiVersion kubelint.dev/v1, kind Policy"),
+    (policy("""
+        - id: a
+          summary: s
+          match: {labelSelector: {matchExpressions: [{key: tier, operator: In}]}}
+          schema: {}
+        """),
+     "p.yaml:8:50: spec.rules.0.match.labelSelector.matchExpressions.0: 'values' is a"
+     " required property"),
+])
+def test_policy_files_the_api_server_would_refuse(tmp_path, capsys, text, message):
+    (tmp_path / "p.yaml").write_text(text)
+    os.chdir(tmp_path)
+    assert main(["check", "--no-config", "--policies", "p.yaml", "p.yaml"]) == 2
+    assert capsys.readouterr().err == f"kubelint: error: {message}\n"
+
+
+@needs_cel
+def test_kubelint_test_with_an_unusable_policy_exits_2(tmp_path, capsys):
+    write(tmp_path, "p.yaml", VAP_HEAD + "spec: [1, 2]\n")
+    write(tmp_path, "tests/case.yaml", """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: a}
+        """)
+    os.chdir(tmp_path)
+    assert main(["test", "."]) == 2
+    assert capsys.readouterr().err == \
+        "kubelint: error: p.yaml:4:1: spec is a list; expected a mapping\n"
+
+
+# ---------------------------------------------------------------------------
+# ValidatingAdmissionPolicy: the API server's semantics.
+
+def vap(name: str, spec: str, binding: str = "validationActions: [Deny]") -> str:
+    """A policy named ``name`` with ``spec`` (YAML, indented by 2) and one binding."""
+    return (f"apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicy\n"
+            f"metadata: {{name: {name}}}\nspec:\n"
+            + textwrap.indent(textwrap.dedent(spec).strip("\n"), "  ") + "\n" + BINDING
+            .replace("{name: b}", f"{{name: {name}-b}}") + f"spec:\n  policyName: {name}\n"
+            + textwrap.indent(textwrap.dedent(binding).strip("\n"), "  ") + "\n---\n")
+
+
+DEPLOYMENTS = """
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: no-paused, namespace: shop}
+    spec:
+      replicas: 9
+    ---
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: paused, namespace: shop}
+    spec:
+      paused: false
+      replicas: 9
+    """
+
+
+@needs_cel
+def test_vap_failure_policy_decides_what_errors_do(tmp_path):
+    spec = """
+        {failure}
+        matchConstraints:
+          resourceRules: [{{apiGroups: [apps], apiVersions: [v1], operations: [CREATE],
+                            resources: [deployments]}}]
+        matchConditions:
+          - {{name: not-paused, expression: "object.spec.paused == false"}}
+        validations:
+          - {{expression: "object.spec.replicas < 5", message: too many replicas}}
+          - {{expression: "object.spec.minReadySeconds > 0", message: set minReadySeconds}}
+        """
+    path = write(tmp_path, "vap.yaml",
+                 vap("fail.example.com", spec.format(failure="failurePolicy: Fail"))
+                 + vap("ignore.example.com", spec.format(failure="failurePolicy: Ignore")))
+    assert lint([path], DEPLOYMENTS) == [
+        # The matchCondition fails to evaluate (no paused): Fail rejects, Ignore skips.
+        ("fail-example-com", 4, "error",
+         "matchConditions 'not-paused' failed to evaluate: no such key: paused; with"
+         " failurePolicy Fail the API server rejects the object [fail.example.com, binding"
+         " fail.example.com-b]"),
+        # A false validation is a finding under either policy; an error only under Fail.
+        ("fail-example-com", 10, "error",
+         "set minReadySeconds (the expression failed: no such key: minReadySeconds)"
+         " [fail.example.com, binding fail.example.com-b]"),
+        ("fail-example-com", 12, "error",
+         "too many replicas [fail.example.com, binding fail.example.com-b]"),
+        ("ignore-example-com", 12, "error",
+         "too many replicas [ignore.example.com, binding ignore.example.com-b]"),
+    ]
+
+
+@needs_cel
+def test_vap_missing_parameters_follow_failure_policy(tmp_path):
+    spec = """
+        {failure}
+        paramKind: {{apiVersion: v1, kind: ConfigMap}}
+        matchConstraints:
+          resourceRules: [{{apiGroups: ["*"], apiVersions: ["*"], operations: [CREATE],
+                            resources: ["*"]}}]
+        validations: [{{expression: "params.data.allowed == 'yes'"}}]
+        """
+    binding = """
+        validationActions: [Deny]
+        paramRef: {name: settings, parameterNotFoundAction: Deny}
+        """
+    path = write(tmp_path, "vap.yaml",
+                 vap("fail.example.com", spec.format(failure=""), binding)
+                 + vap("ignore.example.com", spec.format(failure="failurePolicy: Ignore"),
+                       binding))
+    findings = lint([path], """
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: s, namespace: shop}
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: reader}
+        """)
+    assert findings == [
+        ("fail-example-com", 1, "error",
+         "no parameters for ValidatingAdmissionPolicy fail.example.com: the binding's"
+         " ConfigMap settings in namespace shop is not in the policy files or the input, and"
+         " parameterNotFoundAction is Deny, so the API server would reject the object"),
+        # A namespaced paramKind without paramRef.namespace cannot serve a cluster-scoped
+        # object: a configuration error, which failurePolicy decides too.
+        ("fail-example-com", 5, "error",
+         "ValidatingAdmissionPolicy fail.example.com: the binding cannot find its parameters:"
+         " paramRef has no namespace, and ClusterRole reader is cluster-scoped: it has no"
+         " namespace to look up the ConfigMap in; with failurePolicy Fail the API server"
+         " rejects the object"),
+    ]
+
+
+@needs_cel
+def test_vap_resource_rules_as_the_api_server_matches_them(tmp_path):
+    def policy_for(name: str, rules: str, extra: str = "", binding: str = "") -> str:
+        return vap(name, f"""
+            matchConstraints:
+              {extra}
+              resourceRules: [{rules}]
+            validations: [{{expression: "false", message: matched}}]
+            """, "validationActions: [Deny]\n" + binding)
+
+    path = write(tmp_path, "vap.yaml", "".join([
+        policy_for("subresources", "{apiGroups: [apps], apiVersions: [v1], operations: [CREATE],"
+                   " resources: [deployments/*]}"),
+        policy_for("scale-only", "{apiGroups: [apps], apiVersions: [v1], operations: [CREATE],"
+                   " resources: [deployments/scale]}"),
+        policy_for("everything", "{apiGroups: ['*'], apiVersions: ['*'], operations: ['*'],"
+                   " resources: ['*/*']}"),
+        policy_for("other-version", "{apiGroups: [apps], apiVersions: [v1beta2], operations:"
+                   " [CREATE], resources: [deployments]}"),
+        policy_for("other-version-exact", "{apiGroups: [apps], apiVersions: [v1beta2],"
+                   " operations: [CREATE], resources: [deployments]}",
+                   extra="matchPolicy: Exact"),
+        policy_for("named", "{apiGroups: [apps], apiVersions: [v1], operations: [CREATE],"
+                   " resources: [deployments], resourceNames: [web]}",
+                   binding="matchResources: {resourceRules: []}"),
+    ]))
+    findings = lint([path], """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {generateName: web}
+        ---
+        apiVersion: admissionregistration.k8s.io/v1
+        kind: ValidatingAdmissionPolicyBinding
+        metadata: {name: exempt}
+        spec: {policyName: x, validationActions: [Deny]}
+        """)
+    suffix = " [{0}, binding {0}-b]".format
+    assert findings == [
+        ("everything", 1, "error", "matched" + suffix("everything")),
+        ("named", 1, "error", "matched" + suffix("named")),
+        ("other-version", 1, "error", "matched" + suffix("other-version")),
+        ("subresources", 1, "error", "matched" + suffix("subresources")),
+        # An object with only a generateName has no name resourceNames could match.
+        ("everything", 5, "error", "matched" + suffix("everything")),
+        ("other-version", 5, "error", "matched" + suffix("other-version")),
+        ("subresources", 5, "error", "matched" + suffix("subresources")),
+    ]
+
+
+@needs_cel
+def test_vap_namespace_labels_from_the_policy_files(tmp_path):
+    path = write(tmp_path, "vap.yaml", vap("prod-only", """
+        matchConstraints:
+          resourceRules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE],
+                           resources: [configmaps, namespaces]}]
+          namespaceSelector: {matchLabels: {env: prod}}
+        validations: [{expression: "false", message: prod object}]
+        """) + "apiVersion: v1\nkind: Namespace\nmetadata: {name: live, labels: {env: prod}}\n")
+    findings = lint([path], """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: a, namespace: live}
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: b, namespace: test}
+        ---
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: other, labels: {env: prod}}
+        """)
+    assert findings == [
+        ("prod-only", 1, "error", "prod object [prod-only, binding prod-only-b]"),
+        ("prod-only", 9, "error", "prod object [prod-only, binding prod-only-b]"),
+    ]
+
+
+@needs_cel
+def test_vap_variables_errors_and_authorizer(tmp_path, capsys):
+    path = write(tmp_path, "vap.yaml", vap("vars", """
+        matchConstraints:
+          resourceRules: [{apiGroups: [apps], apiVersions: [v1], operations: [CREATE],
+                           resources: [deployments]}]
+        variables:
+          - {name: limit, expression: "int(object.metadata.annotations['max'])"}
+          - {name: admin, expression: "authorizer.group('').resource('pods').check('create')
+              .allowed()"}
+          - {name: privileged, expression: "variables.admin && true"}
+        validations:
+          - expression: "object.spec.replicas <= variables.limit"
+          - expression: "variables.privileged || object.spec.replicas < 3"
+          - expression: "object.spec.template.spec.containers.all(c, c.image.contains('/'))"
+            messageExpression: "'line one\\\\nline two'"
+            message: images need a registry
+        """))
+    findings = lint([path], """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web}
+        spec:
+          replicas: 4
+          template:
+            spec:
+              containers:
+                - {name: a, image: r.io/a}
+                - {name: b, image: b}
+                - {name: c, image: c}
+        """)
+    assert findings == [
+        ("vars", 5, "error", "failed expression: object.spec.replicas <= variables.limit (the"
+         " expression failed: variables.limit: no such key: annotations) [vars, binding"
+         " vars-b]"),
+        ("vars", 10, "error", "images need a registry [vars, binding vars-b]"),
+    ]
+    write(tmp_path, "m.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
+    os.chdir(tmp_path)
+    assert main(["check", "-v", "--no-config", "--policies", "vap.yaml", "m.yaml",
+                 "--disable", "all", "--enable", "vars"]) == 0
+    assert "kubelint: vap.yaml: ValidatingAdmissionPolicy vars: 3 expression(s) use" \
+           " authorizer, which needs the cluster; they were not evaluated" \
+           in capsys.readouterr().err.splitlines()
+
+
+# ---------------------------------------------------------------------------
+# Where findings point.
+
+@needs_cel
+def test_findings_point_at_the_deciding_field(tmp_path):
+    path = write(tmp_path, "p.yaml", policy("""
+        - id: guard
+          summary: s
+          validations:
+            - expression: "object.spec.template.spec.containers.all(c,
+                !has(c.securityContext) || !c.securityContext.privileged)"
+              messageExpression: "c.name + ' is privileged'"
+        - id: both
+          summary: s
+          validations:
+            - expression: "object.metadata.labels.app == object.spec.selector.matchLabels.app
+                && object.spec.replicas > 3"
+              message: too few replicas
+        - id: ternary
+          summary: s
+          validations:
+            - expression: "object.spec.replicas > 1 ? true
+                : object.spec.template.spec.hostNetwork == false"
+              message: host network with one replica
+        - id: limits
+          summary: s
+          validations:
+            - expression: "containers.all(c, !has(c.resources)
+                || quantity(c.resources.limits.cpu).compareTo(quantity('1')) <= 0)"
+              message: over one CPU
+        - id: label-keys
+          summary: s
+          validations:
+            - expression: "object.metadata.labels.all(k, !k.contains('.'))"
+              message: dotted label key
+        """))
+    findings = lint([path], """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+          labels:
+            app: web
+            app.kubernetes.io/name: web
+        spec:
+          replicas: 1
+          selector:
+            matchLabels: {app: web}
+          template:
+            spec:
+              hostNetwork: true
+              containers:
+                - name: a
+                  securityContext:
+                    privileged: true
+                - name: b
+                  resources:
+                    limits: {cpu: "2"}
+        """)
+    assert findings == [
+        ("label-keys", 7, "error", "dotted label key"),
+        ("both", 9, "error", "too few replicas"),
+        ("ternary", 14, "error", "host network with one replica"),
+        ("guard", 18, "error", "a is privileged"),
+        ("limits", 21, "error", "over one CPU"),
+    ]
+
+
+# ---------------------------------------------------------------------------
+# kubelint test: what a failing case prints.
+
+@needs_cel
+def test_kubelint_test_explains_expectations_that_cannot_be_met(tmp_path, capsys):
+    write(tmp_path, "team/policy.yaml", policy("""
+        - id: need-team
+          severity: warning
+          summary: no team label
+          validations:
+            - expression: "has(object.metadata.labels) && 'team' in object.metadata.labels"
+              message: add a team label
+        """))
+    write(tmp_path, "team/tests/deep/nested/cases.yaml", """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: a
+          labels: {x: y}          # expect: need-team:warning
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: b
+          labels: {x: y}          # expect: need-tem
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: c
+          labels: {x: y}          # expect: need-team:fatal
+        """)
+    write(tmp_path, "team/tests/broken.yaml", """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: a
+        """)
+    write(tmp_path, "team/tests/expected-broken.yaml", """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: a}
+        data:
+          a: b
+           c: d      # expect: yaml-syntax
+        """)
+    os.chdir(tmp_path)
+    assert main(["test", "team"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "FAIL  team/tests/broken.yaml",
+        "      line 4: unexpected yaml-syntax: did not find expected ',' or '}' (while parsing"
+        " a flow mapping)",
+        "FAIL  team/tests/deep/nested/cases.yaml",
+        "      line 11: expected need-tem, not reported (no policy defines 'need-tem'; did you"
+        " mean 'need-team'?)",
+        "      line 17: expected need-team:fatal, not reported (severity 'fatal' is none of"
+        " error, warning, info)",
+        "      line 11: unexpected need-team: add a team label",
+        "      line 17: unexpected need-team:warning: add a team label",
+        "PASS  team/tests/expected-broken.yaml",
+        "1 passed, 2 failed (1 rule, 1 policy file)",
+    ]
+
+
+@needs_cel
+def test_vap_namespace_object_of_a_namespace_the_input_lacks(tmp_path):
+    path = write(tmp_path, "vap.yaml", vap("ns", """
+        matchConstraints:
+          resourceRules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE],
+                           resources: [configmaps]}]
+        validations:
+          - expression: "namespaceObject.metadata.?labels.?team.hasValue()"
+            messageExpression: "'namespace ' + namespaceObject.metadata.name + ' ('
+              + namespaceObject.metadata.labels['kubernetes.io/metadata.name'] + ', '
+              + namespaceObject.status.phase + ') has no team label'"
+        """))
+    assert lint([path], """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: a, namespace: shop}
+        """) == [("ns", 1, "error",
+                  "namespace shop (shop, Active) has no team label [ns, binding ns-b]")]
+
+
+def test_kubelint_test_without_rules_is_an_error(tmp_path, capsys):
+    write(tmp_path, "values.yaml", "replicas: 3\n")
+    write(tmp_path, "tests/case.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
+    os.chdir(tmp_path)
+    assert main(["test", "."]) == 2
+    assert capsys.readouterr().err == (
+        "kubelint: error: .: its policy files (values.yaml) define no rules: no kubelint"
+        " Policy nor ValidatingAdmissionPolicy\n")
+
+
+@needs_cel
+def test_vap_audit_annotations_are_compiled_not_evaluated(tmp_path, capsys):
+    spec = """
+        matchConstraints:
+          resourceRules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE],
+                           resources: [configmaps]}]
+        auditAnnotations:
+          - {key: size, valueExpression: "string(size(object.data))"}
+        """
+    write(tmp_path, "vap.yaml", vap("audit", spec))
+    write(tmp_path, "bad.yaml", vap("audit", spec.replace("string(size(object.data))",
+                                                          "string(size(object.data)")))
+    write(tmp_path, "m.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
+    os.chdir(tmp_path)
+    assert main(["check", "-v", "--no-config", "--policies", "vap.yaml", "m.yaml",
+                 "--disable", "all", "--enable", "audit"]) == 0
+    assert "kubelint: vap.yaml: ValidatingAdmissionPolicy audit: 1 auditAnnotations only" \
+           " annotate the audit event; they were compiled, not evaluated" \
+           in capsys.readouterr().err.splitlines()
+    assert main(["check", "--no-config", "--policies", "bad.yaml", "m.yaml"]) == 2
+    assert capsys.readouterr().err == (
+        "kubelint: error: bad.yaml:9:19: column 1:25: Syntax error: missing ')' at '<EOF>'\n")
+
+
+@needs_cel
+def test_policy_directory_skips_its_test_cases(tmp_path, capsys):
+    """--policies DIR takes the policy files kubelint test takes: a test case's broken YAML
+    or Namespace is not part of the policies."""
+    write(tmp_path, "policies/vap.yaml", vap("prod-only", """
+        matchConstraints:
+          resourceRules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE],
+                           resources: [configmaps]}]
+          namespaceSelector: {matchLabels: {env: prod}}
+        validations: [{expression: "false", message: prod object}]
+        """))
+    write(tmp_path, "policies/tests/case.yaml", """
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: live, labels: {env: prod}}
+        ---
+        apiVersion: v1                        # expect: prod-only
+        kind: ConfigMap
+        metadata: {name: a, namespace: live}
+        """)
+    write(tmp_path, "policies/tests/broken.yaml", "metadata: {name: a\n")
+    write(tmp_path, "m.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace:"
+                              " live}\n")
+    os.chdir(tmp_path)
+    assert main(["check", "--no-config", "--policies", "policies", "m.yaml", "--disable", "all",
+                 "--enable", "prod-only"]) == 0
+    capsys.readouterr()
+    assert main(["test", "policies"]) == 1
+    assert capsys.readouterr().out.splitlines()[:3] == [
+        "FAIL  policies/tests/broken.yaml",
+        "      line 2: unexpected yaml-syntax: did not find expected ',' or '}' (while parsing"
+        " a flow mapping)",
+        "PASS  policies/tests/case.yaml",
+    ]

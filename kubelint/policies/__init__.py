@@ -5,8 +5,11 @@ A policy file (named by ``policies:`` in the config or ``--policies``) holds any
 - ``kubelint.dev/v1`` ``Policy`` documents (``schemas/policy.schema.json``), each declaring
   rules with a match and CEL validations or a JSON Schema (see ``custom``);
 - ``ValidatingAdmissionPolicy`` and ``ValidatingAdmissionPolicyBinding`` manifests, which
-  run offline as the API server would run them (see ``admission``);
-- any other objects, which a binding's ``paramRef`` may name as parameters.
+  run offline as the API server would run them (see ``admission``), once they pass what
+  the API server checks before storing them (``admission.problems``);
+- any other objects, which a binding's ``paramRef`` may name as parameters (and
+  Namespaces, whose labels namespace selectors see). Another ``kubelint.dev`` kind or
+  version is an error, not a parameter: a typo must not make a policy disappear.
 
 The rules reach the registry through the same ``kubelint_rules`` hook as every plugin, so
 they appear in ``kubelint rules``, ``kubelint explain``, config and every report. A policy
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
@@ -30,7 +34,8 @@ from kubelint.plugins import PluginError, hookimpl
 from kubelint.policies.expressions import ExpressionError
 from kubelint.rule import Rule
 
-POLICY_API_VERSION = "kubelint.dev/v1"
+POLICY_GROUP = "kubelint.dev"
+POLICY_API_VERSION = f"{POLICY_GROUP}/v1"
 T = TypeVar("T")
 
 
@@ -61,9 +66,15 @@ def _policy_validator() -> Any:
     return jsonschema.Draft202012Validator(json.loads(text))
 
 
-def policy_files(paths: Iterable[str]) -> list[str]:
+def policy_files(paths: Iterable[str], with_tests: bool = False) -> list[str]:
+    """The files under ``paths``; in a directory, not those of its ``tests`` directories,
+    which hold ``kubelint test`` cases (``with_tests``: those too)."""
+
+    def excluded(path: str) -> bool:
+        return not with_tests and os.path.basename(path) == "tests" and os.path.isdir(path)
+
     try:
-        return list(discover(list(paths), lambda _: False))
+        return list(discover(list(paths), excluded))
     except PathNotFound as error:
         raise PolicyError(f"policy file or directory not found: {error}") from error
 
@@ -81,6 +92,16 @@ def _load(path: str) -> LoadedFile:
     for obj, violation in loaded.structure:
         raise _error(obj, violation.path, violation.message)
     return loaded
+
+
+def _check(obj: Manifest, problems: list[tuple[Path, str]]) -> None:
+    """Raise every problem (at most 10), each at its line in the policy file."""
+    if not problems:
+        return
+    lines = sorted((obj.locate(path).span, f"{_at(obj, path)}: {message}")
+                   for path, message in problems)
+    more = [f"... and {len(lines) - 10} more"] if len(lines) > 10 else []
+    raise PolicyError("\n".join([*(line for _, line in lines[:10]), *more]))
 
 
 def _error(obj: Manifest, path: Path, message: str) -> PolicyError:
@@ -119,6 +140,8 @@ def build_plugin(files: list[LoadedFile]) -> PolicyPlugin:
         owners[rule.id] = f"{obj.source.path}:{span.line + 1}"
         rules.append(rule)
 
+    by_name: dict[str, tuple[Manifest, admission.AdmissionPolicy]] = {}
+    binding_names: dict[str, Manifest] = {}
     for loaded in files:
         for obj in loaded.objects:
             group = obj.api_group
@@ -127,25 +150,46 @@ def build_plugin(files: list[LoadedFile]) -> PolicyPlugin:
                 for index, spec in enumerate(_validated(obj)):
                     base: Path = ("spec", "rules", index)
                     add(_custom_rule(obj, spec, base), obj, (*base, "id"))
-            elif group == admission.ADMISSION_GROUP and obj.kind == admission.POLICY_KIND:
-                policies.append((obj, admission.compile_policy(obj, _where(obj, ()))))
-            elif group == admission.ADMISSION_GROUP and obj.kind == admission.BINDING_KIND:
-                bindings.append(obj)
+            elif group == POLICY_GROUP:
+                raise _error(obj, ("apiVersion",) if obj.kind == "Policy" else ("kind",),
+                             f"{obj.api_version} {obj.kind} is not a kubelint policy; policy"
+                             f" files hold apiVersion {POLICY_API_VERSION}, kind Policy")
+            elif group == admission.ADMISSION_GROUP and obj.kind in (admission.POLICY_KIND,
+                                                                     admission.BINDING_KIND):
+                _check(obj, admission.problems(obj))
+                name = obj.name or ""
+                if obj.kind == admission.POLICY_KIND:
+                    other = by_name[name][0] if name in by_name else None
+                else:
+                    other = binding_names.get(name)
+                if other is not None:
+                    raise _error(obj, ("metadata", "name"),
+                                 f"{obj.kind} {name!r} is defined twice (also at"
+                                 f" {_at(other, ('metadata', 'name'))})")
+                if obj.kind == admission.POLICY_KIND:
+                    compiled = admission.compile_policy(obj, _where(obj, ()))
+                    by_name[name] = (obj, compiled)
+                    policies.append((obj, compiled))
+                else:
+                    binding_names[name] = obj
+                    bindings.append(obj)
             else:
                 params.append(obj)
-    by_name = {policy.name: policy for _, policy in policies}
     for binding in bindings:
-        binding_spec = binding.data.get("spec")
-        name = binding_spec.get("policyName") if isinstance(binding_spec, dict) else None
+        name = binding.data["spec"]["policyName"]
         if name not in by_name:
             known = ", ".join(sorted(by_name)) or "none"
             raise _error(binding, ("spec", "policyName"),
                          f"binding {binding.name!r} names policy {name!r}, which is not in"
                          f" the policy files (policies there: {known})")
-        by_name[name].bindings.append(binding.data)
+        by_name[name][1].bindings.append(binding.data)
     for obj, policy in policies:
         add(admission.policy_rule(policy, rule_id_for(policy.name), params), obj,
             ("metadata", "name"))
+        if policy.audit_annotations:
+            notes.append(f"{policy.source}: ValidatingAdmissionPolicy {policy.name}:"
+                         f" {policy.audit_annotations} auditAnnotations only annotate the"
+                         " audit event; they were compiled, not evaluated")
         if policy.skipped:
             notes.append(f"{policy.source}: ValidatingAdmissionPolicy {policy.name}:"
                          f" {policy.skipped} expression(s) use authorizer, which needs the"

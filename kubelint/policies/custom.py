@@ -1,9 +1,12 @@
 """Rules from ``kind: Policy`` files: CEL validations or a JSON Schema, with a match.
 
-A finding points at the field the rule names: a validation's ``path``; for
+A finding points at the field the rule names: a validation's ``path``; else, with the
+expression's conjunction (``a && b``) split at its first part that is not true: for
 ``list.all(x, ...)`` (and ``!list.exists(x, ...)``) each item that fails, at the field of
-the item the body names first; else the field the expression names first. JSON Schema
-errors point at the failing field, or at the missing one for ``required``.
+the item the body names most specifically (a map's failing keys, at the key); else the
+field the expression names that reaches deepest into the object (see
+``expressions.Locator``). JSON Schema errors point at the failing field, or at the
+missing one for ``required``.
 """
 
 from __future__ import annotations
@@ -16,12 +19,11 @@ from typing import Any
 from kubelint.index import label_selector_matches
 from kubelint.model import Manifest, Path
 from kubelint.policies.expressions import (
-    Quantifier,
+    Locator,
+    Place,
     compile_expression,
     evaluate,
-    first_field,
     parse_field_path,
-    quantifier,
 )
 from kubelint.rule import Rule, RuleContext, Violation
 
@@ -96,8 +98,7 @@ class Validation:
     message: str | None
     message_program: Any  # None when there is no messageExpression
     path: Path | None
-    quantifier: Quantifier | None
-    body_program: Any  # the quantifier's body, with its variable declared
+    locator: Locator
 
 
 def compile_validation(item: Mapping[str, Any], where: Any) -> Validation:
@@ -105,20 +106,16 @@ def compile_validation(item: Mapping[str, Any], where: Any) -> Validation:
     through it (see ``kubelint.policies.PolicyError``)."""
     expression = item["expression"]
     program = where("expression", lambda: compile_expression(expression, VARIABLES))
-    found = quantifier(expression, LOCATED)
-    body_program = None
-    extra: tuple[str, ...] = ()
-    if found is not None:
-        extra = (found.variable,)
-        body_program = where("expression",
-                             lambda: compile_expression(found.body, (*VARIABLES, *extra)))
+    locator = Locator(expression, VARIABLES, LOCATED)
+    # A messageExpression may name the item variable of a quantifier (``c.name``).
+    extra = tuple(part.quantifier.variable for part in locator.parts
+                  if part.quantifier is not None)
     message_program = None
     if "messageExpression" in item:
         message_program = where("messageExpression", lambda: compile_expression(
             item["messageExpression"], (*VARIABLES, *extra)))
     path = parse_field_path(item["path"]) if "path" in item else None
-    return Validation(expression, program, item.get("message"), message_program, path, found,
-                      body_program)
+    return Validation(expression, program, item.get("message"), message_program, path, locator)
 
 
 def cel_rule(spec: Mapping[str, Any], validations: list[Validation], source: str) -> Rule:
@@ -190,18 +187,21 @@ def _validate(validation: Validation, obj: Manifest, ctx: RuleContext,
         return
     if error is None and not isinstance(value, bool):
         error = f"the expression gave {type(value).__name__} {value!r}, not a boolean"
+    if validation.path is not None:
+        places: list[Place] = [("object", validation.path, data)]
+    else:
+        places = validation.locator.places(data)
+    if not places:
+        places = [("object", (), data)]
     if error is not None:
         # An expression that fails to evaluate rejects the object, as failurePolicy Fail
         # does in a cluster; the message says why so the policy or object can be fixed.
-        yield ctx.violation(_located(validation, obj, data) or (),
-                            f"{_message(validation, data)} (the expression failed: {error})")
+        root, path, bound = places[0]
+        yield ctx.violation(_root_path(obj, root, path),
+                            f"{_message(validation, bound)} (the expression failed: {error})")
         return
-    items = _failing_items(validation, obj, data)
-    if items:
-        for path, item_data in items:
-            yield ctx.violation(path, _message(validation, item_data))
-        return
-    yield ctx.violation(_located(validation, obj, data) or (), _message(validation, data))
+    for root, path, bound in places:
+        yield ctx.violation(_root_path(obj, root, path), _message(validation, bound))
 
 
 def _message(validation: Validation, data: dict[str, Any]) -> str:
@@ -210,13 +210,6 @@ def _message(validation: Validation, data: dict[str, Any]) -> str:
         if error is None and isinstance(value, str) and value.strip():
             return value.strip()
     return validation.message or f"failed expression: {validation.expression}"
-
-
-def _located(validation: Validation, obj: Manifest, data: dict[str, Any]) -> Path | None:
-    if validation.path is not None:
-        return validation.path
-    named = first_field(validation.expression, LOCATED)
-    return _root_path(obj, *named) if named else None
 
 
 def _root_path(obj: Manifest, root: str, path: Sequence[str | int]) -> Path:
@@ -230,31 +223,3 @@ def _root_path(obj: Manifest, root: str, path: Sequence[str | int]) -> Path:
     if path and isinstance(path[0], int) and 0 <= path[0] < len(refs):
         return (*refs[path[0]].path, *path[1:])
     return (*spec_path, "containers")
-
-
-def _failing_items(validation: Validation, obj: Manifest,
-                   data: dict[str, Any]) -> list[tuple[Path, dict[str, Any]]]:
-    """For ``list.all(x, body)``: (path, variables with x bound) of each failing item."""
-    found = validation.quantifier
-    if found is None or validation.path is not None:
-        return []
-    items: Any = data.get(found.root)
-    for part in found.path:
-        if isinstance(part, int) and isinstance(items, list) and 0 <= part < len(items):
-            items = items[part]
-        elif isinstance(part, str) and isinstance(items, Mapping):
-            items = items.get(part)
-        else:
-            return []
-    if not isinstance(items, list):
-        return []
-    inner = first_field(found.body, (found.variable,))
-    failing = []
-    for index, item in enumerate(items):
-        bound = {**data, found.variable: item}
-        value, error = evaluate(validation.body_program, bound)
-        bad = value is True if found.negated else (error is not None or value is not True)
-        if bad:
-            path = [*found.path, index, *(inner[1] if inner else ())]
-            failing.append((_root_path(obj, found.root, path), bound))
-    return failing

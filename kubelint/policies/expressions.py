@@ -7,6 +7,7 @@ naming the policy file's line); programs are evaluated per object.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -56,13 +57,17 @@ def evaluate(program: Any, data: dict[str, Any]) -> tuple[Any, str | None]:
     if error is not None:
         # cel-cpp's wording -> the API server's (cel-go), which policy authors know.
         error = _MISSING_KEY.sub(lambda m: f"no such key: {m['key']}", error)
+        error = error.replace("Applying SELECT to non-message type",
+                              "selecting a field of a value that is not a map")
     return value, error
 
 
 def _compile_message(text: str) -> str:
-    # "INVALID_ARGUMENT: ERROR: <input>:1:5: Syntax error: ... | expr | ....^" -> one line
-    text = text.replace("INVALID_ARGUMENT: ", "").replace("ERROR: ", "")
+    # "INVALID_ARGUMENT: ERROR: <input>:1:5: Syntax error: ... | expr | ....^" -> one line;
+    # also "CANCELLED: Expression recursion limit exceeded. limit: 32 [CANCELLED]".
+    text = re.sub(r"^(?:[A-Z_]{4,}: )+", "", text.strip()).replace("ERROR: ", "")
     first = text.strip().splitlines()[0] if text.strip() else "invalid expression"
+    first = re.sub(r"\s*\[[A-Z_]+\]$", "", first)
     return first.replace("<input>:", "column ").strip()
 
 
@@ -232,3 +237,169 @@ def parse_field_path(text: str) -> Path:
         else:
             path.append(match.group(3))
     return tuple(path)
+
+
+# ---------------------------------------------------------------------------
+# Which field a failing expression is about, found by evaluating its parts.
+
+def chains(expression: str, roots: Iterable[str]) -> list[tuple[str, list[str | int]]]:
+    """Every ``root.a.b['c']`` chain of ``expression`` whose root is one of ``roots``, in
+    order (``first_field`` is the first of them)."""
+    wanted = set(roots)
+    items = tokens(expression)
+    found = []
+    for position, token in enumerate(items):
+        if token.kind != "ident" or token.text not in wanted:
+            continue
+        if position > 0 and items[position - 1].text in (".", ".?"):
+            continue
+        path, _ = _chain(items, position)
+        found.append((token.text, path))
+    return found
+
+
+def _depth(value: Any, path: Sequence[str | int]) -> int:
+    """How many steps of ``path`` exist in ``value``."""
+    for depth, part in enumerate(path):
+        if isinstance(part, int):
+            if not isinstance(value, list) or not 0 <= part < len(value):
+                return depth
+        elif not isinstance(value, dict) or part not in value:
+            return depth
+        value = value[part]
+    return len(path)
+
+
+def most_specific(found: Sequence[tuple[str, list[str | int]]],
+                  data: dict[str, Any]) -> tuple[str, list[str | int]] | None:
+    """The chain reaching deepest into ``data`` (the first of equals): in
+    ``!has(c.securityContext) || !c.securityContext.privileged`` the field that decides
+    is ``securityContext.privileged``, where the object has one."""
+    best: tuple[str, list[str | int]] | None = None
+    best_depth = -1
+    for root, path in found:
+        depth = _depth(data.get(root), path)
+        if depth > best_depth:
+            best, best_depth = (root, path), depth
+    return best
+
+
+def split_conjuncts(expression: str) -> list[str]:
+    """``a && b && c`` -> [a, b, c] (the source texts); [expression] when its top level
+    is not a conjunction (a ``||`` or a ternary binds looser than ``&&``)."""
+    items = tokens(expression)
+    while items and items[0].text == "(" and _closing(items, 0) == len(items) - 1:
+        expression = _source_between(expression, items, 1, len(items) - 1)
+        items = tokens(expression)
+    cuts = []
+    depth = 0
+    for position, token in enumerate(items):
+        if token.text in ("(", "[", "{"):
+            depth += 1
+        elif token.text in (")", "]", "}"):
+            depth -= 1
+        elif depth == 0 and token.text in ("||", "?"):
+            return [expression]
+        elif depth == 0 and token.text == "&&":
+            cuts.append(position)
+    if not cuts:
+        return [expression]
+    bounds = [-1, *cuts, len(items)]
+    return [_source_between(expression, items, start + 1, end)
+            for start, end in itertools.pairwise(bounds) if end > start + 1]
+
+
+@dataclass
+class _Part:
+    text: str
+    program: Any  # None: the whole expression, whose program the caller evaluated
+    quantifier: Quantifier | None
+    body: Any  # the quantifier's body, compiled with its variable declared
+
+
+#: One place a failing expression is about: (root variable, path under it, the variables
+#: with a quantifier's item bound, for a messageExpression that names it).
+Place = tuple[str, tuple[str | int, ...], dict[str, Any]]
+
+
+class Locator:
+    """Finds the fields a failing expression is about. A conjunction is split, and the
+    first part that is not true decides; ``list.all(x, body)`` (and
+    ``!list.exists(x, body)``) gives each failing item, at the field of ``x`` that the
+    body names most specifically (a map's failing keys, at the key); otherwise the chain
+    of one of ``roots`` that reaches deepest into the data."""
+
+    def __init__(self, expression: str, variables: Iterable[str], roots: Iterable[str]):
+        self.expression = expression
+        self.roots = tuple(roots)
+        declared = tuple(variables)
+        texts = split_conjuncts(expression)
+        self.parts: list[_Part] = []
+        try:
+            for text in texts:
+                program = compile_expression(text, declared) if len(texts) > 1 else None
+                self.parts.append(_Part(text, program, None, None))
+        except ExpressionError:  # not expected of a part of a valid expression
+            self.parts = [_Part(expression, None, None, None)]
+        for part in self.parts:
+            found = quantifier(part.text, self.roots)
+            if found is None:
+                continue
+            try:
+                part.body = compile_expression(found.body, (*declared, found.variable))
+                part.quantifier = found
+            except ExpressionError:
+                pass
+
+    @property
+    def quantifier(self) -> Quantifier | None:
+        """The quantifier the whole expression is, if it is one."""
+        return self.parts[0].quantifier if len(self.parts) == 1 else None
+
+    def places(self, data: dict[str, Any]) -> list[Place]:
+        """Where the expression fails for ``data`` (evaluated when it was not true)."""
+        for part in self.parts:
+            if part.program is not None:
+                value, error = evaluate(part.program, data)
+                if error is None and value is True:
+                    continue
+            if part.quantifier is not None and part.body is not None:
+                items = self._failing_items(part.quantifier, part.body, data)
+                if items:
+                    return items
+            return self._best(part.text, data)
+        return self._best(self.expression, data)
+
+    def _best(self, text: str, data: dict[str, Any]) -> list[Place]:
+        chain = most_specific(chains(text, self.roots), data)
+        return [(chain[0], tuple(chain[1]), data)] if chain is not None else []
+
+    def _failing_items(self, found: Quantifier, body: Any, data: dict[str, Any]) -> list[Place]:
+        items: Any = data.get(found.root)
+        for part in found.path:
+            if isinstance(part, int) and isinstance(items, list) and 0 <= part < len(items):
+                items = items[part]
+            elif isinstance(part, str) and isinstance(items, dict):
+                items = items.get(part)
+            else:
+                return []
+        if isinstance(items, dict):
+            pairs: list[tuple[str | int, Any]] = [(key, key) for key in items]
+        elif isinstance(items, list):
+            pairs = list(enumerate(items))
+        else:
+            return []
+        inner = chains(found.body, (found.variable,))
+        failing: list[Place] = []
+        for where, item in pairs:
+            bound = {**data, found.variable: item}
+            value, error = evaluate(body, bound)
+            bad = value is True if found.negated else (error is not None or value is not True)
+            if not bad:
+                continue
+            path: tuple[str | int, ...] = (*found.path, where)
+            if not isinstance(items, dict):  # a map's item is its key: point at the key
+                chain = most_specific(inner, bound)
+                path = (*path, *(chain[1] if chain else ()))
+            failing.append((found.root, path, bound))
+        return failing

@@ -14,6 +14,7 @@ warning. A file without ``# expect:`` must give no finding.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from collections import Counter
@@ -27,6 +28,8 @@ _EXPECT = re.compile(r"#\s*expect:\s*(?P<rules>[a-z0-9:,\- ]+?)\s*$")
 #: The findings of the loader itself, which catch a broken test case.
 CORE_RULES = frozenset({"yaml-syntax", "yaml-duplicate-key", "yaml-limits", "file-unreadable",
                         "manifest-structure", "internal-error"})
+
+SEVERITIES = ("error", "warning", "info")
 
 Key = tuple[str, int, "str | None"]
 
@@ -72,7 +75,7 @@ def split_directory(directory: str) -> tuple[list[str], list[str]]:
 
     policies: list[str] = []
     cases: list[str] = []
-    for path in policy_files([directory]):
+    for path in policy_files([directory], with_tests=True):
         parts = os.path.relpath(path, directory).replace(os.sep, "/").split("/")[:-1]
         (cases if "tests" in parts else policies).append(path)
     return policies, cases
@@ -106,6 +109,7 @@ def run(directory: str, out: TextIO) -> int:
     ``ConfigError`` for unusable policies (exit status 2 at the command line)."""
     from kubelint.config import Config, ConfigError
     from kubelint.lint import Linter
+    from kubelint.loader import display_path
     from kubelint.plugins import build_registry
     from kubelint.policies import PolicyError, _load, build_plugin
 
@@ -118,8 +122,12 @@ def run(directory: str, out: TextIO) -> int:
         raise PolicyError(f"{directory}: no test cases; put example manifests with"
                           " '# expect: RULE' comments under a tests/ directory")
     plugin = build_plugin([_load(path) for path in policies])
-    registry = build_registry(extra=[plugin])
     ids = {rule.id for rule in plugin.rules}
+    if not ids:
+        shown = ", ".join(sorted(display_path(path) for path in policies))
+        raise PolicyError(f"{directory}: its policy files ({shown})"
+                          " define no rules: no kubelint Policy nor ValidatingAdmissionPolicy")
+    registry = build_registry(extra=[plugin])
     config = Config(cli_enable=ids | CORE_RULES,
                     cli_disable=set(registry.rules) - ids - CORE_RULES)
     linter = Linter(config, registry)
@@ -135,7 +143,8 @@ def run(directory: str, out: TextIO) -> int:
         print(f"FAIL  {result.path}", file=out)
         for rule, line, severity in result.missing:
             wanted = f"{rule}:{severity}" if severity else rule
-            print(f"      line {line}: expected {wanted}, not reported", file=out)
+            print(f"      line {line}: expected {wanted}, not reported"
+                  f"{_hint(rule, severity, ids)}", file=out)
         for (rule, line, severity), message in result.unexpected:
             shown = f"{rule}:{severity}" if severity else rule
             print(f"      line {line}: unexpected {shown}: {message}", file=out)
@@ -145,9 +154,25 @@ def run(directory: str, out: TextIO) -> int:
     for note in plugin.notes:
         print(f"note: {note}", file=out)
     passed = len(cases) - failed
-    print(f"{passed} passed, {failed} failed ({len(ids)} rules, {len(policies)} policy"
-          f" file{'s' if len(policies) != 1 else ''})", file=out)
+    print(f"{passed} passed, {failed} failed ({_count(len(ids), 'rule')},"
+          f" {_count(len(policies), 'policy file')})", file=out)
     return 1 if failed else 0
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _hint(rule: str, severity: str | None, ids: set[str]) -> str:
+    """Why an expectation can never be met: a rule the policies do not define (a typo),
+    or a severity that does not exist."""
+    if rule not in ids and rule not in CORE_RULES:
+        close = difflib.get_close_matches(rule, sorted(ids), n=1)
+        return f" (no policy defines {rule!r}" + \
+            (f"; did you mean {close[0]!r}?)" if close else ")")
+    if severity is not None and severity not in SEVERITIES:
+        return f" (severity {severity!r} is none of {', '.join(SEVERITIES)})"
+    return ""
 
 
 def _read(path: str) -> str:

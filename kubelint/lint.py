@@ -33,6 +33,8 @@ from kubelint.suppression import annotation_rules, is_suppressed
 from kubelint.yamlparse import Span
 
 MANIFEST_STRUCTURE = "manifest-structure"
+#: kubelint's own policy documents, validated against schemas/policy.schema.json.
+POLICY_API_VERSION = "kubelint.dev/v1"
 
 
 def _registry_for(plugins: list[str], base_dir: str, policies: list[str]) -> Registry:
@@ -115,6 +117,10 @@ class RunState:
                     for validation in cel_validations(crd.data):
                         key = (validation.api_version, validation.kind)
                         self._cel_validations.setdefault(key, []).append(validation)
+            if any(obj.api_version == POLICY_API_VERSION for obj in self.index.objects()):
+                from kubelint.policies import policy_schema
+
+                custom.setdefault((POLICY_API_VERSION, "Policy"), policy_schema())
             self._catalog = Catalog(self.config.kubernetes_version, custom)
         return self._catalog
 

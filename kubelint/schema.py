@@ -311,6 +311,11 @@ def _explain(error: Any, root: Any, data: Any) -> Iterator[tuple[int, SchemaProb
             if not isinstance(value, dict) or name not in value:
                 yield 1, SchemaProblem(path, f"missing required field {name!r} in {where}")
         return
+    own = (_resolve(root, parent) or {}).get("x-message") if keyword in ("oneOf", "anyOf") \
+        else None
+    if isinstance(own, str):  # a schema's own words for a combination it requires
+        yield 2, SchemaProblem(path, f"{where}: {own}")
+        return
     if keyword in ("oneOf", "anyOf", "type", "enum", "pattern"):
         expected = _expected(root, parent)
         if keyword == "enum":

@@ -1181,3 +1181,21 @@ def test_policy_directory_skips_its_test_cases(tmp_path, capsys):
         " a flow mapping)",
         "PASS  policies/tests/case.yaml",
     ]
+
+
+def test_policy_documents_are_validated_when_linted(tmp_path, capsys):
+    """A Policy document in the linted input is checked against the policy schema, so an
+    editor shows a policy file's mistakes while it is written."""
+    write(tmp_path, "p.yaml", policy("""
+        - id: a
+          summary: s
+          shcema: {}
+        """))
+    os.chdir(tmp_path)
+    assert main(["check", "--no-config", "p.yaml"]) == 1
+    assert capsys.readouterr().out.splitlines()[:2] == [
+        "p.yaml:6:7: error schema spec.rules[0]: a rule has either validations (CEL) or schema"
+        " (JSON Schema), not both or neither; message goes with schema",
+        "p.yaml:8:7: error schema unknown field 'spec.rules[0].shcema'; did you mean 'schema'?",
+    ]
+    assert main(["check", "--no-config", str(EXAMPLES / "company.yaml")]) == 0

@@ -62,8 +62,15 @@ class PolicyPlugin:
 def _policy_validator() -> Any:
     import jsonschema
 
+    return jsonschema.Draft202012Validator(policy_schema())
+
+
+@lru_cache(maxsize=1)
+def policy_schema() -> dict[str, Any]:
+    """``schemas/policy.schema.json``: also the schema of Policy documents in a lint run,
+    so an editor shows a policy file's mistakes as it is written."""
     text = resources.files("kubelint.schemas").joinpath("policy.schema.json").read_text("utf-8")
-    return jsonschema.Draft202012Validator(json.loads(text))
+    return json.loads(text)  # type: ignore[no-any-return]
 
 
 def policy_files(paths: Iterable[str], with_tests: bool = False) -> list[str]:

@@ -83,9 +83,22 @@ class Config:
     own_files: set[str] = field(default_factory=set)
 
     def is_excluded(self, absolute_path: str) -> bool:
-        if absolute_path in self.own_files:
+        if absolute_path in self.own_files or self._is_policy_test(absolute_path):
             return True
         return bool(self.exclude) and _matches_any(self.exclude, self._relative(absolute_path))
+
+    def _is_policy_test(self, absolute_path: str) -> bool:
+        """Inside a ``tests`` directory of a policy directory: ``kubelint test`` cases,
+        which fail on purpose, so a ``kubelint check`` of the repository skips them."""
+        for policy in self.policies:
+            base = os.path.abspath(policy)
+            relative = os.path.relpath(absolute_path, base)
+            if relative.startswith(os.pardir) or not os.path.isdir(base):
+                continue
+            parts = relative.split(os.sep)
+            if "tests" in parts[:-1] or (parts[-1] == "tests" and os.path.isdir(absolute_path)):
+                return True
+        return False
 
     def _relative(self, absolute_path: str) -> str | None:
         relative = os.path.relpath(os.path.abspath(absolute_path), self.root)

@@ -1199,3 +1199,16 @@ def test_policy_documents_are_validated_when_linted(tmp_path, capsys):
         "p.yaml:8:7: error schema unknown field 'spec.rules[0].shcema'; did you mean 'schema'?",
     ]
     assert main(["check", "--no-config", str(EXAMPLES / "company.yaml")]) == 0
+
+
+def test_check_skips_the_test_cases_of_configured_policy_directories(tmp_path, capsys):
+    """The cases under a policy directory's tests/ fail on purpose: `kubelint check .` of a
+    repository that configures the directory lints the policies, not those cases."""
+    shutil.copytree(EXAMPLES, tmp_path / "policies")
+    write(tmp_path, ".kubelint.yaml", "policies: [policies]\n")
+    os.chdir(tmp_path)
+    assert main(["check", "--format", "json", "."]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["findings"] == []
+    assert report["summary"]["files"] == 2  # company.yaml and loadbalancer.yaml
+    assert main(["test", "policies"]) == 0

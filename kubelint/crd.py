@@ -434,6 +434,13 @@ def schema_from_file(path: str, data: Any) -> Schemas:
     (kubeconform's naming). Both lower-case the kind; its real spelling is taken from the
     schema when the schema shows it (see ``_spell_kind``). ``{}`` when there is no GVK.
 
+    kubeconform's own template (``{{ .ResourceKind }}{{ .KindSuffix }}``) keeps only the
+    first DNS label of the group: ``trainingjob-sagemaker-v1.json``. Unless the schema's
+    ``apiVersion`` property names the full group (``_named_api_versions``), such a schema
+    is filed under ``sagemaker.*/v1`` (``first_label_api_version``) and applies, as in
+    kubeconform, to that version and kind of every group whose first label is
+    ``sagemaker`` (see ``_truncated_group``).
+
     The schema is taken as it is (it is JSON Schema already, strict or not as its author
     chose); only apiVersion and kind are pinned, so it never validates another kind.
     """
@@ -445,11 +452,22 @@ def schema_from_file(path: str, data: Any) -> Schemas:
         schema = dict(data)
         properties = schema.get("properties")
         properties = dict(properties) if isinstance(properties, Mapping) else {}
-        properties["apiVersion"] = {"type": "string", "const": api_version}
+        properties["apiVersion"] = _pin_api_version(api_version)
         properties["kind"] = {"type": "string", "const": kind}
         schema["properties"] = properties
         out[(api_version, kind)] = schema
     return out
+
+
+def _pin_api_version(api_version: str) -> dict[str, Any]:
+    """The apiVersion property of a standalone schema filed under ``api_version``."""
+    group, _slash, version = api_version.rpartition("/")
+    if group.endswith(".*"):
+        # first_label_api_version: the label, alone or followed by ".<anything>", exactly
+        # what Catalog looks up. Labels and versions are [a-z0-9-] (see _KUBECONFORM_NAME),
+        # so nothing needs escaping.
+        return {"type": "string", "pattern": f"^{group[:-2]}(\\..*)?/{version}$"}
+    return {"type": "string", "const": api_version}
 
 
 def _declared_gvks(data: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -482,31 +500,54 @@ def _gvk_from_name(path: str, data: Mapping[str, Any]) -> list[tuple[str, str]]:
         api_version = f"{directory}/{match['version']}"
         return [(api_version, _spell_kind(match["kind"], data))]
     match = _KUBECONFORM_NAME.fullmatch(stem)
-    if match:
-        group = match["group"]
-        api_version = f"{group}/{match['version']}" if group else match["version"]
-        return [(api_version, _spell_kind(match["kind"], data))]
-    return []
+    if not match:
+        return []
+    group, version = match["group"], match["version"]
+    kind = _spell_kind(match["kind"], data)
+    if not group:
+        return [(version, kind)]
+    if _truncated_group(group):
+        from kubelint.schema import first_label_api_version
+
+        named = _named_api_versions(group, version, data)
+        return [(api_version, kind)
+                for api_version in named or [first_label_api_version(group, version)]]
+    return [(f"{group}/{version}", kind)]
 
 
-def _truncated_group(path: str, data: Mapping[str, Any]) -> str | None:
-    """The group a kubeconform file name gave, when it can only be the first DNS label of
-    the real one: kubeconform's ``{{ .KindSuffix }}`` keeps just that label
-    (``trainingjob-sagemaker-v1.json`` is sagemaker.aws.amazon.com/v1 TrainingJob). A
-    CRD's group always has a dot, so a label that is not a built-in group (apps, batch,
-    policy...) matches no object."""
-    if _declared_gvks(data):
-        return None
-    stem, directory = _stem_and_directory(path)
-    if _CATALOG_NAME.fullmatch(stem) and _GROUP.fullmatch(directory):
-        return None
-    match = _KUBECONFORM_NAME.fullmatch(stem)
-    group = match["group"] if match else None
-    if not group or "." in group:
-        return None
+def _truncated_group(group: str) -> bool:
+    """Is ``group``, from a kubeconform file name, possibly only the first DNS label of the
+    real group? kubeconform's ``{{ .KindSuffix }}`` keeps just that label
+    (``trainingjob-sagemaker-v1.json`` is sagemaker.aws.amazon.com/v1 TrainingJob,
+    ``rolebinding-rbac-v1.json`` rbac.authorization.k8s.io/v1 RoleBinding). A group with a
+    dot is whole (another template wrote it); so is a one-label group Kubernetes serves
+    (apps, batch, policy...): ``deployment-apps-v1.json`` is apps/v1 only."""
+    if "." in group:
+        return False
     from kubelint.schema import builtin_groups
 
-    return None if group in builtin_groups() else group
+    return group not in builtin_groups()
+
+
+def _named_api_versions(label: str, version: str, data: Mapping[str, Any]) -> list[str]:
+    """The apiVersions of ``version`` whose group starts with the label ``label`` that the
+    schema's own ``apiVersion`` property allows (``const``, or ``enum`` values), in order:
+    the full group(s) the file is really for, when the schema says it."""
+    properties = data.get("properties")
+    own = properties.get("apiVersion") if isinstance(properties, Mapping) else None
+    if not isinstance(own, Mapping):
+        return []
+    enum = own.get("enum")
+    values: list[Any] = enum if isinstance(enum, list) else [own.get("const")]
+    named: list[str] = []
+    for value in values:
+        if not isinstance(value, str):
+            continue
+        group, _slash, own_version = value.rpartition("/")
+        if own_version == version and group.split(".", 1)[0] == label \
+                and _GROUP.fullmatch(group) and value not in named:
+            named.append(value)
+    return named
 
 
 def _spell_kind(lowered: str, data: Mapping[str, Any]) -> str:
@@ -588,15 +629,6 @@ def _load_file(path: str) -> tuple[Schemas, str | None]:
         data = _read_json(path)
         if isinstance(data, Mapping) and "apiVersion" not in data and "kind" not in data:
             found = schema_from_file(path, data)
-            label = _truncated_group(path, data) if found else None
-            if label is not None:
-                # Filed under `label/<version>`, the schema would never be used: say so
-                # rather than leave the kind unknown without a word.
-                return {}, (f"the file name gives only {label!r} of the API group (kubeconform"
-                            " names files <kind>-<first label of the group>-<version>.json);"
-                            " put the file in a directory named after the group as"
-                            " <kind>_<version>.json, or give the schema"
-                            " x-kubernetes-group-version-kind")
             if found:
                 broken = _unbuildable(found)
                 if broken:

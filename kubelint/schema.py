@@ -74,6 +74,26 @@ def load_bundle(version: str) -> Bundle:
     return Bundle(version, data["kinds"], data["definitions"])
 
 
+def first_label_api_version(label: str, version: str) -> str:
+    """The apiVersion under which a custom schema for ``version`` of every API group whose
+    first DNS label is ``label`` is filed in a Catalog: ``sagemaker.*/v1``.
+
+    kubeconform's file names keep only that label of the group (``{{ .KindSuffix }}`` is
+    ``-sagemaker-v1`` for sagemaker.aws.amazon.com/v1), so such a schema applies, as in
+    kubeconform, to sagemaker/v1, sagemaker.aws.amazon.com/v1, sagemaker.example.org/v1...
+    No real apiVersion contains ``*``, so these keys never shadow an exact one."""
+    return f"{label}.*/{version}"
+
+
+def _by_first_label(api_version: str) -> str | None:
+    """The ``first_label_api_version`` key an object's apiVersion falls under (None for
+    the core group, which has no label)."""
+    group, slash, version = api_version.rpartition("/")
+    if not slash or not group:
+        return None
+    return first_label_api_version(group.split(".", 1)[0], version)
+
+
 @lru_cache(maxsize=1)
 def builtin_groups() -> frozenset[str]:
     """Every API group Kubernetes served in a bundled version, plus ``extensions``."""
@@ -117,7 +137,9 @@ class SchemaProblem(NamedTuple):
 
 class Catalog:
     """The schemas of one run: the target version's bundle plus custom resource schemas
-    (from CRDs in the input or --crds). Validators are compiled on first use."""
+    (from CRDs in the input or --crds), keyed by (apiVersion, kind); an apiVersion made by
+    ``first_label_api_version`` stands for every group with that first label. Validators
+    are compiled on first use."""
 
     def __init__(self, version: str, custom: Mapping[tuple[str, str], Any] | None = None):
         self.version = version
@@ -129,8 +151,20 @@ class Catalog:
     def bundle(self) -> Bundle:
         return load_bundle(self.version)
 
+    def _custom_key(self, api_version: str, kind: str) -> tuple[str, str] | None:
+        """The key of the custom schema for an object: its own (apiVersion, kind), else
+        the schema filed for the first DNS label of its group (``first_label_api_version``),
+        else None. Custom schemas win over the bundle, exact ones over label ones."""
+        key = (api_version, kind)
+        if key in self.custom:
+            return key
+        label = _by_first_label(api_version)
+        if label is not None and (label, kind) in self.custom:
+            return (label, kind)
+        return None
+
     def knows(self, api_version: str, kind: str) -> bool:
-        return (api_version, kind) in self.custom or \
+        return self._custom_key(api_version, kind) is not None or \
             self.bundle.definition_for(api_version, kind) is not None
 
     def is_builtin_group(self, api_version: str) -> bool:
@@ -150,8 +184,9 @@ class Catalog:
     def schema(self, api_version: str, kind: str) -> Any | None:
         key = (api_version, kind)
         if key not in self._schemas:
-            if key in self.custom:
-                self._schemas[key] = self.custom[key]
+            custom = self._custom_key(api_version, kind)
+            if custom is not None:
+                self._schemas[key] = self.custom[custom]
             else:
                 name = self.bundle.definition_for(api_version, kind)
                 if name is None:
@@ -165,14 +200,15 @@ class Catalog:
     def validator(self, api_version: str, kind: str) -> Any | None:
         key = (api_version, kind)
         if key not in self._validators:
-            if key not in self.custom:
+            custom = self._custom_key(api_version, kind)
+            if custom is None:
                 # Built-in kinds depend only on the version: compiled once per process, so
                 # an editor's language server re-lints a buffer in milliseconds.
                 self._validators[key] = _builtin_validator(self.version, api_version, kind)
             else:
                 import jsonschema_rs
 
-                self._validators[key] = jsonschema_rs.validator_for(self.custom[key])
+                self._validators[key] = jsonschema_rs.validator_for(self.custom[custom])
         return self._validators[key]
 
     def problems(self, api_version: str, kind: str, data: Any) -> list[SchemaProblem]:

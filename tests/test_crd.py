@@ -15,6 +15,7 @@ from typing import Any
 import jsonschema_rs
 import pytest
 
+from kubelint.config import Config
 from kubelint.crd import (
     PROBLEM_NOTHING,
     cel_rules,
@@ -26,6 +27,7 @@ from kubelint.crd import (
 from kubelint.lint import lint_text
 from kubelint.loader import load_path, load_text
 from kubelint.model import SourceFile
+from kubelint.schema import Catalog, first_label_api_version
 from tests.helpers import ROOT, SHARED
 
 REAL = SHARED / "corpus" / "real"
@@ -503,13 +505,146 @@ def test_schema_from_file_crds_catalog_layout():
 def test_schema_from_file_kubeconform_naming():
     schema = {"description": "TrainingJob is the Schema for the trainingjobs API",
               "properties": {"spec": {}}}
+    # kubeconform's {{ .KindSuffix }}: only the first label of the group is in the name.
     assert list(schema_from_file("/schemas/trainingjob-sagemaker-v1.json", schema)) == [
-        ("sagemaker/v1", "TrainingJob")]
+        ("sagemaker.*/v1", "TrainingJob")]
+    assert first_label_api_version("sagemaker", "v1") == "sagemaker.*/v1"
+    assert list(schema_from_file("/schemas/rolebinding-rbac-v1.json", {})) == [
+        ("rbac.*/v1", "rolebinding")]
+    assert list(schema_from_file("/schemas/job-aws-sagemaker-v1alpha1.json", {})) == [
+        ("aws-sagemaker.*/v1alpha1", "job")]
+    # A group with a dot is whole; so is a one-label group Kubernetes serves.
     assert list(schema_from_file("/schemas/widget-example.com-v1beta2.json", {})) == [
         ("example.com/v1beta2", "widget")]  # nothing in the schema spells the kind
     assert list(schema_from_file("/schemas/service-v1.json", {})) == [("v1", "service")]
     assert list(schema_from_file("/schemas/deployment-apps-v1.json", {})) == [
         ("apps/v1", "deployment")]
+    assert list(schema_from_file("/schemas/cronjob-batch-v1.json", {})) == [
+        ("batch/v1", "cronjob")]
+
+
+LABELLED = {
+    "description": "TrainingJob is the Schema for the trainingjobs API",
+    "type": "object",
+    "required": ["spec"],
+    "properties": {
+        "apiVersion": {"type": "string"},
+        "kind": {"type": "string"},
+        "metadata": {"type": "object"},
+        "spec": {"type": "object", "additionalProperties": False,
+                 "properties": {"mode": {"type": "string", "enum": ["File", "Pipe"]}}},
+    },
+}
+
+
+def test_first_label_schema_pins_every_group_with_that_label():
+    [(key, schema)] = schema_from_file("/r/trainingjob-sagemaker-v1.json", LABELLED).items()
+    assert key == ("sagemaker.*/v1", "TrainingJob")
+    assert schema["properties"]["apiVersion"] == {"type": "string",
+                                                  "pattern": "^sagemaker(\\..*)?/v1$"}
+    assert schema["properties"]["kind"] == {"type": "string", "const": "TrainingJob"}
+    assert LABELLED["properties"]["apiVersion"] == {"type": "string"}  # input unchanged
+    job = {"kind": "TrainingJob", "metadata": {"name": "j"}, "spec": {"mode": "File"}}
+    for api_version in ("sagemaker.aws.amazon.com/v1", "sagemaker.example.org/v1",
+                        "sagemaker/v1"):
+        assert errors(schema, {**job, "apiVersion": api_version}) == [], api_version
+    for api_version in ("sagemakers.io/v1", "aws.sagemaker.com/v1", "xsagemaker.io/v1",
+                        "sagemaker.aws.amazon.com/v2", "sagemaker.aws.amazon.com/v1beta1",
+                        "v1"):
+        assert errors(schema, {**job, "apiVersion": api_version}) == [
+            (("apiVersion",), "pattern")], api_version
+    assert errors(schema, {**job, "apiVersion": "sagemaker.io/v1", "kind": "Job",
+                           "spec": {"mode": "Stream"}}) == [
+        (("kind",), "const"), (("spec", "mode"), "enum")]
+
+
+def test_a_schema_that_names_its_group_is_filed_under_it():
+    """The apiVersion property of the schema (const or enum) wins over the file name's
+    first label when it names a group starting with that label, for the file's version."""
+    def with_api_version(own: dict[str, Any]) -> dict[str, Any]:
+        return {**LABELLED, "properties": {**LABELLED["properties"], "apiVersion": own}}
+
+    name = "/r/trainingjob-sagemaker-v1.json"
+    named = with_api_version({"type": "string", "enum": ["sagemaker.aws.amazon.com/v1"]})
+    [(key, schema)] = schema_from_file(name, named).items()
+    assert key == ("sagemaker.aws.amazon.com/v1", "TrainingJob")
+    assert schema["properties"]["apiVersion"] == {
+        "type": "string", "const": "sagemaker.aws.amazon.com/v1"}
+    const = with_api_version({"const": "sagemaker.aws.amazon.com/v1"})
+    assert list(schema_from_file(name, const)) == [
+        ("sagemaker.aws.amazon.com/v1", "TrainingJob")]
+    # Several groups, duplicates, and values that do not fit (another version, another
+    # first label, no dot, not a string): only the fitting ones count, in order.
+    several = with_api_version({"enum": [
+        "sagemaker.example.org/v1", "sagemaker.aws.amazon.com/v2", "other.aws.amazon.com/v1",
+        "sagemaker/v1", 1, "sagemaker.aws.amazon.com/v1", "sagemaker.example.org/v1"]})
+    assert list(schema_from_file(name, several)) == [
+        ("sagemaker.example.org/v1", "TrainingJob"),
+        ("sagemaker.aws.amazon.com/v1", "TrainingJob")]
+    unfit = with_api_version({"enum": ["sagemaker.aws.amazon.com/v2", "sagemaker/v1"]})
+    assert list(schema_from_file(name, unfit)) == [("sagemaker.*/v1", "TrainingJob")]
+    # x-kubernetes-group-version-kind wins over everything the name says.
+    declared = {**LABELLED, "x-kubernetes-group-version-kind": {
+        "group": "sagemaker.aws.amazon.com", "version": "v1", "kind": "TrainingJob"}}
+    assert list(schema_from_file(name, declared)) == [
+        ("sagemaker.aws.amazon.com/v1", "TrainingJob")]
+    # The CRDs-catalog layout gives the whole group: no label matching there.
+    assert list(schema_from_file("/sagemaker.aws.amazon.com/trainingjob_v1.json",
+                                 LABELLED)) == [("sagemaker.aws.amazon.com/v1", "TrainingJob")]
+
+
+def test_catalog_finds_first_label_schemas_after_exact_ones():
+    label_schema = schema_from_file("/r/trainingjob-sagemaker-v1.json", LABELLED)
+    exact_schema = compile_crd(parse(WIDGET_CRD))
+    catalog = Catalog("1.37", {**label_schema, **exact_schema})
+    label = label_schema[("sagemaker.*/v1", "TrainingJob")]
+    for api_version in ("sagemaker.aws.amazon.com/v1", "sagemaker.example.org/v1",
+                        "sagemaker/v1"):
+        assert catalog.knows(api_version, "TrainingJob"), api_version
+        assert catalog.schema(api_version, "TrainingJob") is label
+        assert catalog.problems(api_version, "TrainingJob", {
+            "apiVersion": api_version, "kind": "TrainingJob", "metadata": {},
+            "spec": {"mode": "File"}}) == []
+    for api_version, kind in (("sagemaker.aws.amazon.com/v2", "TrainingJob"),
+                              ("sagemakers.io/v1", "TrainingJob"),
+                              ("aws.sagemaker.com/v1", "TrainingJob"),
+                              ("sagemaker.aws.amazon.com/v1", "trainingjob"),
+                              ("sagemaker.aws.amazon.com/v1", "HyperParameterTuningJob"),
+                              ("v1", "TrainingJob")):
+        assert not catalog.knows(api_version, kind), (api_version, kind)
+        assert catalog.schema(api_version, kind) is None
+        assert catalog.validator(api_version, kind) is None
+    assert catalog.knows("example.com/v1", "Widget")
+    # An exact schema for one group wins over the label schema; the other groups of the
+    # label keep the label schema.
+    crd = parse(WIDGET_CRD.replace("group: example.com", "group: sagemaker.example.org")
+                .replace("kind: Widget", "kind: TrainingJob"))
+    exact = compile_crd(crd)
+    catalog = Catalog("1.37", {**label_schema, **exact})
+    assert catalog.schema("sagemaker.example.org/v1", "TrainingJob") is \
+        exact[("sagemaker.example.org/v1", "TrainingJob")]
+    assert catalog.schema("sagemaker.aws.amazon.com/v1", "TrainingJob") is label
+
+
+def test_first_label_schema_of_a_built_in_kind_wins_over_the_bundle():
+    """kubeconform looks every kind up in its -schema-location, built-in ones too: a
+    rolebinding-rbac-v1.json given with --crds is the schema of
+    rbac.authorization.k8s.io/v1 RoleBinding, as an exact --crds schema of a built-in
+    kind already is."""
+    own = {"description": "RoleBinding references a role", "type": "object",
+           "properties": {"subjects": {"type": "array", "maxItems": 1}}}
+    schemas = schema_from_file("/r/rolebinding-rbac-v1.json", own)
+    assert list(schemas) == [("rbac.*/v1", "RoleBinding")]
+    binding = {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+               "metadata": {"name": "b"}, "subjects": [{}, {}]}
+    assert [p.path for p in Catalog("1.37", schemas).problems(
+        "rbac.authorization.k8s.io/v1", "RoleBinding", binding)] == [("subjects",)]
+    bundle_only = Catalog("1.37").problems("rbac.authorization.k8s.io/v1", "RoleBinding",
+                                           binding)
+    assert sorted(p.message for p in bundle_only) == [
+        "missing required field 'kind' in subjects[0]",
+        "missing required field 'kind' in subjects[1]",
+        "missing required field 'roleRef' in the object"]
 
 
 def test_schema_from_file_declared_gvk_wins_and_no_gvk_gives_nothing():
@@ -575,6 +710,58 @@ def test_load_crd_sources_reports_unserved_crds_and_bad_schemas(tmp_path: Path):
     assert problems[0].endswith(": the CustomResourceDefinition serves no version")
     assert problems[1].endswith(f" (line 2); {PROBLEM_NOTHING}")  # the YAML parser's word
     assert problems[2].startswith(f"{bad / 'thing_v1.json'}: the JSON Schema does not compile:")
+
+
+TRAINING_JOB = """apiVersion: {api_version}
+kind: TrainingJob
+metadata: {{name: job}}
+spec:
+  mode: {mode}
+"""
+
+
+def _validity(findings: list[Any]) -> list[tuple[int, str, str]]:
+    return sorted((f.line, f.rule, f.message) for f in findings
+                  if f.rule in ("schema", "unknown-kind"))
+
+
+def test_first_label_schema_from_crds_validates_every_group_with_that_label(tmp_path: Path):
+    """kubeconform's registry layout end to end (--crds DIR). Two groups of the input share
+    the first label sagemaker: as in kubeconform, the one trainingjob-sagemaker-v1.json
+    validates both. A CRD for one of the groups (in the input or in --crds) wins for that
+    group only."""
+    registry = tmp_path / "registry"
+    registry.mkdir()
+    (registry / "trainingjob-sagemaker-v1.json").write_text(json.dumps(LABELLED),
+                                                            encoding="utf-8")
+    schemas, problems = load_crd_sources([str(registry)])
+    assert problems == []
+    assert list(schemas) == [("sagemaker.*/v1", "TrainingJob")]
+    config = Config()
+    config.crds = [str(registry)]
+    config.strict_kinds = True
+    text = "---\n".join([
+        TRAINING_JOB.format(api_version="sagemaker.aws.amazon.com/v1", mode="Stream"),
+        TRAINING_JOB.format(api_version="sagemaker.example.org/v1", mode="Stream"),
+        TRAINING_JOB.format(api_version="sagemaker.aws.amazon.com/v1", mode="File"),
+        TRAINING_JOB.format(api_version="sagemaker.aws.amazon.com/v2", mode="File"),
+    ])
+    invalid = 'spec.mode is "Stream"; expected one of "File", "Pipe"'
+    unknown = ("no schema for sagemaker.aws.amazon.com/v2 TrainingJob: add its"
+               " CustomResourceDefinition to the input or to --crds")
+    assert _validity(lint_text(text, "jobs.yaml", config)) == [
+        (5, "schema", invalid), (11, "schema", invalid),
+        (20, "unknown-kind", unknown)]
+    # A CRD of sagemaker.example.org TrainingJob (WIDGET_CRD's schema: spec.size required,
+    # mode fast or slow) decides for that group alone.
+    crd = WIDGET_CRD.replace("group: example.com", "group: sagemaker.example.org") \
+        .replace("kind: Widget", "kind: TrainingJob").replace("name: widgets.example.com",
+                                                              "name: trainingjobs.x")
+    assert _validity(lint_text(text + "---" + crd, "jobs.yaml", config)) == [
+        (5, "schema", invalid),
+        (10, "schema", "missing required field 'size' in spec"),
+        (11, "schema", 'spec.mode is "Stream"; expected one of "fast", "slow"'),
+        (20, "unknown-kind", unknown)]
 
 
 def test_crd_in_the_input_validates_its_custom_resources():
@@ -643,19 +830,19 @@ def test_the_peer_fixture_crd_and_its_json_schema_agree():
     if not registry.is_dir():
         pytest.skip("kubeconform fixtures absent")
     schemas, problems = load_crd_sources([str(registry)])
-    # kubeconform's name holds only the first label of the group: useless, and said so.
-    assert problems == [
-        f"{registry}/trainingjob-sagemaker-v1.json: the file name gives only 'sagemaker' of"
-        " the API group (kubeconform names files <kind>-<first label of the group>-"
-        "<version>.json); put the file in a directory named after the group as"
-        " <kind>_<version>.json, or give the schema x-kubernetes-group-version-kind"]
-    assert sorted(schemas) == [("sagemaker.aws.amazon.com/v1", "TrainingJob")]
-    data = json.loads((registry / "trainingjob-sagemaker-v1.json").read_text(encoding="utf-8"))
-    schemas.update(schema_from_file(str(registry / "trainingjob-sagemaker-v1.json"), data))
+    # kubeconform's name holds only the first label of the group: filed under that label.
+    assert problems == []
+    assert sorted(schemas) == [("sagemaker.*/v1", "TrainingJob"),
+                               ("sagemaker.aws.amazon.com/v1", "TrainingJob")]
     [job] = load_path(str(PEER_FIXTURES / "test_crd.yaml"), "test_crd.yaml").objects
     assert errors(schemas[("sagemaker.aws.amazon.com/v1", "TrainingJob")], job.data) == []
-    as_named = {**job.data, "apiVersion": "sagemaker/v1"}
-    assert errors(schemas[("sagemaker/v1", "TrainingJob")], as_named) == []
+    assert errors(schemas[("sagemaker.*/v1", "TrainingJob")], job.data) == []
+    # Both reject the same mistake at the same place.
+    broken = json.loads(json.dumps(job.data))
+    broken["spec"]["algorithmSpecification"]["trainingInputMode"] = "Stream"
+    for key in (("sagemaker.aws.amazon.com/v1", "TrainingJob"), ("sagemaker.*/v1", "TrainingJob")):
+        assert errors(schemas[key], broken) == [
+            (("spec", "algorithmSpecification", "trainingInputMode"), "enum")], key
 
 
 def test_crd_validation_rules_skipped_are_counted_in_verbose_notes(tmp_path):

@@ -141,7 +141,11 @@ VALIDITY: dict[tuple[str, str], Run] = {
      "-schema-location './fixtures/registry/{{ .ResourceKind }}{{ .KindSuffix }}.json'"): Run(
         crds=("registry/trainingjob-sagemaker-v1.json",), strict_kinds=True,
         note="the template resolves to registry/trainingjob-sagemaker-v1.json -> --crds"
-             " FILE (+ --strict-kinds: the schema must be applied to TrainingJob)"),
+             " FILE (+ --strict-kinds: the schema must be applied to TrainingJob)."
+             " kubeconform's {{ .KindSuffix }} is '-' + the first DNS label of the group +"
+             " '-' + the version (pkg/registry/registry.go, schemaPath), so kubelint files"
+             " the schema under sagemaker.*/v1: every group whose first label is sagemaker"
+             " (test_the_registry_schema_is_applied_by_first_label)"),
     ("extra_property.yaml", ""): Run(
         why=Why({("schema", 7)}),
         note="lenient kubeconform ignores the unknown DaemonSet spec.replicas: see"
@@ -203,16 +207,6 @@ KUBELINT_BUGS: dict[tuple[str, str], str] = {
         " 'not a Kubernetes object' (README: values files, kustomizations) and reports"
         " nothing, even for a file named explicitly; kubectl apply rejects it ('apiVersion"
         " not set, kind not set'), and kubeconform reports \"missing 'kind' key\"",
-    # kubeconform's {{ .KindSuffix }} is "-" + the FIRST DNS label of the group + "-" +
-    # the version (pkg/registry/registry.go), so trainingjob-sagemaker-v1.json is the
-    # schema of sagemaker.aws.amazon.com/v1 TrainingJob. kubelint/crd.py (_gvk_from_name)
-    # cannot tell the whole group from that label, so it reports the file as a --crds problem.
-    ("test_crd.yaml",
-     "-schema-location './fixtures/registry/{{ .ResourceKind }}{{ .KindSuffix }}.json'"):
-        "--crds registry/trainingjob-sagemaker-v1.json registers the schema for apiVersion"
-        " 'sagemaker/v1' (kubeconform's file name holds only the first label of the group,"
-        " sagemaker.aws.amazon.com), so TrainingJob stays unknown-kind (an error with"
-        " --strict-kinds) and is never validated; kubelint reports the file as a --crds problem",
     # kubeconform applies a -schema-location that is a plain file to every resource. kubelint
     # needs a GVK: <kind>_<version>.json only counts inside a directory named after the
     # group (CRDs-catalog layout), which this file is not in.
@@ -417,13 +411,37 @@ def test_grafana_schema_in_a_group_directory(tmp_path: Any) -> None:
 
 
 def test_test_crd_against_the_registry_source_crd() -> None:
-    """The CRD the registry's JSON Schema was generated from validates test_crd.yaml: only
-    the file-name mapping of the JSON Schema (KUBELINT_BUGS) stands between kubelint and
-    kubeconform's answer."""
+    """The CRD the registry's JSON Schema was generated from validates test_crd.yaml as
+    the JSON Schema does (the VALIDITY case above)."""
     source_crd = "registry/sagemaker.aws.amazon.com_trainingjobs.yaml"
     report = lint("test_crd.yaml", Run(crds=(source_crd,), strict_kinds=True))
     assert report.summary.unknown_kinds == 0
     assert validity_errors(report) == frozenset()
+
+
+def test_the_registry_schema_is_applied_by_first_label(tmp_path: Any) -> None:
+    """registry/trainingjob-sagemaker-v1.json really validates test_crd.yaml (the VALIDITY
+    case could pass by the kind being merely known): a wrong value under spec is reported
+    through it (trainingInputMode is an enum: File or Pipe), with or without
+    --strict-kinds."""
+    sample = (FIXTURES / "test_crd.yaml").read_text(encoding="utf-8")
+    assert "    trainingInputMode: File\n" in sample
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(sample.replace("    trainingInputMode: File\n",
+                                     "    trainingInputMode: Stream\n"), encoding="utf-8")
+    line = broken.read_text(encoding="utf-8").splitlines().index(
+        "    trainingInputMode: Stream") + 1
+    for strict_kinds in (True, False):
+        config = Config()
+        config.crds = [str(FIXTURES / "registry" / "trainingjob-sagemaker-v1.json")]
+        config.strict_kinds = strict_kinds
+        report = lint_paths([str(FIXTURES / "test_crd.yaml"), str(broken)], config,
+                            _registry())
+        assert report.warnings == []
+        assert report.summary.unknown_kinds == 0
+        assert {(os.path.basename(f.file), f.rule, f.line) for f in report.findings
+                if f.severity == "error" and f.rule in VALIDITY_RULES} == {
+            ("broken.yaml", "schema", line)}
 
 
 def test_httpproxy_without_a_schema_fails_with_strict_kinds() -> None:

@@ -10,8 +10,11 @@ camelCase boundaries, it contains one of the words `PASSWORD`, `PASSWD`, `PWD`, 
 `AWS_SECRET_ACCESS_KEY`, `stripeApiKey`.
 
 Whatever the name, a value that holds a PEM private key (a `-----BEGIN ... PRIVATE
-KEY-----` header: RSA, EC, OPENSSH, ENCRYPTED, PGP `PRIVATE KEY BLOCK`...) is reported
-too; certificates and public keys are not secrets and are not reported.
+KEY-----` header: RSA, EC, OPENSSH, ENCRYPTED, PGP `PRIVATE KEY BLOCK`..., followed by a
+line break, or an escaped `\\n` as in a JSON key file, and the key's text) is reported
+too; certificates and public keys are not secrets and are not reported, nor is a script
+that only mentions the header (`grep -- '-----BEGIN RSA PRIVATE KEY-----'`, a `sed`
+range, a heredoc that writes `$KEY` under it).
 
 To avoid false positives, these are not reported:
 
@@ -133,8 +136,13 @@ _SPLIT = re.compile(r"[_\-.\s]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
 _PLACEHOLDER = re.compile(r"\$\([^)]*\)|\$\{[^}]*\}|\{\{.*?\}\}")
-#: A PEM private key header (the same pattern as secret-in-configmap's).
-_PRIVATE_KEY = re.compile(r"-{3,}\s*BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?\s*-{3,}")
+#: A PEM private key: its header, then a line break (or whitespace, or an escaped ``\n``
+#: in a JSON key file) and the first character of the key's base64 text or of an armor
+#: header (``Proc-Type:``, ``Version:``). A script that only names the header (``grep``,
+#: a ``sed`` range, ``echo``, a heredoc writing ``$KEY``) is not a key. The same pattern
+#: as secret-in-configmap's.
+_PRIVATE_KEY = re.compile(r"-{3,}\s*BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?\s*-{3,}"
+                          r"(?:\s|\\[rn])+[A-Za-z0-9+/]")
 
 
 def name_words(name: str) -> list[str]:

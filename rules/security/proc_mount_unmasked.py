@@ -9,10 +9,14 @@ By default the container runtime masks and makes read-only the sensitive parts o
 `/proc` and `/sys` (`/proc/kcore`, `/proc/sysrq-trigger`, `/proc/sys`, ...). `Unmasked`
 turns that off, exposing kernel memory, host-wide kernel tunables and the SysRq trigger to
 the container. It exists for nested container runtimes in user-namespaced pods
-(`hostUsers: false`); the Pod Security Standards forbid anything but `Default` from the
-*baseline* level up. Any other value is a mistake: API validation rejects it where the
+(`hostUsers: false`), and the API server only accepts it there. The Pod Security
+Standards forbid anything but `Default` at the *restricted* level, and at *baseline* too
+unless the pod has its own user namespace (baseline policy 1.35 and later lets such a pod
+set any value, user namespaces blunting the exposure); this rule follows *restricted* and
+reports `Unmasked` in a user-namespaced pod too: silence it for the nested-runtime pods
+that need it. Any other value is a mistake: API validation rejects it where the
 `ProcMountType` feature is on (it drops the field where it is off), and Pod Security
-admission at *baseline* rejects any value but `Default` either way.
+admission rejects any value but `Default` outside user-namespaced pods.
 `procMount` is a container-only field. Windows pods are skipped.
 
 ## Example
@@ -79,6 +83,6 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
                        " are not masked; remove it or set Default")
         else:
             message = (f"{ref.label} has procMount: {value!r}, which is not a valid value"
-                       " (Kubernetes defines Default and Unmasked; Pod Security baseline"
+                       " (Kubernetes defines Default and Unmasked; Pod Security restricted"
                        " allows only Default); remove it or set Default")
         yield ctx.violation((*ref.path, "securityContext", "procMount"), message)

@@ -6,7 +6,10 @@ A value (anywhere in it, so a secret inside a configuration file is found too; a
 `binaryData` value is base64-decoded first) looks like a secret when it contains:
 
 - a PEM private key: `-----BEGIN ... PRIVATE KEY-----` (RSA, EC, OPENSSH, ENCRYPTED, PGP
-  `PRIVATE KEY BLOCK`...); certificates and public keys are not secrets;
+  `PRIVATE KEY BLOCK`...) followed by a line break (or an escaped `\\n`, as in a JSON key
+  file) and the key's text; certificates and public keys are not secrets, and a script
+  that only mentions the header (`grep`, a `sed` range, a heredoc that writes `$KEY` under
+  it) holds no key;
 - an AWS access key id (`AKIA` or `ASIA` and 16 upper-case letters or digits), except the
   documentation examples ending in `EXAMPLE`;
 - a GitHub token (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_` and 36 characters, or
@@ -91,7 +94,11 @@ from typing import Any
 from kubelint.api import Manifest, RuleContext, Violation, rule
 
 VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("a PEM private key", re.compile(r"-{3,}\s*BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?\s*-{3,}")),
+    # The header, then a line break (or whitespace, or an escaped \n in a JSON key file)
+    # and the first character of the key's base64 text or of an armor header: a script
+    # that only names the header (grep, a sed range, a heredoc writing $KEY) is not a key.
+    ("a PEM private key", re.compile(r"-{3,}\s*BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?\s*-{3,}"
+                                     r"(?:\s|\\[rn])+[A-Za-z0-9+/]")),
     ("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
     ("a GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,})")),
     ("a Slack token", re.compile(r"\bxox[baprs]-[A-Za-z0-9-]{10,}")),

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
+from kubelint.constants import BUILTIN_KIND_GROUPS
 from kubelint.model import Manifest, effective_namespace
 
 
@@ -103,7 +104,11 @@ class ObjectIndex:
                     and target.get("name") == workload.metadata.get("name")
                     and (not isinstance(version, str)
                          or _group(version) == workload.api_group
-                         or {_group(version), workload.api_group} <= {"apps", "extensions"})):
+                         or {_group(version), workload.api_group} <= {"apps", "extensions"}
+                         # a built-in kind under a mistyped apiVersion (see is_kind)
+                         or (workload.kind is not None and workload.is_kind(workload.kind)
+                             and _group(version) in BUILTIN_KIND_GROUPS.get(workload.kind,
+                                                                            ())))):
                 found.append(hpa)
         return found
 

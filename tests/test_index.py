@@ -166,3 +166,18 @@ def test_rules_check_an_object_with_a_mistyped_core_version(rule_id, lines):
 
     findings = lint_only(MISTYPED_CORE_VERSION, rule_id)
     assert sorted(f.line for f in findings if f.rule == rule_id) == lines
+
+
+def test_an_hpa_finds_its_target_under_a_mistyped_core_version():
+    text = ("apiVersion: v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\n---\n"
+            "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\n"
+            "metadata: {name: web, namespace: shop}\n"
+            "spec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web},"
+            " maxReplicas: 3}\n---\n"
+            "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\n"
+            "metadata: {name: other-group, namespace: shop}\n"
+            "spec: {scaleTargetRef: {apiVersion: example.com/v1, kind: Deployment, name: web},"
+            " maxReplicas: 3}\n")
+    index = ObjectIndex(load_text(text, SourceFile("o.yaml", text)).objects)
+    deployment = index.get("Deployment", "web", "shop")
+    assert [h.name for h in index.hpas_for(deployment)] == ["web"]

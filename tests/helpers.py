@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from pathlib import Path
 
 from kubelint.config import Config
@@ -12,16 +11,16 @@ from kubelint.lint import Linter
 from kubelint.loader import load_text
 from kubelint.model import SourceFile
 from kubelint.plugins import Registry, build_registry
+
+# The `# expect:` fixture format is kubelint's own (`kubelint test` reads it too).
+from kubelint.policies.testing import CORE_RULES, actual, expectations  # noqa: F401
 from kubelint.report import Finding
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 SHARED = ROOT.parent / "shared"
-CORE_RULES = frozenset({"yaml-syntax", "yaml-duplicate-key", "yaml-limits", "file-unreadable",
-                        "manifest-structure", "internal-error"})
 
 _REGISTRY: Registry | None = None
-_EXPECT = re.compile(r"#\s*expect:\s*(?P<rules>[a-z0-9:,\- ]+?)\s*$")
 _OPTIONS = re.compile(r"^#\s*options:\s*(?P<json>\{.*\})\s*$", re.M)
 
 
@@ -51,29 +50,8 @@ def lint_only(text: str, rule_id: str, filename: str = "test.yaml",
     return Linter(config, registry()).run([loaded]).findings
 
 
-def expectations(text: str) -> Counter[tuple[str, int, str | None]]:
-    """``# expect: rule-a, rule-b:warning`` -> {(rule, line, severity or None): count}."""
-    expected: Counter[tuple[str, int, str | None]] = Counter()
-    for number, line in enumerate(text.splitlines(), start=1):
-        match = _EXPECT.search(line)
-        if match is None:
-            continue
-        for item in match["rules"].split(","):
-            rule, _, severity = item.strip().partition(":")
-            expected[(rule, number, severity or None)] += 1
-    return expected
-
-
 def fixture_options(text: str) -> dict | None:
     match = _OPTIONS.search(text)
     return json.loads(match["json"]) if match else None
 
 
-def actual(findings: list[Finding], expected: Counter) -> Counter[tuple[str, int, str | None]]:
-    """Findings keyed like ``expectations``: with severity where the fixture names one."""
-    with_severity = {(rule, line) for rule, line, severity in expected if severity}
-    out: Counter[tuple[str, int, str | None]] = Counter()
-    for finding in findings:
-        key = (finding.rule, finding.line)
-        out[(finding.rule, finding.line, finding.severity if key in with_severity else None)] += 1
-    return out

@@ -10,6 +10,7 @@ from kubelint.constants import (
     LONG_RUNNING_KINDS,
     POD_SPEC_KINDS,
     SCALABLE_KINDS,
+    WORKLOAD_KINDS,
 )
 from kubelint.fix import Fix
 from kubelint.index import ObjectIndex, label_selector_matches, service_selector_matches
@@ -20,7 +21,9 @@ from kubelint.model import (
     as_mapping,
     effective_security_context,
     format_path,
+    is_one_of,
     is_windows_pod,
+    missing_metadata_keys,
 )
 from kubelint.plugins import hookimpl
 from kubelint.policies.expressions import ExpressionError as CelError
@@ -38,6 +41,7 @@ __all__ = [
     "LONG_RUNNING_KINDS",
     "POD_SPEC_KINDS",
     "SCALABLE_KINDS",
+    "WORKLOAD_KINDS",
     "CelError",
     "ContainerRef",
     "Fix",
@@ -56,8 +60,10 @@ __all__ = [
     "evaluate_cel",
     "format_path",
     "hookimpl",
+    "is_one_of",
     "is_windows_pod",
     "label_selector_matches",
+    "missing_metadata_keys",
     "parse_field_path",
     "parse_quantity",
     "rbac",

@@ -47,6 +47,11 @@ POD_SPEC_KINDS = frozenset(POD_SPEC_PATHS)
 LONG_RUNNING_KINDS = frozenset(
     {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController"})
 
+#: The kinds that run pods, for options that name kinds to check (PodTemplate excluded:
+#: it runs nothing).
+WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
+                  "ReplicationController", "Job", "CronJob", "Pod")
+
 #: Kinds an HPA or a PodDisruptionBudget can act on through their replicas.
 SCALABLE_KINDS = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"})
 

@@ -122,6 +122,23 @@ def as_mapping(value: Any) -> Mapping[str, Any] | None:
     return value if isinstance(value, Mapping) else None
 
 
+def is_one_of(obj: Manifest, kinds: object) -> bool:
+    """Is ``obj`` one of the built-in ``kinds`` of a rule option (every kind when the list
+    is empty or malformed)?"""
+    if not isinstance(kinds, list) or not kinds:
+        return True
+    return any(isinstance(kind, str) and obj.is_kind(kind) for kind in kinds)
+
+
+def missing_metadata_keys(obj: Manifest, field: str, keys: object) -> list[str]:
+    """The ``keys`` absent from ``metadata.<field>`` (labels, annotations); none when the
+    field is malformed, which schema validation reports."""
+    present = as_mapping(obj.metadata.get(field))
+    if present is None or not isinstance(keys, list):
+        return []
+    return [key for key in keys if isinstance(key, str) and key not in present]
+
+
 class Manifest:
     """One Kubernetes object: its data (plain dicts and lists, read-only by convention)
     and what is needed to locate any path inside it."""

@@ -92,6 +92,7 @@ _ESCAPED_KEYWORD = re.compile(r"^__([a-z]+)__$")
 class Token:
     kind: str
     text: str
+    start: int  # offset in the expression
 
 
 def tokens(expression: str) -> list[Token]:
@@ -99,7 +100,7 @@ def tokens(expression: str) -> list[Token]:
     for match in _TOKEN.finditer(expression):
         kind = match.lastgroup or "other"
         if kind != "space":
-            out.append(Token(kind, match.group()))
+            out.append(Token(kind, match.group(), match.start()))
     return out
 
 
@@ -151,16 +152,8 @@ def _chain(items: Sequence[Token], start: int) -> tuple[list[str | int], int]:
 def first_field(expression: str, roots: Iterable[str]) -> tuple[str, list[str | int]] | None:
     """The first ``root.a.b['c']`` chain in ``expression`` whose root is one of ``roots``:
     the field the expression is about (``has(object.metadata.labels)`` -> metadata.labels)."""
-    wanted = set(roots)
-    items = tokens(expression)
-    for position, token in enumerate(items):
-        if token.kind != "ident" or token.text not in wanted:
-            continue
-        if position > 0 and items[position - 1].text in (".", ".?"):
-            continue  # a field that happens to share the root's name
-        path, _ = _chain(items, position)
-        return token.text, path
-    return None
+    found = chains(expression, roots)
+    return found[0] if found else None
 
 
 @dataclass(frozen=True)
@@ -215,14 +208,8 @@ def _closing(items: Sequence[Token], opening: int) -> int:
 
 def _source_between(expression: str, items: Sequence[Token], first: int, end: int) -> str:
     """The expression text of tokens ``first`` up to (not including) ``end``."""
-    offsets = []
-    cursor = 0
-    for match in _TOKEN.finditer(expression):
-        if match.lastgroup != "space":
-            offsets.append(match.start())
-        cursor = match.end()
-    offsets.append(cursor)
-    return expression[offsets[first]:offsets[end]].strip()
+    stop = items[end].start if end < len(items) else len(expression)
+    return expression[items[first].start:stop].strip()
 
 
 def parse_field_path(text: str) -> Path:
@@ -252,7 +239,7 @@ def chains(expression: str, roots: Iterable[str]) -> list[tuple[str, list[str | 
         if token.kind != "ident" or token.text not in wanted:
             continue
         if position > 0 and items[position - 1].text in (".", ".?"):
-            continue
+            continue  # a field that happens to share the root's name
         path, _ = _chain(items, position)
         found.append((token.text, path))
     return found

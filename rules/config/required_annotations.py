@@ -66,19 +66,17 @@ spec:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 
-from kubelint.api import Manifest, RuleContext, Violation, rule
-
-WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
-                  "ReplicationController", "Job", "CronJob", "Pod"]
-
-
-def kind_selected(obj: Manifest, kinds: object) -> bool:
-    """Is ``obj`` one of ``kinds`` (every kind when the list is empty)?"""
-    if not isinstance(kinds, list) or not kinds:
-        return True
-    return any(isinstance(kind, str) and obj.is_kind(kind) for kind in kinds)
+from kubelint.api import (
+    WORKLOAD_KINDS,
+    Manifest,
+    RuleContext,
+    Violation,
+    is_one_of,
+    missing_metadata_keys,
+    rule,
+)
 
 
 @rule(id="required-annotations", severity="warning", enabled=False,
@@ -88,17 +86,12 @@ def kind_selected(obj: Manifest, kinds: object) -> bool:
                           "description": "annotation keys every checked object must"
                                          " carry; empty: nothing is required"},
           "kinds": {"type": "array", "items": {"type": "string"},
-                    "default": WORKLOAD_KINDS,
+                    "default": list(WORKLOAD_KINDS),
                     "description": "kinds to check; an empty list checks every kind"}})
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
-    if not kind_selected(obj, ctx.options["kinds"]):
+    if not is_one_of(obj, ctx.options["kinds"]):
         return
-    annotations = obj.metadata.get("annotations")
-    if annotations is not None and not isinstance(annotations, Mapping):
-        return  # malformed: schema validation reports it
-    present = annotations or {}
-    missing = [key for key in ctx.options["annotations"] or []
-               if isinstance(key, str) and key not in present]
+    missing = missing_metadata_keys(obj, "annotations", ctx.options["annotations"])
     if missing:
         keys = ", ".join(map(repr, missing))
         plural = "s" if len(missing) > 1 else ""

@@ -6,6 +6,7 @@ Nothing here prints or exits; the CLI and editors call it.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import os
 import sys
@@ -25,7 +26,7 @@ from kubelint.loader import (
     load_path,
     load_text,
 )
-from kubelint.model import Manifest, SourceFile, format_path
+from kubelint.model import Directives, Manifest, RelatedLocation, SourceFile, format_path
 from kubelint.plugins import Registry, build_registry
 from kubelint.report import Finding, ObjectRef, Report, Summary
 from kubelint.rule import RuleContext, Violation
@@ -151,7 +152,7 @@ class Linter:
             fs_path = (paths or {}).get(source.path, source.path)
             settings = self.config.rule_settings(fs_path, self.registry)
             router = self._router(settings, index)
-            emit = _Emitter(self.registry, settings, source, findings)
+            emit = _Emitter(self.registry, settings, source, findings, self._settings_for)
             for problem in item.problems:
                 span = Span(problem.line, problem.column,
                             problem.end_line if problem.end_line is not None else problem.line,
@@ -166,6 +167,7 @@ class Linter:
                 for rule_id, violation in check_object(obj, router):
                     emit.violation(rule_id, violation, obj)
         summary.unknown_kinds = self._unknown_kinds(objects)
+        findings = merge_variants(findings)
         findings.sort(key=Finding.sort_key)
         return Report(findings, summary, self.registry.rules, self._notes(),
                       list(self.run_state.crd_problems))
@@ -192,6 +194,11 @@ class Linter:
                    and not catalog.knows(obj.api_version, obj.kind)
                    and not catalog.is_builtin_group(obj.api_version))
 
+    def _settings_for(self, display_path: str) -> dict[str, EffectiveRule]:
+        """Settings for a file a rendered object's finding is placed in (display paths
+        are relative to the working directory, or absolute)."""
+        return self.config.rule_settings(os.path.abspath(display_path), self.registry)
+
     def _router(self, settings: dict[str, EffectiveRule], index: ObjectIndex) -> Router:
         router = self._routers.get(id(settings))
         if router is None:
@@ -206,14 +213,20 @@ class Linter:
 
 
 class _Emitter:
-    """The decision stage for one file: enabled?, which severity, suppressed? -> Finding."""
+    """The decision stage for one file: enabled?, which severity, suppressed? -> Finding.
+
+    A rendered object (a chart's template output, a kustomize build) is placed by its
+    ``Origin`` in the file the user edits, whose settings and suppression comments then
+    apply."""
 
     def __init__(self, registry: Registry, settings: Mapping[str, EffectiveRule],
-                 source: SourceFile, out: list[Finding]):
+                 source: SourceFile, out: list[Finding],
+                 settings_for: Any = None):
         self.registry = registry
         self.settings = settings
         self.source = source
         self.out = out
+        self._settings_for = settings_for
         self._ignored: dict[int, set[str]] = {}
 
     def violation(self, rule_id: str, violation: Violation, obj: Manifest) -> None:
@@ -222,6 +235,19 @@ class _Emitter:
         if ignored is None:
             ignored = self._ignored[id(obj)] = annotation_rules(obj.annotations)
         ref = ObjectRef(obj.api_version, obj.kind, obj.namespace, obj.name)
+        if obj.origin is not None:
+            # No --fix here: the edit would land in generated text, not in the template.
+            placed = obj.origin.place(obj, violation.path, location)
+            message = violation.message + "".join(
+                f" ({related.message} from {related.file}:{related.line})"
+                for related in placed.related)
+            settings = (self._settings_for(placed.file) if self._settings_for is not None
+                        else self.settings)
+            self.at(rule_id, message, violation.severity, placed.span, placed.node_lines,
+                    ref, format_path(violation.path), ignored, obj.template, None,
+                    file=placed.file, directives=placed.directives, settings=settings,
+                    related=placed.related, variant=placed.variant)
+            return
         edit = None
         if violation.fix is not None:
             from kubelint.fix import plan
@@ -234,12 +260,17 @@ class _Emitter:
     def at(self, rule_id: str, message: str, severity: str | None, span: Span,
            node_lines: tuple[int, ...], ref: ObjectRef | None, path: str,
            ignored: Iterable[str] = (), template: str | None = None,
-           edit: Any = None) -> None:
-        setting = self.settings.get(rule_id)
+           edit: Any = None, *, file: str | None = None, directives: Directives | None = None,
+           settings: Mapping[str, EffectiveRule] | None = None,
+           related: tuple[RelatedLocation, ...] = (),
+           variant: tuple[str, str] | None = None) -> None:
+        settings = self.settings if settings is None else settings
+        setting = settings.get(rule_id)
         if setting is not None and not setting.enabled:
             return
-        if is_suppressed(rule_id, node_lines, self.source.directives, ignored,
-                         self.registry.aliases):
+        if directives is None:
+            directives = self.source.directives
+        if is_suppressed(rule_id, node_lines, directives, ignored, self.registry.aliases):
             return
         rule = self.registry.rules.get(rule_id)
         default = rule.severity if rule is not None else "error"
@@ -248,9 +279,42 @@ class _Emitter:
         end_line, end_column = span.end_line, span.end_column
         if (end_line, end_column) <= (span.line, span.column):
             end_line, end_column = span.line, span.column + 1
-        self.out.append(Finding(rule_id, final, message, self.source.path, span.line + 1,
-                                span.column + 1, end_line + 1, end_column + 1, ref, path,
-                                template, edit))
+        self.out.append(Finding(rule_id, final, message, file or self.source.path,
+                                span.line + 1, span.column + 1, end_line + 1, end_column + 1,
+                                ref, path, template, edit, related, variant))
+
+
+def merge_variants(findings: list[Finding]) -> list[Finding]:
+    """One finding for what several renderings of one source report at the same place.
+
+    A chart rendered with its values and with each ``ci/*-values.yaml``, or a base built
+    through two overlays, gives the same finding once per rendering. Reported once; when
+    it does not occur in the default rendering, the message names the renderings it
+    occurs in ("with ci/prod-values.yaml", "through overlays/prod, overlays/staging").
+    """
+    if not any(finding.variant is not None for finding in findings):
+        return findings
+    groups: dict[tuple[Any, ...], list[Finding]] = {}
+    for finding in findings:
+        key = (finding.rule, finding.file, finding.line, finding.column, finding.message,
+               finding.path, finding.object)
+        groups.setdefault(key, []).append(finding)
+    merged: list[Finding] = []
+    for group in groups.values():
+        first = group[0]
+        variants = [finding.variant for finding in group]
+        if None in variants:
+            merged.append(dataclasses.replace(first, variant=None))
+            continue
+        by_preposition: dict[str, list[str]] = {}
+        for preposition, name in variants:  # type: ignore[misc]
+            names = by_preposition.setdefault(preposition, [])
+            if name not in names:
+                names.append(name)
+        said = "; ".join(f"{preposition} {', '.join(sorted(names))}"
+                         for preposition, names in by_preposition.items())
+        merged.append(dataclasses.replace(first, message=f"{first.message} ({said})"))
+    return merged
 
 
 @contextlib.contextmanager

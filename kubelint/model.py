@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from kubelint.constants import (
     BUILTIN_KIND_GROUPS,
@@ -55,6 +55,43 @@ class SourceFile:
     directives: Directives = field(default_factory=Directives)
     documents: int = 0
     skipped: int = 0
+
+
+@dataclass(frozen=True)
+class RelatedLocation:
+    """A second place a finding concerns, e.g. the values-file line a Helm template took
+    the offending value from. 1-based, like findings."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a finding on a rendered object belongs in the files the user edits."""
+
+    file: str  # display path (POSIX, relative to the working directory when below it)
+    span: Span  # 0-based, in ``file``
+    #: Start lines (0-based, in ``file``) of the nodes on the way to the finding, which
+    #: ``# kubelint: disable=`` comments in ``file`` are matched against.
+    node_lines: tuple[int, ...]
+    directives: Directives
+    related: tuple[RelatedLocation, ...] = ()
+    #: Which rendering produced it when there are several of one source, as
+    #: (preposition, name): ("with", "ci/prod-values.yaml"), ("through", "overlays/prod").
+    #: None for the default rendering (a chart's own values, a base built on its own).
+    variant: tuple[str, str] | None = None
+
+
+class Origin(Protocol):
+    """Maps an object rendered by a tool (Helm, kustomize) back to the files it was made
+    from, so findings point at the template or patch line, not at generated text."""
+
+    def place(self, obj: Manifest, path: Sequence[str | int], location: Location) -> Placement:
+        """Where the finding at ``path`` (``location`` in the rendered text) belongs."""
+        ...
 
 
 class Location(NamedTuple):
@@ -144,7 +181,7 @@ class Manifest:
     and what is needed to locate any path inside it."""
 
     __slots__ = ("_positions", "_root_entries", "api_version", "data", "doc_root", "kind",
-                 "root_path", "source", "template")
+                 "origin", "root_path", "source", "template")
 
     def __init__(self, data: Mapping[str, Any], source: SourceFile, positions: Positions,
                  doc_root: Span, root_path: Path = (), root_value: Any = None):
@@ -158,6 +195,9 @@ class Manifest:
         #: The Helm template this object was rendered from (``# Source:`` comments that
         #: ``helm template`` prints), or None.
         self.template: str | None = None
+        #: For objects rendered from a chart or a kustomization: where their text came
+        #: from (``Origin``); None for objects read from the file they are reported in.
+        self.origin: Origin | None = None
         api_version = data.get("apiVersion")
         kind = data.get("kind")
         self.api_version = api_version if isinstance(api_version, str) else None

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kubelint.constants import SEVERITIES
+from kubelint.model import RelatedLocation
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,11 @@ class Finding:
     template: str | None = None
     #: The planned text edit of a fixable finding (kubelint.fix.Edit), for --fix.
     edit: Any = field(default=None, compare=False, repr=False)
+    #: Other places the finding concerns (the values-file line a value came from).
+    related: tuple[RelatedLocation, ...] = ()
+    #: The rendering that produced it, when a source is rendered several ways
+    #: (``kubelint.model.Placement.variant``); ``lint.merge_variants`` folds these.
+    variant: tuple[str, str] | None = field(default=None, compare=False, repr=False)
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.file, self.line, self.column, self.rule, self.message)
@@ -53,7 +59,9 @@ class Finding:
         return {"rule": self.rule, "severity": self.severity, "message": self.message,
                 "file": self.file, "line": self.line, "column": self.column,
                 "end_line": self.end_line, "end_column": self.end_column, "object": obj,
-                "path": self.path, "template": self.template}
+                "path": self.path, "template": self.template,
+                "related": [{"file": r.file, "line": r.line, "column": r.column,
+                             "message": r.message} for r in self.related]}
 
 
 @dataclass

@@ -94,6 +94,7 @@ def test_json_output_shape(tree, capsys):
                        "name": "migrate"},
             "path": "spec.template.spec.containers[0].livenessProbe",
             "template": None,
+            "related": [],
         }],
         "summary": {"files": 2, "documents": 2, "objects": 1, "skipped": 1,
                     "unknown_kinds": 0, "findings": {"error": 0, "warning": 1, "info": 0}},

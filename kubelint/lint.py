@@ -70,9 +70,12 @@ class RunState:
     """What the rules of one run share: the schema catalog, with custom resource schemas
     from the CRDs in the input and from ``crds:``/``--crds`` (built on first use)."""
 
-    def __init__(self, config: Config, index: ObjectIndex):
+    def __init__(self, config: Config, index: ObjectIndex, parent: RunState | None = None):
         self.config = config
         self.index = index
+        #: The run's state when this one serves one scope (a chart rendering, a kustomize
+        #: build): the scope has its own index and memo, the run's catalog.
+        self._parent = parent
         self._catalog: Any = None
         #: Problems with --crds sources, reported once by the CLI.
         self.crd_problems: list[str] = []
@@ -90,17 +93,28 @@ class RunState:
             self._memo[key] = compute()
         return self._memo[key]
 
+    def scoped(self, index: ObjectIndex) -> RunState:
+        """The state for the rules of one scope, sharing this run's catalog."""
+        return RunState(self.config, index, self)
+
     def cel_validations(self, api_version: str, kind: str) -> list[Any]:
         """The CEL rules of the input's CRD for this kind (``kubelint.crd.CelValidation``)."""
+        if self._parent is not None:
+            return self._parent.cel_validations(api_version, kind)
         if self._catalog is None:
             self.catalog  # noqa: B018 -- building the catalog collects the rules
         return self._cel_validations.get((api_version, kind), [])
 
     def skip_cel_rule(self, why: str) -> None:
+        if self._parent is not None:
+            self._parent.skip_cel_rule(why)
+            return
         self.cel_rules_skipped[why] = self.cel_rules_skipped.get(why, 0) + 1
 
     @property
     def catalog(self) -> Any:
+        if self._parent is not None:
+            return self._parent.catalog
         if self._catalog is None:
             from kubelint.schema import Catalog
 
@@ -132,9 +146,10 @@ class Linter:
     def __init__(self, config: Config, registry: Registry):
         self.config = config
         self.registry = registry
-        self._routers: dict[int, Router] = {}
+        self._routers: dict[tuple[int, str | None], Router] = {}
         #: Shared by the rules of one run (e.g. compiled schema validators); set per run.
         self.run_state: Any = None
+        self._scopes: dict[str | None, RunState] = {}
 
     def run(self, files: Iterable[LoadedFile], paths: Mapping[str, str] | None = None) -> Report:
         """``paths`` maps display paths to filesystem paths (for per-path overrides)."""
@@ -142,16 +157,18 @@ class Linter:
         objects = [obj for item in loaded for obj in item.objects]
         index = ObjectIndex(objects, self.config.namespace)
         self.run_state = RunState(self.config, index)
+        self._scopes = self._scope_states(loaded)
         self._routers = {}  # contexts hold this run's index and state
         findings: list[Finding] = []
-        summary = Summary(files=len(loaded), objects=len(objects))
+        summary = Summary(files=len({item.source.path for item in loaded}),
+                          objects=len(objects))
         for item in loaded:
             source = item.source
             summary.documents += source.documents
             summary.skipped += source.skipped
             fs_path = (paths or {}).get(source.path, source.path)
             settings = self.config.rule_settings(fs_path, self.registry)
-            router = self._router(settings, index)
+            router = self._router(settings, source.scope)
             emit = _Emitter(self.registry, settings, source, findings, self._settings_for)
             for problem in item.problems:
                 span = Span(problem.line, problem.column,
@@ -171,6 +188,23 @@ class Linter:
         findings.sort(key=Finding.sort_key)
         return Report(findings, summary, self.registry.rules, self._notes(),
                       list(self.run_state.crd_problems))
+
+    def _scope_states(self, loaded: list[LoadedFile]) -> dict[str | None, RunState]:
+        """Each scope's objects see the plain files' objects and their own, never another
+        rendering of the same chart or another overlay (those are alternatives, not
+        deployed together); plain files see everything."""
+        states: dict[str | None, RunState] = {None: self.run_state}
+        scoped: dict[str, list[Manifest]] = {}
+        for item in loaded:
+            if item.source.scope is not None:
+                scoped.setdefault(item.source.scope, []).extend(item.objects)
+        if scoped:
+            shared = [obj for item in loaded if item.source.scope is None
+                      for obj in item.objects]
+            for scope, objects in scoped.items():
+                states[scope] = self.run_state.scoped(
+                    ObjectIndex([*shared, *objects], self.config.namespace))
+        return states
 
     def _notes(self) -> list[str]:
         state = self.run_state
@@ -199,16 +233,18 @@ class Linter:
         are relative to the working directory, or absolute)."""
         return self.config.rule_settings(os.path.abspath(display_path), self.registry)
 
-    def _router(self, settings: dict[str, EffectiveRule], index: ObjectIndex) -> Router:
-        router = self._routers.get(id(settings))
+    def _router(self, settings: dict[str, EffectiveRule], scope: str | None) -> Router:
+        router = self._routers.get((id(settings), scope))
         if router is None:
+            state = self._scopes[scope]
             active = [
-                (rule, RuleContext(rule, settings[rule.id].options, index, self.config.namespace,
-                                   self.config.kubernetes_version, self.run_state))
+                (rule, RuleContext(rule, settings[rule.id].options, state.index,
+                                   self.config.namespace, self.config.kubernetes_version,
+                                   state))
                 for rule in self.registry.rules.values()
                 if rule.check is not None and settings[rule.id].enabled
             ]
-            router = self._routers[id(settings)] = Router(active)
+            router = self._routers[(id(settings), scope)] = Router(active)
         return router
 
 

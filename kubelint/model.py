@@ -55,6 +55,10 @@ class SourceFile:
     directives: Directives = field(default_factory=Directives)
     documents: int = 0
     skipped: int = 0
+    #: Objects rendered together (one chart rendering, one kustomize build) see each
+    #: other and the plain files in cross-resource rules, never another rendering of
+    #: the same source; None for plain files.
+    scope: str | None = None
 
 
 @dataclass(frozen=True)

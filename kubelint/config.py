@@ -57,6 +57,19 @@ class Override:
 
 
 @dataclass
+class HelmSettings:
+    """The ``helm:`` section: how charts in the input are rendered."""
+
+    release_name: str = "release-name"  # what `helm template` calls a release by default
+    #: Values files (absolute) applied to every chart, after the chart's own values.
+    values: list[str] = field(default_factory=list)
+    #: ``--set`` expressions applied after the values files.
+    set: list[str] = field(default_factory=list)
+    #: Render each ``ci/*-values.yaml`` of a chart too (chart-testing's convention).
+    ci_values: bool = True
+
+
+@dataclass
 class Config:
     """A validated configuration. ``Config()`` is kubelint's defaults."""
 
@@ -75,6 +88,8 @@ class Config:
     policies: list[str] = field(default_factory=list)
     rules: dict[str, RuleSetting] = field(default_factory=dict)
     overrides: list[Override] = field(default_factory=list)
+    #: How Helm charts in the input are rendered (``helm:``; --values and --set add).
+    helm: HelmSettings = field(default_factory=lambda: HelmSettings())
     #: --enable / --disable from the command line: win over everything else.
     cli_enable: set[str] = field(default_factory=set)
     cli_disable: set[str] = field(default_factory=set)
@@ -458,7 +473,15 @@ def _build(data: Mapping[str, Any], path: str | None, root: str) -> Config:
         rules=_rules(data.get("rules")),
         overrides=[Override(list(o["files"]), _rules(o.get("rules")))
                    for o in data.get("overrides", [])],
+        helm=_helm(data.get("helm") or {}, root),
     )
+
+
+def _helm(data: Mapping[str, Any], root: str) -> HelmSettings:
+    return HelmSettings(release_name=data.get("release-name", "release-name"),
+                        values=[os.path.join(root, p) for p in data.get("values", [])],
+                        set=list(data.get("set", [])),
+                        ci_values=bool(data.get("ci-values", True)))
 
 
 def config_from_mapping(data: Mapping[str, Any], registry: Registry,

@@ -273,10 +273,11 @@ class _Emitter:
         ref = ObjectRef(obj.api_version, obj.kind, obj.namespace, obj.name)
         if obj.origin is not None:
             # No --fix here: the edit would land in generated text, not in the template.
-            placed = obj.origin.place(obj, violation.path, location)
-            message = violation.message + "".join(
-                f" ({related.message} from {related.file}:{related.line})"
-                for related in placed.related)
+            placed = obj.origin.place(obj, violation.path, location, violation.message)
+            message = violation.message
+            if placed.related:
+                message += " (" + ", ".join(f"{related.message} from {related.file}:"
+                                            f"{related.line}" for related in placed.related) + ")"
             settings = (self._settings_for(placed.file) if self._settings_for is not None
                         else self.settings)
             self.at(rule_id, message, violation.severity, placed.span, placed.node_lines,

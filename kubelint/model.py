@@ -93,8 +93,10 @@ class Origin(Protocol):
     """Maps an object rendered by a tool (Helm, kustomize) back to the files it was made
     from, so findings point at the template or patch line, not at generated text."""
 
-    def place(self, obj: Manifest, path: Sequence[str | int], location: Location) -> Placement:
-        """Where the finding at ``path`` (``location`` in the rendered text) belongs."""
+    def place(self, obj: Manifest, path: Sequence[str | int], location: Location,
+              message: str = "") -> Placement:
+        """Where the finding at ``path`` (``location`` in the rendered text) with
+        ``message`` belongs."""
         ...
 
 

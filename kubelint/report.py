@@ -69,10 +69,12 @@ class Summary:
     files: int = 0
     documents: int = 0  # non-empty YAML/JSON documents
     objects: int = 0  # Kubernetes objects linted (List items count one each)
-    skipped: int = 0  # documents that are not Kubernetes objects (no apiVersion and kind)
+    skipped: int = 0  # documents that are not objects: no apiVersion and kind, tool configs
     unknown_kinds: int = 0  # objects of a kind without a known schema (not validated)
     baselined: int | None = None  # findings hidden by --baseline (None: no baseline)
     baseline_fixed: int | None = None  # baseline findings that no longer occur
+    #: The tools' configuration documents among ``skipped``: tool -> documents.
+    tool_configs: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self, findings: list[Finding]) -> dict[str, Any]:
         counts = {severity: 0 for severity in SEVERITIES}

@@ -28,6 +28,7 @@ from kubelint.formatters.sarif import (
     working_directory_uri,
 )
 from kubelint.lint import lint_paths
+from kubelint.model import RelatedLocation
 from kubelint.report import Finding, ObjectRef, Report, Summary
 from tests.helpers import ROOT, SHARED, registry
 
@@ -71,7 +72,8 @@ def edge_report(tmp_path: Path) -> Report:
     obj = ObjectRef("apps/v1", "Deployment", "shop", "web")
     findings = [
         Finding("image-tag-latest", "warning", "image 'nginx' has no tag", outside, 3, 5, 3, 10,
-                obj, "spec.template.spec.containers[0].image", "chart/templates/web.yaml"),
+                obj, "spec.template.spec.containers[0].image", "chart/templates/web.yaml",
+                related=(RelatedLocation("chart/values.yaml", 8, 3, "value image.tag"),)),
         Finding("yaml-syntax", "error", "mapping values are not allowed here", "a b/c.yaml",
                 2, 7, 2, 8),
         Finding("schema", "error", "first", "x.yaml", 4, 3, 4, 9, obj, "spec"),
@@ -181,6 +183,20 @@ def test_one_result_per_finding(examples):
     assert first["properties"] == {"path": "spec.jobTemplate.spec.template.spec.restartPolicy"}
     levels = {result["level"] for result in results}
     assert levels == {"error", "warning", "note"}  # the examples use every severity
+
+
+def test_related_locations(tmp_path):
+    """A value a Helm template took from a values file is a related location."""
+    result = sarif(edge_report(tmp_path))["runs"][0]["results"][0]
+    assert result["relatedLocations"] == [{
+        "id": 1,
+        "physicalLocation": {"artifactLocation": {"uri": "chart/values.yaml",
+                                                  "uriBaseId": "%SRCROOT%"},
+                             "region": {"startLine": 8, "startColumn": 3}},
+        "message": {"text": "value image.tag"},
+    }]
+    assert all("relatedLocations" not in other
+               for other in sarif(edge_report(tmp_path))["runs"][0]["results"][1:])
 
 
 def test_columns_are_code_points():

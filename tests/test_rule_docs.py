@@ -8,8 +8,10 @@ from kubelint.docs import REQUIRED_SECTIONS, sections, yaml_blocks
 from tests.helpers import fixture_options, lint_only, registry
 
 RULES = sorted(registry().rules.values(), key=lambda r: r.id)
-# Rules no manifest can trigger: their Example is prose, tested in tests/test_engine.py.
-PROSE_EXAMPLES = {"internal-error", "file-unreadable"}
+# Rules no manifest can trigger: their Example is prose or a chart or kustomization, tested
+# in tests/test_engine.py, tests/test_helm.py and tests/test_kustomize.py.
+PROSE_EXAMPLES = {"internal-error", "file-unreadable", "helm-render", "kustomize-build",
+                  "kustomize-remote"}
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])

@@ -130,11 +130,8 @@ def _results(findings: list[Finding], index: dict[str, int]) -> list[dict[str, A
         result: dict[str, Any] = {"ruleId": finding.rule}
         if finding.rule in index:  # a rule outside the catalogue is still reported
             result["ruleIndex"] = index[finding.rule]
-        artifact = {"uri": artifact_uri(finding.file)}
-        if not _is_absolute(finding.file):
-            artifact["uriBaseId"] = SRCROOT
         location: dict[str, Any] = {"physicalLocation": {
-            "artifactLocation": artifact,
+            "artifactLocation": _artifact(finding.file),
             "region": {"startLine": finding.line, "startColumn": finding.column,
                        "endLine": finding.end_line, "endColumn": finding.end_column},
         }}
@@ -148,6 +145,13 @@ def _results(findings: list[Finding], index: dict[str, int]) -> list[dict[str, A
             "message": {"text": finding.message},
             "locations": [location],
         })
+        if finding.related:  # e.g. the values-file line a template took the value from
+            result["relatedLocations"] = [
+                {"id": number, "physicalLocation": {
+                    "artifactLocation": _artifact(related.file),
+                    "region": {"startLine": related.line, "startColumn": related.column}},
+                 "message": {"text": related.message}}
+                for number, related in enumerate(finding.related, start=1)]
         digest = fingerprint(finding)
         seen[digest] += 1
         result["partialFingerprints"] = {FINGERPRINT_KEY: f"{digest}:{seen[digest]}"}
@@ -157,6 +161,13 @@ def _results(findings: list[Finding], index: dict[str, int]) -> list[dict[str, A
             result["properties"] = properties
         results.append(result)
     return results
+
+
+def _artifact(path: str) -> dict[str, str]:
+    artifact = {"uri": artifact_uri(path)}
+    if not _is_absolute(path):
+        artifact["uriBaseId"] = SRCROOT
+    return artifact
 
 
 def fingerprint(finding: Finding) -> str:

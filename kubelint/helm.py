@@ -1,0 +1,968 @@
+"""Helm charts: rendered with Helm's own engine, findings mapped back to template lines.
+
+A directory with a ``Chart.yaml`` is a chart. kubelint never imitates Go templates: it
+renders with the ``helm`` binary when one is on PATH (``helm template``), else with Helm's
+Go SDK in the ``helm-python-sdk`` wheel (``pip install 'kubelint[helm]'``). Both sit
+behind ``Renderer``; either can go.
+
+The source map. Before rendering, kubelint copies the chart to a temporary directory and
+ends every line of its templates whose newline reaches the output with a marker comment
+(`` #kubelint-line=N``). A rendered line that ends in a marker came from template line N.
+Markers are left out where they would change the output: after a ``-}}`` or before a
+``{{-`` that trims the newline, and inside ``define``/``block`` bodies, whose output
+``include`` may pass through functions (``trunc``, ``sha256sum``) that would see them. A
+rendered line without a marker (the output of ``toYaml``, ``include`` or ``nindent``, or a
+line joined by trimming) is matched to the template lines between the markers around it:
+the line whose literal text it matches, else the line of the action that printed it. So
+findings in text a named template or ``toYaml`` printed point at the ``include`` or
+``toYaml`` line. Markers are removed before the output is parsed, so what the rules see is
+exactly what Helm renders.
+
+Where the template line reads ``.Values.a.b`` and the finding's value came from there, the
+finding also names the values file and line that set ``a.b`` (a related location).
+
+Each rendering (the chart's values plus ``--values``/``--set``, and each
+``ci/*-values.yaml`` as chart-testing does) is its own scope for cross-resource rules.
+A chart dependency that is not vendored under ``charts/``, a template error or a values
+error is a ``helm-render`` finding at the file and line Helm names. Nothing is fetched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kubelint.loader import LoadedFile, display_path, load_text, read_file
+from kubelint.model import (
+    Directives,
+    Location,
+    Manifest,
+    Placement,
+    RelatedLocation,
+    SourceFile,
+    locate,
+)
+from kubelint.suppression import parse_directives
+from kubelint.yamlparse import Span, YamlDocument, YamlProblem, parse_stream
+
+HELM_RENDER = "helm-render"
+CHART_FILE = "Chart.yaml"
+VALUES_FILE = "values.yaml"
+#: chart-testing's convention: each of these is a values set the chart must render with.
+CI_VALUES_GLOB = re.compile(r".+-values\.ya?ml\Z")
+#: Never render more than this much chart (a chart is kilobytes; vendored subcharts
+#: make it megabytes).
+MAX_CHART_BYTES = 64 * 1024 * 1024
+RENDER_TIMEOUT_SECONDS = 120
+
+MARKER = " #kubelint-line="
+_MARKER_AT_END = re.compile(r" #kubelint-line=(\d+)\Z")
+_WHITESPACE = " \t\r\n"
+
+
+class RenderError(Exception):
+    """Helm could not render the chart; the message is Helm's."""
+
+
+# -- renderers ----------------------------------------------------------------
+
+
+@dataclass
+class RenderRequest:
+    """What to render: a chart directory and the values, release and cluster to use."""
+
+    chart: str
+    values_files: list[str] = field(default_factory=list)
+    set_values: list[str] = field(default_factory=list)
+    release: str = "release-name"
+    namespace: str = "default"
+    kube_version: str = "1.37"
+
+
+class Renderer:
+    """Renders a chart to ``{"<chart>/templates/x.yaml": text}``; raises RenderError."""
+
+    name = ""
+
+    def render(self, request: RenderRequest) -> dict[str, str]:
+        raise NotImplementedError
+
+
+class HelmBinary(Renderer):
+    """``helm template`` from the helm binary on PATH."""
+
+    name = "helm"
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def render(self, request: RenderRequest) -> dict[str, str]:
+        command = [self.path, "template", request.release, request.chart,
+                   "--namespace", request.namespace,
+                   "--kube-version", f"v{request.kube_version}.0"]
+        for path in request.values_files:
+            command += ["--values", path]
+        for expression in request.set_values:
+            command += ["--set", expression]
+        with tempfile.TemporaryDirectory(prefix="kubelint-helm-") as home:
+            try:
+                result = subprocess.run(
+                    command, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                    timeout=RENDER_TIMEOUT_SECONDS, env=_offline_env(home), check=False)
+            except (OSError, subprocess.TimeoutExpired) as error:
+                raise RenderError(f"helm template did not finish: {error}") from error
+        if result.returncode != 0:
+            message = result.stderr.strip().removeprefix("Error: ")
+            raise RenderError(message or f"helm template exited {result.returncode}")
+        return split_sources(result.stdout)
+
+
+class HelmSdk(Renderer):
+    """Helm's Go SDK through the helm-python-sdk wheel (no helm binary needed)."""
+
+    name = "helm-python-sdk"
+
+    def __init__(self, module: Any):
+        self.helm = module
+
+    def render(self, request: RenderRequest) -> dict[str, str]:
+        helm = self.helm
+        try:
+            values: dict[str, Any] = {}
+            for path in request.values_files:
+                with open(path, encoding="utf-8") as handle:
+                    values = merge_values(values, helm.values_from_yaml(handle.read()))
+            for expression in request.set_values:
+                values = merge_values(values, helm.parse_set_string(expression))
+            with helm.Chart.load(request.chart) as chart:
+                options = {"name": request.release, "namespace": request.namespace,
+                           "kube_version": f"v{request.kube_version}.0"}
+                # Chart.render() has no kube_version keyword; the C ABI under it takes
+                # the option (helm_render's options JSON), so call it the same way.
+                from helm_python import _native
+
+                rendered = _native.call_string("helm_render", chart._raw(),
+                                               json.dumps(values), json.dumps(options))
+        except helm.HelmError as error:
+            raise RenderError(getattr(error, "detail", None) or str(error)) from error
+        except (OSError, UnicodeDecodeError) as error:
+            raise RenderError(str(error)) from error
+        return dict(json.loads(rendered))
+
+
+def merge_values(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """Helm's mergeMaps for ``--values`` and ``--set``: maps merge, anything else
+    replaces."""
+    merged = dict(base)
+    for key, value in override.items():
+        current = merged.get(key)
+        if isinstance(value, Mapping) and isinstance(current, dict):
+            merged[key] = merge_values(current, value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _offline_env(home: str) -> dict[str, str]:
+    """The environment for a renderer: no proxy that works, no repository config, so
+    nothing it tries can reach the network."""
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith("HELM_") and key.lower() not in (
+               "http_proxy", "https_proxy", "no_proxy", "all_proxy")}
+    closed = "http://127.0.0.1:9"
+    env.update({"HTTP_PROXY": closed, "HTTPS_PROXY": closed, "http_proxy": closed,
+                "https_proxy": closed, "NO_PROXY": "", "no_proxy": "",
+                "HELM_CACHE_HOME": os.path.join(home, "cache"),
+                "HELM_CONFIG_HOME": os.path.join(home, "config"),
+                "HELM_DATA_HOME": os.path.join(home, "data")})
+    return env
+
+
+_SOURCE = re.compile(r"^# Source: (\S.*?)\s*$")
+
+
+def split_sources(stream: str) -> dict[str, str]:
+    """``helm template`` output -> {template: its documents}, by its ``# Source:``
+    comments."""
+    out: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for document in re.split(r"(?m)^---[ \t]*\n", stream):
+        first, _, rest = document.partition("\n")
+        match = _SOURCE.match(first)
+        if match:
+            current = out.setdefault(match.group(1), [])
+            current.append(rest)
+        elif current is not None and document.strip():
+            current.append(document)
+    return {name: "---\n".join(parts) for name, parts in out.items()}
+
+
+def find_renderer() -> Renderer | None:
+    """The helm binary on PATH, else the helm-python-sdk wheel, else None."""
+    path = shutil.which("helm")
+    if path:
+        return HelmBinary(path)
+    try:
+        import helm_python
+    except (ImportError, OSError):  # not installed, or its shared library will not load
+        return None
+    return HelmSdk(helm_python)
+
+
+NO_RENDERER = ("this is a Helm chart, and no Helm renderer is available to render it:"
+               " install one with `pip install 'kubelint[helm]'`, or put the helm binary"
+               " on PATH")
+
+
+# -- charts in the input --------------------------------------------------------
+
+
+def is_chart(directory: str) -> bool:
+    return os.path.isfile(os.path.join(directory, CHART_FILE))
+
+
+def chart_of(path: str) -> str | None:
+    """The outermost chart that renders ``path`` (a file in a chart, or a subchart
+    vendored under a parent's ``charts/``), or None."""
+    directory = os.path.dirname(os.path.abspath(path))
+    found = None
+    while True:
+        if is_chart(directory):
+            found = directory
+            parent = os.path.dirname(directory)
+            if os.path.basename(parent) == "charts" and is_chart(os.path.dirname(parent)):
+                directory = os.path.dirname(parent)
+                continue
+            return found
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return found
+        directory = parent
+
+
+def is_plain_manifest(chart: str, path: str) -> bool:
+    """Files of a chart that are manifests as they are: ``crds/`` (Helm applies them
+    untemplated). Everything else is the renderer's (templates, values, Chart.yaml,
+    ``ci/``, vendored ``charts/``)."""
+    relative = os.path.relpath(os.path.abspath(path), chart).split(os.sep)
+    return relative[0] == "crds"
+
+
+# -- markers --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Action:
+    start: int
+    end: int  # after the closing delimiter
+    trims_before: bool  # {{- : trims the whitespace before it
+    trims_after: bool  # -}} : trims the whitespace after it
+    keyword: str
+
+
+class TemplateScanError(Exception):
+    """Unbalanced delimiters: Helm reports the parse error itself."""
+
+
+def actions(text: str) -> Iterator[_Action]:
+    """The ``{{ … }}`` actions of a Go template, with strings and comments skipped
+    (text/template's lexer: ``{{- `` and `` -}}`` trim, raw strings may span lines)."""
+    position = 0
+    length = len(text)
+    while True:
+        start = text.find("{{", position)
+        if start < 0:
+            return
+        cursor = start + 2
+        trims_before = text.startswith("-", cursor) and cursor + 1 < length \
+            and text[cursor + 1] in _WHITESPACE
+        if trims_before:
+            cursor += 2
+        while cursor < length and text[cursor] in _WHITESPACE:
+            cursor += 1
+        keyword = ""
+        if text.startswith("/*", cursor):
+            close = text.find("*/", cursor + 2)
+            if close < 0:
+                raise TemplateScanError("unclosed comment")
+            cursor = close + 2
+            while cursor < length and text[cursor] in _WHITESPACE:
+                cursor += 1
+            if text.startswith("-", cursor):
+                cursor += 1
+            if not text.startswith("}}", cursor):
+                raise TemplateScanError("comment not followed by }}")
+            end = cursor + 2
+            keyword = "/*"
+        else:
+            word = re.match(r"[a-z]+", text[cursor:cursor + 10])
+            keyword = word.group(0) if word else ""
+            end = _action_end(text, cursor)
+        trims_after = text[end - 3] == "-" and text[end - 4] in _WHITESPACE \
+            if end - start >= 6 else False
+        yield _Action(start, end, trims_before, trims_after, keyword)
+        position = end
+
+
+def _action_end(text: str, cursor: int) -> int:
+    length = len(text)
+    while cursor < length:
+        char = text[cursor]
+        if char == "}" and text.startswith("}}", cursor):
+            return cursor + 2
+        if char in "\"'":
+            cursor += 1
+            while cursor < length and text[cursor] != char:
+                if text[cursor] == "\n":
+                    raise TemplateScanError("newline in a quoted string")
+                cursor += 2 if text[cursor] == "\\" else 1
+        elif char == "`":
+            close = text.find("`", cursor + 1)
+            if close < 0:
+                raise TemplateScanError("unclosed raw string")
+            cursor = close
+        cursor += 1
+    raise TemplateScanError("unclosed action")
+
+
+_OPENS = frozenset({"if", "range", "with", "define", "block"})
+_DEFINES = frozenset({"define", "block"})
+
+
+def mark_lines(text: str) -> str:
+    """``text`` with a marker before every newline that reaches the output (see the
+    module docstring); unchanged if the template cannot be scanned (Helm will say why)."""
+    try:
+        found = list(actions(text))
+    except TemplateScanError:
+        return text
+    out: list[str] = []
+    stack: list[str] = []
+    previous_end = 0
+    previous_trims = False
+    for action in [*found, None]:
+        segment_end = action.start if action is not None else len(text)
+        segment = text[previous_end:segment_end]
+        inside_define = any(kind in _DEFINES for kind in stack)
+        if inside_define or "\n" not in segment:
+            out.append(segment)
+        else:
+            out.append(_mark_segment(text, previous_end, segment, previous_trims,
+                                     action is not None and action.trims_before))
+        if action is None:
+            break
+        out.append(text[action.start:action.end])
+        if action.keyword in _OPENS:
+            stack.append(action.keyword)
+        elif action.keyword == "end" and stack:
+            stack.pop()
+        previous_end = action.end
+        previous_trims = action.trims_after
+    return "".join(out)
+
+
+def _mark_segment(text: str, offset: int, segment: str, trimmed_start: bool,
+                  trimmed_end: bool) -> str:
+    """A marker before each newline of ``segment`` that no trim removes."""
+    stripped = segment.strip(_WHITESPACE)
+    first = segment.find(stripped[0]) if stripped else len(segment)
+    last = segment.rfind(stripped[-1]) if stripped else -1
+    pieces: list[str] = []
+    cursor = 0
+    for index, char in enumerate(segment):
+        if char != "\n":
+            continue
+        if trimmed_start and index < first:
+            continue  # "-}}" eats everything up to the first non-space
+        if trimmed_end and index > last:
+            continue  # "{{-" eats everything back to the last non-space
+        cut = index - 1 if index > 0 and segment[index - 1] == "\r" else index
+        line = text.count("\n", 0, offset + index)
+        pieces.append(segment[cursor:cut])
+        pieces.append(f"{MARKER}{line}")
+        cursor = cut
+    pieces.append(segment[cursor:])
+    return "".join(pieces)
+
+
+def unmark(rendered: str) -> tuple[str, list[int | None]]:
+    """Rendered text without markers, and each of its lines' template line (None for a
+    line without a marker)."""
+    lines = rendered.split("\n")
+    origins: list[int | None] = []
+    for number, line in enumerate(lines):
+        body = line[:-1] if line.endswith("\r") else line
+        match = _MARKER_AT_END.search(body)
+        if match is None:
+            origins.append(None)
+            continue
+        origins.append(int(match.group(1)))
+        lines[number] = body[:match.start()] + line[len(body):]
+    return "\n".join(lines), origins
+
+
+_ACTION_ON_LINE = re.compile(r"\{\{.*?\}\}")
+_CONTROL = re.compile(r"\{\{-?\s*(?:/\*|if\b|else\b|end\b|range\b|with\b|define\b|block\b)")
+
+
+def fill_gaps(origins: list[int | None], rendered_lines: Sequence[str],
+              template_lines: Sequence[str]) -> list[int]:
+    """The template line of every rendered line.
+
+    A marker names the line whose newline ended the rendered line; the text before it may
+    come from earlier lines joined to it by a trim (``{{- end }}`` at the start of the
+    next line). So each rendered line takes, among the template lines after the previous
+    marker and up to its own (or the next) marker, the first whose literal text it
+    matches; else its own marker's line if that prints anything, else the last line there
+    with an action that prints (``include``, ``toYaml``).
+    """
+    last = len(template_lines) - 1
+    total = len(origins)
+    next_marker: list[int] = [last] * total
+    upcoming = last
+    for index in range(total - 1, -1, -1):
+        next_marker[index] = upcoming
+        if origins[index] is not None:
+            upcoming = origins[index]  # type: ignore[assignment]
+    filled: list[int] = []
+    previous = -1  # the last marker seen
+    floor = 0  # matches move forward through a stretch of lines, like the output
+    for index in range(total):
+        own = origins[index]
+        bound = own if own is not None else next_marker[index]
+        bound = min(max(bound, 0), last)
+        candidates = range(previous + 1, bound + 1) if bound > previous else range(bound, bound + 1)
+        content = rendered_lines[index].strip()
+        match = None
+        if content:
+            for line in candidates:
+                if line >= floor and _literal_match(template_lines[line], content):
+                    match = line
+                    break
+        if match is None:
+            if own is not None and _prints(template_lines[own]):
+                match = own
+            else:
+                printing = [line for line in candidates if _prints(template_lines[line])
+                            and "{{" in template_lines[line]]
+                match = printing[-1] if printing else bound
+        filled.append(match)
+        floor = match
+        if own is not None:
+            previous = own
+            floor = own + 1 if own + 1 <= last else own
+    return filled
+
+
+def _prints(template_line: str) -> bool:
+    """Does the line print text (literal text or an action that is not control flow)?"""
+    stripped = template_line.strip()
+    if not stripped:
+        return False
+    remainder = _ACTION_ON_LINE.sub("", stripped).strip()
+    return bool(remainder) or any(not _CONTROL.match(action)
+                                  for action in _ACTION_ON_LINE.findall(stripped))
+
+
+def _literal_match(template_line: str, content: str) -> bool:
+    literal = template_line.strip()
+    if not literal or _CONTROL.match(literal):
+        return False
+    if "{{" not in literal:
+        return literal == content
+    pattern = ".*?".join(re.escape(part) for part in _ACTION_ON_LINE.split(literal))
+    return bool(pattern.strip(".*?")) and re.fullmatch(pattern, content) is not None
+
+
+# -- values ---------------------------------------------------------------------
+
+_VALUES_REF = re.compile(r"(?<![\w)\]])\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)")
+
+
+def values_refs(line: str) -> list[tuple[str, ...]]:
+    """The ``.Values.a.b`` paths a template line prints, in order (not those that only
+    decide an ``if``, ``with`` or ``range``)."""
+    printed = " ".join(action for action in _ACTION_ON_LINE.findall(line)
+                       if not _CONTROL.match(action))
+    return [tuple(match.group(1).split(".")[1:]) for match in _VALUES_REF.finditer(printed)]
+
+
+_MISSING = object()
+
+
+def _lookup(data: Any, path: Sequence[str | int]) -> Any:
+    for part in path:
+        if isinstance(data, dict) and isinstance(part, str) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return _MISSING
+    return data
+
+
+@dataclass
+class ValuesFile:
+    """A values file of one rendering, parsed for locations."""
+
+    display: str
+    documents: list[YamlDocument]
+    #: Where a template's ``.Values`` starts in this file: a parent chart's values reach
+    #: a subchart's templates under the subchart's name.
+    prefix: tuple[str, ...] = ()
+
+    def locate(self, path: tuple[str, ...]) -> tuple[int, int] | None:
+        inner = (*self.prefix, *path)
+        for document in self.documents:
+            if _lookup(document.value, inner) is _MISSING:
+                continue
+            location = locate(document.positions, document.root, document.value, inner)
+            return location.span.line, location.span.column
+        return None
+
+    def value(self, path: tuple[str, ...]) -> Any:
+        for document in self.documents:
+            found = _lookup(document.value, (*self.prefix, *path))
+            if found is not _MISSING:
+                return found
+        return _MISSING
+
+
+def parse_values_file(path: str, display: str,
+                      prefix: tuple[str, ...] = ()) -> ValuesFile:
+    data, _problem = read_file(path)
+    text = data.decode("utf-8", "replace") if data is not None else ""
+    documents = [item for item in parse_stream(text) if isinstance(item, YamlDocument)]
+    return ValuesFile(display, documents, prefix)
+
+
+# -- the source map -------------------------------------------------------------
+
+
+@dataclass
+class TemplateSource:
+    """One template file: where it is, its text, and its suppression comments."""
+
+    display: str
+    text: str
+    directives: Directives
+    lines: list[str]
+    #: For a template inside a packed subchart (``charts/x.tgz``): its name there.
+    packed: str | None = None
+
+
+class HelmOrigin:
+    """Places findings on objects of one rendered template at the template's lines."""
+
+    def __init__(self, template: TemplateSource, line_map: list[int], rendered: list[str],
+                 values: list[ValuesFile], variant: tuple[str, str] | None):
+        self.template = template
+        self.line_map = line_map
+        self.rendered = rendered
+        self.values = values  # highest precedence first
+        self.variant = variant
+
+    def _line(self, rendered_line: int) -> int:
+        if 0 <= rendered_line < len(self.line_map):
+            return self.line_map[rendered_line]
+        return 0
+
+    def place(self, obj: Manifest, path: Sequence[str | int], location: Location,
+              message: str = "") -> Placement:
+        template = self.template
+        if template.packed is not None:  # inside an archive: nothing to point into
+            return Placement(template.display, Span(0, 0, 0, 1), (), template.directives,
+                             variant=self.variant)
+        line = self._line(location.span.line)
+        span = self._columns(location.span, line)
+        node_lines = tuple(self._line(number) for number in location.node_lines)
+        related = self._related(obj, path, line, message)
+        return Placement(template.display, span, node_lines, template.directives,
+                         related, self.variant)
+
+    def _columns(self, span: Span, line: int) -> Span:
+        """The rendered span's columns on the template line: the same where the line
+        was copied as it is, else where the same key (or text) stands on it."""
+        template_line = self.template.lines[line] if line < len(self.template.lines) else ""
+        rendered_line = self.rendered[span.line] if span.line < len(self.rendered) else ""
+        end = len(template_line.rstrip())
+        if template_line.rstrip() == rendered_line.rstrip() and span.end_line == span.line:
+            return Span(line, span.column, line, span.end_column)
+        token = rendered_line[span.column:span.end_column if span.end_line == span.line
+                              else None].strip()
+        for candidate in (token, token.partition(":")[0] + ":" if ":" in token else ""):
+            if candidate and (found := template_line.find(candidate)) >= 0:
+                return Span(line, found, line, found + len(candidate))
+        start = len(template_line) - len(template_line.lstrip())
+        return Span(line, start, line, max(end, start + 1))
+
+    def _related(self, obj: Manifest, path: Sequence[str | int], line: int,
+                 message: str) -> tuple[RelatedLocation, ...]:
+        """Where the values the template line printed at the finding are set: each
+        ``.Values`` path on the line whose value is (part of) the rendered value, or the
+        key inside a mapping that ``toYaml`` printed."""
+        if not self.values or line >= len(self.template.lines):
+            return ()
+        refs = values_refs(self.template.lines[line])
+        if not refs:
+            return ()
+        rendered = obj.get(path, _MISSING)
+        related: list[RelatedLocation] = []
+        for ref in self._culprits(list(dict.fromkeys(refs)), message):
+            for values_path in self._candidates(ref, path, rendered, single=len(refs) == 1):
+                for values in self.values:
+                    where = values.locate(values_path)
+                    if where is not None:
+                        related.append(RelatedLocation(values.display, where[0] + 1,
+                                                       where[1] + 1,
+                                                       f"value {'.'.join(values_path)}"))
+                        break
+        return tuple(related)
+
+    def _culprits(self, refs: list[tuple[str, ...]], message: str) -> list[tuple[str, ...]]:
+        """Of several values a line prints (``"{{ .Values.image.repository }}:{{
+        .Values.image.tag }}"``), those whose value the message quotes on its own
+        (``uses the moving tag 'latest'``); all of them when it quotes none."""
+        if len(refs) < 2:
+            return refs
+        quoted = [ref for ref in refs if isinstance(value := self._value(ref), (str, int, float))
+                  and not isinstance(value, bool) and f"'{value}'" in message]
+        return quoted or refs
+
+    def _candidates(self, ref: tuple[str, ...], path: Sequence[str | int], rendered: Any,
+                    single: bool) -> Iterator[tuple[str, ...]]:
+        """Values paths the finding's value may have come from through ``ref``."""
+        value = self._value(ref)
+        if value is _MISSING:
+            return
+        if not isinstance(value, (dict, list)):
+            if _same_scalar(value, rendered):
+                yield ref
+            return
+        # A mapping printed by toYaml: the finding's path ends inside it.
+        names = [part for part in path if isinstance(part, str)]
+        for start in range(len(names)):
+            suffix = tuple(names[start:])
+            if _lookup(value, suffix) is not _MISSING:
+                yield (*ref, *suffix)
+                return
+        if single:
+            yield ref
+
+    def _value(self, ref: tuple[str, ...]) -> Any:
+        for values in self.values:
+            found = values.value(ref)
+            if found is not _MISSING:
+                return found
+        return _MISSING
+
+
+def _same_scalar(value: Any, rendered: Any) -> bool:
+    if rendered is _MISSING:
+        return False
+    if isinstance(rendered, str):
+        return str(value).lower() == rendered.lower() or (
+            isinstance(value, str) and bool(value) and value in rendered)
+    return bool(value == rendered)
+
+
+# -- linting a chart ----------------------------------------------------------------
+
+
+@dataclass
+class ChartOptions:
+    """How to render charts (config ``helm:`` and the command line)."""
+
+    values_files: list[str] = field(default_factory=list)
+    set_values: list[str] = field(default_factory=list)
+    release: str = "release-name"
+    namespace: str = "default"
+    kube_version: str = "1.37"
+    ci_values: bool = True
+
+
+class _Chart:
+    """A chart in the input: its files, templates and subcharts."""
+
+    def __init__(self, directory: str):
+        self.directory = os.path.abspath(directory)
+        self.display = display_path(self.directory)
+        self.name = _chart_name(self.directory) or os.path.basename(self.directory)
+
+    def file(self, *parts: str) -> str:
+        return os.path.join(self.directory, *parts)
+
+    def shown(self, *parts: str) -> str:
+        return display_path(self.file(*parts))
+
+
+def _chart_name(directory: str) -> str | None:
+    data, _ = read_file(os.path.join(directory, CHART_FILE))
+    if data is None:
+        return None
+    for item in parse_stream(data.decode("utf-8", "replace")):
+        if isinstance(item, YamlDocument) and isinstance(item.value, dict):
+            name = item.value.get("name")
+            return name if isinstance(name, str) and name else None
+    return None
+
+
+def lint_chart(directory: str, options: ChartOptions,
+               renderer: Renderer | None) -> list[LoadedFile]:
+    """The rendered templates of a chart as loaded files whose objects are placed at
+    their template lines, or ``helm-render`` problems."""
+    chart = _Chart(directory)
+    missing = _missing_dependencies(chart)
+    if missing:
+        return missing
+    if renderer is None:
+        return [_problem_file(chart.shown(CHART_FILE), NO_RENDERER)]
+    with tempfile.TemporaryDirectory(prefix="kubelint-chart-") as workspace:
+        try:
+            copy, templates = _marked_copy(chart, workspace)
+        except _TooLarge as error:
+            return [_problem_file(chart.shown(CHART_FILE), str(error))]
+        renderings: list[tuple[tuple[str, str] | None, list[str]]] = [(None, [])]
+        ci_dir = chart.file("ci")
+        if options.ci_values and os.path.isdir(ci_dir):
+            for name in sorted(os.listdir(ci_dir)):
+                if CI_VALUES_GLOB.match(name):
+                    renderings.append((("with", f"ci/{name}"), [os.path.join(ci_dir, name)]))
+        out: list[LoadedFile] = []
+        seen_problems: set[tuple[str, int, str]] = set()
+        for variant, extra in renderings:
+            files = [*extra, *(os.path.abspath(path) for path in options.values_files)]
+            request = RenderRequest(copy, files, options.set_values, options.release,
+                                    options.namespace, options.kube_version)
+            try:
+                rendered = renderer.render(request)
+            except RenderError as error:
+                problem = _render_problem(chart, templates, str(error), variant, workspace)
+                key = (problem.source.path, problem.problems[0].line,
+                       problem.problems[0].message)
+                if key not in seen_problems:
+                    seen_problems.add(key)
+                    out.append(problem)
+                continue
+            values = _values_chain(chart, files, options)
+            scope = f"helm:{chart.display}:{variant[1] if variant else ''}"
+            out.extend(_load_rendering(chart, templates, rendered, values, variant, scope))
+    return out
+
+
+def _values_chain(chart: _Chart, files: list[str], options: ChartOptions) -> list[ValuesFile]:
+    """The values files of one rendering, highest precedence first (``--set`` is not a
+    file: keys it sets are not located)."""
+    chain = [parse_values_file(path, display_path(path)) for path in reversed(files)]
+    chain.append(parse_values_file(chart.file(VALUES_FILE), chart.shown(VALUES_FILE)))
+    return chain
+
+
+def _load_rendering(chart: _Chart, templates: dict[str, TemplateSource],
+                    rendered: Mapping[str, str], values: list[ValuesFile],
+                    variant: tuple[str, str] | None, scope: str) -> list[LoadedFile]:
+    out: list[LoadedFile] = []
+    for name in sorted(rendered):
+        if name.endswith("NOTES.txt") or not rendered[name].strip():
+            continue  # usage notes for humans; an empty rendering has no object
+        template = templates.get(name) or _unknown_template(chart, name)
+        text, origins = unmark(rendered[name])
+        rendered_lines = text.split("\n")
+        line_map = fill_gaps(origins, rendered_lines, template.lines)
+        source = SourceFile(template.display, text, scope=scope)
+        loaded = load_text(text, source)
+        source.directives = template.directives
+        chain = _subchart_values(values, name, chart) if "/charts/" in name else values
+        origin = HelmOrigin(template, line_map, rendered_lines, chain, variant)
+        for obj in loaded.objects:
+            obj.origin = origin
+            obj.template = template.packed
+        # Problems of the rendered text (YAML a template printed wrong) at template lines.
+        for problem in loaded.problems:
+            problem.line = line_map[problem.line] if problem.line < len(line_map) else 0
+            problem.end_line = problem.column = 0
+            problem.end_column = None
+            if variant is not None:
+                problem.message += f" ({variant[0]} {variant[1]})"
+        out.append(loaded)
+    return out
+
+
+def _subchart_values(values: list[ValuesFile], name: str, chart: _Chart) -> list[ValuesFile]:
+    """A subchart's templates read the parent's values under the subchart's name, then
+    the subchart's own values.yaml."""
+    parts = name.split("/")
+    nested = tuple(parts[index + 1] for index, part in enumerate(parts[:-1])
+                   if part == "charts")
+    chain = [ValuesFile(v.display, v.documents, (*nested, *v.prefix)) for v in values]
+    directory = _subchart_dirs(chart).get(nested[0]) if len(nested) == 1 else None
+    if directory is not None and os.path.isfile(os.path.join(directory, VALUES_FILE)):
+        path = os.path.join(directory, VALUES_FILE)
+        chain.append(parse_values_file(path, display_path(path)))
+    return chain
+
+
+def _subchart_dirs(chart: _Chart) -> dict[str, str]:
+    charts = chart.file("charts")
+    found: dict[str, str] = {}
+    if os.path.isdir(charts):
+        for entry in sorted(os.listdir(charts)):
+            path = os.path.join(charts, entry)
+            if os.path.isdir(path) and is_chart(path):
+                found[_chart_name(path) or entry] = path
+    return found
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _marked_copy(chart: _Chart, workspace: str) -> tuple[str, dict[str, TemplateSource]]:
+    """Copy the chart into ``workspace`` with markers in its templates (and in those of
+    the subcharts vendored as directories). Returns the copy and its templates by the
+    names Helm gives them (``<chart>/templates/x.yaml``, ``<chart>/charts/<sub>/…``)."""
+    total = 0
+    for directory, _dirs, files in os.walk(chart.directory):
+        for name in files:
+            try:
+                total += os.path.getsize(os.path.join(directory, name))
+            except OSError:
+                continue
+    if total > MAX_CHART_BYTES:
+        raise _TooLarge(f"the chart is {total:,} bytes, over kubelint's limit of"
+                        f" {MAX_CHART_BYTES:,}; exclude it or lint `helm template` output")
+    copy = os.path.join(workspace, os.path.basename(chart.directory) or "chart")
+    shutil.copytree(chart.directory, copy, symlinks=False,
+                    ignore=shutil.ignore_patterns(".git"), ignore_dangling_symlinks=True)
+    templates: dict[str, TemplateSource] = {}
+    _mark_chart(copy, chart.directory, chart.name, templates)
+    return copy, templates
+
+
+def _mark_chart(copy: str, original: str, helm_name: str,
+                templates: dict[str, TemplateSource]) -> None:
+    template_dir = os.path.join(copy, "templates")
+    for directory, _dirs, files in os.walk(template_dir):
+        for name in files:
+            path = os.path.join(directory, name)
+            relative = os.path.relpath(path, copy)
+            original_path = os.path.join(original, relative)
+            try:
+                with open(path, encoding="utf-8", newline="") as handle:
+                    text = handle.read()
+            except (OSError, UnicodeDecodeError):
+                continue  # Helm reports what it cannot read
+            helm_path = f"{helm_name}/{relative.replace(os.sep, '/')}"
+            templates[helm_path] = TemplateSource(
+                display_path(original_path), text, parse_directives(text), text.split("\n"))
+            if name.startswith("_") or name == "NOTES.txt":
+                continue  # partials print only through include; notes are not manifests
+            with open(path, "w", encoding="utf-8", newline="") as handle:
+                handle.write(mark_lines(text))
+    charts = os.path.join(copy, "charts")
+    if os.path.isdir(charts):
+        for entry in sorted(os.listdir(charts)):
+            sub_copy = os.path.join(charts, entry)
+            if os.path.isdir(sub_copy) and is_chart(sub_copy):
+                sub_name = _chart_name(sub_copy) or entry
+                _mark_chart(sub_copy, os.path.join(original, "charts", entry),
+                            f"{helm_name}/charts/{sub_name}", templates)
+
+
+def _unknown_template(chart: _Chart, name: str) -> TemplateSource:
+    """A template the copy did not have as a file: one in a packed subchart."""
+    parts = name.split("/")
+    archive = chart.display
+    if "charts" in parts:
+        sub = parts[parts.index("charts") + 1]
+        charts = chart.file("charts")
+        for entry in sorted(os.listdir(charts)) if os.path.isdir(charts) else []:
+            if entry.endswith(".tgz") and entry.startswith(sub):
+                archive = chart.shown("charts", entry)
+                break
+    return TemplateSource(archive, "", Directives(), [""], packed=name)
+
+
+def _missing_dependencies(chart: _Chart) -> list[LoadedFile]:
+    """Dependencies in Chart.yaml that are not vendored under charts/: Helm refuses to
+    render without them, and kubelint never downloads them."""
+    path = chart.file(CHART_FILE)
+    data, problem = read_file(path)
+    if data is None:
+        return [_problem_file(chart.shown(CHART_FILE), problem.message if problem else
+                              "cannot read Chart.yaml")]
+    text = data.decode("utf-8", "replace")
+    document = next((item for item in parse_stream(text) if isinstance(item, YamlDocument)),
+                    None)
+    if document is None or not isinstance(document.value, dict):
+        return []  # Helm reports a broken Chart.yaml when it loads the chart
+    dependencies = document.value.get("dependencies")
+    if not isinstance(dependencies, list):
+        return []
+    vendored = set(_subchart_dirs(chart))
+    charts = chart.file("charts")
+    archives = [entry for entry in os.listdir(charts)] if os.path.isdir(charts) else []
+    problems: list[YamlProblem] = []
+    for index, dependency in enumerate(dependencies):
+        if not isinstance(dependency, dict) or not isinstance(dependency.get("name"), str):
+            continue
+        name = dependency["name"]
+        repository = dependency.get("repository")
+        if isinstance(repository, str) and repository.startswith("file://"):
+            local = os.path.join(chart.directory, repository[len("file://"):])
+            if is_chart(local):
+                continue
+        if name in vendored or any(entry.startswith(f"{name}-") and entry.endswith(".tgz")
+                                   for entry in archives):
+            continue
+        where = locate(document.positions, document.root, document.value,
+                       ("dependencies", index, "name")).span
+        source = f" from {repository}" if isinstance(repository, str) and repository else ""
+        problems.append(YamlProblem(
+            HELM_RENDER, f"chart dependency {name!r}{source} is not in charts/; kubelint"
+            " never downloads charts: run `helm dependency build` and commit charts/, or"
+            " exclude the chart", where.line, where.column, where.end_line, where.end_column))
+    if not problems:
+        return []
+    loaded = LoadedFile(SourceFile(chart.shown(CHART_FILE), text))
+    loaded.problems.extend(problems)
+    return [loaded]
+
+
+_HELM_POSITION = re.compile(
+    r"(?P<name>[\w.\-/]+?\.(?:ya?ml|tpl|txt|json)):(?P<line>\d+)(?::(?P<column>\d+))?")
+
+
+def _render_problem(chart: _Chart, templates: Mapping[str, TemplateSource], message: str,
+                    variant: tuple[str, str] | None, workspace: str) -> LoadedFile:
+    """A render error as a ``helm-render`` finding at the template line Helm names,
+    else on Chart.yaml."""
+    message = " ".join(message.replace(workspace + os.sep, "").split())
+    if variant is not None:
+        message += f" ({variant[0]} {variant[1]})"
+    match = _HELM_POSITION.search(message)
+    template = templates.get(match.group("name")) if match else None
+    if match and template is not None and template.packed is None:
+        line = max(int(match.group("line")) - 1, 0)
+        column = max(int(match.group("column") or 1) - 1, 0)
+        loaded = LoadedFile(SourceFile(template.display, template.text))
+        loaded.source.directives = template.directives
+        loaded.problems.append(YamlProblem(HELM_RENDER, message, line, column))
+        return loaded
+    return _problem_file(chart.shown(CHART_FILE), message)
+
+
+def _problem_file(display: str, message: str, line: int = 0) -> LoadedFile:
+    data, _ = read_file(display)
+    text = data.decode("utf-8", "replace") if data is not None else ""
+    loaded = LoadedFile(SourceFile(display, text))
+    loaded.source.directives = parse_directives(text)
+    loaded.problems.append(YamlProblem(HELM_RENDER, message, line, 0))
+    return loaded

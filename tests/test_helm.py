@@ -1,0 +1,294 @@
+"""Helm charts rendered by Helm's own engine, findings at template lines and values keys.
+
+Charts render through the real renderer (the helm binary on PATH, else the
+helm-python-sdk wheel the test extras install); the tests skip with the reason when
+neither is available.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kubelint.config import Config
+from kubelint.helm import (
+    ChartOptions,
+    actions,
+    find_renderer,
+    lint_chart,
+    mark_lines,
+    unmark,
+    values_refs,
+)
+from kubelint.lint import Linter
+from tests.helpers import FIXTURES, ROOT, registry
+
+RENDERER = find_renderer()
+needs_renderer = pytest.mark.skipif(RENDERER is None, reason="no Helm renderer: helm on PATH"
+                                    " or pip install 'kubelint[helm]'")
+SHOP = FIXTURES / "charts" / "shop"
+RENDER_FIXTURES = FIXTURES / "helm-render"
+
+
+def lint(chart: Path, rules: set[str], **options) -> list[tuple[str, str, int, int, str]]:
+    """(rule, file, line, column, message) of the chart's findings with only ``rules``."""
+    reg = registry()
+    config = Config(cli_enable=set(rules), cli_disable=set(reg.rules) - set(rules))
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        loaded = lint_chart(str(chart.relative_to(ROOT)), ChartOptions(**options), RENDERER)
+        report = Linter(config, reg).run(loaded)
+    finally:
+        os.chdir(cwd)
+    return [(f.rule, f.file, f.line, f.column, f.message) for f in report.findings]
+
+
+# -- the template scanner and markers (no renderer needed) ----------------------------
+
+
+def test_actions_skip_strings_comments_and_raw_strings():
+    text = ('a: {{ "}}" }}\n{{- /* a comment }} with braces\n */ -}}\n'
+            'b: {{ `raw }}\nstring` | quote }}\n{{- if .x -}}')
+    found = [(text[a.start:a.end], a.trims_before, a.trims_after, a.keyword)
+             for a in actions(text)]
+    assert found == [
+        ('{{ "}}" }}', False, False, ""),
+        ("{{- /* a comment }} with braces\n */ -}}", True, True, "/*"),
+        ("{{ `raw }}\nstring` | quote }}", False, False, ""),
+        ("{{- if .x -}}", True, True, "if"),
+    ]
+
+
+def test_markers_only_where_the_newline_reaches_the_output():
+    template = ("kind: ConfigMap\n"            # 0: marked
+                "data:\n"                      # 1: the {{- below trims its newline
+                "  {{- with .Values.x }}\n"    # 2: marked
+                "  a: {{ . -}}\n"              # 3: -}} trims its newline
+                "  \n"                         # 4: trimmed too (only spaces before it)
+                "  b: c\n"                     # 5: marked
+                "  c: d\n"                     # 6: the {{- below trims it
+                "  {{- end }}\n"               # 7: marked
+                '{{ define "x" }}\n'           # 8: inside define: never marked
+                "  d: e\n"                     # 9: inside define
+                "{{ end }}\n")                 # 10: marked
+    marked = mark_lines(template)
+    assert [line.rpartition(" #kubelint-line=")[2] if "#kubelint-line=" in line else None
+            for line in marked.split("\n")] == [
+        "0", None, "2", None, None, "5", None, "7", None, None, "10", None]
+
+
+def test_crlf_templates_keep_their_line_ends():
+    marked = mark_lines("a: b\r\nc: d\r\n")
+    assert marked == "a: b #kubelint-line=0\r\nc: d #kubelint-line=1\r\n"
+    assert unmark(marked) == ("a: b\r\nc: d\r\n", [0, 1, None])
+
+
+def test_values_refs():
+    assert values_refs('image: "{{ .Values.image.repository }}:{{ $.Values.image.tag }}"') \
+        == [("image", "repository"), ("image", "tag")]
+    assert values_refs("{{ include \"x\" (dict \"v\" .Values.a) }} {{ (.Values).b }}") == [("a",)]
+
+
+# -- rendering is exactly Helm's ------------------------------------------------------
+
+
+@needs_renderer
+@pytest.mark.parametrize("chart", [SHOP, FIXTURES / "charts" / "platform",
+                                   RENDER_FIXTURES / "pass-renders"],
+                         ids=lambda path: path.name)
+def test_markers_change_nothing_helm_renders(chart, tmp_path):
+    """Rendered with markers and unmarked, every template is byte for byte what Helm
+    renders from the chart as it is."""
+    from kubelint.helm import RenderRequest, _Chart, _marked_copy
+
+    plain = RENDERER.render(RenderRequest(str(chart)))
+    copy, _ = _marked_copy(_Chart(str(chart)), str(tmp_path))
+    marked = RENDERER.render(RenderRequest(copy))
+    assert sorted(marked) == sorted(plain)
+    assert {name: unmark(text)[0] for name, text in marked.items()} == plain
+
+
+# -- findings at template lines ---------------------------------------------------------
+
+
+@needs_renderer
+def test_findings_point_at_the_template_line():
+    deployment = "fixtures/charts/shop/templates/deployment.yaml"
+    assert lint(SHOP, {"service-target-port-unknown", "pdb-missing", "restart-policy"}) == [
+        ("pdb-missing", deployment, 8, 3,
+         "Deployment 'release-name-shop' runs 2 replicas, but no PodDisruptionBudget in"
+         " namespace 'default' selects its pods: a node drain can evict them all at once"
+         " (value replicaCount from fixtures/charts/shop/values.yaml:1)"),
+        ("service-target-port-unknown", "fixtures/charts/shop/templates/service.yaml", 13, 7,
+         "Service 'release-name-shop' port 'http' targets the named port 'web', which none"
+         " of the pods it selects (Deployment 'release-name-shop') declare; they declare"
+         " 'http'"),
+        ("restart-policy", "fixtures/charts/shop/templates/worker.yaml", 11, 7,
+         "Job 'release-name-shop-reindex' pod template has restartPolicy 'Always'; a Job"
+         " allows OnFailure or Never"),
+    ]
+
+
+@needs_renderer
+def test_values_file_lines_and_ci_values_renderings():
+    """A value from values.yaml or a ci/*-values.yaml file names the file and key line;
+    what only the ci rendering shows says so, once per template line."""
+    findings = lint(SHOP, {"privileged-container", "image-tag-latest",
+                           "ephemeral-storage-missing"})
+    base = "fixtures/charts/shop"
+    ci = f"{base}/ci/privileged-values.yaml"
+    assert findings == [
+        ("image-tag-latest", f"{base}/templates/deployment.yaml", 23, 11,
+         "container 'web' image 'registry.example.com/shop/web:latest' uses the moving tag"
+         f" 'latest'; pin a version (or a digest) (value image.tag from {ci}:3)"
+         " (with ci/privileged-values.yaml)"),
+        ("privileged-container", f"{base}/templates/deployment.yaml", 29, 13,
+         "container 'web' runs privileged: it has every capability and all host devices;"
+         f" set privileged: false (value securityContext.privileged from {ci}:5)"
+         " (with ci/privileged-values.yaml)"),
+        ("ephemeral-storage-missing", f"{base}/templates/deployment.yaml", 31, 13,
+         "container 'web' sets no ephemeral-storage request or limit: it can fill the"
+         " node's disk, and the scheduler does not account for its disk use (value"
+         f" resources.requests from {base}/values.yaml:19)"),
+        ("ephemeral-storage-missing", f"{base}/templates/tests/test-connection.yaml", 10, 7,
+         "container 'wget' sets no ephemeral-storage request or limit: it can fill the"
+         " node's disk, and the scheduler does not account for its disk use"),
+        ("image-tag-latest", f"{base}/templates/worker.yaml", 14, 11,
+         "container 'reindex' image 'registry.example.com/shop/web:latest' uses the moving"
+         f" tag 'latest'; pin a version (or a digest) (value image.tag from {ci}:3)"
+         " (with ci/privileged-values.yaml)"),
+        ("privileged-container", f"{base}/templates/worker.yaml", 16, 13,
+         "container 'reindex' runs privileged: it has every capability and all host"
+         f" devices; set privileged: false (value securityContext.privileged from {ci}:5)"
+         " (with ci/privileged-values.yaml)"),
+        ("ephemeral-storage-missing", f"{base}/templates/worker.yaml", 18, 13,
+         "container 'reindex' sets no ephemeral-storage request or limit: it can fill the"
+         " node's disk, and the scheduler does not account for its disk use (value"
+         f" resources.requests from {base}/values.yaml:19)"),
+    ]
+    without_ci = lint(SHOP, {"privileged-container", "image-tag-latest"}, ci_values=False)
+    assert without_ci == []
+
+
+@needs_renderer
+def test_values_files_and_set_as_helm_merges_them(tmp_path):
+    prod = tmp_path / "prod.yaml"
+    prod.write_text("service:\n  port: 80\n")
+    findings = lint(SHOP, {"privileged-port"}, values_files=[str(prod)],
+                    set_values=["replicaCount=3"], ci_values=False)
+    assert findings == [
+        ("privileged-port", "fixtures/charts/shop/templates/deployment.yaml", 27, 15,
+         "container 'web' listens on port 80, below 1024: it needs root or"
+         " NET_BIND_SERVICE; listen on an unprivileged port and map it in the Service"
+         f" (value service.port from {prod}:2)"),
+    ]
+
+
+@needs_renderer
+def test_subchart_templates_and_their_values_in_the_parent():
+    findings = lint(FIXTURES / "charts" / "platform", {"image-tag-latest"})
+    assert findings == [
+        ("image-tag-latest",
+         "fixtures/charts/platform/charts/cache/templates/statefulset.yaml", 15, 11,
+         "container 'cache' image 'registry.example.com/cache:latest' uses the moving tag"
+         " 'latest'; pin a version (or a digest) (value image.tag from"
+         " fixtures/charts/platform/values.yaml:3)"),
+    ]
+
+
+@needs_renderer
+def test_suppression_comments_in_templates(tmp_path):
+    chart = tmp_path / "shop"
+    shutil.copytree(SHOP, chart)
+    service = chart / "templates" / "service.yaml"
+    service.write_text(service.read_text().replace(
+        "{{ else }}web{{ end }}", "{{ else }}web{{ end }}  # kubelint: disable=service-target-port-unknown"))
+    reg = registry()
+    config = Config(cli_enable={"service-target-port-unknown"},
+                    cli_disable=set(reg.rules) - {"service-target-port-unknown"})
+    report = Linter(config, reg).run(lint_chart(str(chart), ChartOptions(), RENDERER))
+    assert report.findings == []
+
+
+@needs_renderer
+def test_release_namespace_and_kubernetes_version_reach_the_templates():
+    loaded = lint_chart(str(RENDER_FIXTURES / "pass-renders"),
+                        ChartOptions(release="shop", namespace="store", kube_version="1.29"),
+                        RENDERER)
+    [configmap] = [obj for item in loaded for obj in item.objects]
+    assert configmap.data["metadata"] == {"name": "shop-settings", "namespace": "store"}
+    assert configmap.data["data"]["kubernetes"] == "v1.29.0"
+
+
+# -- what cannot be rendered is a finding ---------------------------------------------------
+
+
+@needs_renderer
+def test_template_error_at_the_line_helm_names():
+    assert lint(RENDER_FIXTURES / "fail-template-error", {"helm-render"}) == [
+        ("helm-render", "fixtures/helm-render/fail-template-error/templates/configmap.yaml",
+         6, 10, "execution error at (settings/templates/configmap.yaml:6:10): database.url is"
+         " required"),
+    ]
+
+
+@needs_renderer
+def test_template_parse_error(tmp_path):
+    chart = tmp_path / "broken"
+    shutil.copytree(RENDER_FIXTURES / "pass-renders", chart)
+    (chart / "templates" / "configmap.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }\n")
+    report = Linter(Config(), registry()).run(lint_chart(str(chart), ChartOptions(), RENDERER))
+    [finding] = report.findings
+    assert (finding.rule, finding.file, finding.line) == (
+        "helm-render", f"{chart}/templates/configmap.yaml", 4)
+    assert finding.message.startswith("parse error at (settings/templates/configmap.yaml:4):")
+
+
+def test_missing_dependency_is_reported_at_chart_yaml_and_never_fetched():
+    # No renderer is needed to know Helm would refuse: nothing is rendered.
+    loaded = lint_chart(str(RENDER_FIXTURES / "fail-missing-dependency"), ChartOptions(),
+                        RENDERER)
+    report = Linter(Config(), registry()).run(loaded)
+    assert [(f.rule, f.file.rsplit("fixtures/", 1)[1], f.line, f.column, f.message)
+            for f in report.findings] == [
+        ("helm-render", "helm-render/fail-missing-dependency/Chart.yaml", 5, 5,
+         "chart dependency 'postgresql' from oci://registry.example.com/charts is not in"
+         " charts/; kubelint never downloads charts: run `helm dependency build` and commit"
+         " charts/, or exclude the chart"),
+    ]
+
+
+def test_no_renderer_is_one_clear_finding_on_chart_yaml():
+    report = Linter(Config(), registry()).run(lint_chart(str(SHOP), ChartOptions(), None))
+    assert [(f.rule, f.file.rsplit("fixtures/", 1)[1], f.line, f.message)
+            for f in report.findings] == [
+        ("helm-render", "charts/shop/Chart.yaml", 1,
+         "this is a Helm chart, and no Helm renderer is available to render it: install one"
+         " with `pip install 'kubelint[helm]'`, or put the helm binary on PATH"),
+    ]
+
+
+def test_no_renderer_from_the_command_line(tmp_path):
+    """helm not on PATH and helm_python not importable: one finding, exit 1, and no
+    yaml-syntax on the templates."""
+    blocker = tmp_path / "block"
+    blocker.mkdir()
+    (blocker / "helm_python.py").write_text("raise ImportError('blocked by the test')\n")
+    env = {**os.environ, "PATH": str(Path(sys.executable).parent),
+           "PYTHONPATH": os.pathsep.join([str(blocker), str(ROOT)])}
+    result = subprocess.run([sys.executable, "-m", "kubelint", "check", "--no-config",
+                             "--no-color", "fixtures/charts/shop"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == ("fixtures/charts/shop/Chart.yaml:1:1: error helm-render this is a Helm"
+                        " chart, and no Helm renderer is available to render it: install one"
+                        " with `pip install 'kubelint[helm]'`, or put the helm binary on PATH")
+    assert "yaml-syntax" not in result.stdout and "manifest-structure" not in result.stdout

@@ -535,12 +535,12 @@ class ValuesFile:
         return _MISSING
 
 
-def parse_values_file(path: str, display: str,
-                      prefix: tuple[str, ...] = ()) -> ValuesFile:
-    data, _problem = read_file(path)
-    text = data.decode("utf-8", "replace") if data is not None else ""
+def parse_values_file(path: str, display: str, text: str | None = None) -> ValuesFile:
+    if text is None:
+        data, _problem = read_file(path)
+        text = data.decode("utf-8", "replace") if data is not None else ""
     documents = [item for item in parse_stream(text) if isinstance(item, YamlDocument)]
-    return ValuesFile(display, documents, prefix)
+    return ValuesFile(display, documents)
 
 
 # -- the source map -------------------------------------------------------------
@@ -695,6 +695,8 @@ class _Chart:
         self.directory = os.path.abspath(directory)
         self.display = display_path(self.directory)
         self.name = _chart_name(self.directory) or os.path.basename(self.directory)
+        #: Absolute path -> text an editor has for it, not yet saved.
+        self.unsaved: dict[str, str] = {}
 
     def file(self, *parts: str) -> str:
         return os.path.join(self.directory, *parts)
@@ -714,11 +716,13 @@ def _chart_name(directory: str) -> str | None:
     return None
 
 
-def lint_chart(directory: str, options: ChartOptions,
-               renderer: Renderer | None) -> list[LoadedFile]:
+def lint_chart(directory: str, options: ChartOptions, renderer: Renderer | None,
+               unsaved: Mapping[str, str] | None = None) -> list[LoadedFile]:
     """The rendered templates of a chart as loaded files whose objects are placed at
-    their template lines, or ``helm-render`` problems."""
+    their template lines, or ``helm-render`` problems. ``unsaved`` maps absolute paths
+    of the chart's files to the text an editor has for them."""
     chart = _Chart(directory)
+    chart.unsaved = dict(unsaved or {})
     missing = _missing_dependencies(chart)
     if missing:
         return missing
@@ -744,11 +748,13 @@ def lint_chart(directory: str, options: ChartOptions,
             try:
                 rendered = renderer.render(request)
             except RenderError as error:
-                problem = _render_problem(chart, templates, str(error), variant, workspace)
-                key = (problem.source.path, problem.problems[0].line,
-                       problem.problems[0].message)
-                if key not in seen_problems:
+                problem = _render_problem(chart, templates, str(error), workspace)
+                found = problem.problems[0]
+                key = (problem.source.path, found.line, found.message)
+                if key not in seen_problems:  # once, when every rendering fails alike
                     seen_problems.add(key)
+                    if variant is not None:
+                        found.message += f" ({variant[0]} {variant[1]})"
                     out.append(problem)
                 continue
             values = _values_chain(chart, files, options)
@@ -760,8 +766,10 @@ def lint_chart(directory: str, options: ChartOptions,
 def _values_chain(chart: _Chart, files: list[str], options: ChartOptions) -> list[ValuesFile]:
     """The values files of one rendering, highest precedence first (``--set`` is not a
     file: keys it sets are not located)."""
-    chain = [parse_values_file(path, display_path(path)) for path in reversed(files)]
-    chain.append(parse_values_file(chart.file(VALUES_FILE), chart.shown(VALUES_FILE)))
+    chain = [parse_values_file(path, display_path(path), chart.unsaved.get(path))
+             for path in reversed(files)]
+    chain.append(parse_values_file(chart.file(VALUES_FILE), chart.shown(VALUES_FILE),
+                                   chart.unsaved.get(chart.file(VALUES_FILE))))
     return chain
 
 
@@ -841,6 +849,11 @@ def _marked_copy(chart: _Chart, workspace: str) -> tuple[str, dict[str, Template
     copy = os.path.join(workspace, os.path.basename(chart.directory) or "chart")
     shutil.copytree(chart.directory, copy, symlinks=False,
                     ignore=shutil.ignore_patterns(".git"), ignore_dangling_symlinks=True)
+    for path, text in chart.unsaved.items():
+        relative = os.path.relpath(path, chart.directory)
+        if not relative.startswith(os.pardir):
+            with open(os.path.join(copy, relative), "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
     templates: dict[str, TemplateSource] = {}
     _mark_chart(copy, chart.directory, chart.name, templates)
     return copy, templates
@@ -941,12 +954,10 @@ _HELM_POSITION = re.compile(
 
 
 def _render_problem(chart: _Chart, templates: Mapping[str, TemplateSource], message: str,
-                    variant: tuple[str, str] | None, workspace: str) -> LoadedFile:
+                    workspace: str) -> LoadedFile:
     """A render error as a ``helm-render`` finding at the template line Helm names,
     else on Chart.yaml."""
     message = " ".join(message.replace(workspace + os.sep, "").split())
-    if variant is not None:
-        message += f" ({variant[0]} {variant[1]})"
     match = _HELM_POSITION.search(message)
     template = templates.get(match.group("name")) if match else None
     if match and template is not None and template.packed is None:

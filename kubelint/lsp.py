@@ -37,7 +37,7 @@ import re
 import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -59,7 +59,7 @@ logger = logging.getLogger(__name__)
 
 #: Quiet time after the last change before a document is linted again.
 DEBOUNCE_SECONDS = 0.15
-LANGUAGES = frozenset({"yaml", "json"})
+LANGUAGES = frozenset({"yaml", "json", "helm"})  # "helm": chart templates in VS Code
 SUFFIXES = (".yaml", ".yml", ".json")
 CONFIG_FILES = frozenset({*CONFIG_NAMES, PYPROJECT})
 SEVERITY = {
@@ -282,8 +282,16 @@ class KubelintLanguageServer(LanguageServer):
         if path is not None and config.is_excluded(os.path.abspath(path)):
             return []
         display = path or uri
-        loaded = load_text(text, SourceFile(display, text))
-        report = Linter(config, resolved.registry).run([loaded], {display: path or ""})
+        rendered = _rendered_from(path, text, config) if path is not None else None
+        if rendered is not None:
+            # A chart's template or values file: the chart rendered with this buffer,
+            # and the findings that belong to this file.
+            report = Linter(config, resolved.registry).run(rendered)
+            report.findings = [finding for finding in report.findings
+                               if os.path.abspath(finding.file) == os.path.abspath(path)]
+        else:
+            loaded = load_text(text, SourceFile(display, text))
+            report = Linter(config, resolved.registry).run([loaded], {display: path or ""})
         encoding = self.workspace.position_encoding
         lines = None if text.isascii() else _LINE_BREAK.split(text)
         diagnostics = []
@@ -318,6 +326,21 @@ class KubelintLanguageServer(LanguageServer):
                 load_bundle(resolved.config.kubernetes_version)
         except Exception:  # only an optimisation
             logger.exception("warming up failed")
+
+
+def _rendered_from(path: str, text: str, config: Any) -> list[Any] | None:
+    """The loaded files of the chart ``path`` belongs to, rendered with ``text`` for it;
+    None for a file that is not a chart's (linted as it is)."""
+    from kubelint import helm
+
+    chart = helm.chart_of(path)
+    if chart is None or helm.is_plain_manifest(chart, path):
+        return None
+    options = helm.ChartOptions(config.helm.values, config.helm.set, config.helm.release_name,
+                                config.namespace, config.kubernetes_version,
+                                config.helm.ci_values)
+    return helm.lint_chart(chart, options, helm.find_renderer(),
+                           {os.path.abspath(path): text})
 
 
 def _lintable(uri: str, language_id: str | None) -> bool:

@@ -4,18 +4,21 @@ pygls's language client, never the handler functions."""
 from __future__ import annotations
 
 import asyncio
+import shutil
 import sys
 import textwrap
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+import pytest
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 from pygls.uris import from_fs_path
 
 from kubelint import __version__
 from kubelint.lsp import _column_units
+from tests.helpers import FIXTURES
 
 TIMEOUT = 30  # seconds, per test
 
@@ -298,5 +301,35 @@ def test_policy_rules_from_the_workspace_config(tmp_path: Path) -> None:
         assert diagnostic.code_description is None
         assert diagnostic.range.start.line == GOOD_JOB.splitlines().index(
             next(line for line in GOOD_JOB.splitlines() if line.startswith("metadata")))
+
+    run(tmp_path, test)
+
+
+def test_chart_template_rendered_with_the_unsaved_buffer(tmp_path: Path) -> None:
+    """A template is not YAML: the server renders its chart with the buffer's text and
+    publishes the findings at template lines, never yaml-syntax."""
+    from kubelint.helm import find_renderer
+
+    if find_renderer() is None:
+        pytest.skip("no Helm renderer: helm on PATH or pip install 'kubelint[helm]'")
+    chart = tmp_path / "shop"
+    shutil.copytree(FIXTURES / "charts" / "shop", chart)
+    service = chart / "templates" / "service.yaml"
+    text = service.read_text()
+
+    async def test(client: Client) -> None:
+        uri = client.open(service, text, language="helm")
+        published = await client.diagnostics(uri)
+        assert [(d.code, d.range.start.line) for d in published.diagnostics] == [
+            ("service-target-port-unknown", 12)]
+        # Fixed in the buffer, not on disk yet.
+        client.change(uri, text.replace("{{ else }}web{{ end }}", "{{ else }}http{{ end }}"))
+        assert (await client.diagnostics(uri)).diagnostics == ()
+        # A template error while typing is a helm-render diagnostic at its line.
+        client.change(uri, text.replace("{{ include \"shop.fullname\" . }}",
+                                        "{{ include \"shop.fullname\" . }", 1))
+        published = await client.diagnostics(uri)
+        assert [(d.code, d.range.start.line) for d in published.diagnostics] == [
+            ("helm-render", 3)]
 
     run(tmp_path, test)

@@ -745,10 +745,11 @@ def lint_chart(directory: str, options: ChartOptions, renderer: Renderer | None,
             files = [*extra, *(os.path.abspath(path) for path in options.values_files)]
             request = RenderRequest(copy, files, options.set_values, options.release,
                                     options.namespace, options.kube_version)
+            values = _values_chain(chart, files, options)
             try:
                 rendered = renderer.render(request)
             except RenderError as error:
-                problem = _render_problem(chart, templates, str(error), workspace)
+                problem = _render_problem(chart, templates, str(error), workspace, values)
                 found = problem.problems[0]
                 key = (problem.source.path, found.line, found.message)
                 if key not in seen_problems:  # once, when every rendering fails alike
@@ -757,7 +758,6 @@ def lint_chart(directory: str, options: ChartOptions, renderer: Renderer | None,
                         found.message += f" ({variant[0]} {variant[1]})"
                     out.append(problem)
                 continue
-            values = _values_chain(chart, files, options)
             scope = f"helm:{chart.display}:{variant[1] if variant else ''}"
             out.extend(_load_rendering(chart, templates, rendered, values, variant, scope))
     return out
@@ -953,11 +953,22 @@ _HELM_POSITION = re.compile(
     r"(?P<name>[\w.\-/]+?\.(?:ya?ml|tpl|txt|json)):(?P<line>\d+)(?::(?P<column>\d+))?")
 
 
+_SCHEMA_POINTER = re.compile(r"at '(/[^']*)'")
+
+
 def _render_problem(chart: _Chart, templates: Mapping[str, TemplateSource], message: str,
-                    workspace: str) -> LoadedFile:
-    """A render error as a ``helm-render`` finding at the template line Helm names,
-    else on Chart.yaml."""
+                    workspace: str, values: Sequence[ValuesFile]) -> LoadedFile:
+    """A render error as a ``helm-render`` finding at the template line Helm names, at
+    the values key a ``values.schema.json`` error names, else on Chart.yaml."""
     message = " ".join(message.replace(workspace + os.sep, "").split())
+    pointer = _SCHEMA_POINTER.search(message) if "values don't meet" in message else None
+    if pointer is not None:
+        path = tuple(part.replace("~1", "/").replace("~0", "~")
+                     for part in pointer.group(1).strip("/").split("/") if part)
+        for file in values:
+            where = file.locate(path)
+            if where is not None:
+                return _problem_file(file.display, message, *where)
     match = _HELM_POSITION.search(message)
     template = templates.get(match.group("name")) if match else None
     if match and template is not None and template.packed is None:
@@ -970,10 +981,10 @@ def _render_problem(chart: _Chart, templates: Mapping[str, TemplateSource], mess
     return _problem_file(chart.shown(CHART_FILE), message)
 
 
-def _problem_file(display: str, message: str, line: int = 0) -> LoadedFile:
+def _problem_file(display: str, message: str, line: int = 0, column: int = 0) -> LoadedFile:
     data, _ = read_file(display)
     text = data.decode("utf-8", "replace") if data is not None else ""
     loaded = LoadedFile(SourceFile(display, text))
     loaded.source.directives = parse_directives(text)
-    loaded.problems.append(YamlProblem(HELM_RENDER, message, line, 0))
+    loaded.problems.append(YamlProblem(HELM_RENDER, message, line, column))
     return loaded

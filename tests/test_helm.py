@@ -292,3 +292,18 @@ def test_no_renderer_from_the_command_line(tmp_path):
                         " chart, and no Helm renderer is available to render it: install one"
                         " with `pip install 'kubelint[helm]'`, or put the helm binary on PATH")
     assert "yaml-syntax" not in result.stdout and "manifest-structure" not in result.stdout
+
+
+@needs_renderer
+def test_values_schema_errors_point_at_the_values_key(tmp_path):
+    chart = tmp_path / "settings"
+    shutil.copytree(RENDER_FIXTURES / "pass-renders", chart)
+    (chart / "values.schema.json").write_text(
+        '{"type": "object", "properties": {"replicas": {"type": "integer", "minimum": 1}}}')
+    (chart / "values.yaml").write_text("database:\n  url: postgres://db\nreplicas: 0\n")
+    report = Linter(Config(), registry()).run(lint_chart(str(chart), ChartOptions(), RENDERER))
+    assert [(f.rule, f.file, f.line, f.column, f.message) for f in report.findings] == [
+        ("helm-render", f"{chart}/values.yaml", 3, 1,
+         "values don't meet the specifications of the schema(s) in the following chart(s):"
+         " settings: - at '/replicas': minimum: got 0, want 1"),
+    ]

@@ -279,6 +279,9 @@ def _check(args: argparse.Namespace) -> int:
     if args.verbose:
         for note in report.notes:
             print(f"kubelint: {note}", file=sys.stderr)
+        if report.summary.tool_configs:
+            print(f"kubelint: skipped {_tool_configs(report.summary.tool_configs)}",
+                  file=sys.stderr)
     for name, path in outputs:
         color = path is None and name == "text" and _use_color(args.color)
         text = registry.formatters[name](report, FormatContext(color=color, version=__version__))
@@ -291,6 +294,17 @@ def _check(args: argparse.Namespace) -> int:
             except OSError as error:
                 return _fail(f"cannot write {path}: {error.strerror or error}")
     return exit_code(report, config.fail_level)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _tool_configs(counts: dict[str, int]) -> str:
+    """``{"kustomize": 2, "kubeconfig": 1}`` -> ``2 kustomize configs, 1 kubeconfig``."""
+    return ", ".join(
+        _count(count, tool if tool.endswith("config") else f"{tool} config")
+        for tool, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
 def _fixes(report) -> dict[str, tuple[str, str, int]]:  # type: ignore[no-untyped-def]

@@ -20,6 +20,7 @@ from kubelint.constants import MANIFEST_SUFFIXES, MAX_FILE_BYTES
 from kubelint.model import Manifest, SourceFile
 from kubelint.rule import Violation
 from kubelint.suppression import parse_directives
+from kubelint.toolconfigs import tool_of
 from kubelint.yamlparse import YamlDocument, YamlProblem, parse_stream
 
 STDIN = "-"
@@ -35,6 +36,8 @@ class LoadedFile:
     problems: list[YamlProblem] = field(default_factory=list)
     #: ``manifest-structure`` problems, addressed by path like rule violations.
     structure: list[tuple[Manifest, Violation]] = field(default_factory=list)
+    #: Tools' configuration documents skipped (counted in ``source.skipped`` too), by tool.
+    tool_configs: dict[str, int] = field(default_factory=dict)
 
 
 def display_path(path: str, cwd: str | None = None) -> str:
@@ -203,6 +206,11 @@ def _add_document(document: YamlDocument, loaded: LoadedFile) -> None:
     source.documents += 1
     if not isinstance(value, dict) or ("apiVersion" not in value and "kind" not in value):
         source.skipped += 1  # a values file, kustomization, CI config...: not an object
+        return
+    tool = tool_of(value)
+    if tool is not None:  # a kubeconfig, Chart.yaml, kind cluster config...: no object
+        source.skipped += 1
+        loaded.tool_configs[tool] = loaded.tool_configs.get(tool, 0) + 1
         return
     kind = value.get("kind")
     items = value.get("items")

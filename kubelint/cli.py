@@ -7,8 +7,13 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from kubelint import __version__
+
+if TYPE_CHECKING:  # the command line imports what a command needs when it runs
+    from kubelint.config import Config
+    from kubelint.report import Summary
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -172,7 +177,7 @@ def _unknown_rule(name: str, registry) -> str:  # type: ignore[no-untyped-def]
 def _check(args: argparse.Namespace) -> int:
     from kubelint.formatters import FormatContext
     from kubelint.lint import exit_code, lint_paths
-    from kubelint.loader import PathNotFound
+    from kubelint.loader import STDIN, PathNotFound
 
     config, registry = _load(args)
     named: dict[str, set[str]] = {"--enable": set(), "--disable": set()}
@@ -236,10 +241,18 @@ def _check(args: argparse.Namespace) -> int:
     paths = args.paths or ["."]
     if (args.fix or args.diff) and "-" in paths:
         return _fail("--fix and --diff work on files, not on standard input")
+    # Read standard input here: whether it held an object decides the exit status.
+    stdin = sys.stdin.buffer.read() if STDIN in paths else None
     try:
-        report = lint_paths(paths, config, registry, stdin_filename=args.stdin_filename)
+        report = lint_paths(paths, config, registry, stdin=stdin,
+                            stdin_filename=args.stdin_filename)
     except PathNotFound as error:
         return _fail(f"no such file or directory: {error}")
+    unchecked = _unchecked(paths, args.stdin_filename, stdin, config, report.summary)
+    failed = False  # nothing was checked where something had to be: exit 2
+    if unchecked is not None:
+        why, failed = unchecked
+        print(f"kubelint: {'error' if failed else 'warning'}: {why}", file=sys.stderr)
     if args.fix or args.diff:
         fixed = _fixes(report)
         if args.diff:
@@ -249,6 +262,8 @@ def _check(args: argparse.Namespace) -> int:
                 sys.stdout.writelines(difflib.unified_diff(
                     before.splitlines(keepends=True), after.splitlines(keepends=True),
                     f"a/{path}", f"b/{path}"))
+            if failed:
+                return EXIT_ERROR
             return EXIT_FINDINGS if fixed else EXIT_CLEAN
         for path, (_before, after, _count) in fixed.items():
             try:
@@ -293,7 +308,7 @@ def _check(args: argparse.Namespace) -> int:
                 _write_atomically(path, text)
             except OSError as error:
                 return _fail(f"cannot write {path}: {error.strerror or error}")
-    return exit_code(report, config.fail_level)
+    return EXIT_ERROR if failed else exit_code(report, config.fail_level)
 
 
 def _count(number: int, noun: str) -> str:
@@ -305,6 +320,61 @@ def _tool_configs(counts: dict[str, int]) -> str:
     return ", ".join(
         _count(count, tool if tool.endswith("config") else f"{tool} config")
         for tool, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _unchecked(paths: list[str], stdin_filename: str | None, stdin: bytes | None,
+               config: Config, summary: Summary) -> tuple[str, bool] | None:
+    """Why no Kubernetes object was checked, and whether that fails the run (exit 2);
+    None when objects were checked.
+
+    A CI gate must not pass on nothing: standard input without an object (an upstream
+    ``helm template`` or ``kustomize build`` that failed) and directories without a file
+    to lint (a wrong path, everything excluded) fail. Files named one by one, as
+    pre-commit and editors pass them, may hold no object (a values file, a
+    kustomization): that is a warning only, as is a tree of files without objects.
+    """
+    from kubelint.constants import MANIFEST_SUFFIXES
+    from kubelint.loader import STDIN, discover, display_path, load_bytes
+
+    named = [path for path in paths if path != STDIN]
+    stdin_excluded = bool(stdin_filename) and config.is_excluded(
+        os.path.abspath(str(stdin_filename)))
+    if stdin is not None and not stdin_excluded:
+        if named:  # the summary counts the named files too: look at standard input alone
+            loaded = load_bytes(stdin, "<stdin>")
+            objects, documents = len(loaded.objects), loaded.source.documents
+        else:
+            objects, documents = summary.objects, summary.documents
+        if not objects:
+            read = (f"{_count(documents, 'document')}, none is an object" if documents
+                    else "no YAML or JSON document")
+            what = (f"no Kubernetes object found in standard input ({read})" if stdin.strip()
+                    else "nothing was read from standard input")
+            return (f"{what}; the usual cause is an upstream command that failed, such as"
+                    " `helm template` or `kustomize build`", True)
+    if summary.objects:
+        return None
+    if summary.files == 0:  # every file was excluded, or there was none
+        excluded = " excluded by the config" + (
+            f" ({display_path(config.path)})" if config.path else "")
+        if not named:
+            return f"standard input ({stdin_filename}) is{excluded}", False
+        where = ", ".join(named)
+        found = sum(1 for _ in discover(named, lambda _path: False))
+        if not found:  # only directories can hold no file
+            suffixes = ", ".join(f"*{suffix}" for suffix in MANIFEST_SUFFIXES)
+            return f"no manifest files ({suffixes}) found under {where}", True
+        if any(os.path.isdir(path) for path in named):
+            files = (f"the only file under {where} is" if found == 1
+                     else f"all {found} files under {where} are")
+            return files + excluded, True
+        found += stdin_excluded
+        files = "the file named is" if found == 1 else f"all {found} files named are"
+        return files + excluded, False
+    read = (f"{_count(summary.documents, 'document')} read, none is a Kubernetes object"
+            if summary.documents else "they hold no YAML or JSON document")
+    return (f"nothing was checked in {_count(summary.files, 'file')}: {read}"
+            " (values files, kustomizations and tools' configurations are skipped)", False)
 
 
 def _fixes(report) -> dict[str, tuple[str, str, int]]:  # type: ignore[no-untyped-def]

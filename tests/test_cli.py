@@ -209,3 +209,84 @@ def test_output_errors(tree, capsys):
     assert "unknown format 'xml'" in capsys.readouterr().err
     assert main(["check", "--output", "json=missing-dir/a.json", "."]) == 2
     assert "cannot write missing-dir/a.json" in capsys.readouterr().err
+
+
+# Nothing checked never looks like a pass.
+
+UPSTREAM = ("; the usual cause is an upstream command that failed, such as `helm template` or"
+            " `kustomize build`\n")
+
+
+@pytest.mark.parametrize(("args", "stdin", "why"), [
+    # kubectl kustomize overlays/typo | kubelint check -  (kustomize failed, printed nothing)
+    (["-"], "", "nothing was read from standard input"),
+    (["--stdin-filename", "overlays/prod/all.yaml", "-"], "",
+     "nothing was read from standard input"),
+    (["-"], "# helm template printed only a comment\n---\n",
+     "no Kubernetes object found in standard input (no YAML or JSON document)"),
+    (["-"], "replicaCount: 1\n---\napiVersion: v1\nkind: Config\nclusters: []\n",
+     "no Kubernetes object found in standard input (2 documents, none is an object)"),
+    # the files hold objects, standard input none: still a failed upstream command
+    (["job.yaml", "-"], "", "nothing was read from standard input"),
+])
+def test_standard_input_without_an_object_exits_2(tree, args, stdin, why):
+    result = kubelint("check", "--no-color", *args, stdin=stdin, cwd=tree)
+    assert (result.returncode, result.stderr) == (2, f"kubelint: error: {why}{UPSTREAM}")
+
+
+def test_standard_input_without_an_object_keeps_the_report(tree):
+    result = kubelint("check", "-", stdin="", cwd=tree)
+    assert result.stdout == "Nothing was checked: no Kubernetes object in 1 file.\n"
+    result = kubelint("check", "--format", "json", "-", stdin="", cwd=tree)
+    assert result.returncode == 2
+    assert json.loads(result.stdout)["summary"]["objects"] == 0
+
+
+def test_excluded_standard_input_is_a_warning(tree):
+    (tree / ".kubelint.yaml").write_text("exclude: [generated/]\n")
+    result = kubelint("check", "--stdin-filename", "generated/all.yaml", "-", stdin=BAD_JOB,
+                      cwd=tree)
+    assert (result.returncode, result.stderr) == (0, (
+        "kubelint: warning: standard input (generated/all.yaml) is excluded by the config"
+        " (.kubelint.yaml)\n"))
+
+
+def test_a_directory_without_manifests_exits_2(tree, capsys):
+    (tree / "empty").mkdir()
+    (tree / "empty" / "README.md").write_text("not a manifest\n")
+    assert main(["check", "--no-color", "empty"]) == 2
+    assert capsys.readouterr() == (
+        "No problems in 0 files: nothing was checked (no file to lint).\n",
+        "kubelint: error: no manifest files (*.yaml, *.yml, *.json) found under empty\n")
+    assert main(["check", "--diff", "empty"]) == 2
+
+
+def test_everything_excluded_exits_2(tree, capsys):
+    (tree / ".kubelint.yaml").write_text("exclude: ['*.yaml']\n")
+    assert main(["check", "--no-color", "."]) == 2
+    assert capsys.readouterr().err == (
+        "kubelint: error: all 2 files under . are excluded by the config (.kubelint.yaml)\n")
+
+
+def test_named_files_may_hold_no_object(tree, capsys):
+    """pre-commit and editors name the changed files: a values file or an excluded file
+    is not a failure, only a note."""
+    assert main(["check", "--no-color", "values.yaml"]) == 0
+    assert capsys.readouterr() == (
+        "Nothing was checked: no Kubernetes object in 1 file; 1 non-Kubernetes document"
+        " skipped.\n",
+        "kubelint: warning: nothing was checked in 1 file: 1 document read, none is a"
+        " Kubernetes object (values files, kustomizations and tools' configurations are"
+        " skipped)\n")
+    (tree / ".kubelint.yaml").write_text("exclude: ['*.yaml']\n")
+    assert main(["check", "--no-color", "job.yaml", "values.yaml"]) == 0
+    assert capsys.readouterr().err == (
+        "kubelint: warning: all 2 files named are excluded by the config (.kubelint.yaml)\n")
+
+
+def test_a_directory_of_files_without_objects_is_a_warning(tree, capsys):
+    (tree / "job.yaml").unlink()
+    assert main(["check", "--no-color", "."]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("Nothing was checked: no Kubernetes object in 1 file;")
+    assert err.startswith("kubelint: warning: nothing was checked in 1 file:")

@@ -39,20 +39,28 @@ def render(report: Report, context: FormatContext) -> str:
                             f"{report.count('info')} info"))
         head = (f"Found {_plural(len(report.findings), 'problem')} ({counts}) in"
                 f" {files_with_findings} of {_plural(summary.files, 'file')}")
+    elif not summary.files:  # nothing checked must never read as a pass
+        head = "No problems in 0 files: nothing was checked (no file to lint)"
+    elif not summary.objects:
+        head = f"Nothing was checked: no Kubernetes object in {_plural(summary.files, 'file')}"
     else:
         head = f"No problems in {_plural(summary.files, 'file')}"
-    tail = f"{_plural(summary.objects, 'object')} checked"
+    details = []
+    if summary.objects or report.findings:
+        details.append(f"{_plural(summary.objects, 'object')} checked")
     if summary.unknown_kinds:
-        tail += (f", {summary.unknown_kinds} of unknown kinds not validated"
-                 " (add their CRDs or --crds)")
+        details.append(f"{summary.unknown_kinds} of unknown kinds not validated"
+                       " (add their CRDs or --crds)")
     if summary.skipped:
         documents = "document" if summary.skipped == 1 else "documents"
-        tail += f", {summary.skipped} non-Kubernetes {documents} skipped"
+        details.append(f"{summary.skipped} non-Kubernetes {documents} skipped")
+    if details:
+        head += "; " + ", ".join(details)
     if summary.baselined is not None:
-        tail += (f"; baseline: {summary.baselined} known finding"
+        head += (f"; baseline: {summary.baselined} known finding"
                  f"{'' if summary.baselined == 1 else 's'} hidden,"
                  f" {summary.baseline_fixed} fixed")
     if lines:
         lines.append("")
-    lines.append(f"{head}; {tail}.")
+    lines.append(f"{head}.")
     return "\n".join(lines) + "\n"

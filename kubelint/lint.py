@@ -20,7 +20,6 @@ from kubelint.index import ObjectIndex
 from kubelint.loader import (
     STDIN,
     LoadedFile,
-    discover,
     display_path,
     load_bytes,
     load_path,
@@ -166,6 +165,8 @@ class Linter:
             source = item.source
             summary.documents += source.documents
             summary.skipped += source.skipped
+            for tool, count in item.tool_configs.items():
+                summary.tool_configs[tool] = summary.tool_configs.get(tool, 0) + count
             fs_path = (paths or {}).get(source.path, source.path)
             settings = self.config.rule_settings(fs_path, self.registry)
             router = self._router(settings, source.scope)
@@ -333,8 +334,9 @@ def merge_variants(findings: list[Finding]) -> list[Finding]:
         return findings
     groups: dict[tuple[Any, ...], list[Finding]] = {}
     for finding in findings:
-        key = (finding.rule, finding.file, finding.line, finding.column, finding.message,
-               finding.path, finding.object)
+        # Not by object or path: overlays rename objects (namePrefix, namespace) and a
+        # patch may reorder containers, yet the finding is about the same source line.
+        key = (finding.rule, finding.file, finding.line, finding.column, finding.message)
         groups.setdefault(key, []).append(finding)
     merged: list[Finding] = []
     for group in groups.values():
@@ -381,9 +383,12 @@ def lint_paths(paths: list[str], config: Config, registry: Registry,
 
 def _lint_paths(paths: list[str], config: Config, registry: Registry, stdin: bytes | None,
                 stdin_filename: str | None) -> Report:
+    from kubelint.inputs import collect
+
+    inputs = collect(paths, config.is_excluded)
     loaded: list[LoadedFile] = []
     fs_paths: dict[str, str] = {}
-    for path in discover(paths, config.is_excluded):
+    for path in inputs.files:
         if path == STDIN:
             if stdin_filename and config.is_excluded(os.path.abspath(stdin_filename)):
                 continue
@@ -395,6 +400,19 @@ def _lint_paths(paths: list[str], config: Config, registry: Registry, stdin: byt
             shown = display_path(path)
             loaded.append(load_path(path, shown))
             fs_paths[shown] = path
+    if inputs.charts:
+        from kubelint.helm import ChartOptions, find_renderer, lint_chart
+
+        renderer = find_renderer()
+        options = ChartOptions(config.helm.values, config.helm.set, config.helm.release_name,
+                               config.namespace, config.kubernetes_version,
+                               config.helm.ci_values)
+        for chart in inputs.charts:
+            loaded.extend(lint_chart(chart, options, renderer))
+    if inputs.kustomizations:
+        from kubelint.kustomize import build_roots
+
+        loaded.extend(build_roots(inputs.kustomizations))
     return Linter(config, registry).run(loaded, fs_paths)
 
 

@@ -140,8 +140,6 @@ def test_verbose_prints_the_summary_tool_counts(tmp_path, monkeypatch, capsys):
         capsys.readouterr().err
 
 
-@pytest.mark.xfail(strict=True, reason="kubelint/lint.py does not yet add up"
-                   " LoadedFile.tool_configs into Summary.tool_configs")
 def test_verbose_names_the_skipped_tools():
     result = subprocess.run(
         [sys.executable, "-m", "kubelint", "check", "-v", "--no-config", "kubeconfig.yaml",

@@ -1,0 +1,72 @@
+"""What a run lints: plain manifest files, Helm charts and kustomization roots.
+
+Users point kubelint at repositories, not at rendered YAML. A file inside a chart (a
+template, ``values.yaml``, ``Chart.yaml``, ``ci/*-values.yaml``) makes the chart an
+input, rendered as a whole; only its ``crds/`` are manifests as they are. A directory
+with a kustomization makes that kustomization an input, built as a whole; the files it
+uses (resources, patches, generator inputs, the kustomization itself) are linted through
+the build, never on their own, and a base that an overlay in the input includes is
+linted through the overlay only. pre-commit passes the changed files alone: a changed
+template gates its chart, a changed patch or base file the overlays that use it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from kubelint import helm, kustomize
+from kubelint.loader import STDIN, discover
+
+
+@dataclass
+class Inputs:
+    #: Plain files (and ``-``) in discovery order.
+    files: list[str] = field(default_factory=list)
+    #: Chart directories, absolute, in discovery order.
+    charts: list[str] = field(default_factory=list)
+    #: Kustomization roots to build, absolute (no root that another one includes).
+    kustomizations: list[str] = field(default_factory=list)
+
+
+def collect(paths: list[str], excluded: Callable[[str], bool],
+            workspace: str | None = None) -> Inputs:
+    """Sort what ``discover`` finds into plain files, charts and kustomization roots.
+    Raises ``loader.PathNotFound``."""
+    workspace = workspace or os.getcwd()
+    explicit = {os.path.abspath(path) for path in paths
+                if path != STDIN and os.path.lexists(path) and not os.path.isdir(path)}
+    inputs = Inputs()
+    charts: dict[str, None] = {}
+    roots: dict[str, None] = {}
+    candidates: list[str] = []
+    chart_cache: dict[str, str | None] = {}
+    for path in discover(paths, excluded):
+        if path == STDIN:
+            candidates.append(path)
+            continue
+        absolute = os.path.abspath(path)
+        directory = os.path.dirname(absolute)
+        if directory not in chart_cache:
+            chart_cache[directory] = helm.chart_of(absolute)
+        chart = chart_cache[directory]
+        if chart is not None and not helm.is_plain_manifest(chart, absolute):
+            charts.setdefault(chart)
+            continue
+        if absolute in explicit:
+            for owner in kustomize.owners(absolute, workspace):
+                roots.setdefault(owner)
+        if os.path.basename(absolute) in kustomize.KUSTOMIZATION_NAMES:
+            roots.setdefault(directory)
+            continue
+        if kustomize.root_file(directory) is not None:
+            roots.setdefault(directory)
+        candidates.append(path)
+    plan = kustomize.plan(list(roots))
+    consumed = plan.consumed
+    inputs.files = [path for path in candidates
+                    if path == STDIN or os.path.abspath(path) not in consumed]
+    inputs.charts = list(charts)
+    inputs.kustomizations = list(plan.top)
+    return inputs

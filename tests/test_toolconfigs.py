@@ -20,12 +20,8 @@ TOOLCONFIGS = FIXTURES / "toolconfigs"
 
 #: Each fixture under skipped/ and the tools' documents it holds.
 SKIPPED: dict[str, dict[str, int]] = {
-    "kustomization.yaml": {"kustomize": 1},
     "component.yaml": {"kustomize": 1},
     "kustomize-builtins.yaml": {"kustomize": 2},
-    "Chart.yaml": {"helm": 1},
-    "requirements.yaml": {"helm": 1},
-    "index.yaml": {"helm": 1},
     "kind-cluster.yaml": {"kind": 1},
     "kubeconfig.yaml": {"kubeconfig": 1},
     "kubeadm.yaml": {"kubeadm": 5, "kubelet": 1, "kube-proxy": 1},
@@ -49,13 +45,27 @@ SKIPPED: dict[str, dict[str, int]] = {
 }
 
 
+#: Files that make their directory a chart or a kustomization when kubelint walks it
+#: (rendered or built then: tests/test_helm.py, tests/test_kustomize.py); read on their
+#: own, as from standard input or an editor buffer, they are skipped like the others.
+OWN_DIRECTORY = {
+    "chart/Chart.yaml": {"helm": 1},
+    "chart/requirements.yaml": {"helm": 1},
+    "chart/index.yaml": {"helm": 1},
+    "kustomization/kustomization.yaml": {"kustomize": 1},
+}
+
+
 def test_every_skipped_fixture_is_listed():
     assert sorted(path.name for path in (TOOLCONFIGS / "skipped").iterdir()) == sorted(SKIPPED)
 
 
-@pytest.mark.parametrize(("name", "tools"), SKIPPED.items(), ids=list(SKIPPED))
+@pytest.mark.parametrize(("name", "tools"),
+                         [*((f"skipped/{name}", tools) for name, tools in SKIPPED.items()),
+                          *OWN_DIRECTORY.items()],
+                         ids=[*SKIPPED, *OWN_DIRECTORY])
 def test_tool_configs_are_skipped_and_counted(name, tools):
-    loaded = load_path(str(TOOLCONFIGS / "skipped" / name), name)
+    loaded = load_path(str(TOOLCONFIGS / name), name)
     assert loaded.objects == [] and loaded.structure == [] and loaded.problems == []
     assert loaded.tool_configs == tools
     assert loaded.source.skipped == loaded.source.documents == sum(tools.values())
@@ -143,7 +153,7 @@ def test_verbose_prints_the_summary_tool_counts(tmp_path, monkeypatch, capsys):
 def test_verbose_names_the_skipped_tools():
     result = subprocess.run(
         [sys.executable, "-m", "kubelint", "check", "-v", "--no-config", "kubeconfig.yaml",
-         "kustomization.yaml", "component.yaml", "kubeadm.yaml"],
+         "kustomize-builtins.yaml", "component.yaml", "kubeadm.yaml"],
         cwd=TOOLCONFIGS / "skipped", capture_output=True, text=True, timeout=120)
-    assert "kubelint: skipped 5 kubeadm configs, 2 kustomize configs, 1 kube-proxy config," \
+    assert "kubelint: skipped 5 kubeadm configs, 3 kustomize configs, 1 kube-proxy config," \
         " 1 kubeconfig, 1 kubelet config\n" in result.stderr

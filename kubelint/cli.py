@@ -56,6 +56,12 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--kubernetes-version", metavar="1.N",
                        help="the Kubernetes version the manifests target (default: the newest"
                        " bundled, or kubernetes-version in the config)")
+    check.add_argument("--values", "-f", action="append", default=[], metavar="FILE",
+                       help="a values file for the Helm charts in the input, after each chart's"
+                       " values.yaml and helm.values in the config (repeatable, as helm -f)")
+    check.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                       help="a value for the Helm charts in the input (repeatable, as helm"
+                       " --set)")
     check.add_argument("--crds", action="append", default=[], metavar="PATH",
                        help="CRD manifests or JSON Schema files (or directories of them) to"
                        " validate custom resources with (repeatable)")
@@ -218,6 +224,14 @@ def _check(args: argparse.Namespace) -> int:
         config.crds.append(path)
     if args.strict_kinds:
         config.strict_kinds = True
+    for path in args.values:
+        if not os.path.isfile(path):
+            return _fail(f"--values: no such file: {path}")
+        config.helm.values.append(os.path.abspath(path))
+    for expression in args.set:
+        if "=" not in expression:
+            return _fail(f"--set {expression!r}: write KEY=VALUE (as helm --set)")
+        config.helm.set.append(expression)
     outputs: list[tuple[str, str | None]] = []  # (format, file or None for stdout)
     redirected = False  # an --output without FORMAT= takes the place of standard output
     for spec in args.output:

@@ -42,6 +42,7 @@ def collect(paths: list[str], excluded: Callable[[str], bool],
     roots: dict[str, None] = {}
     candidates: list[str] = []
     chart_cache: dict[str, str | None] = {}
+    owners = kustomize.Owners(workspace)
     for path in discover(paths, excluded):
         if path == STDIN:
             candidates.append(path)
@@ -55,7 +56,7 @@ def collect(paths: list[str], excluded: Callable[[str], bool],
             charts.setdefault(chart)
             continue
         if absolute in explicit:
-            for owner in kustomize.owners(absolute, workspace):
+            for owner in owners(absolute):
                 roots.setdefault(owner)
         if os.path.basename(absolute) in kustomize.KUSTOMIZATION_NAMES:
             roots.setdefault(directory)

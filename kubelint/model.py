@@ -182,6 +182,18 @@ def missing_metadata_keys(obj: Manifest, field: str, keys: object) -> list[str]:
     return [key for key in keys if isinstance(key, str) and key not in present]
 
 
+def lookup(node: Any, path: Sequence[str | int], default: Any = None) -> Any:
+    """The value at ``path`` inside plain data, or ``default`` when any step is missing."""
+    for part in path:
+        if isinstance(part, int):
+            if not isinstance(node, list) or not -len(node) <= part < len(node):
+                return default
+        elif not isinstance(node, Mapping) or part not in node:
+            return default
+        node = node[part]
+    return node
+
+
 class Manifest:
     """One Kubernetes object: its data (plain dicts and lists, read-only by convention)
     and what is needed to locate any path inside it."""
@@ -273,15 +285,7 @@ class Manifest:
     # -- access -----------------------------------------------------------------
     def get(self, path: Sequence[str | int], default: Any = None) -> Any:
         """The value at ``path``, or ``default`` when any step is missing."""
-        node: Any = self.data
-        for part in path:
-            if isinstance(part, int):
-                if not isinstance(node, list) or not -len(node) <= part < len(node):
-                    return default
-            elif not isinstance(node, Mapping) or part not in node:
-                return default
-            node = node[part]
-        return node
+        return lookup(self.data, path, default)
 
     def pod_spec_path(self) -> Path | None:
         """Where this kind keeps its pod spec, if it is a built-in workload kind."""

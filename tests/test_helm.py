@@ -208,7 +208,8 @@ def test_suppression_comments_in_templates(tmp_path):
     shutil.copytree(SHOP, chart)
     service = chart / "templates" / "service.yaml"
     service.write_text(service.read_text().replace(
-        "{{ else }}web{{ end }}", "{{ else }}web{{ end }}  # kubelint: disable=service-target-port-unknown"))
+        "{{ else }}web{{ end }}",
+        "{{ else }}web{{ end }}  # kubelint: disable=service-target-port-unknown"))
     reg = registry()
     config = Config(cli_enable={"service-target-port-unknown"},
                     cli_disable=set(reg.rules) - {"service-target-port-unknown"})
@@ -307,3 +308,27 @@ def test_values_schema_errors_point_at_the_values_key(tmp_path):
          "values don't meet the specifications of the schema(s) in the following chart(s):"
          " settings: - at '/replicas': minimum: got 0, want 1"),
     ]
+
+
+@needs_renderer
+def test_a_symlink_loop_in_a_chart_is_a_finding_not_a_hang(tmp_path):
+    chart = tmp_path / "loop"
+    shutil.copytree(RENDER_FIXTURES / "pass-renders", chart)
+    (chart / "files").mkdir()
+    (chart / "files" / "again").symlink_to(chart / "files")
+    report = Linter(Config(), registry()).run(lint_chart(str(chart), ChartOptions(), RENDERER))
+    [finding] = report.findings
+    assert (finding.rule, finding.file, finding.line) == ("helm-render", f"{chart}/Chart.yaml", 1)
+    assert finding.message.startswith(f"cannot read the chart: {chart}/files/again/again/")
+
+
+@needs_renderer
+def test_dns_lookups_in_templates_are_never_made(tmp_path):
+    chart = tmp_path / "dns"
+    shutil.copytree(RENDER_FIXTURES / "pass-renders", chart)
+    (chart / "templates" / "configmap.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dns\n"
+        "data:\n  ip: {{ getHostByName \"kubernetes.io\" | quote }}\n")
+    [configmap] = [obj for item in lint_chart(str(chart), ChartOptions(), RENDERER)
+                   for obj in item.objects]
+    assert configmap.data["data"] == {"ip": ""}

@@ -69,7 +69,12 @@ _WHITESPACE = " \t\r\n"
 
 
 class RenderError(Exception):
-    """Helm could not render the chart; the message is Helm's."""
+    """Helm could not render the chart; the message is Helm's. ``file`` is a values file
+    the error is in, when the renderer knows."""
+
+    def __init__(self, message: str, file: str | None = None):
+        super().__init__(message)
+        self.file = file
 
 
 # -- renderers ----------------------------------------------------------------
@@ -139,7 +144,12 @@ class HelmSdk(Renderer):
             values: dict[str, Any] = {}
             for path in request.values_files:
                 with open(path, encoding="utf-8") as handle:
-                    values = merge_values(values, helm.values_from_yaml(handle.read()))
+                    text = handle.read()
+                try:
+                    values = merge_values(values, helm.values_from_yaml(text))
+                except helm.HelmError as error:
+                    raise RenderError(getattr(error, "detail", None) or str(error),
+                                      path) from error
             for expression in request.set_values:
                 values = merge_values(values, helm.parse_set_string(expression))
             with helm.Chart.load(request.chart) as chart:
@@ -744,7 +754,7 @@ def lint_chart(directory: str, options: ChartOptions, renderer: Renderer | None,
             try:
                 rendered = renderer.render(request)
             except RenderError as error:
-                problem = _render_problem(chart, templates, str(error), workspace, values)
+                problem = _render_problem(chart, templates, error, workspace, values)
                 found = problem.problems[0]
                 key = (problem.source.path, found.line, found.message)
                 if key not in seen_problems:  # once, when every rendering fails alike
@@ -963,11 +973,24 @@ _HELM_POSITION = re.compile(
 _SCHEMA_POINTER = re.compile(r"at '(/[^']*)'")
 
 
-def _render_problem(chart: _Chart, templates: Mapping[str, TemplateSource], message: str,
-                    workspace: str, values: Sequence[ValuesFile]) -> LoadedFile:
-    """A render error as a ``helm-render`` finding at the template line Helm names, at
-    the values key a ``values.schema.json`` error names, else on Chart.yaml."""
-    message = " ".join(message.replace(workspace + os.sep, "").split())
+_YAML_LINE = re.compile(r"\byaml: line (\d+):")
+_CHART_FILE_ERROR = re.compile(r"cannot load (Chart\.yaml|values\.yaml):")
+
+
+def _render_problem(chart: _Chart, templates: Mapping[str, TemplateSource],
+                    error: RenderError, workspace: str,
+                    values: Sequence[ValuesFile]) -> LoadedFile:
+    """A render error as a ``helm-render`` finding where it is: the template line Helm
+    names, the line of a values file or Chart.yaml Helm cannot parse, the values key a
+    ``values.schema.json`` error names; else on Chart.yaml."""
+    message = " ".join(str(error).replace(workspace + os.sep, "").split())
+    yaml_line = _YAML_LINE.search(message)
+    line = max(int(yaml_line.group(1)) - 1, 0) if yaml_line else 0
+    if error.file is not None:
+        return _problem_file(display_path(error.file), message, line)
+    broken = _CHART_FILE_ERROR.search(message)
+    if broken is not None:
+        return _problem_file(chart.shown(broken.group(1)), message, line)
     pointer = _SCHEMA_POINTER.search(message) if "values don't meet" in message else None
     if pointer is not None:
         path = tuple(part.replace("~1", "/").replace("~0", "~")

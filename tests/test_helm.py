@@ -332,3 +332,40 @@ def test_dns_lookups_in_templates_are_never_made(tmp_path):
     [configmap] = [obj for item in lint_chart(str(chart), ChartOptions(), RENDERER)
                    for obj in item.objects]
     assert configmap.data["data"] == {"ip": ""}
+
+
+@needs_renderer
+@pytest.mark.parametrize(("broken", "line"), [("values.yaml", 2), ("Chart.yaml", 3),
+                                              ("extra-values.yaml", 2)])
+def test_unparsable_values_or_chart_yaml_at_their_line(tmp_path, broken, line):
+    chart = tmp_path / "settings"
+    shutil.copytree(RENDER_FIXTURES / "pass-renders", chart)
+    extra = tmp_path / "extra-values.yaml"
+    extra.write_text("database:\n  url: x\n")
+    target = extra if broken == "extra-values.yaml" else chart / broken
+    target.write_text({"values.yaml": "database:\n  url: [x\n",
+                       "Chart.yaml": "apiVersion: v2\nname: x\nversion: [\n",
+                       "extra-values.yaml": "database:\n  url: [x\n"}[broken])
+    loaded = lint_chart(str(chart), ChartOptions(values_files=[str(extra)]), RENDERER)
+    report = Linter(Config(), registry()).run(loaded)
+    [finding] = report.findings
+    assert (finding.rule, finding.file, finding.line) == ("helm-render", str(target), line)
+    assert f"yaml: line {line}:" in finding.message
+
+
+@needs_renderer
+def test_a_packed_subchart_is_rendered_and_named(tmp_path):
+    """A dependency vendored as charts/<name>-<version>.tgz (what `helm dependency build`
+    writes): rendered as Helm renders it, findings on the archive with the template's
+    name, since there is no line to point into."""
+    helm = pytest.importorskip("helm_python")
+    chart = tmp_path / "platform"
+    shutil.copytree(FIXTURES / "charts" / "platform", chart)
+    helm.package(str(chart / "charts" / "cache"), destination=str(chart / "charts"))
+    shutil.rmtree(chart / "charts" / "cache")
+    report = Linter(Config(cli_enable={"image-tag-latest"},
+                           cli_disable=set(registry().rules) - {"image-tag-latest"}),
+                    registry()).run(lint_chart(str(chart), ChartOptions(), RENDERER))
+    assert [(f.rule, f.file, f.line, f.template) for f in report.findings] == [
+        ("image-tag-latest", f"{chart}/charts/cache-0.2.0.tgz", 1,
+         "platform/charts/cache/templates/statefulset.yaml")]

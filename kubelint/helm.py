@@ -259,12 +259,25 @@ def chart_of(path: str) -> str | None:
         directory = parent
 
 
+#: A chart's own files, which the renderer reads: never linted as manifests.
+_CHART_DIRECTORIES = frozenset({"templates", "charts", "ci"})
+_CHART_FILES = frozenset({CHART_FILE, "Chart.lock", "requirements.yaml", "requirements.lock",
+                          "values.schema.json"})
+
+
 def is_plain_manifest(chart: str, path: str) -> bool:
-    """Files of a chart that are manifests as they are: ``crds/`` (Helm applies them
-    untemplated). Everything else is the renderer's (templates, values, Chart.yaml,
-    ``ci/``, vendored ``charts/``)."""
+    """Is ``path`` in ``chart`` linted as it is? Helm's own files are the renderer's:
+    templates, ``Chart.yaml``, values files, ``ci/`` and vendored ``charts/``. Everything
+    else is a file like any other: ``crds/`` (Helm applies them untemplated), example
+    manifests, files that ``.Files.Get`` reads (not objects, so skipped and counted)."""
     relative = os.path.relpath(os.path.abspath(path), chart).split(os.sep)
-    return relative[0] == "crds"
+    while len(relative) > 2 and relative[0] == "charts":  # a vendored subchart's own
+        relative = relative[2:]
+    if len(relative) > 1:
+        return relative[0] not in _CHART_DIRECTORIES
+    name = relative[0]
+    is_values = "values" in name and name.endswith((".yaml", ".yml"))
+    return name not in _CHART_FILES and not is_values
 
 
 # -- markers --------------------------------------------------------------------
@@ -907,8 +920,15 @@ def _mark_chart(copy: str, original: str, helm_name: str,
 
 
 def _unknown_template(chart: _Chart, name: str) -> TemplateSource:
-    """A template the copy did not have as a file: one in a packed subchart."""
+    """A template that was not marked: one kubelint could not read as UTF-8 (placed by
+    its literal lines alone), or one in a packed subchart (placed on the archive)."""
     parts = name.split("/")
+    path = os.path.join(chart.directory, *parts[1:])
+    if os.path.isfile(path):
+        data, _ = read_file(path)
+        text = data.decode("utf-8", "replace") if data is not None else ""
+        return TemplateSource(display_path(path), text, parse_directives(text),
+                              text.split("\n"))
     archive = chart.display
     if "charts" in parts:
         sub = parts[parts.index("charts") + 1]

@@ -369,3 +369,17 @@ def test_a_packed_subchart_is_rendered_and_named(tmp_path):
     assert [(f.rule, f.file, f.line, f.template) for f in report.findings] == [
         ("image-tag-latest", f"{chart}/charts/cache-0.2.0.tgz", 1,
          "platform/charts/cache/templates/statefulset.yaml")]
+
+
+@pytest.mark.parametrize(("path", "plain"), [
+    ("templates/deployment.yaml", False), ("templates/_helpers.tpl", False),
+    ("Chart.yaml", False), ("values.yaml", False), ("values-prod.yaml", False),
+    ("ci/prod-values.yaml", False), ("values.schema.json", False), ("Chart.lock", False),
+    ("charts/redis/templates/x.yaml", False), ("charts/redis/values.yaml", False),
+    ("crds/carts.yaml", True), ("charts/redis/crds/x.yaml", True),
+    ("examples/deployment.yaml", True), ("files/dashboard.json", True),
+])
+def test_which_files_of_a_chart_are_plain_manifests(path, plain):
+    from kubelint.helm import is_plain_manifest
+
+    assert is_plain_manifest("/repo/chart", f"/repo/chart/{path}") is plain

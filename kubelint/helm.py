@@ -50,6 +50,7 @@ from kubelint.model import (
     locate,
     lookup,
 )
+from kubelint.offline import offline_environment
 from kubelint.suppression import parse_directives
 from kubelint.yamlparse import Span, YamlDocument, YamlProblem, parse_stream
 
@@ -121,7 +122,10 @@ class HelmBinary(Renderer):
             try:
                 result = subprocess.run(
                     command, capture_output=True, text=True, stdin=subprocess.DEVNULL,
-                    timeout=RENDER_TIMEOUT_SECONDS, env=_offline_env(home), check=False)
+                    timeout=RENDER_TIMEOUT_SECONDS, env=offline_environment(
+                        HELM_CACHE_HOME=os.path.join(home, "cache"),
+                        HELM_CONFIG_HOME=os.path.join(home, "config"),
+                        HELM_DATA_HOME=os.path.join(home, "data")), check=False)
             except (OSError, subprocess.TimeoutExpired) as error:
                 raise RenderError(f"helm template did not finish: {error}") from error
         if result.returncode != 0:
@@ -180,21 +184,6 @@ def merge_values(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str,
         else:
             merged[key] = value
     return merged
-
-
-def _offline_env(home: str) -> dict[str, str]:
-    """The environment for a renderer: no proxy that works, no repository config, so
-    nothing it tries can reach the network."""
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith("HELM_") and key.lower() not in (
-               "http_proxy", "https_proxy", "no_proxy", "all_proxy")}
-    closed = "http://127.0.0.1:9"
-    env.update({"HTTP_PROXY": closed, "HTTPS_PROXY": closed, "http_proxy": closed,
-                "https_proxy": closed, "NO_PROXY": "", "no_proxy": "",
-                "HELM_CACHE_HOME": os.path.join(home, "cache"),
-                "HELM_CONFIG_HOME": os.path.join(home, "config"),
-                "HELM_DATA_HOME": os.path.join(home, "data")})
-    return env
 
 
 _SOURCE = re.compile(r"^# Source: (\S.*?)\s*$")

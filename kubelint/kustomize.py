@@ -37,6 +37,7 @@ from typing import Any, Literal, NamedTuple
 
 from kubelint.loader import LoadedFile, display_path, load_text
 from kubelint.model import Directives, Location, Manifest, Placement, SourceFile, locate
+from kubelint.offline import offline_environment
 from kubelint.suppression import parse_directives
 from kubelint.yamlparse import Span, YamlDocument, YamlProblem, parse_stream
 
@@ -69,8 +70,6 @@ BUILD_TIMEOUT = 60.0
 #: before any rule sees the object.
 ORIGIN_ANNOTATION = "config.kubernetes.io/origin"
 BUILD_ANNOTATIONS = (ORIGIN_ANNOTATION, "alpha.config.kubernetes.io/transformations")
-#: Where proxied requests go: nothing listens on the discard port, so a fetch fails fast.
-CLOSED_PROXY = "http://127.0.0.1:9"
 #: Keys kustomize's strategic merge uses to match list items (containers, env, volumes,
 #: volumeMounts, ports, volumeDevices, hostAliases, topologySpreadConstraints).
 MERGE_KEYS = ("name", "containerPort", "mountPath", "devicePath", "ip", "topologyKey", "port")
@@ -497,17 +496,6 @@ def find_builder() -> Builder | None:
         return None
 
 
-def _offline_environment() -> dict[str, str]:
-    env = dict(os.environ)
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
-        env[name] = env[name.lower()] = CLOSED_PROXY
-    env["NO_PROXY"] = env["no_proxy"] = ""
-    # Remote bases are never built, but should a reference slip through, git must not
-    # prompt, open ssh, or use any transport but local files.
-    env.update(GIT_TERMINAL_PROMPT="0", GIT_SSH_COMMAND="false", GIT_ALLOW_PROTOCOL="file")
-    return env
-
-
 class _Outcome(NamedTuple):
     returncode: int | None  # None: did not finish in time
     stdout: str
@@ -529,7 +517,7 @@ def _run_build(closure: _Closure, builder: Builder, timeout: float) -> _Outcome:
         try:
             result = subprocess.run([*builder.command, wrapper], stdin=subprocess.DEVNULL,
                                     capture_output=True, timeout=timeout, cwd=wrapper,
-                                    env=_offline_environment(), check=False)
+                                    env=offline_environment(), check=False)
         except subprocess.TimeoutExpired:
             return _Outcome(None, "", "", wrapper)
         except OSError as error:

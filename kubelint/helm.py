@@ -47,6 +47,7 @@ from kubelint.model import (
     Placement,
     RelatedLocation,
     SourceFile,
+    format_path,
     locate,
     lookup,
 )
@@ -66,6 +67,8 @@ RENDER_TIMEOUT_SECONDS = 120
 
 MARKER = " #kubelint-line="
 _MARKER_AT_END = re.compile(r" #kubelint-line=(\d+)\Z")
+BRANCH = " #kubelint-branch="
+_BRANCH_MARK = re.compile(r" #kubelint-branch=(\d+)")
 _WHITESPACE = " \t\r\n"
 
 
@@ -97,6 +100,9 @@ class Renderer:
     """Renders a chart to ``{"<chart>/templates/x.yaml": text}``; raises RenderError."""
 
     name = ""
+    #: Can the rendered text carry branch marks mid-line? ``helm template`` parses what it
+    #: renders as YAML (to sort it), where only end-of-line comments are sure to be safe.
+    branch_marks = True
 
     def render(self, request: RenderRequest) -> dict[str, str]:
         raise NotImplementedError
@@ -106,6 +112,7 @@ class HelmBinary(Renderer):
     """``helm template`` from the helm binary on PATH."""
 
     name = "helm"
+    branch_marks = False
 
     def __init__(self, path: str):
         self.path = path
@@ -350,21 +357,39 @@ _OPENS = frozenset({"if", "range", "with", "define", "block"})
 _DEFINES = frozenset({"define", "block"})
 
 
-def mark_lines(text: str) -> str:
-    """``text`` with a marker before every newline that reaches the output (see the
-    module docstring); unchanged if the template cannot be scanned (Helm will say why)."""
+@dataclass(frozen=True)
+class Body:
+    """The body of an ``if``/``else``/``with``/``range`` block: it starts after the action
+    that ends on line ``opens`` and runs to line ``closes`` (0-based, inclusive). Its
+    branch mark (``#kubelint-branch=<opens>``) shows in the output when it ran.
+    ``subject`` is the ``.Values`` path a ``with`` sets ``.`` to."""
+
+    opens: int
+    closes: int
+    subject: tuple[str, ...] | None = None
+
+
+_WITH_VALUES = re.compile(r"\{\{-?\s*with\s+\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)\s*-?\}\}")
+
+
+def mark_lines(text: str, branches: bool = True) -> tuple[str, list[Body]]:
+    """``text`` with a marker before every newline that reaches the output, and (with
+    ``branches``) a branch mark where each block body starts (see the module
+    docstring); and the block bodies. Unchanged if the template cannot be scanned (Helm
+    will say why)."""
     try:
         found = list(actions(text))
     except TemplateScanError:
-        return text
+        return text, []
     out: list[str] = []
-    stack: list[str] = []
+    stack: list[tuple[str, int, tuple[str, ...] | None]] = []  # keyword, opens, subject
+    bodies: list[Body] = []
     previous_end = 0
     previous_trims = False
     for action in [*found, None]:
         segment_end = action.start if action is not None else len(text)
         segment = text[previous_end:segment_end]
-        inside_define = any(kind in _DEFINES for kind in stack)
+        inside_define = any(kind in _DEFINES for kind, _, _ in stack)
         if inside_define or "\n" not in segment:
             out.append(segment)
         else:
@@ -372,14 +397,26 @@ def mark_lines(text: str) -> str:
                                      action is not None and action.trims_before))
         if action is None:
             break
-        out.append(text[action.start:action.end])
-        if action.keyword in _OPENS:
-            stack.append(action.keyword)
-        elif action.keyword == "end" and stack:
-            stack.pop()
+        source = text[action.start:action.end]
+        out.append(source)
+        line = text.count("\n", 0, action.start)
+        end_line = line + source.count("\n")
+        keyword = action.keyword
+        if keyword in ("else", "end") and stack:
+            kind, opens, subject = stack.pop()
+            if kind not in _DEFINES and not inside_define:
+                bodies.append(Body(opens, line, subject))
+        if keyword in _OPENS or keyword == "else":
+            with_values = _WITH_VALUES.match(source) if keyword == "with" else None
+            subject = tuple(with_values.group(1).split(".")[1:]) if with_values else None
+            stack.append((keyword, end_line, subject))
+            if branches and keyword not in _DEFINES and not inside_define:
+                # An action, not text: it keeps the trim of the action before it.
+                trim = " -}}" if action.trims_after else " }}"
+                out.append(f'{{{{ "{BRANCH}{end_line}"{trim}')
         previous_end = action.end
         previous_trims = action.trims_after
-    return "".join(out)
+    return "".join(out), bodies
 
 
 def _mark_segment(text: str, offset: int, segment: str, trimmed_start: bool,
@@ -406,20 +443,26 @@ def _mark_segment(text: str, offset: int, segment: str, trimmed_start: bool,
     return "".join(pieces)
 
 
-def unmark(rendered: str) -> tuple[str, list[int | None]]:
-    """Rendered text without markers, and each of its lines' template line (None for a
-    line without a marker)."""
+def unmark(rendered: str) -> tuple[str, list[int | None], list[list[int]]]:
+    """Rendered text without markers; each of its lines' template line (None for a line
+    without a marker); and the branch marks on each line."""
     lines = rendered.split("\n")
     origins: list[int | None] = []
+    branches: list[list[int]] = []
     for number, line in enumerate(lines):
+        marks = [int(found) for found in _BRANCH_MARK.findall(line)]
+        if marks:
+            line = _BRANCH_MARK.sub("", line)
+        branches.append(marks)
         body = line[:-1] if line.endswith("\r") else line
         match = _MARKER_AT_END.search(body)
         if match is None:
             origins.append(None)
+            lines[number] = line
             continue
         origins.append(int(match.group(1)))
         lines[number] = body[:match.start()] + line[len(body):]
-    return "\n".join(lines), origins
+    return "\n".join(lines), origins, branches
 
 
 _ACTION_ON_LINE = re.compile(r"\{\{.*?\}\}")
@@ -427,32 +470,50 @@ _CONTROL = re.compile(r"\{\{-?\s*(?:/\*|if\b|else\b|end\b|range\b|with\b|define\
 
 
 def fill_gaps(origins: list[int | None], rendered_lines: Sequence[str],
-              template_lines: Sequence[str]) -> list[int]:
+              template_lines: Sequence[str], bodies: Sequence[Body] = (),
+              branches: Sequence[Sequence[int]] = ()) -> list[int]:
     """The template line of every rendered line.
 
     A marker names the line whose newline ended the rendered line; the text before it may
     come from earlier lines joined to it by a trim (``{{- end }}`` at the start of the
-    next line). So each rendered line takes, among the template lines after the previous
-    marker and up to its own (or the next) marker, the first whose literal text it
-    matches; else its own marker's line if that prints anything, else the last line there
-    with an action that prints (``include``, ``toYaml``).
+    next line), and a line without a marker was printed by an action or joined by a trim.
+    So each rendered line looks among the template lines after the previous marker and
+    up to its own (or the next) marker, leaving out the bodies of blocks that did not
+    run (their branch mark is not in that stretch of output): the first line whose
+    literal text it matches; else its own marker's line if that prints anything; else
+    the first printing action after the latest block that started before it.
     """
     last = len(template_lines) - 1
     total = len(origins)
+    if last < 0:
+        return [0] * total
     next_marker: list[int] = [last] * total
-    upcoming = last
+    next_index: list[int] = [total - 1] * total
+    upcoming, upcoming_index = last, total - 1
     for index in range(total - 1, -1, -1):
-        next_marker[index] = upcoming
+        next_marker[index], next_index[index] = upcoming, upcoming_index
         if origins[index] is not None:
-            upcoming = origins[index]  # type: ignore[assignment]
+            upcoming, upcoming_index = origins[index], index  # type: ignore[assignment]
     filled: list[int] = []
-    previous = -1  # the last marker seen
+    previous, previous_index = -1, 0  # the last marker seen, and its rendered line
     floor = 0  # matches move forward through a stretch of lines, like the output
     for index in range(total):
         own = origins[index]
         bound = own if own is not None else next_marker[index]
         bound = min(max(bound, 0), last)
-        candidates = range(previous + 1, bound + 1) if bound > previous else range(bound, bound + 1)
+        stretch_end = index if own is not None else next_index[index]
+        ran = {mark for line in branches[previous_index:stretch_end + 1] for mark in line} \
+            if branches else set()
+        skipped = [body for body in bodies
+                   if previous <= body.opens <= bound and body.opens not in ran]
+        if bound > previous:
+            candidates = [line for line in range(previous + 1, bound + 1)
+                          if not any(body.opens < line <= body.closes for body in skipped)]
+        else:
+            candidates = [bound]
+        started = [mark for line in branches[previous_index:index + 1] for mark in line] \
+            if branches else []
+        anchor = max([previous, *started])
         content = rendered_lines[index].strip()
         match = None
         if content:
@@ -464,13 +525,14 @@ def fill_gaps(origins: list[int | None], rendered_lines: Sequence[str],
             if own is not None and _prints(template_lines[own]):
                 match = own
             else:
-                printing = [line for line in candidates if _prints(template_lines[line])
-                            and "{{" in template_lines[line]]
-                match = printing[-1] if printing else bound
+                printing = [line for line in candidates if "{{" in template_lines[line]
+                            and _prints(template_lines[line])]
+                after = [line for line in printing if line >= anchor]
+                match = after[0] if after else printing[-1] if printing else bound
         filled.append(match)
         floor = match
         if own is not None:
-            previous = own
+            previous, previous_index = own, index
             floor = own + 1 if own + 1 <= last else own
     return filled
 
@@ -486,13 +548,23 @@ def _prints(template_line: str) -> bool:
 
 
 def _literal_match(template_line: str, content: str) -> bool:
+    """Does the rendered ``content`` read as the template line, its actions printing
+    anything (and ``{{-``/``-}}`` trimming the spaces beside them)?"""
     literal = template_line.strip()
     if not literal or _CONTROL.match(literal):
         return False
     if "{{" not in literal:
         return literal == content
-    pattern = ".*?".join(re.escape(part) for part in _ACTION_ON_LINE.split(literal))
-    return bool(pattern.strip(".*?")) and re.fullmatch(pattern, content) is not None
+    parts = _ACTION_ON_LINE.split(literal)
+    for number, action in enumerate(_ACTION_ON_LINE.findall(literal)):
+        if action.startswith("{{- "):
+            parts[number] = parts[number].rstrip(_WHITESPACE)
+        if action.endswith(" -}}"):
+            parts[number + 1] = parts[number + 1].lstrip(_WHITESPACE)
+    if not "".join(parts).strip():
+        return False  # nothing literal to recognise the line by
+    pattern = ".*?".join(re.escape(part) for part in parts)
+    return re.fullmatch(pattern, content) is not None
 
 
 # -- values ---------------------------------------------------------------------
@@ -507,6 +579,9 @@ def values_refs(line: str) -> list[tuple[str, ...]]:
                        if not _CONTROL.match(action))
     return [tuple(match.group(1).split(".")[1:]) for match in _VALUES_REF.finditer(printed)]
 
+
+#: An action that prints ``.`` itself (``toYaml .``, ``{{ . }}``, ``. | quote``).
+_PRINTS_DOT = re.compile(r"\{\{-?\s*(?:[\w]+\s+)*\.(?=\s|\||\)|-?\}\})")
 
 _MISSING = object()
 
@@ -525,7 +600,7 @@ class ValuesFile:
     #: a subchart's templates under the subchart's name.
     prefix: tuple[str, ...] = ()
 
-    def locate(self, path: tuple[str, ...]) -> tuple[int, int] | None:
+    def locate(self, path: tuple[str | int, ...]) -> tuple[int, int] | None:
         inner = (*self.prefix, *path)
         for document in self.documents:
             if _lookup(document.value, inner) is _MISSING:
@@ -563,6 +638,8 @@ class TemplateSource:
     lines: list[str]
     #: For a template inside a packed subchart (``charts/x.tgz``): its name there.
     packed: str | None = None
+    #: Its block bodies, when it was marked (see ``mark_lines``).
+    bodies: list[Body] = field(default_factory=list)
 
 
 class HelmOrigin:
@@ -618,20 +695,31 @@ class HelmOrigin:
         if not self.values or line >= len(self.template.lines):
             return ()
         refs = values_refs(self.template.lines[line])
+        subject = self._with_subject(line)
+        if subject is not None and _PRINTS_DOT.search(self.template.lines[line]):
+            refs.append(subject)  # `{{- with .Values.x }}` … `{{- toYaml . | nindent 8 }}`
         if not refs:
             return ()
         rendered = obj.get(path, _MISSING)
         related: list[RelatedLocation] = []
         for ref in self._culprits(list(dict.fromkeys(refs)), message):
-            for values_path in self._candidates(ref, path, rendered, single=len(refs) == 1):
+            for values_path in self._candidates(ref, path, rendered, len(refs) == 1, obj):
                 for values in self.values:
                     where = values.locate(values_path)
                     if where is not None:
                         related.append(RelatedLocation(values.display, where[0] + 1,
                                                        where[1] + 1,
-                                                       f"value {'.'.join(values_path)}"))
+                                                       f"value {format_path(values_path)}"))
                         break
         return tuple(related)
+
+    def _with_subject(self, line: int) -> tuple[str, ...] | None:
+        """The ``.Values`` path of the innermost ``with`` around ``line``."""
+        inside = [body for body in self.template.bodies if body.opens < line <= body.closes]
+        if not inside:
+            return None
+        innermost = max(inside, key=lambda body: body.opens)
+        return innermost.subject
 
     def _culprits(self, refs: list[tuple[str, ...]], message: str) -> list[tuple[str, ...]]:
         """Of several values a line prints (``"{{ .Values.image.repository }}:{{
@@ -644,7 +732,7 @@ class HelmOrigin:
         return quoted or refs
 
     def _candidates(self, ref: tuple[str, ...], path: Sequence[str | int], rendered: Any,
-                    single: bool) -> Iterator[tuple[str, ...]]:
+                    single: bool, obj: Manifest) -> Iterator[tuple[str | int, ...]]:
         """Values paths the finding's value may have come from through ``ref``."""
         value = self._value(ref)
         if value is _MISSING:
@@ -653,15 +741,45 @@ class HelmOrigin:
             if _same_scalar(value, rendered):
                 yield ref
             return
-        # A mapping printed by toYaml: the finding's path ends inside it.
-        names = [part for part in path if isinstance(part, str)]
-        for start in range(len(names)):
-            suffix = tuple(names[start:])
-            if _lookup(value, suffix) is not _MISSING:
-                yield (*ref, *suffix)
+        # A mapping or list printed by toYaml: the finding's path ends inside it.
+        for start in range(1, len(path)):
+            inside = self._inside(value, path, start, obj)
+            if inside is not None:
+                yield (*ref, *inside)
                 return
-        if single:
+        if single and rendered is _MISSING and value:
+            # A field the mapping lacks: the mapping is where to add it. (A value that
+            # is there but in no file came from --set: no file to name.)
             yield ref
+
+    @staticmethod
+    def _inside(value: Any, path: Sequence[str | int], start: int,
+                obj: Manifest) -> tuple[str | int, ...] | None:
+        """``path[start:]`` as a path inside ``value`` (what toYaml printed), or None.
+        A list item is found by its ``name`` when it has one: the template may print
+        other items before the values' (a sidecar list after the main container)."""
+        node, found = value, []
+        for index in range(start, len(path)):
+            part = path[index]
+            if isinstance(part, str):
+                if not isinstance(node, dict) or part not in node:
+                    return None
+                node = node[part]
+            else:
+                if not isinstance(node, list):
+                    return None
+                item = obj.get((*path[:index], part))
+                name = item.get("name") if isinstance(item, dict) else None
+                named = [i for i, entry in enumerate(node)
+                         if name is not None and isinstance(entry, dict)
+                         and entry.get("name") == name]
+                if named:
+                    part = named[0]
+                elif not 0 <= part < len(node):
+                    return None
+                node = node[part]
+            found.append(part)
+        return tuple(found)
 
     def _value(self, ref: tuple[str, ...]) -> Any:
         for values in self.values:
@@ -737,7 +855,7 @@ def lint_chart(directory: str, options: ChartOptions, renderer: Renderer | None,
         return [_problem_file(chart.shown(CHART_FILE), NO_RENDERER)]
     with tempfile.TemporaryDirectory(prefix="kubelint-chart-") as workspace:
         try:
-            copy, templates = _marked_copy(chart, workspace)
+            copy, templates = _marked_copy(chart, workspace, renderer.branch_marks)
         except _TooLarge as error:
             return [_problem_file(chart.shown(CHART_FILE), str(error))]
         renderings: list[tuple[tuple[str, str] | None, list[str]]] = [(None, [])]
@@ -788,9 +906,10 @@ def _load_rendering(chart: _Chart, templates: dict[str, TemplateSource],
         if name.endswith("NOTES.txt") or not rendered[name].strip():
             continue  # usage notes for humans; an empty rendering has no object
         template = templates.get(name) or _unknown_template(chart, name)
-        text, origins = unmark(rendered[name])
+        text, origins, branches = unmark(rendered[name])
         rendered_lines = text.split("\n")
-        line_map = fill_gaps(origins, rendered_lines, template.lines)
+        line_map = fill_gaps(origins, rendered_lines, template.lines, template.bodies,
+                             branches)
         source = SourceFile(template.display, text, scope=scope)
         loaded = load_text(text, source)
         source.directives = template.directives
@@ -847,7 +966,8 @@ def _first_error(error: BaseException) -> str:
     return str(error)
 
 
-def _marked_copy(chart: _Chart, workspace: str) -> tuple[str, dict[str, TemplateSource]]:
+def _marked_copy(chart: _Chart, workspace: str,
+                 branches: bool = True) -> tuple[str, dict[str, TemplateSource]]:
     """Copy the chart into ``workspace`` with markers in its templates (and in those of
     the subcharts vendored as directories). Returns the copy and its templates by the
     names Helm gives them (``<chart>/templates/x.yaml``, ``<chart>/charts/<sub>/…``)."""
@@ -874,18 +994,22 @@ def _marked_copy(chart: _Chart, workspace: str) -> tuple[str, dict[str, Template
             with open(os.path.join(copy, relative), "w", encoding="utf-8", newline="") as handle:
                 handle.write(text)
     templates: dict[str, TemplateSource] = {}
-    _mark_chart(copy, chart.directory, chart.name, templates)
+    _mark_chart(copy, chart.directory, chart.name, templates, branches)
     return copy, templates
 
 
+_BASE_PATH = re.compile(r"Template\.BasePath")
+_BASE_PATH_FILE = re.compile(r"Template\.BasePath\s*\"(/[^\"]+)\"")
+
+
 def _mark_chart(copy: str, original: str, helm_name: str,
-                templates: dict[str, TemplateSource]) -> None:
+                templates: dict[str, TemplateSource], branches: bool) -> None:
     template_dir = os.path.join(copy, "templates")
+    found: list[tuple[str, str, str]] = []  # (path in the copy, Helm's name, text)
     for directory, _dirs, files in os.walk(template_dir):
-        for name in files:
+        for name in sorted(files):
             path = os.path.join(directory, name)
             relative = os.path.relpath(path, copy)
-            original_path = os.path.join(original, relative)
             try:
                 with open(path, encoding="utf-8", newline="") as handle:
                     text = handle.read()
@@ -893,11 +1017,29 @@ def _mark_chart(copy: str, original: str, helm_name: str,
                 continue  # Helm reports what it cannot read
             helm_path = f"{helm_name}/{relative.replace(os.sep, '/')}"
             templates[helm_path] = TemplateSource(
-                display_path(original_path), text, parse_directives(text), text.split("\n"))
-            if name.startswith("_") or name == "NOTES.txt":
-                continue  # partials print only through include; notes are not manifests
-            with open(path, "w", encoding="utf-8", newline="") as handle:
-                handle.write(mark_lines(text))
+                display_path(os.path.join(original, relative)), text, parse_directives(text),
+                text.split("\n"))
+            found.append((path, helm_path, text))
+    # A template that another includes by its path (`include (print $.Template.BasePath
+    # "/configmap.yaml") . | sha256sum`, the config checksum idiom) must stay as it is,
+    # or the checksum would change; a path kubelint cannot read keeps every one as it is.
+    included: set[str] = set()
+    unknown = False
+    for _path, _name, text in found:
+        if _BASE_PATH.search(text):
+            named = _BASE_PATH_FILE.findall(text)
+            unknown |= len(named) < len(_BASE_PATH.findall(text))
+            included.update(f"{helm_name}/templates{file}" for file in named)
+    for path, helm_path, text in found:
+        name = os.path.basename(path)
+        if name.startswith("_") or name == "NOTES.txt":
+            continue  # partials print only through include; notes are not manifests
+        if unknown or helm_path in included:
+            continue
+        marked, bodies = mark_lines(text, branches)
+        templates[helm_path].bodies = bodies
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            handle.write(marked)
     charts = os.path.join(copy, "charts")
     if os.path.isdir(charts):
         for entry in sorted(os.listdir(charts)):
@@ -905,7 +1047,7 @@ def _mark_chart(copy: str, original: str, helm_name: str,
             if os.path.isdir(sub_copy) and is_chart(sub_copy):
                 sub_name = _chart_name(sub_copy) or entry
                 _mark_chart(sub_copy, os.path.join(original, "charts", entry),
-                            f"{helm_name}/charts/{sub_name}", templates)
+                            f"{helm_name}/charts/{sub_name}", templates, branches)
 
 
 def _unknown_template(chart: _Chart, name: str) -> TemplateSource:

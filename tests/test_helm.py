@@ -17,6 +17,7 @@ import pytest
 
 from kubelint.config import Config
 from kubelint.helm import (
+    Body,
     ChartOptions,
     actions,
     find_renderer,
@@ -77,16 +78,32 @@ def test_markers_only_where_the_newline_reaches_the_output():
                 '{{ define "x" }}\n'           # 8: inside define: never marked
                 "  d: e\n"                     # 9: inside define
                 "{{ end }}\n")                 # 10: marked
-    marked = mark_lines(template)
+    marked, _bodies = mark_lines(template, branches=False)
     assert [line.rpartition(" #kubelint-line=")[2] if "#kubelint-line=" in line else None
             for line in marked.split("\n")] == [
         "0", None, "2", None, None, "5", None, "7", None, None, "10", None]
 
 
 def test_crlf_templates_keep_their_line_ends():
-    marked = mark_lines("a: b\r\nc: d\r\n")
+    marked, _bodies = mark_lines("a: b\r\nc: d\r\n")
     assert marked == "a: b #kubelint-line=0\r\nc: d #kubelint-line=1\r\n"
-    assert unmark(marked) == ("a: b\r\nc: d\r\n", [0, 1, None])
+    assert unmark(marked) == ("a: b\r\nc: d\r\n", [0, 1, None], [[], [], []])
+
+
+def test_branch_marks_keep_the_trims_and_name_the_bodies():
+    template = ("spec:\n"                             # 0
+                "  {{- if .Values.a }}\n"             # 1: body 1..2
+                "  a: 1\n"                            # 2
+                "  {{- else -}}\n"                    # 3: body 3..4
+                "  b: 2\n"                            # 4
+                "  {{- end }}\n"                      # 5
+                "  {{- with .Values.sc }}\n"          # 6: body 6..8, subject sc
+                "  sc: {{- toYaml . | nindent 4 }}\n"  # 7
+                "  {{- end }}\n")                     # 8
+    marked, bodies = mark_lines(template)
+    assert bodies == [Body(1, 3), Body(3, 5), Body(6, 8, ("sc",))]
+    assert '{{- else -}}{{ " #kubelint-branch=3" -}}' in marked
+    assert '{{- if .Values.a }}{{ " #kubelint-branch=1" }}' in marked
 
 
 def test_values_refs():
@@ -383,3 +400,22 @@ def test_which_files_of_a_chart_are_plain_manifests(path, plain):
     from kubelint.helm import is_plain_manifest
 
     assert is_plain_manifest("/repo/chart", f"/repo/chart/{path}") is plain
+
+
+@needs_renderer
+def test_blocks_that_did_not_run_are_never_blamed():
+    """Between two marked lines, `if`/`with` blocks that did not render (their branch mark
+    is missing) are left out: toYaml output lands on the action that printed it, and
+    `key: {{- include … }}` lines are recognised with the space the trim removes."""
+    findings = lint(FIXTURES / "charts" / "branches", {"privileged-container", "schema"})
+    deployment = "fixtures/charts/branches/templates/deployment.yaml"
+    values = "fixtures/charts/branches/values.yaml"
+    assert findings == [
+        ("privileged-container", deployment, 15, 11,
+         "container 'web' runs privileged: it has every capability and all host devices; set"
+         f" privileged: false (value sc.privileged from {values}:2)"),
+        ("schema", deployment, 23, 9,
+         'spec.template.spec.tolerations[0].effect is "NoScheduleX"; expected one of'
+         ' "NoExecute", "NoSchedule", "PreferNoSchedule" (value tolerations[0].effect from'
+         f" {values}:6)"),
+    ]

@@ -264,6 +264,8 @@ def _check(args: argparse.Namespace) -> int:
         return _fail(f"no such file or directory: {error}")
     unchecked = _unchecked(paths, args.stdin_filename, stdin, config, report.summary)
     failed = False  # nothing was checked where something had to be: exit 2
+    if unchecked is not None and not unchecked[1] and report.findings:
+        unchecked = None  # the findings say why (a chart Helm cannot render, broken YAML)
     if unchecked is not None:
         why, failed = unchecked
         print(f"kubelint: {'error' if failed else 'warning'}: {why}", file=sys.stderr)

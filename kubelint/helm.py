@@ -874,17 +874,28 @@ def lint_chart(directory: str, options: ChartOptions, renderer: Renderer | None,
             try:
                 rendered = renderer.render(request)
             except RenderError as error:
-                problem = _render_problem(chart, templates, error, workspace, values)
-                found = problem.problems[0]
-                key = (problem.source.path, found.line, found.message)
-                if key not in seen_problems:  # once, when every rendering fails alike
-                    seen_problems.add(key)
-                    if variant is not None:
-                        found.message += f" ({variant[0]} {variant[1]})"
-                    out.append(problem)
+                for problem in _render_problems(chart, templates, error, workspace, values):
+                    found = problem.problems[0]
+                    key = (problem.source.path, found.line, found.message)
+                    if key not in seen_problems:  # once, when every rendering fails alike
+                        seen_problems.add(key)
+                        if variant is not None:
+                            found.message += f" ({variant[0]} {variant[1]})"
+                        out.append(problem)
                 continue
             scope = f"helm:{chart.display}:{variant[1] if variant else ''}"
             out.extend(_load_rendering(chart, templates, rendered, values, variant, scope))
+        # Every file the renderings read counts as linted.
+        made_from = {template.display for template in templates.values()
+                     if template.packed is None}
+        made_from.add(chart.shown(CHART_FILE))
+        for path in [*(extra for _, extras in renderings for extra in extras),
+                     *options.values_files]:
+            made_from.add(display_path(path))
+        if os.path.isfile(chart.file(VALUES_FILE)):
+            made_from.add(chart.shown(VALUES_FILE))
+        for item in out:
+            item.source.made_from = tuple(sorted(made_from))
     return out
 
 
@@ -1121,16 +1132,16 @@ _HELM_POSITION = re.compile(
     r"(?P<name>[\w.\-/]+?\.(?:ya?ml|tpl|txt|json)):(?P<line>\d+)(?::(?P<column>\d+))?")
 
 
-_SCHEMA_POINTER = re.compile(r"at '(/[^']*)'")
+_SCHEMA_VIOLATION = re.compile(r" - at '(/[^']*)': (.*?)(?= - at '|\Z)")
 
 
 _YAML_LINE = re.compile(r"\byaml: line (\d+):")
 _CHART_FILE_ERROR = re.compile(r"cannot load (Chart\.yaml|values\.yaml):")
 
 
-def _render_problem(chart: _Chart, templates: Mapping[str, TemplateSource],
-                    error: RenderError, workspace: str,
-                    values: Sequence[ValuesFile]) -> LoadedFile:
+def _render_problems(chart: _Chart, templates: Mapping[str, TemplateSource],
+                     error: RenderError, workspace: str,
+                     values: Sequence[ValuesFile]) -> list[LoadedFile]:
     """A render error as a ``helm-render`` finding where it is: the template line Helm
     names, the line of a values file or Chart.yaml Helm cannot parse, the values key a
     ``values.schema.json`` error names; else on Chart.yaml."""
@@ -1138,18 +1149,25 @@ def _render_problem(chart: _Chart, templates: Mapping[str, TemplateSource],
     yaml_line = _YAML_LINE.search(message)
     line = max(int(yaml_line.group(1)) - 1, 0) if yaml_line else 0
     if error.file is not None:
-        return _problem_file(display_path(error.file), message, line)
+        return [_problem_file(display_path(error.file), message, line)]
     broken = _CHART_FILE_ERROR.search(message)
     if broken is not None:
-        return _problem_file(chart.shown(broken.group(1)), message, line)
-    pointer = _SCHEMA_POINTER.search(message) if "values don't meet" in message else None
-    if pointer is not None:
-        path = tuple(part.replace("~1", "/").replace("~0", "~")
-                     for part in pointer.group(1).strip("/").split("/") if part)
-        for file in values:
-            where = file.locate(path)
-            if where is not None:
-                return _problem_file(file.display, message, *where)
+        return [_problem_file(chart.shown(broken.group(1)), message, line)]
+    violations = _SCHEMA_VIOLATION.findall(message) if "values don't meet" in message else []
+    if violations:
+        # One finding per violation, at the values key it names (the chart's name is
+        # what Helm says before the first one).
+        head = message[:message.index(" - at '")]
+        problems = []
+        for pointer, why in violations:
+            path = tuple(part.replace("~1", "/").replace("~0", "~")
+                         for part in pointer.strip("/").split("/") if part)
+            said = f"{head} at '{pointer}': {why.strip()}"
+            located = next(((file.display, found) for file in values
+                            if (found := file.locate(path)) is not None),
+                           (chart.shown(CHART_FILE), (0, 0)))
+            problems.append(_problem_file(located[0], said, *located[1]))
+        return problems
     match = _HELM_POSITION.search(message)
     template = templates.get(match.group("name")) if match else None
     if match and template is not None and template.packed is None:
@@ -1158,8 +1176,8 @@ def _render_problem(chart: _Chart, templates: Mapping[str, TemplateSource],
         loaded = LoadedFile(SourceFile(template.display, template.text))
         loaded.source.directives = template.directives
         loaded.problems.append(YamlProblem(HELM_RENDER, message, line, column))
-        return loaded
-    return _problem_file(chart.shown(CHART_FILE), message)
+        return [loaded]
+    return [_problem_file(chart.shown(CHART_FILE), message)]
 
 
 def _problem_file(display: str, message: str, line: int = 0, column: int = 0) -> LoadedFile:

@@ -588,6 +588,9 @@ def build_roots(roots: Sequence[str], builder: Builder | Literal["auto"] | None 
             loaded = _load_output(closure, outcome)
             loaded.problems[:0] = files[root.path].problems
             files[root.path] = loaded
+        # Every file the build read counts as linted (real paths: symlinks read once).
+        files[root.path].source.made_from = tuple(sorted(
+            {display_path(os.path.realpath(path)) for path in closure.files}))
     return [*files.values(), *(extra[path] for path in sorted(extra))]
 
 
@@ -637,7 +640,10 @@ _UNKNOWN_FIELD = re.compile(r'\bunknown field \\?"([^"\\]+)\\?"')
 def _clean_error(stderr: str, wrapper: str) -> str:
     """kustomize's message, without the logging prefix and the layer kubelint's wrapper
     kustomization adds, with paths shown as kubelint shows them."""
-    text = stderr.strip()
+    # kustomize prints deprecation warnings ("# Warning: 'commonLabels' is deprecated")
+    # before the error: not why the build failed.
+    text = "\n".join(line for line in stderr.strip().splitlines()
+                     if not line.startswith("# Warning:")).strip()
     match = _KLOG.match(text)
     if match:  # kubectl logs through klog: err="..." (Go-quoted) or err=<\n\t...\n >
         err = match["err"].strip()

@@ -159,7 +159,8 @@ class Linter:
         self._scopes = self._scope_states(loaded)
         self._routers = {}  # contexts hold this run's index and state
         findings: list[Finding] = []
-        summary = Summary(files=len({item.source.path for item in loaded}),
+        summary = Summary(files=len({path for item in loaded
+                                     for path in (item.source.path, *item.source.made_from)}),
                           objects=len(objects))
         for item in loaded:
             source = item.source
@@ -319,31 +320,37 @@ class _Emitter:
             end_line, end_column = span.line, span.column + 1
         self.out.append(Finding(rule_id, final, message, file or self.source.path,
                                 span.line + 1, span.column + 1, end_line + 1, end_column + 1,
-                                ref, path, template, edit, related, variant))
+                                ref, path, template, edit, related, variant,
+                                placed=file is not None))
 
 
 def merge_variants(findings: list[Finding]) -> list[Finding]:
-    """One finding for what several renderings of one source report at the same place.
+    """One finding for what renderings report at the same place of a source file.
 
-    A chart rendered with its values and with each ``ci/*-values.yaml``, or a base built
-    through two overlays, gives the same finding once per rendering. Reported once; when
-    it does not occur in the default rendering, the message names the renderings it
-    occurs in ("with ci/prod-values.yaml", "through overlays/prod, overlays/staging").
+    A chart rendered with its values and with each ``ci/*-values.yaml``, a base built
+    through two overlays, or through one overlay that includes it twice (kustomize's
+    multibases), gives the same finding once per object made from that text. Reported
+    once; when it does not occur in the default rendering, the message names the
+    renderings it occurs in ("with ci/prod-values.yaml", "through overlays/prod,
+    overlays/staging"). Findings on plain files pass through as they are.
     """
-    if not any(finding.variant is not None for finding in findings):
+    if not any(finding.placed for finding in findings):
         return findings
+    out: list[Finding] = []
     groups: dict[tuple[Any, ...], list[Finding]] = {}
     for finding in findings:
+        if not finding.placed:
+            out.append(finding)
+            continue
         # Not by object or path: overlays rename objects (namePrefix, namespace) and a
         # patch may reorder containers, yet the finding is about the same source line.
         key = (finding.rule, finding.file, finding.line, finding.column, finding.message)
         groups.setdefault(key, []).append(finding)
-    merged: list[Finding] = []
     for group in groups.values():
         first = group[0]
         variants = [finding.variant for finding in group]
         if None in variants:
-            merged.append(dataclasses.replace(first, variant=None))
+            out.append(dataclasses.replace(first, variant=None))
             continue
         by_preposition: dict[str, list[str]] = {}
         for preposition, name in variants:  # type: ignore[misc]
@@ -352,8 +359,8 @@ def merge_variants(findings: list[Finding]) -> list[Finding]:
                 names.append(name)
         said = "; ".join(f"{preposition} {', '.join(sorted(names))}"
                          for preposition, names in by_preposition.items())
-        merged.append(dataclasses.replace(first, message=f"{first.message} ({said})"))
-    return merged
+        out.append(dataclasses.replace(first, message=f"{first.message} ({said})"))
+    return out
 
 
 @contextlib.contextmanager

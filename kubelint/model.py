@@ -59,6 +59,9 @@ class SourceFile:
     #: other and the plain files in cross-resource rules, never another rendering of
     #: the same source; None for plain files.
     scope: str | None = None
+    #: For rendered text: the files it was made from (templates, values files,
+    #: resources, patches), counted as linted in the summary.
+    made_from: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

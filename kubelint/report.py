@@ -47,6 +47,8 @@ class Finding:
     #: The rendering that produced it, when a source is rendered several ways
     #: (``kubelint.model.Placement.variant``); ``lint.merge_variants`` folds these.
     variant: tuple[str, str] | None = field(default=None, compare=False, repr=False)
+    #: Placed by an ``Origin`` (made from a chart or a kustomization), not read as is.
+    placed: bool = field(default=False, compare=False, repr=False)
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.file, self.line, self.column, self.rule, self.message)

@@ -314,17 +314,24 @@ def test_no_renderer_from_the_command_line(tmp_path):
 
 @needs_renderer
 def test_values_schema_errors_point_at_the_values_key(tmp_path):
+    """One finding per values.schema.json violation, at the key it names."""
     chart = tmp_path / "settings"
     shutil.copytree(RENDER_FIXTURES / "pass-renders", chart)
     (chart / "values.schema.json").write_text(
-        '{"type": "object", "properties": {"replicas": {"type": "integer", "minimum": 1}}}')
-    (chart / "values.yaml").write_text("database:\n  url: postgres://db\nreplicas: 0\n")
+        '{"type": "object", "properties": {"replicas": {"type": "integer", "minimum": 1},'
+        ' "mode": {"enum": ["fast", "safe"]}}}')
+    (chart / "values.yaml").write_text(
+        "database:\n  url: postgres://db\nreplicas: 0\nmode: quick\n")
     report = Linter(Config(), registry()).run(lint_chart(str(chart), ChartOptions(), RENDERER))
-    assert [(f.rule, f.file, f.line, f.column, f.message) for f in report.findings] == [
-        ("helm-render", f"{chart}/values.yaml", 3, 1,
-         "values don't meet the specifications of the schema(s) in the following chart(s):"
-         " settings: - at '/replicas': minimum: got 0, want 1"),
+    head = ("values don't meet the specifications of the schema(s) in the following"
+            " chart(s): settings:")
+    assert sorted((f.rule, f.file, f.line, f.column, f.message.split(": ", 3)[-1])
+                  for f in report.findings) == [
+        ("helm-render", f"{chart}/values.yaml", 3, 1, "minimum: got 0, want 1"),
+        ("helm-render", f"{chart}/values.yaml", 4, 1,
+         "value must be one of 'fast', 'safe'"),
     ]
+    assert all(f.message.startswith(f"{head} at '/") for f in report.findings)
 
 
 @needs_renderer

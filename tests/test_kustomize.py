@@ -774,3 +774,24 @@ def test_the_rules_are_documented_engine_rules():
         "error", "warning")
     assert rules["kustomize-build"].check is None and rules["kustomize-remote"].check is None
     assert kustomize.KUSTOMIZE_BUILD in rules and kustomize.KUSTOMIZE_REMOTE in rules
+
+
+@needs_builder
+def test_a_base_included_twice_in_one_build_is_reported_once(tmp_path):
+    """kustomize's multibases: one overlay builds the same base through two
+    intermediate bases (two objects from one text): one finding per source place."""
+    app = tmp_path / "app"
+    (app / "base").mkdir(parents=True)
+    (app / "base" / "kustomization.yaml").write_text("resources: [pod.yaml]\n")
+    (app / "base" / "pod.yaml").write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n"
+        "    - name: web\n      image: nginx:latest\n")
+    for stage in ("dev", "prod"):
+        (app / stage).mkdir()
+        (app / stage / "kustomization.yaml").write_text(
+            f"namePrefix: {stage}-\nresources: [../base]\n")
+    (app / "kustomization.yaml").write_text("resources: [dev, prod]\n")
+    rows = lint(build_roots([str(app)]), {"image-tag-latest"})
+    assert rows == [("image-tag-latest", f"{app}/base/pod.yaml", 8, 7,
+                     "container 'web' image 'nginx:latest' uses the moving tag 'latest';"
+                     " pin a version (or a digest)")]

@@ -1133,7 +1133,14 @@ class KustomizeOrigin:
             if isinstance(item, _Transform) and \
                     _transform_covers(item, obj, path, written, built):
                 k = item.kustomization
-                return self._at_location(k.file, k.locate(item.entry))
+                entry = item.entry
+                setting = _value_at(k.data, entry)
+                # The key that set the value (newTag: latest, count: 1), not `- name:`.
+                for key in _TRANSFORM_KEYS.get(item.field, ()):
+                    if isinstance(setting, dict) and key in setting:
+                        entry = (*entry, key)
+                        break
+                return self._at_location(k.file, k.locate(entry))
         return None
 
     def _at_generator(self, generator: tuple[Kustomization, str, int],
@@ -1435,6 +1442,11 @@ def _patch_depth(patch: _Patch, built: Any, path: tuple[str | int, ...],
         if found[0] >= best[0]:  # the later operation wins a tie
             best = found
     return best
+
+
+#: Per kustomization field, the keys of an entry that set what a finding is about, in
+#: the order to point at them.
+_TRANSFORM_KEYS = {"images": ("newTag", "digest", "newName"), "replicas": ("count",)}
 
 
 def _transform_covers(item: _Transform, obj: Manifest, path: tuple[str | int, ...],

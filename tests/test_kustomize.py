@@ -331,7 +331,7 @@ def test_shop_findings_are_in_the_files_users_edit():
          "container 'log-shipper' runs privileged: it has every capability and all host"
          " devices; set privileged: false"),
         # images: newTag: latest in the overlay.
-        ("image-tag-latest", OVERLAYS + "staging/kustomization.yaml", 8, 5,
+        ("image-tag-latest", OVERLAYS + "staging/kustomization.yaml", 9, 5,
          "container 'web' image 'nginx:latest' uses the moving tag 'latest'; pin a version"
          " (or a digest)"),
     ]

@@ -247,6 +247,12 @@ def _check(args: argparse.Namespace) -> int:
         if name not in registry.formatters:
             return _fail(f"unknown format {name!r}; choose from"
                          f" {', '.join(sorted(registry.formatters))}")
+    named_inputs = {os.path.realpath(path) for path in args.paths if path != "-"}
+    for path in (args.write_baseline, *(p for _, p in outputs)):
+        if path and os.path.realpath(path) in named_inputs:
+            flag = "--write-baseline" if path == args.write_baseline else "--output"
+            return _fail(f"{flag} {path}: it is also an input; writing there would replace"
+                         " the manifest")
     for path in (args.baseline, args.write_baseline, *(p for _, p in outputs)):
         if path:
             config.own_files.add(os.path.abspath(path))
@@ -281,9 +287,16 @@ def _check(args: argparse.Namespace) -> int:
             if failed:
                 return EXIT_ERROR
             return EXIT_FINDINGS if fixed else EXIT_CLEAN
-        for path, (_before, after, _count) in fixed.items():
+        from kubelint.writing import WriteRefused, write_fixed
+
+        for path, (before, after, count) in list(fixed.items()):
+            bom = _bom(path)
             try:
-                _write_atomically(path, after)
+                write_fixed(path, bom + before.encode("utf-8"), bom + after.encode("utf-8"))
+            except WriteRefused as refused:
+                print(f"kubelint: warning: {path}: {count} fix{'es' if count != 1 else ''}"
+                      f" not applied: {refused}", file=sys.stderr)
+                del fixed[path]
             except OSError as error:
                 return _fail(f"cannot write {path}: {error.strerror or error}")
         if fixed:
@@ -291,13 +304,18 @@ def _check(args: argparse.Namespace) -> int:
             print(f"kubelint: fixed {total} problem{'s' if total != 1 else ''} in"
                   f" {len(fixed)} file{'s' if len(fixed) != 1 else ''}", file=sys.stderr)
             report = lint_paths(paths, config, registry, stdin_filename=args.stdin_filename)
+    from kubelint.writing import write_report
+
     if args.write_baseline:
         from kubelint.baseline import render as render_baseline
 
         try:
-            _write_atomically(args.write_baseline, render_baseline(report.findings))
+            write_report(args.write_baseline, render_baseline(report.findings))
         except OSError as error:
             return _fail(f"cannot write {args.write_baseline}: {error.strerror or error}")
+        count = len(report.findings)
+        print(f"kubelint: wrote {count} finding{'s' if count != 1 else ''} to the baseline"
+              f" {args.write_baseline}", file=sys.stderr)
     if args.baseline:
         from kubelint import baseline
 
@@ -321,10 +339,14 @@ def _check(args: argparse.Namespace) -> int:
             sys.stdout.flush()
         else:
             try:
-                _write_atomically(path, text)
+                write_report(path, text)
             except OSError as error:
                 return _fail(f"cannot write {path}: {error.strerror or error}")
-    return EXIT_ERROR if failed else exit_code(report, config.fail_level)
+    if failed:
+        return EXIT_ERROR
+    if args.write_baseline:
+        return EXIT_CLEAN  # the findings are recorded as accepted: that is the success
+    return exit_code(report, config.fail_level)
 
 
 def _count(number: int, noun: str) -> str:
@@ -394,7 +416,9 @@ def _unchecked(paths: list[str], stdin_filename: str | None, stdin: bytes | None
 
 
 def _fixes(report) -> dict[str, tuple[str, str, int]]:  # type: ignore[no-untyped-def]
-    """path -> (text before, text after, fixes) for every file a safe fix applies to."""
+    """path -> (text linted, text after, fixes) for every file a safe fix applies to. The
+    edits apply to the text that was linted (their offsets are in it); writing checks
+    that the file still holds it."""
     from kubelint.fix import apply_safe
 
     by_file: dict[str, list[object]] = {}
@@ -403,14 +427,11 @@ def _fixes(report) -> dict[str, tuple[str, str, int]]:  # type: ignore[no-untype
             by_file.setdefault(finding.edit.file, []).append(finding.edit)
     fixed: dict[str, tuple[str, str, int]] = {}
     for path, edits in by_file.items():
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-            before = data.decode("utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue  # not plain UTF-8 on disk: positions may not match; leave it alone
-        if before.startswith("\ufeff"):
+        if _bom(path) not in (b"", b"\xef\xbb\xbf"):
+            print(f"kubelint: warning: {path}: not fixed: --fix writes UTF-8 files only",
+                  file=sys.stderr)
             continue
+        before = edits[0].linted  # type: ignore[attr-defined]
         # One edit per place (two findings may ask for the same change).
         unique = list({(e.start, e.end, e.text): e for e in edits}.values())  # type: ignore[attr-defined]
         after, made, refused = apply_safe(before, unique)  # type: ignore[arg-type]
@@ -423,21 +444,18 @@ def _fixes(report) -> dict[str, tuple[str, str, int]]:  # type: ignore[no-untype
     return fixed
 
 
-def _write_atomically(path: str, text: str) -> None:
-    """Write through a temporary file in the same directory, then rename: a reader (a CI
-    upload step) never sees half a report."""
-    import tempfile
-
-    directory = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(prefix=".kubelint-", dir=directory)
+def _bom(path: str) -> bytes:
+    """The byte order mark the file starts with (b"" for none)."""
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+        with open(path, "rb") as handle:
+            head = handle.read(4)
+    except OSError:
+        return b""
+    for mark in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff", b"\xef\xbb\xbf", b"\xff\xfe",
+                 b"\xfe\xff"):
+        if head.startswith(mark):
+            return mark
+    return b""
 
 
 def _rules(args: argparse.Namespace) -> int:

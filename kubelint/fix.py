@@ -10,12 +10,11 @@ intended data: the changed field, every other field and document unchanged.
 
 from __future__ import annotations
 
-import copy
 import itertools
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kubelint.model import Manifest, Path
@@ -44,6 +43,8 @@ class Edit:
     document_line: int  # the edited document's root line, to find it again
     path: Path  # from the document root
     value: Any
+    #: The text the offsets are in: the file as it was linted.
+    linted: str = field(default="", compare=False, repr=False)
 
 
 def _render(value: Any) -> str:
@@ -60,6 +61,10 @@ def _render(value: Any) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
 def _offsets(text: str) -> list[int]:
     starts = [0]
     for index, char in enumerate(text):
@@ -71,9 +76,21 @@ def _offsets(text: str) -> list[int]:
 def plan(obj: Manifest, fix: Fix) -> Edit | None:
     """The text edit for ``fix``, or None when it cannot be made safely (the value sits in
     an alias or a merge, or the mapping to insert into does not exist)."""
+    edit = _plan(obj, fix)
+    if edit is None:
+        return None
+    return replace(edit, linted=(fix.target or obj).source.text)
+
+
+def _plan(obj: Manifest, fix: Fix) -> Edit | None:
     target = fix.target or obj
     source = target.source
     starts = _offsets(source.text)
+    # JSON (a .json file, or a document written as one flow mapping) takes JSON values
+    # and keys: `restartPolicy: OnFailure` would make it invalid JSON.
+    root = starts[target.doc_root.line] + target.doc_root.column
+    as_json = source.path.lower().endswith(".json") or source.text[root:root + 1] == "{"
+    render = _json if as_json else _render
     full_path = (*target.root_path, *fix.path)
     parent_path, key = full_path[:-1], full_path[-1]
     parent = _walk(target, parent_path)
@@ -93,12 +110,13 @@ def plan(obj: Manifest, fix: Fix) -> Edit | None:
         anchor = re.match(r"&\S+\s+", source.text[start:end])
         if anchor:  # keep "&name " so the aliases of the value still resolve
             start += anchor.end()
+        quoted = source.text[start:start + 1] == '"'
+        text = (_json if quoted else render)(fix.value)
         if start == end:  # "key:" with an empty (null) value: write after the colon
-            return Edit(source.path, start, end, " " + _render(fix.value), target.doc_root.line,
+            return Edit(source.path, start, end, " " + text, target.doc_root.line,
                         full_path, fix.value)
-        return Edit(source.path, start, end, _render(fix.value), target.doc_root.line,
-                    full_path, fix.value)
-    rendered = f"{key}: {_render(fix.value)}"
+        return Edit(source.path, start, end, text, target.doc_root.line, full_path, fix.value)
+    rendered = f"{_json(key) if as_json else key}: {render(fix.value)}"
     if parent_entry is not None and parent_entry.alias:
         return None
     if parent_entry is not None:
@@ -113,7 +131,8 @@ def plan(obj: Manifest, fix: Fix) -> Edit | None:
     # In front of the first key, then a line break and the same indentation: correct for
     # a block mapping, including one that starts after a sequence's "- ".
     at = offset(first.key_line, first.key_column)
-    return Edit(source.path, at, at, f"{rendered}\n{' ' * first.key_column}",
+    newline = "\r\n" if "\r\n" in source.text else "\n"  # the file's own line ends
+    return Edit(source.path, at, at, f"{rendered}{newline}{' ' * first.key_column}",
                 target.doc_root.line, full_path, fix.value)
 
 
@@ -181,11 +200,21 @@ def _documents(text: str) -> list[YamlDocument] | None:
     return documents
 
 
+def _unshared(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _unshared(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_unshared(item) for item in value]
+    return value
+
+
 def _verified(before: str, after: str, edits: list[Edit]) -> bool:
     old, new = _documents(before), _documents(after)
     if old is None or new is None or len(old) != len(new):
         return False
-    expected = [copy.deepcopy(document.value) for document in old]
+    # Copied without sharing: a mapping that two places share through an alias must not
+    # take an edit meant for one of them (the re-parse shows whether the text did).
+    expected = [_unshared(document.value) for document in old]
     for edit in edits:
         index = next((i for i, d in enumerate(old) if d.root.line == edit.document_line), None)
         if index is None:

@@ -290,3 +290,57 @@ def test_a_directory_of_files_without_objects_is_a_warning(tree, capsys):
     out, err = capsys.readouterr()
     assert out.startswith("Nothing was checked: no Kubernetes object in 1 file;")
     assert err.startswith("kubelint: warning: nothing was checked in 1 file:")
+
+
+# -- reports never replace what they should not -------------------------------------------
+
+def test_a_report_to_a_pipe_or_device_is_written_not_replaced(tree, tmp_path):
+    """/dev/stdout of a process whose output is a pipe, and a FIFO: written to, never
+    replaced by a regular file (as root that would turn /dev/null into a file)."""
+    import os
+    import threading
+
+    result = kubelint("check", "--no-config", "--output", "json=/dev/stdout", "job.yaml",
+                      cwd=tree)
+    assert result.returncode == 0, result.stderr
+    assert '"rule": "liveness-initial-delay"' in result.stdout
+    fifo = tmp_path / "report.fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    result = kubelint("check", "--no-config", "--output", f"json={fifo}", "job.yaml", cwd=tree)
+    reader.join(timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(received[0])["findings"][0]["rule"] == "liveness-initial-delay"
+    assert fifo.is_fifo()
+
+
+def test_an_output_that_is_an_input_is_refused(tree):
+    before = (tree / "job.yaml").read_text()
+    result = kubelint("check", "--no-config", "--output", "json=job.yaml", "job.yaml", cwd=tree)
+    assert (result.returncode, result.stderr) == (
+        2, "kubelint: error: --output job.yaml: it is also an input; writing there would"
+           " replace the manifest\n")
+    assert (tree / "job.yaml").read_text() == before
+
+
+def test_report_files_get_the_umask_mode_and_keep_their_own(tree):
+    import os
+
+    result = subprocess.run(
+        ["sh", "-c", f"umask 027 && {sys.executable} -m kubelint check --no-config"
+                     " --output json=new.json job.yaml"],
+        cwd=tree, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert (tree / "new.json").stat().st_mode & 0o777 == 0o640
+    os.chmod(tree / "new.json", 0o604)
+    kubelint("check", "--no-config", "--output", "json=new.json", "job.yaml", cwd=tree)
+    assert (tree / "new.json").stat().st_mode & 0o777 == 0o604
+
+
+def test_write_baseline_says_so_and_succeeds(tree):
+    result = kubelint("check", "--no-config", "--fail-level", "info", "--write-baseline",
+                      "baseline.json", ".", cwd=tree)
+    assert result.returncode == 0
+    assert "kubelint: wrote 1 finding to the baseline baseline.json\n" in result.stderr

@@ -138,3 +138,119 @@ def test_an_anchored_value_used_once_keeps_its_anchor(tmp_path, monkeypatch, cap
     capsys.readouterr()
     assert (tmp_path / "pv.yaml").read_text().splitlines()[4] == \
         "  persistentVolumeReclaimPolicy: &policy Retain  # old habit"
+
+
+# -- --fix keeps what it does not fix: file identity, encodings, other objects -----------
+
+BAD_PV = ("apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: pv}\nspec:\n"
+          "  persistentVolumeReclaimPolicy: Recycle\n  hostPath: {path: /d}\n")
+FIXED_PV = BAD_PV.replace("Recycle", "Retain")
+
+
+def fix(path, capsys) -> str:
+    main(["check", "--no-config", "--fix", str(path)])
+    return capsys.readouterr().err
+
+
+def test_a_shared_alias_is_not_fixed_through_another_object(tmp_path, monkeypatch, capsys):
+    """A List whose Job and Deployment share `spec: &pod`: the Job's restartPolicy fix
+    would land in the Deployment too (which allows only Always), so it is refused."""
+    monkeypatch.chdir(tmp_path)
+    text = ("apiVersion: v1\nkind: List\nitems:\n"
+            "  - apiVersion: batch/v1\n    kind: Job\n    metadata: {name: job}\n"
+            "    spec:\n      template: &pod\n        spec:\n"
+            "          containers: [{name: a, image: 'a:1'}]\n"
+            "  - apiVersion: apps/v1\n    kind: Deployment\n    metadata: {name: web}\n"
+            "    spec:\n      selector: {matchLabels: {app: web}}\n      template: *pod\n")
+    (tmp_path / "list.yaml").write_text(text)
+    err = fix(tmp_path / "list.yaml", capsys)
+    assert (tmp_path / "list.yaml").read_text() == text
+    assert "1 fix not applied: the result would not parse to the intended objects" in err
+
+
+def test_json_manifests_stay_json(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    job = {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "a"},
+           "spec": {"template": {"spec": {"restartPolicy": "Always",
+                                          "containers": [{"name": "a", "image": "a:1"}]}}}}
+    pv = {"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "pv"},
+          "spec": {"persistentVolumeReclaimPolicy": "Recycle", "hostPath": {"path": "/d"}}}
+    cronjob = {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "c"},
+               "spec": {"schedule": "0 * * * *", "jobTemplate": {"spec": {"template": {
+                   "spec": {"containers": [{"name": "c", "image": "c:1"}]}}}}}}
+    for name, document in (("job.json", job), ("pv.json", pv), ("cronjob.json", cronjob)):
+        (tmp_path / name).write_text(json.dumps(document, indent=2) + "\n")
+        fix(tmp_path / name, capsys)
+    assert json.loads((tmp_path / "job.json").read_text())["spec"]["template"]["spec"][
+        "restartPolicy"] == "OnFailure"
+    assert json.loads((tmp_path / "pv.json").read_text())["spec"][
+        "persistentVolumeReclaimPolicy"] == "Retain"
+    assert json.loads((tmp_path / "cronjob.json").read_text())["spec"]["jobTemplate"][
+        "spec"]["template"]["spec"]["restartPolicy"] == "OnFailure"
+
+
+def test_mode_symlinks_and_hard_links_are_kept(tmp_path, monkeypatch, capsys):
+    import os
+
+    monkeypatch.chdir(tmp_path)
+    target = tmp_path / "real.yaml"
+    target.write_text(BAD_PV)
+    target.chmod(0o640)
+    (tmp_path / "link.yaml").symlink_to("real.yaml")
+    fix(tmp_path / "link.yaml", capsys)
+    assert (tmp_path / "link.yaml").is_symlink()
+    assert target.read_text() == FIXED_PV
+    assert target.stat().st_mode & 0o777 == 0o640
+
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    first.write_text(BAD_PV)
+    os.link(first, second)
+    fix(first, capsys)
+    assert second.read_text() == FIXED_PV and first.stat().st_ino == second.stat().st_ino
+
+
+def test_read_only_files_are_refused(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "pv.yaml"
+    path.write_text(BAD_PV)
+    path.chmod(0o444)
+    err = fix(path, capsys)
+    assert path.read_text() == BAD_PV
+    assert "pv.yaml: 1 fix not applied: the file is read-only; make it writable" in err
+
+
+def test_a_file_changed_after_linting_is_not_written(tmp_path, monkeypatch, capsys):
+    """An editor saved the file between the lint and the write: the fix (computed on the
+    old text) is not applied, and nothing the editor wrote is lost."""
+    import kubelint.cli
+
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "pv.yaml"
+    path.write_text(BAD_PV)
+    edited = BAD_PV + "# a comment saved meanwhile\n"
+    original = kubelint.cli._fixes
+
+    def fixes_then_an_edit(report):
+        planned = original(report)
+        path.write_text(edited)
+        return planned
+
+    monkeypatch.setattr(kubelint.cli, "_fixes", fixes_then_an_edit)
+    err = fix(path, capsys)
+    assert path.read_text() == edited
+    assert "1 fix not applied: the file changed after it was linted" in err
+
+
+def test_bom_and_crlf_files(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    bom = tmp_path / "bom.yaml"
+    bom.write_bytes(b"\xef\xbb\xbf" + BAD_PV.encode())
+    fix(bom, capsys)
+    assert bom.read_bytes() == b"\xef\xbb\xbf" + FIXED_PV.encode()
+    crlf = tmp_path / "crlf.yaml"
+    crlf.write_bytes(b"apiVersion: batch/v1\r\nkind: Job\r\nmetadata: {name: a}\r\nspec:\r\n"
+                     b"  template:\r\n    spec:\r\n      containers: [{name: a, image: 'a:1'}]\r\n")
+    fix(crlf, capsys)
+    assert crlf.read_bytes().split(b"\r\n")[6:8] == [
+        b"      restartPolicy: OnFailure", b"      containers: [{name: a, image: 'a:1'}]"]
+    assert b"\n" not in crlf.read_bytes().replace(b"\r\n", b"")

@@ -333,7 +333,13 @@ def _check(args: argparse.Namespace) -> int:
                   file=sys.stderr)
     for name, path in outputs:
         color = path is None and name == "text" and _use_color(args.color)
-        text = registry.formatters[name](report, FormatContext(color=color, version=__version__))
+        try:
+            text = registry.formatters[name](report, FormatContext(color=color,
+                                                                   version=__version__))
+        except (Exception, SystemExit) as error:  # a plugin's formatter
+            from kubelint.plugins import describe_error
+
+            return _fail(f"the {name!r} formatter failed: {describe_error(error)}")
         if path is None:
             sys.stdout.write(text)
             sys.stdout.flush()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from kubelint.model import Manifest
+from kubelint.plugins import describe_error
 from kubelint.rule import Rule, RuleContext, Violation
 
 INTERNAL_ERROR = "internal-error"
@@ -40,10 +41,17 @@ def check_object(obj: Manifest, router: Router) -> Iterator[tuple[str, Violation
         try:
             # Materialise inside the try: a generator raises while it is consumed.
             violations = list(rule.check(obj, ctx))
-        except Exception as error:  # a rule bug must not stop the other rules
+        except (Exception, SystemExit) as error:  # a rule bug must not stop the others,
+            # nor decide the exit status (a plugin's sys.exit(0) would pass the gate)
             yield INTERNAL_ERROR, Violation(
                 (), f"rule {rule.id!r} crashed on {obj.kind} {obj.name or '?'}:"
-                    f" {type(error).__name__}: {error} (please report this)")
+                    f" {describe_error(error)} (please report this)")
             continue
         for violation in violations:
+            if not isinstance(violation, Violation):
+                yield INTERNAL_ERROR, Violation(
+                    (), f"rule {rule.id!r} yielded {type(violation).__name__} {violation!r:.80}"
+                        f" on {obj.kind} {obj.name or '?'}, not a Violation (ctx.violation"
+                        " makes one; please report this)")
+                continue
             yield rule.id, violation

@@ -49,6 +49,14 @@ class Registry:
         return self.aliases.get(name)
 
 
+def describe_error(error: BaseException) -> str:
+    """How a plugin's failure reads in a message. A plugin that calls ``sys.exit`` is
+    said to have, since it must never decide kubelint's exit status."""
+    if isinstance(error, SystemExit):
+        return f"it called sys.exit({error.code!r})"
+    return f"{type(error).__name__}: {error}"
+
+
 def _load_local(spec: str, base_dir: str) -> ModuleType:
     """A ``plugins:`` entry: a path to a .py file (relative to the config file) or an
     importable module name (the config file's directory is searched first)."""
@@ -85,17 +93,17 @@ def build_registry(local_plugins: Iterable[str] = (), base_dir: str = ".",
     manager.register(builtin, name="kubelint.builtin")
     try:
         manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
-    except Exception as error:  # an installed plugin failed to import
+    except (Exception, SystemExit) as error:  # an installed plugin failed to import
         raise PluginError(f"an installed kubelint plugin failed to load:"
-                          f" {type(error).__name__}: {error}") from error
+                          f" {describe_error(error)}") from error
     for spec in local_plugins:
         try:
             module = _load_local(spec, base_dir)
         except PluginError:
             raise
-        except Exception as error:
-            raise PluginError(f"plugin {spec!r} failed to load: {type(error).__name__}:"
-                              f" {error}") from error
+        except (Exception, SystemExit) as error:
+            raise PluginError(f"plugin {spec!r} failed to load: {describe_error(error)}") \
+                from error
         if manager.is_registered(module):
             continue
         try:
@@ -131,9 +139,9 @@ def _collect(manager: pluggy.PluginManager) -> Registry:
         owner = _plugin_name(manager, impl)
         try:
             rules: list[Any] = impl.function()  # type: ignore[assignment]
-        except Exception as error:
+        except (Exception, SystemExit) as error:
             raise PluginError(f"plugin {owner!r} failed while listing its rules:"
-                              f" {type(error).__name__}: {error}") from error
+                              f" {describe_error(error)}") from error
         for item in rules or ():
             if not isinstance(item, Rule):
                 raise PluginError(f"plugin {owner!r} returned {item!r} from kubelint_rules;"
@@ -149,9 +157,9 @@ def _collect(manager: pluggy.PluginManager) -> Registry:
         owner = _plugin_name(manager, impl)
         try:
             formatters: Mapping[str, Formatter] = impl.function() or {}  # type: ignore[assignment]
-        except Exception as error:
+        except (Exception, SystemExit) as error:
             raise PluginError(f"plugin {owner!r} failed while listing its formatters:"
-                              f" {type(error).__name__}: {error}") from error
+                              f" {describe_error(error)}") from error
         for name, formatter in formatters.items():
             if name in registry.formatters:
                 raise PluginError(f"formatter {name!r} is defined twice")

@@ -92,6 +92,10 @@ def test_plugin_by_module_name_relative_to_the_config(tmp_path, monkeypatch, cap
      "failed while listing its rules: RuntimeError: no licence"),
     ("from kubelint.api import hookimpl\n@hookimpl\ndef kubelint_rules():\n"
      "    return ['not a rule']\n", "expected rules made with kubelint.api.rule"),
+    # A plugin never decides the exit status: sys.exit at import or in a hook is an error.
+    ("import sys\nsys.exit(0)\n", "plugin 'broken.py' failed to load: it called sys.exit(0)"),
+    ("import sys\nfrom kubelint.api import hookimpl\n@hookimpl\ndef kubelint_rules():\n"
+     "    sys.exit(3)\n", "failed while listing its rules: it called sys.exit(3)"),
 ])
 def test_a_plugin_that_fails_fails_the_run(tmp_path, monkeypatch, capsys, source, message):
     (tmp_path / "broken.py").write_text(source)
@@ -192,3 +196,39 @@ def test_lint_text_is_the_library_entry_point():
     findings = lint_text(DEPLOYMENT, filename="web.yaml")
     liveness = [(f.file, f.line, f.column) for f in findings if f.rule == "liveness-initial-delay"]
     assert liveness == [("web.yaml", 13, 11)]
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("    import sys\n    sys.exit(0)\n",
+     "rule 'exits' crashed on Deployment web: it called sys.exit(0) (please report this)"),
+    ("    yield 'a string'\n",
+     "rule 'exits' yielded str 'a string' on Deployment web, not a Violation (ctx.violation"
+     " makes one; please report this)"),
+])
+def test_a_rule_that_exits_or_yields_junk_is_an_internal_error(tmp_path, monkeypatch, body,
+                                                                message):
+    (tmp_path / "exits.py").write_text(
+        "from kubelint.api import hookimpl, rule\n"
+        "@rule(id='exits', severity='info', summary='exits')\n"
+        f"def check(obj, ctx):\n{body}"
+        "@hookimpl\ndef kubelint_rules():\n    return [check]\n")
+    (tmp_path / ".kubelint.yaml").write_text("plugins: [exits.py]\n")
+    (tmp_path / "web.yaml").write_text(DEPLOYMENT)
+    result = subprocess.run([sys.executable, "-m", "kubelint", "check", "--disable", "all",
+                             "--enable", "exits,internal-error", "--no-color", "web.yaml"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.splitlines()[0] == f"web.yaml:1:1: error internal-error {message}"
+
+
+def test_a_formatter_that_exits_is_an_error(tmp_path):
+    (tmp_path / "fmt.py").write_text(
+        "import sys\nfrom kubelint.api import hookimpl\n@hookimpl\n"
+        "def kubelint_formatters():\n    return {'quiet': lambda report, ctx: sys.exit(0)}\n")
+    (tmp_path / ".kubelint.yaml").write_text("plugins: [fmt.py]\n")
+    (tmp_path / "web.yaml").write_text(DEPLOYMENT)
+    result = subprocess.run([sys.executable, "-m", "kubelint", "check", "--format", "quiet",
+                             "web.yaml"], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=120)
+    assert (result.returncode, result.stderr) == (
+        2, "kubelint: error: the 'quiet' formatter failed: it called sys.exit(0)\n")

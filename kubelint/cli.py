@@ -262,7 +262,10 @@ def _check(args: argparse.Namespace) -> int:
     if (args.fix or args.diff) and "-" in paths:
         return _fail("--fix and --diff work on files, not on standard input")
     # Read standard input here: whether it held an object decides the exit status.
-    stdin = sys.stdin.buffer.read() if STDIN in paths else None
+    from kubelint.constants import MAX_FILE_BYTES
+
+    # One byte past the limit at most: the loader reports a larger input (yaml-limits).
+    stdin = sys.stdin.buffer.read(MAX_FILE_BYTES + 1) if STDIN in paths else None
     try:
         report = lint_paths(paths, config, registry, stdin=stdin,
                             stdin_filename=args.stdin_filename)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from kubelint.config import Config, EffectiveRule, config_from_mapping, find_config, load_config
-from kubelint.constants import SEVERITY_RANK
+from kubelint.constants import MAX_FILE_BYTES, SEVERITY_RANK
 from kubelint.engine import Router, check_object
 from kubelint.index import ObjectIndex
 from kubelint.loader import (
@@ -400,7 +400,7 @@ def _lint_paths(paths: list[str], config: Config, registry: Registry, stdin: byt
             if stdin_filename and config.is_excluded(os.path.abspath(stdin_filename)):
                 continue
             shown = display_path(stdin_filename) if stdin_filename else "<stdin>"
-            data = stdin if stdin is not None else sys.stdin.buffer.read()
+            data = stdin if stdin is not None else sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
             loaded.append(load_bytes(data, shown))
             fs_paths[shown] = stdin_filename or shown
         else:

@@ -344,3 +344,37 @@ def test_write_baseline_says_so_and_succeeds(tree):
                       "baseline.json", ".", cwd=tree)
     assert result.returncode == 0
     assert "kubelint: wrote 1 finding to the baseline baseline.json\n" in result.stderr
+
+
+# -- inputs that are not regular files: bounded, never a hang ---------------------------
+
+def test_fifos_and_devices_are_read_with_a_bound(tmp_path):
+    import os
+    import threading
+
+    (tmp_path / "deploy").mkdir()
+    os.mkfifo(tmp_path / "deploy" / "nobody-writes.yaml")  # in a directory: not a hang
+    (tmp_path / "deploy" / "job.yaml").write_text(BAD_JOB)
+    walked = kubelint("check", "--no-config", "--no-color", "deploy", cwd=tmp_path)
+    assert walked.returncode == 0, walked.stderr
+    assert "in 1 of 2 files" in walked.stdout
+
+    fifo = tmp_path / "piped.yaml"  # like <(helm template …): a writer is waited for
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_text(BAD_JOB))
+    writer.start()
+    piped = kubelint("check", "--no-config", "--no-color", str(fifo), cwd=tmp_path)
+    writer.join(timeout=60)
+    assert "piped.yaml:16:11: warning liveness-initial-delay" in piped.stdout
+
+    zero = kubelint("check", "--no-config", "--no-color", "/dev/zero", cwd=tmp_path)
+    assert zero.returncode == 1
+    assert zero.stdout.startswith("/dev/zero:1:1: error yaml-limits file is over 67,108,864"
+                                  " bytes, over kubelint's limit of 67,108,864")
+
+
+def test_standard_input_is_read_with_the_same_bound(tmp_path):
+    big = b"# " + b"x" * (64 * 1024 * 1024) + b"\n"
+    result = subprocess.run([sys.executable, "-m", "kubelint", "check", "--no-color", "-"],
+                            input=big, cwd=tmp_path, capture_output=True, timeout=120)
+    assert result.stdout.decode().startswith("<stdin>:1:1: error yaml-limits file is over")

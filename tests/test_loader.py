@@ -283,3 +283,22 @@ def test_helm_template_sources_are_named(tmp_path):
     assert "error restart-policy Job 'migrate' pod template has restartPolicy 'Always'" \
         in out.getvalue()
     assert out.getvalue().splitlines()[0].endswith("(from shop/templates/job.yaml)")
+
+
+def test_many_broken_documents_each_reported_at_its_line():
+    """After an error, parsing resumes at the next `---` (found once, by bisection)."""
+    from kubelint.yamlparse import YamlProblem, parse_stream
+
+    text = "---\na: [\n" * 300 + "---\nb: 1\n"
+    items = list(parse_stream(text))
+    problems = [item for item in items if isinstance(item, YamlProblem)]
+    assert [problem.line for problem in problems[:3]] == [2, 4, 6]
+    assert len(problems) == 300 and items[-1].value == {"b": 1}
+
+
+def test_helm_source_comments_name_each_documents_template():
+    text = "".join(f"---\n# Source: c/templates/t{i}.yaml\napiVersion: v1\nkind: ConfigMap\n"
+                   f"metadata: {{name: c{i}}}\n" for i in range(50))
+    loaded = load_text(text, SourceFile("rendered.yaml", text))
+    assert [obj.template for obj in loaded.objects] == [
+        f"c/templates/t{i}.yaml" for i in range(50)]

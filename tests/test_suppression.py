@@ -91,3 +91,10 @@ def test_yaml_findings_can_be_silenced_on_their_line():
     assert lint_only(text, RULE) == []
     assert [f.line for f in lint_only(text.replace("  # kubelint: disable=yaml-duplicate-key",
                                                    ""), RULE)] == [6]
+
+
+def test_own_line_comments_in_a_row_all_name_the_next_content_line():
+    from kubelint.suppression import parse_directives
+
+    text = "# kubelint: disable=a\n\n# kubelint: disable=b\n# note\n---\nkind: Pod\n"
+    assert parse_directives(text).before == {5: {"a", "b"}}

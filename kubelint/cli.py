@@ -132,9 +132,26 @@ def _use_color(choice: bool | None) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # `kubelint rules | head -1`: the reader is gone, which is no error of the run.
+        # Point stdout at /dev/null so that the interpreter's last flush cannot fail.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_CLEAN
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    parser = _parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # said by the subcommand's parser, with its usage, not the top level's
+        commands = next(action for action in parser._actions
+                        if isinstance(action, argparse._SubParsersAction))
+        command = commands.choices.get(args.command) if args.command else None
+        (command or parser).error(f"unrecognized arguments: {' '.join(unknown)}")
     if args.command is None:
-        _parser().print_help(sys.stderr)
+        parser.print_help(sys.stderr)
         return EXIT_ERROR
     from kubelint.config import ConfigError
     from kubelint.plugins import PluginError
@@ -237,6 +254,8 @@ def _check(args: argparse.Namespace) -> int:
     for spec in args.output:
         name, sep, path = spec.partition("=")
         if not sep:
+            if spec in registry.formatters:  # `--output sarif` meant a format, not a file
+                return _fail(f"--output {spec}: name the file too: --output {spec}=FILE")
             name, path, redirected = args.format, spec, True
         if not path:
             return _fail(f"--output {spec!r}: name a file")
@@ -256,6 +275,9 @@ def _check(args: argparse.Namespace) -> int:
     for path in (args.baseline, args.write_baseline, *(p for _, p in outputs)):
         if path:
             config.own_files.add(os.path.abspath(path))
+    if args.stdin_filename and any(path != "-" for path in args.paths):
+        return _fail("--stdin-filename names standard input: give it with '-' alone, not"
+                     " with files")
     if args.stdin_filename and "-" not in args.paths:
         args.paths.append("-")
     paths = args.paths or ["."]

@@ -172,9 +172,17 @@ class _ReadOnly(dict[str, Any]):
 # ---------------------------------------------------------------------------
 # Globs (gitignore-like): "*.json", "charts/", "**/generated/*.yaml", "/only-at-root".
 
+class GlobError(ValueError):
+    """A glob that is not a pattern (``[z-a]``)."""
+
+
 def _glob_to_regex(pattern: str) -> re.Pattern[str]:
     anchored = pattern.startswith("/") or "/" in pattern.rstrip("/")
     body = pattern.strip("/")
+    # "**/**/x" means "**/x": repeated, each would be one more nested optional group to
+    # backtrack through (22 s for ten of them on a 25-deep path).
+    while "**/**/" in body:
+        body = body.replace("**/**/", "**/")
     out = []
     i = 0
     while i < len(body):
@@ -192,18 +200,25 @@ def _glob_to_regex(pattern: str) -> re.Pattern[str]:
         elif char == "?":
             out.append("[^/]")
         elif char == "[":
-            end = body.find("]", i + 1)
+            # A "]" first in the class is a member, as in gitignore ("[]y]").
+            end = body.find("]", i + 2 if body.startswith("]", i + 1) else i + 1)
             if end == -1:
                 out.append(re.escape(char))
             else:
-                out.append("[" + body[i + 1:end].replace("\\", "\\\\") + "]")
+                members = body[i + 1:end].replace("\\", "\\\\")
+                if members.startswith("!"):
+                    members = "^" + members[1:]
+                out.append("[" + members.replace("[", "\\[") + "]")
                 i = end
         else:
             out.append(re.escape(char))
         i += 1
     prefix = "" if anchored else "(?:.*/)?"
     # A pattern that names a directory covers everything below it.
-    return re.compile(prefix + "".join(out) + "(?:/.*)?\\Z")
+    try:
+        return re.compile(prefix + "".join(out) + "(?:/.*)?\\Z")
+    except re.error as error:
+        raise GlobError(f"{pattern!r} is not a valid pattern: {error}") from error
 
 
 @lru_cache(maxsize=512)
@@ -306,10 +321,29 @@ def _read_toml(path: str, text: str) -> _RawConfig:
         import tomli as tomllib
     try:
         document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: {error}") from error
-    section = document.get("tool", {}).get("kubelint", {})
-    return _RawConfig(path, section, None, text)
+    except (tomllib.TOMLDecodeError, RecursionError, ValueError) as error:
+        # RecursionError: arrays nested thousands deep.
+        raise ConfigError(f"{path}: not valid TOML: {error}") from error
+    tool = document.get("tool", {})
+    if not isinstance(tool, dict):  # `tool = 5`
+        raise ConfigError(f"{path}: `tool` must be a table, not {type(tool).__name__}")
+    section = tool.get("kubelint", {})
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: `tool.kubelint` must be a table, not"
+                          f" {type(section).__name__}")
+    return _RawConfig(path, _plain(section, path), None, text)
+
+
+def _plain(value: Any, path: str) -> Any:
+    """TOML values as the YAML loader gives them: dates and times are no config value
+    kubelint reads, so they are said to be wrong (as strings, the schema says where)."""
+    if isinstance(value, dict):
+        return {key: _plain(item, path) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item, path) for item in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)  # a TOML date or time
 
 
 @lru_cache(maxsize=1)
@@ -366,9 +400,26 @@ def validate(raw: _RawConfig, registry: Registry) -> None:
     messages: list[tuple[str, str]] = []
     for error in validator.iter_errors(raw.data):
         messages.extend(_explain(error, raw, registry))
+    if not messages:  # the globs, once their shape is right
+        messages.extend(_glob_problems(raw))
     if messages:
         unique = sorted(set(messages), key=lambda m: _line_sort_key(m[0]))
         raise ConfigError("\n".join(f"{where}: {message}" for where, message in unique))
+
+
+def _glob_problems(raw: _RawConfig) -> list[tuple[str, str]]:
+    places: list[tuple[tuple[str | int, ...], str]] = [
+        (("exclude", index), pattern) for index, pattern in enumerate(raw.data.get("exclude", []))]
+    for number, override in enumerate(raw.data.get("overrides", [])):
+        places.extend((("overrides", number, "files", index), pattern)
+                      for index, pattern in enumerate(override.get("files", [])))
+    problems = []
+    for path, pattern in places:
+        try:
+            _compiled(pattern)
+        except GlobError as error:
+            problems.append((raw.line_of(path), str(error)))
+    return problems
 
 
 def _line_sort_key(where: str) -> tuple[int, int]:
@@ -380,6 +431,10 @@ def _line_sort_key(where: str) -> tuple[int, int]:
 
 def _explain(error: Any, raw: _RawConfig, registry: Registry) -> list[tuple[str, str]]:
     path = tuple(error.absolute_path)
+    if path == ("kubernetes-version",) and isinstance(error.instance, (int, float)) \
+            and not isinstance(error.instance, bool):
+        return [(raw.line_of(path), f"kubernetes-version: {error.instance} is a number (YAML"
+                 f" reads 1.30 as 1.3); quote the version: kubernetes-version: \"1.NN\"")]
     if error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
         allowed = set(error.schema.get("properties", {}))
         out = []

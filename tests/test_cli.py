@@ -378,3 +378,31 @@ def test_standard_input_is_read_with_the_same_bound(tmp_path):
     result = subprocess.run([sys.executable, "-m", "kubelint", "check", "--no-color", "-"],
                             input=big, cwd=tmp_path, capture_output=True, timeout=120)
     assert result.stdout.decode().startswith("<stdin>:1:1: error yaml-limits file is over")
+
+
+def test_a_closed_pipe_is_no_traceback(tmp_path):
+    """`kubelint rules | head -1`: the reader goes away; kubelint ends quietly."""
+    result = subprocess.run(f"{sys.executable} -m kubelint rules | head -1", shell=True,
+                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.stdout.startswith("anti-affinity-missing")
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--output", "sarif", "job.yaml"],
+     "kubelint: error: --output sarif: name the file too: --output sarif=FILE\n"),
+    (["--stdin-filename", "x.yaml", "job.yaml"],
+     "kubelint: error: --stdin-filename names standard input: give it with '-' alone, not"
+     " with files\n"),
+])
+def test_ambiguous_command_lines_are_refused(tree, args, message):
+    result = kubelint("check", "--no-config", *args, cwd=tree)
+    assert (result.returncode, result.stderr) == (2, message)
+    assert not (tree / "sarif").exists()
+
+
+def test_an_unknown_flag_is_named_with_the_subcommands_usage(tree):
+    result = kubelint("check", "--bogus", "job.yaml", cwd=tree)
+    assert result.returncode == 2
+    assert result.stderr.startswith("usage: kubelint check ")
+    assert result.stderr.endswith("kubelint check: error: unrecognized arguments: --bogus\n")

@@ -165,3 +165,50 @@ def test_lint_text_accepts_a_mapping_and_validates_it():
         ("liveness-initial-delay", "error", 12)]
     with pytest.raises(ConfigError, match="unknown rule 'nope'"):
         lint_text(LIVENESS_POD, config={"rules": {"nope": False}})
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("kubernetes-version: 1.30\n",
+     '.kubelint.yaml:1:1: kubernetes-version: 1.3 is a number (YAML reads 1.30 as 1.3); quote'
+     ' the version: kubernetes-version: "1.NN"'),
+    ('exclude: ["[z-a]"]\n',
+     ".kubelint.yaml:1:11: '[z-a]' is not a valid pattern: bad character range z-a at"
+     " position 9"),
+])
+def test_config_values_that_read_wrong_are_errors(tmp_path, text, message):
+    from kubelint.config import ConfigError, load_config
+    from kubelint.plugins import build_registry
+
+    (tmp_path / ".kubelint.yaml").write_text(text)
+    with pytest.raises(ConfigError) as raised:
+        load_config(str(tmp_path / ".kubelint.yaml"),
+                    lambda plugins, base, policies: build_registry(plugins, base,
+                                                                   policies=policies))
+    assert str(raised.value) == f"{tmp_path}/{message}"
+
+
+@pytest.mark.parametrize(("toml", "message"), [
+    ("tool = 5\n", "`tool` must be a table, not int"),
+    ('[tool]\nkubelint = "[tool.kubelint]"\n', "`tool.kubelint` must be a table, not str"),
+    ("[tool.kubelint]\nexclude = " + "[" * 2000 + "]" * 2000 + "\n", "not valid TOML"),
+    ("[tool.kubelint]\nfail-level = 1979-05-27\n", "fail-level: \"1979-05-27\" is not one of"),
+])
+def test_odd_pyproject_files_are_config_errors(tmp_path, toml, message):
+    from kubelint.config import ConfigError, load_config
+    from kubelint.plugins import build_registry
+
+    (tmp_path / "pyproject.toml").write_text(toml)
+    with pytest.raises(ConfigError) as raised:
+        load_config(str(tmp_path / "pyproject.toml"),
+                    lambda plugins, base, policies: build_registry(plugins, base,
+                                                                   policies=policies))
+    assert message in str(raised.value)
+
+
+def test_repeated_double_stars_match_as_one():
+    from kubelint.config import _matches_any
+
+    deep = "/".join(["d"] * 25) + "/x"
+    assert _matches_any(["**/**/**/**/**/**/**/**/**/**/x"], deep)
+    assert not _matches_any(["**/**/**/**/**/**/**/**/**/**/x"], deep + "y")
+    assert _matches_any(["x[]y]"], "x]") and _matches_any(["[!a]b"], "cb")

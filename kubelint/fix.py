@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kubelint.model import Manifest, Path
-from kubelint.yamlparse import YamlDocument, parse_stream
+from kubelint.yamlparse import LINE_BREAK, YamlDocument, line_starts, parse_stream
 
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9._/-]*\Z")
 
@@ -65,14 +65,6 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _offsets(text: str) -> list[int]:
-    starts = [0]
-    for index, char in enumerate(text):
-        if char == "\n":
-            starts.append(index + 1)
-    return starts
-
-
 def plan(obj: Manifest, fix: Fix) -> Edit | None:
     """The text edit for ``fix``, or None when it cannot be made safely (the value sits in
     an alias or a merge, or the mapping to insert into does not exist)."""
@@ -85,7 +77,7 @@ def plan(obj: Manifest, fix: Fix) -> Edit | None:
 def _plan(obj: Manifest, fix: Fix) -> Edit | None:
     target = fix.target or obj
     source = target.source
-    starts = _offsets(source.text)
+    starts = line_starts(source.text)
     # JSON (a .json file, or a document written as one flow mapping) takes JSON values
     # and keys: `restartPolicy: OnFailure` would make it invalid JSON.
     root = starts[target.doc_root.line] + target.doc_root.column
@@ -131,7 +123,8 @@ def _plan(obj: Manifest, fix: Fix) -> Edit | None:
     # In front of the first key, then a line break and the same indentation: correct for
     # a block mapping, including one that starts after a sequence's "- ".
     at = offset(first.key_line, first.key_column)
-    newline = "\r\n" if "\r\n" in source.text else "\n"  # the file's own line ends
+    found = LINE_BREAK.search(source.text)  # the file's own line ends
+    newline = found.group(0) if found else "\n"
     return Edit(source.path, at, at, f"{rendered}{newline}{' ' * first.key_column}",
                 target.doc_root.line, full_path, fix.value)
 

@@ -106,6 +106,10 @@ def to_range(finding: Finding, text: str, encoding: str | None = None,
     """A finding's 1-based, end-exclusive code-point span -> an LSP range (0-based)."""
     start_line, start = finding.line - 1, finding.column - 1
     end_line, end = finding.end_line - 1, finding.end_column - 1
+    if "\x85" in text or "\u2028" in text or "\u2029" in text:
+        # YAML ends lines at NEL, U+2028 and U+2029 too; LSP only at CR and LF.
+        start_line, start = _lsp_line(text, start_line, start)
+        end_line, end = _lsp_line(text, end_line, end)
     if not text.isascii():
         if lines is None:
             lines = _LINE_BREAK.split(text)
@@ -117,6 +121,19 @@ def to_range(finding: Finding, text: str, encoding: str | None = None,
         end = _column_units(line_at(end_line), end, encoding)
     return types.Range(types.Position(max(start_line, 0), max(start, 0)),
                        types.Position(max(end_line, 0), max(end, 0)))
+
+
+def _lsp_line(text: str, line: int, column: int) -> tuple[int, int]:
+    """A (line, column) as YAML counts lines -> as LSP counts them."""
+    import bisect
+
+    from kubelint.yamlparse import line_starts
+
+    yaml_starts = line_starts(text)
+    offset = yaml_starts[min(max(line, 0), len(yaml_starts) - 1)] + column
+    lsp_starts = [0, *(match.end() for match in _LINE_BREAK.finditer(text))]
+    number = bisect.bisect_right(lsp_starts, offset) - 1
+    return number, offset - lsp_starts[number]
 
 
 def to_diagnostic(finding: Finding, text: str, encoding: str | None = None,

@@ -10,6 +10,14 @@ from kubelint.constants import SEVERITIES
 from kubelint.model import RelatedLocation
 
 
+def printable(path: str) -> str:
+    """A path as reports show it: the bytes of a file name that is not UTF-8 (kept by
+    Python as lone surrogates) written as ``\\xff``, so that every report is valid UTF-8."""
+    if path.isascii():
+        return path
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 @dataclass(frozen=True)
 class ObjectRef:
     """Which Kubernetes object a finding is about."""
@@ -59,10 +67,10 @@ class Finding:
             obj = {"apiVersion": self.object.api_version, "kind": self.object.kind,
                    "namespace": self.object.namespace, "name": self.object.name}
         return {"rule": self.rule, "severity": self.severity, "message": self.message,
-                "file": self.file, "line": self.line, "column": self.column,
+                "file": printable(self.file), "line": self.line, "column": self.column,
                 "end_line": self.end_line, "end_column": self.end_column, "object": obj,
                 "path": self.path, "template": self.template,
-                "related": [{"file": r.file, "line": r.line, "column": r.column,
+                "related": [{"file": printable(r.file), "line": r.line, "column": r.column,
                              "message": r.message} for r in self.related]}
 
 

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 
 from kubelint.constants import IGNORE_ANNOTATION
 from kubelint.model import Directives
+from kubelint.yamlparse import split_lines
 
 _DIRECTIVE = re.compile(
     r"(?:^|\s)#\s*kubelint:\s*(?P<kind>disable-file|disable)\s*=\s*(?P<rules>[A-Za-z0-9_\-, ]+)"
@@ -34,7 +35,7 @@ def parse_directives(text: str) -> Directives:
     """Find the ``# kubelint:`` comments of a file."""
     if "kubelint:" not in text:  # the common case costs one scan in C
         return Directives()
-    lines = text.splitlines()
+    lines = split_lines(text)  # as the parser counts lines (a lone CR ends one)
     next_content = _next_content_lines(lines)
     file_rules: set[str] = set()
     before: dict[int, set[str]] = {}

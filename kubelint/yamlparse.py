@@ -441,6 +441,20 @@ def _problem_from_error(error: YAMLError, text: str) -> YamlProblem:
 
 _DOCUMENT_START = re.compile(r"^---(?=[ \t]|$)", re.M)
 
+#: What the parser counts as a line break, so line numbers computed from the text agree
+#: with the positions it reports (a lone CR, NEL, U+2028 and U+2029 end lines too).
+LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def line_starts(text: str) -> list[int]:
+    """The offset at which each line of ``text`` starts, lines as the parser counts them."""
+    return [0, *(match.end() for match in LINE_BREAK.finditer(text))]
+
+
+def split_lines(text: str) -> list[str]:
+    """``text``'s lines as the parser counts them, without their line breaks."""
+    return LINE_BREAK.split(text)
+
 
 def _document_starts(text: str) -> list[tuple[int, int]]:
     """(0-based line, offset) of every ``---`` line, in order, in one pass."""

@@ -254,3 +254,16 @@ def test_bom_and_crlf_files(tmp_path, monkeypatch, capsys):
     assert crlf.read_bytes().split(b"\r\n")[6:8] == [
         b"      restartPolicy: OnFailure", b"      containers: [{name: a, image: 'a:1'}]"]
     assert b"\n" not in crlf.read_bytes().replace(b"\r\n", b"")
+
+
+@pytest.mark.parametrize("newline", ["\r", "\x85", "\u2028"])
+def test_lines_end_where_yaml_ends_them(tmp_path, monkeypatch, capsys, newline):
+    """A lone CR (or NEL, U+2028) ends a line for YAML: findings and fixes count lines
+    the same way (it was an IndexError)."""
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "pv.yaml"
+    path.write_bytes(BAD_PV.replace("\n", newline).encode())
+    main(["check", "--no-config", "--no-color", "pv.yaml"])
+    assert capsys.readouterr().out.startswith("pv.yaml:5:3: error pv-reclaim-policy")
+    fix(path, capsys)
+    assert path.read_bytes() == FIXED_PV.replace("\n", newline).encode()

@@ -279,3 +279,25 @@ def test_golden(report, name, render):
     if os.environ.get("KUBELINT_UPDATE_SNAPSHOTS"):
         path.write_text(text, encoding="utf-8", newline="\n")
     assert text == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["text", "json", "sarif", "gitlab", "github", "junit"])
+def test_a_file_name_that_is_not_utf8_gives_a_valid_utf8_report(tmp_path, name):
+    """Its bytes are written \\xff in reports and %FF in SARIF URIs (it crashed SARIF
+    and GitLab, and JSON was not UTF-8)."""
+    import os
+    import subprocess
+    import sys
+
+    os.chdir(tmp_path)
+    with open(os.fsencode(tmp_path) + b"/pod\xff.yaml", "w") as handle:
+        handle.write("apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n"
+                     "spec:\n  containers: [{name: a, image: nginx}]\n")
+    result = subprocess.run([sys.executable, "-m", "kubelint", "check", "--no-config",
+                             "--format", name, "."], cwd=tmp_path, capture_output=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    text = result.stdout.decode("utf-8")  # raises if not UTF-8
+    expected = "pod%FF.yaml" if name == "sarif" else "pod\\\\xff.yaml" if name in (
+        "json", "gitlab") else "pod\\xff.yaml"
+    assert expected in text

@@ -362,3 +362,13 @@ def test_kustomize_patch_linted_through_its_overlay(tmp_path: Path) -> None:
         assert "privileged-container" not in codes(await client.diagnostics(uri))
 
     run(tmp_path, test)
+
+
+def test_ranges_count_lines_as_lsp_does() -> None:
+    """YAML ends a line at U+2028; LSP does not: the range is on the LSP line."""
+    from kubelint.lsp import to_range
+    from kubelint.report import Finding
+
+    text = "a: 1\u2028b: 2\nc: 3\n"
+    finding = Finding("x", "error", "m", "f.yaml", 2, 1, 2, 2)  # "b" (YAML line 2)
+    assert to_range(finding, text) == types.Range(types.Position(0, 5), types.Position(0, 6))

@@ -18,7 +18,7 @@ run kubelint from the checkout's top directory.
 from __future__ import annotations
 
 from kubelint.formatters import FormatContext
-from kubelint.report import Finding, Report
+from kubelint.report import Finding, Report, printable
 
 _COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -35,7 +35,7 @@ def _command(finding: Finding) -> str:
     last_line = finding.end_line
     if finding.end_column <= 1 and last_line > finding.line:
         last_line -= 1  # the span ends at the start of end_line
-    properties = [("file", finding.file), ("line", str(finding.line))]
+    properties = [("file", printable(finding.file)), ("line", str(finding.line))]
     if last_line == finding.line:
         properties.append(("col", str(finding.column)))
     properties.append(("endLine", str(last_line)))

@@ -23,7 +23,7 @@ import json
 from typing import Any
 
 from kubelint.formatters import FormatContext
-from kubelint.report import Finding, Report
+from kubelint.report import Finding, Report, printable
 
 SEVERITIES = {"error": "major", "warning": "minor", "info": "info"}
 
@@ -37,7 +37,7 @@ def _identity(finding: Finding) -> tuple[str | None, ...]:
 
 def fingerprint(identity: tuple[str | None, ...], occurrence: int) -> str:
     payload = json.dumps([*identity, occurrence], ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return hashlib.sha256(payload.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def _last_line(finding: Finding) -> int:
@@ -61,7 +61,7 @@ def render(report: Report, context: FormatContext) -> str:
             "severity": SEVERITIES.get(finding.severity, "major"),
             "fingerprint": fingerprint(identity, occurrence),
             "location": {
-                "path": finding.file,
+                "path": printable(finding.file),
                 "lines": {"begin": finding.line, "end": _last_line(finding)},
             },
         })

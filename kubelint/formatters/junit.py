@@ -36,7 +36,7 @@ import xml.etree.ElementTree as ET
 
 from kubelint.constants import SEVERITY_RANK
 from kubelint.formatters import FormatContext
-from kubelint.report import Finding, ObjectRef, Report
+from kubelint.report import Finding, ObjectRef, Report, printable
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _LINE_BREAK = re.compile(r"\r\n?|\n")
@@ -58,7 +58,7 @@ def _attribute(text: str) -> str:
 
 def _line(finding: Finding) -> str:
     message = "\n  ".join(_LINE_BREAK.split(finding.message))  # continuation lines indented
-    return (f"{finding.file}:{finding.line}:{finding.column}: {finding.severity}"
+    return (f"{printable(finding.file)}:{finding.line}:{finding.column}: {finding.severity}"
             f" {finding.rule} {message}")
 
 
@@ -74,7 +74,7 @@ def render(report: Report, context: FormatContext) -> str:
     # file -> (object, rule) -> findings, in report order (by file, line, column)
     files: dict[str, dict[tuple[ObjectRef | None, str], list[Finding]]] = {}
     for finding in report.findings:
-        cases = files.setdefault(finding.file, {})
+        cases = files.setdefault(printable(finding.file), {})
         cases.setdefault((finding.object, finding.rule), []).append(finding)
 
     root = ET.Element("testsuites", name="kubelint")

@@ -180,7 +180,7 @@ def fingerprint(finding: Finding) -> str:
                 obj.api_version if obj else None, obj.kind if obj else None,
                 obj.namespace if obj else None, obj.name if obj else None, finding.path]
     encoded = json.dumps(identity, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+    return hashlib.sha256(encoded.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def _is_absolute(path: str) -> bool:
@@ -190,10 +190,12 @@ def _is_absolute(path: str) -> bool:
 def artifact_uri(path: str) -> str:
     """A finding's POSIX path as a URI: relative paths percent-escaped (to resolve against
     ``%SRCROOT%``), absolute ones as ``file://`` URIs."""
+    # The file name's own bytes, percent-escaped, also when they are not UTF-8.
+    raw = path.encode("utf-8", "surrogateescape")
     if path.startswith("//"):  # a UNC path: //server/share/...
-        return "file:" + quote(path)
+        return "file:" + quote(raw)
     if _WINDOWS_DRIVE.match(path):
-        return "file:///" + path[:2] + quote(path[2:])
+        return "file:///" + path[:2] + quote(raw[2:])
     if path.startswith("/"):
-        return "file://" + quote(path)
-    return quote(path)
+        return "file://" + quote(raw)
+    return quote(raw)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kubelint.formatters import FormatContext
-from kubelint.report import Report
+from kubelint.report import Report, printable
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
@@ -21,7 +21,7 @@ def render(report: Report, context: FormatContext) -> str:
         if current_file is not None and finding.file != current_file:
             lines.append("")
         current_file = finding.file
-        where = f"{finding.file}:{finding.line}:{finding.column}:"
+        where = f"{printable(finding.file)}:{finding.line}:{finding.column}:"
         severity = finding.severity
         if color:
             where = f"{_BOLD}{where}{_RESET}"

@@ -174,9 +174,21 @@ def helm_sources(text: str) -> list[tuple[int, str]]:
     return found
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def load_text(text: str, source: SourceFile) -> LoadedFile:
     """Parse ``text`` (the contents of ``source``) into objects."""
     loaded = LoadedFile(source)
+    if not text.isascii() and (surrogate := _SURROGATE.search(text)) is not None:
+        # Text from an editor or the API that no file could hold: a lone surrogate is
+        # not Unicode (the parser cannot even take it). Say where, lint nothing else.
+        line = text.count("\n", 0, surrogate.start())
+        column = surrogate.start() - (text.rfind("\n", 0, surrogate.start()) + 1)
+        loaded.problems.append(YamlProblem(
+            "yaml-syntax", f"a lone surrogate (U+{ord(surrogate.group()):04X}) is not a"
+            " Unicode character; the text cannot be saved as UTF-8", line, column))
+        return loaded
     source.directives = parse_directives(text)
     sources = helm_sources(text)
     source_lines = [line for line, _path in sources]

@@ -302,3 +302,11 @@ def test_helm_source_comments_name_each_documents_template():
     loaded = load_text(text, SourceFile("rendered.yaml", text))
     assert [obj.template for obj in loaded.objects] == [
         f"c/templates/t{i}.yaml" for i in range(50)]
+
+
+def test_a_lone_surrogate_from_an_editor_is_a_finding():
+    """lint_text gets str from editors; a lone surrogate cannot be parsed or saved."""
+    findings = lint_text("apiVersion: v1\nkind: ConfigMap\ndata: {a: x\ud800}\n")
+    assert [(f.rule, f.line, f.column, f.message) for f in findings] == [
+        ("yaml-syntax", 3, 12, "a lone surrogate (U+D800) is not a Unicode character; the"
+         " text cannot be saved as UTF-8")]

@@ -1212,3 +1212,26 @@ def test_check_skips_the_test_cases_of_configured_policy_directories(tmp_path, c
     assert report["findings"] == []
     assert report["summary"]["files"] == 2  # company.yaml and loadbalancer.yaml
     assert main(["test", "policies"]) == 0
+
+
+VAP_WITH = ("apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicy\n"
+            "metadata: {{name: p.example.com}}\nspec:\n{spec}")
+
+
+@pytest.mark.parametrize(("spec", "where"), [
+    ("  matchConstraints:\n    resourceRules: [null]\n"
+     "  validations: [{expression: 'true'}]\n", "6:21"),
+    ("  validations: [null]\n", "5:17"),
+    ("  validations: [{expression: 'true'}]\n  matchConditions: [null]\n", "6:21"),
+    ("  validations: [{expression: 'true'}]\n  variables: [null]\n", "6:15"),
+    ("  validations: [{expression: 'true'}]\n  matchConstraints:\n"
+     "    resourceRules: [{apiGroups: [null], apiVersions: ['*'], resources: ['*'],"
+     " operations: [CREATE]}]\n", "7:34"),
+])
+def test_a_null_list_item_in_an_admission_policy_is_a_policy_error(tmp_path, capsys, spec,
+                                                                     where):
+    (tmp_path / "p.yaml").write_text(VAP_WITH.format(spec=spec))
+    os.chdir(tmp_path)
+    assert main(["check", "--no-config", "--policies", "p.yaml", "p.yaml"]) == 2
+    assert capsys.readouterr().err == (
+        f"kubelint: error: p.yaml:{where}: a null item in a list; remove it or fill it in\n")

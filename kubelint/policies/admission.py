@@ -116,7 +116,7 @@ def problems(obj: Manifest) -> list[tuple[Path, str]]:
     its schema (strict: unknown fields too), then the checks of admissionregistration's
     validation.go that matter offline. Defaulted fields (failurePolicy, matchPolicy,
     selectors) may be left out."""
-    found = _schema_problems(obj)
+    found = _null_items(obj.data, ()) or _schema_problems(obj)
     if found:
         return found
     spec = obj.data.get("spec")
@@ -125,6 +125,22 @@ def problems(obj: Manifest) -> list[tuple[Path, str]]:
     if obj.kind == POLICY_KIND:
         return _policy_problems(spec)
     return _binding_problems(spec)
+
+
+def _null_items(value: Any, path: Path) -> list[tuple[Path, str]]:
+    """A ``null`` in a list (``resourceRules: [null]``): the API server decodes it as an
+    empty entry, which its validation rejects; nothing below may meet one."""
+    out: list[tuple[Path, str]] = []
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            out.extend(_null_items(item, (*path, key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            if item is None:
+                out.append(((*path, index), "a null item in a list; remove it or fill it in"))
+            else:
+                out.extend(_null_items(item, (*path, index)))
+    return out
 
 
 def _schema_problems(obj: Manifest) -> list[tuple[Path, str]]:

@@ -660,9 +660,14 @@ def _unbuildable(schemas: Schemas) -> str | None:
     can name an unknown $schema or hold an invalid keyword), or None."""
     import jsonschema_rs
 
+    from kubelint.schema import outside_refs, refuse_retrieval
+
     for schema in schemas.values():
+        for path, ref in outside_refs(schema)[:1]:
+            return (f"{'/'.join(map(str, path))}: $ref {ref!r} is outside the schema;"
+                    " kubelint never fetches schemas")
         try:
-            jsonschema_rs.validator_for(schema)
+            jsonschema_rs.validator_for(schema, retriever=refuse_retrieval)
         except Exception as error:  # ValidationError, ReferencingError, ValueError...
             return str(error).splitlines()[0]
     return None

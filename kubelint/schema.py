@@ -208,7 +208,11 @@ class Catalog:
             else:
                 import jsonschema_rs
 
-                self._validators[key] = jsonschema_rs.validator_for(self.custom[custom])
+                try:
+                    self._validators[key] = jsonschema_rs.validator_for(
+                        self.custom[custom], retriever=refuse_retrieval)
+                except Exception:
+                    self._validators[key] = None
         return self._validators[key]
 
     def problems(self, api_version: str, kind: str, data: Any) -> list[SchemaProblem]:
@@ -226,6 +230,34 @@ class Catalog:
                 if current is None or rank < current[0]:
                     best[problem.path] = (rank, problem)
         return [problem for _, problem in best.values()]
+
+
+def refuse_retrieval(uri: str) -> Any:
+    """The ``retriever`` for user-written schemas: a ``$ref`` outside the document (an
+    http:// or file:// URI) fails here instead of being fetched. kubelint never uses the
+    network, and reads no file a schema names."""
+    raise ValueError(f"$ref {uri!r} is outside the schema; kubelint never fetches schemas"
+                     " (put the definition under $defs and refer to it with #/$defs/...)")
+
+
+SchemaPath = tuple[str | int, ...]
+
+
+def outside_refs(schema: Any, path: SchemaPath = ()) -> list[tuple[SchemaPath, str]]:
+    """(path, ref) of every ``$ref`` (``$dynamicRef``, ``$recursiveRef``) in ``schema``
+    that does not point inside it (``#...``)."""
+    found: list[tuple[SchemaPath, str]] = []
+    if isinstance(schema, dict):
+        for key, value in schema.items():
+            if key in ("$ref", "$dynamicRef", "$recursiveRef") and isinstance(value, str) \
+                    and not value.startswith("#"):
+                found.append(((*path, key), value))
+            else:
+                found.extend(outside_refs(value, (*path, key)))
+    elif isinstance(schema, list):
+        for index, value in enumerate(schema):
+            found.extend(outside_refs(value, (*path, index)))
+    return found
 
 
 @lru_cache(maxsize=512)

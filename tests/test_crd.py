@@ -859,3 +859,18 @@ def test_crd_validation_rules_skipped_are_counted_in_verbose_notes(tmp_path):
     assert ("kubelint: 2 evaluation(s) of CEL validation rules (x-kubernetes-validations) in"
             " CRDs were skipped: transition rules (oldSelf) apply on update only"
             in result.stderr.splitlines())
+
+
+def test_a_crds_json_schema_with_a_remote_ref_is_refused_not_fetched(tmp_path, capsys):
+    from kubelint.cli import main
+
+    (tmp_path / "example.com").mkdir()
+    (tmp_path / "example.com" / "widget_v1.json").write_text(
+        '{"type": "object", "properties": {"spec": {"$ref": "http://127.0.0.1:9/spec.json"}}}')
+    (tmp_path / "w.yaml").write_text("apiVersion: example.com/v1\nkind: Widget\n"
+                                     "metadata: {name: w}\nspec: {}\n")
+    os.chdir(tmp_path)
+    main(["check", "--no-config", "--crds", "example.com/widget_v1.json", "w.yaml"])
+    err = capsys.readouterr().err
+    assert "$ref 'http://127.0.0.1:9/spec.json' is outside the schema; kubelint never" \
+           " fetches schemas" in err

@@ -1235,3 +1235,21 @@ def test_a_null_list_item_in_an_admission_policy_is_a_policy_error(tmp_path, cap
     assert main(["check", "--no-config", "--policies", "p.yaml", "p.yaml"]) == 2
     assert capsys.readouterr().err == (
         f"kubelint: error: p.yaml:{where}: a null item in a list; remove it or fill it in\n")
+
+
+def test_a_ref_outside_a_policy_schema_is_never_fetched(tmp_path, capsys):
+    """http:// and file:// refs are a policy error; kubelint never fetches (an
+    unreachable URL made every object an internal-error)."""
+    for ref in ("http://127.0.0.1:9/team.json", "file:///etc/passwd"):
+        (tmp_path / "p.yaml").write_text(policy(f"""
+            - id: a
+              summary: s
+              schema:
+                properties:
+                  metadata: {{$ref: "{ref}"}}
+            """))
+        os.chdir(tmp_path)
+        assert main(["check", "--no-config", "--policies", "p.yaml", "p.yaml"]) == 2
+        assert capsys.readouterr().err == (
+            f"kubelint: error: p.yaml:10:22: $ref '{ref}' is outside the schema; kubelint"
+            " never fetches schemas (put it under $defs and refer to #/$defs/...)\n")

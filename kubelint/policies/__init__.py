@@ -257,13 +257,22 @@ def _custom_rule(obj: Manifest, spec: dict[str, Any], base: Path) -> Rule:
     source = obj.source.path
     if "schema" in spec:
         import jsonschema
+        import referencing
+
+        from kubelint.schema import outside_refs
 
         try:
             jsonschema.Draft202012Validator.check_schema(spec["schema"])
         except jsonschema.SchemaError as error:
             raise _error(obj, (*base, "schema", *error.absolute_path),
                          f"not a valid JSON Schema: {error.message}") from error
-        validator = jsonschema.Draft202012Validator(spec["schema"])
+        for path, ref in outside_refs(spec["schema"])[:1]:
+            raise _error(obj, (*base, "schema", *path),
+                         f"$ref {ref!r} is outside the schema; kubelint never fetches"
+                         " schemas (put it under $defs and refer to #/$defs/...)")
+        # An empty registry: jsonschema would otherwise fetch an unknown URI itself.
+        validator = jsonschema.Draft202012Validator(spec["schema"],
+                                                    registry=referencing.Registry())
         return custom.schema_rule(spec, validator, source)
     validations = [
         custom.compile_validation(item, _where(obj, (*base, "validations", index)))

@@ -167,6 +167,17 @@ def test_lint_text_accepts_a_mapping_and_validates_it():
         lint_text(LIVENESS_POD, config={"rules": {"nope": False}})
 
 
+def config_error(path) -> str:
+    """The ConfigError loading ``path`` raises."""
+    from kubelint.config import ConfigError, load_config
+    from kubelint.plugins import build_registry
+
+    with pytest.raises(ConfigError) as raised:
+        load_config(str(path), lambda plugins, base, policies: build_registry(
+            plugins, base, policies=policies))
+    return str(raised.value)
+
+
 @pytest.mark.parametrize(("text", "message"), [
     ("kubernetes-version: 1.30\n",
      '.kubelint.yaml:1:1: kubernetes-version: 1.3 is a number (YAML reads 1.30 as 1.3); quote'
@@ -176,15 +187,8 @@ def test_lint_text_accepts_a_mapping_and_validates_it():
      " position 9"),
 ])
 def test_config_values_that_read_wrong_are_errors(tmp_path, text, message):
-    from kubelint.config import ConfigError, load_config
-    from kubelint.plugins import build_registry
-
     (tmp_path / ".kubelint.yaml").write_text(text)
-    with pytest.raises(ConfigError) as raised:
-        load_config(str(tmp_path / ".kubelint.yaml"),
-                    lambda plugins, base, policies: build_registry(plugins, base,
-                                                                   policies=policies))
-    assert str(raised.value) == f"{tmp_path}/{message}"
+    assert config_error(tmp_path / ".kubelint.yaml") == f"{tmp_path}/{message}"
 
 
 @pytest.mark.parametrize(("toml", "message"), [
@@ -194,15 +198,8 @@ def test_config_values_that_read_wrong_are_errors(tmp_path, text, message):
     ("[tool.kubelint]\nfail-level = 1979-05-27\n", "fail-level: \"1979-05-27\" is not one of"),
 ])
 def test_odd_pyproject_files_are_config_errors(tmp_path, toml, message):
-    from kubelint.config import ConfigError, load_config
-    from kubelint.plugins import build_registry
-
     (tmp_path / "pyproject.toml").write_text(toml)
-    with pytest.raises(ConfigError) as raised:
-        load_config(str(tmp_path / "pyproject.toml"),
-                    lambda plugins, base, policies: build_registry(plugins, base,
-                                                                   policies=policies))
-    assert message in str(raised.value)
+    assert message in config_error(tmp_path / "pyproject.toml")
 
 
 def test_repeated_double_stars_match_as_one():

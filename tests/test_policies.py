@@ -1253,3 +1253,31 @@ def test_a_ref_outside_a_policy_schema_is_never_fetched(tmp_path, capsys):
         assert capsys.readouterr().err == (
             f"kubelint: error: p.yaml:10:22: $ref '{ref}' is outside the schema; kubelint"
             " never fetches schemas (put it under $defs and refer to #/$defs/...)\n")
+
+
+def test_schema_patterns_run_in_linear_time(tmp_path, capsys):
+    """`^(a+)+$` against 35 a's and an "x" ran past a minute in Python's re; the policy's
+    patterns now run on a linear engine, and one it cannot run is a policy error."""
+    rule = """
+        - id: name-shape
+          summary: names are a's
+          schema:
+            properties:
+              metadata:
+                properties:
+                  name: {pattern: "PATTERN"}
+        """
+    write(tmp_path, "p.yaml", policy(rule.replace("PATTERN", "^(a+)+$")))
+    (tmp_path / "cm.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + "a" * 35 + "x\n")
+    os.chdir(tmp_path)
+    assert main(["check", "--no-config", "--no-color", "--policies", "p.yaml",
+                 "--disable", "all", "--enable", "name-shape", "cm.yaml"]) == 1
+    assert capsys.readouterr().out.startswith(
+        "cm.yaml:4:3: error name-shape metadata.name: '" + "a" * 35 + "x' does not match"
+        " '^(a+)+$'")
+    write(tmp_path, "p.yaml", policy(rule.replace("PATTERN", r"^(a)\\1$")))
+    assert main(["check", "--no-config", "--policies", "p.yaml", "cm.yaml"]) == 2
+    assert capsys.readouterr().err == (
+        "kubelint: error: p.yaml:12:22: pattern '^(a)\\\\1$' is not a regular expression"
+        " kubelint can run in linear time (no lookaround or backreferences)\n")

@@ -23,7 +23,7 @@ import difflib
 import json
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from importlib import resources
 from typing import Any, TypeVar
@@ -251,6 +251,69 @@ def _schema_message(error: Any) -> str:
     return str(error.message)
 
 
+@lru_cache(maxsize=1024)
+def linear_pattern(pattern: str) -> Any:
+    """A matcher for a JSON Schema ``pattern`` in linear time (Rust's regex crate, through
+    jsonschema-rs): Python's ``re`` backtracks, and ``^(a+)+$`` against 35 a's and a "!"
+    ran past a minute. Raises ValueError for what it cannot run in linear time
+    (lookaround, backreferences)."""
+    import jsonschema_rs
+
+    try:
+        return jsonschema_rs.validator_for({"type": "string", "pattern": pattern},
+                                           pattern_options=jsonschema_rs.RegexOptions())
+    except Exception as error:  # jsonschema_rs.ValidationError: not a pattern it runs
+        raise ValueError(f"pattern {pattern!r} is not a regular expression kubelint can"
+                         " run in linear time (no lookaround or backreferences)") from error
+
+
+def _linear_pattern_keyword(validator: Any, pattern: str, instance: Any,
+                            schema: Any) -> Iterator[Any]:
+    import jsonschema
+
+    if validator.is_type(instance, "string") and not linear_pattern(pattern).is_valid(instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _patterns(schema: Any, path: Path = ()) -> Iterator[tuple[Path, str]]:
+    """(path, pattern) of every ``pattern`` and ``patternProperties`` key in ``schema``."""
+    if isinstance(schema, dict):
+        for key, value in schema.items():
+            if key == "pattern" and isinstance(value, str):
+                yield (*path, key), value
+            elif key == "patternProperties" and isinstance(value, dict):
+                for name, subschema in value.items():
+                    yield (*path, key, name), name
+                    yield from _patterns(subschema, (*path, key, name))
+            else:
+                yield from _patterns(value, (*path, key))
+    elif isinstance(schema, list):
+        for index, value in enumerate(schema):
+            yield from _patterns(value, (*path, index))
+
+
+def _linear_pattern_properties(validator: Any, patterns: Any, instance: Any,
+                               schema: Any) -> Iterator[Any]:
+    if not validator.is_type(instance, "object"):
+        return
+    for pattern, subschema in patterns.items():
+        matcher = linear_pattern(pattern)
+        for key, value in instance.items():
+            if matcher.is_valid(key):
+                yield from validator.descend(value, subschema, path=key, schema_path=pattern)
+
+
+@lru_cache(maxsize=1)
+def _linear_validator() -> Any:
+    """Draft 2020-12 with ``pattern`` and ``patternProperties`` matched in linear time."""
+    import jsonschema
+
+    return jsonschema.validators.extend(
+        jsonschema.Draft202012Validator,
+        {"pattern": _linear_pattern_keyword,
+         "patternProperties": _linear_pattern_properties})
+
+
 def _custom_rule(obj: Manifest, spec: dict[str, Any], base: Path) -> Rule:
     from kubelint.policies import custom
 
@@ -270,9 +333,13 @@ def _custom_rule(obj: Manifest, spec: dict[str, Any], base: Path) -> Rule:
             raise _error(obj, (*base, "schema", *path),
                          f"$ref {ref!r} is outside the schema; kubelint never fetches"
                          " schemas (put it under $defs and refer to #/$defs/...)")
+        for path, pattern in _patterns(spec["schema"]):
+            try:
+                linear_pattern(pattern)
+            except ValueError as error:
+                raise _error(obj, (*base, "schema", *path), str(error)) from error
         # An empty registry: jsonschema would otherwise fetch an unknown URI itself.
-        validator = jsonschema.Draft202012Validator(spec["schema"],
-                                                    registry=referencing.Registry())
+        validator = _linear_validator()(spec["schema"], registry=referencing.Registry())
         return custom.schema_rule(spec, validator, source)
     validations = [
         custom.compile_validation(item, _where(obj, (*base, "validations", index)))

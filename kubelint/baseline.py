@@ -64,14 +64,21 @@ def render(findings: list[Finding]) -> str:
 
 
 def load(path: str) -> Counter[tuple[Any, ...]]:
+    from kubelint.loader import read_file
+
+    data, problem = read_file(path)  # bounded like manifests: /dev/zero is no baseline
+    if data is None:
+        raise BaselineError(f"cannot read the baseline {path}:"
+                            f" {problem.message if problem else 'unreadable'}")
     try:
-        with open(path, encoding="utf-8") as handle:
-            document = json.load(handle)
-    except OSError as error:
-        raise BaselineError(f"cannot read the baseline {path}: {error.strerror}") from error
+        document = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise BaselineError(f"{path}: the baseline is not UTF-8 JSON") from error
     except json.JSONDecodeError as error:
         raise BaselineError(f"{path}:{error.lineno}: the baseline is not valid JSON:"
                             f" {error.msg}") from error
+    except RecursionError as error:
+        raise BaselineError(f"{path}: the baseline nests too deep to be one") from error
     if not isinstance(document, dict) or document.get("kubelint-baseline") != FORMAT_VERSION:
         raise BaselineError(f"{path}: not a kubelint baseline (write one with"
                             " --write-baseline)")

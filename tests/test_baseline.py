@@ -72,3 +72,20 @@ def test_bad_baselines_exit_2(tree, capsys, content, message):
         (tree / "nope.json").write_text(content)
     assert main(["check", "--no-config", "--baseline", "nope.json", "."]) == 2
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (None, "cannot read the baseline /dev/zero: file is over 67,108,864 bytes, over"
+           " kubelint's limit of 67,108,864; split it or exclude it"),
+    ("[" * 100_000 + "]" * 100_000, "the baseline nests too deep to be one"),
+    (b"\xff\xfe", "the baseline is not UTF-8 JSON"),
+])
+def test_a_baseline_that_is_none_is_a_clear_error(tree, capsys, content, message):
+    path = "/dev/zero"
+    if content is not None:
+        path = str(tree / "baseline.json")
+        mode = "wb" if isinstance(content, bytes) else "w"
+        with open(path, mode) as handle:
+            handle.write(content)
+    assert main(["check", "--no-config", "--baseline", path, "."]) == 2
+    assert message in capsys.readouterr().err

@@ -37,6 +37,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from kubelint.loader import LoadedFile, display_path, load_text, read_file
@@ -822,12 +823,44 @@ class _Chart:
         self.name = _chart_name(self.directory) or os.path.basename(self.directory)
         #: Absolute path -> text an editor has for it, not yet saved.
         self.unsaved: dict[str, str] = {}
+        self._values: dict[str, ValuesFile] = {}
 
     def file(self, *parts: str) -> str:
         return os.path.join(self.directory, *parts)
 
     def shown(self, *parts: str) -> str:
         return display_path(self.file(*parts))
+
+    def values_file(self, path: str) -> ValuesFile:
+        """A values file parsed for locations (an editor's unsaved text when it has one),
+        once per chart."""
+        if path not in self._values:
+            self._values[path] = parse_values_file(path, display_path(path),
+                                                   self.unsaved.get(path))
+        return self._values[path]
+
+    @cached_property
+    def subcharts(self) -> dict[str, str]:
+        """Subcharts vendored as directories under ``charts/``: chart name -> directory
+        (read once: every template of every rendering asks)."""
+        charts = self.file("charts")
+        found: dict[str, str] = {}
+        if os.path.isdir(charts):
+            for entry in sorted(os.listdir(charts)):
+                path = os.path.join(charts, entry)
+                if os.path.isdir(path) and is_chart(path):
+                    found[_chart_name(path) or entry] = path
+        return found
+
+    @cached_property
+    def subchart_values(self) -> dict[str, ValuesFile]:
+        """Each directory subchart's own values.yaml, parsed once."""
+        found = {}
+        for name, directory in self.subcharts.items():
+            path = os.path.join(directory, VALUES_FILE)
+            if os.path.isfile(path):
+                found[name] = parse_values_file(path, display_path(path))
+        return found
 
 
 def _chart_name(directory: str) -> str | None:
@@ -901,12 +934,9 @@ def lint_chart(directory: str, options: ChartOptions, renderer: Renderer | None,
 
 def _values_chain(chart: _Chart, files: list[str], options: ChartOptions) -> list[ValuesFile]:
     """The values files of one rendering, highest precedence first (``--set`` is not a
-    file: keys it sets are not located)."""
-    chain = [parse_values_file(path, display_path(path), chart.unsaved.get(path))
-             for path in reversed(files)]
-    chain.append(parse_values_file(chart.file(VALUES_FILE), chart.shown(VALUES_FILE),
-                                   chart.unsaved.get(chart.file(VALUES_FILE))))
-    return chain
+    file: keys it sets are not located). Each file is parsed once per chart, however many
+    renderings use it."""
+    return [chart.values_file(path) for path in [*reversed(files), chart.file(VALUES_FILE)]]
 
 
 def _load_rendering(chart: _Chart, templates: dict[str, TemplateSource],
@@ -947,22 +977,10 @@ def _subchart_values(values: list[ValuesFile], name: str, chart: _Chart) -> list
     nested = tuple(parts[index + 1] for index, part in enumerate(parts[:-1])
                    if part == "charts")
     chain = [ValuesFile(v.display, v.documents, (*nested, *v.prefix)) for v in values]
-    directory = _subchart_dirs(chart).get(nested[0]) if len(nested) == 1 else None
-    if directory is not None and os.path.isfile(os.path.join(directory, VALUES_FILE)):
-        path = os.path.join(directory, VALUES_FILE)
-        chain.append(parse_values_file(path, display_path(path)))
+    own = chart.subchart_values.get(nested[0]) if len(nested) == 1 else None
+    if own is not None:
+        chain.append(own)
     return chain
-
-
-def _subchart_dirs(chart: _Chart) -> dict[str, str]:
-    charts = chart.file("charts")
-    found: dict[str, str] = {}
-    if os.path.isdir(charts):
-        for entry in sorted(os.listdir(charts)):
-            path = os.path.join(charts, entry)
-            if os.path.isdir(path) and is_chart(path):
-                found[_chart_name(path) or entry] = path
-    return found
 
 
 class _TooLarge(Exception):
@@ -1098,7 +1116,7 @@ def _missing_dependencies(chart: _Chart) -> list[LoadedFile]:
     dependencies = document.value.get("dependencies")
     if not isinstance(dependencies, list):
         return []
-    vendored = set(_subchart_dirs(chart))
+    vendored = set(chart.subcharts)
     charts = chart.file("charts")
     archives = [entry for entry in os.listdir(charts)] if os.path.isdir(charts) else []
     problems: list[YamlProblem] = []

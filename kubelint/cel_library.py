@@ -1377,18 +1377,40 @@ def _all_extensions() -> list[Any]:
     return _extensions
 
 
-def new_environment(variables: Mapping[str, Any] | None = None) -> Any:
+#: The variables of the evaluation running on this thread, for ``__kubelint_variable__``.
+_current = threading.local()
+#: ``__kubelint_variable__(name)``: a variable given per evaluation while the others stay
+#: in a reused activation (``evaluate_bound``). Declared only in environments built with
+#: ``bound_variables=True``, which compile kubelint's own wrapping of an expression.
+BOUND_VARIABLE = "__kubelint_variable__"
+_bound_extension: Any = None
+
+
+def _bound_variable(name: str) -> Any:
+    return _current.data[name]
+
+
+def new_environment(variables: Mapping[str, Any] | None = None, *,
+                    bound_variables: bool = False) -> Any:
     """A ``cel.Env`` with kubelint's standard extensions and the Kubernetes library.
 
     ``variables`` maps each variable name to its ``cel.Type``; a name mapped to
     ``None`` is ``dyn``, as the admission variables (``object``, ``request``...) are.
     """
+    global _bound_extension
     declared: dict[str, Any] = {}
     for name, kind in (variables or {}).items():
         if not isinstance(name, str) or not name:
             raise TypeError(f"CEL variable names are strings, not {name!r}")
         declared[name] = _T.DYN if kind is None else kind
-    return cel.NewEnv(variables=declared, extensions=_all_extensions())
+    extensions = list(_all_extensions())
+    if bound_variables:
+        if _bound_extension is None:
+            _bound_extension = cel.CelExtension("kubelint_bound", [cel.FunctionDecl(
+                BOUND_VARIABLE, [cel.Overload(f"{BOUND_VARIABLE}_string", _T.DYN, [_T.STRING],
+                                              impl=_bound_variable)])])
+        extensions.append(_bound_extension)
+    return cel.NewEnv(variables=declared, extensions=extensions)
 
 
 _STATUS = re.compile(
@@ -1410,6 +1432,24 @@ def evaluate(program: Any, data: dict[str, Any]) -> tuple[object, str | None]:
         value = program.eval(data=data)
     except Exception as exc:  # the caller reports every failure alike
         return None, _strip_status(str(exc)) or type(exc).__name__
+    return _plain(value)
+
+
+def evaluate_bound(program: Any, activation: Any,
+                   data: dict[str, Any]) -> tuple[object, str | None]:
+    """Evaluate a program compiled with ``bound_variables`` in a reused ``activation``
+    (whose values cel-cpp converts once), ``data`` giving ``__kubelint_variable__``."""
+    _current.data = data
+    try:
+        value = program.eval(activation)
+    except Exception as exc:
+        return None, _strip_status(str(exc)) or type(exc).__name__
+    finally:
+        _current.data = None
+    return _plain(value)
+
+
+def _plain(value: Any) -> tuple[object, str | None]:
     try:
         kind = value.type().name()
         if kind == "ERROR":

@@ -15,6 +15,13 @@ MAX_NESTING_DEPTH = 200
 #: bundles (whole-cluster install manifests) are a few MB.
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
+#: YAML nodes (scalars, mappings, sequences, aliases) kubelint reads of one file. Each
+#: costs about 200 bytes once parsed, so this bounds a file to about 1 GiB of memory
+#: however it is written: a 64 MiB file of ``[1,1,...]`` is 32 million nodes (6 GB).
+#: Real files stay far below (the largest of the two corpora, a bundle of CRDs, has
+#: 65,699 nodes in 2 MB).
+MAX_NODES_PER_FILE = 4_000_000
+
 #: Kubernetes minor versions with a schema bundle in schemas/kubernetes/ (oldest first).
 KUBERNETES_VERSIONS = tuple(f"1.{minor}" for minor in range(25, 38))
 NEWEST_KUBERNETES_VERSION = KUBERNETES_VERSIONS[-1]

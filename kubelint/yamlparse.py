@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 from ruamel.yaml import events as ev
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from kubelint.constants import ALIAS_EXPANSION_LIMIT, MAX_NESTING_DEPTH
+from kubelint.constants import ALIAS_EXPANSION_LIMIT, MAX_NESTING_DEPTH, MAX_NODES_PER_FILE
 
 try:  # ruamel.yaml.clib: the fast path. Tests assert it is the one taken.
     from _ruamel_yaml import CParser as _CParser
@@ -476,6 +476,7 @@ def parse_stream(text: str) -> Iterator[YamlDocument | YamlProblem]:
     offset_line = 0
     source = text
     starts: list[tuple[int, int]] | None = None
+    nodes = 0  # in the whole file: the documents already read stay in memory
     while True:
         parser = _EventParser(source)
         builder: _DocumentBuilder | None = None
@@ -483,6 +484,17 @@ def parse_stream(text: str) -> Iterator[YamlDocument | YamlProblem]:
             while True:
                 event = parser.get_event()
                 cls = event.__class__
+                if cls is ev.ScalarEvent or cls is ev.MappingStartEvent \
+                        or cls is ev.SequenceStartEvent or cls is ev.AliasEvent:
+                    nodes += 1
+                    if nodes > MAX_NODES_PER_FILE:
+                        mark = event.start_mark
+                        yield YamlProblem(
+                            "yaml-limits", f"more than {MAX_NODES_PER_FILE:,} YAML nodes in one"
+                            " file (kubelint's memory budget); the rest of the file from"
+                            " this document on is not read: split the file",
+                            mark.line, mark.column)
+                        return
                 if cls is ev.ScalarEvent:
                     assert builder is not None
                     builder.scalar(event)

@@ -213,6 +213,20 @@ def test_deep_nesting_does_not_crash_the_interpreter():
     assert "nesting deeper than 200" in findings[0].message
 
 
+def test_nodes_over_the_memory_budget_stop_the_file_with_a_finding(monkeypatch):
+    """A 30 MB `a: [1,1,...]` took 3.2 GB; a file is read up to MAX_NODES_PER_FILE nodes
+    (about 1 GiB), and the documents before the one crossing it are still linted."""
+    monkeypatch.setattr("kubelint.yamlparse.MAX_NODES_PER_FILE", 16)
+    findings = lint_text(
+        "apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: v}\n"
+        "spec: {persistentVolumeReclaimPolicy: Recycle}\n"  # 13 nodes: read and linted
+        "---\na: [1, 1, 1, 1, 1]\n")
+    assert where(findings) == [("pv-reclaim-policy", 4, 8), ("yaml-limits", 6, 5)]
+    assert findings[1].message == (
+        "more than 16 YAML nodes in one file (kubelint's memory budget); the rest of the"
+        " file from this document on is not read: split the file")
+
+
 def test_merged_keys_are_located_at_the_merge_key():
     text = ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
             "    - &base\n      name: a\n      image: x\n"

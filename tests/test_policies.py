@@ -1281,3 +1281,86 @@ def test_schema_patterns_run_in_linear_time(tmp_path, capsys):
     assert capsys.readouterr().err == (
         "kubelint: error: p.yaml:12:22: pattern '^(a)\\\\1$' is not a regular expression"
         " kubelint can run in linear time (no lookaround or backreferences)\n")
+
+
+def _doubling(seed: str, depth: int) -> str:
+    """cel.bind doubling ``seed`` ``depth`` times: 2**depth times its length."""
+    body = f"a{depth - 1}.size() > 0"
+    for level in reversed(range(depth)):
+        value = seed if level == 0 else f"a{level - 1} + a{level - 1}"
+        body = f"cel.bind(a{level}, {value}, {body})"
+    return body
+
+
+def _limited() -> None:
+    """A safety net for the child: 2 GiB of address space (an unbudgeted evaluation of
+    the expressions below asked for more than 10 GB)."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (2 * 2**30, 2 * 2**30))
+
+
+@needs_cel
+def test_cel_over_the_evaluation_budget_is_a_finding_not_an_oom(tmp_path):
+    """A cel.bind doubling chain reached 13 GB and three chained replace() 2 GB; each is
+    now estimated before it runs, and an evaluation over budget is a finding."""
+    replace = ".replace('a', '" + "a" * 100 + "')"
+    write(tmp_path, "p.yaml", policy(f"""
+        - id: doubling
+          summary: s
+          match: {{kinds: [ConfigMap]}}
+          validations:
+            - expression: "{_doubling("object.metadata.name", 26)}"
+        - id: replacing
+          summary: s
+          match: {{kinds: [ConfigMap]}}
+          validations:
+            - expression: "object.metadata.name{replace * 3}.size() > 0"
+        """))
+    (tmp_path / "cm.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + "a" * 200 + "\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "kubelint", "check", "--no-config", "--no-color",
+         "--policies", "p.yaml", "--disable", "all", "--enable", "doubling,replacing",
+         "cm.yaml"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120, preexec_fn=_limited)
+    assert result.stderr == ""
+    assert result.stdout.splitlines() == [
+        "cm.yaml:4:3: error doubling failed expression: " + _doubling("object.metadata.name", 26)
+        + " (the expression failed: over kubelint's evaluation budget: it could build"
+        " values of at least 100 Mi characters (kubelint's limit per evaluation: 64 Mi))",
+        "cm.yaml:4:3: error replacing failed expression: object.metadata.name" + replace * 3
+        + ".size() > 0 (the expression failed: over kubelint's evaluation budget: it could"
+        " build values of at least 199 Mi characters (kubelint's limit per evaluation: 64 Mi))",
+        "",
+        "Found 2 problems (2 errors, 0 warnings, 0 info) in 1 of 1 file; 1 object checked.",
+    ]
+    assert result.returncode == 1
+
+
+@needs_cel
+def test_cel_over_budget_whatever_the_input_is_a_policy_error(tmp_path, capsys):
+    """As the API server refuses a policy whose estimated cost is over its limit, a
+    policy that is over budget for any object is refused when it loads."""
+    write(tmp_path, "p.yaml", policy(f"""
+        - id: doubling
+          summary: s
+          validations:
+            - expression: "{_doubling("'ab'", 27)}"
+        """))
+    os.chdir(tmp_path)
+    assert main(["rules", "--policies", "p.yaml"]) == 2
+    assert capsys.readouterr().err == (
+        "kubelint: error: p.yaml:9:11: over kubelint's evaluation budget whatever the"
+        " input: it could build values of at least 128 Mi characters (kubelint's limit per"
+        " evaluation: 64 Mi)\n")
+    # Deeper, the parser refuses it (cel-cpp gives that error no position).
+    write(tmp_path, "p.yaml", policy(f"""
+        - id: doubling
+          summary: s
+          validations:
+            - expression: "{_doubling("'ab'", 30)}"
+        """))
+    assert main(["rules", "--policies", "p.yaml"]) == 2
+    assert capsys.readouterr().err == (
+        "kubelint: error: p.yaml:9:11: Exceeded max recursion depth of 32 when parsing.\n")

@@ -399,7 +399,8 @@ def compile_policy(obj: Manifest, where: Any) -> AdmissionPolicy:
                           skipped_variables & set(_VARIABLE_USE.findall(expression))):
             policy.skipped += 1
             return Compiled(expression, None)
-        program = where(path, lambda: compile_expression(expression, declared))
+        program = where(path, lambda: compile_expression(expression, declared,
+                                                            budget_at_load=True))
         locator = Locator(expression, declared, ("object",)) if locate else None
         return Compiled(expression, program, locator)
 
@@ -679,7 +680,8 @@ def _evaluate_variables(policy: AdmissionPolicy, data: dict[str, Any]
     for name, compiled in policy.variables:
         if compiled.program is None:
             continue
-        value, error = evaluate(compiled.program, {**data, "variables": variables})
+        # A copy: evaluations remember the bounds of the data they saw by identity.
+        value, error = evaluate(compiled.program, {**data, "variables": dict(variables)})
         if error is None:
             variables[name] = value
         else:

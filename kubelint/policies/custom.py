@@ -105,7 +105,8 @@ def compile_validation(item: Mapping[str, Any], where: Any) -> Validation:
     """``where(field)`` names the policy file's line for errors; raises ``ExpressionError``
     through it (see ``kubelint.policies.PolicyError``)."""
     expression = item["expression"]
-    program = where("expression", lambda: compile_expression(expression, VARIABLES))
+    program = where("expression", lambda: compile_expression(
+        expression, VARIABLES, budget_at_load=True))
     locator = Locator(expression, VARIABLES, LOCATED)
     # A messageExpression may name the item variable of a quantifier (``c.name``).
     extra = tuple(part.quantifier.variable for part in locator.parts

@@ -9,28 +9,40 @@ from __future__ import annotations
 
 import itertools
 import re
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from kubelint.model import Path
+from kubelint.policies.cost import Bound, OverBudget, Plan, shape
 
 #: Policies that use CEL need cel-expr-python, which has wheels for Python 3.11+ only.
 CEL_MISSING = ("CEL expressions need the cel-expr-python package, which supports Python 3.11"
                " and newer; install it (pip install cel-expr-python) or use JSON Schema"
                " policies")
 
-_environments: dict[frozenset[str], Any] = {}
+_environments: dict[tuple[frozenset[str], bool], Any] = {}
 
 
 class ExpressionError(Exception):
     """A CEL expression does not compile (the message says where and why)."""
 
 
-def compile_expression(expression: str, variables: Iterable[str]) -> Any:
-    """A compiled program with ``variables`` declared (of dynamic type)."""
-    names = frozenset(variables)
-    environment = _environments.get(names)
+@dataclass(frozen=True)
+class Program:
+    """A compiled expression: cel-cpp's program, the plan that keeps its evaluation
+    within budget (None when it cannot build more than its input, see
+    ``kubelint.policies.cost``), and, for an expression reading ``objects``, the same
+    expression compiled to run in one reused activation (see ``evaluate``)."""
+
+    expression: Any
+    plan: Plan | None
+    over_objects: Any = None
+
+
+def _environment(names: frozenset[str], bound_variables: bool = False) -> Any:
+    environment = _environments.get((names, bound_variables))
     if environment is None:
         try:
             from kubelint.cel_library import new_environment
@@ -38,22 +50,70 @@ def compile_expression(expression: str, variables: Iterable[str]) -> Any:
             raise ExpressionError(CEL_MISSING) from error
         from cel_expr_python import cel
 
-        environment = _environments[names] = new_environment(
-            {name: cel.Type.DYN for name in sorted(names)})
+        environment = _environments[names, bound_variables] = new_environment(
+            {name: cel.Type.DYN for name in sorted(names)}, bound_variables=bound_variables)
+    return environment
+
+
+def compile_expression(expression: str, variables: Iterable[str], *,
+                       budget_at_load: bool = False) -> Program:
+    """A compiled program with ``variables`` declared (of dynamic type).
+
+    ``budget_at_load``: also refuse an expression that is over the evaluation budget
+    whatever its input (``cel.bind`` doubling a literal), as the API server refuses a
+    policy whose estimated cost is over its limit; otherwise that shows per evaluation.
+    """
+    names = frozenset(variables)
     try:
-        return environment.compile(expression)
+        compiled = _environment(names).compile(expression)
+    except ExpressionError:
+        raise
     except Exception as error:  # cel-cpp reports syntax and type errors as RuntimeError
         raise ExpressionError(_compile_message(str(error))) from error
+    plan = Plan(compiled.serialize())
+    if budget_at_load:
+        try:
+            plan.check({})
+        except OverBudget as error:
+            raise ExpressionError(f"over kubelint's evaluation budget whatever the input:"
+                                  f" {error}") from error
+    over_objects = None
+    if "objects" in names and "objects" in plan.names:
+        over_objects = _compile_over_objects(expression, plan.names & names)
+    return Program(compiled, plan if plan.needed else None, over_objects)
+
+
+def _compile_over_objects(expression: str, used: Iterable[str]) -> Any:
+    """``expression`` with every variable but ``objects`` bound from per-evaluation
+    data: the activation holding ``objects`` (every object of the run) is then built
+    once, where giving ``objects`` as data converted it again for each evaluation."""
+    from kubelint.cel_library import BOUND_VARIABLE
+
+    text = expression
+    for name in sorted(set(used) - {"objects"}, reverse=True):
+        # Newlines: a // comment at the end of the expression must not swallow the ")".
+        text = f"cel.bind({name}, {BOUND_VARIABLE}('{name}'),\n{text}\n)"
+    return _environment(frozenset({"objects"}), bound_variables=True).compile(text)
 
 
 _MISSING_KEY = re.compile(r'(?:NOT_FOUND: )?Key not found in map ?: ?"?(?P<key>[^"]*)"?')
 
 
-def evaluate(program: Any, data: dict[str, Any]) -> tuple[Any, str | None]:
+def evaluate(program: Program, data: dict[str, Any]) -> tuple[Any, str | None]:
     """(value, None), or (None, the error message)."""
     from kubelint.cel_library import evaluate as run
+    from kubelint.cel_library import evaluate_bound
 
-    value, error = run(program, data)
+    if program.plan is not None:
+        try:
+            program.plan.check(data, _shape)
+        except OverBudget as over:
+            return None, f"over kubelint's evaluation budget: {over}"
+    objects = data.get("objects")
+    if program.over_objects is not None and isinstance(objects, list):
+        value, error = evaluate_bound(program.over_objects, _activation(objects), data)
+    else:
+        value, error = run(program.expression, data)
     if error is not None:
         # cel-cpp's wording -> the API server's (cel-go), which policy authors know.
         error = _MISSING_KEY.sub(lambda m: f"no such key: {m['key']}", error)
@@ -62,13 +122,47 @@ def evaluate(program: Any, data: dict[str, Any]) -> tuple[Any, str | None]:
     return value, error
 
 
+#: Per thread: the activation of the last ``objects`` list (one list per run), and the
+#: bounds of recently evaluated data (a rule's validations share one object's data).
+_reused = threading.local()
+_SHAPES_KEPT = 16
+
+
+def _activation(objects: list[Any]) -> Any:
+    kept = getattr(_reused, "activation", None)
+    if kept is None or kept[0] is not objects:
+        environment = _environment(frozenset({"objects"}), bound_variables=True)
+        kept = _reused.activation = (objects, environment.Activation({"objects": objects}))
+    return kept[1]
+
+
+def _shape(value: Any) -> Bound:
+    """``cost.shape(value)``, remembered for the values used last (kept alive, so their
+    ids stay theirs): ``objects`` is the same list for every object of a run."""
+    if isinstance(value, (str, bytes, int, float, bool)) or value is None:
+        return shape(value)
+    kept: dict[int, tuple[Any, Bound]] | None = getattr(_reused, "shapes", None)
+    if kept is None:
+        kept = _reused.shapes = {}
+    found = kept.pop(id(value), None)
+    if found is not None and found[0] is value:
+        kept[id(value)] = found  # the most recently used goes last
+        return found[1]
+    bound = shape(value)
+    if len(kept) >= _SHAPES_KEPT:
+        kept.pop(next(iter(kept)))
+    kept[id(value)] = (value, bound)
+    return bound
+
+
 def _compile_message(text: str) -> str:
     # "INVALID_ARGUMENT: ERROR: <input>:1:5: Syntax error: ... | expr | ....^" -> one line;
     # also "CANCELLED: Expression recursion limit exceeded. limit: 32 [CANCELLED]".
     text = re.sub(r"^(?:[A-Z_]{4,}: )+", "", text.strip()).replace("ERROR: ", "")
     first = text.strip().splitlines()[0] if text.strip() else "invalid expression"
     first = re.sub(r"\s*\[[A-Z_]+\]$", "", first)
-    return first.replace("<input>:", "column ").strip()
+    # cel-cpp has no position for some errors (the parser's recursion limit): "-1:-1".
+    return first.replace("<input>:-1:-1: ", "").replace("<input>:", "column ").strip()
 
 
 # ---------------------------------------------------------------------------

@@ -22,6 +22,15 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 #: 65,699 nodes in 2 MB).
 MAX_NODES_PER_FILE = 4_000_000
 
+#: What each severity means; every rule's default severity (and each finding's, where a
+#: rule reports some cases more severely than others) follows it.
+SEVERITY_MEANING = {
+    "error": "the API server rejects it, it will certainly break at run time, or it hands"
+             " a workload control of the node or cluster",
+    "warning": "a real risk that a reviewer would ask to change",
+    "info": "hygiene and opinion",
+}
+
 #: Kubernetes minor versions with a schema bundle in schemas/kubernetes/ (oldest first).
 KUBERNETES_VERSIONS = tuple(f"1.{minor}" for minor in range(25, 38))
 NEWEST_KUBERNETES_VERSION = KUBERNETES_VERSIONS[-1]

@@ -28,5 +28,9 @@ def yaml_blocks(section_text: str) -> list[str]:
 
 def render(rule_id: str, summary: str, severity: str, doc: str, extra: str = "") -> str:
     """Markdown for ``kubelint explain`` and ``docs/rules/*.md``."""
-    header = f"# {rule_id}\n\n{summary}\n\nDefault severity: {severity}.{extra}\n"
+    from kubelint.constants import SEVERITY_MEANING
+
+    meaning = SEVERITY_MEANING.get(severity)
+    described = f"{severity} ({meaning})" if meaning else severity
+    header = f"# {rule_id}\n\n{summary}\n\nDefault severity: {described}.{extra}\n"
     return header + "\n" + inspect.cleandoc(doc or "") + "\n"

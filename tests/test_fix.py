@@ -264,6 +264,6 @@ def test_lines_end_where_yaml_ends_them(tmp_path, monkeypatch, capsys, newline):
     path = tmp_path / "pv.yaml"
     path.write_bytes(BAD_PV.replace("\n", newline).encode())
     main(["check", "--no-config", "--no-color", "pv.yaml"])
-    assert capsys.readouterr().out.startswith("pv.yaml:5:3: error pv-reclaim-policy")
+    assert capsys.readouterr().out.startswith("pv.yaml:5:3: warning pv-reclaim-policy")
     fix(path, capsys)
     assert path.read_bytes() == FIXED_PV.replace("\n", newline).encode()

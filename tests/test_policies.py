@@ -272,7 +272,8 @@ def test_policy_rules_are_listed_explained_and_configurable(tmp_path, capsys):
                              "aliases": [], "kinds": None}
     assert main(["explain", "named"]) == 0
     assert capsys.readouterr().out == (
-        "# named\n\nobject without a name label\n\nDefault severity: warning.\n\n"
+        "# named\n\nobject without a name label\n\nDefault severity: warning (a real risk"
+        " that a reviewer would ask to change).\n\n"
         "## What it does\nAsks for a name label.\n\n"
         "Defined in the policy file `policies/p.yaml`.\n")
     assert main(["check", "m.yaml", "--format", "json"]) == 1

@@ -71,6 +71,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             effect = "policy/v1beta1 defaults it to minAvailable 1"
         else:
             effect = "it protects no pod: a drain may evict them all at once"
+        # Accepted by the API server: a risk to fix, not a rejection.
         yield ctx.violation(("spec", "maxUnavailable"),
                             f"{budget} sets neither minAvailable nor maxUnavailable: {effect};"
-                            " set maxUnavailable (e.g. 1) or minAvailable")
+                            " set maxUnavailable (e.g. 1) or minAvailable", severity="warning")

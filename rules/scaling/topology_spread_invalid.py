@@ -18,9 +18,9 @@ A selector that names labels the controllers add to pods at run time
 against the template and is not reported.
 
 ## Why is this bad?
-The first four are rejected by the API server: the Deployment is not created (or, in a
+The first four are rejected by the API server (errors): the Deployment is not created (or, in a
 bundle, the apply stops half way) and the workload keeps running without the intended
-spreading. The last one is accepted and silently does nothing useful: the scheduler
+spreading. The last one is accepted and silently does nothing useful (a warning): the scheduler
 counts, in each topology domain, the pods that the `labelSelector` selects. When the
 selector does not select the pod itself, the new pods never add to the count, so they
 can all land in one zone or on one node while the skew of the pods that are counted
@@ -199,7 +199,7 @@ def _check_selector(entry: Mapping[str, Any], path: tuple[str | int, ...], where
     if "labelSelector" not in entry or entry.get("labelSelector") is None:
         yield ctx.violation((*path, "labelSelector"),
                             f"{where} has no labelSelector: the constraint counts no pods,"
-                            " so it never spreads anything")
+                            " so it never spreads anything", severity="warning")
         return
     selector = entry.get("labelSelector")
     if not isinstance(selector, Mapping) or not _well_formed(selector):
@@ -212,4 +212,4 @@ def _check_selector(entry: Mapping[str, Any], path: tuple[str | int, ...], where
     yield ctx.violation((*path, "labelSelector"),
                         f"{where} has a labelSelector that does not select the pod's own"
                         f" labels ({own}): its replicas are not counted, so they are not"
-                        " spread")
+                        " spread", severity="warning")

@@ -98,7 +98,7 @@ def _field(sc: Any, name: str) -> Any:
     return sc.get(name) if isinstance(sc, Mapping) else None
 
 
-@rule(id="apparmor-selinux-unconfined", severity="error", kinds=POD_SPEC_KINDS,
+@rule(id="apparmor-selinux-unconfined", severity="warning", kinds=POD_SPEC_KINDS,
       summary="a container runs without AppArmor or SELinux confinement")
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = obj.pod_spec_path()

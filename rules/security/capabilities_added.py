@@ -5,6 +5,11 @@ dangerous Linux capability: `ALL`, `SYS_ADMIN`, `NET_ADMIN`, `SYS_PTRACE`, `SYS_
 `MAC_OVERRIDE`, `AUDIT_CONTROL` or `SYSLOG`. Names are matched in any case and with or
 without the `CAP_` prefix, as the container runtimes accept them.
 
+The capabilities that hand the container the node (`ALL`, `SYS_ADMIN`, `SYS_MODULE`,
+`SYS_RAWIO`, `DAC_READ_SEARCH`, `BPF`, `MAC_ADMIN`, `MAC_OVERRIDE`) are errors; the others
+widen what a compromised container can do to the node without giving it away, and are
+warnings.
+
 ## Why is this bad?
 Each of these breaks the isolation between the container and the node: `SYS_ADMIN` is
 "the new root" (mounts, namespaces, most container escapes); `SYS_MODULE` loads kernel
@@ -92,6 +97,10 @@ from kubelint.api import (
     rule,
 )
 
+#: Capabilities that give a container control of its node (kernel code, kernel or device
+#: memory, any host file, the mandatory access control policy): errors. The rest: warnings.
+NODE_TAKEOVER = frozenset({"ALL", "SYS_ADMIN", "SYS_MODULE", "SYS_RAWIO", "DAC_READ_SEARCH",
+                           "BPF", "MAC_ADMIN", "MAC_OVERRIDE"})
 DANGEROUS = {
     "ALL": "every capability",
     "SYS_ADMIN": "mounts, namespaces and most container escapes",
@@ -142,4 +151,5 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             if name in DANGEROUS and name not in allowed:
                 yield ctx.violation(
                     (*ref.path, "securityContext", "capabilities", "add", index),
-                    f"{ref.label} adds capability {capability} ({DANGEROUS[name]})")
+                    f"{ref.label} adds capability {capability} ({DANGEROUS[name]})",
+                    severity=None if name in NODE_TAKEOVER else "warning")

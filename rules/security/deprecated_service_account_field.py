@@ -1,8 +1,8 @@
 """## What it does
 Reports a pod spec that sets `serviceAccount`, the deprecated alias of
-`serviceAccountName`. When both are set and differ, the message says which one wins:
-`serviceAccountName` (the API server only copies `serviceAccount` into
-`serviceAccountName` when the latter is empty).
+`serviceAccountName` (info: it still works). When both are set and differ it is a
+warning, and the message says which one wins: `serviceAccountName` (the API server only
+copies `serviceAccount` into `serviceAccountName` when the latter is empty).
 
 ## Why is this bad?
 The API reference marks `serviceAccount` as "a deprecated alias for
@@ -65,7 +65,7 @@ from collections.abc import Iterator
 from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
 
 
-@rule(id="deprecated-service-account-field", severity="warning", kinds=POD_SPEC_KINDS,
+@rule(id="deprecated-service-account-field", severity="info", kinds=POD_SPEC_KINDS,
       summary="a pod spec sets the deprecated serviceAccount field")
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = obj.pod_spec_path()
@@ -84,7 +84,10 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         message = (f"{what} sets the deprecated serviceAccount: {old} besides"
                    f" serviceAccountName: {old}; remove serviceAccount")
     else:
-        message = (f"{what} sets the deprecated serviceAccount: {old} and"
+        # Two names that disagree are a real risk (which one runs?): a warning.
+        yield ctx.violation((*spec_path, "serviceAccount"), (
+            f"{what} sets the deprecated serviceAccount: {old} and"
                    f" serviceAccountName: {new}; serviceAccountName wins, so the pod runs"
-                   f" as {new!r}, not {old!r}: remove serviceAccount")
+            f" as {new!r}, not {old!r}: remove serviceAccount"), severity="warning")
+        return
     yield ctx.violation((*spec_path, "serviceAccount"), message)

@@ -1,12 +1,12 @@
 """## What it does
 Checks what happens to a volume when its claim is deleted:
 
-- a `PersistentVolume` with `persistentVolumeReclaimPolicy: Recycle` is an error (the
-  policy is deprecated);
+- a `PersistentVolume` with `persistentVolumeReclaimPolicy: Recycle` is a warning (the
+  policy is deprecated, and scrubs the data);
 - a `PersistentVolume` with `persistentVolumeReclaimPolicy: Delete` is a warning (its data
   is destroyed with the claim);
-- a `StorageClass` with `reclaimPolicy: Recycle` is an error (StorageClasses accept only
-  `Delete` or `Retain`);
+- a `StorageClass` with `reclaimPolicy: Recycle` is an error (the API server accepts only
+  `Delete` or `Retain` there);
 - a `StorageClass` without `reclaimPolicy` is reported as info (it defaults to `Delete`).
 
 `Retain` is never reported, nor is a `PersistentVolume` without a policy: a manually
@@ -121,7 +121,7 @@ def _persistent_volume(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if policy == "Recycle":
         yield ctx.violation(path, f"PersistentVolume {_name(obj)} uses the deprecated Recycle"
                             " reclaim policy (an rm -rf scrub, NFS and hostPath only); use"
-                            " Retain", fix=Fix(path, "Retain"))
+                            " Retain", severity="warning", fix=Fix(path, "Retain"))
     elif policy == "Delete":
         yield ctx.violation(path, f"PersistentVolume {_name(obj)} has reclaim policy Delete:"
                             " its volume and data are destroyed when its claim is deleted",

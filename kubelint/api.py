@@ -13,7 +13,12 @@ from kubelint.constants import (
     WORKLOAD_KINDS,
 )
 from kubelint.fix import Fix
-from kubelint.index import ObjectIndex, label_selector_matches, service_selector_matches
+from kubelint.index import (
+    ObjectIndex,
+    is_custom_resource,
+    label_selector_matches,
+    service_selector_matches,
+)
 from kubelint.model import (
     ContainerRef,
     Manifest,
@@ -60,6 +65,7 @@ __all__ = [
     "evaluate_cel",
     "format_path",
     "hookimpl",
+    "is_custom_resource",
     "is_one_of",
     "is_windows_pod",
     "label_selector_matches",

@@ -56,7 +56,20 @@ POD_SPEC_PATHS: dict[str, tuple[str, ...]] = {
     "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
 }
 
-POD_SPEC_KINDS = frozenset(POD_SPEC_PATHS)
+#: Custom resources of widely used controllers that carry a pod template, by (API group,
+#: kind): the pod-spec rules check them as they check the built-in controllers.
+CUSTOM_POD_SPEC_PATHS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("argoproj.io", "Rollout"): ("spec", "template", "spec"),  # Argo Rollouts
+    ("apps.openshift.io", "DeploymentConfig"): ("spec", "template", "spec"),  # OpenShift
+    ("apps.kruise.io", "CloneSet"): ("spec", "template", "spec"),  # OpenKruise
+    ("keda.sh", "ScaledJob"): ("spec", "jobTargetRef", "template", "spec"),  # KEDA
+}
+#: Of those, the controllers whose pods run forever, like a Deployment's.
+CUSTOM_LONG_RUNNING = frozenset({("argoproj.io", "Rollout"),
+                                 ("apps.openshift.io", "DeploymentConfig"),
+                                 ("apps.kruise.io", "CloneSet")})
+
+POD_SPEC_KINDS = frozenset(POD_SPEC_PATHS) | {kind for _, kind in CUSTOM_POD_SPEC_PATHS}
 
 #: Controllers whose pods are meant to run forever (a bare Pod is long-running only when
 #: its restartPolicy is Always; see Manifest.is_long_running).

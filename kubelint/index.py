@@ -1,5 +1,22 @@
 """The read-only index of every object in a run, for rules that look across objects,
-and label-selector matching as the API server does it."""
+and label-selector matching as the API server does it.
+
+Cross-resource rules answer two kinds of question:
+
+- *Is this object there?* (a ConfigMap named ``app-config`` in namespace ``shop``):
+  looked up in the whole input (``get``, ``of_kind``), so an object defined in any file
+  counts;
+- *Does the input manage this kind here, so that a missing one is a mistake?* (does it
+  define ConfigMaps in ``shop`` at all?): asked of the object's **unit** (``unit``), the
+  objects that belong together: one chart rendering, one kustomize build, or the plain
+  files of one directory. Unrelated examples in sibling directories then neither make
+  nor hide a finding.
+
+Operators create objects at run time from custom resources (a Rook ``CephCluster``
+makes ``rook-ceph-mon`` pods and the ``rook-ceph-mon-endpoints`` ConfigMap):
+``operator_source`` finds the custom resource or CRD that accounts for an object the
+input lacks, and the rules stay quiet about it.
+"""
 
 from __future__ import annotations
 
@@ -30,6 +47,77 @@ class ObjectIndex:
             self._by_namespace[effective_namespace(obj, default_namespace)].append(obj)
         self._of_kind: dict[tuple[str, str | None], list[Manifest]] = {}
         self._answers: dict[tuple[str, int], list[Manifest]] = {}
+        self._units: dict[str, ObjectIndex] = {}
+        self._operator_groups: list[tuple[str, Manifest]] | None = None
+
+    def unit(self, obj: Manifest) -> ObjectIndex:
+        """The objects of ``obj``'s unit (its rendering, or its directory's plain files),
+        as an index: the scope of "does the input manage this kind here?" questions."""
+        key = obj.unit
+        found = self._units.get(key)
+        if found is None:
+            found = ObjectIndex((other for other in self._objects if other.unit == key),
+                                self.default_namespace)
+            self._units[key] = found
+        return found
+
+    def operator_source(self, namespace: str | None, *, names: Iterable[str] = (),
+                        labels: Mapping[str, Any] | None = None) -> Manifest | None:
+        """A custom resource (or CRD) of the input that accounts for objects an operator
+        creates at run time with one of ``names`` or with pod/object ``labels`` (a
+        selector's ``matchLabels``), or None. Linked when:
+
+        - a name or label value is a custom resource's name, or starts with it and a
+          dash (``rook-ceph-mon`` from the CephCluster ``rook-ceph``), for custom
+          resources of ``namespace`` (or without one) that describe something running
+          (``_runs_pods``: a ServiceMonitor or a Certificate named after an app makes no
+          pods);
+        - a label key's prefix is a CRD's API group or a parent domain of it
+          (``longhorn.io/component`` and the group ``longhorn.io``; ``strimzi.io/cluster``
+          and ``kafka.strimzi.io``), for CRDs and custom resources anywhere in the input;
+        - ``app.kubernetes.io/managed-by`` names something other than a deployment tool.
+        """
+        labels = labels if isinstance(labels, Mapping) else {}
+        managed_by = labels.get("app.kubernetes.io/managed-by")
+        if isinstance(managed_by, str) and managed_by.lower() not in _DEPLOYMENT_TOOLS:
+            for obj in self._objects:
+                if is_custom_resource(obj):
+                    return obj
+        wanted = [text for text in (*names, *labels.values()) if isinstance(text, str) and text]
+        if wanted:
+            for obj in self._objects:
+                if not is_custom_resource(obj) or not _runs_pods(obj):
+                    continue
+                # One without a namespace lands wherever it is applied: it may be here.
+                if namespace is not None and obj.metadata.get("namespace") not in (None,
+                                                                                   namespace):
+                    continue
+                name = obj.metadata.get("name")
+                if isinstance(name, str) and name and any(
+                        text == name or text.startswith(name + "-") for text in wanted):
+                    return obj
+        domains = {key.partition("/")[0] for key in labels if isinstance(key, str)
+                   and "/" in key}
+        domains = {domain for domain in domains if domain and not _builtin_domain(domain)}
+        if domains:
+            for group, obj in self._custom_groups():
+                if any(group == domain or group.endswith("." + domain) for domain in domains):
+                    return obj
+        return None
+
+    def _custom_groups(self) -> list[tuple[str, Manifest]]:
+        """(API group, object) of every CRD and custom resource of the input."""
+        if self._operator_groups is None:
+            found = []
+            for obj in self._objects:
+                if obj.kind == "CustomResourceDefinition":
+                    group = _spec(obj).get("group")
+                    if isinstance(group, str) and group:
+                        found.append((group, obj))
+                elif is_custom_resource(obj):
+                    found.append((obj.api_group, obj))
+            self._operator_groups = found
+        return self._operator_groups
 
     def namespace_of(self, obj: Manifest) -> str | None:
         return effective_namespace(obj, self.default_namespace)
@@ -121,6 +209,41 @@ class ObjectIndex:
                 if label_selector_matches(_spec(pdb).get("selector"), labels)
                 # policy/v1beta1 read an empty selector as "no pods"; policy/v1 as "all".
                 and not (pdb.api_version == "policy/v1beta1" and not _spec(pdb).get("selector"))]
+
+
+#: ``app.kubernetes.io/managed-by`` values of the tools that apply manifests, not operators.
+_DEPLOYMENT_TOOLS = frozenset({"helm", "tiller", "kustomize", "kubectl", "argocd", "flux",
+                               "skaffold", "kapp", "jsonnet", "timoni", "pulumi", "terraform"})
+#: API groups of built-in kinds besides the "*.k8s.io" ones.
+_BUILTIN_GROUPS = frozenset({"", "apps", "batch", "policy", "autoscaling", "extensions"})
+
+
+#: Spec fields of custom resources that describe pods an operator runs (a CephCluster's
+#: ``mon`` and ``storage``, a Kafka's ``replicas``, an Alertmanager's ``image``).
+_POD_FIELDS = frozenset({"replicas", "image", "template", "podTemplate", "podMetadata",
+                         "resources", "nodeSelector", "tolerations", "affinity", "storage",
+                         "version", "instances", "size", "mon", "cephVersion"})
+
+
+def _runs_pods(obj: Manifest) -> bool:
+    """Does the custom resource describe a workload (its spec, or a section of it, has
+    fields such as ``replicas``, ``image`` or ``resources``)?"""
+    spec = obj.data.get("spec")
+    if not isinstance(spec, Mapping):
+        return False
+    sections = [spec, *(value for value in spec.values() if isinstance(value, Mapping))]
+    return any(key in _POD_FIELDS for section in sections for key in section)
+
+
+def is_custom_resource(obj: Manifest) -> bool:
+    """Is ``obj`` of a kind an API server extension serves (not a built-in group)?"""
+    group = obj.api_group
+    return group not in _BUILTIN_GROUPS and not _builtin_domain(group)
+
+
+def _builtin_domain(domain: str) -> bool:
+    return domain == "k8s.io" or domain.endswith(".k8s.io") or domain == "kubernetes.io" \
+        or domain.endswith(".kubernetes.io")
 
 
 def _group(api_version: str) -> str:

@@ -6,6 +6,7 @@ containers is written once for every workload kind.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
@@ -13,6 +14,8 @@ from typing import Any, NamedTuple, Protocol
 from kubelint.constants import (
     BUILTIN_KIND_GROUPS,
     CLUSTER_SCOPED_KINDS,
+    CUSTOM_LONG_RUNNING,
+    CUSTOM_POD_SPEC_PATHS,
     LONG_RUNNING_KINDS,
     POD_SPEC_PATHS,
 )
@@ -291,9 +294,12 @@ class Manifest:
         return lookup(self.data, path, default)
 
     def pod_spec_path(self) -> Path | None:
-        """Where this kind keeps its pod spec, if it is a built-in workload kind."""
+        """Where this kind keeps its pod spec: a built-in workload kind, or a custom
+        resource of a widely used controller (``CUSTOM_POD_SPEC_PATHS``)."""
         path = POD_SPEC_PATHS.get(self.kind or "")
-        return path if path is not None and self.is_kind(self.kind or "") else None
+        if path is not None and self.is_kind(self.kind or ""):
+            return path
+        return CUSTOM_POD_SPEC_PATHS.get((self.api_group, self.kind or ""))
 
     def pod_spec(self) -> Mapping[str, Any] | None:
         path = self.pod_spec_path()
@@ -304,12 +310,20 @@ class Manifest:
 
     def is_long_running(self) -> bool:
         """A controller whose pods run forever, or a bare Pod that restarts Always."""
+        if (self.api_group, self.kind or "") in CUSTOM_LONG_RUNNING:
+            return True
         if self.kind in LONG_RUNNING_KINDS:
             return self.is_kind(self.kind)
         if self.kind == "Pod" and self.is_kind("Pod"):
             spec = self.pod_spec() or {}
             return spec.get("restartPolicy") in (None, "Always")
         return False
+
+    @property
+    def unit(self) -> str:
+        """The objects this one belongs with: its rendering (one chart rendering, one
+        kustomize build), or the directory of its plain file."""
+        return self.source.scope or "dir:" + posixpath.dirname(self.source.path)
 
     def pod_template_labels(self) -> Mapping[str, Any]:
         """Labels the pods of this object carry (the template's, or the Pod's own)."""

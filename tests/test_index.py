@@ -181,3 +181,48 @@ def test_an_hpa_finds_its_target_under_a_mistyped_core_version():
     index = ObjectIndex(load_text(text, SourceFile("o.yaml", text)).objects)
     deployment = index.get("Deployment", "web", "shop")
     assert [h.name for h in index.hpas_for(deployment)] == ["web"]
+
+
+DEPLOYMENT_WITH_SECRET = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: web
+          image: "web:1"
+          envFrom: [{secretRef: {name: web-credentials}}]
+"""
+
+
+def _secret(name: str) -> str:
+    return f"apiVersion: v1\nkind: Secret\nmetadata: {{name: {name}, namespace: shop}}\n"
+
+
+def test_whether_a_kind_is_managed_is_asked_of_the_objects_unit(tmp_path):
+    """A Secret in a sibling directory (another example) neither makes nor hides a
+    missing-Secret finding; the object referenced may still be anywhere in the input."""
+    from kubelint.config import Config
+    from kubelint.lint import lint_paths
+    from tests.helpers import only_rule_config, registry
+
+    (tmp_path / "web").mkdir()
+    (tmp_path / "other").mkdir()
+    (tmp_path / "web" / "deploy.yaml").write_text(DEPLOYMENT_WITH_SECRET)
+    (tmp_path / "other" / "secret.yaml").write_text(_secret("other-credentials"))
+    config: Config = only_rule_config("config-ref-missing")
+
+    def findings() -> list[tuple[str, str, int]]:
+        report = lint_paths([str(tmp_path)], config, registry())
+        return [(f.rule, f.file.rpartition("/")[2], f.line) for f in report.findings]
+
+    assert findings() == []  # was a finding: "other" has Secrets in shop
+    (tmp_path / "web" / "secret.yaml").write_text(_secret("web-credential"))
+    assert findings() == [("config-ref-missing", "deploy.yaml", 12)]
+    # Defined in the sibling directory: found, whatever the unit.
+    (tmp_path / "other" / "web.yaml").write_text(_secret("web-credentials"))
+    assert findings() == []

@@ -4,13 +4,16 @@ Checks the Service backends of an Ingress (`spec.defaultBackend` and
 `service: {name, port: {number | name}}`, and the older `serviceName`/`servicePort` shape
 of `extensions/v1beta1` and `networking.k8s.io/v1beta1`, including `spec.backend`):
 
-- the backend names a Service that is not in the Ingress's namespace, while the input
-  holds other Services in that namespace;
+- the backend names a Service that is not in the Ingress's namespace of the input, while
+  the Ingress's unit (its chart rendering, kustomize build, or the plain files of its
+  directory) holds other Services in that namespace; a Service named after a custom
+  resource of the namespace (`rook-ceph-mgr-dashboard` and the Rook `CephCluster`
+  `rook-ceph`) is made by its operator and not reported;
 - the backend's port (a number, or a port name) is not one the Service declares in
   `spec.ports[].port` / `spec.ports[].name`.
 
 An Ingress can only route to Services of its own namespace, so a Service of the same name
-elsewhere does not count. When the input holds no Service in the Ingress's namespace (an
+elsewhere does not count. When the Ingress's unit holds no Service in its namespace (an
 Ingress linted alone, or Services deployed from elsewhere), nothing is reported. Ports of
 `ExternalName` Services are not checked (they often declare none), nor are `resource`
 backends (they name a custom resource, not a Service).
@@ -162,8 +165,8 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if not isinstance(spec, Mapping):
         return
     namespace = ctx.namespace_of(obj) or ctx.index.default_namespace
-    if not ctx.index.has_kind("Service", namespace):
-        return
+    if not ctx.index.unit(obj).has_kind("Service", namespace):
+        return  # its unit (directory, rendering) defines no Service there: cannot tell
     ingress = f"Ingress {obj.name or '?'!r}"
     for path, backend in _backends(spec):
         reference = _reference(path, backend)
@@ -174,6 +177,8 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             continue
         service = ctx.index.get("Service", name, namespace)
         if service is None:
+            if ctx.index.operator_source(namespace, names=[name]) is not None:
+                continue  # rook-ceph-mgr-dashboard, which Rook creates for its CephCluster
             yield ctx.violation(name_path, f"{ingress}: backend Service {name!r} is not in"
                                            f" namespace {namespace!r} in the input")
             continue

@@ -18,9 +18,11 @@ A NetworkPolicy only ever applies to pods of its own namespace, so policies else
 count. Namespaces are compared as they land: an object without `metadata.namespace` is in
 the configured default namespace.
 
-By default the rule only reports when the input holds at least one NetworkPolicy in the
-workload's namespace: a repository that manages its policies elsewhere, or a single file
-linted by a pre-commit hook, would otherwise get a finding for every workload. Set
+By default the rule only reports when the workload's unit (its chart rendering, kustomize
+build, or the plain files of its directory) holds at least one NetworkPolicy in the
+workload's namespace (the policies that select it may be anywhere in the input): a
+repository that manages its policies elsewhere, or a single file linted by a pre-commit
+hook, would otherwise get a finding for every workload. Set
 `always: true` to report every workload that no policy of the input selects.
 
 Not reported: PodTemplates (they run no pods), pods with `hostNetwork: true` (network
@@ -187,7 +189,11 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         return
     namespace = ctx.namespace_of(obj) or ctx.index.default_namespace
     policies = list(ctx.index.of_kind("NetworkPolicy", namespace))
-    if not policies and not ctx.options["always"]:
+    # Policies anywhere in the input isolate these pods once applied; but only the
+    # workload's own unit (directory, rendering) managing policies here makes a missing
+    # one a gap rather than someone else's example.
+    if not ctx.options["always"] and not ctx.index.unit(obj).has_kind("NetworkPolicy",
+                                                                      namespace):
         return
     labels = obj.pod_template_labels()
     selecting = [policy for policy in policies

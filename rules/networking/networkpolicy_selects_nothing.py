@@ -6,13 +6,24 @@ carries pod labels that match the selector (`matchLabels` and `matchExpressions`
 API server evaluates them).
 
 An empty `podSelector` (`{}`, or omitted) selects every pod of the namespace and is never
-reported. The rule only reports when the input holds at least one workload in the policy's
+reported. The rule only reports when the policy's unit (its chart rendering, kustomize
+build, or the plain files of its directory) holds at least one workload in the policy's
 namespace: a file of policies linted alone, or policies for pods that another repository
-deploys, cannot be checked. Operators create pods from custom resources (a `Prometheus` of
-prometheus-operator, an Argo `Rollout`), so a selector that matches the labels of a custom
-resource of the namespace (its own labels, `spec.template.metadata.labels` or
-`spec.podMetadata.labels`) counts as selecting its pods. CRD kinds named NetworkPolicy
-(Calico, Cilium) are not checked.
+deploys, cannot be checked. The pods may come from anywhere in the input.
+
+Operators create pods from custom resources, so the policy is not reported when:
+
+- its selector matches the labels of a custom resource of the namespace (its own labels,
+  `spec.template.metadata.labels` or `spec.podMetadata.labels`: a `Prometheus` of
+  prometheus-operator, an Argo `Rollout`);
+- a selected label value is a custom resource's name or starts with it and a dash
+  (`app: rook-ceph-mon` and the Rook `CephCluster` `rook-ceph`);
+- a selected label key is prefixed by the API group of a CRD or custom resource of the
+  input, or a parent domain of it (`longhorn.io/component` and the CRDs of `longhorn.io`);
+- it selects `app.kubernetes.io/managed-by` with an operator's name (not Helm, kustomize
+  or another deployment tool) and the input holds custom resources.
+
+CRD kinds named NetworkPolicy (Calico, Cilium) are not checked.
 
 ## Why is this bad?
 A NetworkPolicy applies only to the pods its `podSelector` selects in its own namespace. A
@@ -90,7 +101,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from kubelint.api import Manifest, RuleContext, Violation, label_selector_matches, rule
+from kubelint.api import (
+    Manifest,
+    RuleContext,
+    Violation,
+    is_custom_resource,
+    label_selector_matches,
+    rule,
+)
 
 
 def _describe(selector: Mapping[str, object]) -> str:
@@ -106,15 +124,6 @@ def _describe(selector: Mapping[str, object]) -> str:
                 shown = f" {values}" if isinstance(values, list) and values else ""
                 parts.append(f"{expression.get('key')} {expression.get('operator')}{shown}")
     return ", ".join(parts)
-
-
-#: API groups of built-in kinds besides the "*.k8s.io" ones.
-BUILTIN_GROUPS = frozenset({"", "apps", "batch", "policy", "autoscaling", "extensions"})
-
-
-def _is_custom_resource(obj: Manifest) -> bool:
-    group = obj.api_group
-    return group not in BUILTIN_GROUPS and not group.endswith("k8s.io")
 
 
 def _custom_resource_labels(obj: Manifest) -> Iterator[Mapping[str, object]]:
@@ -135,17 +144,21 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
                                                  or selector.get("matchExpressions")):
         return  # empty (selects every pod), or malformed: schema validation reports it
     namespace = ctx.namespace_of(obj) or ctx.index.default_namespace
-    workloads = [other for other in ctx.index.objects(namespace)
+    # The policy's unit (directory, rendering) must deploy pods here for "selects none" to
+    # mean something; the pods it selects may come from anywhere in the input.
+    workloads = [other for other in ctx.index.unit(obj).objects(namespace)
                  if other.pod_spec_path() is not None]
     if not workloads:
         return
     if any(label_selector_matches(selector, other.pod_template_labels())
-           for other in workloads):
+           for other in ctx.index.objects(namespace) if other.pod_spec_path() is not None):
         return
     if any(label_selector_matches(selector, labels)
-           for other in ctx.index.objects(namespace) if _is_custom_resource(other)
+           for other in ctx.index.objects(namespace) if is_custom_resource(other)
            for labels in _custom_resource_labels(other)):
         return  # an operator's pods (Prometheus, Alertmanager, Argo Rollouts...)
+    if ctx.index.operator_source(namespace, labels=selector.get("matchLabels")) is not None:
+        return  # rook-ceph-mon pods of the CephCluster rook-ceph, longhorn.io/component...
     count = len(workloads)
     yield ctx.violation(("spec", "podSelector"),
                         f"NetworkPolicy {obj.name or '?'!r}: podSelector ({_describe(selector)})"

@@ -20,10 +20,14 @@ a destination are one unit and are kept in the same file. When a workload of the
 name in the input has a pod template without labels, the input is an unrendered kustomize
 base (the kustomization adds labels and selectors to both), and nothing is reported; lint
 the output of `kustomize build` to check it. When a workload of that name with pod labels
-is in the Service's namespace, the message asks whether the selector was forgotten. If the
-endpoints of a Service are written by a controller (an operator that manages them),
-disable the rule for that Service with the `kubelint.io/ignore` annotation or a
-`# kubelint: disable` comment.
+is in the Service's namespace, the message asks whether the selector was forgotten.
+
+Operators write the endpoints of the Services they manage: a Service named after a custom
+resource of its namespace (`rook-ceph-active-mons` and the Rook `CephCluster`
+`rook-ceph`), or labelled with a key prefixed by the API group of a CRD or custom
+resource of the input, is not reported. If the endpoints of another Service are written
+by a controller, disable the rule for that Service with the `kubelint.io/ignore`
+annotation or a `# kubelint: disable` comment.
 
 ## Why is this bad?
 A Service without a selector gets no endpoints from Kubernetes: it is the way to give a
@@ -157,6 +161,8 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
                      if w.metadata.get("name") == name]
         if any(not w.pod_template_labels() for w in namesakes):
             return  # an unrendered kustomize base: its labels and selectors come later
+        if ctx.index.operator_source(namespace, names=[name], labels=obj.labels) is not None:
+            return  # rook-ceph-active-mons: Rook keeps its endpoints
         elsewhere = sorted({ctx.index.namespace_of(ep) or "" for ep in
                             ctx.index.of_kind("Endpoints") if ep.metadata.get("name") == name})
         hint = (f" (there is one in namespace {', '.join(map(repr, elsewhere))})"

@@ -18,12 +18,18 @@ Not reported:
 - a Service without a selector (or with an empty one): its endpoints are managed by hand
   (see `service-endpoints-mismatch`);
 - an `ExternalName` Service: it is a DNS alias and has no endpoints;
-- a Service in a namespace for which the input holds no object with a pod template and no
-  Pod: its pods are deployed from another file or repository, which a single-file lint
-  cannot see, so nothing is reported rather than a guess;
+- a Service whose unit (its chart rendering, kustomize build, or the plain files of its
+  directory) holds no object with a pod template and no Pod in its namespace: its pods
+  are deployed from another file or repository, which a single-file lint cannot see, so
+  nothing is reported rather than a guess (the pods it selects may be anywhere in the
+  input);
 - a Service whose selector selects the labels of a custom resource of its namespace (its
   `metadata.labels`, `spec.podMetadata.labels` or `spec.template.metadata.labels`), such
-  as a Prometheus Operator `Alertmanager` or `Prometheus`: its operator makes the pods.
+  as a Prometheus Operator `Alertmanager` or `Prometheus`: its operator makes the pods;
+- a Service whose selected label values are named after a custom resource of its
+  namespace (`app: rook-ceph-mgr` and the Rook `CephCluster` `rook-ceph`), or whose
+  selected label keys are prefixed by the API group of a CRD or custom resource of the
+  input (`longhorn.io/component`): an operator makes those pods too.
 
 Namespaces are compared as they land: an object without `metadata.namespace` is in the
 configured default namespace.
@@ -111,6 +117,7 @@ from kubelint.api import (
     Manifest,
     RuleContext,
     Violation,
+    is_custom_resource,
     rule,
     service_selector_matches,
 )
@@ -221,18 +228,12 @@ def _elsewhere(selector: Mapping[str, Any], namespace: str | None,
     return ""
 
 
-def _is_custom(obj: Manifest) -> bool:
-    """A custom resource: its API group is a domain outside Kubernetes' own."""
-    group = obj.api_group
-    return "." in group and not group.endswith(".k8s.io")
-
-
 def _operator_made(selector: Mapping[str, Any], namespace: str | None,
                    ctx: RuleContext) -> Manifest | None:
     """A custom resource of the namespace that carries the selected labels (on itself or
     on the pod metadata it specifies): its operator probably makes the pods."""
     for other in ctx.index.objects(namespace):
-        if not _is_custom(other):
+        if not is_custom_resource(other):
             continue
         for path in (("metadata", "labels"), ("spec", "podMetadata", "labels"),
                      ("spec", "template", "metadata", "labels")):
@@ -252,9 +253,10 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if not isinstance(selector, Mapping) or not selector:
         return
     namespace = ctx.index.namespace_of(obj)
+    if not any(other.pod_spec_path() is not None
+               for other in ctx.index.unit(obj).objects(namespace)):
+        return  # the Service's unit deploys no pods here: nothing to compare with
     workloads = _workloads(ctx, namespace)
-    if not workloads:
-        return  # the pods are defined elsewhere: nothing to compare with
     service = f"Service {obj.name or '?'!r}"
     if any(isinstance(value, (Mapping, list)) for value in selector.values()):
         yield ctx.violation(SELECTOR, f"{service} has a selector that is not a plain map of"
@@ -265,7 +267,8 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     # statefulset.kubernetes.io/pod-name, job-name, ...), which a template does not show.
     if ctx.index.workloads_for(obj) or any(not _missing(selector, w) for w in workloads):
         return
-    if _operator_made(selector, namespace, ctx) is not None:
+    if _operator_made(selector, namespace, ctx) is not None \
+            or ctx.index.operator_source(namespace, labels=selector) is not None:
         return
     hint = _elsewhere(selector, namespace, ctx) or _nearest(selector, workloads)
     yield ctx.violation(SELECTOR, f"{service} selects {_describe(selector)}, but no pod"

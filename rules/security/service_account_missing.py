@@ -1,7 +1,8 @@
 """## What it does
 Reports a pod (or pod template) whose `serviceAccountName` (or deprecated
 `serviceAccount`, when `serviceAccountName` is unset) names a ServiceAccount that is not
-in the input, while the input does hold ServiceAccounts of the pod's namespace.
+in the input, while the pod's unit (its chart rendering, kustomize build, or the plain
+files of its directory) does hold ServiceAccounts of the pod's namespace.
 
 Namespaces are compared as objects land: without `metadata.namespace`, in the configured
 default namespace. The `default` ServiceAccount is never reported: the ServiceAccount
@@ -94,7 +95,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if not isinstance(name, str) or not name or name == "default":
         return
     namespace = ctx.namespace_of(obj) or ctx.index.default_namespace
-    if not ctx.index.has_kind("ServiceAccount", namespace):
+    if not ctx.index.unit(obj).has_kind("ServiceAccount", namespace):
         return
     if ctx.index.get("ServiceAccount", name, namespace) is not None:
         return

@@ -9,7 +9,8 @@ The known classes are the `StorageClass` objects of the input, the `storageClass
 the PersistentVolumes of the input (a claim binds statically to a volume of the same class
 name even when no StorageClass object of that name exists), and the names in the
 `storage-classes` option. A class name is reported only when the rule has something to
-compare it with: the input holds at least one StorageClass, or the option is set.
+compare it with: the claim's unit (its chart rendering, kustomize build, or the plain
+files of its directory) holds at least one StorageClass, or the option is set.
 Otherwise (a single-file lint of a StatefulSet whose classes belong to the cluster)
 nothing is reported.
 
@@ -162,7 +163,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         if known is None:
             known = _known(ctx)
         classes, volumes, configured = known
-        if not classes and not configured:
+        if not configured and not ctx.index.unit(obj).has_kind("StorageClass"):
             return  # nothing to compare with: the classes belong to the cluster
         if wanted in classes or wanted in volumes or wanted in configured:
             continue

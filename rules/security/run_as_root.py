@@ -1,8 +1,9 @@
 """## What it does
 Reports a container or init container that may run as root: neither `runAsNonRoot: true`
 nor a non-zero `runAsUser` is in effect (its own `securityContext` or the pod's, which it
-inherits). An explicit `runAsUser: 0` is reported as an error; a `runAsUser` below the
-`min-uid` option as a warning.
+inherits). An explicit `runAsUser: 0` together with `runAsNonRoot: true` is an error (the
+kubelet refuses to start the container); any other explicit `runAsUser: 0`, and a
+`runAsUser` below the `min-uid` option, are warnings.
 
 ## Why is this bad?
 Without either field the process runs as whatever user the image declares, and most
@@ -133,7 +134,10 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
                      if non_root is True else "")
             yield ctx.violation(_where("runAsUser", own, pod_sc, spec_path, ref),
                                 f"{ref.label} runs as root: runAsUser 0{origin}{extra};"
-                                " use a non-zero UID", severity="error")
+                                " use a non-zero UID",
+                                # Refused by the kubelet: certain to break. Otherwise a
+                                # deliberate root user, a risk: the rule's warning.
+                                severity="error" if non_root is True else None)
         elif uid is not None and uid < min_uid:
             yield ctx.violation(_where("runAsUser", own, pod_sc, spec_path, ref),
                                 f"{ref.label} runs as UID {uid}{origin}, below the minimum"

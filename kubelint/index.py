@@ -48,6 +48,8 @@ class ObjectIndex:
         self._of_kind: dict[tuple[str, str | None], list[Manifest]] = {}
         self._answers: dict[tuple[str, int], list[Manifest]] = {}
         self._units: dict[str, ObjectIndex] = {}
+        self._identities: dict[tuple[str, str, str, str | None, str],
+                               list[Manifest]] | None = None
         self._operator_groups: list[tuple[str, Manifest]] | None = None
 
     def unit(self, obj: Manifest) -> ObjectIndex:
@@ -60,6 +62,34 @@ class ObjectIndex:
                                 self.default_namespace)
             self._units[key] = found
         return found
+
+    def earlier_namesakes(self, obj: Manifest) -> list[Manifest]:
+        """Objects applied together with ``obj`` (its rendering, or its file: sibling
+        files are often alternatives, such as install.yaml and core-install.yaml) that
+        come before it with the same identity: API group (one for the groups that serve
+        the same built-in kind), kind, namespace and name."""
+        unit = self.unit(obj)
+        if unit._identities is None:
+            unit._identities = defaultdict(list)
+            for other in unit._objects:
+                key = unit._identity(other)
+                if key is not None:
+                    unit._identities[key].append(other)
+        key = unit._identity(obj)
+        if key is None:
+            return []
+        found = unit._identities.get(key, [])
+        return found[:next((i for i, other in enumerate(found) if other is obj), 0)]
+
+    def _identity(self, obj: Manifest) -> tuple[str, str, str, str | None, str] | None:
+        name = obj.metadata.get("name")
+        if not isinstance(name, str) or not name or obj.kind is None:
+            return None  # generateName only: every apply creates a new object
+        kind = obj.kind
+        builtin = kind in BUILTIN_KIND_GROUPS and obj.is_kind(kind)
+        applied_with = obj.source.scope or obj.source.path
+        return (applied_with, "" if builtin else obj.api_group, kind, self.namespace_of(obj),
+                name)
 
     def operator_source(self, namespace: str | None, *, names: Iterable[str] = (),
                         labels: Mapping[str, Any] | None = None) -> Manifest | None:

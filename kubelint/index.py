@@ -48,6 +48,7 @@ class ObjectIndex:
         self._of_kind: dict[tuple[str, str | None], list[Manifest]] = {}
         self._answers: dict[tuple[str, int], list[Manifest]] = {}
         self._units: dict[str, ObjectIndex] = {}
+        self._unit_members: dict[str, list[Manifest]] | None = None
         self._identities: dict[tuple[str, str, str, str | None, str],
                                list[Manifest]] | None = None
         self._operator_groups: list[tuple[str, Manifest]] | None = None
@@ -55,12 +56,15 @@ class ObjectIndex:
     def unit(self, obj: Manifest) -> ObjectIndex:
         """The objects of ``obj``'s unit (its rendering, or its directory's plain files),
         as an index: the scope of "does the input manage this kind here?" questions."""
+        if self._unit_members is None:  # grouped in one pass: asked for every object
+            self._unit_members = defaultdict(list)
+            for other in self._objects:
+                self._unit_members[other.unit].append(other)
         key = obj.unit
         found = self._units.get(key)
         if found is None:
-            found = ObjectIndex((other for other in self._objects if other.unit == key),
-                                self.default_namespace)
-            self._units[key] = found
+            found = self._units[key] = ObjectIndex(self._unit_members.get(key, ()),
+                                                   self.default_namespace)
         return found
 
     def earlier_namesakes(self, obj: Manifest) -> list[Manifest]:

@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""Benchmark: how kubelint's cost grows on a generated platform monorepo.
+
+Usage: python bench/monorepo.py [OBJECTS ...] [--jobs N] [--keep DIR]
+
+For each size (default 4000 20000), writes a repository of that many objects: apps in
+several namespaces (20 apps per namespace), each app a directory with a Deployment, a
+Service, a PodDisruptionBudget, a HorizontalPodAutoscaler, a ConfigMap its pods read and
+a NetworkPolicy, so every cross-resource rule has work. Then it times, alternating so that
+machine noise hits both alike:
+
+  * the floor: ../shared/bench/parse_floor.py on the repository (PyYAML's C loader);
+  * kubelint: `python -m kubelint check REPO --format json --no-config` (whole process).
+
+It prints the seconds of each and their ratio per size; a flat ratio means linear cost.
+This is a benchmark, not a test: figures go in notes, never in assertions.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SHARED = HERE.parent.parent / "shared"
+APPS_PER_NAMESPACE = 20
+OBJECTS_PER_APP = 6
+
+APP = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: {app}, namespace: {ns}, labels: {{app: {app}, team: t{team}}}}}
+spec:
+  replicas: 3
+  selector: {{matchLabels: {{app: {app}}}}}
+  template:
+    metadata: {{labels: {{app: {app}, team: t{team}, tier: web}}}}
+    spec:
+      containers:
+        - name: {app}
+          image: registry.example.com/{app}:1.{team}
+          ports: [{{name: http, containerPort: 8080}}]
+          envFrom: [{{configMapRef: {{name: {app}-config}}}}]
+          resources:
+            requests: {{cpu: 100m, memory: 128Mi}}
+            limits: {{cpu: 500m, memory: 256Mi}}
+          readinessProbe: {{httpGet: {{path: /ready, port: http}}}}
+          livenessProbe: {{httpGet: {{path: /live, port: http}}, initialDelaySeconds: 10}}
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: {app}, namespace: {ns}}}
+spec:
+  selector: {{app: {app}}}
+  ports: [{{name: http, port: 80, targetPort: http}}]
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {{name: {app}, namespace: {ns}}}
+spec:
+  maxUnavailable: 1
+  selector: {{matchLabels: {{app: {app}}}}}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {{name: {app}, namespace: {ns}}}
+spec:
+  scaleTargetRef: {{apiVersion: apps/v1, kind: Deployment, name: {app}}}
+  minReplicas: 3
+  maxReplicas: 10
+  metrics:
+    - type: Resource
+      resource: {{name: cpu, target: {{type: Utilization, averageUtilization: 70}}}}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {{name: {app}-config, namespace: {ns}}}
+data: {{LOG_LEVEL: info}}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {{name: {app}, namespace: {ns}}}
+spec:
+  podSelector: {{matchLabels: {{app: {app}}}}}
+  policyTypes: [Ingress]
+  ingress: [{{from: [{{podSelector: {{matchLabels: {{tier: web}}}}}}]}}]
+"""
+
+
+def generate(root: Path, objects: int) -> None:
+    apps = max(objects // OBJECTS_PER_APP, 1)
+    for number in range(apps):
+        namespace = f"ns{number // APPS_PER_NAMESPACE}"
+        app = f"app{number}"
+        folder = root / namespace / app
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "app.yaml").write_text(APP.format(app=app, ns=namespace, team=number % 7))
+
+
+def floor_seconds(repo: Path) -> float:
+    output = subprocess.run([sys.executable, str(SHARED / "bench" / "parse_floor.py"),
+                             str(repo)], capture_output=True, text=True, check=True).stdout
+    for line in output.splitlines():
+        if line.startswith("parse_seconds:"):
+            return float(line.split()[1])
+    raise SystemExit(f"no parse_seconds in: {output}")
+
+
+def kubelint_seconds(repo: Path, jobs: str | None) -> float:
+    command = [sys.executable, "-m", "kubelint", "check", str(repo), "--format", "json",
+               "--no-config"]
+    if jobs is not None:
+        command += ["--jobs", jobs]
+    start = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if result.returncode not in (0, 1):
+        raise SystemExit(f"kubelint failed ({result.returncode}): {result.stderr}")
+    return elapsed
+
+
+def main(argv: list[str]) -> int:
+    jobs = argv[argv.index("--jobs") + 1] if "--jobs" in argv else None
+    keep = Path(argv[argv.index("--keep") + 1]) if "--keep" in argv else None
+    sizes = [int(a) for a in argv[1:] if a.isdigit() and a != jobs] or [4000, 20000]
+    print(f"{'objects':>8} {'floor s':>8} {'kubelint s':>10} {'ratio':>6}")
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as scratch:
+            repo = (keep / str(size)) if keep else Path(scratch)
+            generate(repo, size)
+            floor = floor_seconds(repo)
+            ours = kubelint_seconds(repo, jobs)
+            print(f"{size:>8} {floor:>8.2f} {ours:>10.2f} {ours / floor:>6.2f}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -85,10 +85,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             problems = port_name_problems(target)
             if not problems:
                 continue
-            if target.isdigit():
-                advice = f"; write the number {int(target)} without quotes"
-            else:
-                advice = ""
+            advice = f"; write the number {int(target)} without quotes" if target.isdigit() else ""
             yield ctx.violation(where, f"{service} ports[{index}] targetPort {target!r} is"
                                        f" not a valid port name: it {'; it '.join(problems)};"
                                        f" the API server rejects the Service{advice}")

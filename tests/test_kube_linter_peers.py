@@ -99,7 +99,7 @@ COVERAGE: dict[str, tuple[tuple, ...]] = {
     "non-isolated-pod": (("networkpolicy-missing", {}),),
     "pdb-max-unavailable": (("pdb-blocks-eviction", {}),),
     "pdb-min-available": (("pdb-blocks-eviction", {}), ("pdb-exceeds-hpa-min", {})),
-    "pdb-unhealthy-pod-eviction-policy": (("pdb-unhealthy-eviction-policy-missing", {}),),
+    "pdb-unhealthy-pod-eviction-policy": (("pdb-unhealthy-policy-missing", {}),),
     "privilege-escalation-container": (("privilege-escalation", {}),),
     "privileged-container": (("privileged-container", {}),),
     "privileged-ports": (("privileged-port", {}),),

@@ -58,7 +58,7 @@ from kubelint.api import Manifest, RuleContext, Violation, rule
 FIRST_MINOR = 27
 
 
-@rule(id="pdb-unhealthy-eviction-policy-missing", severity="info",
+@rule(id="pdb-unhealthy-policy-missing", severity="info",
       kinds=("PodDisruptionBudget",), enabled=False,
       summary="a PodDisruptionBudget does not set unhealthyPodEvictionPolicy",
       options={"policy": {"enum": ["AlwaysAllow", "IfHealthyBudget", None], "default": None,

@@ -29,6 +29,7 @@ from kubelint.model import (
     is_one_of,
     is_windows_pod,
     missing_metadata_keys,
+    port_name_problems,
 )
 from kubelint.plugins import hookimpl
 from kubelint.policies.expressions import ExpressionError as CelError
@@ -72,6 +73,7 @@ __all__ = [
     "missing_metadata_keys",
     "parse_field_path",
     "parse_quantity",
+    "port_name_problems",
     "rbac",
     "rule",
     "service_selector_matches",

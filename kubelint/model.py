@@ -7,6 +7,7 @@ containers is written once for every workload kind.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
@@ -186,6 +187,29 @@ def missing_metadata_keys(obj: Manifest, field: str, keys: object) -> list[str]:
     if present is None or not isinstance(keys, list):
         return []
     return [key for key in keys if isinstance(key, str) and key not in present]
+
+
+#: A port name is an IANA_SVC_NAME (RFC 6335; k8s.io/apimachinery IsValidPortName).
+MAX_PORT_NAME = 15
+_PORT_NAME_CHARSET = re.compile(r"[-a-z0-9]+\Z")
+_PORT_NAME_LETTER = re.compile(r"[a-z]")
+
+
+def port_name_problems(name: str) -> list[str]:
+    """Why ``name`` is not a valid port name (container ports, Service targetPorts and
+    probe ports are IANA_SVC_NAMEs), as the API server checks it; [] when it is valid."""
+    problems = []
+    if len(name) > MAX_PORT_NAME:
+        problems.append(f"is {len(name)} characters long, more than {MAX_PORT_NAME}")
+    if not _PORT_NAME_CHARSET.match(name):
+        problems.append("may only contain lowercase letters, digits and '-'")
+    if not _PORT_NAME_LETTER.search(name):
+        problems.append("needs at least one letter")
+    if "--" in name:
+        problems.append("may not contain '--'")
+    if name.startswith("-") or name.endswith("-"):
+        problems.append("may not start or end with '-'")
+    return problems
 
 
 def lookup(node: Any, path: Sequence[str | int], default: Any = None) -> Any:

@@ -1,6 +1,7 @@
 """## What it does
 Reports a namespaced object that has no `metadata.namespace` (or an empty one). This rule
 is off by default; enable it for repositories where every manifest names its namespace.
+With `allow-default: false` it also reports objects that name the `default` namespace.
 
 Only kinds known to be namespaced are reported: the built-in kinds kubelint knows (Pods
 and workloads, Services, ConfigMaps, Secrets, ServiceAccounts, PersistentVolumeClaims,
@@ -69,6 +70,12 @@ spec:
           image: registry.example.com/web:2.4.1
 ```
 
+## Options
+- `allow-default` (boolean, default `true`): `false` also reports an object whose
+  namespace is `default` (CIS Kubernetes Benchmark 5.7.4, "The default namespace should
+  not be used"): everything that lands there shares one set of RBAC bindings, quotas and
+  network policies with whatever else was created without a namespace.
+
 ## References
 - https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/
 - https://kubernetes.io/docs/tasks/administer-cluster/namespaces/#setting-the-namespace-preference
@@ -94,7 +101,10 @@ NAMESPACED_KINDS = frozenset({
 
 
 @rule(id="namespace-missing", severity="info", enabled=False,
-      summary="a namespaced object does not name its namespace")
+      summary="a namespaced object does not name its namespace",
+      options={"allow-default": {"type": "boolean", "default": True,
+                                 "description": "false: the default namespace is reported"
+                                                " too"}})
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     kind = obj.kind
     if kind not in NAMESPACED_KINDS or not obj.is_kind(kind):
@@ -105,6 +115,11 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     namespace = metadata.get("namespace")
     if namespace is not None and not isinstance(namespace, str):
         return  # malformed: schema validation reports it
+    if namespace == "default" and ctx.options.get("allow-default", True) is False:
+        yield ctx.violation(("metadata", "namespace"),
+                            f"{kind} {obj.name or '?'!r} is in the default namespace; give it"
+                            " a namespace of its own")
+        return
     if namespace:
         return
     state = "an empty metadata.namespace" if "namespace" in metadata else "no metadata.namespace"

@@ -9,7 +9,9 @@ any of them declares it, in a container or in a sidecar (an init container with
 `restartPolicy: Always`); a plain init container's ports are not used for Services. When
 the Service selects no workload of the input (its pods are deployed from elsewhere, or it
 has no selector) nothing is reported. A numeric `targetPort`, or none (it defaults to the
-`port`), is not checked: a number needs no declaration.
+`port`), is not checked: a number needs no declaration. Neither is a name the API server
+rejects (a quoted number, an upper-case letter...): `service-target-port-invalid` reports
+those.
 
 ## Why is this bad?
 A named `targetPort` is resolved separately for each pod: the endpoints controller looks
@@ -92,7 +94,7 @@ import difflib
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kubelint.api import Manifest, RuleContext, Violation, rule
+from kubelint.api import Manifest, RuleContext, Violation, port_name_problems, rule
 
 
 def _protocol(port: Mapping[str, Any]) -> str:
@@ -158,7 +160,8 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         return
     named = [(index, port) for index, port in enumerate(ports)
              if isinstance(port, Mapping) and isinstance(port.get("targetPort"), str)
-             and port["targetPort"]]  # "" defaults to the port number
+             and port["targetPort"]  # "" defaults to the port number
+             and not port_name_problems(port["targetPort"])]  # service-target-port-invalid
     if not named:
         return
     # workloads_for walks a frozenset of kinds: sort for messages stable across runs.
@@ -181,10 +184,6 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             yield ctx.violation(where, f"{label} targets {target!r} over"
                                        f" {protocol}, but {selected} declare {target!r}"
                                        f" only over {', '.join(sorted(protocols))}")
-        elif target.isdigit():
-            yield ctx.violation(where, f"{label} has targetPort {target!r}, a"
-                                       " string, which names a port rather than numbering"
-                                       f" it; write it as the number {int(target)}")
         else:
             have = (f"; they declare {', '.join(map(repr, every))}" if every
                     else "; they declare no named ports")

@@ -25,6 +25,11 @@ configuration) but not in the probe, or the probe checks a port of another conta
 the pod. The probe then fails, or checks the wrong process. When the port really is an
 undeclared management port, declare it (with a name) so that the probe can refer to it.
 
+`httpGet`, `tcpSocket` and `grpc` probes all open a TCP connection. A port the container
+declares for UDP only (a DNS, syslog or QUIC listener) usually has no TCP listener, so the
+probe is refused and fails every time. When the process listens on the same number over
+TCP too (DNS servers do), declare that port as well, and the probe is not reported.
+
 ## Example
 ```yaml
 apiVersion: apps/v1
@@ -101,6 +106,11 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _protocol(port: Mapping[str, Any]) -> str:
+    protocol = port.get("protocol")
+    return protocol if isinstance(protocol, str) and protocol else "TCP"
+
+
 def _ports(container: Mapping[str, Any]) -> tuple[dict[str, Any], set[int]] | None:
     """The container's port names (-> number) and numbers; None when ``ports`` is malformed."""
     ports = container.get("ports")
@@ -120,6 +130,25 @@ def _ports(container: Mapping[str, Any]) -> tuple[dict[str, Any], set[int]] | No
         if isinstance(number, int) and _is_int(number):
             numbers.add(number)
     return names, numbers
+
+
+def _not_tcp(container: Mapping[str, Any], port: Any) -> str | None:
+    """The protocol(s) of ``port`` (a name or a number) when the container declares it,
+    and its number, only for protocols other than TCP; None otherwise."""
+    ports = container.get("ports")
+    if not isinstance(ports, list):
+        return None
+    entries = [p for p in ports if isinstance(p, Mapping)]
+    if isinstance(port, str):
+        number = next((p.get("containerPort") for p in entries if p.get("name") == port), None)
+    else:
+        number = port
+    if not _is_int(number):
+        return None
+    protocols = {_protocol(p) for p in entries if p.get("containerPort") == number}
+    if not protocols or "TCP" in protocols:
+        return None
+    return "/".join(sorted(protocols))
 
 
 def _elsewhere(others: list[tuple[ContainerRef, dict[str, Any], set[int]]], port: Any) -> str:
@@ -157,9 +186,18 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
                 port = action["port"]
                 path = (*ref.path, probe_name, handler, "port")
                 where = f"{ref.label} {probe_name} {handler}.port"
+                if (isinstance(port, str) and port in names) or (_is_int(port) and port in numbers):
+                    protocol = _not_tcp(ref.container, port)
+                    if protocol is not None:
+                        number = port if _is_int(port) else names[port]
+                        yield ctx.violation(path, f"{where} {port!r} is port {number}, which the"
+                                                  f" container declares only over {protocol}:"
+                                                  f" the {handler} probe connects over TCP, so"
+                                                  " it fails unless the process also listens"
+                                                  " on TCP there",
+                                            severity="warning")
+                    continue
                 if isinstance(port, str) and handler in NAMED_PORT_HANDLERS:
-                    if port in names:
-                        continue
                     yield ctx.violation(path, f"{where} {port!r}"
                                               f"{_name_problem(port, names, numbers)}"
                                               f"{_elsewhere(others, port)}")

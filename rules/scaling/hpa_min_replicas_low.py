@@ -78,7 +78,9 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         minimum, shown = raw, f"minReplicas {raw}"
     if minimum < 1 or minimum >= wanted:
         return
+    risk = (": at its minimum a single pod failure is an outage" if minimum == 1 else
+            f", fewer than the {wanted} required: at its minimum one pod failure leaves"
+            f" {minimum - 1} to carry the load")
     yield ctx.violation(("spec", "minReplicas"),
-                        f"HorizontalPodAutoscaler {obj.name or '?'!r} has {shown}: at its"
-                        f" minimum a single pod failure is an outage; set minReplicas to at"
-                        f" least {wanted}")
+                        f"HorizontalPodAutoscaler {obj.name or '?'!r} has {shown}{risk};"
+                        f" set minReplicas to at least {wanted}")

@@ -2,7 +2,7 @@
 Reports a pod spec (of a Pod, a workload's pod template, or a CronJob's job template) that
 sets no `priorityClassName`, or sets it to an empty string. The rule is off by default:
 enable it in clusters that define `PriorityClass` objects and expect every workload to
-pick one.
+pick one. With the `allowed` option it also reports a class that is not in the list.
 
 ## Why is this bad?
 A pod without `priorityClassName` gets the cluster's `globalDefault` PriorityClass, or
@@ -12,7 +12,10 @@ priority when it evicts pods under node pressure. A critical service left at the
 priority is preempted as readily as a batch job, and a batch job left at the default may
 preempt nothing it should. Naming a class states the workload's importance explicitly.
 Only classes that exist in the cluster are accepted: a pod naming an unknown class is
-rejected at admission, which a linter cannot see.
+rejected at admission, which a linter cannot see unless the `allowed` option lists the
+classes. The list also keeps workloads away from the `system-cluster-critical` and
+`system-node-critical` classes, which outrank everything and are meant for the cluster's
+own components.
 
 ## Example
 ```yaml
@@ -53,6 +56,10 @@ spec:
           image: registry.example.com/payments:5.1
 ```
 
+## Options
+- `allowed` (list of strings, default `[]`): the PriorityClass names pod specs may use;
+  empty: any name.
+
 ## References
 - https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/
 - https://kubernetes.io/docs/concepts/scheduling-eviction/node-pressure-eviction/#pod-selection-for-kubelet-eviction
@@ -68,7 +75,10 @@ from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
 
 
 @rule(id="priority-class-missing", severity="info", kinds=POD_SPEC_KINDS, enabled=False,
-      summary="a pod spec names no PriorityClass")
+      summary="a pod spec names no PriorityClass (or one that is not allowed)",
+      options={"allowed": {"type": "array", "items": {"type": "string"}, "default": [],
+                           "description": "the PriorityClass names pod specs may use;"
+                                          " empty: any"}})
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.pod_spec()
     path = obj.pod_spec_path()
@@ -84,3 +94,10 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
                             f"{obj.kind} {obj.name or '?'!r} has {state}: its pods get the"
                             " cluster's default priority and are preempted or evicted like"
                             " any other; name a PriorityClass")
+        return
+    allowed = ctx.options.get("allowed") or []
+    if isinstance(allowed, list) and allowed and name not in allowed:
+        listed = ", ".join(repr(item) for item in allowed)
+        yield ctx.violation((*path, "priorityClassName"),
+                            f"{obj.kind} {obj.name or '?'!r} uses PriorityClass {name!r},"
+                            f" which is not one of the allowed classes ({listed})")

@@ -14,6 +14,9 @@ reported: lint the HPA together with its workload, or suppress the finding. A KE
 `ScaledObject` (`keda.sh`) whose `scaleTargetRef` names the workload counts like an HPA:
 KEDA scales the workload through an HPA it creates.
 
+With the `min-replicas` option a policy can ask for more: a workload that runs fewer
+replicas than that (and that nothing scales) is reported too.
+
 ## Why is this bad?
 With one pod, every voluntary disruption is an outage: a node drain or upgrade, a
 cluster-autoscaler scale-down, an eviction under node pressure, or the pod crashing all
@@ -64,6 +67,11 @@ spec:
           image: registry.example.com/api:3.2
 ```
 
+## Options
+- `min-replicas` (integer, default `2`): the fewest replicas accepted. The default
+  reports a single replica only; `3` also reports workloads of two replicas, which lose
+  redundancy whenever one pod is disrupted.
+
 ## References
 - https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#replicas
 - https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/
@@ -97,7 +105,10 @@ def _scaled_objects(obj: Manifest, ctx: RuleContext) -> list[Manifest]:
 
 
 @rule(id="single-replica", severity="info", kinds=("Deployment", "StatefulSet"),
-      summary="a workload runs a single replica and nothing scales it")
+      summary="a workload runs a single replica (or fewer than required) and nothing"
+              " scales it",
+      options={"min-replicas": {"type": "integer", "minimum": 2, "default": 2,
+                                "description": "the fewest replicas accepted"}})
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if obj.kind is None or not obj.is_kind(obj.kind):
         return
@@ -107,20 +118,29 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     replicas = spec.get("replicas")
     if replicas is not None and (isinstance(replicas, bool) or not isinstance(replicas, int)):
         return  # a template or a wrong type: schema validation reports it
-    if replicas not in (None, 1):
+    wanted = ctx.options.get("min-replicas", 2)
+    if isinstance(wanted, bool) or not isinstance(wanted, int) or wanted < 2:
+        wanted = 2
+    if replicas is not None and not 1 <= replicas < wanted:  # 0: scaled down on purpose
         return
     if ctx.index.hpas_for(obj) or _scaled_objects(obj, ctx):
         return
     owner = f"{obj.kind} {obj.name or '?'!r}"
+    if replicas is not None and replicas > 1:
+        yield ctx.violation(("spec", "replicas"),
+                            f"{owner} runs {replicas} replicas, fewer than the {wanted}"
+                            " required, and no HorizontalPodAutoscaler in the input scales"
+                            f" it; set replicas: {wanted} or more")
+        return
     if replicas is None:
         path = ("spec", "replicas") if "replicas" in spec else ("spec",)
         yield ctx.violation(path, f"{owner} has no spec.replicas, so it runs a single"
                                   " pod, and no HorizontalPodAutoscaler in the input"
                                   " scales it: a node drain, eviction or crash leaves it"
-                                  " with no ready pod; set replicas: 2 or more")
+                                  f" with no ready pod; set replicas: {wanted} or more")
     else:
         yield ctx.violation(("spec", "replicas"),
                             f"{owner} runs a single pod (replicas: 1) and no"
                             " HorizontalPodAutoscaler in the input scales it: a node"
                             " drain, eviction or crash leaves it with no ready pod; set"
-                            " replicas: 2 or more")
+                            f" replicas: {wanted} or more")

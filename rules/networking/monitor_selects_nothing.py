@@ -1,0 +1,177 @@
+"""## What it does
+Reports a prometheus-operator `ServiceMonitor` whose `selector` matches the labels of no
+Service, and a `PodMonitor` whose `selector` matches the pods of no workload, among those
+of the input in the monitor's own namespace (`monitoring.coreos.com` only).
+
+A monitor that selects nothing is only reported when the input could have what it looks
+for: its namespace has Services (or, for a PodMonitor, workloads) in the input. Whatever
+the operator scrapes elsewhere is not judged, so a monitor is left alone when:
+
+- its namespace has no Service (workload) in the input: a chart that ships monitors for
+  Services deployed by another chart;
+- its `namespaceSelector` reaches other namespaces (`any: true`, or `matchNames` other
+  than its own): those are usually the cluster's own (`kube-system`'s kubelet and DNS
+  Services, which the operator or the cluster create) or another release's;
+- the namespace has custom resources in the input (a `CephCluster`, a `Prometheus`, a
+  `Kafka`...): their operators make Services and pods with labels the input does not
+  show (Rook's `csi-metrics` and `rook-ceph-exporter` Services, the operator's
+  `prometheus-operated`);
+- it selects the API server's Service (`default/kubernetes`, labels `component: apiserver`
+  and `provider: kubernetes`), which every cluster has.
+
+An empty `selector` selects every Service (every pod) of the namespace.
+
+## Why is this bad?
+Prometheus discovers the targets of a monitor through its selector: the Services (and
+their Endpoints) or the pods with these labels, in the namespaces of its
+`namespaceSelector`, which is the monitor's own namespace when it is not set. A label
+that the Service does not carry (a typo, a label renamed in the chart, the release name
+in one place only) gives the monitor no target at all: no error, no alert, just no metrics
+and alerts that never fire because their series do not exist.
+
+## Example
+```yaml
+apiVersion: v1
+kind: Service
+metadata:
+  name: api
+  namespace: shop
+  labels: {app.kubernetes.io/name: api}
+spec:
+  selector: {app.kubernetes.io/name: api}
+  ports: [{name: metrics, port: 9090}]
+---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata:
+  name: api
+  namespace: shop
+spec:
+  selector:
+    matchLabels: {app: api}
+  endpoints: [{port: metrics}]
+```
+
+## Use instead
+```yaml
+apiVersion: v1
+kind: Service
+metadata:
+  name: api
+  namespace: shop
+  labels: {app.kubernetes.io/name: api}
+spec:
+  selector: {app.kubernetes.io/name: api}
+  ports: [{name: metrics, port: 9090}]
+---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata:
+  name: api
+  namespace: shop
+spec:
+  selector:
+    matchLabels: {app.kubernetes.io/name: api}
+  endpoints: [{port: metrics}]
+```
+
+## References
+- https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.ServiceMonitorSpec
+- https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.NamespaceSelector
+  ("If `matchNames` is empty and `any` is false, it means that the objects are selected
+  from the current namespace")
+- https://prometheus-operator.dev/docs/developer/troubleshooting/ (a ServiceMonitor that
+  selects no Service)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from kubelint.api import Manifest, RuleContext, Violation, label_selector_matches, rule
+
+GROUP = "monitoring.coreos.com"
+#: The API server's Service, which every cluster has in `default` (not in manifests).
+API_SERVER_SERVICE = {"component": "apiserver", "provider": "kubernetes"}
+#: API groups of built-in kinds besides the "*.k8s.io" ones.
+BUILTIN_GROUPS = frozenset({"", "apps", "batch", "policy", "autoscaling", "extensions"})
+#: prometheus-operator kinds that only configure scraping and make no Service or pod.
+SCRAPE_CONFIG_KINDS = frozenset({"ServiceMonitor", "PodMonitor", "Probe", "PrometheusRule",
+                                 "ScrapeConfig", "AlertmanagerConfig"})
+
+
+def _describe(selector: Mapping[str, Any]) -> str:
+    parts = []
+    match_labels = selector.get("matchLabels")
+    if isinstance(match_labels, Mapping):
+        parts += [f"{key}={value}" for key, value in match_labels.items()]
+    expressions = selector.get("matchExpressions")
+    if isinstance(expressions, list):
+        for expression in expressions:
+            if isinstance(expression, Mapping):
+                values = expression.get("values")
+                shown = f" {values}" if isinstance(values, list) and values else ""
+                parts.append(f"{expression.get('key')} {expression.get('operator')}{shown}")
+    return ", ".join(parts)
+
+
+def _only_own_namespace(obj: Manifest, namespace: str | None) -> bool:
+    """Does the monitor look in its own namespace only (no namespaceSelector, or one that
+    names just that namespace)?"""
+    selector = obj.get(("spec", "namespaceSelector"))
+    if selector is None:
+        return True
+    if not isinstance(selector, Mapping) or selector.get("any") is True:
+        return False
+    names = selector.get("matchNames")
+    if names is None or names == []:
+        return True
+    return isinstance(names, list) and set(names) == {namespace}
+
+
+def _operator_made(obj: Manifest) -> bool:
+    """Is ``obj`` a custom resource whose operator may make Services and pods (anything
+    but the scrape configuration kinds of prometheus-operator)?"""
+    group = obj.api_group
+    if group in BUILTIN_GROUPS or group.endswith("k8s.io"):
+        return False
+    return not (group == GROUP and obj.kind in SCRAPE_CONFIG_KINDS)
+
+
+@rule(id="monitor-selects-nothing", severity="warning", kinds=("ServiceMonitor", "PodMonitor"),
+      summary="a ServiceMonitor or PodMonitor selects no Service or pod of its namespace in"
+              " the input")
+def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
+    if obj.api_group != GROUP:
+        return
+    selector = obj.get(("spec", "selector"))
+    if selector is None:
+        selector = {}  # a missing selector is the empty one: it selects everything
+    if not isinstance(selector, Mapping):
+        return  # malformed: the CRD's schema rejects it
+    namespace = ctx.namespace_of(obj)
+    if not _only_own_namespace(obj, namespace):
+        return
+    if obj.kind == "ServiceMonitor":
+        what = "Service"
+        candidates = [service.labels for service in ctx.index.of_kind("Service", namespace)]
+        if namespace == "default":
+            candidates.append(API_SERVER_SERVICE)
+    else:
+        what = "workload"
+        candidates = [other.pod_template_labels() for other in ctx.index.objects(namespace)
+                      if other.pod_spec_path() is not None]
+    real = len(candidates) - (1 if obj.kind == "ServiceMonitor" and namespace == "default" else 0)
+    if real == 0:
+        return  # nothing of the kind in the input: what it monitors is deployed elsewhere
+    if any(label_selector_matches(selector, labels) for labels in candidates):
+        return
+    if any(_operator_made(other) for other in ctx.index.objects(namespace)):
+        return  # an operator makes Services and pods the input does not show
+    plural = "s" if real > 1 else ""
+    path = ("spec", "selector") if "selector" in (obj.get(("spec",)) or {}) else ("spec",)
+    yield ctx.violation(path, f"{obj.kind} {obj.name or '?'!r}: selector ({_describe(selector)})"
+                              f" matches none of the {real} {what}{plural} of namespace"
+                              f" {namespace!r} in the input, so Prometheus scrapes nothing"
+                              " through it")

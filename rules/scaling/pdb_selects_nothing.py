@@ -1,0 +1,203 @@
+"""## What it does
+Reports a `PodDisruptionBudget` whose `spec.selector` selects none of the pods of its
+namespace: no workload of the input (Deployment, StatefulSet, DaemonSet, ReplicaSet,
+ReplicationController, Job, CronJob, PodTemplate or bare Pod) in the budget's namespace
+carries pod labels that match the selector (`matchLabels` and `matchExpressions`, as the
+API server evaluates them). A `policy/v1beta1` budget with an empty selector, which that
+version read as "no pods", is reported too.
+
+The rule only judges a budget whose workload is plainly in the input: a workload of the
+budget's namespace defined next to it (in the same file, or the same chart rendering or
+kustomize build), or one with the budget's name (`api`, for a budget `api` or
+`api-pdb`). A budget linted alone, or one for pods that another file or repository
+deploys, is not reported, whatever else the namespace holds. Not reported either:
+
+- an empty selector in `policy/v1`: it selects every pod of the namespace;
+- a selector on a label that controllers add to pods (`pod-template-hash`,
+  `controller-revision-hash`, `statefulset.kubernetes.io/pod-name`, `job-name`, ...):
+  the template does not carry it, so the match cannot be judged;
+- a selector that matches the labels of a custom resource of the namespace (its own
+  labels, `spec.template.metadata.labels` or `spec.podMetadata.labels`): an operator
+  makes those pods (a `Prometheus`, an Argo `Rollout`);
+- a budget whose workload has a pod template without labels: a tool adds them (a
+  kustomize base whose `labels` come from the kustomization).
+
+Namespaces are compared as objects land: an object without `metadata.namespace` is in
+the configured default namespace.
+
+## Why is this bad?
+A budget applies only to the pods its selector picks in its own namespace. A typo in a
+label, a label the pods do not carry (`app: web` against `app.kubernetes.io/name: web`),
+a budget left behind after its workload was renamed, or one applied to the wrong
+namespace is accepted by the API server and protects nothing: a node drain or a cluster
+upgrade evicts every replica at once, exactly what the budget was written to prevent, and
+`kubectl get pdb` shows `ALLOWED DISRUPTIONS 0` with `0` expected pods, which is easy to
+read as "strict" rather than "empty".
+
+## Example
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app.kubernetes.io/name: api}
+  template:
+    metadata:
+      labels: {app.kubernetes.io/name: api}
+    spec:
+      containers:
+        - name: api
+          image: registry.example.com/api:4.2
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: api
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels: {app: api}
+```
+
+## Use instead
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app.kubernetes.io/name: api}
+  template:
+    metadata:
+      labels: {app.kubernetes.io/name: api}
+    spec:
+      containers:
+        - name: api
+          image: registry.example.com/api:4.2
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: api
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels: {app.kubernetes.io/name: api}
+```
+
+## References
+- https://kubernetes.io/docs/tasks/run-application/configure-pdb/#specifying-a-poddisruptionbudget
+- https://kubernetes.io/docs/concepts/workloads/pods/disruptions/#pod-disruption-budgets
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from kubelint.api import Manifest, RuleContext, Violation, label_selector_matches, rule
+
+#: Labels controllers put on the pods they create, which pod templates do not carry.
+CONTROLLER_LABELS = frozenset({
+    "pod-template-hash", "controller-revision-hash", "pod-template-generation",
+    "statefulset.kubernetes.io/pod-name", "apps.kubernetes.io/pod-index",
+    "job-name", "controller-uid", "batch.kubernetes.io/job-name",
+    "batch.kubernetes.io/controller-uid", "batch.kubernetes.io/job-completion-index"})
+#: API groups of built-in kinds besides the "*.k8s.io" ones.
+BUILTIN_GROUPS = frozenset({"", "apps", "batch", "policy", "autoscaling", "extensions"})
+
+
+def _keys(selector: Mapping[str, object]) -> set[str]:
+    keys: set[str] = set()
+    match_labels = selector.get("matchLabels")
+    if isinstance(match_labels, Mapping):
+        keys.update(str(key) for key in match_labels)
+    expressions = selector.get("matchExpressions")
+    for expression in expressions if isinstance(expressions, list) else ():
+        if isinstance(expression, Mapping):
+            keys.add(str(expression.get("key")))
+    return keys
+
+
+def _describe(selector: Mapping[str, object]) -> str:
+    parts = []
+    match_labels = selector.get("matchLabels")
+    if isinstance(match_labels, Mapping):
+        parts += [f"{key}={value}" for key, value in match_labels.items()]
+    expressions = selector.get("matchExpressions")
+    for expression in expressions if isinstance(expressions, list) else ():
+        if isinstance(expression, Mapping):
+            values = expression.get("values")
+            shown = f" {values}" if isinstance(values, list) and values else ""
+            parts.append(f"{expression.get('key')} {expression.get('operator')}{shown}")
+    return ", ".join(parts)
+
+
+def _custom_resource_labels(obj: Manifest) -> Iterator[Mapping[str, object]]:
+    """Labels an operator may give the pods of a custom resource: the resource's own, its
+    pod template's (Argo Rollouts, OpenKruise) or its podMetadata (prometheus-operator)."""
+    group = obj.api_group
+    if group in BUILTIN_GROUPS or group.endswith("k8s.io"):
+        return
+    for path in (("metadata", "labels"), ("spec", "template", "metadata", "labels"),
+                 ("spec", "podMetadata", "labels")):
+        labels = obj.get(path)
+        if isinstance(labels, Mapping) and labels:
+            yield labels
+
+
+@rule(id="pdb-selects-nothing", severity="warning", kinds=("PodDisruptionBudget",),
+      summary="a PodDisruptionBudget selector selects no pods in the input")
+def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
+    if obj.api_group != "policy":
+        return
+    selector = obj.get(("spec", "selector"))
+    if not isinstance(selector, Mapping):
+        return  # none (schema validation asks for one), or malformed
+    name = f"PodDisruptionBudget {obj.name or '?'!r}"
+    namespace = ctx.namespace_of(obj) or ctx.index.default_namespace
+    workloads = [other for other in ctx.index.objects(namespace)
+                 if other.pod_spec_path() is not None]
+    targets = [other for other in workloads if _next_to(obj, other)]
+    if not targets:
+        return  # its workload is deployed from elsewhere: nothing to compare with
+    if not (selector.get("matchLabels") or selector.get("matchExpressions")):
+        if obj.api_version == "policy/v1beta1":
+            yield ctx.violation(("spec", "selector"),
+                                f"{name} (policy/v1beta1) has an empty selector, which"
+                                " policy/v1beta1 reads as no pods: it protects nothing")
+        return  # policy/v1: every pod of the namespace
+    if _keys(selector) & CONTROLLER_LABELS:
+        return
+    if any(not other.pod_template_labels() for other in targets):
+        return  # a tool adds the labels (a kustomize base)
+    if any(label_selector_matches(selector, other.pod_template_labels())
+           for other in workloads):
+        return
+    if any(label_selector_matches(selector, labels)
+           for other in ctx.index.objects(namespace)
+           for labels in _custom_resource_labels(other)):
+        return  # an operator's pods (Prometheus, Alertmanager, Argo Rollouts...)
+    target = targets[0]
+    labels = ", ".join(f"{key}={value}" for key, value in target.pod_template_labels().items())
+    yield ctx.violation(("spec", "selector"),
+                        f"{name}: selector ({_describe(selector)}) selects no pod of"
+                        f" namespace {namespace!r} in the input, not even those of"
+                        f" {target.kind} {target.name or '?'!r} ({labels}), so it protects"
+                        " no pod")
+
+
+def _next_to(pdb: Manifest, workload: Manifest) -> bool:
+    """Is ``workload`` plainly the one ``pdb`` was written for: defined in the same file,
+    chart rendering or kustomize build, or named like it?"""
+    if pdb.source.path == workload.source.path:
+        return True
+    if pdb.source.scope is not None and pdb.source.scope == workload.source.scope:
+        return True
+    name, other = pdb.metadata.get("name"), workload.metadata.get("name")
+    return isinstance(name, str) and isinstance(other, str) and name in (
+        other, f"{other}-pdb", f"{other}-budget")

@@ -11,8 +11,8 @@ skips, means none. A case agrees when kubelint answers the same; agreement is co
 
 Where the tests came from. The test files at the PROVENANCE commit are not in the source
 index this table was built from; the cases are transcribed from the newest versions of each
-test file the index holds (named per group below, by the commit of the version read), and
-only for fixtures that exist at the PROVENANCE commit. Fixtures that no readable test
+test file the index holds (named per group below, by its commit where the index gives one,
+else by what sets it apart), and only for fixtures that exist at the PROVENANCE commit. Fixtures that no readable test
 asserts (UNASSERTED) are not counted. Assertions about kube-score's own machinery (its
 ``kube-score/ignore`` and ``kube-score/enable`` annotations as a mechanism, line numbers,
 the parsing of Lists and Helm output) are not Kubernetes checks and are left out; a test
@@ -147,7 +147,7 @@ class Case:
 
 
 CASES: list[Case] = [
-    # score_test.go (version 12308317602 of the index: RunConfiguration API) ----------------
+    # score_test.go (the index's newest version: RunConfiguration API, TestMultipleIgnoreAnnotations)
     Case("pod-test-resources-none.yaml", "Container Resources", FINDING),
     Case("pod-test-resources-only-limits.yaml", "Container Resources", FINDING),
     Case("pod-test-resources-limits-and-requests.yaml", "Container Resources", NONE),
@@ -191,10 +191,10 @@ CASES: list[Case] = [
     Case("pod-container-ports-ok.yaml", "Container Ports Check", NONE),
     Case("pod-env-ok.yaml", "Environment Variable Key Duplication", NONE),
     Case("pod-env-duplicated.yaml", "Environment Variable Key Duplication", FINDING),
-    # optional_test.go (12182718307) ---------------------------------------------------------
+    # optional_test.go (RunConfiguration version; two tests there assert nothing)
     Case("pod-container-memory-requests.yaml", "Container Memory Requests Equal Limits", FINDING),
     Case("pod-container-memory-requests-annotation-optional.yaml", "Container Memory Requests Equal Limits", FINDING),
-    # security_test.go (03d4631) ---------------------------------------------------------------
+    # security_test.go (03d4631: the split user-group-id, privileged, readonlyrootfilesystem checks)
     Case("pod-seccomp-no-annotation.yaml", "Container Seccomp Profile", FINDING),
     Case("pod-seccomp-annotated.yaml", "Container Seccomp Profile", NONE),
     Case("pod-seccomp-annotated-annotation-optional.yaml", "Container Seccomp Profile", NONE),
@@ -207,7 +207,8 @@ CASES: list[Case] = [
     Case("pod-security-context-all-good.yaml", "Container Security Context ReadOnlyRootFilesystem", NONE),
     Case("pod-security-context-writeablerootfilesystem.yaml", "Container Security Context ReadOnlyRootFilesystem", FINDING),
     Case("pod-security-context-nosecuritycontext.yaml", "Container Security Context ReadOnlyRootFilesystem", FINDING),
-    # probe_test.go (the version without the serviceAccountName case, whose fixture is gone) --
+    # probe_test.go (zegl 0e554dd less TestProbesServiceAccountName, whose fixture is gone, as
+    # in the younes-bami/kube-score fork's copy at 43173dc)
     Case("pod-probes-all-missing.yaml", "Pod Probes", FINDING),
     Case("pod-probes-missing-ready.yaml", "Pod Probes", FINDING),
     Case("pod-probes-identical-http.yaml", "Pod Probes", FINDING),
@@ -221,7 +222,7 @@ CASES: list[Case] = [
     Case("pod-probes-not-targeted-by-service-multi-labels.yaml", "Pod Probes", NONE),
     Case("pod-probes-on-different-containers.yaml", "Pod Probes", NONE),
     Case("pod-probes-on-different-containers-init.yaml", "Pod Probes", NONE),
-    # cronjob_test.go (d45d5b7) ------------------------------------------------------------------
+    # cronjob_test.go (d45d5b7)
     *(case for version in ("batchv1beta1", "batchv1") for case in (
         Case(f"cronjob-{version}-deadline-set.yaml", "CronJob has deadline", NONE),
         Case(f"cronjob-{version}-deadline-not-set.yaml", "CronJob has deadline", FINDING),
@@ -229,7 +230,7 @@ CASES: list[Case] = [
         Case(f"cronjob-{version}-restartpolicy-not-set.yaml", "CronJob RestartPolicy", FINDING),
         Case(f"cronjob-{version}-restartpolicy-invalid.yaml", "CronJob RestartPolicy", FINDING),
         Case(f"cronjob-{version}-restartpolicy-valid.yaml", "CronJob RestartPolicy", NONE))),
-    # apps_test.go (6c674be) ---------------------------------------------------------------------
+    # apps_test.go (6c674be)
     Case("deployment-host-antiaffinity-preffered.yaml", "Deployment has host PodAntiAffinity", NONE),
     Case("deployment-host-antiaffinity-preffered-selector-no-match.yaml", "Deployment has host PodAntiAffinity", FINDING),
     Case("deployment-host-antiaffinity-preffered-selector-expression.yaml", "Deployment has host PodAntiAffinity", NONE),
@@ -249,7 +250,7 @@ CASES: list[Case] = [
     Case("statefulset-service-name-not-headless.yaml", "StatefulSet has ServiceName", FINDING),
     Case("statefulset-service-name-different-label.yaml", "StatefulSet has ServiceName", FINDING),
     Case("statefulset-different-labels.yaml", "StatefulSet Pod Selector labels match template metadata labels", FINDING),
-    # deployment_test.go (12269642361) ---------------------------------------------------------
+    # deployment_test.go (RunConfiguration version, with MinReplicasDeployment)
     Case("service-target-deployment.yaml", "Deployment Strategy", NONE),
     Case("service-not-target-deployment.yaml", "Deployment Strategy", NONE),
     Case("service-target-deployment-not-rolling.yaml", "Deployment Strategy", FINDING),
@@ -263,7 +264,7 @@ CASES: list[Case] = [
     Case("service-target-deployment-replica-1.yaml", "Deployment Replicas", FINDING,
          variant="MinReplicasDeployment=5"),
     Case("hpa-target-deployment.yaml", "Deployment Replicas", NONE),
-    # service_test.go (eff2bb3) --------------------------------------------------------------------
+    # service_test.go (eff2bb3)
     Case("service-target-deployment.yaml", "Service Targets Pod", NONE),
     Case("service-not-target-deployment.yaml", "Service Targets Pod", FINDING),
     Case("service-target-pod.yaml", "Service Targets Pod", NONE),
@@ -278,7 +279,7 @@ CASES: list[Case] = [
     Case("service-type-nodeport.yaml", "Service Type", FINDING),
     Case("service-type-clusterip.yaml", "Service Type", NONE),
     Case("service-type-default.yaml", "Service Type", NONE),
-    # networkpolicy_test.go (20186ad..12418003744 versions) ------------------------------------------
+    # networkpolicy_test.go (the version with the StatefulSet and CronJob cases)
     Case("networkpolicy-not-matching.yaml", "Pod NetworkPolicy", FINDING),
     Case("networkpolicy-matching.yaml", "Pod NetworkPolicy", NONE),
     Case("networkpolicy-matching-only-ingress.yaml", "Pod NetworkPolicy", FINDING),
@@ -295,7 +296,7 @@ CASES: list[Case] = [
     # read from the romnn/kube-score fork (0500f4a), whose copy of upstream's file has it.
     Case("networkpolicy-targets-all-pods.yaml", "NetworkPolicy targets Pod", NONE),
     Case("networkpolicy-targets-all-pods.yaml", "Pod NetworkPolicy", NONE),
-    # poddisruptionbudget_test.go (12437823737) ----------------------------------------------------
+    # poddisruptionbudget_test.go (the version with the different-namespace case)
     Case("statefulset-poddisruptionbudget-v1beta1-matches.yaml", "StatefulSet has PodDisruptionBudget", NONE),
     Case("statefulset-poddisruptionbudget-v1beta1-expression-matches.yaml", "StatefulSet has PodDisruptionBudget", NONE),
     Case("statefulset-poddisruptionbudget-v1beta1-expression-no-match.yaml", "StatefulSet has PodDisruptionBudget", FINDING),
@@ -309,7 +310,7 @@ CASES: list[Case] = [
     Case("deployment-poddisruptionbudget-v1-matches.yaml", "Deployment has PodDisruptionBudget", NONE),
     Case("deployment-poddisruptionbudget-v1-no-match.yaml", "Deployment has PodDisruptionBudget", FINDING),
     Case("deployment-poddisruptionbudget-v1-different-namespace.yaml", "Deployment has PodDisruptionBudget", FINDING),
-    # hpa_test.go (12161345592) ------------------------------------------------------------------------
+    # hpa_test.go (the version with MinReplicasHPA)
     Case("hpa-autoscalingv1-targets-deployment.yaml", "HorizontalPodAutoscaler has target", NONE),
     Case("hpa-autoscalingv2-targets-deployment.yaml", "HorizontalPodAutoscaler has target", NONE),
     Case("hpa-has-no-target.yaml", "HorizontalPodAutoscaler has target", FINDING),
@@ -320,7 +321,7 @@ CASES: list[Case] = [
          {"hpa-min-replicas-low": {"min": 5}}, "MinReplicasHPA=5"),
     Case("hpa-min-replicas-nok.yaml", "HorizontalPodAutoscaler Replicas", NONE,
          {"hpa-min-replicas-low": {"min": 1}}, "MinReplicasHPA=1"),
-    # ingress_test.go (12438995371) ------------------------------------------------------------------
+    # ingress_test.go (the version with the v1 invalid backend and issue 363 cases)
     Case("ingress-targets-service.yaml", "Ingress targets Service", NONE),
     Case("ingress-targets-service-no-match.yaml", "Ingress targets Service", FINDING),
     Case("ingress-networkingv1beta1-targets-service.yaml", "Ingress targets Service", NONE),
@@ -329,7 +330,8 @@ CASES: list[Case] = [
     Case("ingress-networkingv1-targets-service-no-match.yaml", "Ingress targets Service", FINDING),
     Case("ingress-v1-invalid-backend.yaml", "Ingress targets Service", FINDING),
     Case("ingress_issue363.yaml", "Ingress targets Service", FINDING),
-    # stable_version_test.go (12369125458); kube-score's default target is Kubernetes 1.18 -------
+    # stable_version_test.go (the version with KubernetesVersion 1.4 and 1.21); kube-score's
+    # tests target Kubernetes 1.18 unless they say otherwise
     Case("statefulset-appsv1beta1.yaml", "Stable version", FINDING),
     Case("statefulset-appsv1beta1.yaml", "Stable version", NONE, variant="KubernetesVersion=1.4"),
     Case("statefulset-appsv1beta2.yaml", "Stable version", FINDING),
@@ -343,7 +345,7 @@ CASES: list[Case] = [
     Case("cronjob-batchv1beta1.yaml", "Stable version", FINDING, variant="KubernetesVersion=1.21"),
     Case("cronjob-batchv1.yaml", "Stable version", NONE),
     Case("job-batchv1.yaml", "Stable version", NONE),
-    # podtopologyspreadconstraints_test.go (f5d2695) -----------------------------------------------
+    # podtopologyspreadconstraints_test.go (f5d2695)
     Case("pod-topology-spread-constraints-one-constraint.yaml", "Pod Topology Spread Constraints", NONE),
     Case("pod-topology-spread-constraints-two-constraints.yaml", "Pod Topology Spread Constraints", NONE),
     Case("pod-topology-spread-constraints-no-labelselector.yaml", "Pod Topology Spread Constraints", FINDING),

@@ -130,8 +130,9 @@ import re
 from collections.abc import Iterator, Mapping
 from difflib import get_close_matches
 from typing import Any, NamedTuple
+from weakref import WeakKeyDictionary
 
-from kubelint.api import POD_SPEC_KINDS, Manifest, Path, RuleContext, Violation, rule
+from kubelint.api import POD_SPEC_KINDS, Manifest, ObjectIndex, Path, RuleContext, Violation, rule
 
 CONFIG_MAP = "ConfigMap"
 SECRET = "Secret"
@@ -294,6 +295,25 @@ KEY_FIELDS = {CONFIG_MAP: ("data", "binaryData"), SECRET: ("data", "stringData")
 FILLED_SECRET_TYPES = frozenset({"kubernetes.io/service-account-token"})
 
 
+#: Per run (index): ConfigMaps and Secrets by (kind, name), in every namespace, so each
+#: key reference is a lookup rather than a scan of every object of its kind.
+_NAMED: WeakKeyDictionary[ObjectIndex, dict[tuple[str, str], list[Manifest]]] = \
+    WeakKeyDictionary()
+
+
+def _named(ctx: RuleContext, kind: str, name: str) -> list[Manifest]:
+    table = _NAMED.get(ctx.index)
+    if table is None:
+        table = {}
+        for each in KEY_FIELDS:
+            for other in ctx.index.of_kind(each):
+                other_name = other.metadata.get("name")
+                if isinstance(other_name, str):
+                    table.setdefault((each, other_name), []).append(other)
+        _NAMED[ctx.index] = table
+    return table.get((kind, name), [])
+
+
 def _keys(ctx: RuleContext, obj: Manifest, kind: str, name: str,
           namespace: str) -> set[str] | None:
     """The keys the input gives the object ``obj`` reads, or None when there is nothing
@@ -301,8 +321,7 @@ def _keys(ctx: RuleContext, obj: Manifest, kind: str, name: str,
     alternatives, or two versions, of it), the workload's own file defines one of that name
     that lands in another namespace (`kubectl apply -n` may put both together), it holds
     no key, or something fills it in the cluster."""
-    same_name = [other for other in ctx.index.of_kind(kind)
-                 if other.metadata.get("name") == name]
+    same_name = _named(ctx, kind, name)
     here = [other for other in same_name
             if (ctx.namespace_of(other) or ctx.index.default_namespace) == namespace]
     if len(here) != 1:

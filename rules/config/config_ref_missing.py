@@ -44,7 +44,8 @@ certain: optional references; an object defined twice in the namespace (alternat
 two versions of it); a workload whose own file defines an object of that name that lands
 in another namespace (`kubectl apply -n` may put both in one); a Secret of type
 `kubernetes.io/service-account-token` (the token controller writes its keys); an object
-that a Role of the namespace names in `resourceNames` (a component writes it).
+that something of the input writes in the cluster, as listed above (an operator's
+resource, a Role's `resourceNames`, a Job that passes its name).
 
 ## Why is this bad?
 Kubernetes does not check these references when the workload is created. The pods are
@@ -340,9 +341,8 @@ def _keys(ctx: RuleContext, obj: Manifest, kind: str, name: str,
             return None  # malformed: schema validation reports it
     if not keys:
         return None
-    resource = "secrets" if kind == SECRET else "configmaps"
-    if any(_role_names(role, resource, name) for role in ctx.index.of_kind("Role", namespace)):
-        return None  # a component of the input writes it through the API
+    if _produced_in_cluster(ctx, Reference(kind, name, (), ""), namespace):
+        return None  # an operator or a component of the input writes it
     return keys
 
 

@@ -17,7 +17,9 @@ deploys, is not reported, whatever else the namespace holds. Not reported either
   `controller-revision-hash`, `statefulset.kubernetes.io/pod-name`, `job-name`, ...):
   the template does not carry it, so the match cannot be judged;
 - a selector that matches the labels of a custom resource of the namespace (its own
-  labels, `spec.template.metadata.labels` or `spec.podMetadata.labels`): an operator
+  labels, `spec.template.metadata.labels` or `spec.podMetadata.labels`), or that names a
+  custom resource of the namespace by its name or kind in a label value (operators label
+  their pods so: `prometheus: k8s`, `app.kubernetes.io/name: alertmanager`): an operator
   makes those pods (a `Prometheus`, an Argo `Rollout`);
 - a budget whose workload has a pod template without labels: a tool adds them (a
   kustomize base whose `labels` come from the kustomization).
@@ -137,12 +139,36 @@ def _describe(selector: Mapping[str, object]) -> str:
     return ", ".join(parts)
 
 
+def _is_custom_resource(obj: Manifest) -> bool:
+    group = obj.api_group
+    return group not in BUILTIN_GROUPS and not group.endswith("k8s.io")
+
+
+def _values(selector: Mapping[str, object]) -> set[str]:
+    """The label values a selector asks for (matchLabels, and In expressions)."""
+    values: set[str] = set()
+    match_labels = selector.get("matchLabels")
+    if isinstance(match_labels, Mapping):
+        values.update(str(value) for value in match_labels.values())
+    expressions = selector.get("matchExpressions")
+    for expression in expressions if isinstance(expressions, list) else ():
+        if isinstance(expression, Mapping) and expression.get("operator") == "In":
+            listed = expression.get("values")
+            if isinstance(listed, list):
+                values.update(str(value) for value in listed)
+    return values
+
+
+def _names_custom_resource(selector: Mapping[str, object], obj: Manifest) -> bool:
+    """Does the selector ask for a label value that is the custom resource's name or kind,
+    as operators label the pods they make (``prometheus: k8s``)?"""
+    values = _values(selector)
+    return obj.name in values or (obj.kind or "").lower() in values
+
+
 def _custom_resource_labels(obj: Manifest) -> Iterator[Mapping[str, object]]:
     """Labels an operator may give the pods of a custom resource: the resource's own, its
     pod template's (Argo Rollouts, OpenKruise) or its podMetadata (prometheus-operator)."""
-    group = obj.api_group
-    if group in BUILTIN_GROUPS or group.endswith("k8s.io"):
-        return
     for path in (("metadata", "labels"), ("spec", "template", "metadata", "labels"),
                  ("spec", "podMetadata", "labels")):
         labels = obj.get(path)
@@ -178,9 +204,10 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if any(label_selector_matches(selector, other.pod_template_labels())
            for other in workloads):
         return
+    custom = [other for other in ctx.index.objects(namespace) if _is_custom_resource(other)]
     if any(label_selector_matches(selector, labels)
-           for other in ctx.index.objects(namespace)
-           for labels in _custom_resource_labels(other)):
+           for other in custom for labels in _custom_resource_labels(other)) or any(
+            _names_custom_resource(selector, other) for other in custom):
         return  # an operator's pods (Prometheus, Alertmanager, Argo Rollouts...)
     target = targets[0]
     labels = ", ".join(f"{key}={value}" for key, value in target.pod_template_labels().items())

@@ -7,10 +7,11 @@ API server evaluates them). A `policy/v1beta1` budget with an empty selector, wh
 version read as "no pods", is reported too.
 
 The rule only judges a budget whose workload is plainly in the input: a workload of the
-budget's namespace defined next to it (in the same file, or the same chart rendering or
-kustomize build), or one with the budget's name (`api`, for a budget `api` or
-`api-pdb`). A budget linted alone, or one for pods that another file or repository
-deploys, is not reported, whatever else the namespace holds. Not reported either:
+budget's namespace with the budget's name (`api`, for a budget `api` or `api-pdb`), or
+one defined next to it (in the same file, or the same chart rendering or kustomize build)
+that no budget protects. A budget linted alone, or one for pods that another file or
+repository deploys (a file of budgets beside a workload that has its own budget), is not
+reported, whatever else the namespace holds. Not reported either:
 
 - an empty selector in `policy/v1`: it selects every pod of the namespace;
 - a selector on a label that controllers add to pods (`pod-template-hash`,
@@ -188,7 +189,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     namespace = ctx.namespace_of(obj) or ctx.index.default_namespace
     workloads = [other for other in ctx.index.objects(namespace)
                  if other.pod_spec_path() is not None]
-    targets = [other for other in workloads if _next_to(obj, other)]
+    targets = [other for other in workloads if _meant_for(obj, other, ctx)]
     if not targets:
         return  # its workload is deployed from elsewhere: nothing to compare with
     if not (selector.get("matchLabels") or selector.get("matchExpressions")):
@@ -214,17 +215,17 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     yield ctx.violation(("spec", "selector"),
                         f"{name}: selector ({_describe(selector)}) selects no pod of"
                         f" namespace {namespace!r} in the input, not even those of"
-                        f" {target.kind} {target.name or '?'!r} ({labels}), so it protects"
-                        " no pod")
+                        f" {target.kind} {target.name or '?'!r} ({labels}) next to it, so it"
+                        " protects no pod")
 
 
-def _next_to(pdb: Manifest, workload: Manifest) -> bool:
-    """Is ``workload`` plainly the one ``pdb`` was written for: defined in the same file,
-    chart rendering or kustomize build, or named like it?"""
-    if pdb.source.path == workload.source.path:
-        return True
-    if pdb.source.scope is not None and pdb.source.scope == workload.source.scope:
-        return True
+def _meant_for(pdb: Manifest, workload: Manifest, ctx: RuleContext) -> bool:
+    """Is ``workload`` plainly the one ``pdb`` was written for: named like it, or defined
+    next to it (same file, chart rendering or kustomize build) with no budget of its own?"""
     name, other = pdb.metadata.get("name"), workload.metadata.get("name")
-    return isinstance(name, str) and isinstance(other, str) and name in (
-        other, f"{other}-pdb", f"{other}-budget")
+    if isinstance(name, str) and isinstance(other, str) and name in (
+            other, f"{other}-pdb", f"{other}-budget"):
+        return True
+    same_unit = pdb.source.path == workload.source.path or (
+        pdb.source.scope is not None and pdb.source.scope == workload.source.scope)
+    return same_unit and not ctx.index.pdbs_for(workload)

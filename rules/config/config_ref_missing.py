@@ -37,12 +37,28 @@ Objects created in the cluster by something the input defines are not missing ei
 Namespaces are compared as objects land: an object without `metadata.namespace` is in
 the configured default namespace (`default` unless configured otherwise).
 
+It also reports, as an error, a reference to a **key** that a ConfigMap or Secret of the
+input does not have: `configMapKeyRef.key` and `secretKeyRef.key` of env variables, and
+`items[].key` of `configMap`, `secret` and projected volume sources. Only objects in the
+input are compared (a ConfigMap's `data` and `binaryData`, a Secret's `data` and
+`stringData`), and only when they hold at least one key: an empty object is a placeholder
+that something fills in the cluster. Nothing is reported when the comparison is not
+certain: optional references; an object defined twice in the namespace (alternatives, or
+two versions of it); a workload whose own file defines an object of that name that lands
+in another namespace (`kubectl apply -n` may put both in one); a Secret of type
+`kubernetes.io/service-account-token` (the token controller writes its keys); an object
+that something of the input writes in the cluster, as listed above (an operator's
+resource, a Role's `resourceNames`, a Job that passes its name).
+
 ## Why is this bad?
 Kubernetes does not check these references when the workload is created. The pods are
 created and fail on the node instead: a container whose environment refers to a missing
 ConfigMap or Secret (or to a missing key) does not start, with the reason
 `CreateContainerConfigError`; a pod with a missing ConfigMap or Secret volume stays in
-`ContainerCreating` with `FailedMount` events. A rollout stalls, and a new ReplicaSet whose
+`ContainerCreating` with `FailedMount` events. A key that the object lacks fails the same
+way, and certainly: the object is applied with the workload, so the key is missing in the
+cluster too (`couldn't find key log-level in ConfigMap shop/web-config`; for a volume,
+`configmap references non-existent config key`). A rollout stalls, and a new ReplicaSet whose
 pods never become ready can hold up a Deployment until someone reads the events. Mark a
 reference `optional: true` when the application really runs without it.
 
@@ -118,8 +134,9 @@ import re
 from collections.abc import Iterator, Mapping
 from difflib import get_close_matches
 from typing import Any, NamedTuple
+from weakref import WeakKeyDictionary
 
-from kubelint.api import POD_SPEC_KINDS, Manifest, Path, RuleContext, Violation, rule
+from kubelint.api import POD_SPEC_KINDS, Manifest, ObjectIndex, Path, RuleContext, Violation, rule
 
 CONFIG_MAP = "ConfigMap"
 SECRET = "Secret"
@@ -133,6 +150,15 @@ class Reference(NamedTuple):
     name: str
     path: Path  # of the name field
     where: str  # how the message names the place it is used
+
+
+class KeyReference(NamedTuple):
+    kind: str  # ConfigMap or Secret
+    name: str
+    key: str
+    path: Path  # of the key field
+    where: str
+    volume: bool  # items of a volume (else an env variable)
 
 
 def _ref(kind: str, source: Any, key: str, path: Path, where: str) -> Iterator[Reference]:
@@ -199,10 +225,163 @@ def references(obj: Manifest) -> Iterator[Reference]:
                             where)
 
 
+def _key_ref(kind: str, source: Any, name_key: str, path: Path,
+             where: str) -> Iterator[KeyReference]:
+    """The key an env ``*KeyRef`` reads, unless it is optional or malformed."""
+    if not isinstance(source, Mapping) or source.get("optional") is True:
+        return
+    name, key = source.get(name_key), source.get("key")
+    if isinstance(name, str) and name and isinstance(key, str) and key:
+        yield KeyReference(kind, name, key, (*path, "key"), where, False)
+
+
+def _item_refs(kind: str, source: Any, name_key: str, path: Path,
+               where: str) -> Iterator[KeyReference]:
+    """The keys a volume source projects through ``items``, unless it is optional."""
+    if not isinstance(source, Mapping) or source.get("optional") is True:
+        return
+    name, items = source.get(name_key), source.get("items")
+    if not isinstance(name, str) or not name or not isinstance(items, list):
+        return
+    for index, item in enumerate(items):
+        key = item.get("key") if isinstance(item, Mapping) else None
+        if isinstance(key, str) and key:
+            yield KeyReference(kind, name, key, (*path, "items", index, "key"), where, True)
+
+
+def key_references(obj: Manifest) -> Iterator[KeyReference]:
+    """The keys of ConfigMaps and Secrets that the pod spec reads one by one."""
+    spec_path = obj.pod_spec_path()
+    spec = obj.pod_spec()
+    if spec_path is None or spec is None:
+        return
+    for ref in obj.containers():
+        env = ref.container.get("env")
+        for index, entry in enumerate(env if isinstance(env, list) else ()):
+            value_from = entry.get("valueFrom") if isinstance(entry, Mapping) else None
+            if not isinstance(value_from, Mapping):
+                continue
+            variable = entry.get("name")
+            where = (f"{ref.label} env {variable}" if isinstance(variable, str)
+                     else f"{ref.label} env #{index}")
+            base = (*ref.path, "env", index, "valueFrom")
+            yield from _key_ref(CONFIG_MAP, value_from.get("configMapKeyRef"), "name",
+                                (*base, "configMapKeyRef"), where)
+            yield from _key_ref(SECRET, value_from.get("secretKeyRef"), "name",
+                                (*base, "secretKeyRef"), where)
+    volumes = spec.get("volumes")
+    for index, volume in enumerate(volumes if isinstance(volumes, list) else ()):
+        if not isinstance(volume, Mapping):
+            continue
+        volume_name = volume.get("name")
+        where = (f"volume {volume_name!r}" if isinstance(volume_name, str)
+                 else f"volume #{index}")
+        base = (*spec_path, "volumes", index)
+        yield from _item_refs(CONFIG_MAP, volume.get("configMap"), "name",
+                              (*base, "configMap"), where)
+        yield from _item_refs(SECRET, volume.get("secret"), "secretName", (*base, "secret"),
+                              where)
+        projected = volume.get("projected")
+        sources = projected.get("sources") if isinstance(projected, Mapping) else None
+        for number, source in enumerate(sources if isinstance(sources, list) else ()):
+            if not isinstance(source, Mapping):
+                continue
+            source_path = (*base, "projected", "sources", number)
+            yield from _item_refs(CONFIG_MAP, source.get("configMap"), "name",
+                                  (*source_path, "configMap"), where)
+            yield from _item_refs(SECRET, source.get("secret"), "name",
+                                  (*source_path, "secret"), where)
+
+
+#: Where each kind keeps its keys.
+KEY_FIELDS = {CONFIG_MAP: ("data", "binaryData"), SECRET: ("data", "stringData")}
+#: Secrets whose keys a controller writes.
+FILLED_SECRET_TYPES = frozenset({"kubernetes.io/service-account-token"})
+
+
+#: Per run (index): ConfigMaps and Secrets by (kind, name), in every namespace, so each
+#: key reference is a lookup rather than a scan of every object of its kind.
+_NAMED: WeakKeyDictionary[ObjectIndex, dict[tuple[str, str], list[Manifest]]] = \
+    WeakKeyDictionary()
+
+
+def _named(ctx: RuleContext, kind: str, name: str) -> list[Manifest]:
+    table = _NAMED.get(ctx.index)
+    if table is None:
+        table = {}
+        for each in KEY_FIELDS:
+            for other in ctx.index.of_kind(each):
+                other_name = other.metadata.get("name")
+                if isinstance(other_name, str):
+                    table.setdefault((each, other_name), []).append(other)
+        _NAMED[ctx.index] = table
+    return table.get((kind, name), [])
+
+
+def _keys(ctx: RuleContext, obj: Manifest, kind: str, name: str,
+          namespace: str) -> set[str] | None:
+    """The keys the input gives the object ``obj`` reads, or None when there is nothing
+    certain to compare with: the object is not in the input, is defined twice (two
+    alternatives, or two versions, of it), the workload's own file defines one of that name
+    that lands in another namespace (`kubectl apply -n` may put both together), it holds
+    no key, or something fills it in the cluster."""
+    same_name = _named(ctx, kind, name)
+    here = [other for other in same_name
+            if (ctx.namespace_of(other) or ctx.index.default_namespace) == namespace]
+    if len(here) != 1:
+        return None
+    if any(other.source.path == obj.source.path and other not in here for other in same_name):
+        return None
+    [found] = here
+    if kind == SECRET and found.data.get("type") in FILLED_SECRET_TYPES:
+        return None
+    keys: set[str] = set()
+    for field in KEY_FIELDS[kind]:
+        data = found.data.get(field)
+        if isinstance(data, Mapping):
+            keys.update(key for key in data if isinstance(key, str))
+        elif data is not None:
+            return None  # malformed: schema validation reports it
+    if not keys:
+        return None
+    if _produced_in_cluster(ctx, Reference(kind, name, (), ""), namespace):
+        return None  # an operator or a component of the input writes it
+    return keys
+
+
+def _missing_keys(obj: Manifest, ctx: RuleContext, namespace: str) -> Iterator[Violation]:
+    cache: dict[tuple[str, str], set[str] | None] = {}
+    for reference in key_references(obj):
+        ident = (reference.kind, reference.name)
+        if ident not in cache:
+            cache[ident] = _keys(ctx, obj, reference.kind, reference.name, namespace)
+        keys = cache[ident]
+        if keys is None or reference.key in keys:
+            continue
+        close = get_close_matches(reference.key, sorted(keys), n=1, cutoff=0.8)
+        if close:
+            hint = f"did you mean {close[0]!r}?"
+        else:
+            shown = sorted(keys)
+            hint = "it has " + ", ".join(repr(key) for key in shown[:3]) + (
+                f" and {len(shown) - 3} more" if len(shown) > 3 else "")
+        effect = ("the pod cannot mount the volume and stays in ContainerCreating"
+                  if reference.volume else
+                  "the container cannot start (CreateContainerConfigError)")
+        reads = "projects" if reference.volume else "reads"
+        yield ctx.violation(reference.path,
+                            f"{reference.where} {reads} key {reference.key!r} of"
+                            f" {reference.kind} {reference.name!r}, which has no such key"
+                            f" ({hint}): {effect}. Mark the reference optional: true if the"
+                            " key may be absent", severity="error")
+
+
 @rule(id="config-ref-missing", severity="warning", kinds=POD_SPEC_KINDS,
-      summary="a pod refers to a ConfigMap or Secret that the input does not define")
+      summary="a pod refers to a ConfigMap or Secret, or a key of one, that the input"
+              " does not define")
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     namespace = ctx.namespace_of(obj) or ctx.index.default_namespace
+    yield from _missing_keys(obj, ctx, namespace)
     known: dict[str, tuple[bool, set[str]]] = {}  # kind -> (any in namespace, names)
     for reference in references(obj):
         if reference.kind == CONFIG_MAP and reference.name in AUTOMATIC_CONFIG_MAPS:

@@ -5,6 +5,15 @@ them apart with a `podAntiAffinity` term (required or preferred) whose `labelSel
 selects the pods' own labels. A `podAntiAffinity` whose terms all select other pods is
 reported too: it does not keep the replicas apart from each other.
 
+A term applies to the pods of the namespaces it names: its own namespace when it sets
+neither `namespaces` nor `namespaceSelector`, else those listed in `namespaces` and those
+`namespaceSelector` selects (`{}` selects all). A term that selects the pods' labels only
+in other namespaces does not keep the replicas apart either and is reported. This is
+judged only when the workload names its namespace (`metadata.namespace`; otherwise it is
+applied with `kubectl -n`, which the term may name), and a `namespaceSelector` only when
+it decides on `kubernetes.io/metadata.name` alone (the label Kubernetes gives every
+namespace) or the input holds the Namespace object with its labels.
+
 Workloads without `replicas` (one replica by default, or scaled by an autoscaler) are not
 reported.
 
@@ -65,6 +74,7 @@ spec:
 
 ## References
 - https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#inter-pod-affinity-and-anti-affinity
+- https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#namespace-selector
 - https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/
 """
 
@@ -77,6 +87,8 @@ from kubelint.api import Manifest, RuleContext, Violation, label_selector_matche
 
 REQUIRED = "requiredDuringSchedulingIgnoredDuringExecution"
 PREFERRED = "preferredDuringSchedulingIgnoredDuringExecution"
+#: The label Kubernetes gives every namespace (its name).
+NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
 
 
 def _terms(anti_affinity: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
@@ -89,6 +101,44 @@ def _terms(anti_affinity: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
             term = weighted.get("podAffinityTerm") if isinstance(weighted, Mapping) else None
             if isinstance(term, Mapping):
                 yield term
+
+
+def _selector_keys(selector: Mapping[str, Any]) -> set[Any]:
+    keys: set[Any] = set()
+    match_labels = selector.get("matchLabels")
+    if isinstance(match_labels, Mapping):
+        keys.update(match_labels)
+    expressions = selector.get("matchExpressions")
+    for expression in expressions if isinstance(expressions, list) else ():
+        keys.add(expression.get("key") if isinstance(expression, Mapping) else None)
+    return keys
+
+
+def _other_namespaces(term: Mapping[str, Any], obj: Manifest, ctx: RuleContext) -> bool:
+    """Does the term apply only to pods of namespaces other than the workload's own (so it
+    cannot keep the workload's replicas apart)? Unknown answers are no."""
+    own = obj.metadata.get("namespace")
+    if not isinstance(own, str) or not own:
+        return False  # applied with kubectl -n: the term may name that namespace
+    namespaces = term.get("namespaces")
+    selector = term.get("namespaceSelector")
+    if namespaces is not None and not isinstance(namespaces, list):
+        return False  # malformed: schema validation reports it
+    if selector is None and not namespaces:
+        return False  # the workload's own namespace
+    if own in (namespaces or ()):
+        return False
+    if selector is None:
+        return True
+    if not isinstance(selector, Mapping):
+        return False
+    labels: dict[str, Any] = {NAMESPACE_NAME_LABEL: own}
+    namespace = ctx.index.get("Namespace", own)
+    if namespace is not None:
+        labels.update(namespace.labels)
+    elif _selector_keys(selector) - {NAMESPACE_NAME_LABEL}:
+        return False  # decided by labels of the namespace that the input does not show
+    return not label_selector_matches(selector, labels)
 
 
 @rule(id="anti-affinity-missing", severity="info", kinds=("Deployment", "StatefulSet"),
@@ -112,7 +162,17 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if isinstance(anti, Mapping):
         terms = list(_terms(anti))
         labels = obj.pod_template_labels()
-        if any(label_selector_matches(term.get("labelSelector"), labels) for term in terms):
+        own = [term for term in terms
+               if label_selector_matches(term.get("labelSelector"), labels)]
+        if any(not _other_namespaces(term, obj, ctx) for term in own):
+            return
+        if own:
+            yield ctx.violation((*spec_path, "affinity", "podAntiAffinity"),
+                                f"{workload} has {replicas} replicas, but its podAntiAffinity"
+                                " terms that select its own pods' labels apply only to"
+                                " other namespaces (namespaces or namespaceSelector), and"
+                                " there are no topologySpreadConstraints: the replicas may"
+                                " all land on one node")
             return
         if terms:
             yield ctx.violation((*spec_path, "affinity", "podAntiAffinity"),

@@ -2,6 +2,10 @@
 Reports a container (init containers included) that sets neither a request nor a limit
 for `ephemeral-storage`. One finding per container.
 
+With the option `require-limit` (off by default) a container that requests
+`ephemeral-storage` but sets no limit for it is reported too. A limit without a request
+is never reported: the API server defaults the request to the limit.
+
 ## Why is this bad?
 A container's writable layer, its logs and its `emptyDir` volumes (unless backed by
 memory) live on the node's disk. Without an `ephemeral-storage` request the scheduler does
@@ -60,6 +64,13 @@ spec:
             limits: {memory: 512Mi, ephemeral-storage: 2Gi}
 ```
 
+## Options
+- `require-limit` (boolean, default false): also report a container that requests
+  `ephemeral-storage` without limiting it (kube-score's
+  `container-ephemeral-storage-request-and-limit`). A request alone lets the scheduler
+  account for the disk the container needs, but does not stop it from filling the node's
+  disk: only a limit makes the kubelet evict the offending pod alone.
+
 ## References
 - https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#local-ephemeral-storage
 - https://kubernetes.io/docs/concepts/scheduling-eviction/node-pressure-eviction/
@@ -76,8 +87,13 @@ RESOURCE = "ephemeral-storage"
 
 
 @rule(id="ephemeral-storage-missing", severity="info", kinds=POD_SPEC_KINDS,
-      summary="a container sets no ephemeral-storage request or limit")
+      summary="a container sets no ephemeral-storage request or limit",
+      options={"require-limit": {
+          "type": "boolean", "default": False,
+          "description": "also report a container that requests ephemeral-storage without"
+                         " a limit"}})
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
+    require_limit = ctx.options.get("require-limit") is True
     for ref in obj.containers():
         resources = as_mapping(ref.container.get("resources"))
         if resources is None:
@@ -92,3 +108,8 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             yield ctx.violation(path, f"{ref.label} sets no {RESOURCE} request or limit:"
                                       " it can fill the node's disk, and the scheduler does"
                                       " not account for its disk use")
+        elif require_limit and limits.get(RESOURCE) is None:
+            path = (*ref.path, "resources", "limits") if limits \
+                else (*ref.path, "resources", "requests", RESOURCE)
+            yield ctx.violation(path, f"{ref.label} requests {RESOURCE} but sets no limit"
+                                      " for it: it can fill the node's disk")

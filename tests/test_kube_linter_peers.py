@@ -61,8 +61,9 @@ class Case:
 #: scc-deny-privileged-container (OpenShift SecurityContextConstraints, not a Kubernetes
 #: API), template-forbidden-annotation (a custom check from a config file: a user policy).
 COVERAGE: dict[str, tuple[tuple, ...]] = {
-    "access-to-create-pods": (("rbac-create-pods", {}),),
-    "access-to-secrets": (("rbac-secrets-access", {}),),
+    # kube-linter reports the binding that hands the grant out: report-on: bindings.
+    "access-to-create-pods": (("rbac-create-pods", {"report-on": "bindings"}),),
+    "access-to-secrets": (("rbac-secrets-access", {"report-on": "bindings"}),),
     "cluster-admin-role-binding": (("rbac-cluster-admin-binding", {}),),
     "dangling-horizontalpodautoscaler": (("hpa-target-missing", {}),),
     "dangling-ingress": (("ingress-backend-missing", {}),),
@@ -201,14 +202,6 @@ ASSERTED: dict[str, Case] = {
 
 #: Items where kubelint answers otherwise ("check item" -> reason).
 DISAGREEMENTS: dict[str, str] = {
-    "access-to-create-pods Role/role1":
-        "kubelint reports the Role whose rule grants create on pods (where the fix goes); kube-linter reports the RoleBinding that hands it to a subject: the same problem on another object",
-    "access-to-create-pods RoleBinding/role-binding1":
-        "kubelint reports the Role whose rule grants create on pods, not the RoleBinding (see Role/role1)",
-    "access-to-secrets Role/role1":
-        "kubelint reports the Role whose rule grants get on secrets (where the fix goes); kube-linter reports the RoleBinding: the same problem on another object",
-    "access-to-secrets RoleBinding/role-binding1":
-        "kubelint reports the Role whose rule grants get on secrets, not the RoleBinding (see Role/role1)",
     "dangling-networkpolicy NetworkPolicy/app":
         "the input has no workload at all, so the pods the policy selects are deployed from elsewhere: networkpolicy-selects-nothing only judges a namespace whose workloads are in the input",
     "dangling-networkpolicypeer-podselector NetworkPolicy/app":
@@ -375,9 +368,9 @@ def test_agreement_with_kube_linter():
     results = verdicts()
     disagreeing = {name for name, agrees in results.items() if not agrees}
     # Pinned exactly: a change either way (a fix or a regression) must update this table.
-    # Agreement is 198 of 218 asserted items (90.8%). Of the 20 disagreements, 3 are where
-    # kube-linter is wrong about Kubernetes, 7 where kubelint does not judge what the input
-    # cannot show, 4 where kubelint reports the Role rather than its binding, 4 on
-    # OpenShift's own DeploymentConfig fields, and 2 on hostPaths under /var/run.
+    # Agreement is 202 of 218 asserted items (92.7%; 202 of 215 without the 3 where
+    # kube-linter is wrong about Kubernetes). The other 13: 7 where kubelint does not
+    # judge what the input cannot show, 4 on OpenShift's own DeploymentConfig fields, and 2
+    # on hostPaths under /var/run.
     assert disagreeing == set(DISAGREEMENTS)
     assert len(results) == 218

@@ -86,10 +86,9 @@ subjects:
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from fnmatch import fnmatchcase
 from typing import Any
 
-from kubelint.api import Manifest, RuleContext, Violation, rule
+from kubelint.api import Manifest, RuleContext, Violation, rbac, rule
 
 #: Every verb a rule must name (besides '*') to be read as full control.
 ALL_VERBS = frozenset({"get", "list", "watch", "create", "update", "patch", "delete"})
@@ -121,31 +120,8 @@ def _full_control_rule(role: Manifest) -> int | None:
     return None
 
 
-def _subjects(obj: Manifest, ctx: RuleContext) -> list[tuple[str, str]]:
-    """(kind, shown name) of each subject; ServiceAccounts as namespace/name."""
-    subjects = obj.get(("subjects",))
-    found = []
-    for subject in subjects if isinstance(subjects, list) else ():
-        if not isinstance(subject, Mapping):
-            continue
-        kind, name = subject.get("kind"), subject.get("name")
-        if not isinstance(kind, str) or not isinstance(name, str):
-            continue
-        if kind == "ServiceAccount":
-            namespace = subject.get("namespace")
-            if not isinstance(namespace, str) or not namespace:
-                namespace = ctx.namespace_of(obj) or "?"
-            name = f"{namespace}/{name}"
-        found.append((kind, name))
-    return found
-
-
 def _exempt(obj: Manifest, ctx: RuleContext) -> bool:
-    """Is the object's name one of the ``exempt-names`` patterns?"""
-    patterns = ctx.options.get("exempt-names")
-    name = obj.metadata.get("name")
-    return (isinstance(name, str) and isinstance(patterns, list)
-            and any(isinstance(p, str) and fnmatchcase(name, p) for p in patterns))
+    return rbac.exempt(obj, ctx.options.get("exempt-names"))
 
 
 @rule(id="rbac-cluster-admin-binding", severity="error",
@@ -176,7 +152,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             return
         what = (f"{kind} {name!r}, whose rules[{index}] grants every verb on every resource"
                 " of every API group,")
-    subjects = _subjects(obj, ctx)
+    subjects = rbac.subject_list(obj, ctx.namespace_of(obj))
     if subjects and all(subject == ("Group", "system:masters") for subject in subjects):
         return
     shown = ", ".join(f"{kind_} {name_!r}" for kind_, name_ in subjects) or "no subjects yet"

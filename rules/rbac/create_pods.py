@@ -51,6 +51,13 @@ rules:
   `metadata.name`: roles your platform provider creates and manages, such as GKE's
   `gce:*` roles in a dump of a cluster. Nothing is exempt by default beyond Kubernetes'
   own policy: a role you write grants what it grants whatever its name.
+- `report-on` (`roles` or `bindings`, default `roles`): where the findings go. `roles`
+  reports each rule of a Role or ClusterRole that grants create on pods or workloads;
+  `bindings` reports instead each RoleBinding or ClusterRoleBinding (at `roleRef.name`,
+  naming its subjects) whose role of the input grants it, or that binds the default
+  ClusterRoles `admin` or `edit`, for repositories where shared roles are fine and who
+  gets them is the question (kube-linter's default). A role that no binding of the input
+  uses is then not reported.
 
 ## References
 - https://kubernetes.io/docs/concepts/security/rbac-good-practices/#workload-creation
@@ -60,7 +67,6 @@ rules:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from fnmatch import fnmatchcase
 
 from kubelint.api import Manifest, RuleContext, Violation, rbac, rule
 
@@ -74,30 +80,25 @@ WORKLOADS: tuple[tuple[str, str], ...] = (
 
 
 
-def _exempt(obj: Manifest, ctx: RuleContext) -> bool:
-    """Is the object's name one of the ``exempt-names`` patterns?"""
-    patterns = ctx.options.get("exempt-names")
-    name = obj.metadata.get("name")
-    return (isinstance(name, str) and isinstance(patterns, list)
-            and any(isinstance(p, str) and fnmatchcase(name, p) for p in patterns))
+#: Default ClusterRoles that grant create on pods and workloads (Kubernetes' RBAC policy).
+BUILTIN_CREATE_ROLES = frozenset({"admin", "edit"})
 
 
-@rule(id="rbac-create-pods", severity="warning", kinds=("Role", "ClusterRole"),
-      summary="an RBAC rule lets its holders create pods or workloads",
-      options={"exempt-names": {
-          "type": "array", "items": {"type": "string"}, "default": [],
-          "description": "shell-style patterns of Role and ClusterRole names to leave alone"
-                         " (roles a platform provider manages)"}})
-def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
-    if rbac.is_bootstrap(obj) or _exempt(obj, ctx):
-        return
-    for index, entry in rbac.policy_rules(obj):
+def _grant(role: Manifest) -> Iterator[tuple[int, str]]:
+    """(rule index, "create on pods, deployments...") of each rule that grants it."""
+    for index, entry in rbac.policy_rules(role):
         if rbac.strings(entry.get("resourceNames")):
             continue  # create cannot be restricted by name: this grants no create
         verbs, resources = rbac.grants(entry, ("create",), WORKLOADS)
         if verbs:
-            yield ctx.violation(("rules", index),
-                                f"{obj.kind} {obj.name or '?'!r} rules[{index}] grants"
-                                f" create on {', '.join(resources)}{rbac.via_wildcard(entry)}:"
-                                " its holders can run any image as any ServiceAccount of"
-                                " the namespace")
+            yield index, f"create on {', '.join(resources)}{rbac.via_wildcard(entry)}"
+
+
+@rule(id="rbac-create-pods", severity="warning",
+      kinds=("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"),
+      summary="an RBAC rule lets its holders create pods or workloads",
+      options=rbac.GRANT_OPTIONS)
+def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
+    yield from rbac.report_grants(obj, ctx, _grant, BUILTIN_CREATE_ROLES,
+                                  "create on pods and workloads (a default ClusterRole)",
+                                  "can run any image as any ServiceAccount of the namespace")

@@ -67,7 +67,6 @@ rules:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from fnmatch import fnmatchcase
 
 from kubelint.api import Manifest, RuleContext, Violation, rbac, rule
 
@@ -78,11 +77,7 @@ IDENTITIES = (("", "users"), ("", "groups"), ("", "serviceaccounts"),
 
 
 def _exempt(obj: Manifest, ctx: RuleContext) -> bool:
-    """Is the object's name one of the ``exempt-names`` patterns?"""
-    patterns = ctx.options.get("exempt-names")
-    name = obj.metadata.get("name")
-    return (isinstance(name, str) and isinstance(patterns, list)
-            and any(isinstance(p, str) and fnmatchcase(name, p) for p in patterns))
+    return rbac.exempt(obj, ctx.options.get("exempt-names"))
 
 
 @rule(id="rbac-escalate-bind-impersonate", severity="error", kinds=("Role", "ClusterRole"),

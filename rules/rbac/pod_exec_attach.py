@@ -85,7 +85,6 @@ rules:
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from fnmatch import fnmatchcase
 from typing import Any
 
 from kubelint.api import Manifest, RuleContext, Violation, rbac, rule
@@ -101,31 +100,8 @@ def _granted(entry: Mapping[str, Any]) -> str:
     return f"{', '.join(verbs)} on {', '.join(resources)}" if verbs else ""
 
 
-def _subjects(obj: Manifest, ctx: RuleContext) -> str:
-    subjects = obj.get(("subjects",))
-    names = []
-    for subject in subjects if isinstance(subjects, list) else ():
-        if not isinstance(subject, Mapping):
-            continue
-        kind, name = subject.get("kind"), subject.get("name")
-        if not isinstance(kind, str) or not isinstance(name, str):
-            continue
-        if kind == "ServiceAccount":
-            namespace = subject.get("namespace")
-            if not isinstance(namespace, str) or not namespace:
-                namespace = ctx.namespace_of(obj) or "?"
-            names.append(f"ServiceAccount '{namespace}/{name}'")
-        else:
-            names.append(f"{kind} {name!r}")
-    return ", ".join(names) if names else "no subjects"
-
-
 def _exempt(obj: Manifest, ctx: RuleContext) -> bool:
-    """Is the object's name one of the ``exempt-names`` patterns?"""
-    patterns = ctx.options.get("exempt-names")
-    name = obj.metadata.get("name")
-    return (isinstance(name, str) and isinstance(patterns, list)
-            and any(isinstance(p, str) and fnmatchcase(name, p) for p in patterns))
+    return rbac.exempt(obj, ctx.options.get("exempt-names"))
 
 
 def _first_grant(role: Manifest) -> str:
@@ -158,8 +134,8 @@ def _check_binding(obj: Manifest, ctx: RuleContext, on_bindings: bool) -> Iterat
     if grant:
         yield ctx.violation(("roleRef", "name"),
                             f"{obj.kind} {obj.name or '?'!r} binds {kind} {name!r}, which"
-                            f" grants {grant}, to {_subjects(obj, ctx)}: they can run"
-                            " commands in the pods' containers")
+                            f" grants {grant}, to {rbac.subjects(obj, ctx.namespace_of(obj))}:"
+                            " they can run commands in the pods' containers")
 
 
 @rule(id="rbac-pod-exec-attach", severity="warning",

@@ -53,6 +53,12 @@ rules:
   `metadata.name`: roles your platform provider creates and manages, such as GKE's
   `gce:*` roles in a dump of a cluster. Nothing is exempt by default beyond Kubernetes'
   own policy: a role you write grants what it grants whatever its name.
+- `report-on` (`roles` or `bindings`, default `roles`): where the findings go. `roles`
+  reports each rule of a Role or ClusterRole that grants reading Secrets; `bindings` reports
+  instead each RoleBinding or ClusterRoleBinding (at `roleRef.name`, naming its subjects)
+  whose role of the input grants it, or that binds the default ClusterRoles `admin` or
+  `edit`, for repositories where shared roles are fine and who gets them is the question
+  (kube-linter's default). A role that no binding of the input uses is then not reported.
 
 ## References
 - https://kubernetes.io/docs/concepts/security/rbac-good-practices/#listing-secrets
@@ -62,34 +68,28 @@ rules:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from fnmatch import fnmatchcase
 
 from kubelint.api import Manifest, RuleContext, Violation, rbac, rule
 
-
-def _exempt(obj: Manifest, ctx: RuleContext) -> bool:
-    """Is the object's name one of the ``exempt-names`` patterns?"""
-    patterns = ctx.options.get("exempt-names")
-    name = obj.metadata.get("name")
-    return (isinstance(name, str) and isinstance(patterns, list)
-            and any(isinstance(p, str) and fnmatchcase(name, p) for p in patterns))
+#: Default ClusterRoles that grant reading Secrets (Kubernetes' RBAC policy).
+BUILTIN_SECRET_ROLES = frozenset({"admin", "edit"})
 
 
-@rule(id="rbac-secrets-access", severity="warning", kinds=("Role", "ClusterRole"),
-      summary="an RBAC rule lets its holders read Secrets",
-      options={"exempt-names": {
-          "type": "array", "items": {"type": "string"}, "default": [],
-          "description": "shell-style patterns of Role and ClusterRole names to leave alone"
-                         " (roles a platform provider manages)"}})
-def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
-    if rbac.is_bootstrap(obj) or _exempt(obj, ctx):
-        return
-    for index, entry in rbac.policy_rules(obj):
+def _grant(role: Manifest) -> Iterator[tuple[int, str]]:
+    """(rule index, "get, list on secrets") of each rule that grants reading Secrets."""
+    for index, entry in rbac.policy_rules(role):
         if rbac.strings(entry.get("resourceNames")):
             continue
         verbs, _ = rbac.grants(entry, ("get", "list", "watch"), (("", "secrets"),))
         if verbs:
-            yield ctx.violation(("rules", index),
-                                f"{obj.kind} {obj.name or '?'!r} rules[{index}] grants"
-                                f" {', '.join(verbs)} on secrets{rbac.via_wildcard(entry)}:"
-                                " its holders can read every Secret in scope")
+            yield index, f"{', '.join(verbs)} on secrets{rbac.via_wildcard(entry)}"
+
+
+@rule(id="rbac-secrets-access", severity="warning",
+      kinds=("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"),
+      summary="an RBAC rule lets its holders read Secrets",
+      options=rbac.GRANT_OPTIONS)
+def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
+    yield from rbac.report_grants(obj, ctx, _grant, BUILTIN_SECRET_ROLES,
+                                  "get, list, watch on secrets (a default ClusterRole)",
+                                  "can read every Secret in scope")

@@ -9,6 +9,7 @@ from kubelint.constants import (
     KUBERNETES_VERSIONS,
     LONG_RUNNING_KINDS,
     POD_SPEC_KINDS,
+    REPLICATED_KINDS,
     SCALABLE_KINDS,
     WORKLOAD_KINDS,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "KUBERNETES_VERSIONS",
     "LONG_RUNNING_KINDS",
     "POD_SPEC_KINDS",
+    "REPLICATED_KINDS",
     "SCALABLE_KINDS",
     "WORKLOAD_KINDS",
     "CelError",

@@ -70,6 +70,9 @@ CUSTOM_LONG_RUNNING = frozenset({("argoproj.io", "Rollout"),
                                  ("apps.kruise.io", "CloneSet")})
 
 POD_SPEC_KINDS = frozenset(POD_SPEC_PATHS) | {kind for _, kind in CUSTOM_POD_SPEC_PATHS}
+#: Kinds that run ``spec.replicas`` copies of one pod (see Manifest.is_replicated).
+REPLICATED_KINDS = frozenset({"Deployment", "StatefulSet"} | {kind for _, kind in
+                                                             CUSTOM_LONG_RUNNING})
 
 #: Controllers whose pods are meant to run forever (a bare Pod is long-running only when
 #: its restartPolicy is Always; see Manifest.is_long_running).

@@ -343,6 +343,15 @@ class Manifest:
             return spec.get("restartPolicy") in (None, "Always")
         return False
 
+    def is_replicated(self) -> bool:
+        """A controller that runs ``spec.replicas`` copies of its pod: a Deployment, a
+        StatefulSet, or a replicated workload custom resource (Argo Rollout, OpenShift
+        DeploymentConfig, OpenKruise CloneSet)."""
+        kind = self.kind or ""
+        if kind in ("Deployment", "StatefulSet"):
+            return self.is_kind(kind)
+        return (self.api_group, kind) in CUSTOM_LONG_RUNNING
+
     @property
     def unit(self) -> str:
         """The objects this one belongs with: its rendering (one chart rendering, one

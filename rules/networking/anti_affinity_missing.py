@@ -1,6 +1,7 @@
 """## What it does
-Reports a Deployment or StatefulSet with `spec.replicas` greater than 1 whose pod template
-neither spreads its replicas with `topologySpreadConstraints` (a non-empty list) nor keeps
+Reports a Deployment, StatefulSet or replicated workload custom resource (Argo Rollout,
+OpenShift DeploymentConfig, OpenKruise CloneSet) with `spec.replicas` greater than 1 whose
+pod template neither spreads its replicas with `topologySpreadConstraints` (a non-empty list) nor keeps
 them apart with a `podAntiAffinity` term (required or preferred) whose `labelSelector`
 selects the pods' own labels. A `podAntiAffinity` whose terms all select other pods is
 reported too: it does not keep the replicas apart from each other.
@@ -83,7 +84,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kubelint.api import Manifest, RuleContext, Violation, label_selector_matches, rule
+from kubelint.api import (
+    REPLICATED_KINDS,
+    Manifest,
+    RuleContext,
+    Violation,
+    label_selector_matches,
+    rule,
+)
 
 REQUIRED = "requiredDuringSchedulingIgnoredDuringExecution"
 PREFERRED = "preferredDuringSchedulingIgnoredDuringExecution"
@@ -141,9 +149,11 @@ def _other_namespaces(term: Mapping[str, Any], obj: Manifest, ctx: RuleContext) 
     return not label_selector_matches(selector, labels)
 
 
-@rule(id="anti-affinity-missing", severity="info", kinds=("Deployment", "StatefulSet"),
+@rule(id="anti-affinity-missing", severity="info", kinds=REPLICATED_KINDS,
       summary="replicas may all be scheduled onto the same node")
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
+    if not obj.is_replicated():
+        return
     replicas = obj.get(("spec", "replicas"))
     if isinstance(replicas, bool) or not isinstance(replicas, int) or replicas <= 1:
         return

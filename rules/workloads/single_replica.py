@@ -1,5 +1,6 @@
 """## What it does
-Reports a Deployment or StatefulSet that runs a single pod: `spec.replicas` is 1, or is
+Reports a Deployment, StatefulSet or replicated workload custom resource (Argo Rollout,
+OpenShift DeploymentConfig, OpenKruise CloneSet) that runs a single pod: `spec.replicas` is 1, or is
 unset (it defaults to 1), and no HorizontalPodAutoscaler of the input scales it (an HPA
 in the same namespace whose `scaleTargetRef` names the workload's kind and name, and
 whose `apiVersion`, when given, is the workload's).
@@ -85,7 +86,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from kubelint.api import Manifest, RuleContext, Violation, rule
+from kubelint.api import REPLICATED_KINDS, Manifest, RuleContext, Violation, rule
 
 
 def _scaled_objects(obj: Manifest, ctx: RuleContext) -> list[Manifest]:
@@ -104,13 +105,13 @@ def _scaled_objects(obj: Manifest, ctx: RuleContext) -> list[Manifest]:
     return found
 
 
-@rule(id="single-replica", severity="info", kinds=("Deployment", "StatefulSet"),
+@rule(id="single-replica", severity="info", kinds=REPLICATED_KINDS,
       summary="a workload runs a single replica (or fewer than required) and nothing"
               " scales it",
       options={"min-replicas": {"type": "integer", "minimum": 2, "default": 2,
                                 "description": "the fewest replicas accepted"}})
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
-    if obj.kind is None or not obj.is_kind(obj.kind):
+    if not obj.is_replicated():
         return
     spec = obj.get(("spec",))
     if not isinstance(spec, Mapping):

@@ -16,7 +16,8 @@ Not reported:
   operators and controllers are granted permissions because they use the token. A
   subject without a namespace in a RoleBinding is in the binding's namespace; when the
   pod's own namespace is not written (it is chosen when the manifests are applied), a
-  subject of that name in any namespace counts. Group subjects
+  subject of that name in any namespace counts, unless the name is `default`, which
+  every namespace has. Group subjects
   (`system:serviceaccounts`) grant every account alike and do not count.
 
 The ServiceAccount is the one named by `serviceAccountName` (or the deprecated
@@ -110,9 +111,11 @@ def service_account_name(spec: Mapping[str, Any]) -> str:
 
 def _is_bound(ctx: RuleContext, obj: Manifest, account: str, namespace: str) -> bool:
     """Is the ServiceAccount a subject of a RoleBinding or ClusterRoleBinding of the run?"""
+    # A pod without a namespace lands where it is applied, so a subject of its account's
+    # name anywhere counts; except for "default", which every namespace has.
+    loose = obj.namespace is None and account != "default"
     return any(rbac.binds_service_account(binding, account, namespace,
-                                          ctx.index.default_namespace,
-                                          any_namespace=obj.namespace is None)
+                                          ctx.index.default_namespace, any_namespace=loose)
                for kind in BINDINGS for binding in ctx.index.of_kind(kind))
 
 

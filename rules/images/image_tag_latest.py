@@ -8,8 +8,10 @@ that names a branch or a release channel rather than a build (`master`, `main`, 
 The reference is parsed as container runtimes parse it: the tag is what follows the last
 `:` of the last path component, so a registry port is not a tag
 (`localhost:5000/app` has no tag; `registry.example.com:443/team/app:1.2` has the tag
-`1.2`). Tags are case-sensitive and compared whole: `latest-alpine` or `1.4-dev` is not
-reported. Strings that are not image references are skipped: placeholders left for the
+`1.2`). Tags are case-sensitive. A tag made of such words and variant names with no
+version number in it moves too and is reported (`master-head`, `stable-alpine`,
+`latest-slim`); one that carries a number is not (`1.4-dev`, `stable-2024.06`,
+`dev-3f2a9c1`). Strings that are not image references are skipped: placeholders left for the
 reader (`<your-image>`, `${IMAGE}`) and build references that a tool replaces with a
 pinned image before applying, such as ko's `ko://knative.dev/serving/cmd/activator` (any
 `scheme://`, which no runtime accepts).
@@ -110,6 +112,14 @@ MUTABLE_TAGS = ["master", "main", "head", "trunk", "dev", "devel", "develop", "d
                 "edge", "nightly", "canary", "snapshot", "unstable", "stable"]
 
 
+def is_moving(tag: str, words: set[str]) -> bool:
+    """Does ``tag`` name a branch or channel: one of ``words``, or such a word followed by
+    variant names with no version number (``master-head``, ``stable-alpine``)?"""
+    if tag in words:
+        return True
+    return tag.split("-", 1)[0] in words and not any(char.isdigit() for char in tag)
+
+
 def image_tag(image: str) -> str | None:
     """The tag of an image reference without a digest, or None when it has none.
 
@@ -127,8 +137,9 @@ def image_tag(image: str) -> str | None:
           "description": "tags besides latest that move (branch and channel names)"}})
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     configured = ctx.options.get("mutable-tags")
-    mutable = {tag for tag in configured if isinstance(tag, str)} \
+    words = {tag for tag in configured if isinstance(tag, str)} \
         if isinstance(configured, list) else set(MUTABLE_TAGS)
+    words.add("latest")
     for ref in obj.containers():
         image = ref.container.get("image")
         if not isinstance(image, str) or not is_image_reference(image):
@@ -140,7 +151,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             yield ctx.violation((*ref.path, "image"),
                                 f"{ref.label} image {image!r} has no tag, so it means"
                                 " ':latest'; pin a version (or a digest)")
-        elif tag == "latest" or tag in mutable:
+        elif is_moving(tag, words):
             yield ctx.violation((*ref.path, "image"),
                                 f"{ref.label} image {image!r} uses the moving tag"
                                 f" {tag!r}; pin a version (or a digest)")

@@ -124,12 +124,10 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         budget = delay + threshold * period
         if budget >= minimum:
             continue
-        parts = [f"initialDelaySeconds {delay}", f"failureThreshold {threshold}",
-                 f"periodSeconds {period}"]
-        shown = [part if numbers[part.split()[0]] else f"{part} (default)" for part in parts]
         field = "initialDelaySeconds" if "initialDelaySeconds" in probe else None
         yield ctx.violation((*ref.path, "livenessProbe", *([field] if field else [])),
                             f"{ref.label} livenessProbe restarts it if it does not answer"
-                            f" within about {budget}s of starting ({shown[0]} +"
-                            f" {shown[1]} x {shown[2]}), and it has no startupProbe; give it"
-                            f" at least {minimum}s or add a startupProbe")
+                            f" within about {budget}s of starting ({delay}s delay +"
+                            f" {threshold} failures x {period}s period) and it has no"
+                            f" startupProbe; give it at least {minimum}s or add a"
+                            " startupProbe")

@@ -75,6 +75,10 @@ COVERAGE: dict[str, tuple[str, dict]] = {
 
 #: Files where kubelint answers otherwise, with the reason.
 DISAGREEMENTS: dict[str, str] = {
+    "automountServiceAccountToken/failure.all_true.yaml":
+        "automountServiceAccountToken: true on the pod and the ServiceAccount is an explicit decision that the workload calls the API, not an oversight: kubelint reports only the default, unbound case (issue 12)",
+    "automountServiceAccountToken/failure.pod_true_serviceaccount_false.yaml":
+        "the pod's explicit automountServiceAccountToken: true is a decision (it overrides the ServiceAccount's false on purpose): kubelint reports only the default, unbound case (issue 12)",
     "clusterrolebindingPodExecAttach/failure.binding_points_to_missing_ref.yaml":
         "the binding's role is not in the input, so its permissions are unknown: kubelint reports no 'not found' in a partial input (Polaris fails any binding whose role it cannot find)",
     "hpaMinAvailability/success.minReplicaAbsent.yaml":
@@ -122,6 +126,7 @@ def test_agreement_with_polaris():
     results = verdicts()
     disagreeing = {name for name, agrees in results.items() if not agrees}
     # Pinned exactly: a change either way (a fix or a regression) must update this table.
-    # Agreement is 254 of 266 covered files (95.5%); issue 6 asked for 95%.
+    # Agreement is 252 of 266 covered files (94.7%); issue 6 asked for 95%, issue 12 gave
+    # up the two explicit automountServiceAccountToken: true cases on purpose.
     assert disagreeing == set(DISAGREEMENTS)
     assert len(results) == 266

@@ -124,8 +124,8 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         budget = delay + threshold * period
         if budget >= minimum:
             continue
-        field = "initialDelaySeconds" if "initialDelaySeconds" in probe else None
-        yield ctx.violation((*ref.path, "livenessProbe", *([field] if field else [])),
+        where = ("initialDelaySeconds",) if "initialDelaySeconds" in probe else ()
+        yield ctx.violation((*ref.path, "livenessProbe", *where),
                             f"{ref.label} livenessProbe restarts it if it does not answer"
                             f" within about {budget}s of starting ({delay}s delay +"
                             f" {threshold} failures x {period}s period) and it has no"

@@ -40,6 +40,14 @@ from kubelint.policies.expressions import first_field as cel_first_field
 from kubelint.policies.expressions import parse_field_path
 from kubelint.quantity import InvalidQuantity, parse_quantity
 from kubelint.rule import Rule, RuleContext, Violation, engine_rule, rule, version_minor
+from kubelint.values import (
+    base64_problem,
+    has_placeholder,
+    host_path_is_file,
+    is_image_reference,
+    looks_like_file,
+    normalise_host_path,
+)
 
 __all__ = [
     "BUILTIN_KIND_GROUPS",
@@ -61,18 +69,24 @@ __all__ = [
     "RuleContext",
     "Violation",
     "as_mapping",
+    "base64_problem",
     "cel_first_field",
     "compile_cel",
     "effective_security_context",
     "engine_rule",
     "evaluate_cel",
     "format_path",
+    "has_placeholder",
     "hookimpl",
+    "host_path_is_file",
     "is_custom_resource",
+    "is_image_reference",
     "is_one_of",
     "is_windows_pod",
     "label_selector_matches",
+    "looks_like_file",
     "missing_metadata_keys",
+    "normalise_host_path",
     "parse_field_path",
     "parse_quantity",
     "port_name_problems",

@@ -216,20 +216,23 @@ class Catalog:
         return self._validators[key]
 
     def problems(self, api_version: str, kind: str, data: Any) -> list[SchemaProblem]:
-        """Every problem of ``data``, one per field (the best cause of a cascade)."""
+        """Every problem of ``data``: one per field (the best cause of a cascade), except
+        that every missing required field of a mapping is its own problem."""
         validator = self.validator(api_version, kind)
         if validator is None:
             return []
         schema = None  # only needed to explain an error: most objects have none
-        best: dict[tuple[str | int, ...], tuple[int, SchemaProblem]] = {}
+        best: dict[tuple[str | int, ...], tuple[int, list[SchemaProblem]]] = {}
         for error in validator.iter_errors(data):
             if schema is None:
                 schema = self.schema(api_version, kind)
             for rank, problem in _explain(error, schema, data):
                 current = best.get(problem.path)
                 if current is None or rank < current[0]:
-                    best[problem.path] = (rank, problem)
-        return [problem for _, problem in best.values()]
+                    best[problem.path] = (rank, [problem])
+                elif rank == current[0] == _MISSING and problem not in current[1]:
+                    current[1].append(problem)  # another missing field of the same mapping
+        return [problem for _, problems in best.values() for problem in problems]
 
 
 def refuse_retrieval(uri: str) -> Any:
@@ -356,6 +359,10 @@ def _value_at(data: Any, path: tuple[str | int, ...]) -> Any:
     return data
 
 
+#: The rank of a missing required field (see ``_explain``).
+_MISSING = 1
+
+
 def _explain(error: Any, root: Any, data: Any) -> Iterator[tuple[int, SchemaProblem]]:
     """(rank, problem) for one validation error; a lower rank is a better cause."""
     path = tuple(error.instance_path)
@@ -377,7 +384,8 @@ def _explain(error: Any, root: Any, data: Any) -> Iterator[tuple[int, SchemaProb
         required = (_resolve(root, parent) or {}).get("required", [])
         for name in required:
             if not isinstance(value, dict) or name not in value:
-                yield 1, SchemaProblem(path, f"missing required field {name!r} in {where}")
+                yield _MISSING, SchemaProblem(path, f"missing required field {name!r} in"
+                                                    f" {where}")
         return
     own = (_resolve(root, parent) or {}).get("x-message") if keyword in ("oneOf", "anyOf") \
         else None

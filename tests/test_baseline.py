@@ -49,7 +49,7 @@ def test_new_findings_are_reported_and_fixed_ones_counted(tree, capsys):
     code, report = check_json(capsys, "--baseline", "baseline.json", "--fail-level", "warning")
     assert code == 1
     assert [(f["rule"], f["object"]["name"], f["line"]) for f in report["findings"]] == [
-        ("liveness-initial-delay", "migrate-2", 41)]
+        ("liveness-initial-delay", "migrate-2", 42)]
     assert report["summary"]["baseline"] == {"known": 0, "fixed": 1}
 
 

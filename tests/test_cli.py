@@ -31,6 +31,7 @@ BAD_JOB = textwrap.dedent("""\
                 limits: {memory: 128Mi}
               livenessProbe:
                 exec: {command: ["true"]}
+                periodSeconds: 1
               securityContext:
                 allowPrivilegeEscalation: false
                 readOnlyRootFilesystem: true
@@ -64,8 +65,10 @@ def test_exit_codes_follow_the_fail_level(tree, capsys):
 def test_text_output(tree, capsys):
     main(["check", "--no-color", "."])
     assert capsys.readouterr().out == (
-        "job.yaml:16:11: warning liveness-initial-delay container 'migrate' has a livenessProbe"
-        " without initialDelaySeconds and no startupProbe\n"
+        "job.yaml:16:11: warning liveness-initial-delay container 'migrate' livenessProbe"
+        " restarts it if it does not answer within about 3s of starting (0s delay + 3"
+        " failures x 1s period) and it has no startupProbe; give it at least 10s or add a"
+        " startupProbe\n"
         "\n"
         "Found 1 problem (0 errors, 1 warning, 0 info) in 1 of 2 files; 1 object checked,"
         " 1 non-Kubernetes document skipped.\n")
@@ -86,8 +89,9 @@ def test_json_output_shape(tree, capsys):
         "findings": [{
             "rule": "liveness-initial-delay",
             "severity": "warning",
-            "message": "container 'migrate' has a livenessProbe without initialDelaySeconds"
-                       " and no startupProbe",
+            "message": "container 'migrate' livenessProbe restarts it if it does not answer"
+                       " within about 3s of starting (0s delay + 3 failures x 1s period) and"
+                       " it has no startupProbe; give it at least 10s or add a startupProbe",
             "file": "job.yaml",
             "line": 16, "column": 11, "end_line": 16, "end_column": 24,
             "object": {"apiVersion": "batch/v1", "kind": "Job", "namespace": "shop",

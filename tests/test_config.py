@@ -22,6 +22,7 @@ LIVENESS_POD = textwrap.dedent("""\
             limits: {memory: 64Mi}
           livenessProbe:
             exec: {command: ["true"]}
+            periodSeconds: 1
           securityContext:
             allowPrivilegeEscalation: false
             readOnlyRootFilesystem: true

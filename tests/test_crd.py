@@ -644,6 +644,8 @@ def test_first_label_schema_of_a_built_in_kind_wins_over_the_bundle():
     assert sorted(p.message for p in bundle_only) == [
         "missing required field 'kind' in subjects[0]",
         "missing required field 'kind' in subjects[1]",
+        "missing required field 'name' in subjects[0]",
+        "missing required field 'name' in subjects[1]",
         "missing required field 'roleRef' in the object"]
 
 

@@ -141,7 +141,7 @@ def test_every_rule_is_described(examples):
     by_id = {rule["id"]: rule for rule in rules}
     assert rule_name("liveness-initial-delay") == "LivenessInitialDelay"
     assert by_id["liveness-initial-delay"]["fullDescription"]["text"].startswith(
-        "Reports a container whose `livenessProbe` has no `initialDelaySeconds`")
+        "Reports a container whose `livenessProbe` can kill it before it has had time")
     assert by_id["liveness-initial-delay"]["properties"]["tags"] == ["kubernetes", "reliability"]
 
 

@@ -201,9 +201,11 @@ def test_values_files_and_set_as_helm_merges_them(tmp_path):
                     set_values=["replicaCount=3"], ci_values=False)
     assert findings == [
         ("privileged-port", "fixtures/charts/shop/templates/deployment.yaml", 27, 15,
-         "container 'web' listens on port 80, below 1024: it needs root or"
-         " NET_BIND_SERVICE; listen on an unprivileged port and map it in the Service"
-         f" (value service.port from {prod}:2)"),
+         "container 'web' listens on port 80, below 1024: unless the container runtime"
+         " lowers net.ipv4.ip_unprivileged_port_start for pods (containerd 2.0 and Docker"
+         " do, CRI-O does not by default), only root or NET_BIND_SERVICE may bind it; set"
+         " the sysctl in the pod's securityContext, or listen on an unprivileged port and"
+         f" map it in the Service (value service.port from {prod}:2)"),
     ]
 
 

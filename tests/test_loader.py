@@ -91,7 +91,8 @@ def test_json_manifest_with_lines(tmp_path):
     path = tmp_path / "pod.json"
     path.write_text('{\n  "apiVersion": "v1",\n  "kind": "Pod",\n  "metadata": {"name": "p"},\n'
                     '  "spec": {\n    "containers": [\n      {"name": "a", "image": "x",\n'
-                    '       "livenessProbe": {"exec": {"command": ["true"]}}}\n    ]\n  }\n}\n')
+                    '       "livenessProbe": {"exec": {"command": ["true"]}, "periodSeconds": 1}}\n'
+                    '    ]\n  }\n}\n')
     report = lint_paths([str(path)], only_rule_config("liveness-initial-delay"), registry())
     assert where(report.findings) == [("liveness-initial-delay", 8, 8)]
     assert report.summary.documents == 1 and report.summary.objects == 1

@@ -32,7 +32,7 @@ DEPLOYMENT = textwrap.dedent("""\
           containers:
             - name: web
               image: nginx:1.27
-              livenessProbe: {httpGet: {path: /, port: 80}}
+              livenessProbe: {httpGet: {path: /, port: 80}, periodSeconds: 1}
     """)
 
 CRASHING_PLUGIN = textwrap.dedent("""\

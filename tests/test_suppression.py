@@ -17,11 +17,11 @@ spec:
     - name: a{comment_a}
       image: a:1
       livenessProbe:{comment_probe}
-        exec: {{command: ["true"]}}
+        {{exec: {{command: ["true"]}}, periodSeconds: 1}}
     - name: b
       image: b:1
       livenessProbe:
-        exec: {{command: ["true"]}}
+        {{exec: {{command: ["true"]}}, periodSeconds: 1}}
 """
 
 

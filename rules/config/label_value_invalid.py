@@ -19,6 +19,10 @@ Values that are not strings are reported too: YAML reads `version: 1.0` as a num
 server rejects the object while decoding it. Quote them (`version: "1.0"`). A null value
 is decoded as the empty string, which is a valid label value.
 
+Keys and values that contain a template placeholder left for a tool or a reader to fill
+in (`${ZONE}`, `{{ .Values.tier }}`, `<node-hostname>`, `%{var}`) are skipped, as
+`name-invalid` skips such names: the API server only ever sees the filled-in text.
+
 Selectors are searched in built-in kinds only: the API server does not check the
 selectors of custom resources, whose `matchLabels` may filter something other than labels
 (an Argo CD ApplicationSet's generator selector matches parameters such as server URLs),
@@ -95,7 +99,15 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kubelint.api import BUILTIN_KIND_GROUPS, Manifest, Path, RuleContext, Violation, rule
+from kubelint.api import (
+    BUILTIN_KIND_GROUPS,
+    Manifest,
+    Path,
+    RuleContext,
+    Violation,
+    has_placeholder,
+    rule,
+)
 
 _NAME = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\Z")
 _SUBDOMAIN_LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
@@ -115,9 +127,12 @@ def _type_name(value: Any) -> str:
 
 
 def key_problem(key: Any, annotation: bool = False) -> str | None:
-    """Why ``key`` is not a valid label (or annotation) key, or None."""
+    """Why ``key`` is not a valid label (or annotation) key, or None (a template
+    placeholder is left to whatever fills it in)."""
     if not isinstance(key, str):
         return f"is {_type_name(key)}, not a string"
+    if has_placeholder(key):
+        return None
     checked = key.lower() if annotation else key
     parts = checked.split("/")
     if len(parts) > 2:
@@ -143,11 +158,14 @@ def key_problem(key: Any, annotation: bool = False) -> str | None:
 
 
 def value_problem(value: Any) -> str | None:
-    """Why ``value`` is not a valid label value, or None (null decodes as "")."""
+    """Why ``value`` is not a valid label value, or None (null decodes as ""; a template
+    placeholder is left to whatever fills it in)."""
     if value is None:
         return None
     if not isinstance(value, str):
         return f"is {_type_name(value)}, not a string; quote it"
+    if has_placeholder(value):
+        return None
     if len(value) > 63:
         return f"is {len(value)} characters long (at most 63)"
     if value and not _NAME.match(value):

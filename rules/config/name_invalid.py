@@ -14,8 +14,10 @@ the object's kind:
   (`system:controller:foo` is valid), only `.`, `..` and names containing `/` or `%`
   are rejected.
 
-Names that are template placeholders left for a tool to fill in (`${CLUSTER}`,
-`{{ .Release.Name }}`, `<your-name>`) are skipped.
+Names that contain a template placeholder left for a tool or a reader to fill in
+(`${CLUSTER}`, `{{ .Release.Name }}`, `<your-name>`, `%{var}`) are skipped, as
+`label-value-invalid` skips such labels: the API server only ever sees the filled-in
+text. Only a complete token counts: `web<2` or `api{` is checked, and reported.
 
 A `generateName` is a prefix to which the API server appends five random characters: it
 is checked like a name except that it may end with `-` (the usual `job-run-`).
@@ -75,13 +77,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from kubelint.api import Manifest, RuleContext, Violation, rule
+from kubelint.api import Manifest, RuleContext, Violation, has_placeholder, rule
 
 _LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
 _SUBDOMAIN = re.compile(rf"{_LABEL}(\.{_LABEL})*\Z")
 _DNS1123_LABEL = re.compile(rf"{_LABEL}\Z")
 _DNS1035_LABEL = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?\Z")
-_PLACEHOLDERS = ("${", "{{", "<", "%{")
 _RBAC_KINDS = ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")
 
 _SUBDOMAIN_TEXT = ("a DNS-1123 subdomain (lowercase alphanumerics, '-' or '.', starting and"
@@ -129,8 +130,8 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         name = obj.metadata.get(field)
         if not isinstance(name, str) or not name:
             continue  # missing or malformed: manifest-structure and schema report it
-        if any(marker in name for marker in _PLACEHOLDERS):
-            continue
+        if has_placeholder(name):
+            continue  # filled in before the manifest reaches the API server
         problem = _problem(obj, name, prefix)
         if problem is not None:
             what = "generateName prefix" if prefix else "name"

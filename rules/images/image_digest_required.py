@@ -3,7 +3,8 @@ Reports a container or init container whose image is not pinned by a digest
 (`registry.example.com/web@sha256:<64 hex digits>`, with or without a tag before the
 `@`). A reference whose digest is malformed (a short or non-hex `sha256`, an unknown
 algorithm) is reported too. Strings that are not image references (placeholders such as
-`<your-image>`, `${IMAGE}`) are skipped.
+`<your-image>`, `${IMAGE}`, and build references such as ko's `ko://...`, which the tool
+replaces before applying) are skipped.
 
 The rule is off by default: pinning every image by digest needs tooling (Renovate,
 kustomize `images:`, a CI step that resolves tags) to keep the digests current.
@@ -62,10 +63,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
+from kubelint.api import (
+    POD_SPEC_KINDS,
+    Manifest,
+    RuleContext,
+    Violation,
+    is_image_reference,
+    rule,
+)
 
-#: The characters of an image reference; anything else is a placeholder to fill in.
-_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/:@+-]*")
 #: The digests the OCI image spec registers.
 _DIGEST = re.compile(r"sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128}")
 
@@ -75,8 +81,8 @@ _DIGEST = re.compile(r"sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128}")
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     for ref in obj.containers():
         image = ref.container.get("image")
-        if not isinstance(image, str) or not _REFERENCE.fullmatch(image):
-            continue  # missing, malformed, or a placeholder (<your-image>, ${IMAGE})
+        if not isinstance(image, str) or not is_image_reference(image):
+            continue  # missing, malformed, a placeholder or a build reference (ko://)
         name, at, digest = image.partition("@")
         if not at:
             yield ctx.violation((*ref.path, "image"),

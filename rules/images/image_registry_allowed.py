@@ -19,7 +19,8 @@ Each entry of `allowed` is either
 - a glob (`*`, `?`, `[...]`, matched case-sensitively against the registry alone and
   against `registry/repository`): `*.dkr.ecr.*.amazonaws.com`, `ghcr.io/my-org/*`.
 
-Strings that are not image references (placeholders such as `<your-image>`, `${IMAGE}`)
+Strings that are not image references (placeholders such as `<your-image>`, `${IMAGE}`,
+and build references such as ko's `ko://...`, which the tool replaces before applying)
 are skipped.
 
 ## Why is this bad?
@@ -85,14 +86,18 @@ spec:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
-from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
+from kubelint.api import (
+    POD_SPEC_KINDS,
+    Manifest,
+    RuleContext,
+    Violation,
+    is_image_reference,
+    rule,
+)
 
-#: The characters of an image reference; anything else is a placeholder to fill in.
-_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/:@-]*")
 DOCKER_HUB = "docker.io"
 _DOCKER_HUB_ALIASES = ("docker.io", "index.docker.io", "registry-1.docker.io")
 
@@ -139,8 +144,8 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         return
     for ref in obj.containers():
         image = ref.container.get("image")
-        if not isinstance(image, str) or not _REFERENCE.fullmatch(image):
-            continue  # missing, malformed, or a placeholder (<your-image>, ${IMAGE})
+        if not isinstance(image, str) or not is_image_reference(image):
+            continue  # missing, malformed, a placeholder or a build reference (ko://)
         registry, path = split_reference(image)
         if any(allowed_by(entry, registry, path) for entry in allowed):
             continue

@@ -1,10 +1,10 @@
 """## What it does
 Reports a Deployment, StatefulSet or replicated workload custom resource (Argo Rollout,
 OpenShift DeploymentConfig, OpenKruise CloneSet) with `spec.replicas` greater than 1 whose
-pod template neither spreads its replicas with `topologySpreadConstraints` (a non-empty list) nor keeps
-them apart with a `podAntiAffinity` term (required or preferred) whose `labelSelector`
-selects the pods' own labels. A `podAntiAffinity` whose terms all select other pods is
-reported too: it does not keep the replicas apart from each other.
+pod template neither spreads its replicas with `topologySpreadConstraints` (a non-empty
+list) nor keeps them apart with a `podAntiAffinity` term (required or preferred) whose
+`labelSelector` selects the pods' own labels. A `podAntiAffinity` whose terms all select
+other pods is reported too: it does not keep the replicas apart from each other.
 
 A term applies to the pods of the namespaces it names: its own namespace when it sets
 neither `namespaces` nor `namespaceSelector`, else those listed in `namespaces` and those

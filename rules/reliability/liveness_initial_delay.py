@@ -1,14 +1,26 @@
 """## What it does
-Reports a container whose `livenessProbe` has no `initialDelaySeconds` (or sets it to 0)
-when the container has no `startupProbe` to hold the liveness probe back.
+Reports a container whose `livenessProbe` can kill it before it has had time to start:
+the container has no `startupProbe` (which holds the liveness probe off until it
+succeeds), and the time the kubelet gives it before the restart,
+
+    initialDelaySeconds + failureThreshold x periodSeconds
+
+with the defaults filled in (0, 3 and 10 seconds; a 0 period or threshold also means the
+default), is shorter than the option `min-start-seconds` (10 by default). A probe with
+the defaults has a budget of 30 seconds and is not reported; `periodSeconds: 2` with
+no delay (6 seconds) is, and so is `initialDelaySeconds: 0` with `failureThreshold: 1`.
+A large `failureThreshold` counts as much as a delay: `periodSeconds: 5` and
+`failureThreshold: 12` give a minute.
 
 ## Why is this bad?
-Without an initial delay the kubelet starts probing as soon as the container starts. An
-application that needs a few seconds to listen fails its first probes, is killed, and is
-restarted into the same race: a crash loop that only shows under load or on slow nodes.
-The source notes (001, "存活探针的属性参数") say to always set `initialDelaySeconds` on a
-liveness probe for exactly this reason. A `startupProbe` is the better fix for slow or
-variable start-up: the liveness probe does not run until the startup probe succeeds.
+The kubelet starts probing as soon as the delay is over and restarts the container after
+`failureThreshold` failures in a row. An application that needs longer than that to
+listen is killed while it starts and restarted into the same race: a crash loop that only
+shows under load, on slow nodes or with a cold cache. The source notes (001, "存活探针的属性
+参数") say to always give a liveness probe an `initialDelaySeconds` for exactly this
+reason; what matters is the whole budget, which a failure threshold extends as well as a
+delay does. A `startupProbe` is the better fix for slow or variable start-up: the liveness
+probe does not run until the startup probe succeeds.
 
 ## Example
 ```yaml
@@ -28,6 +40,7 @@ spec:
           image: nginx:1.27
           livenessProbe:
             httpGet: {path: /healthz, port: 8080}
+            periodSeconds: 2
 ```
 
 ## Use instead
@@ -46,10 +59,18 @@ spec:
       containers:
         - name: web
           image: nginx:1.27
+          startupProbe:
+            httpGet: {path: /healthz, port: 8080}
+            periodSeconds: 2
+            failureThreshold: 30
           livenessProbe:
             httpGet: {path: /healthz, port: 8080}
-            initialDelaySeconds: 15
+            periodSeconds: 2
 ```
+
+## Options
+- `min-start-seconds` (integer, default `10`): the least time, in seconds, a container
+  without a startup probe must get before a failing liveness probe restarts it.
 
 ## References
 - https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/
@@ -58,24 +79,55 @@ spec:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
 
+#: The API server's defaults; a 0 period or threshold is defaulted too.
+DEFAULT_PERIOD = 10
+DEFAULT_FAILURE_THRESHOLD = 3
+MIN_START_SECONDS = 10
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
 
 @rule(id="liveness-initial-delay", severity="warning", kinds=POD_SPEC_KINDS,
-      summary="a liveness probe starts before the application can answer")
+      summary="a liveness probe can restart a container before it has had time to start",
+      options={"min-start-seconds": {
+          "type": "integer", "minimum": 0, "default": MIN_START_SECONDS,
+          "description": "the least time a container without a startupProbe must get"
+                         " before a failing liveness probe restarts it"}})
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
+    minimum = _int(ctx.options.get("min-start-seconds"))
+    if minimum is None:
+        minimum = MIN_START_SECONDS
     for ref in obj.containers():
         probe = ref.container.get("livenessProbe")
-        if not isinstance(probe, dict) or "startupProbe" in ref.container:
+        if not isinstance(probe, Mapping) or isinstance(ref.container.get("startupProbe"),
+                                                        Mapping):
             continue
-        delay = probe.get("initialDelaySeconds")
-        if delay is None:
-            yield ctx.violation((*ref.path, "livenessProbe"),
-                                f"{ref.label} has a livenessProbe without"
-                                " initialDelaySeconds and no startupProbe")
-        elif delay == 0:
-            yield ctx.violation((*ref.path, "livenessProbe", "initialDelaySeconds"),
-                                f"{ref.label} has a livenessProbe with initialDelaySeconds"
-                                " 0 and no startupProbe")
+        numbers: dict[str, int] = {}
+        for field in ("initialDelaySeconds", "periodSeconds", "failureThreshold"):
+            value = probe.get(field)
+            number = _int(value)
+            if value is not None and (number is None or number < 0):
+                break  # malformed or negative: schema validation and probe-timing report it
+            numbers[field] = number or 0
+        if len(numbers) < 3:
+            continue
+        delay = numbers["initialDelaySeconds"]
+        period = numbers["periodSeconds"] or DEFAULT_PERIOD
+        threshold = numbers["failureThreshold"] or DEFAULT_FAILURE_THRESHOLD
+        budget = delay + threshold * period
+        if budget >= minimum:
+            continue
+        where = ("initialDelaySeconds",) if "initialDelaySeconds" in probe else ()
+        yield ctx.violation((*ref.path, "livenessProbe", *where),
+                            f"{ref.label} livenessProbe restarts it if it does not answer"
+                            f" within about {budget}s of starting ({delay}s delay +"
+                            f" {threshold} failures x {period}s period) and it has no"
+                            f" startupProbe; give it at least {minimum}s or add a"
+                            " startupProbe")

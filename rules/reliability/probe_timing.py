@@ -2,9 +2,11 @@
 Checks the timing fields of every `livenessProbe`, `readinessProbe` and `startupProbe`
 (containers and init containers):
 
-- `timeoutSeconds` is not shorter than `periodSeconds` (warning), comparing the values
+- `timeoutSeconds` is longer than `periodSeconds` (warning), comparing the values
   Kubernetes uses: an unset field or a 0 takes its default (`timeoutSeconds` 1,
-  `periodSeconds` 10), so `periodSeconds: 1` with the default timeout is reported too;
+  `periodSeconds` 10), so `timeoutSeconds: 15` with the default period is reported too.
+  A timeout equal to the period is not reported: a probe that hangs for its whole timeout
+  ends just as the next one is due, so the period holds;
 - `initialDelaySeconds`, `periodSeconds`, `timeoutSeconds`, `failureThreshold` or
   `successThreshold` is negative, or the probe's `terminationGracePeriodSeconds` is not
   positive (error).
@@ -13,12 +15,11 @@ Values that are not integers (strings, floats, booleans) are left to schema vali
 
 ## Why is this bad?
 The kubelet runs the probes of a container one after another: when a probe hangs until its
-timeout, the next one starts only after it ends. A timeout that is as long as the period (or
-longer) therefore stretches the period: with `periodSeconds: 5` and `timeoutSeconds: 10`, a
-hanging application is probed every 10 seconds, not 5, and it takes
-`failureThreshold` x 10 seconds, not x 5, to restart it or take it out of its Services.
-The configuration says one thing and the cluster does another. Keep the timeout well below
-the period.
+timeout, the next one starts only after it ends. A timeout longer than the period therefore
+stretches the period: with `periodSeconds: 5` and `timeoutSeconds: 10`, a hanging
+application is probed every 10 seconds, not 5, and it takes `failureThreshold` x 10
+seconds, not x 5, to restart it or take it out of its Services. The configuration says one
+thing and the cluster does another. Keep the timeout at most the period.
 
 The API server rejects negative values outright (`must be greater than or equal to 0`), so
 the apply fails. A 0 is accepted: for `periodSeconds`, `timeoutSeconds`, `successThreshold`
@@ -139,15 +140,15 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
                                     severity="error")
             timeout = _effective(probe, "timeoutSeconds")
             period = _effective(probe, "periodSeconds")
-            if timeout is None or period is None or timeout < period:
-                continue
+            if timeout is None or period is None or timeout <= period:
+                continue  # a timeout equal to the period ends as the next probe is due
             field = "timeoutSeconds" if probe.get("timeoutSeconds") else "periodSeconds"
             shown_timeout = (f"{timeout}" if probe.get("timeoutSeconds")
                              else f"{timeout} (the default)")
             shown_period = (f"{period}" if probe.get("periodSeconds")
                             else f"{period} (the default)")
             yield ctx.violation((*ref.path, probe_name, field),
-                                f"{where} timeoutSeconds {shown_timeout} is not shorter than"
+                                f"{where} timeoutSeconds {shown_timeout} is longer than"
                                 f" periodSeconds {shown_period}: a probe that hangs delays"
                                 " the next one, so the container is probed less often than"
                                 " configured and failures are detected late")

@@ -1,13 +1,16 @@
 """## What it does
 Checks that a StatefulSet is governed by a headless Service that selects its pods:
 
-- `spec.serviceName` is missing or empty (error);
 - it names a Service of the input, in the StatefulSet's namespace, that is not headless
-  (`spec.clusterIP` is not `None`) (error); only core `v1` Services count, not other
+  (`spec.clusterIP` is not `None`) (warning); only core `v1` Services count, not other
   APIs' `Service` kinds (Knative);
 - it names a headless Service that does not select the StatefulSet's pods: the Service's
-  `spec.selector` does not match the pod template's labels, or it has no selector (error);
-- it names a Service that is not in the input (warning; see the option).
+  `spec.selector` does not match the pod template's labels, or it has no selector
+  (warning);
+- `spec.serviceName` is missing or empty (info: the API server never required it, and
+  the API schema marks it optional since Kubernetes 1.33, for StatefulSets whose pods
+  need stable storage but no stable names);
+- it names a Service that is not in the input (info; see the option).
 
 Namespaces are compared as they land: an object without `metadata.namespace` is in the
 configured default namespace (`default` unless configured otherwise). A Service of the same
@@ -27,12 +30,14 @@ the same namespace whose selector picks the pods:
   resolve either.
 
 None of this is rejected by the API server: the StatefulSet is created and its pods start,
-and the cluster breaks later, when members try to reach each other. The source notes (001,
-"无头service 和普通 service 区别") describe the headless Service (`clusterIP: None`) as
-the one for stateful sets of pods that must talk to each other directly.
+and only the per-pod DNS names are missing, which breaks the workloads whose members
+reach each other by name, later, when they try. Hence a warning, not an error. The
+source notes (001, "无头service 和普通 service 区别") describe the headless Service
+(`clusterIP: None`) as the one for stateful sets of pods that must talk to each other
+directly.
 
 When the Service is not in the input (it may be applied from another file or another
-repository) the rule cannot check it and reports a warning; set
+repository) the rule cannot check it and says so (info); set
 `require-service-in-input: false` to accept that silently.
 
 ## Example
@@ -93,7 +98,7 @@ spec:
 ```
 
 ## Options
-- `require-service-in-input` (boolean, default `true`): report a warning when the Service
+- `require-service-in-input` (boolean, default `true`): report (info) when the Service
   that `serviceName` names is not among the linted objects (in the StatefulSet's
   namespace). Set it to `false` when Services are managed elsewhere; a Service that is in
   the input is still checked.
@@ -141,11 +146,12 @@ def _services(ctx: RuleContext, name: str) -> Iterator[Manifest]:
             yield service
 
 
-@rule(id="statefulset-headless-service", severity="error", kinds=("StatefulSet",), fixable=True,
+@rule(id="statefulset-headless-service", severity="warning", kinds=("StatefulSet",),
+      fixable=True,
       summary="a StatefulSet is not governed by a headless Service that selects its pods",
       options={"require-service-in-input": {
           "type": "boolean", "default": True,
-          "description": "warn when the Service that serviceName names is not among the"
+          "description": "report when the Service that serviceName names is not among the"
                          " linted objects in the StatefulSet's namespace"}})
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.get(("spec",))
@@ -158,7 +164,9 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if not service_name:
         state = "an empty serviceName" if "serviceName" in spec else "no serviceName"
         yield ctx.violation(SERVICE_NAME, f"{statefulset} has {state}: its pods get no"
-                                          " stable DNS names; name a headless Service")
+                                          " stable DNS names; name a headless Service if"
+                                          " they must reach each other by name",
+                            severity="info")
         return
     namespace = ctx.namespace_of(obj) or ctx.index.default_namespace
     service = ctx.index.get("Service", service_name, namespace)
@@ -175,7 +183,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         yield ctx.violation(SERVICE_NAME, f"{statefulset} serviceName {service_name!r}: no"
                                           f" Service {service_name!r} in namespace"
                                           f" {namespace!r} in the input{hint}",
-                            severity="warning")
+                            severity="info")
         return
     service_spec = service.get(("spec",))
     if not isinstance(service_spec, Mapping):

@@ -7,7 +7,8 @@ given with `--crds`. It reports, at the line and column of the offending field:
 - unknown fields (validation is strict, as `kubectl apply` is by default), with the
   closest known field name (`initalDelaySeconds` -> `initialDelaySeconds`);
 - wrong types, such as a string where an integer belongs, or a mapping for a list;
-- missing required fields, at the parent key;
+- missing required fields, at the parent key, each of them (a Deployment `spec` without
+  `selector` and `template` gives two findings);
 - values outside an enumeration, and malformed quantities and int-or-string values.
 
 When a value fails several alternatives at once (an int-or-string, a quantity), one

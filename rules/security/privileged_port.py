@@ -5,17 +5,25 @@ Reports a `containerPort` of a container or init container below 1024 (the optio
 `NET_BIND_SERVICE` capability (`securityContext.capabilities.add`: it has explicitly
 taken the privilege the port needs, as ingress-nginx does). Informational.
 
+A pod with `hostNetwork: true` binds in the node's network namespace, where the node's
+own setting applies (1024 unless the node lowers it): neither the runtime's default nor a
+pod sysctl reaches it (the kubelet refuses `net.*` sysctls for such pods), so only
+`min-port` is compared there.
+
 ## Why is this bad?
-On Linux, binding a port below `net.ipv4.ip_unprivileged_port_start` (1024 by default)
-needs root or the `NET_BIND_SERVICE` capability. A container that listens on port 80 or
-443 therefore either runs as root, which the hardening rules (`run-as-root`) ask you to
-avoid, or needs `NET_BIND_SERVICE`; for a non-root process an added capability is not
-even effective without file capabilities on the binary, so an image that relied on root
-crash-loops with `bind: permission denied` once the pod is hardened.
-Listening on an unprivileged port (8080, 8443) and mapping the well-known port in the
-Service (`port: 80`, `targetPort: 8080`) needs neither. Some runtimes (Docker 20.10+,
-containerd 2.0 by default) already set the sysctl to 0 inside containers, and the pod can
-set the (safe, since 1.22) sysctl itself, hence only `info`.
+On Linux, binding a port below `net.ipv4.ip_unprivileged_port_start` needs root or the
+`NET_BIND_SERVICE` capability. The kernel's default is 1024, but the value inside a pod
+depends on the container runtime: containerd 2.0 and later (its CRI plugin's
+`enable_unprivileged_ports`, on by default) and Docker set it to 0 for pods with their own
+network, while CRI-O leaves the kernel's 1024 unless configured (`default_sysctls`) and
+containerd 1.x only when `enable_unprivileged_ports` is set. A container that listens on
+port 80 as a non-root user therefore works on some nodes and crash-loops with
+`bind: permission denied` on others; for a non-root process an added `NET_BIND_SERVICE`
+is not even effective without file capabilities on the binary. Setting the sysctl in the
+pod (a safe sysctl since Kubernetes 1.22) makes the pod independent of the runtime, and
+listening on an unprivileged port (8080, 8443) while mapping the well-known port in the
+Service (`port: 80`, `targetPort: 8080`) needs neither. Since it depends on the nodes,
+only `info`.
 
 ## Example
 ```yaml
@@ -68,8 +76,9 @@ spec:
 
 ## Options
 - `min-port` (integer, default `1024`): the first port that does not need privileges;
-  ports below it are reported. Set it to your nodes' `ip_unprivileged_port_start` (0
-  turns the rule off).
+  ports below it are reported. Set it to the value your nodes' runtime gives pods (0
+  turns the rule off for pods with their own network; `hostNetwork` pods get the node's
+  value, which this option stands for as well).
 
 ## References
 - https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/#safe-and-unsafe-sysctls
@@ -130,7 +139,8 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     min_port = _int(ctx.options.get("min-port"))
     if min_port is None:
         min_port = 1024
-    start = _sysctl_start(spec)
+    host_network = spec.get("hostNetwork") is True
+    start = None if host_network else _sysctl_start(spec)  # the kubelet refuses net.* there
     if start is not None:
         min_port = min(min_port, start)
     for ref in obj.containers(include_init=True):
@@ -143,8 +153,17 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             number = port.get("containerPort")
             if isinstance(number, bool) or not isinstance(number, int):
                 continue
-            if 0 < number < min_port:
-                yield ctx.violation((*ref.path, "ports", index, "containerPort"),
-                                    f"{ref.label} listens on port {number}, below {min_port}:"
-                                    " it needs root or NET_BIND_SERVICE; listen on an"
-                                    " unprivileged port and map it in the Service")
+            if not 0 < number < min_port:
+                continue
+            if host_network:
+                why = (f"{ref.label} listens on port {number} in the node's network"
+                       f" (hostNetwork), below {min_port}: unless the node lowers"
+                       f" {SYSCTL}, only root or NET_BIND_SERVICE may bind it")
+            else:
+                why = (f"{ref.label} listens on port {number}, below {min_port}: unless the"
+                       f" container runtime lowers {SYSCTL} for pods (containerd 2.0 and"
+                       " Docker do, CRI-O does not by default), only root or"
+                       " NET_BIND_SERVICE may bind it; set the sysctl in the pod's"
+                       " securityContext, or listen on an unprivileged port and map it in"
+                       " the Service")
+            yield ctx.violation((*ref.path, "ports", index, "containerPort"), why)

@@ -1,20 +1,33 @@
 """## What it does
-Reports a pod (or pod template) that lets Kubernetes mount a ServiceAccount API token
-into its containers: the pod spec does not set `automountServiceAccountToken: false`, and
-its ServiceAccount does not set it either.
+Reports a pod (or pod template) that gets a ServiceAccount API token mounted by default,
+with nothing to say it needs one: neither the pod nor its ServiceAccount sets
+`automountServiceAccountToken`, and no RoleBinding or ClusterRoleBinding in the input
+grants its ServiceAccount anything.
 
-The pod's setting wins over the ServiceAccount's, as the ServiceAccount admission
-controller applies them:
+Not reported:
 
-- `automountServiceAccountToken: false` on the pod: nothing is reported;
-- `automountServiceAccountToken: true` on the pod: reported, even when the ServiceAccount
-  says `false` (the pod's `true` overrides it);
-- unset on the pod: the ServiceAccount decides. The ServiceAccount is the one named by
-  `serviceAccountName` (or the deprecated `serviceAccount`), `default` when neither is
-  set, looked up in the pod's namespace. When it is in the input with
-  `automountServiceAccountToken: false`, nothing is reported; when it is in the input
-  without it, or not in the input at all (the token is then mounted unless the cluster's
-  copy says otherwise), the pod is reported.
+- `automountServiceAccountToken: false` on the pod, or on its ServiceAccount when the pod
+  leaves it unset (the pod's setting wins, as the ServiceAccount admission controller
+  applies them);
+- `automountServiceAccountToken: true` on the pod or on the ServiceAccount: an explicit
+  decision that the workload calls the API, not an oversight;
+- a pod whose ServiceAccount is a subject of a RoleBinding or ClusterRoleBinding in the
+  input (kind `ServiceAccount`, or the user `system:serviceaccount:<namespace>:<name>`):
+  operators and controllers are granted permissions because they use the token. A
+  subject without a namespace in a RoleBinding is in the binding's namespace; when the
+  pod's own namespace is not written (it is chosen when the manifests are applied), a
+  subject of that name in any namespace counts, unless the name is `default`, which
+  every namespace has. Group subjects
+  (`system:serviceaccounts`) grant every account alike and do not count.
+
+The ServiceAccount is the one named by `serviceAccountName` (or the deprecated
+`serviceAccount`), `default` when neither is set, looked up in the pod's namespace.
+
+## Options
+- `report-explicit-true` (boolean, default `false`): also report a pod whose token is
+  mounted because it (or, when it leaves the field unset, its ServiceAccount) says
+  `automountServiceAccountToken: true`, for policies that want every token-mounting pod
+  reviewed (Polaris's default).
 
 ## Why is this bad?
 Unless told otherwise, every container of the pod gets a projected volume at
@@ -26,9 +39,9 @@ server with whatever RBAC grants the ServiceAccount, which is often more than in
 (RoleBindings to `default`, aggregated ClusterRoles). The source notes (001, "各个 pod 是
 如何访问 kube-api-server 的？") describe how every pod can reach the API server through
 the `kubernetes` Service: the token is the only thing that stands between that and the
-API. Opt out where the API is not needed and opt in (`true` on the pod, or a dedicated
-ServiceAccount) only for the workloads that do need it; controllers and operators then
-keep an explicit, reviewable `true` that you can silence for that object.
+API. Opt out where the API is not needed and opt in (`true` on the pod or the
+ServiceAccount, or a dedicated ServiceAccount with its RoleBinding) for the workloads that
+do need it.
 
 ## Example
 ```yaml
@@ -86,9 +99,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
+from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rbac, rule
 
 AUTOMOUNT = "automountServiceAccountToken"
+BINDINGS = ("RoleBinding", "ClusterRoleBinding")
 
 
 def service_account_name(spec: Mapping[str, Any]) -> str:
@@ -101,40 +115,51 @@ def service_account_name(spec: Mapping[str, Any]) -> str:
     return "default"
 
 
+def _is_bound(ctx: RuleContext, obj: Manifest, account: str, namespace: str) -> bool:
+    """Is the ServiceAccount a subject of a RoleBinding or ClusterRoleBinding of the run?"""
+    # A pod without a namespace lands where it is applied, so a subject of its account's
+    # name anywhere counts; except for "default", which every namespace has.
+    loose = obj.namespace is None and account != "default"
+    return any(rbac.binds_service_account(binding, account, namespace,
+                                          ctx.index.default_namespace, any_namespace=loose)
+               for kind in BINDINGS for binding in ctx.index.of_kind(kind))
+
+
 @rule(id="service-account-token-automount", severity="warning", kinds=POD_SPEC_KINDS,
-      summary="a pod gets a ServiceAccount API token mounted it probably does not need")
+      summary="a pod gets a ServiceAccount API token mounted that nothing says it needs",
+      options={"report-explicit-true": {
+          "type": "boolean", "default": False,
+          "description": "also report a token mounted because the pod or its ServiceAccount"
+                         " says automountServiceAccountToken: true"}})
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = obj.pod_spec_path()
     spec = obj.pod_spec()
     if spec_path is None or spec is None:
         return
-    what = f"{obj.kind} {obj.name or '?'!r}"
-    pod_setting = spec.get(AUTOMOUNT)
-    if pod_setting is False:
-        return
-    if pod_setting is not None and pod_setting is not True:
-        return  # malformed: schema validation reports it
     account = service_account_name(spec)
     namespace = ctx.namespace_of(obj) or ctx.index.default_namespace
     sa = ctx.index.get("ServiceAccount", account, namespace)
-    sa_setting = sa.data.get(AUTOMOUNT) if sa is not None else None
-    if pod_setting is True:
-        overrides = (f", overriding {AUTOMOUNT}: false on ServiceAccount {account!r}"
-                     if sa_setting is False else "")
-        yield ctx.violation((*spec_path, AUTOMOUNT),
-                            f"{what} sets {AUTOMOUNT}: true{overrides}: every container gets"
-                            f" the API token of ServiceAccount {account!r}; set it to false"
-                            " unless the pod calls the Kubernetes API")
+    own = spec.get(AUTOMOUNT)
+    inherited = sa.data.get(AUTOMOUNT) if sa is not None else None
+    if own is True or (own is None and inherited is True):
+        if ctx.options.get("report-explicit-true") is True:
+            where = "the pod" if own is True else f"ServiceAccount {account!r}"
+            yield ctx.violation((*spec_path, AUTOMOUNT),
+                                f"{obj.kind} {obj.name or '?'!r} mounts its ServiceAccount's"
+                                f" API token in every container ({AUTOMOUNT}: true on {where})")
         return
-    if sa_setting is False:
-        return
-    if sa is None:
-        where = f"ServiceAccount {account!r} is not in the input"
-    elif sa_setting is True:
-        where = f"ServiceAccount {account!r} sets {AUTOMOUNT}: true"
+    if own is not None or inherited is not None:
+        return  # an explicit decision (or malformed: schema validation reports it)
+    if _is_bound(ctx, obj, account, namespace):
+        return  # granted permissions in the input: the workload uses its token
+    if account == "default" and sa is None:
+        who = "it runs as the namespace's default ServiceAccount"
+    elif sa is None:
+        who = f"ServiceAccount {account!r} is not in the input"
     else:
-        where = f"ServiceAccount {account!r} does not disable it"
+        who = f"ServiceAccount {account!r} does not set it either"
     yield ctx.violation((*spec_path, AUTOMOUNT),
-                        f"{what} does not set {AUTOMOUNT}: false and {where}: every"
-                        f" container gets the API token of ServiceAccount {account!r}; set"
-                        f" {AUTOMOUNT}: false on the pod spec or the ServiceAccount")
+                        f"{obj.kind} {obj.name or '?'!r} does not set {AUTOMOUNT} and {who};"
+                        " no RoleBinding or ClusterRoleBinding in the input grants it"
+                        f" anything, yet every container gets its API token; set {AUTOMOUNT}:"
+                        " false (or true, if the pod calls the Kubernetes API)")

@@ -23,12 +23,6 @@ Not reported:
 The ServiceAccount is the one named by `serviceAccountName` (or the deprecated
 `serviceAccount`), `default` when neither is set, looked up in the pod's namespace.
 
-## Options
-- `report-explicit-true` (boolean, default `false`): also report a pod whose token is
-  mounted because it (or, when it leaves the field unset, its ServiceAccount) says
-  `automountServiceAccountToken: true`, for policies that want every token-mounting pod
-  reviewed (Polaris's default).
-
 ## Why is this bad?
 Unless told otherwise, every container of the pod gets a projected volume at
 `/var/run/secrets/kubernetes.io/serviceaccount` with a bearer token for the pod's
@@ -86,6 +80,12 @@ spec:
         - name: web
           image: registry.example.com/web:2.0
 ```
+
+## Options
+- `report-explicit-true` (boolean, default `false`): also report a pod whose token is
+  mounted because it (or, when it leaves the field unset, its ServiceAccount) says
+  `automountServiceAccountToken: true`, for policies that want every token-mounting pod
+  reviewed (Polaris's default).
 
 ## References
 - https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting

@@ -1,17 +1,17 @@
 """## What it does
 Reports a prometheus-operator `ServiceMonitor` whose `selector` matches the labels of no
 Service, and a `PodMonitor` whose `selector` matches the pods of no workload, among those
-of the input in the monitor's own namespace (`monitoring.coreos.com` only).
+of the input in the namespaces the monitor looks in: its own, or those its
+`namespaceSelector.matchNames` lists (`monitoring.coreos.com` only).
 
 A monitor that selects nothing is only reported when the input could have what it looks
-for: its namespace has Services (or, for a PodMonitor, workloads) in the input. Whatever
-the operator scrapes elsewhere is not judged, so a monitor is left alone when:
+for: those namespaces have Services (or, for a PodMonitor, workloads) in the input.
+Whatever the operator scrapes elsewhere is not judged, so a monitor is left alone when:
 
-- its namespace has no Service (workload) in the input: a chart that ships monitors for
-  Services deployed by another chart;
-- its `namespaceSelector` reaches other namespaces (`any: true`, or `matchNames` other
-  than its own): those are usually the cluster's own (`kube-system`'s kubelet and DNS
-  Services, which the operator or the cluster create) or another release's;
+- its namespaces have no Service (workload) in the input: a chart that ships monitors for
+  Services deployed by another chart, or a monitor of the cluster's own `kube-system`
+  Services (the kubelet's, DNS), which the cluster creates;
+- its `namespaceSelector` is `any: true`: every namespace;
 - the namespace has custom resources in the input (a `CephCluster`, a `Prometheus`, a
   `Kafka`...): their operators make Services and pods with labels the input does not
   show (Rook's `csi-metrics` and `rook-ceph-exporter` Services, the operator's
@@ -75,6 +75,11 @@ spec:
   endpoints: [{port: metrics}]
 ```
 
+## Options
+- `always` (boolean, default `false`): also report a monitor when the namespaces it looks
+  in hold no Service (or workload) in the input at all, for repositories that deploy
+  everything they monitor (kube-linter's default).
+
 ## References
 - https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.ServiceMonitorSpec
 - https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.NamespaceSelector
@@ -116,18 +121,20 @@ def _describe(selector: Mapping[str, Any]) -> str:
     return ", ".join(parts)
 
 
-def _only_own_namespace(obj: Manifest, namespace: str | None) -> bool:
-    """Does the monitor look in its own namespace only (no namespaceSelector, or one that
-    names just that namespace)?"""
+def _namespaces(obj: Manifest, namespace: str | None) -> list[str | None] | None:
+    """The namespaces the monitor looks in: its own (no namespaceSelector, or an empty
+    one), or those its ``matchNames`` lists; None for ``any: true`` (every namespace)."""
     selector = obj.get(("spec", "namespaceSelector"))
     if selector is None:
-        return True
+        return [namespace]
     if not isinstance(selector, Mapping) or selector.get("any") is True:
-        return False
+        return None
     names = selector.get("matchNames")
     if names is None or names == []:
-        return True
-    return isinstance(names, list) and set(names) == {namespace}
+        return [namespace]
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        return None
+    return list(dict.fromkeys(names))
 
 
 def _operator_made(obj: Manifest) -> bool:
@@ -141,7 +148,11 @@ def _operator_made(obj: Manifest) -> bool:
 
 @rule(id="monitor-selects-nothing", severity="warning", kinds=("ServiceMonitor", "PodMonitor"),
       summary="a ServiceMonitor or PodMonitor selects no Service or pod of its namespace in"
-              " the input")
+              " the input",
+      options={"always": {
+          "type": "boolean", "default": False,
+          "description": "also report a monitor when the namespaces it looks in hold no"
+                         " Service (or workload) in the input at all"}})
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if obj.api_group != GROUP:
         return
@@ -150,28 +161,33 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         selector = {}  # a missing selector is the empty one: it selects everything
     if not isinstance(selector, Mapping):
         return  # malformed: the CRD's schema rejects it
-    namespace = ctx.namespace_of(obj)
-    if not _only_own_namespace(obj, namespace):
-        return
-    if obj.kind == "ServiceMonitor":
-        what = "Service"
-        candidates = [service.labels for service in ctx.index.of_kind("Service", namespace)]
-        if namespace == "default":
-            candidates.append(API_SERVER_SERVICE)
-    else:
-        what = "workload"
-        candidates = [other.pod_template_labels() for other in ctx.index.objects(namespace)
-                      if other.pod_spec_path() is not None]
-    real = len(candidates) - (1 if obj.kind == "ServiceMonitor" and namespace == "default" else 0)
-    if real == 0:
+    namespaces = _namespaces(obj, ctx.namespace_of(obj))
+    if namespaces is None:
+        return  # every namespace: the input cannot show them all
+    candidates: list[Any] = []
+    for namespace in namespaces:
+        if obj.kind == "ServiceMonitor":
+            what = "Service"
+            candidates += [service.labels for service in ctx.index.of_kind("Service", namespace)]
+        else:
+            what = "workload"
+            candidates += [other.pod_template_labels()
+                           for other in ctx.index.objects(namespace)
+                           if other.pod_spec_path() is not None]
+    real = len(candidates)
+    if obj.kind == "ServiceMonitor" and "default" in namespaces:
+        candidates.append(API_SERVER_SERVICE)
+    if real == 0 and not ctx.options.get("always"):
         return  # nothing of the kind in the input: what it monitors is deployed elsewhere
     if any(label_selector_matches(selector, labels) for labels in candidates):
         return
-    if any(_operator_made(other) for other in ctx.index.objects(namespace)):
+    if any(_operator_made(other) for namespace in namespaces
+           for other in ctx.index.objects(namespace)):
         return  # an operator makes Services and pods the input does not show
-    plural = "s" if real > 1 else ""
+    plural = "s" if real != 1 else ""
+    where = (f"namespace {namespaces[0]!r}" if len(namespaces) == 1 else
+             "namespaces " + ", ".join(repr(n) for n in namespaces))
     path = ("spec", "selector") if "selector" in (obj.get(("spec",)) or {}) else ("spec",)
     yield ctx.violation(path, f"{obj.kind} {obj.name or '?'!r}: selector ({_describe(selector)})"
-                              f" matches none of the {real} {what}{plural} of namespace"
-                              f" {namespace!r} in the input, so Prometheus scrapes nothing"
-                              " through it")
+                              f" matches none of the {real} {what}{plural} of {where} in the"
+                              " input, so Prometheus scrapes nothing through it")

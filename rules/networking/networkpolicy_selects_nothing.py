@@ -92,6 +92,11 @@ spec:
             matchLabels: {app: api}
 ```
 
+## Options
+- `always` (boolean, default `false`): also report a policy whose unit deploys no pods in
+  its namespace, for repositories that deploy every pod their policies select
+  (kube-linter's default).
+
 ## References
 - https://kubernetes.io/docs/concepts/services-networking/network-policies/
 - https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
@@ -137,7 +142,10 @@ def _custom_resource_labels(obj: Manifest) -> Iterator[Mapping[str, object]]:
 
 
 @rule(id="networkpolicy-selects-nothing", severity="warning", kinds=("NetworkPolicy",),
-      summary="a NetworkPolicy podSelector selects no pods in the input")
+      summary="a NetworkPolicy podSelector selects no pods in the input",
+      options={"always": {
+          "type": "boolean", "default": False,
+          "description": "also report a policy whose unit deploys no pods in its namespace"}})
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     selector = obj.get(("spec", "podSelector"))
     if not isinstance(selector, Mapping) or not (selector.get("matchLabels")
@@ -148,7 +156,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     # mean something; the pods it selects may come from anywhere in the input.
     workloads = [other for other in ctx.index.unit(obj).objects(namespace)
                  if other.pod_spec_path() is not None]
-    if not workloads:
+    if not workloads and not ctx.options.get("always"):
         return
     if any(label_selector_matches(selector, other.pod_template_labels())
            for other in ctx.index.objects(namespace) if other.pod_spec_path() is not None):
@@ -159,8 +167,10 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         return  # an operator's pods (Prometheus, Alertmanager, Argo Rollouts...)
     if ctx.index.operator_source(namespace, labels=selector.get("matchLabels")) is not None:
         return  # rook-ceph-mon pods of the CephCluster rook-ceph, longhorn.io/component...
-    count = len(workloads)
+    count = sum(1 for other in ctx.index.objects(namespace) if other.pod_spec_path() is not None)
+    among = (f"none of the {count} workload{'s' if count > 1 else ''} of namespace"
+             f" {namespace!r} in the input" if count else
+             f"no pod: the input deploys none in namespace {namespace!r}")
     yield ctx.violation(("spec", "podSelector"),
                         f"NetworkPolicy {obj.name or '?'!r}: podSelector ({_describe(selector)})"
-                        f" selects none of the {count} workload{'s' if count > 1 else ''} of"
-                        f" namespace {namespace!r} in the input, so it isolates no pod")
+                        f" selects {among}, so it isolates no pod")

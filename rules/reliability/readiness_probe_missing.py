@@ -81,6 +81,11 @@ spec:
       targetPort: 8080
 ```
 
+## Options
+- `require-for-all` (boolean, default `false`): report every regular container of a
+  long-running workload that has no readiness probe, whether or not it declares ports or
+  a Service selects it (kube-linter's default).
+
 ## References
 - https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#define-readiness-probes
 - https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-conditions
@@ -134,7 +139,11 @@ def _pod_is_gated(obj: Manifest) -> bool:
 
 
 @rule(id="readiness-probe-missing", severity="warning", kinds=POD_SPEC_KINDS,
-      summary="a container that serves traffic has no readiness probe")
+      summary="a container that serves traffic has no readiness probe",
+      options={"require-for-all": {
+          "type": "boolean", "default": False,
+          "description": "report every regular container of a long-running workload"
+                         " without a readiness probe, whether or not it serves traffic"}})
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if not obj.is_long_running():
         return
@@ -158,6 +167,8 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             why = f" but declares port{'s' if len(ports) > 1 else ''} {', '.join(ports)}"
             if selected:
                 why += f" and its pods are selected by {selected}"
+        elif ctx.options.get("require-for-all"):
+            why = ""
         elif selected:
             if pod_ready_gated is None:
                 pod_ready_gated = _pod_is_gated(obj)

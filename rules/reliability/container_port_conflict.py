@@ -23,8 +23,10 @@ and its container crash-loops.
 Two entries for one port in the same container (a copy-paste slip, or a second name for
 the same port) are trouble too: the API server warns about them ("duplicate port
 definition"), server-side apply rejects them (the list is keyed by `containerPort` and
-`protocol`), and patches that merge the list by `containerPort` can drop one of them. A
-repeated `hostPort` is rejected by the API server outright.
+`protocol`), and patches that merge the list by `containerPort` can drop one of them;
+this case is a warning (ingress-nginx's NLB manifest names port 80 twice and works). A
+repeated `hostPort` is rejected by the API server outright, and a port two containers
+both use makes one of them crash-loop: errors.
 
 ## Example
 ```yaml
@@ -155,25 +157,26 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             elif not isinstance(protocol, str):
                 continue
             here = _Port((*path, "ports", index), label, owner)
-            reported = False
+            host_first = None
+            host_port = _number(entry.get("hostPort"))
+            host_ip = entry.get("hostIP") or None
+            if host_port is not None and (host_ip is None or isinstance(host_ip, str)):
+                host_first = host_ports.setdefault((host_port, protocol, host_ip), here)
+                host_first = None if host_first is here else host_first
             container_port = _number(entry.get("containerPort"))
             if container_port is not None:
-                key = (container_port, protocol)
-                first = container_ports.setdefault(key, here)
+                first = container_ports.setdefault((container_port, protocol), here)
                 if first is not here:
-                    reported = True
                     what = f"containerPort {container_port}/{protocol}"
+                    # Rejected (a repeated hostPort), or two processes binding one port:
+                    # errors. One container naming its port twice is accepted with a
+                    # warning (only server-side apply refuses it): a warning.
+                    severity = None if host_first is not None or first.owner != here.owner \
+                        else "warning"
                     yield ctx.violation((*here.path, "containerPort"),
-                                        _conflict(here, first, what))
-            host_port = _number(entry.get("hostPort"))
-            if host_port is None:
-                continue
-            host_ip = entry.get("hostIP") or None
-            if host_ip is not None and not isinstance(host_ip, str):
-                continue
-            host_key = (host_port, protocol, host_ip)
-            first = host_ports.setdefault(host_key, here)
-            if first is not here and not reported:
+                                        _conflict(here, first, what), severity=severity)
+                    continue
+            if host_first is not None:
                 on_ip = f" on hostIP {host_ip}" if host_ip else ""
                 what = f"hostPort {host_port}/{protocol}{on_ip}"
-                yield ctx.violation((*here.path, "hostPort"), _conflict(here, first, what))
+                yield ctx.violation((*here.path, "hostPort"), _conflict(here, host_first, what))

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Benchmark: how kubelint's cost grows on a generated platform monorepo.
 
-Usage: python bench/monorepo.py [OBJECTS ...] [--jobs N] [--keep DIR]
+Usage: python bench/monorepo.py [OBJECTS ...] [--jobs N] [--keep DIR] [--per-namespace N]
 
 For each size (default 4000 20000), writes a repository of that many objects: apps in
-several namespaces (20 apps per namespace), each app a directory with a Deployment, a
+several namespaces (20 apps per namespace, or N: a large N puts every app in one
+namespace, the worst case for cross-resource rules), each app a directory with a Deployment, a
 Service, a PodDisruptionBudget, a HorizontalPodAutoscaler, a ConfigMap its pods read and
 a NetworkPolicy, so every cross-resource rule has work. Then it times, alternating so that
 machine noise hits both alike:
@@ -90,10 +91,10 @@ spec:
 """
 
 
-def generate(root: Path, objects: int) -> None:
+def generate(root: Path, objects: int, per_namespace: int = APPS_PER_NAMESPACE) -> None:
     apps = max(objects // OBJECTS_PER_APP, 1)
     for number in range(apps):
-        namespace = f"ns{number // APPS_PER_NAMESPACE}"
+        namespace = f"ns{number // per_namespace}"
         app = f"app{number}"
         folder = root / namespace / app
         folder.mkdir(parents=True, exist_ok=True)
@@ -125,12 +126,15 @@ def kubelint_seconds(repo: Path, jobs: str | None) -> float:
 def main(argv: list[str]) -> int:
     jobs = argv[argv.index("--jobs") + 1] if "--jobs" in argv else None
     keep = Path(argv[argv.index("--keep") + 1]) if "--keep" in argv else None
-    sizes = [int(a) for a in argv[1:] if a.isdigit() and a != jobs] or [4000, 20000]
+    per_namespace = int(argv[argv.index("--per-namespace") + 1]) \
+        if "--per-namespace" in argv else APPS_PER_NAMESPACE
+    options = {jobs, str(per_namespace) if "--per-namespace" in argv else None}
+    sizes = [int(a) for a in argv[1:] if a.isdigit() and a not in options] or [4000, 20000]
     print(f"{'objects':>8} {'floor s':>8} {'kubelint s':>10} {'ratio':>6}")
     for size in sizes:
         with tempfile.TemporaryDirectory() as scratch:
             repo = (keep / str(size)) if keep else Path(scratch)
-            generate(repo, size)
+            generate(repo, size, per_namespace)
             floor = floor_seconds(repo)
             ours = kubelint_seconds(repo, jobs)
             print(f"{size:>8} {floor:>8.2f} {ours:>10.2f} {ours / floor:>6.2f}", flush=True)

@@ -52,6 +52,22 @@ class ObjectIndex:
         self._identities: dict[tuple[str, str, str, str | None, str],
                                list[Manifest]] | None = None
         self._operator_groups: list[tuple[str, Manifest]] | None = None
+        # Postings for selectors, built on first use per namespace: candidates come from
+        # the objects that carry one of a selector's labels, not from a scan.
+        self._workload_postings: dict[str | None, _Postings] = {}
+        self._service_postings: dict[str | None, _Postings] = {}
+        self._hpa_targets: dict[tuple[str | None, str, str], list[Manifest]] | None = None
+        self._names: dict[tuple[str, str | None], set[str]] = {}
+        self._by_name: dict[tuple[str, str | None], dict[str, Manifest]] = {}
+        self._selector_postings: dict[tuple[str, str | None, Any], _Postings] = {}
+        self._remembered: dict[str, Any] = {}
+
+    def remember(self, key: str, compute: Callable[[], Any]) -> Any:
+        """``compute()``, once per index: for a rule's own table over the whole run (read
+        for every object, it would be quadratic to rebuild)."""
+        if key not in self._remembered:
+            self._remembered[key] = compute()
+        return self._remembered[key]
 
     def unit(self, obj: Manifest) -> ObjectIndex:
         """The objects of ``obj``'s unit (its rendering, or its directory's plain files),
@@ -172,15 +188,74 @@ class ObjectIndex:
         return iter(found)
 
     def get(self, kind: str, name: str, namespace: str | None = None) -> Manifest | None:
-        """The object of ``kind`` whose ``metadata.name`` is ``name`` (in ``namespace``
-        when given). Objects with only a ``generateName`` have no name yet."""
-        for obj in self.of_kind(kind, namespace):
-            if obj.metadata.get("name") == name:
-                return obj
-        return None
+        """The (first) object of ``kind`` whose ``metadata.name`` is ``name`` (in
+        ``namespace`` when given). Objects with only a ``generateName`` have no name yet."""
+        key = (kind, namespace)
+        by_name = self._by_name.get(key)
+        if by_name is None:
+            by_name = self._by_name[key] = {}
+            for obj in self.of_kind(kind, namespace):
+                found = obj.metadata.get("name")
+                if isinstance(found, str):
+                    by_name.setdefault(found, obj)
+        return by_name.get(name)
 
     def has_kind(self, kind: str, namespace: str | None = None) -> bool:
         return next(self.of_kind(kind, namespace), None) is not None
+
+    def names(self, kind: str, namespace: str | None = None) -> set[str]:
+        """The ``metadata.name`` of every object of ``kind`` (in ``namespace``)."""
+        key = (kind, namespace)
+        found = self._names.get(key)
+        if found is None:
+            found = self._names[key] = {name for obj in self.of_kind(kind, namespace)
+                                        if isinstance(name := obj.metadata.get("name"), str)}
+        return found
+
+    def workloads(self, namespace: str | None) -> list[Manifest]:
+        """Objects with a pod template (or Pods) in ``namespace``, in input order."""
+        return self._workloads_postings(namespace).members
+
+    def workloads_matching(self, namespace: str | None, selector: Any) -> list[Manifest]:
+        """Workloads of ``namespace`` whose pod labels a LabelSelector (``matchLabels``,
+        ``matchExpressions``) selects, in input order."""
+        postings = self._workloads_postings(namespace)
+        match_labels = selector.get("matchLabels") if isinstance(selector, Mapping) else None
+        candidates = postings.candidates(match_labels if isinstance(match_labels, Mapping)
+                                         else {})
+        return [obj for obj in candidates
+                if label_selector_matches(selector, obj.pod_template_labels())]
+
+    def selecting(self, kind: str, namespace: str | None, labels: Mapping[str, Any],
+                  selector_of: Callable[[Manifest], Any]) -> list[Manifest]:
+        """Objects of ``kind`` in ``namespace`` whose LabelSelector (``selector_of(obj)``,
+        a function kept for the run: its postings are built once) selects ``labels``,
+        in input order."""
+        key = (kind, namespace, selector_of)
+        postings = self._selector_postings.get(key)
+        if postings is None:
+            postings = self._selector_postings[key] = _Postings(
+                list(self.of_kind(kind, namespace)),
+                lambda obj: _match_labels(selector_of(obj)))
+        return [obj for obj in postings.selecting(labels)
+                if label_selector_matches(selector_of(obj), labels)]
+
+    def workloads_of_budget(self, pdb: Manifest) -> list[Manifest]:
+        """Workloads whose pods the PodDisruptionBudget selects (``pdbs_for`` the other
+        way round)."""
+        selector = _spec(pdb).get("selector")
+        if pdb.api_version == "policy/v1beta1" and not selector:
+            return []  # policy/v1beta1 read an empty selector as "no pods"
+        return [obj for obj in self.workloads_matching(self.namespace_of(pdb), selector)
+                if obj.pod_template_labels()]
+
+    def _workloads_postings(self, namespace: str | None) -> _Postings:
+        found = self._workload_postings.get(namespace)
+        if found is None:
+            found = self._workload_postings[namespace] = _Postings(
+                [obj for obj in self.objects(namespace) if obj.pod_spec_path() is not None],
+                lambda obj: obj.pod_template_labels())
+        return found
 
     def _memo(self, question: str, obj: Manifest, answer: Callable[[], list[Manifest]]
               ) -> list[Manifest]:
@@ -196,10 +271,16 @@ class ObjectIndex:
             labels = workload.pod_template_labels()
             if not labels:
                 return []
-            # ExternalName Services ignore their selector: they select no pods.
-            return [service for service in self.of_kind("Service", self.namespace_of(workload))
-                    if _spec(service).get("type") != "ExternalName"
-                    and service_selector_matches(_spec(service).get("selector"), labels)]
+            namespace = self.namespace_of(workload)
+            postings = self._service_postings.get(namespace)
+            if postings is None:
+                # ExternalName Services ignore their selector: they select no pods.
+                postings = self._service_postings[namespace] = _Postings(
+                    [service for service in self.of_kind("Service", namespace)
+                     if _spec(service).get("type") != "ExternalName"],
+                    lambda service: _plain(_spec(service).get("selector")))
+            return [service for service in postings.selecting(labels)
+                    if service_selector_matches(_spec(service).get("selector"), labels)]
         return self._memo("services", workload, answer)
 
     def workloads_for(self, service: Manifest) -> list[Manifest]:
@@ -207,30 +288,39 @@ class ObjectIndex:
         selects, in input order."""
         def answer() -> list[Manifest]:
             selector = _spec(service).get("selector")
-            return [obj for obj in self.objects(self.namespace_of(service))
-                    if obj.pod_spec_path() is not None
-                    and service_selector_matches(selector, obj.pod_template_labels())]
+            if not isinstance(selector, Mapping) or not selector:
+                return []  # no selector, or an empty one: it selects no pods
+            postings = self._workloads_postings(self.namespace_of(service))
+            return [obj for obj in postings.candidates(selector)
+                    if service_selector_matches(selector, obj.pod_template_labels())]
         return self._memo("workloads", service, answer)
 
     def hpas_for(self, workload: Manifest) -> list[Manifest]:
         """HorizontalPodAutoscalers of the workload's namespace whose scaleTargetRef names
         it (kind and name; apiVersion, when given, must be in the workload's API group:
         the HPA controller resolves the target through the group, not the version)."""
+        if self._hpa_targets is None:  # HPAs by the (namespace, kind, name) they target
+            self._hpa_targets = defaultdict(list)
+            for hpa in self.of_kind("HorizontalPodAutoscaler"):
+                target = _spec(hpa).get("scaleTargetRef")
+                if isinstance(target, Mapping) and isinstance(target.get("kind"), str) \
+                        and isinstance(target.get("name"), str):
+                    self._hpa_targets[(self.namespace_of(hpa), target["kind"],
+                                       target["name"])].append(hpa)
+        name = workload.metadata.get("name")
+        if workload.kind is None or not isinstance(name, str):
+            return []
         found = []
-        for hpa in self.of_kind("HorizontalPodAutoscaler", self.namespace_of(workload)):
-            target = _spec(hpa).get("scaleTargetRef")
-            if not isinstance(target, Mapping):
-                continue
+        for hpa in self._hpa_targets.get((self.namespace_of(workload), workload.kind, name), ()):
+            target = _spec(hpa)["scaleTargetRef"]
             version = target.get("apiVersion")
-            if (target.get("kind") == workload.kind
-                    and target.get("name") == workload.metadata.get("name")
-                    and (not isinstance(version, str)
+            if (not isinstance(version, str)
                          or _group(version) == workload.api_group
                          or {_group(version), workload.api_group} <= {"apps", "extensions"}
                          # a built-in kind under a mistyped apiVersion (see is_kind)
                          or (workload.kind is not None and workload.is_kind(workload.kind)
                              and _group(version) in BUILTIN_KIND_GROUPS.get(workload.kind,
-                                                                            ())))):
+                                                                            ()))):
                 found.append(hpa)
         return found
 
@@ -239,10 +329,69 @@ class ObjectIndex:
         labels = workload.pod_template_labels()
         if not labels:
             return []
-        return [pdb for pdb in self.of_kind("PodDisruptionBudget", self.namespace_of(workload))
-                if label_selector_matches(_spec(pdb).get("selector"), labels)
+        return [pdb for pdb in self.selecting("PodDisruptionBudget", self.namespace_of(workload),
+                                              labels, _budget_selector)
                 # policy/v1beta1 read an empty selector as "no pods"; policy/v1 as "all".
-                and not (pdb.api_version == "policy/v1beta1" and not _spec(pdb).get("selector"))]
+                if not (pdb.api_version == "policy/v1beta1" and not _spec(pdb).get("selector"))]
+
+
+class _Postings:
+    """Objects by the labels they carry (``members``' labels) or select (selectors'
+    ``matchLabels``), so that matching looks at the objects sharing a label, not all."""
+
+    def __init__(self, members: list[Manifest],
+                 labels_of: Callable[[Manifest], Mapping[str, Any]]):
+        self.members = members
+        self._by_label: dict[tuple[str, str], list[int]] = defaultdict(list)
+        #: Members whose labels are empty (a selector of none selects by expressions only,
+        #: or everything): candidates for every question.
+        self._unlabelled: list[int] = []
+        for position, member in enumerate(members):
+            labels = labels_of(member)
+            if not labels:
+                self._unlabelled.append(position)
+            for key, value in labels.items():
+                self._by_label[(str(key), _text(value))].append(position)
+
+    def candidates(self, wanted: Mapping[str, Any]) -> list[Manifest]:
+        """Members that carry every (key, value) of ``wanted`` may match it: those in the
+        shortest list of one of them; every member when ``wanted`` is empty."""
+        if not wanted:
+            return self.members
+        shortest: list[int] | None = None
+        for key, value in wanted.items():
+            found = self._by_label.get((str(key), _text(value)), [])
+            if shortest is None or len(found) < len(shortest):
+                shortest = found
+            if not shortest:
+                return []
+        return [self.members[p] for p in shortest or ()]
+
+    def selecting(self, labels: Mapping[str, Any]) -> list[Manifest]:
+        """Members (selectors) that may select objects with ``labels``: those with one of
+        its labels among theirs, and those with none, in input order."""
+        positions = set(self._unlabelled)
+        for key, value in labels.items():
+            positions.update(self._by_label.get((str(key), _text(value)), ()))
+        return [self.members[p] for p in sorted(positions)]
+
+
+def _budget_selector(pdb: Manifest) -> Any:
+    return _spec(pdb).get("selector")
+
+
+def _plain(selector: Any) -> Mapping[str, Any]:
+    """A Service selector's labels ({} when it is not a plain map)."""
+    if not isinstance(selector, Mapping) or any(isinstance(v, (Mapping, list))
+                                                for v in selector.values()):
+        return {}
+    return selector
+
+
+def _match_labels(selector: Any) -> Mapping[str, Any]:
+    """A LabelSelector's ``matchLabels`` ({} when absent or malformed)."""
+    found = selector.get("matchLabels") if isinstance(selector, Mapping) else None
+    return found if isinstance(found, Mapping) else {}
 
 
 #: ``app.kubernetes.io/managed-by`` values of the tools that apply manifests, not operators.

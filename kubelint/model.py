@@ -224,12 +224,16 @@ def lookup(node: Any, path: Sequence[str | int], default: Any = None) -> Any:
     return node
 
 
+#: A cached value not computed yet.
+_UNKNOWN: Any = object()
+
+
 class Manifest:
     """One Kubernetes object: its data (plain dicts and lists, read-only by convention)
     and what is needed to locate any path inside it."""
 
-    __slots__ = ("_positions", "_root_entries", "api_version", "data", "doc_root", "kind",
-                 "origin", "root_path", "source", "template")
+    __slots__ = ("_pod_spec_path", "_positions", "_root_entries", "api_version", "data",
+                 "doc_root", "kind", "origin", "root_path", "source", "template")
 
     def __init__(self, data: Mapping[str, Any], source: SourceFile, positions: Positions,
                  doc_root: Span, root_path: Path = (), root_value: Any = None):
@@ -250,6 +254,7 @@ class Manifest:
         kind = data.get("kind")
         self.api_version = api_version if isinstance(api_version, str) else None
         self.kind = kind if isinstance(kind, str) else None
+        self._pod_spec_path: Any = _UNKNOWN  # computed once: rules ask for every object
 
     # -- identity ---------------------------------------------------------------
     @property
@@ -320,10 +325,13 @@ class Manifest:
     def pod_spec_path(self) -> Path | None:
         """Where this kind keeps its pod spec: a built-in workload kind, or a custom
         resource of a widely used controller (``CUSTOM_POD_SPEC_PATHS``)."""
-        path = POD_SPEC_PATHS.get(self.kind or "")
-        if path is not None and self.is_kind(self.kind or ""):
-            return path
-        return CUSTOM_POD_SPEC_PATHS.get((self.api_group, self.kind or ""))
+        path = self._pod_spec_path
+        if path is _UNKNOWN:
+            path = POD_SPEC_PATHS.get(self.kind or "")
+            if path is None or not self.is_kind(self.kind or ""):
+                path = CUSTOM_POD_SPEC_PATHS.get((self.api_group, self.kind or ""))
+            self._pod_spec_path = path
+        return path  # type: ignore[no-any-return]
 
     def pod_spec(self) -> Mapping[str, Any] | None:
         path = self.pod_spec_path()

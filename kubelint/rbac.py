@@ -170,35 +170,31 @@ def report_grants(obj: Manifest, ctx: Any, grants: Callable[[Manifest], Iterator
                             f"{obj.kind} {obj.name or '?'!r} binds {kind} {name!r}, which"
                             f" grants {grant}, to {subjects(obj, namespace)}: they"
                             f" {consequence}")
-def binds_service_account(binding: Manifest, account: str, namespace: str,
-                          default_namespace: str, any_namespace: bool = False) -> bool:
-    """Does the RoleBinding or ClusterRoleBinding ``binding`` name ServiceAccount
-    ``account`` of ``namespace`` as a subject (kind ServiceAccount, or the user
-    ``system:serviceaccount:<namespace>:<account>``)?
+
+
+def bound_service_accounts(binding: Manifest, default_namespace: str
+                           ) -> Iterator[tuple[str | None, str]]:
+    """(namespace, name) of each ServiceAccount the RoleBinding or ClusterRoleBinding
+    names as a subject (kind ServiceAccount, or the user
+    ``system:serviceaccount:<namespace>:<account>``); namespace None for a
+    ClusterRoleBinding's ServiceAccount subject that names none.
 
     A ServiceAccount subject of a RoleBinding without a namespace is in the binding's
-    (as the authorizer reads it). With ``any_namespace``, a subject in any namespace
-    counts: for a pod whose namespace is only chosen when it is applied. Group subjects
-    (``system:serviceaccounts``) are not counted: they grant every account alike and say
-    nothing about this one."""
+    (as the authorizer reads it). Group subjects (``system:serviceaccounts``) are not
+    given: they grant every account alike and say nothing about one."""
     subjects = binding.get(("subjects",))
-    if not isinstance(subjects, list):
-        return False
     own = binding.namespace or default_namespace
-    for subject in subjects:
+    for subject in subjects if isinstance(subjects, list) else ():
         if not isinstance(subject, Mapping):
             continue
         kind, name = subject.get("kind"), subject.get("name")
-        if kind == "ServiceAccount" and name == account:
+        if kind == "ServiceAccount" and isinstance(name, str):
             where = subject.get("namespace")
             if not isinstance(where, str) or not where:
                 where = own if binding.kind == "RoleBinding" else None
-            if any_namespace or where == namespace:
-                return True
+            yield where, name
         elif kind == "User" and isinstance(name, str):
             prefix, _, rest = name.partition("system:serviceaccount:")
             user_namespace, _, user_account = rest.partition(":")
-            if not prefix and rest and user_account == account and (
-                    any_namespace or user_namespace == namespace):
-                return True
-    return False
+            if not prefix and rest and user_account:
+                yield user_namespace, user_account

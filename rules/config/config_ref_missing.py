@@ -389,10 +389,8 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         if reference.kind not in known:
             # Found anywhere in the input; but a missing one is only a mistake when the
             # object's own unit (directory, rendering) manages this kind in the namespace.
-            managed = list(ctx.index.unit(obj).of_kind(reference.kind, namespace))
-            known[reference.kind] = (bool(managed), {
-                name for other in ctx.index.of_kind(reference.kind, namespace)
-                if isinstance(name := other.metadata.get("name"), str)})
+            known[reference.kind] = (ctx.index.unit(obj).has_kind(reference.kind, namespace),
+                                     ctx.index.names(reference.kind, namespace))
         present, names = known[reference.kind]
         if not present or reference.name in names:
             continue  # found, or this kind is managed elsewhere: nothing to compare with

@@ -120,7 +120,6 @@ from kubelint.api import (
     Manifest,
     RuleContext,
     Violation,
-    label_selector_matches,
     rule,
 )
 
@@ -196,8 +195,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
                                                                       namespace):
         return
     labels = obj.pod_template_labels()
-    selecting = [policy for policy in policies
-                 if label_selector_matches(_pod_selector(policy), labels)]
+    selecting = ctx.index.selecting("NetworkPolicy", namespace, labels, _pod_selector)
     isolated: set[str] = set()
     for policy in selecting:
         isolated |= _policy_types(policy)

@@ -154,12 +154,10 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     namespace = ctx.namespace_of(obj) or ctx.index.default_namespace
     # The policy's unit (directory, rendering) must deploy pods here for "selects none" to
     # mean something; the pods it selects may come from anywhere in the input.
-    workloads = [other for other in ctx.index.unit(obj).objects(namespace)
-                 if other.pod_spec_path() is not None]
+    workloads = ctx.index.unit(obj).workloads(namespace)
     if not workloads and not ctx.options.get("always"):
         return
-    if any(label_selector_matches(selector, other.pod_template_labels())
-           for other in ctx.index.objects(namespace) if other.pod_spec_path() is not None):
+    if ctx.index.workloads_matching(namespace, selector):
         return
     if any(label_selector_matches(selector, labels)
            for other in ctx.index.objects(namespace) if is_custom_resource(other)
@@ -167,7 +165,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         return  # an operator's pods (Prometheus, Alertmanager, Argo Rollouts...)
     if ctx.index.operator_source(namespace, labels=selector.get("matchLabels")) is not None:
         return  # rook-ceph-mon pods of the CephCluster rook-ceph, longhorn.io/component...
-    count = sum(1 for other in ctx.index.objects(namespace) if other.pod_spec_path() is not None)
+    count = len(ctx.index.workloads(namespace))
     among = (f"none of the {count} workload{'s' if count > 1 else ''} of namespace"
              f" {namespace!r} in the input" if count else
              f"no pod: the input deploys none in namespace {namespace!r}")

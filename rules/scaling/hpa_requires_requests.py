@@ -165,7 +165,10 @@ def _workload(hpa: Manifest, ctx: RuleContext) -> Manifest | None:
     if not isinstance(kind, str) or not isinstance(name, str) or not kind or not name:
         return None
     namespace = ctx.namespace_of(hpa) or ctx.index.default_namespace
-    for obj in ctx.index.of_kind(kind, namespace):
+    found = ctx.index.get(kind, name, namespace)
+    if found is not None and _group_matches(target.get("apiVersion"), found):
+        return found
+    for obj in ctx.index.of_kind(kind, namespace):  # namesakes in other groups: rare
         if obj.metadata.get("name") == name and _group_matches(target.get("apiVersion"), obj):
             return obj
     return None

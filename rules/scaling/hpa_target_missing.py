@@ -116,6 +116,9 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         return  # required fields: schema validation reports them
     api_version = target.get("apiVersion")
     namespace = ctx.namespace_of(obj) or ctx.index.default_namespace
+    found = ctx.index.get(kind, name, namespace)
+    if found is not None and _group_matches(api_version, found):
+        return  # the usual case, by name; the rest only runs when it is missing
     candidates = [other for other in ctx.index.of_kind(kind, namespace)
                   if _group_matches(api_version, other)]
     if not candidates:

@@ -113,13 +113,6 @@ def _percent(value: Any) -> Fraction | None:
     return Fraction(match.group(1)) if match else None
 
 
-def _selected_workloads(pdb: Manifest, ctx: RuleContext) -> list[Manifest]:
-    namespace = ctx.namespace_of(pdb) or ctx.index.default_namespace
-    return [obj for obj in ctx.index.objects(namespace)
-            if obj.pod_spec_path() is not None
-            and any(found is pdb for found in ctx.index.pdbs_for(obj))]
-
-
 @rule(id="pdb-blocks-eviction", severity="warning", kinds=("PodDisruptionBudget",),
       summary="a PodDisruptionBudget allows no disruption, so node drains never finish")
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
@@ -142,7 +135,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     minimum = _int(min_available)
     if minimum is None or minimum < 1:
         return
-    workloads = _selected_workloads(obj, ctx)
+    workloads = ctx.index.workloads_of_budget(obj)
     if len(workloads) != 1:
         return
     workload = workloads[0]

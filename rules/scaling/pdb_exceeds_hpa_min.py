@@ -127,13 +127,6 @@ def _int(value: Any) -> int | None:
     return value
 
 
-def _selected_workloads(pdb: Manifest, ctx: RuleContext) -> list[Manifest]:
-    namespace = ctx.namespace_of(pdb) or ctx.index.default_namespace
-    return [obj for obj in ctx.index.objects(namespace)
-            if obj.pod_spec_path() is not None
-            and any(found is pdb for found in ctx.index.pdbs_for(obj))]
-
-
 @rule(id="pdb-exceeds-hpa-min", severity="warning", kinds=("PodDisruptionBudget",),
       summary="a PodDisruptionBudget's minAvailable blocks every eviction at the HPA's"
               " minimum")
@@ -156,7 +149,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         return
     budget = f"PodDisruptionBudget {obj.name or '?'!r}"
     reported: set[int] = set()
-    for workload in _selected_workloads(obj, ctx):
+    for workload in ctx.index.workloads_of_budget(obj):
         for hpa in ctx.index.hpas_for(workload):
             if id(hpa) in reported:
                 continue

@@ -187,8 +187,10 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         return  # none (schema validation asks for one), or malformed
     name = f"PodDisruptionBudget {obj.name or '?'!r}"
     namespace = ctx.namespace_of(obj) or ctx.index.default_namespace
-    workloads = [other for other in ctx.index.objects(namespace)
-                 if other.pod_spec_path() is not None]
+    if (selector.get("matchLabels") or selector.get("matchExpressions")) \
+            and ctx.index.workloads_matching(namespace, selector):
+        return  # it selects pods of the input (most budgets): asked through the index
+    workloads = ctx.index.workloads(namespace)
     targets = [other for other in workloads if _meant_for(obj, other, ctx)]
     if not targets:
         return  # its workload is deployed from elsewhere: nothing to compare with

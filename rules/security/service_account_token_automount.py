@@ -117,12 +117,17 @@ def service_account_name(spec: Mapping[str, Any]) -> str:
 
 def _is_bound(ctx: RuleContext, obj: Manifest, account: str, namespace: str) -> bool:
     """Is the ServiceAccount a subject of a RoleBinding or ClusterRoleBinding of the run?"""
+    def subjects() -> tuple[set[tuple[str | None, str]], set[str]]:
+        found = {subject for kind in BINDINGS for binding in ctx.index.of_kind(kind)
+                 for subject in rbac.bound_service_accounts(binding,
+                                                            ctx.index.default_namespace)}
+        return found, {name for _, name in found}
+
+    bound, names = ctx.index.remember("bound-service-accounts", subjects)
     # A pod without a namespace lands where it is applied, so a subject of its account's
     # name anywhere counts; except for "default", which every namespace has.
     loose = obj.namespace is None and account != "default"
-    return any(rbac.binds_service_account(binding, account, namespace,
-                                          ctx.index.default_namespace, any_namespace=loose)
-               for kind in BINDINGS for binding in ctx.index.of_kind(kind))
+    return (namespace, account) in bound or (loose and account in names)
 
 
 @rule(id="service-account-token-automount", severity="warning", kinds=POD_SPEC_KINDS,

@@ -24,6 +24,14 @@ Editors get kubelint's findings as diagnostics while typing:
 The process stays warm between edits: registries, configs and the schema bundles
 (``kubelint.schema.load_bundle`` is cached per process) are built once.
 
+Hostile or broken traffic gets answers, not silence (``kubelint.lsp_stream``): a frame
+that cannot be read gets a JSON-RPC error with id null (-32700, or -32600 for a message
+over 64 MiB, whose bytes are dropped unread into memory) and the server resynchronises on
+the next ``Content-Length`` header. Every request gets exactly one response: its result,
+or -32600 (not a valid request: an id that is not an integer or string, a method that is
+not a string; any request after ``shutdown``), -32601 (unknown method) or -32602 (params
+of the wrong shape). A notification that cannot be handled is logged on standard error.
+
 Quick fixes: the safe fixes of ``kubelint check --fix`` are offered as code actions on
 their diagnostics, when they apply to the document and re-parse to the intended object.
 pygls is imported only here, so other commands start without it.
@@ -31,20 +39,31 @@ pygls is imported only here, so other commands start without it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import re
+import sys
+import threading
 import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from lsprotocol import types
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from kubelint import __version__
 from kubelint.config import CONFIG_NAMES, PYPROJECT, ConfigError, find_config
+from kubelint.lsp_stream import (
+    INVALID_PARAMS,
+    INVALID_REQUEST,
+    MessageReader,
+    Refused,
+    check_message,
+)
 from kubelint.plugins import PluginError
 
 if TYPE_CHECKING:
@@ -68,6 +87,7 @@ SEVERITY = {
     "info": types.DiagnosticSeverity.Information,
 }
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_READ_CHUNK = 64 * 1024
 
 
 @dataclass
@@ -184,6 +204,46 @@ def _overlaps(a: types.Range, b: types.Range) -> bool:
         (b.start.line, b.start.character) <= (a.end.line, a.end.character)
 
 
+class _Input:
+    """Standard input in chunks, read on a daemon thread: a read that waits for a client
+    that said exit but keeps the pipe open must not keep the process alive."""
+
+    def __init__(self, stream: BinaryIO):
+        self.stream = stream
+        self.loop = asyncio.get_running_loop()
+        self.chunks: asyncio.Queue[bytes] = asyncio.Queue()
+        self.room = threading.Semaphore(16)  # read ahead at most 1 MiB
+        threading.Thread(target=self._run, name="kubelint-stdin", daemon=True).start()
+
+    def _run(self) -> None:
+        # os.read on the descriptor: a buffered reader's lock, held by a read still
+        # waiting when the interpreter exits, makes the exit abort (SIGABRT).
+        try:
+            fd = self.stream.fileno()
+        except (AttributeError, OSError, ValueError):
+            read = getattr(self.stream, "read1", self.stream.read)
+        else:
+            def read(size: int) -> bytes:
+                return os.read(fd, size)
+        while True:
+            self.room.acquire()
+            try:
+                chunk = read(_READ_CHUNK)
+            except (OSError, ValueError):
+                chunk = b""
+            try:
+                self.loop.call_soon_threadsafe(self.chunks.put_nowait, chunk)
+            except RuntimeError:
+                return
+            if not chunk:
+                return
+
+    async def read(self) -> bytes:
+        chunk = await self.chunks.get()
+        self.room.release()
+        return chunk
+
+
 class KubelintLanguageServer(LanguageServer):
     """The server plus what it keeps warm between edits."""
 
@@ -200,6 +260,74 @@ class KubelintLanguageServer(LanguageServer):
         self.fixes: dict[str, list[tuple[types.Diagnostic, types.CodeAction]]] = {}
         #: per document URI of a kustomize build's file: its diagnostics as last saved
         self.built: dict[str, list[types.Diagnostic]] = {}
+
+    # -- the conversation ----------------------------------------------------------------
+
+    def start_io(self, stdin: BinaryIO | None = None,
+                 stdout: BinaryIO | None = None) -> None:
+        """Serve on standard input and output until the client says exit (pygls's own
+        loop, with kubelint's reader: see ``kubelint.lsp_stream``)."""
+        self._stop_event = threading.Event()
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        try:
+            asyncio.run(self._serve(stdin or sys.stdin.buffer))
+        except BrokenPipeError:
+            logger.error("the client closed the connection")
+        except (KeyboardInterrupt, SystemExit):  # SystemExit: pygls's exit handler
+            pass
+        finally:
+            self.shutdown()  # type: ignore[no-untyped-call]
+
+    async def _serve(self, stdin: BinaryIO) -> None:
+        reader = MessageReader(_Input(stdin).read)
+        async for message in reader.messages():
+            if isinstance(message, Refused):
+                self.reply_error(None, message.code, message.message)
+            else:
+                self.receive(message)
+            if self._stop_event is not None and self._stop_event.is_set():
+                break
+
+    def receive(self, data: Any) -> None:
+        """Hand one parsed message to pygls, or answer what pygls would leave unanswered."""
+        invalid = check_message(data)
+        if invalid is not None:
+            logger.warning("kubelint lsp: %s", invalid.message)
+            if invalid.answer:
+                self.reply_error(invalid.id, invalid.code, invalid.message)
+            return
+        method = data.get("method")
+        request = method is not None and "id" in data
+        if request and getattr(self.protocol, "_shutdown", False):
+            # LSP: requests after shutdown fail with InvalidRequest (pygls ignores them).
+            self.reply_error(data["id"], INVALID_REQUEST,
+                             f"{method}: the server was shut down; only exit is taken")
+            return
+        if method is not None and "params" not in data:
+            # pygls's generic message types require params; JSON-RPC lets them be left out
+            # (an unknown method must still get -32601, not -32602).
+            data = {**data, "params": None}
+        try:
+            message = self.protocol.structure_message(data)
+        except Exception as error:  # cattrs says why the params do not fit
+            problem = _params_problem(error)
+            if request:
+                self.reply_error(data["id"], INVALID_PARAMS,
+                                 f"invalid params for {method}: {problem}")
+            else:
+                logger.warning("kubelint lsp: ignored %s: %s", method or "a response", problem)
+            return
+        try:
+            self.protocol.handle_message(message)
+        except Exception:  # pygls answers handler errors itself; this is a bug of ours
+            logger.exception("kubelint lsp: handling %s failed", method)
+            if request:
+                self.reply_error(data["id"], -32603, f"{method}: internal error")
+
+    def reply_error(self, message_id: int | str | None, code: int, message: str) -> None:
+        # A plain dict: "id": null must be sent, and pygls's converter drops None fields.
+        self.protocol._send_data({"jsonrpc": "2.0", "id": message_id,
+                                  "error": {"code": code, "message": message}})
 
     # -- config ----------------------------------------------------------------------
 
@@ -242,8 +370,6 @@ class KubelintLanguageServer(LanguageServer):
     # -- linting ---------------------------------------------------------------------
 
     def lint_later(self, uri: str) -> None:
-        import asyncio
-
         self.cancel(uri)
         loop = asyncio.get_running_loop()
         self.timers[uri] = loop.call_later(DEBOUNCE_SECONDS, self._lint_timer, uri)
@@ -359,6 +485,19 @@ class KubelintLanguageServer(LanguageServer):
             logger.exception("warming up failed")
 
 
+def _params_problem(error: BaseException) -> str:
+    """What cattrs found wrong with a message's params, in a line."""
+    import cattrs
+
+    cause = error.__cause__ or error
+    if isinstance(cause, cattrs.ClassValidationError):
+        try:
+            return "; ".join(cattrs.transform_error(cause))
+        except Exception:  # only a nicer message
+            pass
+    return str(cause) or type(cause).__name__
+
+
 def _rendered_from(path: str, text: str, config: Any) -> list[Any] | None:
     """The loaded files of the chart ``path`` belongs to, rendered with ``text`` for it;
     None for a file that is not a chart's (linted as it is)."""
@@ -415,8 +554,6 @@ def build_server() -> KubelintLanguageServer:
 
     @feature(types.INITIALIZED)
     def initialized(ls: KubelintLanguageServer, params: types.InitializedParams) -> None:
-        import asyncio
-
         watch = ls.client_capabilities.workspace
         dynamic = watch is not None and watch.did_change_watched_files is not None and \
             bool(watch.did_change_watched_files.dynamic_registration)
@@ -485,6 +622,15 @@ def build_server() -> KubelintLanguageServer:
 def serve() -> int:
     """Serve on standard input and output until the client says exit. Returns the exit
     status: 0 after a shutdown request, 1 when the client left without one."""
+    # Standard output is the protocol's channel: anything else printed there (a library's
+    # print()) would corrupt it, so it goes to standard error instead.
+    channel: BinaryIO
+    try:
+        channel = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+        os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+        sys.stdout = sys.stderr
+    except (AttributeError, OSError, ValueError):  # no descriptors to move (embedded)
+        channel = sys.stdout.buffer
     server = build_server()
-    server.start_io()
+    server.start_io(stdout=channel)
     return 0 if getattr(server.protocol, "_shutdown", False) else 1

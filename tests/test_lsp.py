@@ -610,3 +610,161 @@ def test_notifications_with_bad_params_are_logged_and_linting_goes_on(tmp_path: 
 
     raw(tmp_path, test)
 
+
+# -- large documents, bursts of edits, plugins that misbehave ------------------------------
+
+
+def config_map(number: int) -> str:
+    return (f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: cm-{number}, namespace: shop}}\n"
+            "data: {greeting: hello, colour: blue}\n")
+
+
+def found(published: types.PublishDiagnosticsParams) -> list[tuple[str | None, int]]:
+    """(rule or None for kubelint's own notices, 0-based line) of each diagnostic."""
+    return [(None if d.code is None else str(d.code), d.range.start.line)
+            for d in published.diagnostics]
+
+
+async def code_actions(client: Client, uri: str) -> list[object]:
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri),
+        range=types.Range(types.Position(0, 0), types.Position(0, 1)),
+        context=types.CodeActionContext(diagnostics=[])))
+    return list(actions or [])
+
+
+def jobs(count: int) -> list[str]:
+    """``count`` copies of BAD_JOB under their own names."""
+    return [BAD_JOB.replace("name: migrate\n", f"name: job-{n}\n") for n in range(count)]
+
+
+def test_a_large_document_does_not_hold_up_requests_and_is_linted_in_part(
+        tmp_path: Path) -> None:
+    """5 MB, 47,000 objects: a request sent after it is answered before its lint ends; its
+    first 1,000 documents are linted (the problem in the last one is not reported), with a
+    notice on line 1 to run kubelint check."""
+    text = "---\n".join([*jobs(1000), *(config_map(n) for n in range(46_000)), BAD_JOB])
+    assert len(text) > 5_000_000
+    job_lines = len(BAD_JOB.splitlines()) + 1  # with its --- line
+
+    async def test(client: Client) -> None:
+        big = client.open(tmp_path / "big.yaml", text)
+        assert await code_actions(client, from_fs_path(str(tmp_path / "other.yaml"))) == []
+        assert client.published[big].empty()  # answered first: the lint is still running
+        published = await client.diagnostics(big)
+        assert found(published) == [(None, 0)] + [("restart-policy", 8 + n * job_lines)
+                                                  for n in range(1000)]
+        notice = published.diagnostics[0]
+        assert notice.severity == types.DiagnosticSeverity.Information
+        assert notice.message == (
+            "This document is too large to lint fully as you type (over 1000 objects or"
+            f" 4 MiB): kubelint linted its first {1000 * job_lines - 1} lines. Run `kubelint"
+            " check` on the file for all of it.")
+
+    run(tmp_path, test)
+
+
+def test_a_burst_of_edits_publishes_only_the_latest_version(tmp_path: Path) -> None:
+    """The lint of version 1 (1,000 objects) is still running when 20 edits arrive: its
+    result is dropped, and only the last version is linted and published."""
+    many = "---\n".join(jobs(1000))
+
+    async def test(client: Client) -> None:
+        uri = client.open(tmp_path / "jobs.yaml", many)
+        for n in range(19):
+            client.change(uri, many.replace("job-1\n", f"job-1-{n}\n"))
+        latest = client.change(uri, BAD_JOB)
+        assert latest == 21
+        published = await client.diagnostics(uri)
+        assert published.version == latest
+        assert found(published) == [("restart-policy", 8)]
+        await asyncio.sleep(0.5)
+        assert client.published[uri].empty()
+
+    run(tmp_path, test)
+
+
+def _plugin(body: str, kinds: str = "None") -> str:
+    return textwrap.dedent("""\
+        import os, sys
+        from kubelint.api import hookimpl, rule
+
+        @rule(id="misbehaves", severity="warning", summary="misbehaves", kinds={kinds})
+        def check(obj, ctx):
+            '''Misbehaves.'''
+            {body}
+            return []
+
+        @hookimpl
+        def kubelint_rules():
+            return [check]
+        """).format(body=body, kinds=kinds)
+
+
+@pytest.mark.parametrize(("plugin", "expected", "message"), [
+    pytest.param("import sys\nsys.exit(0)\n", [(None, 0)],
+                 "plugin 'plugin.py' failed to load: it called sys.exit(0)", id="exit-on-import"),
+    pytest.param("raise KeyboardInterrupt\n", [(None, 0)],
+                 "kubelint failed on this document: it raised KeyboardInterrupt (plugin"
+                 " 'plugin.py', while it was imported)", id="interrupt-on-import"),
+    pytest.param("import sys\nfrom kubelint.api import hookimpl\n@hookimpl\n"
+                 "def kubelint_rules():\n    raise KeyboardInterrupt\n", [(None, 0)],
+                 "kubelint failed on this document: it raised KeyboardInterrupt (plugin"
+                 " 'plugin.py', while it listed its rules)", id="interrupt-in-a-hook"),
+    pytest.param(_plugin("sys.exit(0)"), [("internal-error", 0)],
+                 "rule 'misbehaves' crashed on ConfigMap cm-1: it called sys.exit(0)",
+                 id="exit-in-a-rule"),
+    pytest.param(_plugin("raise KeyboardInterrupt"), [(None, 0)],
+                 "kubelint failed on this document: it raised KeyboardInterrupt (rule"
+                 " 'misbehaves' of plugin 'plugin.py' on ConfigMap cm-1)",
+                 id="interrupt-in-a-rule"),
+    pytest.param(_plugin("os._exit(0)"), [(None, 0)],
+                 "kubelint's linting process ended while linting this document (exit"
+                 " status 0)", id="os-exit-in-a-rule"),
+])
+def test_a_plugin_that_exits_costs_a_diagnostic_not_the_server(
+        tmp_path: Path, plugin: str, expected: list[tuple[str | None, int]],
+        message: str) -> None:
+    plugged = tmp_path / "plugged"
+    plugged.mkdir()
+    (plugged / "plugin.py").write_text(plugin)
+    (plugged / ".kubelint.yaml").write_text("plugins: [plugin.py]\n")
+
+    async def test(client: Client) -> None:
+        uri = client.open(plugged / "cm.yaml", config_map(1))
+        published = await client.diagnostics(uri)
+        assert found(published) == expected
+        assert message in published.diagnostics[0].message
+        # The server still answers and lints (in a new linting process if need be).
+        assert await code_actions(client, uri) == []
+        other = client.open(tmp_path / "job.yaml", BAD_JOB)
+        assert found(await client.diagnostics(other)) == [("restart-policy", 8)]
+
+    client = run(tmp_path, test)
+    if expected == [(None, 0)]:
+        assert [m.type for m in client.messages] == [types.MessageType.Error]
+        assert message in client.messages[0].message
+
+
+def test_a_rule_that_never_ends_is_abandoned_after_the_budget(tmp_path: Path) -> None:
+    (tmp_path / "loopy.py").write_text(_plugin("while True: pass", kinds='["ConfigMap"]'))
+    (tmp_path / ".kubelint.yaml").write_text("plugins: [loopy.py]\n")
+
+    async def test(client: Client) -> None:
+        uri = client.open(tmp_path / "cm.yaml", config_map(1))
+        # Answered while the rule loops.
+        assert await code_actions(client, from_fs_path(str(tmp_path / "other.yaml"))) == []
+        assert client.published[uri].empty()
+        published = await client.diagnostics(uri)
+        assert found(published) == [(None, 0)]
+        [diagnostic] = published.diagnostics
+        assert diagnostic.severity == types.DiagnosticSeverity.Error
+        assert diagnostic.message == (
+            "kubelint stopped linting this document after 2 s, its time budget in the"
+            " editor (KUBELINT_LSP_BUDGET): rule 'misbehaves' of plugin 'loopy.py' on"
+            " ConfigMap cm-1 was still running. `kubelint check` runs without a budget.")
+        # The next lint runs in a new process, with the same plugin.
+        job = client.open(tmp_path / "job.yaml", BAD_JOB)
+        assert found(await client.diagnostics(job)) == [("restart-policy", 8)]
+
+    run(tmp_path, test, env={"KUBELINT_LSP_BUDGET": "2"})

@@ -10,9 +10,10 @@ Editors get kubelint's findings as diagnostics while typing:
 * Each document uses the config found upward from its own directory (``.kubelint.yaml``,
   ``.kubelint.yml`` or ``pyproject.toml`` with ``[tool.kubelint]``), as ``kubelint check``
   run from that directory would, with the document's path for per-path overrides and
-  excludes (an excluded file gets no diagnostics); a buffer without a file uses the
-  workspace root's config. The resolved config and its rule registry are cached per
-  config file and dropped when a config file is saved or reported changed
+  excludes (an excluded file gets no diagnostics); a buffer without a file, or whose
+  ``file:`` URI names no possible path (``%00``, bytes that are not UTF-8), is linted from
+  its text with the workspace root's config. The resolved config and its rule registry
+  are cached per config file and dropped when a config file is saved or reported changed
   (``workspace/didChangeWatchedFiles``, or its modification time moved).
 * A config or plugin error does not stop the server: the document gets one Error
   diagnostic on its first line with the error, the editor is told once
@@ -67,6 +68,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
+from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.io_ import StdoutWriter
@@ -361,7 +363,8 @@ class KubelintLanguageServer(LanguageServer):
     # -- documents -------------------------------------------------------------------------
 
     def document(self, uri: str) -> TextDocument | None:
-        document: TextDocument | None = self.workspace.text_documents.get(uri)
+        """The open document ``uri`` (pygls keys its documents by the unquoted URI)."""
+        document: TextDocument | None = self.workspace.text_documents.get(unquote(uri))
         return document
 
     def invalidate(self, paths: Iterable[str] | None = None) -> None:
@@ -374,8 +377,8 @@ class KubelintLanguageServer(LanguageServer):
         else:
             self.forget.extend(os.path.abspath(path) for path in paths)
         self.shown.clear()
-        for uri in list(self.workspace.text_documents):
-            self.lint(uri)
+        for document in list(self.workspace.text_documents.values()):
+            self.lint(document.uri)
 
     # -- linting ---------------------------------------------------------------------------
 

@@ -35,9 +35,9 @@ import traceback
 from dataclasses import dataclass, field
 from types import FrameType, TracebackType
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
 
 from lsprotocol import types
-from pygls.uris import to_fs_path
 
 from kubelint.config import CONFIG_NAMES, PYPROJECT, ConfigError, find_config
 from kubelint.plugins import PluginError, describe_error
@@ -263,6 +263,23 @@ class QuickFixes:
 # -- documents ------------------------------------------------------------------------------
 
 
+def document_path(uri: str) -> str | None:
+    """The file a ``file:`` URI names, or None: another scheme, or a name no path can
+    hold (a NUL byte, bytes that are not UTF-8), which is linted as an unsaved buffer."""
+    if not uri.startswith("file:"):
+        return None
+    from pygls.uris import to_fs_path
+
+    try:
+        unquote(urlsplit(uri).path, errors="strict")
+    except (UnicodeDecodeError, ValueError):
+        return None
+    path = to_fs_path(uri)
+    if path is None or "\x00" in path:
+        return None
+    return path
+
+
 def live_part(text: str) -> tuple[str, bool]:
     """The part of ``text`` linted as you type: all of it, or the documents before the
     ``---`` line where ``MAX_LIVE_OBJECTS`` or ``MAX_LIVE_CHARS`` is reached; and whether
@@ -375,10 +392,10 @@ class Linting:
 
         uri, text, encoding = job.uri, job.text, job.encoding
         outcome = Outcome(uri, job.version, [])
-        path = to_fs_path(uri) if uri.startswith("file:") else None
+        path = document_path(uri)
         if path is not None and os.path.basename(path) in CONFIG_FILES:
             return outcome  # a config file is not a manifest
-        # An unsaved buffer uses the workspace's config.
+        # An unsaved buffer (or a name no file can have) uses the workspace's config.
         start = os.path.dirname(path) if path is not None else job.root or os.getcwd()
         resolved = self.resolve(find_config(start))
         if resolved.error is not None:

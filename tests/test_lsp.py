@@ -768,3 +768,21 @@ def test_a_rule_that_never_ends_is_abandoned_after_the_budget(tmp_path: Path) ->
         assert found(await client.diagnostics(job)) == [("restart-policy", 8)]
 
     run(tmp_path, test, env={"KUBELINT_LSP_BUDGET": "2"})
+
+
+@pytest.mark.parametrize("name", ["a%00b.yaml", "%FF.yaml", "with%20space.yaml"])
+def test_a_uri_that_names_no_file_is_linted_from_its_text(tmp_path: Path, name: str) -> None:
+    """A NUL byte or bytes that are not UTF-8 make no path: the buffer is linted as an
+    unsaved one, with the workspace's config (restart-policy is a warning there). A
+    percent-escaped space does make a path (the config beside it is the same one)."""
+    (tmp_path / ".kubelint.yaml").write_text("rules:\n  restart-policy: warning\n")
+
+    async def test(client: Client) -> None:
+        uri = from_fs_path(str(tmp_path)) + "/" + name
+        client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(
+            uri=uri, language_id="yaml", version=1, text=BAD_JOB)))
+        published = await client.diagnostics(uri)
+        assert found(published) == [("restart-policy", 8)]
+        assert published.diagnostics[0].severity == types.DiagnosticSeverity.Warning
+
+    run(tmp_path, test)

@@ -204,27 +204,34 @@ class LintProcess:
         return process.exitcode
 
     async def run(self, job: Job) -> Outcome | Abandoned | _Died:
+        """Send ``job`` and wait for its outcome, at most the budget and the grace
+        period (sending counts too: a process that never reads must not block it)."""
         self.start()
         conn = self.conn
         assert conn is not None
-        try:
+
+        async def exchange() -> Outcome | Abandoned:
             await _in_thread(conn.send, job)
-            receiving = _in_thread(conn.recv)
-            try:
-                reply = await asyncio.wait_for(asyncio.shield(receiving),
-                                               self.budget + BUDGET_GRACE_SECONDS)
-            except asyncio.TimeoutError:
-                self.stop()
-                await asyncio.gather(receiving, return_exceptions=True)
-                conn.close()
-                return Abandoned(job.uri, job.version, self.budget, None)
+            return await _in_thread(conn.recv)
+
+        exchanging = asyncio.ensure_future(exchange())
+        # Its failure is seen below, or not at all when the pump was cancelled meanwhile.
+        exchanging.add_done_callback(lambda done: done.cancelled() or done.exception())
+        try:
+            reply = await asyncio.wait_for(asyncio.shield(exchanging),
+                                           self.budget + BUDGET_GRACE_SECONDS)
+        except asyncio.TimeoutError:
+            self.stop()  # the blocked send or receive then fails at once
+            await asyncio.gather(exchanging, return_exceptions=True)
+            conn.close()
+            return Abandoned(job.uri, job.version, self.budget, None)
         except (EOFError, OSError):
             conn.close()
             return _Died(self.stop())
         if isinstance(reply, Abandoned):  # the process ends itself after saying so
             self.stop()
             conn.close()
-        return reply  # type: ignore[no-any-return]
+        return reply
 
 
 class _Input:

@@ -38,18 +38,19 @@ messages, answers requests and publishes what the linting process sends back:
   ``KUBELINT_LSP_BUDGET`` sets another): past it the linting process is ended, the lint's
   result dropped, and the document gets one Error diagnostic naming the budget and, when
   known, the rule and plugin that was running. The next lint starts a new process.
-* Plugin code runs only in the linting process: a plugin that raises ``SystemExit`` or
-  ``KeyboardInterrupt`` (the CLI makes both a plugin error, exit status 2), calls
-  ``os._exit`` or loops forever costs that lint an Error diagnostic (and a
-  ``window/showMessage``), never the server.
+* Plugin code runs only in the linting process: a plugin that calls ``sys.exit`` (which
+  ``kubelint check`` reports as a plugin error, exit status 2), raises
+  ``KeyboardInterrupt``, calls ``os._exit`` or loops forever costs that lint an Error
+  diagnostic naming it (and a ``window/showMessage``), never the server.
 
 Hostile or broken traffic gets answers, not silence (``kubelint.lsp_stream``): a frame
 that cannot be read gets a JSON-RPC error with id null (-32700, or -32600 for a message
-over 64 MiB, whose bytes are dropped unread into memory) and the server resynchronises on
-the next ``Content-Length`` header. Every request gets exactly one response: its result,
-or -32600 (not a valid request: an id that is not an integer or string, a method that is
-not a string; any request after ``shutdown``), -32601 (unknown method) or -32602 (params
-of the wrong shape). A notification that cannot be handled is logged on standard error.
+over 64 MiB, whose bytes are dropped as they arrive, never held in memory) and the server
+resynchronises on the next ``Content-Length`` header. Every request gets exactly one
+response: its result, or -32600 (not a valid request: an id that is not an integer or
+string, a method that is not a string; any request after ``shutdown``), -32601 (unknown
+method) or -32602 (params of the wrong shape). A notification that cannot be handled is
+logged on standard error.
 
 Quick fixes: the safe fixes of ``kubelint check --fix`` are offered as code actions on
 their diagnostics, when they apply to the document and re-parse to the intended object.
@@ -195,7 +196,7 @@ class LintProcess:
     def stop(self) -> int | None:
         """End the process (when it runs); its exit status."""
         process, self.process = self.process, None
-        self.conn = None  # closed by its reader thread (or when collected)
+        self.conn = None  # run() closes it once its send or receive is over
         if process is None:
             return None
         if process.is_alive():

@@ -10,6 +10,7 @@ intended data: the changed field, every other field and document unchanged.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import re
@@ -74,10 +75,18 @@ def plan(obj: Manifest, fix: Fix) -> Edit | None:
     return replace(edit, linted=(fix.target or obj).source.text)
 
 
+@functools.lru_cache(maxsize=2)
+def _line_starts(text: str) -> list[int]:
+    """``line_starts`` of a file's text, computed once for all its fixes (a string caches
+    its hash; fixes are planned file by file): once per fix, planning the fixes of 400
+    fixable Jobs in one file took 3 s."""
+    return line_starts(text)
+
+
 def _plan(obj: Manifest, fix: Fix) -> Edit | None:
     target = fix.target or obj
     source = target.source
-    starts = line_starts(source.text)
+    starts = _line_starts(source.text)
     # JSON (a .json file, or a document written as one flow mapping) takes JSON values
     # and keys: `restartPolicy: OnFailure` would make it invalid JSON.
     root = starts[target.doc_root.line] + target.doc_root.column

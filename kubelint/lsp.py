@@ -10,9 +10,10 @@ Editors get kubelint's findings as diagnostics while typing:
 * Each document uses the config found upward from its own directory (``.kubelint.yaml``,
   ``.kubelint.yml`` or ``pyproject.toml`` with ``[tool.kubelint]``), as ``kubelint check``
   run from that directory would, with the document's path for per-path overrides and
-  excludes (an excluded file gets no diagnostics); a buffer without a file uses the
-  workspace root's config. The resolved config and its rule registry are cached per
-  config file and dropped when a config file is saved or reported changed
+  excludes (an excluded file gets no diagnostics); a buffer without a file, or whose
+  ``file:`` URI names no possible path (``%00``, bytes that are not UTF-8), is linted from
+  its text with the workspace root's config. The resolved config and its rule registry
+  are cached per config file and dropped when a config file is saved or reported changed
   (``workspace/didChangeWatchedFiles``, or its modification time moved).
 * A config or plugin error does not stop the server: the document gets one Error
   diagnostic on its first line with the error, the editor is told once
@@ -21,8 +22,35 @@ Editors get kubelint's findings as diagnostics while typing:
   position encoding negotiated with the client (UTF-16 code units unless the client
   offers another).
 
-The process stays warm between edits: registries, configs and the schema bundles
-(``kubelint.schema.load_bundle`` is cached per process) are built once.
+Linting never holds up the conversation with the editor. It runs in a separate process
+(``kubelint.lsp_worker``, started at ``initialized``, kept warm between edits: registries,
+configs and schema bundles are built once), one lint at a time; this process only reads
+messages, answers requests and publishes what the linting process sends back:
+
+* At most one lint runs and one waits per document; the waiting one takes the document's
+  text when it starts, so a burst of edits is linted once, as it ends. A lint whose
+  document changed (or was closed, or whose config changed) while it ran is dropped:
+  only diagnostics of the latest version are published, with that ``version``.
+* As you type, a document is linted up to 1,000 documents/objects and 4 MiB (cut at a
+  ``---`` line); past that its diagnostics cover the part linted, plus one Information
+  diagnostic on line 1 saying so and pointing at ``kubelint check``.
+* A lint has a time budget, ``LINT_BUDGET_SECONDS`` (30 s; the environment variable
+  ``KUBELINT_LSP_BUDGET`` sets another): past it the linting process is ended, the lint's
+  result dropped, and the document gets one Error diagnostic naming the budget and, when
+  known, the rule and plugin that was running. The next lint starts a new process.
+* Plugin code runs only in the linting process: a plugin that calls ``sys.exit`` (which
+  ``kubelint check`` reports as a plugin error, exit status 2), raises
+  ``KeyboardInterrupt``, calls ``os._exit`` or loops forever costs that lint an Error
+  diagnostic naming it (and a ``window/showMessage``), never the server.
+
+Hostile or broken traffic gets answers, not silence (``kubelint.lsp_stream``): a frame
+that cannot be read gets a JSON-RPC error with id null (-32700, or -32600 for a message
+over 64 MiB, whose bytes are dropped as they arrive, never held in memory) and the server
+resynchronises on the next ``Content-Length`` header. Every request gets exactly one
+response: its result, or -32600 (not a valid request: an id that is not an integer or
+string, a method that is not a string; any request after ``shutdown``), -32601 (unknown
+method) or -32602 (params of the wrong shape). A notification that cannot be handled is
+logged on standard error.
 
 Quick fixes: the safe fixes of ``kubelint check --fix`` are offered as code actions on
 their diagnostics, when they apply to the document and re-parse to the intended object.
@@ -31,169 +59,239 @@ pygls is imported only here, so other commands start without it.
 
 from __future__ import annotations
 
+import asyncio
+import collections
+import contextlib
 import logging
+import math
 import os
-import re
-import traceback
-from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+import sys
+import threading
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
+from urllib.parse import unquote
 
 from lsprotocol import types
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from kubelint import __version__
-from kubelint.config import CONFIG_NAMES, PYPROJECT, ConfigError, find_config
-from kubelint.plugins import PluginError
+from kubelint.lsp_stream import (
+    INVALID_PARAMS,
+    INVALID_REQUEST,
+    MessageReader,
+    Refused,
+    check_message,
+)
+from kubelint.lsp_worker import (
+    CONFIG_FILES,
+    Abandoned,
+    Job,
+    Outcome,
+    _column_units,  # noqa: F401 -- tests and users import these from here
+    notice,
+    to_range,  # noqa: F401
+)
 
 if TYPE_CHECKING:
     from asyncio import TimerHandle
     from concurrent.futures import Future
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
 
-    from kubelint.config import Config
-    from kubelint.plugins import Registry
-    from kubelint.report import Finding
+    from pygls.workspace import TextDocument
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: Quiet time after the last change before a document is linted again.
 DEBOUNCE_SECONDS = 0.15
+#: How long one lint may take before it is abandoned (``KUBELINT_LSP_BUDGET`` overrides).
+#: Generous: a capped document lints in a few seconds; only a plugin that loops (or a
+#: pathological input) gets near it.
+LINT_BUDGET_SECONDS = 30.0
+#: The linting process enforces the budget itself and says what was running; the server
+#: ends it this much later if it has not (code that never lets its watchdog thread run),
+#: which also leaves a new process time to start and warm up.
+BUDGET_GRACE_SECONDS = 10.0
 LANGUAGES = frozenset({"yaml", "json", "helm"})  # "helm": chart templates in VS Code
 SUFFIXES = (".yaml", ".yml", ".json")
-CONFIG_FILES = frozenset({*CONFIG_NAMES, PYPROJECT})
-SEVERITY = {
-    "error": types.DiagnosticSeverity.Error,
-    "warning": types.DiagnosticSeverity.Warning,
-    "info": types.DiagnosticSeverity.Information,
-}
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_READ_CHUNK = 64 * 1024
 
 
-@dataclass
-class _Resolved:
-    """One config file's outcome: a usable config, or the error that made it unusable."""
-
-    stamp: tuple[int, int] | None  # (mtime_ns, size) of the config file when read
-    config: Config | None = None
-    registry: Registry | None = None
-    error: str | None = None
-
-
-def _stamp(path: str | None) -> tuple[int, int] | None:
-    if path is None:
-        return None
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    return stat.st_mtime_ns, stat.st_size
+def lint_budget() -> float:
+    """``KUBELINT_LSP_BUDGET`` (seconds) when it is a positive number, else the default."""
+    value = os.environ.get("KUBELINT_LSP_BUDGET")
+    if value:
+        try:
+            budget = float(value)
+        except ValueError:
+            budget = math.nan
+        if math.isfinite(budget) and budget > 0:
+            return budget
+        logger.warning("KUBELINT_LSP_BUDGET=%r is not a number of seconds; using %s",
+                       value, LINT_BUDGET_SECONDS)
+    return LINT_BUDGET_SECONDS
 
 
-def _column_units(line: str, column: int, encoding: str | None) -> int:
-    """A 0-based code-point column of ``line`` -> code units of the client's encoding."""
-    prefix = line[:column]
-    if prefix.isascii() or encoding == types.PositionEncodingKind.Utf32:
-        return column
-    beyond = column - len(prefix)  # past the end of the line: keep the distance
-    if encoding == types.PositionEncodingKind.Utf8:
-        return len(prefix.encode("utf-8", "surrogatepass")) + beyond
-    return len(prefix.encode("utf-16-le", "surrogatepass")) // 2 + beyond
+def _in_thread(function: Callable[..., T], *args: Any) -> asyncio.Future[T]:
+    """Run a blocking call on a daemon thread (one the process never waits for at exit)."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def settle(result: Any, error: BaseException | None) -> None:
+        if future.done():
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)
+
+    def run() -> None:
+        try:
+            result, error = function(*args), None
+        except BaseException as raised:  # handed to the awaiting task
+            result, error = None, raised
+        with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits any more
+            loop.call_soon_threadsafe(settle, result, error)
+
+    threading.Thread(target=run, daemon=True).start()
+    return future
 
 
-def to_range(finding: Finding, text: str, encoding: str | None = None,
-             lines: list[str] | None = None) -> types.Range:
-    """A finding's 1-based, end-exclusive code-point span -> an LSP range (0-based)."""
-    start_line, start = finding.line - 1, finding.column - 1
-    end_line, end = finding.end_line - 1, finding.end_column - 1
-    if "\x85" in text or "\u2028" in text or "\u2029" in text:
-        # YAML ends lines at NEL, U+2028 and U+2029 too; LSP only at CR and LF.
-        start_line, start = _lsp_line(text, start_line, start)
-        end_line, end = _lsp_line(text, end_line, end)
-    if not text.isascii():
-        if lines is None:
-            lines = _LINE_BREAK.split(text)
+class _Died:
+    """The linting process ended without answering."""
 
-        def line_at(number: int) -> str:
-            return lines[number] if 0 <= number < len(lines) else ""
-
-        start = _column_units(line_at(start_line), start, encoding)
-        end = _column_units(line_at(end_line), end, encoding)
-    return types.Range(types.Position(max(start_line, 0), max(start, 0)),
-                       types.Position(max(end_line, 0), max(end, 0)))
+    def __init__(self, exitcode: int | None):
+        self.exitcode = exitcode
 
 
-def _lsp_line(text: str, line: int, column: int) -> tuple[int, int]:
-    """A (line, column) as YAML counts lines -> as LSP counts them."""
-    import bisect
+class LintProcess:
+    """The linting process (``kubelint.lsp_worker.serve``): started on first use, and
+    again after it was ended."""
 
-    from kubelint.yamlparse import line_starts
+    def __init__(self, budget: float):
+        self.budget = budget
+        self.process: BaseProcess | None = None
+        self.conn: Connection | None = None
 
-    yaml_starts = line_starts(text)
-    offset = yaml_starts[min(max(line, 0), len(yaml_starts) - 1)] + column
-    lsp_starts = [0, *(match.end() for match in _LINE_BREAK.finditer(text))]
-    number = bisect.bisect_right(lsp_starts, offset) - 1
-    return number, offset - lsp_starts[number]
+    def start(self) -> None:
+        if self.process is not None and self.process.is_alive():
+            return
+        self.stop()
+        import multiprocessing
+
+        from kubelint import lsp_worker
+
+        # spawn: a fresh interpreter, not a fork of this one with its reader threads.
+        context = multiprocessing.get_context("spawn")
+        conn, child = context.Pipe()
+        process = context.Process(target=lsp_worker.serve, args=(child, self.budget),
+                                  name="kubelint-lint", daemon=True)
+        process.start()
+        child.close()
+        self.process, self.conn = process, conn
+
+    def stop(self) -> int | None:
+        """End the process (when it runs); its exit status."""
+        process, self.process = self.process, None
+        self.conn = None  # run() closes it once its send or receive is over
+        if process is None:
+            return None
+        if process.is_alive():
+            process.kill()
+        process.join(5)
+        return process.exitcode
+
+    async def run(self, job: Job) -> Outcome | Abandoned | _Died:
+        """Send ``job`` and wait for its outcome, at most the budget and the grace
+        period (sending counts too: a process that never reads must not block it)."""
+        self.start()
+        conn = self.conn
+        assert conn is not None
+
+        async def exchange() -> Outcome | Abandoned:
+            await _in_thread(conn.send, job)
+            return await _in_thread(conn.recv)
+
+        exchanging = asyncio.ensure_future(exchange())
+        # Its failure is seen below, or not at all when the pump was cancelled meanwhile.
+        exchanging.add_done_callback(lambda done: done.cancelled() or done.exception())
+        try:
+            reply = await asyncio.wait_for(asyncio.shield(exchanging),
+                                           self.budget + BUDGET_GRACE_SECONDS)
+        except asyncio.TimeoutError:
+            self.stop()  # the blocked send or receive then fails at once
+            await asyncio.gather(exchanging, return_exceptions=True)
+            conn.close()
+            return Abandoned(job.uri, job.version, self.budget, None)
+        except (EOFError, OSError):
+            conn.close()
+            return _Died(self.stop())
+        if isinstance(reply, Abandoned):  # the process ends itself after saying so
+            self.stop()
+            conn.close()
+        return reply
 
 
-def to_diagnostic(finding: Finding, text: str, encoding: str | None = None,
-                  lines: list[str] | None = None, url: str | None = None) -> types.Diagnostic:
-    """``url``: the rule's documentation page, when it has one (policy rules have none)."""
-    return types.Diagnostic(
-        range=to_range(finding, text, encoding, lines),
-        message=finding.message,
-        severity=SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning),
-        code=finding.rule,
-        code_description=types.CodeDescription(href=url) if url else None,
-        source="kubelint",
-    )
+class _Input:
+    """Standard input in chunks, read on a daemon thread: a read that waits for a client
+    that said exit but keeps the pipe open must not keep the process alive."""
 
+    def __init__(self, stream: BinaryIO):
+        self.stream = stream
+        self.loop = asyncio.get_running_loop()
+        self.chunks: asyncio.Queue[bytes] = asyncio.Queue()
+        self.room = threading.Semaphore(16)  # read ahead at most 1 MiB
+        threading.Thread(target=self._run, name="kubelint-stdin", daemon=True).start()
 
-def _position(text: str, offset: int, encoding: str | None) -> types.Position:
-    line = text.count("\n", 0, offset)
-    start = text.rfind("\n", 0, offset) + 1
-    end = text.find("\n", start)
-    current = text[start:end if end >= 0 else len(text)]
-    return types.Position(line, _column_units(current, offset - start, encoding))
+    def _run(self) -> None:
+        # os.read on the descriptor: a buffered reader's lock, held by a read still
+        # waiting when the interpreter exits, makes the exit abort (SIGABRT).
+        try:
+            fd = self.stream.fileno()
+        except (AttributeError, OSError, ValueError):
+            read = getattr(self.stream, "read1", self.stream.read)
+        else:
+            def read(size: int) -> bytes:
+                return os.read(fd, size)
+        while True:
+            self.room.acquire()
+            try:
+                chunk = read(_READ_CHUNK)
+            except (OSError, ValueError):
+                chunk = b""
+            try:
+                self.loop.call_soon_threadsafe(self.chunks.put_nowait, chunk)
+            except RuntimeError:
+                return
+            if not chunk:
+                return
 
-
-def quick_fix(uri: str, finding: Finding, diagnostic: types.Diagnostic, text: str,
-              encoding: str | None, display: str) -> types.CodeAction | None:
-    """The safe fix of a finding as a code action, when it edits this document and gives
-    exactly the intended object (the same check as ``kubelint check --fix``)."""
-    from kubelint.fix import apply
-
-    edit = finding.edit
-    if edit is None or edit.file != display or apply(text, [edit]) is None:
-        return None
-    value = edit.value if isinstance(edit.value, str) else repr(edit.value)
-    return types.CodeAction(
-        title=f"Fix {finding.rule}: set {edit.path[-1]} to {value}",
-        kind=types.CodeActionKind.QuickFix,
-        diagnostics=[diagnostic],
-        is_preferred=True,
-        edit=types.WorkspaceEdit(changes={uri: [types.TextEdit(
-            range=types.Range(_position(text, edit.start, encoding),
-                              _position(text, edit.end, encoding)),
-            new_text=edit.text)]}),
-    )
-
-
-def _overlaps(a: types.Range, b: types.Range) -> bool:
-    return (a.start.line, a.start.character) <= (b.end.line, b.end.character) and \
-        (b.start.line, b.start.character) <= (a.end.line, a.end.character)
+    async def read(self) -> bytes:
+        chunk = await self.chunks.get()
+        self.room.release()
+        return chunk
 
 
 class KubelintLanguageServer(LanguageServer):
-    """The server plus what it keeps warm between edits."""
+    """The server, its lint scheduling and what it keeps between lints."""
 
     def __init__(self) -> None:
         super().__init__("kubelint", __version__,
                          text_document_sync_kind=types.TextDocumentSyncKind.Full)
-        #: config file path (None: kubelint's defaults) -> its resolved config or error
-        self.configs: dict[str | None, _Resolved] = {}
+        self.linter = LintProcess(lint_budget())
         #: pending debounced lints, per document URI
         self.timers: dict[str, TimerHandle] = {}
+        #: per document URI: bumped by every change that makes a running lint stale
+        self.generation: collections.Counter[str] = collections.Counter()
+        #: documents waiting for a lint (each once), and the task that lints them
+        self.queue: collections.deque[str] = collections.deque()
+        self.queued: set[str] = set()
+        self.pump: asyncio.Task[None] | None = None
+        #: config files to forget in the linting process with its next job (None: all)
+        self.forget: list[str | None] = []
         #: errors already shown with window/showMessage (each is shown once)
         self.shown: set[str] = set()
         #: per document URI: the quick fixes of its last lint (diagnostic, code action)
@@ -201,29 +299,81 @@ class KubelintLanguageServer(LanguageServer):
         #: per document URI of a kustomize build's file: its diagnostics as last saved
         self.built: dict[str, list[types.Diagnostic]] = {}
 
-    # -- config ----------------------------------------------------------------------
+    # -- the conversation ----------------------------------------------------------------
 
-    def resolve(self, config_path: str | None) -> _Resolved:
-        """The cached config of ``config_path``, re-read when the file changed."""
-        stamp = _stamp(config_path)
-        cached = self.configs.get(config_path)
-        if cached is not None and cached.stamp == stamp:
-            return cached
-        from kubelint.lint import resolve_config
-
+    def start_io(self, stdin: BinaryIO | None = None,
+                 stdout: BinaryIO | None = None) -> None:
+        """Serve on standard input and output until the client says exit (pygls's own
+        loop, with kubelint's reader: see ``kubelint.lsp_stream``)."""
+        self._stop_event = threading.Event()
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
         try:
-            if config_path is None:
-                config, registry = resolve_config(None)
+            asyncio.run(self._serve(stdin or sys.stdin.buffer))
+        except BrokenPipeError:
+            logger.error("the client closed the connection")
+        except (KeyboardInterrupt, SystemExit):  # SystemExit: pygls's exit handler
+            pass
+        finally:
+            self.linter.stop()
+            self.shutdown()  # type: ignore[no-untyped-call]
+
+    async def _serve(self, stdin: BinaryIO) -> None:
+        reader = MessageReader(_Input(stdin).read)
+        async for message in reader.messages():
+            if isinstance(message, Refused):
+                self.reply_error(None, message.code, message.message)
             else:
-                config, registry = resolve_config(config_path)
-            resolved = _Resolved(stamp, config, registry)
-        except (ConfigError, PluginError) as error:
-            message = str(error)
-            if config_path is not None and config_path not in message:
-                message = f"{config_path}: {message}"
-            resolved = _Resolved(stamp, error=message)
-        self.configs[config_path] = resolved
-        return resolved
+                self.receive(message)
+            if self._stop_event is not None and self._stop_event.is_set():
+                break
+
+    def receive(self, data: Any) -> None:
+        """Hand one parsed message to pygls, or answer what pygls would leave unanswered."""
+        invalid = check_message(data)
+        if invalid is not None:
+            logger.warning("kubelint lsp: %s", invalid.message)
+            if invalid.answer:
+                self.reply_error(invalid.id, invalid.code, invalid.message)
+            return
+        method = data.get("method")
+        request = method is not None and "id" in data
+        if request and getattr(self.protocol, "_shutdown", False):
+            # LSP: requests after shutdown fail with InvalidRequest (pygls ignores them).
+            self.reply_error(data["id"], INVALID_REQUEST,
+                             f"{method}: the server was shut down; only exit is taken")
+            return
+        if method is not None and "params" not in data:
+            # pygls's generic message types require params; JSON-RPC lets them be left out
+            # (an unknown method must still get -32601, not -32602).
+            data = {**data, "params": None}
+        try:
+            message = self.protocol.structure_message(data)
+        except Exception as error:  # cattrs says why the params do not fit
+            problem = _params_problem(error)
+            if request:
+                self.reply_error(data["id"], INVALID_PARAMS,
+                                 f"invalid params for {method}: {problem}")
+            else:
+                logger.warning("kubelint lsp: ignored %s: %s", method or "a response", problem)
+            return
+        try:
+            self.protocol.handle_message(message)
+        except Exception:  # pygls answers handler errors itself; this is a bug of ours
+            logger.exception("kubelint lsp: handling %s failed", method)
+            if request:
+                self.reply_error(data["id"], -32603, f"{method}: internal error")
+
+    def reply_error(self, message_id: int | str | None, code: int, message: str) -> None:
+        # A plain dict: "id": null must be sent, and pygls's converter drops None fields.
+        self.protocol._send_data({"jsonrpc": "2.0", "id": message_id,
+                                  "error": {"code": code, "message": message}})
+
+    # -- documents -------------------------------------------------------------------------
+
+    def document(self, uri: str) -> TextDocument | None:
+        """The open document ``uri`` (pygls keys its documents by the unquoted URI)."""
+        document: TextDocument | None = self.workspace.text_documents.get(unquote(uri))
+        return document
 
     def invalidate(self, paths: Iterable[str] | None = None) -> None:
         """Forget the configs at ``paths`` (all of them when None); re-lint open documents.
@@ -231,112 +381,113 @@ class KubelintLanguageServer(LanguageServer):
         Configs are found per document, so a created or deleted config file changes which
         one applies: every open document is linted again."""
         if paths is None:
-            self.configs.clear()
+            self.forget.append(None)
         else:
-            for path in paths:
-                self.configs.pop(os.path.abspath(path), None)
+            self.forget.extend(os.path.abspath(path) for path in paths)
         self.shown.clear()
-        for uri in list(self.workspace.text_documents):
-            self.lint(uri)
+        for document in list(self.workspace.text_documents.values()):
+            self.lint(document.uri)
 
-    # -- linting ---------------------------------------------------------------------
+    # -- linting ---------------------------------------------------------------------------
+
+    def lint(self, uri: str) -> None:
+        """Lint the document as soon as the linting process is free (its text then)."""
+        self.cancel(uri)
+        self.generation[uri] += 1
+        self._enqueue(uri)
 
     def lint_later(self, uri: str) -> None:
-        import asyncio
-
+        """Lint after ``DEBOUNCE_SECONDS`` without another change; a lint running now
+        is stale already."""
         self.cancel(uri)
+        self.generation[uri] += 1
         loop = asyncio.get_running_loop()
         self.timers[uri] = loop.call_later(DEBOUNCE_SECONDS, self._lint_timer, uri)
 
     def _lint_timer(self, uri: str) -> None:
         self.timers.pop(uri, None)
-        self.lint(uri)
+        self._enqueue(uri)
 
     def cancel(self, uri: str) -> None:
         timer = self.timers.pop(uri, None)
         if timer is not None:
             timer.cancel()
 
-    def lint(self, uri: str) -> None:
-        """Lint the open document's current text and publish its diagnostics."""
+    def forget_document(self, uri: str) -> None:
+        """A closed document: no pending lint, and a running one is stale."""
         self.cancel(uri)
-        document = self.workspace.text_documents.get(uri)
-        if document is None or not _lintable(uri, document.language_id):
-            return
-        try:
-            diagnostics = self.diagnostics(uri, document.source)
-        except Exception:  # a kubelint bug must not take the editor's linter down
-            details = traceback.format_exc()
-            logger.error("linting %s failed:\n%s", uri, details)
-            self.tell(f"kubelint failed on {uri}: {details.strip().splitlines()[-1]}")
-            return
-        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-            uri=uri, diagnostics=diagnostics, version=document.version))
+        self.generation[uri] += 1
+        self.fixes.pop(uri, None)
+        self.built.pop(uri, None)
 
-    def diagnostics(self, uri: str, text: str) -> list[types.Diagnostic]:
-        from kubelint.lint import Linter
-        from kubelint.loader import load_text
-        from kubelint.model import SourceFile
+    def stop_linting(self) -> None:
+        for uri in list(self.timers):
+            self.cancel(uri)
+        self.queue.clear()
+        self.queued.clear()
+        if self.pump is not None:
+            self.pump.cancel()
+        self.linter.stop()
 
-        path = to_fs_path(uri) if uri.startswith("file:") else None
-        if path is not None and os.path.basename(path) in CONFIG_FILES:
-            return []  # a config file is not a manifest
-        if path is not None:
-            start = os.path.dirname(path)
-        else:  # an unsaved buffer: the workspace's config, if any
-            start = self.workspace.root_path or os.getcwd()
-        resolved = self.resolve(find_config(start))
-        if resolved.error is not None:
-            self.tell(resolved.error)
-            first = _LINE_BREAK.split(text, maxsplit=1)[0]
-            end = _column_units(first, len(first), self.workspace.position_encoding)
-            return [types.Diagnostic(
-                range=types.Range(types.Position(0, 0), types.Position(0, end)),
-                message=f"kubelint cannot use its config: {resolved.error}",
-                severity=types.DiagnosticSeverity.Error,
-                source="kubelint",
-            )]
-        assert resolved.config is not None and resolved.registry is not None
-        config = resolved.config
-        if path is not None and config.is_excluded(os.path.abspath(path)):
-            return []
-        display = path or uri
-        rendered = _rendered_from(path, text, config) if path is not None else None
-        if rendered is None and path is not None:
-            roots = _kustomize_roots(path, self.workspace.root_path)
-            if roots:
-                # kustomize reads the files from disk: an unsaved buffer keeps the
-                # diagnostics of its last saved text until it is saved.
-                if _disk_text(path) != text:
-                    return self.built.get(uri, [])
-                from kubelint.kustomize import build_roots
+    def _enqueue(self, uri: str) -> None:
+        if uri not in self.queued:
+            self.queued.add(uri)
+            self.queue.append(uri)
+        if self.pump is None or self.pump.done():
+            self.pump = asyncio.ensure_future(self._drain())
 
-                rendered = build_roots(roots)
-        if rendered is not None and path is not None:
-            # A chart's template or values file: the chart rendered with this buffer,
-            # and the findings that belong to this file.
-            report = Linter(config, resolved.registry).run(rendered)
-            report.findings = [finding for finding in report.findings
-                               if os.path.abspath(finding.file) == os.path.abspath(path)]
+    async def _drain(self) -> None:
+        while self.queue:
+            uri = self.queue.popleft()
+            self.queued.discard(uri)
+            document = self.document(uri)
+            if document is None or not _lintable(uri, document.language_id):
+                continue
+            generation = self.generation[uri]
+            job = Job(uri, document.version, document.source, self.workspace.root_path,
+                      self.workspace.position_encoding, self.forget)
+            self.forget = []
+            try:
+                reply = await self.linter.run(job)
+            except Exception:  # e.g. no process could be started
+                logger.exception("kubelint lsp: linting %s failed", uri)
+                reply = _Died(None)
+            if self.generation[uri] != generation or self.document(uri) is None:
+                logger.debug("kubelint lsp: dropped a stale lint of %s", uri)
+                continue
+            self.publish(job, reply)
+
+    def publish(self, job: Job, reply: Outcome | Abandoned | _Died) -> None:
+        uri = job.uri
+        if isinstance(reply, Outcome):
+            for error in reply.errors:
+                self.tell(error)
+            diagnostics = reply.diagnostics
+            if diagnostics is None:
+                diagnostics = self.built.get(uri, [])
+            else:
+                self.fixes[uri] = reply.fixes
+                if reply.rendered:
+                    self.built[uri] = diagnostics
         else:
-            loaded = load_text(text, SourceFile(display, text))
-            report = Linter(config, resolved.registry).run([loaded], {display: path or ""})
-        encoding = self.workspace.position_encoding
-        lines = None if text.isascii() else _LINE_BREAK.split(text)
-        diagnostics = []
-        fixes = []
-        for finding in report.findings:
-            rule = resolved.registry.rules.get(finding.rule)
-            diagnostic = to_diagnostic(finding, text, encoding, lines,
-                                       rule.url if rule is not None else None)
-            diagnostics.append(diagnostic)
-            action = quick_fix(uri, finding, diagnostic, text, encoding, display)
-            if action is not None:
-                fixes.append((diagnostic, action))
-        self.fixes[uri] = fixes
-        if rendered is not None:
-            self.built[uri] = diagnostics
-        return diagnostics
+            if isinstance(reply, Abandoned):
+                message = (f"kubelint stopped linting this document after {reply.budget:g} s,"
+                           " its time budget in the editor (KUBELINT_LSP_BUDGET): "
+                           + (f"{reply.culprit} was still running." if reply.culprit
+                              else "the lint was still running.")
+                           + " `kubelint check` runs without a budget.")
+            else:
+                status = f" (exit status {reply.exitcode})" if reply.exitcode is not None \
+                    else ""
+                message = (f"kubelint's linting process ended while linting this document"
+                           f"{status}: a plugin may have called os._exit() or used up the"
+                           " memory. The next lint starts a new one.")
+            self.tell(message)
+            diagnostics = [notice(job.text, message, types.DiagnosticSeverity.Error,
+                                  job.encoding)]
+            self.fixes[uri] = []
+        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+            uri=uri, diagnostics=diagnostics, version=job.version))
 
     def tell(self, message: str) -> None:
         """Show an error in the editor, once per distinct message."""
@@ -346,51 +497,23 @@ class KubelintLanguageServer(LanguageServer):
         self.window_show_message(types.ShowMessageParams(
             type=types.MessageType.Error, message=f"kubelint: {message}"))
 
-    def warm_up(self) -> None:
-        """Build the default registry and load the newest schema bundle before the first
-        document arrives, so the first lint is as quick as the next ones."""
+
+def _params_problem(error: BaseException) -> str:
+    """What cattrs found wrong with a message's params, in a line."""
+    import cattrs
+
+    cause = error.__cause__ or error
+    if isinstance(cause, cattrs.ClassValidationError):
         try:
-            resolved = self.resolve(None)
-            if resolved.config is not None:
-                from kubelint.schema import load_bundle
-
-                load_bundle(resolved.config.kubernetes_version)
-        except Exception:  # only an optimisation
-            logger.exception("warming up failed")
+            return "; ".join(cattrs.transform_error(cause))
+        except Exception:  # only a nicer message
+            pass
+    return str(cause) or type(cause).__name__
 
 
-def _rendered_from(path: str, text: str, config: Any) -> list[Any] | None:
-    """The loaded files of the chart ``path`` belongs to, rendered with ``text`` for it;
-    None for a file that is not a chart's (linted as it is)."""
-    from kubelint import helm
-
-    chart = helm.chart_of(path)
-    if chart is None or helm.is_plain_manifest(chart, path):
-        return None
-    options = helm.ChartOptions(config.helm.values, config.helm.set, config.helm.release_name,
-                                config.namespace, config.kubernetes_version,
-                                config.helm.ci_values)
-    return helm.lint_chart(chart, options, helm.find_renderer(),
-                           {os.path.abspath(path): text})
-
-
-def _kustomize_roots(path: str, workspace: str | None) -> list[str]:
-    """The kustomization roots whose builds read ``path`` (a patch, a resource, a
-    kustomization), looked for in the workspace (else the file's directory)."""
-    from kubelint.kustomize import Owners
-
-    absolute = os.path.abspath(path)
-    root = workspace if workspace and not os.path.relpath(
-        absolute, workspace).startswith(os.pardir) else os.path.dirname(absolute)
-    return Owners(root)(absolute)
-
-
-def _disk_text(path: str) -> str | None:
-    try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            return handle.read()
-    except (OSError, UnicodeDecodeError):
-        return None
+def _overlaps(a: types.Range, b: types.Range) -> bool:
+    return (a.start.line, a.start.character) <= (b.end.line, b.end.character) and \
+        (b.start.line, b.start.character) <= (a.end.line, a.end.character)
 
 
 def _lintable(uri: str, language_id: str | None) -> bool:
@@ -415,8 +538,6 @@ def build_server() -> KubelintLanguageServer:
 
     @feature(types.INITIALIZED)
     def initialized(ls: KubelintLanguageServer, params: types.InitializedParams) -> None:
-        import asyncio
-
         watch = ls.client_capabilities.workspace
         dynamic = watch is not None and watch.did_change_watched_files is not None and \
             bool(watch.did_change_watched_files.dynamic_registration)
@@ -431,17 +552,24 @@ def build_server() -> KubelintLanguageServer:
                         watchers=watchers)),
             ]))
             future.add_done_callback(_log_refusal)
-        asyncio.get_running_loop().call_soon(ls.warm_up)
+        # Started now, it imports and warms up while the editor opens the first document.
+        ls.linter.start()
+
+    @feature(types.SHUTDOWN)
+    def shutdown(ls: KubelintLanguageServer, params: None) -> None:
+        ls.stop_linting()
 
     @feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: KubelintLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
-        ls.lint(params.text_document.uri)
+        document = params.text_document
+        if _lintable(document.uri, document.language_id):
+            ls.lint(document.uri)
 
     @feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: KubelintLanguageServer,
                    params: types.DidChangeTextDocumentParams) -> None:
         uri = params.text_document.uri
-        document = ls.workspace.text_documents.get(uri)
+        document = ls.document(uri)
         if document is not None and _lintable(uri, document.language_id):
             ls.lint_later(uri)
 
@@ -452,15 +580,15 @@ def build_server() -> KubelintLanguageServer:
             path = to_fs_path(uri)
             ls.invalidate([path] if path is not None else None)
         else:
-            ls.lint(uri)
+            document = ls.document(uri)
+            if document is not None and _lintable(uri, document.language_id):
+                ls.lint(uri)
 
     @feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: KubelintLanguageServer,
                   params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
-        ls.cancel(uri)
-        ls.fixes.pop(uri, None)
-        ls.built.pop(uri, None)
+        ls.forget_document(uri)
         ls.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
@@ -485,6 +613,15 @@ def build_server() -> KubelintLanguageServer:
 def serve() -> int:
     """Serve on standard input and output until the client says exit. Returns the exit
     status: 0 after a shutdown request, 1 when the client left without one."""
+    # Standard output is the protocol's channel: anything else printed there (a library's
+    # print()) would corrupt it, so it goes to standard error instead.
+    channel: BinaryIO
+    try:
+        channel = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+        os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+        sys.stdout = sys.stderr
+    except (AttributeError, OSError, ValueError):  # no descriptors to move (embedded)
+        channel = sys.stdout.buffer
     server = build_server()
-    server.start_io()
+    server.start_io(stdout=channel)
     return 0 if getattr(server.protocol, "_shutdown", False) else 1

@@ -41,6 +41,9 @@ class Registry:
     aliases: dict[str, str] = field(default_factory=dict)
     #: What the policy files could not express offline (``kubelint check -v``).
     notes: list[str] = field(default_factory=list)
+    #: rule id -> the name of the plugin that provides it (e.g. ``kubelint.builtin``, a
+    #: ``plugins:`` entry as written, an entry point's name), for messages about a rule.
+    owners: dict[str, str] = field(default_factory=dict)
 
     def resolve(self, name: str) -> str | None:
         """A rule id or alias -> the rule id (None when unknown)."""
@@ -54,6 +57,8 @@ def describe_error(error: BaseException) -> str:
     said to have, since it must never decide kubelint's exit status."""
     if isinstance(error, SystemExit):
         return f"it called sys.exit({error.code!r})"
+    if not str(error):  # KeyboardInterrupt, a bare ``raise RuntimeError``
+        return f"it raised {type(error).__name__}"
     return f"{type(error).__name__}: {error}"
 
 
@@ -152,6 +157,7 @@ def _collect(manager: pluggy.PluginManager) -> Registry:
                                       f" and by {owner!r}")
                 owners[name] = owner
             registry.rules[item.id] = item
+            registry.owners[item.id] = owner
             registry.aliases.update({alias: item.id for alias in item.aliases})
     for impl in manager.hook.kubelint_formatters.get_hookimpls():
         owner = _plugin_name(manager, impl)

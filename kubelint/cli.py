@@ -288,11 +288,16 @@ def _check(args: argparse.Namespace) -> int:
 
     # One byte past the limit at most: the loader reports a larger input (yaml-limits).
     stdin = sys.stdin.buffer.read(MAX_FILE_BYTES + 1) if STDIN in paths else None
+    from kubelint.progress import Progress
+
+    progress = Progress.for_terminal(args.format)
     try:
         report = lint_paths(paths, config, registry, stdin=stdin,
-                            stdin_filename=args.stdin_filename)
+                            stdin_filename=args.stdin_filename, progress=progress)
     except PathNotFound as error:
         return _fail(f"no such file or directory: {error}")
+    finally:
+        progress.close()
     unchecked = _unchecked(paths, args.stdin_filename, stdin, config, report.summary)
     failed = False  # nothing was checked where something had to be: exit 2
     if unchecked is not None and not unchecked[1] and report.findings:

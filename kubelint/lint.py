@@ -27,6 +27,7 @@ from kubelint.loader import (
 )
 from kubelint.model import Directives, Manifest, RelatedLocation, SourceFile, format_path
 from kubelint.plugins import Registry, build_registry
+from kubelint.progress import Progress
 from kubelint.report import Finding, ObjectRef, Report, Summary
 from kubelint.rule import RuleContext, Violation
 from kubelint.suppression import annotation_rules, is_suppressed
@@ -150,8 +151,10 @@ class Linter:
         self.run_state: Any = None
         self._scopes: dict[str | None, RunState] = {}
 
-    def run(self, files: Iterable[LoadedFile], paths: Mapping[str, str] | None = None) -> Report:
-        """``paths`` maps display paths to filesystem paths (for per-path overrides)."""
+    def run(self, files: Iterable[LoadedFile], paths: Mapping[str, str] | None = None,
+            progress: Progress | None = None) -> Report:
+        """``paths`` maps display paths to filesystem paths (for per-path overrides);
+        ``progress`` counts the objects checked."""
         loaded = list(files)
         objects = [obj for item in loaded for obj in item.objects]
         index = ObjectIndex(objects, self.config.namespace)
@@ -185,6 +188,8 @@ class Linter:
                     continue
                 for rule_id, violation in check_object(obj, router):
                     emit.violation(rule_id, violation, obj)
+                if progress is not None:
+                    progress.object_checked()
         summary.unknown_kinds = self._unknown_kinds(objects)
         findings = merge_variants(findings)
         findings.sort(key=Finding.sort_key)
@@ -382,14 +387,15 @@ def gc_paused() -> Iterator[None]:
 
 
 def lint_paths(paths: list[str], config: Config, registry: Registry,
-               stdin: bytes | None = None, stdin_filename: str | None = None) -> Report:
+               stdin: bytes | None = None, stdin_filename: str | None = None,
+               progress: Progress | None = None) -> Report:
     """Lint files and directories (``-`` reads ``stdin``). Raises ``PathNotFound``."""
     with gc_paused():
-        return _lint_paths(paths, config, registry, stdin, stdin_filename)
+        return _lint_paths(paths, config, registry, stdin, stdin_filename, progress)
 
 
 def _lint_paths(paths: list[str], config: Config, registry: Registry, stdin: bytes | None,
-                stdin_filename: str | None) -> Report:
+                stdin_filename: str | None, progress: Progress | None = None) -> Report:
     from kubelint.inputs import collect
 
     inputs = collect(paths, config.is_excluded)
@@ -407,6 +413,8 @@ def _lint_paths(paths: list[str], config: Config, registry: Registry, stdin: byt
             shown = display_path(path)
             loaded.append(load_path(path, shown))
             fs_paths[shown] = path
+        if progress is not None:
+            progress.file_read()
     if inputs.charts:
         from kubelint.helm import ChartOptions, find_renderer, lint_chart
 
@@ -420,7 +428,7 @@ def _lint_paths(paths: list[str], config: Config, registry: Registry, stdin: byt
         from kubelint.kustomize import build_roots
 
         loaded.extend(build_roots(inputs.kustomizations))
-    return Linter(config, registry).run(loaded, fs_paths)
+    return Linter(config, registry).run(loaded, fs_paths, progress)
 
 
 def lint_text(text: str, filename: str = "<stdin>",

@@ -369,8 +369,6 @@ def _fixed_with_mode(scene: Scene, run: Run) -> None:
     assert (scene.dir / "pv.yaml").stat().st_mode & 0o7777 == 0o751
 
 
-QUADRATIC_FIXES = ("fix.plan computes the file's line starts again for every fixable finding:"
-                   " quadratic in one file (4,000 findings 35 s, 20,000 past the time limit)")
 FIXED_ONE = "kubelint: fixed 1 problem in 1 file\n"
 NO_PROBLEMS = "No problems in 1 file; 1 object checked.\n"
 PV_FOUND = [("pv-reclaim-policy", "pv.yaml", 4, PV_MESSAGE)]
@@ -385,10 +383,9 @@ CASES: tuple[Case, ...] = (
          [("pv-reclaim-policy", "comments.yaml", 20_004, PV_MESSAGE)]),
     Case("helm-sources-20000", partial(_persistent_volumes, 20_000, True),
          (*JSON, "volumes.yaml"), 1, partial(_volume_findings, 20_000, True),
-         check=partial(_templates_named, 20_000), xfail=QUADRATIC_FIXES),
+         check=partial(_templates_named, 20_000)),
     Case("fixable-findings-20000", partial(_persistent_volumes, 20_000, False),
-         (*JSON, "volumes.yaml"), 1, partial(_volume_findings, 20_000, False),
-         xfail=QUADRATIC_FIXES),
+         (*JSON, "volumes.yaml"), 1, partial(_volume_findings, 20_000, False)),
 
     # -- resource bombs: refused without expanding ------------------------------------------
     Case("alias-bomb", _alias_bomb, (*JSON, "bomb.yaml"), 1,

@@ -108,6 +108,13 @@ def _volume_findings(count: int, sources: bool) -> list[Expected]:
              PV_MESSAGE.replace("'v'", f"'v{index}'")) for index in range(count)]
 
 
+def _all_fixed(count: int, scene: Scene, run: Run) -> None:
+    fixed = Scene(scene.dir / "expected")
+    _persistent_volumes(count, False, fixed)
+    expected = (fixed.dir / "volumes.yaml").read_text().replace("Recycle", "Retain")
+    assert (scene.dir / "volumes.yaml").read_text() == expected
+
+
 def _templates_named(count: int, scene: Scene, run: Run) -> None:
     templates = [finding["template"] for finding in json.loads(run.out)["findings"]]
     assert templates == [f"chart/templates/pv{index}.yaml" for index in range(count)]
@@ -386,6 +393,10 @@ CASES: tuple[Case, ...] = (
          check=partial(_templates_named, 20_000)),
     Case("fixable-findings-20000", partial(_persistent_volumes, 20_000, False),
          (*JSON, "volumes.yaml"), 1, partial(_volume_findings, 20_000, False)),
+    Case("fix-20000-findings", partial(_persistent_volumes, 20_000, False),
+         (*CHECK, "--fix", "volumes.yaml"), 0,
+         stdout="No problems in 1 file; 20000 objects checked.\n",
+         stderr="kubelint: fixed 20000 problems in 1 file\n", check=partial(_all_fixed, 20_000)),
 
     # -- resource bombs: refused without expanding ------------------------------------------
     Case("alias-bomb", _alias_bomb, (*JSON, "bomb.yaml"), 1,

@@ -80,12 +80,12 @@ def _corpus(patterns: list[str], exclude: Callable[[Path], bool] = lambda _: Fal
 
 
 def _mutate(data: bytes, rng: random.Random, mutators: dict[str, m.Mutator],
-            weights: dict[str, int], case: Case) -> bytes:
-    """One to three mutations. Half the time only the structural one (and another kind):
-    a text mutation usually breaks the YAML, and a broken file never reaches the rules
-    or the policy compiler."""
+            weights: dict[str, int], case: Case, structural_only: float) -> bytes:
+    """One to three mutations; in a share ``structural_only`` of the cases only the
+    structural one (and another kind): a text mutation usually breaks the YAML, and a
+    broken file never reaches the rules or the policy compiler."""
     names = list(mutators)
-    if rng.random() < 0.5:
+    if rng.random() < structural_only:
         names = [name for name in names if name in ("structural", "switch_kind")]
     for name in rng.choices(names, [weights.get(n, 1) for n in names], k=rng.randint(1, 3)):
         data = mutators[name](data, rng)
@@ -119,7 +119,7 @@ class Manifests:
     def case(self, index: int, rng: random.Random) -> Case:
         source, data = rng.choice(self.corpus)
         case = Case(index, {}, [], [f"from {source}"])
-        data = _mutate(data, rng, self.mutators, self.weights, case)
+        data = _mutate(data, rng, self.mutators, self.weights, case, structural_only=0.5)
         name = "input" + rng.choice([Path(source).suffix, ".yaml", ".json"])
         case.files[name] = data
         case.args = [*CHECK, "--enable", "all"]
@@ -149,7 +149,8 @@ class Policies:
     def case(self, index: int, rng: random.Random) -> Case:
         source, data = rng.choice(self.corpus)
         case = Case(index, {}, [], [f"from {source}"])
-        case.files["policy.yaml"] = _mutate(data, rng, self.mutators, self.weights, case)
+        case.files["policy.yaml"] = _mutate(data, rng, self.mutators, self.weights, case,
+                                            structural_only=0.8)
         targets = rng.sample(self.targets, rng.randint(1, 3))
         for number, target in enumerate(targets):
             case.files[f"m{number}.yaml"] = target.read_bytes()

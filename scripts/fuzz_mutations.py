@@ -321,10 +321,13 @@ def _load_all(data: bytes) -> list[Any] | None:
     from ruamel.yaml import YAML
 
     try:
-        documents = list(YAML(typ="safe").load_all(data.decode("utf-8")))
+        # The pure-Python loader: ruamel's C composer recurses without a limit and takes
+        # the fuzzer down with a segfault on deep nesting; this one raises RecursionError.
+        documents = list(YAML(typ="safe", pure=True).load_all(data.decode("utf-8")))
+        small = len(json.dumps(documents, default=str)) < MIB
     except Exception:  # any reason: the structural mutator falls back to text
         return None
-    return documents if documents and len(json.dumps(documents, default=str)) < MIB else None
+    return documents if documents and small else None
 
 
 def _dump_all(documents: list[Any], rng: random.Random) -> bytes:
@@ -335,7 +338,7 @@ def _dump_all(documents: list[Any], rng: random.Random) -> bytes:
 
     from ruamel.yaml import YAML
 
-    yaml = YAML(typ="safe")
+    yaml = YAML(typ="safe")  # the C emitter writes what kubelint's C parser reads
     yaml.default_flow_style = rng.choice([False, None])
     out = io.StringIO()
     yaml.dump_all(documents, out)

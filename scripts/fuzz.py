@@ -179,8 +179,11 @@ def judge(run: Run) -> tuple[str, str] | None:
             return "invalid-json", f"invalid JSON report: {type(error).__name__}"
         for finding in report.get("findings", []):
             if finding["rule"] == "internal-error":
+                # "rule 'x' crashed on Kind name: Error: message": the rule and the error
+                # type say which bug; the message names the object and the data.
                 message = re.sub(r"crashed on \S+ .*?: ", "crashed: ", finding["message"])
-                return "internal-error", f"internal-error {_normal(message)}"
+                return "internal-error", f"internal-error {_normal(message)[:90]}".split(
+                    " within ")[0].split(" {")[0]
     return None
 
 
@@ -202,6 +205,7 @@ class Fuzzer:
         self.lock = threading.Lock()
         self.crashes: dict[str, dict] = {}  # signature -> kind, count, reproducers
         self.done = 0
+        self.start = time.monotonic()
         self.exits: dict[str, int] = {}  # how runs ended: a fuzzer that only ever reaches
         # "exit 2" (every input refused at the door) tests the door alone
 
@@ -229,6 +233,9 @@ class Fuzzer:
             self.done += 1
             ended = "timeout" if run.timed_out else f"exit {run.returncode}"
             self.exits[ended] = self.exits.get(ended, 0) + 1
+            if self.done % 100 == 0:
+                print(f"{self.done} runs, {len(self.crashes)} distinct crashes,"
+                      f" {time.monotonic() - self.start:.0f} s", flush=True)
         return case, run, verdict
 
     def _record(self, case: Case, run: Run, verdict: tuple[str, str], work: Path) -> None:
@@ -284,13 +291,9 @@ def main(argv: list[str] | None = None) -> int:
               f" {run.seconds:.1f} s; {verdict[1] if verdict else 'no crash'}\n"
               f"files: {fuzzer.out / 'work'}\nstderr:\n{run.err[-4000:]}")
         return 1 if verdict else 0
-    start = time.monotonic()
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        for _ in pool.map(fuzzer.run_one, range(args.count)):
-            if fuzzer.done % 100 == 0:
-                print(f"{fuzzer.done}/{args.count} runs, {len(fuzzer.crashes)} distinct"
-                      f" crashes, {time.monotonic() - start:.0f} s", flush=True)
-    summary = fuzzer.summary(args.count, time.monotonic() - start)
+        list(pool.map(fuzzer.run_one, range(args.count)))
+    summary = fuzzer.summary(args.count, time.monotonic() - fuzzer.start)
     path = fuzzer.out / f"summary-{target.name}-s{args.seed}.json"
     path.write_text(json.dumps(summary, indent=2) + "\n")
     print(f"{summary['crashes']} crashing runs of {args.count}, {len(fuzzer.crashes)} distinct"

@@ -171,9 +171,13 @@ def apply(text: str, edits: Iterable[Edit]) -> str | None:
     for before, after in itertools.pairwise(ordered):
         if after.start < before.end or (after.start == before.start and after.end == before.end):
             return None
-    result = text
-    for edit in reversed(ordered):
-        result = result[:edit.start] + edit.text + result[edit.end:]
+    # Joined once: rebuilding the text per edit was quadratic in a file's fixes.
+    pieces: list[str] = []
+    position = 0
+    for edit in ordered:
+        pieces += (text[position:edit.start], edit.text)
+        position = edit.end
+    result = "".join(pieces) + text[position:]
     return result if _verified(text, result, ordered) else None
 
 
@@ -217,8 +221,11 @@ def _verified(before: str, after: str, edits: list[Edit]) -> bool:
     # Copied without sharing: a mapping that two places share through an alias must not
     # take an edit meant for one of them (the re-parse shows whether the text did).
     expected = [_unshared(document.value) for document in old]
+    by_line: dict[int, int] = {}  # a document's root line -> its index (the first wins)
+    for number, document in enumerate(old):
+        by_line.setdefault(document.root.line, number)
     for edit in edits:
-        index = next((i for i, d in enumerate(old) if d.root.line == edit.document_line), None)
+        index = by_line.get(edit.document_line)
         if index is None:
             return False
         node = expected[index]

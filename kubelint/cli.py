@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -268,7 +269,8 @@ def _check(args: argparse.Namespace) -> int:
                          f" {', '.join(sorted(registry.formatters))}")
     named_inputs = {os.path.realpath(path) for path in args.paths if path != "-"}
     for path in (args.write_baseline, *(p for _, p in outputs)):
-        if path and os.path.realpath(path) in named_inputs:
+        if path and (os.path.realpath(path) in named_inputs
+                     or _manifest_under(path, named_inputs)):
             flag = "--write-baseline" if path == args.write_baseline else "--output"
             return _fail(f"{flag} {path}: it is also an input; writing there would replace"
                          " the manifest")
@@ -512,6 +514,32 @@ def _rules(args: argparse.Namespace) -> int:
         fix = "fix" if r.fixable else "   "
         print(f"{r.id:<{width}}  {severity:<7}  {state}  {fix}  {r.summary}")
     return EXIT_CLEAN
+
+
+def _manifest_under(path: str, inputs: set[str]) -> bool:
+    """Is ``path`` an existing manifest inside a directory being linted? Written there, a
+    report would replace it (and, being kubelint's own output, it would not be linted).
+    A report from an earlier run (no apiVersion and kind) may be replaced."""
+    from kubelint.constants import MANIFEST_SUFFIXES
+
+    real = os.path.realpath(path)
+    if not real.endswith(MANIFEST_SUFFIXES) or not os.path.isfile(real) or not any(
+            real.startswith(directory.rstrip(os.sep) + os.sep)
+            for directory in inputs if os.path.isdir(directory)):
+        return False
+    try:
+        with open(real, encoding="utf-8", errors="replace") as handle:
+            head = handle.read(1 << 20)
+    except OSError:
+        return False
+    if real.endswith(".json"):
+        try:
+            data = json.loads(head)
+        except ValueError:
+            return True  # not a report of kubelint's: leave it alone
+        return isinstance(data, dict) and "apiVersion" in data and "kind" in data
+    # A YAML document's own keys start their lines.
+    return all(re.search(rf"^{key}\s*:", head, re.M) for key in ("apiVersion", "kind"))
 
 
 def _explain(args: argparse.Namespace) -> int:

@@ -327,6 +327,15 @@ def test_an_output_that_is_an_input_is_refused(tree):
         2, "kubelint: error: --output job.yaml: it is also an input; writing there would"
            " replace the manifest\n")
     assert (tree / "job.yaml").read_text() == before
+    # A manifest inside a linted directory is an input too; an earlier report is not.
+    result = kubelint("check", "--no-config", "--output", "json=job.yaml", ".", cwd=tree)
+    assert result.returncode == 2
+    assert result.stderr.startswith("kubelint: error: --output job.yaml: it is also an input")
+    assert (tree / "job.yaml").read_text() == before
+    kubelint("check", "--no-config", "--output", "json=report.json", ".", cwd=tree)
+    result = kubelint("check", "--no-config", "--output", "json=report.json", ".", cwd=tree)
+    assert result.returncode == 0, result.stderr
+    assert json.loads((tree / "report.json").read_text())["findings"][0]["file"] == "job.yaml"
 
 
 def test_report_files_get_the_umask_mode_and_keep_their_own(tree):

@@ -263,6 +263,56 @@ def outside_refs(schema: Any, path: SchemaPath = ()) -> list[tuple[SchemaPath, s
     return found
 
 
+def dangling_refs(schema: Any) -> list[tuple[SchemaPath, str]]:
+    """(path, ref) of every local ``$ref`` (``#/json/pointer`` or ``#anchor``) that points
+    at nothing in ``schema``: a validator fails on it for the first object it checks.
+    Schemas with nested ``$id`` (other base URIs) are not judged."""
+    refs: list[tuple[SchemaPath, str]] = []
+    anchors: set[str] = set()
+    nested_ids = False
+
+    def walk(node: Any, path: SchemaPath) -> None:
+        nonlocal nested_ids
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("$ref", "$dynamicRef") and isinstance(value, str) \
+                        and value.startswith("#"):
+                    refs.append(((*path, key), value))
+                elif key in ("$anchor", "$dynamicAnchor") and isinstance(value, str):
+                    anchors.add(value)
+                elif key == "$id" and path:
+                    nested_ids = True
+                walk(value, (*path, key))
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, (*path, index))
+
+    walk(schema, ())
+    if nested_ids:
+        return []
+    return [(path, ref) for path, ref in refs if not _resolves(schema, ref[1:], anchors)]
+
+
+def _resolves(schema: Any, fragment: str, anchors: set[str]) -> bool:
+    from urllib.parse import unquote
+
+    fragment = unquote(fragment)
+    if not fragment:
+        return True
+    if not fragment.startswith("/"):
+        return fragment in anchors
+    node = schema
+    for part in fragment[1:].split("/"):
+        part = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return False
+    return True
+
+
 @lru_cache(maxsize=512)
 def _builtin_validator(version: str, api_version: str, kind: str) -> Any | None:
     import jsonschema_rs

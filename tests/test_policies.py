@@ -1365,3 +1365,24 @@ def test_cel_over_budget_whatever_the_input_is_a_policy_error(tmp_path, capsys):
     assert main(["rules", "--policies", "p.yaml"]) == 2
     assert capsys.readouterr().err == (
         "kubelint: error: p.yaml:9:11: Exceeded max recursion depth of 32 when parsing.\n")
+
+
+def test_local_refs_that_resolve_are_accepted(tmp_path, capsys):
+    """Refs to $defs (escaped pointers too) and to an $anchor load; one to nothing is the
+    policy error tests/hostile checks."""
+    write(tmp_path, "p.yaml", policy("""
+        - id: named
+          summary: s
+          schema:
+            $defs:
+              "a/b": {type: object}
+              label: {$anchor: label, type: string}
+            properties:
+              metadata: {$ref: "#/$defs/a~1b"}
+              kind: {$ref: "#label"}
+        """))
+    (tmp_path / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
+    os.chdir(tmp_path)
+    assert main(["check", "--no-config", "--policies", "p.yaml", "--disable", "all",
+                 "--enable", "named", "cm.yaml"]) == 0
+    assert capsys.readouterr().err == ""

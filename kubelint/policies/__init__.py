@@ -322,7 +322,7 @@ def _custom_rule(obj: Manifest, spec: dict[str, Any], base: Path) -> Rule:
         import jsonschema
         import referencing
 
-        from kubelint.schema import outside_refs
+        from kubelint.schema import dangling_refs, outside_refs
 
         try:
             jsonschema.Draft202012Validator.check_schema(spec["schema"])
@@ -333,6 +333,10 @@ def _custom_rule(obj: Manifest, spec: dict[str, Any], base: Path) -> Rule:
             raise _error(obj, (*base, "schema", *path),
                          f"$ref {ref!r} is outside the schema; kubelint never fetches"
                          " schemas (put it under $defs and refer to #/$defs/...)")
+        for path, ref in dangling_refs(spec["schema"])[:1]:
+            raise _error(obj, (*base, "schema", *path),
+                         f"$ref {ref!r} points at nothing in the schema; define it (under"
+                         " $defs, or as an $anchor) or fix the reference")
         for path, pattern in _patterns(spec["schema"]):
             try:
                 linear_pattern(pattern)

@@ -438,9 +438,7 @@ CASES: tuple[Case, ...] = (
           ("pv-reclaim-policy", "volumes.yaml", 7, PV_MESSAGE.replace("'v'", "'pv2'"))],
          stderr="kubelint: warning: volumes.yaml: 1 fix not applied: the result would not parse"
                 " to the intended objects (a value shared through an alias, or overlapping"
-                " fixes)\nkubelint: fixed 1000 problems in 1 file\n", slow=True,
-         xfail="when the fixes of a file fail together, apply_safe re-applies and re-parses"
-               " the whole file once per fix (300 fixes: 27 s; 1,000: past the time limit)"),
+                " fixes)\nkubelint: fixed 1000 problems in 1 file\n"),
     Case("fix-20000-findings", partial(_persistent_volumes, 20_000, False),
          (*CHECK, "--fix", "volumes.yaml"), 0,
          stdout="No problems in 1 file; 20000 objects checked.\n",

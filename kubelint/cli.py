@@ -8,7 +8,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kubelint import __version__
 
@@ -310,18 +310,17 @@ def _check(args: argparse.Namespace) -> int:
     if args.fix or args.diff:
         fixed = _fixes(report)
         if args.diff:
-            import difflib
+            from kubelint.fix import unified_diff
 
-            for path, (before, after, _count) in sorted(fixed.items()):
-                sys.stdout.writelines(difflib.unified_diff(
-                    before.splitlines(keepends=True), after.splitlines(keepends=True),
-                    f"a/{path}", f"b/{path}"))
+            for path, (before, after, made) in sorted(fixed.items()):
+                sys.stdout.writelines(unified_diff(before, after, made, path))
             if failed:
                 return EXIT_ERROR
             return EXIT_FINDINGS if fixed else EXIT_CLEAN
         from kubelint.writing import WriteRefused, write_fixed
 
-        for path, (before, after, count) in list(fixed.items()):
+        for path, (before, after, made) in list(fixed.items()):
+            count = len(made)
             bom = _bom(path)
             try:
                 write_fixed(path, bom + before.encode("utf-8"), bom + after.encode("utf-8"))
@@ -332,7 +331,7 @@ def _check(args: argparse.Namespace) -> int:
             except OSError as error:
                 return _fail(f"cannot write {path}: {error.strerror or error}")
         if fixed:
-            total = sum(count for _, _, count in fixed.values())
+            total = sum(len(made) for _, _, made in fixed.values())
             print(f"kubelint: fixed {total} problem{'s' if total != 1 else ''} in"
                   f" {len(fixed)} file{'s' if len(fixed) != 1 else ''}", file=sys.stderr)
             report = lint_paths(paths, config, registry, stdin_filename=args.stdin_filename)
@@ -453,9 +452,9 @@ def _unchecked(paths: list[str], stdin_filename: str | None, stdin: bytes | None
             " (values files, kustomizations and tools' configurations are skipped)", False)
 
 
-def _fixes(report) -> dict[str, tuple[str, str, int]]:  # type: ignore[no-untyped-def]
-    """path -> (text linted, text after, fixes) for every file a safe fix applies to. The
-    edits apply to the text that was linted (their offsets are in it); writing checks
+def _fixes(report) -> dict[str, tuple[str, str, list[Any]]]:  # type: ignore[no-untyped-def]
+    """path -> (text linted, text after, edits made) for every file a safe fix applies to.
+    The edits apply to the text that was linted (their offsets are in it); writing checks
     that the file still holds it."""
     from kubelint.fix import apply_safe
 
@@ -463,7 +462,7 @@ def _fixes(report) -> dict[str, tuple[str, str, int]]:  # type: ignore[no-untype
     for finding in report.findings:
         if finding.edit is not None:
             by_file.setdefault(finding.edit.file, []).append(finding.edit)
-    fixed: dict[str, tuple[str, str, int]] = {}
+    fixed: dict[str, tuple[str, str, list[Any]]] = {}
     for path, edits in by_file.items():
         if _bom(path) not in (b"", b"\xef\xbb\xbf"):
             print(f"kubelint: warning: {path}: not fixed: --fix writes UTF-8 files only",

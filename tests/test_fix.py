@@ -267,3 +267,48 @@ def test_lines_end_where_yaml_ends_them(tmp_path, monkeypatch, capsys, newline):
     assert capsys.readouterr().out.startswith("pv.yaml:5:3: warning pv-reclaim-policy")
     fix(path, capsys)
     assert path.read_bytes() == FIXED_PV.replace("\n", newline).encode()
+
+
+def _patched(before: str, diff: list[str]) -> str:
+    """``before`` with a unified diff applied (hunks in order, as --diff writes them)."""
+    import re
+
+    lines, out, at, index = before.splitlines(keepends=True), [], 0, 2
+    while index < len(diff):
+        match = re.match(r"@@ -(\d+)(?:,(\d+))? ", diff[index])
+        assert match, diff[index]
+        start = int(match[1]) - 1 if match[2] != "0" else int(match[1])
+        out += lines[at:start]
+        at, index = start, index + 1
+        while index < len(diff) and not diff[index].startswith("@@"):
+            line, index = diff[index], index + 1
+            if line[0] in " -":
+                at += 1
+            if line[0] in " +":
+                out.append(line[1:])
+    return "".join(out + lines[at:])
+
+
+def test_diff_of_a_long_file_is_built_from_the_edits():
+    """difflib was quadratic on 10,000 fixes of repeated objects (minutes); a file longer
+    than DIFFLIB_LINES is compared only around its edits, and the diff still applies."""
+    from kubelint.fix import DIFFLIB_LINES, Edit, unified_diff
+
+    pv = ("---\napiVersion: v1\nkind: PersistentVolume\nmetadata: {name: v}\n"
+          "spec: {persistentVolumeReclaimPolicy: Recycle}\r")  # a lone CR ends the last line
+    before = pv * 600
+    assert before.count("\n") > DIFFLIB_LINES
+    edits = [Edit("f", start, start + len("Recycle"), "Retain\n", 0, (), None)
+             for start in range(before.index("Recycle"), len(before), len(pv))]
+    after = before.replace("Recycle", "Retain\n")
+    diff = unified_diff(before, after, edits, "pv.yaml")
+    # Fixes every 5 lines, with 3 lines of context: one hunk from line 2 to the end.
+    assert diff[:3] == ["--- a/pv.yaml\n", "+++ b/pv.yaml\n", "@@ -2,2999 +2,3599 @@\n"]
+    assert _patched(before, diff) == after
+    short = pv * 3
+    import difflib
+
+    assert unified_diff(short, short.replace("Recycle", "Retain"), edits[:3], "pv.yaml") == list(
+        difflib.unified_diff(short.splitlines(keepends=True),
+                             short.replace("Recycle", "Retain").splitlines(keepends=True),
+                             "a/pv.yaml", "b/pv.yaml"))

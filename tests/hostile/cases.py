@@ -97,11 +97,16 @@ def _suppression_comments(scene: Scene) -> None:
     scene.write("comments.yaml", "# kubelint: disable=x\n" * 20_000 + PV)
 
 
-def _persistent_volumes(count: int, sources: bool, scene: Scene) -> None:
+def _volumes(count: int, sources: bool = False) -> str:
+    """``count`` PersistentVolume documents (one fixable finding each), each after a helm
+    ``# Source:`` comment when ``sources``."""
     source = "# Source: chart/templates/pv{}.yaml\n" if sources else ""
-    scene.write("volumes.yaml", "".join(
-        "---\n" + source.format(index) + PV.replace("{name: v}", f"{{name: v{index}}}")
-        for index in range(count)))
+    return "".join("---\n" + source.format(index) + PV.replace("{name: v}", f"{{name: v{index}}}")
+                   for index in range(count))
+
+
+def _persistent_volumes(count: int, sources: bool, scene: Scene) -> None:
+    scene.write("volumes.yaml", _volumes(count, sources))
 
 
 def _volume_findings(count: int, sources: bool) -> list[Expected]:
@@ -111,9 +116,7 @@ def _volume_findings(count: int, sources: bool) -> list[Expected]:
 
 
 def _all_fixed(count: int, scene: Scene, run: Run) -> None:
-    fixed = Scene(scene.dir / "expected")
-    _persistent_volumes(count, False, fixed)
-    expected = (fixed.dir / "volumes.yaml").read_text().replace("Recycle", "Retain")
+    expected = _volumes(count).replace("Recycle", "Retain")
     assert (scene.dir / "volumes.yaml").read_text() == expected
 
 
@@ -128,14 +131,12 @@ def _diff_of(count: int, scene: Scene, run: Run) -> None:
 def _shared_alias_then_volumes(count: int, scene: Scene) -> None:
     """A List whose two PersistentVolumes share their policy through an alias (that fix is
     refused), then ``count`` PersistentVolumes that can be fixed."""
-    _persistent_volumes(count, False, scene)
-    volumes = (scene.dir / "volumes.yaml").read_text()
     scene.write("volumes.yaml", (
         "apiVersion: v1\nkind: List\nitems:\n"
         "- {apiVersion: v1, kind: PersistentVolume, metadata: {name: pv},\n"
         "   spec: {persistentVolumeReclaimPolicy: &p Recycle, hostPath: {path: /d}}}\n"
         "- {apiVersion: v1, kind: PersistentVolume, metadata: {name: pv2},\n"
-        "   spec: {persistentVolumeReclaimPolicy: *p, hostPath: {path: /d}}}\n") + volumes)
+        "   spec: {persistentVolumeReclaimPolicy: *p, hostPath: {path: /d}}}\n") + _volumes(count))
 
 
 def _templates_named(count: int, scene: Scene, run: Run) -> None:

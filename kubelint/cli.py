@@ -415,6 +415,12 @@ def _unchecked(paths: list[str], stdin_filename: str | None, stdin: bytes | None
     stdin_excluded = bool(stdin_filename) and config.is_excluded(
         os.path.abspath(str(stdin_filename)))
     if stdin is not None and not stdin_excluded:
+        from kubelint.constants import MAX_FILE_BYTES
+
+        if len(stdin) > MAX_FILE_BYTES:  # read up to one byte past the limit: refused
+            return (f"standard input is larger than kubelint's limit of {MAX_FILE_BYTES:,}"
+                    " bytes, so nothing was checked (the yaml-limits finding); split it or"
+                    " lint the files it came from", True)
         if named:  # the summary counts the named files too: look at standard input alone
             loaded = load_bytes(stdin, "<stdin>")
             objects, documents = len(loaded.objects), loaded.source.documents

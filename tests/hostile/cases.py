@@ -500,9 +500,9 @@ CASES: tuple[Case, ...] = (
          stderr=f"kubelint: warning: /dev/zero: {OVER_LIMIT}\n"),
     Case("stdin-200mb", _nothing, (*JSON, "-"), 2,
          [("yaml-limits", "<stdin>", 1, OVER_LIMIT)], stdin=_pv_then_comments,
-         stderr="kubelint: error: no Kubernetes object found in standard input (no YAML or JSON"
-                " document); the usual cause is an upstream command that failed, such as"
-                " `helm template` or `kustomize build`\n"),
+         stderr="kubelint: error: standard input is larger than kubelint's limit of 67,108,864"
+                " bytes, so nothing was checked (the yaml-limits finding); split it or lint"
+                " the files it came from\n"),
 
     # -- line ends and encodings: lines end where YAML ends them ----------------------------
     *(Case(f"fix-line-ends-{name}", partial(_pv_with_line_ends, newline, bom),

@@ -321,8 +321,9 @@ def _read_toml(path: str, text: str) -> _RawConfig:
         import tomli as tomllib
     try:
         document = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, RecursionError, ValueError) as error:
-        # RecursionError: arrays nested thousands deep.
+    except RecursionError as error:  # arrays nested thousands deep
+        raise ConfigError(f"{path}: not read: its TOML nests too deeply") from error
+    except (tomllib.TOMLDecodeError, ValueError) as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from error
     tool = document.get("tool", {})
     if not isinstance(tool, dict):  # `tool = 5`

@@ -16,6 +16,8 @@ from kubelint.constants import (
 from kubelint.fix import Fix
 from kubelint.index import (
     ObjectIndex,
+    custom_resource_pod_labels,
+    describe_selector,
     is_custom_resource,
     label_selector_matches,
     service_selector_matches,
@@ -72,6 +74,8 @@ __all__ = [
     "base64_problem",
     "cel_first_field",
     "compile_cel",
+    "custom_resource_pod_labels",
+    "describe_selector",
     "effective_security_context",
     "engine_rule",
     "evaluate_cel",

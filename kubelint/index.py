@@ -60,14 +60,6 @@ class ObjectIndex:
         self._names: dict[tuple[str, str | None], set[str]] = {}
         self._by_name: dict[tuple[str, str | None], dict[str, Manifest]] = {}
         self._selector_postings: dict[tuple[str, str | None, Any], _Postings] = {}
-        self._remembered: dict[str, Any] = {}
-
-    def remember(self, key: str, compute: Callable[[], Any]) -> Any:
-        """``compute()``, once per index: for a rule's own table over the whole run (read
-        for every object, it would be quadratic to rebuild)."""
-        if key not in self._remembered:
-            self._remembered[key] = compute()
-        return self._remembered[key]
 
     def unit(self, obj: Manifest) -> ObjectIndex:
         """The objects of ``obj``'s unit (its rendering, or its directory's plain files),
@@ -422,6 +414,32 @@ def is_custom_resource(obj: Manifest) -> bool:
     """Is ``obj`` of a kind an API server extension serves (not a built-in group)?"""
     group = obj.api_group
     return group not in _BUILTIN_GROUPS and not _builtin_domain(group)
+
+
+def custom_resource_pod_labels(obj: Manifest) -> Iterator[Mapping[str, Any]]:
+    """Labels an operator may give the pods of a custom resource (the non-empty ones of):
+    the resource's own, its pod template's (Argo Rollouts, OpenKruise) or its podMetadata
+    (prometheus-operator)."""
+    for path in (("metadata", "labels"), ("spec", "template", "metadata", "labels"),
+                 ("spec", "podMetadata", "labels")):
+        labels = obj.get(path)
+        if isinstance(labels, Mapping) and labels:
+            yield labels
+
+
+def describe_selector(selector: Mapping[str, Any]) -> str:
+    """A LabelSelector for a message: ``app=web, tier In ['a', 'b']``."""
+    parts = []
+    match_labels = selector.get("matchLabels")
+    if isinstance(match_labels, Mapping):
+        parts += [f"{key}={value}" for key, value in match_labels.items()]
+    expressions = selector.get("matchExpressions")
+    for expression in expressions if isinstance(expressions, list) else ():
+        if isinstance(expression, Mapping):
+            values = expression.get("values")
+            shown = f" {values}" if isinstance(values, list) and values else ""
+            parts.append(f"{expression.get('key')} {expression.get('operator')}{shown}")
+    return ", ".join(parts)
 
 
 def _builtin_domain(domain: str) -> bool:

@@ -94,31 +94,22 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kubelint.api import Manifest, RuleContext, Violation, label_selector_matches, rule
+from kubelint.api import (
+    Manifest,
+    RuleContext,
+    Violation,
+    describe_selector,
+    is_custom_resource,
+    label_selector_matches,
+    rule,
+)
 
 GROUP = "monitoring.coreos.com"
 #: The API server's Service, which every cluster has in `default` (not in manifests).
 API_SERVER_SERVICE = {"component": "apiserver", "provider": "kubernetes"}
-#: API groups of built-in kinds besides the "*.k8s.io" ones.
-BUILTIN_GROUPS = frozenset({"", "apps", "batch", "policy", "autoscaling", "extensions"})
 #: prometheus-operator kinds that only configure scraping and make no Service or pod.
 SCRAPE_CONFIG_KINDS = frozenset({"ServiceMonitor", "PodMonitor", "Probe", "PrometheusRule",
                                  "ScrapeConfig", "AlertmanagerConfig"})
-
-
-def _describe(selector: Mapping[str, Any]) -> str:
-    parts = []
-    match_labels = selector.get("matchLabels")
-    if isinstance(match_labels, Mapping):
-        parts += [f"{key}={value}" for key, value in match_labels.items()]
-    expressions = selector.get("matchExpressions")
-    if isinstance(expressions, list):
-        for expression in expressions:
-            if isinstance(expression, Mapping):
-                values = expression.get("values")
-                shown = f" {values}" if isinstance(values, list) and values else ""
-                parts.append(f"{expression.get('key')} {expression.get('operator')}{shown}")
-    return ", ".join(parts)
 
 
 def _namespaces(obj: Manifest, namespace: str | None) -> list[str | None] | None:
@@ -140,10 +131,8 @@ def _namespaces(obj: Manifest, namespace: str | None) -> list[str | None] | None
 def _operator_made(obj: Manifest) -> bool:
     """Is ``obj`` a custom resource whose operator may make Services and pods (anything
     but the scrape configuration kinds of prometheus-operator)?"""
-    group = obj.api_group
-    if group in BUILTIN_GROUPS or group.endswith("k8s.io"):
-        return False
-    return not (group == GROUP and obj.kind in SCRAPE_CONFIG_KINDS)
+    return is_custom_resource(obj) and not (obj.api_group == GROUP
+                                            and obj.kind in SCRAPE_CONFIG_KINDS)
 
 
 @rule(id="monitor-selects-nothing", severity="warning", kinds=("ServiceMonitor", "PodMonitor"),
@@ -188,6 +177,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     where = (f"namespace {namespaces[0]!r}" if len(namespaces) == 1 else
              "namespaces " + ", ".join(repr(n) for n in namespaces))
     path = ("spec", "selector") if "selector" in (obj.get(("spec",)) or {}) else ("spec",)
-    yield ctx.violation(path, f"{obj.kind} {obj.name or '?'!r}: selector ({_describe(selector)})"
-                              f" matches none of the {real} {what}{plural} of {where} in the"
-                              " input, so Prometheus scrapes nothing through it")
+    shown = describe_selector(selector)
+    yield ctx.violation(path, f"{obj.kind} {obj.name or '?'!r}: selector ({shown}) matches"
+                              f" none of the {real} {what}{plural} of {where} in the input,"
+                              " so Prometheus scrapes nothing through it")

@@ -110,35 +110,12 @@ from kubelint.api import (
     Manifest,
     RuleContext,
     Violation,
+    custom_resource_pod_labels,
+    describe_selector,
     is_custom_resource,
     label_selector_matches,
     rule,
 )
-
-
-def _describe(selector: Mapping[str, object]) -> str:
-    parts = []
-    match_labels = selector.get("matchLabels")
-    if isinstance(match_labels, Mapping):
-        parts += [f"{key}={value}" for key, value in match_labels.items()]
-    expressions = selector.get("matchExpressions")
-    if isinstance(expressions, list):
-        for expression in expressions:
-            if isinstance(expression, Mapping):
-                values = expression.get("values")
-                shown = f" {values}" if isinstance(values, list) and values else ""
-                parts.append(f"{expression.get('key')} {expression.get('operator')}{shown}")
-    return ", ".join(parts)
-
-
-def _custom_resource_labels(obj: Manifest) -> Iterator[Mapping[str, object]]:
-    """Labels an operator may give the pods of a custom resource: the resource's own, its
-    pod template's (Argo Rollouts, OpenKruise) or its podMetadata (prometheus-operator)."""
-    for path in (("metadata", "labels"), ("spec", "template", "metadata", "labels"),
-                 ("spec", "podMetadata", "labels")):
-        labels = obj.get(path)
-        if isinstance(labels, Mapping) and labels:
-            yield labels
 
 
 @rule(id="networkpolicy-selects-nothing", severity="warning", kinds=("NetworkPolicy",),
@@ -161,7 +138,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         return
     if any(label_selector_matches(selector, labels)
            for other in ctx.index.objects(namespace) if is_custom_resource(other)
-           for labels in _custom_resource_labels(other)):
+           for labels in custom_resource_pod_labels(other)):
         return  # an operator's pods (Prometheus, Alertmanager, Argo Rollouts...)
     if ctx.index.operator_source(namespace, labels=selector.get("matchLabels")) is not None:
         return  # rook-ceph-mon pods of the CephCluster rook-ceph, longhorn.io/component...
@@ -169,6 +146,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     among = (f"none of the {count} workload{'s' if count > 1 else ''} of namespace"
              f" {namespace!r} in the input" if count else
              f"no pod: the input deploys none in namespace {namespace!r}")
-    yield ctx.violation(("spec", "podSelector"),
-                        f"NetworkPolicy {obj.name or '?'!r}: podSelector ({_describe(selector)})"
-                        f" selects {among}, so it isolates no pod")
+    shown = describe_selector(selector)
+    yield ctx.violation(("spec", "podSelector"), f"NetworkPolicy {obj.name or '?'!r}: podSelector"
+                                                 f" ({shown}) selects {among}, so it isolates"
+                                                 " no pod")

@@ -117,6 +117,7 @@ from kubelint.api import (
     Manifest,
     RuleContext,
     Violation,
+    custom_resource_pod_labels,
     is_custom_resource,
     rule,
     service_selector_matches,
@@ -233,13 +234,9 @@ def _operator_made(selector: Mapping[str, Any], namespace: str | None,
     """A custom resource of the namespace that carries the selected labels (on itself or
     on the pod metadata it specifies): its operator probably makes the pods."""
     for other in ctx.index.objects(namespace):
-        if not is_custom_resource(other):
-            continue
-        for path in (("metadata", "labels"), ("spec", "podMetadata", "labels"),
-                     ("spec", "template", "metadata", "labels")):
-            labels = other.get(path)
-            if isinstance(labels, Mapping) and service_selector_matches(selector, labels):
-                return other
+        if is_custom_resource(other) and any(service_selector_matches(selector, labels)
+                                             for labels in custom_resource_pod_labels(other)):
+            return other
     return None
 
 

@@ -132,21 +132,15 @@ def _exempt(obj: Manifest, ctx: RuleContext) -> bool:
           "description": "shell-style patterns of binding names to leave alone (bindings a"
                          " platform provider manages)"}})
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
-    ref = obj.get(("roleRef",))
-    if _bootstrap(obj) or _exempt(obj, ctx) or not isinstance(ref, Mapping):
+    if _bootstrap(obj) or _exempt(obj, ctx):
         return
-    kind, name = ref.get("kind"), ref.get("name")
-    if not isinstance(name, str):
+    bound = rbac.bound_role(obj, ctx.index, ctx.namespace_of(obj))
+    if bound is None:
         return
+    kind, name, role = bound
     if kind == "ClusterRole" and name == "cluster-admin":
         what = "ClusterRole 'cluster-admin'"
     else:
-        if kind == "ClusterRole":
-            role = ctx.index.get("ClusterRole", name)
-        elif kind == "Role" and obj.kind == "RoleBinding":
-            role = ctx.index.get("Role", name, ctx.namespace_of(obj))
-        else:
-            return
         index = _full_control_rule(role) if role is not None else None
         if index is None:
             return

@@ -110,20 +110,14 @@ def _first_grant(role: Manifest) -> str:
 
 
 def _check_binding(obj: Manifest, ctx: RuleContext, on_bindings: bool) -> Iterator[Violation]:
-    ref = obj.get(("roleRef",))
-    if rbac.is_bootstrap(obj) or _exempt(obj, ctx) or not isinstance(ref, Mapping):
+    if rbac.is_bootstrap(obj) or _exempt(obj, ctx):
         return
-    kind, name = ref.get("kind"), ref.get("name")
-    if not isinstance(name, str):
+    bound = rbac.bound_role(obj, ctx.index, ctx.namespace_of(obj))
+    if bound is None:
         return
-    if kind == "ClusterRole":
-        if name == "cluster-admin":
-            return  # rbac-cluster-admin-binding reports it
-        role = ctx.index.get("ClusterRole", name)
-    elif kind == "Role" and obj.kind == "RoleBinding":
-        role = ctx.index.get("Role", name, ctx.namespace_of(obj))
-    else:
-        return
+    kind, name, role = bound
+    if kind == "ClusterRole" and name == "cluster-admin":
+        return  # rbac-cluster-admin-binding reports it
     grant = ""
     if role is None or (role.kind == "ClusterRole"
                         and isinstance(role.get(("aggregationRule",)), Mapping)):

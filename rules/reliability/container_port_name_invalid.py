@@ -83,16 +83,19 @@ spec:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
-from kubelint.api import POD_SPEC_KINDS, Manifest, Path, RuleContext, Violation, format_path, rule
-
-#: IsValidPortName (k8s.io/apimachinery/pkg/util/validation).
-MAX_LENGTH = 15
-_CHARSET = re.compile(r"[-a-z0-9]+")
-_LETTER = re.compile(r"[a-z]")
+from kubelint.api import (
+    POD_SPEC_KINDS,
+    Manifest,
+    Path,
+    RuleContext,
+    Violation,
+    format_path,
+    port_name_problems,
+    rule,
+)
 
 #: Container lists of a pod spec: sidecar init containers start before the containers.
 GROUPS = ("initContainers", "containers", "ephemeralContainers")
@@ -102,22 +105,6 @@ class _Named(NamedTuple):
     path: Path  # of the port entry
     label: str  # "container 'web'"
     port: Any  # its containerPort, as written
-
-
-def problems(name: str) -> list[str]:
-    """Why ``name`` is not an IANA_SVC_NAME, in the API server's words (empty: valid)."""
-    found = []
-    if len(name) > MAX_LENGTH:
-        found.append(f"must be no more than {MAX_LENGTH} characters (it has {len(name)})")
-    if not _CHARSET.fullmatch(name):
-        found.append("must contain only lowercase letters, digits and '-'")
-    if not _LETTER.search(name):
-        found.append("must contain at least one letter (a-z)")
-    if "--" in name:
-        found.append("must not contain consecutive hyphens")
-    if name.startswith("-") or name.endswith("-"):
-        found.append("must not begin or end with a hyphen")
-    return found
 
 
 def _label(group: str, container: Mapping[str, Any], index: int) -> str:
@@ -152,7 +139,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
                 here = _Named((*spec_path, group, index, "ports", number), label,
                               entry.get("containerPort"))
                 where = (*here.path, "name")
-                reasons = problems(name)
+                reasons = port_name_problems(name)
                 if reasons:
                     yield ctx.violation(where, f"{label} port name {name!r} is not a valid"
                                                f" port name: it {'; it '.join(reasons)}")

@@ -102,7 +102,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from kubelint.api import Manifest, RuleContext, Violation, label_selector_matches, rule
+from kubelint.api import (
+    Manifest,
+    RuleContext,
+    Violation,
+    custom_resource_pod_labels,
+    describe_selector,
+    is_custom_resource,
+    label_selector_matches,
+    rule,
+)
 
 #: Labels controllers put on the pods they create, which pod templates do not carry.
 CONTROLLER_LABELS = frozenset({
@@ -110,10 +119,6 @@ CONTROLLER_LABELS = frozenset({
     "statefulset.kubernetes.io/pod-name", "apps.kubernetes.io/pod-index",
     "job-name", "controller-uid", "batch.kubernetes.io/job-name",
     "batch.kubernetes.io/controller-uid", "batch.kubernetes.io/job-completion-index"})
-#: API groups of built-in kinds besides the "*.k8s.io" ones.
-BUILTIN_GROUPS = frozenset({"", "apps", "batch", "policy", "autoscaling", "extensions"})
-
-
 def _keys(selector: Mapping[str, object]) -> set[str]:
     keys: set[str] = set()
     match_labels = selector.get("matchLabels")
@@ -124,25 +129,6 @@ def _keys(selector: Mapping[str, object]) -> set[str]:
         if isinstance(expression, Mapping):
             keys.add(str(expression.get("key")))
     return keys
-
-
-def _describe(selector: Mapping[str, object]) -> str:
-    parts = []
-    match_labels = selector.get("matchLabels")
-    if isinstance(match_labels, Mapping):
-        parts += [f"{key}={value}" for key, value in match_labels.items()]
-    expressions = selector.get("matchExpressions")
-    for expression in expressions if isinstance(expressions, list) else ():
-        if isinstance(expression, Mapping):
-            values = expression.get("values")
-            shown = f" {values}" if isinstance(values, list) and values else ""
-            parts.append(f"{expression.get('key')} {expression.get('operator')}{shown}")
-    return ", ".join(parts)
-
-
-def _is_custom_resource(obj: Manifest) -> bool:
-    group = obj.api_group
-    return group not in BUILTIN_GROUPS and not group.endswith("k8s.io")
 
 
 def _values(selector: Mapping[str, object]) -> set[str]:
@@ -165,16 +151,6 @@ def _names_custom_resource(selector: Mapping[str, object], obj: Manifest) -> boo
     as operators label the pods they make (``prometheus: k8s``)?"""
     values = _values(selector)
     return obj.name in values or (obj.kind or "").lower() in values
-
-
-def _custom_resource_labels(obj: Manifest) -> Iterator[Mapping[str, object]]:
-    """Labels an operator may give the pods of a custom resource: the resource's own, its
-    pod template's (Argo Rollouts, OpenKruise) or its podMetadata (prometheus-operator)."""
-    for path in (("metadata", "labels"), ("spec", "template", "metadata", "labels"),
-                 ("spec", "podMetadata", "labels")):
-        labels = obj.get(path)
-        if isinstance(labels, Mapping) and labels:
-            yield labels
 
 
 @rule(id="pdb-selects-nothing", severity="warning", kinds=("PodDisruptionBudget",),
@@ -207,15 +183,15 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if any(label_selector_matches(selector, other.pod_template_labels())
            for other in workloads):
         return
-    custom = [other for other in ctx.index.objects(namespace) if _is_custom_resource(other)]
+    custom = [other for other in ctx.index.objects(namespace) if is_custom_resource(other)]
     if any(label_selector_matches(selector, labels)
-           for other in custom for labels in _custom_resource_labels(other)) or any(
+           for other in custom for labels in custom_resource_pod_labels(other)) or any(
             _names_custom_resource(selector, other) for other in custom):
         return  # an operator's pods (Prometheus, Alertmanager, Argo Rollouts...)
     target = targets[0]
     labels = ", ".join(f"{key}={value}" for key, value in target.pod_template_labels().items())
     yield ctx.violation(("spec", "selector"),
-                        f"{name}: selector ({_describe(selector)}) selects no pod of"
+                        f"{name}: selector ({describe_selector(selector)}) selects no pod of"
                         f" namespace {namespace!r} in the input, not even those of"
                         f" {target.kind} {target.name or '?'!r} ({labels}) next to it, so it"
                         " protects no pod")

@@ -123,7 +123,9 @@ def _is_bound(ctx: RuleContext, obj: Manifest, account: str, namespace: str) -> 
                                                             ctx.index.default_namespace)}
         return found, {name for _, name in found}
 
-    bound, names = ctx.index.remember("bound-service-accounts", subjects)
+    # Built once per run (and scope): asked for every pod, it was a scan of every binding.
+    bound, names = (ctx.run.memo("bound-service-accounts", subjects) if ctx.run is not None
+                    else subjects())
     # A pod without a namespace lands where it is applied, so a subject of its account's
     # name anywhere counts; except for "default", which every namespace has.
     loose = obj.namespace is None and account != "default"

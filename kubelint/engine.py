@@ -3,11 +3,11 @@ isolates crashes, so one broken rule costs one ``internal-error`` finding, not t
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 
 from kubelint.model import Manifest
 from kubelint.plugins import describe_error
-from kubelint.rule import Rule, RuleContext, Violation
+from kubelint.rule import CrossResource, Evaluation, Rule, RuleContext, Violation
 
 INTERNAL_ERROR = "internal-error"
 
@@ -34,24 +34,41 @@ class Router:
         return routed
 
 
-def check_object(obj: Manifest, router: Router) -> Iterator[tuple[str, Violation]]:
-    """(rule id, violation) for every rule that applies to ``obj``."""
+def check_object(obj: Manifest, router: Router, evaluation: Evaluation | None = None,
+                 deferred: list[str] | None = None, only: Collection[str] | None = None,
+                 ) -> Iterator[tuple[str, Violation, bool]]:
+    """(rule id, violation, read other objects?) for every rule that applies to ``obj``
+    (those in ``only``, when given).
+
+    ``evaluation`` is the one the rules' contexts report to: it tells which checks read
+    other objects; when it is deferring, such checks stop and their ids go to ``deferred``
+    (to be run again when every object is known)."""
     for rule, ctx in router.rules_for(obj):
         assert rule.check is not None
+        if only is not None and rule.id not in only:
+            continue
+        if evaluation is not None:
+            evaluation.cross_resource = False
         try:
             # Materialise inside the try: a generator raises while it is consumed.
             violations = list(rule.check(obj, ctx))
+        except CrossResource:
+            assert deferred is not None, "a deferring evaluation needs a deferred list"
+            deferred.append(rule.id)
+            continue
         except (Exception, SystemExit) as error:  # a rule bug must not stop the others,
             # nor decide the exit status (a plugin's sys.exit(0) would pass the gate)
+            cross = evaluation is not None and evaluation.cross_resource
             yield INTERNAL_ERROR, Violation(
                 (), f"rule {rule.id!r} crashed on {obj.kind} {obj.name or '?'}:"
-                    f" {describe_error(error)} (please report this)")
+                    f" {describe_error(error)} (please report this)"), cross
             continue
+        cross = evaluation is not None and evaluation.cross_resource
         for violation in violations:
             if not isinstance(violation, Violation):
                 yield INTERNAL_ERROR, Violation(
                     (), f"rule {rule.id!r} yielded {type(violation).__name__} {violation!r:.80}"
                         f" on {obj.kind} {obj.name or '?'}, not a Violation (ctx.violation"
-                        " makes one; please report this)")
+                        " makes one; please report this)"), cross
                 continue
-            yield rule.id, violation
+            yield rule.id, violation, cross

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+from dataclasses import dataclass, field
 import gc
 import os
 import sys
@@ -29,7 +30,7 @@ from kubelint.model import Directives, Manifest, RelatedLocation, SourceFile, fo
 from kubelint.plugins import Registry, build_registry
 from kubelint.progress import Progress
 from kubelint.report import Finding, ObjectRef, Report, Summary
-from kubelint.rule import RuleContext, Violation
+from kubelint.rule import CrossResource, Evaluation, RuleContext, Violation
 from kubelint.suppression import annotation_rules, is_suppressed
 from kubelint.yamlparse import Span
 
@@ -70,9 +71,15 @@ class RunState:
     """What the rules of one run share: the schema catalog, with custom resource schemas
     from the CRDs in the input and from ``crds:``/``--crds`` (built on first use)."""
 
-    def __init__(self, config: Config, index: ObjectIndex, parent: RunState | None = None):
+    def __init__(self, config: Config, index: ObjectIndex, parent: RunState | None = None,
+                 definitions: list[Manifest] | None = None):
         self.config = config
         self.index = index
+        #: The input's objects that define schemas (CRDs, kubelint Policies); taken from
+        #: the index unless given (a worker of --jobs sees only its own files' objects).
+        self._definitions = definitions
+        #: Which checks read other objects (see ``kubelint.rule.Evaluation``).
+        self.evaluation: Evaluation | None = None
         #: The run's state when this one serves one scope (a chart rendering, a kustomize
         #: build): the scope has its own index and memo, the run's catalog.
         self._parent = parent
@@ -89,13 +96,17 @@ class RunState:
         self.cel_rules_skipped: dict[str, int] = {}
 
     def memo(self, key: str, compute: Any) -> Any:
+        if self.evaluation is not None:  # memos are facts about every object
+            self.evaluation.reads_other_objects()
         if key not in self._memo:
             self._memo[key] = compute()
         return self._memo[key]
 
     def scoped(self, index: ObjectIndex) -> RunState:
         """The state for the rules of one scope, sharing this run's catalog."""
-        return RunState(self.config, index, self)
+        state = RunState(self.config, index, self)
+        state.evaluation = self.evaluation
+        return state
 
     def cel_validations(self, api_version: str, kind: str) -> list[Any]:
         """The CEL rules of the input's CRD for this kind (``kubelint.crd.CelValidation``)."""
@@ -106,6 +117,9 @@ class RunState:
         return self._cel_validations.get((api_version, kind), [])
 
     def skip_cel_rule(self, why: str) -> None:
+        # Counted once per run for the notes: the count is not a fact of one file.
+        if self.evaluation is not None:
+            self.evaluation.reads_other_objects()
         if self._parent is not None:
             self._parent.skip_cel_rule(why)
             return
@@ -119,7 +133,9 @@ class RunState:
             from kubelint.schema import Catalog
 
             custom: dict[tuple[str, str], Any] = {}
-            crds = list(self.index.of_kind("CustomResourceDefinition"))
+            definitions = (self._definitions if self._definitions is not None
+                           else list(self.index.objects()))
+            crds = [obj for obj in definitions if obj.is_kind("CustomResourceDefinition")]
             if self.config.crds or crds:  # import the compiler only when needed
                 from kubelint.crd import cel_validations, compile_crd, load_crd_sources
 
@@ -132,12 +148,30 @@ class RunState:
                     for validation in cel_validations(crd.data):
                         key = (validation.api_version, validation.kind)
                         self._cel_validations.setdefault(key, []).append(validation)
-            if any(obj.api_version == POLICY_API_VERSION for obj in self.index.objects()):
+            if any(obj.api_version == POLICY_API_VERSION for obj in definitions):
                 from kubelint.policies import policy_schema
 
                 custom.setdefault((POLICY_API_VERSION, "Policy"), policy_schema())
             self._catalog = Catalog(self.config.kubernetes_version, custom)
         return self._catalog
+
+
+@dataclass
+class FileResult:
+    """What checking one plain file gave: what a cache keeps of it and what a worker of
+    ``--jobs`` sends back (everything here pickles)."""
+
+    path: str  # as shown
+    #: Problems of the text and findings of checks that read nothing but the object.
+    findings: list[Finding] = field(default_factory=list)
+    #: Findings of checks that read other objects (the index): redone when any file changes.
+    cross: list[Finding] = field(default_factory=list)
+    #: Object number in the file -> the rules whose checks read other objects.
+    deferred: dict[int, list[str]] = field(default_factory=dict)
+    documents: int = 0
+    skipped: int = 0
+    objects: int = 0
+    tool_configs: dict[str, int] = field(default_factory=dict)
 
 
 class Linter:
@@ -150,47 +184,79 @@ class Linter:
         #: Shared by the rules of one run (e.g. compiled schema validators); set per run.
         self.run_state: Any = None
         self._scopes: dict[str | None, RunState] = {}
+        #: Tells which checks read other objects (see ``kubelint.rule.Evaluation``).
+        self.evaluation = Evaluation()
 
     def run(self, files: Iterable[LoadedFile], paths: Mapping[str, str] | None = None,
             progress: Progress | None = None) -> Report:
         """``paths`` maps display paths to filesystem paths (for per-path overrides);
         ``progress`` counts the objects checked."""
         loaded = list(files)
+        self.begin(loaded)
+        results = [self.check_file(item, (paths or {}).get(item.source.path, item.source.path),
+                                   progress=progress) for item in loaded]
+        return self.report(loaded, results)
+
+    def begin(self, loaded: list[LoadedFile], definitions: list[Manifest] | None = None) -> None:
+        """Start a run over ``loaded`` (every object the cross-resource rules may see)."""
         objects = [obj for item in loaded for obj in item.objects]
-        index = ObjectIndex(objects, self.config.namespace)
-        self.run_state = RunState(self.config, index)
+        self.run_state = RunState(self.config, ObjectIndex(objects, self.config.namespace),
+                                  definitions=definitions)
+        self.run_state.evaluation = self.evaluation
         self._scopes = self._scope_states(loaded)
         self._routers = {}  # contexts hold this run's index and state
-        findings: list[Finding] = []
-        summary = Summary(files=len({path for item in loaded
-                                     for path in (item.source.path, *item.source.made_from)}),
-                          objects=len(objects))
-        for item in loaded:
-            source = item.source
-            summary.documents += source.documents
-            summary.skipped += source.skipped
-            for tool, count in item.tool_configs.items():
-                summary.tool_configs[tool] = summary.tool_configs.get(tool, 0) + count
-            fs_path = (paths or {}).get(source.path, source.path)
-            settings = self.config.rule_settings(fs_path, self.registry)
-            router = self._router(settings, source.scope)
-            emit = _Emitter(self.registry, settings, source, findings, self._settings_for)
+
+    def check_file(self, item: LoadedFile, fs_path: str, only: Mapping[int, list[str]] | None = None,
+                   progress: Progress | None = None) -> FileResult:
+        """Every check of one file (only the rules of ``only``, by object number, when it
+        is given: a second pass over the checks that read other objects)."""
+        source = item.source
+        result = FileResult(source.path, documents=source.documents, skipped=source.skipped,
+                            objects=len(item.objects), tool_configs=dict(item.tool_configs))
+        settings = self.config.rule_settings(fs_path, self.registry)
+        router = self._router(settings, source.scope)
+        emit = _Emitter(self.registry, settings, source, result.findings, self._settings_for)
+        cross = _Emitter(self.registry, settings, source, result.cross, self._settings_for)
+        if only is None:
             for problem in item.problems:
                 span = Span(problem.line, problem.column,
                             problem.end_line if problem.end_line is not None else problem.line,
                             problem.end_column if problem.end_column is not None
                             else problem.column + 1)
-                emit.at(problem.rule, problem.message, None, span, (-1, problem.line), None, "")
+                emit.at(problem.rule, problem.message, None, span, (-1, problem.line), None,
+                        "")
             for obj, violation in item.structure:
                 emit.violation(MANIFEST_STRUCTURE, violation, obj)
-            for obj in item.objects:
-                if obj.kind is None or obj.api_version is None:
-                    continue
-                for rule_id, violation in check_object(obj, router):
-                    emit.violation(rule_id, violation, obj)
-                if progress is not None:
-                    progress.object_checked()
-        summary.unknown_kinds = self._unknown_kinds(objects)
+        for number, obj in enumerate(item.objects):
+            if obj.kind is None or obj.api_version is None:
+                continue
+            rules = None if only is None else only.get(number)
+            if only is not None and not rules:
+                continue
+            deferred: list[str] = []
+            for rule_id, violation, reads_others in check_object(
+                    obj, router, self.evaluation, deferred, rules):
+                (cross if reads_others else emit).violation(rule_id, violation, obj)
+            if deferred and only is None:
+                result.deferred[number] = deferred
+            if progress is not None and only is None:
+                progress.object_checked()
+        return result
+
+    def report(self, loaded: list[LoadedFile], results: list[FileResult]) -> Report:
+        """The report of a run from its files' results (in input order)."""
+        summary = Summary(files=len({path for item in loaded
+                                     for path in (item.source.path, *item.source.made_from)}))
+        findings: list[Finding] = []
+        for result in results:
+            summary.objects += result.objects
+            summary.documents += result.documents
+            summary.skipped += result.skipped
+            for tool, count in result.tool_configs.items():
+                summary.tool_configs[tool] = summary.tool_configs.get(tool, 0) + count
+            findings.extend(result.findings)
+            findings.extend(result.cross)
+        summary.unknown_kinds = self._unknown_kinds(list(self.run_state.index.objects()))
         findings = merge_variants(findings)
         findings.sort(key=Finding.sort_key)
         return Report(findings, summary, self.registry.rules, self._notes(),
@@ -247,7 +313,7 @@ class Linter:
             active = [
                 (rule, RuleContext(rule, settings[rule.id].options, state.index,
                                    self.config.namespace, self.config.kubernetes_version,
-                                   state))
+                                   state, self.evaluation))
                 for rule in self.registry.rules.values()
                 if rule.check is not None and settings[rule.id].enabled
             ]

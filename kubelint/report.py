@@ -59,7 +59,13 @@ class Finding:
     placed: bool = field(default=False, compare=False, repr=False)
 
     def sort_key(self) -> tuple[Any, ...]:
-        return (self.file, self.line, self.column, self.rule, self.message)
+        # Total over what reports show, so that the order never depends on the order
+        # findings were made in (file by file, or by several --jobs workers).
+        ref = self.object
+        return (self.file, self.line, self.column, self.rule, self.message, self.end_line,
+                self.end_column, self.severity, self.path, self.template or "",
+                (ref.kind or "", ref.namespace or "", ref.name or "", ref.api_version or "")
+                if ref is not None else ())
 
     def to_dict(self) -> dict[str, Any]:
         obj = None

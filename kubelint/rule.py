@@ -102,23 +102,58 @@ def engine_rule(*, id: str, severity: str, summary: str, doc: str) -> Rule:
     return Rule(id=id, severity=severity, summary=summary, check=None, doc=doc)
 
 
+class CrossResource(BaseException):
+    """Raised by ``RuleContext.index`` (and the run's memo) while the engine runs rules
+    file by file without the other files' objects (a worker of ``--jobs``): the check is
+    run again once every object is known. A BaseException, so that a rule's own
+    ``except Exception`` cannot swallow it."""
+
+
+class Evaluation:
+    """Watches one check at a time: did it read anything beyond its object, options and
+    the schemas (``RuleContext.index``, the run's memo, CEL skip counts)? Such results
+    depend on other files, so they are neither cached per file nor computed before all
+    objects are loaded. ``deferring``: raise ``CrossResource`` instead of recording."""
+
+    __slots__ = ("cross_resource", "deferring")
+
+    def __init__(self, deferring: bool = False):
+        self.deferring = deferring
+        self.cross_resource = False
+
+    def reads_other_objects(self) -> None:
+        if self.deferring:
+            raise CrossResource
+        self.cross_resource = True
+
+
 class RuleContext:
     """What a check gets besides the object: its options, the other objects of the run,
     and ``violation()`` to report."""
 
-    __slots__ = ("default_namespace", "index", "kubernetes_version", "options", "rule", "run")
+    __slots__ = ("_index", "default_namespace", "evaluation", "kubernetes_version", "options",
+                 "rule", "run")
 
     def __init__(self, rule: Rule, options: Mapping[str, Any], index: ObjectIndex,
                  default_namespace: str, kubernetes_version: str = NEWEST_KUBERNETES_VERSION,
-                 run: Any = None):
+                 run: Any = None, evaluation: Evaluation | None = None):
         self.rule = rule
         self.options = options
-        self.index = index
+        self._index = index
+        #: Set by the engine when it needs to know which checks read other objects.
+        self.evaluation = evaluation
         self.default_namespace = default_namespace
         #: The Kubernetes minor version the manifests target, e.g. "1.37".
         self.kubernetes_version = kubernetes_version
         #: State shared by every rule of one run (schema validators), see kubelint.lint.
         self.run = run
+
+    @property
+    def index(self) -> ObjectIndex:
+        """Every object of the run (or of this chart rendering or kustomize build)."""
+        if self.evaluation is not None:
+            self.evaluation.reads_other_objects()
+        return self._index
 
     def violation(self, path: Path, message: str, severity: str | None = None,
                   fix: Fix | None = None) -> Violation:

@@ -3,45 +3,25 @@
 
 Usage: python bench/corpus_check.py [CORPUS] [--runs N]
 
-CORPUS defaults to ../shared/corpus/real. Each run times, in the same process tree and
-alternating so that machine noise hits both alike:
+CORPUS defaults to ../shared/corpus/real. Each run times, alternating so that machine
+noise hits them alike:
   * the floor: ../shared/bench/parse_floor.py CORPUS (PyYAML's C loader; needs PyYAML);
-  * kubelint: `python -m kubelint check CORPUS --format json` (whole process: start-up,
-    plugin loading, parsing, every enabled rule, JSON output).
-It prints the median of each and their ratio, and kubelint's documents per second.
+  * kubelint, whole process (start-up, plugins, parsing, every enabled rule, JSON output):
+    `--jobs 1 --no-cache`, `--jobs 2 --no-cache`, and a warm-cache re-run (the cache
+    filled by a run just before, in a temporary directory).
+It prints the median of each and its ratio to the floor's, and the peak RSS of the floor
+and of `--jobs 1 --no-cache` (one measurement each).
 This is a benchmark, not a test: figures go in notes, never in assertions.
 """
 
 from __future__ import annotations
 
-import json
-import re
+import os
 import statistics
-import subprocess
 import sys
-import time
-from pathlib import Path
+import tempfile
 
-HERE = Path(__file__).resolve().parent
-SHARED = HERE.parent.parent / "shared"
-
-
-def floor_seconds(corpus: str) -> float:
-    output = subprocess.run([sys.executable, str(SHARED / "bench" / "parse_floor.py"), corpus],
-                            capture_output=True, text=True, check=True).stdout
-    match = re.search(r"^parse_seconds: ([0-9.]+)$", output, re.M)
-    assert match, output
-    return float(match.group(1))
-
-
-def kubelint_seconds(corpus: str) -> tuple[float, dict]:
-    start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "kubelint", "check", corpus, "--format",
-                             "json", "--no-config"], capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    if result.returncode not in (0, 1):
-        sys.exit(f"kubelint failed ({result.returncode}): {result.stderr}")
-    return elapsed, json.loads(result.stdout)["summary"]
+from measure import (SHARED, floor_command, floor_seconds, kubelint_command, peak_rss, run)
 
 
 def main(argv: list[str]) -> int:
@@ -50,21 +30,26 @@ def main(argv: list[str]) -> int:
     if "--runs" in argv:
         args.remove(argv[argv.index("--runs") + 1])
     corpus = args[0] if args else str(SHARED / "corpus" / "real")
-    floors, ours = [], []
-    summary: dict = {}
-    for _ in range(runs):
-        floors.append(floor_seconds(corpus))
-        seconds, summary = kubelint_seconds(corpus)
-        ours.append(seconds)
-    floor, kubelint = statistics.median(floors), statistics.median(ours)
-    print(f"corpus: {corpus}")
-    print(f"runs: {runs} (medians below)")
-    print(f"documents: {summary['documents']} in {summary['files']} files"
-          f" ({summary['objects']} objects, {summary['skipped']} skipped)")
-    print(f"parse_floor_seconds: {floor:.3f}   (all runs: {', '.join(f'{x:.2f}' for x in floors)})")
-    print(f"kubelint_seconds: {kubelint:.3f}   (all runs: {', '.join(f'{x:.2f}' for x in ours)})")
-    print(f"ratio_to_floor: {kubelint / floor:.2f}")
-    print(f"documents_per_second: {summary['documents'] / kubelint:,.0f}")
+    modes = {"jobs 1": ["--jobs", "1", "--no-cache"], "jobs 2": ["--jobs", "2", "--no-cache"],
+             "warm cache": []}
+    times: dict[str, list[float]] = {"floor": [], **{mode: [] for mode in modes}}
+    with tempfile.TemporaryDirectory() as cache:
+        os.environ["KUBELINT_CACHE_DIR"] = cache
+        run(kubelint_command(corpus))  # fills the cache
+        for _ in range(runs):
+            times["floor"].append(floor_seconds(corpus))
+            for mode, options in modes.items():
+                times[mode].append(run(kubelint_command(corpus, *options))[0])
+    floor = statistics.median(times["floor"])
+    print(f"corpus: {corpus}   runs: {runs} (medians)")
+    for mode, values in times.items():
+        median = statistics.median(values)
+        print(f"{mode:>11}: {median:6.2f} s  ratio {median / floor:5.2f}"
+              f"   (all: {', '.join(f'{x:.2f}' for x in values)})")
+    floor_rss = peak_rss(floor_command(corpus))
+    ours_rss = peak_rss(kubelint_command(corpus, "--jobs", "1", "--no-cache"))
+    print(f"peak RSS: floor {floor_rss} MiB, kubelint --jobs 1 {ours_rss} MiB"
+          f" ({ours_rss / floor_rss:.1f}x)")
     return 0
 
 

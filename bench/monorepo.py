@@ -11,7 +11,8 @@ a NetworkPolicy, so every cross-resource rule has work. Then it times, alternati
 machine noise hits both alike:
 
   * the floor: ../shared/bench/parse_floor.py on the repository (PyYAML's C loader);
-  * kubelint: `python -m kubelint check REPO --format json --no-config` (whole process).
+  * kubelint: `python -m kubelint check REPO --format json --no-config --no-cache
+    --jobs N` (whole process; N from --jobs, default 1).
 
 It prints the seconds of each and their ratio per size; a flat ratio means linear cost.
 This is a benchmark, not a test: figures go in notes, never in assertions.
@@ -19,14 +20,12 @@ This is a benchmark, not a test: figures go in notes, never in assertions.
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-SHARED = HERE.parent.parent / "shared"
+from measure import floor_seconds, kubelint_command, run
+
 APPS_PER_NAMESPACE = 20
 OBJECTS_PER_APP = 6
 
@@ -101,42 +100,20 @@ def generate(root: Path, objects: int, per_namespace: int = APPS_PER_NAMESPACE) 
         (folder / "app.yaml").write_text(APP.format(app=app, ns=namespace, team=number % 7))
 
 
-def floor_seconds(repo: Path) -> float:
-    output = subprocess.run([sys.executable, str(SHARED / "bench" / "parse_floor.py"),
-                             str(repo)], capture_output=True, text=True, check=True).stdout
-    for line in output.splitlines():
-        if line.startswith("parse_seconds:"):
-            return float(line.split()[1])
-    raise SystemExit(f"no parse_seconds in: {output}")
-
-
-def kubelint_seconds(repo: Path, jobs: str | None) -> float:
-    command = [sys.executable, "-m", "kubelint", "check", str(repo), "--format", "json",
-               "--no-config"]
-    if jobs is not None:
-        command += ["--jobs", jobs]
-    start = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    if result.returncode not in (0, 1):
-        raise SystemExit(f"kubelint failed ({result.returncode}): {result.stderr}")
-    return elapsed
-
-
 def main(argv: list[str]) -> int:
-    jobs = argv[argv.index("--jobs") + 1] if "--jobs" in argv else None
+    jobs = argv[argv.index("--jobs") + 1] if "--jobs" in argv else "1"
     keep = Path(argv[argv.index("--keep") + 1]) if "--keep" in argv else None
     per_namespace = int(argv[argv.index("--per-namespace") + 1]) \
         if "--per-namespace" in argv else APPS_PER_NAMESPACE
     options = {jobs, str(per_namespace) if "--per-namespace" in argv else None}
     sizes = [int(a) for a in argv[1:] if a.isdigit() and a not in options] or [4000, 20000]
-    print(f"{'objects':>8} {'floor s':>8} {'kubelint s':>10} {'ratio':>6}")
+    print(f"{'objects':>8} {'floor s':>8} {'kubelint s':>10} {'ratio':>6}   (--jobs {jobs})")
     for size in sizes:
         with tempfile.TemporaryDirectory() as scratch:
             repo = (keep / str(size)) if keep else Path(scratch)
             generate(repo, size, per_namespace)
-            floor = floor_seconds(repo)
-            ours = kubelint_seconds(repo, jobs)
+            floor = floor_seconds(str(repo))
+            ours, _ = run(kubelint_command(str(repo), "--jobs", jobs, "--no-cache"))
             print(f"{size:>8} {floor:>8.2f} {ours:>10.2f} {ours / floor:>6.2f}", flush=True)
     return 0
 

@@ -71,6 +71,14 @@ def _parser() -> argparse.ArgumentParser:
                        " ValidatingAdmissionPolicy and bindings) to check with (repeatable)")
     check.add_argument("--strict-kinds", action="store_true", default=None,
                        help="report custom resources without a known schema as errors")
+    check.add_argument("--jobs", "-j", type=_jobs, metavar="N",
+                       help="check with N processes (default: every core when the input is"
+                       " large enough to pay for starting them, else one; 1: one process)")
+    check.add_argument("--no-cache", action="store_true",
+                       help="neither read nor write the cache")
+    check.add_argument("--cache-dir", metavar="DIR",
+                       help="where the cache lives (default: KUBELINT_CACHE_DIR, else"
+                       " .kubelint_cache beside the config file or in the working directory)")
     check.add_argument("--stdin-filename", metavar="NAME",
                        help="the path of the buffer read from '-' (for config and messages)")
     check.add_argument("--fix", action="store_true",
@@ -115,6 +123,15 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("--policies", action="append", default=[], metavar="PATH",
                          help="policy files or directories (for policy rules)")
     return parser
+
+
+def _jobs(text: str) -> int | None:
+    if text == "auto":
+        return None
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes (1 or more,"
+                                         " or auto)")
+    return int(text)
 
 
 def _fail(message: str) -> int:
@@ -293,9 +310,15 @@ def _check(args: argparse.Namespace) -> int:
     from kubelint.progress import Progress
 
     progress = Progress.for_terminal(args.format)
+    cache = None
+    if not (args.no_cache or args.fix or args.diff):  # fixes need the text: no cache
+        from kubelint.cache import Cache, default_directory
+
+        cache = Cache(args.cache_dir or default_directory(config), config, registry)
     try:
         report = lint_paths(paths, config, registry, stdin=stdin,
-                            stdin_filename=args.stdin_filename, progress=progress)
+                            stdin_filename=args.stdin_filename, progress=progress,
+                            jobs=args.jobs, cache=cache)
     except PathNotFound as error:
         return _fail(f"no such file or directory: {error}")
     finally:

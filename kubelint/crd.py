@@ -92,15 +92,36 @@ def compile_crd(crd: Mapping[str, Any]) -> Schemas:
 
 
 def _compile_crd(crd: Mapping[str, Any]) -> Schemas:
-    found = _crd_versions(crd)
+    return {key: pending.resolve() for key, pending in crd_schemas(crd).items()}
+
+
+class PendingSchema:
+    """One served version's JSON Schema, translated when first asked for: a large input
+    defines hundreds of kinds (operators' CRD bundles) and has objects of a few."""
+
+    __slots__ = ("_api_version", "_kind", "_mode", "_schema")
+
+    def __init__(self, schema: Any, api_version: str, kind: str, mode: _Mode):
+        self._schema, self._api_version, self._kind, self._mode = schema, api_version, kind, mode
+
+    def resolve(self) -> dict[str, Any]:
+        try:
+            return _root(self._schema, self._api_version, self._kind, self._mode)
+        except RecursionError:  # a schema nested deeper than Python's stack (not from YAML)
+            return {}
+
+
+def crd_schemas(crd: Mapping[str, Any]) -> dict[tuple[str, str], PendingSchema]:
+    """``compile_crd`` without the translation: what it would make, made on demand."""
+    try:
+        found = _crd_versions(crd)
+    except RecursionError:
+        return {}
     if found is None:
         return {}
     group, kind, versions, mode = found
-    out: Schemas = {}
-    for name, schema in versions:
-        api_version = f"{group}/{name}"
-        out[(api_version, kind)] = _root(schema, api_version, kind, mode)
-    return out
+    return {(f"{group}/{name}", kind): PendingSchema(schema, f"{group}/{name}", kind, mode)
+            for name, schema in versions}
 
 
 def _crd_versions(

@@ -59,11 +59,15 @@ def check_object(obj: Manifest, router: Router, evaluation: Evaluation | None = 
         except (Exception, SystemExit) as error:  # a rule bug must not stop the others,
             # nor decide the exit status (a plugin's sys.exit(0) would pass the gate)
             cross = evaluation is not None and evaluation.cross_resource
+            if cross and deferred is not None:
+                deferred.append(rule.id)
             yield INTERNAL_ERROR, Violation(
                 (), f"rule {rule.id!r} crashed on {obj.kind} {obj.name or '?'}:"
                     f" {describe_error(error)} (please report this)"), cross
             continue
         cross = evaluation is not None and evaluation.cross_resource
+        if cross and deferred is not None:
+            deferred.append(rule.id)
         for violation in violations:
             if not isinstance(violation, Violation):
                 yield INTERNAL_ERROR, Violation(

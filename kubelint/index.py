@@ -52,6 +52,7 @@ class ObjectIndex:
         self._identities: dict[tuple[str, str, str, str | None, str],
                                list[Manifest]] | None = None
         self._operator_groups: list[tuple[str, Manifest]] | None = None
+        self._runners: tuple[dict[str, list[tuple[int, Manifest]]], Manifest | None] | None = None
         # Postings for selectors, built on first use per namespace: candidates come from
         # the objects that carry one of a selector's labels, not from a scan.
         self._workload_postings: dict[str | None, _Postings] = {}
@@ -120,24 +121,23 @@ class ObjectIndex:
         - ``app.kubernetes.io/managed-by`` names something other than a deployment tool.
         """
         labels = labels if isinstance(labels, Mapping) else {}
+        runners, first_custom = self._pod_runners()
         managed_by = labels.get("app.kubernetes.io/managed-by")
-        if isinstance(managed_by, str) and managed_by.lower() not in _DEPLOYMENT_TOOLS:
-            for obj in self._objects:
-                if is_custom_resource(obj):
-                    return obj
+        if isinstance(managed_by, str) and managed_by.lower() not in _DEPLOYMENT_TOOLS \
+                and first_custom is not None:
+            return first_custom
         wanted = [text for text in (*names, *labels.values()) if isinstance(text, str) and text]
-        if wanted:
-            for obj in self._objects:
-                if not is_custom_resource(obj) or not _runs_pods(obj):
-                    continue
-                # One without a namespace lands wherever it is applied: it may be here.
-                if namespace is not None and obj.metadata.get("namespace") not in (None,
-                                                                                   namespace):
-                    continue
-                name = obj.metadata.get("name")
-                if isinstance(name, str) and name and any(
-                        text == name or text.startswith(name + "-") for text in wanted):
-                    return obj
+        found: list[tuple[int, Manifest]] = []
+        for text in wanted:
+            # The names ``text`` is or starts with (and a dash): looked up, not scanned.
+            parts = text.split("-")
+            for end in range(1, len(parts) + 1):
+                for position, obj in runners.get("-".join(parts[:end]), ()):
+                    # One without a namespace lands wherever it is applied: it may be here.
+                    if namespace is None or obj.metadata.get("namespace") in (None, namespace):
+                        found.append((position, obj))
+        if found:
+            return min(found, key=lambda candidate: candidate[0])[1]  # the first in the input
         domains = {key.partition("/")[0] for key in labels if isinstance(key, str)
                    and "/" in key}
         domains = {domain for domain in domains if domain and not _builtin_domain(domain)}
@@ -146,6 +146,22 @@ class ObjectIndex:
                 if any(group == domain or group.endswith("." + domain) for domain in domains):
                     return obj
         return None
+
+    def _pod_runners(self) -> tuple[dict[str, list[tuple[int, Manifest]]], Manifest | None]:
+        """Custom resources that describe something running (``_runs_pods``) by name,
+        with their place in the input; and the input's first custom resource."""
+        if self._runners is None:
+            runners: dict[str, list[tuple[int, Manifest]]] = defaultdict(list)
+            first = None
+            for position, obj in enumerate(self._objects):
+                if not is_custom_resource(obj):
+                    continue
+                first = first or obj
+                name = obj.metadata.get("name")
+                if isinstance(name, str) and name and _runs_pods(obj):
+                    runners[name].append((position, obj))
+            self._runners = (dict(runners), first)
+        return self._runners
 
     def _custom_groups(self) -> list[tuple[str, Manifest]]:
         """(API group, object) of every CRD and custom resource of the input."""

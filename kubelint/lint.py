@@ -23,8 +23,8 @@ from kubelint.loader import (
     LoadedFile,
     display_path,
     load_bytes,
-    load_path,
     load_text,
+    read_file,
 )
 from kubelint.model import Directives, Manifest, RelatedLocation, SourceFile, format_path
 from kubelint.plugins import Registry, build_registry
@@ -92,6 +92,8 @@ class RunState:
         #: x-kubernetes-validations (CEL) rules of the CRDs in the input, by (apiVersion,
         #: kind); the crd-validation-rules rule evaluates them.
         self._cel_validations: dict[tuple[str, str], list[Any]] = {}
+        #: The CRDs that define each (apiVersion, kind), for those rules.
+        self._cel_sources: dict[tuple[str, str], list[Any]] = {}
         #: Those it could not evaluate offline (transition rules, no CEL runtime), with why.
         self.cel_rules_skipped: dict[str, int] = {}
 
@@ -101,6 +103,13 @@ class RunState:
         if key not in self._memo:
             self._memo[key] = compute()
         return self._memo[key]
+
+    def adopt(self, earlier: RunState) -> None:
+        """Take the schema catalog of an earlier state with the same definitions."""
+        self._catalog = earlier._catalog
+        self._cel_validations = earlier._cel_validations
+        self._cel_sources = earlier._cel_sources
+        self.crd_problems = earlier.crd_problems
 
     def scoped(self, index: ObjectIndex) -> RunState:
         """The state for the rules of one scope, sharing this run's catalog."""
@@ -113,8 +122,17 @@ class RunState:
         if self._parent is not None:
             return self._parent.cel_validations(api_version, kind)
         if self._catalog is None:
-            self.catalog  # noqa: B018 -- building the catalog collects the rules
-        return self._cel_validations.get((api_version, kind), [])
+            self.catalog  # noqa: B018 -- building the catalog finds the CRDs
+        key = (api_version, kind)
+        found = self._cel_validations.get(key)
+        if found is None:
+            from kubelint.crd import cel_validations
+
+            found = self._cel_validations[key] = [
+                validation for crd in self._cel_sources.get(key, ())
+                for validation in cel_validations(crd)
+                if (validation.api_version, validation.kind) == key]
+        return found
 
     def skip_cel_rule(self, why: str) -> None:
         # Counted once per run for the notes: the count is not a fact of one file.
@@ -137,17 +155,17 @@ class RunState:
                            else list(self.index.objects()))
             crds = [obj for obj in definitions if obj.is_kind("CustomResourceDefinition")]
             if self.config.crds or crds:  # import the compiler only when needed
-                from kubelint.crd import cel_validations, compile_crd, load_crd_sources
+                from kubelint.crd import crd_schemas, load_crd_sources
 
                 if self.config.crds:
                     loaded, self.crd_problems = load_crd_sources(self.config.crds)
                     custom.update(loaded)
                 # CRDs in the input win over --crds: they are what is being deployed.
                 for crd in crds:
-                    custom.update(compile_crd(crd.data))
-                    for validation in cel_validations(crd.data):
-                        key = (validation.api_version, validation.kind)
-                        self._cel_validations.setdefault(key, []).append(validation)
+                    schemas = crd_schemas(crd.data)
+                    custom.update(schemas)
+                    for key in schemas:  # their CEL rules are listed on first use too
+                        self._cel_sources.setdefault(key, []).append(crd.data)
             if any(obj.api_version == POLICY_API_VERSION for obj in definitions):
                 from kubelint.policies import policy_schema
 
@@ -172,6 +190,11 @@ class FileResult:
     skipped: int = 0
     objects: int = 0
     tool_configs: dict[str, int] = field(default_factory=dict)
+    #: The file's suppression comments (for checks run again from the cache).
+    directives: Directives = field(default_factory=Directives)
+    #: Where the cross-resource findings were: (object number, path) -> Location, so
+    #: that a cached file's findings are located again without parsing it.
+    located: dict[tuple[int, tuple[str | int, ...]], Any] = field(default_factory=dict)
 
 
 class Linter:
@@ -212,11 +235,13 @@ class Linter:
         is given: a second pass over the checks that read other objects)."""
         source = item.source
         result = FileResult(source.path, documents=source.documents, skipped=source.skipped,
-                            objects=len(item.objects), tool_configs=dict(item.tool_configs))
+                            objects=len(item.objects), tool_configs=dict(item.tool_configs),
+                            directives=source.directives)
         settings = self.config.rule_settings(fs_path, self.registry)
         router = self._router(settings, source.scope)
         emit = _Emitter(self.registry, settings, source, result.findings, self._settings_for)
-        cross = _Emitter(self.registry, settings, source, result.cross, self._settings_for)
+        cross = _Emitter(self.registry, settings, source, result.cross, self._settings_for,
+                         result.located)
         if only is None:
             for problem in item.problems:
                 span = Span(problem.line, problem.column,
@@ -234,6 +259,7 @@ class Linter:
             if only is not None and not rules:
                 continue
             deferred: list[str] = []
+            cross.number = number
             for rule_id, violation, reads_others in check_object(
                     obj, router, self.evaluation, deferred, rules):
                 (cross if reads_others else emit).violation(rule_id, violation, obj)
@@ -330,16 +356,21 @@ class _Emitter:
 
     def __init__(self, registry: Registry, settings: Mapping[str, EffectiveRule],
                  source: SourceFile, out: list[Finding],
-                 settings_for: Any = None):
+                 settings_for: Any = None, located: dict[Any, Any] | None = None):
         self.registry = registry
         self.settings = settings
         self.source = source
         self.out = out
         self._settings_for = settings_for
         self._ignored: dict[int, set[str]] = {}
+        #: Records where violations were, by (object number, path) (FileResult.located).
+        self.located = located
+        self.number = 0
 
     def violation(self, rule_id: str, violation: Violation, obj: Manifest) -> None:
         location = obj.locate(violation.path)
+        if self.located is not None:
+            self.located[(self.number, tuple(violation.path))] = location
         ignored = self._ignored.get(id(obj))
         if ignored is None:
             ignored = self._ignored[id(obj)] = annotation_rules(obj.annotations)
@@ -454,18 +485,24 @@ def gc_paused() -> Iterator[None]:
 
 def lint_paths(paths: list[str], config: Config, registry: Registry,
                stdin: bytes | None = None, stdin_filename: str | None = None,
-               progress: Progress | None = None) -> Report:
-    """Lint files and directories (``-`` reads ``stdin``). Raises ``PathNotFound``."""
+               progress: Progress | None = None, jobs: int | None = None,
+               cache: Any = None) -> Report:
+    """Lint files and directories (``-`` reads ``stdin``) with ``jobs`` processes (None:
+    as many as pays, ``kubelint.pipeline.default_jobs``), with a ``kubelint.cache.Cache``
+    or none. Raises ``PathNotFound``."""
     with gc_paused():
-        return _lint_paths(paths, config, registry, stdin, stdin_filename, progress)
+        return _lint_paths(paths, config, registry, stdin, stdin_filename, progress, jobs,
+                           cache)
 
 
 def _lint_paths(paths: list[str], config: Config, registry: Registry, stdin: bytes | None,
-                stdin_filename: str | None, progress: Progress | None = None) -> Report:
+                stdin_filename: str | None, progress: Progress | None = None,
+                jobs: int | None = None, cache: Any = None) -> Report:
     from kubelint.inputs import collect
+    from kubelint.pipeline import PlainFile, default_jobs
 
     inputs = collect(paths, config.is_excluded)
-    loaded: list[LoadedFile] = []
+    plain: list[PlainFile] = []
     fs_paths: dict[str, str] = {}
     for path in inputs.files:
         if path == STDIN:
@@ -473,14 +510,15 @@ def _lint_paths(paths: list[str], config: Config, registry: Registry, stdin: byt
                 continue
             shown = display_path(stdin_filename) if stdin_filename else "<stdin>"
             data = stdin if stdin is not None else sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
-            loaded.append(load_bytes(data, shown))
-            fs_paths[shown] = stdin_filename or shown
+            plain.append(PlainFile(shown, stdin_filename or shown, None, None,
+                                   load_bytes(data, shown)))
         else:
             shown = display_path(path)
-            loaded.append(load_path(path, shown))
-            fs_paths[shown] = path
+            plain.append(PlainFile(shown, path, *read_file(path)))
+        fs_paths[shown] = plain[-1].fs_path
         if progress is not None:
             progress.file_read()
+    rendered: list[LoadedFile] = []
     if inputs.charts:
         from kubelint.helm import ChartOptions, find_renderer, lint_chart
 
@@ -489,12 +527,27 @@ def _lint_paths(paths: list[str], config: Config, registry: Registry, stdin: byt
                                config.namespace, config.kubernetes_version,
                                config.helm.ci_values)
         for chart in inputs.charts:
-            loaded.extend(lint_chart(chart, options, renderer))
+            rendered.extend(lint_chart(chart, options, renderer))
     if inputs.kustomizations:
         from kubelint.kustomize import build_roots
 
-        loaded.extend(build_roots(inputs.kustomizations))
-    return Linter(config, registry).run(loaded, fs_paths, progress)
+        rendered.extend(build_roots(inputs.kustomizations))
+    linter = Linter(config, registry)
+    jobs = default_jobs(plain) if jobs is None else jobs
+    if jobs > 1 and not (len(plain) > 1 and _can_fork()):
+        jobs = 1
+    if jobs > 1 or cache is not None:
+        from kubelint.pipeline import check_plain
+
+        return check_plain(linter, plain, rendered, jobs, progress, fs_paths, cache)
+    return linter.run([file.load() for file in plain] + rendered, fs_paths, progress)
+
+
+def _can_fork() -> bool:
+    """Workers are forked: cheap, and they inherit the loaded plugins (not on Windows)."""
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def lint_text(text: str, filename: str = "<stdin>",

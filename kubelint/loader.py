@@ -230,7 +230,11 @@ def load_bytes(data: bytes, display: str) -> LoadedFile:
 
 
 def load_path(path: str, display: str) -> LoadedFile:
-    data, problem = read_file(path)
+    return load_read(display, *read_file(path))
+
+
+def load_read(display: str, data: bytes | None, problem: YamlProblem | None) -> LoadedFile:
+    """Load what ``read_file`` gave."""
     if data is None:
         loaded = LoadedFile(SourceFile(display, ""))
         assert problem is not None

@@ -163,6 +163,12 @@ class Catalog:
             return (label, kind)
         return None
 
+    def _custom_schema(self, key: tuple[str, str]) -> Any:
+        schema = self.custom[key]
+        if hasattr(schema, "resolve"):  # kubelint.crd.PendingSchema: translate it now
+            schema = self.custom[key] = schema.resolve()
+        return schema
+
     def knows(self, api_version: str, kind: str) -> bool:
         return self._custom_key(api_version, kind) is not None or \
             self.bundle.definition_for(api_version, kind) is not None
@@ -186,7 +192,7 @@ class Catalog:
         if key not in self._schemas:
             custom = self._custom_key(api_version, kind)
             if custom is not None:
-                self._schemas[key] = self.custom[custom]
+                self._schemas[key] = self._custom_schema(custom)
             else:
                 name = self.bundle.definition_for(api_version, kind)
                 if name is None:
@@ -210,7 +216,7 @@ class Catalog:
 
                 try:
                     self._validators[key] = jsonschema_rs.validator_for(
-                        self.custom[custom], retriever=refuse_retrieval)
+                        self._custom_schema(custom), retriever=refuse_retrieval)
                 except Exception:
                     self._validators[key] = None
         return self._validators[key]

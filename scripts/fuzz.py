@@ -56,7 +56,8 @@ import fuzz_mutations as m  # noqa: E402
 
 from tests.hostile.limits import TIMEOUT_SECONDS, Run, run_kubelint  # noqa: E402
 
-CHECK = ["check", "--no-config", "--no-color", "--fail-level", "info", "--format", "json"]
+CHECK = ["check", "--no-config", "--no-cache", "--no-color", "--fail-level", "info", "--format",
+         "json"]
 KEEP_PER_SIGNATURE = 3  # reproducers kept of one crash; the rest are counted
 
 

@@ -1,0 +1,251 @@
+"""The cache: a re-run over an unchanged tree reads the files, finds them unchanged and
+prints the last report; a changed file is parsed and checked again on its own.
+
+Like ruff's, it lives in ``.kubelint_cache`` beside the configuration file (the working
+directory without one), or where ``--cache-dir`` or ``KUBELINT_CACHE_DIR`` say, with a
+``.gitignore`` inside so that it is never committed. ``--no-cache`` turns it off.
+
+What is kept, under a key made of kubelint's version and code, the Python version, the
+effective configuration and everything it names (plugins, policies, CRD files):
+
+* per file, by its path and content: the findings of checks that read only their
+  object, which rules read other objects (``kubelint.rule.Evaluation``), the objects'
+  data (the other files' cross-resource checks need them), the file's suppression
+  comments, and where the last cross-resource findings were (so they are located again
+  without parsing the file);
+* per run, by every file's key and the rendered charts' and overlays' text: the report.
+
+Checks that read other objects run again whenever any file changed, over every object,
+so a cached run reports exactly what an uncached one does (a test compares them byte for
+byte, before and after edits).
+
+Entries are pickles signed with a key kept outside the repository (in the user's cache
+directory), so a cache directory planted in a repository is never unpickled: reading a
+pickle can run code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import hmac
+import json
+import os
+import pickle
+import stat
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from typing import Any
+
+from kubelint import __version__
+from kubelint.config import Config
+from kubelint.plugins import Registry
+
+CACHE_DIR_NAME = ".kubelint_cache"
+#: Bumped when what an entry holds changes shape.
+_LAYOUT = 1
+_GITIGNORE = "# Created by kubelint: the cache is never committed.\n*\n"
+
+
+@dataclass
+class FileEntry:
+    """What the cache keeps of one file (see the module's docstring)."""
+
+    result: Any  # kubelint.lint.FileResult, its cross findings left out
+    #: (data, template) of each object, in order.
+    objects: list[tuple[Any, str | None]] = field(default_factory=list)
+    #: (object number, data, template) of its CRDs and kubelint Policies.
+    definitions: list[tuple[int, Any, str | None]] = field(default_factory=list)
+
+
+@dataclass
+class RunEntry:
+    """A whole run's report (without the rule catalogue, which the registry gives)."""
+
+    findings: list[Any]
+    summary: Any
+    notes: list[str]
+    warnings: list[str]
+
+
+def default_directory(config: Config) -> str:
+    """Where the cache lives unless told: ``KUBELINT_CACHE_DIR``, else beside the config
+    file (the working directory without one)."""
+    configured = os.environ.get("KUBELINT_CACHE_DIR")
+    if configured:
+        return configured
+    base = os.path.dirname(config.path) if config.path else os.getcwd()
+    return os.path.join(base, CACHE_DIR_NAME)
+
+
+class Cache:
+    """One configuration's entries in a cache directory."""
+
+    def __init__(self, directory: str, config: Config, registry: Registry):
+        self.directory = directory
+        self._secret = _secret()
+        self._scope = os.path.join(directory, _digest(_configuration(config, registry)))
+        #: Why entries could not be written (said once, as a warning).
+        self.problem: str | None = None
+        if self._secret is None:
+            self.problem = ("the cache is off: its signing key cannot be kept in the user's"
+                            " cache directory (XDG_CACHE_HOME or ~/.cache); run with"
+                            " --no-cache to skip it")
+
+    # -- keys ------------------------------------------------------------------------------
+    def file_key(self, shown: str, fs_path: str, data: bytes) -> str:
+        return _digest("file", shown, fs_path, hashlib.blake2b(data).hexdigest())
+
+    def run_key(self, file_keys: list[str | None], rendered_texts: list[str]) -> str:
+        return _digest("run", *[key or "-" for key in file_keys], *rendered_texts)
+
+    # -- entries ---------------------------------------------------------------------------
+    def load(self, key: str) -> Any:
+        """The entry under ``key``, or None (absent, unsigned, corrupt)."""
+        if self._secret is None:
+            return None
+        try:
+            with open(self._path(key), "rb") as handle:
+                blob = handle.read()
+        except OSError:
+            return None
+        signature, payload = blob[:32], blob[32:]
+        if not hmac.compare_digest(signature, _sign(self._secret, payload)):
+            return None
+        try:
+            return pickle.loads(payload)
+        except Exception:  # written by another Python, truncated by a full disk, ...
+            return None
+
+    def save(self, key: str, entry: Any) -> None:
+        if self._secret is None or self.problem is not None:
+            return
+        payload = pickle.dumps(entry, pickle.HIGHEST_PROTOCOL)
+        path = self._path(key)
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            self._mark()
+            # Written aside and renamed: a concurrent run never reads half an entry.
+            descriptor, temporary = tempfile.mkstemp(dir=os.path.dirname(path))
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(_sign(self._secret, payload) + payload)
+            os.replace(temporary, path)
+        except OSError as error:
+            self.problem = f"the cache in {self.directory} cannot be written:" \
+                           f" {error.strerror or error}; run with --no-cache to skip it"
+
+    def _path(self, key: str) -> str:
+        return os.path.join(self._scope, key[:2], key)
+
+    def _mark(self) -> None:
+        ignore = os.path.join(self.directory, ".gitignore")
+        if not os.path.exists(ignore):
+            with open(ignore, "w", encoding="utf-8") as handle:
+                handle.write(_GITIGNORE)
+
+
+def _digest(*parts: str) -> str:
+    hasher = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        hasher.update(part.encode("utf-8", "surrogateescape"))
+        hasher.update(b"\0")
+    return hasher.hexdigest()
+
+
+def _sign(secret: bytes, payload: bytes) -> bytes:
+    return hmac.new(secret, payload, hashlib.sha256).digest()
+
+
+def _secret() -> bytes | None:
+    """This user's signing key, made on first use; None if it cannot be kept (then
+    nothing is cached)."""
+    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = os.path.join(home, "kubelint", "cache-key")
+    try:
+        with open(path, "rb") as handle:
+            secret = handle.read()
+        if len(secret) == 32:
+            return secret
+    except OSError:
+        pass
+    try:
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=os.path.dirname(path))
+        with os.fdopen(descriptor, "wb") as handle:  # mkstemp makes it 0600
+            handle.write(os.urandom(32))
+        try:
+            os.link(temporary, path)  # the first of two concurrent runs wins
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(temporary)
+        with open(path, "rb") as handle:
+            secret = handle.read()
+        return secret if len(secret) == 32 else None
+    except OSError:
+        return None
+
+
+def _configuration(config: Config, registry: Registry) -> str:
+    """Everything besides a file's own text that decides its findings, as text."""
+    settings = dataclasses.asdict(config)
+    for volatile in ("own_files", "path"):  # which files are inputs: in the run key
+        settings.pop(volatile, None)
+    named = [*config.crds, *config.plugins, *config.policies]
+    return json.dumps({
+        "layout": _LAYOUT, "kubelint": __version__, "python": sys.version,
+        "config": settings, "code": _code_stamp(registry),
+        "named": {path: _content_stamp(os.path.join(config.root, path)) for path in named},
+    }, sort_keys=True, default=_jsonable)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    return repr(value)
+
+
+def _code_stamp(registry: Registry) -> list[Any]:
+    """Size and modification time of every module that makes up kubelint and the rules
+    of this run, and kubelint's data files: a development checkout edited in place, or
+    a plugin updated, gets fresh results."""
+    import kubelint
+
+    files = {getattr(module, "__file__", None) for name, module in list(sys.modules.items())
+             if name.split(".")[0] == "kubelint"}
+    for rule in registry.rules.values():
+        module = sys.modules.get(getattr(rule.check, "__module__", "") or "")
+        files.add(getattr(module, "__file__", None))
+    schemas = os.path.join(os.path.dirname(kubelint.__file__), "schemas")
+    try:
+        files.update(os.path.join(schemas, name) for name in os.listdir(schemas))
+    except OSError:
+        pass
+    stamps = []
+    for path in sorted(path for path in files if path):
+        try:
+            info = os.stat(path)
+        except OSError:
+            continue
+        stamps.append((path, info.st_size, info.st_mtime_ns))
+    return stamps
+
+
+def _content_stamp(path: str) -> Any:
+    """A digest of a file, or of every file under a directory."""
+    if os.path.isdir(path):
+        return {os.path.relpath(os.path.join(directory, name), path):
+                _content_stamp(os.path.join(directory, name))
+                for directory, _dirs, names in os.walk(path) for name in sorted(names)}
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):  # a device or a FIFO: never read here
+            return f"mode {info.st_mode:o}"
+        digest = hashlib.blake2b()
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
+    except OSError as error:
+        return str(error)

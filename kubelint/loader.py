@@ -46,6 +46,9 @@ def display_path(path: str, cwd: str | None = None) -> str:
     """POSIX path relative to the working directory when below it, else absolute."""
     cwd = cwd or os.getcwd()
     absolute = os.path.abspath(path)
+    if absolute.startswith(cwd) and absolute[len(cwd):len(cwd) + 1] == os.sep:
+        relative = absolute[len(cwd) + 1:]  # the common case, without relpath's cost
+        return relative if os.sep == "/" else FsPath(relative).as_posix()
     try:
         relative = os.path.relpath(absolute, cwd)
     except ValueError:  # another drive on Windows

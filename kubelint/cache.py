@@ -86,6 +86,7 @@ class Cache:
         self.directory = directory
         self._secret = _secret()
         self._scope = os.path.join(directory, _digest(_configuration(config, registry)))
+        self._made: set[str] = set()  # folders known to exist
         #: Why entries could not be written (said once, as a warning).
         self.problem: str | None = None
         if self._secret is None:
@@ -124,11 +125,14 @@ class Cache:
         payload = pickle.dumps(entry, pickle.HIGHEST_PROTOCOL)
         path = self._path(key)
         try:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            self._mark()
+            folder = os.path.dirname(path)
+            if folder not in self._made:
+                os.makedirs(folder, exist_ok=True)
+                self._mark()
+                self._made.add(folder)
             # Written aside and renamed: a concurrent run never reads half an entry.
-            descriptor, temporary = tempfile.mkstemp(dir=os.path.dirname(path))
-            with os.fdopen(descriptor, "wb") as handle:
+            temporary = f"{path}.{os.getpid()}.tmp"
+            with open(temporary, "wb") as handle:
                 handle.write(_sign(self._secret, payload) + payload)
             os.replace(temporary, path)
         except OSError as error:

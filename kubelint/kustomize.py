@@ -38,6 +38,7 @@ from typing import Any, Literal, NamedTuple
 from kubelint.loader import LoadedFile, display_path, load_text
 from kubelint.model import Directives, Location, Manifest, Placement, SourceFile, locate
 from kubelint.offline import offline_environment
+from kubelint.patterns import lazy_compile
 from kubelint.suppression import parse_directives
 from kubelint.yamlparse import Span, YamlDocument, YamlProblem, parse_stream
 
@@ -79,7 +80,7 @@ NO_BUILDER = ("this is a kustomization, and no kustomize is available to build i
 
 # A reference kustomize would fetch: a URL, a git/ssh address, a host-like first path
 # segment (github.com/org/repo), or a query naming a ref.
-_REMOTE = re.compile(
+_REMOTE = lazy_compile(
     r"^(?:[A-Za-z][A-Za-z0-9+.-]*://|git@|git::|ssh:"
     r"|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d+)?/)"
     r"|[?&](?:ref|version|submodules|timeout)=")
@@ -621,20 +622,21 @@ def _remote_message(ref: Reference) -> str:
 # ---------------------------------------------------------------------------------------
 # Build failures
 
-_KLOG = re.compile(r'^[EWIF]\d{4} [\d:.]+\s+\d+ \S+\] "command failed" err=(?P<err>.*)\Z', re.S)
-_WRAPPER = re.compile(
+_KLOG = lazy_compile(
+    r'^[EWIF]\d{4} [\d:.]+\s+\d+ \S+\] "command failed" err=(?P<err>.*)\Z', re.S)
+_WRAPPER = lazy_compile(
     r"^accumulating resources: accumulation err='accumulating resources from '[^']*':"
     r" '[^']*' must resolve to a file': (?:recursed accumulation of path|couldn't make"
     r" target for path) '[^']*': ")
-_WRAPPER_COMPONENT = re.compile(
+_WRAPPER_COMPONENT = lazy_compile(
     r"^accumulating components: accumulateDirectory: \"(?:recursed accumulation of path"
     r"|couldn't make target for path) '[^']*': (?P<rest>.*)\"\Z", re.S)
-_DIRECTORY_RETRY = re.compile(
+_DIRECTORY_RETRY = lazy_compile(
     r"': must build at directory: (?:not a valid directory: )?(?P<why>.*)\Z")
-_YAML_LINE = re.compile(r"\byaml: line (\d+):")
-_UNMATCHED_PATCH = re.compile(
+_YAML_LINE = lazy_compile(r"\byaml: line (\d+):")
+_UNMATCHED_PATCH = lazy_compile(
     r'patch \\?"?(?P<kind>[A-Za-z0-9]+)\.[^/"\s]*/(?P<name>[^"\s]+?)\.\[')
-_UNKNOWN_FIELD = re.compile(r'\bunknown field \\?"([^"\\]+)\\?"')
+_UNKNOWN_FIELD = lazy_compile(r'\bunknown field \\?"([^"\\]+)\\?"')
 
 
 def _clean_error(stderr: str, wrapper: str) -> str:
@@ -1299,7 +1301,7 @@ def _full_match(pattern: str, text: str) -> bool:
         return pattern == text
 
 
-_SET_REQUIREMENT = re.compile(r"^\s*([^\s!=]+)\s+(in|notin)\s+\(([^)]*)\)\s*$")
+_SET_REQUIREMENT = lazy_compile(r"^\s*([^\s!=]+)\s+(in|notin)\s+\(([^)]*)\)\s*$")
 
 
 def _selector_matches(selector: str, labels: Mapping[str, Any]) -> bool:

@@ -20,6 +20,7 @@ from typing import Any
 
 from kubelint.constants import MANIFEST_SUFFIXES, MAX_FILE_BYTES
 from kubelint.model import Manifest, SourceFile
+from kubelint.patterns import lazy_compile
 from kubelint.rule import Violation
 from kubelint.suppression import parse_directives
 from kubelint.toolconfigs import tool_of
@@ -158,7 +159,7 @@ def read_file(path: str) -> tuple[bytes | None, YamlProblem | None]:
         return None, YamlProblem("file-unreadable", f"cannot read the file: {reason}", 0, 0)
 
 
-_HELM_SOURCE = re.compile(r"^# Source: (\S.*?)\s*$", re.M)
+_HELM_SOURCE = lazy_compile(r"^# Source: (\S.*?)\s*$", re.M)
 
 
 def helm_sources(text: str) -> list[tuple[int, str]]:
@@ -174,7 +175,7 @@ def helm_sources(text: str) -> list[tuple[int, str]]:
     return found
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = lazy_compile("[\ud800-\udfff]")
 
 
 def load_text(text: str, source: SourceFile) -> LoadedFile:

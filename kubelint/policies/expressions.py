@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kubelint.model import Path
+from kubelint.patterns import lazy_compile
 from kubelint.policies.cost import Bound, OverBudget, Plan, shape
 
 #: Policies that use CEL need cel-expr-python, which has wheels for Python 3.11+ only.
@@ -96,7 +97,7 @@ def _compile_over_objects(expression: str, used: Iterable[str]) -> Any:
     return _environment(frozenset({"objects"}), bound_variables=True).compile(text)
 
 
-_MISSING_KEY = re.compile(r'(?:NOT_FOUND: )?Key not found in map ?: ?"?(?P<key>[^"]*)"?')
+_MISSING_KEY = lazy_compile(r'(?:NOT_FOUND: )?Key not found in map ?: ?"?(?P<key>[^"]*)"?')
 
 
 def evaluate(program: Program, data: dict[str, Any]) -> tuple[Any, str | None]:
@@ -168,7 +169,7 @@ def _compile_message(text: str) -> str:
 # ---------------------------------------------------------------------------
 # Which field an expression names.
 
-_TOKEN = re.compile(r"""
+_TOKEN = lazy_compile(r"""
     (?P<space>\s+)
   | (?P<string>[rR]?[bB]?(?:'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"))
   | (?P<number>\d+(?:\.\d+)?[uU]?)
@@ -179,7 +180,7 @@ _TOKEN = re.compile(r"""
 
 #: Kubernetes escapes field names that are not CEL identifiers.
 _ESCAPES = {"__underscores__": "__", "__dot__": ".", "__dash__": "-", "__slash__": "/"}
-_ESCAPED_KEYWORD = re.compile(r"^__([a-z]+)__$")
+_ESCAPED_KEYWORD = lazy_compile(r"^__([a-z]+)__$")
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from kubelint.layout import CHART_FILE, is_chart
 from kubelint.loader import LoadedFile, display_path, load_text, read_file
 from kubelint.model import (
     Directives,
@@ -58,7 +59,6 @@ from kubelint.suppression import parse_directives
 from kubelint.yamlparse import Span, YamlDocument, YamlProblem, parse_stream
 
 HELM_RENDER = "helm-render"
-CHART_FILE = "Chart.yaml"
 VALUES_FILE = "values.yaml"
 #: chart-testing's convention: each of these is a values set the chart must render with.
 CI_VALUES_GLOB = lazy_compile(r".+-values\.ya?ml\Z")
@@ -229,53 +229,6 @@ def find_renderer() -> Renderer | None:
 NO_RENDERER = ("this is a Helm chart, and no Helm renderer is available to render it:"
                " install one with `pip install 'kubelint[helm]'`, or put the helm binary"
                " on PATH")
-
-
-# -- charts in the input --------------------------------------------------------
-
-
-def is_chart(directory: str) -> bool:
-    return os.path.isfile(os.path.join(directory, CHART_FILE))
-
-
-def chart_of(path: str) -> str | None:
-    """The outermost chart that renders ``path`` (a file in a chart, or a subchart
-    vendored under a parent's ``charts/``), or None."""
-    directory = os.path.dirname(os.path.abspath(path))
-    found = None
-    while True:
-        if is_chart(directory):
-            found = directory
-            parent = os.path.dirname(directory)
-            if os.path.basename(parent) == "charts" and is_chart(os.path.dirname(parent)):
-                directory = os.path.dirname(parent)
-                continue
-            return found
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            return found
-        directory = parent
-
-
-#: A chart's own files, which the renderer reads: never linted as manifests.
-_CHART_DIRECTORIES = frozenset({"templates", "charts", "ci"})
-_CHART_FILES = frozenset({CHART_FILE, "Chart.lock", "requirements.yaml", "requirements.lock",
-                          "values.schema.json"})
-
-
-def is_plain_manifest(chart: str, path: str) -> bool:
-    """Is ``path`` in ``chart`` linted as it is? Helm's own files are the renderer's:
-    templates, ``Chart.yaml``, values files, ``ci/`` and vendored ``charts/``. Everything
-    else is a file like any other: ``crds/`` (Helm applies them untemplated), example
-    manifests, files that ``.Files.Get`` reads (not objects, so skipped and counted)."""
-    relative = os.path.relpath(os.path.abspath(path), chart).split(os.sep)
-    while len(relative) > 2 and relative[0] == "charts":  # a vendored subchart's own
-        relative = relative[2:]
-    if len(relative) > 1:
-        return relative[0] not in _CHART_DIRECTORIES
-    name = relative[0]
-    is_values = "values" in name and name.endswith((".yaml", ".yml"))
-    return name not in _CHART_FILES and not is_values
 
 
 # -- markers --------------------------------------------------------------------

@@ -37,6 +37,7 @@ from typing import Any, Literal, NamedTuple
 
 from kubelint.loader import LoadedFile, display_path, load_text
 from kubelint.model import Directives, Location, Manifest, Placement, SourceFile, locate
+from kubelint.layout import KUSTOMIZATION_NAMES, root_file, under_a_kustomization
 from kubelint.offline import offline_environment
 from kubelint.patterns import lazy_compile
 from kubelint.suppression import parse_directives
@@ -61,8 +62,6 @@ __all__ = [
     "root_file",
 ]
 
-#: The names kustomize looks for in a directory, in its order.
-KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 KUSTOMIZE_BUILD = "kustomize-build"
 KUSTOMIZE_REMOTE = "kustomize-remote"
 #: Seconds one build may take; kustomize builds an ordinary overlay in ~0.1 s.
@@ -190,15 +189,6 @@ class Kustomization:
                 index += 1
             elif ref.field in ("resources", "bases") and ref.kind == "directory":
                 yield ref, -1
-
-
-def root_file(directory: str) -> str | None:
-    """The kustomization file of ``directory``, or None."""
-    for name in KUSTOMIZATION_NAMES:
-        path = os.path.join(directory, name)
-        if os.path.isfile(path):
-            return path
-    return None
 
 
 def read_kustomization(directory: str) -> Kustomization | None:
@@ -450,7 +440,7 @@ class Owners:
 
     def __call__(self, path: str) -> list[str]:
         absolute = os.path.abspath(path)
-        if not self._under_a_kustomization(absolute):
+        if not under_a_kustomization(absolute):
             return []
         if self._roots is None:
             planned = plan(find_roots(self.workspace))
@@ -459,15 +449,6 @@ class Owners:
         wanted = {absolute, _real(absolute)}
         return [root for root, files in self._roots if wanted & files]
 
-    def _under_a_kustomization(self, absolute: str) -> bool:
-        directory = os.path.dirname(absolute)
-        while True:
-            if root_file(directory) is not None:
-                return True
-            parent = os.path.dirname(directory)
-            if parent == directory:
-                return False
-            directory = parent
 
 
 # ---------------------------------------------------------------------------------------

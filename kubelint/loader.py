@@ -15,7 +15,6 @@ import re
 import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path as FsPath
 from typing import Any
 
 from kubelint.constants import MANIFEST_SUFFIXES, MAX_FILE_BYTES
@@ -53,7 +52,9 @@ def display_path(path: str, cwd: str | None = None) -> str:
         relative = absolute
     if relative.startswith(os.pardir + os.sep) or relative == os.pardir:
         relative = absolute
-    return FsPath(relative).as_posix()
+    # Both are normalised (relpath and abspath), so this is pathlib's as_posix(); pathlib
+    # itself costs ~1.5 ms of every start.
+    return relative.replace(os.sep, "/")
 
 
 class PathNotFound(Exception):

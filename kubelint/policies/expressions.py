@@ -12,11 +12,13 @@ import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kubelint.model import Path
 from kubelint.patterns import lazy_compile
-from kubelint.policies.cost import Bound, OverBudget, Plan, shape
+
+if TYPE_CHECKING:  # the cost model loads with the first compiled expression, not at start
+    from kubelint.policies.cost import Bound, Plan
 
 #: Policies that use CEL need cel-expr-python, which has wheels for Python 3.11+ only.
 CEL_MISSING = ("CEL expressions need the cel-expr-python package, which supports Python 3.11"
@@ -64,6 +66,8 @@ def compile_expression(expression: str, variables: Iterable[str], *,
     whatever its input (``cel.bind`` doubling a literal), as the API server refuses a
     policy whose estimated cost is over its limit; otherwise that shows per evaluation.
     """
+    from kubelint.policies.cost import OverBudget, Plan
+
     names = frozenset(variables)
     try:
         compiled = _environment(names).compile(expression)
@@ -106,6 +110,8 @@ def evaluate(program: Program, data: dict[str, Any]) -> tuple[Any, str | None]:
     from kubelint.cel_library import evaluate_bound
 
     if program.plan is not None:
+        from kubelint.policies.cost import OverBudget
+
         try:
             program.plan.check(data, _shape)
         except OverBudget as over:
@@ -140,6 +146,8 @@ def _activation(objects: list[Any]) -> Any:
 def _shape(value: Any) -> Bound:
     """``cost.shape(value)``, remembered for the values used last (kept alive, so their
     ids stay theirs): ``objects`` is the same list for every object of a run."""
+    from kubelint.policies.cost import shape
+
     if isinstance(value, (str, bytes, int, float, bool)) or value is None:
         return shape(value)
     kept: dict[int, tuple[Any, Bound]] | None = getattr(_reused, "shapes", None)

@@ -34,6 +34,7 @@ from kubelint.model import (
     missing_metadata_keys,
     port_name_problems,
 )
+from kubelint.patterns import lazy_compile
 from kubelint.plugins import hookimpl
 from kubelint.policies.expressions import ExpressionError as CelError
 from kubelint.policies.expressions import compile_expression as compile_cel
@@ -88,6 +89,7 @@ __all__ = [
     "is_one_of",
     "is_windows_pod",
     "label_selector_matches",
+    "lazy_compile",
     "looks_like_file",
     "missing_metadata_keys",
     "normalise_host_path",

@@ -16,12 +16,12 @@ import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from kubelint.constants import KUBERNETES_VERSIONS, NEWEST_KUBERNETES_VERSION, SEVERITIES
 from kubelint.model import locate
 from kubelint.plugins import Registry
+from kubelint.schema import bundled
 from kubelint.yamlparse import YamlDocument, YamlProblem, parse_stream
 
 CONFIG_NAMES = (".kubelint.yaml", ".kubelint.yml")
@@ -349,8 +349,7 @@ def _plain(value: Any, path: str) -> Any:
 
 @lru_cache(maxsize=1)
 def _core_schema() -> dict[str, Any]:
-    text = resources.files("kubelint.schemas").joinpath("config.schema.json").read_text("utf-8")
-    return json.loads(text)  # type: ignore[no-any-return]
+    return json.loads(bundled("config.schema.json"))  # type: ignore[no-any-return]
 
 
 def config_schema(registry: Registry) -> dict[str, Any]:

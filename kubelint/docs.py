@@ -5,9 +5,11 @@ from __future__ import annotations
 import inspect
 import re
 
+from kubelint.patterns import lazy_compile
+
 REQUIRED_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead")
-_SECTION = re.compile(r"^## (.+?)\s*$", re.M)
-_YAML_BLOCK = re.compile(r"```ya?ml\n(.*?)```", re.S)
+_SECTION = lazy_compile(r"^## (.+?)\s*$", re.M)
+_YAML_BLOCK = lazy_compile(r"```ya?ml\n(.*?)```", re.S)
 
 
 def sections(doc: str) -> dict[str, str]:

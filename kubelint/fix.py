@@ -19,9 +19,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kubelint.model import Manifest, Path
+from kubelint.patterns import lazy_compile
 from kubelint.yamlparse import LINE_BREAK, YamlDocument, line_starts, parse_stream
 
-_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9._/-]*\Z")
+_PLAIN = lazy_compile(r"[A-Za-z][A-Za-z0-9._/-]*\Z")
 
 
 @dataclass(frozen=True)

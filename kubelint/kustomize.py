@@ -37,7 +37,9 @@ from typing import Any, Literal, NamedTuple
 
 from kubelint.loader import LoadedFile, display_path, load_text
 from kubelint.model import Directives, Location, Manifest, Placement, SourceFile, locate
+from kubelint.layout import KUSTOMIZATION_NAMES, root_file, under_a_kustomization
 from kubelint.offline import offline_environment
+from kubelint.patterns import lazy_compile
 from kubelint.suppression import parse_directives
 from kubelint.yamlparse import Span, YamlDocument, YamlProblem, parse_stream
 
@@ -60,8 +62,6 @@ __all__ = [
     "root_file",
 ]
 
-#: The names kustomize looks for in a directory, in its order.
-KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 KUSTOMIZE_BUILD = "kustomize-build"
 KUSTOMIZE_REMOTE = "kustomize-remote"
 #: Seconds one build may take; kustomize builds an ordinary overlay in ~0.1 s.
@@ -79,7 +79,7 @@ NO_BUILDER = ("this is a kustomization, and no kustomize is available to build i
 
 # A reference kustomize would fetch: a URL, a git/ssh address, a host-like first path
 # segment (github.com/org/repo), or a query naming a ref.
-_REMOTE = re.compile(
+_REMOTE = lazy_compile(
     r"^(?:[A-Za-z][A-Za-z0-9+.-]*://|git@|git::|ssh:"
     r"|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d+)?/)"
     r"|[?&](?:ref|version|submodules|timeout)=")
@@ -189,15 +189,6 @@ class Kustomization:
                 index += 1
             elif ref.field in ("resources", "bases") and ref.kind == "directory":
                 yield ref, -1
-
-
-def root_file(directory: str) -> str | None:
-    """The kustomization file of ``directory``, or None."""
-    for name in KUSTOMIZATION_NAMES:
-        path = os.path.join(directory, name)
-        if os.path.isfile(path):
-            return path
-    return None
 
 
 def read_kustomization(directory: str) -> Kustomization | None:
@@ -449,7 +440,7 @@ class Owners:
 
     def __call__(self, path: str) -> list[str]:
         absolute = os.path.abspath(path)
-        if not self._under_a_kustomization(absolute):
+        if not under_a_kustomization(absolute):
             return []
         if self._roots is None:
             planned = plan(find_roots(self.workspace))
@@ -458,15 +449,6 @@ class Owners:
         wanted = {absolute, _real(absolute)}
         return [root for root, files in self._roots if wanted & files]
 
-    def _under_a_kustomization(self, absolute: str) -> bool:
-        directory = os.path.dirname(absolute)
-        while True:
-            if root_file(directory) is not None:
-                return True
-            parent = os.path.dirname(directory)
-            if parent == directory:
-                return False
-            directory = parent
 
 
 # ---------------------------------------------------------------------------------------
@@ -621,20 +603,21 @@ def _remote_message(ref: Reference) -> str:
 # ---------------------------------------------------------------------------------------
 # Build failures
 
-_KLOG = re.compile(r'^[EWIF]\d{4} [\d:.]+\s+\d+ \S+\] "command failed" err=(?P<err>.*)\Z', re.S)
-_WRAPPER = re.compile(
+_KLOG = lazy_compile(
+    r'^[EWIF]\d{4} [\d:.]+\s+\d+ \S+\] "command failed" err=(?P<err>.*)\Z', re.S)
+_WRAPPER = lazy_compile(
     r"^accumulating resources: accumulation err='accumulating resources from '[^']*':"
     r" '[^']*' must resolve to a file': (?:recursed accumulation of path|couldn't make"
     r" target for path) '[^']*': ")
-_WRAPPER_COMPONENT = re.compile(
+_WRAPPER_COMPONENT = lazy_compile(
     r"^accumulating components: accumulateDirectory: \"(?:recursed accumulation of path"
     r"|couldn't make target for path) '[^']*': (?P<rest>.*)\"\Z", re.S)
-_DIRECTORY_RETRY = re.compile(
+_DIRECTORY_RETRY = lazy_compile(
     r"': must build at directory: (?:not a valid directory: )?(?P<why>.*)\Z")
-_YAML_LINE = re.compile(r"\byaml: line (\d+):")
-_UNMATCHED_PATCH = re.compile(
+_YAML_LINE = lazy_compile(r"\byaml: line (\d+):")
+_UNMATCHED_PATCH = lazy_compile(
     r'patch \\?"?(?P<kind>[A-Za-z0-9]+)\.[^/"\s]*/(?P<name>[^"\s]+?)\.\[')
-_UNKNOWN_FIELD = re.compile(r'\bunknown field \\?"([^"\\]+)\\?"')
+_UNKNOWN_FIELD = lazy_compile(r'\bunknown field \\?"([^"\\]+)\\?"')
 
 
 def _clean_error(stderr: str, wrapper: str) -> str:
@@ -1299,7 +1282,7 @@ def _full_match(pattern: str, text: str) -> bool:
         return pattern == text
 
 
-_SET_REQUIREMENT = re.compile(r"^\s*([^\s!=]+)\s+(in|notin)\s+\(([^)]*)\)\s*$")
+_SET_REQUIREMENT = lazy_compile(r"^\s*([^\s!=]+)\s+(in|notin)\s+\(([^)]*)\)\s*$")
 
 
 def _selector_matches(selector: str, labels: Mapping[str, Any]) -> bool:

@@ -15,11 +15,11 @@ import re
 import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path as FsPath
 from typing import Any
 
 from kubelint.constants import MANIFEST_SUFFIXES, MAX_FILE_BYTES
 from kubelint.model import Manifest, SourceFile
+from kubelint.patterns import lazy_compile
 from kubelint.rule import Violation
 from kubelint.suppression import parse_directives
 from kubelint.toolconfigs import tool_of
@@ -55,7 +55,9 @@ def display_path(path: str, cwd: str | None = None) -> str:
         relative = absolute
     if relative.startswith(os.pardir + os.sep) or relative == os.pardir:
         relative = absolute
-    return FsPath(relative).as_posix()
+    # Both are normalised (relpath and abspath), so this is pathlib's as_posix(); pathlib
+    # itself costs ~1.5 ms of every start.
+    return relative.replace(os.sep, "/")
 
 
 class PathNotFound(Exception):
@@ -161,7 +163,7 @@ def read_file(path: str) -> tuple[bytes | None, YamlProblem | None]:
         return None, YamlProblem("file-unreadable", f"cannot read the file: {reason}", 0, 0)
 
 
-_HELM_SOURCE = re.compile(r"^# Source: (\S.*?)\s*$", re.M)
+_HELM_SOURCE = lazy_compile(r"^# Source: (\S.*?)\s*$", re.M)
 
 
 def helm_sources(text: str) -> list[tuple[int, str]]:
@@ -177,7 +179,7 @@ def helm_sources(text: str) -> list[tuple[int, str]]:
     return found
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = lazy_compile("[\ud800-\udfff]")
 
 
 def load_text(text: str, source: SourceFile) -> LoadedFile:

@@ -480,11 +480,13 @@ class Linting:
 def _rendered_from(path: str, text: str, config: Any) -> list[Any] | None:
     """The loaded files of the chart ``path`` belongs to, rendered with ``text`` for it;
     None for a file that is not a chart's (linted as it is)."""
+    from kubelint.layout import chart_of, is_plain_manifest
+
+    chart = chart_of(path)
+    if chart is None or is_plain_manifest(chart, path):
+        return None
     from kubelint import helm
 
-    chart = helm.chart_of(path)
-    if chart is None or helm.is_plain_manifest(chart, path):
-        return None
     options = helm.ChartOptions(config.helm.values, config.helm.set, config.helm.release_name,
                                 config.namespace, config.kubernetes_version,
                                 config.helm.ci_values)

@@ -14,17 +14,17 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 
 from kubelint.constants import IGNORE_ANNOTATION
 from kubelint.model import Directives
+from kubelint.patterns import lazy_compile
 from kubelint.yamlparse import split_lines
 
-_DIRECTIVE = re.compile(
+_DIRECTIVE = lazy_compile(
     r"(?:^|\s)#\s*kubelint:\s*(?P<kind>disable-file|disable)\s*=\s*(?P<rules>[A-Za-z0-9_\-, ]+)"
 )
-_DOCUMENT_MARKER = re.compile(r"(---|\.\.\.)(\s|$)")
+_DOCUMENT_MARKER = lazy_compile(r"(---|\.\.\.)(\s|$)")
 
 
 def split_rule_list(text: str) -> set[str]:

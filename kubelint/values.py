@@ -7,9 +7,11 @@ from __future__ import annotations
 import posixpath
 import re
 
+from kubelint.patterns import lazy_compile
+
 #: A placeholder left for a tool or a reader to fill in: ``${VAR}``, ``{{ .Values.x }}``,
 #: ``<node-hostname>``, ``%{var}``. Only complete tokens count, so ``a<b`` is not one.
-_PLACEHOLDER = re.compile(r"\$\{[^{}]*\}|\{\{.*?\}\}|<[^<>\s][^<>]*>|%\{[^{}]*\}")
+_PLACEHOLDER = lazy_compile(r"\$\{[^{}]*\}|\{\{.*?\}\}|<[^<>\s][^<>]*>|%\{[^{}]*\}")
 
 
 def has_placeholder(text: str) -> bool:
@@ -20,7 +22,7 @@ def has_placeholder(text: str) -> bool:
 
 
 #: The characters of an image reference (registry, path, tag and digest).
-_IMAGE_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/:@+-]*")
+_IMAGE_REFERENCE = lazy_compile(r"[A-Za-z0-9][A-Za-z0-9._/:@+-]*")
 
 
 def is_image_reference(image: str) -> bool:
@@ -32,7 +34,7 @@ def is_image_reference(image: str) -> bool:
     return "://" not in image and _IMAGE_REFERENCE.fullmatch(image) is not None
 
 
-_BASE64 = re.compile(r"[A-Za-z0-9+/]*={0,2}")
+_BASE64 = lazy_compile(r"[A-Za-z0-9+/]*={0,2}")
 
 
 def base64_problem(text: str) -> str | None:

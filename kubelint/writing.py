@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 
 
 class WriteRefused(Exception):
@@ -76,6 +75,8 @@ def write_fixed(path: str, linted: bytes, data: bytes) -> None:
 
 
 def _replace(target: str, data: bytes, mode: int, expect: bytes | None = None) -> None:
+    import tempfile  # only when a file is written: ~1.5 ms of every start otherwise
+
     directory = os.path.dirname(target)
     handle, temporary = tempfile.mkstemp(prefix=".kubelint-", dir=directory)
     try:

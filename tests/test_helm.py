@@ -406,7 +406,7 @@ def test_a_packed_subchart_is_rendered_and_named(tmp_path):
     ("examples/deployment.yaml", True), ("files/dashboard.json", True),
 ])
 def test_which_files_of_a_chart_are_plain_manifests(path, plain):
-    from kubelint.helm import is_plain_manifest
+    from kubelint.layout import is_plain_manifest
 
     assert is_plain_manifest("/repo/chart", f"/repo/chart/{path}") is plain
 

@@ -108,11 +108,11 @@ def test_a_plugin_that_fails_fails_the_run(tmp_path, monkeypatch, capsys, source
     assert message in captured.err and "Traceback" not in captured.err
 
 
-def _install_fake_distribution(site, entry_point):
+def _install_fake_distribution(site, entry_point, group="kubelint"):
     dist = site / "kubelint_demo-1.0.dist-info"
     dist.mkdir(parents=True)
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: kubelint-demo\nVersion: 1.0\n")
-    (dist / "entry_points.txt").write_text(f"[kubelint]\ndemo = {entry_point}\n")
+    (dist / "entry_points.txt").write_text(f"[{group}]\ndemo = {entry_point}\n")
 
 
 def test_installed_plugin_through_its_entry_point(tmp_path):
@@ -129,6 +129,43 @@ def test_installed_plugin_through_its_entry_point(tmp_path):
     # No labels at all: reported at metadata, the nearest ancestor that exists.
     assert "web.yaml:3:1: warning team-label-missing Deployment 'web' has no 'team' label" \
         in result.stdout
+
+
+# A distribution's entry points as importlib.metadata reads them: section headers are
+# stripped lines in brackets, and only the exact group name counts.
+@pytest.mark.parametrize(("entry_points", "declared"), [
+    ("[kubelint]\ndemo = team_label\n", True),
+    ("# comment\n[console_scripts]\ndemo = x:main\n\n  [kubelint]  \ndemo = team_label\n", True),
+    ("[console_scripts]\nkubelint = kubelint.cli:main\n", False),
+    ("[kubelint.extras]\ndemo = team_label\n[pytest11]\nkubelint = kubelint_pytest\n", False),
+])
+def test_entry_point_group_is_found_in_installed_metadata(tmp_path, entry_points, declared):
+    from kubelint.plugins import ENTRY_POINT_GROUP, declares_entry_points
+
+    for suffix in ("dist-info", "egg-info"):
+        dist = tmp_path / suffix / f"demo-1.0.{suffix}"
+        dist.mkdir(parents=True)
+        (dist / "entry_points.txt").write_text(entry_points)
+        assert declares_entry_points(ENTRY_POINT_GROUP, [str(dist.parent)]) is declared
+    assert declares_entry_points(ENTRY_POINT_GROUP, [str(tmp_path / "missing")]) is False
+
+
+@pytest.mark.parametrize(("group", "loaded"), [("kubelint", True), ("console_scripts", False)])
+def test_installed_plugins_are_looked_up_only_when_a_distribution_declares_them(
+        tmp_path, group, loaded):
+    # A distribution that declares the group is loaded through pluggy (importlib.metadata);
+    # without one, importlib.metadata is never imported, which keeps one-file runs fast.
+    site = tmp_path / "site"
+    _install_fake_distribution(site, "team_label", group=group)
+    (site / "team_label.py").write_text((ROOT / "examples/plugins/team_label.py").read_text())
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    code = ("import sys\nfrom kubelint.plugins import build_registry\n"
+            "rules = build_registry().rules\n"
+            "print('team-label-missing' in rules, 'importlib.metadata' in sys.modules)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env=env, cwd=tmp_path, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(loaded), str(loaded)]
 
 
 def test_installed_plugin_that_fails_to_import(tmp_path):

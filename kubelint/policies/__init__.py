@@ -25,7 +25,6 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
-from importlib import resources
 from typing import Any, TypeVar
 
 from kubelint.loader import LoadedFile, PathNotFound, discover, display_path, load_path
@@ -33,6 +32,7 @@ from kubelint.model import Manifest, Path
 from kubelint.plugins import PluginError, hookimpl
 from kubelint.policies.expressions import ExpressionError
 from kubelint.rule import Rule
+from kubelint.schema import bundled
 
 POLICY_GROUP = "kubelint.dev"
 POLICY_API_VERSION = f"{POLICY_GROUP}/v1"
@@ -69,8 +69,7 @@ def _policy_validator() -> Any:
 def policy_schema() -> dict[str, Any]:
     """``schemas/policy.schema.json``: also the schema of Policy documents in a lint run,
     so an editor shows a policy file's mistakes as it is written."""
-    text = resources.files("kubelint.schemas").joinpath("policy.schema.json").read_text("utf-8")
-    return json.loads(text)  # type: ignore[no-any-return]
+    return json.loads(bundled("policy.schema.json"))  # type: ignore[no-any-return]
 
 
 def policy_files(paths: Iterable[str], with_tests: bool = False) -> list[str]:

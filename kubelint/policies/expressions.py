@@ -12,10 +12,13 @@ import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kubelint.model import Path
-from kubelint.policies.cost import Bound, OverBudget, Plan, shape
+from kubelint.patterns import lazy_compile
+
+if TYPE_CHECKING:  # the cost model loads with the first compiled expression, not at start
+    from kubelint.policies.cost import Bound, Plan
 
 #: Policies that use CEL need cel-expr-python, which has wheels for Python 3.11+ only.
 CEL_MISSING = ("CEL expressions need the cel-expr-python package, which supports Python 3.11"
@@ -63,6 +66,8 @@ def compile_expression(expression: str, variables: Iterable[str], *,
     whatever its input (``cel.bind`` doubling a literal), as the API server refuses a
     policy whose estimated cost is over its limit; otherwise that shows per evaluation.
     """
+    from kubelint.policies.cost import OverBudget, Plan
+
     names = frozenset(variables)
     try:
         compiled = _environment(names).compile(expression)
@@ -96,7 +101,7 @@ def _compile_over_objects(expression: str, used: Iterable[str]) -> Any:
     return _environment(frozenset({"objects"}), bound_variables=True).compile(text)
 
 
-_MISSING_KEY = re.compile(r'(?:NOT_FOUND: )?Key not found in map ?: ?"?(?P<key>[^"]*)"?')
+_MISSING_KEY = lazy_compile(r'(?:NOT_FOUND: )?Key not found in map ?: ?"?(?P<key>[^"]*)"?')
 
 
 def evaluate(program: Program, data: dict[str, Any]) -> tuple[Any, str | None]:
@@ -105,6 +110,8 @@ def evaluate(program: Program, data: dict[str, Any]) -> tuple[Any, str | None]:
     from kubelint.cel_library import evaluate_bound
 
     if program.plan is not None:
+        from kubelint.policies.cost import OverBudget
+
         try:
             program.plan.check(data, _shape)
         except OverBudget as over:
@@ -139,6 +146,8 @@ def _activation(objects: list[Any]) -> Any:
 def _shape(value: Any) -> Bound:
     """``cost.shape(value)``, remembered for the values used last (kept alive, so their
     ids stay theirs): ``objects`` is the same list for every object of a run."""
+    from kubelint.policies.cost import shape
+
     if isinstance(value, (str, bytes, int, float, bool)) or value is None:
         return shape(value)
     kept: dict[int, tuple[Any, Bound]] | None = getattr(_reused, "shapes", None)
@@ -168,7 +177,7 @@ def _compile_message(text: str) -> str:
 # ---------------------------------------------------------------------------
 # Which field an expression names.
 
-_TOKEN = re.compile(r"""
+_TOKEN = lazy_compile(r"""
     (?P<space>\s+)
   | (?P<string>[rR]?[bB]?(?:'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"))
   | (?P<number>\d+(?:\.\d+)?[uU]?)
@@ -179,7 +188,7 @@ _TOKEN = re.compile(r"""
 
 #: Kubernetes escapes field names that are not CEL identifiers.
 _ESCAPES = {"__underscores__": "__", "__dot__": ".", "__dash__": "-", "__slash__": "/"}
-_ESCAPED_KEYWORD = re.compile(r"^__([a-z]+)__$")
+_ESCAPED_KEYWORD = lazy_compile(r"^__([a-z]+)__$")
 
 
 @dataclass(frozen=True)

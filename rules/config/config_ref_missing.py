@@ -130,19 +130,27 @@ spec:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from difflib import get_close_matches
 from typing import Any, NamedTuple
 from weakref import WeakKeyDictionary
 
-from kubelint.api import POD_SPEC_KINDS, Manifest, ObjectIndex, Path, RuleContext, Violation, rule
+from kubelint.api import (
+    POD_SPEC_KINDS,
+    Manifest,
+    ObjectIndex,
+    Path,
+    RuleContext,
+    Violation,
+    lazy_compile,
+    rule,
+)
 
 CONFIG_MAP = "ConfigMap"
 SECRET = "Secret"
 #: ConfigMaps the control plane publishes in every namespace.
 AUTOMATIC_CONFIG_MAPS = frozenset({"kube-root-ca.crt"})
-_TOKENS = re.compile(r"[\s=,;\"']+")
+_TOKENS = lazy_compile(r"[\s=,;\"']+")
 
 
 class Reference(NamedTuple):

@@ -117,7 +117,7 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
-from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
+from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, lazy_compile, rule
 
 SECRET_WORDS = frozenset({"PASSWORD", "PASSWD", "PWD", "SECRET", "TOKEN", "CREDENTIAL",
                           "CREDENTIALS", "APIKEY"})
@@ -132,16 +132,16 @@ NOT_SECRET_LAST_WORDS = frozenset({
 })
 BOOLEAN_LIKE = frozenset({"true", "false", "yes", "no", "on", "off", "y", "n", "enabled",
                           "disabled"})
-_SPLIT = re.compile(r"[_\-.\s]+")
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
-_PLACEHOLDER = re.compile(r"\$\([^)]*\)|\$\{[^}]*\}|\{\{.*?\}\}")
+_SPLIT = lazy_compile(r"[_\-.\s]+")
+_CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_NUMBER = lazy_compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
+_PLACEHOLDER = lazy_compile(r"\$\([^)]*\)|\$\{[^}]*\}|\{\{.*?\}\}")
 #: A PEM private key: its header, then a line break (or whitespace, or an escaped ``\n``
 #: in a JSON key file) and the first character of the key's base64 text or of an armor
 #: header (``Proc-Type:``, ``Version:``). A script that only names the header (``grep``,
 #: a ``sed`` range, ``echo``, a heredoc writing ``$KEY``) is not a key. The same pattern
 #: as secret-in-configmap's.
-_PRIVATE_KEY = re.compile(r"-{3,}\s*BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?\s*-{3,}"
+_PRIVATE_KEY = lazy_compile(r"-{3,}\s*BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?\s*-{3,}"
                           r"(?:\s|\\[rn])+[A-Za-z0-9+/]")
 
 

@@ -95,7 +95,6 @@ spec:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -106,12 +105,13 @@ from kubelint.api import (
     RuleContext,
     Violation,
     has_placeholder,
+    lazy_compile,
     rule,
 )
 
-_NAME = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\Z")
+_NAME = lazy_compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\Z")
 _SUBDOMAIN_LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
-_SUBDOMAIN = re.compile(rf"{_SUBDOMAIN_LABEL}(\.{_SUBDOMAIN_LABEL})*\Z")
+_SUBDOMAIN = lazy_compile(rf"{_SUBDOMAIN_LABEL}(\.{_SUBDOMAIN_LABEL})*\Z")
 _NAME_RULE = ("alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric")
 _OPERATORS_WITH_VALUES = ("In", "NotIn")
 

@@ -74,15 +74,14 @@ data:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
-from kubelint.api import Manifest, RuleContext, Violation, has_placeholder, rule
+from kubelint.api import Manifest, RuleContext, Violation, has_placeholder, lazy_compile, rule
 
 _LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
-_SUBDOMAIN = re.compile(rf"{_LABEL}(\.{_LABEL})*\Z")
-_DNS1123_LABEL = re.compile(rf"{_LABEL}\Z")
-_DNS1035_LABEL = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?\Z")
+_SUBDOMAIN = lazy_compile(rf"{_LABEL}(\.{_LABEL})*\Z")
+_DNS1123_LABEL = lazy_compile(rf"{_LABEL}\Z")
+_DNS1035_LABEL = lazy_compile(r"[a-z]([-a-z0-9]*[a-z0-9])?\Z")
 _RBAC_KINDS = ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")
 
 _SUBDOMAIN_TEXT = ("a DNS-1123 subdomain (lowercase alphanumerics, '-' or '.', starting and"

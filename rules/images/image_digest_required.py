@@ -60,7 +60,6 @@ spec:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from kubelint.api import (
@@ -69,11 +68,12 @@ from kubelint.api import (
     RuleContext,
     Violation,
     is_image_reference,
+    lazy_compile,
     rule,
 )
 
 #: The digests the OCI image spec registers.
-_DIGEST = re.compile(r"sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128}")
+_DIGEST = lazy_compile(r"sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128}")
 
 
 @rule(id="image-digest-required", severity="warning", kinds=POD_SPEC_KINDS, enabled=False,

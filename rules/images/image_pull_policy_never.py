@@ -87,14 +87,13 @@ spec:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
-from kubelint.api import POD_SPEC_KINDS, Fix, Manifest, RuleContext, Violation, rule
+from kubelint.api import POD_SPEC_KINDS, Fix, Manifest, RuleContext, Violation, lazy_compile, rule
 
 ALWAYS, IF_NOT_PRESENT = "Always", "IfNotPresent"
 #: The characters of an image reference; anything else is a placeholder to fill in.
-_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/:@-]*")
+_REFERENCE = lazy_compile(r"[A-Za-z0-9][A-Za-z0-9._/:@-]*")
 
 
 def default_policy(image: str) -> str:

@@ -90,14 +90,13 @@ spec:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from fractions import Fraction
 from typing import Any
 
-from kubelint.api import SCALABLE_KINDS, Manifest, RuleContext, Violation, rule
+from kubelint.api import SCALABLE_KINDS, Manifest, RuleContext, Violation, lazy_compile, rule
 
-PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
+PERCENT = lazy_compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
 
 
 def _int(value: Any) -> int | None:

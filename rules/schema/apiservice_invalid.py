@@ -65,16 +65,23 @@ spec:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kubelint.api import Manifest, RuleContext, Violation, base64_problem, has_placeholder, rule
+from kubelint.api import (
+    Manifest,
+    RuleContext,
+    Violation,
+    base64_problem,
+    has_placeholder,
+    lazy_compile,
+    rule,
+)
 
 GROUP = "apiregistration.k8s.io"
 _LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
-_SUBDOMAIN = re.compile(rf"{_LABEL}(\.{_LABEL})*\Z")
-_DNS1035 = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?\Z")
+_SUBDOMAIN = lazy_compile(rf"{_LABEL}(\.{_LABEL})*\Z")
+_DNS1035 = lazy_compile(r"[a-z]([-a-z0-9]*[a-z0-9])?\Z")
 
 
 def _int(value: Any) -> int | None:

@@ -101,7 +101,6 @@ spec:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -114,11 +113,12 @@ from kubelint.api import (
     cel_first_field,
     compile_cel,
     evaluate_cel,
+    lazy_compile,
     parse_field_path,
     rule,
 )
 
-_OLD_SELF = re.compile(r"\boldSelf\b")
+_OLD_SELF = lazy_compile(r"\boldSelf\b")
 #: Compiled programs by source text, and why a text does not compile; shared by runs.
 _programs: dict[str, Any] = {}
 _broken: dict[str, str] = {}

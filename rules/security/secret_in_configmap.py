@@ -91,19 +91,21 @@ from collections.abc import Iterator, Mapping
 from itertools import pairwise
 from typing import Any
 
-from kubelint.api import Manifest, RuleContext, Violation, rule
+from kubelint.api import Manifest, RuleContext, Violation, lazy_compile, rule
 
 VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # The header, then a line break (or whitespace, or an escaped \n in a JSON key file)
     # and the first character of the key's base64 text or of an armor header: a script
     # that only names the header (grep, a sed range, a heredoc writing $KEY) is not a key.
-    ("a PEM private key", re.compile(r"-{3,}\s*BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?\s*-{3,}"
-                                     r"(?:\s|\\[rn])+[A-Za-z0-9+/]")),
-    ("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
-    ("a GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,})")),
-    ("a Slack token", re.compile(r"\bxox[baprs]-[A-Za-z0-9-]{10,}")),
+    ("a PEM private key",
+     lazy_compile(r"-{3,}\s*BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?\s*-{3,}"
+                  r"(?:\s|\\[rn])+[A-Za-z0-9+/]")),
+    ("an AWS access key id", lazy_compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
+    ("a GitHub token",
+     lazy_compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,})")),
+    ("a Slack token", lazy_compile(r"\bxox[baprs]-[A-Za-z0-9-]{10,}")),
     ("a JSON Web Token",
-     re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
+     lazy_compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
 )
 SECRET_WORDS = frozenset({"PASSWORD", "PASSWD", "SECRET", "TOKEN", "CREDENTIAL",
                           "CREDENTIALS", "APIKEY"})
@@ -127,11 +129,11 @@ NOT_SECRET_LAST_WORDS = frozenset({
 })
 BOOLEAN_LIKE = frozenset({"true", "false", "yes", "no", "on", "off", "y", "n", "enabled",
                           "disabled", "none", "null"})
-_SPLIT = re.compile(r"[_\-.\s/]+")
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
-_PLACEHOLDER = re.compile(r"\$\([^)]*\)|\$\{[^}]*\}|\{\{.*?\}\}|<[^<>]+>|%\([^)]*\)s")
-_FILE_NAME = re.compile(r"\.(?:json|ya?ml|conf|cfg|cnf|ini|properties|toml|xml|txt|sh|"
+_SPLIT = lazy_compile(r"[_\-.\s/]+")
+_CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_NUMBER = lazy_compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
+_PLACEHOLDER = lazy_compile(r"\$\([^)]*\)|\$\{[^}]*\}|\{\{.*?\}\}|<[^<>]+>|%\([^)]*\)s")
+_FILE_NAME = lazy_compile(r"\.(?:json|ya?ml|conf|cfg|cnf|ini|properties|toml|xml|txt|sh|"
                         r"py|js|lua|tpl|tmpl|env)$", re.I)
 
 

@@ -83,7 +83,7 @@ from collections.abc import Iterator, Mapping
 from fractions import Fraction
 from typing import NamedTuple
 
-from kubelint.api import Manifest, RuleContext, Violation, rule
+from kubelint.api import Manifest, RuleContext, Violation, lazy_compile, rule
 
 SCHEDULE: tuple[str, ...] = ("spec", "schedule")
 TIME_ZONE: tuple[str, ...] = ("spec", "timeZone")
@@ -114,7 +114,7 @@ MACROS = ("@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", 
 EVERY = "@every "
 
 #: strconv.Atoi: an optional sign and ASCII digits.
-_ATOI = re.compile(r"[+-]?[0-9]+")
+_ATOI = lazy_compile(r"[+-]?[0-9]+")
 _INT64_MAX = 2**63 - 1
 
 #: Go's time.ParseDuration units, in nanoseconds.
@@ -122,7 +122,7 @@ UNITS = {"ns": 1, "us": 10**3, "\u00b5s": 10**3, "\u03bcs": 10**3, "ms": 10**6,
          "s": 10**9, "m": 60 * 10**9, "h": 3600 * 10**9}
 
 #: What the API server allows in each "/"-separated part of a time zone name.
-_ZONE_PART = re.compile(r"[A-Za-z.\-_0-9+]{1,14}")
+_ZONE_PART = lazy_compile(r"[A-Za-z.\-_0-9+]{1,14}")
 
 
 class _Bad(Exception):

@@ -103,11 +103,11 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
-from kubelint.api import Manifest, RuleContext, Violation, rule
+from kubelint.api import Manifest, RuleContext, Violation, lazy_compile, rule
 
 Path = tuple[str | int, ...]
 
-_PERCENT = re.compile(r"[0-9]+%")
+_PERCENT = lazy_compile(r"[0-9]+%")
 
 
 class IntOrPercent(NamedTuple):

@@ -485,11 +485,12 @@ def gc_paused() -> Iterator[None]:
 
 def lint_paths(paths: list[str], config: Config, registry: Registry,
                stdin: bytes | None = None, stdin_filename: str | None = None,
-               progress: Progress | None = None, jobs: int | None = None,
+               progress: Progress | None = None, jobs: int | None = 1,
                cache: Any = None) -> Report:
     """Lint files and directories (``-`` reads ``stdin``) with ``jobs`` processes (None:
-    as many as pays, ``kubelint.pipeline.default_jobs``), with a ``kubelint.cache.Cache``
-    or none. Raises ``PathNotFound``."""
+    as many as pays, ``kubelint.pipeline.default_jobs``; more than one forks the calling
+    process, which the command line does and a library caller may not want), with a
+    ``kubelint.cache.Cache`` or none. Raises ``PathNotFound``."""
     with gc_paused():
         return _lint_paths(paths, config, registry, stdin, stdin_filename, progress, jobs,
                            cache)

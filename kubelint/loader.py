@@ -48,7 +48,7 @@ def display_path(path: str, cwd: str | None = None) -> str:
     absolute = os.path.abspath(path)
     if absolute.startswith(cwd) and absolute[len(cwd):len(cwd) + 1] == os.sep:
         relative = absolute[len(cwd) + 1:]  # the common case, without relpath's cost
-        return relative if os.sep == "/" else FsPath(relative).as_posix()
+        return relative.replace(os.sep, "/")
     try:
         relative = os.path.relpath(absolute, cwd)
     except ValueError:  # another drive on Windows

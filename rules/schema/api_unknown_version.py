@@ -54,16 +54,15 @@ import difflib
 import json
 from collections.abc import Iterator
 from functools import lru_cache
-from importlib import resources
 
 from kubelint.api import Manifest, RuleContext, Violation, rule, version_minor
+from kubelint.schema import bundled
 
 
 @lru_cache(maxsize=1)
 def _removed_in() -> dict[tuple[str, str], int]:
     """(apiVersion, kind) -> the minor version that removed it (api-removed's table)."""
-    path = resources.files("kubelint.schemas").joinpath("api-versions.json")
-    entries = json.loads(path.read_text(encoding="utf-8"))
+    entries = json.loads(bundled("api-versions.json"))
     if isinstance(entries, dict):
         entries = entries.get("apis", [])
     return {(e["apiVersion"], e["kind"]): version_minor(e["removed"])

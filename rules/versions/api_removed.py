@@ -74,10 +74,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
-from importlib import resources
 from typing import Any, NamedTuple
 
 from kubelint.api import Manifest, RuleContext, Violation, rule, version_minor
+from kubelint.schema import bundled
 
 API_VERSION: tuple[str, ...] = ("apiVersion",)
 
@@ -133,9 +133,8 @@ def _entry(row: Any) -> ApiEntry | None:
 def api_table() -> dict[tuple[str, str], ApiEntry]:
     """schemas/api-versions.json by (apiVersion, kind), read once; malformed rows are
     skipped (tests/test_api_versions.py keeps the file well-formed)."""
-    path = resources.files("kubelint.schemas").joinpath("api-versions.json")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(bundled("api-versions.json"))
     except (OSError, ValueError):
         return {}
     rows = data.get("apis") if isinstance(data, Mapping) else data

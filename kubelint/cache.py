@@ -34,7 +34,6 @@ import os
 import pickle
 import stat
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -174,6 +173,8 @@ def _secret() -> bytes | None:
     except OSError:
         pass
     try:
+        import tempfile  # once per user: not on every start
+
         os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(dir=os.path.dirname(path))
         with os.fdopen(descriptor, "wb") as handle:  # mkstemp makes it 0600
@@ -211,21 +212,28 @@ def _jsonable(value: Any) -> Any:
 
 
 def _code_stamp(registry: Registry) -> list[Any]:
-    """Size and modification time of every module that makes up kubelint and the rules
-    of this run, and kubelint's data files: a development checkout edited in place, or
-    a plugin updated, gets fresh results."""
+    """Size and modification time of the plugins' rule modules and, for a checkout (not
+    an installed package, whose version says it all), of every kubelint module and data
+    file: a checkout edited in place, or a plugin updated, gets fresh results."""
     import kubelint
 
-    files = {getattr(module, "__file__", None) for name, module in list(sys.modules.items())
-             if name.split(".")[0] == "kubelint"}
-    for rule in registry.rules.values():
+    package = os.path.dirname(kubelint.__file__)
+    installed = os.path.basename(os.path.dirname(package)) in ("site-packages", "dist-packages")
+    files: set[str | None] = set()
+    if not installed:  # a checkout, edited in place: its version says nothing (~5 ms)
+        files.update(getattr(module, "__file__", None)
+                     for name, module in list(sys.modules.items())
+                     if name.split(".")[0] == "kubelint")
+        schemas = os.path.join(package, "schemas")
+        try:
+            files.update(os.path.join(schemas, name) for name in os.listdir(schemas))
+        except OSError:
+            pass
+    for rule in registry.rules.values():  # plugins' rules, and ours from a checkout
         module = sys.modules.get(getattr(rule.check, "__module__", "") or "")
-        files.add(getattr(module, "__file__", None))
-    schemas = os.path.join(os.path.dirname(kubelint.__file__), "schemas")
-    try:
-        files.update(os.path.join(schemas, name) for name in os.listdir(schemas))
-    except OSError:
-        pass
+        path = getattr(module, "__file__", None)
+        if not installed or not (path or "").startswith(package):
+            files.add(path)
     stamps = []
     for path in sorted(path for path in files if path):
         try:

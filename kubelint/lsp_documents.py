@@ -117,12 +117,15 @@ class Documents:
 
     def __init__(self) -> None:
         self._kept: collections.OrderedDict[str, _Kept] = collections.OrderedDict()
+        #: How many segments the last lint parsed (None: it linted the whole text).
+        self.parsed: int | None = None
 
     def lint(self, uri: str, text: str, config: Config, registry: Registry, display: str,
              fs_path: str, max_objects: int) -> list[Finding] | None:
         """The findings of ``text`` (unsorted), as ``Linter.run`` on the whole text gives
         them, re-using what is kept of ``uri``; None: lint the whole text instead (see the
         module's docstring), or it holds more than ``max_objects`` objects."""
+        self.parsed = None
         if len(text) > MAX_SEGMENTED_CHARS or _ODD_TEXT.search(text) is not None:
             self._kept.pop(uri, None)
             return None
@@ -161,6 +164,7 @@ class Documents:
         objects = [obj for item in loaded if item is not None for obj in item.objects]
         if len(objects) > max_objects:
             return None
+        self.parsed = len(fresh)
 
         from kubelint.lint import Linter
 

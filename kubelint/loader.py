@@ -13,7 +13,7 @@ import codecs
 import os
 import re
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -195,9 +195,16 @@ def load_text(text: str, source: SourceFile) -> LoadedFile:
             " Unicode character; the text cannot be saved as UTF-8", line, column))
         return loaded
     source.directives = parse_directives(text)
-    sources = helm_sources(text)
+    add_documents(loaded, parse_stream(text), helm_sources(text))
+    return loaded
+
+
+def add_documents(loaded: LoadedFile, items: Iterable[YamlDocument | YamlProblem],
+                  sources: list[tuple[int, str]]) -> None:
+    """Add what ``parse_stream`` gave to ``loaded``; ``sources``: the ``helm_sources``
+    of the whole text."""
     source_lines = [line for line, _path in sources]
-    for item in parse_stream(text):
+    for item in items:
         if isinstance(item, YamlProblem):
             loaded.problems.append(item)
             continue
@@ -215,7 +222,6 @@ def load_text(text: str, source: SourceFile) -> LoadedFile:
             template = sources[at - 1][1] if at else None
             for obj in loaded.objects[first:]:
                 obj.template = template
-    return loaded
 
 
 def load_bytes(data: bytes, display: str) -> LoadedFile:

@@ -62,6 +62,8 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import inspect
+import json
 import logging
 import math
 import os
@@ -462,6 +464,10 @@ class KubelintLanguageServer(LanguageServer):
         if isinstance(reply, Outcome):
             for error in reply.errors:
                 self.tell(error)
+            if reply.encoded is not None:
+                self.fixes[uri] = reply.fixes
+                self.publish_encoded(uri, job.version, reply.encoded)
+                return
             diagnostics = reply.diagnostics
             if diagnostics is None:
                 diagnostics = self.built.get(uri, [])
@@ -488,6 +494,27 @@ class KubelintLanguageServer(LanguageServer):
             self.fixes[uri] = []
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
             uri=uri, diagnostics=diagnostics, version=job.version))
+
+    def publish_encoded(self, uri: str, version: int | None, diagnostics: str) -> None:
+        """textDocument/publishDiagnostics with the diagnostics as the linting process
+        wrote them (a JSON array), as pygls would send it; written as it is, since
+        converting a few thousand diagnostics took pygls longer than re-linting."""
+        params = {"uri": uri} if version is None else {"uri": uri, "version": version}
+        head = json.dumps({"jsonrpc": "2.0", "method": types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
+                           "params": params})
+        # ASCII only (json.dumps escapes the rest): the length in characters is in bytes.
+        body = f'{head[:-2]}, "diagnostics": {diagnostics}}}}}'
+        protocol = self.protocol
+        if protocol.writer is None:
+            logger.error("kubelint lsp: no transport to publish diagnostics on")
+            return
+        if protocol._include_headers:
+            body = (f"Content-Length: {len(body)}\r\n"
+                    f"Content-Type: {protocol.CONTENT_TYPE}; charset={protocol.CHARSET}\r\n\r\n"
+                    + body)
+        written = protocol.writer.write(body.encode(protocol.CHARSET))
+        if inspect.isawaitable(written):  # an asynchronous writer, as pygls allows
+            asyncio.ensure_future(written)
 
     def tell(self, message: str) -> None:
         """Show an error in the editor, once per distinct message."""

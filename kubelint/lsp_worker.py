@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import json
 import logging
 import os
 import re
@@ -46,6 +47,7 @@ from urllib.parse import unquote, urlsplit
 from lsprotocol import types
 
 from kubelint.config import CONFIG_NAMES, PYPROJECT, ConfigError, find_config
+from kubelint.lsp_documents import Documents
 from kubelint.plugins import PluginError, describe_error
 
 if TYPE_CHECKING:
@@ -101,6 +103,10 @@ class Outcome:
     #: None: a kustomize file's unsaved buffer, whose diagnostics of its last saved text
     #: stay (kustomize reads files from disk).
     diagnostics: list[types.Diagnostic] | None
+    #: Or the diagnostics as the JSON array the server publishes (``diagnostics`` is then
+    #: empty): thousands of lsprotocol objects took longer to pickle, unpickle and
+    #: serialise than to lint the edit that changed one of them.
+    encoded: str | None = None
     fixes: list[tuple[types.Diagnostic, types.CodeAction]] = field(default_factory=list)
     #: The diagnostics come from a chart rendering or kustomize build (kept for the
     #: unsaved buffer case above).
@@ -149,6 +155,11 @@ class Ranges:
 
     def __call__(self, finding: Finding) -> types.Range:
         """A finding's 1-based, end-exclusive code-point span -> an LSP range (0-based)."""
+        start_line, start, end_line, end = self.span(finding)
+        return types.Range(types.Position(start_line, start), types.Position(end_line, end))
+
+    def span(self, finding: Finding) -> tuple[int, int, int, int]:
+        """The LSP range of a finding as (start line, character, end line, character)."""
         start_line, start = finding.line - 1, finding.column - 1
         end_line, end = finding.end_line - 1, finding.end_column - 1
         if self.yaml_lines:
@@ -157,8 +168,7 @@ class Ranges:
         if not self.ascii:
             start = _column_units(self._line(start_line), start, self.encoding)
             end = _column_units(self._line(end_line), end, self.encoding)
-        return types.Range(types.Position(max(start_line, 0), max(start, 0)),
-                           types.Position(max(end_line, 0), max(end, 0)))
+        return max(start_line, 0), max(start, 0), max(end_line, 0), max(end, 0)
 
     def _line(self, number: int) -> str:
         lines = self.lines or []
@@ -202,6 +212,61 @@ def notice(text: str, message: str, severity: types.DiagnosticSeverity,
     end = _column_units(first, len(first), encoding)
     return types.Diagnostic(range=types.Range(types.Position(0, 0), types.Position(0, end)),
                             message=message, severity=severity, source="kubelint")
+
+
+_RANGE_JSON = ('{"range":{"start":{"line":%d,"character":%d},'
+               '"end":{"line":%d,"character":%d}},%s}')
+
+
+def _fields_json(message: str, severity: int, code: str | None, url: str | None) -> str:
+    """A diagnostic's members after its range, as pygls writes them (None left out)."""
+    parts = ['"message":' + json.dumps(message), f'"severity":{int(severity)}']
+    if code is not None:
+        parts.append('"code":' + json.dumps(code))
+    if url:
+        parts.append('"codeDescription":{"href":' + json.dumps(url) + "}")
+    parts.append('"source":"kubelint"')
+    return ",".join(parts)
+
+
+def diagnostic_json(diagnostic: types.Diagnostic) -> str:
+    """One diagnostic (a ``to_diagnostic`` or ``notice``) as JSON."""
+    start, end = diagnostic.range.start, diagnostic.range.end
+    code = diagnostic.code if diagnostic.code is None else str(diagnostic.code)
+    href = diagnostic.code_description.href if diagnostic.code_description else None
+    assert diagnostic.severity is not None
+    return _RANGE_JSON % (start.line, start.character, end.line, end.character,
+                          _fields_json(diagnostic.message, diagnostic.severity, code, href))
+
+
+class Encoder:
+    """Findings -> the JSON of their diagnostics, what ``to_diagnostic`` gives as pygls
+    writes it; the members after the range are kept per rule, severity and message
+    (the same findings come back after every edit)."""
+
+    LIMIT = 50_000  # kept members, then forgotten
+
+    def __init__(self) -> None:
+        self._fields: dict[tuple[str, str, str, str | None], str] = {}
+
+    def __call__(self, findings: list[Finding], ranges: Ranges, registry: Registry,
+                 notices: list[types.Diagnostic]) -> str:
+        if len(self._fields) > self.LIMIT:
+            self._fields.clear()
+        fields = self._fields
+        parts = [diagnostic_json(diagnostic) for diagnostic in notices]
+        for finding in findings:
+            rule = registry.rules.get(finding.rule)
+            url = rule.url if rule is not None else None
+            key = (finding.rule, finding.severity, finding.message, url)
+            tail = fields.get(key)
+            if tail is None:
+                tail = fields[key] = _fields_json(
+                    finding.message,
+                    SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning),
+                    finding.rule, url)
+            parts.append(_RANGE_JSON % (*ranges.span(finding), tail))
+        return "[" + ",".join(parts) + "]"
 
 
 class QuickFixes:
@@ -339,6 +404,9 @@ class Linting:
         self.configs: dict[str | None, _Resolved] = {}
         #: the registry of the lint running now, for naming a rule's plugin
         self.registry: Registry | None = None
+        #: what is kept of the documents linted lately, to re-lint only what changed
+        self.documents = Documents()
+        self.encode = Encoder()
 
     def resolve(self, config_path: str | None) -> _Resolved:
         """The cached config of ``config_path``, re-read when the file changed."""
@@ -399,6 +467,7 @@ class Linting:
         from kubelint.lint import Linter
         from kubelint.loader import load_text
         from kubelint.model import SourceFile
+        from kubelint.report import Finding
 
         uri, text, encoding = job.uri, job.text, job.encoding
         outcome = Outcome(uri, job.version, [])
@@ -432,18 +501,32 @@ class Linting:
                 from kubelint.kustomize import build_roots
 
                 rendered = build_roots(roots)
-        live = text
-        truncated = False
-        shown_lines = 0  # when truncated: the lines linted
         if rendered is not None and path is not None:
             # A chart's template or values file: the chart rendered with this buffer,
             # and the findings that belong to this file.
             report = Linter(config, registry).run(rendered)
             report.findings = [finding for finding in report.findings
                                if os.path.abspath(finding.file) == os.path.abspath(path)]
-        else:
-            live, truncated = live_part(text)
-            shown_lines = live.count("\n")
+            ranges = Ranges(text, encoding)
+            fixes = QuickFixes(uri, text, encoding, display)
+            diagnostics = outcome.diagnostics = []
+            for finding in report.findings:
+                rule = registry.rules.get(finding.rule)
+                diagnostic = to_diagnostic(finding, ranges,
+                                           rule.url if rule is not None else None)
+                diagnostics.append(diagnostic)
+                action = fixes(finding, diagnostic)
+                if action is not None:
+                    outcome.fixes.append((diagnostic, action))
+            outcome.rendered = True
+            return outcome
+        live, truncated = live_part(text)
+        findings = None
+        if not truncated:  # the kept segments of the document, when they can serve
+            findings = self.documents.lint(uri, live, config, registry, display, path or "",
+                                           MAX_LIVE_OBJECTS)
+        shown_lines = live.count("\n")  # when truncated: the lines linted
+        if findings is None:
             loaded = load_text(live, SourceFile(display, live))
             if len(loaded.objects) > MAX_LIVE_OBJECTS:  # the items of a kind: List
                 truncated = True
@@ -455,25 +538,28 @@ class Linting:
                                     if id(obj) in ids]
                 loaded.problems = [problem for problem in loaded.problems
                                    if problem.line < shown_lines]
-            report = Linter(config, registry).run([loaded], {display: path or ""})
+            findings = Linter(config, registry).run([loaded], {display: path or ""}).findings
+        else:
+            findings.sort(key=Finding.sort_key)  # as in a report
         ranges = Ranges(live, encoding)
         fixes = QuickFixes(uri, live, encoding, display)
-        diagnostics = outcome.diagnostics = []
-        for finding in report.findings:
+        for finding in findings:
+            if finding.edit is None:
+                continue
             rule = registry.rules.get(finding.rule)
             diagnostic = to_diagnostic(finding, ranges, rule.url if rule is not None else None)
-            diagnostics.append(diagnostic)
             action = fixes(finding, diagnostic)
             if action is not None:
                 outcome.fixes.append((diagnostic, action))
+        notices = []
         if truncated:
             where = f"its first {shown_lines} lines" if shown_lines else "none of it"
-            diagnostics.insert(0, notice(
+            notices.append(notice(
                 text, f"This document is too large to lint fully as you type (over"
                       f" {MAX_LIVE_OBJECTS} objects or {MAX_LIVE_CHARS // 1024 // 1024} MiB):"
                       f" kubelint linted {where}. Run `kubelint check` on the file for all"
                       " of it.", types.DiagnosticSeverity.Information, encoding))
-        outcome.rendered = rendered is not None
+        outcome.encoded = self.encode(findings, ranges, registry, notices)
         return outcome
 
 

@@ -43,7 +43,7 @@ from kubelint.yamlparse import Span, YamlProblem
 #: (measured: see bench/jobs.py and the README's "Speed" section).
 AUTO_JOBS_MIN_BYTES = 2_000_000
 
-#: A file that may hold a CRD or a kubelint Policy (``_may_define``): their schemas must be
+#: A file that may hold a CRD or a kubelint Policy (``may_define``): their schemas must be
 #: known to every worker before the first pass. Besides the plain words, a double-quoted
 #: kind or apiVersion with an escape ("\u0043ustomResourceDefinition") could spell one.
 _ESCAPED_KIND = re.compile(rb"""(?:kind|apiVersion)["']?\s*:\s*"[^"\n]*\\""")
@@ -155,7 +155,7 @@ def _check(linter: Linter, files: list[PlainFile], rendered: list[LoadedFile], j
     """The report, and for the cache: definitions, objects and results by file number."""
     sizes = [len(file.data or b"") for file in files]
     definers = {number for number, file in enumerate(files)
-                if file.loaded is not None or _may_define(file.data)}
+                if file.loaded is not None or may_define(file.data)}
     slices = _slices(sizes, jobs, [number for number in definers
                                    if files[number].loaded is not None])
     workers = []
@@ -244,7 +244,8 @@ def _check(linter: Linter, files: list[PlainFile], rendered: list[LoadedFile], j
     return report, found, {**_stubs(own), **others}, results
 
 
-def _may_define(data: bytes | None) -> bool:
+def may_define(data: bytes | None) -> bool:
+    """Might ``data`` hold a CRD or a kubelint Policy (whose schemas other objects need)?"""
     if not data:
         return False
     return (b"CustomResourceDefinition" in data or b"kubelint.dev" in data

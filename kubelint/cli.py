@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import re
@@ -176,7 +177,12 @@ def _main(argv: Sequence[str] | None) -> int:
 
     try:
         if args.command == "check":
-            return _check(args)
+            was_frozen = gc.get_freeze_count()
+            try:
+                return _check(args)
+            finally:
+                if not was_frozen:
+                    gc.unfreeze()  # a process that called main() (tests) collects them again
         if args.command == "rules":
             return _rules(args)
         if args.command == "test":
@@ -323,6 +329,10 @@ def _check(args: argparse.Namespace) -> int:
         return _fail(f"no such file or directory: {error}")
     finally:
         progress.close()
+    # The parsed objects stay alive until the output is written. Once the collector runs
+    # again (it is paused while linting), each full collection would rescan millions of
+    # them: formatting 30,000 findings as JSON took 3.4 s instead of 0.6 s.
+    gc.freeze()
     unchecked = _unchecked(paths, args.stdin_filename, stdin, config, report.summary)
     failed = False  # nothing was checked where something had to be: exit 2
     if unchecked is not None and not unchecked[1] and report.findings:
@@ -358,6 +368,7 @@ def _check(args: argparse.Namespace) -> int:
             print(f"kubelint: fixed {total} problem{'s' if total != 1 else ''} in"
                   f" {len(fixed)} file{'s' if len(fixed) != 1 else ''}", file=sys.stderr)
             report = lint_paths(paths, config, registry, stdin_filename=args.stdin_filename)
+            gc.freeze()
     from kubelint.writing import write_report
 
     if args.write_baseline:

@@ -22,7 +22,7 @@ import hashlib
 import json
 from typing import Any
 
-from kubelint.formatters import FormatContext
+from kubelint.formatters import FormatContext, dumps_indented
 from kubelint.report import Finding, Report, printable
 
 SEVERITIES = {"error": "major", "warning": "minor", "info": "info"}
@@ -65,4 +65,4 @@ def render(report: Report, context: FormatContext) -> str:
                 "lines": {"begin": finding.line, "end": _last_line(finding)},
             },
         })
-    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+    return dumps_indented(issues)

@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 from kubelint.docs import render as render_doc
 from kubelint.docs import sections
-from kubelint.formatters import FormatContext
+from kubelint.formatters import FormatContext, dumps_indented
 from kubelint.report import Finding, Report
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -61,7 +61,7 @@ def render(report: Report, context: FormatContext) -> str:
     run["columnKind"] = "unicodeCodePoints"  # kubelint counts columns in characters
     run["results"] = _results(report.findings, index)
     document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(document, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+    return dumps_indented(document)
 
 
 def working_directory_uri(directory: str | None = None) -> str:

@@ -49,8 +49,8 @@ class ObjectIndex:
         self._answers: dict[tuple[str, int], list[Manifest]] = {}
         self._units: dict[str, ObjectIndex] = {}
         self._unit_members: dict[str, list[Manifest]] | None = None
-        self._identities: dict[tuple[str, str, str, str | None, str],
-                               list[Manifest]] | None = None
+        #: id(object) -> the objects with its identity before it (earlier_namesakes).
+        self._namesakes: dict[int, list[Manifest]] | None = None
         self._operator_groups: list[tuple[str, Manifest]] | None = None
         self._runners: tuple[dict[str, list[tuple[int, Manifest]]], Manifest | None] | None = None
         # Postings for selectors, built on first use per namespace: candidates come from
@@ -81,18 +81,18 @@ class ObjectIndex:
         files are often alternatives, such as install.yaml and core-install.yaml) that
         come before it with the same identity: API group (one for the groups that serve
         the same built-in kind), kind, namespace and name."""
-        unit = self.unit(obj)
-        if unit._identities is None:
-            unit._identities = defaultdict(list)
-            for other in unit._objects:
-                key = unit._identity(other)
-                if key is not None:
-                    unit._identities[key].append(other)
-        key = unit._identity(obj)
-        if key is None:
-            return []
-        found = unit._identities.get(key, [])
-        return found[:next((i for i, other in enumerate(found) if other is obj), 0)]
+        if self._namesakes is None:  # one pass: asked for every object
+            # Only objects with earlier namesakes in their unit get an entry.
+            self._namesakes = {}
+            seen: dict[tuple[str, tuple[str, str, str, str | None, str]], list[Manifest]] = {}
+            for other in self._objects:
+                identity = self._identity(other)
+                if identity is not None:
+                    found = seen.setdefault((other.unit, identity), [])
+                    if found:
+                        self._namesakes[id(other)] = list(found)
+                    found.append(other)
+        return list(self._namesakes.get(id(obj), ()))
 
     def _identity(self, obj: Manifest) -> tuple[str, str, str, str | None, str] | None:
         name = obj.metadata.get("name")
@@ -398,8 +398,8 @@ def _plain(selector: Any) -> Mapping[str, Any]:
 
 def _match_labels(selector: Any) -> Mapping[str, Any]:
     """A LabelSelector's ``matchLabels`` ({} when absent or malformed)."""
-    found = selector.get("matchLabels") if isinstance(selector, Mapping) else None
-    return found if isinstance(found, Mapping) else {}
+    found = selector.get("matchLabels") if isinstance(selector, (dict, Mapping)) else None
+    return found if isinstance(found, (dict, Mapping)) else {}
 
 
 #: ``app.kubernetes.io/managed-by`` values of the tools that apply manifests, not operators.
@@ -469,7 +469,7 @@ def _group(api_version: str) -> str:
 
 def _spec(obj: Manifest) -> Mapping[str, Any]:
     spec = obj.data.get("spec")
-    return spec if isinstance(spec, Mapping) else {}
+    return spec if isinstance(spec, (dict, Mapping)) else {}
 
 
 def label_selector_matches(selector: Any, labels: Mapping[str, Any]) -> bool:
@@ -478,18 +478,18 @@ def label_selector_matches(selector: Any, labels: Mapping[str, Any]) -> bool:
 
     An empty selector selects everything; a missing (None) or malformed one, nothing.
     """
-    if not isinstance(selector, Mapping):
+    if not isinstance(selector, (dict, Mapping)):
         return False
     match_labels = selector.get("matchLabels")
     expressions = selector.get("matchExpressions")
-    if match_labels is not None and not isinstance(match_labels, Mapping):
+    if match_labels is not None and not isinstance(match_labels, (dict, Mapping)):
         return False
     if expressions is not None and not isinstance(expressions, list):
         return False
     for key, value in (match_labels or {}).items():
         if key not in labels or _text(labels[key]) != _text(value):
             return False
-    return all(isinstance(expression, Mapping) and _expression_matches(expression, labels)
+    return all(isinstance(expression, (dict, Mapping)) and _expression_matches(expression, labels)
                for expression in expressions or ())
 
 

@@ -229,21 +229,34 @@ def _check_expressions(ctx: RuleContext, path: Path, expressions: Any) -> Iterat
 
 
 def _selectors(ctx: RuleContext, node: Any, path: Path) -> Iterator[Violation]:
-    """Every matchLabels / matchExpressions below ``node`` (outside metadata)."""
-    if isinstance(node, Mapping):
-        for key, value in node.items():
-            if key == "metadata" and not path:
-                continue
-            if key == "matchLabels":
-                yield from _check_labels(ctx, (*path, key), value, "selector matchLabels")
-            elif key == "matchExpressions":
-                yield from _check_expressions(ctx, (*path, key), value)
-            elif isinstance(value, (Mapping, list)):
-                yield from _selectors(ctx, value, (*path, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            if isinstance(value, (Mapping, list)):
-                yield from _selectors(ctx, value, (*path, index))
+    """Every matchLabels / matchExpressions below ``node`` (outside metadata), in
+    document order."""
+    # An explicit stack, not a generator per node: this visits every mapping and list of
+    # every built-in object (1.5 s of a 20,000-object run). Manifest data are the
+    # loader's plain dicts and lists.
+    stack: list[tuple[str, Any, Path]] = [("", node, path)]
+    while stack:
+        what, node, path = stack.pop()
+        if what == "matchLabels":
+            yield from _check_labels(ctx, path, node, "selector matchLabels")
+            continue
+        if what == "matchExpressions":
+            yield from _check_expressions(ctx, path, node)
+            continue
+        children: list[tuple[str, Any, Path]] = []
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "metadata" and not path:
+                    continue
+                if key == "matchLabels" or key == "matchExpressions":
+                    children.append((key, value, (*path, key)))
+                elif isinstance(value, (dict, list)):
+                    children.append(("", value, (*path, key)))
+        else:
+            for index, value in enumerate(node):
+                if isinstance(value, (dict, list)):
+                    children.append(("", value, (*path, index)))
+        stack.extend(reversed(children))
 
 
 def _template_metadata_paths(obj: Manifest) -> Iterator[Path]:

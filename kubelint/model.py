@@ -236,8 +236,8 @@ class Manifest:
     and what is needed to locate any path inside it."""
 
     __slots__ = ("_metadata", "_pod_spec", "_pod_spec_path", "_positions", "_root_entries",
-                 "api_version", "data", "doc_root", "kind", "origin", "root_path", "source",
-                 "template")
+                 "_unit", "api_version", "data", "doc_root", "kind", "origin", "root_path",
+                 "source", "template")
 
     def __init__(self, data: Mapping[str, Any], source: SourceFile, positions: Positions,
                  doc_root: Span, root_path: Path = (), root_value: Any = None):
@@ -263,6 +263,7 @@ class Manifest:
         self._pod_spec_path: Any = _UNKNOWN
         self._pod_spec: Any = _UNKNOWN
         self._metadata: Any = _UNKNOWN
+        self._unit: str | None = None
 
     # -- identity ---------------------------------------------------------------
     @property
@@ -380,7 +381,10 @@ class Manifest:
     def unit(self) -> str:
         """The objects this one belongs with: its rendering (one chart rendering, one
         kustomize build), or the directory of its plain file."""
-        return self.source.scope or "dir:" + posixpath.dirname(self.source.path)
+        unit = self._unit
+        if unit is None:
+            unit = self._unit = self.source.scope or "dir:" + posixpath.dirname(self.source.path)
+        return unit
 
     def pod_template_labels(self) -> Mapping[str, Any]:
         """Labels the pods of this object carry (the template's, or the Pod's own)."""

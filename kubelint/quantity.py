@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from fractions import Fraction
 from typing import Any
 
@@ -52,6 +53,13 @@ def parse_quantity(value: Any) -> Fraction:
         return Fraction(str(value))
     if not isinstance(value, str):
         raise InvalidQuantity(f"{value!r} is not a quantity")
+    return _parse_text(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_text(value: str) -> Fraction:
+    """``parse_quantity`` of a string, remembered: manifests repeat a few quantities
+    (``100m``, ``128Mi``) thousands of times, and ``Fraction`` parses text slowly."""
     # The API server trims surrounding whitespace (Quantity.UnmarshalJSON).
     match = _QUANTITY.match(value.strip())
     if match is None:

@@ -53,6 +53,10 @@ _TYPES = frozenset({"object", "array", "string", "integer", "number", "boolean"}
 _COUNTS = ("minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties")
 
 _JUNCTORS = ("allOf", "anyOf", "oneOf")
+#: Keys of a schema node that _translate looks at only when one of them is there (a CRD
+#: has thousands of nodes, most with a type, a description and properties or items).
+_BOUNDS = frozenset({"minimum", "maximum", *_COUNTS})
+_VALUE_VALIDATIONS = frozenset({*_JUNCTORS, "not"})
 
 #: What a ``*`` stands for in the paths cel_rules gives: any item of a list or value of a map.
 ANY = "*"
@@ -199,7 +203,7 @@ def _translate(node: Any, mode: _Mode, *, field: bool, root: bool = False) -> di
     ``field``: the node is the schema of a map field (under ``properties`` or
     ``additionalProperties``), where the server drops a non-nullable null.
     """
-    if not isinstance(node, Mapping):
+    if not isinstance(node, (dict, Mapping)):
         return {}  # not a schema (the server would reject the CRD): accept anything here
     out: dict[str, Any] = {}
     preserve = node.get("x-kubernetes-preserve-unknown-fields") is True
@@ -217,16 +221,16 @@ def _translate(node: Any, mode: _Mode, *, field: bool, root: bool = False) -> di
     # No type (preserve-unknown-fields without one): no type requirement.
 
     properties = node.get("properties")
-    if isinstance(properties, Mapping):
+    if isinstance(properties, (dict, Mapping)):
         out["properties"] = {name: _translate(sub, mode, field=True)
                              for name, sub in properties.items() if isinstance(name, str)}
     additional = node.get("additionalProperties")
     if isinstance(additional, bool):
         out["additionalProperties"] = additional
-    elif isinstance(additional, Mapping):
+    elif isinstance(additional, (dict, Mapping)):
         out["additionalProperties"] = _translate(additional, mode, field=True)
     items = node.get("items")
-    if isinstance(items, Mapping):  # OpenAPI v3 has no tuple form; a list is not a schema
+    if isinstance(items, (dict, Mapping)):  # OpenAPI v3 has no tuple form: a list is no schema
         out["items"] = _translate(items, mode, field=False)
 
     required = node.get("required")
@@ -237,11 +241,12 @@ def _translate(node: Any, mode: _Mode, *, field: bool, root: bool = False) -> di
             out["required"] = names
     if isinstance(node.get("enum"), list):
         out["enum"] = list(node["enum"])
-    _copy_bounds(node, out)
-    for key in _COUNTS:
-        value = node.get(key)
-        if _is_int(value) and value >= 0:
-            out[key] = value
+    if not _BOUNDS.isdisjoint(node):  # most nodes have no bounds: skip the lookups
+        _copy_bounds(node, out)
+        for key in _COUNTS:
+            value = node.get(key)
+            if _is_int(value) and value >= 0:
+                out[key] = value
     if isinstance(node.get("uniqueItems"), bool):
         out["uniqueItems"] = node["uniqueItems"]
     multiple = node.get("multipleOf")
@@ -254,16 +259,17 @@ def _translate(node: Any, mode: _Mode, *, field: bool, root: bool = False) -> di
     # Value validations: their branches may name only some fields of the node (the node
     # itself must name them all), so closing objects inside them would reject fields the
     # node allows.
-    inner = _Mode(prune=mode.prune, close=False)
-    for key in _JUNCTORS:
-        branches = node.get(key)
-        if isinstance(branches, list):
-            translated = [_translate(sub, inner, field=False)
-                          for sub in branches if isinstance(sub, Mapping)]
-            if translated and not (int_or_string and _is_int_or_string_pair(translated)):
-                out[key] = translated
-    if isinstance(node.get("not"), Mapping):
-        out["not"] = _translate(node["not"], inner, field=False)
+    if not _VALUE_VALIDATIONS.isdisjoint(node):
+        inner = _Mode(prune=mode.prune, close=False)
+        for key in _JUNCTORS:
+            branches = node.get(key)
+            if isinstance(branches, list):
+                translated = [_translate(sub, inner, field=False)
+                              for sub in branches if isinstance(sub, (dict, Mapping))]
+                if translated and not (int_or_string and _is_int_or_string_pair(translated)):
+                    out[key] = translated
+        if isinstance(node.get("not"), (dict, Mapping)):
+            out["not"] = _translate(node["not"], inner, field=False)
 
     if embedded:
         _embed(out)
@@ -308,7 +314,7 @@ def _embed(out: dict[str, Any]) -> None:
 
 def _accept_null(out: dict[str, Any]) -> dict[str, Any]:
     """``out`` also accepting null (a nullable node, or a field whose null is pruned)."""
-    if any(key in out for key in (*_JUNCTORS, "not")):
+    if not _VALUE_VALIDATIONS.isdisjoint(out):
         # A branch or a `not` could reject null; `if` with no `then` leaves it alone and
         # keeps the schema path of the other errors readable (".../else/...").
         return {"if": {"type": "null"}, "else": out}
@@ -329,9 +335,12 @@ def _is_int_or_string_pair(branches: list[dict[str, Any]]) -> bool:
         and all(len(b) == 1 for b in branches)
 
 
+_INFINITIES = (float("inf"), float("-inf"))
+
+
 def _is_number(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool) \
-        and value == value and value not in (float("inf"), float("-inf"))
+        and value == value and value not in _INFINITIES
 
 
 def _is_int(value: Any) -> TypeGuard[int]:

@@ -177,15 +177,18 @@ def _check(linter: Linter, files: list[PlainFile], rendered: list[LoadedFile], j
             worker.failed = True
             answer = _definitions_in(files, worker.numbers, definers)
         found.update(answer)
-    message = pickle.dumps(found, pickle.HIGHEST_PROTOCOL)
-    for worker in workers:
+    for worker in workers:  # each gets the definitions it does not have
+        theirs = set(worker.numbers)
+        message = pickle.dumps({number: found[number] for number in found
+                                if number not in theirs}, pickle.HIGHEST_PROTOCOL)
         if not worker.failed and not worker.send(message):
             worker.failed = True
-    definitions = _definition_objects(files, found, rendered)
+    placed: dict[tuple[int, int], Manifest] = {}
+    definitions = _definition_objects(files, found, rendered, placed)
 
     linter.begin([], definitions)
     results, own = _first_pass(linter, files, slices[0], progress)
-    blobs = [pickle.dumps(_stubs(own), pickle.HIGHEST_PROTOCOL)]
+    blobs = [pickle.dumps(_stubs(own, found), pickle.HIGHEST_PROTOCOL)]
     for worker in workers:
         answer = None if worker.failed else worker.receive()
         if answer is None:  # it died: do its files here
@@ -193,7 +196,7 @@ def _check(linter: Linter, files: list[PlainFile], rendered: list[LoadedFile], j
             done, loaded = _first_pass(linter, files, worker.numbers, progress)
             results.update(done)
             own.update(loaded)
-            blobs.append(pickle.dumps(_stubs(loaded), pickle.HIGHEST_PROTOCOL))
+            blobs.append(pickle.dumps(_stubs(loaded, found), pickle.HIGHEST_PROTOCOL))
             continue
         done, blob = answer
         results.update(done)
@@ -202,8 +205,9 @@ def _check(linter: Linter, files: list[PlainFile], rendered: list[LoadedFile], j
             for result in done.values():
                 for _ in range(result.objects):
                     progress.object_checked()
-    message = pickle.dumps(blobs, pickle.HIGHEST_PROTOCOL)
-    for worker in workers:
+    for number, worker in enumerate(workers, 1):  # each gets the others' objects
+        message = pickle.dumps([blob for other, blob in enumerate(blobs) if other != number],
+                               pickle.HIGHEST_PROTOCOL)
         if not worker.failed and not worker.send(message):
             worker.failed = True
 
@@ -212,7 +216,8 @@ def _check(linter: Linter, files: list[PlainFile], rendered: list[LoadedFile], j
     for worker, blob in zip(workers, blobs[1:], strict=True):
         if not worker.failed:
             others.update(pickle.loads(blob))
-    everything = _second_pass(linter, files, own, others, rendered, definitions, results)
+    everything = _second_pass(linter, files, own, others, rendered, definitions, placed,
+                              results)
     rendered_results = [linter.check_file(item, (fs_paths or {}).get(item.source.path,
                                                                       item.source.path),
                                           progress=progress)
@@ -241,7 +246,9 @@ def _check(linter: Linter, files: list[PlainFile], rendered: list[LoadedFile], j
         worker.close()
     report = linter.report(everything, [results[number] for number in range(len(files))]
                            + rendered_results)
-    return report, found, {**_stubs(own), **others}, results
+    objects = {**_stubs(own, {}), **{number: _complete(stubs, found.get(number, []))
+                                     for number, stubs in others.items()}}
+    return report, found, objects, results
 
 
 def may_define(data: bytes | None) -> bool:
@@ -271,14 +278,17 @@ def _definitions_in(files: list[PlainFile], numbers: list[int], definers: set[in
 
 
 def _definition_objects(files: list[PlainFile], found: dict[int, list[tuple[int, Any, Any]]],
-                        rendered: list[LoadedFile]) -> list[Manifest]:
-    """The input's schema definitions in input order, the same in every worker."""
+                        rendered: list[LoadedFile], placed: dict[tuple[int, int], Manifest],
+                        ) -> list[Manifest]:
+    """The input's schema definitions in input order, the same in every worker; each
+    one also in ``placed`` by (file number, object number)."""
     definitions: list[Manifest] = []
     for number in sorted(found):
         file = files[number]
         source = SourceFile(file.shown, "")
-        definitions += [Unlocated(data, source, template, file, index)
-                        for index, data, template in found[number]]
+        for index, data, template in found[number]:
+            obj = placed[number, index] = Unlocated(data, source, template, file, index)
+            definitions.append(obj)
     return definitions + [obj for item in rendered for obj in item.objects]
 
 
@@ -325,34 +335,59 @@ def _first_pass(linter: Linter, files: list[PlainFile], numbers: list[int],
     return results, loaded
 
 
-def _unlocated(file: PlainFile, objects: list[tuple[Any, str | None]],
-               result: FileResult | None) -> LoadedFile:
-    """A file known by its objects' data (from another worker or the cache)."""
+def _unlocated(file: PlainFile, objects: list[tuple[Any, str | None] | None],
+               result: FileResult | None, known: list[Manifest | None] | None = None,
+               ) -> LoadedFile:
+    """A file known by its objects' data (from another worker or the cache); an object
+    given as None is ``known`` already (a definition: see ``_stubs``)."""
     source = SourceFile(file.shown, "")
     if result is not None:
         source.directives = result.directives
         source.documents = result.documents
-    return LoadedFile(source, [Unlocated(data, source, template, file, index)
-                               for index, (data, template) in enumerate(objects)])
+    made: list[Manifest] = []
+    for index, stub in enumerate(objects):
+        if stub is None:
+            assert known is not None and known[index] is not None
+            made.append(known[index])  # type: ignore[arg-type]
+        else:
+            made.append(Unlocated(stub[0], source, stub[1], file, index))
+    return LoadedFile(source, made)
 
 
-def _stubs(loaded: dict[int, LoadedFile]) -> dict[int, list[tuple[Any, str | None]]]:
-    """What other workers need of these files' objects: their data and template."""
-    return {number: [(obj.data, obj.template) for obj in item.objects]
-            for number, item in loaded.items()}
+def _stubs(loaded: dict[int, LoadedFile], found: dict[int, list[tuple[int, Any, Any]]],
+           ) -> dict[int, list[tuple[Any, str | None] | None]]:
+    """What other workers need of these files' objects: their data and template; None
+    for the definitions in ``found``, which every worker has already (large CRDs)."""
+    stubs: dict[int, list[tuple[Any, str | None] | None]] = {}
+    for number, item in loaded.items():
+        sent = {index for index, _data, _template in found.get(number, ())}
+        stubs[number] = [None if index in sent else (obj.data, obj.template)
+                         for index, obj in enumerate(item.objects)]
+    return stubs
+
+
+def _complete(stubs: list[Any], definitions: list[tuple[int, Any, Any]],
+              ) -> list[tuple[Any, str | None]]:
+    """``_stubs``'s list with the definitions filled in (for the cache)."""
+    filled = list(stubs)
+    for index, data, template in definitions:
+        filled[index] = (data, template)
+    return filled
 
 
 def _second_pass(linter: Linter, files: list[PlainFile], own: dict[int, LoadedFile],
-                 others: dict[int, list[tuple[Any, str | None]]], rendered: list[LoadedFile],
-                 definitions: list[Manifest], results: dict[int, FileResult],
-                 ) -> list[LoadedFile]:
+                 others: dict[int, list[Any]], rendered: list[LoadedFile],
+                 definitions: list[Manifest], placed: dict[tuple[int, int], Manifest],
+                 results: dict[int, FileResult]) -> list[LoadedFile]:
     """Run the remembered checks of this worker's files, with every object known.
     Returns every file's objects (the run's input, in order)."""
     everything: list[LoadedFile] = []
     for number, file in enumerate(files):
         item = own.get(number)
         if item is None:
-            item = _unlocated(file, others.get(number, []), results.get(number))
+            stubs = others.get(number, [])
+            known = [placed.get((number, index)) for index in range(len(stubs))]
+            item = _unlocated(file, stubs, results.get(number), known)
         everything.append(item)
     first = linter.run_state
     linter.begin(everything + rendered, definitions)
@@ -405,22 +440,20 @@ def _work(connection: Any, linter: Linter, files: list[PlainFile], numbers: list
     """A worker's life: definitions out and in, first pass, objects out, everyone's
     objects in, second pass."""
     try:
-        connection.send_bytes(pickle.dumps(_definitions_in(files, numbers, definers),
-                                           pickle.HIGHEST_PROTOCOL))
-        definitions = _definition_objects(files, pickle.loads(connection.recv_bytes()),
-                                          rendered)
+        found = _definitions_in(files, numbers, definers)
+        connection.send_bytes(pickle.dumps(found, pickle.HIGHEST_PROTOCOL))
+        found.update(pickle.loads(connection.recv_bytes()))
+        placed: dict[tuple[int, int], Manifest] = {}
+        definitions = _definition_objects(files, found, rendered, placed)
         linter.begin([], definitions)
         results, own = _first_pass(linter, files, numbers)
         connection.send_bytes(pickle.dumps(
-            (results, pickle.dumps(_stubs(own), pickle.HIGHEST_PROTOCOL)),
+            (results, pickle.dumps(_stubs(own, found), pickle.HIGHEST_PROTOCOL)),
             pickle.HIGHEST_PROTOCOL))
-        blobs = pickle.loads(connection.recv_bytes())
-        others: dict[int, list[tuple[Any, str | None]]] = {}
-        for blob in blobs:
+        others: dict[int, list[Any]] = {}
+        for blob in pickle.loads(connection.recv_bytes()):
             others.update(pickle.loads(blob))
-        for number in numbers:
-            others.pop(number, None)
-        _second_pass(linter, files, own, others, rendered, definitions, results)
+        _second_pass(linter, files, own, others, rendered, definitions, placed, results)
         state = linter.run_state
         connection.send_bytes(pickle.dumps(
             ({number: (results[number].cross, results[number].located)

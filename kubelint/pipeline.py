@@ -39,9 +39,10 @@ from kubelint.progress import Progress
 from kubelint.report import Report
 from kubelint.yamlparse import Span, YamlProblem
 
-#: Below this many bytes of plain files, one process is faster than starting workers
-#: (measured: see bench/jobs.py and the README's "Speed" section).
-AUTO_JOBS_MIN_BYTES = 2_000_000
+#: Below this many bytes of plain files, workers gain too little to be worth a fork (on
+#: this project's 2-core machine, 0.2 MB of manifests was no slower with two processes
+#: and 2 MB 10-30% faster; see the notes of issue 13).
+AUTO_JOBS_MIN_BYTES = 1_000_000
 
 #: A file that may hold a CRD or a kubelint Policy (``may_define``): their schemas must be
 #: known to every worker before the first pass. Besides the plain words, a double-quoted

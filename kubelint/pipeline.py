@@ -91,7 +91,7 @@ class Unlocated(Manifest):
 
     def __init__(self, data: Any, source: SourceFile, template: str | None,
                  file: PlainFile, number: int):
-        super().__init__(data, source, {}, Span(0, 0, 0, 0), (), data)
+        super().__init__(data, source, Positions(), Span(0, 0, 0, 0), (), data)
         self.template = template
         self._file = file
         self._number = number

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from kubelint.loader import TextChanged
 from kubelint.model import Manifest, Path
 from kubelint.patterns import lazy_compile
 from kubelint.yamlparse import LINE_BREAK, Entry, YamlDocument, line_starts, parse_stream
@@ -70,10 +71,13 @@ def _json(value: Any) -> str:
 def plan(obj: Manifest, fix: Fix) -> Edit | None:
     """The text edit for ``fix``, or None when it cannot be made safely (the value sits in
     an alias or a merge, or the mapping to insert into does not exist)."""
-    edit = _plan(obj, fix)
-    if edit is None:
+    try:
+        edit = _plan(obj, fix)
+        if edit is None:
+            return None
+        return replace(edit, linted=(fix.target or obj).source.text)
+    except TextChanged:  # the file changed while it was linted: its offsets are stale
         return None
-    return replace(edit, linted=(fix.target or obj).source.text)
 
 
 @functools.lru_cache(maxsize=2)

@@ -37,7 +37,7 @@ from kubelint.loader import LoadedFile, load_read, read_file
 from kubelint.model import Location, Manifest, SourceFile
 from kubelint.progress import Progress
 from kubelint.report import Report
-from kubelint.yamlparse import Span, YamlProblem
+from kubelint.yamlparse import Positions, Span, YamlProblem
 
 #: Below this many bytes of plain files, one process is faster than starting workers
 #: (measured: see bench/jobs.py and the README's "Speed" section).
@@ -67,8 +67,8 @@ class PlainFile:
         if self.loaded is None:
             if self.data is None and self.problem is None:  # given to a worker that died
                 self.data, self.problem = read_file(self.fs_path)
-            self.loaded = load_read(self.shown, self.data, self.problem)
-            self.data = None  # the text lives on in the loaded file
+            self.loaded = load_read(self.shown, self.data, self.problem, self.fs_path)
+            self.data = None  # the text lives on in the loaded file (or is read again)
         return self.loaded
 
 

@@ -325,3 +325,21 @@ def test_a_lone_surrogate_from_an_editor_is_a_finding():
     assert [(f.rule, f.line, f.column, f.message) for f in findings] == [
         ("yaml-syntax", 3, 12, "a lone surrogate (U+D800) is not a Unicode character; the"
          " text cannot be saved as UTF-8")]
+
+
+def test_a_regular_file_text_is_read_again_not_kept(tmp_path):
+    """Parsed files do not hold their text (fixes and `kubelint test` read it again),
+    unless they cannot be read again (standard input, pipes)."""
+    from kubelint.loader import TextChanged, load_bytes, load_path
+
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \u00e9t\u00e9}\n"
+    path = tmp_path / "cm.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    loaded = load_path(str(path), "cm.yaml")
+    assert loaded.source._held is None  # type: ignore[attr-defined]
+    assert loaded.source.text == text
+    assert load_bytes(text.encode(), "<stdin>").source.text == text
+    again = load_path(str(path), "cm.yaml")
+    path.write_text(text.replace("name", "nom_"))
+    with pytest.raises(TextChanged):
+        again.source.text  # noqa: B018

@@ -101,11 +101,12 @@ _SCAN_KEYS = 16
 class Positions:
     """Where every mapping key and sequence item of one document sits, packed.
 
-    One ``array('i')`` per document instead of an ``Entry`` tuple per key or item in a
+    One array of ints per document instead of an ``Entry`` tuple per key or item in a
     dict keyed by ``id(container)``: on the real-world corpus the tuples, their ints and
-    the dicts holding them took about 95 MB for 385,000 entries; packed they take 36 bytes
-    each. Nothing refers to a container's identity, so positions survive pickling with the
-    data they describe.
+    the dicts holding them took about 95 MB for 385,000 entries; packed they take 18 bytes
+    each (unsigned 16-bit ints; 36 bytes in a document with a line, column or offset past
+    65,535). Nothing refers to a container's identity, so positions survive pickling
+    with the data they describe.
 
     A container has a *record*, an offset into ``data``: its number of entries, then
     ``_FIELDS`` ints per entry in the container's own order (dict order for a mapping,
@@ -370,7 +371,9 @@ class _DocumentBuilder:
     """Turns the events of one document into a value, its positions and its problems."""
 
     def __init__(self) -> None:
-        self.data: array[int] = array("i")  # the document's ``Positions.data``
+        #: The document's ``Positions.data``: 16-bit ints until a value needs more (the
+        #: documents of most files have fewer than 65,536 lines, columns and ints).
+        self.data: array[int] = array("H")
         self.problems: list[YamlProblem] = []
         #: name -> (value, expanded size, record of the value or -1)
         self.anchors: dict[str, tuple[Any, int, int]] = {}
@@ -415,14 +418,12 @@ class _DocumentBuilder:
         """Write a closed container's record; return its offset."""
         data = self.data
         record = len(data)
-        container = frame.container
-        data.append(len(container))
-        if frame.reordered:
-            entries = frame.entries
-            for key in container:
-                data.extend(entries[key])
-        else:
-            data.extend(frame.entries)
+        try:
+            _write(data, frame)
+        except OverflowError:  # a line, column or offset past 65,535: 32-bit ints
+            del data[record:]
+            self.data = data = array("i", data)
+            _write(data, frame)
         return record
 
     def scalar(self, event: ev.ScalarEvent) -> None:
@@ -539,6 +540,17 @@ class _DocumentBuilder:
                         child = self.link(source_record, index) if source_record >= 0 else -1
                         entries[key] = (line, col, line, col + 2, line, col, line, col + 2,
                                         (child + 1) * 2 + 1)
+
+
+def _write(data: array[int], frame: _Frame) -> None:
+    container = frame.container
+    data.append(len(container))
+    if frame.reordered:
+        entries = frame.entries
+        for key in container:
+            data.extend(entries[key])
+    else:
+        data.extend(frame.entries)
 
 
 def _by_key(frame: _Frame) -> dict[str, tuple[int, ...]]:

@@ -547,10 +547,9 @@ def _write(data: array[int], frame: _Frame) -> None:
     data.append(len(container))
     if frame.reordered:
         entries = frame.entries
-        for key in container:
-            data.extend(entries[key])
+        data.fromlist([number for key in container for number in entries[key]])
     else:
-        data.extend(frame.entries)
+        data.fromlist(frame.entries)  # twice as fast as extend() from a list
 
 
 def _by_key(frame: _Frame) -> dict[str, tuple[int, ...]]:

@@ -343,3 +343,23 @@ def test_a_regular_file_text_is_read_again_not_kept(tmp_path):
     path.write_text(text.replace("name", "nom_"))
     with pytest.raises(TextChanged):
         again.source.text  # noqa: B018
+
+
+def test_positions_follow_the_data_not_object_identity():
+    """Positions are packed per document and walked along the path, so a copy of the
+    data (a pickle, as a cache or a worker makes) is located like the original; keys
+    moved by a duplicate or added by a merge keep their own places."""
+    import pickle
+
+    from kubelint.model import locate
+
+    text = ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\nbase: &b {p: 1, q: 2}\n"
+            "data:\n  <<: *b\n  a: '1'\n  b: '2'\n  a: '3'\n")
+    [document] = list(parse_stream(text))
+    value, positions = pickle.loads(pickle.dumps((document.value, document.positions)))
+    assert list(value["data"]) == ["b", "a", "p", "q"]
+    for path, expected in [(("data", "a"), (8, 2, 8, 8)), (("data", "b"), (7, 2, 7, 8)),
+                           (("data", "q"), (5, 2, 5, 4)), (("metadata", "name"), (2, 11, 2, 18))]:
+        for data, where in ((document.value, document.positions), (value, positions)):
+            span = locate(where, document.root, data, path).span
+            assert (span.line, span.column, span.end_line, span.end_column) == expected, path

@@ -18,9 +18,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from kubelint.loader import TextChanged
 from kubelint.model import Manifest, Path
 from kubelint.patterns import lazy_compile
-from kubelint.yamlparse import LINE_BREAK, YamlDocument, line_starts, parse_stream
+from kubelint.yamlparse import LINE_BREAK, Entry, YamlDocument, line_starts, parse_stream
 
 _PLAIN = lazy_compile(r"[A-Za-z][A-Za-z0-9._/-]*\Z")
 
@@ -70,10 +71,13 @@ def _json(value: Any) -> str:
 def plan(obj: Manifest, fix: Fix) -> Edit | None:
     """The text edit for ``fix``, or None when it cannot be made safely (the value sits in
     an alias or a merge, or the mapping to insert into does not exist)."""
-    edit = _plan(obj, fix)
-    if edit is None:
+    try:
+        edit = _plan(obj, fix)
+        if edit is None:
+            return None
+        return replace(edit, linted=(fix.target or obj).source.text)
+    except TextChanged:  # the file changed while it was linted: its offsets are stale
         return None
-    return replace(edit, linted=(fix.target or obj).source.text)
 
 
 @functools.lru_cache(maxsize=2)
@@ -98,8 +102,10 @@ def _plan(obj: Manifest, fix: Fix) -> Edit | None:
     parent = _walk(target, parent_path)
     if parent is None or not isinstance(parent[0], dict) or not isinstance(key, str):
         return None
-    container, entries, parent_entry = parent
-    entry = entries.get(key)
+    container, record, parent_entry = parent
+    positions = target._positions
+    located = positions.find(record, container, key)
+    entry = located[0] if located is not None else None
 
     def offset(line: int, column: int) -> int:
         return starts[line] + column
@@ -127,7 +133,7 @@ def _plan(obj: Manifest, fix: Fix) -> Edit | None:
             separator = ", " if container else ""
             return Edit(source.path, opening + 1, opening + 1, rendered + separator,
                         target.doc_root.line, full_path, fix.value)
-    first = next((e for e in entries.values() if e is not None and not e.alias), None)
+    first = next((e for e, _ in positions.entries(record) if not e.alias), None)
     if first is None:
         return None
     # In front of the first key, then a line break and the same indentation: correct for
@@ -139,30 +145,24 @@ def _plan(obj: Manifest, fix: Fix) -> Edit | None:
                 target.doc_root.line, full_path, fix.value)
 
 
-def _walk(obj: Manifest, path: Path) -> tuple[Any, Any, Any] | None:
-    """(container, its entries, the entry that holds it) at ``path`` from the root."""
+def _walk(obj: Manifest, path: Path) -> tuple[Any, int, Entry | None] | None:
+    """(container, its positions record, the entry that holds it) at ``path`` from the
+    root."""
     positions = obj._positions
     node: Any = obj._root_entries
+    record = positions.root
     holder = None
     for part in path:
-        entries = positions.get(id(node))
-        if entries is None:
+        found = positions.find(record, node, part)
+        if found is None:
             return None
-        if isinstance(part, int):
-            if not isinstance(node, list) or not 0 <= part < len(node):
-                return None
-            holder = entries[part]
-        else:
-            if not isinstance(node, dict) or part not in node:
-                return None
-            holder = entries.get(part)
-        if holder is None or holder.alias:
+        holder, record = found
+        if holder.alias:
             return None
         node = node[part]
-    entries = positions.get(id(node))
-    if entries is None:
+    if record < 0:
         return None
-    return node, entries, holder
+    return node, record, holder
 
 
 def apply(text: str, edits: Iterable[Edit]) -> str | None:

@@ -825,11 +825,15 @@ def _inline_mapping(k: Kustomization, path: tuple[str | int, ...], text: str) ->
     entry = None
     if document is not None:
         node: Any = document.value
-        for part in path[:-1]:
+        positions = document.positions
+        record = positions.root
+        for part in path:
+            found = positions.find(record, node, part)
+            if found is None:
+                entry = None
+                break
+            entry, record = found
             node = node[part]
-        entries = document.positions.get(id(node))
-        if entries is not None:
-            entry = entries[path[-1]] if isinstance(path[-1], int) else entries.get(path[-1])
     lines = k.file.text.splitlines()
     patch_lines = text.split("\n")
     if entry is not None:

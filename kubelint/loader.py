@@ -13,6 +13,7 @@ import codecs
 import os
 import re
 import stat
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -224,34 +225,82 @@ def add_documents(loaded: LoadedFile, items: Iterable[YamlDocument | YamlProblem
                 obj.template = template
 
 
-def load_bytes(data: bytes, display: str) -> LoadedFile:
+class TextChanged(Exception):
+    """A file's text was let go after parsing and the file no longer holds it."""
+
+
+class ReadAgain(SourceFile):
+    """A regular file whose text is not kept once it is parsed, but read again when
+    something asks for it (planning a fix: a few files of a run) and checked to be the
+    text that was linted, by its size and CRC-32. The texts of corpus/real took 23 MB.
+
+    ``text`` raises ``TextChanged`` when the file changed since it was read."""
+
+    def __init__(self, path: str, text: str, file: str, size: int, crc: int):
+        self._held: str | None = text
+        self._file = file
+        self._stamp = (size, crc)
+        super().__init__(path, text)
+
+    @property
+    def text(self) -> str:
+        held = self._held
+        if held is None:
+            data, _problem = read_file(self._file)
+            if data is None or (len(data), zlib.crc32(data)) != self._stamp:
+                raise TextChanged(f"{self.path} changed after it was linted")
+            held = self._held = decode(data)[0]
+        return held
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self._held = value
+
+    def let_go(self) -> None:
+        """Drop the text (it is read again on demand)."""
+        self._held = None
+
+
+def load_bytes(data: bytes, display: str, file: str | None = None) -> LoadedFile:
+    """Parse a file's bytes; ``file`` is its path when it is a regular file, whose text
+    is then read again if needed rather than kept."""
     if len(data) > MAX_FILE_BYTES:  # standard input, read up to one byte past the limit
         loaded = LoadedFile(SourceFile(display, ""))
         loaded.problems.append(_too_large(f"over {MAX_FILE_BYTES:,}"))
         return loaded
     text, problem = decode(data)
-    source = SourceFile(display, text)
     if problem is not None:
         # Undecodable bytes: report them and lint nothing else, since positions after a
         # replacement character would not be trustworthy.
-        loaded = LoadedFile(source)
+        loaded = LoadedFile(SourceFile(display, text))
         loaded.problems.append(problem)
         return loaded
-    return load_text(text, source)
+    if file is None:
+        return load_text(text, SourceFile(display, text))
+    source = ReadAgain(display, text, file, len(data), zlib.crc32(data))
+    loaded = load_text(text, source)
+    source.let_go()
+    return loaded
 
 
 def load_path(path: str, display: str) -> LoadedFile:
-    return load_read(display, *read_file(path))
+    return load_read(display, *read_file(path), path)
 
 
-def load_read(display: str, data: bytes | None, problem: YamlProblem | None) -> LoadedFile:
-    """Load what ``read_file`` gave."""
+def load_read(display: str, data: bytes | None, problem: YamlProblem | None,
+              path: str | None = None) -> LoadedFile:
+    """Load what ``read_file`` gave (reading ``path``, when given: a regular file's text is
+    then read again when needed, not kept)."""
     if data is None:
         loaded = LoadedFile(SourceFile(display, ""))
         assert problem is not None
         loaded.problems.append(problem)
         return loaded
-    return load_bytes(data, display)
+    try:
+        regular = path is not None and stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        regular = False
+    return load_bytes(data, display, path if regular else None)
 
 
 def _add_document(document: YamlDocument, loaded: LoadedFile) -> None:

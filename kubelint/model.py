@@ -423,26 +423,17 @@ def locate(positions: Positions, root: Span, root_value: Any,
            path: Sequence[str | int]) -> Location:
     """Where ``path`` sits in a parsed document (see ``Manifest.locate``)."""
     node: Any = root_value
+    record = positions.root
     span = root
     lines = [root.line]
     for part in path:
-        entries = positions.get(id(node))
-        if entries is None:
+        found = positions.find(record, node, part)
+        if found is None:
             break
-        entry: Entry | None
-        if isinstance(part, int):
-            if not isinstance(node, list) or not 0 <= part < len(node):
-                break
-            entry = entries[part]
-        else:
-            if not isinstance(node, dict) or part not in node:
-                break
-            entry = entries.get(part)
-        if entry is None:
-            break
+        entry, child = found
         value = node[part]
         if isinstance(part, int):
-            span = _item_span(entry, value, positions)
+            span = _item_span(entry, value, positions, child)
         elif isinstance(value, (dict, list)) and value:
             span = Span(entry.key_line, entry.key_column, entry.key_end_line,
                         entry.key_end_column)
@@ -454,15 +445,15 @@ def locate(positions: Positions, root: Span, root_value: Any,
             # Report at the alias (*name), not inside the anchored text, which belongs
             # to another place in the file.
             break
-        node = value
+        node, record = value, child
     return Location(span, tuple(lines))
 
 
-def _item_span(entry: Entry, value: Any, positions: Positions) -> Span:
+def _item_span(entry: Entry, value: Any, positions: Positions, record: int) -> Span:
     """A sequence item: scalars whole; collections up to the end of their first key."""
-    if isinstance(value, dict) and value:
-        first = next(iter(positions.get(id(value), {}).values()), None)
-        if first is not None and first.key_line == entry.value_line:
+    if isinstance(value, dict) and value and positions.size(record):
+        first, _ = positions.entry(record, 0)
+        if first.key_line == entry.value_line:
             return Span(entry.value_line, entry.value_column, first.key_end_line,
                         first.key_end_column)
     if isinstance(value, (dict, list)):

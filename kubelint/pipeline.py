@@ -37,7 +37,7 @@ from kubelint.loader import LoadedFile, load_read, read_file
 from kubelint.model import Location, Manifest, SourceFile
 from kubelint.progress import Progress
 from kubelint.report import Report
-from kubelint.yamlparse import Span, YamlProblem
+from kubelint.yamlparse import Positions, Span, YamlProblem
 
 #: Below this many bytes of plain files, workers gain too little to be worth a fork (on
 #: this project's 2-core machine, 0.2 MB of manifests was no slower with two processes
@@ -68,8 +68,8 @@ class PlainFile:
         if self.loaded is None:
             if self.data is None and self.problem is None:  # given to a worker that died
                 self.data, self.problem = read_file(self.fs_path)
-            self.loaded = load_read(self.shown, self.data, self.problem)
-            self.data = None  # the text lives on in the loaded file
+            self.loaded = load_read(self.shown, self.data, self.problem, self.fs_path)
+            self.data = None  # the text lives on in the loaded file (or is read again)
         return self.loaded
 
 
@@ -92,7 +92,7 @@ class Unlocated(Manifest):
 
     def __init__(self, data: Any, source: SourceFile, template: str | None,
                  file: PlainFile, number: int):
-        super().__init__(data, source, {}, Span(0, 0, 0, 0), (), data)
+        super().__init__(data, source, Positions(), Span(0, 0, 0, 0), (), data)
         self.template = template
         self._file = file
         self._number = number

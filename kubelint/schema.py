@@ -15,7 +15,7 @@ import gzip
 import json
 import pkgutil
 from collections.abc import Iterator, Mapping
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from kubelint.constants import KUBERNETES_VERSIONS
@@ -76,13 +76,22 @@ def bundled(name: str) -> bytes:
     return data
 
 
-@cache
-def load_bundle(version: str) -> Bundle:
-    """The bundle of a minor version ("1.37"), read once per process."""
+def _read_bundle(version: str) -> Bundle:
     if version not in KUBERNETES_VERSIONS:
         raise ValueError(f"no schemas for Kubernetes {version}")
     data = json.loads(gzip.decompress(bundled(f"kubernetes/v{version}.json.gz")))
     return Bundle(version, data["kinds"], data["definitions"])
+
+
+_BUNDLES: dict[str, Bundle] = {}
+
+
+def load_bundle(version: str) -> Bundle:
+    """The bundle of a minor version ("1.37"), read once per process."""
+    bundle = _BUNDLES.get(version)
+    if bundle is None:
+        bundle = _BUNDLES[version] = _read_bundle(version)
+    return bundle
 
 
 def first_label_api_version(label: str, version: str) -> str:
@@ -110,7 +119,9 @@ def builtin_groups() -> frozenset[str]:
     """Every API group Kubernetes served in a bundled version, plus ``extensions``."""
     groups = {"extensions"}
     for version in KUBERNETES_VERSIONS:
-        groups |= load_bundle(version).groups()
+        # Read, not kept: the run needs one version's definitions, and keeping every
+        # version's (13 bundles) held 19 MB for this set of names.
+        groups |= (_BUNDLES.get(version) or _read_bundle(version)).groups()
     return frozenset(groups)
 
 

@@ -241,6 +241,24 @@ def test_a_file_changed_after_linting_is_not_written(tmp_path, monkeypatch, caps
     assert "1 fix not applied: the file changed after it was linted" in err
 
 
+def test_a_file_changed_while_it_is_linted_gets_no_fix(tmp_path, monkeypatch, capsys):
+    """The loader lets a file's text go once parsed and reads it again to plan a fix:
+    a file saved in between (same size even) is not planned against the new text."""
+    from kubelint.fix import Fix, plan
+    from kubelint.loader import load_path
+
+    path = tmp_path / "pv.yaml"
+    path.write_text(BAD_PV)
+    [pv] = load_path(str(path), "pv.yaml").objects
+    fix_ = Fix(("spec", "persistentVolumeReclaimPolicy"), "Retain")
+    edit = plan(pv, fix_)
+    assert edit is not None and edit.linted == BAD_PV
+    path.write_text(BAD_PV.replace("/d}", "/e}"))
+    [pv] = load_path(str(path), "pv.yaml").objects
+    path.write_text(BAD_PV)  # same size, other bytes
+    assert plan(pv, fix_) is None
+
+
 def test_bom_and_crlf_files(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     bom = tmp_path / "bom.yaml"

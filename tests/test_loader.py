@@ -325,3 +325,41 @@ def test_a_lone_surrogate_from_an_editor_is_a_finding():
     assert [(f.rule, f.line, f.column, f.message) for f in findings] == [
         ("yaml-syntax", 3, 12, "a lone surrogate (U+D800) is not a Unicode character; the"
          " text cannot be saved as UTF-8")]
+
+
+def test_a_regular_file_text_is_read_again_not_kept(tmp_path):
+    """Parsed files do not hold their text (fixes and `kubelint test` read it again),
+    unless they cannot be read again (standard input, pipes)."""
+    from kubelint.loader import TextChanged, load_bytes, load_path
+
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \u00e9t\u00e9}\n"
+    path = tmp_path / "cm.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    loaded = load_path(str(path), "cm.yaml")
+    assert loaded.source._held is None  # type: ignore[attr-defined]
+    assert loaded.source.text == text
+    assert load_bytes(text.encode(), "<stdin>").source.text == text
+    again = load_path(str(path), "cm.yaml")
+    path.write_text(text.replace("name", "nom_"))
+    with pytest.raises(TextChanged):
+        again.source.text  # noqa: B018
+
+
+def test_positions_follow_the_data_not_object_identity():
+    """Positions are packed per document and walked along the path, so a copy of the
+    data (a pickle, as a cache or a worker makes) is located like the original; keys
+    moved by a duplicate or added by a merge keep their own places."""
+    import pickle
+
+    from kubelint.model import locate
+
+    text = ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\nbase: &b {p: 1, q: 2}\n"
+            "data:\n  <<: *b\n  a: '1'\n  b: '2'\n  a: '3'\n")
+    [document] = list(parse_stream(text))
+    value, positions = pickle.loads(pickle.dumps((document.value, document.positions)))
+    assert list(value["data"]) == ["b", "a", "p", "q"]
+    for path, expected in [(("data", "a"), (8, 2, 8, 8)), (("data", "b"), (7, 2, 7, 8)),
+                           (("data", "q"), (5, 2, 5, 4)), (("metadata", "name"), (2, 11, 2, 18))]:
+        for data, where in ((document.value, document.positions), (value, positions)):
+            span = locate(where, document.root, data, path).span
+            assert (span.line, span.column, span.end_line, span.end_column) == expected, path

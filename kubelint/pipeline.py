@@ -1,24 +1,26 @@
-"""Checking many plain files on every core (``--jobs``).
+"""Checking many plain files: on every core (``--jobs``) and from the cache.
 
 A check that reads only its object (with its options and the schemas) gives the same
-findings whatever else is in the input, so any process can run it. A check that reads
-other objects (``RuleContext.index``, see ``kubelint.rule.Evaluation``) needs every object
-of the run. So a run with workers goes in two passes:
+findings whatever else is in the input, so any process can run it and its findings can
+be kept per file. A check that reads other objects (``RuleContext.index``, see
+``kubelint.rule.Evaluation``) needs every object of the run. So a run goes in passes:
 
-1. each plain file is read, parsed and checked by one worker; checks that read other
-   objects stop (``CrossResource``) and are remembered, per object;
+0. the files that may define schemas (CRDs, kubelint Policies: ``may_define``) are
+   parsed first, and their definitions go to every worker;
+1. each plain file is read, parsed and checked by one worker (or taken from the cache);
+   checks that read other objects stop (``CrossResource``) and are remembered, per
+   object;
 2. every worker gets every other worker's objects (their data, pickled: a tenth of the
    cost of parsing), builds the run's index and runs the remembered checks on its own
    files, whose positions it still holds.
 
-Workers are forked, so they start in milliseconds with the configuration, the plugins,
-the rendered charts and the schema definitions already loaded. The parent process is
-worker 0: it also checks standard input, the files that may define schemas (needed by
-every worker before the first pass) and the rendered charts and kustomize builds.
-Findings come back per file and are merged in input order, then sorted on every field
-(``Finding.sort_key``), so the report is the same whatever the number of workers.
-A worker that dies (a plugin's native code crashing, the kernel's OOM killer) costs
-time, not findings: worker 0 does its files again.
+Workers are forked, so they start in milliseconds with the configuration, the plugins
+and the rendered charts already loaded. The parent process is worker 0: it also checks
+standard input and the rendered charts and kustomize builds. Findings come back per file
+and are merged in input order, then sorted on every field (``Finding.sort_key``), so the
+report is the same whatever the number of workers, with or without the cache. A worker
+that dies (a plugin's native code crashing, the kernel's OOM killer) costs time, not
+findings: worker 0 does its files again.
 """
 
 from __future__ import annotations

@@ -34,6 +34,7 @@ import os
 import pickle
 import stat
 import sys
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +43,8 @@ from kubelint.config import Config
 from kubelint.plugins import Registry
 
 CACHE_DIR_NAME = ".kubelint_cache"
+#: Entries not written for this long are deleted (``Cache.prune``).
+MAX_AGE_DAYS = 30
 #: Bumped when what an entry holds changes shape.
 _LAYOUT = 1
 _GITIGNORE = "# Created by kubelint: the cache is never committed.\n*\n"
@@ -137,6 +140,32 @@ class Cache:
         except OSError as error:
             self.problem = f"the cache in {self.directory} cannot be written:" \
                            f" {error.strerror or error}; run with --no-cache to skip it"
+
+    def prune(self, now: float | None = None) -> None:
+        """Delete entries not written for ``MAX_AGE_DAYS`` (files that changed since,
+        configurations no longer used), at most once a day: the cache would otherwise
+        grow with every edit."""
+        now = time.time() if now is None else now
+        stamp = os.path.join(self.directory, ".pruned")
+        try:
+            if now - os.stat(stamp).st_mtime < 86_400:
+                return
+        except OSError:
+            pass
+        oldest = now - MAX_AGE_DAYS * 86_400
+        try:
+            for folder, _dirs, names in os.walk(self.directory, topdown=False):
+                for name in names:
+                    path = os.path.join(folder, name)
+                    if not name.startswith(".") and os.stat(path).st_mtime < oldest:
+                        os.unlink(path)
+                if folder != self.directory and not os.listdir(folder):
+                    os.rmdir(folder)
+            with open(stamp, "w", encoding="utf-8"):
+                pass
+            os.utime(stamp, (now, now))
+        except OSError:  # another run pruning at the same time, a read-only cache
+            pass
 
     def _path(self, key: str) -> str:
         return os.path.join(self._scope, key[:2], key)

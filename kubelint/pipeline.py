@@ -149,6 +149,8 @@ def check_plain(linter: Linter, files: list[PlainFile], rendered: list[LoadedFil
                                          report.warnings))
         if cache.problem is not None:
             report.warnings.append(cache.problem)
+        else:
+            cache.prune()
     return report
 
 

@@ -45,7 +45,8 @@ def _check(capsys, *args: str) -> tuple[int, str, str]:
 
 
 def _entries(directory) -> int:
-    return sum(len(files) for _, _, files in os.walk(directory)) - 1  # not .gitignore
+    return sum(1 for _, _, files in os.walk(directory) for name in files
+               if not name.startswith("."))  # not .gitignore, .pruned
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
@@ -111,3 +112,25 @@ def test_a_cache_that_cannot_be_written_is_a_warning(repo, capsys, monkeypatch):
     assert (code, out) == _check(capsys, "--no-cache")[:2]
     assert err == (f"kubelint: warning: the cache in {repo.parent / 'a-file' / 'cache'}"
                    " cannot be written: Not a directory; run with --no-cache to skip it\n")
+
+
+def test_old_entries_are_pruned(repo, capsys):
+    from kubelint.cache import MAX_AGE_DAYS, Cache
+    from kubelint.config import Config
+    from kubelint.plugins import build_registry
+
+    expected = _check(capsys)
+    cache_dir = repo.parent / "cache"
+    entries = [os.path.join(folder, name) for folder, _dirs, names in os.walk(cache_dir)
+               for name in names if not name.startswith(".")]
+    assert len(entries) == 14
+    old = entries[0]
+    long_ago = os.stat(old).st_mtime - (MAX_AGE_DAYS + 1) * 86_400
+    os.utime(old, (long_ago, long_ago))
+    cache = Cache(str(cache_dir), Config(), build_registry())
+    cache.prune()  # pruned less than a day ago, by the run: nothing happens
+    assert os.path.exists(old)
+    cache.prune(now=os.stat(cache_dir / ".pruned").st_mtime + 86_400)
+    assert not os.path.exists(old)
+    assert all(os.path.exists(entry) for entry in entries[1:])
+    assert _check(capsys) == expected  # the pruned entry is made again

@@ -13,7 +13,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -344,7 +344,24 @@ def _plain(value: Any, path: str) -> Any:
         return [_plain(item, path) for item in value]
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
-    return str(value)  # a TOML date or time
+    return TomlDate(value)  # a TOML date or time
+
+
+class TomlDate(str):
+    """A TOML date or time as text, so that the schema says where it is wrong; where the
+    schema takes any text (an exclude glob), ``validate`` still refuses it."""
+
+
+def _toml_dates(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[Any, str]]:
+    """(path, text) of every ``TomlDate`` in a config."""
+    if isinstance(value, TomlDate):
+        yield path, str(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _toml_dates(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _toml_dates(item, (*path, index))
 
 
 @lru_cache(maxsize=1)
@@ -402,9 +419,17 @@ def validate(raw: _RawConfig, registry: Registry) -> None:
         messages.extend(_explain(error, raw, registry))
     if not messages:  # the globs, once their shape is right
         messages.extend(_glob_problems(raw))
+    if not messages:
+        messages.extend((raw.line_of(path), f"{_dotted(path)}: {text} is a TOML date or time,"
+                         f" which no setting takes; quote it if it is text: \"{text}\"")
+                        for path, text in _toml_dates(raw.data))
     if messages:
         unique = sorted(set(messages), key=lambda m: _line_sort_key(m[0]))
         raise ConfigError("\n".join(f"{where}: {message}" for where, message in unique))
+
+
+def _dotted(path: tuple[str | int, ...]) -> str:
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path)[1:]
 
 
 def _glob_problems(raw: _RawConfig) -> list[tuple[str, str]]:

@@ -197,6 +197,9 @@ def test_config_values_that_read_wrong_are_errors(tmp_path, text, message):
     ('[tool]\nkubelint = "[tool.kubelint]"\n', "`tool.kubelint` must be a table, not str"),
     ("[tool.kubelint]\nexclude = " + "[" * 2000 + "]" * 2000 + "\n", "its TOML nests too deeply"),
     ("[tool.kubelint]\nfail-level = 1979-05-27\n", "fail-level: \"1979-05-27\" is not one of"),
+    ('[tool.kubelint]\nexclude = ["vendor/**", 1979-05-27]\n',
+     'pyproject.toml:2: exclude[1]: 1979-05-27 is a TOML date or time, which no setting takes;'
+     ' quote it if it is text: "1979-05-27"'),
 ])
 def test_odd_pyproject_files_are_config_errors(tmp_path, toml, message):
     (tmp_path / "pyproject.toml").write_text(toml)

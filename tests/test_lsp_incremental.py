@@ -13,6 +13,7 @@ from pygls.uris import from_fs_path
 
 from kubelint.lint import lint_text, resolve_config
 from kubelint.lsp_worker import Job, Linting, Ranges, diagnostic_json, to_diagnostic
+from tests.test_jobs import CRD, WIDGET
 
 DEPLOYMENT = textwrap.dedent("""\
     ---
@@ -128,32 +129,7 @@ def edits(start: str) -> list[tuple[str, str]]:
     text = step("a Helm # Source: comment", text.replace(
         JOB, "---\n# Source: shop/templates/job.yaml\n" + JOB[4:], 1))
     text = step("an edit after it", text.replace("replicas: 6", "replicas: 7", 1))
-    text = step("a CRD and a custom resource", text + textwrap.dedent("""\
-        ---
-        apiVersion: apiextensions.k8s.io/v1
-        kind: CustomResourceDefinition
-        metadata: {name: widgets.example.com}
-        spec:
-          group: example.com
-          names: {kind: Widget, plural: widgets}
-          scope: Namespaced
-          versions:
-            - name: v1
-              served: true
-              storage: true
-              schema:
-                openAPIV3Schema:
-                  type: object
-                  properties:
-                    spec:
-                      type: object
-                      properties: {size: {type: integer}}
-        ---
-        apiVersion: example.com/v1
-        kind: Widget
-        metadata: {name: w, namespace: shop}
-        spec: {size: big}
-        """))
+    text = step("a CRD and a custom resource", text + "---\n" + CRD + "---\n" + WIDGET)
     text = step("the custom resource fixed", text.replace("size: big", "size: 3", 1))
     text = step("the CRD changed", text.replace("type: integer", "type: string", 1))
     text = step("a duplicate key (its message names a line)", text.replace(

@@ -21,7 +21,7 @@ import statistics
 import sys
 import tempfile
 
-from measure import (SHARED, floor_command, floor_seconds, kubelint_command, peak_rss, run)
+from measure import SHARED, floor_command, floor_seconds, kubelint_command, peak_rss, run
 
 
 def main(argv: list[str]) -> int:

@@ -27,7 +27,6 @@ import time
 from pathlib import Path
 
 from lsprotocol import types
-from pygls.client import JsonRPCClient
 from pygls.lsp.client import BaseLanguageClient
 from pygls.uris import from_fs_path
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from dataclasses import dataclass, field
 import gc
 import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from kubelint.config import Config, EffectiveRule, config_from_mapping, find_config, load_config
@@ -30,7 +30,7 @@ from kubelint.model import Directives, Manifest, RelatedLocation, SourceFile, fo
 from kubelint.plugins import Registry, build_registry
 from kubelint.progress import Progress
 from kubelint.report import Finding, ObjectRef, Report, Summary
-from kubelint.rule import CrossResource, Evaluation, RuleContext, Violation
+from kubelint.rule import Evaluation, RuleContext, Violation
 from kubelint.suppression import annotation_rules, is_suppressed
 from kubelint.yamlparse import Span
 
@@ -229,7 +229,8 @@ class Linter:
         self._scopes = self._scope_states(loaded)
         self._routers = {}  # contexts hold this run's index and state
 
-    def check_file(self, item: LoadedFile, fs_path: str, only: Mapping[int, list[str]] | None = None,
+    def check_file(self, item: LoadedFile, fs_path: str,
+                   only: Mapping[int, list[str]] | None = None,
                    progress: Progress | None = None) -> FileResult:
         """Every check of one file (only the rules of ``only``, by object number, when it
         is given: a second pass over the checks that read other objects)."""

@@ -119,9 +119,10 @@ def test_standard_input_among_files_with_workers(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     outputs = []
     for jobs in ("1", "2"):
-        monkeypatch.setattr("sys.stdin", open(tmp_path / "app" / "deploy.yaml"))
-        outputs.append(_run(capsys, "--jobs", jobs, "svc.yaml", "crd.yaml", "-",
-                            "widget.yaml"))
+        with open(tmp_path / "app" / "deploy.yaml") as stdin:
+            monkeypatch.setattr("sys.stdin", stdin)
+            outputs.append(_run(capsys, "--jobs", jobs, "svc.yaml", "crd.yaml", "-",
+                                "widget.yaml"))
     assert outputs[0] == outputs[1]
     assert {("service-selector-no-match", "svc.yaml", 5), ("schema", "widget.yaml", 5),
             ("pdb-missing", "<stdin>", 5)} <= _found(outputs[0])

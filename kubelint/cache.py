@@ -100,8 +100,8 @@ class Cache:
     def file_key(self, shown: str, fs_path: str, data: bytes) -> str:
         return _digest("file", shown, fs_path, hashlib.blake2b(data).hexdigest())
 
-    def run_key(self, file_keys: list[str | None], rendered_texts: list[str]) -> str:
-        return _digest("run", *[key or "-" for key in file_keys], *rendered_texts)
+    def run_key(self, file_keys: list[str], rendered_texts: list[str]) -> str:
+        return _digest("run", *file_keys, *rendered_texts)
 
     # -- entries ---------------------------------------------------------------------------
     def load(self, key: str) -> Any:

@@ -126,7 +126,9 @@ def check_plain(linter: Linter, files: list[PlainFile], rendered: list[LoadedFil
             if file.data is not None and file.loaded is None:
                 file.key = cache.file_key(file.shown, file.fs_path, file.data)
         if all(file.key is not None or file.problem is not None for file in files):
-            run_key = cache.run_key([file.key for file in files],
+            # An unreadable file has no content key: its name and problem stand for it.
+            run_key = cache.run_key([file.key or f"{file.shown}\0{file.problem}"
+                                     for file in files],
                                     [text for item in rendered for text in
                                      (item.source.path, item.source.text, *item.source.made_from)])
             known = cache.load(run_key)

@@ -134,3 +134,15 @@ def test_old_entries_are_pruned(repo, capsys):
     assert not os.path.exists(old)
     assert all(os.path.exists(entry) for entry in entries[1:])
     assert _check(capsys) == expected  # the pruned entry is made again
+
+
+def test_unreadable_files_are_told_apart(repo, capsys):
+    # Two runs whose readable files are the same, each with another unreadable file.
+    for name in ("x.yaml", "y.yaml"):
+        (repo / name).symlink_to(repo / "gone.yaml")  # a dangling link cannot be read
+    found = []
+    for name in ("x.yaml", "y.yaml"):
+        main(["check", "--no-config", "--format", "json", "config-0.yaml", name])
+        found.append(_found(capsys.readouterr().out))
+    assert ("file-unreadable", "x.yaml", 1) in found[0]
+    assert ("file-unreadable", "y.yaml", 1) in found[1]

@@ -250,14 +250,14 @@ def _code_stamp(registry: Registry) -> list[Any]:
     installed = os.path.basename(os.path.dirname(package)) in ("site-packages", "dist-packages")
     files: set[str | None] = set()
     if not installed:  # a checkout, edited in place: its version says nothing (~5 ms)
-        files.update(getattr(module, "__file__", None)
-                     for name, module in list(sys.modules.items())
-                     if name.split(".")[0] == "kubelint")
-        schemas = os.path.join(package, "schemas")
-        try:
-            files.update(os.path.join(schemas, name) for name in os.listdir(schemas))
-        except OSError:
-            pass
+        # Every file of the package, not the modules imported so far: those depend on
+        # the input (charts import the Helm code) and the key must not.
+        checkout = os.path.dirname(package)  # rules/ and schemas/ sit beside kubelint/
+        for top in (package, os.path.join(checkout, "rules"), os.path.join(checkout, "schemas")):
+            for folder, dirs, names in os.walk(top):
+                dirs[:] = sorted(name for name in dirs if name != "__pycache__")
+                files.update(os.path.join(folder, name) for name in names
+                             if name.endswith((".py", ".json", ".gz")))
     for rule in registry.rules.values():  # plugins' rules, and ours from a checkout
         module = sys.modules.get(getattr(rule.check, "__module__", "") or "")
         path = getattr(module, "__file__", None)

@@ -50,11 +50,13 @@ def _parser() -> argparse.ArgumentParser:
                        help="exit 1 when a finding is at or above this severity"
                        " (default: error, or fail-level in the config)")
     check.add_argument("--enable", action="append", default=[], metavar="RULE",
-                       help="enable a rule (repeatable, comma-separated; 'all' for every rule;"
-                       " also turns on rules that are off by default)")
+                       help="enable a rule, a category of rules (security, rbac, ...: see"
+                       " `kubelint rules`) or 'all' (repeatable, comma-separated; also turns"
+                       " on rules that are off by default)")
     check.add_argument("--disable", action="append", default=[], metavar="RULE",
-                       help="disable a rule (repeatable, comma-separated; 'all' for every rule; a"
-                       " rule named explicitly wins over 'all', and --disable over --enable)")
+                       help="disable a rule, a category or 'all' (repeatable, comma-separated;"
+                       " a rule named explicitly wins over its category, a category over"
+                       " 'all', and --disable over --enable)")
     check.add_argument("--kubernetes-version", metavar="1.N",
                        help="the Kubernetes version the manifests target (default: the newest"
                        " bundled, or kubernetes-version in the config)")
@@ -227,26 +229,11 @@ def _check(args: argparse.Namespace) -> int:
     from kubelint.loader import STDIN, PathNotFound
 
     config, registry = _load(args)
-    named: dict[str, set[str]] = {"--enable": set(), "--disable": set()}
-    every: set[str] = set()  # the flags that said "all"
-    for flag, names in (("--enable", args.enable), ("--disable", args.disable)):
-        for name in names:
-            for part in filter(None, (p.strip() for p in name.split(","))):
-                if part == "all":
-                    every.add(flag)
-                    continue
-                rule_id = registry.resolve(part)
-                if rule_id is None:
-                    return _fail(f"{flag}: {_unknown_rule(part, registry)}")
-                named[flag].add(rule_id)
-    # A rule named explicitly wins over "all"; between two of a kind, --disable wins.
-    everything = set(registry.rules)
-    if "--enable" in every:
-        config.cli_enable |= everything - named["--disable"]
-    if "--disable" in every:
-        config.cli_disable |= everything - named["--enable"]
-    config.cli_enable |= named["--enable"]
-    config.cli_disable |= named["--disable"]
+    from kubelint.config import selection
+
+    turned_on, turned_off = selection(registry, args.enable, args.disable)
+    config.cli_enable |= turned_on
+    config.cli_disable |= turned_off
     if args.fail_level:
         config.fail_level = args.fail_level
     if args.kubernetes_version:
@@ -540,18 +527,21 @@ def _rules(args: argparse.Namespace) -> int:
     settings = config.rule_settings(None, registry)
     rows = sorted(registry.rules.values(), key=lambda r: r.id)
     if args.format == "json":
-        document = [{"id": r.id, "severity": r.severity, "enabled": settings[r.id].enabled,
-                     "summary": r.summary, "fixable": r.fixable, "aliases": list(r.aliases),
+        document = [{"id": r.id, "category": r.category, "severity": r.severity,
+                     "enabled": settings[r.id].enabled, "summary": r.summary,
+                     "fixable": r.fixable, "aliases": list(r.aliases),
                      "kinds": sorted(r.kinds) if r.kinds is not None else None}
                     for r in rows]
         print(json.dumps(document, indent=2))
         return EXIT_CLEAN
     width = max(len(r.id) for r in rows)
+    group = max(len(r.category or "-") for r in rows)
     for r in rows:
         state = "on " if settings[r.id].enabled else "off"
         severity = settings[r.id].severity or r.severity
         fix = "fix" if r.fixable else "   "
-        print(f"{r.id:<{width}}  {severity:<7}  {state}  {fix}  {r.summary}")
+        print(f"{r.id:<{width}}  {severity:<7}  {state}  {r.category or '-':<{group}}  {fix}"
+              f"  {r.summary}")
     return EXIT_CLEAN
 
 
@@ -582,16 +572,14 @@ def _manifest_under(path: str, inputs: set[str]) -> bool:
 
 
 def _explain(args: argparse.Namespace) -> int:
-    from kubelint.docs import render
+    from kubelint.docs import header_notes, render
 
     _, registry = _load(args)
     rule_id = registry.resolve(args.rule)
     if rule_id is None:
         return _fail(_unknown_rule(args.rule, registry))
     rule = registry.rules[rule_id]
-    extra = ""
-    if not rule.enabled:
-        extra += " Off by default."
+    extra = header_notes(rule)
     if rule.kinds is not None:
         extra += f"\nApplies to: {', '.join(sorted(rule.kinds))}."
     if rule.aliases:

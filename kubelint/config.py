@@ -16,13 +16,16 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kubelint.constants import KUBERNETES_VERSIONS, NEWEST_KUBERNETES_VERSION, SEVERITIES
 from kubelint.model import locate
-from kubelint.plugins import Registry
+from kubelint.plugins import ALL, Registry
 from kubelint.schema import bundled
 from kubelint.yamlparse import YamlDocument, YamlProblem, parse_stream
+
+if TYPE_CHECKING:
+    from kubelint.rule import Rule
 
 CONFIG_NAMES = (".kubelint.yaml", ".kubelint.yml")
 PYPROJECT = "pyproject.toml"
@@ -86,11 +89,13 @@ class Config:
     plugins: list[str] = field(default_factory=list)
     #: Policy files or directories (absolute, or relative to the working directory).
     policies: list[str] = field(default_factory=list)
+    #: By rule id or alias, category, or ``all`` (``enable:``/``disable:``).
     rules: dict[str, RuleSetting] = field(default_factory=dict)
     overrides: list[Override] = field(default_factory=list)
     #: How Helm charts in the input are rendered (``helm:``; --values and --set add).
     helm: HelmSettings = field(default_factory=lambda: HelmSettings())
-    #: --enable / --disable from the command line: win over everything else.
+    #: Rule ids --enable / --disable turn on and off (``selection``): win over everything
+    #: else, and a rule in both is off.
     cli_enable: set[str] = field(default_factory=set)
     cli_disable: set[str] = field(default_factory=set)
 
@@ -139,25 +144,84 @@ class Config:
         layers = [self.rules, *(self.overrides[i].rules for i in overrides)]
         result: dict[str, EffectiveRule] = {}
         for rule_id, rule in registry.rules.items():
-            enabled, severity = rule.enabled, None
+            enabled: bool | None = rule.enabled
+            severity = None
             options = rule.option_defaults()
             for layer in layers:
-                for name in (rule_id, *rule.aliases):
-                    setting = layer.get(name)
-                    if setting is None:
-                        continue
-                    if setting.enabled is not None:
-                        enabled = setting.enabled
-                    if setting.severity is not None:
-                        severity = setting.severity
-                    options.update(setting.options)
+                enabled, severity = _apply(layer, rule, enabled, severity, options)
             if rule_id in self.cli_enable:
                 enabled = True
             if rule_id in self.cli_disable:
                 enabled = False
-            result[rule_id] = EffectiveRule(enabled, severity, _ReadOnly(options))
+            result[rule_id] = EffectiveRule(bool(enabled), severity, _ReadOnly(options))
         cache[overrides] = result
         return result
+
+
+def _apply(layer: Mapping[str, RuleSetting], rule: Rule, enabled: bool | None,
+           severity: str | None, options: dict[str, Any]) -> tuple[bool | None, str | None]:
+    """``rule``'s (enabled, severity) after one layer of settings, whose options go into
+    ``options``. The rule's own names beat its category, which beats ``all``; between
+    names of the same level, disabling wins."""
+    levels = ((ALL,), (rule.category,) if rule.category else (), (rule.id, *rule.aliases))
+    for names in levels:
+        settings = [layer[name] for name in names if name in layer]
+        said = [setting.enabled for setting in settings if setting.enabled is not None]
+        if said:
+            enabled = all(said)
+        for setting in settings:
+            severity = setting.severity or severity
+            options.update(setting.options)
+    return enabled, severity
+
+
+def _merged(first: RuleSetting | None, second: RuleSetting) -> RuleSetting:
+    """Two settings for one name in one layer (``rules:`` and ``disable:``): disabling
+    wins, the second's severity and options win."""
+    if first is None:
+        return second
+    said = [s.enabled for s in (first, second) if s.enabled is not None]
+    return RuleSetting(enabled=all(said) if said else None,
+                       severity=second.severity or first.severity,
+                       options={**first.options, **second.options})
+
+
+def selectors(registry: Registry) -> list[str]:
+    """Every name ``--enable``, ``--disable``, ``enable:`` and ``disable:`` take: ``all``,
+    the categories, the rules."""
+    return [ALL, *registry.categories(), *sorted(registry.rules)]
+
+
+def unknown_selector(name: str, registry: Registry) -> str | None:
+    """Why ``name`` selects no rule (None when it does)."""
+    categories = registry.categories()
+    if name == ALL or name in categories or registry.resolve(name) is not None:
+        return None
+    known = [ALL, *categories, *registry.rules, *registry.aliases]
+    return (f"unknown rule or category {name!r}{_did_you_mean(name, known)}; `kubelint rules`"
+            " lists them")
+
+
+def selection(registry: Registry, enable: Iterable[str],
+              disable: Iterable[str]) -> tuple[set[str], set[str]]:
+    """The ids of the rules that ``--enable`` and ``--disable`` (each value a
+    comma-separated list of rules, categories or ``all``) turn on and off. Raises
+    ``ConfigError`` for a name that selects nothing."""
+    layer: dict[str, RuleSetting] = {}
+    for flag, values, on in (("--enable", enable, True), ("--disable", disable, False)):
+        for value in values:
+            for name in filter(None, (part.strip() for part in value.split(","))):
+                problem = unknown_selector(name, registry)
+                if problem is not None:
+                    raise ConfigError(f"{flag}: {problem}")
+                layer[name] = _merged(layer.get(name), RuleSetting(enabled=on))
+    turned_on: set[str] = set()
+    turned_off: set[str] = set()
+    for rule_id, rule in registry.rules.items():
+        enabled, _ = _apply(layer, rule, None, None, {})
+        if enabled is not None:
+            (turned_on if enabled else turned_off).add(rule_id)
+    return turned_on, turned_off
 
 
 class _ReadOnly(dict[str, Any]):
@@ -388,6 +452,16 @@ def config_schema(registry: Registry) -> dict[str, Any]:
         }
         for name in (rule.id, *rule.aliases):
             properties[name] = setting
+    # A category takes what all its rules take: on/off and a severity.
+    category_setting = {
+        "if": {"type": "object"},
+        "then": {"type": "object", "additionalProperties": False,
+                 "properties": {"enabled": {"type": "boolean"},
+                                "severity": {"$ref": "#/$defs/severity"}}},
+        "else": {"enum": [True, False, "on", "off", *SEVERITIES]},
+    }
+    for category in registry.categories():
+        properties[category] = category_setting
     schema["$defs"]["rules"] = {"type": "object", "additionalProperties": False,
                                 "properties": properties}
     return schema
@@ -417,8 +491,9 @@ def validate(raw: _RawConfig, registry: Registry) -> None:
     messages: list[tuple[str, str]] = []
     for error in validator.iter_errors(raw.data):
         messages.extend(_explain(error, raw, registry))
-    if not messages:  # the globs, once their shape is right
+    if not messages:  # the globs and rule names, once their shape is right
         messages.extend(_glob_problems(raw))
+        messages.extend(_selector_problems(raw, registry))
     if not messages:
         messages.extend((raw.line_of(path), f"{_dotted(path)}: {text} is a TOML date or time,"
                          f" which no setting takes; quote it if it is text: \"{text}\"")
@@ -447,6 +522,16 @@ def _glob_problems(raw: _RawConfig) -> list[tuple[str, str]]:
     return problems
 
 
+def _selector_problems(raw: _RawConfig, registry: Registry) -> list[tuple[str, str]]:
+    problems = []
+    for key in ("enable", "disable"):
+        for index, name in enumerate(raw.data.get(key, [])):
+            problem = unknown_selector(name, registry)
+            if problem is not None:
+                problems.append((raw.line_of((key, index)), problem))
+    return problems
+
+
 def _line_sort_key(where: str) -> tuple[int, int]:
     parts = where.rsplit(":", 2)
     numbers = [int(p) for p in parts[1:] if p.isdigit()]
@@ -468,8 +553,11 @@ def _explain(error: Any, raw: _RawConfig, registry: Registry) -> list[tuple[str,
                 continue
             where = raw.line_of((*path, key))
             if len(path) >= 1 and path[-1] == "rules":
-                out.append((where, f"unknown rule {key!r}{_did_you_mean(key, allowed)};"
-                            " `kubelint rules` lists them"))
+                out.append((where, f"unknown rule or category {key!r}"
+                            f"{_did_you_mean(key, allowed)}; `kubelint rules` lists them"))
+            elif len(path) >= 2 and path[-2] == "rules" and path[-1] in registry.categories():
+                out.append((where, f"category {path[-1]!r} takes enabled and severity, not"
+                            f" {key!r}; options are set for each rule"))
             elif len(path) >= 2 and path[-2] == "rules":
                 rule = registry.rules.get(registry.resolve(str(path[-1])) or "")
                 options = sorted(rule.options) if rule else []
@@ -499,8 +587,14 @@ def _rule_setting(value: Any) -> RuleSetting:
                        options=options)
 
 
-def _rules(value: Mapping[str, Any] | None) -> dict[str, RuleSetting]:
-    return {name: _rule_setting(setting) for name, setting in (value or {}).items()}
+def _rules(data: Mapping[str, Any]) -> dict[str, RuleSetting]:
+    """One layer of rule settings: ``rules:``, with ``enable:`` and ``disable:`` where the
+    data has them (the top level)."""
+    rules = {name: _rule_setting(setting) for name, setting in (data.get("rules") or {}).items()}
+    for key, enabled in (("enable", True), ("disable", False)):
+        for name in data.get(key, []):
+            rules[name] = _merged(rules.get(name), RuleSetting(enabled=enabled))
+    return rules
 
 
 def policy_list(raw: _RawConfig, base_dir: str) -> list[str]:
@@ -550,8 +644,8 @@ def _build(data: Mapping[str, Any], path: str | None, root: str) -> Config:
         strict_kinds=bool(data.get("strict-kinds", False)),
         exclude=list(data.get("exclude", [])),
         plugins=list(data.get("plugins", [])),
-        rules=_rules(data.get("rules")),
-        overrides=[Override(list(o["files"]), _rules(o.get("rules")))
+        rules=_rules(data),
+        overrides=[Override(list(o["files"]), _rules(o))
                    for o in data.get("overrides", [])],
         helm=_helm(data.get("helm") or {}, root),
     )

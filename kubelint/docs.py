@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import inspect
 import re
+from typing import TYPE_CHECKING
 
 from kubelint.patterns import lazy_compile
+
+if TYPE_CHECKING:
+    from kubelint.rule import Rule
 
 REQUIRED_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead")
 _SECTION = lazy_compile(r"^## (.+?)\s*$", re.M)
@@ -26,6 +30,13 @@ def sections(doc: str) -> dict[str, str]:
 def yaml_blocks(section_text: str) -> list[str]:
     """The YAML code blocks of a section (an Example or a Use instead)."""
     return _YAML_BLOCK.findall(section_text)
+
+
+def header_notes(rule: Rule) -> str:
+    """What a rule's page says after its default severity: whether it is off by default,
+    and its category."""
+    notes = "" if rule.enabled else " Off by default."
+    return notes + (f"\nCategory: {rule.category}." if rule.category else "")
 
 
 def render(rule_id: str, summary: str, severity: str, doc: str, extra: str = "") -> str:

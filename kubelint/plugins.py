@@ -51,6 +51,14 @@ class Registry:
             return name
         return self.aliases.get(name)
 
+    def categories(self) -> dict[str, list[str]]:
+        """Each category -> the ids of its rules, both sorted."""
+        found: dict[str, list[str]] = {}
+        for rule_id, rule in sorted(self.rules.items()):
+            if rule.category is not None:
+                found.setdefault(rule.category, []).append(rule_id)
+        return dict(sorted(found.items()))
+
 
 def describe_error(error: BaseException) -> str:
     """How a plugin's failure reads in a message. A plugin that calls ``sys.exit`` is
@@ -180,6 +188,28 @@ def build_registry(local_plugins: Iterable[str] = (), base_dir: str = ".",
     return registry
 
 
+#: The name ``--enable``, ``--disable`` and config use for every rule.
+ALL = "all"
+
+
+def _check_names(registry: Registry, owners: Mapping[str, str]) -> None:
+    """A name in ``--enable``/``--disable`` and config must mean one thing: ``all``,
+    a category, or a rule (id or alias)."""
+    if ALL in owners:
+        raise PluginError(f"plugin {owners[ALL]!r} defines a rule named {ALL!r}, which means"
+                          " every rule; rename it")
+    for rule_id, rule in registry.rules.items():
+        if rule.category is None:
+            continue
+        clash = "every rule" if rule.category == ALL else (
+            f"the rule defined by {owners[rule.category]!r}" if rule.category in owners
+            else None)
+        if clash is not None:
+            raise PluginError(f"plugin {registry.owners[rule_id]!r} puts rule {rule_id!r} in"
+                              f" category {rule.category!r}, a name that already means {clash};"
+                              " choose another category")
+
+
 def _plugin_name(manager: pluggy.PluginManager, hook_impl: Any) -> str:
     return str(manager.get_name(hook_impl.plugin) or hook_impl.plugin_name)
 
@@ -208,6 +238,7 @@ def _collect(manager: pluggy.PluginManager) -> Registry:
             registry.rules[item.id] = item
             registry.owners[item.id] = owner
             registry.aliases.update({alias: item.id for alias in item.aliases})
+    _check_names(registry, owners)
     for impl in manager.hook.kubelint_formatters.get_hookimpls():
         owner = _plugin_name(manager, impl)
         try:

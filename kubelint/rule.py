@@ -51,10 +51,16 @@ class Rule:
     #: Where the rule's documentation lives on the web (SARIF helpUri, editor links);
     #: kubelint fills it in for its built-in rules.
     url: str | None = None
+    #: The group ``--enable``/``--disable`` and config can name instead of each rule
+    #: (kebab-case; never a rule's name). A built-in rule's is its package under
+    #: ``rules/``; a plugin rule has the one it declares, or none.
+    category: str | None = None
 
     def __post_init__(self) -> None:
         if not _RULE_ID.match(self.id):
             raise ValueError(f"rule id {self.id!r} is not kebab-case")
+        if self.category is not None and not _RULE_ID.match(self.category):
+            raise ValueError(f"rule {self.id!r}: category {self.category!r} is not kebab-case")
         if self.severity not in SEVERITIES:
             raise ValueError(f"rule {self.id!r}: severity must be one of {SEVERITIES}")
 
@@ -73,6 +79,7 @@ def rule(
     aliases: Sequence[str] = (),
     fixable: bool = False,
     url: str | None = None,
+    category: str | None = None,
 ) -> Callable[[Check], Rule]:
     """Declare a rule. The module's docstring is its documentation.
 
@@ -87,7 +94,7 @@ def rule(
         return Rule(id=id, severity=severity, summary=summary, check=check,
                     kinds=frozenset(kinds) if kinds is not None else None, doc=doc,
                     enabled=enabled, options=dict(options or {}), aliases=tuple(aliases),
-                    fixable=fixable, url=url)
+                    fixable=fixable, url=url, category=category)
 
     return decorate
 

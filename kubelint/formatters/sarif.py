@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from kubelint.docs import header_notes, sections
 from kubelint.docs import render as render_doc
-from kubelint.docs import sections
 from kubelint.formatters import FormatContext, dumps_indented
 from kubelint.report import Finding, Report
 
@@ -39,8 +39,6 @@ _SEMVER = re.compile(
     r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
     r"(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?\Z")
 _WINDOWS_DRIVE = re.compile(r"[A-Za-z]:/")
-#: Built-in rules live in kubelint.rules.<category>.<module>; the category is a tag.
-_CATEGORY = re.compile(r"kubelint\.rules\.([a-z0-9_]+)\.")
 
 
 def render(report: Report, context: FormatContext) -> str:
@@ -79,8 +77,7 @@ def rule_name(rule_id: str) -> str:
 def _descriptor(rule: Any) -> dict[str, Any]:
     doc = inspect.cleandoc(rule.doc or "")
     what = sections(doc).get("What it does") or doc or rule.summary
-    extra = "" if rule.enabled else " Off by default."
-    help_text = render_doc(rule.id, rule.summary, rule.severity, rule.doc, extra)
+    help_text = render_doc(rule.id, rule.summary, rule.severity, rule.doc, header_notes(rule))
     descriptor: dict[str, Any] = {"id": rule.id}
     if rule.aliases:  # a rename keeps the old ids: SARIF's word for them
         descriptor["deprecatedIds"] = list(rule.aliases)
@@ -98,9 +95,9 @@ def _descriptor(rule: Any) -> dict[str, Any]:
 
 def _tags(rule: Any) -> list[str]:
     tags = list(TAGS)
-    match = _CATEGORY.match(getattr(rule.check, "__module__", "") or "")
-    if match and match.group(1) not in tags:
-        tags.append(match.group(1))
+    category = getattr(rule, "category", None)  # the category is a tag
+    if category and category not in tags:
+        tags.append(category)
     return tags
 
 

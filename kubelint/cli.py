@@ -125,6 +125,14 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("--config", metavar="FILE", help="config file (for plugin rules)")
     explain.add_argument("--policies", action="append", default=[], metavar="PATH",
                          help="policy files or directories (for policy rules)")
+
+    completion = commands.add_parser(
+        "completion", help="print a shell completion script",
+        description="Print the completion script for SHELL: subcommands, options, and their"
+        " values (formats, rules and categories, files). See README.md, 'Shell completion',"
+        " for where to load it from.")
+    completion.add_argument("shell", choices=("bash", "zsh", "fish"), metavar="SHELL",
+                            help="bash, zsh or fish")
     return parser
 
 
@@ -195,6 +203,11 @@ def _main(argv: Sequence[str] | None) -> int:
             from kubelint.lsp import serve  # pygls loads only for this command
 
             return serve()
+        if args.command == "completion":
+            from kubelint.completion import render
+
+            sys.stdout.write(render(args.shell, parser))
+            return EXIT_CLEAN
         return _explain(args)
     except (ConfigError, PluginError) as error:
         return _fail(str(error))

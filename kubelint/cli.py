@@ -96,6 +96,16 @@ def _parser() -> argparse.ArgumentParser:
                        help="record the current findings as the baseline in FILE")
     check.add_argument("-v", "--verbose", action="store_true",
                        help="also tell, on standard error, what the run did not check")
+    gitignore = check.add_mutually_exclusive_group()
+    gitignore.add_argument("--respect-gitignore", dest="respect_gitignore", action="store_true",
+                           default=None,
+                           help="skip what git ignores (.gitignore, .git/info/exclude) when"
+                           " walking directories in a git repository (the default, unless"
+                           " respect-gitignore: false in the config)")
+    gitignore.add_argument("--no-respect-gitignore", dest="respect_gitignore",
+                           action="store_false",
+                           help="lint what git ignores too (files named on the command line"
+                           " are linted either way)")
     color = check.add_mutually_exclusive_group()
     color.add_argument("--color", dest="color", action="store_true", default=None,
                        help="colour the text output even when not on a terminal")
@@ -265,6 +275,8 @@ def _check(args: argparse.Namespace) -> int:
         config.crds.append(path)
     if args.strict_kinds:
         config.strict_kinds = True
+    if args.respect_gitignore is not None:
+        config.respect_gitignore = args.respect_gitignore
     for path in args.values:
         if not os.path.isfile(path):
             return _fail(f"--values: no such file: {path}")
@@ -479,6 +491,10 @@ def _unchecked(paths: list[str], stdin_filename: str | None, stdin: bytes | None
         if not found:  # only directories can hold no file
             suffixes = ", ".join(f"*{suffix}" for suffix in MANIFEST_SUFFIXES)
             return f"no manifest files ({suffixes}) found under {where}", True
+        if summary.gitignored:  # the files the config kept, git ignores
+            kept = sum(1 for _ in discover(named, config.is_excluded))
+            ignored = " ignored by git (see -v; --no-respect-gitignore lints what git ignores)"
+            excluded = ignored if kept == found else excluded + " or" + ignored
         if any(os.path.isdir(path) for path in named):
             files = (f"the only file under {where} is" if found == 1
                      else f"all {found} files under {where} are")

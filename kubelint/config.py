@@ -86,6 +86,8 @@ class Config:
     #: Report custom resources without a schema as errors (unknown-kind).
     strict_kinds: bool = False
     exclude: list[str] = field(default_factory=list)
+    #: Skip what git ignores when walking directories (``kubelint.gitignore``).
+    respect_gitignore: bool = True
     plugins: list[str] = field(default_factory=list)
     #: Policy files or directories (absolute, or relative to the working directory).
     policies: list[str] = field(default_factory=list)
@@ -643,6 +645,7 @@ def _build(data: Mapping[str, Any], path: str | None, root: str) -> Config:
         crds=[os.path.join(root, p) for p in data.get("crds", [])],
         strict_kinds=bool(data.get("strict-kinds", False)),
         exclude=list(data.get("exclude", [])),
+        respect_gitignore=bool(data.get("respect-gitignore", True)),
         plugins=list(data.get("plugins", [])),
         rules=_rules(data),
         overrides=[Override(list(o["files"]), _rules(o))

@@ -503,7 +503,7 @@ def _lint_paths(paths: list[str], config: Config, registry: Registry, stdin: byt
     from kubelint.inputs import collect
     from kubelint.pipeline import PlainFile, default_jobs
 
-    inputs = collect(paths, config.is_excluded)
+    inputs = collect(paths, config.is_excluded, respect_gitignore=config.respect_gitignore)
     plain: list[PlainFile] = []
     fs_paths: dict[str, str] = {}
     for path in inputs.files:
@@ -541,8 +541,16 @@ def _lint_paths(paths: list[str], config: Config, registry: Registry, stdin: byt
     if jobs > 1 or cache is not None:
         from kubelint.pipeline import check_plain
 
-        return check_plain(linter, plain, rendered, jobs, progress, fs_paths, cache)
-    return linter.run([file.load() for file in plain] + rendered, fs_paths, progress)
+        report = check_plain(linter, plain, rendered, jobs, progress, fs_paths, cache)
+    else:
+        report = linter.run([file.load() for file in plain] + rendered, fs_paths, progress)
+    # Never a silent skip: --verbose names each path and the pattern that ignores it.
+    report.summary.gitignored = len(inputs.gitignored)
+    report.notes.extend(
+        f"skipped {display_path(item.path)}{'/' if item.is_dir else ''} (ignored by"
+        f" {display_path(item.source)}:{item.line}: {item.pattern})"
+        for item in inputs.gitignored)
+    return report
 
 
 def _can_fork() -> bool:

@@ -91,6 +91,8 @@ class Summary:
     baseline_fixed: int | None = None  # baseline findings that no longer occur
     #: The tools' configuration documents among ``skipped``: tool -> documents.
     tool_configs: dict[str, int] = field(default_factory=dict)
+    #: Files and directories the walk skipped because git ignores them.
+    gitignored: int = 0
 
     def to_dict(self, findings: list[Finding]) -> dict[str, Any]:
         counts = {severity: 0 for severity in SEVERITIES}

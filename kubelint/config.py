@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from kubelint.constants import KUBERNETES_VERSIONS, NEWEST_KUBERNETES_VERSION, SEVERITIES
 from kubelint.model import locate
-from kubelint.plugins import ALL, Registry
+from kubelint.plugins import ALL, Registry, is_plugin_path
 from kubelint.schema import bundled
 from kubelint.yamlparse import YamlDocument, YamlProblem, parse_stream
 
@@ -55,7 +55,7 @@ class EffectiveRule:
 
 @dataclass
 class Override:
-    patterns: list[str]
+    patterns: list[str] | None  # None: every file (a base config's top level)
     rules: dict[str, RuleSetting]
 
 
@@ -94,6 +94,11 @@ class Config:
     #: By rule id or alias, category, or ``all`` (``enable:``/``disable:``).
     rules: dict[str, RuleSetting] = field(default_factory=dict)
     overrides: list[Override] = field(default_factory=list)
+    #: The rule settings of the configs this one extends, applied before its own: each
+    #: base's top level (patterns None), then its overrides; the farthest base first.
+    extended: list[Override] = field(default_factory=list)
+    #: Every config file read (this one, then the ones it extends), absolute.
+    sources: list[str] = field(default_factory=list)
     #: How Helm charts in the input are rendered (``helm:``; --values and --set add).
     helm: HelmSettings = field(default_factory=lambda: HelmSettings())
     #: Rule ids --enable / --disable turn on and off (``selection``): win over everything
@@ -132,18 +137,24 @@ class Config:
         """Every rule's settings for the file at ``path`` (None: no overrides apply)."""
         relative = self._relative(path) if path else None
         matching = tuple(
-            index for index, override in enumerate(self.overrides)
-            if relative is not None and _matches_any(override.patterns, relative)
+            index for index, layer in enumerate(self._layers())
+            if layer.patterns is None or _matches_any(layer.patterns, relative)
         )
         return self._settings(matching, registry)
 
-    def _settings(self, overrides: tuple[int, ...], registry: Registry) -> dict[str, EffectiveRule]:
+    def _layers(self) -> list[Override]:
+        """The rule settings in the order they apply: the bases', the top level's, then
+        the overrides'."""
+        return [*self.extended, Override(None, self.rules), *self.overrides]
+
+    def _settings(self, matching: tuple[int, ...], registry: Registry) -> dict[str, EffectiveRule]:
         cache: dict[tuple[int, ...], dict[str, EffectiveRule]] = self.__dict__.setdefault(
             "_settings_cache", {})
-        cached = cache.get(overrides)
+        cached = cache.get(matching)
         if cached is not None:
             return cached
-        layers = [self.rules, *(self.overrides[i].rules for i in overrides)]
+        every = self._layers()
+        layers = [every[i].rules for i in matching]
         result: dict[str, EffectiveRule] = {}
         for rule_id, rule in registry.rules.items():
             enabled: bool | None = rule.enabled
@@ -156,7 +167,7 @@ class Config:
             if rule_id in self.cli_disable:
                 enabled = False
             result[rule_id] = EffectiveRule(bool(enabled), severity, _ReadOnly(options))
-        cache[overrides] = result
+        cache[matching] = result
         return result
 
 
@@ -614,8 +625,9 @@ def policy_list(raw: _RawConfig, base_dir: str) -> list[str]:
 
 def load_config(path: str | None, registry_for: Any,
                 extra_policies: Iterable[str] = ()) -> tuple[Config, Registry]:
-    """Read and validate the config at ``path`` (None: defaults), loading its plugins and
-    policies (plus ``extra_policies``, from the command line).
+    """Read and validate the config at ``path`` (None: defaults) and the configs it
+    extends, loading their plugins and policies (plus ``extra_policies``, from the
+    command line).
 
     ``registry_for(plugins, base_dir, policies)`` builds the registry; the full schema
     needs it.
@@ -624,15 +636,114 @@ def load_config(path: str | None, registry_for: Any,
     if path is None:
         registry = registry_for([], os.getcwd(), extra)
         return Config(policies=extra), registry
-    raw = _read_raw(path)
-    base_dir = os.path.dirname(os.path.abspath(path))
-    plugins = plugin_list(raw)
-    policies = [*policy_list(raw, base_dir), *extra]
+    chain = read_chain(path)
+    base_dir = _directory(chain[0])
+    plugins = [plugin for raw in reversed(chain) for plugin in _plugins(raw, base_dir)]
+    policies = [*(policy for raw in reversed(chain)
+                  for policy in policy_list(raw, _directory(raw))), *extra]
     registry = registry_for(plugins, base_dir, policies)
-    validate(raw, registry)
-    config = _build(raw.data, path, base_dir)
+    problems = []
+    for raw in chain:  # each file's mistakes, at its own lines
+        try:
+            validate(raw, registry)
+        except ConfigError as error:
+            problems.append(str(error))
+    if problems:
+        raise ConfigError("\n".join(problems))
+    config = _build(_merged_data(chain), path, base_dir)
+    config.plugins = plugins
     config.policies = policies
+    config.extended = [layer for raw in reversed(chain[1:]) for layer in _layers(raw.data)]
+    config.sources = [os.path.abspath(raw.path) for raw in chain]
     return config, registry
+
+
+# ---------------------------------------------------------------------------
+# extends: a config file names a base config, applied before it.
+
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def read_chain(path: str) -> list[_RawConfig]:
+    """The config at ``path``, then the config it extends, and so on."""
+    chain = [_read_raw(path)]
+    seen = [os.path.realpath(path)]
+    while isinstance(chain[-1].data, Mapping) and "extends" in chain[-1].data:
+        raw = chain[-1]
+        value = raw.data["extends"]
+        where = raw.line_of(("extends",))
+        if not isinstance(value, str) or not value:
+            raise ConfigError(f"{where}: extends: {json.dumps(value, default=str)} is not the"
+                              " path of a config file")
+        if _URL.match(value):
+            raise ConfigError(f"{where}: extends: {value!r} is a URL, and kubelint never reads"
+                              " the network; save the file and name its path")
+        base = os.path.normpath(os.path.join(_directory(raw), os.path.expanduser(value)))
+        if not os.path.isfile(base):
+            raise ConfigError(f"{where}: extends: no such file: {base}")
+        real = os.path.realpath(base)
+        if real in seen:
+            cycle = " -> ".join([*(r.path for r in chain), base])
+            raise ConfigError(f"{where}: extends: {value!r} is a cycle: {cycle}")
+        seen.append(real)
+        chain.append(_read_raw(base))
+    return chain
+
+
+def _directory(raw: _RawConfig) -> str:
+    return os.path.dirname(os.path.abspath(raw.path))
+
+
+def _plugins(raw: _RawConfig, top_dir: str) -> list[str]:
+    """A file's ``plugins:``; a base's .py paths made absolute (they are relative to the
+    file that names them; module names are imported as for the extending file)."""
+    directory = _directory(raw)
+    if directory == top_dir:
+        return plugin_list(raw)
+    return [os.path.join(directory, plugin) if is_plugin_path(plugin) else plugin
+            for plugin in plugin_list(raw)]
+
+
+#: Settings whose lists add up along the chain, the base's entries first; the paths among
+#: them are relative to the file that names them.
+_LISTS = {"exclude": False, "crds": True}
+_HELM_LISTS = {"values": True, "set": False}
+#: The settings that are rules, layered rather than merged (``Config.extended``).
+_RULE_KEYS = ("rules", "enable", "disable", "overrides", "extends")
+
+
+def _merged_data(chain: list[_RawConfig]) -> dict[str, Any]:
+    """One mapping of the chain's settings (besides rules and plugins): a setting of the
+    extending file replaces the base's; lists add up, the base's entries first; paths
+    become absolute. Globs (``exclude``, ``overrides``) stay relative to the extending
+    file: they describe the tree it lints."""
+    merged: dict[str, Any] = {}
+    helm: dict[str, Any] = {}
+    for raw in reversed(chain):  # the farthest base first
+        directory = _directory(raw)
+        for key, value in raw.data.items():
+            if key in _LISTS:
+                merged[key] = [*merged.get(key, []), *_paths(value, directory, _LISTS[key])]
+            elif key == "helm":
+                for name, item in value.items():
+                    helm[name] = ([*helm.get(name, []), *_paths(item, directory,
+                                                                  _HELM_LISTS[name])]
+                                  if name in _HELM_LISTS else item)
+            elif key not in _RULE_KEYS:
+                merged[key] = value
+    merged["helm"] = helm
+    merged.update({key: chain[0].data[key] for key in _RULE_KEYS if key in chain[0].data})
+    return merged
+
+
+def _paths(values: list[str], directory: str, are_paths: bool) -> list[str]:
+    return [os.path.join(directory, value) for value in values] if are_paths else values
+
+
+def _layers(data: Mapping[str, Any]) -> list[Override]:
+    """A base config's rule settings: its top level, then its overrides."""
+    return [Override(None, _rules(data)),
+            *(Override(list(o["files"]), _rules(o)) for o in data.get("overrides", []))]
 
 
 def _build(data: Mapping[str, Any], path: str | None, root: str) -> Config:
@@ -665,5 +776,8 @@ def config_from_mapping(data: Mapping[str, Any], registry: Registry,
                         name: str = "<config>") -> Config:
     """A ``Config`` from a mapping (for the API), validated like a file."""
     raw = _RawConfig(name, dict(data), None, "")
+    if "extends" in data:  # relative to what? A file knows where it is.
+        raise ConfigError(f"{name}: extends: works in config files; pass the path of a"
+                          " config file that extends the base instead of a mapping")
     validate(raw, registry)
     return _build(data, None, os.getcwd())

@@ -118,10 +118,15 @@ def declares_entry_points(group: str, paths: Iterable[str] | None = None) -> boo
     return False
 
 
+def is_plugin_path(spec: str) -> bool:
+    """A ``plugins:`` entry that is a path to a .py file, not a module name."""
+    return spec.endswith(".py") or os.sep in spec or "/" in spec
+
+
 def _load_local(spec: str, base_dir: str) -> ModuleType:
     """A ``plugins:`` entry: a path to a .py file (relative to the config file) or an
     importable module name (the config file's directory is searched first)."""
-    if spec.endswith(".py") or os.sep in spec or "/" in spec:
+    if is_plugin_path(spec):
         path = os.path.normpath(os.path.join(base_dir, spec))
         if not os.path.isfile(path):
             raise PluginError(f"plugin file {spec!r} not found (looked at {path})")

@@ -14,16 +14,7 @@ import pytest
 from kubelint.cli import main
 from kubelint.config import ConfigError, HelmSettings, RuleSetting
 from kubelint.lint import lint_text, resolve_config
-
-ROLE = textwrap.dedent("""\
-    apiVersion: rbac.authorization.k8s.io/v1
-    kind: ClusterRole
-    metadata: {name: everything}
-    rules:
-      - apiGroups: ["*"]
-        resources: ["*"]
-        verbs: ["*"]
-    """)
+from tests.test_selection import ROLE
 
 
 def _write(path: Path, text: str) -> Path:

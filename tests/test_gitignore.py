@@ -120,6 +120,10 @@ def test_each_skip_names_the_pattern_git_names(repo):
 
 
 def test_verbose_names_what_was_skipped(repo, capsys):
+    assert main(["check", "--no-cache", "--no-color", "app"]) == 0
+    assert capsys.readouterr().out == (
+        "No problems in 6 files; 6 objects checked, 7 paths git ignores skipped (-v names"
+        " them).\n")
     assert main(["check", "--no-cache", "-v", "app"]) == 0
     notes = [line for line in capsys.readouterr().err.splitlines() if "skipped" in line]
     assert notes == [

@@ -708,12 +708,14 @@ def _plugins(raw: _RawConfig, top_dir: str) -> list[str]:
 #: them are relative to the file that names them.
 _LISTS = {"exclude": False, "crds": True}
 _HELM_LISTS = {"values": True, "set": False}
-#: The settings that are rules, layered rather than merged (``Config.extended``).
-_RULE_KEYS = ("rules", "enable", "disable", "overrides", "extends")
+#: The rule settings, layered rather than merged (``Config.extended``).
+_LAYERED = ("rules", "enable", "disable", "overrides")
+#: Read from each file before the registry is built (``load_config``).
+_LOADED_FIRST = ("extends", "plugins", "policies")
 
 
 def _merged_data(chain: list[_RawConfig]) -> dict[str, Any]:
-    """One mapping of the chain's settings (besides rules and plugins): a setting of the
+    """One mapping of the chain's settings (besides rules, plugins and policies): a setting of the
     extending file replaces the base's; lists add up, the base's entries first; paths
     become absolute. Globs (``exclude``, ``overrides``) stay relative to the extending
     file: they describe the tree it lints."""
@@ -729,10 +731,10 @@ def _merged_data(chain: list[_RawConfig]) -> dict[str, Any]:
                     helm[name] = ([*helm.get(name, []), *_paths(item, directory,
                                                                   _HELM_LISTS[name])]
                                   if name in _HELM_LISTS else item)
-            elif key not in _RULE_KEYS:
+            elif key not in _LAYERED + _LOADED_FIRST:
                 merged[key] = value
     merged["helm"] = helm
-    merged.update({key: chain[0].data[key] for key in _RULE_KEYS if key in chain[0].data})
+    merged.update({key: chain[0].data[key] for key in _LAYERED if key in chain[0].data})
     return merged
 
 

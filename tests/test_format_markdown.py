@@ -12,14 +12,12 @@ import subprocess
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import quote
 
 import pytest
 from markdown_it import MarkdownIt
 
-from kubelint.config import Config
 from kubelint.constants import SEVERITIES
 from kubelint.formatters import FormatContext
 from kubelint.formatters.markdown import (
@@ -30,9 +28,8 @@ from kubelint.formatters.markdown import (
     render,
 )
 from kubelint.formatters.text import summary_line
-from kubelint.lint import lint_paths
 from kubelint.report import Finding, ObjectRef, Report, Summary
-from tests.helpers import ROOT, registry
+from tests.helpers import ROOT, lint_in, registry
 
 GOLDEN = ROOT / "tests" / "golden" / "shop.md"
 CONTEXT = FormatContext()
@@ -109,19 +106,9 @@ def finding_rows(page: Page) -> list[list[Cell]]:
     return rows
 
 
-def lint(paths: list[str], cwd: Path) -> Report:
-    """Lint as `kubelint check --no-config PATHS` run in ``cwd`` would."""
-    before = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return lint_paths(paths, Config(), registry())
-    finally:
-        os.chdir(before)
-
-
 @pytest.fixture(scope="module")
 def examples() -> Report:
-    return lint(["examples"], ROOT)
+    return lint_in(ROOT, ["examples"])
 
 
 def make_report(*findings: Finding, files: int = 1, rules=None) -> Report:

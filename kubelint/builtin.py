@@ -58,4 +58,5 @@ def _formatter(name: str) -> Formatter:
 @hookimpl
 def kubelint_formatters() -> dict[str, Formatter]:
     return {name: _formatter(name)
-            for name in ("text", "json", "sarif", "junit", "github", "gitlab")}
+            for name in ("text", "json", "sarif", "junit", "github", "gitlab",
+                          "markdown")}

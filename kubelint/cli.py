@@ -41,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--no-config", action="store_true", help="ignore config files")
     check.add_argument("--format", default="text", metavar="FORMAT",
                        help="output format: text (default), json, sarif, junit, github, gitlab,"
-                       " or one a plugin adds")
+                       " markdown, or one a plugin adds")
     check.add_argument("--output", action="append", default=[], metavar="[FORMAT=]FILE",
                        help="also write a report to FILE, in FORMAT (e.g. sarif=results.sarif;"
                        " repeatable); without FORMAT=, the --format output goes to FILE"

@@ -31,6 +31,15 @@ def render(report: Report, context: FormatContext) -> str:
             rule = finding.rule
         origin = f" (from {finding.template})" if finding.template else ""
         lines.append(f"{where} {severity} {rule} {finding.message}{origin}")
+    if lines:
+        lines.append("")
+    lines.append(summary_line(report))
+    return "\n".join(lines) + "\n"
+
+
+def summary_line(report: Report) -> str:
+    """The closing sentence: how many problems in how many files, or why nothing was
+    checked (the markdown report opens with it too)."""
     summary = report.summary
     files_with_findings = len({finding.file for finding in report.findings})
     if report.findings:
@@ -60,7 +69,4 @@ def render(report: Report, context: FormatContext) -> str:
         head += (f"; baseline: {summary.baselined} known finding"
                  f"{'' if summary.baselined == 1 else 's'} hidden,"
                  f" {summary.baseline_fixed} fixed")
-    if lines:
-        lines.append("")
-    lines.append(f"{head}.")
-    return "\n".join(lines) + "\n"
+    return f"{head}."

@@ -15,7 +15,8 @@ from kubelint import __version__
 
 if TYPE_CHECKING:  # the command line imports what a command needs when it runs
     from kubelint.config import Config
-    from kubelint.report import Summary
+    from kubelint.plugins import Registry
+    from kubelint.report import Report, Summary
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -194,7 +195,7 @@ def _main(argv: Sequence[str] | None) -> int:
 
             return serve()
         return _explain(args)
-    except (ConfigError, PluginError) as error:
+    except (ConfigError, PluginError, _RunError) as error:
         return _fail(str(error))
 
 
@@ -221,15 +222,45 @@ def _unknown_rule(name: str, registry) -> str:  # type: ignore[no-untyped-def]
     return f"unknown rule {name!r}{hint}; `kubelint rules` lists them"
 
 
+class _RunError(Exception):
+    """What the command line asks cannot be done: said on standard error, exit 2."""
+
+
 def _check(args: argparse.Namespace) -> int:
-    from kubelint.formatters import FormatContext
-    from kubelint.lint import exit_code, lint_paths
-    from kubelint.loader import STDIN, PathNotFound
+    """parse options -> config -> lint -> report -> exit status."""
+    from kubelint.lint import exit_code
 
     config, registry = _load(args)
+    _select_rules(args.enable, args.disable, config, registry)
+    _configure(args, config)
+    outputs = _outputs(args, registry)
+    _keep_reports_apart(args, outputs, config)
+    paths = _inputs(args)
+    # Read standard input here: whether it held an object decides the exit status.
+    stdin = _read_stdin(paths)
+    report = _lint(args, paths, config, registry, stdin)
+    failed = _say_unchecked(paths, args.stdin_filename, stdin, config, report)
+    if args.diff:
+        status = _print_diff(report)
+        return EXIT_ERROR if failed else status
+    if args.fix:
+        report = _fix(args, paths, config, registry, report)
+    report = _baselines(args, report)
+    _say_warnings(args, report)
+    _write_outputs(args, outputs, report, registry)
+    if failed:
+        return EXIT_ERROR
+    if args.write_baseline:
+        return EXIT_CLEAN  # the findings are recorded as accepted: that is the success
+    return exit_code(report, config.fail_level)
+
+
+def _select_rules(enable: list[str], disable: list[str], config: Config,
+                  registry: Registry) -> None:
+    """--enable and --disable into ``config`` (they win over the config file)."""
     named: dict[str, set[str]] = {"--enable": set(), "--disable": set()}
     every: set[str] = set()  # the flags that said "all"
-    for flag, names in (("--enable", args.enable), ("--disable", args.disable)):
+    for flag, names in (("--enable", enable), ("--disable", disable)):
         for name in names:
             for part in filter(None, (p.strip() for p in name.split(","))):
                 if part == "all":
@@ -237,7 +268,7 @@ def _check(args: argparse.Namespace) -> int:
                     continue
                 rule_id = registry.resolve(part)
                 if rule_id is None:
-                    return _fail(f"{flag}: {_unknown_rule(part, registry)}")
+                    raise _RunError(f"{flag}: {_unknown_rule(part, registry)}")
                 named[flag].add(rule_id)
     # A rule named explicitly wins over "all"; between two of a kind, --disable wins.
     everything = set(registry.rules)
@@ -247,6 +278,10 @@ def _check(args: argparse.Namespace) -> int:
         config.cli_disable |= everything - named["--enable"]
     config.cli_enable |= named["--enable"]
     config.cli_disable |= named["--disable"]
+
+
+def _configure(args: argparse.Namespace, config: Config) -> None:
+    """The options that override or add to the config file's settings."""
     if args.fail_level:
         config.fail_level = args.fail_level
     if args.kubernetes_version:
@@ -256,63 +291,87 @@ def _check(args: argparse.Namespace) -> int:
         if version.count(".") == 2:  # 1.30.2: schemas are per minor version
             version = version.rsplit(".", 1)[0]
         if version not in KUBERNETES_VERSIONS:
-            return _fail(f"unknown Kubernetes version {args.kubernetes_version!r}; kubelint has"
-                         f" schemas for {', '.join(KUBERNETES_VERSIONS)}")
+            raise _RunError(f"unknown Kubernetes version {args.kubernetes_version!r};"
+                            f" kubelint has schemas for {', '.join(KUBERNETES_VERSIONS)}")
         config.kubernetes_version = version
     for path in args.crds:
         if not os.path.exists(path):
-            return _fail(f"--crds: no such file or directory: {path}")
+            raise _RunError(f"--crds: no such file or directory: {path}")
         config.crds.append(path)
     if args.strict_kinds:
         config.strict_kinds = True
     for path in args.values:
         if not os.path.isfile(path):
-            return _fail(f"--values: no such file: {path}")
+            raise _RunError(f"--values: no such file: {path}")
         config.helm.values.append(os.path.abspath(path))
     for expression in args.set:
         if "=" not in expression:
-            return _fail(f"--set {expression!r}: write KEY=VALUE (as helm --set)")
+            raise _RunError(f"--set {expression!r}: write KEY=VALUE (as helm --set)")
         config.helm.set.append(expression)
-    outputs: list[tuple[str, str | None]] = []  # (format, file or None for stdout)
+
+
+def _outputs(args: argparse.Namespace, registry: Registry) -> list[tuple[str, str | None]]:
+    """(format, file or None for standard output) of every report to write."""
+    outputs: list[tuple[str, str | None]] = []
     redirected = False  # an --output without FORMAT= takes the place of standard output
     for spec in args.output:
         name, sep, path = spec.partition("=")
         if not sep:
             if spec in registry.formatters:  # `--output sarif` meant a format, not a file
-                return _fail(f"--output {spec}: name the file too: --output {spec}=FILE")
+                raise _RunError(f"--output {spec}: name the file too: --output {spec}=FILE")
             name, path, redirected = args.format, spec, True
         if not path:
-            return _fail(f"--output {spec!r}: name a file")
+            raise _RunError(f"--output {spec!r}: name a file")
         outputs.append((name, path))
     if not redirected:
         outputs.insert(0, (args.format, None))
     for name, _ in outputs:
         if name not in registry.formatters:
-            return _fail(f"unknown format {name!r}; choose from"
-                         f" {', '.join(sorted(registry.formatters))}")
+            raise _RunError(f"unknown format {name!r}; choose from"
+                            f" {', '.join(sorted(registry.formatters))}")
+    return outputs
+
+
+def _keep_reports_apart(args: argparse.Namespace, outputs: list[tuple[str, str | None]],
+                        config: Config) -> None:
+    """Refuse reports that would overwrite an input; never lint kubelint's own files."""
     named_inputs = {os.path.realpath(path) for path in args.paths if path != "-"}
     for path in (args.write_baseline, *(p for _, p in outputs)):
         if path and (os.path.realpath(path) in named_inputs
                      or _manifest_under(path, named_inputs)):
             flag = "--write-baseline" if path == args.write_baseline else "--output"
-            return _fail(f"{flag} {path}: it is also an input; writing there would replace"
-                         " the manifest")
+            raise _RunError(f"{flag} {path}: it is also an input; writing there would"
+                            " replace the manifest")
     for path in (args.baseline, args.write_baseline, *(p for _, p in outputs)):
         if path:
             config.own_files.add(os.path.abspath(path))
+
+
+def _inputs(args: argparse.Namespace) -> list[str]:
+    """The paths to lint ('-' for standard input)."""
     if args.stdin_filename and any(path != "-" for path in args.paths):
-        return _fail("--stdin-filename names standard input: give it with '-' alone, not"
-                     " with files")
+        raise _RunError("--stdin-filename names standard input: give it with '-' alone, not"
+                        " with files")
     if args.stdin_filename and "-" not in args.paths:
         args.paths.append("-")
-    paths = args.paths or ["."]
+    paths: list[str] = args.paths or ["."]
     if (args.fix or args.diff) and "-" in paths:
-        return _fail("--fix and --diff work on files, not on standard input")
-    # Read standard input here: whether it held an object decides the exit status.
+        raise _RunError("--fix and --diff work on files, not on standard input")
+    return paths
+
+
+def _read_stdin(paths: list[str]) -> bytes | None:
     from kubelint.constants import MAX_FILE_BYTES
+    from kubelint.loader import STDIN
 
     # One byte past the limit at most: the loader reports a larger input (yaml-limits).
-    stdin = sys.stdin.buffer.read(MAX_FILE_BYTES + 1) if STDIN in paths else None
+    return sys.stdin.buffer.read(MAX_FILE_BYTES + 1) if STDIN in paths else None
+
+
+def _lint(args: argparse.Namespace, paths: list[str], config: Config, registry: Registry,
+          stdin: bytes | None) -> Report:
+    from kubelint.lint import lint_paths
+    from kubelint.loader import PathNotFound
     from kubelint.progress import Progress
 
     progress = Progress.for_terminal(args.format)
@@ -326,49 +385,69 @@ def _check(args: argparse.Namespace) -> int:
                             stdin_filename=args.stdin_filename, progress=progress,
                             jobs=args.jobs, cache=cache)
     except PathNotFound as error:
-        return _fail(f"no such file or directory: {error}")
+        raise _RunError(f"no such file or directory: {error}") from None
     finally:
         progress.close()
     # The parsed objects stay alive until the output is written. Once the collector runs
     # again (it is paused while linting), each full collection would rescan millions of
     # them: formatting 30,000 findings as JSON took 3.4 s instead of 0.6 s.
     gc.freeze()
-    unchecked = _unchecked(paths, args.stdin_filename, stdin, config, report.summary)
-    failed = False  # nothing was checked where something had to be: exit 2
+    return report
+
+
+def _say_unchecked(paths: list[str], stdin_filename: str | None, stdin: bytes | None,
+                   config: Config, report: Report) -> bool:
+    """Say what was not checked; True when that fails the run (exit 2)."""
+    unchecked = _unchecked(paths, stdin_filename, stdin, config, report.summary)
     if unchecked is not None and not unchecked[1] and report.findings:
         unchecked = None  # the findings say why (a chart Helm cannot render, broken YAML)
-    if unchecked is not None:
-        why, failed = unchecked
-        print(f"kubelint: {'error' if failed else 'warning'}: {why}", file=sys.stderr)
-    if args.fix or args.diff:
-        fixed = _fixes(report)
-        if args.diff:
-            from kubelint.fix import unified_diff
+    if unchecked is None:
+        return False
+    why, failed = unchecked
+    print(f"kubelint: {'error' if failed else 'warning'}: {why}", file=sys.stderr)
+    return failed
 
-            for path, (before, after, made) in sorted(fixed.items()):
-                sys.stdout.writelines(unified_diff(before, after, made, path))
-            if failed:
-                return EXIT_ERROR
-            return EXIT_FINDINGS if fixed else EXIT_CLEAN
-        from kubelint.writing import WriteRefused, write_fixed
 
-        for path, (before, after, made) in list(fixed.items()):
-            count = len(made)
-            bom = _bom(path)
-            try:
-                write_fixed(path, bom + before.encode("utf-8"), bom + after.encode("utf-8"))
-            except WriteRefused as refused:
-                print(f"kubelint: warning: {path}: {count} fix{'es' if count != 1 else ''}"
-                      f" not applied: {refused}", file=sys.stderr)
-                del fixed[path]
-            except OSError as error:
-                return _fail(f"cannot write {path}: {error.strerror or error}")
-        if fixed:
-            total = sum(len(made) for _, _, made in fixed.values())
-            print(f"kubelint: fixed {total} problem{'s' if total != 1 else ''} in"
-                  f" {len(fixed)} file{'s' if len(fixed) != 1 else ''}", file=sys.stderr)
-            report = lint_paths(paths, config, registry, stdin_filename=args.stdin_filename)
-            gc.freeze()
+def _print_diff(report: Report) -> int:
+    """--diff: the safe fixes as a unified diff; exit 1 when there is one."""
+    from kubelint.fix import unified_diff
+
+    fixed = _fixes(report)
+    for path, (before, after, made) in sorted(fixed.items()):
+        sys.stdout.writelines(unified_diff(before, after, made, path))
+    return EXIT_FINDINGS if fixed else EXIT_CLEAN
+
+
+def _fix(args: argparse.Namespace, paths: list[str], config: Config, registry: Registry,
+         report: Report) -> Report:
+    """--fix: write the safe fixes, then the report of what remains."""
+    from kubelint.lint import lint_paths
+    from kubelint.writing import WriteRefused, write_fixed
+
+    fixed = _fixes(report)
+    for path, (before, after, made) in list(fixed.items()):
+        count = len(made)
+        bom = _bom(path)
+        try:
+            write_fixed(path, bom + before.encode("utf-8"), bom + after.encode("utf-8"))
+        except WriteRefused as refused:
+            print(f"kubelint: warning: {path}: {count} fix{'es' if count != 1 else ''}"
+                  f" not applied: {refused}", file=sys.stderr)
+            del fixed[path]
+        except OSError as error:
+            raise _RunError(f"cannot write {path}: {error.strerror or error}") from None
+    if not fixed:
+        return report
+    total = sum(len(made) for _, _, made in fixed.values())
+    print(f"kubelint: fixed {total} problem{'s' if total != 1 else ''} in"
+          f" {len(fixed)} file{'s' if len(fixed) != 1 else ''}", file=sys.stderr)
+    report = lint_paths(paths, config, registry, stdin_filename=args.stdin_filename)
+    gc.freeze()
+    return report
+
+
+def _baselines(args: argparse.Namespace, report: Report) -> Report:
+    """--write-baseline records the findings; --baseline hides the recorded ones."""
     from kubelint.writing import write_report
 
     if args.write_baseline:
@@ -377,7 +456,8 @@ def _check(args: argparse.Namespace) -> int:
         try:
             write_report(args.write_baseline, render_baseline(report.findings))
         except OSError as error:
-            return _fail(f"cannot write {args.write_baseline}: {error.strerror or error}")
+            raise _RunError(f"cannot write {args.write_baseline}:"
+                            f" {error.strerror or error}") from None
         count = len(report.findings)
         print(f"kubelint: wrote {count} finding{'s' if count != 1 else ''} to the baseline"
               f" {args.write_baseline}", file=sys.stderr)
@@ -387,7 +467,11 @@ def _check(args: argparse.Namespace) -> int:
         try:
             report = baseline.apply(report, baseline.load(args.baseline))
         except baseline.BaselineError as error:
-            return _fail(str(error))
+            raise _RunError(str(error)) from None
+    return report
+
+
+def _say_warnings(args: argparse.Namespace, report: Report) -> None:
     for warning in report.warnings:
         print(f"kubelint: warning: {warning}", file=sys.stderr)
     if args.verbose:
@@ -396,6 +480,13 @@ def _check(args: argparse.Namespace) -> int:
         if report.summary.tool_configs:
             print(f"kubelint: skipped {_tool_configs(report.summary.tool_configs)}",
                   file=sys.stderr)
+
+
+def _write_outputs(args: argparse.Namespace, outputs: list[tuple[str, str | None]],
+                   report: Report, registry: Registry) -> None:
+    from kubelint.formatters import FormatContext
+    from kubelint.writing import write_report
+
     for name, path in outputs:
         color = path is None and name == "text" and _use_color(args.color)
         try:
@@ -404,7 +495,7 @@ def _check(args: argparse.Namespace) -> int:
         except (Exception, SystemExit) as error:  # a plugin's formatter
             from kubelint.plugins import describe_error
 
-            return _fail(f"the {name!r} formatter failed: {describe_error(error)}")
+            raise _RunError(f"the {name!r} formatter failed: {describe_error(error)}") from None
         if path is None:
             sys.stdout.write(text)
             sys.stdout.flush()
@@ -412,12 +503,7 @@ def _check(args: argparse.Namespace) -> int:
             try:
                 write_report(path, text)
             except OSError as error:
-                return _fail(f"cannot write {path}: {error.strerror or error}")
-    if failed:
-        return EXIT_ERROR
-    if args.write_baseline:
-        return EXIT_CLEAN  # the findings are recorded as accepted: that is the success
-    return exit_code(report, config.fail_level)
+                raise _RunError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 def _count(number: int, noun: str) -> str:

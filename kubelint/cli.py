@@ -105,7 +105,8 @@ def _parser() -> argparse.ArgumentParser:
     rules.add_argument("--config", metavar="FILE", help="config file (shows on/off from it)")
     rules.add_argument("--policies", action="append", default=[], metavar="PATH",
                        help="also list the rules of these policy files or directories")
-    rules.add_argument("--format", choices=("text", "json"), default="text")
+    rules.add_argument("--format", choices=("text", "json", "markdown"), default="text",
+                       help="text (default), json, or a markdown table for documentation")
 
     test = commands.add_parser(
         "test", help="test policies against their example manifests",
@@ -631,6 +632,11 @@ def _rules(args: argparse.Namespace) -> int:
                      "kinds": sorted(r.kinds) if r.kinds is not None else None}
                     for r in rows]
         print(json.dumps(document, indent=2))
+        return EXIT_CLEAN
+    if args.format == "markdown":  # for documentation: the defaults, not the config's
+        from kubelint.docs import rules_table
+
+        print("\n".join(rules_table(rows, lambda rule: rule.url)))
         return EXIT_CLEAN
     width = max(len(r.id) for r in rows)
     for r in rows:

@@ -9,7 +9,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kubelint import __version__
 
@@ -50,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--fail-level", choices=("error", "warning", "info"),
                        help="exit 1 when a finding is at or above this severity"
                        " (default: error, or fail-level in the config)")
+    check.add_argument("--exit-zero", action="store_true",
+                       help="exit 0 even when findings are at or above the fail level (2"
+                       " still means a usage, config or plugin error)")
     check.add_argument("--enable", action="append", default=[], metavar="RULE",
                        help="enable a rule (repeatable, comma-separated; 'all' for every rule;"
                        " also turns on rules that are off by default)")
@@ -93,8 +96,18 @@ def _parser() -> argparse.ArgumentParser:
                        help="report only findings that are not in this baseline")
     check.add_argument("--write-baseline", metavar="FILE",
                        help="record the current findings as the baseline in FILE")
-    check.add_argument("-v", "--verbose", action="store_true",
-                       help="also tell, on standard error, what the run did not check")
+    talk = check.add_mutually_exclusive_group()
+    talk.add_argument("-v", "--verbose", action="store_true",
+                      help="also tell, on standard error, what the run did not check")
+    talk.add_argument("-q", "--quiet", action="store_true",
+                      help="print the findings and errors only: no summary, no warnings")
+    check.add_argument("--statistics", action="store_true",
+                       help="print how many findings each rule reported instead of the"
+                       " findings (--format text or json; --output FORMAT=FILE reports stay"
+                       " complete)")
+    check.add_argument("--show-source", action="store_true",
+                       help="show the source line of each finding, with carets under it, in"
+                       " text reports")
     color = check.add_mutually_exclusive_group()
     color.add_argument("--color", dest="color", action="store_true", default=None,
                        help="colour the text output even when not on a terminal")
@@ -240,20 +253,27 @@ def _check(args: argparse.Namespace) -> int:
     # Read standard input here: whether it held an object decides the exit status.
     stdin = _read_stdin(paths)
     report = _lint(args, paths, config, registry, stdin)
-    failed = _say_unchecked(paths, args.stdin_filename, stdin, config, report)
+    failed = _say_unchecked(paths, args.stdin_filename, stdin, config, report, args.quiet)
     if args.diff:
-        status = _print_diff(report)
-        return EXIT_ERROR if failed else status
+        status = _print_diff(report, args.quiet)
+        return EXIT_ERROR if failed else EXIT_CLEAN if args.exit_zero else status
     if args.fix:
         report = _fix(args, paths, config, registry, report)
     report = _baselines(args, report)
     _say_warnings(args, report)
-    _write_outputs(args, outputs, report, registry)
+    _write_outputs(args, outputs, report, registry, _stdin_text(args, stdin))
     if failed:
         return EXIT_ERROR
-    if args.write_baseline:
-        return EXIT_CLEAN  # the findings are recorded as accepted: that is the success
+    if args.write_baseline or args.exit_zero:
+        # --write-baseline: the findings are recorded as accepted, that is the success.
+        return EXIT_CLEAN
     return exit_code(report, config.fail_level)
+
+
+def _tell(message: str, quiet: bool = False) -> None:
+    """``kubelint: message`` on standard error, unless --quiet (errors go by _fail)."""
+    if not quiet:
+        print(f"kubelint: {message}", file=sys.stderr)
 
 
 def _select_rules(enable: list[str], disable: list[str], config: Config,
@@ -311,9 +331,19 @@ def _configure(args: argparse.Namespace, config: Config) -> None:
         config.helm.set.append(expression)
 
 
-def _outputs(args: argparse.Namespace, registry: Registry) -> list[tuple[str, str | None]]:
-    """(format, file or None for standard output) of every report to write."""
-    outputs: list[tuple[str, str | None]] = []
+class _Output(NamedTuple):
+    """A report to write."""
+
+    format: str
+    path: str | None  # None: standard output
+    #: Counts per rule in place of the findings (--statistics: the --format report only).
+    statistics: bool = False
+
+
+def _outputs(args: argparse.Namespace, registry: Registry) -> list[_Output]:
+    """Every report to write: the --format one (to standard output, or to the file of an
+    --output without FORMAT=), then each --output FORMAT=FILE."""
+    outputs: list[_Output] = []
     redirected = False  # an --output without FORMAT= takes the place of standard output
     for spec in args.output:
         name, sep, path = spec.partition("=")
@@ -323,27 +353,44 @@ def _outputs(args: argparse.Namespace, registry: Registry) -> list[tuple[str, st
             name, path, redirected = args.format, spec, True
         if not path:
             raise _RunError(f"--output {spec!r}: name a file")
-        outputs.append((name, path))
+        outputs.append(_Output(name, path, args.statistics and not sep))
     if not redirected:
-        outputs.insert(0, (args.format, None))
-    for name, _ in outputs:
-        if name not in registry.formatters:
-            raise _RunError(f"unknown format {name!r}; choose from"
+        outputs.insert(0, _Output(args.format, None, args.statistics))
+    for output in outputs:
+        if output.format not in registry.formatters:
+            raise _RunError(f"unknown format {output.format!r}; choose from"
                             f" {', '.join(sorted(registry.formatters))}")
+    _check_display_options(args, outputs)
     return outputs
 
 
-def _keep_reports_apart(args: argparse.Namespace, outputs: list[tuple[str, str | None]],
+def _check_display_options(args: argparse.Namespace, outputs: list[_Output]) -> None:
+    """Refuse a display option no report of the run would show: a CI script that asks
+    for one expects to see it, and silence would hide the mistake."""
+    if args.statistics:
+        from kubelint.formatters.statistics import RENDERERS
+
+        if args.format not in RENDERERS:
+            raise _RunError(f"--statistics: the {args.format} format has no statistics; use"
+                            " --format text or json (a report in another format can be"
+                            " written beside it with --output FORMAT=FILE)")
+    if args.show_source and not any(output.format == "text" and not output.statistics
+                                    for output in outputs):
+        raise _RunError("--show-source: no text report of this run lists findings (add"
+                        " --format text, or --output text=FILE)")
+
+
+def _keep_reports_apart(args: argparse.Namespace, outputs: list[_Output],
                         config: Config) -> None:
     """Refuse reports that would overwrite an input; never lint kubelint's own files."""
     named_inputs = {os.path.realpath(path) for path in args.paths if path != "-"}
-    for path in (args.write_baseline, *(p for _, p in outputs)):
+    for path in (args.write_baseline, *(output.path for output in outputs)):
         if path and (os.path.realpath(path) in named_inputs
                      or _manifest_under(path, named_inputs)):
             flag = "--write-baseline" if path == args.write_baseline else "--output"
             raise _RunError(f"{flag} {path}: it is also an input; writing there would"
                             " replace the manifest")
-    for path in (args.baseline, args.write_baseline, *(p for _, p in outputs)):
+    for path in (args.baseline, args.write_baseline, *(output.path for output in outputs)):
         if path:
             config.own_files.add(os.path.abspath(path))
 
@@ -375,7 +422,7 @@ def _lint(args: argparse.Namespace, paths: list[str], config: Config, registry: 
     from kubelint.loader import PathNotFound
     from kubelint.progress import Progress
 
-    progress = Progress.for_terminal(args.format)
+    progress = Progress() if args.quiet else Progress.for_terminal(args.format)
     cache = None
     if not (args.no_cache or args.fix or args.diff):  # fixes need the text: no cache
         from kubelint.cache import Cache, default_directory
@@ -397,7 +444,7 @@ def _lint(args: argparse.Namespace, paths: list[str], config: Config, registry: 
 
 
 def _say_unchecked(paths: list[str], stdin_filename: str | None, stdin: bytes | None,
-                   config: Config, report: Report) -> bool:
+                   config: Config, report: Report, quiet: bool) -> bool:
     """Say what was not checked; True when that fails the run (exit 2)."""
     unchecked = _unchecked(paths, stdin_filename, stdin, config, report.summary)
     if unchecked is not None and not unchecked[1] and report.findings:
@@ -405,15 +452,18 @@ def _say_unchecked(paths: list[str], stdin_filename: str | None, stdin: bytes | 
     if unchecked is None:
         return False
     why, failed = unchecked
-    print(f"kubelint: {'error' if failed else 'warning'}: {why}", file=sys.stderr)
+    if failed:
+        _fail(why)
+    else:
+        _tell(f"warning: {why}", quiet)
     return failed
 
 
-def _print_diff(report: Report) -> int:
+def _print_diff(report: Report, quiet: bool) -> int:
     """--diff: the safe fixes as a unified diff; exit 1 when there is one."""
     from kubelint.fix import unified_diff
 
-    fixed = _fixes(report)
+    fixed = _fixes(report, quiet)
     for path, (before, after, made) in sorted(fixed.items()):
         sys.stdout.writelines(unified_diff(before, after, made, path))
     return EXIT_FINDINGS if fixed else EXIT_CLEAN
@@ -425,23 +475,23 @@ def _fix(args: argparse.Namespace, paths: list[str], config: Config, registry: R
     from kubelint.lint import lint_paths
     from kubelint.writing import WriteRefused, write_fixed
 
-    fixed = _fixes(report)
+    fixed = _fixes(report, args.quiet)
     for path, (before, after, made) in list(fixed.items()):
         count = len(made)
         bom = _bom(path)
         try:
             write_fixed(path, bom + before.encode("utf-8"), bom + after.encode("utf-8"))
         except WriteRefused as refused:
-            print(f"kubelint: warning: {path}: {count} fix{'es' if count != 1 else ''}"
-                  f" not applied: {refused}", file=sys.stderr)
+            _tell(f"warning: {path}: {count} fix{'es' if count != 1 else ''} not applied:"
+                  f" {refused}", args.quiet)
             del fixed[path]
         except OSError as error:
             raise _RunError(f"cannot write {path}: {error.strerror or error}") from None
     if not fixed:
         return report
     total = sum(len(made) for _, _, made in fixed.values())
-    print(f"kubelint: fixed {total} problem{'s' if total != 1 else ''} in"
-          f" {len(fixed)} file{'s' if len(fixed) != 1 else ''}", file=sys.stderr)
+    _tell(f"fixed {total} problem{'s' if total != 1 else ''} in"
+          f" {len(fixed)} file{'s' if len(fixed) != 1 else ''}", args.quiet)
     report = lint_paths(paths, config, registry, stdin_filename=args.stdin_filename)
     gc.freeze()
     return report
@@ -460,8 +510,8 @@ def _baselines(args: argparse.Namespace, report: Report) -> Report:
             raise _RunError(f"cannot write {args.write_baseline}:"
                             f" {error.strerror or error}") from None
         count = len(report.findings)
-        print(f"kubelint: wrote {count} finding{'s' if count != 1 else ''} to the baseline"
-              f" {args.write_baseline}", file=sys.stderr)
+        _tell(f"wrote {count} finding{'s' if count != 1 else ''} to the baseline"
+              f" {args.write_baseline}", args.quiet)
     if args.baseline:
         from kubelint import baseline
 
@@ -474,25 +524,47 @@ def _baselines(args: argparse.Namespace, report: Report) -> Report:
 
 def _say_warnings(args: argparse.Namespace, report: Report) -> None:
     for warning in report.warnings:
-        print(f"kubelint: warning: {warning}", file=sys.stderr)
-    if args.verbose:
+        _tell(f"warning: {warning}", args.quiet)
+    if args.verbose:  # never with --quiet (argparse refuses both)
         for note in report.notes:
-            print(f"kubelint: {note}", file=sys.stderr)
+            _tell(note)
         if report.summary.tool_configs:
-            print(f"kubelint: skipped {_tool_configs(report.summary.tool_configs)}",
-                  file=sys.stderr)
+            _tell(f"skipped {_tool_configs(report.summary.tool_configs)}")
 
 
-def _write_outputs(args: argparse.Namespace, outputs: list[tuple[str, str | None]],
-                   report: Report, registry: Registry) -> None:
+def _stdin_text(args: argparse.Namespace, stdin: bytes | None) -> dict[str, str]:
+    """Standard input's text by the name findings give it (for --show-source)."""
+    if stdin is None or not args.show_source:
+        return {}
+    from kubelint.loader import decode, stdin_display
+
+    return {stdin_display(args.stdin_filename): decode(stdin)[0]}
+
+
+def _write_outputs(args: argparse.Namespace, outputs: list[_Output], report: Report,
+                   registry: Registry, texts: dict[str, str]) -> None:
+    """Render and write every report; ``texts``: inputs that are not files, by name."""
     from kubelint.formatters import FormatContext
     from kubelint.writing import write_report
 
-    for name, path in outputs:
-        color = path is None and name == "text" and _use_color(args.color)
+    source = None
+    if args.show_source:
+        from kubelint.excerpts import source_lines
+
+        source = source_lines(report.findings, texts)
+    # Standard input cannot be fixed, nor can what --fix has just left.
+    fix_hint = not args.fix and "-" not in args.paths
+    for name, path, statistics in outputs:
+        context = FormatContext(color=path is None and name == "text" and _use_color(args.color),
+                                version=__version__, summary=not args.quiet,
+                                fix_hint=fix_hint, source=source if name == "text" else None)
         try:
-            text = registry.formatters[name](report, FormatContext(color=color,
-                                                                   version=__version__))
+            if statistics:
+                from kubelint.formatters.statistics import RENDERERS
+
+                text = RENDERERS[name](report, context)
+            else:
+                text = registry.formatters[name](report, context)
         except (Exception, SystemExit) as error:  # a plugin's formatter
             from kubelint.plugins import describe_error
 
@@ -579,7 +651,7 @@ def _unchecked(paths: list[str], stdin_filename: str | None, stdin: bytes | None
             " (values files, kustomizations and tools' configurations are skipped)", False)
 
 
-def _fixes(report) -> dict[str, tuple[str, str, list[Any]]]:  # type: ignore[no-untyped-def]
+def _fixes(report, quiet: bool) -> dict[str, tuple[str, str, list[Any]]]:  # type: ignore[no-untyped-def]
     """path -> (text linted, text after, edits made) for every file a safe fix applies to.
     The edits apply to the text that was linted (their offsets are in it); writing checks
     that the file still holds it."""
@@ -592,17 +664,16 @@ def _fixes(report) -> dict[str, tuple[str, str, list[Any]]]:  # type: ignore[no-
     fixed: dict[str, tuple[str, str, list[Any]]] = {}
     for path, edits in by_file.items():
         if _bom(path) not in (b"", b"\xef\xbb\xbf"):
-            print(f"kubelint: warning: {path}: not fixed: --fix writes UTF-8 files only",
-                  file=sys.stderr)
+            _tell(f"warning: {path}: not fixed: --fix writes UTF-8 files only", quiet)
             continue
         before = edits[0].linted  # type: ignore[attr-defined]
         # One edit per place (two findings may ask for the same change).
         unique = list({(e.start, e.end, e.text): e for e in edits}.values())  # type: ignore[attr-defined]
         after, made, refused = apply_safe(before, unique)  # type: ignore[arg-type]
         if refused:
-            print(f"kubelint: warning: {path}: {refused} fix{'es' if refused != 1 else ''} not"
-                  " applied: the result would not parse to the intended objects (a value"
-                  " shared through an alias, or overlapping fixes)", file=sys.stderr)
+            _tell(f"warning: {path}: {refused} fix{'es' if refused != 1 else ''} not applied:"
+                  " the result would not parse to the intended objects (a value shared"
+                  " through an alias, or overlapping fixes)", quiet)
         if made:
             fixed[path] = (before, after, made)
     return fixed

@@ -25,6 +25,7 @@ from kubelint.loader import (
     load_bytes,
     load_text,
     read_file,
+    stdin_display,
 )
 from kubelint.model import Directives, Manifest, RelatedLocation, SourceFile, format_path
 from kubelint.plugins import Registry, build_registry
@@ -510,7 +511,7 @@ def _lint_paths(paths: list[str], config: Config, registry: Registry, stdin: byt
         if path == STDIN:
             if stdin_filename and config.is_excluded(os.path.abspath(stdin_filename)):
                 continue
-            shown = display_path(stdin_filename) if stdin_filename else "<stdin>"
+            shown = stdin_display(stdin_filename)
             data = stdin if stdin is not None else sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
             plain.append(PlainFile(shown, stdin_filename or shown, None, None,
                                    load_bytes(data, shown)))

@@ -50,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--fail-level", choices=("error", "warning", "info"),
                        help="exit 1 when a finding is at or above this severity"
                        " (default: error, or fail-level in the config)")
+    check.add_argument("--min-severity", choices=("error", "warning", "info"),
+                       help="report no finding below this severity, so none can fail the"
+                       " run (default: info, or min-severity in the config)")
     check.add_argument("--exit-zero", action="store_true",
                        help="exit 0 even when findings are at or above the fail level (2"
                        " still means a usage, config or plugin error)")
@@ -305,6 +308,8 @@ def _configure(args: argparse.Namespace, config: Config) -> None:
     """The options that override or add to the config file's settings."""
     if args.fail_level:
         config.fail_level = args.fail_level
+    if args.min_severity:
+        config.min_severity = args.min_severity
     if args.kubernetes_version:
         from kubelint.constants import KUBERNETES_VERSIONS
 

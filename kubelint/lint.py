@@ -241,9 +241,11 @@ class Linter:
                             directives=source.directives)
         settings = self.config.rule_settings(fs_path, self.registry)
         router = self._router(settings, source.scope)
-        emit = _Emitter(self.registry, settings, source, result.findings, self._settings_for)
+        floor = SEVERITY_RANK[self.config.min_severity]
+        emit = _Emitter(self.registry, settings, source, result.findings, self._settings_for,
+                        floor=floor)
         cross = _Emitter(self.registry, settings, source, result.cross, self._settings_for,
-                         result.located)
+                         result.located, floor=floor)
         if only is None:
             for problem in item.problems:
                 span = Span(problem.line, problem.column,
@@ -350,7 +352,8 @@ class Linter:
 
 
 class _Emitter:
-    """The decision stage for one file: enabled?, which severity, suppressed? -> Finding.
+    """The decision stage for one file: enabled?, which severity, suppressed?, at or above
+    the least severity reported (``floor``, a ``SEVERITY_RANK``)? -> Finding.
 
     A rendered object (a chart's template output, a kustomize build) is placed by its
     ``Origin`` in the file the user edits, whose settings and suppression comments then
@@ -358,8 +361,10 @@ class _Emitter:
 
     def __init__(self, registry: Registry, settings: Mapping[str, EffectiveRule],
                  source: SourceFile, out: list[Finding],
-                 settings_for: Any = None, located: dict[Any, Any] | None = None):
+                 settings_for: Any = None, located: dict[Any, Any] | None = None,
+                 floor: int = 0):
         self.registry = registry
+        self.floor = floor
         self.settings = settings
         self.source = source
         self.out = out
@@ -419,6 +424,8 @@ class _Emitter:
         default = rule.severity if rule is not None else "error"
         final = (setting.severity if setting is not None and setting.severity else None) \
             or severity or default
+        if SEVERITY_RANK[final] < self.floor:  # --min-severity: below it, not reported
+            return
         end_line, end_column = span.end_line, span.end_column
         if (end_line, end_column) <= (span.line, span.column):
             end_line, end_column = span.line, span.column + 1

@@ -1,5 +1,6 @@
 """The everyday output options of `kubelint check`: --statistics, --quiet, --exit-zero,
---show-source, the fixable count of the summary, and `kubelint rules --format markdown`."""
+--show-source, --min-severity, the fixable count of the summary, and `kubelint rules
+--format markdown`."""
 
 from __future__ import annotations
 
@@ -238,6 +239,49 @@ def test_exit_zero_with_diff(tree, capsys):
     assert check(capsys, "--diff", "job.yaml")[0] == 1
 
 
+# -- --min-severity -----------------------------------------------------------------------
+
+def test_min_severity_hides_findings_below_it(tree, capsys):
+    assert check(capsys, "--min-severity", "warning", "job.yaml") == (1, (
+        f"{RESTART}\n{LIVENESS}\n\n"
+        "Found 2 problems (1 error, 1 warning, 0 info) in 1 of 1 file; 1 object checked.\n"
+        f"{FIXABLE}"), "")
+    # What is not reported cannot fail the run, whatever the fail level.
+    assert check(capsys, "--min-severity", "error", "--fail-level", "info",
+                 "--disable", "restart-policy", "job.yaml") == (
+        0, "No problems in 1 file; 1 object checked.\n", "")
+    # Nor is it recorded in a baseline.
+    assert check(capsys, "--min-severity", "warning", "-q", "--write-baseline", "b.json",
+                 "job.yaml")[0] == 0
+    assert [entry["rule"] for entry in json.loads((tree / "b.json").read_text())["findings"]] \
+        == ["liveness-initial-delay", "restart-policy"]
+
+
+def test_min_severity_in_the_config_and_the_cache(tree, capsys, monkeypatch):
+    monkeypatch.setenv("KUBELINT_CACHE_DIR", str(tree / "cache"))
+    (tree / ".kubelint.yaml").write_text("min-severity: error\n")
+    expected = (f"{RESTART}\n\n"
+                "Found 1 problem (1 error, 0 warnings, 0 info) in 1 of 1 file; 1 object"
+                f" checked.\n{FIXABLE}")
+    assert main(["check", "--no-color", "job.yaml"]) == 1
+    assert capsys.readouterr().out == expected
+    # The option wins over the config; the cache keeps each run's findings apart.
+    assert main(["check", "--no-color", "--min-severity", "info", "job.yaml"]) == 1
+    assert capsys.readouterr().out == f"{TTL}\n{RESTART}\n{LIVENESS}\n\n{SUMMARY}{FIXABLE}"
+    with pytest.MonkeyPatch.context() as patch:  # from the cache: nothing is checked
+        patch.setattr("kubelint.pipeline._check", None)
+        assert main(["check", "--no-color", "job.yaml"]) == 1
+    assert capsys.readouterr().out == expected
+
+
+def test_min_severity_must_be_a_severity(tree, capsys):
+    (tree / ".kubelint.yaml").write_text("min-severity: notice\n")
+    assert main(["check", "job.yaml"]) == 2
+    assert capsys.readouterr().err == (
+        f"kubelint: error: {tree}/.kubelint.yaml:1:1: min-severity: \"notice\" is not one"
+        " of \"error\", \"warning\", \"info\"\n")
+
+
 # -- --show-source ------------------------------------------------------------------------
 
 FRAMES = (f"{TTL}\n"
@@ -422,6 +466,8 @@ def test_help_lists_the_output_options():
                             capture_output=True, text=True, timeout=120)
     words = " ".join(result.stdout.split())  # as wrapped for any terminal width
     for entry in (
+        "--min-severity {error,warning,info} report no finding below this severity, so none"
+        " can fail the run (default: info, or min-severity in the config) ",
         "--exit-zero exit 0 even when findings are at or above the fail level (2 still means"
         " a usage, config or plugin error) ",
         "-q, --quiet print the findings and errors only: no summary, no warnings ",

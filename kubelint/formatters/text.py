@@ -15,7 +15,6 @@ A finding whose line the context does not hold gets no frame.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping
 
 from kubelint.formatters import FormatContext
@@ -155,6 +154,8 @@ def _displayed(text: str) -> tuple[str, list[int]]:
     each character's start (one more entry: where the text ends)."""
     if text.isascii() and text.isprintable():
         return text, list(range(len(text) + 1))
+    import unicodedata  # for the lines that need it: not on every run's start
+
     out: list[str] = []
     columns = [0]
     column = 0

@@ -37,7 +37,9 @@ def kubelint_rules() -> list[Rule]:
     rules: list[Rule] = []
     for name in builtin_rule_modules():
         module = importlib.import_module(name)
-        rules.extend(replace(value, url=value.url or RULE_DOCS.format(id=value.id))
+        category = name.split(".")[2]  # kubelint.rules.<category>.<module>
+        rules.extend(replace(value, url=value.url or RULE_DOCS.format(id=value.id),
+                             category=value.category or category)
                      for value in vars(module).values() if isinstance(value, Rule))
     return rules
 

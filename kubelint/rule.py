@@ -51,6 +51,9 @@ class Rule:
     #: Where the rule's documentation lives on the web (SARIF helpUri, editor links);
     #: kubelint fills it in for its built-in rules.
     url: str | None = None
+    #: The group of rules it belongs to: for built-in rules, the package under rules/
+    #: (security, reliability, ...), which kubelint fills in.
+    category: str | None = None
 
     def __post_init__(self) -> None:
         if not _RULE_ID.match(self.id):

@@ -111,6 +111,10 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--show-source", action="store_true",
                        help="show the source line of each finding, with carets under it, in"
                        " text reports")
+    check.add_argument("--link-base", metavar="URL", default="",
+                       help="in markdown reports, link each finding to URL followed by its"
+                       " path (e.g. https://github.com/ORG/REPO/blob/COMMIT/); default:"
+                       " links relative to the working directory")
     color = check.add_mutually_exclusive_group()
     color.add_argument("--color", dest="color", action="store_true", default=None,
                        help="colour the text output even when not on a terminal")
@@ -383,6 +387,13 @@ def _check_display_options(args: argparse.Namespace, outputs: list[_Output]) -> 
                                     for output in outputs):
         raise _RunError("--show-source: no text report of this run lists findings (add"
                         " --format text, or --output text=FILE)")
+    if args.link_base:
+        if not args.link_base.startswith(("https://", "http://")):
+            raise _RunError(f"--link-base: {args.link_base!r} is not an http(s) URL (e.g."
+                            " https://github.com/ORG/REPO/blob/COMMIT/)")
+        if not any(output.format == "markdown" for output in outputs):
+            raise _RunError("--link-base: no markdown report in this run (add --format"
+                            " markdown, or --output markdown=FILE)")
 
 
 def _keep_reports_apart(args: argparse.Namespace, outputs: list[_Output],
@@ -562,7 +573,8 @@ def _write_outputs(args: argparse.Namespace, outputs: list[_Output], report: Rep
     for name, path, statistics in outputs:
         context = FormatContext(color=path is None and name == "text" and _use_color(args.color),
                                 version=__version__, summary=not args.quiet,
-                                fix_hint=fix_hint, source=source if name == "text" else None)
+                                fix_hint=fix_hint, source=source if name == "text" else None,
+                                link_base=args.link_base)
         try:
             if statistics:
                 from kubelint.formatters.statistics import RENDERERS

@@ -154,7 +154,8 @@ class Runner:
                    "GITHUB_ACTION_PATH": str(self.action_path),
                    "GITHUB_WORKSPACE": str(self.workspace),
                    "GITHUB_STEP_SUMMARY": str(self.summary), "RUNNER_TEMP": str(self.temp),
-                   "CI": "true"}
+                   "GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "acme/deploy",
+                   "GITHUB_SHA": "0123abc", "CI": "true"}
             for variable in ("KUBELINT_CACHE_DIR", "PIP_CONFIG_FILE", "PIP_INDEX_URL"):
                 if variable in os.environ:
                     env[variable] = os.environ[variable]
@@ -236,8 +237,12 @@ def test_findings_at_the_fail_level_fail_the_job(runner):
         (r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
          r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in results}
     # The markdown report, appended after what the summary held.
-    markdown = kubelint(runner, "--format", "markdown", "deploy").stdout
+    # Its links name the commit's files: the summary page is not a file of the repository.
+    markdown = kubelint(runner, "--format", "markdown", "--link-base",
+                        "https://github.com/acme/deploy/blob/0123abc/", "deploy").stdout
     assert markdown.startswith("## kubelint\n\nFound ")
+    assert ("[deploy/debug.yaml:9](https://github.com/acme/deploy/blob/0123abc/deploy/debug.yaml#L9)"
+            in markdown)
     assert runner.summary.read_text(encoding="utf-8") == "Earlier step's summary.\n" + markdown
 
 

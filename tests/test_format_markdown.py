@@ -184,6 +184,34 @@ def test_links_are_relative_to_the_repository(tmp_path):
     assert rows[3][3].text == "bad (from chart/templates/web.yaml)"
 
 
+def test_link_base_points_links_at_the_commit():
+    base = "https://github.com/acme/deploy (fork)/blob/0123abc"
+    report = make_report(finding(file="deploy/my app.yaml", line=12),
+                         finding(file="<stdin>", line=7))
+    rows = finding_rows(parse(render(report, FormatContext(link_base=base))))
+    assert [(row[0].text, row[0].hrefs) for row in rows] == [
+        ("<stdin>:7", []),
+        ("deploy/my app.yaml:12",
+         ["https://github.com/acme/deploy%20%28fork%29/blob/0123abc/deploy/my%20app.yaml#L12"]),
+    ]
+
+
+@pytest.mark.parametrize(("options", "error"), [
+    (["--format", "markdown", "--link-base", "github.com/acme/r/blob/1/"],
+     "kubelint: error: --link-base: 'github.com/acme/r/blob/1/' is not an http(s) URL (e.g."
+     " https://github.com/ORG/REPO/blob/COMMIT/)\n"),
+    (["--link-base", "https://github.com/acme/r/blob/1/"],
+     "kubelint: error: --link-base: no markdown report in this run (add --format markdown,"
+     " or --output markdown=FILE)\n"),
+])
+def test_link_base_is_refused_where_it_cannot_apply(tmp_path, options, error):
+    (tmp_path / "a.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
+    done = subprocess.run([sys.executable, "-m", "kubelint", "check", "--no-config",
+                           "--no-cache", *options, "a.yaml"], cwd=tmp_path,
+                          capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stdout, done.stderr) == (2, "", error)
+
+
 # --- (2) hostile text ------------------------------------------------------------------------
 
 HOSTILE = [

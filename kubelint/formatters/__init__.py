@@ -28,6 +28,9 @@ class FormatContext:
     #: For ``--show-source``: the source lines findings point at, by file and 1-based line
     #: (a line missing: no frame for it). None: no code frames.
     source: Mapping[str, Mapping[int, str]] | None = None
+    #: Where links to the input's files point: this URL followed by the file's path
+    #: (``--link-base``); empty: relative to the working directory.
+    link_base: str = ""
 
 
 class Formatter(Protocol):

@@ -4,7 +4,10 @@ It opens with the text format's closing sentence, then counts findings by severi
 by rule (each rule linked to its documentation), then lists the findings grouped by file,
 each with a ``file:line`` link relative to the working directory
 (``[deploy/app.yaml:12](deploy/app.yaml#L12)``): run kubelint from the repository root so
-that the links name the repository's files.
+that the links name the repository's files. A relative link resolves where the page is a
+file of the repository; a job summary or a comment resolves it against its own address,
+so there ``--link-base`` (``context.link_base``) puts the commit's file URL in front
+(``https://github.com/ORG/REPO/blob/COMMIT/deploy/app.yaml#L12``).
 
 GitHub keeps at most 1 MiB of a step's summary, so the list stops after
 ``MAX_FINDINGS_SHOWN`` findings or ``FINDINGS_BUDGET`` bytes, whichever comes first, and
@@ -122,7 +125,7 @@ def _rule_counts(report: Report, context: FormatContext) -> list[str]:
     return [_table(["Rule", "Severity", "Findings"], rows, right=1)]
 
 
-def _location(finding: Finding) -> str:
+def _location(finding: Finding, link_base: str) -> str:
     shown = printable(finding.file)
     label = escape(f"{shown}:{finding.line}")
     # A relative path is a file of the repository; an absolute one (outside the working
@@ -130,6 +133,10 @@ def _location(finding: Finding) -> str:
     if _ABSOLUTE.match(shown) or shown == STDIN_NAME:
         return label
     target = quote(finding.file.encode("utf-8", "surrogateescape"))
+    if link_base:
+        # Parentheses and spaces would end the link's target: percent-encoded.
+        base = quote(link_base, safe=":/?#[]@!$&'*+,;=%~")
+        target = f"{base}{'' if base.endswith('/') else '/'}{target}"
     return f"[{label}]({target}#L{finding.line})"
 
 
@@ -154,7 +161,7 @@ def _findings(report: Report, context: FormatContext) -> list[str]:
     tables: dict[str, list[str]] = {}
     used = shown = 0
     for finding in report.findings:
-        row = _row([_location(finding), finding.severity, escape(finding.rule),
+        row = _row([_location(finding, context.link_base), finding.severity, escape(finding.rule),
                     _message(finding)])
         size = len(row.encode("utf-8")) + 1  # and its line break
         if finding.file not in tables:  # and the file's heading and table header

@@ -9,13 +9,14 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kubelint import __version__
 
 if TYPE_CHECKING:  # the command line imports what a command needs when it runs
     from kubelint.config import Config
-    from kubelint.report import Summary
+    from kubelint.plugins import Registry
+    from kubelint.report import Report, Summary
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -41,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--no-config", action="store_true", help="ignore config files")
     check.add_argument("--format", default="text", metavar="FORMAT",
                        help="output format: text (default), json, sarif, junit, github, gitlab,"
-                       " or one a plugin adds")
+                       " markdown, or one a plugin adds")
     check.add_argument("--output", action="append", default=[], metavar="[FORMAT=]FILE",
                        help="also write a report to FILE, in FORMAT (e.g. sarif=results.sarif;"
                        " repeatable); without FORMAT=, the --format output goes to FILE"
@@ -49,6 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--fail-level", choices=("error", "warning", "info"),
                        help="exit 1 when a finding is at or above this severity"
                        " (default: error, or fail-level in the config)")
+    check.add_argument("--min-severity", choices=("error", "warning", "info"),
+                       help="report no finding below this severity, so none can fail the"
+                       " run (default: info, or min-severity in the config)")
+    check.add_argument("--exit-zero", action="store_true",
+                       help="exit 0 even when findings are at or above the fail level (2"
+                       " still means a usage, config or plugin error)")
     check.add_argument("--enable", action="append", default=[], metavar="RULE",
                        help="enable a rule, a category of rules (security, rbac, ...: see"
                        " `kubelint rules`) or 'all' (repeatable, comma-separated; also turns"
@@ -94,8 +101,22 @@ def _parser() -> argparse.ArgumentParser:
                        help="report only findings that are not in this baseline")
     check.add_argument("--write-baseline", metavar="FILE",
                        help="record the current findings as the baseline in FILE")
-    check.add_argument("-v", "--verbose", action="store_true",
-                       help="also tell, on standard error, what the run did not check")
+    talk = check.add_mutually_exclusive_group()
+    talk.add_argument("-v", "--verbose", action="store_true",
+                      help="also tell, on standard error, what the run did not check")
+    talk.add_argument("-q", "--quiet", action="store_true",
+                      help="print the findings and errors only: no summary, no warnings")
+    check.add_argument("--statistics", action="store_true",
+                       help="print how many findings each rule reported instead of the"
+                       " findings (--format text or json; --output FORMAT=FILE reports stay"
+                       " complete)")
+    check.add_argument("--show-source", action="store_true",
+                       help="show the source line of each finding, with carets under it, in"
+                       " text reports")
+    check.add_argument("--link-base", metavar="URL", default="",
+                       help="in markdown reports, link each finding to URL followed by its"
+                       " path (e.g. https://github.com/ORG/REPO/blob/COMMIT/); default:"
+                       " links relative to the working directory")
     gitignore = check.add_mutually_exclusive_group()
     gitignore.add_argument("--respect-gitignore", dest="respect_gitignore", action="store_true",
                            default=None,
@@ -116,7 +137,8 @@ def _parser() -> argparse.ArgumentParser:
     rules.add_argument("--config", metavar="FILE", help="config file (shows on/off from it)")
     rules.add_argument("--policies", action="append", default=[], metavar="PATH",
                        help="also list the rules of these policy files or directories")
-    rules.add_argument("--format", choices=("text", "json"), default="text")
+    rules.add_argument("--format", choices=("text", "json", "markdown"), default="text",
+                       help="text (default), json, or a markdown table for documentation")
 
     test = commands.add_parser(
         "test", help="test policies against their example manifests",
@@ -219,7 +241,7 @@ def _main(argv: Sequence[str] | None) -> int:
             sys.stdout.write(render(args.shell, parser))
             return EXIT_CLEAN
         return _explain(args)
-    except (ConfigError, PluginError) as error:
+    except (ConfigError, PluginError, _RunError) as error:
         return _fail(str(error))
 
 
@@ -246,19 +268,61 @@ def _unknown_rule(name: str, registry) -> str:  # type: ignore[no-untyped-def]
     return f"unknown rule {name!r}{hint}; `kubelint rules` lists them"
 
 
+class _RunError(Exception):
+    """What the command line asks cannot be done: said on standard error, exit 2."""
+
+
 def _check(args: argparse.Namespace) -> int:
-    from kubelint.formatters import FormatContext
-    from kubelint.lint import exit_code, lint_paths
-    from kubelint.loader import STDIN, PathNotFound
+    """parse options -> config -> lint -> report -> exit status."""
+    from kubelint.lint import exit_code
 
     config, registry = _load(args)
+    _select_rules(args.enable, args.disable, config, registry)
+    _configure(args, config)
+    outputs = _outputs(args, registry)
+    _keep_reports_apart(args, outputs, config)
+    paths = _inputs(args)
+    # Read standard input here: whether it held an object decides the exit status.
+    stdin = _read_stdin(paths)
+    report = _lint(args, paths, config, registry, stdin)
+    failed = _say_unchecked(paths, args.stdin_filename, stdin, config, report, args.quiet)
+    if args.diff:
+        status = _print_diff(report, args.quiet)
+        return EXIT_ERROR if failed else EXIT_CLEAN if args.exit_zero else status
+    if args.fix:
+        report = _fix(args, paths, config, registry, report)
+    report = _baselines(args, report)
+    _say_warnings(args, report)
+    _write_outputs(args, outputs, report, registry, _stdin_text(args, stdin))
+    if failed:
+        return EXIT_ERROR
+    if args.write_baseline or args.exit_zero:
+        # --write-baseline: the findings are recorded as accepted, that is the success.
+        return EXIT_CLEAN
+    return exit_code(report, config.fail_level)
+
+
+def _tell(message: str, quiet: bool = False) -> None:
+    """``kubelint: message`` on standard error, unless --quiet (errors go by _fail)."""
+    if not quiet:
+        print(f"kubelint: {message}", file=sys.stderr)
+
+
+def _select_rules(enable: list[str], disable: list[str], config: Config,
+                  registry: Registry) -> None:
+    """--enable and --disable into ``config`` (they win over the config file)."""
     from kubelint.config import selection
 
-    turned_on, turned_off = selection(registry, args.enable, args.disable)
+    turned_on, turned_off = selection(registry, enable, disable)
     config.cli_enable |= turned_on
     config.cli_disable |= turned_off
+
+def _configure(args: argparse.Namespace, config: Config) -> None:
+    """The options that override or add to the config file's settings."""
     if args.fail_level:
         config.fail_level = args.fail_level
+    if args.min_severity:
+        config.min_severity = args.min_severity
     if args.kubernetes_version:
         from kubelint.constants import KUBERNETES_VERSIONS
 
@@ -266,12 +330,12 @@ def _check(args: argparse.Namespace) -> int:
         if version.count(".") == 2:  # 1.30.2: schemas are per minor version
             version = version.rsplit(".", 1)[0]
         if version not in KUBERNETES_VERSIONS:
-            return _fail(f"unknown Kubernetes version {args.kubernetes_version!r}; kubelint has"
-                         f" schemas for {', '.join(KUBERNETES_VERSIONS)}")
+            raise _RunError(f"unknown Kubernetes version {args.kubernetes_version!r};"
+                            f" kubelint has schemas for {', '.join(KUBERNETES_VERSIONS)}")
         config.kubernetes_version = version
     for path in args.crds:
         if not os.path.exists(path):
-            return _fail(f"--crds: no such file or directory: {path}")
+            raise _RunError(f"--crds: no such file or directory: {path}")
         config.crds.append(path)
     if args.strict_kinds:
         config.strict_kinds = True
@@ -279,55 +343,113 @@ def _check(args: argparse.Namespace) -> int:
         config.respect_gitignore = args.respect_gitignore
     for path in args.values:
         if not os.path.isfile(path):
-            return _fail(f"--values: no such file: {path}")
+            raise _RunError(f"--values: no such file: {path}")
         config.helm.values.append(os.path.abspath(path))
     for expression in args.set:
         if "=" not in expression:
-            return _fail(f"--set {expression!r}: write KEY=VALUE (as helm --set)")
+            raise _RunError(f"--set {expression!r}: write KEY=VALUE (as helm --set)")
         config.helm.set.append(expression)
-    outputs: list[tuple[str, str | None]] = []  # (format, file or None for stdout)
+
+
+class _Output(NamedTuple):
+    """A report to write."""
+
+    format: str
+    path: str | None  # None: standard output
+    #: Counts per rule in place of the findings (--statistics: the --format report only).
+    statistics: bool = False
+
+
+def _outputs(args: argparse.Namespace, registry: Registry) -> list[_Output]:
+    """Every report to write: the --format one (to standard output, or to the file of an
+    --output without FORMAT=), then each --output FORMAT=FILE."""
+    outputs: list[_Output] = []
     redirected = False  # an --output without FORMAT= takes the place of standard output
     for spec in args.output:
         name, sep, path = spec.partition("=")
         if not sep:
             if spec in registry.formatters:  # `--output sarif` meant a format, not a file
-                return _fail(f"--output {spec}: name the file too: --output {spec}=FILE")
+                raise _RunError(f"--output {spec}: name the file too: --output {spec}=FILE")
             name, path, redirected = args.format, spec, True
         if not path:
-            return _fail(f"--output {spec!r}: name a file")
-        outputs.append((name, path))
+            raise _RunError(f"--output {spec!r}: name a file")
+        outputs.append(_Output(name, path, args.statistics and not sep))
     if not redirected:
-        outputs.insert(0, (args.format, None))
-    for name, _ in outputs:
-        if name not in registry.formatters:
-            return _fail(f"unknown format {name!r}; choose from"
-                         f" {', '.join(sorted(registry.formatters))}")
+        outputs.insert(0, _Output(args.format, None, args.statistics))
+    for output in outputs:
+        if output.format not in registry.formatters:
+            raise _RunError(f"unknown format {output.format!r}; choose from"
+                            f" {', '.join(sorted(registry.formatters))}")
+    _check_display_options(args, outputs)
+    return outputs
+
+
+def _check_display_options(args: argparse.Namespace, outputs: list[_Output]) -> None:
+    """Refuse a display option no report of the run would show: a CI script that asks
+    for one expects to see it, and silence would hide the mistake."""
+    if args.statistics:
+        from kubelint.formatters.statistics import RENDERERS
+
+        if args.format not in RENDERERS:
+            raise _RunError(f"--statistics: the {args.format} format has no statistics; use"
+                            " --format text or json (a report in another format can be"
+                            " written beside it with --output FORMAT=FILE)")
+    if args.show_source and not any(output.format == "text" and not output.statistics
+                                    for output in outputs):
+        raise _RunError("--show-source: no text report of this run lists findings (add"
+                        " --format text, or --output text=FILE)")
+    if args.link_base:
+        if not args.link_base.startswith(("https://", "http://")):
+            raise _RunError(f"--link-base: {args.link_base!r} is not an http(s) URL (e.g."
+                            " https://github.com/ORG/REPO/blob/COMMIT/)")
+        if not any(output.format == "markdown" for output in outputs):
+            raise _RunError("--link-base: no markdown report in this run (add --format"
+                            " markdown, or --output markdown=FILE)")
+
+
+def _keep_reports_apart(args: argparse.Namespace, outputs: list[_Output],
+                        config: Config) -> None:
+    """Refuse reports that would overwrite an input; never lint kubelint's own files."""
     named_inputs = {os.path.realpath(path) for path in args.paths if path != "-"}
-    for path in (args.write_baseline, *(p for _, p in outputs)):
+    for path in (args.write_baseline, *(output.path for output in outputs)):
         if path and (os.path.realpath(path) in named_inputs
                      or _manifest_under(path, named_inputs)):
             flag = "--write-baseline" if path == args.write_baseline else "--output"
-            return _fail(f"{flag} {path}: it is also an input; writing there would replace"
-                         " the manifest")
-    for path in (args.baseline, args.write_baseline, *(p for _, p in outputs)):
+            raise _RunError(f"{flag} {path}: it is also an input; writing there would"
+                            " replace the manifest")
+    for path in (args.baseline, args.write_baseline, *(output.path for output in outputs)):
         if path:
             config.own_files.add(os.path.abspath(path))
+
+
+def _inputs(args: argparse.Namespace) -> list[str]:
+    """The paths to lint ('-' for standard input)."""
     if args.stdin_filename and any(path != "-" for path in args.paths):
-        return _fail("--stdin-filename names standard input: give it with '-' alone, not"
-                     " with files")
+        raise _RunError("--stdin-filename names standard input: give it with '-' alone, not"
+                        " with files")
     if args.stdin_filename and "-" not in args.paths:
         args.paths.append("-")
-    paths = args.paths or ["."]
+    paths: list[str] = args.paths or ["."]
     if (args.fix or args.diff) and "-" in paths:
-        return _fail("--fix and --diff work on files, not on standard input")
-    # Read standard input here: whether it held an object decides the exit status.
+        raise _RunError("--fix and --diff work on files, not on standard input")
+    return paths
+
+
+def _read_stdin(paths: list[str]) -> bytes | None:
     from kubelint.constants import MAX_FILE_BYTES
+    from kubelint.loader import STDIN
 
     # One byte past the limit at most: the loader reports a larger input (yaml-limits).
-    stdin = sys.stdin.buffer.read(MAX_FILE_BYTES + 1) if STDIN in paths else None
+    return sys.stdin.buffer.read(MAX_FILE_BYTES + 1) if STDIN in paths else None
+
+
+def _lint(args: argparse.Namespace, paths: list[str], config: Config, registry: Registry,
+          stdin: bytes | None) -> Report:
+    from kubelint.lint import lint_paths
+    from kubelint.loader import PathNotFound
     from kubelint.progress import Progress
 
-    progress = Progress.for_terminal(args.format)
+    progress = Progress() if args.quiet else Progress.for_terminal(args.format)
     cache = None
     if not (args.no_cache or args.fix or args.diff):  # fixes need the text: no cache
         from kubelint.cache import Cache, default_directory
@@ -338,49 +460,72 @@ def _check(args: argparse.Namespace) -> int:
                             stdin_filename=args.stdin_filename, progress=progress,
                             jobs=args.jobs, cache=cache)
     except PathNotFound as error:
-        return _fail(f"no such file or directory: {error}")
+        raise _RunError(f"no such file or directory: {error}") from None
     finally:
         progress.close()
     # The parsed objects stay alive until the output is written. Once the collector runs
     # again (it is paused while linting), each full collection would rescan millions of
     # them: formatting 30,000 findings as JSON took 3.4 s instead of 0.6 s.
     gc.freeze()
-    unchecked = _unchecked(paths, args.stdin_filename, stdin, config, report.summary)
-    failed = False  # nothing was checked where something had to be: exit 2
+    return report
+
+
+def _say_unchecked(paths: list[str], stdin_filename: str | None, stdin: bytes | None,
+                   config: Config, report: Report, quiet: bool) -> bool:
+    """Say what was not checked; True when that fails the run (exit 2)."""
+    unchecked = _unchecked(paths, stdin_filename, stdin, config, report.summary)
     if unchecked is not None and not unchecked[1] and report.findings:
         unchecked = None  # the findings say why (a chart Helm cannot render, broken YAML)
-    if unchecked is not None:
-        why, failed = unchecked
-        print(f"kubelint: {'error' if failed else 'warning'}: {why}", file=sys.stderr)
-    if args.fix or args.diff:
-        fixed = _fixes(report)
-        if args.diff:
-            from kubelint.fix import unified_diff
+    if unchecked is None:
+        return False
+    why, failed = unchecked
+    if failed:
+        _fail(why)
+    else:
+        _tell(f"warning: {why}", quiet)
+    return failed
 
-            for path, (before, after, made) in sorted(fixed.items()):
-                sys.stdout.writelines(unified_diff(before, after, made, path))
-            if failed:
-                return EXIT_ERROR
-            return EXIT_FINDINGS if fixed else EXIT_CLEAN
-        from kubelint.writing import WriteRefused, write_fixed
 
-        for path, (before, after, made) in list(fixed.items()):
-            count = len(made)
-            bom = _bom(path)
-            try:
-                write_fixed(path, bom + before.encode("utf-8"), bom + after.encode("utf-8"))
-            except WriteRefused as refused:
-                print(f"kubelint: warning: {path}: {count} fix{'es' if count != 1 else ''}"
-                      f" not applied: {refused}", file=sys.stderr)
-                del fixed[path]
-            except OSError as error:
-                return _fail(f"cannot write {path}: {error.strerror or error}")
-        if fixed:
-            total = sum(len(made) for _, _, made in fixed.values())
-            print(f"kubelint: fixed {total} problem{'s' if total != 1 else ''} in"
-                  f" {len(fixed)} file{'s' if len(fixed) != 1 else ''}", file=sys.stderr)
-            report = lint_paths(paths, config, registry, stdin_filename=args.stdin_filename)
-            gc.freeze()
+def _print_diff(report: Report, quiet: bool) -> int:
+    """--diff: the safe fixes as a unified diff; exit 1 when there is one."""
+    from kubelint.fix import unified_diff
+
+    fixed = _fixes(report, quiet)
+    for path, (before, after, made) in sorted(fixed.items()):
+        sys.stdout.writelines(unified_diff(before, after, made, path))
+    return EXIT_FINDINGS if fixed else EXIT_CLEAN
+
+
+def _fix(args: argparse.Namespace, paths: list[str], config: Config, registry: Registry,
+         report: Report) -> Report:
+    """--fix: write the safe fixes, then the report of what remains."""
+    from kubelint.lint import lint_paths
+    from kubelint.writing import WriteRefused, write_fixed
+
+    fixed = _fixes(report, args.quiet)
+    for path, (before, after, made) in list(fixed.items()):
+        count = len(made)
+        bom = _bom(path)
+        try:
+            write_fixed(path, bom + before.encode("utf-8"), bom + after.encode("utf-8"))
+        except WriteRefused as refused:
+            _tell(f"warning: {path}: {count} fix{'es' if count != 1 else ''} not applied:"
+                  f" {refused}", args.quiet)
+            del fixed[path]
+        except OSError as error:
+            raise _RunError(f"cannot write {path}: {error.strerror or error}") from None
+    if not fixed:
+        return report
+    total = sum(len(made) for _, _, made in fixed.values())
+    _tell(f"fixed {total} problem{'s' if total != 1 else ''} in"
+          f" {len(fixed)} file{'s' if len(fixed) != 1 else ''}", args.quiet)
+    report = lint_paths(paths, config, registry, stdin_filename=args.stdin_filename)
+    gc.freeze()
+    return report
+
+
+def _baselines(args: argparse.Namespace, report: Report) -> Report:
+    """--write-baseline records the findings; --baseline hides the recorded ones."""
     from kubelint.writing import write_report
 
     if args.write_baseline:
@@ -389,34 +534,69 @@ def _check(args: argparse.Namespace) -> int:
         try:
             write_report(args.write_baseline, render_baseline(report.findings))
         except OSError as error:
-            return _fail(f"cannot write {args.write_baseline}: {error.strerror or error}")
+            raise _RunError(f"cannot write {args.write_baseline}:"
+                            f" {error.strerror or error}") from None
         count = len(report.findings)
-        print(f"kubelint: wrote {count} finding{'s' if count != 1 else ''} to the baseline"
-              f" {args.write_baseline}", file=sys.stderr)
+        _tell(f"wrote {count} finding{'s' if count != 1 else ''} to the baseline"
+              f" {args.write_baseline}", args.quiet)
     if args.baseline:
         from kubelint import baseline
 
         try:
             report = baseline.apply(report, baseline.load(args.baseline))
         except baseline.BaselineError as error:
-            return _fail(str(error))
+            raise _RunError(str(error)) from None
+    return report
+
+
+def _say_warnings(args: argparse.Namespace, report: Report) -> None:
     for warning in report.warnings:
-        print(f"kubelint: warning: {warning}", file=sys.stderr)
-    if args.verbose:
+        _tell(f"warning: {warning}", args.quiet)
+    if args.verbose:  # never with --quiet (argparse refuses both)
         for note in report.notes:
-            print(f"kubelint: {note}", file=sys.stderr)
+            _tell(note)
         if report.summary.tool_configs:
-            print(f"kubelint: skipped {_tool_configs(report.summary.tool_configs)}",
-                  file=sys.stderr)
-    for name, path in outputs:
-        color = path is None and name == "text" and _use_color(args.color)
+            _tell(f"skipped {_tool_configs(report.summary.tool_configs)}")
+
+
+def _stdin_text(args: argparse.Namespace, stdin: bytes | None) -> dict[str, str]:
+    """Standard input's text by the name findings give it (for --show-source)."""
+    if stdin is None or not args.show_source:
+        return {}
+    from kubelint.loader import decode, stdin_display
+
+    return {stdin_display(args.stdin_filename): decode(stdin)[0]}
+
+
+def _write_outputs(args: argparse.Namespace, outputs: list[_Output], report: Report,
+                   registry: Registry, texts: dict[str, str]) -> None:
+    """Render and write every report; ``texts``: inputs that are not files, by name."""
+    from kubelint.formatters import FormatContext
+    from kubelint.writing import write_report
+
+    source = None
+    if args.show_source:
+        from kubelint.excerpts import source_lines
+
+        source = source_lines(report.findings, texts)
+    # Standard input cannot be fixed, nor can what --fix has just left.
+    fix_hint = not args.fix and "-" not in args.paths
+    for name, path, statistics in outputs:
+        context = FormatContext(color=path is None and name == "text" and _use_color(args.color),
+                                version=__version__, summary=not args.quiet,
+                                fix_hint=fix_hint, source=source if name == "text" else None,
+                                link_base=args.link_base)
         try:
-            text = registry.formatters[name](report, FormatContext(color=color,
-                                                                   version=__version__))
+            if statistics:
+                from kubelint.formatters.statistics import RENDERERS
+
+                text = RENDERERS[name](report, context)
+            else:
+                text = registry.formatters[name](report, context)
         except (Exception, SystemExit) as error:  # a plugin's formatter
             from kubelint.plugins import describe_error
 
-            return _fail(f"the {name!r} formatter failed: {describe_error(error)}")
+            raise _RunError(f"the {name!r} formatter failed: {describe_error(error)}") from None
         if path is None:
             sys.stdout.write(text)
             sys.stdout.flush()
@@ -424,12 +604,7 @@ def _check(args: argparse.Namespace) -> int:
             try:
                 write_report(path, text)
             except OSError as error:
-                return _fail(f"cannot write {path}: {error.strerror or error}")
-    if failed:
-        return EXIT_ERROR
-    if args.write_baseline:
-        return EXIT_CLEAN  # the findings are recorded as accepted: that is the success
-    return exit_code(report, config.fail_level)
+                raise _RunError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 def _count(number: int, noun: str) -> str:
@@ -508,7 +683,7 @@ def _unchecked(paths: list[str], stdin_filename: str | None, stdin: bytes | None
             " (values files, kustomizations and tools' configurations are skipped)", False)
 
 
-def _fixes(report) -> dict[str, tuple[str, str, list[Any]]]:  # type: ignore[no-untyped-def]
+def _fixes(report, quiet: bool) -> dict[str, tuple[str, str, list[Any]]]:  # type: ignore[no-untyped-def]
     """path -> (text linted, text after, edits made) for every file a safe fix applies to.
     The edits apply to the text that was linted (their offsets are in it); writing checks
     that the file still holds it."""
@@ -521,17 +696,16 @@ def _fixes(report) -> dict[str, tuple[str, str, list[Any]]]:  # type: ignore[no-
     fixed: dict[str, tuple[str, str, list[Any]]] = {}
     for path, edits in by_file.items():
         if _bom(path) not in (b"", b"\xef\xbb\xbf"):
-            print(f"kubelint: warning: {path}: not fixed: --fix writes UTF-8 files only",
-                  file=sys.stderr)
+            _tell(f"warning: {path}: not fixed: --fix writes UTF-8 files only", quiet)
             continue
         before = edits[0].linted  # type: ignore[attr-defined]
         # One edit per place (two findings may ask for the same change).
         unique = list({(e.start, e.end, e.text): e for e in edits}.values())  # type: ignore[attr-defined]
         after, made, refused = apply_safe(before, unique)  # type: ignore[arg-type]
         if refused:
-            print(f"kubelint: warning: {path}: {refused} fix{'es' if refused != 1 else ''} not"
-                  " applied: the result would not parse to the intended objects (a value"
-                  " shared through an alias, or overlapping fixes)", file=sys.stderr)
+            _tell(f"warning: {path}: {refused} fix{'es' if refused != 1 else ''} not applied:"
+                  " the result would not parse to the intended objects (a value shared"
+                  " through an alias, or overlapping fixes)", quiet)
         if made:
             fixed[path] = (before, after, made)
     return fixed
@@ -562,6 +736,11 @@ def _rules(args: argparse.Namespace) -> int:
                      "kinds": sorted(r.kinds) if r.kinds is not None else None}
                     for r in rows]
         print(json.dumps(document, indent=2))
+        return EXIT_CLEAN
+    if args.format == "markdown":  # for documentation: the defaults, not the config's
+        from kubelint.docs import rules_table
+
+        print("\n".join(rules_table(rows, lambda rule: rule.url)))
         return EXIT_CLEAN
     width = max(len(r.id) for r in rows)
     group = max(len(r.category or "-") for r in rows)

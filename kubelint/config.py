@@ -79,6 +79,8 @@ class Config:
     path: str | None = None  # the file it came from
     root: str = field(default_factory=os.getcwd)  # patterns are relative to this
     fail_level: str = "error"
+    #: Findings below this severity are not reported (so cannot fail the run either).
+    min_severity: str = "info"
     namespace: str = "default"
     kubernetes_version: str = NEWEST_KUBERNETES_VERSION
     #: CRD manifests or JSON Schema files/directories (relative to ``root``).
@@ -753,6 +755,7 @@ def _build(data: Mapping[str, Any], path: str | None, root: str) -> Config:
         path=path,
         root=root,
         fail_level=data.get("fail-level", "error"),
+        min_severity=data.get("min-severity", "info"),
         namespace=data.get("namespace", "default"),
         kubernetes_version=str(data.get("kubernetes-version", NEWEST_KUBERNETES_VERSION)),
         crds=[os.path.join(root, p) for p in data.get("crds", [])],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import re
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from kubelint.patterns import lazy_compile
@@ -47,3 +48,23 @@ def render(rule_id: str, summary: str, severity: str, doc: str, extra: str = "")
     described = f"{severity} ({meaning})" if meaning else severity
     header = f"# {rule_id}\n\n{summary}\n\nDefault severity: {described}.{extra}\n"
     return header + "\n" + inspect.cleandoc(doc or "") + "\n"
+
+
+def rules_table(rules: Iterable[Rule], link: Callable[[Rule], str | None]) -> list[str]:
+    """The lines of a markdown table of ``rules`` (by id): each linked to ``link(rule)``
+    (None: not linked), its category, default severity, whether it is on by default and
+    has a safe fix, and its summary."""
+    lines = ["| rule | category | severity | on by default | fixable | what it flags |",
+             "|---|---|---|---|---|---|"]
+    for rule in sorted(rules, key=lambda rule: rule.id):
+        target = link(rule)
+        name = f"[`{rule.id}`]({target})" if target else f"`{rule.id}`"
+        lines.append(f"| {name} | {rule.category or ''} | {rule.severity} |"
+                     f" {'yes' if rule.enabled else 'no'} | {'yes' if rule.fixable else 'no'} |"
+                     f" {_cell(rule.summary)} |")
+    return lines
+
+
+def _cell(text: str) -> str:
+    """``text`` inside a table cell: one line, its pipes escaped (a plugin's summary)."""
+    return " ".join(text.split()).replace("|", "\\|")

@@ -35,9 +35,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal, NamedTuple
 
+from kubelint.layout import KUSTOMIZATION_NAMES, root_file, under_a_kustomization
 from kubelint.loader import LoadedFile, display_path, load_text
 from kubelint.model import Directives, Location, Manifest, Placement, SourceFile, locate
-from kubelint.layout import KUSTOMIZATION_NAMES, root_file, under_a_kustomization
 from kubelint.offline import offline_environment
 from kubelint.patterns import lazy_compile
 from kubelint.suppression import parse_directives

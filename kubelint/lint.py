@@ -25,6 +25,7 @@ from kubelint.loader import (
     load_bytes,
     load_text,
     read_file,
+    stdin_display,
 )
 from kubelint.model import Directives, Manifest, RelatedLocation, SourceFile, format_path
 from kubelint.plugins import Registry, build_registry
@@ -240,9 +241,11 @@ class Linter:
                             directives=source.directives)
         settings = self.config.rule_settings(fs_path, self.registry)
         router = self._router(settings, source.scope)
-        emit = _Emitter(self.registry, settings, source, result.findings, self._settings_for)
+        floor = SEVERITY_RANK[self.config.min_severity]
+        emit = _Emitter(self.registry, settings, source, result.findings, self._settings_for,
+                        floor=floor)
         cross = _Emitter(self.registry, settings, source, result.cross, self._settings_for,
-                         result.located)
+                         result.located, floor=floor)
         if only is None:
             for problem in item.problems:
                 span = Span(problem.line, problem.column,
@@ -349,7 +352,8 @@ class Linter:
 
 
 class _Emitter:
-    """The decision stage for one file: enabled?, which severity, suppressed? -> Finding.
+    """The decision stage for one file: enabled?, which severity, suppressed?, at or above
+    the least severity reported (``floor``, a ``SEVERITY_RANK``)? -> Finding.
 
     A rendered object (a chart's template output, a kustomize build) is placed by its
     ``Origin`` in the file the user edits, whose settings and suppression comments then
@@ -357,8 +361,10 @@ class _Emitter:
 
     def __init__(self, registry: Registry, settings: Mapping[str, EffectiveRule],
                  source: SourceFile, out: list[Finding],
-                 settings_for: Any = None, located: dict[Any, Any] | None = None):
+                 settings_for: Any = None, located: dict[Any, Any] | None = None,
+                 floor: int = 0):
         self.registry = registry
+        self.floor = floor
         self.settings = settings
         self.source = source
         self.out = out
@@ -418,6 +424,8 @@ class _Emitter:
         default = rule.severity if rule is not None else "error"
         final = (setting.severity if setting is not None and setting.severity else None) \
             or severity or default
+        if SEVERITY_RANK[final] < self.floor:  # --min-severity: below it, not reported
+            return
         end_line, end_column = span.end_line, span.end_column
         if (end_line, end_column) <= (span.line, span.column):
             end_line, end_column = span.line, span.column + 1
@@ -510,7 +518,7 @@ def _lint_paths(paths: list[str], config: Config, registry: Registry, stdin: byt
         if path == STDIN:
             if stdin_filename and config.is_excluded(os.path.abspath(stdin_filename)):
                 continue
-            shown = display_path(stdin_filename) if stdin_filename else "<stdin>"
+            shown = stdin_display(stdin_filename)
             data = stdin if stdin is not None else sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
             plain.append(PlainFile(shown, stdin_filename or shown, None, None,
                                    load_bytes(data, shown)))

@@ -61,6 +61,11 @@ def display_path(path: str, cwd: str | None = None) -> str:
     return relative.replace(os.sep, "/")
 
 
+def stdin_display(stdin_filename: str | None) -> str:
+    """How findings name standard input: ``--stdin-filename``'s path, else ``<stdin>``."""
+    return display_path(stdin_filename) if stdin_filename else "<stdin>"
+
+
 class PathNotFound(Exception):
     """A path named on the command line does not exist (a usage error)."""
 

@@ -298,6 +298,7 @@ class KubelintLanguageServer(LanguageServer):
         self.shown: set[str] = set()
         #: per document URI: the quick fixes of its last lint (diagnostic, code action)
         self.fixes: dict[str, list[tuple[types.Diagnostic, types.CodeAction]]] = {}
+        self._writes: set[asyncio.Future[Any]] = set()
         #: per document URI of a kustomize build's file: its diagnostics as last saved
         self.built: dict[str, list[types.Diagnostic]] = {}
 
@@ -514,7 +515,9 @@ class KubelintLanguageServer(LanguageServer):
                     + body)
         written = protocol.writer.write(body.encode(protocol.CHARSET))
         if inspect.isawaitable(written):  # an asynchronous writer, as pygls allows
-            asyncio.ensure_future(written)
+            # Held until written: the event loop keeps only weak references to tasks.
+            self._writes.add(task := asyncio.ensure_future(written))
+            task.add_done_callback(self._writes.discard)
 
     def tell(self, message: str) -> None:
         """Show an error in the editor, once per distinct message."""

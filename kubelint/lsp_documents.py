@@ -108,7 +108,7 @@ def _may_define(text: str) -> bool:
     return may_define(text.encode("utf-8", "surrogatepass"))
 
 
-def _outside(table: dict[int, set[str]], low: int, high: float) -> dict[int, set[str]]:
+def _outside(table: dict[int, set[str]], low: float, high: float) -> dict[int, set[str]]:
     return {line: rules for line, rules in table.items() if not low <= line < high}
 
 
@@ -205,10 +205,10 @@ def _unchanged(kept: _Kept, segments: list[Segment], text: str) -> tuple[int, in
     while head < most and old[head].text == segments[head].text:
         head += 1
     tail = 0
-    if head < most or len(old) != len(segments):
-        if kept.text.count("\n") == text.count("\n"):
-            while tail < most - head and old[-1 - tail].text == segments[-1 - tail].text:
-                tail += 1
+    if (head < most or len(old) != len(segments)) and \
+            kept.text.count("\n") == text.count("\n"):
+        while tail < most - head and old[-1 - tail].text == segments[-1 - tail].text:
+            tail += 1
     return head, tail
 
 

@@ -342,7 +342,7 @@ def _first_pass(linter: Linter, files: list[PlainFile], numbers: list[int],
     return results, loaded
 
 
-def _unlocated(file: PlainFile, objects: list[tuple[Any, str | None] | None],
+def _unlocated(file: PlainFile, objects: Sequence[tuple[Any, str | None] | None],
                result: FileResult | None, known: list[Manifest | None] | None = None,
                ) -> LoadedFile:
     """A file known by its objects' data (from another worker or the cache); an object

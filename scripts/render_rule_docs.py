@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from kubelint.docs import header_notes, render
+from kubelint.docs import header_notes, render, rules_table
 from kubelint.plugins import build_registry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,13 +24,10 @@ def outputs() -> dict[Path, str]:
     registry = build_registry()
     rules = sorted(registry.rules.values(), key=lambda r: r.id)
     files: dict[Path, str] = {}
-    rows = ["| rule | category | severity | on by default | what it flags |",
-            "|---|---|---|---|---|"]
     for rule in rules:
         files[ROOT / "docs" / "rules" / f"{rule.id}.md"] = render(
             rule.id, rule.summary, rule.severity, rule.doc, header_notes(rule))
-        rows.append(f"| [`{rule.id}`](docs/rules/{rule.id}.md) | {rule.category} |"
-                    f" {rule.severity} | {'yes' if rule.enabled else 'no'} | {rule.summary} |")
+    rows = rules_table(rules, lambda rule: f"docs/rules/{rule.id}.md")
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     head, _, rest = readme.partition(START)
     _, _, tail = rest.partition(END)

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 from pathlib import Path
 
 from kubelint.config import Config
-from kubelint.lint import Linter
+from kubelint.lint import Linter, lint_paths
 from kubelint.loader import load_text
 from kubelint.model import SourceFile
 from kubelint.plugins import Registry, build_registry
 
 # The `# expect:` fixture format is kubelint's own (`kubelint test` reads it too).
 from kubelint.policies.testing import CORE_RULES, actual, expectations  # noqa: F401
-from kubelint.report import Finding
+from kubelint.report import Finding, Report
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -55,3 +57,21 @@ def fixture_options(text: str) -> dict | None:
     return json.loads(match["json"]) if match else None
 
 
+def lint_in(cwd: Path, paths: list[str]) -> Report:
+    """Lint as `kubelint check --no-config PATHS` run in ``cwd`` would."""
+    before = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return lint_paths(paths, Config(), registry())
+    finally:
+        os.chdir(before)
+
+
+def copy_project(destination: Path, *extra: str) -> None:
+    """What building kubelint needs (and the files named in ``extra``), copied from the
+    checkout into ``destination``, which a build may then litter (build/, egg-info)."""
+    for name in ("pyproject.toml", "README.md", "LICENSE", *extra):
+        shutil.copy(ROOT / name, destination / name)
+    for name in ("kubelint", "rules", "schemas"):
+        shutil.copytree(ROOT / name, destination / name,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))

@@ -133,7 +133,7 @@ def test_findings_are_ordered_by_file_line_column(tree, capsys):
      "--enable: unknown rule or category 'liveness-inital-delay' (did you mean"
      " 'liveness-initial-delay'?)"),
     (["check", "--format", "xml", "."],
-     "unknown format 'xml'; choose from github, gitlab, json, junit, sarif, text"),
+     "unknown format 'xml'; choose from github, gitlab, json, junit, markdown, sarif, text"),
     (["explain", "no-such-rule"], "unknown rule 'no-such-rule'"),
 ])
 def test_usage_errors_exit_2(tree, capsys, args, message):

@@ -148,7 +148,7 @@ CASES = [
     ("kubelint explain rbac-w", {"rbac-wildcard"}),
     # Rules only (a category has no page): the rbac rules, not the category rbac.
     ("kubelint explain rbac", set(REGISTRY.categories()["rbac"])),
-    ("kubelint rules --format ", {"text", "json"}),
+    ("kubelint rules --format ", {"text", "json", "markdown"}),
     ("kubelint completion ", {"bash", "zsh", "fish"}),
 ]
 

@@ -230,8 +230,8 @@ def test_a_file_changed_after_linting_is_not_written(tmp_path, monkeypatch, caps
     edited = BAD_PV + "# a comment saved meanwhile\n"
     original = kubelint.cli._fixes
 
-    def fixes_then_an_edit(report):
-        planned = original(report)
+    def fixes_then_an_edit(report, quiet):
+        planned = original(report, quiet)
         path.write_text(edited)
         return planned
 

@@ -281,7 +281,8 @@ def test_golden(report, name, render):
     assert text == path.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("name", ["text", "json", "sarif", "gitlab", "github", "junit"])
+@pytest.mark.parametrize("name", ["text", "json", "sarif", "gitlab", "github", "junit",
+                                  "markdown"])
 def test_a_file_name_that_is_not_utf8_gives_a_valid_utf8_report(tmp_path, name):
     """Its bytes are written \\xff in reports and %FF in SARIF URIs (it crashed SARIF
     and GitLab, and JSON was not UTF-8)."""
@@ -298,6 +299,6 @@ def test_a_file_name_that_is_not_utf8_gives_a_valid_utf8_report(tmp_path, name):
                             timeout=120)
     assert result.returncode == 0, result.stderr
     text = result.stdout.decode("utf-8")  # raises if not UTF-8
-    expected = "pod%FF.yaml" if name == "sarif" else "pod\\\\xff.yaml" if name in (
-        "json", "gitlab") else "pod\\xff.yaml"
+    expected = {"sarif": "pod%FF.yaml", "json": "pod\\\\xff.yaml", "gitlab": "pod\\\\xff.yaml",
+                "markdown": "[pod\\\\xff.yaml:5](pod%FF.yaml#L5)"}.get(name, "pod\\xff.yaml")
     assert expected in text

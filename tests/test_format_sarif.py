@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 import kubelint
-from kubelint.config import Config
 from kubelint.formatters import FormatContext
 from kubelint.formatters.sarif import (
     DESCRIPTION_LIMIT,
@@ -27,10 +26,9 @@ from kubelint.formatters.sarif import (
     rule_name,
     working_directory_uri,
 )
-from kubelint.lint import lint_paths
 from kubelint.model import RelatedLocation
 from kubelint.report import Finding, ObjectRef, Report, Summary
-from tests.helpers import ROOT, SHARED, registry
+from tests.helpers import ROOT, SHARED, lint_in, registry
 
 SCHEMA = SHARED / "schemas" / "sarif-2.1.0.json"
 GOLDEN = ROOT / "tests" / "golden" / "examples.sarif"
@@ -41,23 +39,13 @@ CONTEXT = FormatContext(version=kubelint.__version__)
 URI_REFERENCE = re.compile(r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*\Z")
 
 
-def lint(paths: list[str], cwd: Path) -> Report:
-    """Lint as `kubelint check --no-config PATHS` run in ``cwd`` would."""
-    before = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return lint_paths(paths, Config(), registry())
-    finally:
-        os.chdir(before)
-
-
 def sarif(report: Report, context: FormatContext = CONTEXT) -> dict:
     return json.loads(render(report, context))
 
 
 @pytest.fixture(scope="module")
 def examples() -> Report:
-    return lint(["examples"], ROOT)
+    return lint_in(ROOT, ["examples"])
 
 
 def fingerprints(document: dict) -> list[str]:
@@ -213,10 +201,10 @@ def test_columns_are_code_points():
 
 def test_fingerprints_are_unique_and_survive_line_shifts(tmp_path):
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
-    before = sarif(lint(["examples"], tmp_path))
+    before = sarif(lint_in(tmp_path, ["examples"]))
     target = tmp_path / "examples" / "shop" / "orders-db.yaml"
     target.write_text("\n" + target.read_text(encoding="utf-8"), encoding="utf-8")
-    after = sarif(lint(["examples"], tmp_path))
+    after = sarif(lint_in(tmp_path, ["examples"]))
 
     def keyed(document: dict) -> dict[str, dict]:
         return {result["partialFingerprints"][FINGERPRINT_KEY]: result
@@ -249,7 +237,7 @@ def test_file_outside_the_working_directory(tmp_path):
     manifest = tmp_path / "outside dir" / "job.yaml"
     manifest.parent.mkdir()
     shutil.copy(ROOT / "examples" / "shop" / "nightly-report.yaml", manifest)
-    report = lint([str(manifest)], ROOT)
+    report = lint_in(ROOT, [str(manifest)])
     assert report.findings and Path(report.findings[0].file).is_absolute()
     for result in sarif(report)["runs"][0]["results"]:
         artifact = result["locations"][0]["physicalLocation"]["artifactLocation"]

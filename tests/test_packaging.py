@@ -3,14 +3,13 @@ the top level (no generic ``rules`` module in site-packages)."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import zipfile
 
 import pytest
 
-from tests.helpers import ROOT
+from tests.helpers import ROOT, copy_project
 
 pytest.importorskip("setuptools")
 
@@ -19,11 +18,7 @@ pytest.importorskip("setuptools")
 def wheel_names(tmp_path_factory):
     # Build from a copy so the checkout stays clean (setuptools writes build/ and egg-info).
     source = tmp_path_factory.mktemp("src")
-    for name in ("pyproject.toml", "README.md", "LICENSE"):
-        shutil.copy(ROOT / name, source / name)
-    for name in ("kubelint", "rules", "schemas"):
-        shutil.copytree(ROOT / name, source / name,
-                        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    copy_project(source)
     out = tmp_path_factory.mktemp("wheel")
     result = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",

@@ -20,6 +20,17 @@ class FormatContext:
     color: bool = False
     version: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
+    #: The text format's closing summary (``--quiet``: the findings alone).
+    summary: bool = True
+    #: Say how many findings ``--fix`` would fix (not once it ran, nor for standard input,
+    #: which it cannot write).
+    fix_hint: bool = False
+    #: For ``--show-source``: the source lines findings point at, by file and 1-based line
+    #: (a line missing: no frame for it). None: no code frames.
+    source: Mapping[str, Mapping[int, str]] | None = None
+    #: Where links to the input's files point: this URL followed by the file's path
+    #: (``--link-base``); empty: relative to the working directory.
+    link_base: str = ""
 
 
 class Formatter(Protocol):

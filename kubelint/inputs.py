@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kubelint.gitignore import GitIgnore, Ignored
 from kubelint.layout import (
     KUSTOMIZATION_NAMES,
     chart_of,
@@ -28,6 +27,7 @@ from kubelint.layout import (
 from kubelint.loader import STDIN, discover
 
 if TYPE_CHECKING:
+    from kubelint.gitignore import GitIgnore, Ignored
     from kubelint.kustomize import Owners
 
 
@@ -49,8 +49,12 @@ def collect(paths: list[str], excluded: Callable[[str], bool],
     with ``respect_gitignore``, the walk of a directory skips what git ignores (files
     named in ``paths`` never are). Raises ``loader.PathNotFound``."""
     workspace = workspace or os.getcwd()
-    gitignore = GitIgnore(path for path in paths
-                          if path != STDIN and os.path.isdir(path)) if respect_gitignore else None
+    directories = [path for path in paths if path != STDIN and os.path.isdir(path)]
+    gitignore: GitIgnore | None = None
+    if respect_gitignore and directories:  # only a walk meets ignored files
+        from kubelint.gitignore import GitIgnore
+
+        gitignore = GitIgnore(directories)
     explicit = {os.path.abspath(path) for path in paths
                 if path != STDIN and os.path.lexists(path) and not os.path.isdir(path)}
     inputs = Inputs()

@@ -284,3 +284,21 @@ def test_fixture_messages():
     if os.environ.get("KUBELINT_UPDATE_SNAPSHOTS"):
         GOLDEN.write_text(output, encoding="utf-8")
     assert output == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_report_lists_each_workload_level():
+    from kubelint.config import Config
+    from kubelint.lint import Linter
+    from kubelint.loader import load_text
+    from kubelint.model import SourceFile
+    from tests.helpers import registry
+
+    path = "fixtures/pod-security-admission/fail-modes.yaml"
+    text = (ROOT / path).read_text(encoding="utf-8")
+    report = Linter(Config(), registry()).run([load_text(text, SourceFile(path, text))])
+    assert [(found.file, found.line, found.object.kind, found.object.name, found.level)
+            for found in report.pod_security] == [
+        (path, 13, "StatefulSet", "db", "privileged"),
+        (path, 51, "Pod", "tools", "privileged")]
+    assert report.pod_security[0].to_dict()["object"] == {
+        "apiVersion": "apps/v1", "kind": "StatefulSet", "namespace": "shop", "name": "db"}

@@ -15,11 +15,6 @@ The PSS control *Capabilities*, at the level of the `level` option:
 Each offending `add` entry is reported at its line; a missing `drop: [ALL]` at the
 container's `capabilities` (or the nearest field that exists).
 
-Each place to edit is reported with the warning PSA would give for it
-(`would violate PodSecurity "LEVEL:VERSION": reason (detail)`), in PSA's words. Pods,
-PodTemplates, ReplicationControllers, ReplicaSets, Deployments, DaemonSets,
-StatefulSets, Jobs and CronJobs are checked, as PSA checks them.
-
 ## Why is this bad?
 Capabilities split root's power into pieces; the default set a container runtime
 grants is already generous, and `NET_RAW` (packet spoofing), `SYS_ADMIN` (almost root),
@@ -59,18 +54,17 @@ spec:
 ```
 
 ## Options
-- `level` (`baseline` or `restricted`, default `baseline`): the level whose checks run.
-  `baseline` allows additions from the default set; `restricted` requires
-  `drop: [ALL]` and allows adding only `NET_BIND_SERVICE`.
-- `version` (default: the target Kubernetes version): the policy version, written as
-  PSA's `enforce-version` label: `latest` or `v1.N`. Versions above the newest policy
-  revision (and above the target Kubernetes version) are evaluated as the newest, as a
-  cluster of the target version does; the message names the version as given.
+- `level` (`baseline`, the default, or `restricted`): `baseline` allows additions from
+  the default set; `restricted` requires `drop: [ALL]` and allows adding only
+  `NET_BIND_SERVICE`.
+- `version` (`latest` or `v1.N`, as PSA's `enforce-version` label; default: the target
+  Kubernetes version): the policy version.
 
 ## References
 - https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
 - https://kubernetes.io/docs/concepts/security/pod-security-admission/
-- docs/pod-security-standards.md (the PSA source followed, version by version)
+- docs/pod-security-standards.md: the PSA source followed, version by version; findings
+  carry PSA's warning for each place to edit
 """
 
 from __future__ import annotations

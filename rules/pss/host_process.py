@@ -4,11 +4,6 @@ container, init container or ephemeral container: the PSS control *HostProcess*
 (PSA check `windowsHostProcess`), at every policy version. It applies whatever
 `spec.os.name` says.
 
-Each place to edit is reported with the warning PSA would give for it
-(`would violate PodSecurity "LEVEL:VERSION": reason (detail)`), in PSA's words. Pods,
-PodTemplates, ReplicationControllers, ReplicaSets, Deployments, DaemonSets,
-StatefulSets, Jobs and CronJobs are checked, as PSA checks them.
-
 ## Why is this bad?
 A HostProcess container runs directly on the Windows node, in the node's network
 namespace and with the privileges of a node administrator if it asks for them: it is the
@@ -45,17 +40,16 @@ spec:
 ```
 
 ## Options
-- `level` (`baseline` or `restricted`, default `baseline`): the level whose checks run.
-  Both levels run the same check for this control.
-- `version` (default: the target Kubernetes version): the policy version, written as
-  PSA's `enforce-version` label: `latest` or `v1.N`. Versions above the newest policy
-  revision (and above the target Kubernetes version) are evaluated as the newest, as a
-  cluster of the target version does; the message names the version as given.
+- `level` (`baseline`, the default, or `restricted`): both run the same check for this
+  control.
+- `version` (`latest` or `v1.N`, as PSA's `enforce-version` label; default: the target
+  Kubernetes version): the policy version.
 
 ## References
 - https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
 - https://kubernetes.io/docs/concepts/security/pod-security-admission/
-- docs/pod-security-standards.md (the PSA source followed, version by version)
+- docs/pod-security-standards.md: the PSA source followed, version by version; findings
+  carry PSA's warning for each place to edit
 """
 
 from __future__ import annotations

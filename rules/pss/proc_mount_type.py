@@ -7,11 +7,6 @@ From policy version 1.35 the baseline level allows any value in a pod with
 `hostUsers: false` (a user namespace makes the unmasked `/proc` harmless); the
 restricted level does not.
 
-Each place to edit is reported with the warning PSA would give for it
-(`would violate PodSecurity "LEVEL:VERSION": reason (detail)`), in PSA's words. Pods,
-PodTemplates, ReplicationControllers, ReplicaSets, Deployments, DaemonSets,
-StatefulSets, Jobs and CronJobs are checked, as PSA checks them.
-
 ## Why is this bad?
 The container runtime masks parts of `/proc` (such as `/proc/kcore`,
 `/proc/sysrq-trigger`, `/proc/keys`) and makes others read-only, because they expose or
@@ -46,18 +41,16 @@ spec:
 ```
 
 ## Options
-- `level` (`baseline` or `restricted`, default `baseline`): the level whose checks run.
-  They differ from policy 1.35 on: `baseline` allows any value when
-  `hostUsers` is `false`, `restricted` never does.
-- `version` (default: the target Kubernetes version): the policy version, written as
-  PSA's `enforce-version` label: `latest` or `v1.N`. Versions above the newest policy
-  revision (and above the target Kubernetes version) are evaluated as the newest, as a
-  cluster of the target version does; the message names the version as given.
+- `level` (`baseline`, the default, or `restricted`): they differ from policy 1.35 on:
+  `baseline` allows any value when `hostUsers` is `false`, `restricted` never does.
+- `version` (`latest` or `v1.N`, as PSA's `enforce-version` label; default: the target
+  Kubernetes version): the policy version.
 
 ## References
 - https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
 - https://kubernetes.io/docs/concepts/security/pod-security-admission/
-- docs/pod-security-standards.md (the PSA source followed, version by version)
+- docs/pod-security-standards.md: the PSA source followed, version by version; findings
+  carry PSA's warning for each place to edit
 """
 
 from __future__ import annotations

@@ -8,11 +8,6 @@ the pod's `securityContext` is reported once; otherwise each container without i
 From policy 1.35, pods with `hostUsers: false` pass (their root is not the node's).
 Windows pods are checked too.
 
-Each place to edit is reported with the warning PSA would give for it
-(`would violate PodSecurity "LEVEL:VERSION": reason (detail)`), in PSA's words. Pods,
-PodTemplates, ReplicationControllers, ReplicaSets, Deployments, DaemonSets,
-StatefulSets, Jobs and CronJobs are checked, as PSA checks them.
-
 ## Why is this bad?
 Without `runAsNonRoot: true` the container runs as whatever user its image names,
 which for most images is root, the node's UID 0. With it, the kubelet refuses to start a
@@ -45,15 +40,14 @@ spec:
 ```
 
 ## Options
-- `version` (default: the target Kubernetes version): the policy version, written as
-  PSA's `enforce-version` label: `latest` or `v1.N`. Versions above the newest policy
-  revision (and above the target Kubernetes version) are evaluated as the newest, as a
-  cluster of the target version does; the message names the version as given.
+- `version` (`latest` or `v1.N`, as PSA's `enforce-version` label; default: the target
+  Kubernetes version): the policy version.
 
 ## References
 - https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
 - https://kubernetes.io/docs/concepts/security/pod-security-admission/
-- docs/pod-security-standards.md (the PSA source followed, version by version)
+- docs/pod-security-standards.md: the PSA source followed, version by version; findings
+  carry PSA's warning for each place to edit
 """
 
 from __future__ import annotations

@@ -13,11 +13,6 @@ The PSS control *Seccomp*, at the level of the `level` option:
   one. From policy 1.25, pods with `spec.os.name: windows` are exempt. The annotations
   do not count.
 
-Each place to edit is reported with the warning PSA would give for it
-(`would violate PodSecurity "LEVEL:VERSION": reason (detail)`), in PSA's words. Pods,
-PodTemplates, ReplicationControllers, ReplicaSets, Deployments, DaemonSets,
-StatefulSets, Jobs and CronJobs are checked, as PSA checks them.
-
 ## Why is this bad?
 Without a seccomp profile most runtimes run the container `Unconfined`: every
 system call of the kernel is available, including those most container escapes use.
@@ -52,18 +47,16 @@ spec:
 ```
 
 ## Options
-- `level` (`baseline` or `restricted`, default `baseline`): the level whose checks run.
-  `baseline` forbids bad profiles; `restricted` also requires one for every
-  container.
-- `version` (default: the target Kubernetes version): the policy version, written as
-  PSA's `enforce-version` label: `latest` or `v1.N`. Versions above the newest policy
-  revision (and above the target Kubernetes version) are evaluated as the newest, as a
-  cluster of the target version does; the message names the version as given.
+- `level` (`baseline`, the default, or `restricted`): `baseline` forbids bad profiles;
+  `restricted` also requires one for every container.
+- `version` (`latest` or `v1.N`, as PSA's `enforce-version` label; default: the target
+  Kubernetes version): the policy version.
 
 ## References
 - https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
 - https://kubernetes.io/docs/concepts/security/pod-security-admission/
-- docs/pod-security-standards.md (the PSA source followed, version by version)
+- docs/pod-security-standards.md: the PSA source followed, version by version; findings
+  carry PSA's warning for each place to edit
 """
 
 from __future__ import annotations

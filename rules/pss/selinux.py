@@ -5,11 +5,6 @@ container's `securityContext.seLinuxOptions`, `type` must be empty, `container_t
 and `user` and `role` must not be set. The pod and each container are checked
 independently.
 
-Each place to edit is reported with the warning PSA would give for it
-(`would violate PodSecurity "LEVEL:VERSION": reason (detail)`), in PSA's words. Pods,
-PodTemplates, ReplicationControllers, ReplicaSets, Deployments, DaemonSets,
-StatefulSets, Jobs and CronJobs are checked, as PSA checks them.
-
 ## Why is this bad?
 The SELinux type decides what a container process may touch on the node;
 `spc_t` ("super privileged container") or `unconfined_t` lift the confinement, and a
@@ -45,17 +40,16 @@ spec:
 ```
 
 ## Options
-- `level` (`baseline` or `restricted`, default `baseline`): the level whose checks run.
-  Both levels run the same check for this control.
-- `version` (default: the target Kubernetes version): the policy version, written as
-  PSA's `enforce-version` label: `latest` or `v1.N`. Versions above the newest policy
-  revision (and above the target Kubernetes version) are evaluated as the newest, as a
-  cluster of the target version does; the message names the version as given.
+- `level` (`baseline`, the default, or `restricted`): both run the same check for this
+  control.
+- `version` (`latest` or `v1.N`, as PSA's `enforce-version` label; default: the target
+  Kubernetes version): the policy version.
 
 ## References
 - https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
 - https://kubernetes.io/docs/concepts/security/pod-security-admission/
-- docs/pod-security-standards.md (the PSA source followed, version by version)
+- docs/pod-security-standards.md: the PSA source followed, version by version; findings
+  carry PSA's warning for each place to edit
 """
 
 from __future__ import annotations

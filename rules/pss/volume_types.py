@@ -6,11 +6,6 @@ Volumes* at the restricted level). A volume without a source is an `emptyDir` (t
 server's default) and passes. `image` volumes are allowed at every policy version, as by
 the PSA of Kubernetes 1.33 and later (the PSS page does not list them yet).
 
-Each place to edit is reported with the warning PSA would give for it
-(`would violate PodSecurity "LEVEL:VERSION": reason (detail)`), in PSA's words. Pods,
-PodTemplates, ReplicationControllers, ReplicaSets, Deployments, DaemonSets,
-StatefulSets, Jobs and CronJobs are checked, as PSA checks them.
-
 ## Why is this bad?
 The other sources (`hostPath`, `nfs`, `iscsi`, `rbd`, `cephfs`, `gitRepo`,
 `flexVolume` and the in-tree cloud disks) mount storage chosen by the pod author with the
@@ -50,15 +45,14 @@ spec:
 ```
 
 ## Options
-- `version` (default: the target Kubernetes version): the policy version, written as
-  PSA's `enforce-version` label: `latest` or `v1.N`. Versions above the newest policy
-  revision (and above the target Kubernetes version) are evaluated as the newest, as a
-  cluster of the target version does; the message names the version as given.
+- `version` (`latest` or `v1.N`, as PSA's `enforce-version` label; default: the target
+  Kubernetes version): the policy version.
 
 ## References
 - https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
 - https://kubernetes.io/docs/concepts/security/pod-security-admission/
-- docs/pod-security-standards.md (the PSA source followed, version by version)
+- docs/pod-security-standards.md: the PSA source followed, version by version; findings
+  carry PSA's warning for each place to edit
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kubelint import rbac
+from kubelint import pss, rbac
 from kubelint.constants import (
     BUILTIN_KIND_GROUPS,
     CLUSTER_SCOPED_KINDS,
@@ -96,6 +96,7 @@ __all__ = [
     "parse_field_path",
     "parse_quantity",
     "port_name_problems",
+    "pss",
     "rbac",
     "rule",
     "service_selector_matches",

@@ -70,6 +70,7 @@ class RunEntry:
     summary: Any
     notes: list[str]
     warnings: list[str]
+    pod_security: list[Any] = field(default_factory=list)
 
 
 def default_directory(config: Config) -> str:

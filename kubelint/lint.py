@@ -30,7 +30,8 @@ from kubelint.loader import (
 from kubelint.model import Directives, Manifest, RelatedLocation, SourceFile, format_path
 from kubelint.plugins import Registry, build_registry
 from kubelint.progress import Progress
-from kubelint.report import Finding, ObjectRef, Report, Summary
+from kubelint.pss import LEVELS, highest_level, policy_minor
+from kubelint.report import Finding, ObjectRef, Report, Summary, WorkloadLevel
 from kubelint.rule import Evaluation, RuleContext, Violation
 from kubelint.suppression import annotation_rules, is_suppressed
 from kubelint.yamlparse import Span
@@ -196,6 +197,8 @@ class FileResult:
     #: Where the cross-resource findings were: (object number, path) -> Location, so
     #: that a cached file's findings are located again without parsing it.
     located: dict[tuple[int, tuple[str | int, ...]], Any] = field(default_factory=dict)
+    #: The Pod Security Standards level of each workload of the file.
+    pod_security: list[WorkloadLevel] = field(default_factory=list)
 
 
 class Linter:
@@ -269,16 +272,35 @@ class Linter:
                 (cross if reads_others else emit).violation(rule_id, violation, obj)
             if deferred and only is None:
                 result.deferred[number] = deferred
-            if progress is not None and only is None:
-                progress.object_checked()
+            if only is None:
+                self._pod_security(obj, result)
+                if progress is not None:
+                    progress.object_checked()
         return result
+
+    def _pod_security(self, obj: Manifest, result: FileResult) -> None:
+        """The strictest PSS level the pods of ``obj`` meet at the target version (a fact
+        of the object, like its findings: reports list it per workload)."""
+        level = highest_level(obj, policy_minor(-1, self.config.kubernetes_version))
+        if level is None:
+            return
+        location = obj.locate(())
+        file, span = obj.source.path, location.span
+        if obj.origin is not None:  # where the user edits it: the template, the patch
+            placed = obj.origin.place(obj, (), location)
+            file, span = placed.file, placed.span
+        result.pod_security.append(WorkloadLevel(
+            file, span.line + 1, ObjectRef(obj.api_version, obj.kind, obj.namespace, obj.name),
+            level))
 
     def report(self, loaded: list[LoadedFile], results: list[FileResult]) -> Report:
         """The report of a run from its files' results (in input order)."""
         summary = Summary(files=len({path for item in loaded
                                      for path in (item.source.path, *item.source.made_from)}))
         findings: list[Finding] = []
+        levels: set[WorkloadLevel] = set()
         for result in results:
+            levels.update(result.pod_security)
             summary.objects += result.objects
             summary.documents += result.documents
             summary.skipped += result.skipped
@@ -289,8 +311,19 @@ class Linter:
         summary.unknown_kinds = self._unknown_kinds(list(self.run_state.index.objects()))
         findings = merge_variants(findings)
         findings.sort(key=Finding.sort_key)
+        # A workload rendered several ways (a chart with each ci/*-values.yaml) gets one
+        # entry: the strictest level every rendering of it meets.
+        weakest: dict[tuple[str, int, ObjectRef], WorkloadLevel] = {}
+        for found in levels:
+            key = (found.file, found.line, found.object)
+            known = weakest.get(key)
+            if known is None or LEVELS.index(found.level) < LEVELS.index(known.level):
+                weakest[key] = found
+        pod_security = sorted(weakest.values(), key=lambda found: (
+            found.file, found.line, found.object.kind or "", found.object.namespace or "",
+            found.object.name or ""))
         return Report(findings, summary, self.registry.rules, self._notes(),
-                      list(self.run_state.crd_problems))
+                      list(self.run_state.crd_problems), pod_security)
 
     def _scope_states(self, loaded: list[LoadedFile]) -> dict[str | None, RunState]:
         """Each scope's objects see the plain files' objects and their own, never another

@@ -134,7 +134,7 @@ def check_plain(linter: Linter, files: list[PlainFile], rendered: list[LoadedFil
             known = cache.load(run_key)
             if isinstance(known, RunEntry):
                 return Report(known.findings, known.summary, linter.registry.rules,
-                              known.notes, known.warnings)
+                              known.notes, known.warnings, known.pod_security)
         for file in files:
             if file.key is not None:
                 entry = cache.load(file.key)
@@ -148,7 +148,7 @@ def check_plain(linter: Linter, files: list[PlainFile], rendered: list[LoadedFil
                                                found.get(number, [])))
         if run_key is not None:
             cache.save(run_key, RunEntry(report.findings, report.summary, report.notes,
-                                         report.warnings))
+                                         report.warnings, report.pod_security))
         if cache.problem is not None:
             report.warnings.append(cache.problem)
         else:

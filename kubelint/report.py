@@ -80,6 +80,25 @@ class Finding:
                              "message": r.message} for r in self.related]}
 
 
+@dataclass(frozen=True)
+class WorkloadLevel:
+    """The strictest Pod Security Standards level a workload's pods meet at the target
+    Kubernetes version (``privileged``, ``baseline`` or ``restricted``), and where the
+    workload is (1-based line of the object)."""
+
+    file: str
+    line: int
+    object: ObjectRef
+    level: str
+
+    def to_dict(self) -> dict[str, Any]:
+        ref = self.object
+        return {"file": printable(self.file), "line": self.line,
+                "object": {"apiVersion": ref.api_version, "kind": ref.kind,
+                           "namespace": ref.namespace, "name": ref.name},
+                "level": self.level}
+
+
 @dataclass
 class Summary:
     files: int = 0
@@ -117,6 +136,8 @@ class Report:
     notes: list[str] = field(default_factory=list)
     #: Problems with inputs given as options (``--crds``), shown on standard error.
     warnings: list[str] = field(default_factory=list)
+    #: Each workload's Pod Security Standards level, in file and line order.
+    pod_security: list[WorkloadLevel] = field(default_factory=list)
 
     def count(self, severity: str) -> int:
         return sum(1 for finding in self.findings if finding.severity == severity)

@@ -52,6 +52,7 @@ def _entries(directory) -> int:
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_cached_runs_report_what_uncached_runs_do(repo, capsys, jobs):
     uncached = _check(capsys, "--no-cache")
+    assert '"pod_security": [' in uncached[1]  # kept in the cache too
     assert not (repo.parent / "cache").exists()
     assert _check(capsys, "--jobs", jobs) == uncached  # fills the cache
     assert _entries(repo.parent / "cache") == 14  # 13 files and the run

@@ -102,6 +102,11 @@ def test_json_output_shape(tree, capsys):
         }],
         "summary": {"files": 2, "documents": 2, "objects": 1, "skipped": 1,
                     "unknown_kinds": 0, "findings": {"error": 0, "warning": 1, "info": 0}},
+        "pod_security": [{
+            "file": "job.yaml", "line": 1, "level": "restricted",
+            "object": {"apiVersion": "batch/v1", "kind": "Job", "namespace": "shop",
+                       "name": "migrate"},
+        }],
     }
 
 

@@ -18,7 +18,7 @@ from kubelint.plugins import PluginError, build_registry
 from kubelint.rule import Rule
 from tests.helpers import ROOT
 
-PACKAGES = ["config", "core", "images", "networking", "rbac", "reliability", "resources",
+PACKAGES = ["config", "core", "images", "networking", "pss", "rbac", "reliability", "resources",
             "scaling", "security", "storage", "validation", "versions", "workloads"]
 
 #: Every verb on every resource: each rbac rule reports it, at line 5.

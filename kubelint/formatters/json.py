@@ -17,6 +17,8 @@ def render(report: Report, context: FormatContext) -> str:
             "findings": [finding.to_dict() for finding in report.findings],
             "summary": report.summary.to_dict(report.findings),
         }
+        if report.pod_security:
+            document["pod_security"] = [found.to_dict() for found in report.pod_security]
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -25,6 +27,10 @@ def _render(report: Report) -> str:
     of ``Finding.to_dict``s, byte for byte, with each finding's layout written out: the
     standard library encodes with ``indent`` in pure Python (0.6 s for 30,000 findings)."""
     summary = encode_indented(report.summary.to_dict(report.findings), "\n  ")
+    # The workloads' Pod Security Standards levels, when the input has workloads.
+    if report.pod_security:
+        summary += ',\n  "pod_security": ' + encode_indented(
+            [found.to_dict() for found in report.pod_security], "\n  ")
     if not report.findings:
         return '{\n  "findings": [],\n  "summary": ' + summary + "\n}\n"
     findings = ",\n    ".join([_finding(finding) for finding in report.findings])

@@ -58,6 +58,13 @@ def render(report: Report, context: FormatContext) -> str:
         run["originalUriBaseIds"] = {SRCROOT: {"uri": root if root.endswith("/") else root + "/"}}
     run["columnKind"] = "unicodeCodePoints"  # kubelint counts columns in characters
     run["results"] = _results(report.findings, index)
+    if report.pod_security:  # each workload's Pod Security Standards level
+        run["properties"] = {"podSecurity": [
+            {"location": {"physicalLocation": {"artifactLocation": _artifact(found.file),
+                                               "region": {"startLine": found.line}},
+                          "logicalLocations": [{"fullyQualifiedName": found.object.describe(),
+                                                "kind": "resource"}]},
+             "level": found.level} for found in report.pod_security]}
     document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     return dumps_indented(document)
 

@@ -1,10 +1,12 @@
 """Which of the files and directories found by walking a directory git ignores.
 
-As git decides (``git check-ignore``, ``git ls-files --others --ignored
+As git decides (``git check-ignore --no-index``, ``git ls-files --others --ignored
 --exclude-standard``): the ``.gitignore`` files from the repository's top down to the
 path's directory, each relative to its own directory, deeper files and later lines
-winning, negation included, then ``.git/info/exclude``; the walk does not enter an
-ignored directory, so nothing below one is linted (git cannot re-include it either).
+winning, negation included, then ``info/exclude``; the walk does not enter an ignored
+directory, so nothing below one is linted (git cannot re-include it either). Like ruff
+and ripgrep, the patterns decide, not git's index: a committed file that matches one is
+skipped too (and so it is in CI, where the same files are checked out).
 
 Only inside a git repository (a directory holding ``.git``), as git, ruff and ripgrep:
 outside one a ``.gitignore`` means nothing to git, and one in a home directory (a
@@ -31,7 +33,6 @@ if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
 
 IGNORE_FILE = ".gitignore"
-EXCLUDE_FILE = os.path.join(".git", "info", "exclude")
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,23 @@ class _Patterns:
         if result.include is None or result.index is None:
             return None
         return result.include, result.index + 1
+
+
+def _exclude_file(top: str) -> str:
+    """The repository's ``info/exclude``: in its git directory, which a ``.git`` file
+    (a linked worktree, a submodule) names, and whose ``commondir`` a worktree shares."""
+    git = os.path.join(top, ".git")
+    if os.path.isfile(git):
+        try:
+            with open(git, encoding="utf-8") as handle:
+                pointer = handle.read().strip()
+            if pointer.startswith("gitdir:"):
+                git = os.path.join(top, pointer.removeprefix("gitdir:").strip())
+                with open(os.path.join(git, "commondir"), encoding="utf-8") as handle:
+                    git = os.path.join(git, handle.read().strip())
+        except (OSError, UnicodeDecodeError):  # no commondir: not a linked worktree
+            pass
+    return os.path.normpath(os.path.join(git, "info", "exclude"))
 
 
 def _as_git_shows(pattern: str) -> str:
@@ -118,7 +136,7 @@ class GitIgnore:
         while True:
             candidates = [os.path.join(directory, IGNORE_FILE)]
             if directory == top:  # below every .gitignore in precedence
-                candidates.append(os.path.join(top, EXCLUDE_FILE))
+                candidates.append(_exclude_file(top))
             for source in candidates:
                 patterns = self._patterns(source)
                 if patterns is None:

@@ -149,6 +149,20 @@ def test_a_named_ignored_directory_is_linted_with_the_gitignores_inside_it(repo)
     assert _walked(["app/sub"]) == {"app/sub/c.json", "app/sub/nested/n.yaml"}
 
 
+def test_a_linked_worktree_uses_the_repositorys_exclude_file(repo, tmp_path_factory):
+    _git(repo, "add", ".gitignore", "app/.gitignore", "app/sub/.gitignore", "a.yaml",
+         "secret.yaml", "app/secret-ok.yaml", "app/secret-no.yaml", "-f")
+    _git(repo, "-c", "user.name=k", "-c", "user.email=k@example.com", "commit", "-q", "-m", "x")
+    worktree = tmp_path_factory.mktemp("linked") / "wt"
+    _git(repo, "worktree", "add", "-q", str(worktree))
+    os.chdir(worktree)
+    assert (worktree / ".git").is_file()
+    # .git/info/exclude of the repository: secret*.yaml, but !app/secret-ok.yaml.
+    assert _manifests(_git(worktree, "ls-files", "--others", "--ignored", "--exclude-standard",
+                           "--cached")) == {"secret.yaml", "app/secret-no.yaml"}
+    assert _walked(["."]) == {"a.yaml", "app/secret-ok.yaml"}
+
+
 def test_outside_a_git_repository_gitignore_files_mean_nothing(tmp_path, monkeypatch):
     (tmp_path / ".gitignore").write_text("*.yaml\n")
     (tmp_path / "a.yaml").write_text(NAMESPACE)

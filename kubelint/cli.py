@@ -780,17 +780,17 @@ def _manifest_under(path: str, inputs: set[str]) -> bool:
 
 
 def _explain(args: argparse.Namespace) -> int:
-    from kubelint.docs import header_notes, render
+    from kubelint.docs import rule_page
 
     _, registry = _load(args)
     rule_id = registry.resolve(args.rule)
     if rule_id is None:
         return _fail(_unknown_rule(args.rule, registry))
     rule = registry.rules[rule_id]
-    extra = header_notes(rule)
+    extra = ""
     if rule.kinds is not None:
         extra += f"\nApplies to: {', '.join(sorted(rule.kinds))}."
     if rule.aliases:
         extra += f"\nAlso known as: {', '.join(rule.aliases)}."
-    print(render(rule.id, rule.summary, rule.severity, rule.doc, extra), end="")
+    print(rule_page(rule, extra), end="")
     return EXIT_CLEAN

@@ -50,6 +50,32 @@ def render(rule_id: str, summary: str, severity: str, doc: str, extra: str = "")
     return header + "\n" + inspect.cleandoc(doc or "") + "\n"
 
 
+def rule_page(rule: Rule, extra: str = "") -> str:
+    """A rule's whole page (``kubelint explain``, ``docs/rules/*.md``, SARIF help): its
+    header, ``extra`` header lines, its documentation, then the controls it implements."""
+    page = render(rule.id, rule.summary, rule.severity, rule.doc, header_notes(rule) + extra)
+    return page + compliance_section(rule)
+
+
+def compliance_section(rule: Rule) -> str:
+    """The ``## Compliance`` section of a rule's page ("" for a rule mapped to none)."""
+    if not rule.controls:
+        return ""
+    from kubelint.compliance import FRAMEWORKS
+
+    lines = ["", "## Compliance", "The benchmark controls this rule implements (select rules by"
+             " them: `--enable cis:5.2.*`):", ""]
+    for control in rule.controls:
+        framework = FRAMEWORKS.get(control.framework)
+        line = f"- `{control.ref}`" + (f" ({framework.name})" if framework else "")
+        if control.title:
+            line += f": {control.title}"
+        if control.partial:
+            line += f"; partial: {control.partial}"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
 def rules_table(rules: Iterable[Rule], link: Callable[[Rule], str | None]) -> list[str]:
     """The lines of a markdown table of ``rules`` (by id): each linked to ``link(rule)``
     (None: not linked), its category, default severity, whether it is on by default and

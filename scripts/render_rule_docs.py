@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from kubelint.docs import header_notes, render, rules_table
+from kubelint.docs import rule_page, rules_table
 from kubelint.plugins import build_registry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,8 +25,7 @@ def outputs() -> dict[Path, str]:
     rules = sorted(registry.rules.values(), key=lambda r: r.id)
     files: dict[Path, str] = {}
     for rule in rules:
-        files[ROOT / "docs" / "rules" / f"{rule.id}.md"] = render(
-            rule.id, rule.summary, rule.severity, rule.doc, header_notes(rule))
+        files[ROOT / "docs" / "rules" / f"{rule.id}.md"] = rule_page(rule)
     rows = rules_table(rules, lambda rule: f"docs/rules/{rule.id}.md")
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     head, _, rest = readme.partition(START)

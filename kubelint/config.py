@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from kubelint.compliance import FRAMEWORKS, Control, bad_selector, is_selector, matches, sort_key
 from kubelint.constants import KUBERNETES_VERSIONS, NEWEST_KUBERNETES_VERSION, SEVERITIES
 from kubelint.model import locate
 from kubelint.plugins import ALL, Registry, is_plugin_path
@@ -176,9 +177,13 @@ class Config:
 def _apply(layer: Mapping[str, RuleSetting], rule: Rule, enabled: bool | None,
            severity: str | None, options: dict[str, Any]) -> tuple[bool | None, str | None]:
     """``rule``'s (enabled, severity) after one layer of settings, whose options go into
-    ``options``. The rule's own names beat its category, which beats ``all``; between
-    names of the same level, disabling wins."""
-    levels = ((ALL,), (rule.category,) if rule.category else (), (rule.id, *rule.aliases))
+    ``options``. The rule's own names beat its category and the control selectors that
+    select it, which beat ``all``; between names of the same level, disabling wins."""
+    groups = [rule.category] if rule.category else []
+    # A control selector (``cis:5.2.*``) groups rules as a category does, at its level.
+    groups.extend(name for name in layer if is_selector(name)
+                  and any(matches(name, control) for control in rule.controls))
+    levels = ((ALL,), groups, (rule.id, *rule.aliases))
     for names in levels:
         settings = [layer[name] for name in names if name in layer]
         said = [setting.enabled for setting in settings if setting.enabled is not None]
@@ -203,18 +208,67 @@ def _merged(first: RuleSetting | None, second: RuleSetting) -> RuleSetting:
 
 def selectors(registry: Registry) -> list[str]:
     """Every name ``--enable``, ``--disable``, ``enable:`` and ``disable:`` take: ``all``,
-    the categories, the rules."""
-    return [ALL, *registry.categories(), *sorted(registry.rules)]
+    the categories, the rules, then each framework's ``FRAMEWORK:*`` and the controls
+    rules implement."""
+    return [ALL, *registry.categories(), *sorted(registry.rules),
+            *(f"{framework}:*" for framework in _frameworks(registry)), *_mapped(registry)]
+
+
+def _frameworks(registry: Registry) -> list[str]:
+    """The frameworks rules are mapped to: kubelint's, then plugins' own."""
+    used = {control.framework for rule in registry.rules.values() for control in rule.controls}
+    return [*FRAMEWORKS, *sorted(used - set(FRAMEWORKS))]
+
+
+def _mapped(registry: Registry) -> list[str]:
+    """The references of every control some rule implements, sorted."""
+    refs = {control.ref for rule in registry.rules.values() for control in rule.controls}
+    return sorted(refs, key=sort_key)
 
 
 def unknown_selector(name: str, registry: Registry) -> str | None:
     """Why ``name`` selects no rule (None when it does)."""
+    if is_selector(name):
+        return _unknown_control_selector(name, registry)
     categories = registry.categories()
     if name == ALL or name in categories or registry.resolve(name) is not None:
         return None
+    if name in FRAMEWORKS:  # `cis` alone: a framework, not a category
+        return (f"unknown rule or category {name!r}; to select the rules mapped to the"
+                f" {FRAMEWORKS[name].name}, write {name + ':*'!r}")
     known = [ALL, *categories, *registry.rules, *registry.aliases]
     return (f"unknown rule or category {name!r}{_did_you_mean(name, known)}; `kubelint rules`"
             " lists them")
+
+
+def _unknown_control_selector(name: str, registry: Registry) -> str | None:
+    """Why the control selector ``name`` (``cis:5.2.*``) selects no rule."""
+    shape = bad_selector(name)
+    if shape is not None:
+        return shape
+    framework = name.partition(":")[0]
+    frameworks = _frameworks(registry)
+    if framework not in frameworks:
+        return (f"unknown framework {framework!r} in {name!r}"
+                f"{_did_you_mean(framework, frameworks)}; rules are mapped to"
+                f" {', '.join(frameworks)}")
+    mapped = [Control(ref) for ref in _mapped(registry)]
+    if any(matches(name, control) for control in mapped):
+        return None
+    catalogue = FRAMEWORKS.get(framework)
+    listed = [f"{framework}:{id}" for id in (catalogue.controls if catalogue else ())
+              if matches(name, Control(f"{framework}:{id}"))]
+    if listed:
+        titles = "; ".join(f"{ref} ({Control(ref).title})" for ref in listed[:3])
+        more = f" and {len(listed) - 3} more" if len(listed) > 3 else ""
+        return (f"no rule implements {titles}{more}; `kubelint rules --format json` gives"
+                " each rule's controls")
+    # A section without its wildcard (`cis:5.2`), or a near miss.
+    for wider in (f"{name}.*", f"{name}/*"):
+        if any(matches(wider, control) for control in mapped):
+            return f"no control {name!r} (did you mean {wider!r}?)"
+    hint = _did_you_mean(name, [control.ref for control in mapped])
+    return f"no rule is mapped to a control matching {name!r}{hint}"
 
 
 def selection(registry: Registry, enable: Iterable[str],
@@ -477,8 +531,10 @@ def config_schema(registry: Registry) -> dict[str, Any]:
     }
     for category in registry.categories():
         properties[category] = category_setting
+    # A control selector (`cis:5.2.*`) too; whether it selects a rule is checked after.
     schema["$defs"]["rules"] = {"type": "object", "additionalProperties": False,
-                                "properties": properties}
+                                "properties": properties,
+                                "patternProperties": {":": category_setting}}
     return schema
 
 
@@ -538,13 +594,31 @@ def _glob_problems(raw: _RawConfig) -> list[tuple[str, str]]:
 
 
 def _selector_problems(raw: _RawConfig, registry: Registry) -> list[tuple[str, str]]:
+    """The names in ``enable:``, ``disable:`` and the control selectors among the keys of
+    ``rules:`` (top level, overrides and profiles) that select no rule."""
+    places: list[tuple[tuple[str | int, ...], str]] = []
+    for prefix, section in _rule_sections(raw.data):
+        places.extend(((*prefix, key, index), name) for key in ("enable", "disable")
+                      for index, name in enumerate(section.get(key, [])))
+        places.extend(((*prefix, "rules", name), name) for name in section.get("rules") or {}
+                      if is_selector(name))
     problems = []
-    for key in ("enable", "disable"):
-        for index, name in enumerate(raw.data.get(key, [])):
-            problem = unknown_selector(name, registry)
-            if problem is not None:
-                problems.append((raw.line_of((key, index)), problem))
+    for path, name in places:
+        problem = unknown_selector(name, registry)
+        if problem is not None:
+            problems.append((raw.line_of(path), problem))
     return problems
+
+
+def _rule_sections(data: Mapping[str, Any]) -> Iterator[tuple[tuple[str | int, ...],
+                                                               Mapping[str, Any]]]:
+    """Each mapping of a config that holds rule settings, with its path: the top level,
+    each ``overrides`` entry and each profile of ``profiles``."""
+    yield (), data
+    for index, override in enumerate(data.get("overrides", [])):
+        yield ("overrides", index), override
+    for name, profile in (data.get("profiles") or {}).items():
+        yield ("profiles", name), profile
 
 
 def _line_sort_key(where: str) -> tuple[int, int]:

@@ -26,6 +26,7 @@ from kubelint.schema import bundled
 from kubelint.yamlparse import YamlDocument, YamlProblem, parse_stream
 
 if TYPE_CHECKING:
+    from kubelint.profiles import NamedProfile
     from kubelint.rule import Rule
 
 CONFIG_NAMES = (".kubelint.yaml", ".kubelint.yml")
@@ -104,6 +105,16 @@ class Config:
     sources: list[str] = field(default_factory=list)
     #: How Helm charts in the input are rendered (``helm:``; --values and --set add).
     helm: HelmSettings = field(default_factory=lambda: HelmSettings())
+    #: The profile in force (``profile:``, ``--profile``), as written: its rule settings
+    #: (``profile_layers``) apply before every other (``use_profile``).
+    profile: str = "default"
+    #: The config's own profiles (``profiles:``, its bases' too), by name.
+    profiles: dict[str, NamedProfile] = field(default_factory=dict)
+    profile_layers: list[Override] = field(default_factory=list)
+    #: The Pod Security Standards level the profile checks (None: none) and its pinned
+    #: policy version (None: the target Kubernetes version).
+    pss_level: str | None = None
+    pss_version: str | None = None
     #: Rule ids --enable / --disable turn on and off (``selection``): win over everything
     #: else, and a rule in both is off.
     cli_enable: set[str] = field(default_factory=set)
@@ -136,6 +147,25 @@ class Config:
             return None
         return relative.replace(os.sep, "/")
 
+    def use_profile(self, spec: str, registry: Registry, where: str) -> None:
+        """Make ``spec`` (``pss-restricted:v1.33``, a name of ``profiles``) the profile in
+        force; ``where`` says where it was asked for, in messages. Raises ``ConfigError``."""
+        from kubelint.profiles import resolve
+
+        profile = resolve(spec, self.profiles, registry, where)
+        self.profile = spec
+        self.profile_layers = [Override(None, layer) for layer in profile.layers]
+        self.pss_level, self.pss_version = profile.pss_level, profile.pss_version
+        self.__dict__.pop("_settings_cache", None)
+
+    @property
+    def pod_security_policy(self) -> str | None:
+        """The PSS policy the profile checks, as PSA names it (``restricted:v1.33``); None
+        when the profile checks none."""
+        if self.pss_level is None:
+            return None
+        return f"{self.pss_level}:{self.pss_version or 'v' + self.kubernetes_version}"
+
     def rule_settings(self, path: str | None, registry: Registry) -> dict[str, EffectiveRule]:
         """Every rule's settings for the file at ``path`` (None: no overrides apply)."""
         relative = self._relative(path) if path else None
@@ -146,9 +176,10 @@ class Config:
         return self._settings(matching, registry)
 
     def _layers(self) -> list[Override]:
-        """The rule settings in the order they apply: the bases', the top level's, then
-        the overrides'."""
-        return [*self.extended, Override(None, self.rules), *self.overrides]
+        """The rule settings in the order they apply: the profile's, the bases', the top
+        level's, then the overrides'."""
+        return [*self.profile_layers, *self.extended, Override(None, self.rules),
+                *self.overrides]
 
     def _settings(self, matching: tuple[int, ...], registry: Registry) -> dict[str, EffectiveRule]:
         cache: dict[tuple[int, ...], dict[str, EffectiveRule]] = self.__dict__.setdefault(
@@ -656,6 +687,9 @@ def _explain(error: Any, raw: _RawConfig, registry: Registry) -> list[tuple[str,
             else:
                 out.append((where, f"unknown setting {key!r}{_did_you_mean(key, allowed)}"))
         return out
+    if "propertyNames" in error.absolute_schema_path and path == ("profiles",):
+        return [(raw.line_of((*path, error.instance)), f"profiles: {error.instance!r} is not a"
+                 " profile name: lower-case words joined by '-' (team-restricted)")]
     dotted = ".".join(str(p) for p in path) or "the top level"
     where = raw.line_of(path)
     if error.validator == "enum":
@@ -731,6 +765,7 @@ def load_config(path: str | None, registry_for: Any,
     config.policies = policies
     config.extended = [layer for raw in reversed(chain[1:]) for layer in _layers(raw.data)]
     config.sources = [os.path.abspath(raw.path) for raw in chain]
+    _use_profiles(config, chain, registry)
     return config, registry
 
 
@@ -788,6 +823,8 @@ _HELM_LISTS = {"values": True, "set": False}
 _LAYERED = ("rules", "enable", "disable", "overrides")
 #: Read from each file before the registry is built (``load_config``).
 _LOADED_FIRST = ("extends", "plugins", "policies")
+#: Merged by name along the chain (``_named_profiles``).
+_BY_NAME = ("profiles",)
 
 
 def _merged_data(chain: list[_RawConfig]) -> dict[str, Any]:
@@ -807,7 +844,7 @@ def _merged_data(chain: list[_RawConfig]) -> dict[str, Any]:
                     helm[name] = ([*helm.get(name, []), *_paths(item, directory,
                                                                   _HELM_LISTS[name])]
                                   if name in _HELM_LISTS else item)
-            elif key not in _LAYERED + _LOADED_FIRST:
+            elif key not in _LAYERED + _LOADED_FIRST + _BY_NAME:
                 merged[key] = value
     merged["helm"] = helm
     merged.update({key: chain[0].data[key] for key in _LAYERED if key in chain[0].data})
@@ -822,6 +859,37 @@ def _layers(data: Mapping[str, Any]) -> list[Override]:
     """A base config's rule settings: its top level, then its overrides."""
     return [Override(None, _rules(data)),
             *(Override(list(o["files"]), _rules(o)) for o in data.get("overrides", []))]
+
+
+def _use_profiles(config: Config, chain: list[_RawConfig], registry: Registry) -> None:
+    """The chain's named profiles into ``config`` (each checked, used or not), and the
+    profile its ``profile:`` names in force."""
+    from kubelint.profiles import resolve
+
+    config.profiles = _named_profiles(chain)
+    for profile in config.profiles.values():
+        resolve(profile.name, config.profiles, registry, profile.where)
+    where = next((raw.line_of(("profile",)) for raw in chain if "profile" in raw.data),
+                 "profile")
+    config.use_profile(config.profile, registry, where)
+
+
+def _named_profiles(chain: list[_RawConfig]) -> dict[str, NamedProfile]:
+    """The ``profiles:`` of the chain by name: an extending file's replaces its base's."""
+    from kubelint.profiles import BUILTIN, DEFAULT, NamedProfile
+
+    found: dict[str, NamedProfile] = {}
+    for raw in reversed(chain):  # the farthest base first
+        for name, body in (raw.data.get("profiles") or {}).items():
+            where = raw.line_of(("profiles", name))
+            if name in BUILTIN:
+                raise ConfigError(f"{where}: {name!r} is one of kubelint's profiles; give"
+                                  " yours another name (it may extend it)")
+            extends_where = raw.line_of(("profiles", name, "extends")) \
+                if "extends" in body else where
+            found[name] = NamedProfile(name, body.get("extends", DEFAULT), _rules(body), where,
+                                       extends_where)
+    return found
 
 
 def _build(data: Mapping[str, Any], path: str | None, root: str) -> Config:
@@ -841,6 +909,7 @@ def _build(data: Mapping[str, Any], path: str | None, root: str) -> Config:
         overrides=[Override(list(o["files"]), _rules(o))
                    for o in data.get("overrides", [])],
         helm=_helm(data.get("helm") or {}, root),
+        profile=data.get("profile", "default"),
     )
 
 
@@ -859,4 +928,6 @@ def config_from_mapping(data: Mapping[str, Any], registry: Registry,
         raise ConfigError(f"{name}: extends: works in config files; pass the path of a"
                           " config file that extends the base instead of a mapping")
     validate(raw, registry)
-    return _build(data, None, os.getcwd())
+    config = _build(data, None, os.getcwd())
+    _use_profiles(config, [raw], registry)
+    return config

@@ -31,6 +31,7 @@ SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "kubelint/v1"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 TAGS = ("kubernetes",)
+MAX_TAGS = 10
 #: GitHub code scanning's limit for shortDescription.text and fullDescription.text.
 DESCRIPTION_LIMIT = 1024
 
@@ -108,7 +109,8 @@ def _properties(rule: Any) -> dict[str, Any]:
         tags.append(category)
     controls = getattr(rule, "controls", ())
     tags.extend(control.ref for control in controls)
-    properties: dict[str, Any] = {"tags": tags}
+    # GitHub shows ten tags at most; properties.controls keeps every control.
+    properties: dict[str, Any] = {"tags": tags[:MAX_TAGS]}
     if controls:
         properties["controls"] = [control.to_dict() for control in controls]
     return properties

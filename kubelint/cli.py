@@ -58,12 +58,14 @@ def _parser() -> argparse.ArgumentParser:
                        " still means a usage, config or plugin error)")
     check.add_argument("--enable", action="append", default=[], metavar="RULE",
                        help="enable a rule, a category of rules (security, rbac, ...: see"
-                       " `kubelint rules`) or 'all' (repeatable, comma-separated; also turns"
-                       " on rules that are off by default)")
+                       " `kubelint rules`), the rules that implement compliance controls"
+                       " (cis:5.2.*, nsa:*, pss:restricted/*) or 'all' (repeatable,"
+                       " comma-separated; also turns on rules that are off by default)")
     check.add_argument("--disable", action="append", default=[], metavar="RULE",
-                       help="disable a rule, a category or 'all' (repeatable, comma-separated;"
-                       " a rule named explicitly wins over its category, a category over"
-                       " 'all', and --disable over --enable)")
+                       help="disable a rule, a category, a control selector or 'all'"
+                       " (repeatable, comma-separated; a rule named explicitly wins over its"
+                       " category or a control selector, which win over 'all', and --disable"
+                       " over --enable)")
     check.add_argument("--profile", metavar="PROFILE", help=_PROFILE_HELP)
     check.add_argument("--kubernetes-version", metavar="1.N",
                        help="the Kubernetes version the manifests target (default: the newest"

@@ -94,3 +94,27 @@ def rules_table(rules: Iterable[Rule], link: Callable[[Rule], str | None]) -> li
 def _cell(text: str) -> str:
     """``text`` inside a table cell: one line, its pipes escaped (a plugin's summary)."""
     return " ".join(text.split()).replace("|", "\\|")
+
+
+def compliance_tables(rules: Iterable[Rule], link: Callable[[Rule], str | None]) -> list[str]:
+    """The lines of one markdown table per framework of the catalogue: each control, its
+    title, and the rules that implement it (linked to ``link(rule)``; ``partial`` marks
+    those that implement part of it), ``-`` for a control no rule implements."""
+    from kubelint.compliance import FRAMEWORKS
+
+    by_ref: dict[str, list[str]] = {}
+    for rule in sorted(rules, key=lambda rule: rule.id):
+        target = link(rule)
+        for control in rule.controls:
+            name = f"[`{rule.id}`]({target})" if target else f"`{rule.id}`"
+            by_ref.setdefault(control.ref, []).append(
+                name + (" (partial)" if control.partial else ""))
+    lines: list[str] = []
+    for key, framework in FRAMEWORKS.items():
+        lines += [f"## {framework.name}", "", f"<{framework.url}>", "",
+                  "| control | title | rules |", "|---|---|---|"]
+        for id, title in framework.controls.items():
+            ref = f"{key}:{id}"
+            lines.append(f"| `{ref}` | {_cell(title)} | {', '.join(by_ref.get(ref, ['-']))} |")
+        lines.append("")
+    return lines[:-1]

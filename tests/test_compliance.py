@@ -19,6 +19,7 @@ from kubelint.plugins import PluginError, build_registry
 from kubelint.report import Report, Summary
 from tests.helpers import registry
 from tests.test_format_sarif import SCHEMA
+from tests.test_selection import ROLE
 
 REGISTRY = registry()
 EVERY = set(REGISTRY.rules)
@@ -260,15 +261,7 @@ def test_selectors_in_the_config(tmp_path, monkeypatch, capsys):
         rules:
           "cis:5.1.3": error
         """))
-    (tmp_path / "role.yaml").write_text(textwrap.dedent("""\
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: ClusterRole
-        metadata: {name: everything}
-        rules:
-          - apiGroups: ["*"]
-            resources: ["*"]
-            verbs: ["*"]
-        """))
+    (tmp_path / "role.yaml").write_text(ROLE)
     assert main(["check", "--format", "json", "role.yaml"]) == 1
     found = [(f["rule"], f["severity"], f["line"])
              for f in json.loads(capsys.readouterr().out)["findings"]]

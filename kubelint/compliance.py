@@ -20,10 +20,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fnmatch import translate
 from functools import lru_cache
+from typing import NamedTuple
 
-_REF = re.compile(r"(?P<framework>[a-z][a-z0-9-]*):(?P<id>[A-Za-z0-9][A-Za-z0-9._/-]*)\Z")
+from kubelint.patterns import lazy_compile
+
+# Compiled when first used: every rule module imports this one, and most runs never
+# check a reference or a selector.
+_REF = lazy_compile(r"(?P<framework>[a-z][a-z0-9-]*):(?P<id>[A-Za-z0-9][A-Za-z0-9._/-]*)\Z")
 #: A selector: a framework and a glob over its control ids (``*``, ``?``, ``[...]``).
-_SELECTOR = re.compile(r"(?P<framework>[a-z][a-z0-9-]*):(?P<pattern>[^\s,:]+)\Z")
+_SELECTOR = lazy_compile(r"(?P<framework>[a-z][a-z0-9-]*):(?P<pattern>[^\s,:]+)\Z")
 
 
 @dataclass(frozen=True)
@@ -67,8 +72,7 @@ class Control:
         return framework.controls.get(self.id) if framework else None
 
 
-@dataclass(frozen=True)
-class Framework:
+class Framework(NamedTuple):
     """A published benchmark: its name with the version followed, where to read it, and
     its controls (id -> title)."""
 

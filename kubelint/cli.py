@@ -742,12 +742,7 @@ def _bom(path: str) -> bytes:
 
 def _rules(args: argparse.Namespace) -> int:
     config, registry = _load(args)
-    profile = None
-    if args.profile:
-        from kubelint.profiles import resolve
-
-        profile = resolve(args.profile, config.profiles, registry, "--profile")
-        config.use_profile(args.profile, registry, "--profile")
+    profile = config.use_profile(args.profile, registry, "--profile") if args.profile else None
     settings = config.rule_settings(None, registry)
     # With --profile, what the profile runs (and the config adds); else every rule.
     rows = sorted((r for r in registry.rules.values()

@@ -26,7 +26,7 @@ from kubelint.schema import bundled
 from kubelint.yamlparse import YamlDocument, YamlProblem, parse_stream
 
 if TYPE_CHECKING:
-    from kubelint.profiles import NamedProfile
+    from kubelint.profiles import NamedProfile, Profile
     from kubelint.rule import Rule
 
 CONFIG_NAMES = (".kubelint.yaml", ".kubelint.yml")
@@ -147,9 +147,10 @@ class Config:
             return None
         return relative.replace(os.sep, "/")
 
-    def use_profile(self, spec: str, registry: Registry, where: str) -> None:
+    def use_profile(self, spec: str, registry: Registry, where: str) -> Profile:
         """Make ``spec`` (``pss-restricted:v1.33``, a name of ``profiles``) the profile in
-        force; ``where`` says where it was asked for, in messages. Raises ``ConfigError``."""
+        force, and return it; ``where`` says where it was asked for, in messages. Raises
+        ``ConfigError``."""
         from kubelint.profiles import resolve
 
         profile = resolve(spec, self.profiles, registry, where)
@@ -157,6 +158,7 @@ class Config:
         self.profile_layers = [Override(None, layer) for layer in profile.layers]
         self.pss_level, self.pss_version = profile.pss_level, profile.pss_version
         self.__dict__.pop("_settings_cache", None)
+        return profile
 
     @property
     def pod_security_policy(self) -> str | None:

@@ -99,6 +99,7 @@ def resolve(spec: str, named: Mapping[str, NamedProfile], registry: Registry,
 
 def _builtin(spec: str, named: Mapping[str, NamedProfile], registry: Registry,
              where: str) -> Profile:
+    """One of kubelint's profiles (``named`` only suggests names for a typo)."""
     name, colon, version = spec.partition(":")
     if name not in BUILTIN:
         known = [*BUILTIN, *named]
@@ -134,11 +135,11 @@ def _fail(where: str, message: str) -> NoReturn:
 
 def describe(profile: Profile, kubernetes_version: str) -> str:
     """One line on what ``profile`` runs, for ``kubelint rules --profile``."""
-    base = profile.chain[0].partition(":")[0]
-    what = BUILTIN[base]
+    what = BUILTIN[profile.chain[0].partition(":")[0]]
     if profile.pss_level is not None:
         version = profile.pss_version or f"v{kubernetes_version} (the target Kubernetes version)"
-        what = what.replace(" level", f" level at policy version {version}")
+        what = (f"the Pod Security Standards {profile.pss_level} level at policy version"
+                f" {version}, and the core rules")
     extends = f" (extends {' -> '.join(reversed(profile.chain[:-1]))})" \
         if len(profile.chain) > 1 else ""
     own = ", with its own settings" if len(profile.chain) > 1 else ""

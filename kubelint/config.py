@@ -674,7 +674,8 @@ def _explain(error: Any, raw: _RawConfig, registry: Registry) -> list[tuple[str,
             if key in allowed:
                 continue
             where = raw.line_of((*path, key))
-            if len(path) >= 1 and path[-1] == "rules":
+            # A rules: mapping (not a profile that is named "rules").
+            if path[-1:] == ("rules",) and path[-2:-1] != ("profiles",):
                 out.append((where, f"unknown rule or category {key!r}"
                             f"{_did_you_mean(key, allowed)}; `kubelint rules` lists them"))
             elif len(path) >= 2 and path[-2] == "rules" and path[-1] in registry.categories():

@@ -58,12 +58,15 @@ def _parser() -> argparse.ArgumentParser:
                        " still means a usage, config or plugin error)")
     check.add_argument("--enable", action="append", default=[], metavar="RULE",
                        help="enable a rule, a category of rules (security, rbac, ...: see"
-                       " `kubelint rules`) or 'all' (repeatable, comma-separated; also turns"
-                       " on rules that are off by default)")
+                       " `kubelint rules`), the rules that implement compliance controls"
+                       " (cis:5.2.*, nsa:*, pss:restricted/*) or 'all' (repeatable,"
+                       " comma-separated; also turns on rules that are off by default)")
     check.add_argument("--disable", action="append", default=[], metavar="RULE",
-                       help="disable a rule, a category or 'all' (repeatable, comma-separated;"
-                       " a rule named explicitly wins over its category, a category over"
-                       " 'all', and --disable over --enable)")
+                       help="disable a rule, a category, a control selector or 'all'"
+                       " (repeatable, comma-separated; a rule named explicitly wins over its"
+                       " category or a control selector, which win over 'all', and --disable"
+                       " over --enable)")
+    check.add_argument("--profile", metavar="PROFILE", help=_PROFILE_HELP)
     check.add_argument("--kubernetes-version", metavar="1.N",
                        help="the Kubernetes version the manifests target (default: the newest"
                        " bundled, or kubernetes-version in the config)")
@@ -139,6 +142,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="also list the rules of these policy files or directories")
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text",
                        help="text (default), json, or a markdown table for documentation")
+    rules.add_argument("--profile", metavar="PROFILE",
+                       help="list only the rules PROFILE runs (with the config's settings),"
+                       " and their options: " + _PROFILE_HELP.partition(": ")[2])
 
     test = commands.add_parser(
         "test", help="test policies against their example manifests",
@@ -166,6 +172,13 @@ def _parser() -> argparse.ArgumentParser:
     completion.add_argument("shell", choices=("bash", "zsh", "fish"), metavar="SHELL",
                             help="bash, zsh or fish")
     return parser
+
+
+_PROFILE_HELP = ("the rules and options to start from, before the config's and --enable/"
+                 "--disable: default, strict (every rule), pss-baseline or pss-restricted"
+                 " (exactly the Pod Security Standards level; pin the policy version as"
+                 " PSA does: pss-restricted:v1.33), or a profile of the config's profiles"
+                 " (default: profile in the config, else default)")
 
 
 def _jobs(text: str) -> int | None:
@@ -277,6 +290,8 @@ def _check(args: argparse.Namespace) -> int:
     from kubelint.lint import exit_code
 
     config, registry = _load(args)
+    if args.profile:
+        config.use_profile(args.profile, registry, "--profile")
     _select_rules(args.enable, args.disable, config, registry)
     _configure(args, config)
     outputs = _outputs(args, registry)
@@ -727,13 +742,18 @@ def _bom(path: str) -> bytes:
 
 def _rules(args: argparse.Namespace) -> int:
     config, registry = _load(args)
+    profile = config.use_profile(args.profile, registry, "--profile") if args.profile else None
     settings = config.rule_settings(None, registry)
-    rows = sorted(registry.rules.values(), key=lambda r: r.id)
+    # With --profile, what the profile runs (and the config adds); else every rule.
+    rows = sorted((r for r in registry.rules.values()
+                   if profile is None or settings[r.id].enabled), key=lambda r: r.id)
     if args.format == "json":
         document = [{"id": r.id, "category": r.category, "severity": r.severity,
                      "enabled": settings[r.id].enabled, "summary": r.summary,
                      "fixable": r.fixable, "aliases": list(r.aliases),
-                     "kinds": sorted(r.kinds) if r.kinds is not None else None}
+                     "kinds": sorted(r.kinds) if r.kinds is not None else None,
+                     "options": dict(settings[r.id].options),
+                     "controls": [control.to_dict() for control in r.controls]}
                     for r in rows]
         print(json.dumps(document, indent=2))
         return EXIT_CLEAN
@@ -742,15 +762,29 @@ def _rules(args: argparse.Namespace) -> int:
 
         print("\n".join(rules_table(rows, lambda rule: rule.url)))
         return EXIT_CLEAN
-    width = max(len(r.id) for r in rows)
-    group = max(len(r.category or "-") for r in rows)
+    if profile is not None:
+        from kubelint.profiles import describe
+
+        print(describe(profile, config.kubernetes_version))
+    width = max((len(r.id) for r in rows), default=0)
+    group = max((len(r.category or "-") for r in rows), default=0)
     for r in rows:
         state = "on " if settings[r.id].enabled else "off"
         severity = settings[r.id].severity or r.severity
         fix = "fix" if r.fixable else "   "
+        options = _changed_options(r, settings[r.id].options) if profile is not None else ""
         print(f"{r.id:<{width}}  {severity:<7}  {state}  {r.category or '-':<{group}}  {fix}"
-              f"  {r.summary}")
+              f"  {r.summary}{options}")
     return EXIT_CLEAN
+
+
+def _changed_options(rule, options) -> str:  # type: ignore[no-untyped-def]
+    """``  [level=restricted, version=v1.33]``: the options that differ from the rule's
+    defaults ("" when none does)."""
+    defaults = rule.option_defaults()
+    changed = [f"{name}={value if isinstance(value, str) else json.dumps(value)}"
+               for name, value in options.items() if value != defaults.get(name)]
+    return f"  [{', '.join(changed)}]" if changed else ""
 
 
 def _manifest_under(path: str, inputs: set[str]) -> bool:
@@ -780,17 +814,17 @@ def _manifest_under(path: str, inputs: set[str]) -> bool:
 
 
 def _explain(args: argparse.Namespace) -> int:
-    from kubelint.docs import header_notes, render
+    from kubelint.docs import rule_page
 
     _, registry = _load(args)
     rule_id = registry.resolve(args.rule)
     if rule_id is None:
         return _fail(_unknown_rule(args.rule, registry))
     rule = registry.rules[rule_id]
-    extra = header_notes(rule)
+    extra = ""
     if rule.kinds is not None:
         extra += f"\nApplies to: {', '.join(sorted(rule.kinds))}."
     if rule.aliases:
         extra += f"\nAlso known as: {', '.join(rule.aliases)}."
-    print(render(rule.id, rule.summary, rule.severity, rule.doc, extra), end="")
+    print(rule_page(rule, extra), end="")
     return EXIT_CLEAN

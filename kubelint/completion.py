@@ -58,6 +58,7 @@ class Names:
     rules: tuple[str, ...] = ()
     formats: tuple[str, ...] = ()
     versions: tuple[str, ...] = ()
+    profiles: tuple[str, ...] = ()  # kubelint's own (a config's cannot be known here)
 
 
 @dataclass(frozen=True)
@@ -72,10 +73,12 @@ def render(shell: str, parser: argparse.ArgumentParser) -> str:
     from kubelint.config import selectors
     from kubelint.constants import KUBERNETES_VERSIONS
     from kubelint.plugins import build_registry
+    from kubelint.profiles import BUILTIN
 
     registry = build_registry()
     names = Names(selectors=tuple(selectors(registry)), rules=tuple(sorted(registry.rules)),
-                  formats=tuple(sorted(registry.formatters)), versions=KUBERNETES_VERSIONS)
+                  formats=tuple(sorted(registry.formatters)), versions=KUBERNETES_VERSIONS,
+                  profiles=tuple(BUILTIN))
     return GENERATORS[shell](describe(parser, names))
 
 
@@ -117,6 +120,7 @@ _NAMED: dict[str, Callable[[Names], Values]] = {
     "disable": lambda names: Values(LIST, names.selectors),
     "format": lambda names: Values(WORDS, names.formats),
     "kubernetes_version": lambda names: Values(WORDS, names.versions),
+    "profile": lambda names: Values(WORDS, names.profiles),
     "rule": lambda names: Values(WORDS, names.rules),
 }
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from kubelint.compliance import FRAMEWORKS, Control, bad_selector, is_selector, matches, sort_key
 from kubelint.constants import KUBERNETES_VERSIONS, NEWEST_KUBERNETES_VERSION, SEVERITIES
 from kubelint.model import locate
 from kubelint.plugins import ALL, Registry, is_plugin_path
@@ -25,6 +26,7 @@ from kubelint.schema import bundled
 from kubelint.yamlparse import YamlDocument, YamlProblem, parse_stream
 
 if TYPE_CHECKING:
+    from kubelint.profiles import NamedProfile, Profile
     from kubelint.rule import Rule
 
 CONFIG_NAMES = (".kubelint.yaml", ".kubelint.yml")
@@ -103,6 +105,16 @@ class Config:
     sources: list[str] = field(default_factory=list)
     #: How Helm charts in the input are rendered (``helm:``; --values and --set add).
     helm: HelmSettings = field(default_factory=lambda: HelmSettings())
+    #: The profile in force (``profile:``, ``--profile``), as written: its rule settings
+    #: (``profile_layers``) apply before every other (``use_profile``).
+    profile: str = "default"
+    #: The config's own profiles (``profiles:``, its bases' too), by name.
+    profiles: dict[str, NamedProfile] = field(default_factory=dict)
+    profile_layers: list[Override] = field(default_factory=list)
+    #: The Pod Security Standards level the profile checks (None: none) and its pinned
+    #: policy version (None: the target Kubernetes version).
+    pss_level: str | None = None
+    pss_version: str | None = None
     #: Rule ids --enable / --disable turn on and off (``selection``): win over everything
     #: else, and a rule in both is off.
     cli_enable: set[str] = field(default_factory=set)
@@ -135,6 +147,27 @@ class Config:
             return None
         return relative.replace(os.sep, "/")
 
+    def use_profile(self, spec: str, registry: Registry, where: str) -> Profile:
+        """Make ``spec`` (``pss-restricted:v1.33``, a name of ``profiles``) the profile in
+        force, and return it; ``where`` says where it was asked for, in messages. Raises
+        ``ConfigError``."""
+        from kubelint.profiles import resolve
+
+        profile = resolve(spec, self.profiles, registry, where)
+        self.profile = spec
+        self.profile_layers = [Override(None, layer) for layer in profile.layers]
+        self.pss_level, self.pss_version = profile.pss_level, profile.pss_version
+        self.__dict__.pop("_settings_cache", None)
+        return profile
+
+    @property
+    def pod_security_policy(self) -> str | None:
+        """The PSS policy the profile checks, as PSA names it (``restricted:v1.33``); None
+        when the profile checks none."""
+        if self.pss_level is None:
+            return None
+        return f"{self.pss_level}:{self.pss_version or 'v' + self.kubernetes_version}"
+
     def rule_settings(self, path: str | None, registry: Registry) -> dict[str, EffectiveRule]:
         """Every rule's settings for the file at ``path`` (None: no overrides apply)."""
         relative = self._relative(path) if path else None
@@ -145,9 +178,10 @@ class Config:
         return self._settings(matching, registry)
 
     def _layers(self) -> list[Override]:
-        """The rule settings in the order they apply: the bases', the top level's, then
-        the overrides'."""
-        return [*self.extended, Override(None, self.rules), *self.overrides]
+        """The rule settings in the order they apply: the profile's, the bases', the top
+        level's, then the overrides'."""
+        return [*self.profile_layers, *self.extended, Override(None, self.rules),
+                *self.overrides]
 
     def _settings(self, matching: tuple[int, ...], registry: Registry) -> dict[str, EffectiveRule]:
         cache: dict[tuple[int, ...], dict[str, EffectiveRule]] = self.__dict__.setdefault(
@@ -176,9 +210,13 @@ class Config:
 def _apply(layer: Mapping[str, RuleSetting], rule: Rule, enabled: bool | None,
            severity: str | None, options: dict[str, Any]) -> tuple[bool | None, str | None]:
     """``rule``'s (enabled, severity) after one layer of settings, whose options go into
-    ``options``. The rule's own names beat its category, which beats ``all``; between
-    names of the same level, disabling wins."""
-    levels = ((ALL,), (rule.category,) if rule.category else (), (rule.id, *rule.aliases))
+    ``options``. The rule's own names beat its category and the control selectors that
+    select it, which beat ``all``; between names of the same level, disabling wins."""
+    groups = [rule.category] if rule.category else []
+    # A control selector (``cis:5.2.*``) groups rules as a category does, at its level.
+    groups.extend(name for name in layer if is_selector(name)
+                  and any(matches(name, control) for control in rule.controls))
+    levels = ((ALL,), groups, (rule.id, *rule.aliases))
     for names in levels:
         settings = [layer[name] for name in names if name in layer]
         said = [setting.enabled for setting in settings if setting.enabled is not None]
@@ -203,18 +241,67 @@ def _merged(first: RuleSetting | None, second: RuleSetting) -> RuleSetting:
 
 def selectors(registry: Registry) -> list[str]:
     """Every name ``--enable``, ``--disable``, ``enable:`` and ``disable:`` take: ``all``,
-    the categories, the rules."""
-    return [ALL, *registry.categories(), *sorted(registry.rules)]
+    the categories, the rules, then each framework's ``FRAMEWORK:*`` and the controls
+    rules implement."""
+    return [ALL, *registry.categories(), *sorted(registry.rules),
+            *(f"{framework}:*" for framework in _frameworks(registry)), *_mapped(registry)]
+
+
+def _frameworks(registry: Registry) -> list[str]:
+    """The frameworks rules are mapped to: kubelint's, then plugins' own."""
+    used = {control.framework for rule in registry.rules.values() for control in rule.controls}
+    return [*FRAMEWORKS, *sorted(used - set(FRAMEWORKS))]
+
+
+def _mapped(registry: Registry) -> list[str]:
+    """The references of every control some rule implements, sorted."""
+    refs = {control.ref for rule in registry.rules.values() for control in rule.controls}
+    return sorted(refs, key=sort_key)
 
 
 def unknown_selector(name: str, registry: Registry) -> str | None:
     """Why ``name`` selects no rule (None when it does)."""
+    if is_selector(name):
+        return _unknown_control_selector(name, registry)
     categories = registry.categories()
     if name == ALL or name in categories or registry.resolve(name) is not None:
         return None
+    if name in FRAMEWORKS:  # `cis` alone: a framework, not a category
+        return (f"unknown rule or category {name!r}; to select the rules mapped to the"
+                f" {FRAMEWORKS[name].name}, write {name + ':*'!r}")
     known = [ALL, *categories, *registry.rules, *registry.aliases]
     return (f"unknown rule or category {name!r}{_did_you_mean(name, known)}; `kubelint rules`"
             " lists them")
+
+
+def _unknown_control_selector(name: str, registry: Registry) -> str | None:
+    """Why the control selector ``name`` (``cis:5.2.*``) selects no rule."""
+    shape = bad_selector(name)
+    if shape is not None:
+        return shape
+    framework = name.partition(":")[0]
+    frameworks = _frameworks(registry)
+    if framework not in frameworks:
+        return (f"unknown framework {framework!r} in {name!r}"
+                f"{_did_you_mean(framework, frameworks)}; rules are mapped to"
+                f" {', '.join(frameworks)}")
+    mapped = [Control(ref) for ref in _mapped(registry)]
+    if any(matches(name, control) for control in mapped):
+        return None
+    catalogue = FRAMEWORKS.get(framework)
+    listed = [f"{framework}:{id}" for id in (catalogue.controls if catalogue else ())
+              if matches(name, Control(f"{framework}:{id}"))]
+    if listed:
+        titles = "; ".join(f"{ref} ({Control(ref).title})" for ref in listed[:3])
+        more = f" and {len(listed) - 3} more" if len(listed) > 3 else ""
+        return (f"no rule implements {titles}{more}; `kubelint rules --format json` gives"
+                " each rule's controls")
+    # A section without its wildcard (`cis:5.2`), or a near miss.
+    for wider in (f"{name}.*", f"{name}/*"):
+        if any(matches(wider, control) for control in mapped):
+            return f"no control {name!r} (did you mean {wider!r}?)"
+    hint = _did_you_mean(name, [control.ref for control in mapped])
+    return f"no rule is mapped to a control matching {name!r}{hint}"
 
 
 def selection(registry: Registry, enable: Iterable[str],
@@ -477,8 +564,10 @@ def config_schema(registry: Registry) -> dict[str, Any]:
     }
     for category in registry.categories():
         properties[category] = category_setting
+    # A control selector (`cis:5.2.*`) too; whether it selects a rule is checked after.
     schema["$defs"]["rules"] = {"type": "object", "additionalProperties": False,
-                                "properties": properties}
+                                "properties": properties,
+                                "patternProperties": {":": category_setting}}
     return schema
 
 
@@ -538,13 +627,31 @@ def _glob_problems(raw: _RawConfig) -> list[tuple[str, str]]:
 
 
 def _selector_problems(raw: _RawConfig, registry: Registry) -> list[tuple[str, str]]:
+    """The names in ``enable:``, ``disable:`` and the control selectors among the keys of
+    ``rules:`` (top level, overrides and profiles) that select no rule."""
+    places: list[tuple[tuple[str | int, ...], str]] = []
+    for prefix, section in _rule_sections(raw.data):
+        places.extend(((*prefix, key, index), name) for key in ("enable", "disable")
+                      for index, name in enumerate(section.get(key, [])))
+        places.extend(((*prefix, "rules", name), name) for name in section.get("rules") or {}
+                      if is_selector(name))
     problems = []
-    for key in ("enable", "disable"):
-        for index, name in enumerate(raw.data.get(key, [])):
-            problem = unknown_selector(name, registry)
-            if problem is not None:
-                problems.append((raw.line_of((key, index)), problem))
+    for path, name in places:
+        problem = unknown_selector(name, registry)
+        if problem is not None:
+            problems.append((raw.line_of(path), problem))
     return problems
+
+
+def _rule_sections(data: Mapping[str, Any]) -> Iterator[tuple[tuple[str | int, ...],
+                                                               Mapping[str, Any]]]:
+    """Each mapping of a config that holds rule settings, with its path: the top level,
+    each ``overrides`` entry and each profile of ``profiles``."""
+    yield (), data
+    for index, override in enumerate(data.get("overrides", [])):
+        yield ("overrides", index), override
+    for name, profile in (data.get("profiles") or {}).items():
+        yield ("profiles", name), profile
 
 
 def _line_sort_key(where: str) -> tuple[int, int]:
@@ -567,7 +674,8 @@ def _explain(error: Any, raw: _RawConfig, registry: Registry) -> list[tuple[str,
             if key in allowed:
                 continue
             where = raw.line_of((*path, key))
-            if len(path) >= 1 and path[-1] == "rules":
+            # A rules: mapping (not a profile that is named "rules").
+            if path[-1:] == ("rules",) and path[-2:-1] != ("profiles",):
                 out.append((where, f"unknown rule or category {key!r}"
                             f"{_did_you_mean(key, allowed)}; `kubelint rules` lists them"))
             elif len(path) >= 2 and path[-2] == "rules" and path[-1] in registry.categories():
@@ -582,6 +690,9 @@ def _explain(error: Any, raw: _RawConfig, registry: Registry) -> list[tuple[str,
             else:
                 out.append((where, f"unknown setting {key!r}{_did_you_mean(key, allowed)}"))
         return out
+    if "propertyNames" in error.absolute_schema_path and path == ("profiles",):
+        return [(raw.line_of((*path, error.instance)), f"profiles: {error.instance!r} is not a"
+                 " profile name: lower-case words joined by '-' (team-restricted)")]
     dotted = ".".join(str(p) for p in path) or "the top level"
     where = raw.line_of(path)
     if error.validator == "enum":
@@ -657,6 +768,7 @@ def load_config(path: str | None, registry_for: Any,
     config.policies = policies
     config.extended = [layer for raw in reversed(chain[1:]) for layer in _layers(raw.data)]
     config.sources = [os.path.abspath(raw.path) for raw in chain]
+    _use_profiles(config, chain, registry)
     return config, registry
 
 
@@ -714,6 +826,8 @@ _HELM_LISTS = {"values": True, "set": False}
 _LAYERED = ("rules", "enable", "disable", "overrides")
 #: Read from each file before the registry is built (``load_config``).
 _LOADED_FIRST = ("extends", "plugins", "policies")
+#: Merged by name along the chain (``_named_profiles``).
+_BY_NAME = ("profiles",)
 
 
 def _merged_data(chain: list[_RawConfig]) -> dict[str, Any]:
@@ -733,7 +847,7 @@ def _merged_data(chain: list[_RawConfig]) -> dict[str, Any]:
                     helm[name] = ([*helm.get(name, []), *_paths(item, directory,
                                                                   _HELM_LISTS[name])]
                                   if name in _HELM_LISTS else item)
-            elif key not in _LAYERED + _LOADED_FIRST:
+            elif key not in _LAYERED + _LOADED_FIRST + _BY_NAME:
                 merged[key] = value
     merged["helm"] = helm
     merged.update({key: chain[0].data[key] for key in _LAYERED if key in chain[0].data})
@@ -748,6 +862,37 @@ def _layers(data: Mapping[str, Any]) -> list[Override]:
     """A base config's rule settings: its top level, then its overrides."""
     return [Override(None, _rules(data)),
             *(Override(list(o["files"]), _rules(o)) for o in data.get("overrides", []))]
+
+
+def _use_profiles(config: Config, chain: list[_RawConfig], registry: Registry) -> None:
+    """The chain's named profiles into ``config`` (each checked, used or not), and the
+    profile its ``profile:`` names in force."""
+    from kubelint.profiles import resolve
+
+    config.profiles = _named_profiles(chain)
+    for profile in config.profiles.values():
+        resolve(profile.name, config.profiles, registry, profile.where)
+    where = next((raw.line_of(("profile",)) for raw in chain if "profile" in raw.data),
+                 "profile")
+    config.use_profile(config.profile, registry, where)
+
+
+def _named_profiles(chain: list[_RawConfig]) -> dict[str, NamedProfile]:
+    """The ``profiles:`` of the chain by name: an extending file's replaces its base's."""
+    from kubelint.profiles import BUILTIN, DEFAULT, NamedProfile
+
+    found: dict[str, NamedProfile] = {}
+    for raw in reversed(chain):  # the farthest base first
+        for name, body in (raw.data.get("profiles") or {}).items():
+            where = raw.line_of(("profiles", name))
+            if name in BUILTIN:
+                raise ConfigError(f"{where}: {name!r} is one of kubelint's profiles; give"
+                                  " yours another name (it may extend it)")
+            extends_where = raw.line_of(("profiles", name, "extends")) \
+                if "extends" in body else where
+            found[name] = NamedProfile(name, body.get("extends", DEFAULT), _rules(body), where,
+                                       extends_where)
+    return found
 
 
 def _build(data: Mapping[str, Any], path: str | None, root: str) -> Config:
@@ -767,6 +912,7 @@ def _build(data: Mapping[str, Any], path: str | None, root: str) -> Config:
         overrides=[Override(list(o["files"]), _rules(o))
                    for o in data.get("overrides", [])],
         helm=_helm(data.get("helm") or {}, root),
+        profile=data.get("profile", "default"),
     )
 
 
@@ -785,4 +931,6 @@ def config_from_mapping(data: Mapping[str, Any], registry: Registry,
         raise ConfigError(f"{name}: extends: works in config files; pass the path of a"
                           " config file that extends the base instead of a mapping")
     validate(raw, registry)
-    return _build(data, None, os.getcwd())
+    config = _build(data, None, os.getcwd())
+    _use_profiles(config, [raw], registry)
+    return config

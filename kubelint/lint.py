@@ -30,7 +30,7 @@ from kubelint.loader import (
 from kubelint.model import Directives, Manifest, RelatedLocation, SourceFile, format_path
 from kubelint.plugins import Registry, build_registry
 from kubelint.progress import Progress
-from kubelint.pss import LEVELS, highest_level, policy_minor
+from kubelint.pss import LEVELS, highest_level, pinned_minor
 from kubelint.report import Finding, ObjectRef, Report, Summary, WorkloadLevel
 from kubelint.rule import Evaluation, RuleContext, Violation
 from kubelint.suppression import annotation_rules, is_suppressed
@@ -279,9 +279,11 @@ class Linter:
         return result
 
     def _pod_security(self, obj: Manifest, result: FileResult) -> None:
-        """The strictest PSS level the pods of ``obj`` meet at the target version (a fact
-        of the object, like its findings: reports list it per workload)."""
-        level = highest_level(obj, policy_minor(-1, self.config.kubernetes_version))
+        """The strictest PSS level the pods of ``obj`` meet at the target version, or at
+        the policy version a PSS profile pins (a fact of the object, like its findings:
+        reports list it per workload)."""
+        level = highest_level(obj, pinned_minor(self.config.pss_version,
+                                                self.config.kubernetes_version))
         if level is None:
             return
         location = obj.locate(())
@@ -323,7 +325,8 @@ class Linter:
             found.file, found.line, found.object.kind or "", found.object.namespace or "",
             found.object.name or ""))
         return Report(findings, summary, self.registry.rules, self._notes(),
-                      list(self.run_state.crd_problems), pod_security)
+                      list(self.run_state.crd_problems), pod_security,
+                      self.config.pod_security_policy)
 
     def _scope_states(self, loaded: list[LoadedFile]) -> dict[str | None, RunState]:
         """Each scope's objects see the plain files' objects and their own, never another

@@ -134,7 +134,8 @@ def check_plain(linter: Linter, files: list[PlainFile], rendered: list[LoadedFil
             known = cache.load(run_key)
             if isinstance(known, RunEntry):
                 return Report(known.findings, known.summary, linter.registry.rules,
-                              known.notes, known.warnings, known.pod_security)
+                              known.notes, known.warnings, known.pod_security,
+                              linter.config.pod_security_policy)
         for file in files:
             if file.key is not None:
                 entry = cache.load(file.key)

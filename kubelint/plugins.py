@@ -215,6 +215,18 @@ def _check_names(registry: Registry, owners: Mapping[str, str]) -> None:
                               " choose another category")
 
 
+def _check_controls(rule: Rule, owner: str) -> None:
+    """A rule may map to a framework kubelint does not know, but not to a control that a
+    framework it knows does not have (a typo would never be selected nor audited)."""
+    from kubelint.compliance import unknown_control
+
+    for control in rule.controls:
+        problem = unknown_control(control)
+        if problem is not None:
+            raise PluginError(f"plugin {owner!r} maps rule {rule.id!r} to {control.ref!r}:"
+                              f" {problem}")
+
+
 def _plugin_name(manager: pluggy.PluginManager, hook_impl: Any) -> str:
     return str(manager.get_name(hook_impl.plugin) or hook_impl.plugin_name)
 
@@ -235,6 +247,7 @@ def _collect(manager: pluggy.PluginManager) -> Registry:
             if not isinstance(item, Rule):
                 raise PluginError(f"plugin {owner!r} returned {item!r} from kubelint_rules;"
                                   " expected rules made with kubelint.api.rule")
+            _check_controls(item, owner)
             for name in (item.id, *item.aliases):
                 if name in owners:
                     raise PluginError(f"rule {name!r} is defined twice: by {owners[name]!r}"

@@ -269,7 +269,8 @@ def test_policy_rules_are_listed_explained_and_configurable(tmp_path, capsys):
     rows = {row["id"]: row for row in json.loads(capsys.readouterr().out)}
     assert rows["named"] == {"id": "named", "category": None, "severity": "warning",
                              "enabled": True, "summary": "object without a name label",
-                             "fixable": False, "aliases": [], "kinds": None}
+                             "fixable": False, "aliases": [], "kinds": None, "options": {},
+                             "controls": []}
     assert main(["explain", "named"]) == 0
     assert capsys.readouterr().out == (
         "# named\n\nobject without a name label\n\nDefault severity: warning (a real risk"

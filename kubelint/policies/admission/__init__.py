@@ -5,7 +5,8 @@ A policy or binding the API server would refuse (a field its schema does not kno
 as a ``fieldPath`` on a validation, which only CRD validation rules have; a wrong type;
 what ``validation.go`` of admissionregistration rejects: no ``resourceRules``, no
 ``validationActions``, Deny with Warn, a ``paramRef`` with both or neither of ``name`` and
-``selector``...) is a policy error naming its line (``problems``).
+``selector``...) is a policy error naming its line (``problems``). The values each field
+allows and the fields that must not be empty are data, ``schemas/admission.schema.json``.
 
 Each policy with at least one binding becomes a rule named after the policy. As in a
 cluster, a policy without a binding enforces nothing (``kubelint rules`` shows it as

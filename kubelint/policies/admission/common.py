@@ -10,7 +10,6 @@ ADMISSION_GROUP = "admissionregistration.k8s.io"
 POLICY_KIND = "ValidatingAdmissionPolicy"
 BINDING_KIND = "ValidatingAdmissionPolicyBinding"
 ACTION_SEVERITY = {"Deny": "error", "Warn": "warning", "Audit": "info"}
-SCOPES = ("*", "Cluster", "Namespaced")
 
 VARIABLE_USE = re.compile(r"\bvariables\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)")
 

@@ -9,9 +9,11 @@ from typing import Any
 from kubelint.constants import BUILTIN_KIND_GROUPS, CLUSTER_SCOPED_KINDS
 from kubelint.index import label_selector_matches
 from kubelint.model import Manifest
-from kubelint.policies.admission.common import SCOPES, mapping, mappings
+from kubelint.policies.admission.common import mapping, mappings
 from kubelint.policies.admission.compile import AdmissionPolicy
 from kubelint.rule import RuleContext
+
+SCOPES = ("*", "Cluster", "Namespaced")
 
 #: Plurals the simple English rules below get wrong.
 _IRREGULAR_PLURALS = {"Endpoints": "endpoints", "EndpointSlice": "endpointslices",

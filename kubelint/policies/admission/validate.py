@@ -3,26 +3,17 @@ schema or the checks of admissionregistration's validation.go."""
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from kubelint.constants import KUBERNETES_VERSIONS
 from kubelint.model import Manifest, Path, format_path
-from kubelint.policies.admission.common import (
-    ACTION_SEVERITY,
-    ADMISSION_GROUP,
-    POLICY_KIND,
-    SCOPES,
-)
+from kubelint.policies.admission.common import ACTION_SEVERITY, ADMISSION_GROUP, POLICY_KIND
+from kubelint.schema import Catalog, bundled, load_bundle
 
-#: What the API server accepts (pkg/apis/admissionregistration/validation).
-FAILURE_POLICIES = ("Fail", "Ignore")
-MATCH_POLICIES = ("Exact", "Equivalent")
-OPERATIONS = ("*", "CREATE", "UPDATE", "DELETE", "CONNECT")
-REASONS = ("Unauthorized", "Forbidden", "Invalid", "RequestEntityTooLarge")
-NOT_FOUND_ACTIONS = ("Allow", "Deny")
-SELECTOR_OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -34,12 +25,13 @@ def problems(obj: Manifest) -> list[tuple[Path, str]]:
     found = _null_items(obj.data, ()) or _schema_problems(obj)
     if found:
         return found
+    found = _overlay_problems(obj.data)
     spec = obj.data.get("spec")
     if not isinstance(spec, Mapping):
         spec = {}
     if obj.kind == POLICY_KIND:
-        return _policy_problems(spec)
-    return _binding_problems(spec)
+        return found + _policy_problems(spec)
+    return found + _binding_problems(spec)
 
 
 def _null_items(value: Any, path: Path) -> list[tuple[Path, str]]:
@@ -59,8 +51,6 @@ def _null_items(value: Any, path: Path) -> list[tuple[Path, str]]:
 
 
 def _schema_problems(obj: Manifest) -> list[tuple[Path, str]]:
-    from kubelint.schema import Catalog, load_bundle
-
     api_version, kind = obj.api_version or "", obj.kind or ""
     for version in reversed(KUBERNETES_VERSIONS):
         if load_bundle(version).definition_for(api_version, kind) is not None:
@@ -79,21 +69,64 @@ def _schema_problems(obj: Manifest) -> list[tuple[Path, str]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _overlay() -> Any:
+    """A validator of ``schemas/admission.schema.json``: the values each field allows and
+    the fields that must not be absent or empty."""
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(json.loads(bundled("admission.schema.json")))
+
+
+def _overlay_problems(data: Mapping[str, Any]) -> list[tuple[Path, str]]:
+    validator = _overlay()
+    errors = validator.iter_errors(_without_nulls(data))
+    # A missing field is reported by each of the errors of its parent's "required".
+    return list(dict.fromkeys(_overlay_messages(validator, errors, ())))
+
+
+def _without_nulls(value: Any) -> Any:
+    """``value`` without its null fields: the API server decodes them as absent."""
+    if isinstance(value, Mapping):
+        return {key: _without_nulls(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_without_nulls(item) for item in value]
+    return value
+
+
+def _overlay_messages(validator: Any, errors: Iterable[Any], base: Path
+                      ) -> Iterator[tuple[Path, str]]:
+    """The messages of the overlay's errors (see its $comment), at ``base`` + their path."""
+    for error in errors:
+        path = (*base, *error.absolute_path)
+        if error.validator == "enum":
+            yield _not_supported(path, error.instance, error.validator_value)
+        elif error.validator == "required":
+            fields = error.schema.get("properties", {})
+            for name in error.validator_value:
+                if name in error.instance:
+                    continue
+                schema = fields.get(name, {})
+                # Absent is empty, as Go decodes it: an absent mapping reports what it lacks.
+                inner = list(_overlay_messages(validator, validator.descend({}, schema),
+                                               (*path, name)))
+                yield from inner or [_required((*path, name), _description(validator, schema))]
+        else:  # minItems, minLength, the non-blank pattern: present but empty
+            yield _required(path, _description(validator, error.schema))
+
+
+def _description(validator: Any, schema: Mapping[str, Any]) -> str:
+    """A field's hint: its schema's description, or that of the definition it refers to."""
+    ref = schema.get("$ref", "")
+    return str(schema.get("description")
+               or validator.schema["$defs"].get(ref.rpartition("/")[2], {}).get("description", ""))
+
+
 def _policy_problems(spec: Mapping[str, Any]) -> list[tuple[Path, str]]:
+    """What validation.go checks of a policy beyond the overlay."""
     out: list[tuple[Path, str]] = []
     base: Path = ("spec",)
-    failure = spec.get("failurePolicy")
-    if failure is not None and failure not in FAILURE_POLICIES:
-        out.append(_not_supported((*base, "failurePolicy"), failure, FAILURE_POLICIES))
-    param_kind = spec.get("paramKind")
-    if param_kind is not None:
-        for key in ("apiVersion", "kind"):
-            if not param_kind.get(key):
-                out.append(_required((*base, "paramKind", key)))
     constraints = spec.get("matchConstraints")
-    if constraints is None or not constraints.get("resourceRules"):
-        out.append(_required((*base, "matchConstraints", "resourceRules"),
-                             "at least one rule, saying which resources the policy checks"))
     if constraints is not None:
         out.extend(_match_problems(constraints, (*base, "matchConstraints")))
     conditions = spec.get("matchConditions") or []
@@ -101,76 +134,53 @@ def _policy_problems(spec: Mapping[str, Any]) -> list[tuple[Path, str]]:
         out.append(((*base, "matchConditions"), "spec.matchConditions: at most 64 conditions"))
     names: set[str] = set()
     for index, condition in enumerate(conditions):
-        path = (*base, "matchConditions", index)
+        path = (*base, "matchConditions", index, "name")
         name = condition.get("name")
-        if not name:
-            out.append(_required((*path, "name")))
-        elif name in names:
-            out.append(((*path, "name"), f"{format_path((*path, 'name'))}: duplicate name"
-                                         f" {name!r}"))
-        names.add(name or "")
-        out.extend(_expression_problem((*path, "expression"), condition.get("expression")))
+        if name and name in names:
+            out.append((path, f"{format_path(path)}: duplicate name {name!r}"))
+        names.add(name)
     variables: set[str] = set()
     for index, variable in enumerate(spec.get("variables") or []):
-        path = (*base, "variables", index)
+        path = (*base, "variables", index, "name")
         name = variable.get("name")
-        if not name or not name.strip():
-            out.append(_required((*path, "name")))
-        elif not _IDENTIFIER.match(name):
-            out.append(((*path, "name"), f"{format_path((*path, 'name'))}: {name!r} is not a"
-                                         " CEL identifier (letters, digits and _)"))
+        if not isinstance(name, str) or not name.strip():
+            continue  # required: the overlay says so
+        if not _IDENTIFIER.match(name):
+            out.append((path, f"{format_path(path)}: {name!r} is not a CEL identifier"
+                              " (letters, digits and _)"))
         elif name in variables:
-            out.append(((*path, "name"), f"{format_path((*path, 'name'))}: duplicate name"
-                                         f" {name!r}"))
-        variables.add(name or "")
-        out.extend(_expression_problem((*path, "expression"), variable.get("expression")))
+            out.append((path, f"{format_path(path)}: duplicate name {name!r}"))
+        variables.add(name)
     validations = spec.get("validations") or []
     annotations = spec.get("auditAnnotations") or []
     if not validations and not annotations:
         out.append(_required((*base, "validations"),
                              "validations or auditAnnotations must contain at least one item"))
     for index, validation in enumerate(validations):
-        path = (*base, "validations", index)
-        out.extend(_expression_problem((*path, "expression"), validation.get("expression")))
-        if validation.get("messageExpression") is not None:
-            out.extend(_expression_problem((*path, "messageExpression"),
-                                           validation.get("messageExpression")))
+        path = (*base, "validations", index, "message")
         message = validation.get("message")
-        where = format_path((*path, "message"))
         if message is not None and message and not message.strip():
-            out.append(((*path, "message"), f"{where}: must be non-empty if specified"))
+            out.append((path, f"{format_path(path)}: must be non-empty if specified"))
         elif message and re.search(r"[\r\n]", message.strip()):
-            out.append(((*path, "message"), f"{where}: must not contain line breaks"))
-        reason = validation.get("reason")
-        if reason is not None and reason not in REASONS:
-            out.append(_not_supported((*path, "reason"), reason, REASONS))
+            out.append((path, f"{format_path(path)}: must not contain line breaks"))
     keys: set[str] = set()
     for index, annotation in enumerate(annotations):
-        path = (*base, "auditAnnotations", index)
+        path = (*base, "auditAnnotations", index, "key")
         key = annotation.get("key")
         if key in keys:
-            out.append(((*path, "key"), f"{format_path((*path, 'key'))}: duplicate key {key!r}"))
+            out.append((path, f"{format_path(path)}: duplicate key {key!r}"))
         keys.add(key)
-        out.extend(_expression_problem((*path, "valueExpression"),
-                                       annotation.get("valueExpression")))
     return out
 
 
 def _binding_problems(spec: Mapping[str, Any]) -> list[tuple[Path, str]]:
+    """What validation.go checks of a binding beyond the overlay."""
     out: list[tuple[Path, str]] = []
     base: Path = ("spec",)
-    if not spec.get("policyName"):
-        out.append(_required((*base, "policyName"), "the name of the policy to bind"))
-    actions = spec.get("validationActions") or []
-    if not actions:
-        out.append(_required((*base, "validationActions"),
-                             "at least one of Deny, Warn and Audit"))
     seen: set[str] = set()
-    for index, action in enumerate(actions):
+    for index, action in enumerate(spec.get("validationActions") or []):
         path = (*base, "validationActions", index)
-        if action not in ACTION_SEVERITY:
-            out.append(_not_supported(path, action, tuple(ACTION_SEVERITY)))
-        elif action in seen:
+        if action in ACTION_SEVERITY and action in seen:  # an unknown one: the overlay's
             out.append((path, f"{format_path(path)}: duplicate action {action!r}"))
         seen.add(action)
     if {"Deny", "Warn"} <= seen:
@@ -187,10 +197,6 @@ def _binding_problems(spec: Mapping[str, Any]) -> list[tuple[Path, str]]:
             out.append((path, "spec.paramRef: one of name or selector must be specified"))
         if selector is not None:
             out.extend(_selector_problems(selector, (*path, "selector")))
-        action = ref.get("parameterNotFoundAction")
-        if action is not None and action not in NOT_FOUND_ACTIONS:
-            out.append(_not_supported((*path, "parameterNotFoundAction"), action,
-                                      NOT_FOUND_ACTIONS))
     match = spec.get("matchResources")
     if match is not None:
         out.extend(_match_problems(match, (*base, "matchResources")))
@@ -199,59 +205,34 @@ def _binding_problems(spec: Mapping[str, Any]) -> list[tuple[Path, str]]:
 
 def _match_problems(match: Mapping[str, Any], base: Path) -> list[tuple[Path, str]]:
     out: list[tuple[Path, str]] = []
-    policy = match.get("matchPolicy")
-    if policy is not None and policy not in MATCH_POLICIES:
-        out.append(_not_supported((*base, "matchPolicy"), policy, MATCH_POLICIES))
     for key in ("namespaceSelector", "objectSelector"):
         if match.get(key) is not None:
             out.extend(_selector_problems(match[key], (*base, key)))
     for key in ("resourceRules", "excludeResourceRules"):
         for index, rule in enumerate(match.get(key) or []):
             path = (*base, key, index)
-            for name in ("operations", "apiGroups", "apiVersions", "resources"):
+            for name in ("operations", "apiGroups", "apiVersions"):
                 values = rule.get(name) or []
-                where = format_path((*path, name))
-                if not values:
-                    out.append(_required((*path, name), "at least one value ('*' for all)"))
-                elif "*" in values and len(values) > 1 and name != "resources":
-                    out.append(((*path, name), f"{where}: if '*' is present, it must be the"
-                                               " only value"))
-            for number, operation in enumerate(rule.get("operations") or []):
-                if operation not in OPERATIONS:
-                    out.append(_not_supported((*path, "operations", number), operation,
-                                              OPERATIONS))
+                if "*" in values and len(values) > 1:
+                    out.append(((*path, name), f"{format_path((*path, name))}: if '*' is"
+                                               " present, it must be the only value"))
             resources = rule.get("resources") or []
             if "*/*" in resources and len(resources) > 1:
                 out.append(((*path, "resources"), f"{format_path((*path, 'resources'))}: if"
                                                   " '*/*' is present, it must be the only value"))
-            scope = rule.get("scope")
-            if scope is not None and scope not in SCOPES:
-                out.append(_not_supported((*path, "scope"), scope, SCOPES))
     return out
 
 
 def _selector_problems(selector: Mapping[str, Any], base: Path) -> list[tuple[Path, str]]:
     out: list[tuple[Path, str]] = []
     for index, requirement in enumerate(selector.get("matchExpressions") or []):
-        path = (*base, "matchExpressions", index)
+        path = (*base, "matchExpressions", index, "values")
         operator, values = requirement.get("operator"), requirement.get("values") or []
-        if not requirement.get("key"):
-            out.append(_required((*path, "key")))
-        if operator not in SELECTOR_OPERATORS:
-            out.append(_not_supported((*path, "operator"), operator, SELECTOR_OPERATORS))
-        elif operator in ("In", "NotIn") and not values:
-            out.append(_required((*path, "values"), f"at least one value for {operator}"))
+        if operator in ("In", "NotIn") and not values:
+            out.append(_required(path, f"at least one value for {operator}"))
         elif operator in ("Exists", "DoesNotExist") and values:
-            out.append(((*path, "values"), f"{format_path((*path, 'values'))}: must be empty"
-                                           f" for {operator}"))
+            out.append((path, f"{format_path(path)}: must be empty for {operator}"))
     return out
-
-
-def _expression_problem(path: Path, expression: Any) -> list[tuple[Path, str]]:
-    if not isinstance(expression, str) or not expression.strip():
-        return [_required(path, "a non-empty CEL expression")]
-    return []
-
 
 def _required(path: Path, what: str = "") -> tuple[Path, str]:
     return path, f"{format_path(path)}: required" + (f" ({what})" if what else "")

@@ -157,7 +157,8 @@ class RunState:
                            else list(self.index.objects()))
             crds = [obj for obj in definitions if obj.is_kind("CustomResourceDefinition")]
             if self.config.crds or crds:  # import the compiler only when needed
-                from kubelint.crd import crd_schemas, load_crd_sources
+                from kubelint.crd import crd_schemas
+                from kubelint.crd_sources import load_crd_sources
 
                 if self.config.crds:
                     loaded, self.crd_problems = load_crd_sources(self.config.crds)

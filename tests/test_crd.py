@@ -1,4 +1,5 @@
-"""The CRD and standalone JSON Schema compiler (kubelint/crd.py).
+"""The CRD compiler (kubelint/crd.py) and the --crds sources, CRDs and standalone JSON
+Schema files (kubelint/crd_sources.py).
 
 Instances are validated with jsonschema-rs, as the catalog does, and the assertions name
 the exact instance paths (and failing keyword) of every error.
@@ -16,14 +17,8 @@ import jsonschema_rs
 import pytest
 
 from kubelint.config import Config
-from kubelint.crd import (
-    PROBLEM_NOTHING,
-    cel_rules,
-    compile_crd,
-    load_crd_sources,
-    pattern_compiles,
-    schema_from_file,
-)
+from kubelint.crd import cel_rules, compile_crd, pattern_compiles
+from kubelint.crd_sources import PROBLEM_NOTHING, load_crd_sources, schema_from_file
 from kubelint.lint import lint_text
 from kubelint.loader import load_path, load_text
 from kubelint.model import SourceFile

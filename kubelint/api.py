@@ -13,6 +13,7 @@ from kubelint.constants import (
     SCALABLE_KINDS,
     WORKLOAD_KINDS,
 )
+from kubelint.docs import with_kubernetes_versions
 from kubelint.fix import Fix
 from kubelint.index import (
     ObjectIndex,
@@ -101,4 +102,5 @@ __all__ = [
     "rule",
     "service_selector_matches",
     "version_minor",
+    "with_kubernetes_versions",
 ]

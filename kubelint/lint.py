@@ -291,7 +291,8 @@ class Linter:
             placed = obj.origin.place(obj, (), location)
             file, span = placed.file, placed.span
         result.pod_security.append(WorkloadLevel(
-            file, span.line + 1, ObjectRef(obj.api_version, obj.kind, obj.namespace, obj.name),
+            file, span.line + 1,
+            ObjectRef(obj.api_version, obj.kind, obj.namespace, obj.display_name),
             level))
 
     def report(self, loaded: list[LoadedFile], results: list[FileResult]) -> Report:
@@ -415,7 +416,7 @@ class _Emitter:
         ignored = self._ignored.get(id(obj))
         if ignored is None:
             ignored = self._ignored[id(obj)] = annotation_rules(obj.annotations)
-        ref = ObjectRef(obj.api_version, obj.kind, obj.namespace, obj.name)
+        ref = ObjectRef(obj.api_version, obj.kind, obj.namespace, obj.display_name)
         if obj.origin is not None:
             # No --fix here: the edit would land in generated text, not in the template.
             placed = obj.origin.place(obj, violation.path, location, violation.message)

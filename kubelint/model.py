@@ -278,6 +278,14 @@ class Manifest:
 
     @property
     def name(self) -> str | None:
+        """``metadata.name``; None for an object with only a ``generateName``, which the
+        API server names when it creates it."""
+        name = self.metadata.get("name")
+        return name if isinstance(name, str) else None
+
+    @property
+    def display_name(self) -> str | None:
+        """What to call the object in messages: its name, else its ``generateName``."""
         name = self.metadata.get("name")
         if isinstance(name, str):
             return name
@@ -329,7 +337,8 @@ class Manifest:
         return "" not in groups and version is not None and version != "" and "/" not in version
 
     def __repr__(self) -> str:
-        return f"<Manifest {self.kind} {self.namespace or ''}/{self.name} in {self.source.path}>"
+        where = f"{self.namespace or ''}/{self.display_name}"
+        return f"<Manifest {self.kind} {where} in {self.source.path}>"
 
     # -- access -----------------------------------------------------------------
     def get(self, path: Sequence[str | int], default: Any = None) -> Any:

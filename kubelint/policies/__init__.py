@@ -163,7 +163,7 @@ def build_plugin(files: list[LoadedFile]) -> PolicyPlugin:
             elif group == admission.ADMISSION_GROUP and obj.kind in (admission.POLICY_KIND,
                                                                      admission.BINDING_KIND):
                 _check(obj, admission.problems(obj))
-                name = obj.name or ""
+                name = obj.display_name or ""
                 if obj.kind == admission.POLICY_KIND:
                     other = by_name[name][0] if name in by_name else None
                 else:
@@ -186,7 +186,7 @@ def build_plugin(files: list[LoadedFile]) -> PolicyPlugin:
         if name not in by_name:
             known = ", ".join(sorted(by_name)) or "none"
             raise _error(binding, ("spec", "policyName"),
-                         f"binding {binding.name!r} names policy {name!r}, which is not in"
+                         f"binding {binding.display_name!r} names policy {name!r}, which is not in"
                          f" the policy files (policies there: {known})")
         by_name[name][1].bindings.append(binding.data)
     for obj, policy in policies:

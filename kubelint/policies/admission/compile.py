@@ -47,7 +47,7 @@ def compile_policy(obj: Manifest, where: Any) -> AdmissionPolicy:
     """Compile a ValidatingAdmissionPolicy's expressions (errors through ``where``); the
     policy passed ``problems()``."""
     spec = mapping(obj.data.get("spec"))
-    policy = AdmissionPolicy(obj.name or "?", obj.source.path, spec)
+    policy = AdmissionPolicy(obj.display_name or "?", obj.source.path, spec)
     summary = obj.annotations.get("kubelint.io/summary")
     policy.summary = summary if isinstance(summary, str) and summary else \
         f"ValidatingAdmissionPolicy {policy.name} denies the object"

@@ -148,7 +148,7 @@ def namespace_context(obj: Manifest, ctx: RuleContext, known: Sequence[Manifest]
                ) -> tuple[Any, Mapping[str, Any] | None]:
     """(the Namespace object's data or None, the labels a namespaceSelector sees)."""
     if obj.kind == "Namespace":
-        return None, {**obj.labels, "kubernetes.io/metadata.name": obj.name or ""}
+        return None, {**obj.labels, "kubernetes.io/metadata.name": obj.display_name or ""}
     namespace = ctx.namespace_of(obj)
     if namespace is None:
         return None, None  # cluster-scoped: namespaceSelector does not apply
@@ -195,7 +195,8 @@ def parameters(policy: AdmissionPolicy, spec: Mapping[str, Any], obj: Manifest, 
     if scope == "Cluster" and namespace is not None:
         problem = f"paramRef.namespace must not be set for the cluster-scoped {kind_name}"
     elif scope == "Namespaced" and namespace is None and obj.cluster_scoped:
-        problem = (f"paramRef has no namespace, and {obj.kind} {obj.name} is cluster-scoped:"
+        problem = (f"paramRef has no namespace, and {obj.kind} {obj.display_name} is"
+                   " cluster-scoped:"
                    f" it has no namespace to look up the {kind_name} in")
     if problem is not None:
         return (f"ValidatingAdmissionPolicy {policy.name}: the binding cannot find its"

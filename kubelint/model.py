@@ -235,7 +235,7 @@ class Manifest:
     """One Kubernetes object: its data (plain dicts and lists, read-only by convention)
     and what is needed to locate any path inside it."""
 
-    __slots__ = ("_metadata", "_pod_spec", "_pod_spec_path", "_positions", "_root_entries",
+    __slots__ = ("_metadata", "_pod_spec", "_pod_spec_path", "_positions", "_root_value",
                  "_unit", "api_version", "data", "doc_root", "kind", "origin", "root_path",
                  "source", "template")
 
@@ -247,7 +247,9 @@ class Manifest:
         self.doc_root = doc_root
         #: For an item of a ``kind: List``: its path from the document root (items, i).
         self.root_path = root_path
-        self._root_entries = root_value
+        #: The value of the whole document (the List's, for an item), which ``root_path``
+        #: and the positions start from.
+        self._root_value = root_value
         #: The Helm template this object was rendered from (``# Source:`` comments that
         #: ``helm template`` prints), or None.
         self.template: str | None = None
@@ -424,7 +426,7 @@ class Manifest:
     def locate(self, path: Sequence[str | int]) -> Location:
         """Resolve ``path`` to a text span, falling back to the nearest existing ancestor
         for keys that are missing (a rule may point at a field that should be there)."""
-        return locate(self._positions, self.doc_root, self._root_entries,
+        return locate(self._positions, self.doc_root, self._root_value,
                       (*self.root_path, *path))
 
 

@@ -34,7 +34,7 @@ from typing import Any, TypeGuard
 #: (apiVersion, kind) -> JSON Schema of the whole object.
 Schemas = dict[tuple[str, str], dict[str, Any]]
 
-#: A path into an object; ``"*"`` stands for any list item or map value (see cel_rules).
+#: A path into an object; ``"*"`` stands for any list item or map value (see ANY).
 RulePath = tuple[str | int, ...]
 
 CRD_API_VERSIONS = frozenset({"apiextensions.k8s.io/v1", "apiextensions.k8s.io/v1beta1"})
@@ -52,7 +52,8 @@ _JUNCTORS = ("allOf", "anyOf", "oneOf")
 _BOUNDS = frozenset({"minimum", "maximum", *_COUNTS})
 _VALUE_VALIDATIONS = frozenset({*_JUNCTORS, "not"})
 
-#: What a ``*`` stands for in the paths cel_rules gives: any item of a list or value of a map.
+#: What a ``*`` stands for in the paths of cel_validations: any item of a list or value of a
+#: map.
 ANY = "*"
 
 
@@ -422,8 +423,3 @@ def cel_validations(crd: Mapping[str, Any]) -> list[CelValidation]:
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
-
-
-def cel_rules(crd: Mapping[str, Any]) -> list[tuple[str, RulePath, str]]:
-    """``(apiVersion, path, rule)`` of every ``cel_validations`` entry."""
-    return [(v.api_version, v.path, v.rule) for v in cel_validations(crd)]

@@ -73,7 +73,7 @@ def working_directory_uri(directory: str | None = None) -> str:
     """``file:///…/`` for ``directory`` (the working directory by default): the value
     for ``FormatContext.extra["sarif_root_uri"]``."""
     uri = Path(directory or os.getcwd()).resolve().as_uri()
-    return uri if uri.endswith("/") else uri + "/"
+    return uri if uri.endswith("/") else uri + "/"  # only the root directory's ends in "/"
 
 
 def rule_name(rule_id: str) -> str:

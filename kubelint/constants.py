@@ -69,6 +69,10 @@ SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 
+#: kubelint's own policy documents (``Policy``, validated against schemas/policy.schema.json).
+POLICY_GROUP = "kubelint.dev"
+POLICY_API_VERSION = f"{POLICY_GROUP}/v1"
+
 #: The annotation that silences rules for one object.
 IGNORE_ANNOTATION = "kubelint.io/ignore"
 

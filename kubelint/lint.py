@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kubelint.config import Config, EffectiveRule, config_from_mapping, find_config, load_config
-from kubelint.constants import MAX_FILE_BYTES, SEVERITY_RANK
+from kubelint.constants import MAX_FILE_BYTES, POLICY_API_VERSION, SEVERITY_RANK
 from kubelint.engine import Router, check_object
 from kubelint.index import ObjectIndex
 from kubelint.loader import (
@@ -37,8 +37,6 @@ from kubelint.suppression import annotation_rules, is_suppressed
 from kubelint.yamlparse import Span
 
 MANIFEST_STRUCTURE = "manifest-structure"
-#: kubelint's own policy documents, validated against schemas/policy.schema.json.
-POLICY_API_VERSION = "kubelint.dev/v1"
 
 
 def _registry_for(plugins: list[str], base_dir: str, policies: list[str]) -> Registry:

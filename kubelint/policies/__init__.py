@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import Any, TypeVar
 
+from kubelint.constants import POLICY_API_VERSION, POLICY_GROUP
 from kubelint.loader import LoadedFile, PathNotFound, discover, display_path, load_path
 from kubelint.model import Manifest, Path
 from kubelint.plugins import PluginError, hookimpl
@@ -34,8 +35,6 @@ from kubelint.policies.expressions import ExpressionError
 from kubelint.rule import Rule
 from kubelint.schema import bundled
 
-POLICY_GROUP = "kubelint.dev"
-POLICY_API_VERSION = f"{POLICY_GROUP}/v1"
 T = TypeVar("T")
 
 

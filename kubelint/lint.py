@@ -39,10 +39,6 @@ from kubelint.yamlparse import Span
 MANIFEST_STRUCTURE = "manifest-structure"
 
 
-def _registry_for(plugins: list[str], base_dir: str, policies: list[str]) -> Registry:
-    return build_registry(plugins, base_dir, policies=policies)
-
-
 def resolve_config(config: Config | Mapping[str, Any] | str | None,
                    discover_from: str | None = None,
                    policies: Iterable[str] = ()) -> tuple[Config, Registry]:
@@ -64,7 +60,7 @@ def resolve_config(config: Config | Mapping[str, Any] | str | None,
     path = config if isinstance(config, str) else None
     if path is None and discover_from is not None:
         path = find_config(discover_from)
-    return load_config(path, _registry_for, extra)
+    return load_config(path, build_registry, extra)
 
 
 class RunState:

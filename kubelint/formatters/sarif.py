@@ -175,15 +175,9 @@ def _artifact(path: str) -> dict[str, str]:
 
 
 def fingerprint(finding: Finding) -> str:
-    """What identifies a finding across runs, without its line or column (they move when
-    lines are added above it) and without its message (it quotes values that change):
-    file, rule, object and path. ``render`` appends ``:N``, the finding's occurrence among
-    those with the same hash, in report order."""
-    obj = finding.object
-    identity = [finding.file, finding.rule,
-                obj.api_version if obj else None, obj.kind if obj else None,
-                obj.namespace if obj else None, obj.name if obj else None, finding.path]
-    encoded = json.dumps(identity, ensure_ascii=False, separators=(",", ":"))
+    """The hash of the finding's ``identity()``. ``render`` appends ``:N``, the finding's
+    occurrence among those with the same hash, in report order."""
+    encoded = json.dumps(list(finding.identity()), ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(encoded.encode("utf-8", "surrogateescape")).hexdigest()
 
 

@@ -14,6 +14,7 @@ from kubelint.constants import (
     SCALABLE_KINDS,
     WORKLOAD_KINDS,
 )
+from kubelint.docs import with_kubernetes_versions
 from kubelint.fix import Fix
 from kubelint.index import (
     ObjectIndex,
@@ -103,4 +104,5 @@ __all__ = [
     "rule",
     "service_selector_matches",
     "version_minor",
+    "with_kubernetes_versions",
 ]

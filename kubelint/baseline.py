@@ -24,12 +24,12 @@ class BaselineError(Exception):
 
 
 def _key(finding: Finding) -> tuple[Any, ...]:
-    obj = finding.object
-    identity = (obj.api_version, obj.kind, obj.namespace, obj.name) if obj else None
-    # Findings about the file itself (yaml-syntax...) have no object or path: their
-    # message tells them apart.
-    detail = finding.path if obj else finding.message
-    return (finding.file, finding.rule, identity, detail)
+    file, rule, api_version, kind, namespace, name, path = finding.identity()
+    if finding.object is None:
+        # Findings about the file itself (yaml-syntax...) have no object or path: their
+        # message tells them apart (fingerprints count occurrences instead).
+        return (file, rule, None, finding.message)
+    return (file, rule, (api_version, kind, namespace, name), path)
 
 
 def _entry(key: tuple[Any, ...]) -> dict[str, Any]:

@@ -742,19 +742,19 @@ def load_config(path: str | None, registry_for: Any,
     extends, loading their plugins and policies (plus ``extra_policies``, from the
     command line).
 
-    ``registry_for(plugins, base_dir, policies)`` builds the registry; the full schema
+    ``registry_for(plugins, base_dir, policies=...)`` builds the registry; the full schema
     needs it.
     """
     extra = list(extra_policies)
     if path is None:
-        registry = registry_for([], os.getcwd(), extra)
+        registry = registry_for([], os.getcwd(), policies=extra)
         return Config(policies=extra), registry
     chain = read_chain(path)
     base_dir = _directory(chain[0])
     plugins = [plugin for raw in reversed(chain) for plugin in _plugins(raw, base_dir)]
     policies = [*(policy for raw in reversed(chain)
                   for policy in policy_list(raw, _directory(raw))), *extra]
-    registry = registry_for(plugins, base_dir, policies)
+    registry = registry_for(plugins, base_dir, policies=policies)
     problems = []
     for raw in chain:  # each file's mistakes, at its own lines
         try:

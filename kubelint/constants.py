@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import re
+
 #: Nodes that aliases may add to one document (counted as if expanded). Real manifests
 #: stay far below; a "billion laughs" file reaches it within microseconds.
 ALIAS_EXPANSION_LIMIT = 100_000
@@ -31,14 +34,44 @@ SEVERITY_MEANING = {
     "info": "hygiene and opinion",
 }
 
+
+def _bundled_versions() -> tuple[str, ...]:
+    """The Kubernetes minor versions with a schema bundle, ``schemas/kubernetes/v1.N.json.gz``
+    (the ``kubelint.schemas`` package data), oldest first: a directory listed once, no
+    file read, so that adding a bundle is all it takes to support a version."""
+    from importlib.util import find_spec
+
+    spec = find_spec("kubelint.schemas")  # found, not imported: it has no code
+    names: list[str] = []
+    for location in (spec and spec.submodule_search_locations) or ():
+        directory = os.path.join(location, "kubernetes")
+        if os.path.isdir(directory):
+            names = os.listdir(directory)
+            break
+    else:  # installed in a zip: only the loader can list it (importlib.resources costs ~8 ms)
+        from importlib.resources import files
+
+        names = [item.name for item in files("kubelint.schemas").joinpath("kubernetes").iterdir()]
+    found = [name[1:-len(".json.gz")] for name in names
+             if re.fullmatch(r"v1\.[0-9]+\.json\.gz", name)]
+    if not found:
+        raise ImportError("kubelint's Kubernetes schemas (kubelint/schemas/kubernetes/) are"
+                          " missing: reinstall kubelint")
+    return tuple(sorted(found, key=lambda version: int(version.partition(".")[2])))
+
+
 #: Kubernetes minor versions with a schema bundle in schemas/kubernetes/ (oldest first).
-KUBERNETES_VERSIONS = tuple(f"1.{minor}" for minor in range(25, 38))
+KUBERNETES_VERSIONS = _bundled_versions()
 NEWEST_KUBERNETES_VERSION = KUBERNETES_VERSIONS[-1]
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+
+#: kubelint's own policy documents (``Policy``, validated against schemas/policy.schema.json).
+POLICY_GROUP = "kubelint.dev"
+POLICY_API_VERSION = f"{POLICY_GROUP}/v1"
 
 #: The annotation that silences rules for one object.
 IGNORE_ANNOTATION = "kubelint.io/ignore"

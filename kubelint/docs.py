@@ -33,6 +33,16 @@ def yaml_blocks(section_text: str) -> list[str]:
     return _YAML_BLOCK.findall(section_text)
 
 
+def with_kubernetes_versions(doc: str) -> str:
+    """``doc`` with ``{oldest}`` and ``{newest}`` replaced by the oldest and newest
+    Kubernetes versions kubelint has schemas for, so that a rule's documentation follows
+    the bundles (``schemas/kubernetes/``)."""
+    from kubelint.constants import KUBERNETES_VERSIONS
+
+    return doc.replace("{oldest}", KUBERNETES_VERSIONS[0]) \
+        .replace("{newest}", KUBERNETES_VERSIONS[-1])
+
+
 def header_notes(rule: Rule) -> str:
     """What a rule's page says after its default severity: whether it is off by default,
     and its category."""

@@ -62,7 +62,7 @@ def check_object(obj: Manifest, router: Router, evaluation: Evaluation | None = 
             if cross and deferred is not None:
                 deferred.append(rule.id)
             yield INTERNAL_ERROR, Violation(
-                (), f"rule {rule.id!r} crashed on {obj.kind} {obj.name or '?'}:"
+                (), f"rule {rule.id!r} crashed on {obj.kind} {obj.display_name or '?'}:"
                     f" {describe_error(error)} (please report this)"), cross
             continue
         cross = evaluation is not None and evaluation.cross_resource
@@ -72,7 +72,7 @@ def check_object(obj: Manifest, router: Router, evaluation: Evaluation | None = 
             if not isinstance(violation, Violation):
                 yield INTERNAL_ERROR, Violation(
                     (), f"rule {rule.id!r} yielded {type(violation).__name__} {violation!r:.80}"
-                        f" on {obj.kind} {obj.name or '?'}, not a Violation (ctx.violation"
+                        f" on {obj.kind} {obj.display_name or '?'}, not a Violation (ctx.violation"
                         " makes one; please report this)"), cross
                 continue
             yield rule.id, violation, cross

@@ -149,7 +149,7 @@ def _walk(obj: Manifest, path: Path) -> tuple[Any, int, Entry | None] | None:
     """(container, its positions record, the entry that holds it) at ``path`` from the
     root."""
     positions = obj._positions
-    node: Any = obj._root_entries
+    node: Any = obj._root_value
     record = positions.root
     holder = None
     for part in path:

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from kubelint.constants import NEWEST_KUBERNETES_VERSION
 from kubelint.layout import CHART_FILE, is_chart
 from kubelint.loader import LoadedFile, display_path, load_text, read_file
 from kubelint.model import (
@@ -95,7 +96,7 @@ class RenderRequest:
     set_values: list[str] = field(default_factory=list)
     release: str = "release-name"
     namespace: str = "default"
-    kube_version: str = "1.37"
+    kube_version: str = NEWEST_KUBERNETES_VERSION
 
 
 class Renderer:
@@ -764,7 +765,7 @@ class ChartOptions:
     set_values: list[str] = field(default_factory=list)
     release: str = "release-name"
     namespace: str = "default"
-    kube_version: str = "1.37"
+    kube_version: str = NEWEST_KUBERNETES_VERSION
     ci_values: bool = True
 
 

@@ -1020,7 +1020,7 @@ class KustomizeOrigin:
 
     def _find_source(self, obj: Manifest) -> _Source | None:
         build = self.build
-        built_name = obj.name or ""
+        built_name = obj.display_name or ""
         path = self.info.get("path")
         if isinstance(path, str) and not self.info.get("repo"):
             shown = build.resolve(path)
@@ -1211,7 +1211,7 @@ def _match_document(file: _File, obj: Manifest) -> _Doc | None:
                               for i, item in enumerate(items) if isinstance(item, dict))
         else:
             candidates.append(_Doc(file, document))
-    built = obj.name or ""
+    built = obj.display_name or ""
     same_kind = [doc for doc in candidates if doc.value.get("kind") == obj.kind]
     if not same_kind:
         return None
@@ -1457,7 +1457,7 @@ def _transform_covers(item: _Transform, obj: Manifest, path: tuple[str | int, ..
     if not isinstance(setting, dict) or not isinstance(setting.get("name"), str):
         return False
     if item.field == "replicas":
-        return path == ("spec", "replicas") and setting["name"] in (obj.name or "")
+        return path == ("spec", "replicas") and setting["name"] in (obj.display_name or "")
     # images: the entry naming the image the container had, or has now
     return last == "image" and setting["name"] in {_image_name(written), _image_name(built)}
 

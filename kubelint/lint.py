@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kubelint.config import Config, EffectiveRule, config_from_mapping, find_config, load_config
-from kubelint.constants import MAX_FILE_BYTES, SEVERITY_RANK
+from kubelint.constants import MAX_FILE_BYTES, POLICY_API_VERSION, SEVERITY_RANK
 from kubelint.engine import Router, check_object
 from kubelint.index import ObjectIndex
 from kubelint.loader import (
@@ -37,12 +37,6 @@ from kubelint.suppression import annotation_rules, is_suppressed
 from kubelint.yamlparse import Span
 
 MANIFEST_STRUCTURE = "manifest-structure"
-#: kubelint's own policy documents, validated against schemas/policy.schema.json.
-POLICY_API_VERSION = "kubelint.dev/v1"
-
-
-def _registry_for(plugins: list[str], base_dir: str, policies: list[str]) -> Registry:
-    return build_registry(plugins, base_dir, policies=policies)
 
 
 def resolve_config(config: Config | Mapping[str, Any] | str | None,
@@ -66,7 +60,7 @@ def resolve_config(config: Config | Mapping[str, Any] | str | None,
     path = config if isinstance(config, str) else None
     if path is None and discover_from is not None:
         path = find_config(discover_from)
-    return load_config(path, _registry_for, extra)
+    return load_config(path, build_registry, extra)
 
 
 class RunState:
@@ -157,7 +151,8 @@ class RunState:
                            else list(self.index.objects()))
             crds = [obj for obj in definitions if obj.is_kind("CustomResourceDefinition")]
             if self.config.crds or crds:  # import the compiler only when needed
-                from kubelint.crd import crd_schemas, load_crd_sources
+                from kubelint.crd import crd_schemas
+                from kubelint.crd_sources import load_crd_sources
 
                 if self.config.crds:
                     loaded, self.crd_problems = load_crd_sources(self.config.crds)
@@ -292,7 +287,8 @@ class Linter:
             placed = obj.origin.place(obj, (), location)
             file, span = placed.file, placed.span
         result.pod_security.append(WorkloadLevel(
-            file, span.line + 1, ObjectRef(obj.api_version, obj.kind, obj.namespace, obj.name),
+            file, span.line + 1,
+            ObjectRef(obj.api_version, obj.kind, obj.namespace, obj.display_name),
             level))
 
     def report(self, loaded: list[LoadedFile], results: list[FileResult]) -> Report:
@@ -417,7 +413,7 @@ class _Emitter:
         ignored = self._ignored.get(id(obj))
         if ignored is None:
             ignored = self._ignored[id(obj)] = annotation_rules(obj.annotations)
-        ref = ObjectRef(obj.api_version, obj.kind, obj.namespace, obj.name)
+        ref = ObjectRef(obj.api_version, obj.kind, obj.namespace, obj.display_name)
         if obj.origin is not None:
             # No --fix here: the edit would land in generated text, not in the template.
             placed = obj.origin.place(obj, violation.path, location, violation.message)

@@ -364,7 +364,7 @@ def _check_structure(obj: Manifest, loaded: LoadedFile) -> None:
     if "metadata" in data and not isinstance(metadata, dict):
         problems.append(Violation(("metadata",), f"metadata must be a mapping, not"
                                   f" {_describe(metadata)}"))
-    elif not obj.name:
+    elif not obj.display_name:
         name = metadata.get("name") if isinstance(metadata, dict) else None
         if name is not None and not isinstance(name, str):
             problems.append(Violation(("metadata", "name"),

@@ -625,7 +625,7 @@ def _describe_frame(frame: FrameType, registry: Registry | None) -> str | None:
         if owner and owner != "kubelint.builtin":
             text += f" of plugin {owner!r}"
         if obj is not None:
-            text += f" on {obj.kind} {obj.name or '?'}"
+            text += f" on {obj.kind} {obj.display_name or '?'}"
         return text
     if code is plugins._load_local.__code__:
         return f"plugin {frame.f_locals.get('spec')!r}, while it was imported"

@@ -235,7 +235,7 @@ class Manifest:
     """One Kubernetes object: its data (plain dicts and lists, read-only by convention)
     and what is needed to locate any path inside it."""
 
-    __slots__ = ("_metadata", "_pod_spec", "_pod_spec_path", "_positions", "_root_entries",
+    __slots__ = ("_metadata", "_pod_spec", "_pod_spec_path", "_positions", "_root_value",
                  "_unit", "api_version", "data", "doc_root", "kind", "origin", "root_path",
                  "source", "template")
 
@@ -247,7 +247,9 @@ class Manifest:
         self.doc_root = doc_root
         #: For an item of a ``kind: List``: its path from the document root (items, i).
         self.root_path = root_path
-        self._root_entries = root_value
+        #: The value of the whole document (the List's, for an item), which ``root_path``
+        #: and the positions start from.
+        self._root_value = root_value
         #: The Helm template this object was rendered from (``# Source:`` comments that
         #: ``helm template`` prints), or None.
         self.template: str | None = None
@@ -278,6 +280,14 @@ class Manifest:
 
     @property
     def name(self) -> str | None:
+        """``metadata.name``; None for an object with only a ``generateName``, which the
+        API server names when it creates it."""
+        name = self.metadata.get("name")
+        return name if isinstance(name, str) else None
+
+    @property
+    def display_name(self) -> str | None:
+        """What to call the object in messages: its name, else its ``generateName``."""
         name = self.metadata.get("name")
         if isinstance(name, str):
             return name
@@ -329,7 +339,8 @@ class Manifest:
         return "" not in groups and version is not None and version != "" and "/" not in version
 
     def __repr__(self) -> str:
-        return f"<Manifest {self.kind} {self.namespace or ''}/{self.name} in {self.source.path}>"
+        where = f"{self.namespace or ''}/{self.display_name}"
+        return f"<Manifest {self.kind} {where} in {self.source.path}>"
 
     # -- access -----------------------------------------------------------------
     def get(self, path: Sequence[str | int], default: Any = None) -> Any:
@@ -415,7 +426,7 @@ class Manifest:
     def locate(self, path: Sequence[str | int]) -> Location:
         """Resolve ``path`` to a text span, falling back to the nearest existing ancestor
         for keys that are missing (a rule may point at a field that should be there)."""
-        return locate(self._positions, self.doc_root, self._root_entries,
+        return locate(self._positions, self.doc_root, self._root_value,
                       (*self.root_path, *path))
 
 

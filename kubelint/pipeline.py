@@ -34,7 +34,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from kubelint.cache import Cache, FileEntry, RunEntry
-from kubelint.lint import POLICY_API_VERSION, FileResult, Linter
+from kubelint.constants import POLICY_API_VERSION
+from kubelint.lint import FileResult, Linter
 from kubelint.loader import LoadedFile, load_read, read_file
 from kubelint.model import Location, Manifest, SourceFile
 from kubelint.progress import Progress

@@ -150,7 +150,7 @@ def report_grants(obj: Manifest, ctx: Any, grants: Callable[[Manifest], Iterator
     if obj.kind not in ("RoleBinding", "ClusterRoleBinding"):
         if not on_bindings:
             for index, grant in grants(obj):
-                yield ctx.violation(("rules", index), f"{obj.kind} {obj.name or '?'!r}"
+                yield ctx.violation(("rules", index), f"{obj.kind} {obj.display_name or '?'!r}"
                                                       f" rules[{index}] grants {grant}:"
                                                       f" its holders {consequence}")
         return
@@ -167,7 +167,7 @@ def report_grants(obj: Manifest, ctx: Any, grants: Callable[[Manifest], Iterator
         grant = next((f"{text} (rules[{index}])" for index, text in grants(role)), "")
     if grant:
         yield ctx.violation(("roleRef", "name"),
-                            f"{obj.kind} {obj.name or '?'!r} binds {kind} {name!r}, which"
+                            f"{obj.kind} {obj.display_name or '?'!r} binds {kind} {name!r}, which"
                             f" grants {grant}, to {subjects(obj, namespace)}: they"
                             f" {consequence}")
 

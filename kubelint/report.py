@@ -67,6 +67,17 @@ class Finding:
                 (ref.kind or "", ref.namespace or "", ref.name or "", ref.api_version or "")
                 if ref is not None else ())
 
+    def identity(self) -> tuple[str | None, ...]:
+        """What identifies the finding across runs (baselines, SARIF and GitLab
+        fingerprints): file, rule, object (apiVersion, kind, namespace, name) and path,
+        without the line or column (they move when lines are added above it) or the
+        message (it quotes values that change)."""
+        ref = self.object
+        if ref is None:
+            return (self.file, self.rule, None, None, None, None, self.path)
+        return (self.file, self.rule, ref.api_version, ref.kind, ref.namespace, ref.name,
+                self.path)
+
     def to_dict(self) -> dict[str, Any]:
         obj = None
         if self.object is not None:

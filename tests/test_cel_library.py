@@ -1,4 +1,4 @@
-"""The Kubernetes CEL library (kubelint.cel_library) on cel-expr-python.
+"""The Kubernetes CEL libraries (kubelint.cel) on cel-expr-python.
 
 Expected values come from the Kubernetes documentation and the godoc of
 k8s.io/apiserver/pkg/cel/library; where the API server's code and its
@@ -16,8 +16,8 @@ import pytest
 
 pytest.importorskip("cel_expr_python")
 
-from kubelint import cel_library
-from kubelint.cel_library import KUBERNETES_FUNCTIONS, evaluate, new_environment
+from kubelint.cel import KUBERNETES_FUNCTIONS, evaluate, new_environment
+from kubelint.cel import environment as cel_environment
 
 ENV = new_environment({"object": None, "params": None})
 CACHE: dict[str, Any] = {}
@@ -569,9 +569,9 @@ def test_new_environment_variables() -> None:
 
 
 def test_extensions_are_built_once() -> None:
-    first = cel_library._all_extensions()
+    first = cel_environment._all_extensions()
     new_environment({"object": None})
-    assert cel_library._all_extensions() is first
+    assert cel_environment._all_extensions() is first
 
 
 def test_evaluate_reports_errors_as_messages() -> None:
@@ -598,7 +598,7 @@ def test_function_list() -> None:
 def test_missing_runtime_is_a_clear_import_error() -> None:
     code = (
         "import sys; sys.modules['cel_expr_python'] = None\n"
-        "try:\n    import kubelint.cel_library\n"
+        "try:\n    import kubelint.cel\n"
         "except ImportError as exc:\n    print(exc)\n"
     )
     result = subprocess.run(

@@ -174,8 +174,7 @@ def config_error(path) -> str:
     from kubelint.plugins import build_registry
 
     with pytest.raises(ConfigError) as raised:
-        load_config(str(path), lambda plugins, base, policies: build_registry(
-            plugins, base, policies=policies))
+        load_config(str(path), build_registry)
     return str(raised.value)
 
 

@@ -1,4 +1,5 @@
-"""The CRD and standalone JSON Schema compiler (kubelint/crd.py).
+"""The CRD compiler (kubelint/crd.py) and the --crds sources, CRDs and standalone JSON
+Schema files (kubelint/crd_sources.py).
 
 Instances are validated with jsonschema-rs, as the catalog does, and the assertions name
 the exact instance paths (and failing keyword) of every error.
@@ -16,14 +17,8 @@ import jsonschema_rs
 import pytest
 
 from kubelint.config import Config
-from kubelint.crd import (
-    PROBLEM_NOTHING,
-    cel_rules,
-    compile_crd,
-    load_crd_sources,
-    pattern_compiles,
-    schema_from_file,
-)
+from kubelint.crd import cel_validations, compile_crd, pattern_compiles
+from kubelint.crd_sources import PROBLEM_NOTHING, load_crd_sources, schema_from_file
 from kubelint.lint import lint_text
 from kubelint.loader import load_path, load_text
 from kubelint.model import SourceFile
@@ -441,7 +436,7 @@ def test_patterns_the_validator_cannot_compile_are_dropped():
 ])
 def test_malformed_crds_give_nothing(crd):
     assert compile_crd(crd) == {}
-    assert cel_rules(crd) == []
+    assert cel_validations(crd) == []
 
 
 def test_malformed_schema_nodes_still_build_a_validator():
@@ -463,11 +458,11 @@ def test_malformed_schema_nodes_still_build_a_validator():
     jsonschema_rs.validator_for(compiled)
 
 
-def test_cel_rules():
-    rules = cel_rules(parse(WIDGET_CRD))
-    assert rules == [
-        ("example.com/v1", ("spec",), "self.size <= 10"),
-        ("example.com/v1", ("spec", "ports", "*"), "self.name != 'admin'"),
+def test_cel_validations():
+    rules = cel_validations(parse(WIDGET_CRD))
+    assert [(v.api_version, v.kind, v.path, v.rule) for v in rules] == [
+        ("example.com/v1", "Widget", ("spec",), "self.size <= 10"),
+        ("example.com/v1", "Widget", ("spec", "ports", "*"), "self.name != 'admin'"),
     ]
 
 
@@ -805,7 +800,7 @@ def test_every_corpus_crd_compiles_and_builds_validators():
     assert built == 51
     # apiextensions v1 CRDs only; 14 x-kubernetes-validations nodes hold 26 rules (some
     # CRDs appear in several install files).
-    assert sum(len(cel_rules(obj.data)) for _path, obj in crds) == 26
+    assert sum(len(cel_validations(obj.data)) for _path, obj in crds) == 26
 
 
 @needs_corpus

@@ -274,7 +274,8 @@ def test_artifact_uris(examples, tmp_path):
 
 def test_source_root_only_when_given(examples, tmp_path):
     root = working_directory_uri(str(tmp_path))
-    assert root.startswith("file:///") and root.endswith("/")
+    assert root == tmp_path.resolve().as_uri() + "/"
+    assert working_directory_uri("/") == "file:///"  # the one URI that ends in "/" already
     for given in (root, root.rstrip("/")):
         run = sarif(examples, FormatContext(extra={"sarif_root_uri": given}))["runs"][0]
         assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": root}}

@@ -113,6 +113,13 @@ def test_list_items_are_objects_with_their_own_lines():
     assert findings[0].path == "metadata.name"
 
 
+def test_name_is_the_name_and_display_name_falls_back_to_generate_name():
+    text = ("apiVersion: batch/v1\nkind: Job\nmetadata: {generateName: migrate-}\n---\n"
+            "apiVersion: batch/v1\nkind: Job\nmetadata: {name: m, generateName: migrate-}\n")
+    assert [(obj.name, obj.display_name) for obj in load(text).objects] == [
+        (None, "migrate-"), ("m", "m")]
+
+
 def test_documents_without_apiversion_and_kind_are_skipped_and_counted(tmp_path):
     path = tmp_path / "mixed.yaml"
     path.write_text("replicaCount: 2\n---\n# only a comment\n---\n- a\n- b\n---\n"

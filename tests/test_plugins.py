@@ -269,3 +269,14 @@ def test_a_formatter_that_exits_is_an_error(tmp_path):
                             timeout=120)
     assert (result.returncode, result.stderr) == (
         2, "kubelint: error: the 'quiet' formatter failed: it called sys.exit(0)\n")
+
+
+def test_the_readme_names_only_what_kubelint_api_has():
+    import re
+
+    import kubelint.api
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"kubelint\.api\.([A-Za-z_]+)", readme))
+    assert named and named <= set(kubelint.api.__all__)
+

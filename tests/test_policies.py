@@ -694,6 +694,38 @@ BINDING = ("---\napiVersion: admissionregistration.k8s.io/v1\n"
      "p.yaml:15:28: spec.paramRef: name and selector are mutually exclusive\n"
      "p.yaml:15:42: spec.paramRef.parameterNotFoundAction: 'Skip' is not supported; expected"
      " one of Allow, Deny"),
+    # Null is absent, as the API server decodes it; an absent mapping reports what it lacks.
+    (VAP_HEAD + "spec:\n  failurePolicy: null\n  matchConstraints: null\n"
+     "  paramKind: {apiVersion: v1}\n  variables: [{name: '  ', expression: '1'}]\n"
+     "  validations: [{expression: ' ', reason: Teapot}]\n",
+     "p.yaml:6:3: spec.matchConstraints.resourceRules: required (at least one rule, saying"
+     " which resources the policy checks)\n"
+     "p.yaml:7:3: spec.paramKind.kind: required\n"
+     "p.yaml:8:16: spec.variables[0].name: required\n"
+     "p.yaml:9:18: spec.validations[0].expression: required (a non-empty CEL expression)\n"
+     "p.yaml:9:35: spec.validations[0].reason: 'Teapot' is not supported; expected one of"
+     " Unauthorized, Forbidden, Invalid, RequestEntityTooLarge"),
+    (BINDING.removeprefix("---\n") + "spec:\n  policyName: ''\n"
+     "  validationActions: [Bogus, Bogus, Audit, Audit]\n  paramRef:\n    selector:\n"
+     "      matchExpressions: [{key: '', operator: Exists, values: [a]}, {key: k, operator: In}]\n"
+     "  matchResources:\n    resourceRules:\n"
+     "      - {apiGroups: ['*', apps], apiVersions: [v1], resources: [pods], scope: Everywhere}\n",
+     "p.yaml:5:3: spec.policyName: required (the name of the policy to bind)\n"
+     "p.yaml:6:23: spec.validationActions[0]: 'Bogus' is not supported; expected one of Deny,"
+     " Warn, Audit\n"
+     "p.yaml:6:30: spec.validationActions[1]: 'Bogus' is not supported; expected one of Deny,"
+     " Warn, Audit\n"
+     "p.yaml:6:44: spec.validationActions[3]: duplicate action 'Audit'\n"
+     "p.yaml:9:27: spec.paramRef.selector.matchExpressions[0].key: required\n"
+     "p.yaml:9:54: spec.paramRef.selector.matchExpressions[0].values: must be empty for Exists\n"
+     "p.yaml:9:68: spec.paramRef.selector.matchExpressions[1].values: required (at least one"
+     " value for In)\n"
+     "p.yaml:12:9: spec.matchResources.resourceRules[0].operations: required (at least one"
+     " value ('*' for all))\n"
+     "p.yaml:12:10: spec.matchResources.resourceRules[0].apiGroups: if '*' is present, it must"
+     " be the only value\n"
+     "p.yaml:12:72: spec.matchResources.resourceRules[0].scope: 'Everywhere' is not supported;"
+     " expected one of *, Cluster, Namespaced"),
     (VAP_HEAD + "spec:\n" + RULES + "  validations: [{expression: 'true'}]\n---\n" + VAP_HEAD
      + "spec:\n" + RULES + "  validations: [{expression: 'false'}]\n",
      "p.yaml:11:12: ValidatingAdmissionPolicy 'p.example.com' is defined twice (also at"
@@ -718,6 +750,13 @@ def test_policy_files_the_api_server_would_refuse(tmp_path, capsys, text, messag
     os.chdir(tmp_path)
     assert main(["check", "--no-config", "--policies", "p.yaml", "p.yaml"]) == 2
     assert capsys.readouterr().err == f"kubelint: error: {message}\n"
+
+
+def test_admission_overlay_is_a_valid_schema():
+    import jsonschema
+
+    schema = json.loads((ROOT / "schemas" / "admission.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
 
 
 @needs_cel

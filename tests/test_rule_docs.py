@@ -9,7 +9,8 @@ from tests.helpers import fixture_options, lint_only, registry
 
 RULES = sorted(registry().rules.values(), key=lambda r: r.id)
 # Rules no manifest can trigger: their Example is prose or a chart or kustomization, tested
-# in tests/test_engine.py, tests/test_helm.py and tests/test_kustomize.py.
+# in tests/test_plugins.py (internal-error), tests/test_loader.py (file-unreadable),
+# tests/test_helm.py and tests/test_kustomize.py.
 PROSE_EXAMPLES = {"internal-error", "file-unreadable", "helm-render", "kustomize-build",
                   "kustomize-remote"}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import subprocess
 import sys
 
@@ -47,6 +48,26 @@ def test_every_bundle_loads_and_is_small(version):
     path = ROOT / "schemas" / "kubernetes" / f"v{version}.json.gz"
     assert path.stat().st_size < 32_000
     assert json.loads(gzip.decompress(path.read_bytes()))["kubernetes"] == version
+
+
+def test_versions_are_the_bundles():
+    # Adding schemas/kubernetes/v1.N.json.gz is all it takes to support 1.N: the versions,
+    # the default, the rules' docs and the config's enum follow.
+    found = sorted((p.name[1:-len(".json.gz")] for p in (ROOT / "schemas" / "kubernetes")
+                    .glob("v1.*.json.gz")), key=lambda v: int(v.split(".")[1]))
+    assert list(KUBERNETES_VERSIONS) == found
+    oldest, newest = KUBERNETES_VERSIONS[0], KUBERNETES_VERSIONS[-1]
+    rules = registry().rules
+    assert f"schemas of Kubernetes {oldest} to {newest} ship" in rules["schema"].doc
+    for rule_id in ("api-removed", "api-deprecated"):
+        assert f"the newest bundled release ({newest})" in rules[rule_id].doc
+    assert not any("{newest}" in rule.doc or "{oldest}" in rule.doc
+                   for rule in rules.values())
+    # The README says it by hand: it must say what is bundled.
+    for path in (ROOT / "README.md", ROOT / "schemas" / "README.md"):
+        text = path.read_text(encoding="utf-8")
+        spans = set(re.findall(r"\b1\.[0-9]+ to 1\.[0-9]+\b", text))
+        assert spans == {f"{oldest} to {newest}"}, path
 
 
 def test_bundles_are_reproducible_from_upstream():

@@ -76,7 +76,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     label = ctx.options["label"]
     if label not in obj.labels:
         yield ctx.violation(("metadata", "labels"),
-                            f"{obj.kind} {obj.name!r} has no {label!r} label")
+                            f"{obj.kind} {obj.display_name!r} has no {label!r} label")
 
 
 @hookimpl

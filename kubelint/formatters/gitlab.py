@@ -28,13 +28,6 @@ from kubelint.report import Finding, Report, printable
 SEVERITIES = {"error": "major", "warning": "minor", "info": "info"}
 
 
-def _identity(finding: Finding) -> tuple[str | None, ...]:
-    obj = finding.object
-    return (finding.file, finding.rule,
-            obj.api_version if obj else None, obj.kind if obj else None,
-            obj.namespace if obj else None, obj.name if obj else None, finding.path)
-
-
 def fingerprint(identity: tuple[str | None, ...], occurrence: int) -> str:
     payload = json.dumps([*identity, occurrence], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8", "surrogateescape")).hexdigest()
@@ -50,7 +43,7 @@ def render(report: Report, context: FormatContext) -> str:
     seen: dict[tuple[str | None, ...], int] = {}
     issues: list[dict[str, Any]] = []
     for finding in report.findings:
-        identity = _identity(finding)
+        identity = finding.identity()
         occurrence = seen.get(identity, 0)
         seen[identity] = occurrence + 1
         issues.append({

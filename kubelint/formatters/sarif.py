@@ -73,7 +73,7 @@ def working_directory_uri(directory: str | None = None) -> str:
     """``file:///…/`` for ``directory`` (the working directory by default): the value
     for ``FormatContext.extra["sarif_root_uri"]``."""
     uri = Path(directory or os.getcwd()).resolve().as_uri()
-    return uri if uri.endswith("/") else uri + "/"
+    return uri if uri.endswith("/") else uri + "/"  # only the root directory's ends in "/"
 
 
 def rule_name(rule_id: str) -> str:
@@ -183,15 +183,9 @@ def _artifact(path: str) -> dict[str, str]:
 
 
 def fingerprint(finding: Finding) -> str:
-    """What identifies a finding across runs, without its line or column (they move when
-    lines are added above it) and without its message (it quotes values that change):
-    file, rule, object and path. ``render`` appends ``:N``, the finding's occurrence among
-    those with the same hash, in report order."""
-    obj = finding.object
-    identity = [finding.file, finding.rule,
-                obj.api_version if obj else None, obj.kind if obj else None,
-                obj.namespace if obj else None, obj.name if obj else None, finding.path]
-    encoded = json.dumps(identity, ensure_ascii=False, separators=(",", ":"))
+    """The hash of the finding's ``identity()``. ``render`` appends ``:N``, the finding's
+    occurrence among those with the same hash, in report order."""
+    encoded = json.dumps(list(finding.identity()), ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(encoded.encode("utf-8", "surrogateescape")).hexdigest()
 
 

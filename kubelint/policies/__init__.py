@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import Any, TypeVar
 
+from kubelint.constants import POLICY_API_VERSION, POLICY_GROUP
 from kubelint.loader import LoadedFile, PathNotFound, discover, display_path, load_path
 from kubelint.model import Manifest, Path
 from kubelint.plugins import PluginError, hookimpl
@@ -34,8 +35,6 @@ from kubelint.policies.expressions import ExpressionError
 from kubelint.rule import Rule
 from kubelint.schema import bundled
 
-POLICY_GROUP = "kubelint.dev"
-POLICY_API_VERSION = f"{POLICY_GROUP}/v1"
 T = TypeVar("T")
 
 
@@ -163,7 +162,7 @@ def build_plugin(files: list[LoadedFile]) -> PolicyPlugin:
             elif group == admission.ADMISSION_GROUP and obj.kind in (admission.POLICY_KIND,
                                                                      admission.BINDING_KIND):
                 _check(obj, admission.problems(obj))
-                name = obj.name or ""
+                name = obj.display_name or ""
                 if obj.kind == admission.POLICY_KIND:
                     other = by_name[name][0] if name in by_name else None
                 else:
@@ -186,7 +185,7 @@ def build_plugin(files: list[LoadedFile]) -> PolicyPlugin:
         if name not in by_name:
             known = ", ".join(sorted(by_name)) or "none"
             raise _error(binding, ("spec", "policyName"),
-                         f"binding {binding.name!r} names policy {name!r}, which is not in"
+                         f"binding {binding.display_name!r} names policy {name!r}, which is not in"
                          f" the policy files (policies there: {known})")
         by_name[name][1].bindings.append(binding.data)
     for obj, policy in policies:

@@ -76,7 +76,7 @@ class Scope:
                 return False
             if _any_glob(self.exclude_namespaces, namespace):
                 return False
-        name = obj.name or ""
+        name = obj.display_name or ""
         if self.names and not _any_glob(self.names, name):
             return False
         if _any_glob(self.exclude_names, name):

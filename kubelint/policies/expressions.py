@@ -48,7 +48,7 @@ def _environment(names: frozenset[str], bound_variables: bool = False) -> Any:
     environment = _environments.get((names, bound_variables))
     if environment is None:
         try:
-            from kubelint.cel_library import new_environment
+            from kubelint.cel import new_environment
         except ImportError as error:
             raise ExpressionError(CEL_MISSING) from error
         from cel_expr_python import cel
@@ -92,7 +92,7 @@ def _compile_over_objects(expression: str, used: Iterable[str]) -> Any:
     """``expression`` with every variable but ``objects`` bound from per-evaluation
     data: the activation holding ``objects`` (every object of the run) is then built
     once, where giving ``objects`` as data converted it again for each evaluation."""
-    from kubelint.cel_library import BOUND_VARIABLE
+    from kubelint.cel import BOUND_VARIABLE
 
     text = expression
     for name in sorted(set(used) - {"objects"}, reverse=True):
@@ -106,8 +106,8 @@ _MISSING_KEY = lazy_compile(r'(?:NOT_FOUND: )?Key not found in map ?: ?"?(?P<key
 
 def evaluate(program: Program, data: dict[str, Any]) -> tuple[Any, str | None]:
     """(value, None), or (None, the error message)."""
-    from kubelint.cel_library import evaluate as run
-    from kubelint.cel_library import evaluate_bound
+    from kubelint.cel import evaluate as run
+    from kubelint.cel import evaluate_bound
 
     if program.plan is not None:
         from kubelint.policies.cost import OverBudget

@@ -78,6 +78,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             if problem is None:
                 continue
             yield ctx.violation((field, key),
-                                f"{kind} {obj.name or '?'!r} {field}.{key} {problem}: the API"
+                                f"{kind} {obj.display_name or '?'!r} {field}.{key} {problem}: the"
+                                " API"
                                 f" server cannot decode it and rejects the {kind} (plain text"
                                 f" goes under {plain})")

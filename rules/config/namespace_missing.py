@@ -124,13 +124,14 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         return  # malformed: schema validation reports it
     if namespace == "default" and ctx.options.get("allow-default", True) is False:
         yield ctx.violation(("metadata", "namespace"),
-                            f"{kind} {obj.name or '?'!r} is in the default namespace; give it"
+                            f"{kind} {obj.display_name or '?'!r} is in the default namespace; give"
+                            " it"
                             " a namespace of its own")
         return
     if namespace:
         return
     state = "an empty metadata.namespace" if "namespace" in metadata else "no metadata.namespace"
     yield ctx.violation(("metadata",),
-                        f"{kind} {obj.name or '?'!r} has {state}: it is created in the"
+                        f"{kind} {obj.display_name or '?'!r} has {state}: it is created in the"
                         " namespace of the current kubectl context (or -n), wherever that"
                         " points; set metadata.namespace")

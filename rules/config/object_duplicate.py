@@ -76,7 +76,8 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     # A custom resource without a namespace may be cluster-scoped: only its CRD knows.
     namespace = ctx.index.namespace_of(obj) if obj.namespace or not is_custom_resource(obj) \
         else None
-    what = f"{obj.kind} {obj.name!r}" + (f" in namespace {namespace!r}" if namespace else "")
+    what = f"{obj.kind} {obj.display_name!r}" + (
+        f" in namespace {namespace!r}" if namespace else "")
     if first.data == obj.data:
         yield ctx.violation(("metadata", "name"),
                             f"{what} is defined twice with the same content (also at"

@@ -96,5 +96,5 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         keys = ", ".join(map(repr, missing))
         plural = "s" if len(missing) > 1 else ""
         yield ctx.violation(("metadata", "annotations"),
-                            f"{obj.kind} {obj.name or '?'!r} lacks the required"
+                            f"{obj.kind} {obj.display_name or '?'!r} lacks the required"
                             f" annotation{plural} {keys}")

@@ -166,7 +166,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         return
     if spread is not None and not isinstance(spread, list):
         return  # malformed: schema validation reports it
-    workload = f"{obj.kind} {obj.name or '?'!r}"
+    workload = f"{obj.kind} {obj.display_name or '?'!r}"
     affinity = spec.get("affinity")
     anti = affinity.get("podAntiAffinity") if isinstance(affinity, Mapping) else None
     if isinstance(anti, Mapping):

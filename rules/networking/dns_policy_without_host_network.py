@@ -70,6 +70,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if spec.get("dnsPolicy") != "ClusterFirstWithHostNet" or spec.get("hostNetwork") is True:
         return
     yield ctx.violation((*spec_path, "dnsPolicy"),
-                        f"{obj.kind} {obj.name or '?'!r} sets dnsPolicy ClusterFirstWithHostNet"
+                        f"{obj.kind} {obj.display_name or '?'!r} sets dnsPolicy"
+                        " ClusterFirstWithHostNet"
                         " without hostNetwork: true, so it behaves exactly as ClusterFirst,"
                         " the default")

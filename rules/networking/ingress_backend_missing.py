@@ -167,7 +167,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     namespace = ctx.namespace_of(obj) or ctx.index.default_namespace
     if not ctx.index.unit(obj).has_kind("Service", namespace):
         return  # its unit (directory, rendering) defines no Service there: cannot tell
-    ingress = f"Ingress {obj.name or '?'!r}"
+    ingress = f"Ingress {obj.display_name or '?'!r}"
     for path, backend in _backends(spec):
         reference = _reference(path, backend)
         if reference is None:

@@ -117,7 +117,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         return
     if any(obj.annotations.get(name) for name in TLS_ANNOTATIONS):
         return
-    ingress = f"Ingress {obj.name or '?'!r}"
+    ingress = f"Ingress {obj.display_name or '?'!r}"
     tls = spec.get("tls")
     if tls is None or tls == []:
         rules = spec.get("rules")

@@ -178,6 +178,6 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
              "namespaces " + ", ".join(repr(n) for n in namespaces))
     path = ("spec", "selector") if "selector" in (obj.get(("spec",)) or {}) else ("spec",)
     shown = describe_selector(selector)
-    yield ctx.violation(path, f"{obj.kind} {obj.name or '?'!r}: selector ({shown}) matches"
+    yield ctx.violation(path, f"{obj.kind} {obj.display_name or '?'!r}: selector ({shown}) matches"
                               f" none of the {real} {what}{plural} of {where} in the input,"
                               " so Prometheus scrapes nothing through it")

@@ -165,7 +165,7 @@ OPEN_TO = {"Ingress": "accept traffic from anywhere", "Egress": "may connect any
 
 
 def _names(policies: list[Manifest]) -> str:
-    names = ", ".join(repr(policy.name or "?") for policy in policies[:5])
+    names = ", ".join(repr(policy.display_name or "?") for policy in policies[:5])
     return names + (f" and {len(policies) - 5} more" if len(policies) > 5 else "")
 
 
@@ -212,7 +212,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if not missing:
         return
     shown = ", ".join(f"{key}={value}" for key, value in labels.items()) or "no labels"
-    subject = f"{obj.kind} {obj.name or '?'!r}"
+    subject = f"{obj.kind} {obj.display_name or '?'!r}"
     if selecting:
         plural = "NetworkPolicies" if len(selecting) > 1 else "NetworkPolicy"
         whose = "none of which has" if len(selecting) > 1 else "which does not have"

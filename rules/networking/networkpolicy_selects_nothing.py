@@ -147,6 +147,6 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
              f" {namespace!r} in the input" if count else
              f"no pod: the input deploys none in namespace {namespace!r}")
     shown = describe_selector(selector)
-    yield ctx.violation(("spec", "podSelector"), f"NetworkPolicy {obj.name or '?'!r}: podSelector"
-                                                 f" ({shown}) selects {among}, so it isolates"
-                                                 " no pod")
+    yield ctx.violation(("spec", "podSelector"),
+                        f"NetworkPolicy {obj.display_name or '?'!r}: podSelector ({shown})"
+                        f" selects {among}, so it isolates no pod")

@@ -188,7 +188,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     parts = [f"Endpoints {name!r}"] if endpoints else []
     if slices:
         parts.append(f"EndpointSlice{'s' if len(slices) > 1 else ''} "
-                     + ", ".join(repr(s.name or "?") for s in slices))
+                     + ", ".join(repr(s.display_name or "?") for s in slices))
     source = " and ".join(parts)
     verb = "have" if len(slices) > 1 or len(parts) > 1 else "has"
     listed = (", ".join(_show(*port) for port in sorted(available)) if available

@@ -139,7 +139,7 @@ def _describe(selector: Mapping[str, Any]) -> str:
 
 
 def _label(obj: Manifest) -> str:
-    return f"{obj.kind} {obj.name or '?'!r}"
+    return f"{obj.kind} {obj.display_name or '?'!r}"
 
 
 def _digits(value: str) -> bool:
@@ -196,7 +196,7 @@ def _missing(selector: Mapping[str, Any], workload: Manifest) -> list[str]:
         elif key not in added:
             missing.append(f"no label {key}")
         elif not added[key](_text(value)):
-            shown = _ADDED_VALUES.get(key, "<generated>").format(name=workload.name or "?")
+            shown = _ADDED_VALUES.get(key, "<generated>").format(name=workload.display_name or "?")
             missing.append(f"{key}={shown}")
     return missing
 
@@ -254,7 +254,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
                for other in ctx.index.unit(obj).objects(namespace)):
         return  # the Service's unit deploys no pods here: nothing to compare with
     workloads = _workloads(ctx, namespace)
-    service = f"Service {obj.name or '?'!r}"
+    service = f"Service {obj.display_name or '?'!r}"
     if any(isinstance(value, (Mapping, list)) for value in selector.values()):
         yield ctx.violation(SELECTOR, f"{service} has a selector that is not a plain map of"
                                       " labels (a Service has no matchLabels or"

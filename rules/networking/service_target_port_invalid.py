@@ -70,7 +70,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     ports = obj.get(("spec", "ports"))
     if not isinstance(ports, list):
         return
-    service = f"Service {obj.name or '?'!r}"
+    service = f"Service {obj.display_name or '?'!r}"
     for index, port in enumerate(ports):
         if not isinstance(port, Mapping) or "targetPort" not in port:
             continue

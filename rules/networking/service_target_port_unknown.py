@@ -130,7 +130,7 @@ def _init_declaring(workloads: list[Manifest], name: str) -> str:
             if (ref.init and ref.container.get("restartPolicy") != "Always"
                     and isinstance(ports, list)
                     and any(isinstance(p, Mapping) and p.get("name") == name for p in ports)):
-                return f"{ref.label} of {workload.kind} {workload.name or '?'!r}"
+                return f"{ref.label} of {workload.kind} {workload.display_name or '?'!r}"
     return ""
 
 
@@ -143,7 +143,7 @@ def _port_label(index: int, port: Mapping[str, Any]) -> str:
 
 
 def _names(workloads: list[Manifest]) -> str:
-    shown = [f"{w.kind} {w.name or '?'!r}" for w in workloads[:3]]
+    shown = [f"{w.kind} {w.display_name or '?'!r}" for w in workloads[:3]]
     if len(workloads) > 3:
         shown.append(f"{len(workloads) - 3} more")
     return ", ".join(shown)
@@ -165,12 +165,13 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if not named:
         return
     # workloads_for walks a frozenset of kinds: sort for messages stable across runs.
-    workloads = sorted(ctx.index.workloads_for(obj), key=lambda w: (w.kind or "", w.name or ""))
+    workloads = sorted(ctx.index.workloads_for(obj),
+                       key=lambda w: (w.kind or "", w.display_name or ""))
     if not workloads:
         return
     declared = [_declared(workload) for workload in workloads]
     every = sorted({name for ports_of in declared for name in ports_of})
-    service = f"Service {obj.name or '?'!r}"
+    service = f"Service {obj.display_name or '?'!r}"
     for index, port in named:
         target = port["targetPort"]
         protocol = _protocol(port)

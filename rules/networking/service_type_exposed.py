@@ -97,7 +97,7 @@ def _node_ports(spec: Mapping[str, Any]) -> list[str]:
 
 def _entry_point(obj: Manifest) -> bool:
     """An ingress controller's or a gateway's own Service, by its name or labels."""
-    words = [obj.name or ""]
+    words = [obj.display_name or ""]
     words += [value for key, value in obj.labels.items()
               if isinstance(value, str) and key in ("app", "app.kubernetes.io/name", "istio")]
     return any(word in text.lower() for text in words for word in ENTRY_POINT_WORDS)
@@ -112,7 +112,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     kind = spec.get("type")
     if kind not in EXPOSED:
         return
-    service = f"Service {obj.name or '?'!r}"
+    service = f"Service {obj.display_name or '?'!r}"
     node_ports = _node_ports(spec)
     ports = (f"node port{'s' if len(node_ports) > 1 else ''} {', '.join(node_ports)}"
              if node_ports else "a node port for each of its ports")

@@ -158,5 +158,5 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     scope = ("the whole cluster" if obj.kind == "ClusterRoleBinding"
              else f"namespace {ctx.namespace_of(obj)!r}")
     yield ctx.violation(("roleRef", "name"),
-                        f"{obj.kind} {obj.name or '?'!r} binds {what} to {shown}: full"
+                        f"{obj.kind} {obj.display_name or '?'!r} binds {what} to {shown}: full"
                         f" control of {scope}")

@@ -106,6 +106,6 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             grants.append(f"impersonate on {', '.join(resources)}")
         if grants:
             yield ctx.violation(("rules", index),
-                                f"{obj.kind} {obj.name or '?'!r} rules[{index}] grants"
+                                f"{obj.kind} {obj.display_name or '?'!r} rules[{index}] grants"
                                 f" {'; '.join(grants)}{rbac.via_wildcard(entry)}: its holders"
                                 " can give themselves any permission")

@@ -127,7 +127,7 @@ def _check_binding(obj: Manifest, ctx: RuleContext, on_bindings: bool) -> Iterat
         grant = _first_grant(role)
     if grant:
         yield ctx.violation(("roleRef", "name"),
-                            f"{obj.kind} {obj.name or '?'!r} binds {kind} {name!r}, which"
+                            f"{obj.kind} {obj.display_name or '?'!r} binds {kind} {name!r}, which"
                             f" grants {grant}, to {rbac.subjects(obj, ctx.namespace_of(obj))}:"
                             " they can run commands in the pods' containers")
 
@@ -158,6 +158,6 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         grants = _granted(entry)
         if grants:
             yield ctx.violation(("rules", index),
-                                f"{obj.kind} {obj.name or '?'!r} rules[{index}] grants"
+                                f"{obj.kind} {obj.display_name or '?'!r} rules[{index}] grants"
                                 f" {grants}{rbac.via_wildcard(entry)}: its holders can run"
                                 " commands in any container in scope")

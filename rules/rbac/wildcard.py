@@ -84,6 +84,6 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
                   if "*" in rbac.strings(entry.get(key))]
         if fields:
             yield ctx.violation(("rules", index),
-                                f"{obj.kind} {obj.name or '?'!r} rules[{index}] uses '*' in"
+                                f"{obj.kind} {obj.display_name or '?'!r} rules[{index}] uses '*' in"
                                 f" {'; '.join(fields)}: name the verbs, resources and API"
                                 " groups it needs")

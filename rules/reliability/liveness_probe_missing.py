@@ -82,7 +82,7 @@ from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if not obj.is_long_running():
         return
-    subject = f"{obj.kind} {obj.name or '?'!r}"
+    subject = f"{obj.kind} {obj.display_name or '?'!r}"
     for ref in obj.containers(include_init=False):
         # null is "not set"; any other value is a probe (a malformed one is left to
         # schema validation).

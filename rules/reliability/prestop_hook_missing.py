@@ -196,7 +196,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     routes: dict[int, dict[str, None]] = {}
     for service in services:
         for index in _routes_to(service, containers):
-            routes.setdefault(index, {})[service.name or "?"] = None
+            routes.setdefault(index, {})[service.display_name or "?"] = None
     for index, ref in enumerate(containers):
         names = list(routes.get(index, ()))
         if not names or _has_prestop(ref.container) is not False:

@@ -147,14 +147,15 @@ def _pod_is_gated(obj: Manifest) -> bool:
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if not obj.is_long_running():
         return
-    subject = f"{obj.kind} {obj.name or '?'!r}"
+    subject = f"{obj.kind} {obj.display_name or '?'!r}"
     services: list[str] | None = None  # looked up once, when needed
     pod_ready_gated: bool | None = None
     for ref in obj.containers(include_init=False):
         if _has_readiness(ref.container):
             continue
         if services is None:
-            services = sorted({service.name or "?" for service in ctx.index.services_for(obj)})
+            services = sorted({service.display_name or "?"
+                               for service in ctx.index.services_for(obj)})
         selected = ""
         if services:
             plural = "s" if len(services) > 1 else ""

@@ -100,7 +100,8 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     value = spec.get("restartPolicy")
     if value is not None and not isinstance(value, str):
         return  # a number or a mapping: schema validation reports it
-    subject = f"{obj.kind} {obj.name or '?'!r}" + (" pod template" if obj.kind != "Pod" else "")
+    subject = f"{obj.kind} {obj.display_name or '?'!r}" + (
+        " pod template" if obj.kind != "Pod" else "")
     if not value:  # unset, null or "": Kubernetes defaults it before validating
         if DEFAULT_POLICY in allowed:
             return

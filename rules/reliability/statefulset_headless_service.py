@@ -160,7 +160,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     service_name = spec.get("serviceName")
     if service_name is not None and not isinstance(service_name, str):
         return  # a number or a mapping: schema validation reports it
-    statefulset = f"StatefulSet {obj.name or '?'!r}"
+    statefulset = f"StatefulSet {obj.display_name or '?'!r}"
     if not service_name:
         state = "an empty serviceName" if "serviceName" in spec else "no serviceName"
         yield ctx.violation(SERVICE_NAME, f"{statefulset} has {state}: its pods get no"

@@ -89,7 +89,8 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     # bool is an int in Python: `false` is a schema error, not a zero.
     if type(value) is not int or value != 0:
         return
-    subject = f"{obj.kind} {obj.name or '?'!r}" + (" pod template" if obj.kind != "Pod" else "")
+    subject = f"{obj.kind} {obj.display_name or '?'!r}" + (
+        " pod template" if obj.kind != "Pod" else "")
     yield ctx.violation((*spec_path, FIELD),
                         f"{subject} sets {FIELD} to 0: its pods are deleted at once, preStop"
                         " hooks are skipped and processes are killed without a graceful"

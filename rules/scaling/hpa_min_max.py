@@ -81,7 +81,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if not isinstance(spec, Mapping):
         return
     minimum, maximum = _count(spec.get("minReplicas")), _count(spec.get("maxReplicas"))
-    hpa = f"HorizontalPodAutoscaler {obj.name or '?'!r}"
+    hpa = f"HorizontalPodAutoscaler {obj.display_name or '?'!r}"
     if minimum is not None and minimum < 1:
         gate = (" (0 is only allowed on clusters with the alpha HPAScaleToZero feature gate)"
                 if minimum == 0 else "")

@@ -82,5 +82,5 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             f", fewer than the {wanted} required: at its minimum one pod failure leaves"
             f" {minimum - 1} to carry the load")
     yield ctx.violation(("spec", "minReplicas"),
-                        f"HorizontalPodAutoscaler {obj.name or '?'!r} has {shown}{risk};"
+                        f"HorizontalPodAutoscaler {obj.display_name or '?'!r} has {shown}{risk};"
                         f" set minReplicas to at least {wanted}")

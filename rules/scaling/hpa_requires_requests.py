@@ -259,8 +259,8 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if pod_spec is None:
         return  # not a workload with a pod template, or malformed
     counted = _counted(workload)
-    hpa = f"HorizontalPodAutoscaler {obj.name or '?'!r}"
-    subject = f"{workload.kind} {workload.name or '?'!r}"
+    hpa = f"HorizontalPodAutoscaler {obj.display_name or '?'!r}"
+    subject = f"{workload.kind} {workload.display_name or '?'!r}"
     for target in targets:
         if target.container is None:
             if _has_request(pod_spec.get("resources"), target.resource):

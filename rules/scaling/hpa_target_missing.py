@@ -142,6 +142,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         plural = "s" if len(elsewhere) > 1 else ""
         hint = f" (there is one in namespace{plural} {', '.join(map(repr, elsewhere))})"
     yield ctx.violation(("spec", "scaleTargetRef", "name"),
-                        f"HorizontalPodAutoscaler {obj.name or '?'!r} scales {kind} {name!r},"
+                        f"HorizontalPodAutoscaler {obj.display_name or '?'!r} scales {kind}"
+                        f" {name!r},"
                         f" which is not in namespace {namespace!r} in the input: the HPA"
                         f" scales nothing{hint}")

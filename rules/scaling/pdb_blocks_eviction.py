@@ -118,7 +118,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.get(("spec",))
     if not isinstance(spec, Mapping):
         return
-    budget = f"PodDisruptionBudget {obj.name or '?'!r}"
+    budget = f"PodDisruptionBudget {obj.display_name or '?'!r}"
     hangs = "no pod it selects can ever be evicted, so node drains hang"
     max_unavailable = spec.get("maxUnavailable")
     if _int(max_unavailable) == 0 or _percent(max_unavailable) == 0:
@@ -146,5 +146,5 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if minimum >= replicas:
         yield ctx.violation(("spec", "minAvailable"),
                             f"{budget} has minAvailable {minimum}, but the only workload it"
-                            f" selects, {workload.kind} {workload.name or '?'!r}, runs"
+                            f" selects, {workload.kind} {workload.display_name or '?'!r}, runs"
                             f" {replicas} replica{'s' if replicas != 1 else ''}: {hangs}")

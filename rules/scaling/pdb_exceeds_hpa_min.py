@@ -146,7 +146,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             return  # 0% protects nothing; 100% and more: pdb-blocks-eviction
     elif fixed < 1:
         return
-    budget = f"PodDisruptionBudget {obj.name or '?'!r}"
+    budget = f"PodDisruptionBudget {obj.display_name or '?'!r}"
     reported: set[int] = set()
     for workload in ctx.index.workloads_of_budget(obj):
         for hpa in ctx.index.hpas_for(workload):
@@ -169,6 +169,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
                      else "no minReplicas (so a minimum of 1)")
             yield ctx.violation(("spec", "minAvailable"),
                                 f"{budget} has minAvailable {shown}, but"
-                                f" HorizontalPodAutoscaler {hpa.name or '?'!r} scales"
-                                f" {workload.kind} {workload.name or '?'!r} down to {floor}:"
+                                f" HorizontalPodAutoscaler {hpa.display_name or '?'!r} scales"
+                                f" {workload.kind} {workload.display_name or '?'!r} down to"
+                                f" {floor}:"
                                 " at that size no pod can be evicted and node drains hang")

@@ -143,7 +143,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     for hpa in ctx.index.hpas_for(obj):
         floor = _count(hpa.get(("spec", "minReplicas")))
         if floor is not None and floor > count:
-            floors.append((floor, hpa.metadata.get("name") or hpa.name or "?"))
+            floors.append((floor, hpa.metadata.get("name") or hpa.display_name or "?"))
     if count > 1 and count >= minimum:
         runs = f"runs {count} replicas"
     elif floors and max(floors)[0] >= minimum:
@@ -163,6 +163,6 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     unlabelled = "" if obj.pod_template_labels() else " (its pod template has no labels)"
     evicts = "them all at once" if count > 1 or floors else "it at any time"
     yield ctx.violation(("spec", "replicas"),
-                        f"{obj.kind} {obj.name or '?'!r} {runs}, but no PodDisruptionBudget"
+                        f"{obj.kind} {obj.display_name or '?'!r} {runs}, but no PodDisruptionBudget"
                         f" in namespace {namespace!r} selects its pods{unlabelled}: a node"
                         f" drain can evict {evicts}")

@@ -58,7 +58,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         spec = {}
     if not isinstance(spec, Mapping):
         return  # malformed: schema validation reports it
-    budget = f"PodDisruptionBudget {obj.name or '?'!r}"
+    budget = f"PodDisruptionBudget {obj.display_name or '?'!r}"
     has_min = spec.get("minAvailable") is not None
     has_max = spec.get("maxUnavailable") is not None
     if has_min and has_max:

@@ -150,7 +150,7 @@ def _names_custom_resource(selector: Mapping[str, object], obj: Manifest) -> boo
     """Does the selector ask for a label value that is the custom resource's name or kind,
     as operators label the pods they make (``prometheus: k8s``)?"""
     values = _values(selector)
-    return obj.name in values or (obj.kind or "").lower() in values
+    return obj.display_name in values or (obj.kind or "").lower() in values
 
 
 @rule(id="pdb-selects-nothing", severity="warning", kinds=("PodDisruptionBudget",),
@@ -161,7 +161,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     selector = obj.get(("spec", "selector"))
     if not isinstance(selector, Mapping):
         return  # none (schema validation asks for one), or malformed
-    name = f"PodDisruptionBudget {obj.name or '?'!r}"
+    name = f"PodDisruptionBudget {obj.display_name or '?'!r}"
     namespace = ctx.namespace_of(obj) or ctx.index.default_namespace
     if (selector.get("matchLabels") or selector.get("matchExpressions")) \
             and ctx.index.workloads_matching(namespace, selector):
@@ -193,7 +193,8 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     yield ctx.violation(("spec", "selector"),
                         f"{name}: selector ({describe_selector(selector)}) selects no pod of"
                         f" namespace {namespace!r} in the input, not even those of"
-                        f" {target.kind} {target.name or '?'!r} ({labels}) next to it, so it"
+                        f" {target.kind} {target.display_name or '?'!r} ({labels}) next to it, so"
+                        " it"
                         " protects no pod")
 
 

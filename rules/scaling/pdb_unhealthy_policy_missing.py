@@ -69,7 +69,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.get(("spec",))
     if not isinstance(spec, Mapping):
         return
-    budget = f"PodDisruptionBudget {obj.name or '?'!r}"
+    budget = f"PodDisruptionBudget {obj.display_name or '?'!r}"
     wanted = ctx.options.get("policy")
     value = spec.get("unhealthyPodEvictionPolicy")
     if value is None:

@@ -103,10 +103,10 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     hpas = ctx.index.hpas_for(obj)
     if not hpas:
         return
-    names = ", ".join(repr(hpa.metadata.get("name") or hpa.name or "?") for hpa in hpas)
+    names = ", ".join(repr(hpa.metadata.get("name") or hpa.display_name or "?") for hpa in hpas)
     plural = "s" if len(hpas) > 1 else ""
     yield ctx.violation(("spec", "replicas"),
-                        f"{obj.kind} {obj.name or '?'!r} sets replicas: {replicas} while"
+                        f"{obj.kind} {obj.display_name or '?'!r} sets replicas: {replicas} while"
                         f" HorizontalPodAutoscaler{plural} {names} scale{'' if plural else 's'}"
                         " it: every kubectl apply resets the replica count the HPA chose;"
                         " remove spec.replicas and let minReplicas set the floor")

@@ -151,7 +151,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     constraints = spec.get("topologySpreadConstraints")
     if not isinstance(constraints, list):
         return
-    owner = f"{obj.kind} {obj.name or '?'!r}"
+    owner = f"{obj.kind} {obj.display_name or '?'!r}"
     labels = obj.pod_template_labels()
     for index, entry in enumerate(constraints):
         if not isinstance(entry, Mapping):

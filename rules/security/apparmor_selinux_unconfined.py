@@ -118,7 +118,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         annotations = {}
     pod_sc = spec.get("securityContext")
     pod_sc_path = (*spec_path, "securityContext")
-    what = f"{obj.kind} {obj.name or '?'!r}"
+    what = f"{obj.kind} {obj.display_name or '?'!r}"
     reported: set[Path] = set()
     for ref in obj.containers(include_init=True):
         own_sc = ref.container.get("securityContext")

@@ -83,7 +83,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.pod_spec()
     if spec_path is None or spec is None:
         return
-    what = f"{obj.kind} {obj.name or '?'!r}"
+    what = f"{obj.kind} {obj.display_name or '?'!r}"
     for field in ("serviceAccountName", "serviceAccount"):
         value = spec.get(field)
         if value is None or value == "":

@@ -76,7 +76,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if not isinstance(old, str) or not old:
         return
     new = spec.get("serviceAccountName")
-    what = f"{obj.kind} {obj.name or '?'!r}"
+    what = f"{obj.kind} {obj.display_name or '?'!r}"
     if not isinstance(new, str) or not new:
         message = (f"{what} sets the deprecated serviceAccount: {old}; write"
                    f" serviceAccountName: {old} instead")

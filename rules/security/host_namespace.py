@@ -92,7 +92,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.pod_spec()
     if spec_path is None or spec is None:
         return
-    what = f"{obj.kind} {obj.name or '?'!r}"
+    what = f"{obj.kind} {obj.display_name or '?'!r}"
     for field_name, effect in FIELDS.items():
         if spec.get(field_name) is True:
             yield ctx.violation((*spec_path, field_name),

@@ -123,7 +123,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     pod_sc = spec.get("securityContext")
     pod_profile = pod_sc.get("seccompProfile") if isinstance(pod_sc, Mapping) else None
     pod_path = (*spec_path, "securityContext", "seccompProfile")
-    what = f"{obj.kind} {obj.name or '?'!r}"
+    what = f"{obj.kind} {obj.display_name or '?'!r}"
     reported: set[Path] = set()
     missing = []
     refs = list(obj.containers(include_init=True))

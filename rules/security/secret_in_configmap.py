@@ -196,7 +196,7 @@ def _decoded(value: Any) -> str | None:
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if not obj.is_kind("ConfigMap"):
         return
-    configmap = f"ConfigMap {obj.name or '?'!r}"
+    configmap = f"ConfigMap {obj.display_name or '?'!r}"
     for section in ("data", "binaryData"):
         data = obj.data.get(section)
         if not isinstance(data, Mapping):

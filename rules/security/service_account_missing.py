@@ -106,7 +106,8 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         plural = "s" if len(elsewhere) > 1 else ""
         hint = f" (there is one in namespace{plural} {', '.join(map(repr, elsewhere))})"
     yield ctx.violation((*spec_path, field),
-                        f"{obj.kind} {obj.name or '?'!r} {field} {name!r}: no ServiceAccount"
+                        f"{obj.kind} {obj.display_name or '?'!r} {field} {name!r}: no"
+                        " ServiceAccount"
                         f" {name!r} in namespace {namespace!r} in the input, which has other"
                         f" ServiceAccounts there{hint}; its pods are rejected until it"
                         " exists")

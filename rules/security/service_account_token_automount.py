@@ -153,7 +153,8 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         if ctx.options.get("report-explicit-true") is True:
             where = "the pod" if own is True else f"ServiceAccount {account!r}"
             yield ctx.violation((*spec_path, AUTOMOUNT),
-                                f"{obj.kind} {obj.name or '?'!r} mounts its ServiceAccount's"
+                                f"{obj.kind} {obj.display_name or '?'!r} mounts its"
+                                " ServiceAccount's"
                                 f" API token in every container ({AUTOMOUNT}: true on {where})")
         return
     if own is not None or inherited is not None:
@@ -167,7 +168,8 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     else:
         who = f"ServiceAccount {account!r} does not set it either"
     yield ctx.violation((*spec_path, AUTOMOUNT),
-                        f"{obj.kind} {obj.name or '?'!r} does not set {AUTOMOUNT} and {who};"
+                        f"{obj.kind} {obj.display_name or '?'!r} does not set {AUTOMOUNT} and"
+                        f" {who};"
                         " no RoleBinding or ClusterRoleBinding in the input grants it"
                         f" anything, yet every container gets its API token; set {AUTOMOUNT}:"
                         " false (or true, if the pod calls the Kubernetes API)")

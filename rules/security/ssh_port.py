@@ -90,12 +90,13 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             label = f" {port['name']!r}" if isinstance(port.get("name"), str) else ""
             if _is_ssh(port.get("port")):
                 yield ctx.violation(("spec", "ports", index, "port"),
-                                    f"Service {obj.name or '?'!r} port{label} exposes the SSH"
+                                    f"Service {obj.display_name or '?'!r} port{label} exposes the"
+                                    " SSH"
                                     " port 22; use kubectl exec or kubectl debug instead of"
                                     " an SSH server")
             elif _is_ssh(port.get("targetPort")):
                 yield ctx.violation(("spec", "ports", index, "targetPort"),
-                                    f"Service {obj.name or '?'!r} port{label} forwards port"
+                                    f"Service {obj.display_name or '?'!r} port{label} forwards port"
                                     f" {port.get('port')} to the SSH port 22 of its pods;"
                                     " use kubectl exec or kubectl debug instead of an SSH"
                                     " server")

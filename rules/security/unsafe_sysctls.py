@@ -146,7 +146,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         else:
             why = "is not a safe sysctl"
         yield ctx.violation((*spec_path, "securityContext", "sysctls", index, "name"),
-                            f"{obj.kind} {obj.name or '?'!r} sets sysctl {raw!r}, which"
+                            f"{obj.kind} {obj.display_name or '?'!r} sets sysctl {raw!r}, which"
                             f" {why}: the kubelet rejects the pod (SysctlForbidden) unless"
                             " the node allows it; add it to the option 'allowed' if your"
                             " nodes do")

@@ -89,7 +89,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         return
     if _host_process(spec.get("securityContext")):
         yield ctx.violation((*spec_path, "securityContext", "windowsOptions", "hostProcess"),
-                            f"{obj.kind} {obj.name or '?'!r} sets hostProcess: true at pod"
+                            f"{obj.kind} {obj.display_name or '?'!r} sets hostProcess: true at pod"
                             " level: every container runs unisolated as a process of the"
                             " Windows node")
     for ref in obj.containers(include_init=True):

@@ -97,7 +97,7 @@ def _advice(mode: str) -> str:
 
 def _lists(obj: Manifest) -> Iterator[tuple[Path, str]]:
     """(path of an accessModes list, what owns it)."""
-    name = obj.name or "?"
+    name = obj.display_name or "?"
     if obj.kind in ("PersistentVolume", "PersistentVolumeClaim"):
         yield ("spec", "accessModes"), f"{obj.kind} {name!r}"
     if obj.kind == "StatefulSet":

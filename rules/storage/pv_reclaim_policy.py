@@ -99,7 +99,7 @@ from kubelint.api import Fix, Manifest, RuleContext, Violation, rule
 
 
 def _name(obj: Manifest) -> str:
-    return repr(obj.name) if obj.name else "(unnamed)"
+    return repr(obj.display_name) if obj.display_name else "(unnamed)"
 
 
 @rule(id="pv-reclaim-policy", severity="error", kinds=("PersistentVolume", "StorageClass"),

@@ -107,7 +107,7 @@ PROVIDER_CLASSES = {
 
 def _claims(obj: Manifest) -> Iterator[tuple[Path, Mapping[str, Any], str]]:
     """(path of the claim, the claim, how messages name it)."""
-    name = obj.name or "?"
+    name = obj.display_name or "?"
     if obj.kind == "PersistentVolumeClaim":
         yield (), obj.data, f"PersistentVolumeClaim {name!r}"
         return

@@ -101,7 +101,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.get(("spec",))
     if not isinstance(spec, Mapping):
         return
-    what = f"APIService {obj.name or '?'!r}"
+    what = f"APIService {obj.display_name or '?'!r}"
     group, version = _text(spec.get("group")), _text(spec.get("version"))
     name = _text(obj.metadata.get("name"))
     if name is not None and group is not None and version is not None \

@@ -1,6 +1,6 @@
 """## What it does
 Validates every object against the schema of the Kubernetes API it targets, offline: the
-schemas of Kubernetes 1.25 to 1.37 ship with kubelint (`--kubernetes-version`, default
+schemas of Kubernetes {oldest} to {newest} ship with kubelint (`--kubernetes-version`, default
 the newest), and custom resources are validated against the CRDs found in the input or
 given with `--crds`. It reports, at the line and column of the offending field:
 
@@ -78,7 +78,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kubelint.api import Manifest, RuleContext, Violation, rule
+from kubelint.api import Manifest, RuleContext, Violation, rule, with_kubernetes_versions
+
+# The documentation names the bundled Kubernetes versions, whichever they are.
+__doc__ = with_kubernetes_versions(__doc__ or "")
 
 
 @rule(id="schema", severity="error", summary="an object does not match its Kubernetes API schema")

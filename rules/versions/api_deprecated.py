@@ -6,7 +6,7 @@ beta versions now that `resource.k8s.io/v1` is served, and, for older targets, A
 `flowcontrol.apiserver.k8s.io/v1beta3` before their removal. The message says since when the
 API is deprecated, in which release it is removed (when one is set), and what to migrate to.
 
-The target version is the newest bundled release (1.37) unless chosen with
+The target version is the newest bundled release ({newest}) unless chosen with
 `--kubernetes-version 1.30` on the command line or `kubernetes-version: "1.30"` in
 `.kubelint.yaml` (or `[tool.kubelint]` in `pyproject.toml`): lint with the version your
 clusters run to see what their next upgrade breaks. An API that the target no longer serves
@@ -77,11 +77,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kubelint.api import Manifest, RuleContext, Violation, rule
+from kubelint.api import Manifest, RuleContext, Violation, rule, with_kubernetes_versions
 
 # The table and its loader live with api-removed (one rule per module; a shared helper
 # module would count as a rule module).
 from .api_removed import API_VERSION, advice, lookup
+
+# The documentation names the bundled Kubernetes versions, whichever they are.
+__doc__ = with_kubernetes_versions(__doc__ or "")
 
 
 @rule(id="api-deprecated", severity="warning",

@@ -9,7 +9,7 @@ removed by the target version, the rule follows it to the one that is served
 (`flowcontrol.apiserver.k8s.io/v1beta1` -> `v1`), or says that nothing replaces it
 (PodSecurityPolicy: use Pod Security Admission).
 
-The target version is the newest bundled release (1.37) unless chosen with
+The target version is the newest bundled release ({newest}) unless chosen with
 `--kubernetes-version 1.30` on the command line or `kubernetes-version: "1.30"` in
 `.kubelint.yaml` (or `[tool.kubelint]` in `pyproject.toml`). APIs that are deprecated but
 still served by the target version are reported by `api-deprecated` instead.
@@ -76,8 +76,18 @@ from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from kubelint.api import Manifest, RuleContext, Violation, rule, version_minor
+from kubelint.api import (
+    Manifest,
+    RuleContext,
+    Violation,
+    rule,
+    version_minor,
+    with_kubernetes_versions,
+)
 from kubelint.schema import bundled
+
+# The documentation names the bundled Kubernetes versions, whichever they are.
+__doc__ = with_kubernetes_versions(__doc__ or "")
 
 API_VERSION: tuple[str, ...] = ("apiVersion",)
 

@@ -82,6 +82,6 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         return
     if spec.get("startingDeadlineSeconds") is None:
         yield ctx.violation(("spec", "startingDeadlineSeconds"),
-                            f"CronJob {obj.name or '?'!r} has no startingDeadlineSeconds: a"
+                            f"CronJob {obj.display_name or '?'!r} has no startingDeadlineSeconds: a"
                             " missed run starts however late the controller gets to it;"
                             " set how late a run may still start")

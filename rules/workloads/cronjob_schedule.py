@@ -291,7 +291,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.get(("spec",))
     if not isinstance(spec, Mapping):
         return
-    owner = f"CronJob {obj.name or '?'!r}"
+    owner = f"CronJob {obj.display_name or '?'!r}"
     schedule = spec.get("schedule")
     if schedule is None:
         yield ctx.violation(SCHEDULE, f"{owner} has no spec.schedule; the API server"

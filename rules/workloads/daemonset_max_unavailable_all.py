@@ -93,7 +93,8 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if not isinstance(value, str) or value.strip() != "100%":
         return
     yield ctx.violation((*STRATEGY, "rollingUpdate", "maxUnavailable"),
-                        f"DaemonSet {obj.name or '?'!r} updates with maxUnavailable {value!r}:"
+                        f"DaemonSet {obj.display_name or '?'!r} updates with maxUnavailable"
+                        f" {value!r}:"
                         " a rollout stops the pod on every node at once, so what it runs is"
                         " gone cluster-wide until the new pods are ready (or everywhere, if"
                         " they never start); use a share such as 10%, or a surge")

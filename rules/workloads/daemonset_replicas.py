@@ -78,6 +78,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     shown = f" ({value!r})" if isinstance(value, (int, str)) else ""
     if value is None:
         shown = " (empty)"
-    yield ctx.violation(REPLICAS, f"DaemonSet {obj.name or '?'!r} sets spec.replicas{shown}:"
+    yield ctx.violation(REPLICAS, f"DaemonSet {obj.display_name or '?'!r} sets"
+                                  f" spec.replicas{shown}:"
                                   " a DaemonSet runs one pod per eligible node and has no"
                                   " replicas field")

@@ -121,6 +121,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         if not _multi_node(ctx.index.get("PersistentVolumeClaim", name, namespace)):
             return  # a single-node volume: a rolling update would hang on it
     yield ctx.violation(STRATEGY_TYPE,
-                        f"Deployment {obj.name or '?'!r} uses the Recreate strategy: all its"
+                        f"Deployment {obj.display_name or '?'!r} uses the Recreate strategy: all"
+                        " its"
                         " pods are stopped before any new one starts, so it is down"
                         " during every rollout")

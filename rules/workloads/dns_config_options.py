@@ -105,7 +105,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         return
     present = {option.get("name"): _text(option.get("value")) for option in options or ()
                if isinstance(option, Mapping)}
-    owner = f"{obj.kind} {obj.name or '?'!r}"
+    owner = f"{obj.kind} {obj.display_name or '?'!r}"
     for name, wanted in required.items():
         want = f"{name}: {wanted}" if wanted is not None else name
         if name not in present:

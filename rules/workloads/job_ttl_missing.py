@@ -102,6 +102,6 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         return
     if spec.get("ttlSecondsAfterFinished") is None:
         yield ctx.violation(("spec", "ttlSecondsAfterFinished"),
-                            f"Job {obj.name or '?'!r} has no ttlSecondsAfterFinished: the"
+                            f"Job {obj.display_name or '?'!r} has no ttlSecondsAfterFinished: the"
                             " finished Job and its pods stay in the cluster until deleted by"
                             " hand")

@@ -75,6 +75,6 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if any(obj.annotations.get(key) for key in HOOK_ANNOTATIONS):
         return
     yield ctx.violation(("metadata", "ownerReferences"),
-                        f"Pod {obj.name or '?'!r} is not managed by a controller: nothing"
+                        f"Pod {obj.display_name or '?'!r} is not managed by a controller: nothing"
                         " recreates it when its node fails or it is evicted; run it from a"
                         " Deployment, StatefulSet, DaemonSet or Job")

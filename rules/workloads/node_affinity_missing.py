@@ -91,5 +91,5 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         return
     wanted = "affinity.nodeAffinity" + (" or a nodeSelector" if accept_selector else "")
     where = (*path, "affinity") if isinstance(affinity, Mapping) else path
-    yield ctx.violation(where, f"{obj.kind} {obj.name or '?'!r} sets no {wanted}: its pods"
+    yield ctx.violation(where, f"{obj.kind} {obj.display_name or '?'!r} sets no {wanted}: its pods"
                                " may be scheduled on any node of the cluster")

@@ -91,7 +91,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         state = "an empty priorityClassName" if "priorityClassName" in spec \
             else "no priorityClassName"
         yield ctx.violation((*path, "priorityClassName"),
-                            f"{obj.kind} {obj.name or '?'!r} has {state}: its pods get the"
+                            f"{obj.kind} {obj.display_name or '?'!r} has {state}: its pods get the"
                             " cluster's default priority and are preempted or evicted like"
                             " any other; name a PriorityClass")
         return
@@ -99,5 +99,5 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if isinstance(allowed, list) and allowed and name not in allowed:
         listed = ", ".join(repr(item) for item in allowed)
         yield ctx.violation((*path, "priorityClassName"),
-                            f"{obj.kind} {obj.name or '?'!r} uses PriorityClass {name!r},"
+                            f"{obj.kind} {obj.display_name or '?'!r} uses PriorityClass {name!r},"
                             f" which is not one of the allowed classes ({listed})")

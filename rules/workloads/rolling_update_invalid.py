@@ -307,7 +307,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.get(("spec",))
     if not isinstance(spec, Mapping):
         return
-    owner = f"{obj.kind} {obj.name or '?'!r}"
+    owner = f"{obj.kind} {obj.display_name or '?'!r}"
     if obj.kind == "Deployment":
         yield from _deployment(owner, spec, ctx)
     elif obj.kind == "DaemonSet":

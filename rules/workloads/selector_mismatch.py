@@ -192,7 +192,7 @@ def _mismatch(owner: str, selector: Mapping[str, Any], labels: Mapping[str, Any]
 
 
 def _owner(obj: Manifest) -> str:
-    return f"{obj.kind} {obj.name or '?'!r}"
+    return f"{obj.kind} {obj.display_name or '?'!r}"
 
 
 def _check_apps(obj: Manifest, spec: Mapping[str, Any], labels: Mapping[str, Any],

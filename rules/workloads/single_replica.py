@@ -126,7 +126,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         return
     if ctx.index.hpas_for(obj) or _scaled_objects(obj, ctx):
         return
-    owner = f"{obj.kind} {obj.name or '?'!r}"
+    owner = f"{obj.kind} {obj.display_name or '?'!r}"
     if replicas is not None and replicas > 1:
         yield ctx.violation(("spec", "replicas"),
                             f"{owner} runs {replicas} replicas, fewer than the {wanted}"

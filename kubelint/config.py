@@ -18,7 +18,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from kubelint.constants import KUBERNETES_VERSIONS, NEWEST_KUBERNETES_VERSION, SEVERITIES
+from kubelint import exemptions
+from kubelint.constants import (
+    KUBERNETES_VERSIONS,
+    NEWEST_KUBERNETES_VERSION,
+    REASON_RULE,
+    SEVERITIES,
+)
+from kubelint.exemptions import Exemption
+from kubelint.loader import display_path
 from kubelint.model import locate
 from kubelint.plugins import Registry
 from kubelint.schema import bundled
@@ -92,6 +100,11 @@ class Config:
     overrides: list[Override] = field(default_factory=list)
     #: How Helm charts in the input are rendered (``helm:``; --values and --set add).
     helm: HelmSettings = field(default_factory=lambda: HelmSettings())
+    #: Suppressions must give a reason (``require-reason``, --require-reason): turns on
+    #: the rule that reports those that do not, unless the config turns it off.
+    require_reason: bool = False
+    #: ``exemptions:``: findings not reported for code the team does not own.
+    exemptions: list[Exemption] = field(default_factory=list)
     #: --enable / --disable from the command line: win over everything else.
     cli_enable: set[str] = field(default_factory=set)
     cli_disable: set[str] = field(default_factory=set)
@@ -141,7 +154,8 @@ class Config:
         layers = [self.rules, *(self.overrides[i].rules for i in overrides)]
         result: dict[str, EffectiveRule] = {}
         for rule_id, rule in registry.rules.items():
-            enabled, severity = rule.enabled, None
+            enabled = rule.enabled or (self.require_reason and rule_id == REASON_RULE)
+            severity = None
             options = rule.option_defaults()
             for layer in layers:
                 for name in (rule_id, *rule.aliases):
@@ -422,9 +436,12 @@ def validate(raw: _RawConfig, registry: Registry) -> None:
     if not messages:  # the globs, once their shape is right
         messages.extend(_glob_problems(raw))
     if not messages:
+        messages.extend(exemptions.problems(raw, registry))
+    if not messages:
         messages.extend((raw.line_of(path), f"{_dotted(path)}: {text} is a TOML date or time,"
                          f" which no setting takes; quote it if it is text: \"{text}\"")
-                        for path, text in _toml_dates(raw.data))
+                        for path, text in _toml_dates(raw.data)
+                        if not exemptions.takes_date(path))
     if messages:
         unique = sorted(set(messages), key=lambda m: _line_sort_key(m[0]))
         raise ConfigError("\n".join(f"{where}: {message}" for where, message in unique))
@@ -538,6 +555,7 @@ def load_config(path: str | None, registry_for: Any,
     validate(raw, registry)
     config = _build(raw.data, path, base_dir)
     config.policies = policies
+    config.exemptions = exemptions.read(raw, display_path(path))
     return config, registry
 
 
@@ -551,6 +569,7 @@ def _build(data: Mapping[str, Any], path: str | None, root: str) -> Config:
         kubernetes_version=str(data.get("kubernetes-version", NEWEST_KUBERNETES_VERSION)),
         crds=[os.path.join(root, p) for p in data.get("crds", [])],
         strict_kinds=bool(data.get("strict-kinds", False)),
+        require_reason=bool(data.get("require-reason", False)),
         exclude=list(data.get("exclude", [])),
         plugins=list(data.get("plugins", [])),
         rules=_rules(data.get("rules")),
@@ -572,4 +591,6 @@ def config_from_mapping(data: Mapping[str, Any], registry: Registry,
     """A ``Config`` from a mapping (for the API), validated like a file."""
     raw = _RawConfig(name, dict(data), None, "")
     validate(raw, registry)
-    return _build(data, None, os.getcwd())
+    config = _build(data, None, os.getcwd())
+    config.exemptions = exemptions.read(raw, name)
+    return config

@@ -295,7 +295,7 @@ class QuickFixes:
             return None
         value = edit.value if isinstance(edit.value, str) else repr(edit.value)
         return types.CodeAction(
-            title=f"Fix {finding.rule}: set {edit.path[-1]} to {value}",
+            title=f"Fix {finding.rule}: {edit.title or f'set {edit.path[-1]} to {value}'}",
             kind=types.CodeActionKind.QuickFix,
             diagnostics=[diagnostic],
             is_preferred=True,

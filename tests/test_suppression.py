@@ -97,4 +97,5 @@ def test_own_line_comments_in_a_row_all_name_the_next_content_line():
     from kubelint.suppression import parse_directives
 
     text = "# kubelint: disable=a\n\n# kubelint: disable=b\n# note\n---\nkind: Pod\n"
-    assert parse_directives(text).before == {5: {"a", "b"}}
+    assert {line: [s.name for s in names]
+            for line, names in parse_directives(text).before.items()} == {5: ["a", "b"]}

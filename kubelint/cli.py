@@ -82,8 +82,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="report custom resources without a known schema as errors")
     check.add_argument("--require-reason", action="store_true",
                        help="report suppressions that give no reason after ' -- ' as errors"
-                       " (the rule suppression-without-reason; default: require-reason in"
-                       " the config)")
+                       " (as --enable suppression-without-reason; default: require-reason"
+                       " in the config)")
     check.add_argument("--jobs", "-j", type=_jobs, metavar="N",
                        help="check with N processes (default: every core when the input is"
                        " large enough to pay for starting them, else one; 1: one process)")
@@ -257,7 +257,11 @@ def _check(args: argparse.Namespace) -> int:
     from kubelint.lint import exit_code
 
     config, registry = _load(args)
-    _select_rules(args.enable, args.disable, config, registry)
+    # --require-reason names the rule that reports suppressions without one: it wins
+    # over --disable all, as a rule named with --enable does.
+    enable = [*args.enable, "suppression-without-reason"] if args.require_reason \
+        else args.enable
+    _select_rules(enable, args.disable, config, registry)
     _configure(args, config)
     outputs = _outputs(args, registry)
     _keep_reports_apart(args, outputs, config)
@@ -337,8 +341,6 @@ def _configure(args: argparse.Namespace, config: Config) -> None:
         config.crds.append(path)
     if args.strict_kinds:
         config.strict_kinds = True
-    if args.require_reason:
-        config.require_reason = True
     for path in args.values:
         if not os.path.isfile(path):
             raise _RunError(f"--values: no such file: {path}")

@@ -65,11 +65,14 @@ class FileSuppressions:
 
 @dataclass
 class Decision:
-    """The run's findings after the decision, and what it tells besides (exemptions
-    that matched nothing: they may cover files this run did not lint)."""
+    """The run's findings after the decision, and what it tells about config
+    exemptions, which are in no file the run lints: those that expired (a warning, as
+    their findings come back) and those that matched nothing (a note for ``-v``: they
+    may cover files this run did not lint)."""
 
     findings: list[Finding]
     notes: list[str]
+    warnings: list[str]
 
 
 class Decider:
@@ -119,9 +122,9 @@ class Decider:
         kept.extend(self._silence(about))
         kept.extend(self._about_meta_suppressions())
         kept = self._with_fixes(kept)
+        notes, warnings = self._about_exemptions()
         return Decision([finding for finding in kept
-                         if SEVERITY_RANK[finding.severity] >= self.floor],
-                        self._unmatched_exemptions())
+                         if SEVERITY_RANK[finding.severity] >= self.floor], notes, warnings)
 
     def _silence(self, findings: Iterable[Finding]) -> list[Finding]:
         """The findings no live suppression covers; the others mark theirs used."""
@@ -151,16 +154,16 @@ class Decider:
             rule_id = self.registry.resolve(suppression.name)
             if rule_id in SUPPRESSION_RULES:
                 continue  # said after their own findings are decided
-            if suppression.reason is None and suppression.kind != "exemption" \
-                    and suppression.live(self.today):
+            if suppression.kind == "exemption":
+                continue  # said as warnings and notes: they are in no linted file
+            if suppression.reason is None and suppression.live(self.today):
                 without_reason.setdefault(suppression.group, []).append(suppression)
-            if not suppression.live(self.today):
-                out.extend(self._expired(suppression, silenced=True))
-            elif rule_id is None and suppression.name != "all":
+            if rule_id is None and suppression.name != "all":  # whatever its date
                 out.extend(self._finding(UNUSED_RULE, f"suppression of {suppression.name!r}"
                                          f" names no rule{self._hint(suppression.name)}",
-                                         suppression.file,
-                                         suppression.span, suppression))
+                                         suppression.file, suppression.span, suppression))
+            elif not suppression.live(self.today):
+                out.extend(self._expired(suppression, silenced=True))
             elif self._unused(suppression, rule_id):
                 out.extend(self._silences_nothing(suppression, silenced=True))
         for names in without_reason.values():
@@ -176,7 +179,7 @@ class Decider:
         out: list[Finding] = []
         for suppression in self.known.values():
             rule_id = self.registry.resolve(suppression.name)
-            if rule_id not in SUPPRESSION_RULES:
+            if rule_id not in SUPPRESSION_RULES or suppression.kind == "exemption":
                 continue
             if not suppression.live(self.today):
                 out.extend(self._expired(suppression, silenced=False))
@@ -194,8 +197,7 @@ class Decider:
         return hint
 
     def _expired(self, suppression: Suppression, silenced: bool) -> list[Finding]:
-        what = "exemption" if suppression.kind == "exemption" else "suppression"
-        return self._finding(EXPIRED_RULE, f"{what} of {suppression.name!r} expired on"
+        return self._finding(EXPIRED_RULE, f"suppression of {suppression.name!r} expired on"
                              f" {suppression.until}", suppression.file, suppression.span,
                              suppression, final=not silenced)
 
@@ -266,15 +268,26 @@ class Decider:
                 if finding.rule == UNUSED_RULE and finding.about is not None else finding
                 for finding in findings]
 
-    def _unmatched_exemptions(self) -> list[str]:
-        notes = []
+    def _about_exemptions(self) -> tuple[list[str], list[str]]:
+        notes, warnings = [], []
         for exemption in self.exemptions:
             live = [s for s in exemption.suppressions if s.live(self.today)]
-            if live and not any(s in self.used for s in live):
-                names = ", ".join(s.name for s in live)
-                notes.append(f"{exemption.where}: the exemption of {names} matched no"
+            if len(live) < len(exemption.suppressions):
+                where = exemption.suppressions[0].file
+                setting = self.settings_for(where).get(EXPIRED_RULE)
+                if setting is not None and setting.enabled:
+                    warnings.append(f"{exemption.where}: the exemption of"
+                                    f" {_names(exemption.suppressions)} expired on"
+                                    f" {exemption.suppressions[0].until}: its findings are"
+                                    " reported again")
+            elif not any(s in self.used for s in live):
+                notes.append(f"{exemption.where}: the exemption of {_names(live)} matched no"
                              " finding in this run (it may cover files not linted in it)")
-        return notes
+        return notes, warnings
+
+
+def _names(suppressions: Iterable[Suppression]) -> str:
+    return ", ".join(s.name for s in suppressions)
 
 
 def _edit(names: list[Suppression], unused: set[int]) -> object | None:

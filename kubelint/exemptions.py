@@ -14,7 +14,7 @@ exemptions:
 
 Each rule of an exemption is a ``kubelint.suppression.Suppression`` at its line of the
 config file, so that the run decides about it as about a comment: it silences matching
-findings until its date, then says it expired there (``kubelint.decisions``).
+findings until its date; after it, a warning says it expired (``kubelint.decisions``).
 """
 
 from __future__ import annotations
@@ -123,6 +123,9 @@ def problems(raw: _RawConfig, registry: Registry) -> Iterator[tuple[str, str]]:
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
                 yield (raw.line_of((*at, "rules", index)),
                        f"unknown rule {name!r}{hint}; `kubelint rules` lists them")
+        if not str(entry.get("reason", "x")).strip():
+            yield (raw.line_of((*at, "reason")),
+                   "reason: write why these findings are not reported")
         if not any(key in entry for key in SELECTORS):
             yield (raw.line_of(at), "an exemption names what it covers: kind, namespace,"
                    " name, container or files (to turn a rule off everywhere, use rules:)")
@@ -165,7 +168,8 @@ def read(raw: _RawConfig, shown: str) -> list[Exemption]:
                                             until, entry["reason"], shown, span, span))
         out.append(Exemption(tuple(suppressions), entry.get("kind"), entry.get("namespace"),
                              entry.get("name"), entry.get("container"),
-                             tuple(entry.get("files", ())), raw.line_of(at)))
+                             tuple(entry.get("files", ())),
+                             shown + raw.line_of(at)[len(raw.path):]))
     return out
 
 

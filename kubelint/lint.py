@@ -396,8 +396,8 @@ class Linter:
         findings = merge_variants(decision.findings)
         findings.sort(key=Finding.sort_key)
         return Report(findings, dataclasses.replace(collected.summary), self.registry.rules,
-                      [*collected.notes, *decision.notes], list(collected.warnings),
-                      list(collected.pod_security))
+                      [*collected.notes, *decision.notes],
+                      [*collected.warnings, *decision.warnings], list(collected.pod_security))
 
     def _scope_states(self, loaded: list[LoadedFile]) -> dict[str | None, RunState]:
         """Each scope's objects see the plain files' objects and their own, never another

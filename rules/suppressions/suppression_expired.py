@@ -1,9 +1,10 @@
 """## What it does
 Reports a suppression whose `until=` date has passed, at its rule name: a comment
-(`# kubelint: disable=RULE until=2027-03-31 -- why`), an entry of the
-`kubelint.io/ignore` annotation, or a config exemption (at its rule in the config file).
-Once expired, a suppression silences nothing: the findings it covered are reported
-again, and this finding says why they came back.
+(`# kubelint: disable=RULE until=2027-03-31 -- why`) or an entry of the
+`kubelint.io/ignore` annotation. Once expired, a suppression silences nothing: the
+findings it covered are reported again, and this finding says why they came back. An
+expired config exemption (`exemptions:` with `until:`) is said as a warning on standard
+error naming its line in the config file, which is no manifest.
 
 `until` is the last day the suppression works, on the date of the machine kubelint runs
 on (its local time zone; CI runners usually run in UTC).

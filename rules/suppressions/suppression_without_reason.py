@@ -1,8 +1,9 @@
 """## What it does
 Reports a suppression comment or `kubelint.io/ignore` entry that gives no reason after
-` -- `, once per comment or entry, at its start. Off by default: `--require-reason` or
-`require-reason: true` in the config turns it on (as `rules: {suppression-without-reason:
-on}` does; turning the rule off in the config wins).
+` -- `, once per comment or entry, at its start. Off by default: `--require-reason` turns
+it on as `--enable suppression-without-reason` does (it wins over `--disable all`), and
+`require-reason: true` in the config turns it on unless the rule is turned off (in
+`rules:`, or with `--disable`).
 
 The suppression still silences its findings: this finding (an error) fails the build
 instead, once per suppression to write a reason for, at the line to edit, rather than

@@ -84,7 +84,8 @@ class Decider:
                  relative: Callable[[str], str | None], exemptions: Iterable[Exemption],
                  today: date, floor: int = 0):
         self.registry = registry
-        self.settings_for = settings_for
+        self._settings_for = settings_for
+        self._settings: dict[str, Mapping[str, EffectiveRule]] = {}
         self.relative = relative
         self.exemptions = list(exemptions)
         self.today = today
@@ -186,6 +187,12 @@ class Decider:
             elif self._unused(suppression, rule_id):
                 out.extend(self._silences_nothing(suppression, silenced=False))
         return out
+
+    def settings_for(self, file: str) -> Mapping[str, EffectiveRule]:
+        found = self._settings.get(file)
+        if found is None:  # once per file: a file may hold thousands of suppressions
+            found = self._settings[file] = self._settings_for(file)
+        return found
 
     def _hint(self, name: str) -> str:
         """`` (did you mean 'x'?)`` for a name that is no rule's (once per name)."""

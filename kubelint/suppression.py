@@ -1,7 +1,8 @@
 """Comment and annotation suppressions: what they say and what they silence.
 
 ``# kubelint: disable=rule-a,rule-b until=2027-03-31 -- why``
-    at the end of a line: the node that starts on that line and everything under it;
+    at the end of a line: the node that starts on that line and everything under it
+    (on an object's first line, also what is reported about the whole object there);
     on a line of its own: the node that follows and everything under it; before a
     document's first key: the whole document.
 ``# kubelint: disable-file=rule-a ...``
@@ -42,6 +43,8 @@ _UNTIL = lazy_compile(r"until[ \t]*=[ \t]*(?P<value>\S*)")
 _ISO_DATE = lazy_compile(r"\d{4}-\d{2}-\d{2}\Z")
 _WORD = lazy_compile(r"\S+")
 _DOCUMENT_MARKER = lazy_compile(r"(---|\.\.\.)(\s|$)")
+#: A line whose value is a block scalar (``key: |``, ``- >-``, ``key: |2 # note``).
+_BLOCK_HEADER = lazy_compile(r"(?:^|:[ \t]+|-[ \t]+)(?:[&!]\S*[ \t]+)*[|>][1-9+-]{0,2}[ \t]*$")
 KEYWORDS = ("disable", "disable-file")
 #: Where the annotation sits in an object.
 ANNOTATION_PATH = ("metadata", "annotations", IGNORE_ANNOTATION)
@@ -203,13 +206,14 @@ def parse_directives(text: str) -> Directives:
     lines = split_lines(text)  # as the parser counts lines (a lone CR ends one)
     starts = line_starts(text)
     next_content = _next_content_lines(lines)
+    scalar_text = _block_scalar_lines(lines)
     whole_file: list[Suppression] = []
     before: dict[int, list[Suppression]] = {}
     trailing: dict[int, list[Suppression]] = {}
     problems: list[SuppressionProblem] = []
     for number, line in enumerate(lines):
-        if "kubelint:" not in line:
-            continue
+        if "kubelint:" not in line or number in scalar_text:
+            continue  # in a block scalar, "# kubelint:" is text (a ConfigMap's file)
         found = _DIRECTIVE.search(line)
         keyword = _KEYWORD.match(line, found.end()) if found is not None else None
         if found is None or keyword is None:
@@ -269,6 +273,29 @@ def _whole_comment(line: str, number: int, starts: list[int], hash_column: int, 
         following = starts[number + 1] if number + 1 < len(starts) else base + len(line)
         return base, following
     return base + len(line[:hash_column].rstrip()), base + len(line)
+
+
+def _block_scalar_lines(lines: list[str]) -> set[int]:
+    """The lines inside block scalars (``|`` and ``>`` values): those after a header
+    that are blank or indented deeper than its key (or its ``-``), in one pass."""
+    inside: set[int] = set()
+    parent: int | None = None  # the header's indentation while in a block scalar
+    for number, line in enumerate(lines):
+        stripped = line.lstrip(" ")
+        if parent is not None:
+            if (not stripped or len(line) - len(stripped) > parent) \
+                    and not _DOCUMENT_MARKER.match(line):
+                inside.add(number)
+                continue
+            parent = None
+        if ("|" in line or ">" in line) and not stripped.startswith("#"):
+            head = line.split(" #", 1)[0] if "#" in line else line  # a comment after it
+            if _BLOCK_HEADER.search(head.rstrip()) is not None:
+                rest = line.lstrip(" -")
+                # "key: |": deeper than the key; "- |": deeper than the dash.
+                parent = len(line) - len(rest) if rest[:1] not in "|>&!" \
+                    else line.rfind("-", 0, len(line) - len(rest))
+    return inside
 
 
 def _next_content_lines(lines: list[str]) -> list[int | None]:
@@ -378,6 +405,8 @@ def matching(rule_id: str, node_lines: tuple[int, ...], directives: Directives,
     document = directives.before.get(node_lines[0])
     if document:
         found.extend(_names(document, rule_id, aliases))
+    if len(node_lines) == 1:  # about the whole object: reported at its first line
+        found.extend(_names(directives.trailing.get(node_lines[0], ()), rule_id, aliases))
     for line in node_lines[1:]:
         for table in (directives.before, directives.trailing):
             names = table.get(line)

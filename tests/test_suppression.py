@@ -444,3 +444,30 @@ def test_require_reason_on_the_command_line_fails_the_run(tmp_path, monkeypatch,
     assert main(["check", "pod.yaml"]) == 1
     assert "pod.yaml:7:16: error suppression-without-reason" in capsys.readouterr().out
     assert main(args[:1] + args[2:]) == 0
+
+
+def test_a_comment_inside_a_block_scalar_is_text():
+    text = ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: linted\n  annotations:\n"
+            "    note: |\n      # kubelint: disable=all\n      a: 1\n    other: b\n"
+            "data:\n  a: 1\n  a: 2\n")
+    assert short(decided(text, "yaml-duplicate-key", *ABOUT)) == [("yaml-duplicate-key", 12, 3)]
+    assert parse_directives_names(text) == []
+
+
+def test_a_trailing_comment_on_an_objects_first_line_covers_what_is_said_about_it():
+    # A finding about the whole object is reported at its first line: a comment there
+    # silences it (and, as before, only what starts on that line besides).
+    text = ("apiVersion: storage.k8s.io/v1{}\nkind: StorageClass\nmetadata: {{name: slow}}\n"
+            "provisioner: ebs.csi.aws.com\n")
+    structure = "pv-reclaim-policy"
+    assert short(decided(text.format(""), structure, *ABOUT)) == [(structure, 1, 1)]
+    assert decided(text.format(f"  # kubelint: disable={structure} -- generated"), structure,
+                   *ABOUT) == []
+    assert short(decided(text.format("  # kubelint: disable=yaml-duplicate-key -- x"), structure,
+                         "yaml-duplicate-key", *ABOUT)) == [(structure, 1, 1), (UNUSED, 1, 52)]
+
+
+def parse_directives_names(text):
+    from kubelint.suppression import parse_directives
+
+    return [s.name for s in parse_directives(text)]

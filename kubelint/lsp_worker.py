@@ -539,6 +539,9 @@ class Linting:
                 loaded.problems = [problem for problem in loaded.problems
                                    if problem.line < shown_lines]
             findings = Linter(config, registry).run([loaded], {display: path or ""}).findings
+            if truncated:  # what the cut objects' comments would silence was not checked
+                findings = [finding for finding in findings
+                            if finding.rule != "unused-suppression" or finding.line <= shown_lines]
         else:
             findings.sort(key=Finding.sort_key)  # as in a report
         ranges = Ranges(live, encoding)

@@ -471,3 +471,23 @@ def parse_directives_names(text):
     from kubelint.suppression import parse_directives
 
     return [s.name for s in parse_directives(text)]
+
+
+@pytest.mark.parametrize(("items", "said"), [(10, True), (1001, False)])
+def test_the_language_server_judges_only_the_objects_it_linted(tmp_path, items, said):
+    """Past 1,000 objects it lints the first ones: a suppression on a later one silenced
+    nothing because it was not linted, which it does not say."""
+    import json
+
+    from pygls.uris import from_fs_path
+
+    from kubelint.lsp_worker import Job, Linting
+
+    text = "apiVersion: v1\nkind: List\nitems:\n" + "".join(
+        f"  - {{apiVersion: v1, kind: ConfigMap, metadata: {{name: c{n}}}}}\n"
+        for n in range(items)) + ("  - {apiVersion: v1, kind: ConfigMap, metadata: {name: z}}"
+                                  "  # kubelint: disable=yaml-duplicate-key -- none here\n")
+    uri = from_fs_path(str(tmp_path / "list.yaml"))
+    outcome = Linting().run(Job(uri, 1, text, str(tmp_path), None))
+    codes = [diagnostic.get("code") for diagnostic in json.loads(outcome.encoded)]
+    assert (UNUSED in codes) is said

@@ -43,8 +43,6 @@ _UNTIL = lazy_compile(r"until[ \t]*=[ \t]*(?P<value>\S*)")
 _ISO_DATE = lazy_compile(r"\d{4}-\d{2}-\d{2}\Z")
 _WORD = lazy_compile(r"\S+")
 _DOCUMENT_MARKER = lazy_compile(r"(---|\.\.\.)(\s|$)")
-#: A line whose value is a block scalar (``key: |``, ``- >-``, ``key: |2 # note``).
-_BLOCK_HEADER = lazy_compile(r"(?:^|:[ \t]+|-[ \t]+)(?:[&!]\S*[ \t]+)*[|>][1-9+-]{0,2}[ \t]*$")
 KEYWORDS = ("disable", "disable-file")
 #: Where the annotation sits in an object.
 ANNOTATION_PATH = ("metadata", "annotations", IGNORE_ANNOTATION)
@@ -126,15 +124,19 @@ class Directives:
     #: end-of-line comments: their line -> their names
     trailing: dict[int, list[Suppression]] = field(default_factory=dict)
     problems: tuple[SuppressionProblem, ...] = ()
+    #: own-line comments with no node after them: they silence nothing
+    dangling: tuple[Suppression, ...] = ()
 
     def __iter__(self) -> Iterator[Suppression]:
         yield from self.file
+        yield from self.dangling
         for table in (self.before, self.trailing):
             for names in table.values():
                 yield from names
 
     def __bool__(self) -> bool:
-        return bool(self.file or self.before or self.trailing or self.problems)
+        return bool(self.file or self.before or self.trailing or self.problems
+                    or self.dangling)
 
 
 class _Entry(NamedTuple):
@@ -206,14 +208,15 @@ def parse_directives(text: str) -> Directives:
     lines = split_lines(text)  # as the parser counts lines (a lone CR ends one)
     starts = line_starts(text)
     next_content = _next_content_lines(lines)
-    scalar_text = _block_scalar_lines(lines)
     whole_file: list[Suppression] = []
+    dangling: list[Suppression] = []
     before: dict[int, list[Suppression]] = {}
     trailing: dict[int, list[Suppression]] = {}
     problems: list[SuppressionProblem] = []
     for number, line in enumerate(lines):
-        if "kubelint:" not in line or number in scalar_text:
-            continue  # in a block scalar, "# kubelint:" is text (a ConfigMap's file)
+        # Also in block scalars: a kustomization's inline patch is YAML with comments.
+        if "kubelint:" not in line:
+            continue
         found = _DIRECTIVE.search(line)
         keyword = _KEYWORD.match(line, found.end()) if found is not None else None
         if found is None or keyword is None:
@@ -251,9 +254,11 @@ def parse_directives(text: str) -> Directives:
             target = next_content[number + 1] if number + 1 < len(lines) else None
             if target is not None:
                 before.setdefault(target, []).extend(made)
+            else:
+                dangling.extend(made)
         else:
             trailing.setdefault(number, []).extend(made)
-    return Directives(tuple(whole_file), before, trailing, tuple(problems))
+    return Directives(tuple(whole_file), before, trailing, tuple(problems), tuple(dangling))
 
 
 def _at(line: int, column: int, message: str, width: int = 1) -> SuppressionProblem:
@@ -273,29 +278,6 @@ def _whole_comment(line: str, number: int, starts: list[int], hash_column: int, 
         following = starts[number + 1] if number + 1 < len(starts) else base + len(line)
         return base, following
     return base + len(line[:hash_column].rstrip()), base + len(line)
-
-
-def _block_scalar_lines(lines: list[str]) -> set[int]:
-    """The lines inside block scalars (``|`` and ``>`` values): those after a header
-    that are blank or indented deeper than its key (or its ``-``), in one pass."""
-    inside: set[int] = set()
-    parent: int | None = None  # the header's indentation while in a block scalar
-    for number, line in enumerate(lines):
-        stripped = line.lstrip(" ")
-        if parent is not None:
-            if (not stripped or len(line) - len(stripped) > parent) \
-                    and not _DOCUMENT_MARKER.match(line):
-                inside.add(number)
-                continue
-            parent = None
-        if ("|" in line or ">" in line) and not stripped.startswith("#"):
-            head = line.split(" #", 1)[0] if "#" in line else line  # a comment after it
-            if _BLOCK_HEADER.search(head.rstrip()) is not None:
-                rest = line.lstrip(" -")
-                # "key: |": deeper than the key; "- |": deeper than the dash.
-                parent = len(line) - len(rest) if rest[:1] not in "|>&!" \
-                    else line.rfind("-", 0, len(line) - len(rest))
-    return inside
 
 
 def _next_content_lines(lines: list[str]) -> list[int | None]:

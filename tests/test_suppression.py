@@ -446,14 +446,6 @@ def test_require_reason_on_the_command_line_fails_the_run(tmp_path, monkeypatch,
     assert main(args[:1] + args[2:]) == 0
 
 
-def test_a_comment_inside_a_block_scalar_is_text():
-    text = ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: linted\n  annotations:\n"
-            "    note: |\n      # kubelint: disable=all\n      a: 1\n    other: b\n"
-            "data:\n  a: 1\n  a: 2\n")
-    assert short(decided(text, "yaml-duplicate-key", *ABOUT)) == [("yaml-duplicate-key", 12, 3)]
-    assert parse_directives_names(text) == []
-
-
 def test_a_trailing_comment_on_an_objects_first_line_covers_what_is_said_about_it():
     # A finding about the whole object is reported at its first line: a comment there
     # silences it (and, as before, only what starts on that line besides).
@@ -465,12 +457,6 @@ def test_a_trailing_comment_on_an_objects_first_line_covers_what_is_said_about_i
                    *ABOUT) == []
     assert short(decided(text.format("  # kubelint: disable=yaml-duplicate-key -- x"), structure,
                          "yaml-duplicate-key", *ABOUT)) == [(structure, 1, 1), (UNUSED, 1, 52)]
-
-
-def parse_directives_names(text):
-    from kubelint.suppression import parse_directives
-
-    return [s.name for s in parse_directives(text)]
 
 
 @pytest.mark.parametrize(("items", "said"), [(10, True), (1001, False)])
@@ -491,3 +477,8 @@ def test_the_language_server_judges_only_the_objects_it_linted(tmp_path, items, 
     outcome = Linting().run(Job(uri, 1, text, str(tmp_path), None))
     codes = [diagnostic.get("code") for diagnostic in json.loads(outcome.encoded)]
     assert (UNUSED in codes) is said
+
+
+def test_a_comment_with_nothing_after_it_silences_nothing():
+    text = pod() + "# kubelint: disable=liveness-initial-delay -- for what?\n---\n"
+    assert short(decided(text, RULE, *ABOUT)) == [(RULE, 9, 7), (RULE, 13, 7), (UNUSED, 15, 21)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kubelint import pss, rbac
+from kubelint.compliance import Control
 from kubelint.constants import (
     BUILTIN_KIND_GROUPS,
     CLUSTER_SCOPED_KINDS,
@@ -63,6 +64,7 @@ __all__ = [
     "WORKLOAD_KINDS",
     "CelError",
     "ContainerRef",
+    "Control",
     "Fix",
     "InvalidQuantity",
     "Manifest",

@@ -37,7 +37,8 @@ def kubelint_rules() -> list[Rule]:
     rules: list[Rule] = []
     for name in builtin_rule_modules():
         module = importlib.import_module(name)
-        category = name.split(".")[2]  # kubelint.rules.<category>.<module>
+        # kubelint.rules.<category>.<module>: the package is the category.
+        category = name.split(".")[2]
         rules.extend(replace(value, url=value.url or RULE_DOCS.format(id=value.id),
                              category=value.category or category)
                      for value in vars(module).values() if isinstance(value, Rule))

@@ -6,7 +6,8 @@ directory without one), or where ``--cache-dir`` or ``KUBELINT_CACHE_DIR`` say, 
 ``.gitignore`` inside so that it is never committed. ``--no-cache`` turns it off.
 
 What is kept, under a key made of kubelint's version and code, the Python version, the
-effective configuration and everything it names (plugins, policies, CRD files):
+effective configuration and everything it names (the config files, the bases they
+extend, plugins, policies, CRD files):
 
 * per file, by its path and content: the findings of checks that read only their
   object, which rules read other objects (``kubelint.rule.Evaluation``), the objects'
@@ -231,7 +232,9 @@ def _configuration(config: Config, registry: Registry) -> str:
     settings = dataclasses.asdict(config)
     for volatile in ("own_files", "path"):  # which files are inputs: in the run key
         settings.pop(volatile, None)
-    named = [*config.crds, *config.plugins, *config.policies]
+    # The config files too (the one used and every base it extends): their settings are
+    # in the effective configuration, but a base's content is what a user edits.
+    named = [*config.crds, *config.plugins, *config.policies, *config.sources]
     return json.dumps({
         "layout": _LAYOUT, "kubelint": __version__, "python": sys.version,
         "config": settings, "code": _code_stamp(registry),

@@ -58,11 +58,16 @@ def _parser() -> argparse.ArgumentParser:
                        help="exit 0 even when findings are at or above the fail level (2"
                        " still means a usage, config or plugin error)")
     check.add_argument("--enable", action="append", default=[], metavar="RULE",
-                       help="enable a rule (repeatable, comma-separated; 'all' for every rule;"
-                       " also turns on rules that are off by default)")
+                       help="enable a rule, a category of rules (security, rbac, ...: see"
+                       " `kubelint rules`), the rules that implement compliance controls"
+                       " (cis:5.2.*, nsa:*, pss:restricted/*) or 'all' (repeatable,"
+                       " comma-separated; also turns on rules that are off by default)")
     check.add_argument("--disable", action="append", default=[], metavar="RULE",
-                       help="disable a rule (repeatable, comma-separated; 'all' for every rule; a"
-                       " rule named explicitly wins over 'all', and --disable over --enable)")
+                       help="disable a rule, a category, a control selector or 'all'"
+                       " (repeatable, comma-separated; a rule named explicitly wins over its"
+                       " category or a control selector, which win over 'all', and --disable"
+                       " over --enable)")
+    check.add_argument("--profile", metavar="PROFILE", help=_PROFILE_HELP)
     check.add_argument("--kubernetes-version", metavar="1.N",
                        help="the Kubernetes version the manifests target (default: the newest"
                        " bundled, or kubernetes-version in the config)")
@@ -120,6 +125,16 @@ def _parser() -> argparse.ArgumentParser:
                        help="in markdown reports, link each finding to URL followed by its"
                        " path (e.g. https://github.com/ORG/REPO/blob/COMMIT/); default:"
                        " links relative to the working directory")
+    gitignore = check.add_mutually_exclusive_group()
+    gitignore.add_argument("--respect-gitignore", dest="respect_gitignore", action="store_true",
+                           default=None,
+                           help="skip what git ignores (.gitignore, .git/info/exclude) when"
+                           " walking directories in a git repository (the default, unless"
+                           " respect-gitignore: false in the config)")
+    gitignore.add_argument("--no-respect-gitignore", dest="respect_gitignore",
+                           action="store_false",
+                           help="lint what git ignores too (files named on the command line"
+                           " are linted either way)")
     color = check.add_mutually_exclusive_group()
     color.add_argument("--color", dest="color", action="store_true", default=None,
                        help="colour the text output even when not on a terminal")
@@ -132,6 +147,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="also list the rules of these policy files or directories")
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text",
                        help="text (default), json, or a markdown table for documentation")
+    rules.add_argument("--profile", metavar="PROFILE",
+                       help="list only the rules PROFILE runs (with the config's settings),"
+                       " and their options: " + _PROFILE_HELP.partition(": ")[2])
 
     test = commands.add_parser(
         "test", help="test policies against their example manifests",
@@ -150,7 +168,22 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("--config", metavar="FILE", help="config file (for plugin rules)")
     explain.add_argument("--policies", action="append", default=[], metavar="PATH",
                          help="policy files or directories (for policy rules)")
+
+    completion = commands.add_parser(
+        "completion", help="print a shell completion script",
+        description="Print the completion script for SHELL: subcommands, options, and their"
+        " values (formats, rules and categories, files). See README.md, 'Shell completion',"
+        " for where to load it from.")
+    completion.add_argument("shell", choices=("bash", "zsh", "fish"), metavar="SHELL",
+                            help="bash, zsh or fish")
     return parser
+
+
+_PROFILE_HELP = ("the rules and options to start from, before the config's and --enable/"
+                 "--disable: default, strict (every rule), pss-baseline or pss-restricted"
+                 " (exactly the Pod Security Standards level; pin the policy version as"
+                 " PSA does: pss-restricted:v1.33), or a profile of the config's profiles"
+                 " (default: profile in the config, else default)")
 
 
 def _jobs(text: str) -> int | None:
@@ -220,6 +253,11 @@ def _main(argv: Sequence[str] | None) -> int:
             from kubelint.lsp import serve  # pygls loads only for this command
 
             return serve()
+        if args.command == "completion":
+            from kubelint.completion import render
+
+            sys.stdout.write(render(args.shell, parser))
+            return EXIT_CLEAN
         return _explain(args)
     except (ConfigError, PluginError, _RunError) as error:
         return _fail(str(error))
@@ -257,6 +295,8 @@ def _check(args: argparse.Namespace) -> int:
     from kubelint.lint import exit_code
 
     config, registry = _load(args)
+    if args.profile:
+        config.use_profile(args.profile, registry, "--profile")
     # --require-reason names the rule that reports suppressions without one: it wins
     # over --disable all, as a rule named with --enable does.
     enable = [*args.enable, "suppression-without-reason"] if args.require_reason \
@@ -297,27 +337,11 @@ def _tell(message: str, quiet: bool = False) -> None:
 def _select_rules(enable: list[str], disable: list[str], config: Config,
                   registry: Registry) -> None:
     """--enable and --disable into ``config`` (they win over the config file)."""
-    named: dict[str, set[str]] = {"--enable": set(), "--disable": set()}
-    every: set[str] = set()  # the flags that said "all"
-    for flag, names in (("--enable", enable), ("--disable", disable)):
-        for name in names:
-            for part in filter(None, (p.strip() for p in name.split(","))):
-                if part == "all":
-                    every.add(flag)
-                    continue
-                rule_id = registry.resolve(part)
-                if rule_id is None:
-                    raise _RunError(f"{flag}: {_unknown_rule(part, registry)}")
-                named[flag].add(rule_id)
-    # A rule named explicitly wins over "all"; between two of a kind, --disable wins.
-    everything = set(registry.rules)
-    if "--enable" in every:
-        config.cli_enable |= everything - named["--disable"]
-    if "--disable" in every:
-        config.cli_disable |= everything - named["--enable"]
-    config.cli_enable |= named["--enable"]
-    config.cli_disable |= named["--disable"]
+    from kubelint.config import selection
 
+    turned_on, turned_off = selection(registry, enable, disable)
+    config.cli_enable |= turned_on
+    config.cli_disable |= turned_off
 
 def _configure(args: argparse.Namespace, config: Config) -> None:
     """The options that override or add to the config file's settings."""
@@ -341,6 +365,8 @@ def _configure(args: argparse.Namespace, config: Config) -> None:
         config.crds.append(path)
     if args.strict_kinds:
         config.strict_kinds = True
+    if args.respect_gitignore is not None:
+        config.respect_gitignore = args.respect_gitignore
     for path in args.values:
         if not os.path.isfile(path):
             raise _RunError(f"--values: no such file: {path}")
@@ -667,6 +693,10 @@ def _unchecked(paths: list[str], stdin_filename: str | None, stdin: bytes | None
         if not found:  # only directories can hold no file
             suffixes = ", ".join(f"*{suffix}" for suffix in MANIFEST_SUFFIXES)
             return f"no manifest files ({suffixes}) found under {where}", True
+        if summary.gitignored:  # the files the config kept, git ignores
+            kept = sum(1 for _ in discover(named, config.is_excluded))
+            ignored = " ignored by git (see -v; --no-respect-gitignore lints what git ignores)"
+            excluded = ignored if kept == found else excluded + " or" + ignored
         if any(os.path.isdir(path) for path in named):
             files = (f"the only file under {where} is" if found == 1
                      else f"all {found} files under {where} are")
@@ -724,12 +754,18 @@ def _bom(path: str) -> bytes:
 
 def _rules(args: argparse.Namespace) -> int:
     config, registry = _load(args)
+    profile = config.use_profile(args.profile, registry, "--profile") if args.profile else None
     settings = config.rule_settings(None, registry)
-    rows = sorted(registry.rules.values(), key=lambda r: r.id)
+    # With --profile, what the profile runs (and the config adds); else every rule.
+    rows = sorted((r for r in registry.rules.values()
+                   if profile is None or settings[r.id].enabled), key=lambda r: r.id)
     if args.format == "json":
-        document = [{"id": r.id, "severity": r.severity, "enabled": settings[r.id].enabled,
-                     "summary": r.summary, "fixable": r.fixable, "aliases": list(r.aliases),
-                     "kinds": sorted(r.kinds) if r.kinds is not None else None}
+        document = [{"id": r.id, "category": r.category, "severity": r.severity,
+                     "enabled": settings[r.id].enabled, "summary": r.summary,
+                     "fixable": r.fixable, "aliases": list(r.aliases),
+                     "kinds": sorted(r.kinds) if r.kinds is not None else None,
+                     "options": dict(settings[r.id].options),
+                     "controls": [control.to_dict() for control in r.controls]}
                     for r in rows]
         print(json.dumps(document, indent=2))
         return EXIT_CLEAN
@@ -738,13 +774,29 @@ def _rules(args: argparse.Namespace) -> int:
 
         print("\n".join(rules_table(rows, lambda rule: rule.url)))
         return EXIT_CLEAN
-    width = max(len(r.id) for r in rows)
+    if profile is not None:
+        from kubelint.profiles import describe
+
+        print(describe(profile, config.kubernetes_version))
+    width = max((len(r.id) for r in rows), default=0)
+    group = max((len(r.category or "-") for r in rows), default=0)
     for r in rows:
         state = "on " if settings[r.id].enabled else "off"
         severity = settings[r.id].severity or r.severity
         fix = "fix" if r.fixable else "   "
-        print(f"{r.id:<{width}}  {severity:<7}  {state}  {fix}  {r.summary}")
+        options = _changed_options(r, settings[r.id].options) if profile is not None else ""
+        print(f"{r.id:<{width}}  {severity:<7}  {state}  {r.category or '-':<{group}}  {fix}"
+              f"  {r.summary}{options}")
     return EXIT_CLEAN
+
+
+def _changed_options(rule, options) -> str:  # type: ignore[no-untyped-def]
+    """``  [level=restricted, version=v1.33]``: the options that differ from the rule's
+    defaults ("" when none does)."""
+    defaults = rule.option_defaults()
+    changed = [f"{name}={value if isinstance(value, str) else json.dumps(value)}"
+               for name, value in options.items() if value != defaults.get(name)]
+    return f"  [{', '.join(changed)}]" if changed else ""
 
 
 def _manifest_under(path: str, inputs: set[str]) -> bool:
@@ -774,7 +826,7 @@ def _manifest_under(path: str, inputs: set[str]) -> bool:
 
 
 def _explain(args: argparse.Namespace) -> int:
-    from kubelint.docs import render
+    from kubelint.docs import rule_page
 
     _, registry = _load(args)
     rule_id = registry.resolve(args.rule)
@@ -782,11 +834,9 @@ def _explain(args: argparse.Namespace) -> int:
         return _fail(_unknown_rule(args.rule, registry))
     rule = registry.rules[rule_id]
     extra = ""
-    if not rule.enabled:
-        extra += " Off by default."
     if rule.kinds is not None:
         extra += f"\nApplies to: {', '.join(sorted(rule.kinds))}."
     if rule.aliases:
         extra += f"\nAlso known as: {', '.join(rule.aliases)}."
-    print(render(rule.id, rule.summary, rule.severity, rule.doc, extra), end="")
+    print(rule_page(rule, extra), end="")
     return EXIT_CLEAN

@@ -16,9 +16,10 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kubelint import exemptions
+from kubelint.compliance import FRAMEWORKS, Control, bad_selector, is_selector, matches, sort_key
 from kubelint.constants import (
     KUBERNETES_VERSIONS,
     NEWEST_KUBERNETES_VERSION,
@@ -28,9 +29,13 @@ from kubelint.constants import (
 from kubelint.exemptions import Exemption
 from kubelint.loader import display_path
 from kubelint.model import locate
-from kubelint.plugins import Registry
+from kubelint.plugins import ALL, Registry, is_plugin_path
 from kubelint.schema import bundled
 from kubelint.yamlparse import YamlDocument, YamlProblem, parse_stream
+
+if TYPE_CHECKING:
+    from kubelint.profiles import NamedProfile, Profile
+    from kubelint.rule import Rule
 
 CONFIG_NAMES = (".kubelint.yaml", ".kubelint.yml")
 PYPROJECT = "pyproject.toml"
@@ -60,7 +65,7 @@ class EffectiveRule:
 
 @dataclass
 class Override:
-    patterns: list[str]
+    patterns: list[str] | None  # None: every file (a base config's top level)
     rules: dict[str, RuleSetting]
 
 
@@ -93,11 +98,19 @@ class Config:
     #: Report custom resources without a schema as errors (unknown-kind).
     strict_kinds: bool = False
     exclude: list[str] = field(default_factory=list)
+    #: Skip what git ignores when walking directories (``kubelint.gitignore``).
+    respect_gitignore: bool = True
     plugins: list[str] = field(default_factory=list)
     #: Policy files or directories (absolute, or relative to the working directory).
     policies: list[str] = field(default_factory=list)
+    #: By rule id or alias, category, or ``all`` (``enable:``/``disable:``).
     rules: dict[str, RuleSetting] = field(default_factory=dict)
     overrides: list[Override] = field(default_factory=list)
+    #: The rule settings of the configs this one extends, applied before its own: each
+    #: base's top level (patterns None), then its overrides; the farthest base first.
+    extended: list[Override] = field(default_factory=list)
+    #: Every config file read (this one, then the ones it extends), absolute.
+    sources: list[str] = field(default_factory=list)
     #: How Helm charts in the input are rendered (``helm:``; --values and --set add).
     helm: HelmSettings = field(default_factory=lambda: HelmSettings())
     #: Suppressions must give a reason (``require-reason``, --require-reason): turns on
@@ -105,7 +118,18 @@ class Config:
     require_reason: bool = False
     #: ``exemptions:``: findings not reported for code the team does not own.
     exemptions: list[Exemption] = field(default_factory=list)
-    #: --enable / --disable from the command line: win over everything else.
+    #: The profile in force (``profile:``, ``--profile``), as written: its rule settings
+    #: (``profile_layers``) apply before every other (``use_profile``).
+    profile: str = "default"
+    #: The config's own profiles (``profiles:``, its bases' too), by name.
+    profiles: dict[str, NamedProfile] = field(default_factory=dict)
+    profile_layers: list[Override] = field(default_factory=list)
+    #: The Pod Security Standards level the profile checks (None: none) and its pinned
+    #: policy version (None: the target Kubernetes version).
+    pss_level: str | None = None
+    pss_version: str | None = None
+    #: Rule ids --enable / --disable turn on and off (``selection``): win over everything
+    #: else, and a rule in both is off.
     cli_enable: set[str] = field(default_factory=set)
     cli_disable: set[str] = field(default_factory=set)
 
@@ -136,44 +160,184 @@ class Config:
             return None
         return relative.replace(os.sep, "/")
 
+    def use_profile(self, spec: str, registry: Registry, where: str) -> Profile:
+        """Make ``spec`` (``pss-restricted:v1.33``, a name of ``profiles``) the profile in
+        force, and return it; ``where`` says where it was asked for, in messages. Raises
+        ``ConfigError``."""
+        from kubelint.profiles import resolve
+
+        profile = resolve(spec, self.profiles, registry, where)
+        self.profile = spec
+        self.profile_layers = [Override(None, layer) for layer in profile.layers]
+        self.pss_level, self.pss_version = profile.pss_level, profile.pss_version
+        self.__dict__.pop("_settings_cache", None)
+        return profile
+
+    @property
+    def pod_security_policy(self) -> str | None:
+        """The PSS policy the profile checks, as PSA names it (``restricted:v1.33``); None
+        when the profile checks none."""
+        if self.pss_level is None:
+            return None
+        return f"{self.pss_level}:{self.pss_version or 'v' + self.kubernetes_version}"
+
     def rule_settings(self, path: str | None, registry: Registry) -> dict[str, EffectiveRule]:
         """Every rule's settings for the file at ``path`` (None: no overrides apply)."""
         relative = self._relative(path) if path else None
         matching = tuple(
-            index for index, override in enumerate(self.overrides)
-            if relative is not None and _matches_any(override.patterns, relative)
+            index for index, layer in enumerate(self._layers())
+            if layer.patterns is None or _matches_any(layer.patterns, relative)
         )
         return self._settings(matching, registry)
 
-    def _settings(self, overrides: tuple[int, ...], registry: Registry) -> dict[str, EffectiveRule]:
+    def _layers(self) -> list[Override]:
+        """The rule settings in the order they apply: the profile's, the bases', the top
+        level's, then the overrides'."""
+        return [*self.profile_layers, *self.extended, Override(None, self.rules),
+                *self.overrides]
+
+    def _settings(self, matching: tuple[int, ...], registry: Registry) -> dict[str, EffectiveRule]:
         cache: dict[tuple[int, ...], dict[str, EffectiveRule]] = self.__dict__.setdefault(
             "_settings_cache", {})
-        cached = cache.get(overrides)
+        cached = cache.get(matching)
         if cached is not None:
             return cached
-        layers = [self.rules, *(self.overrides[i].rules for i in overrides)]
+        every = self._layers()
+        layers = [every[i].rules for i in matching]
         result: dict[str, EffectiveRule] = {}
         for rule_id, rule in registry.rules.items():
-            enabled = rule.enabled or (self.require_reason and rule_id == REASON_RULE)
+            enabled: bool | None = rule.enabled or (self.require_reason
+                                                    and rule_id == REASON_RULE)
             severity = None
             options = rule.option_defaults()
             for layer in layers:
-                for name in (rule_id, *rule.aliases):
-                    setting = layer.get(name)
-                    if setting is None:
-                        continue
-                    if setting.enabled is not None:
-                        enabled = setting.enabled
-                    if setting.severity is not None:
-                        severity = setting.severity
-                    options.update(setting.options)
+                enabled, severity = _apply(layer, rule, enabled, severity, options)
             if rule_id in self.cli_enable:
                 enabled = True
             if rule_id in self.cli_disable:
                 enabled = False
-            result[rule_id] = EffectiveRule(enabled, severity, _ReadOnly(options))
-        cache[overrides] = result
+            result[rule_id] = EffectiveRule(bool(enabled), severity, _ReadOnly(options))
+        cache[matching] = result
         return result
+
+
+def _apply(layer: Mapping[str, RuleSetting], rule: Rule, enabled: bool | None,
+           severity: str | None, options: dict[str, Any]) -> tuple[bool | None, str | None]:
+    """``rule``'s (enabled, severity) after one layer of settings, whose options go into
+    ``options``. The rule's own names beat its category and the control selectors that
+    select it, which beat ``all``; between names of the same level, disabling wins."""
+    groups = [rule.category] if rule.category else []
+    # A control selector (``cis:5.2.*``) groups rules as a category does, at its level.
+    groups.extend(name for name in layer if is_selector(name)
+                  and any(matches(name, control) for control in rule.controls))
+    levels = ((ALL,), groups, (rule.id, *rule.aliases))
+    for names in levels:
+        settings = [layer[name] for name in names if name in layer]
+        said = [setting.enabled for setting in settings if setting.enabled is not None]
+        if said:
+            enabled = all(said)
+        for setting in settings:
+            severity = setting.severity or severity
+            options.update(setting.options)
+    return enabled, severity
+
+
+def _merged(first: RuleSetting | None, second: RuleSetting) -> RuleSetting:
+    """Two settings for one name in one layer (``rules:`` and ``disable:``): disabling
+    wins, the second's severity and options win."""
+    if first is None:
+        return second
+    said = [s.enabled for s in (first, second) if s.enabled is not None]
+    return RuleSetting(enabled=all(said) if said else None,
+                       severity=second.severity or first.severity,
+                       options={**first.options, **second.options})
+
+
+def selectors(registry: Registry) -> list[str]:
+    """Every name ``--enable``, ``--disable``, ``enable:`` and ``disable:`` take: ``all``,
+    the categories, the rules, then each framework's ``FRAMEWORK:*`` and the controls
+    rules implement."""
+    return [ALL, *registry.categories(), *sorted(registry.rules),
+            *(f"{framework}:*" for framework in _frameworks(registry)), *_mapped(registry)]
+
+
+def _frameworks(registry: Registry) -> list[str]:
+    """The frameworks rules are mapped to: kubelint's, then plugins' own."""
+    used = {control.framework for rule in registry.rules.values() for control in rule.controls}
+    return [*FRAMEWORKS, *sorted(used - set(FRAMEWORKS))]
+
+
+def _mapped(registry: Registry) -> list[str]:
+    """The references of every control some rule implements, sorted."""
+    refs = {control.ref for rule in registry.rules.values() for control in rule.controls}
+    return sorted(refs, key=sort_key)
+
+
+def unknown_selector(name: str, registry: Registry) -> str | None:
+    """Why ``name`` selects no rule (None when it does)."""
+    if is_selector(name):
+        return _unknown_control_selector(name, registry)
+    categories = registry.categories()
+    if name == ALL or name in categories or registry.resolve(name) is not None:
+        return None
+    if name in FRAMEWORKS:  # `cis` alone: a framework, not a category
+        return (f"unknown rule or category {name!r}; to select the rules mapped to the"
+                f" {FRAMEWORKS[name].name}, write {name + ':*'!r}")
+    known = [ALL, *categories, *registry.rules, *registry.aliases]
+    return (f"unknown rule or category {name!r}{_did_you_mean(name, known)}; `kubelint rules`"
+            " lists them")
+
+
+def _unknown_control_selector(name: str, registry: Registry) -> str | None:
+    """Why the control selector ``name`` (``cis:5.2.*``) selects no rule."""
+    shape = bad_selector(name)
+    if shape is not None:
+        return shape
+    framework = name.partition(":")[0]
+    frameworks = _frameworks(registry)
+    if framework not in frameworks:
+        return (f"unknown framework {framework!r} in {name!r}"
+                f"{_did_you_mean(framework, frameworks)}; rules are mapped to"
+                f" {', '.join(frameworks)}")
+    mapped = [Control(ref) for ref in _mapped(registry)]
+    if any(matches(name, control) for control in mapped):
+        return None
+    catalogue = FRAMEWORKS.get(framework)
+    listed = [f"{framework}:{id}" for id in (catalogue.controls if catalogue else ())
+              if matches(name, Control(f"{framework}:{id}"))]
+    if listed:
+        titles = "; ".join(f"{ref} ({Control(ref).title})" for ref in listed[:3])
+        more = f" and {len(listed) - 3} more" if len(listed) > 3 else ""
+        return (f"no rule implements {titles}{more}; `kubelint rules --format json` gives"
+                " each rule's controls")
+    # A section without its wildcard (`cis:5.2`), or a near miss.
+    for wider in (f"{name}.*", f"{name}/*"):
+        if any(matches(wider, control) for control in mapped):
+            return f"no control {name!r} (did you mean {wider!r}?)"
+    hint = _did_you_mean(name, [control.ref for control in mapped])
+    return f"no rule is mapped to a control matching {name!r}{hint}"
+
+
+def selection(registry: Registry, enable: Iterable[str],
+              disable: Iterable[str]) -> tuple[set[str], set[str]]:
+    """The ids of the rules that ``--enable`` and ``--disable`` (each value a
+    comma-separated list of rules, categories or ``all``) turn on and off. Raises
+    ``ConfigError`` for a name that selects nothing."""
+    layer: dict[str, RuleSetting] = {}
+    for flag, values, on in (("--enable", enable, True), ("--disable", disable, False)):
+        for value in values:
+            for name in filter(None, (part.strip() for part in value.split(","))):
+                problem = unknown_selector(name, registry)
+                if problem is not None:
+                    raise ConfigError(f"{flag}: {problem}")
+                layer[name] = _merged(layer.get(name), RuleSetting(enabled=on))
+    turned_on: set[str] = set()
+    turned_off: set[str] = set()
+    for rule_id, rule in registry.rules.items():
+        enabled, _ = _apply(layer, rule, None, None, {})
+        if enabled is not None:
+            (turned_on if enabled else turned_off).add(rule_id)
+    return turned_on, turned_off
 
 
 class _ReadOnly(dict[str, Any]):
@@ -404,8 +568,20 @@ def config_schema(registry: Registry) -> dict[str, Any]:
         }
         for name in (rule.id, *rule.aliases):
             properties[name] = setting
+    # A category takes what all its rules take: on/off and a severity.
+    category_setting = {
+        "if": {"type": "object"},
+        "then": {"type": "object", "additionalProperties": False,
+                 "properties": {"enabled": {"type": "boolean"},
+                                "severity": {"$ref": "#/$defs/severity"}}},
+        "else": {"enum": [True, False, "on", "off", *SEVERITIES]},
+    }
+    for category in registry.categories():
+        properties[category] = category_setting
+    # A control selector (`cis:5.2.*`) too; whether it selects a rule is checked after.
     schema["$defs"]["rules"] = {"type": "object", "additionalProperties": False,
-                                "properties": properties}
+                                "properties": properties,
+                                "patternProperties": {":": category_setting}}
     return schema
 
 
@@ -433,8 +609,9 @@ def validate(raw: _RawConfig, registry: Registry) -> None:
     messages: list[tuple[str, str]] = []
     for error in validator.iter_errors(raw.data):
         messages.extend(_explain(error, raw, registry))
-    if not messages:  # the globs, once their shape is right
+    if not messages:  # the globs and rule names, once their shape is right
         messages.extend(_glob_problems(raw))
+        messages.extend(_selector_problems(raw, registry))
     if not messages:
         messages.extend(exemptions.problems(raw, registry))
     if not messages:
@@ -466,6 +643,34 @@ def _glob_problems(raw: _RawConfig) -> list[tuple[str, str]]:
     return problems
 
 
+def _selector_problems(raw: _RawConfig, registry: Registry) -> list[tuple[str, str]]:
+    """The names in ``enable:``, ``disable:`` and the control selectors among the keys of
+    ``rules:`` (top level, overrides and profiles) that select no rule."""
+    places: list[tuple[tuple[str | int, ...], str]] = []
+    for prefix, section in _rule_sections(raw.data):
+        places.extend(((*prefix, key, index), name) for key in ("enable", "disable")
+                      for index, name in enumerate(section.get(key, [])))
+        places.extend(((*prefix, "rules", name), name) for name in section.get("rules") or {}
+                      if is_selector(name))
+    problems = []
+    for path, name in places:
+        problem = unknown_selector(name, registry)
+        if problem is not None:
+            problems.append((raw.line_of(path), problem))
+    return problems
+
+
+def _rule_sections(data: Mapping[str, Any]) -> Iterator[tuple[tuple[str | int, ...],
+                                                               Mapping[str, Any]]]:
+    """Each mapping of a config that holds rule settings, with its path: the top level,
+    each ``overrides`` entry and each profile of ``profiles``."""
+    yield (), data
+    for index, override in enumerate(data.get("overrides", [])):
+        yield ("overrides", index), override
+    for name, profile in (data.get("profiles") or {}).items():
+        yield ("profiles", name), profile
+
+
 def _line_sort_key(where: str) -> tuple[int, int]:
     parts = where.rsplit(":", 2)
     numbers = [int(p) for p in parts[1:] if p.isdigit()]
@@ -486,9 +691,13 @@ def _explain(error: Any, raw: _RawConfig, registry: Registry) -> list[tuple[str,
             if key in allowed:
                 continue
             where = raw.line_of((*path, key))
-            if len(path) >= 1 and path[-1] == "rules":
-                out.append((where, f"unknown rule {key!r}{_did_you_mean(key, allowed)};"
-                            " `kubelint rules` lists them"))
+            # A rules: mapping (not a profile that is named "rules").
+            if path[-1:] == ("rules",) and path[-2:-1] != ("profiles",):
+                out.append((where, f"unknown rule or category {key!r}"
+                            f"{_did_you_mean(key, allowed)}; `kubelint rules` lists them"))
+            elif len(path) >= 2 and path[-2] == "rules" and path[-1] in registry.categories():
+                out.append((where, f"category {path[-1]!r} takes enabled and severity, not"
+                            f" {key!r}; options are set for each rule"))
             elif len(path) >= 2 and path[-2] == "rules":
                 rule = registry.rules.get(registry.resolve(str(path[-1])) or "")
                 options = sorted(rule.options) if rule else []
@@ -498,6 +707,9 @@ def _explain(error: Any, raw: _RawConfig, registry: Registry) -> list[tuple[str,
             else:
                 out.append((where, f"unknown setting {key!r}{_did_you_mean(key, allowed)}"))
         return out
+    if "propertyNames" in error.absolute_schema_path and path == ("profiles",):
+        return [(raw.line_of((*path, error.instance)), f"profiles: {error.instance!r} is not a"
+                 " profile name: lower-case words joined by '-' (team-restricted)")]
     dotted = ".".join(str(p) for p in path) or "the top level"
     where = raw.line_of(path)
     if error.validator == "enum":
@@ -518,8 +730,14 @@ def _rule_setting(value: Any) -> RuleSetting:
                        options=options)
 
 
-def _rules(value: Mapping[str, Any] | None) -> dict[str, RuleSetting]:
-    return {name: _rule_setting(setting) for name, setting in (value or {}).items()}
+def _rules(data: Mapping[str, Any]) -> dict[str, RuleSetting]:
+    """One layer of rule settings: ``rules:``, with ``enable:`` and ``disable:`` where the
+    data has them (the top level)."""
+    rules = {name: _rule_setting(setting) for name, setting in (data.get("rules") or {}).items()}
+    for key, enabled in (("enable", True), ("disable", False)):
+        for name in data.get(key, []):
+            rules[name] = _merged(rules.get(name), RuleSetting(enabled=enabled))
+    return rules
 
 
 def policy_list(raw: _RawConfig, base_dir: str) -> list[str]:
@@ -537,8 +755,9 @@ def policy_list(raw: _RawConfig, base_dir: str) -> list[str]:
 
 def load_config(path: str | None, registry_for: Any,
                 extra_policies: Iterable[str] = ()) -> tuple[Config, Registry]:
-    """Read and validate the config at ``path`` (None: defaults), loading its plugins and
-    policies (plus ``extra_policies``, from the command line).
+    """Read and validate the config at ``path`` (None: defaults) and the configs it
+    extends, loading their plugins and policies (plus ``extra_policies``, from the
+    command line).
 
     ``registry_for(plugins, base_dir, policies)`` builds the registry; the full schema
     needs it.
@@ -547,16 +766,153 @@ def load_config(path: str | None, registry_for: Any,
     if path is None:
         registry = registry_for([], os.getcwd(), extra)
         return Config(policies=extra), registry
-    raw = _read_raw(path)
-    base_dir = os.path.dirname(os.path.abspath(path))
-    plugins = plugin_list(raw)
-    policies = [*policy_list(raw, base_dir), *extra]
+    chain = read_chain(path)
+    base_dir = _directory(chain[0])
+    plugins = [plugin for raw in reversed(chain) for plugin in _plugins(raw, base_dir)]
+    policies = [*(policy for raw in reversed(chain)
+                  for policy in policy_list(raw, _directory(raw))), *extra]
     registry = registry_for(plugins, base_dir, policies)
-    validate(raw, registry)
-    config = _build(raw.data, path, base_dir)
+    problems = []
+    for raw in chain:  # each file's mistakes, at its own lines
+        try:
+            validate(raw, registry)
+        except ConfigError as error:
+            problems.append(str(error))
+    if problems:
+        raise ConfigError("\n".join(problems))
+    config = _build(_merged_data(chain), path, base_dir)
+    config.plugins = plugins
     config.policies = policies
-    config.exemptions = exemptions.read(raw, display_path(path))
+    config.extended = [layer for raw in reversed(chain[1:]) for layer in _layers(raw.data)]
+    config.sources = [os.path.abspath(raw.path) for raw in chain]
+    _use_profiles(config, chain, registry)
+    # Each file's exemptions, the bases' first, at their own lines.
+    config.exemptions = [exemption for raw in reversed(chain)
+                         for exemption in exemptions.read(raw, display_path(raw.path))]
     return config, registry
+
+
+# ---------------------------------------------------------------------------
+# extends: a config file names a base config, applied before it.
+
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def read_chain(path: str) -> list[_RawConfig]:
+    """The config at ``path``, then the config it extends, and so on."""
+    chain = [_read_raw(path)]
+    seen = [os.path.realpath(path)]
+    while isinstance(chain[-1].data, Mapping) and "extends" in chain[-1].data:
+        raw = chain[-1]
+        value = raw.data["extends"]
+        where = raw.line_of(("extends",))
+        if not isinstance(value, str) or not value:
+            raise ConfigError(f"{where}: extends: {json.dumps(value, default=str)} is not the"
+                              " path of a config file")
+        if _URL.match(value):
+            raise ConfigError(f"{where}: extends: {value!r} is a URL, and kubelint never reads"
+                              " the network; save the file and name its path")
+        base = os.path.normpath(os.path.join(_directory(raw), os.path.expanduser(value)))
+        if not os.path.isfile(base):
+            raise ConfigError(f"{where}: extends: no such file: {base}")
+        real = os.path.realpath(base)
+        if real in seen:
+            cycle = " -> ".join([*(r.path for r in chain), base])
+            raise ConfigError(f"{where}: extends: {value!r} is a cycle: {cycle}")
+        seen.append(real)
+        chain.append(_read_raw(base))
+    return chain
+
+
+def _directory(raw: _RawConfig) -> str:
+    return os.path.dirname(os.path.abspath(raw.path))
+
+
+def _plugins(raw: _RawConfig, top_dir: str) -> list[str]:
+    """A file's ``plugins:``; a base's .py paths made absolute (they are relative to the
+    file that names them; module names are imported as for the extending file)."""
+    directory = _directory(raw)
+    if directory == top_dir:
+        return plugin_list(raw)
+    return [os.path.join(directory, plugin) if is_plugin_path(plugin) else plugin
+            for plugin in plugin_list(raw)]
+
+
+#: Settings whose lists add up along the chain, the base's entries first; the paths among
+#: them are relative to the file that names them.
+_LISTS = {"exclude": False, "crds": True}
+_HELM_LISTS = {"values": True, "set": False}
+#: The rule settings, layered rather than merged (``Config.extended``).
+_LAYERED = ("rules", "enable", "disable", "overrides")
+#: Read from each file before the registry is built (``load_config``).
+_LOADED_FIRST = ("extends", "plugins", "policies")
+#: Merged by name along the chain (``_named_profiles``).
+_BY_NAME = ("profiles",)
+
+
+def _merged_data(chain: list[_RawConfig]) -> dict[str, Any]:
+    """One mapping of the chain's settings (besides rules, plugins and policies): a setting of the
+    extending file replaces the base's; lists add up, the base's entries first; paths
+    become absolute. Globs (``exclude``, ``overrides``) stay relative to the extending
+    file: they describe the tree it lints."""
+    merged: dict[str, Any] = {}
+    helm: dict[str, Any] = {}
+    for raw in reversed(chain):  # the farthest base first
+        directory = _directory(raw)
+        for key, value in raw.data.items():
+            if key in _LISTS:
+                merged[key] = [*merged.get(key, []), *_paths(value, directory, _LISTS[key])]
+            elif key == "helm":
+                for name, item in value.items():
+                    helm[name] = ([*helm.get(name, []), *_paths(item, directory,
+                                                                  _HELM_LISTS[name])]
+                                  if name in _HELM_LISTS else item)
+            elif key not in _LAYERED + _LOADED_FIRST + _BY_NAME:
+                merged[key] = value
+    merged["helm"] = helm
+    merged.update({key: chain[0].data[key] for key in _LAYERED if key in chain[0].data})
+    return merged
+
+
+def _paths(values: list[str], directory: str, are_paths: bool) -> list[str]:
+    return [os.path.join(directory, value) for value in values] if are_paths else values
+
+
+def _layers(data: Mapping[str, Any]) -> list[Override]:
+    """A base config's rule settings: its top level, then its overrides."""
+    return [Override(None, _rules(data)),
+            *(Override(list(o["files"]), _rules(o)) for o in data.get("overrides", []))]
+
+
+def _use_profiles(config: Config, chain: list[_RawConfig], registry: Registry) -> None:
+    """The chain's named profiles into ``config`` (each checked, used or not), and the
+    profile its ``profile:`` names in force."""
+    from kubelint.profiles import resolve
+
+    config.profiles = _named_profiles(chain)
+    for profile in config.profiles.values():
+        resolve(profile.name, config.profiles, registry, profile.where)
+    where = next((raw.line_of(("profile",)) for raw in chain if "profile" in raw.data),
+                 "profile")
+    config.use_profile(config.profile, registry, where)
+
+
+def _named_profiles(chain: list[_RawConfig]) -> dict[str, NamedProfile]:
+    """The ``profiles:`` of the chain by name: an extending file's replaces its base's."""
+    from kubelint.profiles import BUILTIN, DEFAULT, NamedProfile
+
+    found: dict[str, NamedProfile] = {}
+    for raw in reversed(chain):  # the farthest base first
+        for name, body in (raw.data.get("profiles") or {}).items():
+            where = raw.line_of(("profiles", name))
+            if name in BUILTIN:
+                raise ConfigError(f"{where}: {name!r} is one of kubelint's profiles; give"
+                                  " yours another name (it may extend it)")
+            extends_where = raw.line_of(("profiles", name, "extends")) \
+                if "extends" in body else where
+            found[name] = NamedProfile(name, body.get("extends", DEFAULT), _rules(body), where,
+                                       extends_where)
+    return found
 
 
 def _build(data: Mapping[str, Any], path: str | None, root: str) -> Config:
@@ -571,11 +927,13 @@ def _build(data: Mapping[str, Any], path: str | None, root: str) -> Config:
         strict_kinds=bool(data.get("strict-kinds", False)),
         require_reason=bool(data.get("require-reason", False)),
         exclude=list(data.get("exclude", [])),
+        respect_gitignore=bool(data.get("respect-gitignore", True)),
         plugins=list(data.get("plugins", [])),
-        rules=_rules(data.get("rules")),
-        overrides=[Override(list(o["files"]), _rules(o.get("rules")))
+        rules=_rules(data),
+        overrides=[Override(list(o["files"]), _rules(o))
                    for o in data.get("overrides", [])],
         helm=_helm(data.get("helm") or {}, root),
+        profile=data.get("profile", "default"),
     )
 
 
@@ -590,7 +948,11 @@ def config_from_mapping(data: Mapping[str, Any], registry: Registry,
                         name: str = "<config>") -> Config:
     """A ``Config`` from a mapping (for the API), validated like a file."""
     raw = _RawConfig(name, dict(data), None, "")
+    if "extends" in data:  # relative to what? A file knows where it is.
+        raise ConfigError(f"{name}: extends: works in config files; pass the path of a"
+                          " config file that extends the base instead of a mapping")
     validate(raw, registry)
     config = _build(data, None, os.getcwd())
     config.exemptions = exemptions.read(raw, name)
+    _use_profiles(config, [raw], registry)
     return config

@@ -27,6 +27,7 @@ from kubelint.layout import (
 from kubelint.loader import STDIN, discover
 
 if TYPE_CHECKING:
+    from kubelint.gitignore import GitIgnore, Ignored
     from kubelint.kustomize import Owners
 
 
@@ -38,13 +39,22 @@ class Inputs:
     charts: list[str] = field(default_factory=list)
     #: Kustomization roots to build, absolute (no root that another one includes).
     kustomizations: list[str] = field(default_factory=list)
+    #: What the walk skipped because git ignores it, in walk order.
+    gitignored: list[Ignored] = field(default_factory=list)
 
 
 def collect(paths: list[str], excluded: Callable[[str], bool],
-            workspace: str | None = None) -> Inputs:
-    """Sort what ``discover`` finds into plain files, charts and kustomization roots.
-    Raises ``loader.PathNotFound``."""
+            workspace: str | None = None, respect_gitignore: bool = False) -> Inputs:
+    """Sort what ``discover`` finds into plain files, charts and kustomization roots;
+    with ``respect_gitignore``, the walk of a directory skips what git ignores (files
+    named in ``paths`` never are). Raises ``loader.PathNotFound``."""
     workspace = workspace or os.getcwd()
+    directories = [path for path in paths if path != STDIN and os.path.isdir(path)]
+    gitignore: GitIgnore | None = None
+    if respect_gitignore and directories:  # only a walk meets ignored files
+        from kubelint.gitignore import GitIgnore
+
+        gitignore = GitIgnore(directories)
     explicit = {os.path.abspath(path) for path in paths
                 if path != STDIN and os.path.lexists(path) and not os.path.isdir(path)}
     inputs = Inputs()
@@ -53,7 +63,7 @@ def collect(paths: list[str], excluded: Callable[[str], bool],
     candidates: list[str] = []
     chart_cache: dict[str, str | None] = {}
     owners: Owners | None = None  # kubelint.kustomize is imported only when one is needed
-    for path in discover(paths, excluded):
+    for path in discover(paths, excluded, gitignore):
         if path == STDIN:
             candidates.append(path)
             continue
@@ -79,6 +89,7 @@ def collect(paths: list[str], excluded: Callable[[str], bool],
             roots.setdefault(directory)
         candidates.append(path)
     inputs.charts = list(charts)
+    inputs.gitignored = gitignore.ignored if gitignore is not None else []
     if not roots:
         inputs.files = candidates
         return inputs

@@ -41,7 +41,7 @@ from kubelint.model import (
 )
 from kubelint.plugins import Registry, build_registry
 from kubelint.progress import Progress
-from kubelint.pss import LEVELS, highest_level, policy_minor
+from kubelint.pss import LEVELS, highest_level, pinned_minor
 from kubelint.report import Finding, ObjectRef, Report, Summary, WorkloadLevel
 from kubelint.rule import Evaluation, RuleContext, Violation
 from kubelint.suppression import (
@@ -334,9 +334,11 @@ class Linter:
         return result
 
     def _pod_security(self, obj: Manifest, result: FileResult) -> None:
-        """The strictest PSS level the pods of ``obj`` meet at the target version (a fact
-        of the object, like its findings: reports list it per workload)."""
-        level = highest_level(obj, policy_minor(-1, self.config.kubernetes_version))
+        """The strictest PSS level the pods of ``obj`` meet at the target version, or at
+        the policy version a PSS profile pins (a fact of the object, like its findings:
+        reports list it per workload)."""
+        level = highest_level(obj, pinned_minor(self.config.pss_version,
+                                                self.config.kubernetes_version))
         if level is None:
             return
         location = obj.locate(())
@@ -397,7 +399,8 @@ class Linter:
         findings.sort(key=Finding.sort_key)
         return Report(findings, dataclasses.replace(collected.summary), self.registry.rules,
                       [*collected.notes, *decision.notes],
-                      [*collected.warnings, *decision.warnings], list(collected.pod_security))
+                      [*collected.warnings, *decision.warnings], list(collected.pod_security),
+                      self.config.pod_security_policy)
 
     def _scope_states(self, loaded: list[LoadedFile]) -> dict[str | None, RunState]:
         """Each scope's objects see the plain files' objects and their own, never another
@@ -643,7 +646,7 @@ def _lint_paths(paths: list[str], config: Config, registry: Registry, stdin: byt
     from kubelint.inputs import collect
     from kubelint.pipeline import PlainFile, default_jobs
 
-    inputs = collect(paths, config.is_excluded)
+    inputs = collect(paths, config.is_excluded, respect_gitignore=config.respect_gitignore)
     plain: list[PlainFile] = []
     fs_paths: dict[str, str] = {}
     for path in inputs.files:
@@ -681,8 +684,16 @@ def _lint_paths(paths: list[str], config: Config, registry: Registry, stdin: byt
     if jobs > 1 or cache is not None:
         from kubelint.pipeline import check_plain
 
-        return check_plain(linter, plain, rendered, jobs, progress, fs_paths, cache)
-    return linter.run([file.load() for file in plain] + rendered, fs_paths, progress)
+        report = check_plain(linter, plain, rendered, jobs, progress, fs_paths, cache)
+    else:
+        report = linter.run([file.load() for file in plain] + rendered, fs_paths, progress)
+    # Never a silent skip: --verbose names each path and the pattern that ignores it.
+    report.summary.gitignored = len(inputs.gitignored)
+    report.notes.extend(
+        f"skipped {display_path(item.path)}{'/' if item.is_dir else ''} (ignored by"
+        f" {display_path(item.source)}:{item.line}: {item.pattern})"
+        for item in inputs.gitignored)
+    return report
 
 
 def _can_fork() -> bool:

@@ -70,11 +70,13 @@ class PathNotFound(Exception):
     """A path named on the command line does not exist (a usage error)."""
 
 
-def discover(paths: list[str], excluded: Callable[[str], bool]) -> Iterator[str]:
+def discover(paths: list[str], excluded: Callable[[str], bool],
+             ignored: Callable[[str, bool], bool] | None = None) -> Iterator[str]:
     """Files to lint, in a stable order: directories recursively (``*.yaml``, ``*.yml``,
     ``*.json``, hidden files and directories skipped); files named explicitly whatever their
     suffix;
-    ``-`` for standard input. ``excluded`` gets absolute paths."""
+    ``-`` for standard input. ``excluded`` gets absolute paths; ``ignored`` (absolute path,
+    is a directory) too, for what the walk finds only (``kubelint.gitignore``)."""
     seen: set[str] = set()
     for path in paths:
         if path == STDIN:
@@ -90,17 +92,19 @@ def discover(paths: list[str], excluded: Callable[[str], bool]) -> Iterator[str]
             continue
         for directory, subdirs, files in os.walk(path):
             absolute_dir = os.path.abspath(directory)
-            subdirs[:] = sorted(
-                d for d in subdirs
+            subdirs[:] = [  # sorted first: what is skipped is told in walk order
+                d for d in sorted(subdirs)
                 if not d.startswith(".") and not excluded(os.path.join(absolute_dir, d))
-            )
+                and not (ignored and ignored(os.path.join(absolute_dir, d), True))
+            ]
             for name in sorted(files):
                 # Hidden files are tool configs (.kubelint.yaml, .pre-commit-config.yaml,
                 # .gitlab-ci.yml), never manifests; name one explicitly to lint it.
                 if name.startswith(".") or not name.lower().endswith(MANIFEST_SUFFIXES):
                     continue
                 absolute = os.path.join(absolute_dir, name)
-                if absolute in seen or excluded(absolute):
+                if absolute in seen or excluded(absolute) or (
+                        ignored and ignored(absolute, False)):
                     continue
                 seen.add(absolute)
                 yield os.path.join(directory, name)

@@ -383,6 +383,12 @@ class _Resolved:
     config: Config | None = None
     registry: Registry | None = None
     error: str | None = None
+    #: (path, stamp) of each base config the file extends (``extends:``).
+    bases: list[tuple[str, tuple[int, int] | None]] = field(default_factory=list)
+
+    def current(self, stamp: tuple[int, int] | None) -> bool:
+        """Whether the config file, and every base it extends, is as it was read."""
+        return stamp == self.stamp and all(_stamp(base) == seen for base, seen in self.bases)
 
 
 def _stamp(path: str | None) -> tuple[int, int] | None:
@@ -409,16 +415,18 @@ class Linting:
         self.encode = Encoder()
 
     def resolve(self, config_path: str | None) -> _Resolved:
-        """The cached config of ``config_path``, re-read when the file changed."""
+        """The cached config of ``config_path``, re-read when the file, or a base it
+        extends, changed."""
         stamp = _stamp(config_path)
         cached = self.configs.get(config_path)
-        if cached is not None and cached.stamp == stamp:
+        if cached is not None and cached.current(stamp):
             return cached
         from kubelint.lint import resolve_config
 
         try:
             config, registry = resolve_config(config_path)
-            resolved = _Resolved(stamp, config, registry)
+            resolved = _Resolved(stamp, config, registry,
+                                 bases=[(base, _stamp(base)) for base in config.sources[1:]])
         except (ConfigError, PluginError) as error:
             message = str(error)
             if config_path is not None and config_path not in message:

@@ -51,6 +51,14 @@ class Registry:
             return name
         return self.aliases.get(name)
 
+    def categories(self) -> dict[str, list[str]]:
+        """Each category -> the ids of its rules, both sorted."""
+        found: dict[str, list[str]] = {}
+        for rule_id, rule in sorted(self.rules.items()):
+            if rule.category is not None:
+                found.setdefault(rule.category, []).append(rule_id)
+        return dict(sorted(found.items()))
+
 
 def describe_error(error: BaseException) -> str:
     """How a plugin's failure reads in a message. A plugin that calls ``sys.exit`` is
@@ -110,10 +118,15 @@ def declares_entry_points(group: str, paths: Iterable[str] | None = None) -> boo
     return False
 
 
+def is_plugin_path(spec: str) -> bool:
+    """A ``plugins:`` entry that is a path to a .py file, not a module name."""
+    return spec.endswith(".py") or os.sep in spec or "/" in spec
+
+
 def _load_local(spec: str, base_dir: str) -> ModuleType:
     """A ``plugins:`` entry: a path to a .py file (relative to the config file) or an
     importable module name (the config file's directory is searched first)."""
-    if spec.endswith(".py") or os.sep in spec or "/" in spec:
+    if is_plugin_path(spec):
         path = os.path.normpath(os.path.join(base_dir, spec))
         if not os.path.isfile(path):
             raise PluginError(f"plugin file {spec!r} not found (looked at {path})")
@@ -180,6 +193,40 @@ def build_registry(local_plugins: Iterable[str] = (), base_dir: str = ".",
     return registry
 
 
+#: The name ``--enable``, ``--disable`` and config use for every rule.
+ALL = "all"
+
+
+def _check_names(registry: Registry, owners: Mapping[str, str]) -> None:
+    """A name in ``--enable``/``--disable`` and config must mean one thing: ``all``,
+    a category, or a rule (id or alias)."""
+    if ALL in owners:
+        raise PluginError(f"plugin {owners[ALL]!r} defines a rule named {ALL!r}, which means"
+                          " every rule; rename it")
+    for rule_id, rule in registry.rules.items():
+        if rule.category is None:
+            continue
+        clash = "every rule" if rule.category == ALL else (
+            f"the rule defined by {owners[rule.category]!r}" if rule.category in owners
+            else None)
+        if clash is not None:
+            raise PluginError(f"plugin {registry.owners[rule_id]!r} puts rule {rule_id!r} in"
+                              f" category {rule.category!r}, a name that already means {clash};"
+                              " choose another category")
+
+
+def _check_controls(rule: Rule, owner: str) -> None:
+    """A rule may map to a framework kubelint does not know, but not to a control that a
+    framework it knows does not have (a typo would never be selected nor audited)."""
+    from kubelint.compliance import unknown_control
+
+    for control in rule.controls:
+        problem = unknown_control(control)
+        if problem is not None:
+            raise PluginError(f"plugin {owner!r} maps rule {rule.id!r} to {control.ref!r}:"
+                              f" {problem}")
+
+
 def _plugin_name(manager: pluggy.PluginManager, hook_impl: Any) -> str:
     return str(manager.get_name(hook_impl.plugin) or hook_impl.plugin_name)
 
@@ -200,6 +247,7 @@ def _collect(manager: pluggy.PluginManager) -> Registry:
             if not isinstance(item, Rule):
                 raise PluginError(f"plugin {owner!r} returned {item!r} from kubelint_rules;"
                                   " expected rules made with kubelint.api.rule")
+            _check_controls(item, owner)
             for name in (item.id, *item.aliases):
                 if name in owners:
                     raise PluginError(f"rule {name!r} is defined twice: by {owners[name]!r}"
@@ -208,6 +256,7 @@ def _collect(manager: pluggy.PluginManager) -> Registry:
             registry.rules[item.id] = item
             registry.owners[item.id] = owner
             registry.aliases.update({alias: item.id for alias in item.aliases})
+    _check_names(registry, owners)
     for impl in manager.hook.kubelint_formatters.get_hookimpls():
         owner = _plugin_name(manager, impl)
         try:

@@ -806,6 +806,13 @@ def policy_minor(parsed: int, target: str) -> int:
     return newest if parsed < 0 else min(parsed, newest)
 
 
+def pinned_minor(version: str | None, target: str) -> int:
+    """The policy version evaluated for a pinned ``version`` (``v1.33``, ``latest``; None:
+    the target's) on a cluster of Kubernetes ``target``."""
+    parsed = parse_version(version) if version else None
+    return policy_minor(-1 if parsed is None else parsed, target)
+
+
 def level_version(level: str, version: str) -> str:
     """How PSA names a policy: ``restricted:v1.33``, ``baseline:latest``."""
     return f"{level}:{version}"

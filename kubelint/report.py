@@ -88,8 +88,9 @@ class Finding:
 @dataclass(frozen=True)
 class WorkloadLevel:
     """The strictest Pod Security Standards level a workload's pods meet at the target
-    Kubernetes version (``privileged``, ``baseline`` or ``restricted``), and where the
-    workload is (1-based line of the object)."""
+    Kubernetes version, or the policy version a PSS profile pins (``privileged``,
+    ``baseline`` or ``restricted``), and where the workload is (1-based line of the
+    object)."""
 
     file: str
     line: int
@@ -115,6 +116,8 @@ class Summary:
     baseline_fixed: int | None = None  # baseline findings that no longer occur
     #: The tools' configuration documents among ``skipped``: tool -> documents.
     tool_configs: dict[str, int] = field(default_factory=dict)
+    #: Files and directories the walk skipped because git ignores them.
+    gitignored: int = 0
 
     def to_dict(self, findings: list[Finding]) -> dict[str, Any]:
         counts = {severity: 0 for severity in SEVERITIES}
@@ -141,6 +144,9 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     #: Each workload's Pod Security Standards level, in file and line order.
     pod_security: list[WorkloadLevel] = field(default_factory=list)
+    #: The PSS policy the run's profile checks (``restricted:v1.33``), at whose version
+    #: ``pod_security`` is evaluated; None when no PSS profile runs.
+    pod_security_policy: str | None = None
 
     def count(self, severity: str) -> int:
         return sum(1 for finding in self.findings if finding.severity == severity)

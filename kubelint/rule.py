@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from kubelint.compliance import Control, as_controls
 from kubelint.constants import NEWEST_KUBERNETES_VERSION, SEVERITIES
 
 if TYPE_CHECKING:
@@ -51,13 +52,19 @@ class Rule:
     #: Where the rule's documentation lives on the web (SARIF helpUri, editor links);
     #: kubelint fills it in for its built-in rules.
     url: str | None = None
-    #: The group of rules it belongs to: for built-in rules, the package under rules/
-    #: (security, reliability, ...), which kubelint fills in.
+    #: The group ``--enable``/``--disable`` and config can name instead of each rule
+    #: (kebab-case; never a rule's name). A built-in rule's is its package under
+    #: ``rules/``; a plugin rule has the one it declares, or none.
     category: str | None = None
+    #: The compliance controls the rule implements (``kubelint.compliance``), each with
+    #: what the rule leaves out when it implements only part of it.
+    controls: tuple[Control, ...] = ()
 
     def __post_init__(self) -> None:
         if not _RULE_ID.match(self.id):
             raise ValueError(f"rule id {self.id!r} is not kebab-case")
+        if self.category is not None and not _RULE_ID.match(self.category):
+            raise ValueError(f"rule {self.id!r}: category {self.category!r} is not kebab-case")
         if self.severity not in SEVERITIES:
             raise ValueError(f"rule {self.id!r}: severity must be one of {SEVERITIES}")
 
@@ -76,11 +83,16 @@ def rule(
     aliases: Sequence[str] = (),
     fixable: bool = False,
     url: str | None = None,
+    category: str | None = None,
+    controls: Iterable[str | Control] = (),
 ) -> Callable[[Check], Rule]:
     """Declare a rule. The module's docstring is its documentation.
 
     Registers nothing: a plugin returns the rules from its ``kubelint_rules`` hook.
+    ``controls``: the compliance controls it implements, as ``FRAMEWORK:ID`` references
+    or ``Control(ref, partial=...)`` when it implements part of one.
     """
+    mapped = as_controls(controls)
 
     def decorate(check: Check) -> Rule:
         # A rule module's docstring is the rule's documentation; a plugin that keeps
@@ -90,7 +102,7 @@ def rule(
         return Rule(id=id, severity=severity, summary=summary, check=check,
                     kinds=frozenset(kinds) if kinds is not None else None, doc=doc,
                     enabled=enabled, options=dict(options or {}), aliases=tuple(aliases),
-                    fixable=fixable, url=url)
+                    fixable=fixable, url=url, category=category, controls=mapped)
 
     return decorate
 

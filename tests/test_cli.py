@@ -135,7 +135,8 @@ def test_findings_are_ordered_by_file_line_column(tree, capsys):
 @pytest.mark.parametrize(("args", "message"), [
     (["check", "missing-dir"], "no such file or directory: missing-dir"),
     (["check", "--enable", "liveness-inital-delay", "."],
-     "--enable: unknown rule 'liveness-inital-delay' (did you mean 'liveness-initial-delay'?)"),
+     "--enable: unknown rule or category 'liveness-inital-delay' (did you mean"
+     " 'liveness-initial-delay'?)"),
     (["check", "--format", "xml", "."],
      "unknown format 'xml'; choose from github, gitlab, json, junit, markdown, sarif, text"),
     (["explain", "no-such-rule"], "unknown rule 'no-such-rule'"),

@@ -200,8 +200,8 @@ def test_quiet_still_says_errors(tree):
                " upstream command that failed, such as `helm template` or `kustomize build`\n")
     result = kubelint("check", "-q", "--enable", "no-such-rule", "job.yaml", cwd=tree)
     assert (result.returncode, result.stdout, result.stderr) == (
-        2, "", "kubelint: error: --enable: unknown rule 'no-such-rule'; `kubelint rules`"
-               " lists them\n")
+        2, "", "kubelint: error: --enable: unknown rule or category 'no-such-rule';"
+               " `kubelint rules` lists them\n")
 
 
 def test_quiet_and_verbose_together_are_a_usage_error(tree):

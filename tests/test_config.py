@@ -109,7 +109,7 @@ def test_exclude_applies_to_walked_and_named_files(project, capsys):
     ("fail-levl: error\n", ".kubelint.yaml:1:1: unknown setting 'fail-levl' (did you mean"
                            " 'fail-level'?)"),
     ("rules:\n  liveness-inital-delay: off\n",
-     ".kubelint.yaml:2:3: unknown rule 'liveness-inital-delay' (did you mean"
+     ".kubelint.yaml:2:3: unknown rule or category 'liveness-inital-delay' (did you mean"
      " 'liveness-initial-delay'?)"),
     ("rules:\n  resources-limits-missing:\n    require-cpu: true\n",
      ".kubelint.yaml:3:5: rule 'resources-limits-missing' has no option 'require-cpu' (did"
@@ -141,7 +141,7 @@ def test_config_errors_exit_2_with_file_and_line(project, capsys, config, messag
 def test_every_problem_is_listed_in_line_order(project, capsys):
     (project / ".kubelint.yaml").write_text("rules:\n  nope: off\nfail-level: x\n")
     _, _, err = run(capsys, "deploy")
-    assert err.index(":2:3: unknown rule 'nope'") < err.index(":3:1: fail-level")
+    assert err.index(":2:3: unknown rule or category 'nope'") < err.index(":3:1: fail-level")
 
 
 def test_missing_config_file_named_on_the_command_line(project, capsys):
@@ -164,7 +164,7 @@ def test_lint_text_accepts_a_mapping_and_validates_it():
                                                          "naked-pod": "off"}})
     assert [(f.rule, f.severity, f.line) for f in findings] == [
         ("liveness-initial-delay", "error", 12)]
-    with pytest.raises(ConfigError, match="unknown rule 'nope'"):
+    with pytest.raises(ConfigError, match="unknown rule or category 'nope'"):
         lint_text(LIVENESS_POD, config={"rules": {"nope": False}})
 
 

@@ -147,3 +147,22 @@ def test_a_finding_about_a_suppression_can_be_exempted(tmp_path, monkeypatch):
     assert report.notes[-1] == (".kubelint.yaml:2:5: the exemption of unused-suppression"
                                 " matched no finding in this run (it may cover files not"
                                 " linted in it)")
+
+
+def test_a_base_configs_exemptions_apply_too(tmp_path, monkeypatch):
+    (tmp_path / "team").mkdir()
+    (tmp_path / "team" / "base.yaml").write_text(
+        _exemption("rules: [run-as-root]", "reason: vendored", "files: [vendor/]")
+        + "require-reason: true\n")
+    config = "extends: team/base.yaml\n" + _exemption(
+        "rules: [run-as-root]", "reason: ours too", "container: app", "until: 2027-01-01")
+    assert _run_as_root(tmp_path, monkeypatch, config) == (
+        [("mesh.yaml", 10, "container 'proxy'"), ("mesh.yaml", 12, "container 'app'")], [],
+        [".kubelint.yaml:3:5: the exemption of run-as-root expired on 2027-01-01: its"
+         " findings are reported again"])
+    resolved, _registry = resolve_config(".kubelint.yaml")
+    assert resolved.require_reason is True
+    (tmp_path / "team" / "base.yaml").write_text(_exemption("rules: [run-as-rot]",
+                                                            "reason: x", "kind: Pod"))
+    with pytest.raises(Exception, match=r"team/base.yaml:2:13: unknown rule 'run-as-rot'"):
+        resolve_config(".kubelint.yaml")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import textwrap
 from collections import Counter
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -23,12 +24,14 @@ from kubelint.formatters import FormatContext
 from kubelint.formatters.markdown import (
     FINDINGS_BUDGET,
     MAX_FINDINGS_SHOWN,
+    MAX_WORKLOADS_SHOWN,
     MESSAGE_LIMIT,
+    WORKLOADS_BUDGET,
     escape,
     render,
 )
 from kubelint.formatters.text import summary_line
-from kubelint.report import Finding, ObjectRef, Report, Summary
+from kubelint.report import Finding, ObjectRef, Report, Summary, WorkloadLevel
 from tests.helpers import ROOT, lint_in, registry
 
 GOLDEN = ROOT / "tests" / "golden" / "shop.md"
@@ -324,3 +327,107 @@ def test_golden_shop_and_output_file(tmp_path):
         GOLDEN.write_text(result.stdout, encoding="utf-8")
     assert result.stdout == GOLDEN.read_text(encoding="utf-8")
     assert written.read_text(encoding="utf-8") == result.stdout
+
+
+# --- (5) the workloads' Pod Security Standards levels ----------------------------------------
+
+WORKLOAD_HEADER = ["Location", "Workload", "Level"]
+
+
+def level_rows(page: Page) -> list[list[str]]:
+    tables = [table for table in page.tables if [c.text for c in table[0]] == WORKLOAD_HEADER]
+    assert len(tables) <= 1
+    return [[cell.text for cell in row] for row in tables[0][1:]] if tables else []
+
+
+def levels_report(*levels: WorkloadLevel, policy: str | None = "restricted:v1.33") -> Report:
+    report = make_report(finding())
+    report.pod_security = list(levels)
+    report.pod_security_policy = policy
+    return report
+
+
+def test_a_pss_profile_adds_each_workloads_level(tmp_path, monkeypatch, capsys):
+    """`kubelint check --profile pss-restricted:v1.33 --format markdown`: the section comes
+    before the findings, one row per workload, linked to its line."""
+    from kubelint.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app.yaml").write_text(textwrap.dedent("""\
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: open, namespace: shop}
+        spec:
+          hostNetwork: true
+          containers:
+            - {name: c, image: "registry.example.com/c:1"}
+        ---
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: tight}
+        spec:
+          template:
+            spec:
+              restartPolicy: Never
+              securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+              containers:
+                - name: c
+                  image: registry.example.com/c:1
+                  securityContext:
+                    allowPrivilegeEscalation: false
+                    capabilities: {drop: [ALL]}
+        """))
+    assert main(["check", "--no-config", "--no-cache", "--profile", "pss-restricted:v1.33",
+                 "--format", "markdown", "app.yaml"]) == 1
+    page = parse(capsys.readouterr().out)
+    assert page.headings == [("h2", "kubelint"), ("h3", "Pod Security Standards"),
+                             ("h3", "Findings"), ("h4", "app.yaml")]
+    assert page.paragraphs[1] == ("The strictest level each workload meets at policy version"
+                                  " v1.33 (this run checks restricted:v1.33): 1 workload at"
+                                  " restricted, 1 workload at privileged.")
+    assert level_rows(page) == [["app.yaml:1", "Pod shop/open", "privileged"],
+                                ["app.yaml:9", "Job tight", "restricted"]]
+    assert page.tables[2][1][0].hrefs == ["app.yaml#L1"]
+    # Without a PSS profile there is no such section.
+    assert main(["check", "--no-config", "--no-cache", "--format", "markdown",
+                 "app.yaml"]) == 1
+    assert level_rows(parse(capsys.readouterr().out)) == []
+
+
+def test_no_section_without_a_policy_or_workloads():
+    workload = WorkloadLevel("a.yaml", 1, DEPLOYMENT, "baseline")
+    assert "Pod Security Standards" not in render(levels_report(workload, policy=None), CONTEXT)
+    assert "Pod Security Standards" not in render(levels_report(), CONTEXT)
+
+
+def test_workload_names_stay_literal():
+    hostile = ObjectRef("v1", "Pod", "ns", "<img src=x>*a*[l](http://e.example)|")
+    page = parse(render(levels_report(WorkloadLevel("dir/[x].yaml", 3, hostile, "baseline")),
+                        CONTEXT))
+    assert level_rows(page) == [["dir/[x].yaml:3", "Pod ns/<img src=x>*a*[l](http://e.example)|",
+                                 "baseline"]]
+    assert page.html == []
+    assert page.tables[2][1][0].hrefs == ["dir/%5Bx%5D.yaml#L3"]
+
+
+def test_the_levels_stop_at_the_cap():
+    levels = [WorkloadLevel("a.yaml", line, DEPLOYMENT, "baseline")
+              for line in range(1, MAX_WORKLOADS_SHOWN + 11)]
+    page = parse(render(levels_report(*levels), CONTEXT))
+    assert len(level_rows(page)) == MAX_WORKLOADS_SHOWN
+    assert page.paragraphs[2] == (
+        "10 more workloads not listed here, to keep this summary within GitHub's 1 MiB limit;"
+        " kubelint check --format json lists them all (pod_security).")
+    # The counts cover every workload.
+    assert page.paragraphs[1].endswith(f": {MAX_WORKLOADS_SHOWN + 10:,} workloads at baseline.")
+
+
+def test_the_levels_stop_within_their_byte_budget():
+    long = ObjectRef("apps/v1", "Deployment", "ns", "w" * 250)
+    levels = [WorkloadLevel("a.yaml", line, long, "baseline") for line in range(1, 1001)]
+    output = render(levels_report(*levels), CONTEXT)
+    shown = len(level_rows(parse(output)))
+    assert 0 < shown < 1000
+    section = output[output.index("| Location | Workload | Level |"):
+                     output.index(f"{1000 - shown} more workloads")]
+    assert len(section.encode("utf-8")) <= WORKLOADS_BUDGET + 200  # plus the table header

@@ -235,6 +235,24 @@ def test_workspace_config_disables_a_rule_and_excludes(tmp_path: Path) -> None:
     run(tmp_path, test)
 
 
+def test_an_edited_base_config_applies_to_the_next_lint(tmp_path: Path) -> None:
+    (tmp_path / ".kubelint.yaml").write_text("extends: shared/base.yaml\n")
+    base = tmp_path / "shared" / "base.yaml"
+    base.parent.mkdir()
+    base.write_text("rules:\n  restart-policy: off\n")
+
+    async def test(client: Client) -> None:
+        uri = client.open(tmp_path / "job.yaml", BAD_JOB)
+        assert codes(await client.diagnostics(uri)) == set()
+        # The base is no config file by name, so its save is not announced: the next lint
+        # of a document reads it again because it changed.
+        base.write_text("rules:\n  restart-policy: warning\n")
+        client.change(uri, BAD_JOB + "\n")
+        assert codes(await client.diagnostics(uri)) == {"restart-policy"}
+
+    run(tmp_path, test)
+
+
 def test_bad_config_is_reported_and_the_server_keeps_serving(tmp_path: Path) -> None:
     config = tmp_path / ".kubelint.yaml"
     config.write_text("rules:\n  no-such-rule: off\n")

@@ -267,9 +267,10 @@ def test_policy_rules_are_listed_explained_and_configurable(tmp_path, capsys):
     os.chdir(tmp_path)
     assert main(["rules", "--format", "json"]) == 0
     rows = {row["id"]: row for row in json.loads(capsys.readouterr().out)}
-    assert rows["named"] == {"id": "named", "severity": "warning", "enabled": True,
-                             "summary": "object without a name label", "fixable": False,
-                             "aliases": [], "kinds": None}
+    assert rows["named"] == {"id": "named", "category": None, "severity": "warning",
+                             "enabled": True, "summary": "object without a name label",
+                             "fixable": False, "aliases": [], "kinds": None, "options": {},
+                             "controls": []}
     assert main(["explain", "named"]) == 0
     assert capsys.readouterr().out == (
         "# named\n\nobject without a name label\n\nDefault severity: warning (a real risk"
@@ -603,8 +604,8 @@ def test_unbound_policy_is_off_and_notes_say_why(tmp_path, capsys):
     assert main(["rules", "--policies", "vap.yaml"]) == 0
     assert [line for line in capsys.readouterr().out.splitlines()
             if line.startswith("replicas-example-com")] == [
-        "replicas-example-com              error    off       ValidatingAdmissionPolicy"
-        " replicas.example.com denies the object"]
+        "replicas-example-com              error    off  -                  "
+        "ValidatingAdmissionPolicy replicas.example.com denies the object"]
     assert main(["check", "-v", "--no-config", "--policies", "vap.yaml", "m.yaml",
                  "--disable", "all", "--enable", "replicas-example-com"]) == 0
     err = capsys.readouterr().err.splitlines()

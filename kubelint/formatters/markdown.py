@@ -18,7 +18,9 @@ Everything taken from manifests, file names and messages is escaped (``escape``)
 a hostile manifest cannot add markup, HTML or a link to the page.
 
 The report is a sequence of sections (``SECTIONS``), each rendered on its own, so that
-another section (e.g. one per workload) slots in without touching the others.
+another section slots in without touching the others. When the run's profile checks a
+Pod Security Standards level (``Report.pod_security_policy``), one lists each workload's
+strictest level, capped like the findings (``MAX_WORKLOADS_SHOWN``, ``WORKLOADS_BUDGET``).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from urllib.parse import quote
 from kubelint.constants import SEVERITIES
 from kubelint.formatters import FormatContext
 from kubelint.formatters.text import summary_line
+from kubelint.pss import LEVELS
 from kubelint.report import Finding, Report, printable
 
 TITLE = "kubelint"
@@ -40,6 +43,10 @@ MAX_FINDINGS_SHOWN = 1000
 FINDINGS_BUDGET = 512 * 1024
 #: A message longer than this (it quotes values from the manifest) is cut in the table.
 MESSAGE_LIMIT = 1000
+#: The workloads' Pod Security Standards levels stop at this many rows or bytes: with the
+#: findings' budget, well within GitHub's 1 MiB.
+MAX_WORKLOADS_SHOWN = 1000
+WORKLOADS_BUDGET = 128 * 1024
 
 #: What CommonMark and GitHub read as markup anywhere in a line (emphasis, code, links,
 #: images, raw HTML, entities, table cells, headings' closing #, math, mentions and
@@ -56,6 +63,7 @@ STDIN_NAME = "<stdin>"
 _WEB_URL = re.compile(r"https?://", re.IGNORECASE)
 
 FINDING_COLUMNS = ["Location", "Severity", "Rule", "Message"]
+WORKLOAD_COLUMNS = ["Location", "Workload", "Level"]
 
 Section = Callable[[Report, FormatContext], list[str]]
 
@@ -125,19 +133,19 @@ def _rule_counts(report: Report, context: FormatContext) -> list[str]:
     return [_table(["Rule", "Severity", "Findings"], rows, right=1)]
 
 
-def _location(finding: Finding, link_base: str) -> str:
-    shown = printable(finding.file)
-    label = escape(f"{shown}:{finding.line}")
+def _location(file: str, line: int, link_base: str) -> str:
+    shown = printable(file)
+    label = escape(f"{shown}:{line}")
     # A relative path is a file of the repository; an absolute one (outside the working
     # directory) or standard input has no page to link to.
     if _ABSOLUTE.match(shown) or shown == STDIN_NAME:
         return label
-    target = quote(finding.file.encode("utf-8", "surrogateescape"))
+    target = quote(file.encode("utf-8", "surrogateescape"))
     if link_base:
         # Parentheses and spaces would end the link's target: percent-encoded.
         base = quote(link_base, safe=":/?#[]@!$&'*+,;=%~")
         target = f"{base}{'' if base.endswith('/') else '/'}{target}"
-    return f"[{label}]({target}#L{finding.line})"
+    return f"[{label}]({target}#L{line})"
 
 
 def _message(finding: Finding) -> str:
@@ -161,7 +169,8 @@ def _findings(report: Report, context: FormatContext) -> list[str]:
     tables: dict[str, list[str]] = {}
     used = shown = 0
     for finding in report.findings:
-        row = _row([_location(finding, context.link_base), finding.severity, escape(finding.rule),
+        row = _row([_location(finding.file, finding.line, context.link_base), finding.severity,
+                    escape(finding.rule),
                     _message(finding)])
         size = len(row.encode("utf-8")) + 1  # and its line break
         if finding.file not in tables:  # and the file's heading and table header
@@ -183,8 +192,40 @@ def _findings(report: Report, context: FormatContext) -> list[str]:
     return blocks
 
 
+def _pod_security(report: Report, context: FormatContext) -> list[str]:
+    """Each workload's strictest Pod Security Standards level, when the run's profile
+    checks a PSS level (the report says which): the level the review is about."""
+    policy = report.pod_security_policy
+    if policy is None or not report.pod_security:
+        return []
+    version = policy.partition(":")[2]
+    counts = Counter(found.level for found in report.pod_security)
+    tally = ", ".join(f"{_plural(counts[level], 'workload')} at {level}"
+                      for level in reversed(LEVELS) if counts[level])
+    rows: list[str] = []
+    used = 0
+    for found in report.pod_security:
+        row = _row([_location(found.file, found.line, context.link_base),
+                    escape(found.object.describe()), found.level])
+        used += len(row.encode("utf-8")) + 1
+        if len(rows) == MAX_WORKLOADS_SHOWN or used > WORKLOADS_BUDGET:
+            break
+        rows.append(row)
+    blocks = ["### Pod Security Standards",
+              escape(f"The strictest level each workload meets at policy version {version}"
+                     f" (this run checks {policy}): {tally}."),
+              _table(WORKLOAD_COLUMNS, rows)]
+    left_out = len(report.pod_security) - len(rows)
+    if left_out:
+        blocks.append(f"{_plural(left_out, 'more workload')} not listed here, to keep this"
+                      " summary within GitHub's 1 MiB limit; `kubelint check --format json`"
+                      " lists them all (pod_security).")
+    return blocks
+
+
 #: The report's sections, in order; each returns its blocks (none leaves it out).
-SECTIONS: tuple[Section, ...] = (_headline, _severity_counts, _rule_counts, _findings)
+SECTIONS: tuple[Section, ...] = (_headline, _severity_counts, _rule_counts, _pod_security,
+                                 _findings)
 
 
 def render(report: Report, context: FormatContext) -> str:

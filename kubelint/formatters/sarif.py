@@ -19,8 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from kubelint.docs import render as render_doc
-from kubelint.docs import sections
+from kubelint.docs import rule_page, sections
 from kubelint.formatters import FormatContext, dumps_indented
 from kubelint.report import Finding, Report
 
@@ -32,6 +31,7 @@ SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "kubelint/v1"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 TAGS = ("kubernetes",)
+MAX_TAGS = 10
 #: GitHub code scanning's limit for shortDescription.text and fullDescription.text.
 DESCRIPTION_LIMIT = 1024
 
@@ -39,8 +39,6 @@ _SEMVER = re.compile(
     r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
     r"(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?\Z")
 _WINDOWS_DRIVE = re.compile(r"[A-Za-z]:/")
-#: Built-in rules live in kubelint.rules.<category>.<module>; the category is a tag.
-_CATEGORY = re.compile(r"kubelint\.rules\.([a-z0-9_]+)\.")
 
 
 def render(report: Report, context: FormatContext) -> str:
@@ -86,8 +84,7 @@ def rule_name(rule_id: str) -> str:
 def _descriptor(rule: Any) -> dict[str, Any]:
     doc = inspect.cleandoc(rule.doc or "")
     what = sections(doc).get("What it does") or doc or rule.summary
-    extra = "" if rule.enabled else " Off by default."
-    help_text = render_doc(rule.id, rule.summary, rule.severity, rule.doc, extra)
+    help_text = rule_page(rule)
     descriptor: dict[str, Any] = {"id": rule.id}
     if rule.aliases:  # a rename keeps the old ids: SARIF's word for them
         descriptor["deprecatedIds"] = list(rule.aliases)
@@ -98,17 +95,25 @@ def _descriptor(rule: Any) -> dict[str, Any]:
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "help": {"text": help_text, "markdown": help_text},
         **({"helpUri": rule.url} if rule.url else {}),
-        "properties": {"tags": _tags(rule)},
+        "properties": _properties(rule),
     })
     return descriptor
 
 
-def _tags(rule: Any) -> list[str]:
+def _properties(rule: Any) -> dict[str, Any]:
+    """The rule's tags (``kubernetes``, its category, the controls it implements) and,
+    for a rule mapped to controls, each control with its framework and title."""
     tags = list(TAGS)
-    match = _CATEGORY.match(getattr(rule.check, "__module__", "") or "")
-    if match and match.group(1) not in tags:
-        tags.append(match.group(1))
-    return tags
+    category = getattr(rule, "category", None)  # the category is a tag
+    if category and category not in tags:
+        tags.append(category)
+    controls = getattr(rule, "controls", ())
+    tags.extend(control.ref for control in controls)
+    # GitHub shows ten tags at most; properties.controls keeps every control.
+    properties: dict[str, Any] = {"tags": tags[:MAX_TAGS]}
+    if controls:
+        properties["controls"] = [control.to_dict() for control in controls]
+    return properties
 
 
 def _shorten(text: str) -> str:

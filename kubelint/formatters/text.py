@@ -109,6 +109,9 @@ def summary_line(report: Report) -> str:
     if summary.skipped:
         documents = "document" if summary.skipped == 1 else "documents"
         details.append(f"{summary.skipped} non-Kubernetes {documents} skipped")
+    if summary.gitignored:  # never a silent skip
+        details.append(f"{_plural(summary.gitignored, 'path')} git ignores skipped (-v names"
+                       f" {'it' if summary.gitignored == 1 else 'them'})")
     if details:
         head += "; " + ", ".join(details)
     if summary.baselined is not None:

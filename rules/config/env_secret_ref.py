@@ -80,7 +80,8 @@ from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
 @rule(id="env-secret-ref", severity="info", kinds=POD_SPEC_KINDS, enabled=False,
       summary="a container reads a Secret into environment variables",
       options={"env-from": {"type": "boolean", "default": True,
-                            "description": "also report envFrom entries with a secretRef"}})
+                            "description": "also report envFrom entries with a secretRef"}},
+      controls=("cis:5.4.1",))
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     env_from = ctx.options.get("env-from", True) is not False
     for ref in obj.containers(include_init=True):

@@ -86,7 +86,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from kubelint.api import Manifest, RuleContext, Violation, rule
+from kubelint.api import Control, Manifest, RuleContext, Violation, rule
 
 #: The namespaced built-in kinds kubelint knows the API groups of. kubelint.api exports
 #: neither the kind-to-groups table nor the cluster-scoped kinds, so the list is kept here;
@@ -104,7 +104,14 @@ NAMESPACED_KINDS = frozenset({
       summary="a namespaced object does not name its namespace",
       options={"allow-default": {"type": "boolean", "default": True,
                                  "description": "false: the default namespace is reported"
-                                                " too"}})
+                                                " too"}},
+      controls=(
+          Control("cis:5.7.4",
+                  partial="the default namespace is reported with allow-default: false"),
+          Control("nsa:namespaces",
+                  partial="objects that name no namespace, and with allow-default: false those in"
+                          " default"),
+      ))
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     kind = obj.kind
     if kind not in NAMESPACED_KINDS or not obj.is_kind(kind):

@@ -117,6 +117,7 @@ from typing import Any
 
 from kubelint.api import (
     POD_SPEC_KINDS,
+    Control,
     Manifest,
     RuleContext,
     Violation,
@@ -168,6 +169,11 @@ def _names(policies: list[Manifest]) -> str:
     return names + (f" and {len(policies) - 5} more" if len(policies) > 5 else "")
 
 
+#: What the rule leaves out of the benchmarks' "every namespace has NetworkPolicies".
+_PARTIAL = ("workloads that no NetworkPolicy isolates are reported; by default only where the"
+            " input holds a NetworkPolicy of their namespace (always: true reports every one)")
+
+
 @rule(id="networkpolicy-missing", severity="warning", kinds=POD_SPEC_KINDS,
       summary="no NetworkPolicy isolates the pods of a workload",
       options={
@@ -179,7 +185,9 @@ def _names(policies: list[Manifest]) -> str:
               "type": "array", "items": {"type": "string", "enum": ["Ingress", "Egress"]},
               "uniqueItems": True, "minItems": 1, "default": ["Ingress"],
               "description": "the directions (Ingress, Egress) in which a NetworkPolicy"
-                             " must isolate every pod"}})
+                             " must isolate every pod"}},
+      controls=(Control("cis:5.3.2", partial=_PARTIAL),
+                Control("nsa:network-policies", partial=_PARTIAL)))
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if obj.kind == "PodTemplate":
         return

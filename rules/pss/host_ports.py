@@ -64,6 +64,7 @@ CONTROL = "pss-host-ports"
 
 @rule(id=CONTROL, severity="error", kinds=pss.PSA_KINDS, enabled=False,
       summary="a container uses a host port",
-      options=pss.rule_options(CONTROL))
+      options=pss.rule_options(CONTROL),
+      controls=("pss:baseline/host-ports", "cis:5.2.13"))
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     return pss.control_violations(obj, ctx, CONTROL)

@@ -62,6 +62,7 @@ CONTROL = "pss-host-probes"
 
 @rule(id=CONTROL, severity="error", kinds=pss.PSA_KINDS, enabled=False,
       summary="a probe or lifecycle hook names a host",
-      options=pss.rule_options(CONTROL))
+      options=pss.rule_options(CONTROL),
+      controls=("pss:baseline/host-probes",))
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     return pss.control_violations(obj, ctx, CONTROL)

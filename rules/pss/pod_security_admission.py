@@ -103,7 +103,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, pss, rule
+from kubelint.api import POD_SPEC_KINDS, Control, Manifest, RuleContext, Violation, pss, rule
 
 #: What each mode means for the object, by whether it is a Pod.
 _SAYS = {
@@ -119,7 +119,13 @@ _SEVERITY = {"enforce": "error", "warn": "warning", "audit": "info"}
 
 @rule(id="pod-security-admission", severity="error", kinds=POD_SPEC_KINDS | {"Namespace"},
       summary="a workload breaks the Pod Security level its namespace's labels enforce,"
-              " warn or audit")
+              " warn or audit",
+      controls=(
+          Control("nsa:pod-security-enforcement",
+                  partial="the workloads of the input are checked against the levels their"
+                          " Namespace labels enforce; whether the cluster enforces them is not in"
+                          " the manifests"),
+      ))
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if obj.kind == "Namespace":
         if obj.is_kind("Namespace"):

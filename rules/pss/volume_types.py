@@ -66,6 +66,7 @@ CONTROL = "pss-volume-types"
 
 @rule(id=CONTROL, severity="error", kinds=pss.PSA_KINDS, enabled=False,
       summary="a pod uses a volume type the restricted level forbids",
-      options=pss.rule_options(CONTROL))
+      options=pss.rule_options(CONTROL),
+      controls=("pss:restricted/volume-types", "cis:5.2.12"))
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     return pss.control_violations(obj, ctx, CONTROL)

@@ -88,7 +88,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kubelint.api import Manifest, RuleContext, Violation, rbac, rule
+from kubelint.api import Control, Manifest, RuleContext, Violation, rbac, rule
 
 #: Every verb a rule must name (besides '*') to be read as full control.
 ALL_VERBS = frozenset({"get", "list", "watch", "create", "update", "patch", "delete"})
@@ -130,7 +130,12 @@ def _exempt(obj: Manifest, ctx: RuleContext) -> bool:
       options={"exempt-names": {
           "type": "array", "items": {"type": "string"}, "default": [],
           "description": "shell-style patterns of binding names to leave alone (bindings a"
-                         " platform provider manages)"}})
+                         " platform provider manages)"}},
+      controls=(
+          "cis:5.1.1",
+          Control("nsa:role-based-access-control",
+                  partial="bindings that grant cluster-admin power"),
+      ))
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if _bootstrap(obj) or _exempt(obj, ctx):
         return

@@ -68,7 +68,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kubelint.api import Manifest, RuleContext, Violation, rbac, rule
+from kubelint.api import Control, Manifest, RuleContext, Violation, rbac, rule
 
 #: Pods and the workload resources whose controllers create pods.
 WORKLOADS: tuple[tuple[str, str], ...] = (
@@ -97,7 +97,11 @@ def _grant(role: Manifest) -> Iterator[tuple[int, str]]:
 @rule(id="rbac-create-pods", severity="warning",
       kinds=("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"),
       summary="an RBAC rule lets its holders create pods or workloads",
-      options=rbac.GRANT_OPTIONS)
+      options=rbac.GRANT_OPTIONS,
+      controls=(
+          "cis:5.1.4",
+          Control("nsa:role-based-access-control", partial="grants that create pods or workloads"),
+      ))
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     yield from rbac.report_grants(obj, ctx, _grant, BUILTIN_CREATE_ROLES,
                                   "create on pods and workloads (a default ClusterRole)",

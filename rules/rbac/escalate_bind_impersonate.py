@@ -68,7 +68,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kubelint.api import Manifest, RuleContext, Violation, rbac, rule
+from kubelint.api import Control, Manifest, RuleContext, Violation, rbac, rule
 
 ROLES = (("rbac.authorization.k8s.io", "roles"), ("rbac.authorization.k8s.io", "clusterroles"))
 IDENTITIES = (("", "users"), ("", "groups"), ("", "serviceaccounts"),
@@ -85,7 +85,12 @@ def _exempt(obj: Manifest, ctx: RuleContext) -> bool:
       options={"exempt-names": {
           "type": "array", "items": {"type": "string"}, "default": [],
           "description": "shell-style patterns of Role and ClusterRole names to leave alone"
-                         " (roles a platform provider manages)"}})
+                         " (roles a platform provider manages)"}},
+      controls=(
+          "cis:5.1.8",
+          Control("nsa:role-based-access-control",
+                  partial="grants of escalate, bind and impersonate"),
+      ))
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if rbac.is_bootstrap(obj) or _exempt(obj, ctx):
         return

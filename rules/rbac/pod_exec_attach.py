@@ -87,7 +87,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kubelint.api import Manifest, RuleContext, Violation, rbac, rule
+from kubelint.api import Control, Manifest, RuleContext, Violation, rbac, rule
 
 EXEC: tuple[tuple[str, str], ...] = (("", "pods/exec"), ("", "pods/attach"))
 VERBS = ("create", "get")
@@ -143,7 +143,10 @@ def _check_binding(obj: Manifest, ctx: RuleContext, on_bindings: bool) -> Iterat
           "report-on": {
               "type": "string", "enum": ["roles", "bindings"], "default": "roles",
               "description": "report the roles that grant exec or attach (roles), or the"
-                             " bindings that hand it to subjects (bindings)"}})
+                             " bindings that hand it to subjects (bindings)"}},
+      controls=(
+          Control("nsa:role-based-access-control", partial="grants of exec and attach"),
+      ))
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     on_bindings = ctx.options.get("report-on") == "bindings"
     if obj.kind in ("RoleBinding", "ClusterRoleBinding"):

@@ -69,7 +69,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kubelint.api import Manifest, RuleContext, Violation, rbac, rule
+from kubelint.api import Control, Manifest, RuleContext, Violation, rbac, rule
 
 #: Default ClusterRoles that grant reading Secrets (Kubernetes' RBAC policy).
 BUILTIN_SECRET_ROLES = frozenset({"admin", "edit"})
@@ -88,7 +88,11 @@ def _grant(role: Manifest) -> Iterator[tuple[int, str]]:
 @rule(id="rbac-secrets-access", severity="warning",
       kinds=("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"),
       summary="an RBAC rule lets its holders read Secrets",
-      options=rbac.GRANT_OPTIONS)
+      options=rbac.GRANT_OPTIONS,
+      controls=(
+          "cis:5.1.2",
+          Control("nsa:role-based-access-control", partial="grants that read Secrets"),
+      ))
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     yield from rbac.report_grants(obj, ctx, _grant, BUILTIN_SECRET_ROLES,
                                   "get, list, watch on secrets (a default ClusterRole)",

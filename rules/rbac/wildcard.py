@@ -58,7 +58,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kubelint.api import Manifest, RuleContext, Violation, rbac, rule
+from kubelint.api import Control, Manifest, RuleContext, Violation, rbac, rule
 
 
 def _exempt(obj: Manifest, ctx: RuleContext) -> bool:
@@ -70,7 +70,11 @@ def _exempt(obj: Manifest, ctx: RuleContext) -> bool:
       options={"exempt-names": {
           "type": "array", "items": {"type": "string"}, "default": [],
           "description": "shell-style patterns of Role and ClusterRole names to leave alone"
-                         " (roles a platform provider manages)"}})
+                         " (roles a platform provider manages)"}},
+      controls=(
+          "cis:5.1.3",
+          Control("nsa:role-based-access-control", partial="wildcard grants"),
+      ))
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if rbac.is_bootstrap(obj) or _exempt(obj, ctx):
         return

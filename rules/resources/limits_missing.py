@@ -81,14 +81,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, as_mapping, rule
+from kubelint.api import POD_SPEC_KINDS, Control, Manifest, RuleContext, Violation, as_mapping, rule
 
 
 @rule(id="resources-limits-missing", severity="warning", kinds=POD_SPEC_KINDS,
       summary="a container has no memory limit (or no cpu limit, when required)",
       options={"require-cpu-limit": {
           "type": "boolean", "default": False,
-          "description": "also report containers without a cpu limit"}})
+          "description": "also report containers without a cpu limit"}},
+      controls=(
+          Control("nsa:resource-policies",
+                  partial="memory limits, and cpu limits with require-cpu-limit: true;"
+                          " LimitRanges and ResourceQuotas are not checked"),
+      ))
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     required = ("cpu", "memory") if ctx.options["require-cpu-limit"] else ("memory",)
     for ref in obj.containers():

@@ -76,6 +76,7 @@ from typing import Any
 
 from kubelint.api import (
     POD_SPEC_KINDS,
+    Control,
     Manifest,
     Path,
     RuleContext,
@@ -99,7 +100,13 @@ def _field(sc: Any, name: str) -> Any:
 
 
 @rule(id="apparmor-selinux-unconfined", severity="warning", kinds=POD_SPEC_KINDS,
-      summary="a container runs without AppArmor or SELinux confinement")
+      summary="a container runs without AppArmor or SELinux confinement",
+      controls=(
+          Control("pss:baseline/apparmor", partial="only an Unconfined profile is reported"),
+          Control("pss:baseline/selinux",
+                  partial="only the types spc_t and unconfined_t are reported; user and role are"
+                          " not checked"),
+      ))
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = obj.pod_spec_path()
     spec = obj.pod_spec()

@@ -89,6 +89,7 @@ from typing import Any
 
 from kubelint.api import (
     POD_SPEC_KINDS,
+    Control,
     Manifest,
     RuleContext,
     Violation,
@@ -132,7 +133,13 @@ def _normalize(capability: Any) -> str | None:
       summary="a container adds a dangerous Linux capability",
       options={"allowed": {
           "type": "array", "items": {"type": "string"}, "default": [],
-          "description": "capabilities not to report when added"}})
+          "description": "capabilities not to report when added"}},
+      controls=(
+          Control("pss:baseline/capabilities",
+                  partial="a deny-list of dangerous capabilities; the level allows adding 13"
+                          " capabilities by exact name, and no other"),
+          Control("cis:5.2.9", partial="only the dangerous capabilities it lists are reported"),
+      ))
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.pod_spec()
     if spec is None or is_windows_pod(spec):

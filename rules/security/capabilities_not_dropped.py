@@ -81,6 +81,7 @@ from typing import Any
 
 from kubelint.api import (
     POD_SPEC_KINDS,
+    Control,
     Manifest,
     RuleContext,
     Violation,
@@ -111,7 +112,15 @@ def _must_drop(option: Any) -> list[str]:
       options={"must-drop": {
           "type": "array", "items": {"type": "string"}, "minItems": 1,
           "default": list(DEFAULT_MUST_DROP),
-          "description": "capabilities a container that does not drop ALL must drop"}})
+          "description": "capabilities a container that does not drop ALL must drop"}},
+      controls=(
+          Control("pss:restricted/capabilities",
+                  partial="dropping NET_RAW is accepted in place of ALL, and what is added is not"
+                          " checked"),
+          Control("cis:5.2.8",
+                  partial="a container that drops ALL and adds NET_RAW back is not reported"),
+          Control("cis:5.2.10", partial="dropping NET_RAW is accepted unless must-drop is [ALL]"),
+      ))
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.pod_spec()
     if spec is None or is_windows_pod(spec):

@@ -68,11 +68,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
+from kubelint.api import POD_SPEC_KINDS, Control, Manifest, RuleContext, Violation, rule
 
 
 @rule(id="default-service-account", severity="info", kinds=POD_SPEC_KINDS, enabled=False,
-      summary="a pod runs as the namespace's default ServiceAccount")
+      summary="a pod runs as the namespace's default ServiceAccount",
+      controls=(
+          Control("cis:5.1.5",
+                  partial="pods that run as the default ServiceAccount are reported; whether it"
+                          " sets automountServiceAccountToken: false is not checked"),
+      ))
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = obj.pod_spec_path()
     spec = obj.pod_spec()

@@ -85,7 +85,8 @@ FIELDS = {
 
 
 @rule(id="host-namespace", severity="error", kinds=POD_SPEC_KINDS,
-      summary="a pod shares the node's network, PID or IPC namespace")
+      summary="a pod shares the node's network, PID or IPC namespace",
+      controls=("pss:baseline/host-namespaces", "cis:5.2.3", "cis:5.2.4", "cis:5.2.5"))
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = obj.pod_spec_path()
     spec = obj.pod_spec()

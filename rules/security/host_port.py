@@ -79,7 +79,8 @@ from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
 
 
 @rule(id="host-port", severity="warning", kinds=POD_SPEC_KINDS,
-      summary="a container port is bound on the node through hostPort")
+      summary="a container port is bound on the node through hostPort",
+      controls=("pss:baseline/host-ports", "cis:5.2.13"))
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     for ref in obj.containers(include_init=True):
         ports = ref.container.get("ports")

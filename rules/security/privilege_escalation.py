@@ -93,7 +93,8 @@ def _sys_admin_index(sc: Mapping[str, Any]) -> int | None:
 
 
 @rule(id="privilege-escalation", severity="warning", kinds=POD_SPEC_KINDS,
-      summary="a container process may gain more privileges than it started with")
+      summary="a container process may gain more privileges than it started with",
+      controls=("pss:restricted/privilege-escalation", "cis:5.2.6"))
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.pod_spec()
     if spec is None or is_windows_pod(spec):

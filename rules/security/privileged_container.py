@@ -67,6 +67,7 @@ from collections.abc import Iterator
 
 from kubelint.api import (
     POD_SPEC_KINDS,
+    Control,
     Manifest,
     RuleContext,
     Violation,
@@ -77,7 +78,11 @@ from kubelint.api import (
 
 
 @rule(id="privileged-container", severity="error", kinds=POD_SPEC_KINDS,
-      summary="a container runs privileged, with full access to the node")
+      summary="a container runs privileged, with full access to the node",
+      controls=(
+          Control("pss:baseline/privileged-containers", partial="Windows pods are not checked"),
+          "cis:5.2.2",
+      ))
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.pod_spec()
     if spec is None or is_windows_pod(spec):

@@ -68,7 +68,8 @@ from kubelint.api import (
 
 
 @rule(id="proc-mount-unmasked", severity="error", kinds=POD_SPEC_KINDS,
-      summary="a container sees an unmasked /proc of the node's kernel")
+      summary="a container sees an unmasked /proc of the node's kernel",
+      controls=("pss:baseline/proc-mount-type",))
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.pod_spec()
     if spec is None or is_windows_pod(spec):

@@ -76,7 +76,8 @@ from kubelint.api import (
 
 
 @rule(id="readonly-root-fs", severity="warning", kinds=POD_SPEC_KINDS,
-      summary="a container can write to its root filesystem")
+      summary="a container can write to its root filesystem",
+      controls=("nsa:immutable-container-file-systems",))
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.pod_spec()
     if spec is None or is_windows_pod(spec):

@@ -97,6 +97,7 @@ from typing import Any
 from kubelint.api import (
     POD_SPEC_KINDS,
     ContainerRef,
+    Control,
     Manifest,
     RuleContext,
     Violation,
@@ -128,7 +129,14 @@ def _where(field: str, own: Mapping[str, Any], pod_sc: Mapping[str, Any],
                "min-gid": {
           "type": "integer", "minimum": 1, "default": 1,
           "description": "the lowest acceptable runAsGroup; above 1 a missing runAsGroup"
-                         " is reported too (kube-score uses 10000)"}})
+                         " is reported too (kube-score uses 10000)"}},
+      controls=(
+          Control("pss:restricted/running-as-non-root",
+                  partial="a non-zero runAsUser is accepted in place of runAsNonRoot: true"),
+          "pss:restricted/running-as-non-root-user",
+          "cis:5.2.7",
+          "nsa:non-root-containers",
+      ))
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.pod_spec()
     if spec is None or is_windows_pod(spec):

@@ -109,7 +109,8 @@ def _judge_field(profile: Any) -> tuple[str, str] | None:
 
 
 @rule(id="seccomp-profile-missing", severity="warning", kinds=POD_SPEC_KINDS,
-      summary="a container runs without a seccomp profile")
+      summary="a container runs without a seccomp profile",
+      controls=("pss:baseline/seccomp", "pss:restricted/seccomp", "cis:5.7.2"))
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = obj.pod_spec_path()
     spec = obj.pod_spec()

@@ -137,7 +137,8 @@ def _is_bound(ctx: RuleContext, obj: Manifest, account: str, namespace: str) -> 
       options={"report-explicit-true": {
           "type": "boolean", "default": False,
           "description": "also report a token mounted because the pod or its ServiceAccount"
-                         " says automountServiceAccountToken: true"}})
+                         " says automountServiceAccountToken: true"}},
+      controls=("cis:5.1.6", "nsa:protecting-pod-service-account-tokens"))
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = obj.pod_spec_path()
     spec = obj.pod_spec()

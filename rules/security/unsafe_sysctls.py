@@ -115,7 +115,8 @@ def _allowed(name: str, patterns: list[str]) -> bool:
       options={"allowed": {
           "type": "array", "items": {"type": "string"}, "default": [],
           "description": "sysctls allowed besides the safe set (as the kubelet's"
-                         " --allowed-unsafe-sysctls; a trailing * allows a prefix)"}})
+                         " --allowed-unsafe-sysctls; a trailing * allows a prefix)"}},
+      controls=("pss:baseline/sysctls",))
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = obj.pod_spec_path()
     spec = obj.pod_spec()

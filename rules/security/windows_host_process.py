@@ -77,7 +77,8 @@ def _host_process(sc: Any) -> bool:
 
 
 @rule(id="windows-host-process", severity="error", kinds=POD_SPEC_KINDS,
-      summary="a Windows HostProcess container runs unisolated on its node")
+      summary="a Windows HostProcess container runs unisolated on its node",
+      controls=("pss:baseline/host-process", "cis:5.2.11"))
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     # windowsOptions is merged field by field (kubelet), so a container that writes other
     # windowsOptions still inherits the pod's hostProcess: report the pod once, and each

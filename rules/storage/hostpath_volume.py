@@ -107,7 +107,8 @@ from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
 
 
 @rule(id="hostpath-volume", severity="warning", kinds=POD_SPEC_KINDS,
-      summary="a pod mounts a directory of its node through a hostPath volume")
+      summary="a pod mounts a directory of its node through a hostPath volume",
+      controls=("pss:baseline/host-path-volumes", "cis:5.2.12"))
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = obj.pod_spec_path()
     spec = obj.pod_spec()

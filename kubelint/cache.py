@@ -14,7 +14,9 @@ extend, plugins, policies, CRD files):
   data (the other files' cross-resource checks need them), the file's suppression
   comments, and where the last cross-resource findings were (so they are located again
   without parsing the file);
-* per run, by every file's key and the rendered charts' and overlays' text: the report.
+* per run, by every file's key and the rendered charts' and overlays' text: the report
+  before the run's decisions (suppressions and their dates, ``--min-severity``), which
+  are made again on every run: a suppression's ``until`` date may have passed since.
 
 Checks that read other objects run again whenever any file changed, over every object,
 so a cached run reports exactly what an uncached one does (a test compares them byte for
@@ -47,7 +49,7 @@ CACHE_DIR_NAME = ".kubelint_cache"
 #: Entries not written for this long are deleted (``Cache.prune``).
 MAX_AGE_DAYS = 30
 #: Bumped when what an entry holds changes shape.
-_LAYOUT = 1
+_LAYOUT = 2
 _GITIGNORE = "# Created by kubelint: the cache is never committed.\n*\n"
 
 
@@ -64,13 +66,15 @@ class FileEntry:
 
 @dataclass
 class RunEntry:
-    """A whole run's report (without the rule catalogue, which the registry gives)."""
+    """A whole run's findings before its decisions (``kubelint.lint.Collected``): the
+    run decides again on every use, since a suppression may have expired since."""
 
     findings: list[Any]
     summary: Any
     notes: list[str]
     warnings: list[str]
     pod_security: list[Any] = field(default_factory=list)
+    suppressions: list[Any] = field(default_factory=list)
 
 
 def default_directory(config: Config) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 import gc
 import json
 import os
@@ -84,6 +85,10 @@ def _parser() -> argparse.ArgumentParser:
                        " ValidatingAdmissionPolicy and bindings) to check with (repeatable)")
     check.add_argument("--strict-kinds", action="store_true", default=None,
                        help="report custom resources without a known schema as errors")
+    check.add_argument("--require-reason", action="store_true",
+                       help="report suppressions that give no reason after ' -- ' as errors"
+                       " (as --enable suppression-without-reason; default: require-reason"
+                       " in the config)")
     check.add_argument("--jobs", "-j", type=_jobs, metavar="N",
                        help="check with N processes (default: every core when the input is"
                        " large enough to pay for starting them, else one; 1: one process)")
@@ -292,20 +297,26 @@ def _check(args: argparse.Namespace) -> int:
     config, registry = _load(args)
     if args.profile:
         config.use_profile(args.profile, registry, "--profile")
-    _select_rules(args.enable, args.disable, config, registry)
+    # --require-reason names the rule that reports suppressions without one: it wins
+    # over --disable all, as a rule named with --enable does.
+    enable = [*args.enable, "suppression-without-reason"] if args.require_reason \
+        else args.enable
+    _select_rules(enable, args.disable, config, registry)
     _configure(args, config)
     outputs = _outputs(args, registry)
     _keep_reports_apart(args, outputs, config)
     paths = _inputs(args)
     # Read standard input here: whether it held an object decides the exit status.
     stdin = _read_stdin(paths)
-    report = _lint(args, paths, config, registry, stdin)
+    # Suppressions' until= dates are judged on the machine's local date, once per run.
+    today = datetime.date.today()
+    report = _lint(args, paths, config, registry, stdin, today)
     failed = _say_unchecked(paths, args.stdin_filename, stdin, config, report, args.quiet)
     if args.diff:
         status = _print_diff(report, args.quiet)
         return EXIT_ERROR if failed else EXIT_CLEAN if args.exit_zero else status
     if args.fix:
-        report = _fix(args, paths, config, registry, report)
+        report = _fix(args, paths, config, registry, report, today)
     report = _baselines(args, report)
     _say_warnings(args, report)
     _write_outputs(args, outputs, report, registry, _stdin_text(args, stdin))
@@ -459,7 +470,7 @@ def _read_stdin(paths: list[str]) -> bytes | None:
 
 
 def _lint(args: argparse.Namespace, paths: list[str], config: Config, registry: Registry,
-          stdin: bytes | None) -> Report:
+          stdin: bytes | None, today: datetime.date) -> Report:
     from kubelint.lint import lint_paths
     from kubelint.loader import PathNotFound
     from kubelint.progress import Progress
@@ -473,7 +484,7 @@ def _lint(args: argparse.Namespace, paths: list[str], config: Config, registry: 
     try:
         report = lint_paths(paths, config, registry, stdin=stdin,
                             stdin_filename=args.stdin_filename, progress=progress,
-                            jobs=args.jobs, cache=cache)
+                            jobs=args.jobs, cache=cache, today=today)
     except PathNotFound as error:
         raise _RunError(f"no such file or directory: {error}") from None
     finally:
@@ -512,7 +523,7 @@ def _print_diff(report: Report, quiet: bool) -> int:
 
 
 def _fix(args: argparse.Namespace, paths: list[str], config: Config, registry: Registry,
-         report: Report) -> Report:
+         report: Report, today: datetime.date) -> Report:
     """--fix: write the safe fixes, then the report of what remains."""
     from kubelint.lint import lint_paths
     from kubelint.writing import WriteRefused, write_fixed
@@ -534,7 +545,8 @@ def _fix(args: argparse.Namespace, paths: list[str], config: Config, registry: R
     total = sum(len(made) for _, _, made in fixed.values())
     _tell(f"fixed {total} problem{'s' if total != 1 else ''} in"
           f" {len(fixed)} file{'s' if len(fixed) != 1 else ''}", args.quiet)
-    report = lint_paths(paths, config, registry, stdin_filename=args.stdin_filename)
+    report = lint_paths(paths, config, registry, stdin_filename=args.stdin_filename,
+                        today=today)
     gc.freeze()
     return report
 

@@ -18,8 +18,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from kubelint import exemptions
 from kubelint.compliance import FRAMEWORKS, Control, bad_selector, is_selector, matches, sort_key
-from kubelint.constants import KUBERNETES_VERSIONS, NEWEST_KUBERNETES_VERSION, SEVERITIES
+from kubelint.constants import (
+    KUBERNETES_VERSIONS,
+    NEWEST_KUBERNETES_VERSION,
+    REASON_RULE,
+    SEVERITIES,
+)
+from kubelint.exemptions import Exemption
+from kubelint.loader import display_path
 from kubelint.model import locate
 from kubelint.plugins import ALL, Registry, is_plugin_path
 from kubelint.schema import bundled
@@ -105,6 +113,11 @@ class Config:
     sources: list[str] = field(default_factory=list)
     #: How Helm charts in the input are rendered (``helm:``; --values and --set add).
     helm: HelmSettings = field(default_factory=lambda: HelmSettings())
+    #: Suppressions must give a reason (``require-reason``, --require-reason): turns on
+    #: the rule that reports those that do not, unless the config turns it off.
+    require_reason: bool = False
+    #: ``exemptions:``: findings not reported for code the team does not own.
+    exemptions: list[Exemption] = field(default_factory=list)
     #: The profile in force (``profile:``, ``--profile``), as written: its rule settings
     #: (``profile_layers``) apply before every other (``use_profile``).
     profile: str = "default"
@@ -193,7 +206,8 @@ class Config:
         layers = [every[i].rules for i in matching]
         result: dict[str, EffectiveRule] = {}
         for rule_id, rule in registry.rules.items():
-            enabled: bool | None = rule.enabled
+            enabled: bool | None = rule.enabled or (self.require_reason
+                                                    and rule_id == REASON_RULE)
             severity = None
             options = rule.option_defaults()
             for layer in layers:
@@ -599,9 +613,12 @@ def validate(raw: _RawConfig, registry: Registry) -> None:
         messages.extend(_glob_problems(raw))
         messages.extend(_selector_problems(raw, registry))
     if not messages:
+        messages.extend(exemptions.problems(raw, registry))
+    if not messages:
         messages.extend((raw.line_of(path), f"{_dotted(path)}: {text} is a TOML date or time,"
                          f" which no setting takes; quote it if it is text: \"{text}\"")
-                        for path, text in _toml_dates(raw.data))
+                        for path, text in _toml_dates(raw.data)
+                        if not exemptions.takes_date(path))
     if messages:
         unique = sorted(set(messages), key=lambda m: _line_sort_key(m[0]))
         raise ConfigError("\n".join(f"{where}: {message}" for where, message in unique))
@@ -769,6 +786,9 @@ def load_config(path: str | None, registry_for: Any,
     config.extended = [layer for raw in reversed(chain[1:]) for layer in _layers(raw.data)]
     config.sources = [os.path.abspath(raw.path) for raw in chain]
     _use_profiles(config, chain, registry)
+    # Each file's exemptions, the bases' first, at their own lines.
+    config.exemptions = [exemption for raw in reversed(chain)
+                         for exemption in exemptions.read(raw, display_path(raw.path))]
     return config, registry
 
 
@@ -905,6 +925,7 @@ def _build(data: Mapping[str, Any], path: str | None, root: str) -> Config:
         kubernetes_version=str(data.get("kubernetes-version", NEWEST_KUBERNETES_VERSION)),
         crds=[os.path.join(root, p) for p in data.get("crds", [])],
         strict_kinds=bool(data.get("strict-kinds", False)),
+        require_reason=bool(data.get("require-reason", False)),
         exclude=list(data.get("exclude", [])),
         respect_gitignore=bool(data.get("respect-gitignore", True)),
         plugins=list(data.get("plugins", [])),
@@ -932,5 +953,6 @@ def config_from_mapping(data: Mapping[str, Any], registry: Registry,
                           " config file that extends the base instead of a mapping")
     validate(raw, registry)
     config = _build(data, None, os.getcwd())
+    config.exemptions = exemptions.read(raw, name)
     _use_profiles(config, [raw], registry)
     return config

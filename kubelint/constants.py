@@ -76,6 +76,14 @@ POLICY_API_VERSION = f"{POLICY_GROUP}/v1"
 #: The annotation that silences rules for one object.
 IGNORE_ANNOTATION = "kubelint.io/ignore"
 
+#: The rules about suppressions themselves (``kubelint.decisions``): ``all`` does not
+#: name them, so that a blanket suppression cannot hide that another one expired.
+UNUSED_RULE = "unused-suppression"
+EXPIRED_RULE = "suppression-expired"
+INVALID_RULE = "invalid-suppression"
+REASON_RULE = "suppression-without-reason"
+SUPPRESSION_RULES = frozenset({UNUSED_RULE, EXPIRED_RULE, INVALID_RULE, REASON_RULE})
+
 #: Where each workload kind keeps its pod spec.
 POD_SPEC_PATHS: dict[str, tuple[str, ...]] = {
     "Pod": ("spec",),

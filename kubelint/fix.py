@@ -44,10 +44,12 @@ class Edit:
     end: int
     text: str
     document_line: int  # the edited document's root line, to find it again
-    path: Path  # from the document root
+    path: Path  # from the document root; () for an edit of comments only (no data change)
     value: Any
     #: The text the offsets are in: the file as it was linted.
     linted: str = field(default="", compare=False, repr=False)
+    #: What it does, when "set <key> to <value>" does not say it (editors' quick fixes).
+    title: str = field(default="", compare=False, repr=False)
 
 
 def _render(value: Any) -> str:
@@ -239,6 +241,8 @@ def _verified(before: str, after: str, edits: list[Edit]) -> bool:
     for number, document in enumerate(old):
         by_line.setdefault(document.root.line, number)
     for edit in edits:
+        if not edit.path:  # comments only: every document must come out as it was
+            continue
         index = by_line.get(edit.document_line)
         if index is None:
             return False

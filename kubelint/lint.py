@@ -10,13 +10,16 @@ import dataclasses
 import gc
 import os
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from kubelint.config import Config, EffectiveRule, config_from_mapping, find_config, load_config
 from kubelint.constants import MAX_FILE_BYTES, POLICY_API_VERSION, SEVERITY_RANK
+from kubelint.decisions import Decider, FileSuppressions
 from kubelint.engine import Router, check_object
+from kubelint.exemptions import covering
 from kubelint.index import ObjectIndex
 from kubelint.loader import (
     STDIN,
@@ -27,13 +30,27 @@ from kubelint.loader import (
     read_file,
     stdin_display,
 )
-from kubelint.model import Directives, Manifest, RelatedLocation, SourceFile, format_path
+from kubelint.model import (
+    Directives,
+    Manifest,
+    Path,
+    RelatedLocation,
+    SourceFile,
+    effective_namespace,
+    format_path,
+)
 from kubelint.plugins import Registry, build_registry
 from kubelint.progress import Progress
 from kubelint.pss import LEVELS, highest_level, pinned_minor
 from kubelint.report import Finding, ObjectRef, Report, Summary, WorkloadLevel
 from kubelint.rule import Evaluation, RuleContext, Violation
-from kubelint.suppression import annotation_rules, is_suppressed
+from kubelint.suppression import (
+    Annotation,
+    Suppression,
+    SuppressionProblem,
+    annotation_suppressions,
+    matching,
+)
 from kubelint.yamlparse import Span
 
 MANIFEST_STRUCTURE = "manifest-structure"
@@ -194,14 +211,46 @@ class FileResult:
     located: dict[tuple[int, tuple[str | int, ...]], Any] = field(default_factory=dict)
     #: The Pod Security Standards level of each workload of the file.
     pod_security: list[WorkloadLevel] = field(default_factory=list)
+    #: The suppressions of its objects' ``kubelint.io/ignore`` annotations, and the
+    #: entries that could not be read (with the file each is in).
+    annotations: list[Suppression] = field(default_factory=list)
+    annotation_problems: list[tuple[str, SuppressionProblem]] = field(default_factory=list)
+    #: Its objects were checked as written (``decisions.FileSuppressions.judged``).
+    judged: bool = False
+
+    def suppressions(self) -> FileSuppressions | None:
+        """What the run's decision needs of it (None: it has no suppression)."""
+        if not (self.directives or self.annotations or self.annotation_problems):
+            return None
+        return FileSuppressions(self.path, self.directives, tuple(self.annotations),
+                                tuple(self.annotation_problems), self.judged,
+                                frozenset(rule for rules in self.deferred.values()
+                                          for rule in rules))
+
+
+@dataclass
+class Collected:
+    """A run's findings before its decisions (suppressions, ``--min-severity``), with
+    what those need: the cache keeps this, and the run decides again each time, since
+    whether a suppression has expired depends on the day."""
+
+    findings: list[Finding]
+    summary: Summary
+    notes: list[str]
+    warnings: list[str]
+    pod_security: list[WorkloadLevel]
+    suppressions: list[FileSuppressions]
 
 
 class Linter:
     """Lints loaded files with one config and registry."""
 
-    def __init__(self, config: Config, registry: Registry):
+    def __init__(self, config: Config, registry: Registry, today: date | None = None):
         self.config = config
         self.registry = registry
+        #: The date suppressions and exemptions are judged on (None: the machine's local
+        #: date when the run decides, which a long-lived language server wants).
+        self.today = today
         self._routers: dict[tuple[int, str | None], Router] = {}
         #: Shared by the rules of one run (e.g. compiled schema validators); set per run.
         self.run_state: Any = None
@@ -234,16 +283,19 @@ class Linter:
         """Every check of one file (only the rules of ``only``, by object number, when it
         is given: a second pass over the checks that read other objects)."""
         source = item.source
+        # A plain file that parsed: a suppression in it that silences nothing is unused.
+        judged = source.scope is None and all(problem.rule == "yaml-duplicate-key"
+                                              for problem in item.problems)
         result = FileResult(source.path, documents=source.documents, skipped=source.skipped,
                             objects=len(item.objects), tool_configs=dict(item.tool_configs),
-                            directives=source.directives)
+                            directives=source.directives, judged=judged)
         settings = self.config.rule_settings(fs_path, self.registry)
         router = self._router(settings, source.scope)
-        floor = SEVERITY_RANK[self.config.min_severity]
+        exempt = self._exempt if self.config.exemptions else None
         emit = _Emitter(self.registry, settings, source, result.findings, self._settings_for,
-                        floor=floor)
+                        exempt=exempt)
         cross = _Emitter(self.registry, settings, source, result.cross, self._settings_for,
-                         result.located, floor=floor)
+                         result.located, exempt=exempt)
         if only is None:
             for problem in item.problems:
                 span = Span(problem.line, problem.column,
@@ -269,6 +321,9 @@ class Linter:
                 result.deferred[number] = deferred
             if only is None:
                 self._pod_security(obj, result)
+                annotation = emit.annotation(obj)
+                result.annotations.extend(annotation.suppressions)
+                result.annotation_problems.extend(annotation.problems)
                 if progress is not None:
                     progress.object_checked()
         return result
@@ -293,10 +348,15 @@ class Linter:
 
     def report(self, loaded: list[LoadedFile], results: list[FileResult]) -> Report:
         """The report of a run from its files' results (in input order)."""
+        return self.decide(self.collect(loaded, results))
+
+    def collect(self, loaded: list[LoadedFile], results: list[FileResult]) -> Collected:
+        """What the files' results say together, before the run's decisions."""
         summary = Summary(files=len({path for item in loaded
                                      for path in (item.source.path, *item.source.made_from)}))
         findings: list[Finding] = []
         levels: set[WorkloadLevel] = set()
+        suppressions: list[FileSuppressions] = []
         for result in results:
             levels.update(result.pod_security)
             summary.objects += result.objects
@@ -306,9 +366,10 @@ class Linter:
                 summary.tool_configs[tool] = summary.tool_configs.get(tool, 0) + count
             findings.extend(result.findings)
             findings.extend(result.cross)
+            facts = result.suppressions()
+            if facts is not None:
+                suppressions.append(facts)
         summary.unknown_kinds = self._unknown_kinds(list(self.run_state.index.objects()))
-        findings = merge_variants(findings)
-        findings.sort(key=Finding.sort_key)
         # A workload rendered several ways (a chart with each ci/*-values.yaml) gets one
         # entry: the strictest level every rendering of it meets.
         weakest: dict[tuple[str, int, ObjectRef], WorkloadLevel] = {}
@@ -320,8 +381,21 @@ class Linter:
         pod_security = sorted(weakest.values(), key=lambda found: (
             found.file, found.line, found.object.kind or "", found.object.namespace or "",
             found.object.name or ""))
-        return Report(findings, summary, self.registry.rules, self._notes(),
-                      list(self.run_state.crd_problems), pod_security,
+        return Collected(findings, summary, self._notes(), list(self.run_state.crd_problems),
+                         pod_security, suppressions)
+
+    def decide(self, collected: Collected) -> Report:
+        """The report: the findings no suppression covers today, at or above
+        ``min-severity``, and what kubelint says about the suppressions."""
+        decider = Decider(self.registry, self._settings_for, self._relative,
+                          self.config.exemptions, self.today or date.today(),
+                          SEVERITY_RANK[self.config.min_severity])
+        decision = decider.decide(collected.findings, collected.suppressions)
+        findings = merge_variants(decision.findings)
+        findings.sort(key=Finding.sort_key)
+        return Report(findings, dataclasses.replace(collected.summary), self.registry.rules,
+                      [*collected.notes, *decision.notes],
+                      [*collected.warnings, *decision.warnings], list(collected.pod_security),
                       self.config.pod_security_policy)
 
     def _scope_states(self, loaded: list[LoadedFile]) -> dict[str | None, RunState]:
@@ -368,6 +442,18 @@ class Linter:
         are relative to the working directory, or absolute)."""
         return self.config.rule_settings(os.path.abspath(display_path), self.registry)
 
+    def _relative(self, display_path: str) -> str | None:
+        """A file's path relative to the config (None: outside it), for exemptions."""
+        return self.config._relative(os.path.abspath(display_path))
+
+    def _exempt(self, rule_id: str, obj: Manifest | None, path: Path,
+                display_path: str) -> list[Suppression]:
+        """The config exemptions that cover a finding."""
+        namespace = effective_namespace(obj, self.config.namespace) if obj is not None \
+            else None
+        return covering(self.config.exemptions, rule_id, self.registry.aliases, obj, path,
+                        self._relative(display_path), namespace)
+
     def _router(self, settings: dict[str, EffectiveRule], scope: str | None) -> Router:
         router = self._routers.get((id(settings), scope))
         if router is None:
@@ -394,14 +480,15 @@ class _Emitter:
     def __init__(self, registry: Registry, settings: Mapping[str, EffectiveRule],
                  source: SourceFile, out: list[Finding],
                  settings_for: Any = None, located: dict[Any, Any] | None = None,
-                 floor: int = 0):
+                 exempt: Any = None):
         self.registry = registry
-        self.floor = floor
         self.settings = settings
         self.source = source
         self.out = out
         self._settings_for = settings_for
-        self._ignored: dict[int, set[str]] = {}
+        #: The config exemptions covering a finding (``Linter._exempt``; None: none).
+        self._exempt = exempt
+        self._annotations: dict[int, Annotation] = {}
         #: Records where violations were, by (object number, path) (FileResult.located).
         self.located = located
         self.number = 0
@@ -410,9 +497,7 @@ class _Emitter:
         location = obj.locate(violation.path)
         if self.located is not None:
             self.located[(self.number, tuple(violation.path))] = location
-        ignored = self._ignored.get(id(obj))
-        if ignored is None:
-            ignored = self._ignored[id(obj)] = annotation_rules(obj.annotations)
+        ignored = self.annotation(obj).suppressions
         ref = ObjectRef(obj.api_version, obj.kind, obj.namespace, obj.display_name)
         if obj.origin is not None:
             # No --fix here: the edit would land in generated text, not in the template.
@@ -426,7 +511,8 @@ class _Emitter:
             self.at(rule_id, message, violation.severity, placed.span, placed.node_lines,
                     ref, format_path(violation.path), ignored, obj.template, None,
                     file=placed.file, directives=placed.directives, settings=settings,
-                    related=placed.related, variant=placed.variant)
+                    related=placed.related, variant=placed.variant, obj=obj,
+                    where=violation.path)
             return
         edit = None
         if violation.fix is not None:
@@ -435,36 +521,47 @@ class _Emitter:
             edit = plan(obj, violation.fix)
         self.at(rule_id, violation.message, violation.severity, location.span,
                 location.node_lines, ref, format_path(violation.path), ignored, obj.template,
-                edit)
+                edit, obj=obj, where=violation.path)
+
+    def annotation(self, obj: Manifest) -> Annotation:
+        """What ``obj``'s ``kubelint.io/ignore`` annotation says (read once)."""
+        found = self._annotations.get(id(obj))
+        if found is None:
+            found = self._annotations[id(obj)] = annotation_suppressions(obj)
+        return found
 
     def at(self, rule_id: str, message: str, severity: str | None, span: Span,
            node_lines: tuple[int, ...], ref: ObjectRef | None, path: str,
-           ignored: Iterable[str] = (), template: str | None = None,
+           ignored: Sequence[Suppression] = (), template: str | None = None,
            edit: Any = None, *, file: str | None = None, directives: Directives | None = None,
            settings: Mapping[str, EffectiveRule] | None = None,
            related: tuple[RelatedLocation, ...] = (),
-           variant: tuple[str, str] | None = None) -> None:
+           variant: tuple[str, str] | None = None, obj: Manifest | None = None,
+           where: Path = ()) -> None:
+        """Add the finding, with the suppressions that name its rule where it is (the
+        run decides whether they still silence it: ``kubelint.decisions``)."""
         settings = self.settings if settings is None else settings
         setting = settings.get(rule_id)
         if setting is not None and not setting.enabled:
             return
         if directives is None:
             directives = self.source.directives
-        if is_suppressed(rule_id, node_lines, directives, ignored, self.registry.aliases):
-            return
+        shown = file or self.source.path
+        held = [suppression.bound(shown) for suppression in
+                matching(rule_id, node_lines, directives, ignored, self.registry.aliases)]
+        if self._exempt is not None:
+            held.extend(self._exempt(rule_id, obj, where, shown))
         rule = self.registry.rules.get(rule_id)
         default = rule.severity if rule is not None else "error"
         final = (setting.severity if setting is not None and setting.severity else None) \
             or severity or default
-        if SEVERITY_RANK[final] < self.floor:  # --min-severity: below it, not reported
-            return
         end_line, end_column = span.end_line, span.end_column
         if (end_line, end_column) <= (span.line, span.column):
             end_line, end_column = span.line, span.column + 1
-        self.out.append(Finding(rule_id, final, message, file or self.source.path,
+        self.out.append(Finding(rule_id, final, message, shown,
                                 span.line + 1, span.column + 1, end_line + 1, end_column + 1,
                                 ref, path, template, edit, related, variant,
-                                placed=file is not None))
+                                placed=file is not None, suppressed_by=tuple(held)))
 
 
 def merge_variants(findings: list[Finding]) -> list[Finding]:
@@ -527,19 +624,21 @@ def gc_paused() -> Iterator[None]:
 def lint_paths(paths: list[str], config: Config, registry: Registry,
                stdin: bytes | None = None, stdin_filename: str | None = None,
                progress: Progress | None = None, jobs: int | None = 1,
-               cache: Any = None) -> Report:
+               cache: Any = None, today: date | None = None) -> Report:
     """Lint files and directories (``-`` reads ``stdin``) with ``jobs`` processes (None:
     as many as pays, ``kubelint.pipeline.default_jobs``; more than one forks the calling
     process, which the command line does and a library caller may not want), with a
-    ``kubelint.cache.Cache`` or none. Raises ``PathNotFound``."""
+    ``kubelint.cache.Cache`` or none, judging suppressions' ``until`` dates on ``today``
+    (None: the machine's local date). Raises ``PathNotFound``."""
     with gc_paused():
         return _lint_paths(paths, config, registry, stdin, stdin_filename, progress, jobs,
-                           cache)
+                           cache, today)
 
 
 def _lint_paths(paths: list[str], config: Config, registry: Registry, stdin: bytes | None,
                 stdin_filename: str | None, progress: Progress | None = None,
-                jobs: int | None = None, cache: Any = None) -> Report:
+                jobs: int | None = None, cache: Any = None,
+                today: date | None = None) -> Report:
     from kubelint.inputs import collect
     from kubelint.pipeline import PlainFile, default_jobs
 
@@ -574,7 +673,7 @@ def _lint_paths(paths: list[str], config: Config, registry: Registry, stdin: byt
         from kubelint.kustomize import build_roots
 
         rendered.extend(build_roots(inputs.kustomizations))
-    linter = Linter(config, registry)
+    linter = Linter(config, registry, today)
     jobs = default_jobs(plain) if jobs is None else jobs
     if jobs > 1 and not (len(plain) > 1 and _can_fork()):
         jobs = 1
@@ -601,16 +700,18 @@ def _can_fork() -> bool:
 
 
 def lint_text(text: str, filename: str = "<stdin>",
-              config: Config | Mapping[str, Any] | str | None = None) -> list[Finding]:
+              config: Config | Mapping[str, Any] | str | None = None,
+              today: date | None = None) -> list[Finding]:
     """Lint one buffer (an editor's unsaved file) and return its findings.
 
     ``config``: a ``Config``, a mapping shaped like ``.kubelint.yaml``, a path to a config
     file, or None for kubelint's defaults. Per-path settings apply to ``filename``.
+    Suppressions' ``until`` dates are judged on ``today`` (None: the local date).
     Raises ``ConfigError`` or ``PluginError`` for a bad config or plugin; never prints.
     """
     resolved, registry = resolve_config(config)
     loaded = load_text(text, SourceFile(filename, text))
-    return Linter(resolved, registry).run([loaded], {filename: filename}).findings
+    return Linter(resolved, registry, today).run([loaded], {filename: filename}).findings
 
 
 def exit_code(report: Report, fail_level: str) -> int:

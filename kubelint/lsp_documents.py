@@ -36,12 +36,12 @@ from typing import TYPE_CHECKING
 from kubelint.constants import MAX_NODES_PER_FILE
 from kubelint.loader import LoadedFile, add_documents, helm_sources
 from kubelint.model import Directives, SourceFile
-from kubelint.suppression import parse_directives
+from kubelint.suppression import Suppression, parse_directives
 from kubelint.yamlparse import YamlDocument, parse_stream
 
 if TYPE_CHECKING:
     from kubelint.config import Config
-    from kubelint.lint import RunState
+    from kubelint.lint import Linter, RunState
     from kubelint.plugins import Registry
     from kubelint.report import Finding
 
@@ -108,7 +108,8 @@ def _may_define(text: str) -> bool:
     return may_define(text.encode("utf-8", "surrogatepass"))
 
 
-def _outside(table: dict[int, set[str]], low: float, high: float) -> dict[int, set[str]]:
+def _outside(table: dict[int, list[Suppression]], low: float, high: float,
+             ) -> dict[int, list[Suppression]]:
     return {line: rules for line, rules in table.items() if not low <= line < high}
 
 
@@ -193,7 +194,27 @@ class Documents:
             result = linter.check_file(whole, fs_path, only=again)
             findings += result.findings
             findings += result.cross
-        return findings
+        return _decided(linter, whole, findings, segments)
+
+
+def _decided(linter: Linter, whole: LoadedFile, findings: list[Finding],
+             segments: list[Segment]) -> list[Finding]:
+    """The run's decision over the whole text (``kubelint.decisions``). The annotations
+    are read again from every object, kept or not: their fixes are offsets into this
+    text."""
+    from kubelint.decisions import FileSuppressions
+    from kubelint.lint import Collected
+    from kubelint.report import Summary
+    from kubelint.suppression import annotation_suppressions
+
+    annotations = [annotation_suppressions(obj) for obj in whole.objects]
+    facts = FileSuppressions(
+        whole.source.path, whole.source.directives,
+        tuple(s for found in annotations for s in found.suppressions),
+        tuple(problem for found in annotations for problem in found.problems), judged=True,
+        cross=frozenset(rule for segment in segments for rules in segment.deferred.values()
+                        for rule in rules))
+    return linter.decide(Collected(findings, Summary(), [], [], [], [facts])).findings
 
 
 def _unchanged(kept: _Kept, segments: list[Segment], text: str) -> tuple[int, int]:

@@ -295,7 +295,7 @@ class QuickFixes:
             return None
         value = edit.value if isinstance(edit.value, str) else repr(edit.value)
         return types.CodeAction(
-            title=f"Fix {finding.rule}: set {edit.path[-1]} to {value}",
+            title=f"Fix {finding.rule}: {edit.title or f'set {edit.path[-1]} to {value}'}",
             kind=types.CodeActionKind.QuickFix,
             diagnostics=[diagnostic],
             is_preferred=True,
@@ -547,6 +547,9 @@ class Linting:
                 loaded.problems = [problem for problem in loaded.problems
                                    if problem.line < shown_lines]
             findings = Linter(config, registry).run([loaded], {display: path or ""}).findings
+            if truncated:  # what the cut objects' comments would silence was not checked
+                findings = [finding for finding in findings
+                            if finding.rule != "unused-suppression" or finding.line <= shown_lines]
         else:
             findings.sort(key=Finding.sort_key)  # as in a report
         ranges = Ranges(live, encoding)

@@ -20,6 +20,7 @@ from kubelint.constants import (
     LONG_RUNNING_KINDS,
     POD_SPEC_PATHS,
 )
+from kubelint.suppression import Directives as Directives  # where it has been imported from
 from kubelint.yamlparse import Entry, Positions, Span
 
 #: A path into an object: mapping keys and sequence indexes.
@@ -38,17 +39,6 @@ def format_path(path: Sequence[str | int]) -> str:
         else:
             out.append(f'["{part}"]')
     return "".join(out)
-
-
-@dataclass
-class Directives:
-    """``# kubelint: disable=...`` comments of one file (0-based line numbers)."""
-
-    file: frozenset[str] = frozenset()
-    #: own-line comments: the line of the node they precede -> rules
-    before: dict[int, set[str]] = field(default_factory=dict)
-    #: end-of-line comments: their line -> rules
-    trailing: dict[int, set[str]] = field(default_factory=dict)
 
 
 @dataclass

@@ -35,7 +35,7 @@ from typing import Any
 
 from kubelint.cache import Cache, FileEntry, RunEntry
 from kubelint.constants import POLICY_API_VERSION
-from kubelint.lint import FileResult, Linter
+from kubelint.lint import Collected, FileResult, Linter
 from kubelint.loader import LoadedFile, load_read, read_file
 from kubelint.model import Location, Manifest, SourceFile
 from kubelint.progress import Progress
@@ -133,15 +133,16 @@ def check_plain(linter: Linter, files: list[PlainFile], rendered: list[LoadedFil
                                     [text for item in rendered for text in
                                      (item.source.path, item.source.text, *item.source.made_from)])
             known = cache.load(run_key)
-            if isinstance(known, RunEntry):
-                return Report(known.findings, known.summary, linter.registry.rules,
-                              known.notes, known.warnings, known.pod_security,
-                              linter.config.pod_security_policy)
+            if isinstance(known, RunEntry):  # decided again: today may not be that day
+                return linter.decide(Collected(known.findings, known.summary, known.notes,
+                                               known.warnings, known.pod_security,
+                                               known.suppressions))
         for file in files:
             if file.key is not None:
                 entry = cache.load(file.key)
                 file.cached = entry if isinstance(entry, FileEntry) else None
-    report, found, stubs, results = _check(linter, files, rendered, jobs, progress, fs_paths)
+    collected, found, stubs, results = _check(linter, files, rendered, jobs, progress, fs_paths)
+    report = linter.decide(collected)
     if cache is not None:
         for number, file in enumerate(files):
             if file.key is not None and file.cached is None:
@@ -149,8 +150,9 @@ def check_plain(linter: Linter, files: list[PlainFile], rendered: list[LoadedFil
                 cache.save(file.key, FileEntry(local, stubs.get(number, []),
                                                found.get(number, [])))
         if run_key is not None:
-            cache.save(run_key, RunEntry(report.findings, report.summary, report.notes,
-                                         report.warnings, report.pod_security))
+            cache.save(run_key, RunEntry(collected.findings, collected.summary,
+                                         collected.notes, collected.warnings,
+                                         collected.pod_security, collected.suppressions))
         if cache.problem is not None:
             report.warnings.append(cache.problem)
         else:
@@ -160,8 +162,9 @@ def check_plain(linter: Linter, files: list[PlainFile], rendered: list[LoadedFil
 
 def _check(linter: Linter, files: list[PlainFile], rendered: list[LoadedFile], jobs: int,
            progress: Progress | None, fs_paths: dict[str, str] | None,
-           ) -> tuple[Report, dict[int, Any], dict[int, Any], dict[int, FileResult]]:
-    """The report, and for the cache: definitions, objects and results by file number."""
+           ) -> tuple[Collected, dict[int, Any], dict[int, Any], dict[int, FileResult]]:
+    """The run's findings before its decisions, and for the cache: definitions, objects
+    and results by file number."""
     sizes = [len(file.data or b"") for file in files]
     definers = {number for number, file in enumerate(files)
                 if file.loaded is not None or may_define(file.data)}
@@ -253,11 +256,11 @@ def _check(linter: Linter, files: list[PlainFile], rendered: list[LoadedFile], j
             state.catalog  # noqa: B018 -- the notes tell how many custom schemas there are
     for worker in workers:
         worker.close()
-    report = linter.report(everything, [results[number] for number in range(len(files))]
-                           + rendered_results)
+    collected = linter.collect(everything, [results[number] for number in range(len(files))]
+                               + rendered_results)
     objects = {**_stubs(own, {}), **{number: _complete(stubs, found.get(number, []))
                                      for number, stubs in others.items()}}
-    return report, found, objects, results
+    return collected, found, objects, results
 
 
 def may_define(data: bytes | None) -> bool:

@@ -7,7 +7,8 @@
 - ``pss-baseline``, ``pss-restricted``: the Pod Security Standards level, exactly: one
   ``pss-*`` rule per control of the level, with the level's options, and no other rule
   but the ``core`` ones (a file that cannot be read, rendered or checked still fails the
-  run). A version pins the policy as PSA's ``enforce-version`` label does:
+  run) and the ``suppressions`` ones that are on by default (an expired or unknown
+  suppression is still reported). A version pins the policy as PSA's ``enforce-version`` label does:
   ``pss-restricted:v1.33`` checks what ``restricted:v1.33`` admits (default: the target
   Kubernetes version).
 
@@ -38,11 +39,15 @@ DEFAULT = "default"
 BUILTIN = {
     DEFAULT: "the rules that are on by default",
     "strict": "every rule",
-    "pss-baseline": "the Pod Security Standards baseline level, and the core rules",
-    "pss-restricted": "the Pod Security Standards restricted level, and the core rules",
+    "pss-baseline": "the Pod Security Standards baseline level, the core rules and the"
+                    " suppression checks",
+    "pss-restricted": "the Pod Security Standards restricted level, the core rules and the"
+                      " suppression checks",
 }
 #: The category every profile keeps on: its rules say what could not be checked.
 CORE = "core"
+#: The category a PSS profile keeps as by default: findings about suppressions.
+SUPPRESSIONS = "suppressions"
 _PSS_PREFIX = "pss-"
 
 
@@ -121,8 +126,13 @@ def _builtin(spec: str, named: Mapping[str, NamedProfile], registry: Registry,
                   " enforce-version label writes it (pss-restricted:v1.33)")
         pinned = "latest" if parsed < 0 else f"v1.{parsed}"
     layer = {ALL: RuleSetting(enabled=False)}
-    if CORE in registry.categories():
+    categories = registry.categories()
+    if CORE in categories:
         layer[CORE] = RuleSetting(enabled=True)
+    # What kubelint says of its own suppressions (expired, unknown, unreadable) stays as
+    # by default: a security profile must not hide that an exception lapsed.
+    for rule_id in categories.get(SUPPRESSIONS, []):
+        layer[rule_id] = RuleSetting(enabled=registry.rules[rule_id].enabled)
     for rule_id, options in pss.profile(level).items():
         layer[rule_id] = RuleSetting(enabled=True, options={
             **options, **({"version": pinned} if pinned else {})})
@@ -139,7 +149,7 @@ def describe(profile: Profile, kubernetes_version: str) -> str:
     if profile.pss_level is not None:
         version = profile.pss_version or f"v{kubernetes_version} (the target Kubernetes version)"
         what = (f"the Pod Security Standards {profile.pss_level} level at policy version"
-                f" {version}, and the core rules")
+                f" {version}, the core rules and the suppression checks")
     extends = f" (extends {' -> '.join(reversed(profile.chain[:-1]))})" \
         if len(profile.chain) > 1 else ""
     own = ", with its own settings" if len(profile.chain) > 1 else ""

@@ -57,6 +57,11 @@ class Finding:
     variant: tuple[str, str] | None = field(default=None, compare=False, repr=False)
     #: Placed by an ``Origin`` (made from a chart or a kustomization), not read as is.
     placed: bool = field(default=False, compare=False, repr=False)
+    #: Until the run's decision (``kubelint.decisions``): the suppressions that name its
+    #: rule where it is. A report holds only findings none of them silenced (empty here).
+    suppressed_by: tuple[Any, ...] = field(default=(), compare=False, repr=False)
+    #: For a finding about a suppression: that ``kubelint.suppression.Suppression``.
+    about: Any = field(default=None, compare=False, repr=False)
 
     def sort_key(self) -> tuple[Any, ...]:
         # Total over what reports show, so that the order never depends on the order

@@ -112,9 +112,11 @@ def version_minor(version: str) -> int:
     return int(version.split(".")[1])
 
 
-def engine_rule(*, id: str, severity: str, summary: str, doc: str) -> Rule:
+def engine_rule(*, id: str, severity: str, summary: str, doc: str, enabled: bool = True,
+                fixable: bool = False) -> Rule:
     """A rule the loader or engine reports (no check function of its own)."""
-    return Rule(id=id, severity=severity, summary=summary, check=None, doc=doc)
+    return Rule(id=id, severity=severity, summary=summary, check=None, doc=doc,
+                enabled=enabled, fixable=fixable)
 
 
 class CrossResource(BaseException):

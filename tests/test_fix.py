@@ -125,7 +125,7 @@ def test_rules_lists_fixable_rules(capsys):
     main(["rules", "--format", "json"])
     fixable = sorted(r["id"] for r in json.loads(capsys.readouterr().out) if r["fixable"])
     assert fixable == ["image-pull-policy-never", "probe-success-threshold", "pv-reclaim-policy",
-                       "restart-policy", "statefulset-headless-service"]
+                       "restart-policy", "statefulset-headless-service", "unused-suppression"]
 
 
 def test_an_anchored_value_used_once_keeps_its_anchor(tmp_path, monkeypatch, capsys):

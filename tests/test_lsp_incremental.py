@@ -121,6 +121,19 @@ def edits(start: str) -> list[tuple[str, str]]:
         "  # kubelint: disable-file=object-duplicate\n", "\n", 1))
     text = step("suppressions removed", text.replace(
         "# kubelint: disable=restart-policy\n", "", 1).replace("  # kubelint: disable=all", ""))
+    text = step("an expired suppression naming a rule that is no rule's", text.replace(
+        "    restartPolicy: Always\n", "    restartPolicy: Always  # kubelint: disable="
+        "restart-policy,restart-polcy until=2020-01-01 -- old\n", 1))
+    text = step("an annotation naming no rule in another document", text.replace(
+        "  name: app1\n", "  name: app1\n  annotations: {kubelint.io/ignore: restart-polcy}\n",
+        1))
+    text = step("an edit elsewhere (the suppressions' documents are kept)", text.replace(
+        "replicas: 2", "replicas: 4", 1))
+    text = step("they are valid again", text.replace("until=2020-01-01", "until=2999-01-01", 1)
+                .replace("ignore: restart-polcy}", "ignore: restart-policy}", 1))
+    text = step("and gone", text.replace(
+        "  # kubelint: disable=restart-policy,restart-polcy until=2999-01-01 -- old", "", 1)
+                .replace("  annotations: {kubelint.io/ignore: restart-policy}\n", "", 1))
     text = step("a Helm # Source: comment at the top, for every document (no line added)",
                 text.replace("# the shop\n", "# Source: shop/templates/all.yaml\n", 1))
     text = step("another template named", text.replace("all.yaml", "apps.yaml", 1))

@@ -604,7 +604,7 @@ def test_unbound_policy_is_off_and_notes_say_why(tmp_path, capsys):
     assert main(["rules", "--policies", "vap.yaml"]) == 0
     assert [line for line in capsys.readouterr().out.splitlines()
             if line.startswith("replicas-example-com")] == [
-        "replicas-example-com              error    off  -                 "
+        "replicas-example-com              error    off  -                  "
         "ValidatingAdmissionPolicy replicas.example.com denies the object"]
     assert main(["check", "-v", "--no-config", "--policies", "vap.yaml", "m.yaml",
                  "--disable", "all", "--enable", "replicas-example-com"]) == 0

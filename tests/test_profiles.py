@@ -17,9 +17,11 @@ from kubelint.config import Config, ConfigError, config_from_mapping
 from tests.helpers import registry
 
 REGISTRY = registry()
+#: What every PSS profile keeps: the core rules and the suppression checks on by default
+#: (suppression-without-reason stays off unless --require-reason).
 CORE = {"file-unreadable", "helm-render", "internal-error", "kustomize-build",
         "kustomize-remote", "manifest-structure", "yaml-duplicate-key", "yaml-limits",
-        "yaml-syntax"}
+        "yaml-syntax", "invalid-suppression", "suppression-expired", "unused-suppression"}
 BASELINE = {"pss-apparmor", "pss-capabilities", "pss-host-namespaces", "pss-host-path-volumes",
             "pss-host-ports", "pss-host-probes", "pss-host-process",
             "pss-privileged-containers", "pss-proc-mount-type", "pss-seccomp", "pss-selinux",
@@ -304,8 +306,8 @@ def test_rules_lists_what_a_profile_runs_with_its_options(tmp_path, monkeypatch,
     assert main(["rules", "--profile", "platform"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == ("profile platform (extends team -> pss-restricted:v1.33): the Pod"
-                        " Security Standards restricted level at policy version v1.33, and the"
-                        " core rules, with its own settings")
+                        " Security Standards restricted level at policy version v1.33, the core"
+                        " rules and the suppression checks, with its own settings")
     rows = {line.split()[0]: line for line in lines[1:]}
     assert set(rows) == CORE | RESTRICTED - {"pss-seccomp", "pss-sysctls"} | {"image-tag-latest"}
     assert rows["pss-capabilities"].split()[:4] == ["pss-capabilities", "warning", "on", "pss"]
@@ -325,7 +327,7 @@ def test_rules_says_the_unpinned_version_is_the_targets(tmp_path, monkeypatch, c
     assert main(["rules", "--profile", "pss-baseline"]) == 0
     assert capsys.readouterr().out.splitlines()[0] == (
         "profile pss-baseline: the Pod Security Standards baseline level at policy version"
-        " v1.32 (the target Kubernetes version), and the core rules")
+        " v1.32 (the target Kubernetes version), the core rules and the suppression checks")
 
 
 # --- (6) the cache ------------------------------------------------------------------------------

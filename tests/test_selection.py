@@ -19,7 +19,8 @@ from kubelint.rule import Rule
 from tests.helpers import ROOT
 
 PACKAGES = ["config", "core", "images", "networking", "pss", "rbac", "reliability", "resources",
-            "scaling", "security", "storage", "validation", "versions", "workloads"]
+            "scaling", "security", "storage", "suppressions", "validation", "versions",
+            "workloads"]
 
 #: Every verb on every resource: each rbac rule reports it, at line 5.
 ROLE = textwrap.dedent("""\

@@ -1,4 +1,6 @@
-"""Matching RBAC rules the way the API server's authorizer does, for the rbac-* rules."""
+"""Matching RBAC rules the way the API server's authorizer does, and reading bindings'
+roleRefs and subjects: for the rbac rules (whose shared checks are in
+``rules/rbac/_grants.py``) and the rules about ServiceAccounts."""
 
 from __future__ import annotations
 

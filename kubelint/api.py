@@ -7,6 +7,7 @@ from kubelint.compliance import Control
 from kubelint.constants import (
     BUILTIN_KIND_GROUPS,
     CLUSTER_SCOPED_KINDS,
+    CONTROLLER_LABELS,
     KUBERNETES_VERSIONS,
     LONG_RUNNING_KINDS,
     POD_SPEC_KINDS,
@@ -57,6 +58,7 @@ from kubelint.values import (
 __all__ = [
     "BUILTIN_KIND_GROUPS",
     "CLUSTER_SCOPED_KINDS",
+    "CONTROLLER_LABELS",
     "KUBERNETES_VERSIONS",
     "LONG_RUNNING_KINDS",
     "POD_SPEC_KINDS",

@@ -18,13 +18,14 @@ if TYPE_CHECKING:
 
 
 def builtin_rule_modules() -> list[str]:
-    """Every module under ``kubelint.rules`` (the repository's ``rules/``)."""
+    """Every rule module under ``kubelint.rules`` (the repository's ``rules/``): not the
+    ``_``-prefixed ones, which are helpers shared by the rules of their category."""
     import kubelint.rules as package  # type: ignore[import-not-found,unused-ignore]
 
     return sorted(
         info.name
         for info in pkgutil.walk_packages(package.__path__, package.__name__ + ".")
-        if not info.ispkg
+        if not info.ispkg and not info.name.rpartition(".")[2].startswith("_")
     )
 
 

@@ -164,3 +164,20 @@ CLUSTER_SCOPED_KINDS = frozenset({
     "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding", "IPAddress", "ServiceCIDR",
     "DeviceClass", "StorageVersionMigration", "VolumeAttributesClass",
 })
+
+#: Labels each controller adds to the pods it creates, beyond its pod template's
+#: (``ObjectIndex.added_pod_labels`` knows the values they take).
+CONTROLLER_POD_LABELS: dict[str, tuple[str, ...]] = {
+    "Deployment": ("pod-template-hash",),
+    "DaemonSet": ("controller-revision-hash", "pod-template-generation"),
+    "StatefulSet": ("statefulset.kubernetes.io/pod-name", "apps.kubernetes.io/pod-index",
+                    "controller-revision-hash"),
+    "Job": ("job-name", "batch.kubernetes.io/job-name", "controller-uid",
+            "batch.kubernetes.io/controller-uid", "batch.kubernetes.io/job-completion-index"),
+}
+CONTROLLER_POD_LABELS["CronJob"] = CONTROLLER_POD_LABELS["Job"]  # through its Jobs
+
+#: Every label a controller adds to pods: a selector naming one cannot be compared with
+#: a pod template's labels.
+CONTROLLER_LABELS = frozenset(label for labels in CONTROLLER_POD_LABELS.values()
+                              for label in labels)

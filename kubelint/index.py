@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from kubelint.constants import BUILTIN_KIND_GROUPS
+from kubelint.constants import BUILTIN_KIND_GROUPS, CONTROLLER_POD_LABELS
 from kubelint.model import Manifest, effective_namespace
 
 
@@ -303,6 +303,15 @@ class ObjectIndex:
                     if service_selector_matches(selector, obj.pod_template_labels())]
         return self._memo("workloads", service, answer)
 
+    def added_pod_labels(self, workload: Manifest) -> dict[str, Callable[[str], bool]]:
+        """Labels the workload's controller adds to every pod it creates, beyond the
+        template's (``pod-template-hash``, ``statefulset.kubernetes.io/pod-name``, ...),
+        each with a test of the values it can take: a selector may select pods by them."""
+        name = workload.metadata.get("name")
+        return {label: _added_value_test(label, workload.kind, name if isinstance(name, str)
+                                         else "")
+                for label in CONTROLLER_POD_LABELS.get(workload.kind or "", ())}
+
     def hpas_for(self, workload: Manifest) -> list[Manifest]:
         """HorizontalPodAutoscalers of the workload's namespace whose scaleTargetRef names
         it (kind and name; apiVersion, when given, must be in the workload's API group:
@@ -382,6 +391,26 @@ class _Postings:
         for key, value in labels.items():
             positions.update(self._by_label.get((str(key), _text(value)), ()))
         return [self.members[p] for p in sorted(positions)]
+
+
+#: Controller-added labels whose values are numbers (an ordinal, a generation, an index).
+_NUMBERED_LABELS = frozenset({"pod-template-generation", "apps.kubernetes.io/pod-index",
+                              "batch.kubernetes.io/job-completion-index"})
+
+
+def _added_value_test(label: str, kind: str | None, name: str) -> Callable[[str], bool]:
+    """The values a controller-added ``label`` takes on the pods of workload ``name``."""
+    if label == "statefulset.kubernetes.io/pod-name":
+        def pod_name(value: str) -> bool:
+            prefix, _, ordinal = value.rpartition("-")
+            return prefix == name and ordinal.isdigit()
+        return pod_name
+    if label in ("job-name", "batch.kubernetes.io/job-name"):
+        # A CronJob's Jobs are named <cronjob>-<scheduled time>.
+        return name.__eq__ if kind == "Job" else lambda value: value.startswith(f"{name}-")
+    if label in _NUMBERED_LABELS:
+        return str.isdigit
+    return bool  # a hash or a uid: any value
 
 
 def _budget_selector(pdb: Manifest) -> Any:

@@ -1,9 +1,10 @@
-"""Matching RBAC rules the way the API server's authorizer does, for the rbac-* rules."""
+"""Matching RBAC rules the way the API server's authorizer does, and reading bindings'
+roleRefs and subjects: for the rbac rules (whose shared checks are in
+``rules/rbac/_grants.py``) and the rules about ServiceAccounts."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from fnmatch import fnmatchcase
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from kubelint.model import Manifest
@@ -64,20 +65,6 @@ def grants(entry: Mapping[str, Any], verbs: Sequence[str],
     return granted_verbs, granted
 
 
-def via_wildcard(entry: Mapping[str, Any]) -> str:
-    fields = [key for key in ("verbs", "apiGroups", "resources")
-              if "*" in strings(entry.get(key))]
-    return f" (through '*' in {', '.join(fields)})" if fields else ""
-
-
-def exempt(obj: Manifest, patterns: Any) -> bool:
-    """Is the object's name one of the shell-style ``patterns`` (an ``exempt-names``
-    option)?"""
-    name = obj.metadata.get("name")
-    return (isinstance(name, str) and isinstance(patterns, list)
-            and any(isinstance(p, str) and fnmatchcase(name, p) for p in patterns))
-
-
 def subject_list(binding: Manifest, namespace: str | None) -> list[tuple[str, str]]:
     """(kind, shown name) of each subject of a binding; ServiceAccounts as
     namespace/name (the binding's namespace when the subject names none)."""
@@ -120,56 +107,6 @@ def bound_role(binding: Manifest, index: Any, namespace: str | None
     if kind == "Role" and binding.kind == "RoleBinding":
         return kind, name, index.get("Role", name, namespace)
     return None
-
-
-#: The options of a rule that uses ``report_grants``.
-GRANT_OPTIONS: dict[str, Any] = {
-    "exempt-names": {
-        "type": "array", "items": {"type": "string"}, "default": [],
-        "description": "shell-style patterns of Role, ClusterRole and binding names to leave"
-                       " alone (objects a platform provider manages)"},
-    "report-on": {
-        "type": "string", "enum": ["roles", "bindings"], "default": "roles",
-        "description": "report the roles that grant it (roles), or the bindings that hand it"
-                       " to subjects (bindings)"},
-}
-
-
-def report_grants(obj: Manifest, ctx: Any, grants: Callable[[Manifest], Iterator[tuple[int, str]]],
-                  default_roles: frozenset[str], default_grant: str,
-                  consequence: str) -> Iterator[Any]:
-    """The findings of a rule about one kind of grant, with an ``exempt-names`` option
-    and a ``report-on`` option (``roles``: each rule of a role that grants it;
-    ``bindings``: each binding whose role grants it, naming its subjects).
-    ``grants(role)`` gives (rule index, what it grants) of the rules that grant it;
-    ``default_roles`` are Kubernetes' default ClusterRoles that grant it
-    (``default_grant``), for bindings of roles the input does not hold."""
-    on_bindings = ctx.options.get("report-on") == "bindings"
-    if is_bootstrap(obj) or exempt(obj, ctx.options.get("exempt-names")):
-        return
-    if obj.kind not in ("RoleBinding", "ClusterRoleBinding"):
-        if not on_bindings:
-            for index, grant in grants(obj):
-                yield ctx.violation(("rules", index), f"{obj.kind} {obj.display_name or '?'!r}"
-                                                      f" rules[{index}] grants {grant}:"
-                                                      f" its holders {consequence}")
-        return
-    if not on_bindings:
-        return
-    namespace = ctx.namespace_of(obj)
-    bound = bound_role(obj, ctx.index, namespace)
-    if bound is None:
-        return
-    kind, name, role = bound
-    if role is None:
-        grant = default_grant if kind == "ClusterRole" and name in default_roles else ""
-    else:
-        grant = next((f"{text} (rules[{index}])" for index, text in grants(role)), "")
-    if grant:
-        yield ctx.violation(("roleRef", "name"),
-                            f"{obj.kind} {obj.display_name or '?'!r} binds {kind} {name!r}, which"
-                            f" grants {grant}, to {subjects(obj, namespace)}: they"
-                            f" {consequence}")
 
 
 def bound_service_accounts(binding: Manifest, default_namespace: str

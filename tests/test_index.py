@@ -67,6 +67,68 @@ def test_lookups_are_exact_and_group_aware(index):
     assert index.get("Pod", "web-", "shop") is None  # a generateName is not a name
 
 
+ADDED = """\
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: backup}
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: migrate}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: lone}
+"""
+
+
+JOB_LABELS = ["batch.kubernetes.io/controller-uid", "batch.kubernetes.io/job-completion-index",
+              "batch.kubernetes.io/job-name", "controller-uid", "job-name"]
+
+
+def test_added_pod_labels_and_their_values():
+    objects = load_text(ADDED, SourceFile("a.yaml", ADDED)).objects
+    index = ObjectIndex(objects)
+    added = {obj.kind: index.added_pod_labels(obj) for obj in objects}
+    assert {kind: sorted(labels) for kind, labels in added.items()} == {
+        "StatefulSet": ["apps.kubernetes.io/pod-index", "controller-revision-hash",
+                        "statefulset.kubernetes.io/pod-name"],
+        "CronJob": JOB_LABELS,
+        "Job": JOB_LABELS,
+        "DaemonSet": ["controller-revision-hash", "pod-template-generation"],
+        "Deployment": ["pod-template-hash"],
+        "Pod": [],
+    }
+    values = [
+        ("StatefulSet", "statefulset.kubernetes.io/pod-name", "db-0", True),
+        ("StatefulSet", "statefulset.kubernetes.io/pod-name", "db-x", False),
+        ("StatefulSet", "statefulset.kubernetes.io/pod-name", "other-0", False),
+        ("StatefulSet", "apps.kubernetes.io/pod-index", "2", True),
+        ("CronJob", "job-name", "backup-28901460", True),
+        ("CronJob", "job-name", "backup", False),
+        ("Job", "batch.kubernetes.io/job-name", "migrate", True),
+        ("Job", "job-name", "migrate-1", False),
+        ("DaemonSet", "pod-template-generation", "3", True),
+        ("DaemonSet", "pod-template-generation", "x", False),
+        ("Deployment", "pod-template-hash", "7d4b9c", True),
+        ("Deployment", "pod-template-hash", "", False),
+    ]
+    assert [added[kind][label](value) for kind, label, value, _ in values] \
+        == [expected for *_, expected in values]
+
+
 @pytest.mark.parametrize(("selector", "labels", "expected"), [
     ({}, {"a": "1"}, True),
     (None, {"a": "1"}, False),

@@ -62,15 +62,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kubelint.api import (
-    POD_SPEC_KINDS,
-    Manifest,
-    RuleContext,
-    Violation,
-    is_image_reference,
-    lazy_compile,
-    rule,
-)
+from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, lazy_compile, rule
+
+from ._reference import parse_image
 
 #: The digests the OCI image spec registers.
 _DIGEST = lazy_compile(r"sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128}")
@@ -81,13 +75,14 @@ _DIGEST = lazy_compile(r"sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128}")
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     for ref in obj.containers():
         image = ref.container.get("image")
-        if not isinstance(image, str) or not is_image_reference(image):
+        parsed = parse_image(image) if isinstance(image, str) else None
+        if parsed is None:
             continue  # missing, malformed, a placeholder or a build reference (ko://)
-        name, at, digest = image.partition("@")
-        if not at:
+        digest = parsed.digest
+        if digest is None:
             yield ctx.violation((*ref.path, "image"),
                                 f"{ref.label} image {image!r} is not pinned by digest;"
-                                f" use {name}@sha256:<digest>")
+                                f" use {image}@sha256:<digest>")
         elif not _DIGEST.fullmatch(digest):
             yield ctx.violation((*ref.path, "image"),
                                 f"{ref.label} image {image!r} has the malformed digest"

@@ -89,22 +89,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kubelint.api import POD_SPEC_KINDS, Fix, Manifest, RuleContext, Violation, lazy_compile, rule
+from kubelint.api import POD_SPEC_KINDS, Fix, Manifest, RuleContext, Violation, rule
+
+from ._reference import ImageReference, parse_image
 
 ALWAYS, IF_NOT_PRESENT = "Always", "IfNotPresent"
-#: The characters of an image reference; anything else is a placeholder to fill in.
-_REFERENCE = lazy_compile(r"[A-Za-z0-9][A-Za-z0-9._/:@-]*")
 
 
-def default_policy(image: str) -> str:
+def default_policy(image: ImageReference) -> str:
     """The pull policy the API server gives a container that sets none
     (SetDefaults_Container): Always for the tag latest, or for no tag and no digest (which
     means latest); IfNotPresent otherwise."""
-    name, _, digest = image.partition("@")
-    last = name.rpartition("/")[2]
-    _, colon, tag = last.rpartition(":")
-    if not colon:
-        tag = "" if digest else "latest"
+    tag = image.tag
+    if tag is None:
+        tag = "" if image.digest is not None else "latest"
     return ALWAYS if tag == "latest" else IF_NOT_PRESENT
 
 
@@ -134,7 +132,8 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
                                 " or the pod's pull credentials; use Always",
                                 severity="info")
         elif require_always and policy is None and isinstance(image, str) \
-                and _REFERENCE.fullmatch(image) and default_policy(image) == IF_NOT_PRESENT:
+                and (parsed := parse_image(image)) is not None \
+                and default_policy(parsed) == IF_NOT_PRESENT:
             yield ctx.violation((*ref.path, "image"),
                                 f"{ref.label} sets no imagePullPolicy, so image {image!r}"
                                 " gets IfNotPresent: a node that cached it runs it without"

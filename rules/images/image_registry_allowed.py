@@ -89,37 +89,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
-from kubelint.api import (
-    POD_SPEC_KINDS,
-    Manifest,
-    RuleContext,
-    Violation,
-    is_image_reference,
-    rule,
-)
+from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
 
-DOCKER_HUB = "docker.io"
-_DOCKER_HUB_ALIASES = ("docker.io", "index.docker.io", "registry-1.docker.io")
-
-
-def split_reference(image: str) -> tuple[str, str]:
-    """``(registry, repository)`` of an image reference, with Docker Hub's defaults
-    applied: ``nginx:1.27`` -> ``("docker.io", "library/nginx")``."""
-    name = image.partition("@")[0]
-    head, slash, rest = name.partition("/")
-    if slash and ("." in head or ":" in head or head == "localhost" or head != head.lower()):
-        registry, path = head, rest
-    else:
-        registry, path = DOCKER_HUB, name
-    last_slash = path.rfind("/")
-    colon = path.rfind(":")
-    if colon > last_slash:
-        path = path[:colon]  # drop the tag
-    if registry in _DOCKER_HUB_ALIASES:
-        registry = DOCKER_HUB
-        if "/" not in path:
-            path = f"library/{path}"
-    return registry, path
+from ._reference import DOCKER_HUB, DOCKER_HUB_ALIASES, parse_image
 
 
 def allowed_by(entry: str, registry: str, path: str) -> bool:
@@ -127,7 +99,7 @@ def allowed_by(entry: str, registry: str, path: str) -> bool:
     if any(char in entry for char in "*?["):
         return fnmatchcase(registry, entry) or fnmatchcase(full, entry)
     prefix = entry.rstrip("/")
-    if prefix in _DOCKER_HUB_ALIASES or prefix.split("/", 1)[0] in _DOCKER_HUB_ALIASES:
+    if prefix in DOCKER_HUB_ALIASES or prefix.split("/", 1)[0] in DOCKER_HUB_ALIASES:
         prefix = DOCKER_HUB + prefix[len(prefix.split("/", 1)[0]):]
     return bool(prefix) and (full == prefix or full.startswith(prefix + "/"))
 
@@ -144,9 +116,10 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         return
     for ref in obj.containers():
         image = ref.container.get("image")
-        if not isinstance(image, str) or not is_image_reference(image):
+        parsed = parse_image(image) if isinstance(image, str) else None
+        if parsed is None:
             continue  # missing, malformed, a placeholder or a build reference (ko://)
-        registry, path = split_reference(image)
+        registry, path = parsed.registry, parsed.repository
         if any(allowed_by(entry, registry, path) for entry in allowed):
             continue
         shown = ", ".join(map(repr, allowed))

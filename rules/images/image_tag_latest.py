@@ -98,14 +98,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kubelint.api import (
-    POD_SPEC_KINDS,
-    Manifest,
-    RuleContext,
-    Violation,
-    is_image_reference,
-    rule,
-)
+from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
+
+from ._reference import parse_image
 
 #: Tags that name a branch or a release channel: every push or release re-points them.
 MUTABLE_TAGS = ["master", "main", "head", "trunk", "dev", "devel", "develop", "development",
@@ -120,16 +115,6 @@ def is_moving(tag: str, words: set[str]) -> bool:
     return tag.split("-", 1)[0] in words and not any(char.isdigit() for char in tag)
 
 
-def image_tag(image: str) -> str | None:
-    """The tag of an image reference without a digest, or None when it has none.
-
-    Only the last path component can carry a tag: ``host:5000/app`` has none.
-    """
-    last = image.rpartition("/")[2]
-    _, colon, tag = last.rpartition(":")
-    return tag if colon else None
-
-
 @rule(id="image-tag-latest", severity="warning", kinds=POD_SPEC_KINDS,
       summary="an image has no tag, the tag latest, or another moving tag",
       options={"mutable-tags": {
@@ -142,11 +127,12 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     words.add("latest")
     for ref in obj.containers():
         image = ref.container.get("image")
-        if not isinstance(image, str) or not is_image_reference(image):
+        parsed = parse_image(image) if isinstance(image, str) else None
+        if parsed is None:
             continue  # missing, malformed, a placeholder or a build reference (ko://)
-        if "@" in image:
+        if parsed.digest is not None:
             continue  # pinned by digest: the tag, if any, is ignored by the runtime
-        tag = image_tag(image)
+        tag = parsed.tag
         if tag is None:
             yield ctx.violation((*ref.path, "image"),
                                 f"{ref.label} image {image!r} has no tag, so it means"

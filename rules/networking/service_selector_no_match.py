@@ -109,7 +109,7 @@ spec:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from kubelint.api import (
@@ -142,14 +142,6 @@ def _label(obj: Manifest) -> str:
     return f"{obj.kind} {obj.display_name or '?'!r}"
 
 
-def _digits(value: str) -> bool:
-    return value.isdigit()
-
-
-def _anything(value: str) -> bool:
-    return bool(value)
-
-
 #: How messages show the values of the labels controllers add.
 _ADDED_VALUES = {"statefulset.kubernetes.io/pod-name": "{name}-<ordinal>",
                  "apps.kubernetes.io/pod-index": "<ordinal>",
@@ -158,36 +150,10 @@ _ADDED_VALUES = {"statefulset.kubernetes.io/pod-name": "{name}-<ordinal>",
                  "batch.kubernetes.io/job-completion-index": "<index>"}
 
 
-def _added_labels(workload: Manifest) -> dict[str, Callable[[str], bool]]:
-    """Labels the workload's controller adds to every pod, beyond the template's, with
-    a test of the values they can take (a Service may select pods by them)."""
-    name = workload.metadata.get("name")
-    name = name if isinstance(name, str) else ""
-    if workload.kind == "Deployment":
-        return {"pod-template-hash": _anything}
-    if workload.kind == "DaemonSet":
-        return {"controller-revision-hash": _anything, "pod-template-generation": _digits}
-    if workload.kind == "StatefulSet":
-        def pod_name(value: str) -> bool:
-            prefix, _, ordinal = value.rpartition("-")
-            return prefix == name and ordinal.isdigit()
-        return {"statefulset.kubernetes.io/pod-name": pod_name,
-                "apps.kubernetes.io/pod-index": _digits,
-                "controller-revision-hash": _anything}
-    if workload.kind in ("Job", "CronJob"):
-        def job_name(value: str) -> bool:
-            # A CronJob's Jobs are named <cronjob>-<scheduled time>.
-            return value == name if workload.kind == "Job" else value.startswith(f"{name}-")
-        return {"job-name": job_name, "batch.kubernetes.io/job-name": job_name,
-                "controller-uid": _anything, "batch.kubernetes.io/controller-uid": _anything,
-                "batch.kubernetes.io/job-completion-index": _digits}
-    return {}
-
-
-def _missing(selector: Mapping[str, Any], workload: Manifest) -> list[str]:
+def _missing(selector: Mapping[str, Any], workload: Manifest, ctx: RuleContext) -> list[str]:
     """What the workload's pods lack of the selector ([] when it selects them)."""
     labels = workload.pod_template_labels()
-    added = _added_labels(workload)
+    added = ctx.index.added_pod_labels(workload)
     missing = []
     for key, value in selector.items():
         if key in labels:
@@ -201,11 +167,11 @@ def _missing(selector: Mapping[str, Any], workload: Manifest) -> list[str]:
     return missing
 
 
-def _nearest(selector: Mapping[str, Any], workloads: list[Manifest]) -> str:
+def _nearest(selector: Mapping[str, Any], workloads: list[Manifest], ctx: RuleContext) -> str:
     """The workload that misses the fewest selector labels, and what it misses."""
     best: tuple[int, Manifest, list[str]] | None = None
     for workload in workloads:
-        missing = _missing(selector, workload)
+        missing = _missing(selector, workload, ctx)
         matched = len(selector) - len(missing)
         if matched and (best is None or matched > best[0]):
             best = (matched, workload, missing)
@@ -223,7 +189,7 @@ def _elsewhere(selector: Mapping[str, Any], namespace: str | None,
                ctx: RuleContext) -> str:
     """A workload of another namespace that the selector would select: a likely cause."""
     for other in _workloads(ctx):
-        if ctx.index.namespace_of(other) != namespace and not _missing(selector, other):
+        if ctx.index.namespace_of(other) != namespace and not _missing(selector, other, ctx):
             return (f" ({_label(other)} in namespace"
                     f" {ctx.index.namespace_of(other)!r} has them)")
     return ""
@@ -262,12 +228,12 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         return
     # workloads_for, plus the labels controllers add to pods (pod-template-hash,
     # statefulset.kubernetes.io/pod-name, job-name, ...), which a template does not show.
-    if ctx.index.workloads_for(obj) or any(not _missing(selector, w) for w in workloads):
+    if ctx.index.workloads_for(obj) or any(not _missing(selector, w, ctx) for w in workloads):
         return
     if _operator_made(selector, namespace, ctx) is not None \
             or ctx.index.operator_source(namespace, labels=selector) is not None:
         return
-    hint = _elsewhere(selector, namespace, ctx) or _nearest(selector, workloads)
+    hint = _elsewhere(selector, namespace, ctx) or _nearest(selector, workloads, ctx)
     yield ctx.violation(SELECTOR, f"{service} selects {_describe(selector)}, but no pod"
                                   f" template or Pod in namespace {namespace!r} in the input"
                                   f" has these labels, so the Service has no endpoints{hint}")

@@ -85,59 +85,38 @@ subjects:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
 from kubelint.api import Control, Manifest, RuleContext, Violation, rbac, rule
+
+from ._grants import exempt, exempt_names_option
 
 #: Every verb a rule must name (besides '*') to be read as full control.
 ALL_VERBS = frozenset({"get", "list", "watch", "create", "update", "patch", "delete"})
 
 
-def _strings(value: Any) -> list[str]:
-    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
-
-
-def _bootstrap(obj: Manifest) -> bool:
-    """Kubernetes' own RBAC objects: ``system:`` names or the bootstrapping label."""
-    name = obj.metadata.get("name")
-    return (obj.labels.get("kubernetes.io/bootstrapping") == "rbac-defaults"
-            or (isinstance(name, str) and name.startswith("system:")))
-
-
 def _full_control_rule(role: Manifest) -> int | None:
     """The index of the first rule granting every verb on every resource of every group."""
-    if role.kind == "ClusterRole" and isinstance(role.get(("aggregationRule",)), Mapping):
-        return None
-    rules = role.get(("rules",))
-    for index, entry in enumerate(rules if isinstance(rules, list) else ()):
-        if not isinstance(entry, Mapping):
-            continue
-        verbs = set(_strings(entry.get("verbs")))
-        if ("*" in _strings(entry.get("apiGroups")) and "*" in _strings(entry.get("resources"))
+    for index, entry in rbac.policy_rules(role):
+        verbs = set(rbac.strings(entry.get("verbs")))
+        if ("*" in rbac.strings(entry.get("apiGroups"))
+                and "*" in rbac.strings(entry.get("resources"))
                 and ("*" in verbs or verbs >= ALL_VERBS)):
             return index
     return None
 
 
-def _exempt(obj: Manifest, ctx: RuleContext) -> bool:
-    return rbac.exempt(obj, ctx.options.get("exempt-names"))
-
-
 @rule(id="rbac-cluster-admin-binding", severity="error",
       kinds=("RoleBinding", "ClusterRoleBinding"),
       summary="a binding grants cluster-admin or an equivalent all-wildcard role",
-      options={"exempt-names": {
-          "type": "array", "items": {"type": "string"}, "default": [],
-          "description": "shell-style patterns of binding names to leave alone (bindings a"
-                         " platform provider manages)"}},
+      options=exempt_names_option("binding names", "bindings"),
       controls=(
           "cis:5.1.1",
           Control("nsa:role-based-access-control",
                   partial="bindings that grant cluster-admin power"),
       ))
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
-    if _bootstrap(obj) or _exempt(obj, ctx):
+    if rbac.is_bootstrap(obj) or exempt(obj, ctx):
         return
     bound = rbac.bound_role(obj, ctx.index, ctx.namespace_of(obj))
     if bound is None:

@@ -68,7 +68,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kubelint.api import Control, Manifest, RuleContext, Violation, rbac, rule
+from kubelint.api import Control, Manifest, RuleContext, Violation, rule
+
+from ._grants import GRANT_OPTIONS, Grant, report_grants
 
 #: Pods and the workload resources whose controllers create pods.
 WORKLOADS: tuple[tuple[str, str], ...] = (
@@ -78,31 +80,21 @@ WORKLOADS: tuple[tuple[str, str], ...] = (
     ("extensions", "replicasets"), ("batch", "jobs"), ("batch", "cronjobs"),
 )
 
-
-
-#: Default ClusterRoles that grant create on pods and workloads (Kubernetes' RBAC policy).
-BUILTIN_CREATE_ROLES = frozenset({"admin", "edit"})
-
-
-def _grant(role: Manifest) -> Iterator[tuple[int, str]]:
-    """(rule index, "create on pods, deployments...") of each rule that grants it."""
-    for index, entry in rbac.policy_rules(role):
-        if rbac.strings(entry.get("resourceNames")):
-            continue  # create cannot be restricted by name: this grants no create
-        verbs, resources = rbac.grants(entry, ("create",), WORKLOADS)
-        if verbs:
-            yield index, f"create on {', '.join(resources)}{rbac.via_wildcard(entry)}"
+CREATE_PODS = Grant(
+    rows=((("create",), WORKLOADS),),
+    consequence="can run any image as any ServiceAccount of the namespace",
+    # Default ClusterRoles that grant create on pods and workloads (Kubernetes' RBAC policy).
+    default_roles=frozenset({"admin", "edit"}),
+    default_grant="create on pods and workloads (a default ClusterRole)")
 
 
 @rule(id="rbac-create-pods", severity="warning",
       kinds=("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"),
       summary="an RBAC rule lets its holders create pods or workloads",
-      options=rbac.GRANT_OPTIONS,
+      options=GRANT_OPTIONS,
       controls=(
           "cis:5.1.4",
           Control("nsa:role-based-access-control", partial="grants that create pods or workloads"),
       ))
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
-    yield from rbac.report_grants(obj, ctx, _grant, BUILTIN_CREATE_ROLES,
-                                  "create on pods and workloads (a default ClusterRole)",
-                                  "can run any image as any ServiceAccount of the namespace")
+    yield from report_grants(obj, ctx, CREATE_PODS)

@@ -68,44 +68,27 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kubelint.api import Control, Manifest, RuleContext, Violation, rbac, rule
+from kubelint.api import Control, Manifest, RuleContext, Violation, rule
+
+from ._grants import Grant, exempt_names_option, report_grants
 
 ROLES = (("rbac.authorization.k8s.io", "roles"), ("rbac.authorization.k8s.io", "clusterroles"))
 IDENTITIES = (("", "users"), ("", "groups"), ("", "serviceaccounts"),
               ("authentication.k8s.io", "uids"))
 
-
-
-def _exempt(obj: Manifest, ctx: RuleContext) -> bool:
-    return rbac.exempt(obj, ctx.options.get("exempt-names"))
+ESCALATION = Grant(
+    rows=((("escalate", "bind"), ROLES), (("impersonate",), IDENTITIES)),
+    consequence="can give themselves any permission")
 
 
 @rule(id="rbac-escalate-bind-impersonate", severity="error", kinds=("Role", "ClusterRole"),
       summary="an RBAC rule grants escalate, bind or impersonate",
-      options={"exempt-names": {
-          "type": "array", "items": {"type": "string"}, "default": [],
-          "description": "shell-style patterns of Role and ClusterRole names to leave alone"
-                         " (roles a platform provider manages)"}},
+      options=exempt_names_option("Role and ClusterRole names", "roles"),
       controls=(
           "cis:5.1.8",
           Control("nsa:role-based-access-control",
                   partial="grants of escalate, bind and impersonate"),
       ))
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
-    if rbac.is_bootstrap(obj) or _exempt(obj, ctx):
-        return
-    for index, entry in rbac.policy_rules(obj):
-        if rbac.strings(entry.get("resourceNames")):
-            continue
-        grants = []
-        verbs, resources = rbac.grants(entry, ("escalate", "bind"), ROLES)
-        if verbs:
-            grants.append(f"{', '.join(verbs)} on {', '.join(resources)}")
-        verbs, resources = rbac.grants(entry, ("impersonate",), IDENTITIES)
-        if verbs:
-            grants.append(f"impersonate on {', '.join(resources)}")
-        if grants:
-            yield ctx.violation(("rules", index),
-                                f"{obj.kind} {obj.display_name or '?'!r} rules[{index}] grants"
-                                f" {'; '.join(grants)}{rbac.via_wildcard(entry)}: its holders"
-                                " can give themselves any permission")
+    # Roles only, and no report-on option: report_grants reports the roles' rules.
+    yield from report_grants(obj, ctx, ESCALATION)

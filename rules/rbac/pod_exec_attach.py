@@ -85,32 +85,35 @@ rules:
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
 
 from kubelint.api import Control, Manifest, RuleContext, Violation, rbac, rule
 
-EXEC: tuple[tuple[str, str], ...] = (("", "pods/exec"), ("", "pods/attach"))
-VERBS = ("create", "get")
-#: Default ClusterRoles that grant create on pods/exec and pods/attach.
-BUILTIN_EXEC_ROLES = frozenset({"admin", "edit"})
+from ._grants import (
+    Grant,
+    exempt,
+    exempt_names_option,
+    granted,
+    report_on_option,
+    role_violations,
+)
 
-
-def _granted(entry: Mapping[str, Any]) -> str:
-    verbs, resources = rbac.grants(entry, VERBS, EXEC)
-    return f"{', '.join(verbs)} on {', '.join(resources)}" if verbs else ""
-
-
-def _exempt(obj: Manifest, ctx: RuleContext) -> bool:
-    return rbac.exempt(obj, ctx.options.get("exempt-names"))
+EXEC = Grant(
+    rows=((("create", "get"), (("", "pods/exec"), ("", "pods/attach"))),),
+    consequence="can run commands in any container in scope",
+    # A rule limited to named pods still lets its holders run commands in those pods.
+    with_resource_names=True,
+    # Default ClusterRoles that grant create on pods/exec and pods/attach.
+    default_roles=frozenset({"admin", "edit"}),
+    default_grant="create on pods/exec, pods/attach (a default ClusterRole)")
 
 
 def _first_grant(role: Manifest) -> str:
-    return next((f"{grants} (rules[{index}])" for index, entry in rbac.policy_rules(role)
-                 if (grants := _granted(entry))), "")
+    return next((f"{text} (rules[{index}])" for index, entry in rbac.policy_rules(role)
+                 if (text := granted(entry, EXEC))), "")
 
 
 def _check_binding(obj: Manifest, ctx: RuleContext, on_bindings: bool) -> Iterator[Violation]:
-    if rbac.is_bootstrap(obj) or _exempt(obj, ctx):
+    if rbac.is_bootstrap(obj) or exempt(obj, ctx):
         return
     bound = rbac.bound_role(obj, ctx.index, ctx.namespace_of(obj))
     if bound is None:
@@ -121,9 +124,9 @@ def _check_binding(obj: Manifest, ctx: RuleContext, on_bindings: bool) -> Iterat
     grant = ""
     if role is None or (role.kind == "ClusterRole"
                         and isinstance(role.get(("aggregationRule",)), Mapping)):
-        if kind == "ClusterRole" and name in BUILTIN_EXEC_ROLES:
-            grant = "create on pods/exec, pods/attach (a default ClusterRole)"
-    elif on_bindings or rbac.is_bootstrap(role) or _exempt(role, ctx):
+        if kind == "ClusterRole" and name in EXEC.default_roles:
+            grant = EXEC.default_grant
+    elif on_bindings or rbac.is_bootstrap(role) or exempt(role, ctx):
         grant = _first_grant(role)
     if grant:
         yield ctx.violation(("roleRef", "name"),
@@ -135,15 +138,8 @@ def _check_binding(obj: Manifest, ctx: RuleContext, on_bindings: bool) -> Iterat
 @rule(id="rbac-pod-exec-attach", severity="warning",
       kinds=("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"),
       summary="RBAC lets its holders exec into or attach to pods",
-      options={
-          "exempt-names": {
-              "type": "array", "items": {"type": "string"}, "default": [],
-              "description": "shell-style patterns of Role, ClusterRole and binding names"
-                             " to leave alone (objects a platform provider manages)"},
-          "report-on": {
-              "type": "string", "enum": ["roles", "bindings"], "default": "roles",
-              "description": "report the roles that grant exec or attach (roles), or the"
-                             " bindings that hand it to subjects (bindings)"}},
+      options={**exempt_names_option("Role, ClusterRole and binding names", "objects"),
+               **report_on_option("exec or attach")},
       controls=(
           Control("nsa:role-based-access-control", partial="grants of exec and attach"),
       ))
@@ -152,12 +148,6 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if obj.kind in ("RoleBinding", "ClusterRoleBinding"):
         yield from _check_binding(obj, ctx, on_bindings)
         return
-    if on_bindings or rbac.is_bootstrap(obj) or _exempt(obj, ctx):
+    if on_bindings or rbac.is_bootstrap(obj) or exempt(obj, ctx):
         return
-    for index, entry in rbac.policy_rules(obj):
-        grants = _granted(entry)
-        if grants:
-            yield ctx.violation(("rules", index),
-                                f"{obj.kind} {obj.display_name or '?'!r} rules[{index}] grants"
-                                f" {grants}{rbac.via_wildcard(entry)}: its holders can run"
-                                " commands in any container in scope")
+    yield from role_violations(obj, ctx, EXEC)

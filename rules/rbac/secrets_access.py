@@ -69,31 +69,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kubelint.api import Control, Manifest, RuleContext, Violation, rbac, rule
+from kubelint.api import Control, Manifest, RuleContext, Violation, rule
 
-#: Default ClusterRoles that grant reading Secrets (Kubernetes' RBAC policy).
-BUILTIN_SECRET_ROLES = frozenset({"admin", "edit"})
+from ._grants import GRANT_OPTIONS, Grant, report_grants
 
-
-def _grant(role: Manifest) -> Iterator[tuple[int, str]]:
-    """(rule index, "get, list on secrets") of each rule that grants reading Secrets."""
-    for index, entry in rbac.policy_rules(role):
-        if rbac.strings(entry.get("resourceNames")):
-            continue
-        verbs, _ = rbac.grants(entry, ("get", "list", "watch"), (("", "secrets"),))
-        if verbs:
-            yield index, f"{', '.join(verbs)} on secrets{rbac.via_wildcard(entry)}"
+SECRETS = Grant(
+    rows=((("get", "list", "watch"), (("", "secrets"),)),),
+    consequence="can read every Secret in scope",
+    # Default ClusterRoles that grant reading Secrets (Kubernetes' RBAC policy).
+    default_roles=frozenset({"admin", "edit"}),
+    default_grant="get, list, watch on secrets (a default ClusterRole)")
 
 
 @rule(id="rbac-secrets-access", severity="warning",
       kinds=("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"),
       summary="an RBAC rule lets its holders read Secrets",
-      options=rbac.GRANT_OPTIONS,
+      options=GRANT_OPTIONS,
       controls=(
           "cis:5.1.2",
           Control("nsa:role-based-access-control", partial="grants that read Secrets"),
       ))
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
-    yield from rbac.report_grants(obj, ctx, _grant, BUILTIN_SECRET_ROLES,
-                                  "get, list, watch on secrets (a default ClusterRole)",
-                                  "can read every Secret in scope")
+    yield from report_grants(obj, ctx, SECRETS)

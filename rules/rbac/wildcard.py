@@ -60,23 +60,18 @@ from collections.abc import Iterator
 
 from kubelint.api import Control, Manifest, RuleContext, Violation, rbac, rule
 
-
-def _exempt(obj: Manifest, ctx: RuleContext) -> bool:
-    return rbac.exempt(obj, ctx.options.get("exempt-names"))
+from ._grants import exempt, exempt_names_option
 
 
 @rule(id="rbac-wildcard", severity="warning", kinds=("Role", "ClusterRole"),
       summary="an RBAC rule grants '*' verbs, resources or API groups",
-      options={"exempt-names": {
-          "type": "array", "items": {"type": "string"}, "default": [],
-          "description": "shell-style patterns of Role and ClusterRole names to leave alone"
-                         " (roles a platform provider manages)"}},
+      options=exempt_names_option("Role and ClusterRole names", "roles"),
       controls=(
           "cis:5.1.3",
           Control("nsa:role-based-access-control", partial="wildcard grants"),
       ))
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
-    if rbac.is_bootstrap(obj) or _exempt(obj, ctx):
+    if rbac.is_bootstrap(obj) or exempt(obj, ctx):
         return
     for index, entry in rbac.policy_rules(obj):
         fields = [f"{key} {rbac.strings(entry.get(key))}"

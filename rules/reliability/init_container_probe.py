@@ -79,7 +79,8 @@ from collections.abc import Iterator
 
 from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
 
-PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
+from ._probes import PROBES
+
 SIDECAR_POLICY = "Always"
 
 

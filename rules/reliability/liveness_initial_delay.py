@@ -80,18 +80,12 @@ spec:
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
 
 from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
 
-#: The API server's defaults; a 0 period or threshold is defaulted too.
-DEFAULT_PERIOD = 10
-DEFAULT_FAILURE_THRESHOLD = 3
+from ._probes import TIMING_DEFAULTS, integer
+
 MIN_START_SECONDS = 10
-
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 @rule(id="liveness-initial-delay", severity="warning", kinds=POD_SPEC_KINDS,
@@ -101,7 +95,7 @@ def _int(value: Any) -> int | None:
           "description": "the least time a container without a startupProbe must get"
                          " before a failing liveness probe restarts it"}})
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
-    minimum = _int(ctx.options.get("min-start-seconds"))
+    minimum = integer(ctx.options.get("min-start-seconds"))
     if minimum is None:
         minimum = MIN_START_SECONDS
     for ref in obj.containers():
@@ -112,15 +106,15 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         numbers: dict[str, int] = {}
         for field in ("initialDelaySeconds", "periodSeconds", "failureThreshold"):
             value = probe.get(field)
-            number = _int(value)
+            number = integer(value)
             if value is not None and (number is None or number < 0):
                 break  # malformed or negative: schema validation and probe-timing report it
             numbers[field] = number or 0
         if len(numbers) < 3:
             continue
         delay = numbers["initialDelaySeconds"]
-        period = numbers["periodSeconds"] or DEFAULT_PERIOD
-        threshold = numbers["failureThreshold"] or DEFAULT_FAILURE_THRESHOLD
+        period = numbers["periodSeconds"] or TIMING_DEFAULTS["periodSeconds"]
+        threshold = numbers["failureThreshold"] or TIMING_DEFAULTS["failureThreshold"]
         budget = delay + threshold * period
         if budget >= minimum:
             continue

@@ -83,14 +83,8 @@ from typing import Any
 
 from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
 
-#: Probe timing fields and the value Kubernetes gives them when unset (or 0).
-TIMING_DEFAULTS = {
-    "initialDelaySeconds": 0,
-    "periodSeconds": 10,
-    "timeoutSeconds": 1,
-    "successThreshold": 1,
-    "failureThreshold": 3,
-}
+from ._probes import TIMING_DEFAULTS
+
 HANDLERS = ("exec", "httpGet", "tcpSocket", "grpc")
 #: Defaults the API server fills into a handler.
 HANDLER_DEFAULTS: dict[str, dict[str, Any]] = {"httpGet": {"path": "/", "scheme": "HTTP"}}

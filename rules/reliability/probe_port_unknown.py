@@ -96,7 +96,8 @@ from typing import Any
 
 from kubelint.api import POD_SPEC_KINDS, ContainerRef, Manifest, RuleContext, Violation, rule
 
-PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
+from ._probes import probes
+
 #: Handlers with a port; only httpGet and tcpSocket accept a name (grpc.port is an int32).
 PORT_HANDLERS = ("httpGet", "tcpSocket", "grpc")
 NAMED_PORT_HANDLERS = ("httpGet", "tcpSocket")
@@ -175,10 +176,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             containers.append((ref, *declared))
     for ref, names, numbers in containers:
         others = [entry for entry in containers if entry[0] is not ref]
-        for probe_name in PROBES:
-            probe = ref.container.get(probe_name)
-            if not isinstance(probe, Mapping):
-                continue
+        for probe_name, probe in probes(ref.container):
             for handler in PORT_HANDLERS:
                 action = probe.get(handler)
                 if not isinstance(action, Mapping) or "port" not in action:

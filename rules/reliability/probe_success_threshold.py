@@ -71,27 +71,24 @@ spec:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 
 from kubelint.api import POD_SPEC_KINDS, Fix, Manifest, RuleContext, Violation, rule
 
+from ._probes import integer, probes
+
 #: Probes whose successThreshold the API server requires to be 1.
 MUST_BE_ONE = ("livenessProbe", "startupProbe")
-PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 
 
 @rule(id="probe-success-threshold", severity="error", kinds=POD_SPEC_KINDS, fixable=True,
       summary="a probe's successThreshold is one the API server rejects")
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     for ref in obj.containers(include_init=True):
-        for probe_name in PROBES:
-            probe = ref.container.get(probe_name)
-            if not isinstance(probe, Mapping):
-                continue
-            threshold = probe.get("successThreshold")
-            # bool is an int subclass; it and other non-integers are schema errors.
-            if not isinstance(threshold, int) or isinstance(threshold, bool):
-                continue
+        for probe_name, probe in probes(ref.container):
+            threshold = integer(probe.get("successThreshold"))
+            if threshold is None:
+                continue  # unset, or not an integer: a schema error
             path = (*ref.path, probe_name, "successThreshold")
             if probe_name in MUST_BE_ONE and threshold not in (0, 1):
                 # 0 is defaulted to 1 before validation, so only other values fail.

@@ -89,18 +89,12 @@ from typing import Any
 
 from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
 
-PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
+from ._probes import TIMING_DEFAULTS, integer, probes
+
 #: Fields the API server requires to be >= 0; 0 means the default for all but the delay.
 NON_NEGATIVE = ("initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold",
                 "successThreshold")
-DEFAULTS = {"initialDelaySeconds": 0, "periodSeconds": 10, "timeoutSeconds": 1,
-            "failureThreshold": 3, "successThreshold": 1}
 GRACE = "terminationGracePeriodSeconds"
-
-
-def _int(value: Any) -> int | None:
-    """An integer field's value; None for anything else (bool is an int subclass)."""
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _effective(probe: Mapping[str, Any], field: str) -> int | None:
@@ -108,31 +102,28 @@ def _effective(probe: Mapping[str, Any], field: str) -> int | None:
     (not an integer, or negative)."""
     value = probe.get(field)
     if value is None:
-        return DEFAULTS[field]
-    number = _int(value)
+        return TIMING_DEFAULTS[field]
+    number = integer(value)
     if number is None or number < 0:
         return None
-    return number or DEFAULTS[field]
+    return number or TIMING_DEFAULTS[field]
 
 
 @rule(id="probe-timing", severity="warning", kinds=POD_SPEC_KINDS,
       summary="a probe's timing is rejected or does not work as written")
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     for ref in obj.containers(include_init=True):
-        for probe_name in PROBES:
-            probe = ref.container.get(probe_name)
-            if not isinstance(probe, Mapping):
-                continue
+        for probe_name, probe in probes(ref.container):
             where = f"{ref.label} {probe_name}"
             for field in NON_NEGATIVE:
-                value = _int(probe.get(field))
+                value = integer(probe.get(field))
                 if value is not None and value < 0:
-                    default = (f" (0 means the default, {DEFAULTS[field]})"
-                               if DEFAULTS[field] else "")
+                    default = (f" (0 means the default, {TIMING_DEFAULTS[field]})"
+                               if TIMING_DEFAULTS[field] else "")
                     yield ctx.violation((*ref.path, probe_name, field),
                                         f"{where} {field} is {value}; the API server rejects"
                                         f" negative values{default}", severity="error")
-            grace = _int(probe.get(GRACE))
+            grace = integer(probe.get(GRACE))
             if grace is not None and grace <= 0:
                 yield ctx.violation((*ref.path, probe_name, GRACE),
                                     f"{where} {GRACE} is {grace}; the API server requires it"

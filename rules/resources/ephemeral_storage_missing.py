@@ -81,7 +81,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, as_mapping, rule
+from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
+
+from ._requirements import requirements
 
 RESOURCE = "ephemeral-storage"
 
@@ -95,13 +97,10 @@ RESOURCE = "ephemeral-storage"
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     require_limit = ctx.options.get("require-limit") is True
     for ref in obj.containers():
-        resources = as_mapping(ref.container.get("resources"))
-        if resources is None:
+        found = requirements(ref.container.get("resources"))
+        if found is None:
             continue
-        requests = as_mapping(resources.get("requests"))
-        limits = as_mapping(resources.get("limits"))
-        if requests is None or limits is None:
-            continue
+        requests, limits = found
         if requests.get(RESOURCE) is None and limits.get(RESOURCE) is None:
             path = (*ref.path, "resources", "requests") if requests \
                 else (*ref.path, "resources")

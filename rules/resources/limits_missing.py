@@ -81,7 +81,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kubelint.api import POD_SPEC_KINDS, Control, Manifest, RuleContext, Violation, as_mapping, rule
+from kubelint.api import POD_SPEC_KINDS, Control, Manifest, RuleContext, Violation, rule
+
+from ._requirements import block
 
 
 @rule(id="resources-limits-missing", severity="warning", kinds=POD_SPEC_KINDS,
@@ -97,10 +99,7 @@ from kubelint.api import POD_SPEC_KINDS, Control, Manifest, RuleContext, Violati
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     required = ("cpu", "memory") if ctx.options["require-cpu-limit"] else ("memory",)
     for ref in obj.containers():
-        resources = as_mapping(ref.container.get("resources"))
-        if resources is None:
-            continue
-        limits = as_mapping(resources.get("limits"))
+        limits = block(ref.container.get("resources"), "limits")
         if limits is None:
             continue
         missing = [name for name in required if limits.get(name) is None]

@@ -103,19 +103,11 @@ spec:
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from fractions import Fraction
 from typing import Any
 
-from kubelint.api import (
-    POD_SPEC_KINDS,
-    InvalidQuantity,
-    Manifest,
-    RuleContext,
-    Violation,
-    as_mapping,
-    parse_quantity,
-    rule,
-)
+from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
+
+from ._requirements import quantity, requirements, written
 
 RESOURCES = ("cpu", "memory")
 RANK = {"BestEffort": 0, "Burstable": 1, "Guaranteed": 2}
@@ -126,29 +118,11 @@ class _Malformed(Exception):
     """A resources block that is not a mapping: schema validation reports it."""
 
 
-def _quantity(value: Any) -> Fraction | None:
-    """A quantity, or None when unset or not a quantity (skipped)."""
-    if value is None:
-        return None
-    try:
-        return parse_quantity(value)
-    except (InvalidQuantity, ValueError, ArithmeticError):
-        return None
-
-
-def _written(value: Any) -> str:
-    return value if isinstance(value, str) else str(value)
-
-
 def _blocks(resources: Any) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
-    resources = as_mapping(resources)
-    if resources is None:
+    found = requirements(resources)
+    if found is None:
         raise _Malformed
-    requests = as_mapping(resources.get("requests"))
-    limits = as_mapping(resources.get("limits"))
-    if requests is None or limits is None:
-        raise _Malformed
-    return requests, limits
+    return found
 
 
 def _classify(requests: Mapping[str, Any], limits: Mapping[str, Any],
@@ -161,7 +135,7 @@ def _classify(requests: Mapping[str, Any], limits: Mapping[str, Any],
     best_effort = True
     for name in RESOURCES:
         limit_written, request_written = limits.get(name), requests.get(name)
-        limit, request = _quantity(limit_written), _quantity(request_written)
+        limit, request = quantity(limit_written), quantity(request_written)
         if request is None:
             request, request_written = limit, limit_written
         if request:
@@ -177,8 +151,8 @@ def _classify(requests: Mapping[str, Any], limits: Mapping[str, Any],
             continue
         best_effort = False
         if request != limit:
-            reasons.append(f"{who} requests {_written(request_written)} {name}, not its"
-                           f" limit of {_written(limit_written)}")
+            reasons.append(f"{who} requests {written(request_written)} {name}, not its"
+                           f" limit of {written(limit_written)}")
     if unset:
         reasons.insert(0, f"{who} has no {' or '.join(unset)} limit")
     if best_effort:
@@ -190,11 +164,11 @@ def _pod_level(spec: Mapping[str, Any], containers: list[tuple[str, Mapping[str,
                ) -> tuple[str, list[str]] | None:
     requests, limits = _blocks(spec.get("resources"))
     for name in RESOURCES:
-        if requests.get(name) is None and _quantity(limits.get(name)):
+        if requests.get(name) is None and quantity(limits.get(name)):
             for _, container in containers:
                 container_requests, container_limits = _blocks(container.get("resources"))
-                if (_quantity(container_requests.get(name))
-                        or _quantity(container_limits.get(name))):
+                if (quantity(container_requests.get(name))
+                        or quantity(container_limits.get(name))):
                     return None  # the pod-level request defaults from the containers'
     qos, reasons = _classify(requests, limits, "spec.resources")
     return qos, reasons or ["set by the pod-level spec.resources"]

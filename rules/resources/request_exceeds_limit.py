@@ -78,6 +78,8 @@ from kubelint.api import (
     rule,
 )
 
+from ._requirements import block
+
 KINDS = (("requests", "request"), ("limits", "limit"))
 
 
@@ -107,15 +109,12 @@ def _amount(value: Any) -> str:
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     for ref in obj.containers():
         resources = ref.container.get("resources")
-        if not isinstance(resources, Mapping):
-            continue
         who = ref.label
+        written: dict[str, Mapping[str, Any]] = {}
         parsed: dict[str, dict[str, Fraction]] = {}
         for group, noun in KINDS:
-            values = resources.get(group)
+            values = written[group] = block(resources, group) or {}
             parsed[group] = {}
-            if not isinstance(values, Mapping):
-                continue
             for resource, value in values.items():
                 if value is None:
                     continue  # null: the field is unset
@@ -134,8 +133,8 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             limit = limits.get(resource)
             if limit is None or request <= limit:
                 continue
-            written_request = resources["requests"][resource]
-            written_limit = resources["limits"][resource]
+            written_request = written["requests"][resource]
+            written_limit = written["limits"][resource]
             yield ctx.violation(
                 (*ref.path, "resources", "requests", resource),
                 f"{who} requests {_amount(written_request)} of {resource}, more than its"

@@ -78,22 +78,11 @@ spec:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 
-from kubelint.api import (
-    POD_SPEC_KINDS,
-    InvalidQuantity,
-    Manifest,
-    RuleContext,
-    Violation,
-    as_mapping,
-    parse_quantity,
-    rule,
-)
+from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
 
-
-def _written(value: object) -> str:
-    return value if isinstance(value, str) else str(value)
+from ._requirements import quantity, requirements, written
 
 
 @rule(id="requests-equal-limits", severity="warning", kinds=POD_SPEC_KINDS, enabled=False,
@@ -107,23 +96,19 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         return
     names = [name for name in names if isinstance(name, str)]
     for ref in obj.containers():
-        resources = as_mapping(ref.container.get("resources"))
-        if resources is None:
+        found = requirements(ref.container.get("resources"))
+        if found is None:
             continue
-        requests = as_mapping(resources.get("requests"))
-        limits = as_mapping(resources.get("limits"))
-        if not isinstance(requests, Mapping) or not isinstance(limits, Mapping):
-            continue
+        requests, limits = found
         for name in names:
             request, limit = requests.get(name), limits.get(name)
             if request is None or limit is None:
                 continue  # defaulted from the limit, or no limit (another rule's finding)
-            try:
-                if parse_quantity(request) == parse_quantity(limit):
-                    continue
-            except (InvalidQuantity, ValueError, ArithmeticError):
-                continue
+            request_quantity, limit_quantity = quantity(request), quantity(limit)
+            if request_quantity is None or limit_quantity is None \
+                    or request_quantity == limit_quantity:
+                continue  # not quantities (another rule's finding), or equal
             yield ctx.violation((*ref.path, "resources", "requests", name),
-                                f"{ref.label} requests {_written(request)} of {name} but"
-                                f" limits it to {_written(limit)}; set the request equal"
+                                f"{ref.label} requests {written(request)} of {name} but"
+                                f" limits it to {written(limit)}; set the request equal"
                                 " to the limit")

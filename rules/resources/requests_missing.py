@@ -82,7 +82,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, as_mapping, rule
+from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
+
+from ._requirements import requirements
 
 RESOURCES = ("cpu", "memory")
 
@@ -99,13 +101,10 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if not required:
         return
     for ref in obj.containers():
-        resources = as_mapping(ref.container.get("resources"))
-        if resources is None:
+        found = requirements(ref.container.get("resources"))
+        if found is None:
             continue
-        requests = as_mapping(resources.get("requests"))
-        limits = as_mapping(resources.get("limits"))
-        if requests is None or limits is None:
-            continue
+        requests, limits = found
         # A limit without a request is defaulted into the request by the API server.
         missing = [name for name in required
                    if requests.get(name) is None and limits.get(name) is None]

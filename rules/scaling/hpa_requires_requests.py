@@ -132,7 +132,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
-from kubelint.api import ContainerRef, Manifest, Path, RuleContext, Violation, as_mapping, rule
+from kubelint.api import ContainerRef, Manifest, Path, RuleContext, Violation, rule
+
+from ..resources._requirements import requirements
 
 RESOURCES = ("cpu", "memory")
 #: The legacy group that served Deployments and ReplicaSets before apps.
@@ -235,13 +237,10 @@ def _counted(workload: Manifest) -> list[ContainerRef]:
 def _has_request(resources: Any, resource: str) -> bool | None:
     """Does a ``resources`` block request ``resource`` (a limit defaults the request)?
     None when it is malformed."""
-    resources = as_mapping(resources)
-    if resources is None:
+    found = requirements(resources)
+    if found is None:
         return None
-    requests = as_mapping(resources.get("requests"))
-    limits = as_mapping(resources.get("limits"))
-    if requests is None or limits is None:
-        return None
+    requests, limits = found
     return requests.get(resource) is not None or limits.get(resource) is not None
 
 

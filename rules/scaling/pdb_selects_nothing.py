@@ -103,6 +103,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from kubelint.api import (
+    CONTROLLER_LABELS,
     Manifest,
     RuleContext,
     Violation,
@@ -113,12 +114,7 @@ from kubelint.api import (
     rule,
 )
 
-#: Labels controllers put on the pods they create, which pod templates do not carry.
-CONTROLLER_LABELS = frozenset({
-    "pod-template-hash", "controller-revision-hash", "pod-template-generation",
-    "statefulset.kubernetes.io/pod-name", "apps.kubernetes.io/pod-index",
-    "job-name", "controller-uid", "batch.kubernetes.io/job-name",
-    "batch.kubernetes.io/controller-uid", "batch.kubernetes.io/job-completion-index"})
+
 def _keys(selector: Mapping[str, object]) -> set[str]:
     keys: set[str] = set()
     match_labels = selector.get("matchLabels")

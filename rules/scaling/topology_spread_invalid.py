@@ -93,6 +93,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from kubelint.api import (
+    CONTROLLER_LABELS,
     POD_SPEC_KINDS,
     Manifest,
     RuleContext,
@@ -102,15 +103,6 @@ from kubelint.api import (
 )
 
 WHEN_UNSATISFIABLE = ("DoNotSchedule", "ScheduleAnyway")
-
-#: Labels that controllers add to pods at run time: not in the template, so a selector
-#: naming them cannot be compared with the template's labels.
-RUNTIME_LABELS = frozenset({
-    "pod-template-hash", "controller-revision-hash", "statefulset.kubernetes.io/pod-name",
-    "apps.kubernetes.io/pod-index", "job-name", "controller-uid",
-    "batch.kubernetes.io/job-name", "batch.kubernetes.io/controller-uid",
-    "batch.kubernetes.io/job-completion-index",
-})
 
 
 def _int(value: Any) -> int | None:
@@ -204,7 +196,7 @@ def _check_selector(entry: Mapping[str, Any], path: tuple[str | int, ...], where
     selector = entry.get("labelSelector")
     if not isinstance(selector, Mapping) or not _well_formed(selector):
         return  # malformed: schema validation reports it
-    if _selector_keys(selector) & RUNTIME_LABELS:
+    if _selector_keys(selector) & CONTROLLER_LABELS:
         return  # selects labels added at run time: cannot compare with the template
     if label_selector_matches(selector, labels):
         return

@@ -7,7 +7,6 @@ tests/test_format_sarif.py` and review the diff like code."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -28,10 +27,9 @@ from kubelint.formatters.sarif import (
 )
 from kubelint.model import RelatedLocation
 from kubelint.report import Finding, ObjectRef, Report, Summary
-from tests.helpers import ROOT, SHARED, lint_in, registry
+from tests.helpers import ROOT, SHARED, assert_golden, lint_in, registry
 
 SCHEMA = SHARED / "schemas" / "sarif-2.1.0.json"
-GOLDEN = ROOT / "tests" / "golden" / "examples.sarif"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 CONTEXT = FormatContext(version=kubelint.__version__)
 #: RFC 3986 URI-reference characters, with every "%" starting an escape. jsonschema checks
@@ -308,6 +306,4 @@ def test_golden_examples(examples):
             output = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     else:
         output = render(examples, CONTEXT)
-    if os.environ.get("KUBELINT_UPDATE_SNAPSHOTS"):
-        GOLDEN.write_text(output, encoding="utf-8")
-    assert output == GOLDEN.read_text(encoding="utf-8")
+    assert_golden("examples.sarif", output)

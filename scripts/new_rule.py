@@ -87,12 +87,16 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
 
 
 def api_version(kind: str) -> str | None:
-    """The kind's stable apiVersion in the newest bundled Kubernetes (the first GA one),
-    else its first; None for a kind Kubernetes does not serve (a custom resource)."""
+    """The kind's newest stable apiVersion in the newest bundled Kubernetes (autoscaling/v2
+    over v1), else its first; None for a kind Kubernetes does not serve (a custom
+    resource)."""
     served = sorted(api for api, kinds in load_bundle(KUBERNETES_VERSIONS[-1]).kinds.items()
                     if kind in kinds)
-    stable = [api for api in served if re.search(r"(?:^|/)v\d+\Z", api)]
-    return (stable or served or [None])[0]
+    stable = {api: int(match[1]) for api in served
+              if (match := re.search(r"(?:^|/)v(\d+)\Z", api))}
+    if stable:
+        return max(stable, key=stable.__getitem__)
+    return next(iter(served), None)
 
 
 def manifest(kind: str, expect: str = "") -> str:
@@ -139,7 +143,9 @@ def quoted(text: str) -> str:
 
 
 def module_path(args: argparse.Namespace) -> Path:
-    return ROOT / "rules" / args.category / (args.rule_id.replace("-", "_") + ".py")
+    category: str = args.category
+    name: str = args.rule_id.replace("-", "_")
+    return ROOT / "rules" / category / f"{name}.py"
 
 
 def write(args: argparse.Namespace) -> list[Path]:

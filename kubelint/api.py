@@ -46,6 +46,7 @@ from kubelint.policies.expressions import first_field as cel_first_field
 from kubelint.policies.expressions import parse_field_path
 from kubelint.quantity import InvalidQuantity, parse_quantity
 from kubelint.rule import Rule, RuleContext, Violation, engine_rule, rule, version_minor
+from kubelint.schema import bundled
 from kubelint.values import (
     base64_problem,
     has_placeholder,
@@ -78,6 +79,7 @@ __all__ = [
     "Violation",
     "as_mapping",
     "base64_problem",
+    "bundled",
     "cel_first_field",
     "compile_cel",
     "custom_resource_pod_labels",

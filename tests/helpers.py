@@ -20,6 +20,7 @@ from kubelint.report import Finding, Report
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
+GOLDEN = ROOT / "tests" / "golden"
 SHARED = ROOT.parent / "shared"
 
 _REGISTRY: Registry | None = None
@@ -65,6 +66,16 @@ def lint_in(cwd: Path, paths: list[str]) -> Report:
         return lint_paths(paths, Config(), registry())
     finally:
         os.chdir(before)
+
+
+def assert_golden(name: str, output: str) -> None:
+    """``output`` equals the golden file ``tests/golden/NAME``. With
+    ``KUBELINT_UPDATE_SNAPSHOTS`` set it first becomes that file: regenerate deliberately
+    and review the diff like code."""
+    path = GOLDEN / name
+    if os.environ.get("KUBELINT_UPDATE_SNAPSHOTS"):
+        path.write_text(output, encoding="utf-8", newline="\n")
+    assert output == path.read_text(encoding="utf-8")
 
 
 def copy_project(destination: Path, *extra: str) -> None:

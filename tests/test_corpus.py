@@ -12,7 +12,10 @@ from tests.helpers import SHARED, registry
 
 CORPUS = SHARED / "corpus" / "real"
 
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus/real not present")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus/real not present"),
+]
 
 
 @pytest.fixture(scope="module")

@@ -27,6 +27,8 @@ from lsprotocol.types import DiagnosticSeverity
 from tests.helpers import ROOT
 from tests.test_lsp import BAD_JOB
 
+pytestmark = pytest.mark.slow
+
 README = ROOT / "README.md"
 DRIVERS = Path(__file__).parent / "editors"
 #: Guards against an editor that hangs, never a timing assertion: the drivers bound each

@@ -8,7 +8,6 @@ tests/test_format_ci.py` and review the diff like code."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -22,9 +21,8 @@ from kubelint.formatters import FormatContext, github, gitlab, junit
 from kubelint.lint import lint_paths
 from kubelint.plugins import build_registry
 from kubelint.report import Finding, ObjectRef, Report, Summary
-from tests.helpers import ROOT
+from tests.helpers import ROOT, assert_golden
 
-GOLDEN = ROOT / "tests" / "golden"
 CONTEXT = FormatContext()
 DEPLOYMENT = ObjectRef("apps/v1", "Deployment", "shop", "web")
 
@@ -274,11 +272,7 @@ def test_gitlab_occurrence_counter_and_multi_line_end():
     ("examples.gitlab.json", gitlab.render),
 ])
 def test_golden(report, name, render):
-    text = render(report, CONTEXT)
-    path = GOLDEN / name
-    if os.environ.get("KUBELINT_UPDATE_SNAPSHOTS"):
-        path.write_text(text, encoding="utf-8", newline="\n")
-    assert text == path.read_text(encoding="utf-8")
+    assert_golden(name, render(report, CONTEXT))
 
 
 @pytest.mark.parametrize("name", ["text", "json", "sarif", "gitlab", "github", "junit",

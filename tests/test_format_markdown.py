@@ -7,7 +7,6 @@ tests/test_format_markdown.py` and review the diff like code."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import textwrap
@@ -32,9 +31,8 @@ from kubelint.formatters.markdown import (
 )
 from kubelint.formatters.text import summary_line
 from kubelint.report import Finding, ObjectRef, Report, Summary, WorkloadLevel
-from tests.helpers import ROOT, lint_in, registry
+from tests.helpers import ROOT, assert_golden, lint_in, registry
 
-GOLDEN = ROOT / "tests" / "golden" / "shop.md"
 CONTEXT = FormatContext()
 DEPLOYMENT = ObjectRef("apps/v1", "Deployment", "shop", "web")
 FINDING_HEADER = ["Location", "Severity", "Rule", "Message"]
@@ -323,9 +321,7 @@ def test_golden_shop_and_output_file(tmp_path):
          "--format", "markdown", "--output", f"markdown={written}", "examples/shop"],
         capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.returncode == 1, result.stderr  # the shop has errors
-    if os.environ.get("KUBELINT_UPDATE_SNAPSHOTS"):
-        GOLDEN.write_text(result.stdout, encoding="utf-8")
-    assert result.stdout == GOLDEN.read_text(encoding="utf-8")
+    assert_golden("shop.md", result.stdout)
     assert written.read_text(encoding="utf-8") == result.stdout
 
 

@@ -5,15 +5,12 @@ tests/test_golden.py` and review the diff like code."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
 import pytest
 
-from tests.helpers import ROOT
-
-GOLDEN = ROOT / "tests" / "golden"
+from tests.helpers import ROOT, assert_golden
 
 
 @pytest.mark.parametrize(("name", "args"), [
@@ -25,7 +22,4 @@ def test_check_examples(name, args):
         [sys.executable, "-m", "kubelint", "check", "--no-config", *args, "examples"],
         capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.returncode == 1, result.stderr  # the examples have errors
-    path = GOLDEN / name
-    if os.environ.get("KUBELINT_UPDATE_SNAPSHOTS"):
-        path.write_text(result.stdout, encoding="utf-8")
-    assert result.stdout == path.read_text(encoding="utf-8")
+    assert_golden(name, result.stdout)

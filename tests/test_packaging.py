@@ -13,6 +13,8 @@ from tests.helpers import ROOT, copy_project
 
 pytest.importorskip("setuptools")
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def wheel_names(tmp_path_factory):

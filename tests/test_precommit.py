@@ -15,9 +15,11 @@ import pytest
 
 from tests.helpers import ROOT
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("git") is None or not (ROOT / ".git").exists(),
-    reason="needs git and a git checkout of kubelint")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(shutil.which("git") is None or not (ROOT / ".git").exists(),
+                       reason="needs git and a git checkout of kubelint"),
+]
 
 BAD_JOB = """\
 apiVersion: batch/v1

@@ -8,12 +8,10 @@ every PSS fixture (tests/golden/pss-fixtures.txt).
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from kubelint import pss
-from tests.helpers import FIXTURES, ROOT, fixture_options, lint_only
+from tests.helpers import FIXTURES, ROOT, assert_golden, fixture_options, lint_only
 
 NEWEST = pss.NEWEST_POLICY_MINOR
 
@@ -265,7 +263,6 @@ def test_profiles():
 
 
 # -- every PSS fixture's findings, message by message -----------------------------------
-GOLDEN = ROOT / "tests" / "golden" / "pss-fixtures.txt"
 PSS_FIXTURES = sorted(path for path in FIXTURES.glob("*/*.yaml")
                       if path.parent.name.startswith("pss-")
                       or path.parent.name == "pod-security-admission")
@@ -281,9 +278,7 @@ def test_fixture_messages():
             lines.append(f"{finding.file}:{finding.line}:{finding.column}: {finding.severity}"
                          f" {finding.rule} {finding.message}")
     output = "\n".join(lines) + "\n"
-    if os.environ.get("KUBELINT_UPDATE_SNAPSHOTS"):
-        GOLDEN.write_text(output, encoding="utf-8")
-    assert output == GOLDEN.read_text(encoding="utf-8")
+    assert_golden("pss-fixtures.txt", output)
 
 
 def test_report_lists_each_workload_level():

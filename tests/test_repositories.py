@@ -14,9 +14,12 @@ from kubelint.helm import find_renderer
 from kubelint.kustomize import find_builder
 from tests.helpers import FIXTURES, ROOT
 
-pytestmark = pytest.mark.skipif(
-    find_renderer() is None or find_builder() is None,
-    reason="needs a Helm renderer and kustomize (pip install 'kubelint[helm,kustomize]')")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        find_renderer() is None or find_builder() is None,
+        reason="needs a Helm renderer and kustomize (pip install 'kubelint[helm,kustomize]')"),
+]
 
 RULES = "privileged-container,service-target-port-unknown,image-tag-latest,helm-render," \
         "kustomize-build,kustomize-remote,yaml-syntax,manifest-structure,unknown-kind,schema"

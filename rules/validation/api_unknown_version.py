@@ -55,8 +55,7 @@ import json
 from collections.abc import Iterator
 from functools import lru_cache
 
-from kubelint.api import Manifest, RuleContext, Violation, rule, version_minor
-from kubelint.schema import bundled
+from kubelint.api import Manifest, RuleContext, Violation, bundled, rule, version_minor
 
 
 @lru_cache(maxsize=1)

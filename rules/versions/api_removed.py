@@ -80,11 +80,11 @@ from kubelint.api import (
     Manifest,
     RuleContext,
     Violation,
+    bundled,
     rule,
     version_minor,
     with_kubernetes_versions,
 )
-from kubelint.schema import bundled
 
 # The documentation names the bundled Kubernetes versions, whichever they are.
 __doc__ = with_kubernetes_versions(__doc__ or "")

@@ -10,10 +10,10 @@ import dataclasses
 import gc
 import os
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kubelint.config import Config, EffectiveRule, config_from_mapping, find_config, load_config
 from kubelint.constants import MAX_FILE_BYTES, POLICY_API_VERSION, SEVERITY_RANK
@@ -53,7 +53,12 @@ from kubelint.suppression import (
 )
 from kubelint.yamlparse import Span
 
+if TYPE_CHECKING:
+    from kubelint.crd import CelValidation
+    from kubelint.schema import Catalog
+
 MANIFEST_STRUCTURE = "manifest-structure"
+_T = TypeVar("_T")
 
 
 def resolve_config(config: Config | Mapping[str, Any] | str | None,
@@ -81,8 +86,9 @@ def resolve_config(config: Config | Mapping[str, Any] | str | None,
 
 
 class RunState:
-    """What the rules of one run share: the schema catalog, with custom resource schemas
-    from the CRDs in the input and from ``crds:``/``--crds`` (built on first use)."""
+    """What the rules of one run share (``kubelint.rule.RunContext``): the schema
+    catalog, with custom resource schemas from the CRDs in the input and from
+    ``crds:``/``--crds`` (built on first use), and the run's memos."""
 
     def __init__(self, config: Config, index: ObjectIndex, parent: RunState | None = None,
                  definitions: list[Manifest] | None = None):
@@ -96,7 +102,7 @@ class RunState:
         #: The run's state when this one serves one scope (a chart rendering, a kustomize
         #: build): the scope has its own index and memo, the run's catalog.
         self._parent = parent
-        self._catalog: Any = None
+        self._catalog: Catalog | None = None
         #: Problems with --crds sources, reported once by the CLI.
         self.crd_problems: list[str] = []
         #: Facts that rules and policies compute once per run (``memo(key, compute)``);
@@ -104,18 +110,18 @@ class RunState:
         self._memo: dict[str, Any] = {}
         #: x-kubernetes-validations (CEL) rules of the CRDs in the input, by (apiVersion,
         #: kind); the crd-validation-rules rule evaluates them.
-        self._cel_validations: dict[tuple[str, str], list[Any]] = {}
+        self._cel_validations: dict[tuple[str, str], list[CelValidation]] = {}
         #: The CRDs that define each (apiVersion, kind), for those rules.
         self._cel_sources: dict[tuple[str, str], list[Any]] = {}
         #: Those it could not evaluate offline (transition rules, no CEL runtime), with why.
         self.cel_rules_skipped: dict[str, int] = {}
 
-    def memo(self, key: str, compute: Any) -> Any:
+    def memo(self, key: str, compute: Callable[[], _T]) -> _T:
         if self.evaluation is not None:  # memos are facts about every object
             self.evaluation.reads_other_objects()
         if key not in self._memo:
             self._memo[key] = compute()
-        return self._memo[key]
+        return self._memo[key]  # type: ignore[no-any-return]  # one key, one type
 
     def adopt(self, earlier: RunState) -> None:
         """Take the schema catalog of an earlier state with the same definitions."""
@@ -130,7 +136,7 @@ class RunState:
         state.evaluation = self.evaluation
         return state
 
-    def cel_validations(self, api_version: str, kind: str) -> list[Any]:
+    def cel_validations(self, api_version: str, kind: str) -> list[CelValidation]:
         """The CEL rules of the input's CRD for this kind (``kubelint.crd.CelValidation``)."""
         if self._parent is not None:
             return self._parent.cel_validations(api_version, kind)
@@ -157,7 +163,7 @@ class RunState:
         self.cel_rules_skipped[why] = self.cel_rules_skipped.get(why, 0) + 1
 
     @property
-    def catalog(self) -> Any:
+    def catalog(self) -> Catalog:
         if self._parent is not None:
             return self._parent.catalog
         if self._catalog is None:

@@ -70,15 +70,14 @@ def resolve_config(config: Config | Mapping[str, Any] | str | None,
     or ``PluginError`` (``PolicyError`` for a policy file)."""
     extra = list(policies)
     if isinstance(config, Config):
-        config.policies = [*config.policies, *extra]
+        config = dataclasses.replace(config, policies=[*config.policies, *extra])
         return config, build_registry(config.plugins, config.root, policies=config.policies)
     if isinstance(config, Mapping):
         listed = [os.path.abspath(p) for p in config.get("policies", []) or []]
         registry = build_registry(config.get("plugins", []) or [], os.getcwd(),
                                   policies=[*listed, *extra])
         resolved = config_from_mapping(config, registry)
-        resolved.policies = [*listed, *extra]
-        return resolved, registry
+        return dataclasses.replace(resolved, policies=[*listed, *extra]), registry
     path = config if isinstance(config, str) else None
     if path is None and discover_from is not None:
         path = find_config(discover_from)
@@ -670,9 +669,9 @@ def _lint_paths(paths: list[str], config: Config, registry: Registry, stdin: byt
         from kubelint.helm import ChartOptions, find_renderer, lint_chart
 
         renderer = find_renderer()
-        options = ChartOptions(config.helm.values, config.helm.set, config.helm.release_name,
-                               config.namespace, config.kubernetes_version,
-                               config.helm.ci_values)
+        options = ChartOptions(list(config.helm.values), list(config.helm.set),
+                               config.helm.release_name, config.namespace,
+                               config.kubernetes_version, config.helm.ci_values)
         for chart in inputs.charts:
             rendered.extend(lint_chart(chart, options, renderer))
     if inputs.kustomizations:

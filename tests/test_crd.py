@@ -734,9 +734,7 @@ def test_first_label_schema_from_crds_validates_every_group_with_that_label(tmp_
     schemas, problems = load_crd_sources([str(registry)])
     assert problems == []
     assert list(schemas) == [("sagemaker.*/v1", "TrainingJob")]
-    config = Config()
-    config.crds = [str(registry)]
-    config.strict_kinds = True
+    config = Config(crds=[str(registry)], strict_kinds=True)
     text = "---\n".join([
         TRAINING_JOB.format(api_version="sagemaker.aws.amazon.com/v1", mode="Stream"),
         TRAINING_JOB.format(api_version="sagemaker.example.org/v1", mode="Stream"),

@@ -128,8 +128,8 @@ def run(directory: str, out: TextIO) -> int:
         raise PolicyError(f"{directory}: its policy files ({shown})"
                           " define no rules: no kubelint Policy nor ValidatingAdmissionPolicy")
     registry = build_registry(extra=[plugin])
-    config = Config(cli_enable=ids | CORE_RULES,
-                    cli_disable=set(registry.rules) - ids - CORE_RULES)
+    config = Config(cli_enable=frozenset(ids | CORE_RULES),
+                    cli_disable=frozenset(set(registry.rules) - ids - CORE_RULES))
     linter = Linter(config, registry)
     failed = 0
     exercised: set[str] = set()

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from kubelint.config import Config, EffectiveRule, config_from_mapping, find_config, load_config
 from kubelint.constants import MAX_FILE_BYTES, POLICY_API_VERSION, SEVERITY_RANK
-from kubelint.decisions import Decider, FileSuppressions
+from kubelint.decisions import Decider, FileSuppressions, severity_for
 from kubelint.engine import Router, check_object
 from kubelint.exemptions import covering
 from kubelint.index import ObjectIndex
@@ -475,8 +475,9 @@ class Linter:
 
 
 class _Emitter:
-    """The decision stage for one file: enabled?, which severity, suppressed?, at or above
-    the least severity reported (``floor``, a ``SEVERITY_RANK``)? -> Finding.
+    """Turns one file's violations into findings: located, with the severity
+    ``decisions.severity_for`` gives (none when the rule is off there) and the
+    suppressions that name the rule where each is (``Decider`` judges them per run).
 
     A rendered object (a chart's template output, a kustomize build) is placed by its
     ``Origin`` in the file the user edits, whose settings and suppression comments then
@@ -546,8 +547,8 @@ class _Emitter:
         """Add the finding, with the suppressions that name its rule where it is (the
         run decides whether they still silence it: ``kubelint.decisions``)."""
         settings = self.settings if settings is None else settings
-        setting = settings.get(rule_id)
-        if setting is not None and not setting.enabled:
+        final = severity_for(rule_id, settings.get(rule_id), severity, self.registry)
+        if final is None:
             return
         if directives is None:
             directives = self.source.directives
@@ -556,10 +557,6 @@ class _Emitter:
                 matching(rule_id, node_lines, directives, ignored, self.registry.aliases)]
         if self._exempt is not None:
             held.extend(self._exempt(rule_id, obj, where, shown))
-        rule = self.registry.rules.get(rule_id)
-        default = rule.severity if rule is not None else "error"
-        final = (setting.severity if setting is not None and setting.severity else None) \
-            or severity or default
         end_line, end_column = span.end_line, span.end_column
         if (end_line, end_column) <= (span.line, span.column):
             end_line, end_column = span.line, span.column + 1

@@ -309,8 +309,8 @@ class Linter:
                             else problem.column + 1)
                 emit.at(problem.rule, problem.message, None, span, (-1, problem.line), None,
                         "")
-            for obj, violation in item.structure:
-                emit.violation(MANIFEST_STRUCTURE, violation, obj)
+            for obj, path, message in item.structure:
+                emit.violation(MANIFEST_STRUCTURE, Violation(path, message), obj)
         for number, obj in enumerate(item.objects):
             if obj.kind is None or obj.api_version is None:
                 continue
@@ -701,19 +701,45 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+class TextFindings(list[Finding]):
+    """``lint_text``'s findings, and how much of the text they are about."""
+
+    #: Set when the text held more than ``max_objects`` objects: the number of lines up
+    #: to the end of the last object checked (0: none was).
+    checked_lines: int | None = None
+
+
 def lint_text(text: str, filename: str = "<stdin>",
               config: Config | Mapping[str, Any] | str | None = None,
-              today: date | None = None) -> list[Finding]:
+              today: date | None = None, *, registry: Registry | None = None,
+              path: str | None = None, max_objects: int | None = None) -> TextFindings:
     """Lint one buffer (an editor's unsaved file) and return its findings.
 
     ``config``: a ``Config``, a mapping shaped like ``.kubelint.yaml``, a path to a config
-    file, or None for kubelint's defaults. Per-path settings apply to ``filename``.
-    Suppressions' ``until`` dates are judged on ``today`` (None: the local date).
-    Raises ``ConfigError`` or ``PluginError`` for a bad config or plugin; never prints.
+    file, or None for kubelint's defaults; ``registry``: the plugins, rules and policies
+    a ``Config`` was made with (built from the config when not given; only with a
+    ``Config``). Per-path settings apply to ``path``, the buffer's file on disk (by
+    default ``filename``, the name findings show). Suppressions' ``until`` dates are
+    judged on ``today`` (None: the local date). Only the first ``max_objects`` objects
+    are checked, when given (``TextFindings.checked_lines``). Raises ``ConfigError`` or
+    ``PluginError`` for a bad config or plugin; never prints.
     """
-    resolved, registry = resolve_config(config)
+    if registry is None:
+        config, registry = resolve_config(config)
+    elif not isinstance(config, Config):
+        raise TypeError("lint_text: a registry goes with a Config")
     loaded = load_text(text, SourceFile(filename, text))
-    return Linter(resolved, registry, today).run([loaded], {filename: filename}).findings
+    checked = None
+    if max_objects is not None and len(loaded.objects) > max_objects:
+        checked = loaded.keep_first(max_objects)
+    linter = Linter(config, registry, today)
+    found = TextFindings(linter.run([loaded], {filename: filename if path is None else path})
+                         .findings)
+    if checked is not None:  # what the cut objects' comments would silence was not checked
+        found[:] = [finding for finding in found
+                    if finding.rule != "unused-suppression" or finding.line <= checked]
+        found.checked_lines = checked
+    return found
 
 
 def exit_code(report: Report, fail_level: str) -> int:

@@ -472,7 +472,8 @@ class Linting:
             self.registry = None
 
     def lint(self, job: Job) -> Outcome:
-        from kubelint.lint import Linter, lint_text
+        from kubelint.engine import Linter
+        from kubelint.lint import lint_text
         from kubelint.report import Finding
 
         uri, text, encoding = job.uri, job.text, job.encoding

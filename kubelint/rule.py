@@ -152,7 +152,7 @@ _T = TypeVar("_T")
 
 class RunContext(Protocol):
     """What the rules of one run share, as ``RuleContext.run`` (the engine's
-    ``kubelint.lint.RunState`` is one): only what rules and policies use of it."""
+    ``kubelint.engine.RunState`` is one): only what rules and policies use of it."""
 
     @property
     def config(self) -> Config:

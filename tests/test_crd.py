@@ -760,7 +760,7 @@ def test_first_label_schema_from_crds_validates_every_group_with_that_label(tmp_
 
 
 def test_crd_in_the_input_validates_its_custom_resources():
-    """End to end: lint.py compiles the CRD of the input and the schema rule uses it."""
+    """End to end: the engine compiles the CRD of the input and the schema rule uses it."""
     text = WIDGET_CRD + "---" + WIDGET.replace("  mode: fast\n", "  mode: fast\n  colour: red\n")
     line = text.splitlines().index("  colour: red") + 1
     findings = [(f.line, f.path) for f in lint_text(text, "w.yaml") if f.rule == "schema"]

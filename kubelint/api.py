@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from kubelint import pss, rbac
 from kubelint.compliance import Control
 from kubelint.constants import (
@@ -39,13 +41,16 @@ from kubelint.model import (
 )
 from kubelint.patterns import lazy_compile
 from kubelint.plugins import hookimpl
-from kubelint.policies.expressions import ExpressionError as CelError
-from kubelint.policies.expressions import compile_expression as compile_cel
-from kubelint.policies.expressions import evaluate as evaluate_cel
-from kubelint.policies.expressions import first_field as cel_first_field
-from kubelint.policies.expressions import parse_field_path
 from kubelint.quantity import InvalidQuantity, parse_quantity
-from kubelint.rule import Rule, RuleContext, Violation, engine_rule, rule, version_minor
+from kubelint.rule import (
+    Rule,
+    RuleContext,
+    RunContext,
+    Violation,
+    engine_rule,
+    rule,
+    version_minor,
+)
 from kubelint.schema import bundled
 from kubelint.values import (
     base64_problem,
@@ -55,6 +60,35 @@ from kubelint.values import (
     looks_like_file,
     normalise_host_path,
 )
+
+if TYPE_CHECKING:
+    from kubelint.policies.expressions import ExpressionError as CelError
+    from kubelint.policies.expressions import compile_expression as compile_cel
+    from kubelint.policies.expressions import evaluate as evaluate_cel
+    from kubelint.policies.expressions import first_field as cel_first_field
+    from kubelint.policies.expressions import parse_field_path
+
+#: The CEL helpers, by public name: imported on first use, since importing the
+#: expressions module loads the policy package (and with it the file loader), which
+#: most rules and plugins never need.
+_CEL = {
+    "CelError": "ExpressionError",
+    "compile_cel": "compile_expression",
+    "evaluate_cel": "evaluate",
+    "cel_first_field": "first_field",
+    "parse_field_path": "parse_field_path",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _CEL:
+        from kubelint.policies import expressions
+
+        value = getattr(expressions, _CEL[name])
+        globals()[name] = value  # once: later lookups find it like any other name
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "BUILTIN_KIND_GROUPS",
@@ -76,6 +110,7 @@ __all__ = [
     "Path",
     "Rule",
     "RuleContext",
+    "RunContext",
     "Violation",
     "as_mapping",
     "base64_problem",

@@ -57,7 +57,7 @@ _GITIGNORE = "# Created by kubelint: the cache is never committed.\n*\n"
 class FileEntry:
     """What the cache keeps of one file (see the module's docstring)."""
 
-    result: Any  # kubelint.lint.FileResult, its cross findings left out
+    result: Any  # kubelint.engine.FileResult, its cross findings left out
     #: (data, template) of each object, in order.
     objects: list[tuple[Any, str | None]] = field(default_factory=list)
     #: (object number, data, template) of its CRDs and kubelint Policies.
@@ -66,7 +66,7 @@ class FileEntry:
 
 @dataclass
 class RunEntry:
-    """A whole run's findings before its decisions (``kubelint.lint.Collected``): the
+    """A whole run's findings before its decisions (``kubelint.engine.Collected``): the
     run decides again on every use, since a suppression may have expired since."""
 
     findings: list[Any]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 import gc
 import json
@@ -296,15 +297,15 @@ def _check(args: argparse.Namespace) -> int:
 
     config, registry = _load(args)
     if args.profile:
-        config.use_profile(args.profile, registry, "--profile")
+        config, _ = config.with_profile(args.profile, registry, "--profile")
     # --require-reason names the rule that reports suppressions without one: it wins
     # over --disable all, as a rule named with --enable does.
     enable = [*args.enable, "suppression-without-reason"] if args.require_reason \
         else args.enable
-    _select_rules(enable, args.disable, config, registry)
-    _configure(args, config)
+    config = _select_rules(enable, args.disable, config, registry)
+    config = _configure(args, config)
     outputs = _outputs(args, registry)
-    _keep_reports_apart(args, outputs, config)
+    config = _keep_reports_apart(args, outputs, config)
     paths = _inputs(args)
     # Read standard input here: whether it held an object decides the exit status.
     stdin = _read_stdin(paths)
@@ -335,20 +336,21 @@ def _tell(message: str, quiet: bool = False) -> None:
 
 
 def _select_rules(enable: list[str], disable: list[str], config: Config,
-                  registry: Registry) -> None:
-    """--enable and --disable into ``config`` (they win over the config file)."""
+                  registry: Registry) -> Config:
+    """``config`` with --enable and --disable (they win over the config file)."""
     from kubelint.config import selection
 
     turned_on, turned_off = selection(registry, enable, disable)
-    config.cli_enable |= turned_on
-    config.cli_disable |= turned_off
+    return dataclasses.replace(config, cli_enable=config.cli_enable | turned_on,
+                               cli_disable=config.cli_disable | turned_off)
 
-def _configure(args: argparse.Namespace, config: Config) -> None:
-    """The options that override or add to the config file's settings."""
+def _configure(args: argparse.Namespace, config: Config) -> Config:
+    """``config`` with the options that override or add to the config file's settings."""
+    changes: dict[str, Any] = {}
     if args.fail_level:
-        config.fail_level = args.fail_level
+        changes["fail_level"] = args.fail_level
     if args.min_severity:
-        config.min_severity = args.min_severity
+        changes["min_severity"] = args.min_severity
     if args.kubernetes_version:
         from kubelint.constants import KUBERNETES_VERSIONS
 
@@ -358,23 +360,27 @@ def _configure(args: argparse.Namespace, config: Config) -> None:
         if version not in KUBERNETES_VERSIONS:
             raise _RunError(f"unknown Kubernetes version {args.kubernetes_version!r};"
                             f" kubelint has schemas for {', '.join(KUBERNETES_VERSIONS)}")
-        config.kubernetes_version = version
+        changes["kubernetes_version"] = version
     for path in args.crds:
         if not os.path.exists(path):
             raise _RunError(f"--crds: no such file or directory: {path}")
-        config.crds.append(path)
+    if args.crds:
+        changes["crds"] = [*config.crds, *args.crds]
     if args.strict_kinds:
-        config.strict_kinds = True
+        changes["strict_kinds"] = True
     if args.respect_gitignore is not None:
-        config.respect_gitignore = args.respect_gitignore
+        changes["respect_gitignore"] = args.respect_gitignore
     for path in args.values:
         if not os.path.isfile(path):
             raise _RunError(f"--values: no such file: {path}")
-        config.helm.values.append(os.path.abspath(path))
     for expression in args.set:
         if "=" not in expression:
             raise _RunError(f"--set {expression!r}: write KEY=VALUE (as helm --set)")
-        config.helm.set.append(expression)
+    if args.values or args.set:
+        changes["helm"] = dataclasses.replace(
+            config.helm, values=[*config.helm.values, *map(os.path.abspath, args.values)],
+            set=[*config.helm.set, *args.set])
+    return dataclasses.replace(config, **changes)
 
 
 class _Output(NamedTuple):
@@ -434,8 +440,9 @@ def _check_display_options(args: argparse.Namespace, outputs: list[_Output]) -> 
 
 
 def _keep_reports_apart(args: argparse.Namespace, outputs: list[_Output],
-                        config: Config) -> None:
-    """Refuse reports that would overwrite an input; never lint kubelint's own files."""
+                        config: Config) -> Config:
+    """Refuse reports that would overwrite an input; ``config`` with kubelint's own files
+    (never linted)."""
     named_inputs = {os.path.realpath(path) for path in args.paths if path != "-"}
     for path in (args.write_baseline, *(output.path for output in outputs)):
         if path and (os.path.realpath(path) in named_inputs
@@ -443,9 +450,9 @@ def _keep_reports_apart(args: argparse.Namespace, outputs: list[_Output],
             flag = "--write-baseline" if path == args.write_baseline else "--output"
             raise _RunError(f"{flag} {path}: it is also an input; writing there would"
                             " replace the manifest")
-    for path in (args.baseline, args.write_baseline, *(output.path for output in outputs)):
-        if path:
-            config.own_files.add(os.path.abspath(path))
+    own = {os.path.abspath(path) for path in
+           (args.baseline, args.write_baseline, *(output.path for output in outputs)) if path}
+    return dataclasses.replace(config, own_files=config.own_files | own)
 
 
 def _inputs(args: argparse.Namespace) -> list[str]:
@@ -754,7 +761,9 @@ def _bom(path: str) -> bytes:
 
 def _rules(args: argparse.Namespace) -> int:
     config, registry = _load(args)
-    profile = config.use_profile(args.profile, registry, "--profile") if args.profile else None
+    profile = None
+    if args.profile:
+        config, profile = config.with_profile(args.profile, registry, "--profile")
     settings = config.rule_settings(None, registry)
     # With --profile, what the profile runs (and the config adds); else every rule.
     rows = sorted((r for r in registry.rules.values()

@@ -13,8 +13,8 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -63,28 +63,34 @@ class EffectiveRule:
     options: Mapping[str, Any]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Override:
-    patterns: list[str] | None  # None: every file (a base config's top level)
-    rules: dict[str, RuleSetting]
+    patterns: Sequence[str] | None  # None: every file (a base config's top level)
+    rules: Mapping[str, RuleSetting]
 
 
-@dataclass
+@dataclass(frozen=True)
 class HelmSettings:
     """The ``helm:`` section: how charts in the input are rendered."""
 
     release_name: str = "release-name"  # what `helm template` calls a release by default
     #: Values files (absolute) applied to every chart, after the chart's own values.
-    values: list[str] = field(default_factory=list)
+    values: Sequence[str] = field(default_factory=list)
     #: ``--set`` expressions applied after the values files.
-    set: list[str] = field(default_factory=list)
+    set: Sequence[str] = field(default_factory=list)
     #: Render each ``ci/*-values.yaml`` of a chart too (chart-testing's convention).
     ci_values: bool = True
 
 
-@dataclass
+@dataclass(frozen=True)
 class Config:
-    """A validated configuration. ``Config()`` is kubelint's defaults."""
+    """A validated configuration. ``Config()`` is kubelint's defaults.
+
+    Frozen, its collections read-only: the rule settings computed for it are kept, so a
+    config that changed after they were read would go on reporting the old ones. Derive
+    a changed config instead: ``dataclasses.replace(config, cli_enable=...)`` or
+    ``with_profile``.
+    """
 
     path: str | None = None  # the file it came from
     root: str = field(default_factory=os.getcwd)  # patterns are relative to this
@@ -94,47 +100,52 @@ class Config:
     namespace: str = "default"
     kubernetes_version: str = NEWEST_KUBERNETES_VERSION
     #: CRD manifests or JSON Schema files/directories (relative to ``root``).
-    crds: list[str] = field(default_factory=list)
+    crds: Sequence[str] = field(default_factory=list)
     #: Report custom resources without a schema as errors (unknown-kind).
     strict_kinds: bool = False
-    exclude: list[str] = field(default_factory=list)
+    exclude: Sequence[str] = field(default_factory=list)
     #: Skip what git ignores when walking directories (``kubelint.gitignore``).
     respect_gitignore: bool = True
-    plugins: list[str] = field(default_factory=list)
+    plugins: Sequence[str] = field(default_factory=list)
     #: Policy files or directories (absolute, or relative to the working directory).
-    policies: list[str] = field(default_factory=list)
+    policies: Sequence[str] = field(default_factory=list)
     #: By rule id or alias, category, or ``all`` (``enable:``/``disable:``).
-    rules: dict[str, RuleSetting] = field(default_factory=dict)
-    overrides: list[Override] = field(default_factory=list)
+    rules: Mapping[str, RuleSetting] = field(default_factory=dict)
+    overrides: Sequence[Override] = field(default_factory=list)
     #: The rule settings of the configs this one extends, applied before its own: each
     #: base's top level (patterns None), then its overrides; the farthest base first.
-    extended: list[Override] = field(default_factory=list)
+    extended: Sequence[Override] = field(default_factory=list)
     #: Every config file read (this one, then the ones it extends), absolute.
-    sources: list[str] = field(default_factory=list)
+    sources: Sequence[str] = field(default_factory=list)
     #: How Helm charts in the input are rendered (``helm:``; --values and --set add).
     helm: HelmSettings = field(default_factory=lambda: HelmSettings())
     #: Suppressions must give a reason (``require-reason``, --require-reason): turns on
     #: the rule that reports those that do not, unless the config turns it off.
     require_reason: bool = False
     #: ``exemptions:``: findings not reported for code the team does not own.
-    exemptions: list[Exemption] = field(default_factory=list)
+    exemptions: Sequence[Exemption] = field(default_factory=list)
     #: The profile in force (``profile:``, ``--profile``), as written: its rule settings
     #: (``profile_layers``) apply before every other (``use_profile``).
     profile: str = "default"
     #: The config's own profiles (``profiles:``, its bases' too), by name.
-    profiles: dict[str, NamedProfile] = field(default_factory=dict)
-    profile_layers: list[Override] = field(default_factory=list)
+    profiles: Mapping[str, NamedProfile] = field(default_factory=dict)
+    profile_layers: Sequence[Override] = field(default_factory=list)
     #: The Pod Security Standards level the profile checks (None: none) and its pinned
     #: policy version (None: the target Kubernetes version).
     pss_level: str | None = None
     pss_version: str | None = None
     #: Rule ids --enable / --disable turn on and off (``selection``): win over everything
     #: else, and a rule in both is off.
-    cli_enable: set[str] = field(default_factory=set)
-    cli_disable: set[str] = field(default_factory=set)
+    cli_enable: frozenset[str] = frozenset()
+    cli_disable: frozenset[str] = frozenset()
 
     #: Files kubelint itself reads or writes in this run (baseline, reports): never inputs.
-    own_files: set[str] = field(default_factory=set)
+    own_files: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        # A set given for these (``Config(cli_enable={...})``) could still change.
+        for name in ("cli_enable", "cli_disable", "own_files"):
+            object.__setattr__(self, name, frozenset(getattr(self, name)))
 
     def is_excluded(self, absolute_path: str) -> bool:
         if absolute_path in self.own_files or self._is_policy_test(absolute_path):
@@ -160,18 +171,17 @@ class Config:
             return None
         return relative.replace(os.sep, "/")
 
-    def use_profile(self, spec: str, registry: Registry, where: str) -> Profile:
-        """Make ``spec`` (``pss-restricted:v1.33``, a name of ``profiles``) the profile in
-        force, and return it; ``where`` says where it was asked for, in messages. Raises
-        ``ConfigError``."""
+    def with_profile(self, spec: str, registry: Registry, where: str,
+                     ) -> tuple[Config, Profile]:
+        """This config with ``spec`` (``pss-restricted:v1.33``, a name of ``profiles``)
+        the profile in force, and that profile; ``where`` says where it was asked for, in
+        messages. Raises ``ConfigError``."""
         from kubelint.profiles import resolve
 
         profile = resolve(spec, self.profiles, registry, where)
-        self.profile = spec
-        self.profile_layers = [Override(None, layer) for layer in profile.layers]
-        self.pss_level, self.pss_version = profile.pss_level, profile.pss_version
-        self.__dict__.pop("_settings_cache", None)
-        return profile
+        return replace(self, profile=spec,
+                       profile_layers=[Override(None, layer) for layer in profile.layers],
+                       pss_level=profile.pss_level, pss_version=profile.pss_version), profile
 
     @property
     def pod_security_policy(self) -> str | None:
@@ -197,6 +207,8 @@ class Config:
                 *self.overrides]
 
     def _settings(self, matching: tuple[int, ...], registry: Registry) -> dict[str, EffectiveRule]:
+        # Kept on the instance (bypassing the frozen __setattr__): ``replace`` makes a new
+        # instance, with an empty cache.
         cache: dict[tuple[int, ...], dict[str, EffectiveRule]] = self.__dict__.setdefault(
             "_settings_cache", {})
         cached = cache.get(matching)
@@ -780,16 +792,14 @@ def load_config(path: str | None, registry_for: Any,
             problems.append(str(error))
     if problems:
         raise ConfigError("\n".join(problems))
-    config = _build(_merged_data(chain), path, base_dir)
-    config.plugins = plugins
-    config.policies = policies
-    config.extended = [layer for raw in reversed(chain[1:]) for layer in _layers(raw.data)]
-    config.sources = [os.path.abspath(raw.path) for raw in chain]
-    _use_profiles(config, chain, registry)
-    # Each file's exemptions, the bases' first, at their own lines.
-    config.exemptions = [exemption for raw in reversed(chain)
-                         for exemption in exemptions.read(raw, display_path(raw.path))]
-    return config, registry
+    config = replace(
+        _build(_merged_data(chain), path, base_dir), plugins=plugins, policies=policies,
+        extended=[layer for raw in reversed(chain[1:]) for layer in _layers(raw.data)],
+        sources=[os.path.abspath(raw.path) for raw in chain],
+        # Each file's exemptions, the bases' first, at their own lines.
+        exemptions=[exemption for raw in reversed(chain)
+                    for exemption in exemptions.read(raw, display_path(raw.path))])
+    return _use_profiles(config, chain, registry), registry
 
 
 # ---------------------------------------------------------------------------
@@ -884,17 +894,17 @@ def _layers(data: Mapping[str, Any]) -> list[Override]:
             *(Override(list(o["files"]), _rules(o)) for o in data.get("overrides", []))]
 
 
-def _use_profiles(config: Config, chain: list[_RawConfig], registry: Registry) -> None:
-    """The chain's named profiles into ``config`` (each checked, used or not), and the
+def _use_profiles(config: Config, chain: list[_RawConfig], registry: Registry) -> Config:
+    """``config`` with the chain's named profiles (each checked, used or not), and the
     profile its ``profile:`` names in force."""
     from kubelint.profiles import resolve
 
-    config.profiles = _named_profiles(chain)
-    for profile in config.profiles.values():
-        resolve(profile.name, config.profiles, registry, profile.where)
+    profiles = _named_profiles(chain)
+    for profile in profiles.values():
+        resolve(profile.name, profiles, registry, profile.where)
     where = next((raw.line_of(("profile",)) for raw in chain if "profile" in raw.data),
                  "profile")
-    config.use_profile(config.profile, registry, where)
+    return replace(config, profiles=profiles).with_profile(config.profile, registry, where)[0]
 
 
 def _named_profiles(chain: list[_RawConfig]) -> dict[str, NamedProfile]:
@@ -952,7 +962,5 @@ def config_from_mapping(data: Mapping[str, Any], registry: Registry,
         raise ConfigError(f"{name}: extends: works in config files; pass the path of a"
                           " config file that extends the base instead of a mapping")
     validate(raw, registry)
-    config = _build(data, None, os.getcwd())
-    config.exemptions = exemptions.read(raw, name)
-    _use_profiles(config, [raw], registry)
-    return config
+    config = replace(_build(data, None, os.getcwd()), exemptions=exemptions.read(raw, name))
+    return _use_profiles(config, [raw], registry)

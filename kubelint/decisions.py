@@ -1,7 +1,19 @@
-"""The per-run decision about suppressions: which findings they silence today, and what
-kubelint says about the suppressions themselves.
+"""The decision step of a run: what of the rules' findings is reported, and how.
 
-Checking a file records, on each finding, every suppression that names its rule where
+Rules report every problem they see; whether and how it reaches the user is decided
+here, in one place (flake8's ``DecisionEngine`` and ``StyleGuide`` play this part):
+
+* ``severity_for``: as the engine records a finding, whether its rule is on for the
+  file the finding is in (config, overrides, profile, ``--enable``/``--disable``) and
+  its severity (the config's, else the one the check gave it, else the rule's own);
+* ``Decider``: once per run, with the run's date, which findings suppressions and
+  config exemptions silence, what is said about the suppressions themselves, and the
+  least severity reported (``min-severity``).
+
+The files a run reads are chosen before (``Config.is_excluded``, ``.gitignore``), and
+the command line applies a ``--baseline`` to the report after (``kubelint.baseline``).
+
+Suppressions: checking a file records, on each finding, every suppression that names its rule where
 it is (``Finding.suppressed_by``); nothing is dropped then, so that the cache and the
 workers of ``--jobs`` keep what does not depend on the day. This step, run last with
 the run's date, drops the findings a suppression still covers and reports:
@@ -45,6 +57,22 @@ if TYPE_CHECKING:
     from kubelint.config import EffectiveRule
     from kubelint.exemptions import Exemption
     from kubelint.plugins import Registry
+
+
+def severity_for(rule_id: str, setting: EffectiveRule | None, asked: str | None,
+                 registry: Registry) -> str | None:
+    """The severity a finding of ``rule_id`` is reported at, in a file where the rule's
+    settings are ``setting`` (None: the rule has none, e.g. a plugin's that is gone);
+    ``asked``: the severity the check gave this finding, if any. None when the rule is
+    off there: the finding is not reported."""
+    if setting is not None and not setting.enabled:
+        return None
+    if setting is not None and setting.severity:
+        return setting.severity
+    if asked:
+        return asked
+    rule = registry.rules.get(rule_id)
+    return rule.severity if rule is not None else "error"
 
 
 @dataclass(frozen=True)
@@ -229,13 +257,13 @@ class Decider:
         ``about`` (None: about an unreadable directive), with the suppressions that may
         silence it unless it is ``final``."""
         setting = self.settings_for(file).get(rule_id)
-        if setting is None or not setting.enabled:
+        severity = severity_for(rule_id, setting, None, self.registry)
+        if setting is None or severity is None:
             return []
-        rule = self.registry.rules[rule_id]
         held = () if final else tuple(self._naming(rule_id, about, file))
         end = span.end_column if (span.end_line, span.end_column) > (span.line, span.column) \
             else span.column + 1
-        return [Finding(rule_id, setting.severity or rule.severity, message, file,
+        return [Finding(rule_id, severity, message, file,
                         span.line + 1, span.column + 1, span.end_line + 1, end + 1,
                         suppressed_by=held, about=about)]
 

@@ -18,7 +18,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from kubelint.loader import TextChanged
 from kubelint.model import Manifest, Path
 from kubelint.patterns import lazy_compile
 from kubelint.yamlparse import LINE_BREAK, Entry, YamlDocument, line_starts, parse_stream
@@ -73,6 +72,8 @@ def _json(value: Any) -> str:
 def plan(obj: Manifest, fix: Fix) -> Edit | None:
     """The text edit for ``fix``, or None when it cannot be made safely (the value sits in
     an alias or a merge, or the mapping to insert into does not exist)."""
+    from kubelint.loader import TextChanged  # here: the rules' API need not load the loader
+
     try:
         edit = _plan(obj, fix)
         if edit is None:

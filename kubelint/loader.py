@@ -16,17 +16,26 @@ import stat
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from kubelint.constants import MANIFEST_SUFFIXES, MAX_FILE_BYTES
-from kubelint.model import Manifest, SourceFile
+from kubelint.model import Manifest, Path, SourceFile
 from kubelint.patterns import lazy_compile
-from kubelint.rule import Violation
 from kubelint.suppression import parse_directives
 from kubelint.toolconfigs import tool_of
 from kubelint.yamlparse import YamlDocument, YamlProblem, parse_stream
 
 STDIN = "-"
+
+
+class StructureProblem(NamedTuple):
+    """An object that is not shaped like a Kubernetes object: where in it (a path,
+    located as a rule's violation is) and what; the engine reports it as
+    ``manifest-structure``."""
+
+    obj: Manifest
+    path: Path
+    message: str
 
 
 @dataclass
@@ -38,9 +47,20 @@ class LoadedFile:
     #: Problems of the file itself, located already (``yaml-syntax`` and friends).
     problems: list[YamlProblem] = field(default_factory=list)
     #: ``manifest-structure`` problems, addressed by path like rule violations.
-    structure: list[tuple[Manifest, Violation]] = field(default_factory=list)
+    structure: list[StructureProblem] = field(default_factory=list)
     #: Tools' configuration documents skipped (counted in ``source.skipped`` too), by tool.
     tool_configs: dict[str, int] = field(default_factory=dict)
+
+    def keep_first(self, count: int) -> int:
+        """Keep the first ``count`` objects (and what was said of them and of the lines
+        up to the last one's end); return how many lines that is (0: none)."""
+        kept = self.objects[:count]
+        lines = kept[-1].locate(()).span.end_line + 1 if kept else 0
+        ids = {id(obj) for obj in kept}
+        self.objects = kept
+        self.structure = [item for item in self.structure if id(item.obj) in ids]
+        self.problems = [problem for problem in self.problems if problem.line < lines]
+        return lines
 
 
 def display_path(path: str, cwd: str | None = None) -> str:
@@ -332,15 +352,16 @@ def _add_document(document: YamlDocument, loaded: LoadedFile) -> None:
         if not isinstance(items, list):
             obj = Manifest(value, source, document.positions, document.root, (), value)
             loaded.objects.append(obj)
-            loaded.structure.append((obj, Violation(("items",), f"{kind} items must be a list")))
+            loaded.structure.append(StructureProblem(obj, ("items",),
+                                                     f"{kind} items must be a list"))
             return
         for index, item in enumerate(items):
             obj = Manifest(item if isinstance(item, dict) else {}, source, document.positions,
                            document.root, ("items", index), value)
             loaded.objects.append(obj)
             if not isinstance(item, dict):
-                problem = Violation((), f"{kind} item {index} is not an object")
-                loaded.structure.append((obj, problem))
+                loaded.structure.append(StructureProblem(
+                    obj, (), f"{kind} item {index} is not an object"))
             else:
                 _check_structure(obj, loaded)
         return
@@ -351,28 +372,28 @@ def _add_document(document: YamlDocument, loaded: LoadedFile) -> None:
 
 def _check_structure(obj: Manifest, loaded: LoadedFile) -> None:
     data = obj.data
-    problems: list[Violation] = []
+    problems: list[tuple[Path, str]] = []
     for key in ("apiVersion", "kind"):
         value = data.get(key)
         if key not in data:
             other = "kind" if key == "apiVersion" else "apiVersion"
-            problems.append(Violation((other,), f"object has {other} but no {key}"))
+            problems.append(((other,), f"object has {other} but no {key}"))
         elif not isinstance(value, str) or not value:
-            problems.append(Violation((key,), f"{key} must be a non-empty string, not"
-                                      f" {_describe(value)}"))
+            problems.append(((key,), f"{key} must be a non-empty string, not"
+                                     f" {_describe(value)}"))
     metadata = data.get("metadata")
     if "metadata" in data and not isinstance(metadata, dict):
-        problems.append(Violation(("metadata",), f"metadata must be a mapping, not"
-                                  f" {_describe(metadata)}"))
+        problems.append((("metadata",), f"metadata must be a mapping, not"
+                                        f" {_describe(metadata)}"))
     elif not obj.display_name:
         name = metadata.get("name") if isinstance(metadata, dict) else None
         if name is not None and not isinstance(name, str):
-            problems.append(Violation(("metadata", "name"),
-                                      f"metadata.name must be a string, not {_describe(name)}"))
+            problems.append((("metadata", "name"),
+                             f"metadata.name must be a string, not {_describe(name)}"))
         else:
-            problems.append(Violation(("metadata", "name"),
-                                      "object has no metadata.name (nor generateName)"))
-    loaded.structure.extend((obj, problem) for problem in problems)
+            problems.append((("metadata", "name"),
+                             "object has no metadata.name (nor generateName)"))
+    loaded.structure.extend(StructureProblem(obj, path, message) for path, message in problems)
 
 
 def _describe(value: Any) -> str:

@@ -5,7 +5,7 @@ A plain manifest is kept as *segments*: the text from one ``---`` line (or the s
 the file) to the next. Each segment is parsed on its own, after as many empty lines as
 precede it, so that its positions are the file's, and keeps its objects, the findings of
 the checks that read nothing but their object (with the problems of its YAML), and which
-rules read other objects on which object (``kubelint.lint.FileResult``). After an edit:
+rules read other objects on which object (``kubelint.engine.FileResult``). After an edit:
 
 * the segments at the start of the file whose text is unchanged are kept, and those at
   its end too when the edit added or removed no line (a message may hold a line number,
@@ -41,7 +41,7 @@ from kubelint.yamlparse import YamlDocument, parse_stream
 
 if TYPE_CHECKING:
     from kubelint.config import Config
-    from kubelint.lint import Linter, RunState
+    from kubelint.engine import Linter, RunState
     from kubelint.plugins import Registry
     from kubelint.report import Finding
 
@@ -167,7 +167,7 @@ class Documents:
             return None
         self.parsed = len(fresh)
 
-        from kubelint.lint import Linter
+        from kubelint.engine import Linter
 
         linter = Linter(config, registry)
         whole = LoadedFile(SourceFile(display, text, directives), objects)
@@ -203,7 +203,7 @@ def _decided(linter: Linter, whole: LoadedFile, findings: list[Finding],
     are read again from every object, kept or not: their fixes are offsets into this
     text."""
     from kubelint.decisions import FileSuppressions
-    from kubelint.lint import Collected
+    from kubelint.engine import Collected
     from kubelint.report import Summary
     from kubelint.suppression import annotation_suppressions
 

@@ -472,9 +472,8 @@ class Linting:
             self.registry = None
 
     def lint(self, job: Job) -> Outcome:
-        from kubelint.lint import Linter
-        from kubelint.loader import load_text
-        from kubelint.model import SourceFile
+        from kubelint.engine import Linter
+        from kubelint.lint import lint_text
         from kubelint.report import Finding
 
         uri, text, encoding = job.uri, job.text, job.encoding
@@ -535,21 +534,11 @@ class Linting:
                                            MAX_LIVE_OBJECTS)
         shown_lines = live.count("\n")  # when truncated: the lines linted
         if findings is None:
-            loaded = load_text(live, SourceFile(display, live))
-            if len(loaded.objects) > MAX_LIVE_OBJECTS:  # the items of a kind: List
-                truncated = True
-                kept = loaded.objects[:MAX_LIVE_OBJECTS]
-                shown_lines = kept[-1].locate(()).span.end_line + 1
-                ids = {id(obj) for obj in kept}
-                loaded.objects = kept
-                loaded.structure = [(obj, violation) for obj, violation in loaded.structure
-                                    if id(obj) in ids]
-                loaded.problems = [problem for problem in loaded.problems
-                                   if problem.line < shown_lines]
-            findings = Linter(config, registry).run([loaded], {display: path or ""}).findings
-            if truncated:  # what the cut objects' comments would silence was not checked
-                findings = [finding for finding in findings
-                            if finding.rule != "unused-suppression" or finding.line <= shown_lines]
+            checked = lint_text(live, display, config, registry=registry, path=path or "",
+                                max_objects=MAX_LIVE_OBJECTS)
+            if checked.checked_lines is not None:  # the items of a kind: List
+                truncated, shown_lines = True, checked.checked_lines
+            findings = checked
         else:
             findings.sort(key=Finding.sort_key)  # as in a report
         ranges = Ranges(live, encoding)

@@ -35,7 +35,7 @@ from typing import Any
 
 from kubelint.cache import Cache, FileEntry, RunEntry
 from kubelint.constants import POLICY_API_VERSION
-from kubelint.lint import Collected, FileResult, Linter
+from kubelint.engine import Collected, FileResult, Linter
 from kubelint.loader import LoadedFile, load_read, read_file
 from kubelint.model import Location, Manifest, SourceFile
 from kubelint.progress import Progress

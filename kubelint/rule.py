@@ -6,15 +6,18 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from kubelint.compliance import Control, as_controls
 from kubelint.constants import NEWEST_KUBERNETES_VERSION, SEVERITIES
 
 if TYPE_CHECKING:
+    from kubelint.config import Config
+    from kubelint.crd import CelValidation
     from kubelint.fix import Fix
     from kubelint.index import ObjectIndex
     from kubelint.model import Manifest, Path
+    from kubelint.schema import Catalog
 
 _RULE_ID = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*\Z")
 
@@ -144,6 +147,34 @@ class Evaluation:
         self.cross_resource = True
 
 
+_T = TypeVar("_T")
+
+
+class RunContext(Protocol):
+    """What the rules of one run share, as ``RuleContext.run`` (the engine's
+    ``kubelint.engine.RunState`` is one): only what rules and policies use of it."""
+
+    @property
+    def config(self) -> Config:
+        """The run's configuration (read it; a run never changes it)."""
+
+    @property
+    def catalog(self) -> Catalog:
+        """The schemas of the target Kubernetes version, with the custom resource
+        schemas of the input's CRDs and of ``crds:``/``--crds`` (built on first use)."""
+
+    def memo(self, key: str, compute: Callable[[], _T]) -> _T:
+        """``compute()``, once per run (and chart rendering or kustomize build): for facts
+        about every object, such as who binds which ServiceAccount. Like
+        ``RuleContext.index``, it marks the check as reading other objects."""
+
+    def cel_validations(self, api_version: str, kind: str) -> list[CelValidation]:
+        """The CEL validation rules the input's CRDs give this kind."""
+
+    def skip_cel_rule(self, why: str) -> None:
+        """Count a CEL validation rule not evaluated offline, for the run's notes."""
+
+
 class RuleContext:
     """What a check gets besides the object: its options, the other objects of the run,
     and ``violation()`` to report."""
@@ -153,7 +184,7 @@ class RuleContext:
 
     def __init__(self, rule: Rule, options: Mapping[str, Any], index: ObjectIndex,
                  default_namespace: str, kubernetes_version: str = NEWEST_KUBERNETES_VERSION,
-                 run: Any = None, evaluation: Evaluation | None = None):
+                 run: RunContext | None = None, evaluation: Evaluation | None = None):
         self.rule = rule
         self.options = options
         self._index = index
@@ -162,7 +193,8 @@ class RuleContext:
         self.default_namespace = default_namespace
         #: The Kubernetes minor version the manifests target, e.g. "1.37".
         self.kubernetes_version = kubernetes_version
-        #: State shared by every rule of one run (schema validators), see kubelint.lint.
+        #: State shared by every rule of one run (schema catalog, memos); None for a
+        #: context made outside a run (some tests).
         self.run = run
 
     @property

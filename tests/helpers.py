@@ -37,13 +37,11 @@ def registry() -> Registry:
 def only_rule_config(rule_id: str, options: dict | None = None) -> Config:
     """Every rule off but ``rule_id`` and the core rules (which catch broken fixtures)."""
     reg = registry()
-    config = Config(cli_enable={rule_id} | CORE_RULES,
-                    cli_disable=set(reg.rules) - {rule_id} - CORE_RULES)
-    if options:
-        from kubelint.config import RuleSetting
+    from kubelint.config import RuleSetting
 
-        config.rules[rule_id] = RuleSetting(enabled=True, options=options)
-    return config
+    rules = {rule_id: RuleSetting(enabled=True, options=options)} if options else {}
+    return Config(cli_enable=frozenset({rule_id} | CORE_RULES),
+                  cli_disable=frozenset(set(reg.rules) - {rule_id} - CORE_RULES), rules=rules)
 
 
 def lint_only(text: str, rule_id: str, filename: str = "test.yaml",

@@ -6,6 +6,7 @@ bundled API schemas (what each bundled release really serves)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from importlib import resources
@@ -14,6 +15,7 @@ import pytest
 from kubelint.rules.versions import api_removed
 
 from kubelint.api import KUBERNETES_VERSIONS, version_minor
+from kubelint.config import Config
 from kubelint.index import ObjectIndex
 from kubelint.lint import Linter
 from kubelint.loader import load_text
@@ -199,14 +201,18 @@ def _manifest(entry: dict) -> str:
 LINE = 5
 
 
+def _with_deprecated(config: Config, version: str) -> Config:
+    """``config`` with api-deprecated on too, at Kubernetes ``version``."""
+    return dataclasses.replace(config, cli_enable=config.cli_enable | {"api-deprecated"},
+                               cli_disable=config.cli_disable - {"api-deprecated"},
+                               kubernetes_version=version)
+
+
 def _lint(text: str, version: int) -> list[tuple[str, int, str]]:
     """(rule, line, severity) of every finding with both rules on at target 1.<version>;
     versions without a schema bundle (before 1.25) call the checks directly."""
     if version in BUNDLED:
-        config = only_rule_config("api-removed")
-        config.cli_enable.add("api-deprecated")
-        config.cli_disable.discard("api-deprecated")
-        config.kubernetes_version = f"1.{version}"
+        config = _with_deprecated(only_rule_config("api-removed"), f"1.{version}")
         loaded = load_text(text, SourceFile("test.yaml", text))
         findings = Linter(config, registry()).run([loaded]).findings
         return [(f.rule, f.line, f.severity) for f in findings]
@@ -250,10 +256,7 @@ def test_entry_is_reported_from_deprecation_and_removal_on(entry):
 
 
 def _messages(text: str, version: str = "1.37") -> list[str]:
-    config = only_rule_config("api-removed")
-    config.cli_enable.add("api-deprecated")
-    config.cli_disable.discard("api-deprecated")
-    config.kubernetes_version = version
+    config = _with_deprecated(only_rule_config("api-removed"), version)
     loaded = load_text(text, SourceFile("test.yaml", text))
     return [f.message for f in Linter(config, registry()).run([loaded]).findings]
 

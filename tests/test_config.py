@@ -212,3 +212,34 @@ def test_repeated_double_stars_match_as_one():
     assert _matches_any(["**/**/**/**/**/**/**/**/**/**/x"], deep)
     assert not _matches_any(["**/**/**/**/**/**/**/**/**/**/x"], deep + "y")
     assert _matches_any(["x[]y]"], "x]") and _matches_any(["[!a]b"], "cb")
+
+
+# -- a Config does not change once made --------------------------------------------------
+def test_a_config_cannot_change_after_its_settings_are_read():
+    # Rule settings are computed once per set of matching layers: a config changed after
+    # that (a rule turned on by --enable) would keep reporting the rule as off.
+    import dataclasses
+
+    from kubelint.config import Config
+    from kubelint.plugins import build_registry
+
+    registry = build_registry([], ".")
+    config = Config()
+    assert config.rule_settings(None, registry)["required-labels"].enabled is False
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.cli_enable = frozenset({"required-labels"})  # type: ignore[misc]
+    assert config.rule_settings(None, registry)["required-labels"].enabled is False
+
+
+def test_a_derived_config_has_its_own_settings():
+    import dataclasses
+
+    from kubelint.config import Config
+    from kubelint.plugins import build_registry
+
+    registry = build_registry([], ".")
+    config = Config()
+    assert config.rule_settings(None, registry)["required-labels"].enabled is False
+    enabled = dataclasses.replace(config, cli_enable=frozenset({"required-labels"}))
+    assert enabled.rule_settings(None, registry)["required-labels"].enabled is True
+    assert config.rule_settings(None, registry)["required-labels"].enabled is False

@@ -734,9 +734,7 @@ def test_first_label_schema_from_crds_validates_every_group_with_that_label(tmp_
     schemas, problems = load_crd_sources([str(registry)])
     assert problems == []
     assert list(schemas) == [("sagemaker.*/v1", "TrainingJob")]
-    config = Config()
-    config.crds = [str(registry)]
-    config.strict_kinds = True
+    config = Config(crds=[str(registry)], strict_kinds=True)
     text = "---\n".join([
         TRAINING_JOB.format(api_version="sagemaker.aws.amazon.com/v1", mode="Stream"),
         TRAINING_JOB.format(api_version="sagemaker.example.org/v1", mode="Stream"),
@@ -762,7 +760,7 @@ def test_first_label_schema_from_crds_validates_every_group_with_that_label(tmp_
 
 
 def test_crd_in_the_input_validates_its_custom_resources():
-    """End to end: lint.py compiles the CRD of the input and the schema rule uses it."""
+    """End to end: the engine compiles the CRD of the input and the schema rule uses it."""
     text = WIDGET_CRD + "---" + WIDGET.replace("  mode: fast\n", "  mode: fast\n  colour: red\n")
     line = text.splitlines().index("  colour: red") + 1
     findings = [(f.line, f.path) for f in lint_text(text, "w.yaml") if f.rule == "schema"]

@@ -438,11 +438,10 @@ def _findings(file: str, rule: str, options_json: str) -> tuple[tuple[str, str],
     """(path, message) of every finding of ``rule`` on the fixture, with those options."""
     options = json.loads(options_json)
     reg = registry()
-    config = Config(cli_enable={rule} | CORE_RULES,
-                    cli_disable=set(reg.rules) - {rule} - CORE_RULES)
-    config.kubernetes_version = KUBERNETES_VERSION
-    if options:
-        config.rules[rule] = RuleSetting(enabled=True, options=options)
+    config = Config(cli_enable=frozenset({rule} | CORE_RULES),
+                    cli_disable=frozenset(set(reg.rules) - {rule} - CORE_RULES),
+                    kubernetes_version=KUBERNETES_VERSION,
+                    rules={rule: RuleSetting(enabled=True, options=options)} if options else {})
     text = (FIXTURES / file).read_text(encoding="utf-8")
     loaded = load_text(text, SourceFile(file, text))
     return tuple((f.path, f.message) for f in Linter(config, reg).run([loaded]).findings

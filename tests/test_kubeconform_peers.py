@@ -33,6 +33,7 @@ Skipped when ../shared/corpus/peers is absent (a fresh clone on its own).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from dataclasses import dataclass
@@ -81,11 +82,10 @@ class Run:
 
 
 def lint(path: str, run: Run) -> Report:
-    config = Config()
+    config = Config(crds=[str(FIXTURES / crd) for crd in run.crds],
+                    strict_kinds=run.strict_kinds)
     if run.kubernetes_version is not None:
-        config.kubernetes_version = run.kubernetes_version
-    config.crds = [str(FIXTURES / crd) for crd in run.crds]
-    config.strict_kinds = run.strict_kinds
+        config = dataclasses.replace(config, kubernetes_version=run.kubernetes_version)
     return lint_paths([str(FIXTURES / path)], config, _registry())
 
 
@@ -401,9 +401,7 @@ def test_grafana_schema_in_a_group_directory(tmp_path: Any) -> None:
     assert "for: 5m0s" in sample
     iso = tmp_path / "iso.yaml"
     iso.write_text(sample.replace("for: 5m0s", "for: PT5M"), encoding="utf-8")
-    config = Config()
-    config.crds = [str(schema)]
-    config.strict_kinds = True
+    config = Config(crds=[str(schema)], strict_kinds=True)
     report = lint_paths([str(FIXTURES / "grafana-alert-rule-group-sample.yaml"), str(iso)],
                         config, _registry())
     assert {(os.path.basename(f.file), f.rule, f.line) for f in report.findings
@@ -432,9 +430,8 @@ def test_the_registry_schema_is_applied_by_first_label(tmp_path: Any) -> None:
     line = broken.read_text(encoding="utf-8").splitlines().index(
         "    trainingInputMode: Stream") + 1
     for strict_kinds in (True, False):
-        config = Config()
-        config.crds = [str(FIXTURES / "registry" / "trainingjob-sagemaker-v1.json")]
-        config.strict_kinds = strict_kinds
+        config = Config(crds=[str(FIXTURES / "registry" / "trainingjob-sagemaker-v1.json")],
+                        strict_kinds=strict_kinds)
         report = lint_paths([str(FIXTURES / "test_crd.yaml"), str(broken)], config,
                             _registry())
         assert report.warnings == []

@@ -370,3 +370,43 @@ def test_positions_follow_the_data_not_object_identity():
         for data, where in ((document.value, document.positions), (value, positions)):
             span = locate(where, document.root, data, path).span
             assert (span.line, span.column, span.end_line, span.end_column) == expected, path
+
+
+LATEST_PODS = """\
+apiVersion: v1
+kind: List
+items:
+  - {apiVersion: v1, kind: Pod, metadata: {name: a}, spec: {containers: [{image: "a:latest"}]}}
+  - {apiVersion: v1, kind: Pod, metadata: {name: b}, spec: {containers: [{image: "b:latest"}]}}
+  # kubelint: disable=image-tag-latest -- the third is cut: said of nothing then
+  - {apiVersion: v1, kind: Pod, metadata: {name: c}, spec: {containers: [{image: "c:latest"}]}}
+  - [not, an, object]
+"""
+
+
+def test_lint_text_with_a_config_and_its_registry():
+    from kubelint.lint import lint_text as lint_buffer
+
+    findings = lint_buffer(LATEST_PODS, "pods.yaml", only_rule_config("image-tag-latest"),
+                           registry=registry())
+    assert [(f.rule, f.file, f.line) for f in findings] == [
+        ("image-tag-latest", "pods.yaml", 4), ("image-tag-latest", "pods.yaml", 5),
+        ("manifest-structure", "pods.yaml", 8)]
+    assert findings.checked_lines is None
+
+
+def test_lint_text_checks_the_first_objects_only_when_asked():
+    from kubelint.lint import lint_text as lint_buffer
+
+    findings = lint_buffer(LATEST_PODS, "pods.yaml", only_rule_config("image-tag-latest"),
+                           registry=registry(), max_objects=2)
+    assert [(f.rule, f.file, f.line) for f in findings] == [
+        ("image-tag-latest", "pods.yaml", 4), ("image-tag-latest", "pods.yaml", 5)]
+    assert findings.checked_lines == 5
+
+
+def test_lint_text_takes_a_registry_only_with_a_config():
+    from kubelint.lint import lint_text as lint_buffer
+
+    with pytest.raises(TypeError, match="a registry goes with a Config"):
+        lint_buffer(LATEST_PODS, config={"rules": {}}, registry=registry())

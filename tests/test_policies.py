@@ -4,6 +4,7 @@ with bindings and params, `kubelint test`, and policy errors. Findings are asser
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import json
 import os
@@ -39,8 +40,8 @@ def lint(policies: list[Path], manifests: str, filename: str = "m.yaml"):
     """Findings of the policies' rules only, as (rule, line, severity, message)."""
     config, registry = resolve_config(None, policies=[str(p) for p in policies])
     ids = {rule.id for rule in load_policy_plugin([str(p) for p in policies]).rules}
-    config.cli_enable = ids | CORE_RULES
-    config.cli_disable = set(registry.rules) - ids - CORE_RULES
+    config = dataclasses.replace(config, cli_enable=frozenset(ids | CORE_RULES),
+                                 cli_disable=frozenset(set(registry.rules) - ids - CORE_RULES))
     text = textwrap.dedent(manifests).lstrip("\n")
     findings = Linter(config, registry).run([load_text(text, SourceFile(filename, text))]).findings
     return [(f.rule, f.line, f.severity, f.message) for f in findings]

@@ -65,9 +65,8 @@ def _on(config: Config) -> dict[str, dict]:
 
 
 def _profile(spec: str, mapping: dict | None = None) -> Config:
-    config = config_from_mapping(mapping or {}, REGISTRY)
-    config.use_profile(spec, REGISTRY, "--profile")
-    return config
+    return config_from_mapping(mapping or {}, REGISTRY).with_profile(spec, REGISTRY,
+                                                                    "--profile")[0]
 
 
 # --- (1) the built-in profiles ---------------------------------------------------------------
@@ -225,7 +224,7 @@ def test_a_profile_defined_in_a_base_config_is_used_and_replaced_by_name(tmp_pat
     config = _config(tmp_path, "extends: base.yaml\nprofile: team\n"
                                "profiles:\n  other: {extends: team}\n")
     assert set(_on(config)) == CORE | BASELINE
-    config.use_profile("other", REGISTRY, "--profile")
+    config, _ = config.with_profile("other", REGISTRY, "--profile")
     assert set(_on(config)) == CORE | BASELINE
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import re
@@ -88,8 +89,7 @@ def test_validators_are_built_once_per_kind():
 
 
 def lint_at(text, version, rule):
-    config = only_rule_config(rule)
-    config.kubernetes_version = version
+    config = dataclasses.replace(only_rule_config(rule), kubernetes_version=version)
     loaded = load_text(text, SourceFile("t.yaml", text))
     return [(f.rule, f.line, f.message) for f in Linter(config, registry()).run([loaded]).findings]
 

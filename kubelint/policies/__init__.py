@@ -94,8 +94,8 @@ def _load(path: str) -> LoadedFile:
     for problem in loaded.problems:
         raise PolicyError(f"{loaded.source.path}:{problem.line + 1}:{problem.column + 1}:"
                           f" {problem.message} (policy file)")
-    for obj, violation in loaded.structure:
-        raise _error(obj, violation.path, violation.message)
+    for shape in loaded.structure:
+        raise _error(shape.obj, shape.path, shape.message)
     return loaded
 
 

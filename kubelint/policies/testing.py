@@ -82,7 +82,7 @@ def split_directory(directory: str) -> tuple[list[str], list[str]]:
 
 
 def run_case(path: str, linter: object) -> CaseResult:
-    from kubelint.lint import Linter
+    from kubelint.engine import Linter
     from kubelint.loader import display_path, load_path
 
     assert isinstance(linter, Linter)
@@ -108,7 +108,7 @@ def run(directory: str, out: TextIO) -> int:
     """Run the tests; 0 when all pass, 1 when one fails. Raises ``PolicyError`` and
     ``ConfigError`` for unusable policies (exit status 2 at the command line)."""
     from kubelint.config import Config, ConfigError
-    from kubelint.lint import Linter
+    from kubelint.engine import Linter
     from kubelint.loader import display_path
     from kubelint.plugins import build_registry
     from kubelint.policies import PolicyError, _load, build_plugin
@@ -128,8 +128,8 @@ def run(directory: str, out: TextIO) -> int:
         raise PolicyError(f"{directory}: its policy files ({shown})"
                           " define no rules: no kubelint Policy nor ValidatingAdmissionPolicy")
     registry = build_registry(extra=[plugin])
-    config = Config(cli_enable=ids | CORE_RULES,
-                    cli_disable=set(registry.rules) - ids - CORE_RULES)
+    config = Config(cli_enable=frozenset(ids | CORE_RULES),
+                    cli_disable=frozenset(set(registry.rules) - ids - CORE_RULES))
     linter = Linter(config, registry)
     failed = 0
     exercised: set[str] = set()

@@ -71,7 +71,7 @@ def _removed_in() -> dict[tuple[str, str], int]:
 @rule(id="api-unknown-version", severity="error",
       summary="an apiVersion or kind the target Kubernetes version does not serve")
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
-    assert obj.api_version is not None and obj.kind is not None
+    assert obj.api_version is not None and obj.kind is not None and ctx.run is not None
     catalog = ctx.run.catalog
     api_version, kind = obj.api_version, obj.kind
     if catalog.knows(api_version, kind) or not catalog.is_builtin_group(api_version):

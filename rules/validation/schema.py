@@ -86,6 +86,6 @@ __doc__ = with_kubernetes_versions(__doc__ or "")
 
 @rule(id="schema", severity="error", summary="an object does not match its Kubernetes API schema")
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
-    assert obj.api_version is not None and obj.kind is not None
+    assert obj.api_version is not None and obj.kind is not None and ctx.run is not None
     for problem in ctx.run.catalog.problems(obj.api_version, obj.kind, obj.data):
         yield ctx.violation(problem.path, problem.message)

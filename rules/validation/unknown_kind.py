@@ -68,7 +68,7 @@ from kubelint.api import Manifest, RuleContext, Violation, rule
 @rule(id="unknown-kind", severity="info",
       summary="a custom resource has no known schema")
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
-    assert obj.api_version is not None and obj.kind is not None
+    assert obj.api_version is not None and obj.kind is not None and ctx.run is not None
     catalog = ctx.run.catalog
     if catalog.knows(obj.api_version, obj.kind) or catalog.is_builtin_group(obj.api_version):
         return

@@ -77,7 +77,7 @@ class _RunFacts:
 def _run_facts(ctx: RuleContext) -> _RunFacts:
     if ctx.run is None:  # a context outside a run (tests): nothing to share
         return _RunFacts(ctx.index)
-    return ctx.run.memo("admission", lambda: _RunFacts(ctx.index))  # type: ignore[no-any-return]
+    return ctx.run.memo("admission", lambda: _RunFacts(ctx.index))
 
 
 def _crd_plurals(ctx: RuleContext) -> dict[str, str]:

@@ -22,7 +22,7 @@ from kubelint.crd_sources import PROBLEM_NOTHING, load_crd_sources, schema_from_
 from kubelint.lint import lint_text
 from kubelint.loader import load_path, load_text
 from kubelint.model import SourceFile
-from kubelint.schema import Catalog, first_label_api_version
+from kubelint.schema import Catalog, first_label_api_version, share_repeated
 from tests.helpers import ROOT, SHARED
 
 REAL = SHARED / "corpus" / "real"
@@ -869,3 +869,82 @@ def test_a_crds_json_schema_with_a_remote_ref_is_refused_not_fetched(tmp_path, c
     err = capsys.readouterr().err
     assert "$ref 'http://127.0.0.1:9/spec.json' is outside the schema; kubelint never" \
            " fetches schemas" in err
+
+
+GADGET_CRD = """
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: gadgets.example.com}
+spec:
+  group: example.com
+  names: {kind: Gadget, plural: gadgets}
+  scope: Namespaced
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              primary: &part
+                type: object
+                required: [size]
+                properties:
+                  size: {type: integer, minimum: 1}
+                  mode: {type: string, enum: [fast, slow]}
+                  name: {type: string}
+                  labels: {type: object, additionalProperties: {type: string}}
+              secondary: *part
+              spares: {type: array, items: *part}
+"""
+
+GADGET = """\
+apiVersion: example.com/v1
+kind: Gadget
+metadata: {name: g}
+spec:
+  primary: {size: 0, mode: Stream}
+  secondary: {mode: fast, colour: red}
+  spares:
+  - {size: 2, mode: slow, colour: blue}
+"""
+
+
+def test_a_repeated_subschema_is_compiled_once_and_reports_as_before():
+    """A CRD that repeats a subschema (an ApplicationSet repeats its 19 KB template
+    schema 24 times) is validated with the repeat written once under $defs; each
+    occurrence still reports its own field, line and message."""
+    catalog = Catalog("1.37", compile_crd(parse(GADGET_CRD)))
+    schema = catalog.schema("example.com/v1", "Gadget")
+    spec = schema["properties"]["spec"]["properties"]
+    # The fields' copies are the same schema; the list items' differ (not nullable).
+    [name] = schema["$defs"]
+    assert spec["primary"] == spec["secondary"] == {"$ref": f"#/$defs/{name}"}
+    findings = [(f.line, f.path, f.message) for f in lint_text(GADGET_CRD + "---\n" + GADGET,
+                                                                "g.yaml")
+                if f.rule == "schema"]
+    line = GADGET_CRD.count("\n") + 2  # the object's first line
+    assert findings == [
+        (line + 4, "spec.primary.size", "spec.primary.size: 0 is less than the minimum of 1"),
+        (line + 4, "spec.primary.mode", 'spec.primary.mode is "Stream"; expected one of'
+                                        ' "fast", "slow"'),
+        (line + 5, "spec.secondary", "missing required field 'size' in spec.secondary"),
+        (line + 5, "spec.secondary.colour", "unknown field 'spec.secondary.colour'"),
+        (line + 7, "spec.spares[0].colour", "unknown field 'spec.spares[0].colour'")]
+
+
+def test_share_repeated_keeps_schemas_with_references_of_their_own():
+    part = {"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "integer"},
+                                             "c": {"type": "boolean"}}}
+    assert share_repeated({"properties": {"x": part, "y": dict(part)}})["$defs"]
+    referencing = {"properties": {"x": part, "y": dict(part), "z": {"$ref": "#/$defs/p"}},
+                   "$defs": {"p": {}}}
+    assert share_repeated(referencing) is referencing
+    # Copies with their keys in another order are not the same schema to the validator's
+    # error order: they stay apart.
+    reordered = {"properties": dict(reversed(part["properties"].items())), "type": "object"}
+    assert "$defs" not in share_repeated({"properties": {"x": part, "y": reordered}})

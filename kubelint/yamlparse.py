@@ -93,7 +93,7 @@ class Entry(NamedTuple):
 
 #: Ints per entry in ``Positions.data``: the eight of an ``Entry``, then the record of the
 #: value (+1, 0 for a scalar) times two, plus one for an alias.
-_FIELDS = 9
+FIELDS = 9
 #: Mappings with more keys than this get a key -> index table on first lookup.
 _SCAN_KEYS = 16
 
@@ -109,7 +109,7 @@ class Positions:
     with the data they describe.
 
     A container has a *record*, an offset into ``data``: its number of entries, then
-    ``_FIELDS`` ints per entry in the container's own order (dict order for a mapping,
+    ``FIELDS`` ints per entry in the container's own order (dict order for a mapping,
     which is text order with the last of duplicate keys and merged keys at the end). The
     path from the document's root record to any node follows the records of the values.
     The data is read-only: a mapping whose size changed after parsing is not located.
@@ -136,7 +136,7 @@ class Positions:
 
     def entry(self, record: int, index: int) -> tuple[Entry, int]:
         """The ``index``-th entry of a record and the record of its value (-1 if none)."""
-        at = record + 1 + index * _FIELDS
+        at = record + 1 + index * FIELDS
         data = self.data
         link = data[at + 8]
         return Entry(data[at], data[at + 1], data[at + 2], data[at + 3], data[at + 4],
@@ -151,26 +151,29 @@ class Positions:
     def find(self, record: int, node: Any, part: str | int) -> tuple[Entry, int] | None:
         """The entry of ``part`` in ``node`` (the container of ``record``) and the record
         of its value, or None when ``node`` has no such key or item."""
+        index = self.index(record, node, part)
+        return None if index < 0 else self.entry(record, index)
+
+    def index(self, record: int, node: Any, part: str | int) -> int:
+        """The number of ``part``'s entry in the record of ``node``, or -1 when ``node``
+        has no such key or item. Its ints start at ``record + 1 + index * FIELDS``."""
         if record < 0:
-            return None
+            return -1
         size = self.data[record]
         if isinstance(part, int):
             if not isinstance(node, list) or not 0 <= part < len(node) or len(node) != size:
-                return None
-            return self.entry(record, part)
+                return -1
+            return part
         if not isinstance(node, dict) or part not in node or len(node) != size:
-            return None
+            return -1
         if size <= _SCAN_KEYS:
-            for index, key in enumerate(node):
-                if key == part:
-                    return self.entry(record, index)
-            return None  # pragma: no cover - part is in node
+            return list(node).index(part)
         if self._keys is None:
             self._keys = {}
         table = self._keys.get(record)
         if table is None:
             table = self._keys[record] = {key: index for index, key in enumerate(node)}
-        return self.entry(record, table[part])
+        return table[part]
 
 
 @dataclass
@@ -517,7 +520,7 @@ class _DocumentBuilder:
 
     def link(self, record: int, index: int) -> int:
         """The record of the value of entry ``index`` of a written record (-1 if none)."""
-        return (self.data[record + 1 + index * _FIELDS + 8] >> 1) - 1
+        return (self.data[record + 1 + index * FIELDS + 8] >> 1) - 1
 
     def apply_merges(self, frame: _Frame) -> None:
         """``<<: *base`` / ``<<: [*a, *b]``: explicit keys win, then earlier sources."""
@@ -562,8 +565,8 @@ def _by_key(frame: _Frame) -> dict[str, tuple[int, ...]]:
     following the text)."""
     if not frame.reordered:
         flat = frame.entries
-        starts = range(0, len(flat), _FIELDS)
-        frame.entries = {key: tuple(flat[at:at + _FIELDS])
+        starts = range(0, len(flat), FIELDS)
+        frame.entries = {key: tuple(flat[at:at + FIELDS])
                          for key, at in zip(frame.container, starts, strict=True)}
         frame.reordered = True
     return frame.entries  # type: ignore[no-any-return]

@@ -96,6 +96,7 @@ spec:
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from typing import Any
 
 from kubelint.api import (
@@ -131,6 +132,13 @@ def key_problem(key: Any, annotation: bool = False) -> str | None:
     placeholder is left to whatever fills it in)."""
     if not isinstance(key, str):
         return f"is {_type_name(key)}, not a string"
+    return _text_key_problem(key, annotation)
+
+
+# Keys and values repeat across every object of a run (app, team, tier...): each text is
+# judged once. The answer depends on the text alone, so the cache serves every run.
+@lru_cache(maxsize=4096)
+def _text_key_problem(key: str, annotation: bool) -> str | None:
     if has_placeholder(key):
         return None
     checked = key.lower() if annotation else key
@@ -164,6 +172,11 @@ def value_problem(value: Any) -> str | None:
         return None
     if not isinstance(value, str):
         return f"is {_type_name(value)}, not a string; quote it"
+    return _text_value_problem(value)
+
+
+@lru_cache(maxsize=4096)
+def _text_value_problem(value: str) -> str | None:
     if has_placeholder(value):
         return None
     if len(value) > 63:
@@ -231,32 +244,32 @@ def _check_expressions(ctx: RuleContext, path: Path, expressions: Any) -> Iterat
 def _selectors(ctx: RuleContext, node: Any, path: Path) -> Iterator[Violation]:
     """Every matchLabels / matchExpressions below ``node`` (outside metadata), in
     document order."""
-    # An explicit stack, not a generator per node: this visits every mapping and list of
-    # every built-in object (1.5 s of a 20,000-object run). Manifest data are the
-    # loader's plain dicts and lists.
-    stack: list[tuple[str, Any, Path]] = [("", node, path)]
-    while stack:
-        what, node, path = stack.pop()
+    for what, selector, where in _selector_nodes(node, path, []):
         if what == "matchLabels":
-            yield from _check_labels(ctx, path, node, "selector matchLabels")
-            continue
-        if what == "matchExpressions":
-            yield from _check_expressions(ctx, path, node)
-            continue
-        children: list[tuple[str, Any, Path]] = []
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key == "metadata" and not path:
-                    continue
-                if key == "matchLabels" or key == "matchExpressions":
-                    children.append((key, value, (*path, key)))
-                elif isinstance(value, (dict, list)):
-                    children.append(("", value, (*path, key)))
+            yield from _check_labels(ctx, where, selector, "selector matchLabels")
         else:
-            for index, value in enumerate(node):
-                if isinstance(value, (dict, list)):
-                    children.append(("", value, (*path, index)))
-        stack.extend(reversed(children))
+            yield from _check_expressions(ctx, where, selector)
+
+
+def _selector_nodes(node: Any, path: Path, found: list[tuple[str, Any, Path]],
+                    ) -> list[tuple[str, Any, Path]]:
+    """Add (key, value, path) of every matchLabels / matchExpressions below ``node`` (a
+    plain dict or list) to ``found``, in document order; the root's metadata is skipped.
+
+    This visits every mapping and list of every built-in object, so it is a plain
+    recursive function (nesting is at most MAX_NESTING_DEPTH deep) that descends only
+    into non-empty containers, not a generator per node."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "matchLabels" or key == "matchExpressions":
+                found.append((key, value, (*path, key)))
+            elif isinstance(value, (dict, list)) and value and (path or key != "metadata"):
+                _selector_nodes(value, (*path, key), found)
+    else:
+        for index, value in enumerate(node):
+            if isinstance(value, (dict, list)) and value:
+                _selector_nodes(value, (*path, index), found)
+    return found
 
 
 def _template_metadata_paths(obj: Manifest) -> Iterator[Path]:

@@ -225,9 +225,9 @@ class Manifest:
     """One Kubernetes object: its data (plain dicts and lists, read-only by convention)
     and what is needed to locate any path inside it."""
 
-    __slots__ = ("_metadata", "_pod_spec", "_pod_spec_path", "_positions", "_root_value",
-                 "_unit", "api_version", "data", "doc_root", "kind", "origin", "root_path",
-                 "source", "template")
+    __slots__ = ("_containers", "_metadata", "_pod_spec", "_pod_spec_path", "_positions",
+                 "_root_value", "_unit", "api_version", "data", "doc_root", "kind", "origin",
+                 "root_path", "source", "template")
 
     def __init__(self, data: Mapping[str, Any], source: SourceFile, positions: Positions,
                  doc_root: Span, root_path: Path = (), root_value: Any = None):
@@ -256,6 +256,7 @@ class Manifest:
         self._pod_spec: Any = _UNKNOWN
         self._metadata: Any = _UNKNOWN
         self._unit: str | None = None
+        self._containers: tuple[ContainerRef, ...] | None = None
 
     # -- identity ---------------------------------------------------------------
     @property
@@ -398,12 +399,20 @@ class Manifest:
     def containers(self, include_init: bool = True) -> Iterator[ContainerRef]:
         """Containers of the pod spec, then init containers (unless ``include_init`` is
         false). Entries that are not mappings are skipped: schema validation reports them."""
+        found = self._containers
+        if found is None:
+            # Listed once: a workload goes through some 40 rules that ask for them.
+            found = self._containers = tuple(self._find_containers())
+        if include_init:
+            return iter(found)
+        return (ref for ref in found if not ref.init)
+
+    def _find_containers(self) -> Iterator[ContainerRef]:
         spec_path = self.pod_spec_path()
         spec = self.pod_spec()
         if spec_path is None or spec is None:
             return
-        groups = ("containers", "initContainers") if include_init else ("containers",)
-        for group in groups:
+        for group in ("containers", "initContainers"):
             items = spec.get(group)
             if not isinstance(items, list):
                 continue

@@ -41,10 +41,16 @@ class ObjectIndex:
         self._objects = [obj for obj in objects if obj.kind and obj.api_version]
         self._by_kind: dict[str, list[Manifest]] = defaultdict(list)
         self._by_namespace: dict[str | None, list[Manifest]] = defaultdict(list)
+        #: By kind and namespace: of_kind(kind, namespace) then reads a short list, where
+        #: filtering the namespace's objects cost every kind asked a pass over them.
+        self._by_kind_namespace: dict[tuple[str, str | None], list[Manifest]] = \
+            defaultdict(list)
         for obj in self._objects:
             assert obj.kind is not None
+            namespace = effective_namespace(obj, default_namespace)
             self._by_kind[obj.kind].append(obj)
-            self._by_namespace[effective_namespace(obj, default_namespace)].append(obj)
+            self._by_namespace[namespace].append(obj)
+            self._by_kind_namespace[(obj.kind, namespace)].append(obj)
         self._of_kind: dict[tuple[str, str | None], list[Manifest]] = {}
         self._answers: dict[tuple[str, int], list[Manifest]] = {}
         self._units: dict[str, ObjectIndex] = {}
@@ -191,7 +197,7 @@ class ObjectIndex:
         found = self._of_kind.get(key)
         if found is None:
             source = self._by_kind.get(kind, ()) if namespace is None else \
-                self._by_namespace.get(namespace, ())
+                self._by_kind_namespace.get(key, ())
             found = self._of_kind[key] = [obj for obj in source if obj.is_kind(kind)]
         return iter(found)
 

@@ -62,6 +62,8 @@ def collect(paths: list[str], excluded: Callable[[str], bool],
     roots: dict[str, None] = {}
     candidates: list[str] = []
     chart_cache: dict[str, str | None] = {}
+    charts_known: dict[str, bool] = {}
+    rooted: dict[str, bool] = {}  # directory -> has a kustomization
     owners: Owners | None = None  # kubelint.kustomize is imported only when one is needed
     for path in discover(paths, excluded, gitignore):
         if path == STDIN:
@@ -70,7 +72,7 @@ def collect(paths: list[str], excluded: Callable[[str], bool],
         absolute = os.path.abspath(path)
         directory = os.path.dirname(absolute)
         if directory not in chart_cache:
-            chart_cache[directory] = chart_of(absolute)
+            chart_cache[directory] = chart_of(absolute, charts_known)
         chart = chart_cache[directory]
         if chart is not None and not is_plain_manifest(chart, absolute):
             charts.setdefault(chart)
@@ -85,7 +87,9 @@ def collect(paths: list[str], excluded: Callable[[str], bool],
         if os.path.basename(absolute) in KUSTOMIZATION_NAMES:
             roots.setdefault(directory)
             continue
-        if root_file(directory) is not None:
+        if directory not in rooted:  # asked once per directory, not per file
+            rooted[directory] = root_file(directory) is not None
+        if rooted[directory]:
             roots.setdefault(directory)
         candidates.append(path)
     inputs.charts = list(charts)

@@ -16,16 +16,26 @@ def is_chart(directory: str) -> bool:
     return os.path.isfile(os.path.join(directory, CHART_FILE))
 
 
-def chart_of(path: str) -> str | None:
+def chart_of(path: str, known: dict[str, bool] | None = None) -> str | None:
     """The outermost chart that renders ``path`` (a file in a chart, or a subchart
-    vendored under a parent's ``charts/``), or None."""
+    vendored under a parent's ``charts/``), or None. ``known``: which directories are
+    charts, as far as found out already (filled in; the files of a tree share their
+    ancestors, whose every level is otherwise asked again for each directory)."""
+    known = {} if known is None else known
+
+    def charted(directory: str) -> bool:
+        answer = known.get(directory)
+        if answer is None:
+            answer = known[directory] = is_chart(directory)
+        return answer
+
     directory = os.path.dirname(os.path.abspath(path))
     found = None
     while True:
-        if is_chart(directory):
+        if charted(directory):
             found = directory
             parent = os.path.dirname(directory)
-            if os.path.basename(parent) == "charts" and is_chart(os.path.dirname(parent)):
+            if os.path.basename(parent) == "charts" and charted(os.path.dirname(parent)):
                 directory = os.path.dirname(parent)
                 continue
             return found

@@ -441,30 +441,33 @@ def locate(positions: Positions, root: Span, root_value: Any,
     """Where ``path`` sits in a parsed document (see ``Manifest.locate``)."""
     node: Any = root_value
     record = positions.root
-    span = root
     lines = [root.line]
     data = positions.data  # read in place: an Entry per step cost a third of a finding
-    for part in path:
-        index = positions.index(record, node, part)
+    at = -1  # the ints of the last entry found
+    part: str | int = ""
+    value: Any = None
+    for step in path:
+        index = positions.index(record, node, step)
         if index < 0:
             break
         at = record + 1 + index * FIELDS
-        key_line = data[at]
-        value = node[part]
+        part, value = step, node[step]
+        lines.append(data[at])
         link = data[at + 8]
-        child = (link >> 1) - 1
-        if isinstance(part, int):
-            span = _item_span(data, at, value, child)
-        elif isinstance(value, (dict, list)) and value:
-            span = Span(key_line, data[at + 1], data[at + 2], data[at + 3])
-        else:
-            span = Span(key_line, data[at + 1], data[at + 6], data[at + 7])
-        lines.append(key_line)
+        record = (link >> 1) - 1
         if link & 1:
             # An alias: report at the alias (*name), not inside the anchored text, which
             # belongs to another place in the file.
             break
-        node, record = value, child
+        node = value
+    if at < 0:
+        span = root
+    elif isinstance(part, int):
+        span = _item_span(data, at, value, record)
+    elif isinstance(value, (dict, list)) and value:
+        span = Span(data[at], data[at + 1], data[at + 2], data[at + 3])
+    else:
+        span = Span(data[at], data[at + 1], data[at + 6], data[at + 7])
     return Location(span, tuple(lines))
 
 

@@ -284,6 +284,7 @@ class Catalog:
         self._schemas: dict[tuple[str, str], Any] = {}
         #: Custom schemas already through ``share_repeated``.
         self._shared: set[tuple[str, str]] = set()
+        self._known: dict[tuple[str, str], bool] = {}
 
     @property
     def bundle(self) -> Bundle:
@@ -311,8 +312,12 @@ class Catalog:
         return schema
 
     def knows(self, api_version: str, kind: str) -> bool:
-        return self._custom_key(api_version, kind) is not None or \
-            self.bundle.definition_for(api_version, kind) is not None
+        key = (api_version, kind)
+        known = self._known.get(key)
+        if known is None:  # asked for every object, by several rules
+            known = self._known[key] = self._custom_key(api_version, kind) is not None or \
+                self.bundle.definition_for(api_version, kind) is not None
+        return known
 
     def is_builtin_group(self, api_version: str) -> bool:
         """Is the apiVersion's group one Kubernetes itself serves (in any bundled version,

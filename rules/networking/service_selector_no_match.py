@@ -219,7 +219,6 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if not any(other.pod_spec_path() is not None
                for other in ctx.index.unit(obj).objects(namespace)):
         return  # the Service's unit deploys no pods here: nothing to compare with
-    workloads = _workloads(ctx, namespace)
     service = f"Service {obj.display_name or '?'!r}"
     if any(isinstance(value, (Mapping, list)) for value in selector.values()):
         yield ctx.violation(SELECTOR, f"{service} has a selector that is not a plain map of"
@@ -228,7 +227,10 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         return
     # workloads_for, plus the labels controllers add to pods (pod-template-hash,
     # statefulset.kubernetes.io/pod-name, job-name, ...), which a template does not show.
-    if ctx.index.workloads_for(obj) or any(not _missing(selector, w, ctx) for w in workloads):
+    if ctx.index.workloads_for(obj):
+        return  # the common case: listing the namespace's workloads is not needed
+    workloads = _workloads(ctx, namespace)
+    if any(not _missing(selector, w, ctx) for w in workloads):
         return
     if _operator_made(selector, namespace, ctx) is not None \
             or ctx.index.operator_source(namespace, labels=selector) is not None:

@@ -14,7 +14,8 @@ import difflib
 import gzip
 import json
 import pkgutil
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -60,6 +61,13 @@ _REFERENCING = ("$ref", "$defs", "$id", "$anchor", "$dynamicRef", "$dynamicAncho
 _SHARED_MIN_NODES = 4
 
 
+_REFERENCE_WORD = re.compile("|".join(re.escape(word) for word in _REFERENCING))
+
+
+def _all_dicts(values: Iterable[Any]) -> bool:
+    return all(value.__class__ is dict for value in values)
+
+
 class _References(Exception):
     """The schema has references of its own (see ``share_repeated``)."""
 
@@ -84,34 +92,34 @@ def share_repeated(schema: Any) -> Any:
     #: id() of every schema node -> its content's number in ``ids``.
     numbers: dict[int, int] = {}
 
-    def plain(value: Any) -> str:
-        text = repr(value)
-        if any(word in text for word in _REFERENCING):
-            raise _References
-        return text
-
     def number(node: dict[str, Any]) -> int:
-        parts: list[Any] = []
+        parts: list[tuple[str, Any]] = []
         size = 1
         for key, value in node.items():
             if key in _REFERENCING:
                 raise _References
-            if key in _SUBSCHEMA and isinstance(value, dict):
+            kind = value.__class__
+            if kind is dict and key in _SUBSCHEMA:
                 sub = number(value)
                 size += sizes[sub]
                 parts.append((key, sub))
-            elif key in _SUBSCHEMA_LISTS and isinstance(value, list) \
-                    and all(isinstance(item, dict) for item in value):
-                subs = tuple(number(item) for item in value)
-                size += sum(sizes[sub] for sub in subs)
+            elif kind is list and key in _SUBSCHEMA_LISTS and _all_dicts(value):
+                subs = tuple([number(item) for item in value])
+                for sub in subs:
+                    size += sizes[sub]
                 parts.append((key, subs))
-            elif key in _SUBSCHEMA_MAPS and isinstance(value, dict) \
-                    and all(isinstance(item, dict) for item in value.values()):
-                named = tuple((name, number(item)) for name, item in value.items())
-                size += sum(sizes[sub] for _, sub in named)
+            elif kind is dict and key in _SUBSCHEMA_MAPS and _all_dicts(value.values()):
+                named = tuple([(name, number(item)) for name, item in value.items()])
+                for _, sub in named:
+                    size += sizes[sub]
                 parts.append((key, named))
             else:
-                parts.append((key, plain(value)))
+                # A value of another keyword, as text (the type tells "1" from 1); one
+                # that is not a string may hide a reference.
+                text = repr(value)
+                if kind is not str and _REFERENCE_WORD.search(text):
+                    raise _References
+                parts.append((key, text))
         content = tuple(parts)
         found = ids.get(content)
         if found is None:
@@ -135,13 +143,12 @@ def share_repeated(schema: Any) -> Any:
     def rebuild(node: dict[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, value in node.items():
-            if key in _SUBSCHEMA and isinstance(value, dict):
+            kind = value.__class__
+            if kind is dict and key in _SUBSCHEMA:
                 out[key] = refer(value)
-            elif key in _SUBSCHEMA_LISTS and isinstance(value, list) \
-                    and all(isinstance(item, dict) for item in value):
+            elif kind is list and key in _SUBSCHEMA_LISTS and _all_dicts(value):
                 out[key] = [refer(item) for item in value]
-            elif key in _SUBSCHEMA_MAPS and isinstance(value, dict) \
-                    and all(isinstance(item, dict) for item in value.values()):
+            elif kind is dict and key in _SUBSCHEMA_MAPS and _all_dicts(value.values()):
                 out[key] = {name: refer(item) for name, item in value.items()}
             else:
                 out[key] = value

@@ -444,6 +444,14 @@ class _DocumentBuilder:
             self.anchors[event.anchor] = (value, 1, -1)
         s, e = event.start_mark, event.end_mark
         is_merge = event.value == _MERGE_KEY and not event.style and event.tag is None
+        frame = self.stack[-1] if self.stack else None
+        if frame is not None and frame.is_map and frame.key_span is None and not is_merge:
+            # A mapping key, half of all scalars: add()'s key case, without the call.
+            frame.size += 1
+            frame.key = value if value.__class__ is str else key_to_string(value)
+            frame.key_is_merge = False
+            frame.key_span = (s.line, s.column, e.line, e.column)
+            return
         self.add(value, 1, s.line, s.column, e.line, e.column, is_merge)
 
     def alias(self, event: ev.AliasEvent) -> None:

@@ -48,12 +48,23 @@ def main(argv: list[str]) -> int:
     for size in sizes:
         with tempfile.TemporaryDirectory() as scratch:
             root = Path(scratch)
-            (root / "cms.yaml").write_text("---\n".join(
-                f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}, namespace: ns}}\n"
-                "data: {k: v}\n" for i in range(size)))
+            (root / "cms.yaml").write_text(
+                "---\n".join(
+                    f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}, namespace: ns}}\n"
+                    "data: {k: v}\n"
+                    for i in range(size)
+                )
+            )
             (root / "policy.yaml").write_text(POLICY)
-            base = [sys.executable, "-m", "kubelint", "check", "--no-config", "--no-cache",
-                    "cms.yaml"]
+            base = [
+                sys.executable,
+                "-m",
+                "kubelint",
+                "check",
+                "--no-config",
+                "--no-cache",
+                "cms.yaml",
+            ]
             plain = seconds(base, root)
             with_policy = seconds([*base, "--policies", "policy.yaml"], root)
             print(f"{size:>8} {plain:>12.2f} {with_policy:>9.2f}", flush=True)

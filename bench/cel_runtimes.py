@@ -21,13 +21,25 @@ import time
 from typing import Any
 
 DEPLOYMENT = {
-    "apiVersion": "apps/v1", "kind": "Deployment",
+    "apiVersion": "apps/v1",
+    "kind": "Deployment",
     "metadata": {"name": "web", "namespace": "shop", "labels": {"app": "web"}},
-    "spec": {"replicas": 3, "template": {"metadata": {"labels": {"app": "web"}}, "spec": {
-        "containers": [
-            {"name": "a", "image": "registry.example.com/a:1",
-             "resources": {"limits": {"memory": "256Mi"}}},
-            {"name": "b", "image": "docker.io/b:2"}]}}},
+    "spec": {
+        "replicas": 3,
+        "template": {
+            "metadata": {"labels": {"app": "web"}},
+            "spec": {
+                "containers": [
+                    {
+                        "name": "a",
+                        "image": "registry.example.com/a:1",
+                        "resources": {"limits": {"memory": "256Mi"}},
+                    },
+                    {"name": "b", "image": "docker.io/b:2"},
+                ]
+            },
+        },
+    },
 }
 EXPRESSIONS = [
     "object.spec.template.spec.containers.all(c, c.image.startsWith('registry.example.com/'))",
@@ -69,9 +81,13 @@ def main(runtime: str) -> dict[str, Any]:
             with contextlib.suppress(Exception):  # failures were recorded above
                 run(program)
     per_evaluation = (time.perf_counter() - start) / (ROUNDS * max(len(programs), 1))
-    return {"runtime": runtime, "import_ms": round(imported * 1000, 1),
-            "compile_ms_all": round(compiled * 1000, 2),
-            "evaluation_us": round(per_evaluation * 1e6, 1), "results": results}
+    return {
+        "runtime": runtime,
+        "import_ms": round(imported * 1000, 1),
+        "compile_ms_all": round(compiled * 1000, 2),
+        "evaluation_us": round(per_evaluation * 1e6, 1),
+        "results": results,
+    }
 
 
 def _runtime(runtime: str) -> tuple[Any, Any]:
@@ -80,8 +96,10 @@ def _runtime(runtime: str) -> tuple[Any, Any]:
 
         environment = celpy.Environment()
         activation = {"object": celpy.json_to_cel(DEPLOYMENT)}
-        return (lambda e: environment.program(environment.compile(e)),
-                lambda p: p.evaluate(activation))
+        return (
+            lambda e: environment.program(environment.compile(e)),
+            lambda p: p.evaluate(activation),
+        )
     if runtime == "cel":
         import cel
 
@@ -91,9 +109,10 @@ def _runtime(runtime: str) -> tuple[Any, Any]:
         from cel_expr_python import cel as google
         from cel_expr_python.ext import ext_optional, ext_strings
 
-        environment = google.NewEnv(variables={"object": google.Type.DYN},
-                                    extensions=[ext_strings.ExtStrings(),
-                                                ext_optional.ExtOptional()])
+        environment = google.NewEnv(
+            variables={"object": google.Type.DYN},
+            extensions=[ext_strings.ExtStrings(), ext_optional.ExtOptional()],
+        )
         return environment.compile, lambda p: p.eval(data={"object": DEPLOYMENT}).plain_value()
     raise SystemExit(f"unknown runtime {runtime!r}: choose celpy, cel or google")
 

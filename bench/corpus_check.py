@@ -30,8 +30,11 @@ def main(argv: list[str]) -> int:
     if "--runs" in argv:
         args.remove(argv[argv.index("--runs") + 1])
     corpus = args[0] if args else str(SHARED / "corpus" / "real")
-    modes = {"jobs 1": ["--jobs", "1", "--no-cache"], "jobs 2": ["--jobs", "2", "--no-cache"],
-             "warm cache": []}
+    modes = {
+        "jobs 1": ["--jobs", "1", "--no-cache"],
+        "jobs 2": ["--jobs", "2", "--no-cache"],
+        "warm cache": [],
+    }
     times: dict[str, list[float]] = {"floor": [], **{mode: [] for mode in modes}}
     with tempfile.TemporaryDirectory() as cache:
         os.environ["KUBELINT_CACHE_DIR"] = cache
@@ -44,12 +47,16 @@ def main(argv: list[str]) -> int:
     print(f"corpus: {corpus}   runs: {runs} (medians)")
     for mode, values in times.items():
         median = statistics.median(values)
-        print(f"{mode:>11}: {median:6.2f} s  ratio {median / floor:5.2f}"
-              f"   (all: {', '.join(f'{x:.2f}' for x in values)})")
+        print(
+            f"{mode:>11}: {median:6.2f} s  ratio {median / floor:5.2f}"
+            f"   (all: {', '.join(f'{x:.2f}' for x in values)})"
+        )
     floor_rss = peak_rss(floor_command(corpus))
     ours_rss = peak_rss(kubelint_command(corpus, "--jobs", "1", "--no-cache"))
-    print(f"peak RSS: floor {floor_rss} MiB, kubelint --jobs 1 {ours_rss} MiB"
-          f" ({ours_rss / floor_rss:.1f}x)")
+    print(
+        f"peak RSS: floor {floor_rss} MiB, kubelint --jobs 1 {ours_rss} MiB"
+        f" ({ours_rss / floor_rss:.1f}x)"
+    )
     return 0
 
 

@@ -29,8 +29,11 @@ def _comments(count: int) -> str:
 
 
 def _sources(count: int) -> str:
-    return "".join(f"---\n# Source: chart/templates/t{i}.yaml\napiVersion: v1\n"
-                   f"kind: ConfigMap\nmetadata: {{name: c{i}}}\n" for i in range(count))
+    return "".join(
+        f"---\n# Source: chart/templates/t{i}.yaml\napiVersion: v1\n"
+        f"kind: ConfigMap\nmetadata: {{name: c{i}}}\n"
+        for i in range(count)
+    )
 
 
 def _seconds(make: Callable[[int], str], count: int) -> float:
@@ -44,13 +47,17 @@ def _seconds(make: Callable[[int], str], count: int) -> float:
 
 
 def main() -> None:
-    for name, make, small in (("broken-documents", _broken, 2_000),
-                              ("comment-lines", _comments, 4_000),
-                              ("helm-sources", _sources, 4_000)):
+    for name, make, small in (
+        ("broken-documents", _broken, 2_000),
+        ("comment-lines", _comments, 4_000),
+        ("helm-sources", _sources, 4_000),
+    ):
         first = _seconds(make, small)
         second = _seconds(make, small * 5)
-        print(f"{name}: {small} -> {first:.3f} s, {small * 5} -> {second:.3f} s,"
-              f" growth {second / first:.1f}x (linear: 5x)")
+        print(
+            f"{name}: {small} -> {first:.3f} s, {small * 5} -> {second:.3f} s,"
+            f" growth {second / first:.1f}x (linear: 5x)"
+        )
 
 
 if __name__ == "__main__":

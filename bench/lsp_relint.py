@@ -89,23 +89,33 @@ async def main_async(lines: int, edits: int) -> int:
     await client.start_io(sys.executable, "-m", "kubelint", "lsp", cwd=str(workspace))
     assert client._server is not None and client._server.stderr is not None
     drain = asyncio.ensure_future(client._server.stderr.read())
-    await client.initialize_async(types.InitializeParams(
-        capabilities=types.ClientCapabilities(), process_id=None,
-        root_uri=from_fs_path(str(workspace))))
+    await client.initialize_async(
+        types.InitializeParams(
+            capabilities=types.ClientCapabilities(),
+            process_id=None,
+            root_uri=from_fs_path(str(workspace)),
+        )
+    )
     client.initialized(types.InitializedParams())
     uri = from_fs_path(str(path))
     start = time.perf_counter()
-    client.text_document_did_open(types.DidOpenTextDocumentParams(
-        types.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=first)))
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            types.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=first)
+        )
+    )
     published = await client.published.get()
     opened = time.perf_counter() - start
     latencies = []
     for version in range(2, edits + 2):
         changed = text(lines, 3 if version % 2 else 2)
         start = time.perf_counter()
-        client.text_document_did_change(types.DidChangeTextDocumentParams(
-            types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-            [types.TextDocumentContentChangeWholeDocument(text=changed)]))
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                [types.TextDocumentContentChangeWholeDocument(text=changed)],
+            )
+        )
         while published.version != version:
             published = await client.published.get()
         latencies.append(time.perf_counter() - start)
@@ -117,15 +127,21 @@ async def main_async(lines: int, edits: int) -> int:
     floor = parse_floor(first)
     decoding = client_decoding(client, published)
     median = statistics.median(latencies)
-    print(f"file: {first.count(chr(10))} lines, {len(first):,} bytes,"
-          f" {len(published.diagnostics)} diagnostics")
+    print(
+        f"file: {first.count(chr(10))} lines, {len(first):,} bytes,"
+        f" {len(published.diagnostics)} diagnostics"
+    )
     print(f"first lint after didOpen: {opened * 1000:.0f} ms (includes starting the worker)")
-    print(f"re-lint after a one-character change: median {median * 1000:.0f} ms,"
-          f" minus the {DEBOUNCE_SECONDS * 1000:.0f} ms debounce:"
-          f" {(median - DEBOUNCE_SECONDS) * 1000:.0f} ms"
-          f" (all: {', '.join(f'{x * 1000:.0f}' for x in latencies)})")
-    print(f"of which the client decoding the diagnostics (in process): {decoding * 1000:.0f} ms;"
-          f" the server's work: {(median - DEBOUNCE_SECONDS - decoding) * 1000:.0f} ms")
+    print(
+        f"re-lint after a one-character change: median {median * 1000:.0f} ms,"
+        f" minus the {DEBOUNCE_SECONDS * 1000:.0f} ms debounce:"
+        f" {(median - DEBOUNCE_SECONDS) * 1000:.0f} ms"
+        f" (all: {', '.join(f'{x * 1000:.0f}' for x in latencies)})"
+    )
+    print(
+        f"of which the client decoding the diagnostics (in process): {decoding * 1000:.0f} ms;"
+        f" the server's work: {(median - DEBOUNCE_SECONDS - decoding) * 1000:.0f} ms"
+    )
     print(f"parse floor of the file (PyYAML C loader, in process): {floor * 1000:.0f} ms")
     return 0
 
@@ -135,8 +151,7 @@ def client_decoding(client: Client, published: types.PublishDiagnosticsParams) -
     import json
 
     converter = client.protocol._converter
-    body = json.dumps(converter.unstructure(types.PublishDiagnosticsNotification(
-        params=published)))
+    body = json.dumps(converter.unstructure(types.PublishDiagnosticsNotification(params=published)))
     best = float("inf")
     for _ in range(5):
         start = time.perf_counter()

@@ -24,11 +24,16 @@ def run(command: list[str], ok: tuple[int, ...] = (0, 1)) -> tuple[float, str]:
 def peak_rss(command: list[str]) -> int:
     """Peak RSS in MiB of ``command`` (and its children), run alone in a fresh process:
     Linux reports the largest child a process ever had, so each gets its own parent."""
-    script = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:],"
-              " stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL);"
-              " print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)")
-    return int(subprocess.run([sys.executable, "-c", script, *command], capture_output=True,
-                              text=True, check=True).stdout.strip())
+    script = (
+        "import resource, subprocess, sys; subprocess.run(sys.argv[1:],"
+        " stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL);"
+        " print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)"
+    )
+    return int(
+        subprocess.run(
+            [sys.executable, "-c", script, *command], capture_output=True, text=True, check=True
+        ).stdout.strip()
+    )
 
 
 def floor_command(path: str) -> list[str]:
@@ -45,5 +50,14 @@ def floor_seconds(path: str) -> float:
 
 
 def kubelint_command(path: str, *options: str) -> list[str]:
-    return [sys.executable, "-m", "kubelint", "check", path, "--format", "json", "--no-config",
-            *options]
+    return [
+        sys.executable,
+        "-m",
+        "kubelint",
+        "check",
+        path,
+        "--format",
+        "json",
+        "--no-config",
+        *options,
+    ]

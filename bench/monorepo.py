@@ -103,8 +103,11 @@ def generate(root: Path, objects: int, per_namespace: int = APPS_PER_NAMESPACE) 
 def main(argv: list[str]) -> int:
     jobs = argv[argv.index("--jobs") + 1] if "--jobs" in argv else "1"
     keep = Path(argv[argv.index("--keep") + 1]) if "--keep" in argv else None
-    per_namespace = int(argv[argv.index("--per-namespace") + 1]) \
-        if "--per-namespace" in argv else APPS_PER_NAMESPACE
+    per_namespace = (
+        int(argv[argv.index("--per-namespace") + 1])
+        if "--per-namespace" in argv
+        else APPS_PER_NAMESPACE
+    )
     options = {jobs, str(per_namespace) if "--per-namespace" in argv else None}
     sizes = [int(a) for a in argv[1:] if a.isdigit() and a not in options] or [4000, 20000]
     print(f"{'objects':>8} {'floor s':>8} {'kubelint s':>10} {'ratio':>6}   (--jobs {jobs})")

@@ -39,15 +39,22 @@ def _entry(key: tuple[Any, ...]) -> dict[str, Any]:
         entry["message"] = detail
     else:
         api_version, kind, namespace, name = identity
-        entry["object"] = {"apiVersion": api_version, "kind": kind, "namespace": namespace,
-                           "name": name}
+        entry["object"] = {
+            "apiVersion": api_version,
+            "kind": kind,
+            "namespace": namespace,
+            "name": name,
+        }
         entry["path"] = detail
     return entry
 
 
 def _key_of_entry(entry: Any) -> tuple[Any, ...]:
-    if not isinstance(entry, dict) or not isinstance(entry.get("file"), str) \
-            or not isinstance(entry.get("rule"), str):
+    if (
+        not isinstance(entry, dict)
+        or not isinstance(entry.get("file"), str)
+        or not isinstance(entry.get("rule"), str)
+    ):
         raise ValueError(entry)
     obj = entry.get("object")
     if obj is None:
@@ -68,20 +75,21 @@ def load(path: str) -> Counter[tuple[Any, ...]]:
 
     data, problem = read_file(path)  # bounded like manifests: /dev/zero is no baseline
     if data is None:
-        raise BaselineError(f"cannot read the baseline {path}:"
-                            f" {problem.message if problem else 'unreadable'}")
+        raise BaselineError(
+            f"cannot read the baseline {path}: {problem.message if problem else 'unreadable'}"
+        )
     try:
         document = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError as error:
         raise BaselineError(f"{path}: the baseline is not UTF-8 JSON") from error
     except json.JSONDecodeError as error:
-        raise BaselineError(f"{path}:{error.lineno}: the baseline is not valid JSON:"
-                            f" {error.msg}") from error
+        raise BaselineError(
+            f"{path}:{error.lineno}: the baseline is not valid JSON: {error.msg}"
+        ) from error
     except RecursionError as error:
         raise BaselineError(f"{path}: the baseline nests too deep to be one") from error
     if not isinstance(document, dict) or document.get("kubelint-baseline") != FORMAT_VERSION:
-        raise BaselineError(f"{path}: not a kubelint baseline (write one with"
-                            " --write-baseline)")
+        raise BaselineError(f"{path}: not a kubelint baseline (write one with --write-baseline)")
     try:
         return Counter(_key_of_entry(entry) for entry in document.get("findings", []))
     except ValueError as error:
@@ -99,6 +107,9 @@ def apply(report: Report, baseline: Counter[tuple[Any, ...]]) -> Report:
             remaining[key] -= 1
         else:
             new.append(finding)
-    summary = replace(report.summary, baseline_fixed=sum(remaining.values()),
-                      baselined=len(report.findings) - len(new))
+    summary = replace(
+        report.summary,
+        baseline_fixed=sum(remaining.values()),
+        baselined=len(report.findings) - len(new),
+    )
     return replace(report, findings=new, summary=summary)

@@ -40,9 +40,15 @@ def kubelint_rules() -> list[Rule]:
         module = importlib.import_module(name)
         # kubelint.rules.<category>.<module>: the package is the category.
         category = name.split(".")[2]
-        rules.extend(replace(value, url=value.url or RULE_DOCS.format(id=value.id),
-                             category=value.category or category)
-                     for value in vars(module).values() if isinstance(value, Rule))
+        rules.extend(
+            replace(
+                value,
+                url=value.url or RULE_DOCS.format(id=value.id),
+                category=value.category or category,
+            )
+            for value in vars(module).values()
+            if isinstance(value, Rule)
+        )
     return rules
 
 
@@ -61,6 +67,7 @@ def _formatter(name: str) -> Formatter:
 
 @hookimpl
 def kubelint_formatters() -> dict[str, Formatter]:
-    return {name: _formatter(name)
-            for name in ("text", "json", "sarif", "junit", "github", "gitlab",
-                          "markdown")}
+    return {
+        name: _formatter(name)
+        for name in ("text", "json", "sarif", "junit", "github", "gitlab", "markdown")
+    }

@@ -98,9 +98,11 @@ class Cache:
         #: Why entries could not be written (said once, as a warning).
         self.problem: str | None = None
         if self._secret is None:
-            self.problem = ("the cache is off: its signing key cannot be kept in the user's"
-                            " cache directory (XDG_CACHE_HOME or ~/.cache); run with"
-                            " --no-cache to skip it")
+            self.problem = (
+                "the cache is off: its signing key cannot be kept in the user's"
+                " cache directory (XDG_CACHE_HOME or ~/.cache); run with"
+                " --no-cache to skip it"
+            )
 
     # -- keys ------------------------------------------------------------------------------
     def file_key(self, shown: str, fs_path: str, data: bytes) -> str:
@@ -144,8 +146,10 @@ class Cache:
                 handle.write(_sign(self._secret, payload) + payload)
             os.replace(temporary, path)
         except OSError as error:
-            self.problem = f"the cache in {self.directory} cannot be written:" \
-                           f" {error.strerror or error}; run with --no-cache to skip it"
+            self.problem = (
+                f"the cache in {self.directory} cannot be written:"
+                f" {error.strerror or error}; run with --no-cache to skip it"
+            )
 
     def prune(self, now: float | None = None) -> None:
         """Delete entries not written for ``MAX_AGE_DAYS`` (files that changed since,
@@ -235,11 +239,18 @@ def _configuration(config: Config, registry: Registry) -> str:
     # The config files too (the one used and every base it extends): their settings are
     # in the effective configuration, but a base's content is what a user edits.
     named = [*config.crds, *config.plugins, *config.policies, *config.sources]
-    return json.dumps({
-        "layout": _LAYOUT, "kubelint": __version__, "python": sys.version,
-        "config": settings, "code": _code_stamp(registry),
-        "named": {path: _content_stamp(os.path.join(config.root, path)) for path in named},
-    }, sort_keys=True, default=_jsonable)
+    return json.dumps(
+        {
+            "layout": _LAYOUT,
+            "kubelint": __version__,
+            "python": sys.version,
+            "config": settings,
+            "code": _code_stamp(registry),
+            "named": {path: _content_stamp(os.path.join(config.root, path)) for path in named},
+        },
+        sort_keys=True,
+        default=_jsonable,
+    )
 
 
 def _jsonable(value: Any) -> Any:
@@ -264,8 +275,11 @@ def _code_stamp(registry: Registry) -> list[Any]:
         for top in (package, os.path.join(checkout, "rules"), os.path.join(checkout, "schemas")):
             for folder, dirs, names in os.walk(top):
                 dirs[:] = sorted(name for name in dirs if name != "__pycache__")
-                files.update(os.path.join(folder, name) for name in names
-                             if name.endswith((".py", ".json", ".gz")))
+                files.update(
+                    os.path.join(folder, name)
+                    for name in names
+                    if name.endswith((".py", ".json", ".gz"))
+                )
     for rule in registry.rules.values():  # plugins' rules, and ours from a checkout
         module = sys.modules.get(getattr(rule.check, "__module__", "") or "")
         path = getattr(module, "__file__", None)
@@ -284,9 +298,13 @@ def _code_stamp(registry: Registry) -> list[Any]:
 def _content_stamp(path: str) -> Any:
     """A digest of a file, or of every file under a directory."""
     if os.path.isdir(path):
-        return {os.path.relpath(os.path.join(directory, name), path):
-                _content_stamp(os.path.join(directory, name))
-                for directory, _dirs, names in os.walk(path) for name in sorted(names)}
+        return {
+            os.path.relpath(os.path.join(directory, name), path): _content_stamp(
+                os.path.join(directory, name)
+            )
+            for directory, _dirs, names in os.walk(path)
+            for name in sorted(names)
+        }
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):  # a device or a FIFO: never read here

@@ -76,9 +76,13 @@ def render(shell: str, parser: argparse.ArgumentParser) -> str:
     from kubelint.profiles import BUILTIN
 
     registry = build_registry()
-    names = Names(selectors=tuple(selectors(registry)), rules=tuple(sorted(registry.rules)),
-                  formats=tuple(sorted(registry.formatters)), versions=KUBERNETES_VERSIONS,
-                  profiles=tuple(BUILTIN))
+    names = Names(
+        selectors=tuple(selectors(registry)),
+        rules=tuple(sorted(registry.rules)),
+        formats=tuple(sorted(registry.formatters)),
+        versions=KUBERNETES_VERSIONS,
+        profiles=tuple(BUILTIN),
+    )
     return GENERATORS[shell](describe(parser, names))
 
 
@@ -92,8 +96,9 @@ def describe(parser: argparse.ArgumentParser, names: Names) -> Program:
                 positionals = [a for a in subparser._actions if not a.option_strings]
                 positional = _values(positionals[0], names) if positionals else None
                 many = bool(positionals) and positionals[0].nargs in ("*", "+")
-                commands.append(Command(name, helps.get(name, ""), _options(subparser, names),
-                                        positional, many))
+                commands.append(
+                    Command(name, helps.get(name, ""), _options(subparser, names), positional, many)
+                )
     return Program(parser.prog, _options(parser, names), tuple(commands))
 
 
@@ -103,9 +108,14 @@ def _options(parser: argparse.ArgumentParser, names: Names) -> tuple[Option, ...
         if not action.option_strings or action.help == argparse.SUPPRESS:
             continue
         takes_value = action.nargs != 0
-        options.append(Option(tuple(action.option_strings), _short_help(action.help or ""),
-                              _values(action, names) if takes_value else None,
-                              isinstance(action, argparse._AppendAction)))
+        options.append(
+            Option(
+                tuple(action.option_strings),
+                _short_help(action.help or ""),
+                _values(action, names) if takes_value else None,
+                isinstance(action, argparse._AppendAction),
+            )
+        )
     return tuple(options)
 
 
@@ -141,6 +151,7 @@ def _values(action: argparse.Action, names: Names) -> Values:
 # ---------------------------------------------------------------------------
 # bash: a function for `complete -F` that fills COMPREPLY; bash 4 or newer.
 
+
 def bash(program: Program) -> str:
     name = program.name
     function = f"_{_identifier(name)}"
@@ -161,14 +172,14 @@ def bash(program: Program) -> str:
         '            while IFS= read -r line; do COMPREPLY+=("$line"); done'
         ' < <(compgen -W "$2" -- "$cur") ;;',
         "        list)  # a comma-separated list: complete its last item",
-        '            [[ $cur == *,* ]] && head=${cur%,*},',
+        "            [[ $cur == *,* ]] && head=${cur%,*},",
         '            while IFS= read -r line; do COMPREPLY+=("$head$line"); done'
         ' < <(compgen -W "$2" -- "${cur##*,}") ;;',
         "    esac",
         "}",
         "",
         f"{function}() {{",
-        '    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} command= i',
+        "    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} command= i",
         "    COMPREPLY=()",
         "    # bash splits --option=value at '=': complete the value of --option",
         '    if [[ $cur == "=" ]]; then',
@@ -177,14 +188,14 @@ def bash(program: Program) -> str:
         "        prev=${COMP_WORDS[COMP_CWORD-2]}",
         "    fi",
         "    for ((i = 1; i < COMP_CWORD; i++)); do",
-        '        if [[ ${COMP_WORDS[i]} != -* ]]; then command=${COMP_WORDS[i]}; break; fi',
+        "        if [[ ${COMP_WORDS[i]} != -* ]]; then command=${COMP_WORDS[i]}; break; fi",
         "    done",
         "    case $command in",
         '        "")',
-        f'            if [[ $cur == -* ]]; then {function}_reply words'
-        f' {_bash_words(_flags(program.options))}',
-        f'            else {function}_reply words'
-        f' {_bash_words(c.name for c in program.commands)}; fi ;;',
+        f"            if [[ $cur == -* ]]; then {function}_reply words"
+        f" {_bash_words(_flags(program.options))}",
+        f"            else {function}_reply words"
+        f" {_bash_words(c.name for c in program.commands)}; fi ;;",
     ]
     for command in program.commands:
         lines.append(f"        {command.name})")
@@ -193,12 +204,16 @@ def bash(program: Program) -> str:
             lines.append("            case $prev in")
             for option in valued:
                 assert option.values is not None
-                lines.append(f"                {'|'.join(option.flags)})"
-                             f" {_bash_reply(function, option.values)}; return ;;")
+                lines.append(
+                    f"                {'|'.join(option.flags)})"
+                    f" {_bash_reply(function, option.values)}; return ;;"
+                )
             lines.append("            esac")
         positional = _bash_reply(function, command.positional) if command.positional else ":"
-        lines.append(f"            if [[ $cur == -* ]]; then {function}_reply words"
-                     f" {_bash_words(_flags(command.options))}")
+        lines.append(
+            f"            if [[ $cur == -* ]]; then {function}_reply words"
+            f" {_bash_words(_flags(command.options))}"
+        )
         lines.append(f"            else {positional}; fi ;;")
     lines += ["    esac", "}", "", f"complete -F {function} {name}", ""]
     return "\n".join(lines)
@@ -221,6 +236,7 @@ def _bash_words(words: Iterable[str]) -> str:
 # ---------------------------------------------------------------------------
 # zsh: _arguments specifications, as an autoloadable #compdef file that can also be
 # sourced.
+
 
 def zsh(program: Program) -> str:
     name = program.name
@@ -268,7 +284,7 @@ def zsh(program: Program) -> str:
         "    return ret",
         "}",
         "",
-        f'if [[ $funcstack[1] == {function} ]]; then',
+        f"if [[ $funcstack[1] == {function} ]]; then",
         f'    {function} "$@"',
         "else",
         f"    compdef {function} {name}",
@@ -324,6 +340,7 @@ def _selectors(program: Program) -> tuple[str, ...]:
 # ---------------------------------------------------------------------------
 # fish: `complete` lines with conditions on the command being completed.
 
+
 def fish(program: Program) -> str:
     name = program.name
     function = f"__{_identifier(name)}"
@@ -361,26 +378,33 @@ def fish(program: Program) -> str:
     top = f"not {function}_command"
     lines.extend(_fish_option(name, function, top, option) for option in program.options)
     for command in program.commands:
-        lines.append(f"complete -c {name} -n {_single_quoted(top)} -a {command.name}"
-                     f" -d {_fish_quoted(command.help)}")
+        lines.append(
+            f"complete -c {name} -n {_single_quoted(top)} -a {command.name}"
+            f" -d {_fish_quoted(command.help)}"
+        )
     for command in program.commands:
         condition = f"{function}_using {command.name}"
-        lines.extend(_fish_option(name, function, condition, option)
-                     for option in command.options)
+        lines.extend(_fish_option(name, function, condition, option) for option in command.options)
         if command.positional is not None and command.positional.kind != NOTHING:
-            lines.append(f"complete -c {name} -n {_single_quoted(condition)}"
-                         f" {_fish_values(function, command.positional)}")
+            lines.append(
+                f"complete -c {name} -n {_single_quoted(condition)}"
+                f" {_fish_values(function, command.positional)}"
+            )
     lines.append("")
     return "\n".join(lines)
 
 
 def _fish_option(name: str, function: str, condition: str, option: Option) -> str:
-    flags = " ".join(f"-l {flag[2:]}" if flag.startswith("--") else f"-s {flag[1:]}"
-                     for flag in option.flags)
-    values = "" if option.values is None else " " + _fish_values(function, option.values,
-                                                                  required=True)
-    return (f"complete -c {name} -n {_single_quoted(condition)} {flags}{values}"
-            f" -d {_fish_quoted(option.help)}")
+    flags = " ".join(
+        f"-l {flag[2:]}" if flag.startswith("--") else f"-s {flag[1:]}" for flag in option.flags
+    )
+    values = (
+        "" if option.values is None else " " + _fish_values(function, option.values, required=True)
+    )
+    return (
+        f"complete -c {name} -n {_single_quoted(condition)} {flags}{values}"
+        f" -d {_fish_quoted(option.help)}"
+    )
 
 
 def _fish_values(function: str, values: Values, required: bool = False) -> str:
@@ -401,6 +425,7 @@ def _fish_quoted(text: str) -> str:
 
 
 # ---------------------------------------------------------------------------
+
 
 def _flags(options: Sequence[Option]) -> list[str]:
     return [flag for option in options for flag in option.flags]

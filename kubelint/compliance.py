@@ -93,21 +93,17 @@ _CIS = {
     "5.1.6": "Ensure that Service Account Tokens are only mounted where necessary",
     "5.1.7": "Avoid use of system:masters group",
     "5.1.8": "Limit use of the Bind, Impersonate and Escalate permissions in the Kubernetes"
-             " cluster",
+    " cluster",
     "5.1.9": "Minimize access to create persistent volumes",
     "5.1.10": "Minimize access to the proxy sub-resource of nodes",
-    "5.1.11": "Minimize access to the approval sub-resource of certificatesigningrequests"
-              " objects",
+    "5.1.11": "Minimize access to the approval sub-resource of certificatesigningrequests objects",
     "5.1.12": "Minimize access to webhook configuration objects",
     "5.1.13": "Minimize access to the service account token creation",
-    "5.2.1": "Ensure that the cluster has at least one active policy control mechanism in"
-             " place",
+    "5.2.1": "Ensure that the cluster has at least one active policy control mechanism in place",
     "5.2.2": "Minimize the admission of privileged containers",
-    "5.2.3": "Minimize the admission of containers wishing to share the host process ID"
-             " namespace",
+    "5.2.3": "Minimize the admission of containers wishing to share the host process ID namespace",
     "5.2.4": "Minimize the admission of containers wishing to share the host IPC namespace",
-    "5.2.5": "Minimize the admission of containers wishing to share the host network"
-             " namespace",
+    "5.2.5": "Minimize the admission of containers wishing to share the host network namespace",
     "5.2.6": "Minimize the admission of containers with allowPrivilegeEscalation",
     "5.2.7": "Minimize the admission of root containers",
     "5.2.8": "Minimize the admission of containers with the NET_RAW capability",
@@ -122,8 +118,7 @@ _CIS = {
     "5.4.2": "Consider external secret storage",
     "5.5.1": "Configure Image Provenance using ImagePolicyWebhook admission controller",
     "5.7.1": "Create administrative boundaries between resources using namespaces",
-    "5.7.2": "Ensure that the seccomp profile is set to docker/default in your Pod"
-             " definitions",
+    "5.7.2": "Ensure that the seccomp profile is set to docker/default in your Pod definitions",
     "5.7.3": "Apply SecurityContext to your Pods and Containers",
     "5.7.4": "The default namespace should not be used",
 }
@@ -133,16 +128,13 @@ _CIS = {
 # and authorization, the ones manifests decide.
 _NSA = {
     "non-root-containers": "Kubernetes Pod security: \u201cNon-root\u201d containers and"
-                           " \u201crootless\u201d container engines",
-    "immutable-container-file-systems": "Kubernetes Pod security: Immutable container file"
-                                        " systems",
-    "building-secure-container-images": "Kubernetes Pod security: Building secure container"
-                                        " images",
+    " \u201crootless\u201d container engines",
+    "immutable-container-file-systems": "Kubernetes Pod security: Immutable container file systems",
+    "building-secure-container-images": "Kubernetes Pod security: Building secure container images",
     "pod-security-enforcement": "Kubernetes Pod security: Pod security enforcement",
     "protecting-pod-service-account-tokens": "Kubernetes Pod security: Protecting Pod service"
-                                             " account tokens",
-    "hardening-container-environments": "Kubernetes Pod security: Hardening container"
-                                        " environments",
+    " account tokens",
+    "hardening-container-environments": "Kubernetes Pod security: Hardening container environments",
     "namespaces": "Network separation and hardening: Namespaces",
     "network-policies": "Network separation and hardening: Network policies",
     "resource-policies": "Network separation and hardening: Resource policies",
@@ -151,7 +143,7 @@ _NSA = {
     "encryption": "Network separation and hardening: Encryption",
     "secrets": "Network separation and hardening: Secrets",
     "protecting-sensitive-cloud-infrastructure": "Network separation and hardening:"
-                                                 " Protecting sensitive cloud infrastructure",
+    " Protecting sensitive cloud infrastructure",
     "authentication": "Authentication and authorization: Authentication",
     "role-based-access-control": "Authentication and authorization: Role-based access control",
 }
@@ -180,14 +172,20 @@ _PSS = {
 }
 
 FRAMEWORKS: dict[str, Framework] = {
-    "cis": Framework("CIS Kubernetes Benchmark v1.10.0",
-                     "https://www.cisecurity.org/benchmark/kubernetes", _CIS),
-    "nsa": Framework("NSA/CISA Kubernetes Hardening Guide v1.2 (August 2022)",
-                     "https://media.defense.gov/2022/Aug/29/2003066362/-1/-1/0/"
-                     "CTR_KUBERNETES_HARDENING_GUIDANCE_1.2_20220829.PDF", _NSA),
-    "pss": Framework("Pod Security Standards",
-                     "https://kubernetes.io/docs/concepts/security/pod-security-standards/",
-                     _PSS),
+    "cis": Framework(
+        "CIS Kubernetes Benchmark v1.10.0", "https://www.cisecurity.org/benchmark/kubernetes", _CIS
+    ),
+    "nsa": Framework(
+        "NSA/CISA Kubernetes Hardening Guide v1.2 (August 2022)",
+        "https://media.defense.gov/2022/Aug/29/2003066362/-1/-1/0/"
+        "CTR_KUBERNETES_HARDENING_GUIDANCE_1.2_20220829.PDF",
+        _NSA,
+    ),
+    "pss": Framework(
+        "Pod Security Standards",
+        "https://kubernetes.io/docs/concepts/security/pod-security-standards/",
+        _PSS,
+    ),
 }
 
 
@@ -204,8 +202,9 @@ def as_controls(items: Iterable[str | Control]) -> tuple[Control, ...]:
 
 def sort_key(ref: str) -> tuple[tuple[int, int | str], ...]:
     """``cis:5.2.10`` -> parts to sort by, numbers as numbers."""
-    return tuple((0, int(part)) if part.isdigit() else (1, part)
-                 for part in re.split(r"[:./]", ref))
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"[:./]", ref)
+    )
 
 
 def unknown_control(control: Control) -> str | None:
@@ -249,5 +248,7 @@ def bad_selector(selector: str) -> str | None:
     """Why ``selector`` is not the shape of a control selector (None: it is)."""
     if _SELECTOR.match(selector):
         return None
-    return (f"{selector!r} is not a control selector: write FRAMEWORK:ID, with * and ? as"
-            " wildcards (cis:5.2.7, cis:5.2.*, nsa:*, pss:restricted/*)")
+    return (
+        f"{selector!r} is not a control selector: write FRAMEWORK:ID, with * and ? as"
+        " wildcards (cis:5.2.7, cis:5.2.*, nsa:*, pss:restricted/*)"
+    )

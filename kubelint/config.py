@@ -171,17 +171,25 @@ class Config:
             return None
         return relative.replace(os.sep, "/")
 
-    def with_profile(self, spec: str, registry: Registry, where: str,
-                     ) -> tuple[Config, Profile]:
+    def with_profile(
+        self,
+        spec: str,
+        registry: Registry,
+        where: str,
+    ) -> tuple[Config, Profile]:
         """This config with ``spec`` (``pss-restricted:v1.33``, a name of ``profiles``)
         the profile in force, and that profile; ``where`` says where it was asked for, in
         messages. Raises ``ConfigError``."""
         from kubelint.profiles import resolve
 
         profile = resolve(spec, self.profiles, registry, where)
-        return replace(self, profile=spec,
-                       profile_layers=[Override(None, layer) for layer in profile.layers],
-                       pss_level=profile.pss_level, pss_version=profile.pss_version), profile
+        return replace(
+            self,
+            profile=spec,
+            profile_layers=[Override(None, layer) for layer in profile.layers],
+            pss_level=profile.pss_level,
+            pss_version=profile.pss_version,
+        ), profile
 
     @property
     def pod_security_policy(self) -> str | None:
@@ -195,7 +203,8 @@ class Config:
         """Every rule's settings for the file at ``path`` (None: no overrides apply)."""
         relative = self._relative(path) if path else None
         matching = tuple(
-            index for index, layer in enumerate(self._layers())
+            index
+            for index, layer in enumerate(self._layers())
             if layer.patterns is None or _matches_any(layer.patterns, relative)
         )
         return self._settings(matching, registry)
@@ -203,14 +212,14 @@ class Config:
     def _layers(self) -> list[Override]:
         """The rule settings in the order they apply: the profile's, the bases', the top
         level's, then the overrides'."""
-        return [*self.profile_layers, *self.extended, Override(None, self.rules),
-                *self.overrides]
+        return [*self.profile_layers, *self.extended, Override(None, self.rules), *self.overrides]
 
     def _settings(self, matching: tuple[int, ...], registry: Registry) -> dict[str, EffectiveRule]:
         # Kept on the instance (bypassing the frozen __setattr__): ``replace`` makes a new
         # instance, with an empty cache.
         cache: dict[tuple[int, ...], dict[str, EffectiveRule]] = self.__dict__.setdefault(
-            "_settings_cache", {})
+            "_settings_cache", {}
+        )
         cached = cache.get(matching)
         if cached is not None:
             return cached
@@ -218,8 +227,7 @@ class Config:
         layers = [every[i].rules for i in matching]
         result: dict[str, EffectiveRule] = {}
         for rule_id, rule in registry.rules.items():
-            enabled: bool | None = rule.enabled or (self.require_reason
-                                                    and rule_id == REASON_RULE)
+            enabled: bool | None = rule.enabled or (self.require_reason and rule_id == REASON_RULE)
             severity = None
             options = rule.option_defaults()
             for layer in layers:
@@ -233,15 +241,23 @@ class Config:
         return result
 
 
-def _apply(layer: Mapping[str, RuleSetting], rule: Rule, enabled: bool | None,
-           severity: str | None, options: dict[str, Any]) -> tuple[bool | None, str | None]:
+def _apply(
+    layer: Mapping[str, RuleSetting],
+    rule: Rule,
+    enabled: bool | None,
+    severity: str | None,
+    options: dict[str, Any],
+) -> tuple[bool | None, str | None]:
     """``rule``'s (enabled, severity) after one layer of settings, whose options go into
     ``options``. The rule's own names beat its category and the control selectors that
     select it, which beat ``all``; between names of the same level, disabling wins."""
     groups = [rule.category] if rule.category else []
     # A control selector (``cis:5.2.*``) groups rules as a category does, at its level.
-    groups.extend(name for name in layer if is_selector(name)
-                  and any(matches(name, control) for control in rule.controls))
+    groups.extend(
+        name
+        for name in layer
+        if is_selector(name) and any(matches(name, control) for control in rule.controls)
+    )
     levels = ((ALL,), groups, (rule.id, *rule.aliases))
     for names in levels:
         settings = [layer[name] for name in names if name in layer]
@@ -260,17 +276,24 @@ def _merged(first: RuleSetting | None, second: RuleSetting) -> RuleSetting:
     if first is None:
         return second
     said = [s.enabled for s in (first, second) if s.enabled is not None]
-    return RuleSetting(enabled=all(said) if said else None,
-                       severity=second.severity or first.severity,
-                       options={**first.options, **second.options})
+    return RuleSetting(
+        enabled=all(said) if said else None,
+        severity=second.severity or first.severity,
+        options={**first.options, **second.options},
+    )
 
 
 def selectors(registry: Registry) -> list[str]:
     """Every name ``--enable``, ``--disable``, ``enable:`` and ``disable:`` take: ``all``,
     the categories, the rules, then each framework's ``FRAMEWORK:*`` and the controls
     rules implement."""
-    return [ALL, *registry.categories(), *sorted(registry.rules),
-            *(f"{framework}:*" for framework in _frameworks(registry)), *_mapped(registry)]
+    return [
+        ALL,
+        *registry.categories(),
+        *sorted(registry.rules),
+        *(f"{framework}:*" for framework in _frameworks(registry)),
+        *_mapped(registry),
+    ]
 
 
 def _frameworks(registry: Registry) -> list[str]:
@@ -293,11 +316,15 @@ def unknown_selector(name: str, registry: Registry) -> str | None:
     if name == ALL or name in categories or registry.resolve(name) is not None:
         return None
     if name in FRAMEWORKS:  # `cis` alone: a framework, not a category
-        return (f"unknown rule or category {name!r}; to select the rules mapped to the"
-                f" {FRAMEWORKS[name].name}, write {name + ':*'!r}")
+        return (
+            f"unknown rule or category {name!r}; to select the rules mapped to the"
+            f" {FRAMEWORKS[name].name}, write {name + ':*'!r}"
+        )
     known = [ALL, *categories, *registry.rules, *registry.aliases]
-    return (f"unknown rule or category {name!r}{_did_you_mean(name, known)}; `kubelint rules`"
-            " lists them")
+    return (
+        f"unknown rule or category {name!r}{_did_you_mean(name, known)}; `kubelint rules`"
+        " lists them"
+    )
 
 
 def _unknown_control_selector(name: str, registry: Registry) -> str | None:
@@ -308,20 +335,27 @@ def _unknown_control_selector(name: str, registry: Registry) -> str | None:
     framework = name.partition(":")[0]
     frameworks = _frameworks(registry)
     if framework not in frameworks:
-        return (f"unknown framework {framework!r} in {name!r}"
-                f"{_did_you_mean(framework, frameworks)}; rules are mapped to"
-                f" {', '.join(frameworks)}")
+        return (
+            f"unknown framework {framework!r} in {name!r}"
+            f"{_did_you_mean(framework, frameworks)}; rules are mapped to"
+            f" {', '.join(frameworks)}"
+        )
     mapped = [Control(ref) for ref in _mapped(registry)]
     if any(matches(name, control) for control in mapped):
         return None
     catalogue = FRAMEWORKS.get(framework)
-    listed = [f"{framework}:{id}" for id in (catalogue.controls if catalogue else ())
-              if matches(name, Control(f"{framework}:{id}"))]
+    listed = [
+        f"{framework}:{id}"
+        for id in (catalogue.controls if catalogue else ())
+        if matches(name, Control(f"{framework}:{id}"))
+    ]
     if listed:
         titles = "; ".join(f"{ref} ({Control(ref).title})" for ref in listed[:3])
         more = f" and {len(listed) - 3} more" if len(listed) > 3 else ""
-        return (f"no rule implements {titles}{more}; `kubelint rules --format json` gives"
-                " each rule's controls")
+        return (
+            f"no rule implements {titles}{more}; `kubelint rules --format json` gives"
+            " each rule's controls"
+        )
     # A section without its wildcard (`cis:5.2`), or a near miss.
     for wider in (f"{name}.*", f"{name}/*"):
         if any(matches(wider, control) for control in mapped):
@@ -330,8 +364,9 @@ def _unknown_control_selector(name: str, registry: Registry) -> str | None:
     return f"no rule is mapped to a control matching {name!r}{hint}"
 
 
-def selection(registry: Registry, enable: Iterable[str],
-              disable: Iterable[str]) -> tuple[set[str], set[str]]:
+def selection(
+    registry: Registry, enable: Iterable[str], disable: Iterable[str]
+) -> tuple[set[str], set[str]]:
     """The ids of the rules that ``--enable`` and ``--disable`` (each value a
     comma-separated list of rules, categories or ``all``) turn on and off. Raises
     ``ConfigError`` for a name that selects nothing."""
@@ -363,6 +398,7 @@ class _ReadOnly(dict[str, Any]):
 
 # ---------------------------------------------------------------------------
 # Globs (gitignore-like): "*.json", "charts/", "**/generated/*.yaml", "/only-at-root".
+
 
 class GlobError(ValueError):
     """A glob that is not a pattern (``[z-a]``)."""
@@ -397,7 +433,7 @@ def _glob_to_regex(pattern: str) -> re.Pattern[str]:
             if end == -1:
                 out.append(re.escape(char))
             else:
-                members = body[i + 1:end].replace("\\", "\\\\")
+                members = body[i + 1 : end].replace("\\", "\\\\")
                 if members.startswith("!"):
                     members = "^" + members[1:]
                 out.append("[" + members.replace("[", "\\[") + "]")
@@ -426,6 +462,7 @@ def _matches_any(patterns: Iterable[str], relative: str | None) -> bool:
 
 # ---------------------------------------------------------------------------
 # Finding and reading the file.
+
 
 def find_config(start: str) -> str | None:
     """The nearest config file at or above ``start``."""
@@ -462,16 +499,19 @@ class _RawConfig:
     def line_of(self, path: tuple[str | int, ...]) -> str:
         """``file:line`` for a path inside the config, as precisely as the format allows."""
         if self.document is not None:
-            location = locate(self.document.positions, self.document.root,
-                              self.document.value, path)
+            location = locate(
+                self.document.positions, self.document.root, self.document.value, path
+            )
             return f"{self.path}:{location.span.line + 1}:{location.span.column + 1}"
         # pyproject.toml: tomllib keeps no positions; find the last key in the section.
         section = self.text.find("[tool.kubelint")
         keys = [part for part in path if isinstance(part, str)]
         if section >= 0 and keys:
-            match = re.compile(r"^\s*\"?" + re.escape(keys[-1]) + r"\"?\s*=|\[tool\.kubelint"
-                               r"[^\]]*\b" + re.escape(keys[-1]) + r"\b", re.M).search(
-                self.text, section)
+            match = re.compile(
+                r"^\s*\"?" + re.escape(keys[-1]) + r"\"?\s*=|\[tool\.kubelint"
+                r"[^\]]*\b" + re.escape(keys[-1]) + r"\b",
+                re.M,
+            ).search(self.text, section)
             if match:
                 return f"{self.path}:{self.text.count(chr(10), 0, match.start()) + 1}"
         return f"{self.path}:{self.text.count(chr(10), 0, max(section, 0)) + 1}"
@@ -494,13 +534,13 @@ def _read_raw(path: str) -> _RawConfig:
         if isinstance(item, YamlProblem):
             raise ConfigError(f"{path}:{item.line + 1}:{item.column + 1}: {item.message}")
         for problem in item.problems:
-            raise ConfigError(f"{path}:{problem.line + 1}:{problem.column + 1}:"
-                              f" {problem.message}")
+            raise ConfigError(f"{path}:{problem.line + 1}:{problem.column + 1}: {problem.message}")
         documents.append(item)
     documents = [d for d in documents if d.value is not None]
     if len(documents) > 1:
-        raise ConfigError(f"{path}: the config file must hold one YAML document, not"
-                          f" {len(documents)}")
+        raise ConfigError(
+            f"{path}: the config file must hold one YAML document, not {len(documents)}"
+        )
     if not documents:
         return _RawConfig(path, {}, None, text)
     return _RawConfig(path, documents[0].value, documents[0], text)
@@ -522,8 +562,7 @@ def _read_toml(path: str, text: str) -> _RawConfig:
         raise ConfigError(f"{path}: `tool` must be a table, not {type(tool).__name__}")
     section = tool.get("kubelint", {})
     if not isinstance(section, dict):
-        raise ConfigError(f"{path}: `tool.kubelint` must be a table, not"
-                          f" {type(section).__name__}")
+        raise ConfigError(f"{path}: `tool.kubelint` must be a table, not {type(section).__name__}")
     return _RawConfig(path, _plain(section, path), None, text)
 
 
@@ -572,9 +611,11 @@ def config_schema(registry: Registry) -> dict[str, Any]:
             "then": {
                 "type": "object",
                 "additionalProperties": False,
-                "properties": {"enabled": {"type": "boolean"},
-                               "severity": {"$ref": "#/$defs/severity"},
-                               **rule.options},
+                "properties": {
+                    "enabled": {"type": "boolean"},
+                    "severity": {"$ref": "#/$defs/severity"},
+                    **rule.options,
+                },
             },
             "else": {"enum": [True, False, "on", "off", *SEVERITIES]},
         }
@@ -583,17 +624,25 @@ def config_schema(registry: Registry) -> dict[str, Any]:
     # A category takes what all its rules take: on/off and a severity.
     category_setting = {
         "if": {"type": "object"},
-        "then": {"type": "object", "additionalProperties": False,
-                 "properties": {"enabled": {"type": "boolean"},
-                                "severity": {"$ref": "#/$defs/severity"}}},
+        "then": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "enabled": {"type": "boolean"},
+                "severity": {"$ref": "#/$defs/severity"},
+            },
+        },
         "else": {"enum": [True, False, "on", "off", *SEVERITIES]},
     }
     for category in registry.categories():
         properties[category] = category_setting
     # A control selector (`cis:5.2.*`) too; whether it selects a rule is checked after.
-    schema["$defs"]["rules"] = {"type": "object", "additionalProperties": False,
-                                "properties": properties,
-                                "patternProperties": {":": category_setting}}
+    schema["$defs"]["rules"] = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": properties,
+        "patternProperties": {":": category_setting},
+    }
     return schema
 
 
@@ -601,8 +650,9 @@ def plugin_list(raw: _RawConfig) -> list[str]:
     """The ``plugins:`` entries, checked before the plugins (and so the full schema) load."""
     plugins = raw.data.get("plugins", []) if isinstance(raw.data, Mapping) else []
     if not isinstance(plugins, list) or not all(isinstance(p, str) and p for p in plugins):
-        raise ConfigError(f"{raw.line_of(('plugins',))}: plugins must be a list of module"
-                          " names or .py paths")
+        raise ConfigError(
+            f"{raw.line_of(('plugins',))}: plugins must be a list of module names or .py paths"
+        )
     return plugins
 
 
@@ -627,10 +677,15 @@ def validate(raw: _RawConfig, registry: Registry) -> None:
     if not messages:
         messages.extend(exemptions.problems(raw, registry))
     if not messages:
-        messages.extend((raw.line_of(path), f"{_dotted(path)}: {text} is a TOML date or time,"
-                         f" which no setting takes; quote it if it is text: \"{text}\"")
-                        for path, text in _toml_dates(raw.data)
-                        if not exemptions.takes_date(path))
+        messages.extend(
+            (
+                raw.line_of(path),
+                f"{_dotted(path)}: {text} is a TOML date or time,"
+                f' which no setting takes; quote it if it is text: "{text}"',
+            )
+            for path, text in _toml_dates(raw.data)
+            if not exemptions.takes_date(path)
+        )
     if messages:
         unique = sorted(set(messages), key=lambda m: _line_sort_key(m[0]))
         raise ConfigError("\n".join(f"{where}: {message}" for where, message in unique))
@@ -642,10 +697,13 @@ def _dotted(path: tuple[str | int, ...]) -> str:
 
 def _glob_problems(raw: _RawConfig) -> list[tuple[str, str]]:
     places: list[tuple[tuple[str | int, ...], str]] = [
-        (("exclude", index), pattern) for index, pattern in enumerate(raw.data.get("exclude", []))]
+        (("exclude", index), pattern) for index, pattern in enumerate(raw.data.get("exclude", []))
+    ]
     for number, override in enumerate(raw.data.get("overrides", [])):
-        places.extend((("overrides", number, "files", index), pattern)
-                      for index, pattern in enumerate(override.get("files", [])))
+        places.extend(
+            (("overrides", number, "files", index), pattern)
+            for index, pattern in enumerate(override.get("files", []))
+        )
     problems = []
     for path, pattern in places:
         try:
@@ -660,10 +718,16 @@ def _selector_problems(raw: _RawConfig, registry: Registry) -> list[tuple[str, s
     ``rules:`` (top level, overrides and profiles) that select no rule."""
     places: list[tuple[tuple[str | int, ...], str]] = []
     for prefix, section in _rule_sections(raw.data):
-        places.extend(((*prefix, key, index), name) for key in ("enable", "disable")
-                      for index, name in enumerate(section.get(key, [])))
-        places.extend(((*prefix, "rules", name), name) for name in section.get("rules") or {}
-                      if is_selector(name))
+        places.extend(
+            ((*prefix, key, index), name)
+            for key in ("enable", "disable")
+            for index, name in enumerate(section.get(key, []))
+        )
+        places.extend(
+            ((*prefix, "rules", name), name)
+            for name in section.get("rules") or {}
+            if is_selector(name)
+        )
     problems = []
     for path, name in places:
         problem = unknown_selector(name, registry)
@@ -672,8 +736,9 @@ def _selector_problems(raw: _RawConfig, registry: Registry) -> list[tuple[str, s
     return problems
 
 
-def _rule_sections(data: Mapping[str, Any]) -> Iterator[tuple[tuple[str | int, ...],
-                                                               Mapping[str, Any]]]:
+def _rule_sections(
+    data: Mapping[str, Any],
+) -> Iterator[tuple[tuple[str | int, ...], Mapping[str, Any]]]:
     """Each mapping of a config that holds rule settings, with its path: the top level,
     each ``overrides`` entry and each profile of ``profiles``."""
     yield (), data
@@ -692,10 +757,18 @@ def _line_sort_key(where: str) -> tuple[int, int]:
 
 def _explain(error: Any, raw: _RawConfig, registry: Registry) -> list[tuple[str, str]]:
     path = tuple(error.absolute_path)
-    if path == ("kubernetes-version",) and isinstance(error.instance, (int, float)) \
-            and not isinstance(error.instance, bool):
-        return [(raw.line_of(path), f"kubernetes-version: {error.instance} is a number (YAML"
-                 f" reads 1.30 as 1.3); quote the version: kubernetes-version: \"1.NN\"")]
+    if (
+        path == ("kubernetes-version",)
+        and isinstance(error.instance, (int, float))
+        and not isinstance(error.instance, bool)
+    ):
+        return [
+            (
+                raw.line_of(path),
+                f"kubernetes-version: {error.instance} is a number (YAML"
+                f' reads 1.30 as 1.3); quote the version: kubernetes-version: "1.NN"',
+            )
+        ]
     if error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
         allowed = set(error.schema.get("properties", {}))
         out = []
@@ -705,23 +778,43 @@ def _explain(error: Any, raw: _RawConfig, registry: Registry) -> list[tuple[str,
             where = raw.line_of((*path, key))
             # A rules: mapping (not a profile that is named "rules").
             if path[-1:] == ("rules",) and path[-2:-1] != ("profiles",):
-                out.append((where, f"unknown rule or category {key!r}"
-                            f"{_did_you_mean(key, allowed)}; `kubelint rules` lists them"))
+                out.append(
+                    (
+                        where,
+                        f"unknown rule or category {key!r}"
+                        f"{_did_you_mean(key, allowed)}; `kubelint rules` lists them",
+                    )
+                )
             elif len(path) >= 2 and path[-2] == "rules" and path[-1] in registry.categories():
-                out.append((where, f"category {path[-1]!r} takes enabled and severity, not"
-                            f" {key!r}; options are set for each rule"))
+                out.append(
+                    (
+                        where,
+                        f"category {path[-1]!r} takes enabled and severity, not"
+                        f" {key!r}; options are set for each rule",
+                    )
+                )
             elif len(path) >= 2 and path[-2] == "rules":
                 rule = registry.rules.get(registry.resolve(str(path[-1])) or "")
                 options = sorted(rule.options) if rule else []
                 known = ", ".join(["enabled", "severity", *options])
-                out.append((where, f"rule {path[-1]!r} has no option {key!r}"
-                            f"{_did_you_mean(key, allowed)}; it accepts: {known}"))
+                out.append(
+                    (
+                        where,
+                        f"rule {path[-1]!r} has no option {key!r}"
+                        f"{_did_you_mean(key, allowed)}; it accepts: {known}",
+                    )
+                )
             else:
                 out.append((where, f"unknown setting {key!r}{_did_you_mean(key, allowed)}"))
         return out
     if "propertyNames" in error.absolute_schema_path and path == ("profiles",):
-        return [(raw.line_of((*path, error.instance)), f"profiles: {error.instance!r} is not a"
-                 " profile name: lower-case words joined by '-' (team-restricted)")]
+        return [
+            (
+                raw.line_of((*path, error.instance)),
+                f"profiles: {error.instance!r} is not a"
+                " profile name: lower-case words joined by '-' (team-restricted)",
+            )
+        ]
     dotted = ".".join(str(p) for p in path) or "the top level"
     where = raw.line_of(path)
     if error.validator == "enum":
@@ -738,8 +831,9 @@ def _rule_setting(value: Any) -> RuleSetting:
     if isinstance(value, str):
         return RuleSetting(enabled=True, severity=value)
     options = {k: v for k, v in value.items() if k not in ("enabled", "severity")}
-    return RuleSetting(enabled=value.get("enabled", True), severity=value.get("severity"),
-                       options=options)
+    return RuleSetting(
+        enabled=value.get("enabled", True), severity=value.get("severity"), options=options
+    )
 
 
 def _rules(data: Mapping[str, Any]) -> dict[str, RuleSetting]:
@@ -756,17 +850,20 @@ def policy_list(raw: _RawConfig, base_dir: str) -> list[str]:
     """The ``policies:`` entries (relative to the config file), checked before they load."""
     policies = raw.data.get("policies", []) if isinstance(raw.data, Mapping) else []
     if not isinstance(policies, list) or not all(isinstance(p, str) and p for p in policies):
-        raise ConfigError(f"{raw.line_of(('policies',))}: policies must be a list of policy"
-                          " files or directories")
+        raise ConfigError(
+            f"{raw.line_of(('policies',))}: policies must be a list of policy files or directories"
+        )
     for index, entry in enumerate(policies):
         if not os.path.exists(os.path.join(base_dir, entry)):
-            raise ConfigError(f"{raw.line_of(('policies', index))}: policy file or directory"
-                              f" {entry!r} not found")
+            raise ConfigError(
+                f"{raw.line_of(('policies', index))}: policy file or directory {entry!r} not found"
+            )
     return [os.path.join(base_dir, entry) for entry in policies]
 
 
-def load_config(path: str | None, registry_for: Any,
-                extra_policies: Iterable[str] = ()) -> tuple[Config, Registry]:
+def load_config(
+    path: str | None, registry_for: Any, extra_policies: Iterable[str] = ()
+) -> tuple[Config, Registry]:
     """Read and validate the config at ``path`` (None: defaults) and the configs it
     extends, loading their plugins and policies (plus ``extra_policies``, from the
     command line).
@@ -781,8 +878,10 @@ def load_config(path: str | None, registry_for: Any,
     chain = read_chain(path)
     base_dir = _directory(chain[0])
     plugins = [plugin for raw in reversed(chain) for plugin in _plugins(raw, base_dir)]
-    policies = [*(policy for raw in reversed(chain)
-                  for policy in policy_list(raw, _directory(raw))), *extra]
+    policies = [
+        *(policy for raw in reversed(chain) for policy in policy_list(raw, _directory(raw))),
+        *extra,
+    ]
     registry = registry_for(plugins, base_dir, policies=policies)
     problems = []
     for raw in chain:  # each file's mistakes, at its own lines
@@ -793,12 +892,18 @@ def load_config(path: str | None, registry_for: Any,
     if problems:
         raise ConfigError("\n".join(problems))
     config = replace(
-        _build(_merged_data(chain), path, base_dir), plugins=plugins, policies=policies,
+        _build(_merged_data(chain), path, base_dir),
+        plugins=plugins,
+        policies=policies,
         extended=[layer for raw in reversed(chain[1:]) for layer in _layers(raw.data)],
         sources=[os.path.abspath(raw.path) for raw in chain],
         # Each file's exemptions, the bases' first, at their own lines.
-        exemptions=[exemption for raw in reversed(chain)
-                    for exemption in exemptions.read(raw, display_path(raw.path))])
+        exemptions=[
+            exemption
+            for raw in reversed(chain)
+            for exemption in exemptions.read(raw, display_path(raw.path))
+        ],
+    )
     return _use_profiles(config, chain, registry), registry
 
 
@@ -817,11 +922,15 @@ def read_chain(path: str) -> list[_RawConfig]:
         value = raw.data["extends"]
         where = raw.line_of(("extends",))
         if not isinstance(value, str) or not value:
-            raise ConfigError(f"{where}: extends: {json.dumps(value, default=str)} is not the"
-                              " path of a config file")
+            raise ConfigError(
+                f"{where}: extends: {json.dumps(value, default=str)} is not the"
+                " path of a config file"
+            )
         if _URL.match(value):
-            raise ConfigError(f"{where}: extends: {value!r} is a URL, and kubelint never reads"
-                              " the network; save the file and name its path")
+            raise ConfigError(
+                f"{where}: extends: {value!r} is a URL, and kubelint never reads"
+                " the network; save the file and name its path"
+            )
         base = os.path.normpath(os.path.join(_directory(raw), os.path.expanduser(value)))
         if not os.path.isfile(base):
             raise ConfigError(f"{where}: extends: no such file: {base}")
@@ -844,8 +953,10 @@ def _plugins(raw: _RawConfig, top_dir: str) -> list[str]:
     directory = _directory(raw)
     if directory == top_dir:
         return plugin_list(raw)
-    return [os.path.join(directory, plugin) if is_plugin_path(plugin) else plugin
-            for plugin in plugin_list(raw)]
+    return [
+        os.path.join(directory, plugin) if is_plugin_path(plugin) else plugin
+        for plugin in plugin_list(raw)
+    ]
 
 
 #: Settings whose lists add up along the chain, the base's entries first; the paths among
@@ -874,9 +985,11 @@ def _merged_data(chain: list[_RawConfig]) -> dict[str, Any]:
                 merged[key] = [*merged.get(key, []), *_paths(value, directory, _LISTS[key])]
             elif key == "helm":
                 for name, item in value.items():
-                    helm[name] = ([*helm.get(name, []), *_paths(item, directory,
-                                                                  _HELM_LISTS[name])]
-                                  if name in _HELM_LISTS else item)
+                    helm[name] = (
+                        [*helm.get(name, []), *_paths(item, directory, _HELM_LISTS[name])]
+                        if name in _HELM_LISTS
+                        else item
+                    )
             elif key not in _LAYERED + _LOADED_FIRST + _BY_NAME:
                 merged[key] = value
     merged["helm"] = helm
@@ -890,8 +1003,10 @@ def _paths(values: list[str], directory: str, are_paths: bool) -> list[str]:
 
 def _layers(data: Mapping[str, Any]) -> list[Override]:
     """A base config's rule settings: its top level, then its overrides."""
-    return [Override(None, _rules(data)),
-            *(Override(list(o["files"]), _rules(o)) for o in data.get("overrides", []))]
+    return [
+        Override(None, _rules(data)),
+        *(Override(list(o["files"]), _rules(o)) for o in data.get("overrides", [])),
+    ]
 
 
 def _use_profiles(config: Config, chain: list[_RawConfig], registry: Registry) -> Config:
@@ -902,8 +1017,7 @@ def _use_profiles(config: Config, chain: list[_RawConfig], registry: Registry) -
     profiles = _named_profiles(chain)
     for profile in profiles.values():
         resolve(profile.name, profiles, registry, profile.where)
-    where = next((raw.line_of(("profile",)) for raw in chain if "profile" in raw.data),
-                 "profile")
+    where = next((raw.line_of(("profile",)) for raw in chain if "profile" in raw.data), "profile")
     return replace(config, profiles=profiles).with_profile(config.profile, registry, where)[0]
 
 
@@ -916,12 +1030,16 @@ def _named_profiles(chain: list[_RawConfig]) -> dict[str, NamedProfile]:
         for name, body in (raw.data.get("profiles") or {}).items():
             where = raw.line_of(("profiles", name))
             if name in BUILTIN:
-                raise ConfigError(f"{where}: {name!r} is one of kubelint's profiles; give"
-                                  " yours another name (it may extend it)")
-            extends_where = raw.line_of(("profiles", name, "extends")) \
-                if "extends" in body else where
-            found[name] = NamedProfile(name, body.get("extends", DEFAULT), _rules(body), where,
-                                       extends_where)
+                raise ConfigError(
+                    f"{where}: {name!r} is one of kubelint's profiles; give"
+                    " yours another name (it may extend it)"
+                )
+            extends_where = (
+                raw.line_of(("profiles", name, "extends")) if "extends" in body else where
+            )
+            found[name] = NamedProfile(
+                name, body.get("extends", DEFAULT), _rules(body), where, extends_where
+            )
     return found
 
 
@@ -940,27 +1058,31 @@ def _build(data: Mapping[str, Any], path: str | None, root: str) -> Config:
         respect_gitignore=bool(data.get("respect-gitignore", True)),
         plugins=list(data.get("plugins", [])),
         rules=_rules(data),
-        overrides=[Override(list(o["files"]), _rules(o))
-                   for o in data.get("overrides", [])],
+        overrides=[Override(list(o["files"]), _rules(o)) for o in data.get("overrides", [])],
         helm=_helm(data.get("helm") or {}, root),
         profile=data.get("profile", "default"),
     )
 
 
 def _helm(data: Mapping[str, Any], root: str) -> HelmSettings:
-    return HelmSettings(release_name=data.get("release-name", "release-name"),
-                        values=[os.path.join(root, p) for p in data.get("values", [])],
-                        set=list(data.get("set", [])),
-                        ci_values=bool(data.get("ci-values", True)))
+    return HelmSettings(
+        release_name=data.get("release-name", "release-name"),
+        values=[os.path.join(root, p) for p in data.get("values", [])],
+        set=list(data.get("set", [])),
+        ci_values=bool(data.get("ci-values", True)),
+    )
 
 
-def config_from_mapping(data: Mapping[str, Any], registry: Registry,
-                        name: str = "<config>") -> Config:
+def config_from_mapping(
+    data: Mapping[str, Any], registry: Registry, name: str = "<config>"
+) -> Config:
     """A ``Config`` from a mapping (for the API), validated like a file."""
     raw = _RawConfig(name, dict(data), None, "")
     if "extends" in data:  # relative to what? A file knows where it is.
-        raise ConfigError(f"{name}: extends: works in config files; pass the path of a"
-                          " config file that extends the base instead of a mapping")
+        raise ConfigError(
+            f"{name}: extends: works in config files; pass the path of a"
+            " config file that extends the base instead of a mapping"
+        )
     validate(raw, registry)
     config = replace(_build(data, None, os.getcwd()), exemptions=exemptions.read(raw, name))
     return _use_profiles(config, [raw], registry)

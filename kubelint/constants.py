@@ -29,7 +29,7 @@ MAX_NODES_PER_FILE = 4_000_000
 #: rule reports some cases more severely than others) follows it.
 SEVERITY_MEANING = {
     "error": "the API server rejects it, it will certainly break at run time, or it hands"
-             " a workload control of the node or cluster",
+    " a workload control of the node or cluster",
     "warning": "a real risk that a reviewer would ask to change",
     "info": "hygiene and opinion",
 }
@@ -52,11 +52,14 @@ def _bundled_versions() -> tuple[str, ...]:
         from importlib.resources import files
 
         names = [item.name for item in files("kubelint.schemas").joinpath("kubernetes").iterdir()]
-    found = [name[1:-len(".json.gz")] for name in names
-             if re.fullmatch(r"v1\.[0-9]+\.json\.gz", name)]
+    found = [
+        name[1 : -len(".json.gz")] for name in names if re.fullmatch(r"v1\.[0-9]+\.json\.gz", name)
+    ]
     if not found:
-        raise ImportError("kubelint's Kubernetes schemas (kubelint/schemas/kubernetes/) are"
-                          " missing: reinstall kubelint")
+        raise ImportError(
+            "kubelint's Kubernetes schemas (kubelint/schemas/kubernetes/) are"
+            " missing: reinstall kubelint"
+        )
     return tuple(sorted(found, key=lambda version: int(version.partition(".")[2])))
 
 
@@ -106,24 +109,38 @@ CUSTOM_POD_SPEC_PATHS: dict[tuple[str, str], tuple[str, ...]] = {
     ("keda.sh", "ScaledJob"): ("spec", "jobTargetRef", "template", "spec"),  # KEDA
 }
 #: Of those, the controllers whose pods run forever, like a Deployment's.
-CUSTOM_LONG_RUNNING = frozenset({("argoproj.io", "Rollout"),
-                                 ("apps.openshift.io", "DeploymentConfig"),
-                                 ("apps.kruise.io", "CloneSet")})
+CUSTOM_LONG_RUNNING = frozenset(
+    {
+        ("argoproj.io", "Rollout"),
+        ("apps.openshift.io", "DeploymentConfig"),
+        ("apps.kruise.io", "CloneSet"),
+    }
+)
 
 POD_SPEC_KINDS = frozenset(POD_SPEC_PATHS) | {kind for _, kind in CUSTOM_POD_SPEC_PATHS}
 #: Kinds that run ``spec.replicas`` copies of one pod (see Manifest.is_replicated).
-REPLICATED_KINDS = frozenset({"Deployment", "StatefulSet"} | {kind for _, kind in
-                                                             CUSTOM_LONG_RUNNING})
+REPLICATED_KINDS = frozenset(
+    {"Deployment", "StatefulSet"} | {kind for _, kind in CUSTOM_LONG_RUNNING}
+)
 
 #: Controllers whose pods are meant to run forever (a bare Pod is long-running only when
 #: its restartPolicy is Always; see Manifest.is_long_running).
 LONG_RUNNING_KINDS = frozenset(
-    {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController"})
+    {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController"}
+)
 
 #: The kinds that run pods, for options that name kinds to check (PodTemplate excluded:
 #: it runs nothing).
-WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
-                  "ReplicationController", "Job", "CronJob", "Pod")
+WORKLOAD_KINDS = (
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "ReplicationController",
+    "Job",
+    "CronJob",
+    "Pod",
+)
 
 #: Kinds an HPA or a PodDisruptionBudget can act on through their replicas.
 SCALABLE_KINDS = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"})
@@ -134,50 +151,97 @@ SCALABLE_KINDS = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "Replicat
 BUILTIN_KIND_GROUPS: dict[str, frozenset[str]] = {
     kind: frozenset(groups.split(",")) if groups else frozenset({""})
     for kind, groups in {
-        "Pod": "", "PodTemplate": "", "ReplicationController": "", "Service": "",
-        "Endpoints": "", "ConfigMap": "", "Secret": "", "ServiceAccount": "",
-        "PersistentVolume": "", "PersistentVolumeClaim": "", "Namespace": "",
-        "LimitRange": "", "ResourceQuota": "", "Node": "",
-        "Deployment": "apps,extensions", "ReplicaSet": "apps,extensions",
-        "DaemonSet": "apps,extensions", "StatefulSet": "apps",
-        "Job": "batch", "CronJob": "batch",
+        "Pod": "",
+        "PodTemplate": "",
+        "ReplicationController": "",
+        "Service": "",
+        "Endpoints": "",
+        "ConfigMap": "",
+        "Secret": "",
+        "ServiceAccount": "",
+        "PersistentVolume": "",
+        "PersistentVolumeClaim": "",
+        "Namespace": "",
+        "LimitRange": "",
+        "ResourceQuota": "",
+        "Node": "",
+        "Deployment": "apps,extensions",
+        "ReplicaSet": "apps,extensions",
+        "DaemonSet": "apps,extensions",
+        "StatefulSet": "apps",
+        "Job": "batch",
+        "CronJob": "batch",
         "StorageClass": "storage.k8s.io",
         "HorizontalPodAutoscaler": "autoscaling",
         "PodDisruptionBudget": "policy",
         "Ingress": "networking.k8s.io,extensions",
         "NetworkPolicy": "networking.k8s.io,extensions",
         "EndpointSlice": "discovery.k8s.io",
-        "Role": "rbac.authorization.k8s.io", "ClusterRole": "rbac.authorization.k8s.io",
+        "Role": "rbac.authorization.k8s.io",
+        "ClusterRole": "rbac.authorization.k8s.io",
         "RoleBinding": "rbac.authorization.k8s.io",
         "ClusterRoleBinding": "rbac.authorization.k8s.io",
     }.items()
 }
 
 #: Kinds with no namespace (cluster-scoped) among the built-in API.
-CLUSTER_SCOPED_KINDS = frozenset({
-    "APIService", "CertificateSigningRequest", "ClusterRole", "ClusterRoleBinding",
-    "ComponentStatus", "CSIDriver", "CSINode", "CustomResourceDefinition",
-    "FlowSchema", "IngressClass", "MutatingWebhookConfiguration", "Namespace", "Node",
-    "PersistentVolume", "PodSecurityPolicy", "PriorityClass", "PriorityLevelConfiguration",
-    "RuntimeClass", "StorageClass", "ValidatingAdmissionPolicy",
-    "ValidatingAdmissionPolicyBinding", "ValidatingWebhookConfiguration", "VolumeAttachment",
-    "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding", "IPAddress", "ServiceCIDR",
-    "DeviceClass", "StorageVersionMigration", "VolumeAttributesClass",
-})
+CLUSTER_SCOPED_KINDS = frozenset(
+    {
+        "APIService",
+        "CertificateSigningRequest",
+        "ClusterRole",
+        "ClusterRoleBinding",
+        "ComponentStatus",
+        "CSIDriver",
+        "CSINode",
+        "CustomResourceDefinition",
+        "FlowSchema",
+        "IngressClass",
+        "MutatingWebhookConfiguration",
+        "Namespace",
+        "Node",
+        "PersistentVolume",
+        "PodSecurityPolicy",
+        "PriorityClass",
+        "PriorityLevelConfiguration",
+        "RuntimeClass",
+        "StorageClass",
+        "ValidatingAdmissionPolicy",
+        "ValidatingAdmissionPolicyBinding",
+        "ValidatingWebhookConfiguration",
+        "VolumeAttachment",
+        "MutatingAdmissionPolicy",
+        "MutatingAdmissionPolicyBinding",
+        "IPAddress",
+        "ServiceCIDR",
+        "DeviceClass",
+        "StorageVersionMigration",
+        "VolumeAttributesClass",
+    }
+)
 
 #: Labels each controller adds to the pods it creates, beyond its pod template's
 #: (``ObjectIndex.added_pod_labels`` knows the values they take).
 CONTROLLER_POD_LABELS: dict[str, tuple[str, ...]] = {
     "Deployment": ("pod-template-hash",),
     "DaemonSet": ("controller-revision-hash", "pod-template-generation"),
-    "StatefulSet": ("statefulset.kubernetes.io/pod-name", "apps.kubernetes.io/pod-index",
-                    "controller-revision-hash"),
-    "Job": ("job-name", "batch.kubernetes.io/job-name", "controller-uid",
-            "batch.kubernetes.io/controller-uid", "batch.kubernetes.io/job-completion-index"),
+    "StatefulSet": (
+        "statefulset.kubernetes.io/pod-name",
+        "apps.kubernetes.io/pod-index",
+        "controller-revision-hash",
+    ),
+    "Job": (
+        "job-name",
+        "batch.kubernetes.io/job-name",
+        "controller-uid",
+        "batch.kubernetes.io/controller-uid",
+        "batch.kubernetes.io/job-completion-index",
+    ),
 }
 CONTROLLER_POD_LABELS["CronJob"] = CONTROLLER_POD_LABELS["Job"]  # through its Jobs
 
 #: Every label a controller adds to pods: a selector naming one cannot be compared with
 #: a pod template's labels.
-CONTROLLER_LABELS = frozenset(label for labels in CONTROLLER_POD_LABELS.values()
-                              for label in labels)
+CONTROLLER_LABELS = frozenset(
+    label for labels in CONTROLLER_POD_LABELS.values() for label in labels
+)

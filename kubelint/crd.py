@@ -117,8 +117,10 @@ def crd_schemas(crd: Mapping[str, Any]) -> dict[tuple[str, str], PendingSchema]:
     if found is None:
         return {}
     group, kind, versions, mode = found
-    return {(f"{group}/{name}", kind): PendingSchema(schema, f"{group}/{name}", kind, mode)
-            for name, schema in versions}
+    return {
+        (f"{group}/{name}", kind): PendingSchema(schema, f"{group}/{name}", kind, mode)
+        for name, schema in versions
+    }
 
 
 def _crd_versions(
@@ -215,8 +217,11 @@ def _translate(node: Any, mode: _Mode, *, field: bool, root: bool = False) -> di
 
     properties = node.get("properties")
     if isinstance(properties, (dict, Mapping)):
-        out["properties"] = {name: _translate(sub, mode, field=True)
-                             for name, sub in properties.items() if isinstance(name, str)}
+        out["properties"] = {
+            name: _translate(sub, mode, field=True)
+            for name, sub in properties.items()
+            if isinstance(name, str)
+        }
     additional = node.get("additionalProperties")
     if isinstance(additional, bool):
         out["additionalProperties"] = additional
@@ -257,8 +262,11 @@ def _translate(node: Any, mode: _Mode, *, field: bool, root: bool = False) -> di
         for key in _JUNCTORS:
             branches = node.get(key)
             if isinstance(branches, list):
-                translated = [_translate(sub, inner, field=False)
-                              for sub in branches if isinstance(sub, (dict, Mapping))]
+                translated = [
+                    _translate(sub, inner, field=False)
+                    for sub in branches
+                    if isinstance(sub, (dict, Mapping))
+                ]
                 if translated and not (int_or_string and _is_int_or_string_pair(translated)):
                     out[key] = translated
         if isinstance(node.get("not"), (dict, Mapping)):
@@ -266,8 +274,12 @@ def _translate(node: Any, mode: _Mode, *, field: bool, root: bool = False) -> di
 
     if embedded:
         _embed(out)
-    if mode.close and not preserve and "additionalProperties" not in out \
-            and ("properties" in out or out.get("type") == "object"):
+    if (
+        mode.close
+        and not preserve
+        and "additionalProperties" not in out
+        and ("properties" in out or out.get("type") == "object")
+    ):
         # The server prunes every field the schema does not name (an object without
         # properties loses them all); kubectl's strict field validation rejects them.
         out["additionalProperties"] = False
@@ -301,8 +313,11 @@ def _embed(out: dict[str, Any]) -> None:
     properties["kind"] = {"type": "string", "minLength": 1}
     properties["metadata"] = {"type": "object"}
     required = out.get("required", [])
-    out["required"] = ["apiVersion", "kind", *(n for n in required if n not in
-                                                ("apiVersion", "kind"))]
+    out["required"] = [
+        "apiVersion",
+        "kind",
+        *(n for n in required if n not in ("apiVersion", "kind")),
+    ]
 
 
 def _accept_null(out: dict[str, Any]) -> dict[str, Any]:
@@ -324,16 +339,21 @@ def _accept_null(out: dict[str, Any]) -> dict[str, Any]:
 def _is_int_or_string_pair(branches: list[dict[str, Any]]) -> bool:
     """``anyOf: [{type: integer}, {type: string}]``, as controller-gen writes IntOrString:
     the type list says it already."""
-    return sorted(str(b.get("type")) for b in branches) == ["integer", "string"] \
-        and all(len(b) == 1 for b in branches)
+    return sorted(str(b.get("type")) for b in branches) == ["integer", "string"] and all(
+        len(b) == 1 for b in branches
+    )
 
 
 _INFINITIES = (float("inf"), float("-inf"))
 
 
 def _is_number(value: Any) -> TypeGuard[int | float]:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) \
-        and value == value and value not in _INFINITIES
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and value == value
+        and value not in _INFINITIES
+    )
 
 
 def _is_int(value: Any) -> TypeGuard[int]:
@@ -403,17 +423,24 @@ def cel_validations(crd: Mapping[str, Any]) -> list[CelValidation]:
             rules = node.get("x-kubernetes-validations")
             if isinstance(rules, list):
                 out.extend(
-                    CelValidation(f"{group}/{name}", kind, path, rule["rule"],
-                                  _text(rule.get("message")),
-                                  _text(rule.get("messageExpression")),
-                                  _text(rule.get("fieldPath")))
+                    CelValidation(
+                        f"{group}/{name}",
+                        kind,
+                        path,
+                        rule["rule"],
+                        _text(rule.get("message")),
+                        _text(rule.get("messageExpression")),
+                        _text(rule.get("fieldPath")),
+                    )
                     for rule in rules
-                    if isinstance(rule, Mapping) and isinstance(rule.get("rule"), str))
+                    if isinstance(rule, Mapping) and isinstance(rule.get("rule"), str)
+                )
             children: list[tuple[Any, RulePath]] = []
             properties = node.get("properties")
             if isinstance(properties, Mapping):
-                children.extend((sub, (*path, key)) for key, sub in properties.items()
-                                if isinstance(key, str))
+                children.extend(
+                    (sub, (*path, key)) for key, sub in properties.items() if isinstance(key, str)
+                )
             for key in ("additionalProperties", "items"):
                 if isinstance(node.get(key), Mapping):
                     children.append((node[key], (*path, ANY)))

@@ -31,7 +31,8 @@ _CATALOG_NAME = re.compile(rf"(?P<kind>[A-Za-z0-9]+)_(?P<version>{_VERSION})")
 #: <kind>-<version>.json for the core group (kind lower-cased).
 _KUBECONFORM_NAME = re.compile(
     rf"(?P<kind>[A-Za-z0-9]+)(?:-(?P<group>[a-z0-9][a-z0-9.-]*[a-z0-9]|[a-z0-9]))?"
-    rf"-(?P<version>{_VERSION})")
+    rf"-(?P<version>{_VERSION})"
+)
 #: An API group of a CRD: a DNS subdomain with at least one dot.
 _GROUP = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
@@ -94,15 +95,20 @@ def _declared_gvks(data: Mapping[str, Any]) -> list[tuple[str, str]]:
         if not isinstance(gvk, Mapping):
             continue
         group, version, kind = gvk.get("group", ""), gvk.get("version"), gvk.get("kind")
-        if isinstance(group, str) and isinstance(version, str) and version \
-                and isinstance(kind, str) and kind:
+        if (
+            isinstance(group, str)
+            and isinstance(version, str)
+            and version
+            and isinstance(kind, str)
+            and kind
+        ):
             out.append((f"{group}/{version}" if group else version, kind))
     return out
 
 
 def _stem_and_directory(path: str) -> tuple[str, str]:
     name = os.path.basename(path)
-    stem = name[:-len(".json")] if name.lower().endswith(".json") else os.path.splitext(name)[0]
+    stem = name[: -len(".json")] if name.lower().endswith(".json") else os.path.splitext(name)[0]
     return stem, os.path.basename(os.path.dirname(os.path.abspath(path)))
 
 
@@ -123,8 +129,10 @@ def _gvk_from_name(path: str, data: Mapping[str, Any]) -> list[tuple[str, str]]:
         from kubelint.schema import first_label_api_version
 
         named = _named_api_versions(group, version, data)
-        return [(api_version, kind)
-                for api_version in named or [first_label_api_version(group, version)]]
+        return [
+            (api_version, kind)
+            for api_version in named or [first_label_api_version(group, version)]
+        ]
     return [(f"{group}/{version}", kind)]
 
 
@@ -157,8 +165,12 @@ def _named_api_versions(label: str, version: str, data: Mapping[str, Any]) -> li
         if not isinstance(value, str):
             continue
         group, _slash, own_version = value.rpartition("/")
-        if own_version == version and group.split(".", 1)[0] == label \
-                and _GROUP.fullmatch(group) and value not in named:
+        if (
+            own_version == version
+            and group.split(".", 1)[0] == label
+            and _GROUP.fullmatch(group)
+            and value not in named
+        ):
             named.append(value)
     return named
 
@@ -188,7 +200,7 @@ def _spell_kind(lowered: str, data: Mapping[str, Any]) -> str:
         words: list[str] = _WORD.findall(text)
         for word in words:
             if suffix and word.endswith(suffix):
-                word = word[:-len(suffix)]
+                word = word[: -len(suffix)]
             if word.lower() == lowered.lower() and word != word.lower():
                 return word
     return lowered
@@ -236,8 +248,12 @@ def _load_file(path: str) -> tuple[Schemas, str | None]:
     if found:
         return found, None
     if crds:
-        return {}, "the CustomResourceDefinition serves no version" if crds == 1 else \
-            "none of the CustomResourceDefinitions serves a version"
+        return (
+            {},
+            "the CustomResourceDefinition serves no version"
+            if crds == 1
+            else "none of the CustomResourceDefinitions serves a version",
+        )
     if path.lower().endswith(".json"):
         data = _read_json(path)
         if isinstance(data, Mapping) and "apiVersion" not in data and "kind" not in data:
@@ -277,8 +293,10 @@ def _unbuildable(schemas: Schemas) -> str | None:
 
     for schema in schemas.values():
         for path, ref in outside_refs(schema)[:1]:
-            return (f"{'/'.join(map(str, path))}: $ref {ref!r} is outside the schema;"
-                    " kubelint never fetches schemas")
+            return (
+                f"{'/'.join(map(str, path))}: $ref {ref!r} is outside the schema;"
+                " kubelint never fetches schemas"
+            )
         try:
             jsonschema_rs.validator_for(schema, retriever=refuse_retrieval)
         except Exception as error:  # ValidationError, ReferencingError, ValueError...

@@ -59,8 +59,9 @@ if TYPE_CHECKING:
     from kubelint.plugins import Registry
 
 
-def severity_for(rule_id: str, setting: EffectiveRule | None, asked: str | None,
-                 registry: Registry) -> str | None:
+def severity_for(
+    rule_id: str, setting: EffectiveRule | None, asked: str | None, registry: Registry
+) -> str | None:
     """The severity a finding of ``rule_id`` is reported at, in a file where the rule's
     settings are ``setting`` (None: the rule has none, e.g. a plugin's that is gone);
     ``asked``: the severity the check gave this finding, if any. None when the rule is
@@ -107,10 +108,15 @@ class Decider:
     """Decides one run: ``settings_for(file)`` gives the rules' settings for a file,
     ``relative(file)`` its path relative to the config (for exemptions' ``files``)."""
 
-    def __init__(self, registry: Registry,
-                 settings_for: Callable[[str], Mapping[str, EffectiveRule]],
-                 relative: Callable[[str], str | None], exemptions: Iterable[Exemption],
-                 today: date, floor: int = 0):
+    def __init__(
+        self,
+        registry: Registry,
+        settings_for: Callable[[str], Mapping[str, EffectiveRule]],
+        relative: Callable[[str], str | None],
+        exemptions: Iterable[Exemption],
+        today: date,
+        floor: int = 0,
+    ):
         self.registry = registry
         self._settings_for = settings_for
         self._settings: dict[str, Mapping[str, EffectiveRule]] = {}
@@ -134,8 +140,10 @@ class Decider:
             problems.extend((facts.file, problem) for problem in facts.directives.problems)
             problems.extend(facts.problems)
             self.cross[facts.file] = self.cross.get(facts.file, frozenset()) | facts.cross
-            for suppression in (*(s.bound(facts.file) for s in facts.directives),
-                                *facts.annotations):
+            for suppression in (
+                *(s.bound(facts.file) for s in facts.directives),
+                *facts.annotations,
+            ):
                 self.known.setdefault(suppression, suppression)
                 if facts.judged:
                     self.judged.add(suppression)
@@ -152,8 +160,11 @@ class Decider:
         kept.extend(self._about_meta_suppressions())
         kept = self._with_fixes(kept)
         notes, warnings = self._about_exemptions()
-        return Decision([finding for finding in kept
-                         if SEVERITY_RANK[finding.severity] >= self.floor], notes, warnings)
+        return Decision(
+            [finding for finding in kept if SEVERITY_RANK[finding.severity] >= self.floor],
+            notes,
+            warnings,
+        )
 
     def _silence(self, findings: Iterable[Finding]) -> list[Finding]:
         """The findings no live suppression covers; the others mark theirs used."""
@@ -173,8 +184,10 @@ class Decider:
         return kept
 
     # -- what is said about suppressions -------------------------------------------------
-    def _about_suppressions(self, problems: list[tuple[str, SuppressionProblem]],
-                            ) -> list[Finding]:
+    def _about_suppressions(
+        self,
+        problems: list[tuple[str, SuppressionProblem]],
+    ) -> list[Finding]:
         out: list[Finding] = []
         for file, problem in dict.fromkeys(problems):
             out.extend(self._finding(INVALID_RULE, problem.message, file, problem.span, None))
@@ -188,9 +201,16 @@ class Decider:
             if suppression.reason is None and suppression.live(self.today):
                 without_reason.setdefault(suppression.group, []).append(suppression)
             if rule_id is None and suppression.name != "all":  # whatever its date
-                out.extend(self._finding(UNUSED_RULE, f"suppression of {suppression.name!r}"
-                                         f" names no rule{self._hint(suppression.name)}",
-                                         suppression.file, suppression.span, suppression))
+                out.extend(
+                    self._finding(
+                        UNUSED_RULE,
+                        f"suppression of {suppression.name!r}"
+                        f" names no rule{self._hint(suppression.name)}",
+                        suppression.file,
+                        suppression.span,
+                        suppression,
+                    )
+                )
             elif not suppression.live(self.today):
                 out.extend(self._expired(suppression, silenced=True))
             elif self._unused(suppression, rule_id):
@@ -198,9 +218,15 @@ class Decider:
         for names in without_reason.values():
             first = min(names, key=lambda suppression: suppression.index)
             listed = ", ".join(repr(s.name) for s in sorted(names, key=lambda s: s.index))
-            out.extend(self._finding(REASON_RULE, f"suppression of {listed} gives no reason:"
-                                     " write it after ' -- '", first.file, first.directive,
-                                     first))
+            out.extend(
+                self._finding(
+                    REASON_RULE,
+                    f"suppression of {listed} gives no reason: write it after ' -- '",
+                    first.file,
+                    first.directive,
+                    first,
+                )
+            )
         return out
 
     def _about_meta_suppressions(self) -> list[Finding]:
@@ -227,19 +253,30 @@ class Decider:
         hint = self._close.get(name)
         if hint is None:
             close = difflib.get_close_matches(
-                name, [*self.registry.rules, *self.registry.aliases], n=1)
+                name, [*self.registry.rules, *self.registry.aliases], n=1
+            )
             hint = self._close[name] = f" (did you mean {close[0]!r}?)" if close else ""
         return hint
 
     def _expired(self, suppression: Suppression, silenced: bool) -> list[Finding]:
-        return self._finding(EXPIRED_RULE, f"suppression of {suppression.name!r} expired on"
-                             f" {suppression.until}", suppression.file, suppression.span,
-                             suppression, final=not silenced)
+        return self._finding(
+            EXPIRED_RULE,
+            f"suppression of {suppression.name!r} expired on {suppression.until}",
+            suppression.file,
+            suppression.span,
+            suppression,
+            final=not silenced,
+        )
 
     def _silences_nothing(self, suppression: Suppression, silenced: bool) -> list[Finding]:
-        return self._finding(UNUSED_RULE, f"suppression of {suppression.name!r} silences"
-                             " nothing", suppression.file, suppression.span, suppression,
-                             final=not silenced)
+        return self._finding(
+            UNUSED_RULE,
+            f"suppression of {suppression.name!r} silences nothing",
+            suppression.file,
+            suppression.span,
+            suppression,
+            final=not silenced,
+        )
 
     def _unused(self, suppression: Suppression, rule_id: str | None) -> bool:
         """Silenced nothing, where that means something (see the module's docstring)."""
@@ -251,8 +288,15 @@ class Decider:
         setting = self.settings_for(suppression.file).get(rule_id)
         return setting is not None and setting.enabled and rule_id not in cross
 
-    def _finding(self, rule_id: str, message: str, file: str, span: Span,
-                 about: Suppression | None, final: bool = False) -> list[Finding]:
+    def _finding(
+        self,
+        rule_id: str,
+        message: str,
+        file: str,
+        span: Span,
+        about: Suppression | None,
+        final: bool = False,
+    ) -> list[Finding]:
         """The finding (none when its rule is off for ``file``) about the suppression
         ``about`` (None: about an unreadable directive), with the suppressions that may
         silence it unless it is ``final``."""
@@ -261,25 +305,47 @@ class Decider:
         if setting is None or severity is None:
             return []
         held = () if final else tuple(self._naming(rule_id, about, file))
-        end = span.end_column if (span.end_line, span.end_column) > (span.line, span.column) \
+        end = (
+            span.end_column
+            if (span.end_line, span.end_column) > (span.line, span.column)
             else span.column + 1
-        return [Finding(rule_id, severity, message, file,
-                        span.line + 1, span.column + 1, span.end_line + 1, end + 1,
-                        suppressed_by=held, about=about)]
+        )
+        return [
+            Finding(
+                rule_id,
+                severity,
+                message,
+                file,
+                span.line + 1,
+                span.column + 1,
+                span.end_line + 1,
+                end + 1,
+                suppressed_by=held,
+                about=about,
+            )
+        ]
 
-    def _naming(self, rule_id: str, about: Suppression | None, file: str,
-                ) -> list[Suppression]:
+    def _naming(
+        self,
+        rule_id: str,
+        about: Suppression | None,
+        file: str,
+    ) -> list[Suppression]:
         """The suppressions that silence a finding of ``rule_id`` about ``about`` in
         ``file``: another name of its directive, a ``disable-file`` of the file, an
         exemption that covers the file."""
         aliases = self.registry.aliases
-        found = [other for other in self.naming.get((file, rule_id), ())
-                 if other != about and (other.kind == "disable-file"
-                                        or (about is not None and other.group == about.group))]
+        found = [
+            other
+            for other in self.naming.get((file, rule_id), ())
+            if other != about
+            and (other.kind == "disable-file" or (about is not None and other.group == about.group))
+        ]
         for exemption in self.exemptions:
             if exemption.covers(None, (), self.relative(file), None):
-                found.extend(s for s in exemption.suppressions
-                             if aliases.get(s.name, s.name) == rule_id)
+                found.extend(
+                    s for s in exemption.suppressions if aliases.get(s.name, s.name) == rule_id
+                )
         return found
 
     # -- fixes ---------------------------------------------------------------------------
@@ -296,12 +362,17 @@ class Decider:
         for suppression in self.known.values():
             if suppression.group in unused:
                 by_group.setdefault(suppression.group, []).append(suppression)
-        edits = {group: _edit(sorted(by_group[group], key=lambda s: s.index), indexes)
-                 for group, indexes in unused.items()
-                 if all(s in self.judged for s in by_group[group])}
-        return [replace(finding, edit=edits.get(finding.about.group))
-                if finding.rule == UNUSED_RULE and finding.about is not None else finding
-                for finding in findings]
+        edits = {
+            group: _edit(sorted(by_group[group], key=lambda s: s.index), indexes)
+            for group, indexes in unused.items()
+            if all(s in self.judged for s in by_group[group])
+        }
+        return [
+            replace(finding, edit=edits.get(finding.about.group))
+            if finding.rule == UNUSED_RULE and finding.about is not None
+            else finding
+            for finding in findings
+        ]
 
     def _about_exemptions(self) -> tuple[list[str], list[str]]:
         notes, warnings = [], []
@@ -311,13 +382,17 @@ class Decider:
                 where = exemption.suppressions[0].file
                 setting = self.settings_for(where).get(EXPIRED_RULE)
                 if setting is not None and setting.enabled:
-                    warnings.append(f"{exemption.where}: the exemption of"
-                                    f" {_names(exemption.suppressions)} expired on"
-                                    f" {exemption.suppressions[0].until}: its findings are"
-                                    " reported again")
+                    warnings.append(
+                        f"{exemption.where}: the exemption of"
+                        f" {_names(exemption.suppressions)} expired on"
+                        f" {exemption.suppressions[0].until}: its findings are"
+                        " reported again"
+                    )
             elif not any(s in self.used for s in live):
-                notes.append(f"{exemption.where}: the exemption of {_names(live)} matched no"
-                             " finding in this run (it may cover files not linted in it)")
+                notes.append(
+                    f"{exemption.where}: the exemption of {_names(live)} matched no"
+                    " finding in this run (it may cover files not linted in it)"
+                )
         return notes, warnings
 
 
@@ -343,10 +418,18 @@ def _edit(names: list[Suppression], unused: set[int]) -> object | None:
             return None
         low, high = rewrite.value_names
         value = rewrite.value[:low] + text + rewrite.value[high:]
-        return Edit(names[0].file, start, end, text, rewrite.document_line, rewrite.path,
-                    value, linted=rewrite.text, title=title)
+        return Edit(
+            names[0].file,
+            start,
+            end,
+            text,
+            rewrite.document_line,
+            rewrite.path,
+            value,
+            linted=rewrite.text,
+            title=title,
+        )
     if not kept:
         start, end = rewrite.whole
         text = ""
-    return Edit(names[0].file, start, end, text, -1, (), None, linted=rewrite.text,
-                title=title)
+    return Edit(names[0].file, start, end, text, -1, (), None, linted=rewrite.text, title=title)

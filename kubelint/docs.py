@@ -24,7 +24,7 @@ def sections(doc: str) -> dict[str, str]:
     matches = list(_SECTION.finditer(text))
     for index, match in enumerate(matches):
         end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
-        found[match.group(1)] = text[match.end():end].strip()
+        found[match.group(1)] = text[match.end() : end].strip()
     return found
 
 
@@ -39,8 +39,9 @@ def with_kubernetes_versions(doc: str) -> str:
     the bundles (``schemas/kubernetes/``)."""
     from kubelint.constants import KUBERNETES_VERSIONS
 
-    return doc.replace("{oldest}", KUBERNETES_VERSIONS[0]) \
-        .replace("{newest}", KUBERNETES_VERSIONS[-1])
+    return doc.replace("{oldest}", KUBERNETES_VERSIONS[0]).replace(
+        "{newest}", KUBERNETES_VERSIONS[-1]
+    )
 
 
 def header_notes(rule: Rule) -> str:
@@ -73,8 +74,12 @@ def compliance_section(rule: Rule) -> str:
         return ""
     from kubelint.compliance import FRAMEWORKS
 
-    lines = ["", "## Compliance", "The benchmark controls this rule implements (select rules by"
-             " them: `--enable cis:5.2.*`):", ""]
+    lines = [
+        "",
+        "## Compliance",
+        "The benchmark controls this rule implements (select rules by them: `--enable cis:5.2.*`):",
+        "",
+    ]
     for control in rule.controls:
         framework = FRAMEWORKS.get(control.framework)
         line = f"- `{control.ref}`" + (f" ({framework.name})" if framework else "")
@@ -90,14 +95,18 @@ def rules_table(rules: Iterable[Rule], link: Callable[[Rule], str | None]) -> li
     """The lines of a markdown table of ``rules`` (by id): each linked to ``link(rule)``
     (None: not linked), its category, default severity, whether it is on by default and
     has a safe fix, and its summary."""
-    lines = ["| rule | category | severity | on by default | fixable | what it flags |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        "| rule | category | severity | on by default | fixable | what it flags |",
+        "|---|---|---|---|---|---|",
+    ]
     for rule in sorted(rules, key=lambda rule: rule.id):
         target = link(rule)
         name = f"[`{rule.id}`]({target})" if target else f"`{rule.id}`"
-        lines.append(f"| {name} | {rule.category or ''} | {rule.severity} |"
-                     f" {'yes' if rule.enabled else 'no'} | {'yes' if rule.fixable else 'no'} |"
-                     f" {_cell(rule.summary)} |")
+        lines.append(
+            f"| {name} | {rule.category or ''} | {rule.severity} |"
+            f" {'yes' if rule.enabled else 'no'} | {'yes' if rule.fixable else 'no'} |"
+            f" {_cell(rule.summary)} |"
+        )
     return lines
 
 
@@ -118,11 +127,18 @@ def compliance_tables(rules: Iterable[Rule], link: Callable[[Rule], str | None])
         for control in rule.controls:
             name = f"[`{rule.id}`]({target})" if target else f"`{rule.id}`"
             by_ref.setdefault(control.ref, []).append(
-                name + (" (partial)" if control.partial else ""))
+                name + (" (partial)" if control.partial else "")
+            )
     lines: list[str] = []
     for key, framework in FRAMEWORKS.items():
-        lines += [f"## {framework.name}", "", f"<{framework.url}>", "",
-                  "| control | title | rules |", "|---|---|---|"]
+        lines += [
+            f"## {framework.name}",
+            "",
+            f"<{framework.url}>",
+            "",
+            "| control | title | rules |",
+            "|---|---|---|",
+        ]
         for id, title in framework.controls.items():
             ref = f"{key}:{id}"
             lines.append(f"| `{ref}` | {_cell(title)} | {', '.join(by_ref.get(ref, ['-']))} |")

@@ -68,15 +68,22 @@ class Router:
         key = f"{obj.api_group}/{obj.kind}/{builtin}"
         routed = self._by_kind.get(key)
         if routed is None:
-            routed = [(rule, ctx) for rule, ctx in self._active
-                      if rule.kinds is None or (obj.kind in rule.kinds and builtin)]
+            routed = [
+                (rule, ctx)
+                for rule, ctx in self._active
+                if rule.kinds is None or (obj.kind in rule.kinds and builtin)
+            ]
             self._by_kind[key] = routed
         return routed
 
 
-def check_object(obj: Manifest, router: Router, evaluation: Evaluation | None = None,
-                 deferred: list[str] | None = None, only: Collection[str] | None = None,
-                 ) -> Iterator[tuple[str, Violation, bool]]:
+def check_object(
+    obj: Manifest,
+    router: Router,
+    evaluation: Evaluation | None = None,
+    deferred: list[str] | None = None,
+    only: Collection[str] | None = None,
+) -> Iterator[tuple[str, Violation, bool]]:
     """(rule id, violation, read other objects?) for every rule that applies to ``obj``
     (those in ``only``, when given).
 
@@ -101,9 +108,15 @@ def check_object(obj: Manifest, router: Router, evaluation: Evaluation | None = 
             cross = evaluation is not None and evaluation.cross_resource
             if cross and deferred is not None:
                 deferred.append(rule.id)
-            yield INTERNAL_ERROR, Violation(
-                (), f"rule {rule.id!r} crashed on {obj.kind} {obj.display_name or '?'}:"
-                    f" {describe_error(error)} (please report this)"), cross
+            yield (
+                INTERNAL_ERROR,
+                Violation(
+                    (),
+                    f"rule {rule.id!r} crashed on {obj.kind} {obj.display_name or '?'}:"
+                    f" {describe_error(error)} (please report this)",
+                ),
+                cross,
+            )
             continue
         cross = evaluation is not None and evaluation.cross_resource
         if cross and deferred is not None:
@@ -112,10 +125,16 @@ def check_object(obj: Manifest, router: Router, evaluation: Evaluation | None = 
             continue  # most checks of most objects find nothing
         for violation in violations:
             if not isinstance(violation, Violation):
-                yield INTERNAL_ERROR, Violation(
-                    (), f"rule {rule.id!r} yielded {type(violation).__name__} {violation!r:.80}"
+                yield (
+                    INTERNAL_ERROR,
+                    Violation(
+                        (),
+                        f"rule {rule.id!r} yielded {type(violation).__name__} {violation!r:.80}"
                         f" on {obj.kind} {obj.display_name or '?'}, not a Violation (ctx.violation"
-                        " makes one; please report this)"), cross
+                        " makes one; please report this)",
+                    ),
+                    cross,
+                )
                 continue
             yield rule.id, violation, cross
 
@@ -125,8 +144,13 @@ class RunState:
     catalog, with custom resource schemas from the CRDs in the input and from
     ``crds:``/``--crds`` (built on first use), and the run's memos."""
 
-    def __init__(self, config: Config, index: ObjectIndex, parent: RunState | None = None,
-                 definitions: list[Manifest] | None = None):
+    def __init__(
+        self,
+        config: Config,
+        index: ObjectIndex,
+        parent: RunState | None = None,
+        definitions: list[Manifest] | None = None,
+    ):
         self.config = config
         self.index = index
         #: The input's objects that define schemas (CRDs, kubelint Policies); taken from
@@ -183,9 +207,11 @@ class RunState:
             from kubelint.crd import cel_validations
 
             found = self._cel_validations[key] = [
-                validation for crd in self._cel_sources.get(key, ())
+                validation
+                for crd in self._cel_sources.get(key, ())
                 for validation in cel_validations(crd)
-                if (validation.api_version, validation.kind) == key]
+                if (validation.api_version, validation.kind) == key
+            ]
         return found
 
     def skip_cel_rule(self, why: str) -> None:
@@ -205,8 +231,9 @@ class RunState:
             from kubelint.schema import Catalog
 
             custom: dict[tuple[str, str], Any] = {}
-            definitions = (self._definitions if self._definitions is not None
-                           else list(self.index.objects()))
+            definitions = (
+                self._definitions if self._definitions is not None else list(self.index.objects())
+            )
             crds = [obj for obj in definitions if obj.is_kind("CustomResourceDefinition")]
             if self.config.crds or crds:  # import the compiler only when needed
                 from kubelint.crd import crd_schemas
@@ -263,10 +290,14 @@ class FileResult:
         """What the run's decision needs of it (None: it has no suppression)."""
         if not (self.directives or self.annotations or self.annotation_problems):
             return None
-        return FileSuppressions(self.path, self.directives, tuple(self.annotations),
-                                tuple(self.annotation_problems), self.judged,
-                                frozenset(rule for rules in self.deferred.values()
-                                          for rule in rules))
+        return FileSuppressions(
+            self.path,
+            self.directives,
+            tuple(self.annotations),
+            tuple(self.annotation_problems),
+            self.judged,
+            frozenset(rule for rules in self.deferred.values() for rule in rules),
+        )
 
 
 @dataclass
@@ -299,52 +330,81 @@ class Linter:
         #: Tells which checks read other objects (see ``kubelint.rule.Evaluation``).
         self.evaluation = Evaluation()
 
-    def run(self, files: Iterable[LoadedFile], paths: Mapping[str, str] | None = None,
-            progress: Progress | None = None) -> Report:
+    def run(
+        self,
+        files: Iterable[LoadedFile],
+        paths: Mapping[str, str] | None = None,
+        progress: Progress | None = None,
+    ) -> Report:
         """``paths`` maps display paths to filesystem paths (for per-path overrides);
         ``progress`` counts the objects checked."""
         loaded = list(files)
         self.begin(loaded)
-        results = [self.check_file(item, (paths or {}).get(item.source.path, item.source.path),
-                                   progress=progress) for item in loaded]
+        results = [
+            self.check_file(
+                item, (paths or {}).get(item.source.path, item.source.path), progress=progress
+            )
+            for item in loaded
+        ]
         return self.report(loaded, results)
 
     def begin(self, loaded: list[LoadedFile], definitions: list[Manifest] | None = None) -> None:
         """Start a run over ``loaded`` (every object the cross-resource rules may see)."""
         objects = [obj for item in loaded for obj in item.objects]
-        self.run_state = RunState(self.config, ObjectIndex(objects, self.config.namespace),
-                                  definitions=definitions)
+        self.run_state = RunState(
+            self.config, ObjectIndex(objects, self.config.namespace), definitions=definitions
+        )
         self.run_state.evaluation = self.evaluation
         self._scopes = self._scope_states(loaded)
         self._routers = {}  # contexts hold this run's index and state
 
-    def check_file(self, item: LoadedFile, fs_path: str,
-                   only: Mapping[int, list[str]] | None = None,
-                   progress: Progress | None = None) -> FileResult:
+    def check_file(
+        self,
+        item: LoadedFile,
+        fs_path: str,
+        only: Mapping[int, list[str]] | None = None,
+        progress: Progress | None = None,
+    ) -> FileResult:
         """Every check of one file (only the rules of ``only``, by object number, when it
         is given: a second pass over the checks that read other objects)."""
         source = item.source
         # A plain file that parsed: a suppression in it that silences nothing is unused.
-        judged = source.scope is None and all(problem.rule == "yaml-duplicate-key"
-                                              for problem in item.problems)
-        result = FileResult(source.path, documents=source.documents, skipped=source.skipped,
-                            objects=len(item.objects), tool_configs=dict(item.tool_configs),
-                            directives=source.directives, judged=judged)
+        judged = source.scope is None and all(
+            problem.rule == "yaml-duplicate-key" for problem in item.problems
+        )
+        result = FileResult(
+            source.path,
+            documents=source.documents,
+            skipped=source.skipped,
+            objects=len(item.objects),
+            tool_configs=dict(item.tool_configs),
+            directives=source.directives,
+            judged=judged,
+        )
         settings = self.config.rule_settings(fs_path, self.registry)
         router = self._router(settings, source.scope)
         exempt = self._exempt if self.config.exemptions else None
-        emit = _Emitter(self.registry, settings, source, result.findings, self._settings_for,
-                        exempt=exempt)
-        cross = _Emitter(self.registry, settings, source, result.cross, self._settings_for,
-                         result.located, exempt=exempt)
+        emit = _Emitter(
+            self.registry, settings, source, result.findings, self._settings_for, exempt=exempt
+        )
+        cross = _Emitter(
+            self.registry,
+            settings,
+            source,
+            result.cross,
+            self._settings_for,
+            result.located,
+            exempt=exempt,
+        )
         if only is None:
             for problem in item.problems:
-                span = Span(problem.line, problem.column,
-                            problem.end_line if problem.end_line is not None else problem.line,
-                            problem.end_column if problem.end_column is not None
-                            else problem.column + 1)
-                emit.at(problem.rule, problem.message, None, span, (-1, problem.line), None,
-                        "")
+                span = Span(
+                    problem.line,
+                    problem.column,
+                    problem.end_line if problem.end_line is not None else problem.line,
+                    problem.end_column if problem.end_column is not None else problem.column + 1,
+                )
+                emit.at(problem.rule, problem.message, None, span, (-1, problem.line), None, "")
             for obj, path, message in item.structure:
                 emit.violation(MANIFEST_STRUCTURE, Violation(path, message), obj)
         for number, obj in enumerate(item.objects):
@@ -356,7 +416,8 @@ class Linter:
             deferred: list[str] = []
             cross.number = number
             for rule_id, violation, reads_others in check_object(
-                    obj, router, self.evaluation, deferred, rules):
+                obj, router, self.evaluation, deferred, rules
+            ):
                 (cross if reads_others else emit).violation(rule_id, violation, obj)
             if deferred and only is None:
                 result.deferred[number] = deferred
@@ -373,8 +434,9 @@ class Linter:
         """The strictest PSS level the pods of ``obj`` meet at the target version, or at
         the policy version a PSS profile pins (a fact of the object, like its findings:
         reports list it per workload)."""
-        level = highest_level(obj, pinned_minor(self.config.pss_version,
-                                                self.config.kubernetes_version))
+        level = highest_level(
+            obj, pinned_minor(self.config.pss_version, self.config.kubernetes_version)
+        )
         if level is None:
             return
         location = obj.locate(())
@@ -382,10 +444,14 @@ class Linter:
         if obj.origin is not None:  # where the user edits it: the template, the patch
             placed = obj.origin.place(obj, (), location)
             file, span = placed.file, placed.span
-        result.pod_security.append(WorkloadLevel(
-            file, span.line + 1,
-            ObjectRef(obj.api_version, obj.kind, obj.namespace, obj.display_name),
-            level))
+        result.pod_security.append(
+            WorkloadLevel(
+                file,
+                span.line + 1,
+                ObjectRef(obj.api_version, obj.kind, obj.namespace, obj.display_name),
+                level,
+            )
+        )
 
     def report(self, loaded: list[LoadedFile], results: list[FileResult]) -> Report:
         """The report of a run from its files' results (in input order)."""
@@ -393,8 +459,11 @@ class Linter:
 
     def collect(self, loaded: list[LoadedFile], results: list[FileResult]) -> Collected:
         """What the files' results say together, before the run's decisions."""
-        summary = Summary(files=len({path for item in loaded
-                                     for path in (item.source.path, *item.source.made_from)}))
+        summary = Summary(
+            files=len(
+                {path for item in loaded for path in (item.source.path, *item.source.made_from)}
+            )
+        )
         findings: list[Finding] = []
         levels: set[WorkloadLevel] = set()
         suppressions: list[FileSuppressions] = []
@@ -419,25 +488,48 @@ class Linter:
             known = weakest.get(key)
             if known is None or LEVELS.index(found.level) < LEVELS.index(known.level):
                 weakest[key] = found
-        pod_security = sorted(weakest.values(), key=lambda found: (
-            found.file, found.line, found.object.kind or "", found.object.namespace or "",
-            found.object.name or ""))
-        return Collected(findings, summary, self._notes(), list(self.run_state.crd_problems),
-                         pod_security, suppressions)
+        pod_security = sorted(
+            weakest.values(),
+            key=lambda found: (
+                found.file,
+                found.line,
+                found.object.kind or "",
+                found.object.namespace or "",
+                found.object.name or "",
+            ),
+        )
+        return Collected(
+            findings,
+            summary,
+            self._notes(),
+            list(self.run_state.crd_problems),
+            pod_security,
+            suppressions,
+        )
 
     def decide(self, collected: Collected) -> Report:
         """The report: the findings no suppression covers today, at or above
         ``min-severity``, and what kubelint says about the suppressions."""
-        decider = Decider(self.registry, self._settings_for, self._relative,
-                          self.config.exemptions, self.today or date.today(),
-                          SEVERITY_RANK[self.config.min_severity])
+        decider = Decider(
+            self.registry,
+            self._settings_for,
+            self._relative,
+            self.config.exemptions,
+            self.today or date.today(),
+            SEVERITY_RANK[self.config.min_severity],
+        )
         decision = decider.decide(collected.findings, collected.suppressions)
         findings = merge_variants(decision.findings)
         findings.sort(key=Finding.sort_key)
-        return Report(findings, dataclasses.replace(collected.summary), self.registry.rules,
-                      [*collected.notes, *decision.notes],
-                      [*collected.warnings, *decision.warnings], list(collected.pod_security),
-                      self.config.pod_security_policy)
+        return Report(
+            findings,
+            dataclasses.replace(collected.summary),
+            self.registry.rules,
+            [*collected.notes, *decision.notes],
+            [*collected.warnings, *decision.warnings],
+            list(collected.pod_security),
+            self.config.pod_security_policy,
+        )
 
     def _scope_states(self, loaded: list[LoadedFile]) -> dict[str | None, RunState]:
         """Each scope's objects see the plain files' objects and their own, never another
@@ -449,34 +541,45 @@ class Linter:
             if item.source.scope is not None:
                 scoped.setdefault(item.source.scope, []).extend(item.objects)
         if scoped:
-            shared = [obj for item in loaded if item.source.scope is None
-                      for obj in item.objects]
+            shared = [obj for item in loaded if item.source.scope is None for obj in item.objects]
             for scope, objects in scoped.items():
                 states[scope] = self.run_state.scoped(
-                    ObjectIndex([*shared, *objects], self.config.namespace))
+                    ObjectIndex([*shared, *objects], self.config.namespace)
+                )
         return states
 
     def _notes(self) -> list[str]:
         state = self.run_state
-        notes = [f"Kubernetes version {self.config.kubernetes_version}"
-                 f" (config: {self.config.path or 'none'})"]
+        notes = [
+            f"Kubernetes version {self.config.kubernetes_version}"
+            f" (config: {self.config.path or 'none'})"
+        ]
         if state._catalog is not None:
             notes.append(f"custom resource schemas: {len(state._catalog.custom)}")
         notes.extend(self.registry.notes)
         for why, count in sorted(state.cel_rules_skipped.items()):
-            notes.append(f"{count} evaluation(s) of CEL validation rules"
-                         f" (x-kubernetes-validations) in CRDs were skipped: {why}")
+            notes.append(
+                f"{count} evaluation(s) of CEL validation rules"
+                f" (x-kubernetes-validations) in CRDs were skipped: {why}"
+            )
         return notes
 
     def _unknown_kinds(self, objects: list[Manifest]) -> int:
         """Objects whose schema is unknown: custom resources without their CRD."""
-        if not any(obj.kind and obj.api_version and obj.api_group not in ("", "apps", "batch")
-                   for obj in objects):
+        if not any(
+            obj.kind and obj.api_version and obj.api_group not in ("", "apps", "batch")
+            for obj in objects
+        ):
             return 0  # the common case answers without loading a schema bundle
         catalog = self.run_state.catalog
-        return sum(1 for obj in objects if obj.kind and obj.api_version
-                   and not catalog.knows(obj.api_version, obj.kind)
-                   and not catalog.is_builtin_group(obj.api_version))
+        return sum(
+            1
+            for obj in objects
+            if obj.kind
+            and obj.api_version
+            and not catalog.knows(obj.api_version, obj.kind)
+            and not catalog.is_builtin_group(obj.api_version)
+        )
 
     def _settings_for(self, display_path: str) -> dict[str, EffectiveRule]:
         """Settings for a file a rendered object's finding is placed in (display paths
@@ -487,22 +590,38 @@ class Linter:
         """A file's path relative to the config (None: outside it), for exemptions."""
         return self.config._relative(os.path.abspath(display_path))
 
-    def _exempt(self, rule_id: str, obj: Manifest | None, path: Path,
-                display_path: str) -> list[Suppression]:
+    def _exempt(
+        self, rule_id: str, obj: Manifest | None, path: Path, display_path: str
+    ) -> list[Suppression]:
         """The config exemptions that cover a finding."""
-        namespace = effective_namespace(obj, self.config.namespace) if obj is not None \
-            else None
-        return covering(self.config.exemptions, rule_id, self.registry.aliases, obj, path,
-                        self._relative(display_path), namespace)
+        namespace = effective_namespace(obj, self.config.namespace) if obj is not None else None
+        return covering(
+            self.config.exemptions,
+            rule_id,
+            self.registry.aliases,
+            obj,
+            path,
+            self._relative(display_path),
+            namespace,
+        )
 
     def _router(self, settings: dict[str, EffectiveRule], scope: str | None) -> Router:
         router = self._routers.get((id(settings), scope))
         if router is None:
             state = self._scopes[scope]
             active = [
-                (rule, RuleContext(rule, settings[rule.id].options, state.index,
-                                   self.config.namespace, self.config.kubernetes_version,
-                                   state, self.evaluation))
+                (
+                    rule,
+                    RuleContext(
+                        rule,
+                        settings[rule.id].options,
+                        state.index,
+                        self.config.namespace,
+                        self.config.kubernetes_version,
+                        state,
+                        self.evaluation,
+                    ),
+                )
                 for rule in self.registry.rules.values()
                 if rule.check is not None and settings[rule.id].enabled
             ]
@@ -519,10 +638,16 @@ class _Emitter:
     ``Origin`` in the file the user edits, whose settings and suppression comments then
     apply."""
 
-    def __init__(self, registry: Registry, settings: Mapping[str, EffectiveRule],
-                 source: SourceFile, out: list[Finding],
-                 settings_for: Any = None, located: dict[Any, Any] | None = None,
-                 exempt: Any = None):
+    def __init__(
+        self,
+        registry: Registry,
+        settings: Mapping[str, EffectiveRule],
+        source: SourceFile,
+        out: list[Finding],
+        settings_for: Any = None,
+        located: dict[Any, Any] | None = None,
+        exempt: Any = None,
+    ):
         self.registry = registry
         self.settings = settings
         self.source = source
@@ -546,24 +671,56 @@ class _Emitter:
             placed = obj.origin.place(obj, violation.path, location, violation.message)
             message = violation.message
             if placed.related:
-                message += " (" + ", ".join(f"{related.message} from {related.file}:"
-                                            f"{related.line}" for related in placed.related) + ")"
-            settings = (self._settings_for(placed.file) if self._settings_for is not None
-                        else self.settings)
-            self.at(rule_id, message, violation.severity, placed.span, placed.node_lines,
-                    ref, format_path(violation.path), ignored, obj.template, None,
-                    file=placed.file, directives=placed.directives, settings=settings,
-                    related=placed.related, variant=placed.variant, obj=obj,
-                    where=violation.path)
+                message += (
+                    " ("
+                    + ", ".join(
+                        f"{related.message} from {related.file}:{related.line}"
+                        for related in placed.related
+                    )
+                    + ")"
+                )
+            settings = (
+                self._settings_for(placed.file) if self._settings_for is not None else self.settings
+            )
+            self.at(
+                rule_id,
+                message,
+                violation.severity,
+                placed.span,
+                placed.node_lines,
+                ref,
+                format_path(violation.path),
+                ignored,
+                obj.template,
+                None,
+                file=placed.file,
+                directives=placed.directives,
+                settings=settings,
+                related=placed.related,
+                variant=placed.variant,
+                obj=obj,
+                where=violation.path,
+            )
             return
         edit = None
         if violation.fix is not None:
             from kubelint.fix import plan
 
             edit = plan(obj, violation.fix)
-        self.at(rule_id, violation.message, violation.severity, location.span,
-                location.node_lines, ref, format_path(violation.path), ignored, obj.template,
-                edit, obj=obj, where=violation.path)
+        self.at(
+            rule_id,
+            violation.message,
+            violation.severity,
+            location.span,
+            location.node_lines,
+            ref,
+            format_path(violation.path),
+            ignored,
+            obj.template,
+            edit,
+            obj=obj,
+            where=violation.path,
+        )
 
     def annotation(self, obj: Manifest) -> Annotation:
         """What ``obj``'s ``kubelint.io/ignore`` annotation says (read once)."""
@@ -572,14 +729,27 @@ class _Emitter:
             found = self._annotations[id(obj)] = annotation_suppressions(obj)
         return found
 
-    def at(self, rule_id: str, message: str, severity: str | None, span: Span,
-           node_lines: tuple[int, ...], ref: ObjectRef | None, path: str,
-           ignored: Sequence[Suppression] = (), template: str | None = None,
-           edit: Any = None, *, file: str | None = None, directives: Directives | None = None,
-           settings: Mapping[str, EffectiveRule] | None = None,
-           related: tuple[RelatedLocation, ...] = (),
-           variant: tuple[str, str] | None = None, obj: Manifest | None = None,
-           where: Path = ()) -> None:
+    def at(
+        self,
+        rule_id: str,
+        message: str,
+        severity: str | None,
+        span: Span,
+        node_lines: tuple[int, ...],
+        ref: ObjectRef | None,
+        path: str,
+        ignored: Sequence[Suppression] = (),
+        template: str | None = None,
+        edit: Any = None,
+        *,
+        file: str | None = None,
+        directives: Directives | None = None,
+        settings: Mapping[str, EffectiveRule] | None = None,
+        related: tuple[RelatedLocation, ...] = (),
+        variant: tuple[str, str] | None = None,
+        obj: Manifest | None = None,
+        where: Path = (),
+    ) -> None:
         """Add the finding, with the suppressions that name its rule where it is (the
         run decides whether they still silence it: ``kubelint.decisions``)."""
         settings = self.settings if settings is None else settings
@@ -589,17 +759,37 @@ class _Emitter:
         if directives is None:
             directives = self.source.directives
         shown = file or self.source.path
-        held = [suppression.bound(shown) for suppression in
-                matching(rule_id, node_lines, directives, ignored, self.registry.aliases)]
+        held = [
+            suppression.bound(shown)
+            for suppression in matching(
+                rule_id, node_lines, directives, ignored, self.registry.aliases
+            )
+        ]
         if self._exempt is not None:
             held.extend(self._exempt(rule_id, obj, where, shown))
         end_line, end_column = span.end_line, span.end_column
         if (end_line, end_column) <= (span.line, span.column):
             end_line, end_column = span.line, span.column + 1
-        self.out.append(Finding(rule_id, final, message, shown,
-                                span.line + 1, span.column + 1, end_line + 1, end_column + 1,
-                                ref, path, template, edit, related, variant,
-                                placed=file is not None, suppressed_by=tuple(held)))
+        self.out.append(
+            Finding(
+                rule_id,
+                final,
+                message,
+                shown,
+                span.line + 1,
+                span.column + 1,
+                end_line + 1,
+                end_column + 1,
+                ref,
+                path,
+                template,
+                edit,
+                related,
+                variant,
+                placed=file is not None,
+                suppressed_by=tuple(held),
+            )
+        )
 
 
 def merge_variants(findings: list[Finding]) -> list[Finding]:
@@ -635,7 +825,9 @@ def merge_variants(findings: list[Finding]) -> list[Finding]:
             names = by_preposition.setdefault(preposition, [])
             if name not in names:
                 names.append(name)
-        said = "; ".join(f"{preposition} {', '.join(sorted(names))}"
-                         for preposition, names in by_preposition.items())
+        said = "; ".join(
+            f"{preposition} {', '.join(sorted(names))}"
+            for preposition, names in by_preposition.items()
+        )
         out.append(dataclasses.replace(first, message=f"{first.message} ({said})"))
     return out

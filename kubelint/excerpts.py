@@ -21,8 +21,9 @@ from kubelint.report import Finding
 from kubelint.yamlparse import split_lines
 
 
-def source_lines(findings: Iterable[Finding],
-                 texts: Mapping[str, str]) -> dict[str, dict[int, str]]:
+def source_lines(
+    findings: Iterable[Finding], texts: Mapping[str, str]
+) -> dict[str, dict[int, str]]:
     """file -> 1-based line -> text of every line a finding starts on; ``texts`` holds
     the text of inputs that are not files (standard input), by the name findings use."""
     wanted: dict[str, set[int]] = {}
@@ -34,8 +35,7 @@ def source_lines(findings: Iterable[Finding],
         if text is None:
             continue
         lines = split_lines(text)  # as the parser counts lines (a lone CR ends one too)
-        found[file] = {number: lines[number - 1] for number in numbers
-                       if 0 < number <= len(lines)}
+        found[file] = {number: lines[number - 1] for number in numbers if 0 < number <= len(lines)}
     return found
 
 

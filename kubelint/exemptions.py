@@ -54,8 +54,13 @@ class Exemption:
     #: "file:line:col" of the entry, for what the run says about it.
     where: str = ""
 
-    def covers(self, obj: Manifest | None, path: Sequence[str | int], relative: str | None,
-               namespace: str | None) -> bool:
+    def covers(
+        self,
+        obj: Manifest | None,
+        path: Sequence[str | int],
+        relative: str | None,
+        namespace: str | None,
+    ) -> bool:
         """Does it cover a finding at ``path`` of ``obj`` (None: about the file), reported
         in the file at ``relative`` (to the config; None: outside it), with the object's
         namespace as deployed?"""
@@ -64,14 +69,21 @@ class Exemption:
 
             if not _matches_any(self.files, relative):
                 return False
-        if self.kind is None and self.namespace is None and self.name is None \
-                and self.container is None:
+        if (
+            self.kind is None
+            and self.namespace is None
+            and self.name is None
+            and self.container is None
+        ):
             return True
         if obj is None:
             return False
-        return (_matches(self.kind, obj.kind) and _matches(self.namespace, namespace)
-                and _matches(self.name, obj.name)
-                and _matches(self.container, _container(obj, path) if self.container else None))
+        return (
+            _matches(self.kind, obj.kind)
+            and _matches(self.namespace, namespace)
+            and _matches(self.name, obj.name)
+            and _matches(self.container, _container(obj, path) if self.container else None)
+        )
 
 
 def _matches(glob: str | None, value: str | None) -> bool:
@@ -96,8 +108,13 @@ def _container(obj: Manifest, path: Sequence[str | int]) -> str | None:
         else:
             return None
         index = path[number + 1]
-        if part in _CONTAINER_LISTS and isinstance(node, list) and isinstance(index, int) \
-                and 0 <= index < len(node) and isinstance(node[index], dict):
+        if (
+            part in _CONTAINER_LISTS
+            and isinstance(node, list)
+            and isinstance(index, int)
+            and 0 <= index < len(node)
+            and isinstance(node[index], dict)
+        ):
             name = node[index].get("name")
             return name if isinstance(name, str) else None
     return None
@@ -121,29 +138,40 @@ def problems(raw: _RawConfig, registry: Registry) -> Iterator[tuple[str, str]]:
             if registry.resolve(name) is None:
                 close = difflib.get_close_matches(name, known, n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
-                yield (raw.line_of((*at, "rules", index)),
-                       f"unknown rule {name!r}{hint}; `kubelint rules` lists them")
+                yield (
+                    raw.line_of((*at, "rules", index)),
+                    f"unknown rule {name!r}{hint}; `kubelint rules` lists them",
+                )
         if not str(entry.get("reason", "x")).strip():
-            yield (raw.line_of((*at, "reason")),
-                   "reason: write why these findings are not reported")
+            yield (
+                raw.line_of((*at, "reason")),
+                "reason: write why these findings are not reported",
+            )
         if not any(key in entry for key in SELECTORS):
-            yield (raw.line_of(at), "an exemption names what it covers: kind, namespace,"
-                   " name, container or files (to turn a rule off everywhere, use rules:)")
+            yield (
+                raw.line_of(at),
+                "an exemption names what it covers: kind, namespace,"
+                " name, container or files (to turn a rule off everywhere, use rules:)",
+            )
         for key in ("kind", "namespace", "name", "container"):
             if key in entry:
                 try:
                     _glob(entry[key])
                 except re.error as error:
-                    yield (raw.line_of((*at, key)),
-                           f"{entry[key]!r} is not a valid pattern: {error}")
+                    yield (
+                        raw.line_of((*at, key)),
+                        f"{entry[key]!r} is not a valid pattern: {error}",
+                    )
         for index, pattern in enumerate(entry.get("files", [])):
             try:
                 _compiled(pattern)
             except GlobError as error:
                 yield raw.line_of((*at, "files", index)), str(error)
         if "until" in entry and _parse_date(str(entry["until"])) is None:
-            yield (raw.line_of((*at, "until")),
-                   f"until: {entry['until']} is not a date (YYYY-MM-DD)")
+            yield (
+                raw.line_of((*at, "until")),
+                f"until: {entry['until']} is not a date (YYYY-MM-DD)",
+            )
 
 
 def _parse_date(text: str) -> date | None:
@@ -164,30 +192,59 @@ def read(raw: _RawConfig, shown: str) -> list[Exemption]:
         for index, name in enumerate(entry["rules"]):
             line, column = _position(raw, (*at, "rules", index))
             span = Span(line, column, line, column + len(name))
-            suppressions.append(Suppression(name, "exemption", line, column, number, index,
-                                            until, entry["reason"], shown, span, span))
-        out.append(Exemption(tuple(suppressions), entry.get("kind"), entry.get("namespace"),
-                             entry.get("name"), entry.get("container"),
-                             tuple(entry.get("files", ())),
-                             shown + raw.line_of(at)[len(raw.path):]))
+            suppressions.append(
+                Suppression(
+                    name,
+                    "exemption",
+                    line,
+                    column,
+                    number,
+                    index,
+                    until,
+                    entry["reason"],
+                    shown,
+                    span,
+                    span,
+                )
+            )
+        out.append(
+            Exemption(
+                tuple(suppressions),
+                entry.get("kind"),
+                entry.get("namespace"),
+                entry.get("name"),
+                entry.get("container"),
+                tuple(entry.get("files", ())),
+                shown + raw.line_of(at)[len(raw.path) :],
+            )
+        )
     return out
 
 
 def _position(raw: _RawConfig, path: tuple[str | int, ...]) -> tuple[int, int]:
     """0-based (line, column) of a setting (column 0 in pyproject.toml, whose parser
     keeps no columns)."""
-    parts = raw.line_of(path)[len(raw.path) + 1:].split(":")
+    parts = raw.line_of(path)[len(raw.path) + 1 :].split(":")
     return int(parts[0]) - 1, int(parts[1]) - 1 if len(parts) > 1 else 0
 
 
-def covering(exemptions: Sequence[Exemption], rule_id: str, aliases: Mapping[str, str],
-             obj: Manifest | None, path: Sequence[str | int], relative: str | None,
-             namespace: str | None) -> list[Suppression]:
+def covering(
+    exemptions: Sequence[Exemption],
+    rule_id: str,
+    aliases: Mapping[str, str],
+    obj: Manifest | None,
+    path: Sequence[str | int],
+    relative: str | None,
+    namespace: str | None,
+) -> list[Suppression]:
     """The suppressions of the exemptions that cover a finding of ``rule_id``."""
     found = []
     for exemption in exemptions:
-        named = [suppression for suppression in exemption.suppressions
-                 if aliases.get(suppression.name, suppression.name) == rule_id]
+        named = [
+            suppression
+            for suppression in exemption.suppressions
+            if aliases.get(suppression.name, suppression.name) == rule_id
+        ]
         if named and exemption.covers(obj, path, relative, namespace):
             found.extend(named)
     return found

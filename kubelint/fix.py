@@ -98,7 +98,7 @@ def _plan(obj: Manifest, fix: Fix) -> Edit | None:
     # JSON (a .json file, or a document written as one flow mapping) takes JSON values
     # and keys: `restartPolicy: OnFailure` would make it invalid JSON.
     root = starts[target.doc_root.line] + target.doc_root.column
-    as_json = source.path.lower().endswith(".json") or source.text[root:root + 1] == "{"
+    as_json = source.path.lower().endswith(".json") or source.text[root : root + 1] == "{"
     render = _json if as_json else _render
     full_path = (*target.root_path, *fix.path)
     parent_path, key = full_path[:-1], full_path[-1]
@@ -121,21 +121,29 @@ def _plan(obj: Manifest, fix: Fix) -> Edit | None:
         anchor = re.match(r"&\S+\s+", source.text[start:end])
         if anchor:  # keep "&name " so the aliases of the value still resolve
             start += anchor.end()
-        quoted = source.text[start:start + 1] == '"'
+        quoted = source.text[start : start + 1] == '"'
         text = (_json if quoted else render)(fix.value)
         if start == end:  # "key:" with an empty (null) value: write after the colon
-            return Edit(source.path, start, end, " " + text, target.doc_root.line,
-                        full_path, fix.value)
+            return Edit(
+                source.path, start, end, " " + text, target.doc_root.line, full_path, fix.value
+            )
         return Edit(source.path, start, end, text, target.doc_root.line, full_path, fix.value)
     rendered = f"{_json(key) if as_json else key}: {render(fix.value)}"
     if parent_entry is not None and parent_entry.alias:
         return None
     if parent_entry is not None:
         opening = offset(parent_entry.value_line, parent_entry.value_column)
-        if source.text[opening:opening + 1] == "{":  # a flow mapping: {a: 1}
+        if source.text[opening : opening + 1] == "{":  # a flow mapping: {a: 1}
             separator = ", " if container else ""
-            return Edit(source.path, opening + 1, opening + 1, rendered + separator,
-                        target.doc_root.line, full_path, fix.value)
+            return Edit(
+                source.path,
+                opening + 1,
+                opening + 1,
+                rendered + separator,
+                target.doc_root.line,
+                full_path,
+                fix.value,
+            )
     first = next((e for e, _ in positions.entries(record) if not e.alias), None)
     if first is None:
         return None
@@ -144,8 +152,15 @@ def _plan(obj: Manifest, fix: Fix) -> Edit | None:
     at = offset(first.key_line, first.key_column)
     found = LINE_BREAK.search(source.text)  # the file's own line ends
     newline = found.group(0) if found else "\n"
-    return Edit(source.path, at, at, f"{rendered}{newline}{' ' * first.key_column}",
-                target.doc_root.line, full_path, fix.value)
+    return Edit(
+        source.path,
+        at,
+        at,
+        f"{rendered}{newline}{' ' * first.key_column}",
+        target.doc_root.line,
+        full_path,
+        fix.value,
+    )
 
 
 def _walk(obj: Manifest, path: Path) -> tuple[Any, int, Entry | None] | None:
@@ -179,7 +194,7 @@ def apply(text: str, edits: Iterable[Edit]) -> str | None:
     pieces: list[str] = []
     position = 0
     for edit in ordered:
-        pieces += (text[position:edit.start], edit.text)
+        pieces += (text[position : edit.start], edit.text)
         position = edit.end
     result = "".join(pieces) + text[position:]
     return result if _verified(text, result, ordered) else None
@@ -294,16 +309,18 @@ def unified_diff(before: str, after: str, edits: list[Edit], path: str) -> list[
     a_at = b_at = 0
     for first, last, before_shift, own in spans:
         start_char = a_starts[first] + before_shift  # a line start in ``after`` too
-        b_first = bisect.bisect_left(b_starts, start_char) if start_char < len(after) \
-            else len(b_lines)
+        b_first = (
+            bisect.bisect_left(b_starts, start_char) if start_char < len(after) else len(b_lines)
+        )
         end_char = (a_starts[last] if last < len(a_starts) else len(before)) + before_shift + own
-        b_last = bisect.bisect_left(b_starts, end_char) if end_char < len(after) \
-            else len(b_lines)
+        b_last = bisect.bisect_left(b_starts, end_char) if end_char < len(after) else len(b_lines)
         if first > a_at:
             opcodes.append(("equal", a_at, first, b_at, b_first))
         matcher = difflib.SequenceMatcher(None, a_lines[first:last], b_lines[b_first:b_last])
-        opcodes += [(tag, i1 + first, i2 + first, j1 + b_first, j2 + b_first)
-                    for tag, i1, i2, j1, j2 in matcher.get_opcodes()]
+        opcodes += [
+            (tag, i1 + first, i2 + first, j1 + b_first, j2 + b_first)
+            for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        ]
         a_at, b_at = last, b_last
     if a_at < len(a_lines):
         opcodes.append(("equal", a_at, len(a_lines), b_at, len(b_lines)))
@@ -338,8 +355,8 @@ def _grouped(opcodes: list[tuple[str, int, int, int, int]]) -> list[Any]:
             merged[-1] = (tag, i1, code[2], j1, code[4])
         elif code[1] != code[2] or code[3] != code[4]:
             merged.append(code)
-    return list(difflib.SequenceMatcher.get_grouped_opcodes(
-        _Opcodes(merged or [("equal", 0, 0, 0, 0)]), 3))  # type: ignore[arg-type]
+    opcodes_of = _Opcodes(merged or [("equal", 0, 0, 0, 0)])
+    return list(difflib.SequenceMatcher.get_grouped_opcodes(opcodes_of, 3))  # type: ignore[arg-type]
 
 
 def _hunks(groups: list[Any], a: list[str], b: list[str], path: str) -> list[str]:

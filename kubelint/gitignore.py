@@ -61,8 +61,9 @@ class _Patterns:
             self.spec: GitIgnoreSpec = GitIgnoreSpec.from_lines(kept)
         except Exception:  # a pattern pathspec cannot compile ("[z-a]")
             # git's wildmatch matches nothing with it: make it a comment, as one.
-            self.spec = GitIgnoreSpec.from_lines([line if _compiles(line) else "#"
-                                                  for line in kept])
+            self.spec = GitIgnoreSpec.from_lines(
+                [line if _compiles(line) else "#" for line in kept]
+            )
 
     def decide(self, relative: str) -> tuple[bool, int] | None:
         """(ignored, line) of the last pattern matching ``relative`` (with a trailing
@@ -145,8 +146,13 @@ class GitIgnore:
                 decision = patterns.decide(relative + ("/" if is_dir else ""))
                 if decision is not None:
                     ignored, line = decision
-                    return Ignored(absolute, is_dir, source, line,
-                                   _as_git_shows(patterns.lines[line - 1])) if ignored else None
+                    return (
+                        Ignored(
+                            absolute, is_dir, source, line, _as_git_shows(patterns.lines[line - 1])
+                        )
+                        if ignored
+                        else None
+                    )
             if directory == top or directory in self._stops:
                 return None
             directory = os.path.dirname(directory)
@@ -181,6 +187,9 @@ class GitIgnore:
                 # Paths from os.walk carry undecodable bytes the same way.
                 text = data.decode("utf-8", "surrogateescape").removeprefix("\ufeff")
                 lines = [line.removesuffix("\r") for line in text.split("\n")]  # as git
-                self._files[path] = _Patterns(path, lines) if any(
-                    line.strip() and not line.startswith("#") for line in lines) else None
+                self._files[path] = (
+                    _Patterns(path, lines)
+                    if any(line.strip() and not line.startswith("#") for line in lines)
+                    else None
+                )
         return self._files[path]

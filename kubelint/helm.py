@@ -121,9 +121,16 @@ class HelmBinary(Renderer):
         self.path = path
 
     def render(self, request: RenderRequest) -> dict[str, str]:
-        command = [self.path, "template", request.release, request.chart,
-                   "--namespace", request.namespace,
-                   "--kube-version", f"v{request.kube_version}.0"]
+        command = [
+            self.path,
+            "template",
+            request.release,
+            request.chart,
+            "--namespace",
+            request.namespace,
+            "--kube-version",
+            f"v{request.kube_version}.0",
+        ]
         for path in request.values_files:
             command += ["--values", path]
         for expression in request.set_values:
@@ -131,11 +138,18 @@ class HelmBinary(Renderer):
         with tempfile.TemporaryDirectory(prefix="kubelint-helm-") as home:
             try:
                 result = subprocess.run(
-                    command, capture_output=True, text=True, stdin=subprocess.DEVNULL,
-                    timeout=RENDER_TIMEOUT_SECONDS, env=offline_environment(
+                    command,
+                    capture_output=True,
+                    text=True,
+                    stdin=subprocess.DEVNULL,
+                    timeout=RENDER_TIMEOUT_SECONDS,
+                    env=offline_environment(
                         HELM_CACHE_HOME=os.path.join(home, "cache"),
                         HELM_CONFIG_HOME=os.path.join(home, "config"),
-                        HELM_DATA_HOME=os.path.join(home, "data")), check=False)
+                        HELM_DATA_HOME=os.path.join(home, "data"),
+                    ),
+                    check=False,
+                )
             except (OSError, subprocess.TimeoutExpired) as error:
                 raise RenderError(f"helm template did not finish: {error}") from error
         if result.returncode != 0:
@@ -162,20 +176,24 @@ class HelmSdk(Renderer):
                 try:
                     values = merge_values(values, helm.values_from_yaml(text))
                 except helm.HelmError as error:
-                    raise RenderError(getattr(error, "detail", None) or str(error),
-                                      path) from error
+                    raise RenderError(getattr(error, "detail", None) or str(error), path) from error
             for expression in request.set_values:
                 values = merge_values(values, helm.parse_set_string(expression))
             with helm.Chart.load(request.chart) as chart:
                 # enable_dns false: getHostByName answers "" instead of asking DNS.
-                options = {"name": request.release, "namespace": request.namespace,
-                           "kube_version": f"v{request.kube_version}.0", "enable_dns": False}
+                options = {
+                    "name": request.release,
+                    "namespace": request.namespace,
+                    "kube_version": f"v{request.kube_version}.0",
+                    "enable_dns": False,
+                }
                 # Chart.render() has no kube_version keyword; the C ABI under it takes
                 # the option (helm_render's options JSON), so call it the same way.
                 from helm_python import _native
 
-                rendered = _native.call_string("helm_render", chart._raw(),
-                                               json.dumps(values), json.dumps(options))
+                rendered = _native.call_string(
+                    "helm_render", chart._raw(), json.dumps(values), json.dumps(options)
+                )
         except helm.HelmError as error:
             raise RenderError(getattr(error, "detail", None) or str(error)) from error
         except (OSError, UnicodeDecodeError) as error:
@@ -227,9 +245,11 @@ def find_renderer() -> Renderer | None:
     return HelmSdk(helm_python)
 
 
-NO_RENDERER = ("this is a Helm chart, and no Helm renderer is available to render it:"
-               " install one with `pip install 'kubelint[helm]'`, or put the helm binary"
-               " on PATH")
+NO_RENDERER = (
+    "this is a Helm chart, and no Helm renderer is available to render it:"
+    " install one with `pip install 'kubelint[helm]'`, or put the helm binary"
+    " on PATH"
+)
 
 
 # -- markers --------------------------------------------------------------------
@@ -258,8 +278,9 @@ def actions(text: str) -> Iterator[_Action]:
         if start < 0:
             return
         cursor = start + 2
-        trims_before = text.startswith("-", cursor) and cursor + 1 < length \
-            and text[cursor + 1] in _WHITESPACE
+        trims_before = (
+            text.startswith("-", cursor) and cursor + 1 < length and text[cursor + 1] in _WHITESPACE
+        )
         if trims_before:
             cursor += 2
         while cursor < length and text[cursor] in _WHITESPACE:
@@ -279,11 +300,12 @@ def actions(text: str) -> Iterator[_Action]:
             end = cursor + 2
             keyword = "/*"
         else:
-            word = re.match(r"[a-z]+", text[cursor:cursor + 10])
+            word = re.match(r"[a-z]+", text[cursor : cursor + 10])
             keyword = word.group(0) if word else ""
             end = _action_end(text, cursor)
-        trims_after = text[end - 3] == "-" and text[end - 4] in _WHITESPACE \
-            if end - start >= 6 else False
+        trims_after = (
+            text[end - 3] == "-" and text[end - 4] in _WHITESPACE if end - start >= 6 else False
+        )
         yield _Action(start, end, trims_before, trims_after, keyword)
         position = end
 
@@ -349,11 +371,18 @@ def mark_lines(text: str, branches: bool = True) -> tuple[str, list[Body]]:
         if inside_define or "\n" not in segment:
             out.append(segment)
         else:
-            out.append(_mark_segment(text, previous_end, segment, previous_trims,
-                                     action is not None and action.trims_before))
+            out.append(
+                _mark_segment(
+                    text,
+                    previous_end,
+                    segment,
+                    previous_trims,
+                    action is not None and action.trims_before,
+                )
+            )
         if action is None:
             break
-        source = text[action.start:action.end]
+        source = text[action.start : action.end]
         out.append(source)
         line = text.count("\n", 0, action.start)
         end_line = line + source.count("\n")
@@ -375,8 +404,9 @@ def mark_lines(text: str, branches: bool = True) -> tuple[str, list[Body]]:
     return "".join(out), bodies
 
 
-def _mark_segment(text: str, offset: int, segment: str, trimmed_start: bool,
-                  trimmed_end: bool) -> str:
+def _mark_segment(
+    text: str, offset: int, segment: str, trimmed_start: bool, trimmed_end: bool
+) -> str:
     """A marker before each newline of ``segment`` that no trim removes."""
     stripped = segment.strip(_WHITESPACE)
     first = segment.find(stripped[0]) if stripped else len(segment)
@@ -417,7 +447,7 @@ def unmark(rendered: str) -> tuple[str, list[int | None], list[list[int]]]:
             lines[number] = line
             continue
         origins.append(int(match.group(1)))
-        lines[number] = body[:match.start()] + line[len(body):]
+        lines[number] = body[: match.start()] + line[len(body) :]
     return "\n".join(lines), origins, branches
 
 
@@ -425,9 +455,13 @@ _ACTION_ON_LINE = lazy_compile(r"\{\{.*?\}\}")
 _CONTROL = lazy_compile(r"\{\{-?\s*(?:/\*|if\b|else\b|end\b|range\b|with\b|define\b|block\b)")
 
 
-def fill_gaps(origins: list[int | None], rendered_lines: Sequence[str],
-              template_lines: Sequence[str], bodies: Sequence[Body] = (),
-              branches: Sequence[Sequence[int]] = ()) -> list[int]:
+def fill_gaps(
+    origins: list[int | None],
+    rendered_lines: Sequence[str],
+    template_lines: Sequence[str],
+    bodies: Sequence[Body] = (),
+    branches: Sequence[Sequence[int]] = (),
+) -> list[int]:
     """The template line of every rendered line.
 
     A marker names the line whose newline ended the rendered line; the text before it may
@@ -458,17 +492,27 @@ def fill_gaps(origins: list[int | None], rendered_lines: Sequence[str],
         bound = own if own is not None else next_marker[index]
         bound = min(max(bound, 0), last)
         stretch_end = index if own is not None else next_index[index]
-        ran = {mark for line in branches[previous_index:stretch_end + 1] for mark in line} \
-            if branches else set()
-        skipped = [body for body in bodies
-                   if previous <= body.opens <= bound and body.opens not in ran]
+        ran = (
+            {mark for line in branches[previous_index : stretch_end + 1] for mark in line}
+            if branches
+            else set()
+        )
+        skipped = [
+            body for body in bodies if previous <= body.opens <= bound and body.opens not in ran
+        ]
         if bound > previous:
-            candidates = [line for line in range(previous + 1, bound + 1)
-                          if not any(body.opens < line <= body.closes for body in skipped)]
+            candidates = [
+                line
+                for line in range(previous + 1, bound + 1)
+                if not any(body.opens < line <= body.closes for body in skipped)
+            ]
         else:
             candidates = [bound]
-        started = [mark for line in branches[previous_index:index + 1] for mark in line] \
-            if branches else []
+        started = (
+            [mark for line in branches[previous_index : index + 1] for mark in line]
+            if branches
+            else []
+        )
         anchor = max([previous, *started])
         content = rendered_lines[index].strip()
         match = None
@@ -481,8 +525,11 @@ def fill_gaps(origins: list[int | None], rendered_lines: Sequence[str],
             if own is not None and _prints(template_lines[own]):
                 match = own
             else:
-                printing = [line for line in candidates if "{{" in template_lines[line]
-                            and _prints(template_lines[line])]
+                printing = [
+                    line
+                    for line in candidates
+                    if "{{" in template_lines[line] and _prints(template_lines[line])
+                ]
                 after = [line for line in printing if line >= anchor]
                 match = after[0] if after else printing[-1] if printing else bound
         filled.append(match)
@@ -499,8 +546,9 @@ def _prints(template_line: str) -> bool:
     if not stripped:
         return False
     remainder = _ACTION_ON_LINE.sub("", stripped).strip()
-    return bool(remainder) or any(not _CONTROL.match(action)
-                                  for action in _ACTION_ON_LINE.findall(stripped))
+    return bool(remainder) or any(
+        not _CONTROL.match(action) for action in _ACTION_ON_LINE.findall(stripped)
+    )
 
 
 def _literal_match(template_line: str, content: str) -> bool:
@@ -531,8 +579,9 @@ _VALUES_REF = lazy_compile(r"(?<![\w)\]])\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*
 def values_refs(line: str) -> list[tuple[str, ...]]:
     """The ``.Values.a.b`` paths a template line prints, in order (not those that only
     decide an ``if``, ``with`` or ``range``)."""
-    printed = " ".join(action for action in _ACTION_ON_LINE.findall(line)
-                       if not _CONTROL.match(action))
+    printed = " ".join(
+        action for action in _ACTION_ON_LINE.findall(line) if not _CONTROL.match(action)
+    )
     return [tuple(match.group(1).split(".")[1:]) for match in _VALUES_REF.finditer(printed)]
 
 
@@ -601,8 +650,14 @@ class TemplateSource:
 class HelmOrigin:
     """Places findings on objects of one rendered template at the template's lines."""
 
-    def __init__(self, template: TemplateSource, line_map: list[int], rendered: list[str],
-                 values: list[ValuesFile], variant: tuple[str, str] | None):
+    def __init__(
+        self,
+        template: TemplateSource,
+        line_map: list[int],
+        rendered: list[str],
+        values: list[ValuesFile],
+        variant: tuple[str, str] | None,
+    ):
         self.template = template
         self.line_map = line_map
         self.rendered = rendered
@@ -614,18 +669,21 @@ class HelmOrigin:
             return self.line_map[rendered_line]
         return 0
 
-    def place(self, obj: Manifest, path: Sequence[str | int], location: Location,
-              message: str = "") -> Placement:
+    def place(
+        self, obj: Manifest, path: Sequence[str | int], location: Location, message: str = ""
+    ) -> Placement:
         template = self.template
         if template.packed is not None:  # inside an archive: nothing to point into
-            return Placement(template.display, Span(0, 0, 0, 1), (), template.directives,
-                             variant=self.variant)
+            return Placement(
+                template.display, Span(0, 0, 0, 1), (), template.directives, variant=self.variant
+            )
         line = self._line(location.span.line)
         span = self._columns(location.span, line)
         node_lines = tuple(self._line(number) for number in location.node_lines)
         related = self._related(obj, path, line, message)
-        return Placement(template.display, span, node_lines, template.directives,
-                         related, self.variant)
+        return Placement(
+            template.display, span, node_lines, template.directives, related, self.variant
+        )
 
     def _columns(self, span: Span, line: int) -> Span:
         """The rendered span's columns on the template line: the same where the line
@@ -635,16 +693,18 @@ class HelmOrigin:
         end = len(template_line.rstrip())
         if template_line.rstrip() == rendered_line.rstrip() and span.end_line == span.line:
             return Span(line, span.column, line, span.end_column)
-        token = rendered_line[span.column:span.end_column if span.end_line == span.line
-                              else None].strip()
+        token = rendered_line[
+            span.column : span.end_column if span.end_line == span.line else None
+        ].strip()
         for candidate in (token, token.partition(":")[0] + ":" if ":" in token else ""):
             if candidate and (found := template_line.find(candidate)) >= 0:
                 return Span(line, found, line, found + len(candidate))
         start = len(template_line) - len(template_line.lstrip())
         return Span(line, start, line, max(end, start + 1))
 
-    def _related(self, obj: Manifest, path: Sequence[str | int], line: int,
-                 message: str) -> tuple[RelatedLocation, ...]:
+    def _related(
+        self, obj: Manifest, path: Sequence[str | int], line: int, message: str
+    ) -> tuple[RelatedLocation, ...]:
         """Where the values the template line printed at the finding are set: each
         ``.Values`` path on the line whose value is (part of) the rendered value, or the
         key inside a mapping that ``toYaml`` printed."""
@@ -663,9 +723,14 @@ class HelmOrigin:
                 for values in self.values:
                     where = values.locate(values_path)
                     if where is not None:
-                        related.append(RelatedLocation(values.display, where[0] + 1,
-                                                       where[1] + 1,
-                                                       f"value {format_path(values_path)}"))
+                        related.append(
+                            RelatedLocation(
+                                values.display,
+                                where[0] + 1,
+                                where[1] + 1,
+                                f"value {format_path(values_path)}",
+                            )
+                        )
                         break
         return tuple(related)
 
@@ -683,12 +748,23 @@ class HelmOrigin:
         (``uses the moving tag 'latest'``); all of them when it quotes none."""
         if len(refs) < 2:
             return refs
-        quoted = [ref for ref in refs if isinstance(value := self._value(ref), (str, int, float))
-                  and not isinstance(value, bool) and f"'{value}'" in message]
+        quoted = [
+            ref
+            for ref in refs
+            if isinstance(value := self._value(ref), (str, int, float))
+            and not isinstance(value, bool)
+            and f"'{value}'" in message
+        ]
         return quoted or refs
 
-    def _candidates(self, ref: tuple[str, ...], path: Sequence[str | int], rendered: Any,
-                    single: bool, obj: Manifest) -> Iterator[tuple[str | int, ...]]:
+    def _candidates(
+        self,
+        ref: tuple[str, ...],
+        path: Sequence[str | int],
+        rendered: Any,
+        single: bool,
+        obj: Manifest,
+    ) -> Iterator[tuple[str | int, ...]]:
         """Values paths the finding's value may have come from through ``ref``."""
         value = self._value(ref)
         if value is _MISSING:
@@ -709,8 +785,9 @@ class HelmOrigin:
             yield ref
 
     @staticmethod
-    def _inside(value: Any, path: Sequence[str | int], start: int,
-                obj: Manifest) -> tuple[str | int, ...] | None:
+    def _inside(
+        value: Any, path: Sequence[str | int], start: int, obj: Manifest
+    ) -> tuple[str | int, ...] | None:
         """``path[start:]`` as a path inside ``value`` (what toYaml printed), or None.
         A list item is found by its ``name`` when it has one: the template may print
         other items before the values' (a sidecar list after the main container)."""
@@ -726,9 +803,11 @@ class HelmOrigin:
                     return None
                 item = obj.get((*path[:index], part))
                 name = item.get("name") if isinstance(item, dict) else None
-                named = [i for i, entry in enumerate(node)
-                         if name is not None and isinstance(entry, dict)
-                         and entry.get("name") == name]
+                named = [
+                    i
+                    for i, entry in enumerate(node)
+                    if name is not None and isinstance(entry, dict) and entry.get("name") == name
+                ]
                 if named:
                     part = named[0]
                 elif not 0 <= part < len(node):
@@ -750,7 +829,8 @@ def _same_scalar(value: Any, rendered: Any) -> bool:
         return False
     if isinstance(rendered, str):
         return str(value).lower() == rendered.lower() or (
-            isinstance(value, str) and bool(value) and value in rendered)
+            isinstance(value, str) and bool(value) and value in rendered
+        )
     return bool(value == rendered)
 
 
@@ -790,8 +870,7 @@ class _Chart:
         """A values file parsed for locations (an editor's unsaved text when it has one),
         once per chart."""
         if path not in self._values:
-            self._values[path] = parse_values_file(path, display_path(path),
-                                                   self.unsaved.get(path))
+            self._values[path] = parse_values_file(path, display_path(path), self.unsaved.get(path))
         return self._values[path]
 
     @cached_property
@@ -829,8 +908,12 @@ def _chart_name(directory: str) -> str | None:
     return None
 
 
-def lint_chart(directory: str, options: ChartOptions, renderer: Renderer | None,
-               unsaved: Mapping[str, str] | None = None) -> list[LoadedFile]:
+def lint_chart(
+    directory: str,
+    options: ChartOptions,
+    renderer: Renderer | None,
+    unsaved: Mapping[str, str] | None = None,
+) -> list[LoadedFile]:
     """The rendered templates of a chart as loaded files whose objects are placed at
     their template lines, or ``helm-render`` problems. ``unsaved`` maps absolute paths
     of the chart's files to the text an editor has for them."""
@@ -856,8 +939,14 @@ def lint_chart(directory: str, options: ChartOptions, renderer: Renderer | None,
         seen_problems: set[tuple[str, int, str]] = set()
         for variant, extra in renderings:
             files = [*extra, *(os.path.abspath(path) for path in options.values_files)]
-            request = RenderRequest(copy, files, options.set_values, options.release,
-                                    options.namespace, options.kube_version)
+            request = RenderRequest(
+                copy,
+                files,
+                options.set_values,
+                options.release,
+                options.namespace,
+                options.kube_version,
+            )
             values = _values_chain(chart, files, options)
             try:
                 rendered = renderer.render(request)
@@ -874,11 +963,12 @@ def lint_chart(directory: str, options: ChartOptions, renderer: Renderer | None,
             scope = f"helm:{chart.display}:{variant[1] if variant else ''}"
             out.extend(_load_rendering(chart, templates, rendered, values, variant, scope))
         # Every file the renderings read counts as linted.
-        made_from = {template.display for template in templates.values()
-                     if template.packed is None}
+        made_from = {template.display for template in templates.values() if template.packed is None}
         made_from.add(chart.shown(CHART_FILE))
-        for path in [*(extra for _, extras in renderings for extra in extras),
-                     *options.values_files]:
+        for path in [
+            *(extra for _, extras in renderings for extra in extras),
+            *options.values_files,
+        ]:
             made_from.add(display_path(path))
         if os.path.isfile(chart.file(VALUES_FILE)):
             made_from.add(chart.shown(VALUES_FILE))
@@ -894,9 +984,14 @@ def _values_chain(chart: _Chart, files: list[str], options: ChartOptions) -> lis
     return [chart.values_file(path) for path in [*reversed(files), chart.file(VALUES_FILE)]]
 
 
-def _load_rendering(chart: _Chart, templates: dict[str, TemplateSource],
-                    rendered: Mapping[str, str], values: list[ValuesFile],
-                    variant: tuple[str, str] | None, scope: str) -> list[LoadedFile]:
+def _load_rendering(
+    chart: _Chart,
+    templates: dict[str, TemplateSource],
+    rendered: Mapping[str, str],
+    values: list[ValuesFile],
+    variant: tuple[str, str] | None,
+    scope: str,
+) -> list[LoadedFile]:
     out: list[LoadedFile] = []
     for name in sorted(rendered):
         if name.endswith("NOTES.txt") or not rendered[name].strip():
@@ -904,8 +999,7 @@ def _load_rendering(chart: _Chart, templates: dict[str, TemplateSource],
         template = templates.get(name) or _unknown_template(chart, name)
         text, origins, branches = unmark(rendered[name])
         rendered_lines = text.split("\n")
-        line_map = fill_gaps(origins, rendered_lines, template.lines, template.bodies,
-                             branches)
+        line_map = fill_gaps(origins, rendered_lines, template.lines, template.bodies, branches)
         source = SourceFile(template.display, text, scope=scope)
         loaded = load_text(text, source)
         source.directives = template.directives
@@ -929,8 +1023,7 @@ def _subchart_values(values: list[ValuesFile], name: str, chart: _Chart) -> list
     """A subchart's templates read the parent's values under the subchart's name, then
     the subchart's own values.yaml."""
     parts = name.split("/")
-    nested = tuple(parts[index + 1] for index, part in enumerate(parts[:-1])
-                   if part == "charts")
+    nested = tuple(parts[index + 1] for index, part in enumerate(parts[:-1]) if part == "charts")
     chain = [ValuesFile(v.display, v.documents, (*nested, *v.prefix)) for v in values]
     own = chart.subchart_values.get(nested[0]) if len(nested) == 1 else None
     if own is not None:
@@ -950,8 +1043,9 @@ def _first_error(error: BaseException) -> str:
     return str(error)
 
 
-def _marked_copy(chart: _Chart, workspace: str,
-                 branches: bool = True) -> tuple[str, dict[str, TemplateSource]]:
+def _marked_copy(
+    chart: _Chart, workspace: str, branches: bool = True
+) -> tuple[str, dict[str, TemplateSource]]:
     """Copy the chart into ``workspace`` with markers in its templates (and in those of
     the subcharts vendored as directories). Returns the copy and its templates by the
     names Helm gives them (``<chart>/templates/x.yaml``, ``<chart>/charts/<sub>/…``)."""
@@ -961,15 +1055,23 @@ def _marked_copy(chart: _Chart, workspace: str,
         nonlocal copied
         copied += os.path.getsize(source)
         if copied > MAX_CHART_BYTES:
-            raise _TooLarge(f"the chart is over kubelint's limit of {MAX_CHART_BYTES:,} bytes;"
-                            " exclude it, or lint the output of `helm template`")
+            raise _TooLarge(
+                f"the chart is over kubelint's limit of {MAX_CHART_BYTES:,} bytes;"
+                " exclude it, or lint the output of `helm template`"
+            )
         return shutil.copy2(source, target)
 
     copy = os.path.join(workspace, os.path.basename(chart.directory) or "chart")
     try:
         # Symbolic links are followed, as Helm's loader follows them.
-        shutil.copytree(chart.directory, copy, symlinks=False, copy_function=copy_file,
-                        ignore=shutil.ignore_patterns(".git"), ignore_dangling_symlinks=True)
+        shutil.copytree(
+            chart.directory,
+            copy,
+            symlinks=False,
+            copy_function=copy_file,
+            ignore=shutil.ignore_patterns(".git"),
+            ignore_dangling_symlinks=True,
+        )
     except (OSError, shutil.Error) as error:
         raise _TooLarge(f"cannot read the chart: {_first_error(error)}") from error
     for path, text in chart.unsaved.items():
@@ -986,8 +1088,9 @@ _BASE_PATH = lazy_compile(r"Template\.BasePath")
 _BASE_PATH_FILE = lazy_compile(r"Template\.BasePath\s*\"(/[^\"]+)\"")
 
 
-def _mark_chart(copy: str, original: str, helm_name: str,
-                templates: dict[str, TemplateSource], branches: bool) -> None:
+def _mark_chart(
+    copy: str, original: str, helm_name: str, templates: dict[str, TemplateSource], branches: bool
+) -> None:
     template_dir = os.path.join(copy, "templates")
     found: list[tuple[str, str, str]] = []  # (path in the copy, Helm's name, text)
     for directory, _dirs, files in os.walk(template_dir):
@@ -1001,8 +1104,11 @@ def _mark_chart(copy: str, original: str, helm_name: str,
                 continue  # Helm reports what it cannot read
             helm_path = f"{helm_name}/{relative.replace(os.sep, '/')}"
             templates[helm_path] = TemplateSource(
-                display_path(os.path.join(original, relative)), text, parse_directives(text),
-                text.split("\n"))
+                display_path(os.path.join(original, relative)),
+                text,
+                parse_directives(text),
+                text.split("\n"),
+            )
             found.append((path, helm_path, text))
     # A template that another includes by its path (`include (print $.Template.BasePath
     # "/configmap.yaml") . | sha256sum`, the config checksum idiom) must stay as it is,
@@ -1030,8 +1136,13 @@ def _mark_chart(copy: str, original: str, helm_name: str,
             sub_copy = os.path.join(charts, entry)
             if os.path.isdir(sub_copy) and is_chart(sub_copy):
                 sub_name = _chart_name(sub_copy) or entry
-                _mark_chart(sub_copy, os.path.join(original, "charts", entry),
-                            f"{helm_name}/charts/{sub_name}", templates, branches)
+                _mark_chart(
+                    sub_copy,
+                    os.path.join(original, "charts", entry),
+                    f"{helm_name}/charts/{sub_name}",
+                    templates,
+                    branches,
+                )
 
 
 def _unknown_template(chart: _Chart, name: str) -> TemplateSource:
@@ -1042,8 +1153,7 @@ def _unknown_template(chart: _Chart, name: str) -> TemplateSource:
     if os.path.isfile(path):
         data, _ = read_file(path)
         text = data.decode("utf-8", "replace") if data is not None else ""
-        return TemplateSource(display_path(path), text, parse_directives(text),
-                              text.split("\n"))
+        return TemplateSource(display_path(path), text, parse_directives(text), text.split("\n"))
     archive = chart.display
     if "charts" in parts:
         sub = parts[parts.index("charts") + 1]
@@ -1061,11 +1171,13 @@ def _missing_dependencies(chart: _Chart) -> list[LoadedFile]:
     path = chart.file(CHART_FILE)
     data, problem = read_file(path)
     if data is None:
-        return [_problem_file(chart.shown(CHART_FILE), problem.message if problem else
-                              "cannot read Chart.yaml")]
+        return [
+            _problem_file(
+                chart.shown(CHART_FILE), problem.message if problem else "cannot read Chart.yaml"
+            )
+        ]
     text = data.decode("utf-8", "replace")
-    document = next((item for item in parse_stream(text) if isinstance(item, YamlDocument)),
-                    None)
+    document = next((item for item in parse_stream(text) if isinstance(item, YamlDocument)), None)
     if document is None or not isinstance(document.value, dict):
         return []  # Helm reports a broken Chart.yaml when it loads the chart
     dependencies = document.value.get("dependencies")
@@ -1081,19 +1193,29 @@ def _missing_dependencies(chart: _Chart) -> list[LoadedFile]:
         name = dependency["name"]
         repository = dependency.get("repository")
         if isinstance(repository, str) and repository.startswith("file://"):
-            local = os.path.join(chart.directory, repository[len("file://"):])
+            local = os.path.join(chart.directory, repository[len("file://") :])
             if is_chart(local):
                 continue
-        if name in vendored or any(entry.startswith(f"{name}-") and entry.endswith(".tgz")
-                                   for entry in archives):
+        if name in vendored or any(
+            entry.startswith(f"{name}-") and entry.endswith(".tgz") for entry in archives
+        ):
             continue
-        where = locate(document.positions, document.root, document.value,
-                       ("dependencies", index, "name")).span
+        where = locate(
+            document.positions, document.root, document.value, ("dependencies", index, "name")
+        ).span
         source = f" from {repository}" if isinstance(repository, str) and repository else ""
-        problems.append(YamlProblem(
-            HELM_RENDER, f"chart dependency {name!r}{source} is not in charts/; kubelint"
-            " never downloads charts: run `helm dependency build` and commit charts/, or"
-            " exclude the chart", where.line, where.column, where.end_line, where.end_column))
+        problems.append(
+            YamlProblem(
+                HELM_RENDER,
+                f"chart dependency {name!r}{source} is not in charts/; kubelint"
+                " never downloads charts: run `helm dependency build` and commit charts/, or"
+                " exclude the chart",
+                where.line,
+                where.column,
+                where.end_line,
+                where.end_column,
+            )
+        )
     if not problems:
         return []
     loaded = LoadedFile(SourceFile(chart.shown(CHART_FILE), text))
@@ -1102,7 +1224,8 @@ def _missing_dependencies(chart: _Chart) -> list[LoadedFile]:
 
 
 _HELM_POSITION = lazy_compile(
-    r"(?P<name>[\w.\-/]+?\.(?:ya?ml|tpl|txt|json)):(?P<line>\d+)(?::(?P<column>\d+))?")
+    r"(?P<name>[\w.\-/]+?\.(?:ya?ml|tpl|txt|json)):(?P<line>\d+)(?::(?P<column>\d+))?"
+)
 
 
 _SCHEMA_VIOLATION = lazy_compile(r" - at '(/[^']*)': (.*?)(?= - at '|\Z)")
@@ -1112,9 +1235,13 @@ _YAML_LINE = lazy_compile(r"\byaml: line (\d+):")
 _CHART_FILE_ERROR = lazy_compile(r"cannot load (Chart\.yaml|values\.yaml):")
 
 
-def _render_problems(chart: _Chart, templates: Mapping[str, TemplateSource],
-                     error: RenderError, workspace: str,
-                     values: Sequence[ValuesFile]) -> list[LoadedFile]:
+def _render_problems(
+    chart: _Chart,
+    templates: Mapping[str, TemplateSource],
+    error: RenderError,
+    workspace: str,
+    values: Sequence[ValuesFile],
+) -> list[LoadedFile]:
     """A render error as a ``helm-render`` finding where it is: the template line Helm
     names, the line of a values file or Chart.yaml Helm cannot parse, the values key a
     ``values.schema.json`` error names; else on Chart.yaml."""
@@ -1130,15 +1257,23 @@ def _render_problems(chart: _Chart, templates: Mapping[str, TemplateSource],
     if violations:
         # One finding per violation, at the values key it names (the chart's name is
         # what Helm says before the first one).
-        head = message[:message.index(" - at '")]
+        head = message[: message.index(" - at '")]
         problems = []
         for pointer, why in violations:
-            path = tuple(part.replace("~1", "/").replace("~0", "~")
-                         for part in pointer.strip("/").split("/") if part)
+            path = tuple(
+                part.replace("~1", "/").replace("~0", "~")
+                for part in pointer.strip("/").split("/")
+                if part
+            )
             said = f"{head} at '{pointer}': {why.strip()}"
-            located = next(((file.display, found) for file in values
-                            if (found := file.locate(path)) is not None),
-                           (chart.shown(CHART_FILE), (0, 0)))
+            located = next(
+                (
+                    (file.display, found)
+                    for file in values
+                    if (found := file.locate(path)) is not None
+                ),
+                (chart.shown(CHART_FILE), (0, 0)),
+            )
             problems.append(_problem_file(located[0], said, *located[1]))
         return problems
     match = _HELM_POSITION.search(message)

@@ -43,8 +43,7 @@ class ObjectIndex:
         self._by_namespace: dict[str | None, list[Manifest]] = defaultdict(list)
         #: By kind and namespace: of_kind(kind, namespace) then reads a short list, where
         #: filtering the namespace's objects cost every kind asked a pass over them.
-        self._by_kind_namespace: dict[tuple[str, str | None], list[Manifest]] = \
-            defaultdict(list)
+        self._by_kind_namespace: dict[tuple[str, str | None], list[Manifest]] = defaultdict(list)
         for obj in self._objects:
             assert obj.kind is not None
             namespace = effective_namespace(obj, default_namespace)
@@ -78,8 +77,9 @@ class ObjectIndex:
         key = obj.unit
         found = self._units.get(key)
         if found is None:
-            found = self._units[key] = ObjectIndex(self._unit_members.get(key, ()),
-                                                   self.default_namespace)
+            found = self._units[key] = ObjectIndex(
+                self._unit_members.get(key, ()), self.default_namespace
+            )
         return found
 
     def earlier_namesakes(self, obj: Manifest) -> list[Manifest]:
@@ -107,11 +107,15 @@ class ObjectIndex:
         kind = obj.kind
         builtin = kind in BUILTIN_KIND_GROUPS and obj.is_kind(kind)
         applied_with = obj.source.scope or obj.source.path
-        return (applied_with, "" if builtin else obj.api_group, kind, self.namespace_of(obj),
-                name)
+        return (applied_with, "" if builtin else obj.api_group, kind, self.namespace_of(obj), name)
 
-    def operator_source(self, namespace: str | None, *, names: Iterable[str] = (),
-                        labels: Mapping[str, Any] | None = None) -> Manifest | None:
+    def operator_source(
+        self,
+        namespace: str | None,
+        *,
+        names: Iterable[str] = (),
+        labels: Mapping[str, Any] | None = None,
+    ) -> Manifest | None:
         """A custom resource (or CRD) of the input that accounts for objects an operator
         creates at run time with one of ``names`` or with pod/object ``labels`` (a
         selector's ``matchLabels``), or None. Linked when:
@@ -129,8 +133,11 @@ class ObjectIndex:
         labels = labels if isinstance(labels, Mapping) else {}
         runners, first_custom = self._pod_runners()
         managed_by = labels.get("app.kubernetes.io/managed-by")
-        if isinstance(managed_by, str) and managed_by.lower() not in _DEPLOYMENT_TOOLS \
-                and first_custom is not None:
+        if (
+            isinstance(managed_by, str)
+            and managed_by.lower() not in _DEPLOYMENT_TOOLS
+            and first_custom is not None
+        ):
             return first_custom
         wanted = [text for text in (*names, *labels.values()) if isinstance(text, str) and text]
         found: list[tuple[int, Manifest]] = []
@@ -144,8 +151,7 @@ class ObjectIndex:
                         found.append((position, obj))
         if found:
             return min(found, key=lambda candidate: candidate[0])[1]  # the first in the input
-        domains = {key.partition("/")[0] for key in labels if isinstance(key, str)
-                   and "/" in key}
+        domains = {key.partition("/")[0] for key in labels if isinstance(key, str) and "/" in key}
         domains = {domain for domain in domains if domain and not _builtin_domain(domain)}
         if domains:
             for group, obj in self._custom_groups():
@@ -196,8 +202,11 @@ class ObjectIndex:
         key = (kind, namespace)
         found = self._of_kind.get(key)
         if found is None:
-            source = self._by_kind.get(kind, ()) if namespace is None else \
-                self._by_kind_namespace.get(key, ())
+            source = (
+                self._by_kind.get(kind, ())
+                if namespace is None
+                else self._by_kind_namespace.get(key, ())
+            )
             found = self._of_kind[key] = [obj for obj in source if obj.is_kind(kind)]
         return iter(found)
 
@@ -222,8 +231,11 @@ class ObjectIndex:
         key = (kind, namespace)
         found = self._names.get(key)
         if found is None:
-            found = self._names[key] = {name for obj in self.of_kind(kind, namespace)
-                                        if isinstance(name := obj.metadata.get("name"), str)}
+            found = self._names[key] = {
+                name
+                for obj in self.of_kind(kind, namespace)
+                if isinstance(name := obj.metadata.get("name"), str)
+            }
         return found
 
     def workloads(self, namespace: str | None) -> list[Manifest]:
@@ -235,13 +247,18 @@ class ObjectIndex:
         ``matchExpressions``) selects, in input order."""
         postings = self._workloads_postings(namespace)
         match_labels = selector.get("matchLabels") if isinstance(selector, Mapping) else None
-        candidates = postings.candidates(match_labels if isinstance(match_labels, Mapping)
-                                         else {})
-        return [obj for obj in candidates
-                if label_selector_matches(selector, obj.pod_template_labels())]
+        candidates = postings.candidates(match_labels if isinstance(match_labels, Mapping) else {})
+        return [
+            obj for obj in candidates if label_selector_matches(selector, obj.pod_template_labels())
+        ]
 
-    def selecting(self, kind: str, namespace: str | None, labels: Mapping[str, Any],
-                  selector_of: Callable[[Manifest], Any]) -> list[Manifest]:
+    def selecting(
+        self,
+        kind: str,
+        namespace: str | None,
+        labels: Mapping[str, Any],
+        selector_of: Callable[[Manifest], Any],
+    ) -> list[Manifest]:
         """Objects of ``kind`` in ``namespace`` whose LabelSelector (``selector_of(obj)``,
         a function kept for the run: its postings are built once) selects ``labels``,
         in input order."""
@@ -249,10 +266,13 @@ class ObjectIndex:
         postings = self._selector_postings.get(key)
         if postings is None:
             postings = self._selector_postings[key] = _Postings(
-                list(self.of_kind(kind, namespace)),
-                lambda obj: _match_labels(selector_of(obj)))
-        return [obj for obj in postings.selecting(labels)
-                if label_selector_matches(selector_of(obj), labels)]
+                list(self.of_kind(kind, namespace)), lambda obj: _match_labels(selector_of(obj))
+            )
+        return [
+            obj
+            for obj in postings.selecting(labels)
+            if label_selector_matches(selector_of(obj), labels)
+        ]
 
     def workloads_of_budget(self, pdb: Manifest) -> list[Manifest]:
         """Workloads whose pods the PodDisruptionBudget selects (``pdbs_for`` the other
@@ -260,19 +280,24 @@ class ObjectIndex:
         selector = _spec(pdb).get("selector")
         if pdb.api_version == "policy/v1beta1" and not selector:
             return []  # policy/v1beta1 read an empty selector as "no pods"
-        return [obj for obj in self.workloads_matching(self.namespace_of(pdb), selector)
-                if obj.pod_template_labels()]
+        return [
+            obj
+            for obj in self.workloads_matching(self.namespace_of(pdb), selector)
+            if obj.pod_template_labels()
+        ]
 
     def _workloads_postings(self, namespace: str | None) -> _Postings:
         found = self._workload_postings.get(namespace)
         if found is None:
             found = self._workload_postings[namespace] = _Postings(
                 [obj for obj in self.objects(namespace) if obj.pod_spec_path() is not None],
-                lambda obj: obj.pod_template_labels())
+                lambda obj: obj.pod_template_labels(),
+            )
         return found
 
-    def _memo(self, question: str, obj: Manifest, answer: Callable[[], list[Manifest]]
-              ) -> list[Manifest]:
+    def _memo(
+        self, question: str, obj: Manifest, answer: Callable[[], list[Manifest]]
+    ) -> list[Manifest]:
         key = (question, id(obj))
         found = self._answers.get(key)
         if found is None:
@@ -281,6 +306,7 @@ class ObjectIndex:
 
     def services_for(self, workload: Manifest) -> list[Manifest]:
         """Services of the workload's namespace whose selector selects its pods."""
+
         def answer() -> list[Manifest]:
             labels = workload.pod_template_labels()
             if not labels:
@@ -290,23 +316,36 @@ class ObjectIndex:
             if postings is None:
                 # ExternalName Services ignore their selector: they select no pods.
                 postings = self._service_postings[namespace] = _Postings(
-                    [service for service in self.of_kind("Service", namespace)
-                     if _spec(service).get("type") != "ExternalName"],
-                    lambda service: _plain(_spec(service).get("selector")))
-            return [service for service in postings.selecting(labels)
-                    if service_selector_matches(_spec(service).get("selector"), labels)]
+                    [
+                        service
+                        for service in self.of_kind("Service", namespace)
+                        if _spec(service).get("type") != "ExternalName"
+                    ],
+                    lambda service: _plain(_spec(service).get("selector")),
+                )
+            return [
+                service
+                for service in postings.selecting(labels)
+                if service_selector_matches(_spec(service).get("selector"), labels)
+            ]
+
         return self._memo("services", workload, answer)
 
     def workloads_for(self, service: Manifest) -> list[Manifest]:
         """Objects with a pod template (or Pods) in the Service's namespace that it
         selects, in input order."""
+
         def answer() -> list[Manifest]:
             selector = _spec(service).get("selector")
             if not isinstance(selector, Mapping) or not selector:
                 return []  # no selector, or an empty one: it selects no pods
             postings = self._workloads_postings(self.namespace_of(service))
-            return [obj for obj in postings.candidates(selector)
-                    if service_selector_matches(selector, obj.pod_template_labels())]
+            return [
+                obj
+                for obj in postings.candidates(selector)
+                if service_selector_matches(selector, obj.pod_template_labels())
+            ]
+
         return self._memo("workloads", service, answer)
 
     def added_pod_labels(self, workload: Manifest) -> dict[str, Callable[[str], bool]]:
@@ -314,9 +353,10 @@ class ObjectIndex:
         template's (``pod-template-hash``, ``statefulset.kubernetes.io/pod-name``, ...),
         each with a test of the values it can take: a selector may select pods by them."""
         name = workload.metadata.get("name")
-        return {label: _added_value_test(label, workload.kind, name if isinstance(name, str)
-                                         else "")
-                for label in CONTROLLER_POD_LABELS.get(workload.kind or "", ())}
+        return {
+            label: _added_value_test(label, workload.kind, name if isinstance(name, str) else "")
+            for label in CONTROLLER_POD_LABELS.get(workload.kind or "", ())
+        }
 
     def hpas_for(self, workload: Manifest) -> list[Manifest]:
         """HorizontalPodAutoscalers of the workload's namespace whose scaleTargetRef names
@@ -326,10 +366,14 @@ class ObjectIndex:
             self._hpa_targets = defaultdict(list)
             for hpa in self.of_kind("HorizontalPodAutoscaler"):
                 target = _spec(hpa).get("scaleTargetRef")
-                if isinstance(target, Mapping) and isinstance(target.get("kind"), str) \
-                        and isinstance(target.get("name"), str):
-                    self._hpa_targets[(self.namespace_of(hpa), target["kind"],
-                                       target["name"])].append(hpa)
+                if (
+                    isinstance(target, Mapping)
+                    and isinstance(target.get("kind"), str)
+                    and isinstance(target.get("name"), str)
+                ):
+                    self._hpa_targets[
+                        (self.namespace_of(hpa), target["kind"], target["name"])
+                    ].append(hpa)
         name = workload.metadata.get("name")
         if workload.kind is None or not isinstance(name, str):
             return []
@@ -337,13 +381,17 @@ class ObjectIndex:
         for hpa in self._hpa_targets.get((self.namespace_of(workload), workload.kind, name), ()):
             target = _spec(hpa)["scaleTargetRef"]
             version = target.get("apiVersion")
-            if (not isinstance(version, str)
-                         or _group(version) == workload.api_group
-                         or {_group(version), workload.api_group} <= {"apps", "extensions"}
-                         # a built-in kind under a mistyped apiVersion (see is_kind)
-                         or (workload.kind is not None and workload.is_kind(workload.kind)
-                             and _group(version) in BUILTIN_KIND_GROUPS.get(workload.kind,
-                                                                            ()))):
+            if (
+                not isinstance(version, str)
+                or _group(version) == workload.api_group
+                or {_group(version), workload.api_group} <= {"apps", "extensions"}
+                # a built-in kind under a mistyped apiVersion (see is_kind)
+                or (
+                    workload.kind is not None
+                    and workload.is_kind(workload.kind)
+                    and _group(version) in BUILTIN_KIND_GROUPS.get(workload.kind, ())
+                )
+            ):
                 found.append(hpa)
         return found
 
@@ -352,18 +400,21 @@ class ObjectIndex:
         labels = workload.pod_template_labels()
         if not labels:
             return []
-        return [pdb for pdb in self.selecting("PodDisruptionBudget", self.namespace_of(workload),
-                                              labels, _budget_selector)
-                # policy/v1beta1 read an empty selector as "no pods"; policy/v1 as "all".
-                if not (pdb.api_version == "policy/v1beta1" and not _spec(pdb).get("selector"))]
+        return [
+            pdb
+            for pdb in self.selecting(
+                "PodDisruptionBudget", self.namespace_of(workload), labels, _budget_selector
+            )
+            # policy/v1beta1 read an empty selector as "no pods"; policy/v1 as "all".
+            if not (pdb.api_version == "policy/v1beta1" and not _spec(pdb).get("selector"))
+        ]
 
 
 class _Postings:
     """Objects by the labels they carry (``members``' labels) or select (selectors'
     ``matchLabels``), so that matching looks at the objects sharing a label, not all."""
 
-    def __init__(self, members: list[Manifest],
-                 labels_of: Callable[[Manifest], Mapping[str, Any]]):
+    def __init__(self, members: list[Manifest], labels_of: Callable[[Manifest], Mapping[str, Any]]):
         self.members = members
         self._by_label: dict[tuple[str, str], list[int]] = defaultdict(list)
         #: Members whose labels are empty (a selector of none selects by expressions only,
@@ -400,16 +451,23 @@ class _Postings:
 
 
 #: Controller-added labels whose values are numbers (an ordinal, a generation, an index).
-_NUMBERED_LABELS = frozenset({"pod-template-generation", "apps.kubernetes.io/pod-index",
-                              "batch.kubernetes.io/job-completion-index"})
+_NUMBERED_LABELS = frozenset(
+    {
+        "pod-template-generation",
+        "apps.kubernetes.io/pod-index",
+        "batch.kubernetes.io/job-completion-index",
+    }
+)
 
 
 def _added_value_test(label: str, kind: str | None, name: str) -> Callable[[str], bool]:
     """The values a controller-added ``label`` takes on the pods of workload ``name``."""
     if label == "statefulset.kubernetes.io/pod-name":
+
         def pod_name(value: str) -> bool:
             prefix, _, ordinal = value.rpartition("-")
             return prefix == name and ordinal.isdigit()
+
         return pod_name
     if label in ("job-name", "batch.kubernetes.io/job-name"):
         # A CronJob's Jobs are named <cronjob>-<scheduled time>.
@@ -425,8 +483,9 @@ def _budget_selector(pdb: Manifest) -> Any:
 
 def _plain(selector: Any) -> Mapping[str, Any]:
     """A Service selector's labels ({} when it is not a plain map)."""
-    if not isinstance(selector, Mapping) or any(isinstance(v, (Mapping, list))
-                                                for v in selector.values()):
+    if not isinstance(selector, Mapping) or any(
+        isinstance(v, (Mapping, list)) for v in selector.values()
+    ):
         return {}
     return selector
 
@@ -438,17 +497,47 @@ def _match_labels(selector: Any) -> Mapping[str, Any]:
 
 
 #: ``app.kubernetes.io/managed-by`` values of the tools that apply manifests, not operators.
-_DEPLOYMENT_TOOLS = frozenset({"helm", "tiller", "kustomize", "kubectl", "argocd", "flux",
-                               "skaffold", "kapp", "jsonnet", "timoni", "pulumi", "terraform"})
+_DEPLOYMENT_TOOLS = frozenset(
+    {
+        "helm",
+        "tiller",
+        "kustomize",
+        "kubectl",
+        "argocd",
+        "flux",
+        "skaffold",
+        "kapp",
+        "jsonnet",
+        "timoni",
+        "pulumi",
+        "terraform",
+    }
+)
 #: API groups of built-in kinds besides the "*.k8s.io" ones.
 _BUILTIN_GROUPS = frozenset({"", "apps", "batch", "policy", "autoscaling", "extensions"})
 
 
 #: Spec fields of custom resources that describe pods an operator runs (a CephCluster's
 #: ``mon`` and ``storage``, a Kafka's ``replicas``, an Alertmanager's ``image``).
-_POD_FIELDS = frozenset({"replicas", "image", "template", "podTemplate", "podMetadata",
-                         "resources", "nodeSelector", "tolerations", "affinity", "storage",
-                         "version", "instances", "size", "mon", "cephVersion"})
+_POD_FIELDS = frozenset(
+    {
+        "replicas",
+        "image",
+        "template",
+        "podTemplate",
+        "podMetadata",
+        "resources",
+        "nodeSelector",
+        "tolerations",
+        "affinity",
+        "storage",
+        "version",
+        "instances",
+        "size",
+        "mon",
+        "cephVersion",
+    }
+)
 
 
 def _runs_pods(obj: Manifest) -> bool:
@@ -471,8 +560,11 @@ def custom_resource_pod_labels(obj: Manifest) -> Iterator[Mapping[str, Any]]:
     """Labels an operator may give the pods of a custom resource (the non-empty ones of):
     the resource's own, its pod template's (Argo Rollouts, OpenKruise) or its podMetadata
     (prometheus-operator)."""
-    for path in (("metadata", "labels"), ("spec", "template", "metadata", "labels"),
-                 ("spec", "podMetadata", "labels")):
+    for path in (
+        ("metadata", "labels"),
+        ("spec", "template", "metadata", "labels"),
+        ("spec", "podMetadata", "labels"),
+    ):
         labels = obj.get(path)
         if isinstance(labels, Mapping) and labels:
             yield labels
@@ -494,8 +586,12 @@ def describe_selector(selector: Mapping[str, Any]) -> str:
 
 
 def _builtin_domain(domain: str) -> bool:
-    return domain == "k8s.io" or domain.endswith(".k8s.io") or domain == "kubernetes.io" \
+    return (
+        domain == "k8s.io"
+        or domain.endswith(".k8s.io")
+        or domain == "kubernetes.io"
         or domain.endswith(".kubernetes.io")
+    )
 
 
 def _group(api_version: str) -> str:
@@ -524,8 +620,10 @@ def label_selector_matches(selector: Any, labels: Mapping[str, Any]) -> bool:
     for key, value in (match_labels or {}).items():
         if key not in labels or _text(labels[key]) != _text(value):
             return False
-    return all(isinstance(expression, (dict, Mapping)) and _expression_matches(expression, labels)
-               for expression in expressions or ())
+    return all(
+        isinstance(expression, (dict, Mapping)) and _expression_matches(expression, labels)
+        for expression in expressions or ()
+    )
 
 
 def service_selector_matches(selector: Any, labels: Mapping[str, Any]) -> bool:

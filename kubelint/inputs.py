@@ -43,8 +43,12 @@ class Inputs:
     gitignored: list[Ignored] = field(default_factory=list)
 
 
-def collect(paths: list[str], excluded: Callable[[str], bool],
-            workspace: str | None = None, respect_gitignore: bool = False) -> Inputs:
+def collect(
+    paths: list[str],
+    excluded: Callable[[str], bool],
+    workspace: str | None = None,
+    respect_gitignore: bool = False,
+) -> Inputs:
     """Sort what ``discover`` finds into plain files, charts and kustomization roots;
     with ``respect_gitignore``, the walk of a directory skips what git ignores (files
     named in ``paths`` never are). Raises ``loader.PathNotFound``."""
@@ -55,8 +59,11 @@ def collect(paths: list[str], excluded: Callable[[str], bool],
         from kubelint.gitignore import GitIgnore
 
         gitignore = GitIgnore(directories)
-    explicit = {os.path.abspath(path) for path in paths
-                if path != STDIN and os.path.lexists(path) and not os.path.isdir(path)}
+    explicit = {
+        os.path.abspath(path)
+        for path in paths
+        if path != STDIN and os.path.lexists(path) and not os.path.isdir(path)
+    }
     inputs = Inputs()
     charts: dict[str, None] = {}
     roots: dict[str, None] = {}
@@ -100,7 +107,10 @@ def collect(paths: list[str], excluded: Callable[[str], bool],
     from kubelint.kustomize import plan
 
     planned = plan(list(roots))
-    inputs.files = [path for path in candidates
-                    if path == STDIN or os.path.abspath(path) not in planned.consumed]
+    inputs.files = [
+        path
+        for path in candidates
+        if path == STDIN or os.path.abspath(path) not in planned.consumed
+    ]
     inputs.kustomizations = list(planned.top)
     return inputs

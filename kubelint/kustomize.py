@@ -73,16 +73,19 @@ BUILD_ANNOTATIONS = (ORIGIN_ANNOTATION, "alpha.config.kubernetes.io/transformati
 #: Keys kustomize's strategic merge uses to match list items (containers, env, volumes,
 #: volumeMounts, ports, volumeDevices, hostAliases, topologySpreadConstraints).
 MERGE_KEYS = ("name", "containerPort", "mountPath", "devicePath", "ip", "topologyKey", "port")
-NO_BUILDER = ("this is a kustomization, and no kustomize is available to build it: install"
-              " one with `pip install 'kubelint[kustomize]'`, or put kustomize or kubectl"
-              " on PATH")
+NO_BUILDER = (
+    "this is a kustomization, and no kustomize is available to build it: install"
+    " one with `pip install 'kubelint[kustomize]'`, or put kustomize or kubectl"
+    " on PATH"
+)
 
 # A reference kustomize would fetch: a URL, a git/ssh address, a host-like first path
 # segment (github.com/org/repo), or a query naming a ref.
 _REMOTE = lazy_compile(
     r"^(?:[A-Za-z][A-Za-z0-9+.-]*://|git@|git::|ssh:"
     r"|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d+)?/)"
-    r"|[?&](?:ref|version|submodules|timeout)=")
+    r"|[?&](?:ref|version|submodules|timeout)="
+)
 
 
 def looks_remote(value: str) -> bool:
@@ -115,8 +118,9 @@ def _read_version(path: str, _mtime: int, _size: int) -> _File | None:
             text = handle.read().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return None
-    documents = [item for item in parse_stream(text)
-                 if isinstance(item, YamlDocument) and item.usable]
+    documents = [
+        item for item in parse_stream(text) if isinstance(item, YamlDocument) and item.usable
+    ]
     return _File(path, text, parse_directives(text), documents)
 
 
@@ -219,8 +223,9 @@ def _is_inline(text: str) -> bool:
 def _references(k: Kustomization) -> Iterator[Reference]:
     data = k.data
 
-    def ref(field_name: str, value: Any, path: tuple[str | int, ...],
-            may_be_inline: bool = False) -> Iterator[Reference]:
+    def ref(
+        field_name: str, value: Any, path: tuple[str | int, ...], may_be_inline: bool = False
+    ) -> Iterator[Reference]:
         if not isinstance(value, str) or not value or (may_be_inline and _is_inline(value)):
             return
         span = k.locate(path).span
@@ -251,8 +256,11 @@ def _references(k: Kustomization) -> Iterator[Reference]:
             for j, source in items("files", entry):
                 # "key=path" names the data key; the path follows the first "="
                 if isinstance(source, str):
-                    yield from ref(name, source.partition("=")[2] if "=" in source
-                                   else source, (name, i, "files", j))
+                    yield from ref(
+                        name,
+                        source.partition("=")[2] if "=" in source else source,
+                        (name, i, "files", j),
+                    )
             for j, source in items("envs", entry):
                 yield from ref(name, source, (name, i, "envs", j))
             yield from ref(name, entry.get("env"), (name, i, "env"))
@@ -262,19 +270,28 @@ def _references(k: Kustomization) -> Iterator[Reference]:
     for i, chart in items("helmCharts"):
         span = k.locate(("helmCharts", i)).span
         chart_name = chart.get("name") if isinstance(chart, dict) else None
-        yield Reference("helmCharts", chart_name if isinstance(chart_name, str) else "", "",
-                        "remote",
-                        span.line, span.column, k.path)
+        yield Reference(
+            "helmCharts",
+            chart_name if isinstance(chart_name, str) else "",
+            "",
+            "remote",
+            span.line,
+            span.column,
+            k.path,
+        )
         if isinstance(chart, dict):
-            yield from ref("helmCharts.valuesFile", chart.get("valuesFile"),
-                           ("helmCharts", i, "valuesFile"))
+            yield from ref(
+                "helmCharts.valuesFile", chart.get("valuesFile"), ("helmCharts", i, "valuesFile")
+            )
             for j, values in items("additionalValuesFiles", chart):
-                yield from ref("helmCharts.valuesFile", values,
-                               ("helmCharts", i, "additionalValuesFiles", j))
+                yield from ref(
+                    "helmCharts.valuesFile", values, ("helmCharts", i, "additionalValuesFiles", j)
+                )
 
 
-def _classify(directory: str, value: str) -> tuple[Literal["file", "directory", "remote",
-                                                           "missing"], str]:
+def _classify(
+    directory: str, value: str
+) -> tuple[Literal["file", "directory", "remote", "missing"], str]:
     target = os.path.normpath(os.path.join(directory, value))
     if os.path.isdir(target):
         return "directory", target
@@ -410,9 +427,12 @@ def plan(roots: Iterable[str]) -> Plan:
     kept = []
     for directory, closure in closures.items():
         included = any(
-            other is not closure and other.buildable and other.includes(directory)
+            other is not closure
+            and other.buildable
+            and other.includes(directory)
             and not closure.includes(other.root.directory)  # a cycle: build both, fail
-            for other in closures.values())
+            for other in closures.values()
+        )
         if not included:
             kept.append(directory)
     files: set[str] = set()
@@ -448,7 +468,6 @@ class Owners:
             self._roots = [(root, frozenset(closures[root].files)) for root in planned.top]
         wanted = {absolute, _real(absolute)}
         return [root for root, files in self._roots if wanted & files]
-
 
 
 # ---------------------------------------------------------------------------------------
@@ -494,25 +513,37 @@ def _run_build(closure: _Closure, builder: Builder, timeout: float) -> _Outcome:
         relative = os.path.relpath(_real(closure.root.directory), wrapper)
         field_name = "components" if closure.root.is_component else "resources"
         with open(os.path.join(wrapper, "kustomization.yaml"), "w", encoding="utf-8") as out:
-            out.write(f"{field_name}:\n- {json.dumps(relative)}\n"
-                      "buildMetadata: [originAnnotations]\n")
+            out.write(
+                f"{field_name}:\n- {json.dumps(relative)}\nbuildMetadata: [originAnnotations]\n"
+            )
         try:
-            result = subprocess.run([*builder.command, wrapper], stdin=subprocess.DEVNULL,
-                                    capture_output=True, timeout=timeout, cwd=wrapper,
-                                    env=offline_environment(), check=False)
+            result = subprocess.run(
+                [*builder.command, wrapper],
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                timeout=timeout,
+                cwd=wrapper,
+                env=offline_environment(),
+                check=False,
+            )
         except subprocess.TimeoutExpired:
             return _Outcome(None, "", "", wrapper)
         except OSError as error:
             return _Outcome(127, "", f"cannot run {builder.command[0]}: {error}", wrapper)
-        return _Outcome(result.returncode, result.stdout.decode("utf-8", "replace"),
-                        result.stderr.decode("utf-8", "replace"), wrapper)
+        return _Outcome(
+            result.returncode,
+            result.stdout.decode("utf-8", "replace"),
+            result.stderr.decode("utf-8", "replace"),
+            wrapper,
+        )
 
 
 _AUTO: Literal["auto"] = "auto"
 
 
-def build(root: str, builder: Builder | Literal["auto"] | None = _AUTO,
-          timeout: float = BUILD_TIMEOUT) -> list[LoadedFile]:
+def build(
+    root: str, builder: Builder | Literal["auto"] | None = _AUTO, timeout: float = BUILD_TIMEOUT
+) -> list[LoadedFile]:
     """Build one kustomization root (a directory) and load what it makes.
 
     Returns the root's ``LoadedFile`` (shown as its kustomization file; objects placed by
@@ -523,8 +554,12 @@ def build(root: str, builder: Builder | Literal["auto"] | None = _AUTO,
     return build_roots([root], builder, timeout)
 
 
-def build_roots(roots: Sequence[str], builder: Builder | Literal["auto"] | None = _AUTO,
-                timeout: float = BUILD_TIMEOUT, jobs: int | None = None) -> list[LoadedFile]:
+def build_roots(
+    roots: Sequence[str],
+    builder: Builder | Literal["auto"] | None = _AUTO,
+    timeout: float = BUILD_TIMEOUT,
+    jobs: int | None = None,
+) -> list[LoadedFile]:
     """``build`` for several roots, run in parallel (``jobs`` builds at a time, the CPU
     count by default); a finding in a kustomization several roots include is made once.
     Files come back in the order of ``roots``, then the other kustomization files."""
@@ -571,8 +606,9 @@ def build_roots(roots: Sequence[str], builder: Builder | Literal["auto"] | None 
             loaded.problems[:0] = files[root.path].problems
             files[root.path] = loaded
         # Every file the build read counts as linted (real paths: symlinks read once).
-        files[root.path].source.made_from = tuple(sorted(
-            {display_path(os.path.realpath(path)) for path in closure.files}))
+        files[root.path].source.made_from = tuple(
+            sorted({display_path(os.path.realpath(path)) for path in closure.files})
+        )
     return [*files.values(), *(extra[path] for path in sorted(extra))]
 
 
@@ -589,34 +625,43 @@ def _scope(k: Kustomization) -> str:
 
 def _remote_message(ref: Reference) -> str:
     if ref.field == "helmCharts":
-        return (f"helmCharts entry {ref.value!r}: kustomize inflates charts by running helm,"
-                " which may download the chart and runs code, so kubelint did not build"
-                " this kustomization and its objects were not checked (lint the chart"
-                " itself, or the output of `kustomize build --enable-helm` yourself)")
+        return (
+            f"helmCharts entry {ref.value!r}: kustomize inflates charts by running helm,"
+            " which may download the chart and runs code, so kubelint did not build"
+            " this kustomization and its objects were not checked (lint the chart"
+            " itself, or the output of `kustomize build --enable-helm` yourself)"
+        )
     noun = {"resources": "resource", "bases": "base", "components": "component"}.get(
-        ref.field, f"{ref.field} entry")
-    return (f"remote {noun} {ref.value!r}: kubelint never fetches remote bases, so this"
-            " kustomization was not built and its objects were not checked (vendor the"
-            " base, or lint the output of `kustomize build` yourself)")
+        ref.field, f"{ref.field} entry"
+    )
+    return (
+        f"remote {noun} {ref.value!r}: kubelint never fetches remote bases, so this"
+        " kustomization was not built and its objects were not checked (vendor the"
+        " base, or lint the output of `kustomize build` yourself)"
+    )
 
 
 # ---------------------------------------------------------------------------------------
 # Build failures
 
-_KLOG = lazy_compile(
-    r'^[EWIF]\d{4} [\d:.]+\s+\d+ \S+\] "command failed" err=(?P<err>.*)\Z', re.S)
+_KLOG = lazy_compile(r'^[EWIF]\d{4} [\d:.]+\s+\d+ \S+\] "command failed" err=(?P<err>.*)\Z', re.S)
 _WRAPPER = lazy_compile(
     r"^accumulating resources: accumulation err='accumulating resources from '[^']*':"
     r" '[^']*' must resolve to a file': (?:recursed accumulation of path|couldn't make"
-    r" target for path) '[^']*': ")
+    r" target for path) '[^']*': "
+)
 _WRAPPER_COMPONENT = lazy_compile(
     r"^accumulating components: accumulateDirectory: \"(?:recursed accumulation of path"
-    r"|couldn't make target for path) '[^']*': (?P<rest>.*)\"\Z", re.S)
+    r"|couldn't make target for path) '[^']*': (?P<rest>.*)\"\Z",
+    re.S,
+)
 _DIRECTORY_RETRY = lazy_compile(
-    r"': must build at directory: (?:not a valid directory: )?(?P<why>.*)\Z")
+    r"': must build at directory: (?:not a valid directory: )?(?P<why>.*)\Z"
+)
 _YAML_LINE = lazy_compile(r"\byaml: line (\d+):")
 _UNMATCHED_PATCH = lazy_compile(
-    r'patch \\?"?(?P<kind>[A-Za-z0-9]+)\.[^/"\s]*/(?P<name>[^"\s]+?)\.\[')
+    r'patch \\?"?(?P<kind>[A-Za-z0-9]+)\.[^/"\s]*/(?P<name>[^"\s]+?)\.\['
+)
 _UNKNOWN_FIELD = lazy_compile(r'\bunknown field \\?"([^"\\]+)\\?"')
 
 
@@ -625,8 +670,9 @@ def _clean_error(stderr: str, wrapper: str) -> str:
     kustomization adds, with paths shown as kubelint shows them."""
     # kustomize prints deprecation warnings ("# Warning: 'commonLabels' is deprecated")
     # before the error: not why the build failed.
-    text = "\n".join(line for line in stderr.strip().splitlines()
-                     if not line.startswith("# Warning:")).strip()
+    text = "\n".join(
+        line for line in stderr.strip().splitlines() if not line.startswith("# Warning:")
+    ).strip()
     match = _KLOG.match(text)
     if match:  # kubectl logs through klog: err="..." (Go-quoted) or err=<\n\t...\n >
         err = match["err"].strip()
@@ -636,8 +682,10 @@ def _clean_error(stderr: str, wrapper: str) -> str:
             except ValueError:
                 text = err.strip('"')
         elif err.startswith("<"):
-            text = "\n".join(line[1:] if line.startswith("\t") else line
-                             for line in err[1:].rstrip(">").strip("\n").splitlines())
+            text = "\n".join(
+                line[1:] if line.startswith("\t") else line
+                for line in err[1:].rstrip(">").strip("\n").splitlines()
+            )
     for prefix in ("Error: ", "error: "):
         text = text.removeprefix(prefix)
     text = _WRAPPER.sub("", text, count=1)
@@ -648,9 +696,9 @@ def _clean_error(stderr: str, wrapper: str) -> str:
         except ValueError:
             text = component["rest"]
     retry = _DIRECTORY_RETRY.search(text)
-    if retry and retry["why"] in text[:retry.start()]:
+    if retry and retry["why"] in text[: retry.start()]:
         # kustomize tries a file, then a directory, and repeats the first error.
-        text = text[:retry.start()] + "'"
+        text = text[: retry.start()] + "'"
     text = text.replace(wrapper + os.sep, "").replace(wrapper, ".")
     cwd = os.getcwd()
     for base in {cwd, _real(cwd)}:
@@ -663,13 +711,18 @@ def _build_error(closure: _Closure, outcome: _Outcome, timeout: float) -> tuple[
     if outcome.returncode is None:
         return f"kustomize build did not finish within {timeout:g} s", 0, 0
     cleaned = _clean_error(outcome.stderr, outcome.wrapper) or (
-        f"kustomize build exited with status {outcome.returncode}")
+        f"kustomize build exited with status {outcome.returncode}"
+    )
     if "buildMetadata" in cleaned:
-        cleaned += (" (this kustomize is too old for origin annotations: kubelint needs"
-                    " kustomize v4.5.4 or later, kubectl 1.24 or later)")
+        cleaned += (
+            " (this kustomize is too old for origin annotations: kubelint needs"
+            " kustomize v4.5.4 or later, kubectl 1.24 or later)"
+        )
     if root.is_component:
-        cleaned += (" (no kustomization in the input includes this Component, so it was"
-                    " built on its own; lint an overlay that includes it)")
+        cleaned += (
+            " (no kustomization in the input includes this Component, so it was"
+            " built on its own; lint an overlay that includes it)"
+        )
     line, column = _error_position(root, cleaned)
     return f"kustomize build failed: {cleaned}", line, column
 
@@ -678,8 +731,7 @@ def _error_position(root: Kustomization, message: str) -> tuple[int, int]:
     """The root's entry kustomize's message names first, else the top of the file."""
     best: tuple[int, int, int] | None = None
     for ref in root.references:
-        for mention in (f"'{ref.value}'", f"({ref.value})", f'"{ref.value}"',
-                        f"path: {ref.value}"):
+        for mention in (f"'{ref.value}'", f"({ref.value})", f'"{ref.value}"', f"path: {ref.value}"):
             at = message.find(mention)
             if at >= 0 and (best is None or at < best[0]):
                 best = (at, ref.line, ref.column)
@@ -688,9 +740,12 @@ def _error_position(root: Kustomization, message: str) -> tuple[int, int]:
     unmatched = _UNMATCHED_PATCH.search(message)
     if unmatched:  # a patch naming an object the kustomization does not have
         for patch in _patches(root):
-            if isinstance(patch, _Patch) and not patch.json and \
-                    patch.doc.value.get("kind") == unmatched["kind"] and \
-                    _name_of(patch.doc.value) == unmatched["name"]:
+            if (
+                isinstance(patch, _Patch)
+                and not patch.json
+                and patch.doc.value.get("kind") == unmatched["kind"]
+                and _name_of(patch.doc.value) == unmatched["name"]
+            ):
                 span = root.locate(patch.entry).span
                 return span.line, span.column
     unknown = _UNKNOWN_FIELD.search(message)
@@ -717,10 +772,18 @@ def _load_output(closure: _Closure, outcome: _Outcome) -> LoadedFile:
     built = loaded.source
     # Problems are reported in the kustomization file, with its suppression comments;
     # the objects keep the output text their positions refer to.
-    loaded.source = SourceFile(display, root.file.text, root.file.directives,
-                               built.documents, built.skipped, scope=_scope(root))
-    loaded.problems = [YamlProblem(problem.rule, f"kustomize build output: {problem.message}",
-                                   0, 0) for problem in loaded.problems]
+    loaded.source = SourceFile(
+        display,
+        root.file.text,
+        root.file.directives,
+        built.documents,
+        built.skipped,
+        scope=_scope(root),
+    )
+    loaded.problems = [
+        YamlProblem(problem.rule, f"kustomize build output: {problem.message}", 0, 0)
+        for problem in loaded.problems
+    ]
     return loaded
 
 
@@ -775,16 +838,24 @@ class _Doc:
         return node
 
     def place(self, path: Sequence[str | int]) -> tuple[Span, tuple[int, ...]]:
-        location = locate(self.document.positions, self.document.root, self.document.value,
-                          (*self.root_path, *path))
+        location = locate(
+            self.document.positions,
+            self.document.root,
+            self.document.value,
+            (*self.root_path, *path),
+        )
         inline = self.inline
         if inline is None:
             return location.span, location.node_lines
         if inline.fixed is not None:
             return inline.fixed.span, inline.fixed.node_lines
         span = location.span
-        shifted = Span(span.line + inline.line, span.column + inline.column,
-                       span.end_line + inline.line, span.end_column + inline.column)
+        shifted = Span(
+            span.line + inline.line,
+            span.column + inline.column,
+            span.end_line + inline.line,
+            span.end_column + inline.column,
+        )
         return shifted, (*inline.prefix, *(line + inline.line for line in location.node_lines))
 
 
@@ -811,9 +882,19 @@ class _Transform:
 
 
 # kustomize runs a kustomization's transformers in this order (kusttarget_configplugin.go).
-_ORDER = {"patchesStrategicMerge": 0, "patches": 1, "namespace": 2, "namePrefix": 3,
-          "nameSuffix": 3, "labels": 4, "commonLabels": 4, "commonAnnotations": 5,
-          "patchesJson6902": 6, "replicas": 7, "images": 8}
+_ORDER = {
+    "patchesStrategicMerge": 0,
+    "patches": 1,
+    "namespace": 2,
+    "namePrefix": 3,
+    "nameSuffix": 3,
+    "labels": 4,
+    "commonLabels": 4,
+    "commonAnnotations": 5,
+    "patchesJson6902": 6,
+    "replicas": 7,
+    "images": 8,
+}
 
 
 def _inline_mapping(k: Kustomization, path: tuple[str | int, ...], text: str) -> _Inline:
@@ -839,15 +920,17 @@ def _inline_mapping(k: Kustomization, path: tuple[str | int, ...], text: str) ->
     if entry is not None:
         if entry.value_line < entry.value_end_line and len(patch_lines) > 1:
             first = entry.value_line + 1
-            body = [line for line in lines[first:first + len(patch_lines)] if line.strip()]
+            body = [line for line in lines[first : first + len(patch_lines)] if line.strip()]
             indent = len(body[0]) - len(body[0].lstrip(" ")) if body else 0
-            if all(i + first < len(lines) and (not line or lines[i + first][indent:] == line)
-                   for i, line in enumerate(patch_lines)):
+            if all(
+                i + first < len(lines) and (not line or lines[i + first][indent:] == line)
+                for i, line in enumerate(patch_lines)
+            ):
                 return _Inline(first, indent, location.node_lines)
         elif len(patch_lines) == 1:
             line = lines[entry.value_line] if entry.value_line < len(lines) else ""
             for column in (entry.value_column, entry.value_column + 1):
-                if line[column:column + len(text)] == text:
+                if line[column : column + len(text)] == text:
                     return _Inline(entry.value_line, column, location.node_lines)
     return _Inline(0, 0, location.node_lines, location)
 
@@ -858,8 +941,11 @@ def _documents(k: Kustomization, source: Any, path: tuple[str | int, ...]) -> li
         return []
     if path[-1] == "patch" or (path[0] == "patchesStrategicMerge" and _is_inline(source)):
         inline = _inline_mapping(k, path, source)
-        return [_Doc(k.file, document, (), inline) for document in parse_stream(source)
-                if isinstance(document, YamlDocument) and document.usable]
+        return [
+            _Doc(k.file, document, (), inline)
+            for document in parse_stream(source)
+            if isinstance(document, YamlDocument) and document.usable
+        ]
     file = _read(os.path.normpath(os.path.join(k.directory, source)))
     return [] if file is None else [_Doc(file, document) for document in file.documents]
 
@@ -870,19 +956,26 @@ def _patches(k: Kustomization) -> list[_Patch | _Transform]:
     out: list[_Patch | _Transform] = []
     data = k.data
 
-    def add(entry: tuple[str | int, ...], docs: list[_Doc], target: Any,
-            json_only: bool = False) -> None:
+    def add(
+        entry: tuple[str | int, ...], docs: list[_Doc], target: Any, json_only: bool = False
+    ) -> None:
         for doc in docs:
             value = doc.value
             is_json = isinstance(value, list)
             if is_json or (isinstance(value, dict) and not json_only):
-                out.append(_Patch(doc, is_json, target if isinstance(target, dict) else None,
-                                  _ORDER[str(entry[0])], entry))
+                out.append(
+                    _Patch(
+                        doc,
+                        is_json,
+                        target if isinstance(target, dict) else None,
+                        _ORDER[str(entry[0])],
+                        entry,
+                    )
+                )
 
     entries = data.get("patchesStrategicMerge")
     for i, entry in enumerate(entries if isinstance(entries, list) else []):
-        add(("patchesStrategicMerge", i), _documents(k, entry, ("patchesStrategicMerge", i)),
-            None)
+        add(("patchesStrategicMerge", i), _documents(k, entry, ("patchesStrategicMerge", i)), None)
     for name in ("patches", "patchesJson6902"):
         entries = data.get(name)
         for i, entry in enumerate(entries if isinstance(entries, list) else []):
@@ -890,8 +983,12 @@ def _patches(k: Kustomization) -> list[_Patch | _Transform]:
                 continue
             for key in ("path", "patch"):
                 if isinstance(entry.get(key), str):
-                    add((name, i), _documents(k, entry[key], (name, i, key)),
-                        entry.get("target"), json_only=name == "patchesJson6902")
+                    add(
+                        (name, i),
+                        _documents(k, entry[key], (name, i, key)),
+                        entry.get("target"),
+                        json_only=name == "patchesJson6902",
+                    )
     for name in ("namespace", "namePrefix", "nameSuffix"):
         if isinstance(data.get(name), str) and data[name]:
             out.append(_Transform(k, name, (name,), _ORDER[name]))
@@ -906,8 +1003,10 @@ def _patches(k: Kustomization) -> list[_Patch | _Transform]:
             if name != "labels":
                 out.append(_Transform(k, name, (name, i), _ORDER[name]))
             elif isinstance(entry.get("pairs"), dict):
-                out.extend(_Transform(k, name, (name, i, "pairs", key), _ORDER[name])
-                           for key in entry["pairs"])
+                out.extend(
+                    _Transform(k, name, (name, i, "pairs", key), _ORDER[name])
+                    for key in entry["pairs"]
+                )
     out.sort(key=lambda item: item.order)  # stable: the listed order within a field
     return out
 
@@ -1005,8 +1104,9 @@ class KustomizeOrigin:
         self.info = info
         self._source: _Source | None = None
 
-    def place(self, obj: Manifest, path: Sequence[str | int], location: Location,
-              message: str = "") -> Placement:
+    def place(
+        self, obj: Manifest, path: Sequence[str | int], location: Location, message: str = ""
+    ) -> Placement:
         try:
             return self._place(obj, tuple(path))
         except Exception:  # a mapping bug must never lose the finding
@@ -1057,8 +1157,9 @@ class KustomizeOrigin:
         source = self.source(obj)
         if source is None:
             return self.build.fallback()
-        applied = [item for item in self.build.sequence(source.owner)
-                   if _applies(item, obj, source)]
+        applied = [
+            item for item in self.build.sequence(source.owner) if _applies(item, obj, source)
+        ]
         data = obj.data
         full = len(path)
         doc = source.doc
@@ -1071,8 +1172,9 @@ class KustomizeOrigin:
                 depth, patch_path, sets = _patch_depth(item, data, path, in_resource)
                 if depth == full and sets:
                     written = _value_at(item.doc.value, patch_path)
-                    return (self._transformed(obj, path, applied[position + 1:], written)
-                            or self._at(item.doc, patch_path))
+                    return self._transformed(
+                        obj, path, applied[position + 1 :], written
+                    ) or self._at(item.doc, patch_path)
         # 2. The resource that wrote it, unless a transformer changed it.
         if doc is not None and in_resource:
             written = _value_at(doc.value, written_path)
@@ -1096,20 +1198,40 @@ class KustomizeOrigin:
         if doc is not None:
             return self._at(doc, written_path)
         # The file is known but not the document: its top.
-        return Placement(source.file.display, Span(0, 0, 0, 1), (0,), source.file.directives,
-                         variant=self.build.variant(source.file.path))
+        return Placement(
+            source.file.display,
+            Span(0, 0, 0, 1),
+            (0,),
+            source.file.directives,
+            variant=self.build.variant(source.file.path),
+        )
 
     def _at(self, doc: _Doc, doc_path: Sequence[str | int]) -> Placement:
         span, node_lines = doc.place(doc_path)
-        return Placement(doc.file.display, span, node_lines, doc.file.directives,
-                         variant=self.build.variant(doc.file.path))
+        return Placement(
+            doc.file.display,
+            span,
+            node_lines,
+            doc.file.directives,
+            variant=self.build.variant(doc.file.path),
+        )
 
     def _at_location(self, file: _File, location: Location) -> Placement:
-        return Placement(file.display, location.span, location.node_lines, file.directives,
-                         variant=self.build.variant(file.path))
+        return Placement(
+            file.display,
+            location.span,
+            location.node_lines,
+            file.directives,
+            variant=self.build.variant(file.path),
+        )
 
-    def _transformed(self, obj: Manifest, path: tuple[str | int, ...],
-                     later: list[_Patch | _Transform], written: Any) -> Placement | None:
+    def _transformed(
+        self,
+        obj: Manifest,
+        path: tuple[str | int, ...],
+        later: list[_Patch | _Transform],
+        written: Any,
+    ) -> Placement | None:
         """The kustomization field (``images``, ``replicas``, ``namespace``, ``namePrefix``,
         a label...) that changed the value after it was written (the built value differs
         from the written one)."""
@@ -1117,8 +1239,7 @@ class KustomizeOrigin:
         if built == written:
             return None
         for item in reversed(later):
-            if isinstance(item, _Transform) and \
-                    _transform_covers(item, obj, path, written, built):
+            if isinstance(item, _Transform) and _transform_covers(item, obj, path, written, built):
                 k = item.kustomization
                 entry = item.entry
                 setting = _value_at(k.data, entry)
@@ -1130,14 +1251,18 @@ class KustomizeOrigin:
                 return self._at_location(k.file, k.locate(entry))
         return None
 
-    def _at_generator(self, generator: tuple[Kustomization, str, int],
-                      path: tuple[str | int, ...]) -> Placement:
+    def _at_generator(
+        self, generator: tuple[Kustomization, str, int], path: tuple[str | int, ...]
+    ) -> Placement:
         """A generated ConfigMap or Secret: the literal, file or env line that made the
         key, else the generator entry's name."""
         k, field_name, index = generator
         entry = k.data[field_name][index]
-        if len(path) >= 2 and path[0] in ("data", "stringData", "binaryData") \
-                and isinstance(path[1], str):
+        if (
+            len(path) >= 2
+            and path[0] in ("data", "stringData", "binaryData")
+            and isinstance(path[1], str)
+        ):
             key = path[1]
             for name in ("literals", "files"):
                 items = entry.get(name)
@@ -1165,8 +1290,13 @@ class KustomizeOrigin:
             if not stripped.startswith("#") and stripped.partition("=")[0].strip() == key:
                 column = len(line) - len(line.lstrip())
                 span = Span(number, column, number, len(line.rstrip()))
-                return Placement(file.display, span, (number,), file.directives,
-                                 variant=self.build.variant(file.path))
+                return Placement(
+                    file.display,
+                    span,
+                    (number,),
+                    file.directives,
+                    variant=self.build.variant(file.path),
+                )
         return None
 
 
@@ -1181,8 +1311,9 @@ def _names(original: str, built: str) -> tuple[str, ...]:
     if at < 0:
         return tuple(name for name in (original, built) if name)
     end = at + len(original)
-    between = [built[start:stop] for start in range(at, -1, -1)
-               for stop in range(end, len(built) + 1)]
+    between = [
+        built[start:stop] for start in range(at, -1, -1) for stop in range(end, len(built) + 1)
+    ]
     return tuple(dict.fromkeys([original, built, *between]))
 
 
@@ -1207,8 +1338,11 @@ def _match_document(file: _File, obj: Manifest) -> _Doc | None:
         items = value.get("items")
         kind = value.get("kind")
         if isinstance(kind, str) and kind.endswith("List") and isinstance(items, list):
-            candidates.extend(_Doc(file, document, ("items", i))
-                              for i, item in enumerate(items) if isinstance(item, dict))
+            candidates.extend(
+                _Doc(file, document, ("items", i))
+                for i, item in enumerate(items)
+                if isinstance(item, dict)
+            )
         else:
             candidates.append(_Doc(file, document))
     built = obj.display_name or ""
@@ -1218,11 +1352,12 @@ def _match_document(file: _File, obj: Manifest) -> _Doc | None:
 
     def score(doc: _Doc) -> tuple[bool, bool, int]:
         name = _name_of(doc.value)
-        return (name == built, bool(name) and name in built,
-                len(name) if name in built else -1)
+        return (name == built, bool(name) and name in built, len(name) if name in built else -1)
 
-    best = max(same_kind, key=lambda doc: (*score(doc),
-                                           _group(doc.value.get("apiVersion")) == obj.api_group))
+    best = max(
+        same_kind,
+        key=lambda doc: (*score(doc), _group(doc.value.get("apiVersion")) == obj.api_group),
+    )
     return best
 
 
@@ -1254,15 +1389,19 @@ def _selects(target: Mapping[str, Any], obj: Manifest, source: _Source) -> bool:
         if isinstance(wanted, str) and wanted and wanted != actual:
             return False
     name = target.get("name")
-    if isinstance(name, str) and name and \
-            not any(_full_match(name, candidate) for candidate in source.names):
+    if (
+        isinstance(name, str)
+        and name
+        and not any(_full_match(name, candidate) for candidate in source.names)
+    ):
         return False
     namespace = target.get("namespace")
     if isinstance(namespace, str) and namespace:
         original = source.doc.value.get("metadata", {}) if source.doc is not None else {}
-        spaces = {obj.namespace or "default",
-                  (original.get("namespace") if isinstance(original, dict) else None)
-                  or "default"}
+        spaces = {
+            obj.namespace or "default",
+            (original.get("namespace") if isinstance(original, dict) else None) or "default",
+        }
         if not any(_full_match(namespace, space) for space in spaces):
             return False
     for key, field_name in (("labelSelector", "labels"), ("annotationSelector", "annotations")):
@@ -1298,8 +1437,11 @@ def _selector_matches(selector: str, labels: Mapping[str, Any]) -> bool:
             continue
         match = _SET_REQUIREMENT.match(requirement)
         if match:
-            key, operator, values = match[1], match[2], {
-                v.strip() for v in match[3].split(",") if v.strip()}
+            key, operator, values = (
+                match[1],
+                match[2],
+                {v.strip() for v in match[3].split(",") if v.strip()},
+            )
             present = key in labels and str(labels[key]) in values
             if present != (operator == "in"):
                 return False
@@ -1340,8 +1482,9 @@ def _walk(written: Any, built: Any, path: Sequence[str | int]) -> tuple[int, tup
     mapped: list[str | int] = []
     for part in path:
         if isinstance(part, int):
-            if not (isinstance(written, list) and isinstance(built, list)
-                    and 0 <= part < len(built)):
+            if not (
+                isinstance(written, list) and isinstance(built, list) and 0 <= part < len(built)
+            ):
                 break
             index = _match_index(built, part, written)
             if index is None:
@@ -1371,8 +1514,9 @@ def _is_leaf(value: Any) -> bool:
     if isinstance(value, dict):
         return False
     if isinstance(value, list):
-        return not any(isinstance(item, dict) and any(key in item for key in MERGE_KEYS)
-                       for item in value)
+        return not any(
+            isinstance(item, dict) and any(key in item for key in MERGE_KEYS) for item in value
+        )
     return True
 
 
@@ -1389,15 +1533,19 @@ def _pointer(pointer: str) -> list[str]:
     return [part.replace("~1", "/").replace("~0", "~") for part in parts]
 
 
-def _patch_depth(patch: _Patch, built: Any, path: tuple[str | int, ...],
-                 in_resource: bool) -> tuple[int, tuple[str | int, ...], bool]:
+def _patch_depth(
+    patch: _Patch, built: Any, path: tuple[str | int, ...], in_resource: bool
+) -> tuple[int, tuple[str | int, ...], bool]:
     """How much of ``path`` a patch contains, where, and whether it sets the value there
     (a strategic merge only merges into mappings the resource already has)."""
     value = patch.doc.value
     if not patch.json:
         depth, mapped = _walk(value, built, path)
-        sets = depth == len(path) and not _selects_only(path) and \
-            (_is_leaf(_value_at(value, mapped)) or not in_resource)
+        sets = (
+            depth == len(path)
+            and not _selects_only(path)
+            and (_is_leaf(_value_at(value, mapped)) or not in_resource)
+        )
         return depth, mapped, sets
     best: tuple[int, tuple[str | int, ...], bool] = (0, (), False)
     for i, operation in enumerate(value):
@@ -1409,7 +1557,7 @@ def _patch_depth(patch: _Patch, built: Any, path: tuple[str | int, ...],
             continue
         node: Any = built
         matched = True
-        for part, step in zip(parts, path[:len(parts)], strict=True):
+        for part, step in zip(parts, path[: len(parts)], strict=True):
             if isinstance(step, int):
                 last = isinstance(node, list) and step == len(node) - 1
                 if part != str(step) and not (part == "-" and last):
@@ -1422,7 +1570,7 @@ def _patch_depth(patch: _Patch, built: Any, path: tuple[str | int, ...],
         if not matched:
             continue
         if op in ("add", "replace") and "value" in operation:
-            inner, mapped = _walk(operation["value"], node, path[len(parts):])
+            inner, mapped = _walk(operation["value"], node, path[len(parts) :])
             found = (len(parts) + inner, (i, "value", *mapped), True)
         else:
             found = (len(parts), (i, "path"), True)
@@ -1436,8 +1584,9 @@ def _patch_depth(patch: _Patch, built: Any, path: tuple[str | int, ...],
 _TRANSFORM_KEYS = {"images": ("newTag", "digest", "newName"), "replicas": ("count",)}
 
 
-def _transform_covers(item: _Transform, obj: Manifest, path: tuple[str | int, ...],
-                      written: Any, built: Any) -> bool:
+def _transform_covers(
+    item: _Transform, obj: Manifest, path: tuple[str | int, ...], written: Any, built: Any
+) -> bool:
     """Did this kustomization field turn the ``written`` value at ``path`` into the
     ``built`` one?"""
     setting = _value_at(item.kustomization.data, item.entry)
@@ -1447,13 +1596,23 @@ def _transform_covers(item: _Transform, obj: Manifest, path: tuple[str | int, ..
     if item.field == "namespace":
         return last == "namespace" and built == setting
     if item.field in ("namePrefix", "nameSuffix"):
-        return path == ("metadata", "name") and isinstance(built, str) and \
-            isinstance(setting, str) and setting in built
+        return (
+            path == ("metadata", "name")
+            and isinstance(built, str)
+            and isinstance(setting, str)
+            and setting in built
+        )
     if item.field in ("labels", "commonLabels", "commonAnnotations"):
-        section = ("annotations",) if item.field == "commonAnnotations" \
+        section = (
+            ("annotations",)
+            if item.field == "commonAnnotations"
             else ("labels", "selector", "matchLabels")
-        return last == item.entry[-1] and str(built) == str(setting) and \
-            any(part in section for part in path)
+        )
+        return (
+            last == item.entry[-1]
+            and str(built) == str(setting)
+            and any(part in section for part in path)
+        )
     if not isinstance(setting, dict) or not isinstance(setting.get("name"), str):
         return False
     if item.field == "replicas":

@@ -47,8 +47,9 @@ def chart_of(path: str, known: dict[str, bool] | None = None) -> str | None:
 
 #: A chart's own files, which the renderer reads: never linted as manifests.
 _CHART_DIRECTORIES = frozenset({"templates", "charts", "ci"})
-_CHART_FILES = frozenset({CHART_FILE, "Chart.lock", "requirements.yaml", "requirements.lock",
-                          "values.schema.json"})
+_CHART_FILES = frozenset(
+    {CHART_FILE, "Chart.lock", "requirements.yaml", "requirements.lock", "values.schema.json"}
+)
 
 
 def is_plain_manifest(chart: str, path: str) -> bool:

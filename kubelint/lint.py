@@ -33,9 +33,11 @@ from kubelint.progress import Progress
 from kubelint.report import Finding, Report
 
 
-def resolve_config(config: Config | Mapping[str, Any] | str | None,
-                   discover_from: str | None = None,
-                   policies: Iterable[str] = ()) -> tuple[Config, Registry]:
+def resolve_config(
+    config: Config | Mapping[str, Any] | str | None,
+    discover_from: str | None = None,
+    policies: Iterable[str] = (),
+) -> tuple[Config, Registry]:
     """A config and its registry from what a caller has: a ``Config``, a mapping, a path
     to a config file, or None (search upward from ``discover_from``; defaults if that is
     None too or nothing is found), plus extra ``policies`` paths. Raises ``ConfigError``
@@ -46,8 +48,9 @@ def resolve_config(config: Config | Mapping[str, Any] | str | None,
         return config, build_registry(config.plugins, config.root, policies=config.policies)
     if isinstance(config, Mapping):
         listed = [os.path.abspath(p) for p in config.get("policies", []) or []]
-        registry = build_registry(config.get("plugins", []) or [], os.getcwd(),
-                                  policies=[*listed, *extra])
+        registry = build_registry(
+            config.get("plugins", []) or [], os.getcwd(), policies=[*listed, *extra]
+        )
         resolved = config_from_mapping(config, registry)
         return dataclasses.replace(resolved, policies=[*listed, *extra]), registry
     path = config if isinstance(config, str) else None
@@ -74,24 +77,39 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def lint_paths(paths: list[str], config: Config, registry: Registry,
-               stdin: bytes | None = None, stdin_filename: str | None = None,
-               progress: Progress | None = None, jobs: int | None = 1,
-               cache: Any = None, today: date | None = None) -> Report:
+def lint_paths(
+    paths: list[str],
+    config: Config,
+    registry: Registry,
+    stdin: bytes | None = None,
+    stdin_filename: str | None = None,
+    progress: Progress | None = None,
+    jobs: int | None = 1,
+    cache: Any = None,
+    today: date | None = None,
+) -> Report:
     """Lint files and directories (``-`` reads ``stdin``) with ``jobs`` processes (None:
     as many as pays, ``kubelint.pipeline.default_jobs``; more than one forks the calling
     process, which the command line does and a library caller may not want), with a
     ``kubelint.cache.Cache`` or none, judging suppressions' ``until`` dates on ``today``
     (None: the machine's local date). Raises ``PathNotFound``."""
     with gc_paused():
-        return _lint_paths(paths, config, registry, stdin, stdin_filename, progress, jobs,
-                           cache, today)
+        return _lint_paths(
+            paths, config, registry, stdin, stdin_filename, progress, jobs, cache, today
+        )
 
 
-def _lint_paths(paths: list[str], config: Config, registry: Registry, stdin: bytes | None,
-                stdin_filename: str | None, progress: Progress | None = None,
-                jobs: int | None = None, cache: Any = None,
-                today: date | None = None) -> Report:
+def _lint_paths(
+    paths: list[str],
+    config: Config,
+    registry: Registry,
+    stdin: bytes | None,
+    stdin_filename: str | None,
+    progress: Progress | None = None,
+    jobs: int | None = None,
+    cache: Any = None,
+    today: date | None = None,
+) -> Report:
     from kubelint.inputs import collect
     from kubelint.pipeline import PlainFile, default_jobs
 
@@ -104,8 +122,9 @@ def _lint_paths(paths: list[str], config: Config, registry: Registry, stdin: byt
                 continue
             shown = stdin_display(stdin_filename)
             data = stdin if stdin is not None else sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
-            plain.append(PlainFile(shown, stdin_filename or shown, None, None,
-                                   load_bytes(data, shown)))
+            plain.append(
+                PlainFile(shown, stdin_filename or shown, None, None, load_bytes(data, shown))
+            )
         else:
             shown = display_path(path)
             plain.append(PlainFile(shown, path, *read_file(path)))
@@ -117,9 +136,14 @@ def _lint_paths(paths: list[str], config: Config, registry: Registry, stdin: byt
         from kubelint.helm import ChartOptions, find_renderer, lint_chart
 
         renderer = find_renderer()
-        options = ChartOptions(list(config.helm.values), list(config.helm.set),
-                               config.helm.release_name, config.namespace,
-                               config.kubernetes_version, config.helm.ci_values)
+        options = ChartOptions(
+            list(config.helm.values),
+            list(config.helm.set),
+            config.helm.release_name,
+            config.namespace,
+            config.kubernetes_version,
+            config.helm.ci_values,
+        )
         for chart in inputs.charts:
             rendered.extend(lint_chart(chart, options, renderer))
     if inputs.kustomizations:
@@ -141,7 +165,8 @@ def _lint_paths(paths: list[str], config: Config, registry: Registry, stdin: byt
     report.notes.extend(
         f"skipped {display_path(item.path)}{'/' if item.is_dir else ''} (ignored by"
         f" {display_path(item.source)}:{item.line}: {item.pattern})"
-        for item in inputs.gitignored)
+        for item in inputs.gitignored
+    )
     return report
 
 
@@ -160,10 +185,16 @@ class TextFindings(list[Finding]):
     checked_lines: int | None = None
 
 
-def lint_text(text: str, filename: str = "<stdin>",
-              config: Config | Mapping[str, Any] | str | None = None,
-              today: date | None = None, *, registry: Registry | None = None,
-              path: str | None = None, max_objects: int | None = None) -> TextFindings:
+def lint_text(
+    text: str,
+    filename: str = "<stdin>",
+    config: Config | Mapping[str, Any] | str | None = None,
+    today: date | None = None,
+    *,
+    registry: Registry | None = None,
+    path: str | None = None,
+    max_objects: int | None = None,
+) -> TextFindings:
     """Lint one buffer (an editor's unsaved file) and return its findings.
 
     ``config``: a ``Config``, a mapping shaped like ``.kubelint.yaml``, a path to a config
@@ -184,11 +215,15 @@ def lint_text(text: str, filename: str = "<stdin>",
     if max_objects is not None and len(loaded.objects) > max_objects:
         checked = loaded.keep_first(max_objects)
     linter = Linter(config, registry, today)
-    found = TextFindings(linter.run([loaded], {filename: filename if path is None else path})
-                         .findings)
+    found = TextFindings(
+        linter.run([loaded], {filename: filename if path is None else path}).findings
+    )
     if checked is not None:  # what the cut objects' comments would silence was not checked
-        found[:] = [finding for finding in found
-                    if finding.rule != "unused-suppression" or finding.line <= checked]
+        found[:] = [
+            finding
+            for finding in found
+            if finding.rule != "unused-suppression" or finding.line <= checked
+        ]
         found.checked_lines = checked
     return found
 

@@ -67,8 +67,8 @@ def display_path(path: str, cwd: str | None = None) -> str:
     """POSIX path relative to the working directory when below it, else absolute."""
     cwd = cwd or os.getcwd()
     absolute = os.path.abspath(path)
-    if absolute.startswith(cwd) and absolute[len(cwd):len(cwd) + 1] == os.sep:
-        relative = absolute[len(cwd) + 1:]  # the common case, without relpath's cost
+    if absolute.startswith(cwd) and absolute[len(cwd) : len(cwd) + 1] == os.sep:
+        relative = absolute[len(cwd) + 1 :]  # the common case, without relpath's cost
         return relative.replace(os.sep, "/")
     try:
         relative = os.path.relpath(absolute, cwd)
@@ -90,8 +90,11 @@ class PathNotFound(Exception):
     """A path named on the command line does not exist (a usage error)."""
 
 
-def discover(paths: list[str], excluded: Callable[[str], bool],
-             ignored: Callable[[str, bool], bool] | None = None) -> Iterator[str]:
+def discover(
+    paths: list[str],
+    excluded: Callable[[str], bool],
+    ignored: Callable[[str, bool], bool] | None = None,
+) -> Iterator[str]:
     """Files to lint, in a stable order: directories recursively (``*.yaml``, ``*.yml``,
     ``*.json``, hidden files and directories skipped); files named explicitly whatever their
     suffix;
@@ -113,8 +116,10 @@ def discover(paths: list[str], excluded: Callable[[str], bool],
         for directory, subdirs, files in os.walk(path):
             absolute_dir = os.path.abspath(directory)
             subdirs[:] = [  # sorted first: what is skipped is told in walk order
-                d for d in sorted(subdirs)
-                if not d.startswith(".") and not excluded(os.path.join(absolute_dir, d))
+                d
+                for d in sorted(subdirs)
+                if not d.startswith(".")
+                and not excluded(os.path.join(absolute_dir, d))
                 and not (ignored and ignored(os.path.join(absolute_dir, d), True))
             ]
             for name in sorted(files):
@@ -123,8 +128,7 @@ def discover(paths: list[str], excluded: Callable[[str], bool],
                 if name.startswith(".") or not name.lower().endswith(MANIFEST_SUFFIXES):
                     continue
                 absolute = os.path.join(absolute_dir, name)
-                if absolute in seen or excluded(absolute) or (
-                        ignored and ignored(absolute, False)):
+                if absolute in seen or excluded(absolute) or (ignored and ignored(absolute, False)):
                     continue
                 seen.add(absolute)
                 yield os.path.join(directory, name)
@@ -144,26 +148,39 @@ def decode(data: bytes) -> tuple[str, YamlProblem | None]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return data[len(bom):].decode(encoding), None
+                return data[len(bom) :].decode(encoding), None
             except UnicodeDecodeError:
-                return "", YamlProblem("yaml-syntax", f"file starts with a {encoding} byte order"
-                                       f" mark but is not valid {encoding}", 0, 0)
+                return "", YamlProblem(
+                    "yaml-syntax",
+                    f"file starts with a {encoding} byte order mark but is not valid {encoding}",
+                    0,
+                    0,
+                )
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start)
         line_start = data.rfind(b"\n", 0, error.start) + 1
-        column = len(data[line_start:error.start].decode("utf-8", "replace"))
+        column = len(data[line_start : error.start].decode("utf-8", "replace"))
         text = data.decode("utf-8", "replace")
         return text, YamlProblem(
             "yaml-syntax",
             f"not valid UTF-8 (byte 0x{data[error.start]:02x}); save the file as UTF-8",
-            line, column, line, column + 1)
+            line,
+            column,
+            line,
+            column + 1,
+        )
 
 
 def _too_large(size: str) -> YamlProblem:
-    return YamlProblem("yaml-limits", f"file is {size} bytes, over kubelint's limit of"
-                       f" {MAX_FILE_BYTES:,}; split it or exclude it", 0, 0)
+    return YamlProblem(
+        "yaml-limits",
+        f"file is {size} bytes, over kubelint's limit of"
+        f" {MAX_FILE_BYTES:,}; split it or exclude it",
+        0,
+        0,
+    )
 
 
 def read_file(path: str) -> tuple[bytes | None, YamlProblem | None]:
@@ -220,17 +237,24 @@ def load_text(text: str, source: SourceFile) -> LoadedFile:
         # not Unicode (the parser cannot even take it). Say where, lint nothing else.
         line = text.count("\n", 0, surrogate.start())
         column = surrogate.start() - (text.rfind("\n", 0, surrogate.start()) + 1)
-        loaded.problems.append(YamlProblem(
-            "yaml-syntax", f"a lone surrogate (U+{ord(surrogate.group()):04X}) is not a"
-            " Unicode character; the text cannot be saved as UTF-8", line, column))
+        loaded.problems.append(
+            YamlProblem(
+                "yaml-syntax",
+                f"a lone surrogate (U+{ord(surrogate.group()):04X}) is not a"
+                " Unicode character; the text cannot be saved as UTF-8",
+                line,
+                column,
+            )
+        )
         return loaded
     source.directives = parse_directives(text)
     add_documents(loaded, parse_stream(text), helm_sources(text))
     return loaded
 
 
-def add_documents(loaded: LoadedFile, items: Iterable[YamlDocument | YamlProblem],
-                  sources: list[tuple[int, str]]) -> None:
+def add_documents(
+    loaded: LoadedFile, items: Iterable[YamlDocument | YamlProblem], sources: list[tuple[int, str]]
+) -> None:
     """Add what ``parse_stream`` gave to ``loaded``; ``sources``: the ``helm_sources``
     of the whole text."""
     source_lines = [line for line, _path in sources]
@@ -316,8 +340,9 @@ def load_path(path: str, display: str) -> LoadedFile:
     return load_read(display, *read_file(path), path)
 
 
-def load_read(display: str, data: bytes | None, problem: YamlProblem | None,
-              path: str | None = None) -> LoadedFile:
+def load_read(
+    display: str, data: bytes | None, problem: YamlProblem | None, path: str | None = None
+) -> LoadedFile:
     """Load what ``read_file`` gave (reading ``path``, when given: a regular file's text is
     then read again when needed, not kept)."""
     if data is None:
@@ -352,16 +377,24 @@ def _add_document(document: YamlDocument, loaded: LoadedFile) -> None:
         if not isinstance(items, list):
             obj = Manifest(value, source, document.positions, document.root, (), value)
             loaded.objects.append(obj)
-            loaded.structure.append(StructureProblem(obj, ("items",),
-                                                     f"{kind} items must be a list"))
+            loaded.structure.append(
+                StructureProblem(obj, ("items",), f"{kind} items must be a list")
+            )
             return
         for index, item in enumerate(items):
-            obj = Manifest(item if isinstance(item, dict) else {}, source, document.positions,
-                           document.root, ("items", index), value)
+            obj = Manifest(
+                item if isinstance(item, dict) else {},
+                source,
+                document.positions,
+                document.root,
+                ("items", index),
+                value,
+            )
             loaded.objects.append(obj)
             if not isinstance(item, dict):
-                loaded.structure.append(StructureProblem(
-                    obj, (), f"{kind} item {index} is not an object"))
+                loaded.structure.append(
+                    StructureProblem(obj, (), f"{kind} item {index} is not an object")
+                )
             else:
                 _check_structure(obj, loaded)
         return
@@ -379,20 +412,20 @@ def _check_structure(obj: Manifest, loaded: LoadedFile) -> None:
             other = "kind" if key == "apiVersion" else "apiVersion"
             problems.append(((other,), f"object has {other} but no {key}"))
         elif not isinstance(value, str) or not value:
-            problems.append(((key,), f"{key} must be a non-empty string, not"
-                                     f" {_describe(value)}"))
+            problems.append(((key,), f"{key} must be a non-empty string, not {_describe(value)}"))
     metadata = data.get("metadata")
     if "metadata" in data and not isinstance(metadata, dict):
-        problems.append((("metadata",), f"metadata must be a mapping, not"
-                                        f" {_describe(metadata)}"))
+        problems.append((("metadata",), f"metadata must be a mapping, not {_describe(metadata)}"))
     elif not obj.display_name:
         name = metadata.get("name") if isinstance(metadata, dict) else None
         if name is not None and not isinstance(name, str):
-            problems.append((("metadata", "name"),
-                             f"metadata.name must be a string, not {_describe(name)}"))
+            problems.append(
+                (("metadata", "name"), f"metadata.name must be a string, not {_describe(name)}")
+            )
         else:
-            problems.append((("metadata", "name"),
-                             "object has no metadata.name (nor generateName)"))
+            problems.append(
+                (("metadata", "name"), "object has no metadata.name (nor generateName)")
+            )
     loaded.structure.extend(StructureProblem(obj, path, message) for path, message in problems)
 
 

@@ -132,8 +132,11 @@ def lint_budget() -> float:
             budget = math.nan
         if math.isfinite(budget) and budget > 0:
             return budget
-        logger.warning("KUBELINT_LSP_BUDGET=%r is not a number of seconds; using %s",
-                       value, LINT_BUDGET_SECONDS)
+        logger.warning(
+            "KUBELINT_LSP_BUDGET=%r is not a number of seconds; using %s",
+            value,
+            LINT_BUDGET_SECONDS,
+        )
     return LINT_BUDGET_SECONDS
 
 
@@ -189,8 +192,9 @@ class LintProcess:
         # spawn: a fresh interpreter, not a fork of this one with its reader threads.
         context = multiprocessing.get_context("spawn")
         conn, child = context.Pipe()
-        process = context.Process(target=lsp_worker.serve, args=(child, self.budget),
-                                  name="kubelint-lint", daemon=True)
+        process = context.Process(
+            target=lsp_worker.serve, args=(child, self.budget), name="kubelint-lint", daemon=True
+        )
         process.start()
         child.close()
         self.process, self.conn = process, conn
@@ -221,8 +225,9 @@ class LintProcess:
         # Its failure is seen below, or not at all when the pump was cancelled meanwhile.
         exchanging.add_done_callback(lambda done: done.cancelled() or done.exception())
         try:
-            reply = await asyncio.wait_for(asyncio.shield(exchanging),
-                                           self.budget + BUDGET_GRACE_SECONDS)
+            reply = await asyncio.wait_for(
+                asyncio.shield(exchanging), self.budget + BUDGET_GRACE_SECONDS
+            )
         except asyncio.TimeoutError:
             self.stop()  # the blocked send or receive then fails at once
             await asyncio.gather(exchanging, return_exceptions=True)
@@ -256,8 +261,10 @@ class _Input:
         except (AttributeError, OSError, ValueError):
             read = getattr(self.stream, "read1", self.stream.read)
         else:
+
             def read(size: int) -> bytes:
                 return os.read(fd, size)
+
         while True:
             self.room.acquire()
             try:
@@ -281,8 +288,9 @@ class KubelintLanguageServer(LanguageServer):
     """The server, its lint scheduling and what it keeps between lints."""
 
     def __init__(self) -> None:
-        super().__init__("kubelint", __version__,
-                         text_document_sync_kind=types.TextDocumentSyncKind.Full)
+        super().__init__(
+            "kubelint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full
+        )
         self.linter = LintProcess(lint_budget())
         #: pending debounced lints, per document URI
         self.timers: dict[str, TimerHandle] = {}
@@ -304,8 +312,7 @@ class KubelintLanguageServer(LanguageServer):
 
     # -- the conversation ----------------------------------------------------------------
 
-    def start_io(self, stdin: BinaryIO | None = None,
-                 stdout: BinaryIO | None = None) -> None:
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
         """Serve on standard input and output until the client says exit (pygls's own
         loop, with kubelint's reader: see ``kubelint.lsp_stream``)."""
         self._stop_event = threading.Event()
@@ -342,8 +349,11 @@ class KubelintLanguageServer(LanguageServer):
         request = method is not None and "id" in data
         if request and getattr(self.protocol, "_shutdown", False):
             # LSP: requests after shutdown fail with InvalidRequest (pygls ignores them).
-            self.reply_error(data["id"], INVALID_REQUEST,
-                             f"{method}: the server was shut down; only exit is taken")
+            self.reply_error(
+                data["id"],
+                INVALID_REQUEST,
+                f"{method}: the server was shut down; only exit is taken",
+            )
             return
         if method is not None and "params" not in data:
             # pygls's generic message types require params; JSON-RPC lets them be left out
@@ -354,8 +364,9 @@ class KubelintLanguageServer(LanguageServer):
         except Exception as error:  # cattrs says why the params do not fit
             problem = _params_problem(error)
             if request:
-                self.reply_error(data["id"], INVALID_PARAMS,
-                                 f"invalid params for {method}: {problem}")
+                self.reply_error(
+                    data["id"], INVALID_PARAMS, f"invalid params for {method}: {problem}"
+                )
             else:
                 logger.warning("kubelint lsp: ignored %s: %s", method or "a response", problem)
             return
@@ -368,8 +379,9 @@ class KubelintLanguageServer(LanguageServer):
 
     def reply_error(self, message_id: int | str | None, code: int, message: str) -> None:
         # A plain dict: "id": null must be sent, and pygls's converter drops None fields.
-        self.protocol._send_data({"jsonrpc": "2.0", "id": message_id,
-                                  "error": {"code": code, "message": message}})
+        self.protocol._send_data(
+            {"jsonrpc": "2.0", "id": message_id, "error": {"code": code, "message": message}}
+        )
 
     # -- documents -------------------------------------------------------------------------
 
@@ -447,8 +459,14 @@ class KubelintLanguageServer(LanguageServer):
             if document is None or not _lintable(uri, document.language_id):
                 continue
             generation = self.generation[uri]
-            job = Job(uri, document.version, document.source, self.workspace.root_path,
-                      self.workspace.position_encoding, self.forget)
+            job = Job(
+                uri,
+                document.version,
+                document.source,
+                self.workspace.root_path,
+                self.workspace.position_encoding,
+                self.forget,
+            )
             self.forget = []
             try:
                 reply = await self.linter.run(job)
@@ -478,31 +496,38 @@ class KubelintLanguageServer(LanguageServer):
                     self.built[uri] = diagnostics
         else:
             if isinstance(reply, Abandoned):
-                message = (f"kubelint stopped linting this document after {reply.budget:g} s,"
-                           " its time budget in the editor (KUBELINT_LSP_BUDGET): "
-                           + (f"{reply.culprit} was still running." if reply.culprit
-                              else "the lint was still running.")
-                           + " `kubelint check` runs without a budget.")
+                message = (
+                    f"kubelint stopped linting this document after {reply.budget:g} s,"
+                    " its time budget in the editor (KUBELINT_LSP_BUDGET): "
+                    + (
+                        f"{reply.culprit} was still running."
+                        if reply.culprit
+                        else "the lint was still running."
+                    )
+                    + " `kubelint check` runs without a budget."
+                )
             else:
-                status = f" (exit status {reply.exitcode})" if reply.exitcode is not None \
-                    else ""
-                message = (f"kubelint's linting process ended while linting this document"
-                           f"{status}: a plugin may have called os._exit() or used up the"
-                           " memory. The next lint starts a new one.")
+                status = f" (exit status {reply.exitcode})" if reply.exitcode is not None else ""
+                message = (
+                    f"kubelint's linting process ended while linting this document"
+                    f"{status}: a plugin may have called os._exit() or used up the"
+                    " memory. The next lint starts a new one."
+                )
             self.tell(message)
-            diagnostics = [notice(job.text, message, types.DiagnosticSeverity.Error,
-                                  job.encoding)]
+            diagnostics = [notice(job.text, message, types.DiagnosticSeverity.Error, job.encoding)]
             self.fixes[uri] = []
-        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-            uri=uri, diagnostics=diagnostics, version=job.version))
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=job.version)
+        )
 
     def publish_encoded(self, uri: str, version: int | None, diagnostics: str) -> None:
         """textDocument/publishDiagnostics with the diagnostics as the linting process
         wrote them (a JSON array), as pygls would send it; written as it is, since
         converting a few thousand diagnostics took pygls longer than re-linting."""
         params = {"uri": uri} if version is None else {"uri": uri, "version": version}
-        head = json.dumps({"jsonrpc": "2.0", "method": types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
-                           "params": params})
+        head = json.dumps(
+            {"jsonrpc": "2.0", "method": types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, "params": params}
+        )
         # ASCII only (json.dumps escapes the rest): the length in characters is in bytes.
         body = f'{head[:-2]}, "diagnostics": {diagnostics}}}}}'
         protocol = self.protocol
@@ -510,9 +535,10 @@ class KubelintLanguageServer(LanguageServer):
             logger.error("kubelint lsp: no transport to publish diagnostics on")
             return
         if protocol._include_headers:
-            body = (f"Content-Length: {len(body)}\r\n"
-                    f"Content-Type: {protocol.CONTENT_TYPE}; charset={protocol.CHARSET}\r\n\r\n"
-                    + body)
+            body = (
+                f"Content-Length: {len(body)}\r\n"
+                f"Content-Type: {protocol.CONTENT_TYPE}; charset={protocol.CHARSET}\r\n\r\n" + body
+            )
         written = protocol.writer.write(body.encode(protocol.CHARSET))
         if inspect.isawaitable(written):  # an asynchronous writer, as pygls allows
             # Held until written: the event loop keeps only weak references to tasks.
@@ -524,8 +550,9 @@ class KubelintLanguageServer(LanguageServer):
         if message in self.shown:
             return
         self.shown.add(message)
-        self.window_show_message(types.ShowMessageParams(
-            type=types.MessageType.Error, message=f"kubelint: {message}"))
+        self.window_show_message(
+            types.ShowMessageParams(type=types.MessageType.Error, message=f"kubelint: {message}")
+        )
 
 
 def _params_problem(error: BaseException) -> str:
@@ -542,8 +569,10 @@ def _params_problem(error: BaseException) -> str:
 
 
 def _overlaps(a: types.Range, b: types.Range) -> bool:
-    return (a.start.line, a.start.character) <= (b.end.line, b.end.character) and \
-        (b.start.line, b.start.character) <= (a.end.line, a.end.character)
+    return (a.start.line, a.start.character) <= (b.end.line, b.end.character) and (
+        b.start.line,
+        b.start.character,
+    ) <= (a.end.line, a.end.character)
 
 
 def _lintable(uri: str, language_id: str | None) -> bool:
@@ -569,18 +598,28 @@ def build_server() -> KubelintLanguageServer:
     @feature(types.INITIALIZED)
     def initialized(ls: KubelintLanguageServer, params: types.InitializedParams) -> None:
         watch = ls.client_capabilities.workspace
-        dynamic = watch is not None and watch.did_change_watched_files is not None and \
-            bool(watch.did_change_watched_files.dynamic_registration)
+        dynamic = (
+            watch is not None
+            and watch.did_change_watched_files is not None
+            and bool(watch.did_change_watched_files.dynamic_registration)
+        )
         if dynamic:
-            watchers = [types.FileSystemWatcher(glob_pattern=f"**/{name}")
-                        for name in sorted(CONFIG_FILES)]
-            future = ls.client_register_capability(types.RegistrationParams(registrations=[
-                types.Registration(
-                    id="kubelint-config-files",
-                    method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-                    register_options=types.DidChangeWatchedFilesRegistrationOptions(
-                        watchers=watchers)),
-            ]))
+            watchers = [
+                types.FileSystemWatcher(glob_pattern=f"**/{name}") for name in sorted(CONFIG_FILES)
+            ]
+            future = ls.client_register_capability(
+                types.RegistrationParams(
+                    registrations=[
+                        types.Registration(
+                            id="kubelint-config-files",
+                            method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                            register_options=types.DidChangeWatchedFilesRegistrationOptions(
+                                watchers=watchers
+                            ),
+                        ),
+                    ]
+                )
+            )
             future.add_done_callback(_log_refusal)
         # Started now, it imports and warms up while the editor opens the first document.
         ls.linter.start()
@@ -596,8 +635,7 @@ def build_server() -> KubelintLanguageServer:
             ls.lint(document.uri)
 
     @feature(types.TEXT_DOCUMENT_DID_CHANGE)
-    def did_change(ls: KubelintLanguageServer,
-                   params: types.DidChangeTextDocumentParams) -> None:
+    def did_change(ls: KubelintLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
         uri = params.text_document.uri
         document = ls.document(uri)
         if document is not None and _lintable(uri, document.language_id):
@@ -615,24 +653,31 @@ def build_server() -> KubelintLanguageServer:
                 ls.lint(uri)
 
     @feature(types.TEXT_DOCUMENT_DID_CLOSE)
-    def did_close(ls: KubelintLanguageServer,
-                  params: types.DidCloseTextDocumentParams) -> None:
+    def did_close(ls: KubelintLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
         ls.forget_document(uri)
         ls.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+        )
 
-    @feature(types.TEXT_DOCUMENT_CODE_ACTION,
-             types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))
-    def code_action(ls: KubelintLanguageServer,
-                    params: types.CodeActionParams) -> list[types.CodeAction]:
+    @feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+    )
+    def code_action(
+        ls: KubelintLanguageServer, params: types.CodeActionParams
+    ) -> list[types.CodeAction]:
         """The safe fixes of the diagnostics in the requested range (from the last lint)."""
-        return [action for diagnostic, action in ls.fixes.get(params.text_document.uri, [])
-                if _overlaps(diagnostic.range, params.range)]
+        return [
+            action
+            for diagnostic, action in ls.fixes.get(params.text_document.uri, [])
+            if _overlaps(diagnostic.range, params.range)
+        ]
 
     @feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-    def did_change_watched_files(ls: KubelintLanguageServer,
-                                 params: types.DidChangeWatchedFilesParams) -> None:
+    def did_change_watched_files(
+        ls: KubelintLanguageServer, params: types.DidChangeWatchedFilesParams
+    ) -> None:
         paths = [to_fs_path(change.uri) for change in params.changes if _is_config(change.uri)]
         if paths:
             ls.invalidate(path for path in paths if path is not None)

@@ -95,7 +95,7 @@ def split(text: str) -> list[Segment]:
     for match in _SEGMENT_START.finditer(text):
         if match.start() == 0:
             continue
-        segments.append(Segment(text[start:match.start()], line, start))
+        segments.append(Segment(text[start : match.start()], line, start))
         line += text.count("\n", start, match.start())
         start = match.start()
     segments.append(Segment(text[start:], line, start))
@@ -108,8 +108,11 @@ def _may_define(text: str) -> bool:
     return may_define(text.encode("utf-8", "surrogatepass"))
 
 
-def _outside(table: dict[int, list[Suppression]], low: float, high: float,
-             ) -> dict[int, list[Suppression]]:
+def _outside(
+    table: dict[int, list[Suppression]],
+    low: float,
+    high: float,
+) -> dict[int, list[Suppression]]:
     return {line: rules for line, rules in table.items() if not low <= line < high}
 
 
@@ -121,8 +124,16 @@ class Documents:
         #: How many segments the last lint parsed (None: it linted the whole text).
         self.parsed: int | None = None
 
-    def lint(self, uri: str, text: str, config: Config, registry: Registry, display: str,
-             fs_path: str, max_objects: int) -> list[Finding] | None:
+    def lint(
+        self,
+        uri: str,
+        text: str,
+        config: Config,
+        registry: Registry,
+        display: str,
+        fs_path: str,
+        max_objects: int,
+    ) -> list[Finding] | None:
         """The findings of ``text`` (unsorted), as ``Linter.run`` on the whole text gives
         them, re-using what is kept of ``uri``; None: lint the whole text instead (see the
         module's docstring), or it holds more than ``max_objects`` objects."""
@@ -134,16 +145,22 @@ class Documents:
         segments = split(text)
         kept = self._kept.pop(uri, None)
         head = tail = 0  # segments kept at the start and at the end
-        if kept is not None and kept.config is config and kept.registry is registry \
-                and kept.display == display and kept.fs_path == fs_path \
-                and not config.crds:
+        if (
+            kept is not None
+            and kept.config is config
+            and kept.registry is registry
+            and kept.display == display
+            and kept.fs_path == fs_path
+            and not config.crds
+        ):
             head, tail = _unchanged(kept, segments, text)
             if not _can_keep(kept, segments, head, tail, directives):
                 head = tail = 0
         if head == tail == 0:
             kept = None
-        self._kept[uri] = new = _Kept(config, registry, display, fs_path, text, directives,
-                                      segments)
+        self._kept[uri] = new = _Kept(
+            config, registry, display, fs_path, text, directives, segments
+        )
         while len(self._kept) > KEPT_DOCUMENTS:
             self._kept.popitem(last=False)
         if kept is not None:
@@ -157,8 +174,7 @@ class Documents:
         fresh = {number for number, segment in enumerate(segments) if not segment.done}
         sources = helm_sources(text)
         for number in fresh:
-            segments[number].loaded = _load(segments[number], text, display, directives,
-                                             sources)
+            segments[number].loaded = _load(segments[number], text, display, directives, sources)
         loaded = [segment.loaded for segment in segments]
         if any(item is None for item in loaded):
             return None
@@ -197,8 +213,9 @@ class Documents:
         return _decided(linter, whole, findings, segments)
 
 
-def _decided(linter: Linter, whole: LoadedFile, findings: list[Finding],
-             segments: list[Segment]) -> list[Finding]:
+def _decided(
+    linter: Linter, whole: LoadedFile, findings: list[Finding], segments: list[Segment]
+) -> list[Finding]:
     """The run's decision over the whole text (``kubelint.decisions``). The annotations
     are read again from every object, kept or not: their fixes are offsets into this
     text."""
@@ -209,11 +226,15 @@ def _decided(linter: Linter, whole: LoadedFile, findings: list[Finding],
 
     annotations = [annotation_suppressions(obj) for obj in whole.objects]
     facts = FileSuppressions(
-        whole.source.path, whole.source.directives,
+        whole.source.path,
+        whole.source.directives,
         tuple(s for found in annotations for s in found.suppressions),
-        tuple(problem for found in annotations for problem in found.problems), judged=True,
-        cross=frozenset(rule for segment in segments for rules in segment.deferred.values()
-                        for rule in rules))
+        tuple(problem for found in annotations for problem in found.problems),
+        judged=True,
+        cross=frozenset(
+            rule for segment in segments for rules in segment.deferred.values() for rule in rules
+        ),
+    )
     return linter.decide(Collected(findings, Summary(), [], [], [], [facts])).findings
 
 
@@ -226,21 +247,19 @@ def _unchanged(kept: _Kept, segments: list[Segment], text: str) -> tuple[int, in
     while head < most and old[head].text == segments[head].text:
         head += 1
     tail = 0
-    if (head < most or len(old) != len(segments)) and \
-            kept.text.count("\n") == text.count("\n"):
+    if (head < most or len(old) != len(segments)) and kept.text.count("\n") == text.count("\n"):
         while tail < most - head and old[-1 - tail].text == segments[-1 - tail].text:
             tail += 1
     return head, tail
 
 
-def _can_keep(kept: _Kept, segments: list[Segment], head: int, tail: int,
-              new: Directives) -> bool:
+def _can_keep(kept: _Kept, segments: list[Segment], head: int, tail: int, new: Directives) -> bool:
     """May the unchanged segments be kept? Not when the changed text may define schemas
     or name Helm templates, nor when the suppression comments that apply to the kept
     segments' lines changed."""
     old = kept.directives
-    changed = [segment.text for segment in kept.segments[head:len(kept.segments) - tail]]
-    changed += [segment.text for segment in segments[head:len(segments) - tail]]
+    changed = [segment.text for segment in kept.segments[head : len(kept.segments) - tail]]
+    changed += [segment.text for segment in segments[head : len(segments) - tail]]
     if any("# Source: " in text or _may_define(text) for text in changed):
         return False
     if old.file != new.file:
@@ -253,8 +272,9 @@ def _can_keep(kept: _Kept, segments: list[Segment], head: int, tail: int,
     else:
         low = float("inf")
     high = segments[len(segments) - tail].line if tail else float("inf")
-    return _outside(old.before, low, high) == _outside(new.before, low, high) and \
-        _outside(old.trailing, low, high) == _outside(new.trailing, low, high)
+    return _outside(old.before, low, high) == _outside(new.before, low, high) and _outside(
+        old.trailing, low, high
+    ) == _outside(new.trailing, low, high)
 
 
 def _moved(old: Segment, new: Segment, text: str, directives: Directives) -> Segment:
@@ -267,16 +287,31 @@ def _moved(old: Segment, new: Segment, text: str, directives: Directives) -> Seg
         source.text, source.directives = text, directives
         shift = new.offset - old.offset
         # Quick fixes are offsets into the text (from the object's own document).
-        old.findings = [dataclasses.replace(finding, edit=dataclasses.replace(
-            finding.edit, start=finding.edit.start + shift, end=finding.edit.end + shift,
-            linted=text)) if finding.edit is not None else finding
-            for finding in old.findings]
+        old.findings = [
+            dataclasses.replace(
+                finding,
+                edit=dataclasses.replace(
+                    finding.edit,
+                    start=finding.edit.start + shift,
+                    end=finding.edit.end + shift,
+                    linted=text,
+                ),
+            )
+            if finding.edit is not None
+            else finding
+            for finding in old.findings
+        ]
     old.offset = new.offset
     return old
 
 
-def _load(segment: Segment, text: str, display: str, directives: Directives,
-          sources: list[tuple[int, str]]) -> LoadedFile | None:
+def _load(
+    segment: Segment,
+    text: str,
+    display: str,
+    directives: Directives,
+    sources: list[tuple[int, str]],
+) -> LoadedFile | None:
     """The segment parsed with the lines before it left empty, so that positions are
     the file's; None when it does not parse cleanly."""
     items = list(parse_stream("\n" * segment.line + segment.text))

@@ -105,7 +105,7 @@ class MessageReader:
         while True:
             blank = _BLANK.match(buffer)
             if blank:  # newlines between messages: harmless, some clients send them
-                del buffer[:blank.end()]
+                del buffer[: blank.end()]
             if not buffer:
                 if not await self._fill():
                     return
@@ -116,8 +116,9 @@ class MessageReader:
                     return
                 continue
             if isinstance(block, int):  # bytes that are not a header: skip to the next one
-                refused = self._refuse(PARSE_ERROR, "bytes that are not an LSP message"
-                                       " were skipped")
+                refused = self._refuse(
+                    PARSE_ERROR, "bytes that are not an LSP message were skipped"
+                )
                 if refused is not None:
                     yield refused
                 await self._skip_garbage(block)
@@ -137,7 +138,8 @@ class MessageReader:
                 refused = self._refuse(
                     INVALID_REQUEST,
                     f"a message of {length} bytes is over kubelint's limit of"
-                    f" {MAX_MESSAGE_BYTES // (1024 * 1024)} MiB: it was skipped")
+                    f" {MAX_MESSAGE_BYTES // (1024 * 1024)} MiB: it was skipped",
+                )
                 if refused is not None:
                     yield refused
                 await self._drop(length)
@@ -176,8 +178,9 @@ class MessageReader:
                 return headers, end
             newline = buffer.find(b"\n", position, position + MAX_HEADER_BYTES)
             if newline < 0:
-                if len(buffer) - position >= MAX_HEADER_BYTES or \
-                        not _HEADER_START.match(buffer, position):
+                if len(buffer) - position >= MAX_HEADER_BYTES or not _HEADER_START.match(
+                    buffer, position
+                ):
                     return position + 1 if headers else 1
                 return None
             line = _HEADER.fullmatch(buffer, position, newline + 1)
@@ -196,10 +199,10 @@ class MessageReader:
         while True:
             found = _RESYNC.search(buffer, min(start, len(buffer)))
             if found is not None:
-                del buffer[:found.start()]
+                del buffer[: found.start()]
                 return
             keep = min(len(buffer), _OVERLAP)  # a header may straddle two chunks
-            del buffer[:len(buffer) - keep]
+            del buffer[: len(buffer) - keep]
             start = 0
             if not await self._fill():
                 buffer.clear()
@@ -214,9 +217,12 @@ class MessageReader:
             limit = min(len(buffer), start + length)
             header = _NEXT_HEADER.search(buffer, max(start, scanned - _OVERLAP), limit)
             if header is not None:
-                del buffer[:header.start()]
-                return Refused(PARSE_ERROR, f"a message ended before its Content-Length of"
-                                            f" {length} bytes: the next message began")
+                del buffer[: header.start()]
+                return Refused(
+                    PARSE_ERROR,
+                    f"a message ended before its Content-Length of"
+                    f" {length} bytes: the next message began",
+                )
             scanned = limit
             if limit == start + length:
                 body = bytes(buffer[start:limit])
@@ -232,7 +238,7 @@ class MessageReader:
         while remaining > 0:
             header = _NEXT_HEADER.search(buffer, 0, min(len(buffer), remaining))
             if header is not None:
-                del buffer[:header.start()]
+                del buffer[: header.start()]
                 return
             if len(buffer) >= remaining:
                 del buffer[:remaining]
@@ -283,8 +289,11 @@ def check_message(data: Any) -> Invalid | None:
     (with id null when the id itself is unusable); a notification whose params are not an
     object or array, and a response without a usable id, are only logged."""
     if not isinstance(data, dict):
-        what = "a batch (an array): LSP has no batches" if isinstance(data, list) \
+        what = (
+            "a batch (an array): LSP has no batches"
+            if isinstance(data, list)
             else f"JSON {type(data).__name__}"
+        )
         return Invalid(True, None, INVALID_REQUEST, f"a message is a JSON object, not {what}")
     has_id = "id" in data
     message_id = data.get("id")
@@ -294,23 +303,31 @@ def check_message(data: Any) -> Invalid | None:
             if usable:
                 return None
             return Invalid(False, None, INVALID_REQUEST, "a response without a usable id")
-        return Invalid(True, message_id if usable else None, INVALID_REQUEST,
-                       "a message has a method (a request or notification) or a result"
-                       " or error (a response)")
+        return Invalid(
+            True,
+            message_id if usable else None,
+            INVALID_REQUEST,
+            "a message has a method (a request or notification) or a result or error (a response)",
+        )
     if has_id and not usable:
         shown = json.dumps(message_id)[:40]
-        return Invalid(True, None, INVALID_REQUEST,
-                       f"a request id is an integer or a string, not {shown}")
+        return Invalid(
+            True, None, INVALID_REQUEST, f"a request id is an integer or a string, not {shown}"
+        )
     reply_id = message_id if has_id else None
     if data.get("jsonrpc") != "2.0":
         return Invalid(True, reply_id, INVALID_REQUEST, 'a message has "jsonrpc": "2.0"')
     method = data["method"]
     if not isinstance(method, str):
-        return Invalid(True, reply_id, INVALID_REQUEST,
-                       f"a method is a string, not {json.dumps(method)[:40]}")
+        return Invalid(
+            True, reply_id, INVALID_REQUEST, f"a method is a string, not {json.dumps(method)[:40]}"
+        )
     params = data.get("params")
     if params is not None and not isinstance(params, (dict, list)):
-        return Invalid(has_id, reply_id, INVALID_PARAMS,
-                       f"the params of {method} are an object or an array, not"
-                       f" {json.dumps(params)[:40]}")
+        return Invalid(
+            has_id,
+            reply_id,
+            INVALID_PARAMS,
+            f"the params of {method} are an object or an array, not {json.dumps(params)[:40]}",
+        )
     return None

@@ -143,8 +143,7 @@ class Ranges:
     """Finding spans -> LSP ranges in one text, with what that needs computed once (a
     per-finding scan of a large document made thousands of findings quadratic)."""
 
-    def __init__(self, text: str, encoding: str | None = None,
-                 lines: list[str] | None = None):
+    def __init__(self, text: str, encoding: str | None = None, lines: list[str] | None = None):
         self.text = text
         self.encoding = encoding
         # YAML ends lines at NEL, U+2028 and U+2029 too; LSP only at CR and LF.
@@ -179,16 +178,19 @@ class Ranges:
         if self._starts is None:
             from kubelint.yamlparse import line_starts
 
-            self._starts = (line_starts(self.text),
-                            [0, *(match.end() for match in _LINE_BREAK.finditer(self.text))])
+            self._starts = (
+                line_starts(self.text),
+                [0, *(match.end() for match in _LINE_BREAK.finditer(self.text))],
+            )
         yaml_starts, lsp_starts = self._starts
         offset = yaml_starts[min(max(line, 0), len(yaml_starts) - 1)] + column
         number = bisect.bisect_right(lsp_starts, offset) - 1
         return number, offset - lsp_starts[number]
 
 
-def to_range(finding: Finding, text: str, encoding: str | None = None,
-             lines: list[str] | None = None) -> types.Range:
+def to_range(
+    finding: Finding, text: str, encoding: str | None = None, lines: list[str] | None = None
+) -> types.Range:
     """A finding's 1-based, end-exclusive code-point span -> an LSP range (0-based)."""
     return Ranges(text, encoding, lines)(finding)
 
@@ -205,17 +207,21 @@ def to_diagnostic(finding: Finding, ranges: Ranges, url: str | None = None) -> t
     )
 
 
-def notice(text: str, message: str, severity: types.DiagnosticSeverity,
-           encoding: str | None) -> types.Diagnostic:
+def notice(
+    text: str, message: str, severity: types.DiagnosticSeverity, encoding: str | None
+) -> types.Diagnostic:
     """A diagnostic about the whole document, on its first line (no rule, no code)."""
-    first = _LINE_BREAK.split(text[:64 * 1024], maxsplit=1)[0]
+    first = _LINE_BREAK.split(text[: 64 * 1024], maxsplit=1)[0]
     end = _column_units(first, len(first), encoding)
-    return types.Diagnostic(range=types.Range(types.Position(0, 0), types.Position(0, end)),
-                            message=message, severity=severity, source="kubelint")
+    return types.Diagnostic(
+        range=types.Range(types.Position(0, 0), types.Position(0, end)),
+        message=message,
+        severity=severity,
+        source="kubelint",
+    )
 
 
-_RANGE_JSON = ('{"range":{"start":{"line":%d,"character":%d},'
-               '"end":{"line":%d,"character":%d}},%s}')
+_RANGE_JSON = '{"range":{"start":{"line":%d,"character":%d},"end":{"line":%d,"character":%d}},%s}'
 
 
 def _fields_json(message: str, severity: int, code: str | None, url: str | None) -> str:
@@ -235,8 +241,13 @@ def diagnostic_json(diagnostic: types.Diagnostic) -> str:
     code = diagnostic.code if diagnostic.code is None else str(diagnostic.code)
     href = diagnostic.code_description.href if diagnostic.code_description else None
     assert diagnostic.severity is not None
-    return _RANGE_JSON % (start.line, start.character, end.line, end.character,
-                          _fields_json(diagnostic.message, diagnostic.severity, code, href))
+    return _RANGE_JSON % (
+        start.line,
+        start.character,
+        end.line,
+        end.character,
+        _fields_json(diagnostic.message, diagnostic.severity, code, href),
+    )
 
 
 class Encoder:
@@ -249,8 +260,13 @@ class Encoder:
     def __init__(self) -> None:
         self._fields: dict[tuple[str, str, str, str | None], str] = {}
 
-    def __call__(self, findings: list[Finding], ranges: Ranges, registry: Registry,
-                 notices: list[types.Diagnostic]) -> str:
+    def __call__(
+        self,
+        findings: list[Finding],
+        ranges: Ranges,
+        registry: Registry,
+        notices: list[types.Diagnostic],
+    ) -> str:
         if len(self._fields) > self.LIMIT:
             self._fields.clear()
         fields = self._fields
@@ -264,7 +280,9 @@ class Encoder:
                 tail = fields[key] = _fields_json(
                     finding.message,
                     SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning),
-                    finding.rule, url)
+                    finding.rule,
+                    url,
+                )
             parts.append(_RANGE_JSON % (*ranges.span(finding), tail))
         return "[" + ",".join(parts) + "]"
 
@@ -299,9 +317,16 @@ class QuickFixes:
             kind=types.CodeActionKind.QuickFix,
             diagnostics=[diagnostic],
             is_preferred=True,
-            edit=types.WorkspaceEdit(changes={self.uri: [types.TextEdit(
-                range=types.Range(self._position(edit.start), self._position(edit.end)),
-                new_text=edit.text)]}),
+            edit=types.WorkspaceEdit(
+                changes={
+                    self.uri: [
+                        types.TextEdit(
+                            range=types.Range(self._position(edit.start), self._position(edit.end)),
+                            new_text=edit.text,
+                        )
+                    ]
+                }
+            ),
         )
 
     def _verified(self, edit: Edit) -> bool:
@@ -317,8 +342,12 @@ class QuickFixes:
         if self._line_starts is None:
             self._line_starts = line_starts(text)
         shift = bisect.bisect_left(self._line_starts, begin)  # lines before the document
-        moved = dataclasses.replace(edit, start=edit.start - begin, end=edit.end - begin,
-                                    document_line=edit.document_line - shift)
+        moved = dataclasses.replace(
+            edit,
+            start=edit.start - begin,
+            end=edit.end - begin,
+            document_line=edit.document_line - shift,
+        )
         return apply(text[begin:end], [moved]) is not None
 
     def _position(self, offset: int) -> types.Position:
@@ -425,8 +454,9 @@ class Linting:
 
         try:
             config, registry = resolve_config(config_path)
-            resolved = _Resolved(stamp, config, registry,
-                                 bases=[(base, _stamp(base)) for base in config.sources[1:]])
+            resolved = _Resolved(
+                stamp, config, registry, bases=[(base, _stamp(base)) for base in config.sources[1:]]
+            )
         except (ConfigError, PluginError) as error:
             message = str(error)
             if config_path is not None and config_path not in message:
@@ -463,11 +493,15 @@ class Linting:
                 culprit = culprit_in_traceback(error.__traceback__, self.registry)
             except Exception:
                 culprit = None
-            message = f"kubelint failed on this document: {describe_error(error)}" + \
-                (f" ({culprit})" if culprit else "")
-            return Outcome(job.uri, job.version,
-                           [notice(job.text, message, types.DiagnosticSeverity.Error,
-                                   job.encoding)], errors=[message])
+            message = f"kubelint failed on this document: {describe_error(error)}" + (
+                f" ({culprit})" if culprit else ""
+            )
+            return Outcome(
+                job.uri,
+                job.version,
+                [notice(job.text, message, types.DiagnosticSeverity.Error, job.encoding)],
+                errors=[message],
+            )
         finally:
             self.registry = None
 
@@ -486,9 +520,14 @@ class Linting:
         resolved = self.resolve(find_config(start))
         if resolved.error is not None:
             outcome.errors.append(resolved.error)
-            outcome.diagnostics = [notice(text, f"kubelint cannot use its config:"
-                                                f" {resolved.error}",
-                                          types.DiagnosticSeverity.Error, encoding)]
+            outcome.diagnostics = [
+                notice(
+                    text,
+                    f"kubelint cannot use its config: {resolved.error}",
+                    types.DiagnosticSeverity.Error,
+                    encoding,
+                )
+            ]
             return outcome
         assert resolved.config is not None and resolved.registry is not None
         config, registry = resolved.config, resolved.registry
@@ -512,15 +551,17 @@ class Linting:
             # A chart's template or values file: the chart rendered with this buffer,
             # and the findings that belong to this file.
             report = Linter(config, registry).run(rendered)
-            report.findings = [finding for finding in report.findings
-                               if os.path.abspath(finding.file) == os.path.abspath(path)]
+            report.findings = [
+                finding
+                for finding in report.findings
+                if os.path.abspath(finding.file) == os.path.abspath(path)
+            ]
             ranges = Ranges(text, encoding)
             fixes = QuickFixes(uri, text, encoding, display)
             diagnostics = outcome.diagnostics = []
             for finding in report.findings:
                 rule = registry.rules.get(finding.rule)
-                diagnostic = to_diagnostic(finding, ranges,
-                                           rule.url if rule is not None else None)
+                diagnostic = to_diagnostic(finding, ranges, rule.url if rule is not None else None)
                 diagnostics.append(diagnostic)
                 action = fixes(finding, diagnostic)
                 if action is not None:
@@ -530,12 +571,19 @@ class Linting:
         live, truncated = live_part(text)
         findings = None
         if not truncated:  # the kept segments of the document, when they can serve
-            findings = self.documents.lint(uri, live, config, registry, display, path or "",
-                                           MAX_LIVE_OBJECTS)
+            findings = self.documents.lint(
+                uri, live, config, registry, display, path or "", MAX_LIVE_OBJECTS
+            )
         shown_lines = live.count("\n")  # when truncated: the lines linted
         if findings is None:
-            checked = lint_text(live, display, config, registry=registry, path=path or "",
-                                max_objects=MAX_LIVE_OBJECTS)
+            checked = lint_text(
+                live,
+                display,
+                config,
+                registry=registry,
+                path=path or "",
+                max_objects=MAX_LIVE_OBJECTS,
+            )
             if checked.checked_lines is not None:  # the items of a kind: List
                 truncated, shown_lines = True, checked.checked_lines
             findings = checked
@@ -554,11 +602,17 @@ class Linting:
         notices = []
         if truncated:
             where = f"its first {shown_lines} lines" if shown_lines else "none of it"
-            notices.append(notice(
-                text, f"This document is too large to lint fully as you type (over"
-                      f" {MAX_LIVE_OBJECTS} objects or {MAX_LIVE_CHARS // 1024 // 1024} MiB):"
-                      f" kubelint linted {where}. Run `kubelint check` on the file for all"
-                      " of it.", types.DiagnosticSeverity.Information, encoding))
+            notices.append(
+                notice(
+                    text,
+                    f"This document is too large to lint fully as you type (over"
+                    f" {MAX_LIVE_OBJECTS} objects or {MAX_LIVE_CHARS // 1024 // 1024} MiB):"
+                    f" kubelint linted {where}. Run `kubelint check` on the file for all"
+                    " of it.",
+                    types.DiagnosticSeverity.Information,
+                    encoding,
+                )
+            )
         outcome.encoded = self.encode(findings, ranges, registry, notices)
         return outcome
 
@@ -573,11 +627,15 @@ def _rendered_from(path: str, text: str, config: Any) -> list[Any] | None:
         return None
     from kubelint import helm
 
-    options = helm.ChartOptions(config.helm.values, config.helm.set, config.helm.release_name,
-                                config.namespace, config.kubernetes_version,
-                                config.helm.ci_values)
-    return helm.lint_chart(chart, options, helm.find_renderer(),
-                           {os.path.abspath(path): text})
+    options = helm.ChartOptions(
+        config.helm.values,
+        config.helm.set,
+        config.helm.release_name,
+        config.namespace,
+        config.kubernetes_version,
+        config.helm.ci_values,
+    )
+    return helm.lint_chart(chart, options, helm.find_renderer(), {os.path.abspath(path): text})
 
 
 def _kustomize_roots(path: str, workspace: str | None) -> list[str]:
@@ -586,8 +644,11 @@ def _kustomize_roots(path: str, workspace: str | None) -> list[str]:
     from kubelint.kustomize import Owners
 
     absolute = os.path.abspath(path)
-    root = workspace if workspace and not os.path.relpath(
-        absolute, workspace).startswith(os.pardir) else os.path.dirname(absolute)
+    root = (
+        workspace
+        if workspace and not os.path.relpath(absolute, workspace).startswith(os.pardir)
+        else os.path.dirname(absolute)
+    )
     return Owners(root)(absolute)
 
 
@@ -692,8 +753,12 @@ class Watchdog:
                     culprit = culprit_in_frames(frame, self.linting.registry)
                 except Exception:  # naming it is a courtesy; ending it is the point
                     culprit = None
-                logger.error("linting %s took over %s s; abandoned (%s)", job.uri,
-                             self.budget, culprit or "nothing known runs")
+                logger.error(
+                    "linting %s took over %s s; abandoned (%s)",
+                    job.uri,
+                    self.budget,
+                    culprit or "nothing known runs",
+                )
                 try:
                     self.conn.send(Abandoned(job.uri, job.version, self.budget, culprit))
                 finally:
@@ -727,6 +792,11 @@ def serve(conn: Connection, budget: float) -> None:
             return
         except Exception as error:  # e.g. an unpicklable message
             message = f"kubelint failed on this document: {describe_error(error)}"
-            watchdog.send(Outcome(job.uri, job.version, [notice(
-                job.text, message, types.DiagnosticSeverity.Error, job.encoding)],
-                errors=[message]))
+            watchdog.send(
+                Outcome(
+                    job.uri,
+                    job.version,
+                    [notice(job.text, message, types.DiagnosticSeverity.Error, job.encoding)],
+                    errors=[message],
+                )
+            )

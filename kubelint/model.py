@@ -91,8 +91,9 @@ class Origin(Protocol):
     """Maps an object rendered by a tool (Helm, kustomize) back to the files it was made
     from, so findings point at the template or patch line, not at generated text."""
 
-    def place(self, obj: Manifest, path: Sequence[str | int], location: Location,
-              message: str = "") -> Placement:
+    def place(
+        self, obj: Manifest, path: Sequence[str | int], location: Location, message: str = ""
+    ) -> Placement:
         """Where the finding at ``path`` (``location`` in the rendered text) with
         ``message`` belongs."""
         ...
@@ -126,8 +127,15 @@ class ContainerRef(NamedTuple):
 
 #: PodSecurityContext fields a container inherits when its own securityContext does not
 #: set them (the kubelet merges them so; the others are pod-only or container-only).
-INHERITED_SECURITY_FIELDS = ("runAsNonRoot", "runAsUser", "runAsGroup", "seccompProfile",
-                             "seLinuxOptions", "appArmorProfile", "windowsOptions")
+INHERITED_SECURITY_FIELDS = (
+    "runAsNonRoot",
+    "runAsUser",
+    "runAsGroup",
+    "seccompProfile",
+    "seLinuxOptions",
+    "appArmorProfile",
+    "windowsOptions",
+)
 
 
 def is_mapping(value: Any) -> TypeGuard[Mapping[str, Any]]:
@@ -137,8 +145,9 @@ def is_mapping(value: Any) -> TypeGuard[Mapping[str, Any]]:
     return value.__class__ is dict or (value is not None and isinstance(value, Mapping))
 
 
-def effective_security_context(pod_spec: Mapping[str, Any] | None,
-                               container: Mapping[str, Any]) -> dict[str, Any]:
+def effective_security_context(
+    pod_spec: Mapping[str, Any] | None, container: Mapping[str, Any]
+) -> dict[str, Any]:
     """The container's securityContext with the pod's inherited fields filled in, so a
     rule never reports what the pod already sets."""
     own = container.get("securityContext")
@@ -232,12 +241,33 @@ class Manifest:
     """One Kubernetes object: its data (plain dicts and lists, read-only by convention)
     and what is needed to locate any path inside it."""
 
-    __slots__ = ("_containers", "_metadata", "_pod_spec", "_pod_spec_path", "_positions",
-                 "_root_value", "_unit", "api_version", "data", "doc_root", "kind", "origin",
-                 "root_path", "source", "template")
+    __slots__ = (
+        "_containers",
+        "_metadata",
+        "_pod_spec",
+        "_pod_spec_path",
+        "_positions",
+        "_root_value",
+        "_unit",
+        "api_version",
+        "data",
+        "doc_root",
+        "kind",
+        "origin",
+        "root_path",
+        "source",
+        "template",
+    )
 
-    def __init__(self, data: Mapping[str, Any], source: SourceFile, positions: Positions,
-                 doc_root: Span, root_path: Path = (), root_value: Any = None):
+    def __init__(
+        self,
+        data: Mapping[str, Any],
+        source: SourceFile,
+        positions: Positions,
+        doc_root: Span,
+        root_path: Path = (),
+        root_value: Any = None,
+    ):
         self.data = data
         self.source = source
         self._positions = positions
@@ -425,19 +455,20 @@ class Manifest:
                 continue
             for index, container in enumerate(items):
                 if isinstance(container, (dict, Mapping)):
-                    yield ContainerRef((*spec_path, group, index), container,
-                                       group == "initContainers")
+                    yield ContainerRef(
+                        (*spec_path, group, index), container, group == "initContainers"
+                    )
 
     # -- location ---------------------------------------------------------------
     def locate(self, path: Sequence[str | int]) -> Location:
         """Resolve ``path`` to a text span, falling back to the nearest existing ancestor
         for keys that are missing (a rule may point at a field that should be there)."""
-        return locate(self._positions, self.doc_root, self._root_value,
-                      (*self.root_path, *path))
+        return locate(self._positions, self.doc_root, self._root_value, (*self.root_path, *path))
 
 
-def locate(positions: Positions, root: Span, root_value: Any,
-           path: Sequence[str | int]) -> Location:
+def locate(
+    positions: Positions, root: Span, root_value: Any, path: Sequence[str | int]
+) -> Location:
     """Where ``path`` sits in a parsed document (see ``Manifest.locate``)."""
     node: Any = root_value
     record = positions.root

@@ -93,8 +93,9 @@ class Unlocated(Manifest):
 
     __slots__ = ("_file", "_number", "_real")
 
-    def __init__(self, data: Any, source: SourceFile, template: str | None,
-                 file: PlainFile, number: int):
+    def __init__(
+        self, data: Any, source: SourceFile, template: str | None, file: PlainFile, number: int
+    ):
         super().__init__(data, source, Positions(), Span(0, 0, 0, 0), (), data)
         self.template = template
         self._file = file
@@ -116,9 +117,15 @@ class Unlocated(Manifest):
         return self._real.locate(path)
 
 
-def check_plain(linter: Linter, files: list[PlainFile], rendered: list[LoadedFile],
-                jobs: int, progress: Progress | None = None,
-                fs_paths: dict[str, str] | None = None, cache: Cache | None = None) -> Report:
+def check_plain(
+    linter: Linter,
+    files: list[PlainFile],
+    rendered: list[LoadedFile],
+    jobs: int,
+    progress: Progress | None = None,
+    fs_paths: dict[str, str] | None = None,
+    cache: Cache | None = None,
+) -> Report:
     """Check ``files`` (then ``rendered``) with ``jobs`` processes, taking what it can from
     ``cache``. ``fs_paths``: display paths to filesystem paths, as for ``Linter.run``."""
     run_key = None
@@ -128,15 +135,26 @@ def check_plain(linter: Linter, files: list[PlainFile], rendered: list[LoadedFil
                 file.key = cache.file_key(file.shown, file.fs_path, file.data)
         if all(file.key is not None or file.problem is not None for file in files):
             # An unreadable file has no content key: its name and problem stand for it.
-            run_key = cache.run_key([file.key or f"{file.shown}\0{file.problem}"
-                                     for file in files],
-                                    [text for item in rendered for text in
-                                     (item.source.path, item.source.text, *item.source.made_from)])
+            run_key = cache.run_key(
+                [file.key or f"{file.shown}\0{file.problem}" for file in files],
+                [
+                    text
+                    for item in rendered
+                    for text in (item.source.path, item.source.text, *item.source.made_from)
+                ],
+            )
             known = cache.load(run_key)
             if isinstance(known, RunEntry):  # decided again: today may not be that day
-                return linter.decide(Collected(known.findings, known.summary, known.notes,
-                                               known.warnings, known.pod_security,
-                                               known.suppressions))
+                return linter.decide(
+                    Collected(
+                        known.findings,
+                        known.summary,
+                        known.notes,
+                        known.warnings,
+                        known.pod_security,
+                        known.suppressions,
+                    )
+                )
         for file in files:
             if file.key is not None:
                 entry = cache.load(file.key)
@@ -147,12 +165,19 @@ def check_plain(linter: Linter, files: list[PlainFile], rendered: list[LoadedFil
         for number, file in enumerate(files):
             if file.key is not None and file.cached is None:
                 local = dataclasses.replace(results[number], cross=[])
-                cache.save(file.key, FileEntry(local, stubs.get(number, []),
-                                               found.get(number, [])))
+                cache.save(file.key, FileEntry(local, stubs.get(number, []), found.get(number, [])))
         if run_key is not None:
-            cache.save(run_key, RunEntry(collected.findings, collected.summary,
-                                         collected.notes, collected.warnings,
-                                         collected.pod_security, collected.suppressions))
+            cache.save(
+                run_key,
+                RunEntry(
+                    collected.findings,
+                    collected.summary,
+                    collected.notes,
+                    collected.warnings,
+                    collected.pod_security,
+                    collected.suppressions,
+                ),
+            )
         if cache.problem is not None:
             report.warnings.append(cache.problem)
         else:
@@ -160,23 +185,33 @@ def check_plain(linter: Linter, files: list[PlainFile], rendered: list[LoadedFil
     return report
 
 
-def _check(linter: Linter, files: list[PlainFile], rendered: list[LoadedFile], jobs: int,
-           progress: Progress | None, fs_paths: dict[str, str] | None,
-           ) -> tuple[Collected, dict[int, Any], dict[int, Any], dict[int, FileResult]]:
+def _check(
+    linter: Linter,
+    files: list[PlainFile],
+    rendered: list[LoadedFile],
+    jobs: int,
+    progress: Progress | None,
+    fs_paths: dict[str, str] | None,
+) -> tuple[Collected, dict[int, Any], dict[int, Any], dict[int, FileResult]]:
     """The run's findings before its decisions, and for the cache: definitions, objects
     and results by file number."""
     sizes = [len(file.data or b"") for file in files]
-    definers = {number for number, file in enumerate(files)
-                if file.loaded is not None or may_define(file.data)}
-    slices = _slices(sizes, jobs, [number for number in definers
-                                   if files[number].loaded is not None])
+    definers = {
+        number
+        for number, file in enumerate(files)
+        if file.loaded is not None or may_define(file.data)
+    }
+    slices = _slices(
+        sizes, jobs, [number for number in definers if files[number].loaded is not None]
+    )
     workers = []
     if len(slices) > 1:
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
-        workers = [_Worker(context, linter, files, numbers, definers, rendered)
-                   for numbers in slices[1:]]
+        workers = [
+            _Worker(context, linter, files, numbers, definers, rendered) for numbers in slices[1:]
+        ]
     for worker in workers:  # their files' bytes live on in the workers only
         for number in worker.numbers:
             files[number].data = None
@@ -191,8 +226,10 @@ def _check(linter: Linter, files: list[PlainFile], rendered: list[LoadedFile], j
         found.update(answer)
     for worker in workers:  # each gets the definitions it does not have
         theirs = set(worker.numbers)
-        message = pickle.dumps({number: found[number] for number in found
-                                if number not in theirs}, pickle.HIGHEST_PROTOCOL)
+        message = pickle.dumps(
+            {number: found[number] for number in found if number not in theirs},
+            pickle.HIGHEST_PROTOCOL,
+        )
         if not worker.failed and not worker.send(message):
             worker.failed = True
     placed: dict[tuple[int, int], Manifest] = {}
@@ -218,8 +255,9 @@ def _check(linter: Linter, files: list[PlainFile], rendered: list[LoadedFile], j
                 for _ in range(result.objects):
                     progress.object_checked()
     for number, worker in enumerate(workers, 1):  # each gets the others' objects
-        message = pickle.dumps([blob for other, blob in enumerate(blobs) if other != number],
-                               pickle.HIGHEST_PROTOCOL)
+        message = pickle.dumps(
+            [blob for other, blob in enumerate(blobs) if other != number], pickle.HIGHEST_PROTOCOL
+        )
         if not worker.failed and not worker.send(message):
             worker.failed = True
 
@@ -228,12 +266,13 @@ def _check(linter: Linter, files: list[PlainFile], rendered: list[LoadedFile], j
     for worker, blob in zip(workers, blobs[1:], strict=True):
         if not worker.failed:
             others.update(pickle.loads(blob))
-    everything = _second_pass(linter, files, own, others, rendered, definitions, placed,
-                              results)
-    rendered_results = [linter.check_file(item, (fs_paths or {}).get(item.source.path,
-                                                                      item.source.path),
-                                          progress=progress)
-                        for item in rendered]
+    everything = _second_pass(linter, files, own, others, rendered, definitions, placed, results)
+    rendered_results = [
+        linter.check_file(
+            item, (fs_paths or {}).get(item.source.path, item.source.path), progress=progress
+        )
+        for item in rendered
+    ]
     state = linter.run_state
     for worker in workers:
         answer = None if worker.failed else worker.receive()
@@ -241,8 +280,9 @@ def _check(linter: Linter, files: list[PlainFile], rendered: list[LoadedFile], j
             for number in worker.numbers:
                 result = results[number]
                 if result.deferred:
-                    again = linter.check_file(everything[number], files[number].fs_path,
-                                              only=result.deferred)
+                    again = linter.check_file(
+                        everything[number], files[number].fs_path, only=result.deferred
+                    )
                     result.cross = again.findings + again.cross
                     result.located = again.located
             continue
@@ -256,10 +296,13 @@ def _check(linter: Linter, files: list[PlainFile], rendered: list[LoadedFile], j
             state.catalog  # noqa: B018 -- the notes tell how many custom schemas there are
     for worker in workers:
         worker.close()
-    collected = linter.collect(everything, [results[number] for number in range(len(files))]
-                               + rendered_results)
-    objects = {**_stubs(own, {}), **{number: _complete(stubs, found.get(number, []))
-                                     for number, stubs in others.items()}}
+    collected = linter.collect(
+        everything, [results[number] for number in range(len(files))] + rendered_results
+    )
+    objects = {
+        **_stubs(own, {}),
+        **{number: _complete(stubs, found.get(number, [])) for number, stubs in others.items()},
+    }
     return collected, found, objects, results
 
 
@@ -267,12 +310,18 @@ def may_define(data: bytes | None) -> bool:
     """Might ``data`` hold a CRD or a kubelint Policy (whose schemas other objects need)?"""
     if not data:
         return False
-    return (b"CustomResourceDefinition" in data or b"kubelint.dev" in data
-            or (b"\\" in data and _ESCAPED_KIND.search(data) is not None))
+    return (
+        b"CustomResourceDefinition" in data
+        or b"kubelint.dev" in data
+        or (b"\\" in data and _ESCAPED_KIND.search(data) is not None)
+    )
 
 
-def _definitions_in(files: list[PlainFile], numbers: list[int], definers: set[int],
-                    ) -> dict[int, list[tuple[int, Any, str | None]]]:
+def _definitions_in(
+    files: list[PlainFile],
+    numbers: list[int],
+    definers: set[int],
+) -> dict[int, list[tuple[int, Any, str | None]]]:
     """Load the files among ``numbers`` that may define schemas; their CRDs and Policies
     (object number, data, template), by file number."""
     found: dict[int, list[tuple[int, Any, str | None]]] = {}
@@ -282,16 +331,20 @@ def _definitions_in(files: list[PlainFile], numbers: list[int], definers: set[in
             if cached.definitions:
                 found[number] = cached.definitions
         elif number in definers:
-            found[number] = [(index, obj.data, obj.template)
-                             for index, obj in enumerate(files[number].load().objects)
-                             if obj.is_kind("CustomResourceDefinition")
-                             or obj.api_version == POLICY_API_VERSION]
+            found[number] = [
+                (index, obj.data, obj.template)
+                for index, obj in enumerate(files[number].load().objects)
+                if obj.is_kind("CustomResourceDefinition") or obj.api_version == POLICY_API_VERSION
+            ]
     return found
 
 
-def _definition_objects(files: list[PlainFile], found: dict[int, list[tuple[int, Any, Any]]],
-                        rendered: list[LoadedFile], placed: dict[tuple[int, int], Manifest],
-                        ) -> list[Manifest]:
+def _definition_objects(
+    files: list[PlainFile],
+    found: dict[int, list[tuple[int, Any, Any]]],
+    rendered: list[LoadedFile],
+    placed: dict[tuple[int, int], Manifest],
+) -> list[Manifest]:
     """The input's schema definitions in input order, the same in every worker; each
     one also in ``placed`` by (file number, object number)."""
     definitions: list[Manifest] = []
@@ -312,8 +365,10 @@ def _slices(sizes: list[int], jobs: int, first: list[int]) -> list[list[int]]:
         slices[0].append(number)
         load[0] += sizes[number]
     taken = set(first)
-    rest = sorted((number for number in range(len(sizes)) if number not in taken),
-                  key=lambda number: -sizes[number])
+    rest = sorted(
+        (number for number in range(len(sizes)) if number not in taken),
+        key=lambda number: -sizes[number],
+    )
     for number in rest:
         lightest = load.index(min(load))
         slices[lightest].append(number)
@@ -321,9 +376,12 @@ def _slices(sizes: list[int], jobs: int, first: list[int]) -> list[list[int]]:
     return [sorted(numbers) for numbers in slices]
 
 
-def _first_pass(linter: Linter, files: list[PlainFile], numbers: list[int],
-                progress: Progress | None = None,
-                ) -> tuple[dict[int, FileResult], dict[int, LoadedFile]]:
+def _first_pass(
+    linter: Linter,
+    files: list[PlainFile],
+    numbers: list[int],
+    progress: Progress | None = None,
+) -> tuple[dict[int, FileResult], dict[int, LoadedFile]]:
     """Load and check files with no other objects known: checks that read them stop."""
     results: dict[int, FileResult] = {}
     loaded: dict[int, LoadedFile] = {}
@@ -333,8 +391,9 @@ def _first_pass(linter: Linter, files: list[PlainFile], numbers: list[int],
             file = files[number]
             if file.cached is not None:
                 result = file.cached.result
-                results[number] = dataclasses.replace(result, findings=list(result.findings),
-                                                      cross=[], located={})
+                results[number] = dataclasses.replace(
+                    result, findings=list(result.findings), cross=[], located={}
+                )
                 loaded[number] = _unlocated(file, file.cached.objects, result)
                 if progress is not None:
                     for _ in range(result.objects):
@@ -347,9 +406,12 @@ def _first_pass(linter: Linter, files: list[PlainFile], numbers: list[int],
     return results, loaded
 
 
-def _unlocated(file: PlainFile, objects: Sequence[tuple[Any, str | None] | None],
-               result: FileResult | None, known: list[Manifest | None] | None = None,
-               ) -> LoadedFile:
+def _unlocated(
+    file: PlainFile,
+    objects: Sequence[tuple[Any, str | None] | None],
+    result: FileResult | None,
+    known: list[Manifest | None] | None = None,
+) -> LoadedFile:
     """A file known by its objects' data (from another worker or the cache); an object
     given as None is ``known`` already (a definition: see ``_stubs``)."""
     source = SourceFile(file.shown, "")
@@ -366,20 +428,26 @@ def _unlocated(file: PlainFile, objects: Sequence[tuple[Any, str | None] | None]
     return LoadedFile(source, made)
 
 
-def _stubs(loaded: dict[int, LoadedFile], found: dict[int, list[tuple[int, Any, Any]]],
-           ) -> dict[int, list[tuple[Any, str | None] | None]]:
+def _stubs(
+    loaded: dict[int, LoadedFile],
+    found: dict[int, list[tuple[int, Any, Any]]],
+) -> dict[int, list[tuple[Any, str | None] | None]]:
     """What other workers need of these files' objects: their data and template; None
     for the definitions in ``found``, which every worker has already (large CRDs)."""
     stubs: dict[int, list[tuple[Any, str | None] | None]] = {}
     for number, item in loaded.items():
         sent = {index for index, _data, _template in found.get(number, ())}
-        stubs[number] = [None if index in sent else (obj.data, obj.template)
-                         for index, obj in enumerate(item.objects)]
+        stubs[number] = [
+            None if index in sent else (obj.data, obj.template)
+            for index, obj in enumerate(item.objects)
+        ]
     return stubs
 
 
-def _complete(stubs: list[Any], definitions: list[tuple[int, Any, Any]],
-              ) -> list[tuple[Any, str | None]]:
+def _complete(
+    stubs: list[Any],
+    definitions: list[tuple[int, Any, Any]],
+) -> list[tuple[Any, str | None]]:
     """``_stubs``'s list with the definitions filled in (for the cache)."""
     filled = list(stubs)
     for index, data, template in definitions:
@@ -387,10 +455,16 @@ def _complete(stubs: list[Any], definitions: list[tuple[int, Any, Any]],
     return filled
 
 
-def _second_pass(linter: Linter, files: list[PlainFile], own: dict[int, LoadedFile],
-                 others: dict[int, list[Any]], rendered: list[LoadedFile],
-                 definitions: list[Manifest], placed: dict[tuple[int, int], Manifest],
-                 results: dict[int, FileResult]) -> list[LoadedFile]:
+def _second_pass(
+    linter: Linter,
+    files: list[PlainFile],
+    own: dict[int, LoadedFile],
+    others: dict[int, list[Any]],
+    rendered: list[LoadedFile],
+    definitions: list[Manifest],
+    placed: dict[tuple[int, int], Manifest],
+    results: dict[int, FileResult],
+) -> list[LoadedFile]:
     """Run the remembered checks of this worker's files, with every object known.
     Returns every file's objects (the run's input, in order)."""
     everything: list[LoadedFile] = []
@@ -416,14 +490,21 @@ def _second_pass(linter: Linter, files: list[PlainFile], own: dict[int, LoadedFi
 class _Worker:
     """A forked process checking some of the files (see the module's docstring)."""
 
-    def __init__(self, context: Any, linter: Linter, files: list[PlainFile],
-                 numbers: list[int], definers: set[int], rendered: list[LoadedFile]):
+    def __init__(
+        self,
+        context: Any,
+        linter: Linter,
+        files: list[PlainFile],
+        numbers: list[int],
+        definers: set[int],
+        rendered: list[LoadedFile],
+    ):
         self.numbers = numbers
         self.failed = False
         self._connection, child = context.Pipe()
         self._process = context.Process(
-            target=_work, daemon=True,
-            args=(child, linter, files, numbers, definers, rendered))
+            target=_work, daemon=True, args=(child, linter, files, numbers, definers, rendered)
+        )
         self._process.start()
         child.close()
 
@@ -447,8 +528,14 @@ class _Worker:
             self._process.kill()
 
 
-def _work(connection: Any, linter: Linter, files: list[PlainFile], numbers: list[int],
-          definers: set[int], rendered: list[LoadedFile]) -> None:
+def _work(
+    connection: Any,
+    linter: Linter,
+    files: list[PlainFile],
+    numbers: list[int],
+    definers: set[int],
+    rendered: list[LoadedFile],
+) -> None:
     """A worker's life: definitions out and in, first pass, objects out, everyone's
     objects in, second pass."""
     try:
@@ -459,18 +546,31 @@ def _work(connection: Any, linter: Linter, files: list[PlainFile], numbers: list
         definitions = _definition_objects(files, found, rendered, placed)
         linter.begin([], definitions)
         results, own = _first_pass(linter, files, numbers)
-        connection.send_bytes(pickle.dumps(
-            (results, pickle.dumps(_stubs(own, found), pickle.HIGHEST_PROTOCOL)),
-            pickle.HIGHEST_PROTOCOL))
+        connection.send_bytes(
+            pickle.dumps(
+                (results, pickle.dumps(_stubs(own, found), pickle.HIGHEST_PROTOCOL)),
+                pickle.HIGHEST_PROTOCOL,
+            )
+        )
         others: dict[int, list[Any]] = {}
         for blob in pickle.loads(connection.recv_bytes()):
             others.update(pickle.loads(blob))
         _second_pass(linter, files, own, others, rendered, definitions, placed, results)
         state = linter.run_state
-        connection.send_bytes(pickle.dumps(
-            ({number: (results[number].cross, results[number].located)
-              for number in numbers if results[number].deferred},
-             state.cel_rules_skipped, state._catalog is not None), pickle.HIGHEST_PROTOCOL))
+        connection.send_bytes(
+            pickle.dumps(
+                (
+                    {
+                        number: (results[number].cross, results[number].located)
+                        for number in numbers
+                        if results[number].deferred
+                    },
+                    state.cel_rules_skipped,
+                    state._catalog is not None,
+                ),
+                pickle.HIGHEST_PROTOCOL,
+            )
+        )
     finally:
         # Leave without the parent's exit handlers and buffered output.
         os._exit(0)

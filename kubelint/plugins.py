@@ -84,8 +84,10 @@ def declares_entry_points(group: str, paths: Iterable[str] | None = None) -> boo
     """
     from importlib.machinery import PathFinder
 
-    if any(finder is not PathFinder and hasattr(finder, "find_distributions")
-           for finder in sys.meta_path):
+    if any(
+        finder is not PathFinder and hasattr(finder, "find_distributions")
+        for finder in sys.meta_path
+    ):
         return True
     for entry in sys.path if paths is None else paths:
         if not isinstance(entry, str):
@@ -103,17 +105,16 @@ def declares_entry_points(group: str, paths: Iterable[str] | None = None) -> boo
             if not name.lower().endswith((".dist-info", ".egg-info")):
                 continue
             try:
-                with open(os.path.join(root, name, "entry_points.txt"),
-                          encoding="utf-8") as stream:
+                with open(os.path.join(root, name, "entry_points.txt"), encoding="utf-8") as stream:
                     text = stream.read()
-            except (FileNotFoundError, IsADirectoryError, NotADirectoryError,
-                    PermissionError):
+            except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError):
                 continue  # what importlib.metadata skips too
             except (OSError, ValueError):
                 return True
             if group in text and any(
-                    line.startswith("[") and line.endswith("]") and line.strip("[]") == group
-                    for line in map(str.strip, text.splitlines())):
+                line.startswith("[") and line.endswith("]") and line.strip("[]") == group
+                for line in map(str.strip, text.splitlines())
+            ):
                 return True
     return False
 
@@ -145,8 +146,12 @@ def _load_local(spec: str, base_dir: str) -> ModuleType:
         sys.path.remove(base_dir)
 
 
-def build_registry(local_plugins: Iterable[str] = (), base_dir: str = ".",
-                   extra: Iterable[Any] = (), policies: Iterable[str] = ()) -> Registry:
+def build_registry(
+    local_plugins: Iterable[str] = (),
+    base_dir: str = ".",
+    extra: Iterable[Any] = (),
+    policies: Iterable[str] = (),
+) -> Registry:
     """Load the built-in plugin, installed plugins (entry points), ``local_plugins`` and
     the policy files under ``policies`` (paths as given: relative to the working directory).
 
@@ -161,23 +166,22 @@ def build_registry(local_plugins: Iterable[str] = (), base_dir: str = ".",
         if declares_entry_points(ENTRY_POINT_GROUP):
             manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
     except (Exception, SystemExit) as error:  # an installed plugin failed to import
-        raise PluginError(f"an installed kubelint plugin failed to load:"
-                          f" {describe_error(error)}") from error
+        raise PluginError(
+            f"an installed kubelint plugin failed to load: {describe_error(error)}"
+        ) from error
     for spec in local_plugins:
         try:
             module = _load_local(spec, base_dir)
         except PluginError:
             raise
         except (Exception, SystemExit) as error:
-            raise PluginError(f"plugin {spec!r} failed to load: {describe_error(error)}") \
-                from error
+            raise PluginError(f"plugin {spec!r} failed to load: {describe_error(error)}") from error
         if manager.is_registered(module):
             continue
         try:
             manager.register(module, name=spec)
         except Exception as error:
-            raise PluginError(f"plugin {spec!r} is not a valid kubelint plugin: {error}") \
-                from error
+            raise PluginError(f"plugin {spec!r} is not a valid kubelint plugin: {error}") from error
     notes: list[str] = []
     policies = list(policies)
     if policies:
@@ -201,18 +205,28 @@ def _check_names(registry: Registry, owners: Mapping[str, str]) -> None:
     """A name in ``--enable``/``--disable`` and config must mean one thing: ``all``,
     a category, or a rule (id or alias)."""
     if ALL in owners:
-        raise PluginError(f"plugin {owners[ALL]!r} defines a rule named {ALL!r}, which means"
-                          " every rule; rename it")
+        raise PluginError(
+            f"plugin {owners[ALL]!r} defines a rule named {ALL!r}, which means"
+            " every rule; rename it"
+        )
     for rule_id, rule in registry.rules.items():
         if rule.category is None:
             continue
-        clash = "every rule" if rule.category == ALL else (
-            f"the rule defined by {owners[rule.category]!r}" if rule.category in owners
-            else None)
+        clash = (
+            "every rule"
+            if rule.category == ALL
+            else (
+                f"the rule defined by {owners[rule.category]!r}"
+                if rule.category in owners
+                else None
+            )
+        )
         if clash is not None:
-            raise PluginError(f"plugin {registry.owners[rule_id]!r} puts rule {rule_id!r} in"
-                              f" category {rule.category!r}, a name that already means {clash};"
-                              " choose another category")
+            raise PluginError(
+                f"plugin {registry.owners[rule_id]!r} puts rule {rule_id!r} in"
+                f" category {rule.category!r}, a name that already means {clash};"
+                " choose another category"
+            )
 
 
 def _check_controls(rule: Rule, owner: str) -> None:
@@ -223,8 +237,9 @@ def _check_controls(rule: Rule, owner: str) -> None:
     for control in rule.controls:
         problem = unknown_control(control)
         if problem is not None:
-            raise PluginError(f"plugin {owner!r} maps rule {rule.id!r} to {control.ref!r}:"
-                              f" {problem}")
+            raise PluginError(
+                f"plugin {owner!r} maps rule {rule.id!r} to {control.ref!r}: {problem}"
+            )
 
 
 def _plugin_name(manager: pluggy.PluginManager, hook_impl: Any) -> str:
@@ -241,17 +256,21 @@ def _collect(manager: pluggy.PluginManager) -> Registry:
         try:
             rules: list[Any] = impl.function()  # type: ignore[assignment]
         except (Exception, SystemExit) as error:
-            raise PluginError(f"plugin {owner!r} failed while listing its rules:"
-                              f" {describe_error(error)}") from error
+            raise PluginError(
+                f"plugin {owner!r} failed while listing its rules: {describe_error(error)}"
+            ) from error
         for item in rules or ():
             if not isinstance(item, Rule):
-                raise PluginError(f"plugin {owner!r} returned {item!r} from kubelint_rules;"
-                                  " expected rules made with kubelint.api.rule")
+                raise PluginError(
+                    f"plugin {owner!r} returned {item!r} from kubelint_rules;"
+                    " expected rules made with kubelint.api.rule"
+                )
             _check_controls(item, owner)
             for name in (item.id, *item.aliases):
                 if name in owners:
-                    raise PluginError(f"rule {name!r} is defined twice: by {owners[name]!r}"
-                                      f" and by {owner!r}")
+                    raise PluginError(
+                        f"rule {name!r} is defined twice: by {owners[name]!r} and by {owner!r}"
+                    )
                 owners[name] = owner
             registry.rules[item.id] = item
             registry.owners[item.id] = owner
@@ -262,8 +281,9 @@ def _collect(manager: pluggy.PluginManager) -> Registry:
         try:
             formatters: Mapping[str, Formatter] = impl.function() or {}  # type: ignore[assignment]
         except (Exception, SystemExit) as error:
-            raise PluginError(f"plugin {owner!r} failed while listing its formatters:"
-                              f" {describe_error(error)}") from error
+            raise PluginError(
+                f"plugin {owner!r} failed while listing its formatters: {describe_error(error)}"
+            ) from error
         for name, formatter in formatters.items():
             if name in registry.formatters:
                 raise PluginError(f"formatter {name!r} is defined twice")

@@ -40,9 +40,9 @@ BUILTIN = {
     DEFAULT: "the rules that are on by default",
     "strict": "every rule",
     "pss-baseline": "the Pod Security Standards baseline level, the core rules and the"
-                    " suppression checks",
+    " suppression checks",
     "pss-restricted": "the Pod Security Standards restricted level, the core rules and the"
-                      " suppression checks",
+    " suppression checks",
 }
 #: The category every profile keeps on: its rules say what could not be checked.
 CORE = "core"
@@ -77,8 +77,9 @@ class Profile:
     pss_version: str | None = None
 
 
-def resolve(spec: str, named: Mapping[str, NamedProfile], registry: Registry,
-            where: str) -> Profile:
+def resolve(
+    spec: str, named: Mapping[str, NamedProfile], registry: Registry, where: str
+) -> Profile:
     """The profile ``spec`` (``strict``, ``pss-restricted:v1.33``, a name of ``named``)
     names. ``where`` prefixes a problem with the place ``spec`` was written (``--profile``,
     ``file:line:col``). Raises ``ConfigError``."""
@@ -87,8 +88,11 @@ def resolve(spec: str, named: Mapping[str, NamedProfile], registry: Registry,
     while current.partition(":")[0] in named:
         name, colon, _ = current.partition(":")
         if colon:
-            _fail(at, f"profile {name!r} takes no version; pin the version where it extends"
-                  " a PSS profile (extends: pss-restricted:v1.33)")
+            _fail(
+                at,
+                f"profile {name!r} takes no version; pin the version where it extends"
+                " a PSS profile (extends: pss-restricted:v1.33)",
+            )
         if any(profile.name == name for profile in chain):
             cycle = " -> ".join([*(profile.name for profile in chain), name])
             _fail(at, f"profile {chain[-1].name!r} extends {name!r}, a cycle: {cycle}")
@@ -97,21 +101,25 @@ def resolve(spec: str, named: Mapping[str, NamedProfile], registry: Registry,
     base = _builtin(current, named, registry, at)
     if not chain:
         return base
-    return Profile(spec, (*base.chain, *(profile.name for profile in reversed(chain))),
-                   (*base.layers, *(profile.rules for profile in reversed(chain))),
-                   base.pss_level, base.pss_version)
+    return Profile(
+        spec,
+        (*base.chain, *(profile.name for profile in reversed(chain))),
+        (*base.layers, *(profile.rules for profile in reversed(chain))),
+        base.pss_level,
+        base.pss_version,
+    )
 
 
-def _builtin(spec: str, named: Mapping[str, NamedProfile], registry: Registry,
-             where: str) -> Profile:
+def _builtin(
+    spec: str, named: Mapping[str, NamedProfile], registry: Registry, where: str
+) -> Profile:
     """One of kubelint's profiles (``named`` only suggests names for a typo)."""
     name, colon, version = spec.partition(":")
     if name not in BUILTIN:
         known = [*BUILTIN, *named]
         close = difflib.get_close_matches(name, known, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        _fail(where, f"unknown profile {name!r}{hint}; the profiles are"
-                     f" {', '.join(known)}")
+        _fail(where, f"unknown profile {name!r}{hint}; the profiles are {', '.join(known)}")
     if not name.startswith(_PSS_PREFIX):
         if colon:
             _fail(where, f"profile {name!r} takes no version; only the pss-* profiles do")
@@ -122,8 +130,11 @@ def _builtin(spec: str, named: Mapping[str, NamedProfile], registry: Registry,
     if colon:
         parsed = pss.parse_version(version)
         if parsed is None:
-            _fail(where, f"profile {spec!r}: the version is 'latest' or 'v1.N', as PSA's"
-                  " enforce-version label writes it (pss-restricted:v1.33)")
+            _fail(
+                where,
+                f"profile {spec!r}: the version is 'latest' or 'v1.N', as PSA's"
+                " enforce-version label writes it (pss-restricted:v1.33)",
+            )
         pinned = "latest" if parsed < 0 else f"v1.{parsed}"
     layer = {ALL: RuleSetting(enabled=False)}
     categories = registry.categories()
@@ -134,8 +145,9 @@ def _builtin(spec: str, named: Mapping[str, NamedProfile], registry: Registry,
     for rule_id in categories.get(SUPPRESSIONS, []):
         layer[rule_id] = RuleSetting(enabled=registry.rules[rule_id].enabled)
     for rule_id, options in pss.profile(level).items():
-        layer[rule_id] = RuleSetting(enabled=True, options={
-            **options, **({"version": pinned} if pinned else {})})
+        layer[rule_id] = RuleSetting(
+            enabled=True, options={**options, **({"version": pinned} if pinned else {})}
+        )
     return Profile(spec, (spec,), (layer,), level, pinned)
 
 
@@ -148,9 +160,12 @@ def describe(profile: Profile, kubernetes_version: str) -> str:
     what = BUILTIN[profile.chain[0].partition(":")[0]]
     if profile.pss_level is not None:
         version = profile.pss_version or f"v{kubernetes_version} (the target Kubernetes version)"
-        what = (f"the Pod Security Standards {profile.pss_level} level at policy version"
-                f" {version}, the core rules and the suppression checks")
-    extends = f" (extends {' -> '.join(reversed(profile.chain[:-1]))})" \
-        if len(profile.chain) > 1 else ""
+        what = (
+            f"the Pod Security Standards {profile.pss_level} level at policy version"
+            f" {version}, the core rules and the suppression checks"
+        )
+    extends = (
+        f" (extends {' -> '.join(reversed(profile.chain[:-1]))})" if len(profile.chain) > 1 else ""
+    )
     own = ", with its own settings" if len(profile.chain) > 1 else ""
     return f"profile {profile.name}{extends}: {what}{own}"

@@ -67,8 +67,9 @@ class Progress:
         self._shown = True
         files = f"{self.files:,} file{'' if self.files == 1 else 's'}"
         objects = f"{self.objects:,} object{'' if self.objects == 1 else 's'}"
-        self.stream.write(f"\r\x1b[Kkubelint: {files} read, {objects} checked,"
-                          f" {now - self._start:.1f} s")
+        self.stream.write(
+            f"\r\x1b[Kkubelint: {files} read, {objects} checked, {now - self._start:.1f} s"
+        )
         self.stream.flush()
 
     def close(self) -> None:

@@ -103,8 +103,17 @@ def pluralize(singular: str, plural: str, count: int) -> str:
     return singular if count == 1 else plural
 
 
-_GO_ESCAPES = {'"': '\\"', "\\": "\\\\", "\a": "\\a", "\b": "\\b", "\f": "\\f",
-               "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"}
+_GO_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\a": "\\a",
+    "\b": "\\b",
+    "\f": "\\f",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\v": "\\v",
+}
 
 
 def go_quote(text: str) -> str:
@@ -173,8 +182,13 @@ def _is_int(value: Any) -> bool:
 class Pod:
     """A pod spec and the metadata PSA reads (a template's, for workloads)."""
 
-    def __init__(self, spec: Mapping[str, Any], spec_path: Path,
-                 annotations: Mapping[str, Any], metadata_path: Path):
+    def __init__(
+        self,
+        spec: Mapping[str, Any],
+        spec_path: Path,
+        annotations: Mapping[str, Any],
+        metadata_path: Path,
+    ):
         self.spec = spec
         self.path = spec_path
         self.annotations = annotations
@@ -191,8 +205,13 @@ class Pod:
             for index, container in enumerate(items if isinstance(items, list) else ()):
                 if isinstance(container, (dict, Mapping)):
                     name = container.get("name")
-                    self.containers.append(((*spec_path, group, index), container,
-                                            name if isinstance(name, str) else ""))
+                    self.containers.append(
+                        (
+                            (*spec_path, group, index),
+                            container,
+                            name if isinstance(name, str) else "",
+                        )
+                    )
 
     @classmethod
     def of(cls, obj: Manifest) -> Pod | None:
@@ -201,8 +220,9 @@ class Pod:
         if spec_path is None or spec is None:
             return None
         metadata_path = (*spec_path[:-1], "metadata")
-        return cls(spec, spec_path, _mapping(obj.get((*metadata_path, "annotations"))),
-                   metadata_path)
+        return cls(
+            spec, spec_path, _mapping(obj.get((*metadata_path, "annotations"))), metadata_path
+        )
 
     def security_contexts(self) -> Iterator[tuple[Path, Mapping[str, Any], str]]:
         """(securityContext path, securityContext, container name) per container."""
@@ -229,8 +249,9 @@ def _contexts(pod: Pod) -> Iterator[tuple[Path, Mapping[str, Any], str, Path | N
         yield sc_path, sc, "container", sc_path[:-1], name
 
 
-def _pod_and_containers(pod: Pod, field: str, bad: Callable[[Any], bool],
-                        value: Callable[[Any], str] = lambda _: "") -> list[Atom]:
+def _pod_and_containers(
+    pod: Pod, field: str, bad: Callable[[Any], bool], value: Callable[[Any], str] = lambda _: ""
+) -> list[Atom]:
     """Atoms for a securityContext ``field`` (dotted below it) that is set to a bad value
     at pod level or in a container, each checked on its own (PSA does not merge them)."""
     keys = tuple(field.split("."))
@@ -263,8 +284,11 @@ def _unless_user_namespace(find: Finder) -> Finder:
 
 # -- the checks -------------------------------------------------------------------------
 def _host_namespaces(pod: Pod) -> list[Atom]:
-    return [Atom((*pod.path, field), "pod", None, "pod", f"{field}=true")
-            for field in ("hostNetwork", "hostPID", "hostIPC") if pod.spec.get(field) is True]
+    return [
+        Atom((*pod.path, field), "pod", None, "pod", f"{field}=true")
+        for field in ("hostNetwork", "hostPID", "hostIPC")
+        if pod.spec.get(field) is True
+    ]
 
 
 def _describe_host_namespaces(atoms: Sequence[Atom]) -> tuple[str, str]:
@@ -272,8 +296,11 @@ def _describe_host_namespaces(atoms: Sequence[Atom]) -> tuple[str, str]:
 
 
 def _privileged(pod: Pod) -> list[Atom]:
-    return [atom for atom in _pod_and_containers(pod, "privileged", lambda v: v is True)
-            if atom.setter == "container"]  # a container field only
+    return [
+        atom
+        for atom in _pod_and_containers(pod, "privileged", lambda v: v is True)
+        if atom.setter == "container"
+    ]  # a container field only
 
 
 def _describe_privileged(atoms: Sequence[Atom]) -> tuple[str, str]:
@@ -282,29 +309,54 @@ def _describe_privileged(atoms: Sequence[Atom]) -> tuple[str, str]:
 
 #: The capabilities baseline allows to add (exact names: PSA neither upper-cases nor
 #: strips a CAP_ prefix).
-BASELINE_CAPABILITIES = frozenset({
-    "AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD",
-    "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"})
+BASELINE_CAPABILITIES = frozenset(
+    {
+        "AUDIT_WRITE",
+        "CHOWN",
+        "DAC_OVERRIDE",
+        "FOWNER",
+        "FSETID",
+        "KILL",
+        "MKNOD",
+        "NET_BIND_SERVICE",
+        "SETFCAP",
+        "SETGID",
+        "SETPCAP",
+        "SETUID",
+        "SYS_CHROOT",
+    }
+)
 
 
-def _added(sc_path: Path, capabilities: Mapping[str, Any], name: str,
-           allowed: Collection[str]) -> Iterator[Atom]:
+def _added(
+    sc_path: Path, capabilities: Mapping[str, Any], name: str, allowed: Collection[str]
+) -> Iterator[Atom]:
     added = capabilities.get("add")
     for index, capability in enumerate(added if isinstance(added, list) else ()):
         if isinstance(capability, str) and capability not in allowed:
-            yield Atom((*sc_path, "capabilities", "add", index), "container", sc_path[:-1],
-                       name, capability, "add")
+            yield Atom(
+                (*sc_path, "capabilities", "add", index),
+                "container",
+                sc_path[:-1],
+                name,
+                capability,
+                "add",
+            )
 
 
 def _capabilities_baseline(pod: Pod) -> list[Atom]:
-    return [atom for sc_path, sc, name in pod.security_contexts()
-            for atom in _added(sc_path, _mapping(sc.get("capabilities")), name,
-                               BASELINE_CAPABILITIES)]
+    return [
+        atom
+        for sc_path, sc, name in pod.security_contexts()
+        for atom in _added(sc_path, _mapping(sc.get("capabilities")), name, BASELINE_CAPABILITIES)
+    ]
 
 
 def _must_not_add(atoms: Sequence[Atom]) -> str:
-    return (f"{_containers(atoms)} must not include {join_quote(_sorted_values(atoms))}"
-            " in securityContext.capabilities.add")
+    return (
+        f"{_containers(atoms)} must not include {join_quote(_sorted_values(atoms))}"
+        " in securityContext.capabilities.add"
+    )
 
 
 def _describe_capabilities_baseline(atoms: Sequence[Atom]) -> tuple[str, str]:
@@ -316,13 +368,19 @@ def _capabilities_restricted(pod: Pod) -> list[Atom]:
     for sc_path, sc, name in pod.security_contexts():
         capabilities = sc.get("capabilities")
         if not _present(capabilities):  # PSA then asks for drop ALL and looks no further
-            atoms.append(Atom((*sc_path, "capabilities", "drop"), "container", sc_path[:-1],
-                              name, tag="drop"))
+            atoms.append(
+                Atom(
+                    (*sc_path, "capabilities", "drop"), "container", sc_path[:-1], name, tag="drop"
+                )
+            )
             continue
         drop = capabilities.get("drop")
         if not (isinstance(drop, list) and "ALL" in drop):
-            atoms.append(Atom((*sc_path, "capabilities", "drop"), "container", sc_path[:-1],
-                              name, tag="drop"))
+            atoms.append(
+                Atom(
+                    (*sc_path, "capabilities", "drop"), "container", sc_path[:-1], name, tag="drop"
+                )
+            )
         atoms.extend(_added(sc_path, capabilities, name, {"NET_BIND_SERVICE"}))
     return atoms
 
@@ -339,8 +397,11 @@ def _describe_capabilities_restricted(atoms: Sequence[Atom]) -> tuple[str, str]:
 
 
 def _host_path_volumes(pod: Pod) -> list[Atom]:
-    return [Atom((*path, "hostPath"), "volume", path, name)
-            for path, volume, name in pod.volumes() if _present(volume.get("hostPath"))]
+    return [
+        Atom((*path, "hostPath"), "volume", path, name)
+        for path, volume, name in pod.volumes()
+        if _present(volume.get("hostPath"))
+    ]
 
 
 def _describe_host_path_volumes(atoms: Sequence[Atom]) -> tuple[str, str]:
@@ -355,16 +416,21 @@ def _host_ports(pod: Pod) -> list[Atom]:
         for index, port in enumerate(ports if isinstance(ports, list) else ()):
             host_port = _mapping(port).get("hostPort")
             if _is_int(host_port) and host_port != 0:
-                atoms.append(Atom((*path, "ports", index, "hostPort"), "container", path, name,
-                                  str(host_port)))
+                atoms.append(
+                    Atom(
+                        (*path, "ports", index, "hostPort"), "container", path, name, str(host_port)
+                    )
+                )
     return atoms
 
 
 def _describe_host_ports(atoms: Sequence[Atom]) -> tuple[str, str]:
     containers = len(_names(atoms))
     ports = _sorted_values(atoms)  # as strings: "10000" sorts before "8080", as in PSA
-    return "hostPort", (f"{_containers(atoms)} {pluralize('uses', 'use', containers)}"
-                        f" {pluralize('hostPort', 'hostPorts', len(ports))} {', '.join(ports)}")
+    return "hostPort", (
+        f"{_containers(atoms)} {pluralize('uses', 'use', containers)}"
+        f" {pluralize('hostPort', 'hostPorts', len(ports))} {', '.join(ports)}"
+    )
 
 
 _PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
@@ -381,8 +447,9 @@ def _host_probes(pod: Pod) -> list[Atom]:
             for action in ("httpGet", "tcpSocket"):
                 host = _lookup(handler, (action, "host"))
                 if isinstance(host, str) and host:
-                    atoms.append(Atom((*handler_path, action, "host"), "container", path,
-                                      name, host))
+                    atoms.append(
+                        Atom((*handler_path, action, "host"), "container", path, name, host)
+                    )
     return atoms
 
 
@@ -394,7 +461,8 @@ def _describe_host_probes(atoms: Sequence[Atom]) -> tuple[str, str]:
         f"{pluralize('container', 'containers', len(names))} {join_quote(names)}"
         f" {pluralize('uses', 'use', len(names))}"
         f" {pluralize('probe or lifecycle host', 'probe or lifecycle hosts', len(hosts))}"
-        f" {join_quote(hosts)}")
+        f" {join_quote(hosts)}"
+    )
 
 
 APPARMOR_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/"
@@ -410,8 +478,12 @@ def _type_of(profile: Any) -> str:
 def _bad_profiles(pod: Pod, field: str) -> list[Atom]:
     """Pod and containers whose ``field`` (appArmorProfile, seccompProfile) is set with a
     type other than RuntimeDefault or Localhost."""
-    atoms = _pod_and_containers(pod, field, lambda profile: _present(profile)
-                                and _type_of(profile) not in _CONFINED, _type_of)
+    atoms = _pod_and_containers(
+        pod,
+        field,
+        lambda profile: _present(profile) and _type_of(profile) not in _CONFINED,
+        _type_of,
+    )
     return [atom._replace(path=(*atom.path, "type")) for atom in atoms]
 
 
@@ -419,11 +491,21 @@ def _apparmor(pod: Pod) -> list[Atom]:
     atoms = _bad_profiles(pod, "appArmorProfile")
     # Every annotation with the prefix, even for a container the pod does not have.
     for key, value in pod.annotations.items():
-        if isinstance(key, str) and key.startswith(APPARMOR_ANNOTATION) \
-                and isinstance(value, str) \
-                and not (value in ("", "runtime/default") or value.startswith("localhost/")):
-            atoms.append(Atom((*pod.annotations_path, key), "annotation", None, "annotation",
-                              f"{key}={go_quote(value)}"))
+        if (
+            isinstance(key, str)
+            and key.startswith(APPARMOR_ANNOTATION)
+            and isinstance(value, str)
+            and not (value in ("", "runtime/default") or value.startswith("localhost/"))
+        ):
+            atoms.append(
+                Atom(
+                    (*pod.annotations_path, key),
+                    "annotation",
+                    None,
+                    "annotation",
+                    f"{key}={go_quote(value)}",
+                )
+            )
     return atoms
 
 
@@ -434,9 +516,10 @@ def _describe_apparmor(atoms: Sequence[Atom]) -> tuple[str, str]:
     if annotations:
         setters.append(pluralize("annotation", "annotations", len(annotations)))
     values = _sorted_values(fields) + annotations
-    return (pluralize("forbidden AppArmor profile", "forbidden AppArmor profiles", len(values)),
-            f"{' and '.join(setters)} must not set AppArmor profile type to"
-            f" {join_quote(values)}")
+    return (
+        pluralize("forbidden AppArmor profile", "forbidden AppArmor profiles", len(values)),
+        f"{' and '.join(setters)} must not set AppArmor profile type to {join_quote(values)}",
+    )
 
 
 #: SELinux types baseline allows, by the policy version that allowed them.
@@ -455,9 +538,11 @@ def _selinux(allowed: Collection[str]) -> Finder:
                 text = options.get(part)
                 text = text if isinstance(text, str) else ""
                 if (text not in allowed) if part == "type" else bool(text):
-                    atoms.append(Atom((*sc_path, "seLinuxOptions", part), setter, owner, name,
-                                      text, part))
+                    atoms.append(
+                        Atom((*sc_path, "seLinuxOptions", part), setter, owner, name, text, part)
+                    )
         return atoms
+
     return find
 
 
@@ -470,19 +555,27 @@ def _describe_selinux(atoms: Sequence[Atom]) -> tuple[str, str]:
         data.append("user may not be set")
     if any(atom.tag == "role" for atom in atoms):
         data.append("role may not be set")
-    return ("seLinuxOptions",
-            f"{_setters(atoms)} set forbidden securityContext.seLinuxOptions: {'; '.join(data)}")
+    return (
+        "seLinuxOptions",
+        f"{_setters(atoms)} set forbidden securityContext.seLinuxOptions: {'; '.join(data)}",
+    )
 
 
 def _proc_mount(pod: Pod) -> list[Atom]:
-    return [atom for atom in _pod_and_containers(
-        pod, "procMount", lambda v: isinstance(v, str) and v != "Default", str)
-        if atom.setter == "container"]  # a container field only
+    return [
+        atom
+        for atom in _pod_and_containers(
+            pod, "procMount", lambda v: isinstance(v, str) and v != "Default", str
+        )
+        if atom.setter == "container"
+    ]  # a container field only
 
 
 def _describe_proc_mount(atoms: Sequence[Atom]) -> tuple[str, str]:
-    return "procMount", (f"{_containers(atoms)} must not set securityContext.procMount to"
-                         f" {join_quote(_sorted_values(atoms))}")
+    return "procMount", (
+        f"{_containers(atoms)} must not set securityContext.procMount to"
+        f" {join_quote(_sorted_values(atoms))}"
+    )
 
 
 SECCOMP_POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod"
@@ -492,15 +585,24 @@ SECCOMP_CONTAINER_ANNOTATION = "container.seccomp.security.alpha.kubernetes.io/"
 def _seccomp_annotations(pod: Pod) -> list[Atom]:
     """Baseline before policy 1.19 reads the alpha annotations only (the pod's, and each
     visited container's)."""
-    keys = [SECCOMP_POD_ANNOTATION] + [SECCOMP_CONTAINER_ANNOTATION + name
-                                       for _, _, name in pod.containers]
+    keys = [SECCOMP_POD_ANNOTATION] + [
+        SECCOMP_CONTAINER_ANNOTATION + name for _, _, name in pod.containers
+    ]
     atoms = []
     for key in keys:
         value = pod.annotations.get(key)
         if isinstance(value, str) and not (
-                value in ("runtime/default", "docker/default") or value.startswith("localhost/")):
-            atoms.append(Atom((*pod.annotations_path, key), "annotation", None, "annotation",
-                              f"{key}={go_quote(value)}"))
+            value in ("runtime/default", "docker/default") or value.startswith("localhost/")
+        ):
+            atoms.append(
+                Atom(
+                    (*pod.annotations_path, key),
+                    "annotation",
+                    None,
+                    "annotation",
+                    f"{key}={go_quote(value)}",
+                )
+            )
     return atoms
 
 
@@ -509,43 +611,69 @@ def _seccomp_restricted(pod: Pod) -> list[Atom]:
     if explicit:  # PSA then names the explicit setters only
         return explicit
     pod_set = _present(pod.security.get("seccompProfile"))  # and valid: not explicit
-    return _implicit(pod, "seccompProfile.type",
-                     lambda sc: pod_set or _present(sc.get("seccompProfile")))
+    return _implicit(
+        pod, "seccompProfile.type", lambda sc: pod_set or _present(sc.get("seccompProfile"))
+    )
 
 
-def _implicit(pod: Pod, field: str, satisfied: Callable[[Mapping[str, Any]], bool]
-              ) -> list[Atom]:
+def _implicit(pod: Pod, field: str, satisfied: Callable[[Mapping[str, Any]], bool]) -> list[Atom]:
     """Containers that leave ``field`` to a pod that does not set it. When no container
     sets it, the place to edit is the pod's securityContext."""
     keys = tuple(field.split("."))
-    missing = [(sc_path, name) for sc_path, sc, name in pod.security_contexts()
-               if not satisfied(sc)]
+    missing = [
+        (sc_path, name) for sc_path, sc, name in pod.security_contexts() if not satisfied(sc)
+    ]
     everyone = len(missing) == len(pod.containers)
-    return [Atom((*pod.security_path, *keys) if everyone else (*sc_path, *keys), "container",
-                 sc_path[:-1], name, tag="implicit") for sc_path, name in missing]
+    return [
+        Atom(
+            (*pod.security_path, *keys) if everyone else (*sc_path, *keys),
+            "container",
+            sc_path[:-1],
+            name,
+            tag="implicit",
+        )
+        for sc_path, name in missing
+    ]
 
 
 def _describe_seccomp(atoms: Sequence[Atom]) -> tuple[str, str]:
     if atoms and atoms[0].setter == "annotation":
         values = _sorted_values(atoms)
-        return "seccompProfile", (f"forbidden {pluralize('annotation', 'annotations', len(values))}"
-                                  f" {', '.join(values)}")
+        return "seccompProfile", (
+            f"forbidden {pluralize('annotation', 'annotations', len(values))} {', '.join(values)}"
+        )
     if atoms and atoms[0].tag == "implicit":
-        return "seccompProfile", (f"pod or {_containers(atoms)} must set"
-                                  ' securityContext.seccompProfile.type to "RuntimeDefault"'
-                                  ' or "Localhost"')
-    return "seccompProfile", (f"{_setters(atoms)} must not set"
-                              " securityContext.seccompProfile.type to"
-                              f" {join_quote(_sorted_values(atoms))}")
+        return "seccompProfile", (
+            f"pod or {_containers(atoms)} must set"
+            ' securityContext.seccompProfile.type to "RuntimeDefault"'
+            ' or "Localhost"'
+        )
+    return "seccompProfile", (
+        f"{_setters(atoms)} must not set"
+        " securityContext.seccompProfile.type to"
+        f" {join_quote(_sorted_values(atoms))}"
+    )
 
 
 #: Sysctls baseline allows, by the policy version that allowed them.
-SYSCTLS: dict[int, frozenset[str]] = {0: frozenset({
-    "kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.tcp_syncookies",
-    "net.ipv4.ping_group_range", "net.ipv4.ip_unprivileged_port_start"})}
+SYSCTLS: dict[int, frozenset[str]] = {
+    0: frozenset(
+        {
+            "kernel.shm_rmid_forced",
+            "net.ipv4.ip_local_port_range",
+            "net.ipv4.tcp_syncookies",
+            "net.ipv4.ping_group_range",
+            "net.ipv4.ip_unprivileged_port_start",
+        }
+    )
+}
 SYSCTLS[27] = SYSCTLS[0] | {"net.ipv4.ip_local_reserved_ports"}
-SYSCTLS[29] = SYSCTLS[27] | {"net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout",
-                             "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes"}
+SYSCTLS[29] = SYSCTLS[27] | {
+    "net.ipv4.tcp_keepalive_time",
+    "net.ipv4.tcp_fin_timeout",
+    "net.ipv4.tcp_keepalive_intvl",
+    "net.ipv4.tcp_keepalive_probes",
+}
 SYSCTLS[32] = SYSCTLS[29] | {"net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem"}
 
 
@@ -556,9 +684,11 @@ def _sysctls(allowed: Collection[str]) -> Finder:
         for index, entry in enumerate(entries if isinstance(entries, list) else ()):
             name = _mapping(entry).get("name")
             if isinstance(name, str) and name not in allowed:  # exact: no a/b/c form
-                atoms.append(Atom((*pod.security_path, "sysctls", index, "name"), "pod",
-                                  None, "pod", name))
+                atoms.append(
+                    Atom((*pod.security_path, "sysctls", index, "name"), "pod", None, "pod", name)
+                )
         return atoms
+
     return find
 
 
@@ -571,19 +701,48 @@ def _host_process(pod: Pod) -> list[Atom]:
 
 
 def _describe_host_process(atoms: Sequence[Atom]) -> tuple[str, str]:
-    return "hostProcess", (f"{_setters(atoms)} must not set"
-                           " securityContext.windowsOptions.hostProcess=true")
+    return "hostProcess", (
+        f"{_setters(atoms)} must not set securityContext.windowsOptions.hostProcess=true"
+    )
 
 
 #: Volume sources the restricted level allows (``image`` since the PSA of Kubernetes
 #: 1.33, at every policy version).
-ALLOWED_VOLUMES = ("configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "image",
-                   "persistentVolumeClaim", "projected", "secret")
+ALLOWED_VOLUMES = (
+    "configMap",
+    "csi",
+    "downwardAPI",
+    "emptyDir",
+    "ephemeral",
+    "image",
+    "persistentVolumeClaim",
+    "projected",
+    "secret",
+)
 #: The others, in the order PSA names a volume's type by.
-RESTRICTED_VOLUMES = ("hostPath", "gcePersistentDisk", "awsElasticBlockStore", "gitRepo",
-                      "nfs", "iscsi", "glusterfs", "rbd", "flexVolume", "cinder", "cephfs",
-                      "flocker", "fc", "azureFile", "vsphereVolume", "quobyte", "azureDisk",
-                      "photonPersistentDisk", "portworxVolume", "scaleIO", "storageos")
+RESTRICTED_VOLUMES = (
+    "hostPath",
+    "gcePersistentDisk",
+    "awsElasticBlockStore",
+    "gitRepo",
+    "nfs",
+    "iscsi",
+    "glusterfs",
+    "rbd",
+    "flexVolume",
+    "cinder",
+    "cephfs",
+    "flocker",
+    "fc",
+    "azureFile",
+    "vsphereVolume",
+    "quobyte",
+    "azureDisk",
+    "photonPersistentDisk",
+    "portworxVolume",
+    "scaleIO",
+    "storageos",
+)
 
 
 def _restricted_volumes(pod: Pod) -> list[Atom]:
@@ -592,8 +751,9 @@ def _restricted_volumes(pod: Pod) -> list[Atom]:
         if any(volume.get(source) is not None for source in ALLOWED_VOLUMES):
             continue
         # A volume without a known source is defaulted to emptyDir before PSA sees it.
-        found = next((source for source in RESTRICTED_VOLUMES
-                      if volume.get(source) is not None), None)
+        found = next(
+            (source for source in RESTRICTED_VOLUMES if volume.get(source) is not None), None
+        )
         if found is not None:
             atoms.append(Atom((*path, found), "volume", path, name, found))
     return atoms
@@ -606,20 +766,24 @@ def _describe_restricted_volumes(atoms: Sequence[Atom]) -> tuple[str, str]:
         f"{pluralize('volume', 'volumes', len(names))} {join_quote(names)}"
         f" {pluralize('uses', 'use', len(names))}"
         f" {pluralize('restricted volume type', 'restricted volume types', len(types))}"
-        f" {join_quote(types)}")
+        f" {join_quote(types)}"
+    )
 
 
 def _privilege_escalation(pod: Pod) -> list[Atom]:
     # Unset is as bad as true; a value of the wrong type never reaches PSA.
-    return [Atom((*sc_path, "allowPrivilegeEscalation"), "container", sc_path[:-1], name)
-            for sc_path, sc, name in pod.security_contexts()
-            if sc.get("allowPrivilegeEscalation") is None
-            or sc.get("allowPrivilegeEscalation") is True]
+    return [
+        Atom((*sc_path, "allowPrivilegeEscalation"), "container", sc_path[:-1], name)
+        for sc_path, sc, name in pod.security_contexts()
+        if sc.get("allowPrivilegeEscalation") is None or sc.get("allowPrivilegeEscalation") is True
+    ]
 
 
 def _describe_privilege_escalation(atoms: Sequence[Atom]) -> tuple[str, str]:
-    return ("allowPrivilegeEscalation != false",
-            f"{_containers(atoms)} must set securityContext.allowPrivilegeEscalation=false")
+    return (
+        "allowPrivilegeEscalation != false",
+        f"{_containers(atoms)} must set securityContext.allowPrivilegeEscalation=false",
+    )
 
 
 def _run_as_non_root(pod: Pod) -> list[Atom]:
@@ -627,16 +791,17 @@ def _run_as_non_root(pod: Pod) -> list[Atom]:
     if explicit:  # PSA then names the explicit setters only
         return explicit
     pod_true = pod.security.get("runAsNonRoot") is True
-    return _implicit(pod, "runAsNonRoot",
-                     lambda sc: pod_true or sc.get("runAsNonRoot") is not None)
+    return _implicit(pod, "runAsNonRoot", lambda sc: pod_true or sc.get("runAsNonRoot") is not None)
 
 
 def _describe_run_as_non_root(atoms: Sequence[Atom]) -> tuple[str, str]:
     if atoms and atoms[0].tag == "implicit":
-        return "runAsNonRoot != true", (f"pod or {_containers(atoms)} must set"
-                                        " securityContext.runAsNonRoot=true")
-    return "runAsNonRoot != true", (f"{_setters(atoms)} must not set"
-                                    " securityContext.runAsNonRoot=false")
+        return "runAsNonRoot != true", (
+            f"pod or {_containers(atoms)} must set securityContext.runAsNonRoot=true"
+        )
+    return "runAsNonRoot != true", (
+        f"{_setters(atoms)} must not set securityContext.runAsNonRoot=false"
+    )
 
 
 def _run_as_user(pod: Pod) -> list[Atom]:
@@ -676,8 +841,9 @@ class Check:
         return found
 
 
-def _versioned(allowed: Mapping[int, Collection[str]],
-               finder: Callable[[Collection[str]], Finder]) -> tuple[Revision, ...]:
+def _versioned(
+    allowed: Mapping[int, Collection[str]], finder: Callable[[Collection[str]], Finder]
+) -> tuple[Revision, ...]:
     return tuple(Revision(since, finder(names)) for since, names in allowed.items())
 
 
@@ -686,53 +852,143 @@ _NO_CAPABILITIES_BASELINE = frozenset({"capabilities_baseline"})
 
 #: Every PSA check of upstream Kubernetes through 1.35, by id. The sources, version by
 #: version: docs/pod-security-standards.md.
-CHECKS: dict[str, Check] = {check.id: check for check in (
-    Check("appArmorProfile", "baseline", "AppArmor", _describe_apparmor,
-          (Revision(0, _apparmor),)),
-    Check("capabilities_baseline", "baseline", "Capabilities", _describe_capabilities_baseline,
-          (Revision(0, _capabilities_baseline),)),
-    Check("hostNamespaces", "baseline", "Host Namespaces", _describe_host_namespaces,
-          (Revision(0, _host_namespaces),)),
-    Check("hostPathVolumes", "baseline", "HostPath Volumes", _describe_host_path_volumes,
-          (Revision(0, _host_path_volumes),)),
-    Check("hostPorts", "baseline", "Host Ports", _describe_host_ports,
-          (Revision(0, _host_ports),)),
-    Check("hostProbesAndHostLifecycle", "baseline", "Host Probes / Lifecycle Hooks",
-          _describe_host_probes, (Revision(34, _host_probes),)),
-    Check("privileged", "baseline", "Privileged Containers", _describe_privileged,
-          (Revision(0, _privileged),)),
-    Check("procMount", "baseline", "/proc Mount Type", _describe_proc_mount,
-          (Revision(0, _proc_mount), Revision(35, _unless_user_namespace(_proc_mount)))),
-    Check("seLinuxOptions", "baseline", "SELinux", _describe_selinux,
-          _versioned(SELINUX_TYPES, _selinux)),
-    Check("seccompProfile_baseline", "baseline", "Seccomp", _describe_seccomp,
-          (Revision(0, _seccomp_annotations),
-           Revision(19, lambda pod: _bad_profiles(pod, "seccompProfile")))),
-    Check("sysctls", "baseline", "Sysctls", _describe_sysctls,
-          _versioned(SYSCTLS, _sysctls)),
-    Check("windowsHostProcess", "baseline", "HostProcess", _describe_host_process,
-          (Revision(0, _host_process),)),
-    Check("allowPrivilegeEscalation", "restricted", "Privilege Escalation",
-          _describe_privilege_escalation,
-          (Revision(8, _privilege_escalation),
-           Revision(25, _unless_windows(_privilege_escalation)))),
-    Check("capabilities_restricted", "restricted", "Capabilities",
-          _describe_capabilities_restricted,
-          (Revision(22, _capabilities_restricted, _NO_CAPABILITIES_BASELINE),
-           Revision(25, _unless_windows(_capabilities_restricted), _NO_CAPABILITIES_BASELINE))),
-    # Restricted keeps procMount strict for pods with hostUsers: false.
-    Check("procMount_restricted", "restricted", "/proc Mount Type", _describe_proc_mount,
-          (Revision(35, _proc_mount, frozenset({"procMount"})),)),
-    Check("restrictedVolumes", "restricted", "Volume Types", _describe_restricted_volumes,
-          (Revision(0, _restricted_volumes, frozenset({"hostPathVolumes"})),)),
-    Check("runAsNonRoot", "restricted", "Running as Non-root", _describe_run_as_non_root,
-          (Revision(0, _run_as_non_root), Revision(35, _unless_user_namespace(_run_as_non_root)))),
-    Check("runAsUser", "restricted", "Running as Non-root user", _describe_run_as_user,
-          (Revision(23, _run_as_user), Revision(35, _unless_user_namespace(_run_as_user)))),
-    Check("seccompProfile_restricted", "restricted", "Seccomp", _describe_seccomp,
-          (Revision(19, _seccomp_restricted, _NO_SECCOMP_BASELINE),
-           Revision(25, _unless_windows(_seccomp_restricted), _NO_SECCOMP_BASELINE))),
-)}
+CHECKS: dict[str, Check] = {
+    check.id: check
+    for check in (
+        Check(
+            "appArmorProfile", "baseline", "AppArmor", _describe_apparmor, (Revision(0, _apparmor),)
+        ),
+        Check(
+            "capabilities_baseline",
+            "baseline",
+            "Capabilities",
+            _describe_capabilities_baseline,
+            (Revision(0, _capabilities_baseline),),
+        ),
+        Check(
+            "hostNamespaces",
+            "baseline",
+            "Host Namespaces",
+            _describe_host_namespaces,
+            (Revision(0, _host_namespaces),),
+        ),
+        Check(
+            "hostPathVolumes",
+            "baseline",
+            "HostPath Volumes",
+            _describe_host_path_volumes,
+            (Revision(0, _host_path_volumes),),
+        ),
+        Check(
+            "hostPorts", "baseline", "Host Ports", _describe_host_ports, (Revision(0, _host_ports),)
+        ),
+        Check(
+            "hostProbesAndHostLifecycle",
+            "baseline",
+            "Host Probes / Lifecycle Hooks",
+            _describe_host_probes,
+            (Revision(34, _host_probes),),
+        ),
+        Check(
+            "privileged",
+            "baseline",
+            "Privileged Containers",
+            _describe_privileged,
+            (Revision(0, _privileged),),
+        ),
+        Check(
+            "procMount",
+            "baseline",
+            "/proc Mount Type",
+            _describe_proc_mount,
+            (Revision(0, _proc_mount), Revision(35, _unless_user_namespace(_proc_mount))),
+        ),
+        Check(
+            "seLinuxOptions",
+            "baseline",
+            "SELinux",
+            _describe_selinux,
+            _versioned(SELINUX_TYPES, _selinux),
+        ),
+        Check(
+            "seccompProfile_baseline",
+            "baseline",
+            "Seccomp",
+            _describe_seccomp,
+            (
+                Revision(0, _seccomp_annotations),
+                Revision(19, lambda pod: _bad_profiles(pod, "seccompProfile")),
+            ),
+        ),
+        Check("sysctls", "baseline", "Sysctls", _describe_sysctls, _versioned(SYSCTLS, _sysctls)),
+        Check(
+            "windowsHostProcess",
+            "baseline",
+            "HostProcess",
+            _describe_host_process,
+            (Revision(0, _host_process),),
+        ),
+        Check(
+            "allowPrivilegeEscalation",
+            "restricted",
+            "Privilege Escalation",
+            _describe_privilege_escalation,
+            (
+                Revision(8, _privilege_escalation),
+                Revision(25, _unless_windows(_privilege_escalation)),
+            ),
+        ),
+        Check(
+            "capabilities_restricted",
+            "restricted",
+            "Capabilities",
+            _describe_capabilities_restricted,
+            (
+                Revision(22, _capabilities_restricted, _NO_CAPABILITIES_BASELINE),
+                Revision(25, _unless_windows(_capabilities_restricted), _NO_CAPABILITIES_BASELINE),
+            ),
+        ),
+        # Restricted keeps procMount strict for pods with hostUsers: false.
+        Check(
+            "procMount_restricted",
+            "restricted",
+            "/proc Mount Type",
+            _describe_proc_mount,
+            (Revision(35, _proc_mount, frozenset({"procMount"})),),
+        ),
+        Check(
+            "restrictedVolumes",
+            "restricted",
+            "Volume Types",
+            _describe_restricted_volumes,
+            (Revision(0, _restricted_volumes, frozenset({"hostPathVolumes"})),),
+        ),
+        Check(
+            "runAsNonRoot",
+            "restricted",
+            "Running as Non-root",
+            _describe_run_as_non_root,
+            (Revision(0, _run_as_non_root), Revision(35, _unless_user_namespace(_run_as_non_root))),
+        ),
+        Check(
+            "runAsUser",
+            "restricted",
+            "Running as Non-root user",
+            _describe_run_as_user,
+            (Revision(23, _run_as_user), Revision(35, _unless_user_namespace(_run_as_user))),
+        ),
+        Check(
+            "seccompProfile_restricted",
+            "restricted",
+            "Seccomp",
+            _describe_seccomp,
+            (
+                Revision(19, _seccomp_restricted, _NO_SECCOMP_BASELINE),
+                Revision(25, _unless_windows(_seccomp_restricted), _NO_SECCOMP_BASELINE),
+            ),
+        ),
+    )
+}
 
 
 def checks_at(level: str, minor: int) -> list[tuple[Check, Revision]]:
@@ -741,17 +997,25 @@ def checks_at(level: str, minor: int) -> list[tuple[Check, Revision]]:
     baseline, less what its revisions in force override, plus its own."""
     if level not in ("baseline", "restricted"):
         return []
-    active = [(check, revision) for check in CHECKS.values()
-              if (revision := check.at(minor)) is not None
-              and (check.level == "baseline" or level == "restricted")]
-    overridden = {name for check, revision in active if check.level == "restricted"
-                  for name in revision.overrides}
+    active = [
+        (check, revision)
+        for check in CHECKS.values()
+        if (revision := check.at(minor)) is not None
+        and (check.level == "baseline" or level == "restricted")
+    ]
+    overridden = {
+        name
+        for check, revision in active
+        if check.level == "restricted"
+        for name in revision.overrides
+    }
     kept = [(check, revision) for check, revision in active if check.id not in overridden]
     return sorted(kept, key=lambda item: (item[0].level != "baseline", item[0].id))
 
 
-def evaluate_pod(pod: Pod, level: str, minor: int,
-                 only: Collection[str] | None = None) -> list[CheckResult]:
+def evaluate_pod(
+    pod: Pod, level: str, minor: int, only: Collection[str] | None = None
+) -> list[CheckResult]:
     """PSA's verdict on ``pod``: one result per failed check (of ``only``, when given)."""
     results = []
     for check, revision in checks_at(level, minor):
@@ -764,14 +1028,22 @@ def evaluate_pod(pod: Pod, level: str, minor: int,
         spots: dict[Path, list[Atom]] = {}
         for atom in atoms:
             spots.setdefault(atom.path, []).append(atom)
-        results.append(CheckResult(
-            check.id, check.control, check.level, reason, detail,
-            tuple(Spot(path, *check.describe(group)) for path, group in spots.items())))
+        results.append(
+            CheckResult(
+                check.id,
+                check.control,
+                check.level,
+                reason,
+                detail,
+                tuple(Spot(path, *check.describe(group)) for path, group in spots.items()),
+            )
+        )
     return results
 
 
-def evaluate(obj: Manifest, level: str, minor: int,
-             only: Collection[str] | None = None) -> list[CheckResult]:
+def evaluate(
+    obj: Manifest, level: str, minor: int, only: Collection[str] | None = None
+) -> list[CheckResult]:
     """PSA's verdict on the pod (or pod template) of ``obj`` at ``level`` and policy
     version 1.``minor`` (see ``policy_minor``); [] for objects without one."""
     pod = Pod.of(obj)
@@ -855,8 +1127,13 @@ def namespace_policies(labels: Mapping[str, Any]) -> tuple[list[Policy], list[tu
             if text in LEVELS:
                 level = text
             else:
-                errors.append((key, f"metadata.labels[{key}]: Invalid value: {go_quote(text)}:"
-                                    " must be one of privileged, baseline, restricted"))
+                errors.append(
+                    (
+                        key,
+                        f"metadata.labels[{key}]: Invalid value: {go_quote(text)}:"
+                        " must be one of privileged, baseline, restricted",
+                    )
+                )
                 level = "restricted" if mode == "enforce" else "privileged"
         version, parsed = "latest", -1
         if key + "-version" in labels:
@@ -865,9 +1142,13 @@ def namespace_policies(labels: Mapping[str, Any]) -> tuple[list[Policy], list[tu
             if text == "latest" or match:
                 version, parsed = text, int(match.group(1)) if match else -1
             else:
-                errors.append((key + "-version",
-                               f"metadata.labels[{key}-version]: Invalid value:"
-                               f' {go_quote(text)}: must be "latest" or "v1.x"'))
+                errors.append(
+                    (
+                        key + "-version",
+                        f"metadata.labels[{key}-version]: Invalid value:"
+                        f' {go_quote(text)}: must be "latest" or "v1.x"',
+                    )
+                )
         if level != "privileged":
             policies.append(Policy(mode, level, version, parsed))
     return policies, errors
@@ -893,30 +1174,51 @@ class Control(NamedTuple):
 
 #: The rules of the ``pss-*`` family, one per PSS control.
 CONTROLS: dict[str, Control] = {
-    rule_id: Control(name, frozenset(checks), level) for rule_id, name, level, checks in (
+    rule_id: Control(name, frozenset(checks), level)
+    for rule_id, name, level, checks in (
         ("pss-host-process", "HostProcess", "baseline", ["windowsHostProcess"]),
         ("pss-host-namespaces", "Host Namespaces", "baseline", ["hostNamespaces"]),
         ("pss-privileged-containers", "Privileged Containers", "baseline", ["privileged"]),
-        ("pss-capabilities", "Capabilities", "baseline",
-         ["capabilities_baseline", "capabilities_restricted"]),
+        (
+            "pss-capabilities",
+            "Capabilities",
+            "baseline",
+            ["capabilities_baseline", "capabilities_restricted"],
+        ),
         ("pss-host-path-volumes", "HostPath Volumes", "baseline", ["hostPathVolumes"]),
         ("pss-host-ports", "Host Ports", "baseline", ["hostPorts"]),
-        ("pss-host-probes", "Host Probes / Lifecycle Hooks", "baseline",
-         ["hostProbesAndHostLifecycle"]),
+        (
+            "pss-host-probes",
+            "Host Probes / Lifecycle Hooks",
+            "baseline",
+            ["hostProbesAndHostLifecycle"],
+        ),
         ("pss-apparmor", "AppArmor", "baseline", ["appArmorProfile"]),
         ("pss-selinux", "SELinux", "baseline", ["seLinuxOptions"]),
-        ("pss-proc-mount-type", "/proc Mount Type", "baseline",
-         ["procMount", "procMount_restricted"]),
-        ("pss-seccomp", "Seccomp", "baseline",
-         ["seccompProfile_baseline", "seccompProfile_restricted"]),
+        (
+            "pss-proc-mount-type",
+            "/proc Mount Type",
+            "baseline",
+            ["procMount", "procMount_restricted"],
+        ),
+        (
+            "pss-seccomp",
+            "Seccomp",
+            "baseline",
+            ["seccompProfile_baseline", "seccompProfile_restricted"],
+        ),
         ("pss-sysctls", "Sysctls", "baseline", ["sysctls"]),
         ("pss-volume-types", "Volume Types", "restricted", ["restrictedVolumes"]),
-        ("pss-privilege-escalation", "Privilege Escalation", "restricted",
-         ["allowPrivilegeEscalation"]),
+        (
+            "pss-privilege-escalation",
+            "Privilege Escalation",
+            "restricted",
+            ["allowPrivilegeEscalation"],
+        ),
         ("pss-running-as-non-root", "Running as Non-root", "restricted", ["runAsNonRoot"]),
-        ("pss-running-as-non-root-user", "Running as Non-root user", "restricted",
-         ["runAsUser"]),
-    )}
+        ("pss-running-as-non-root-user", "Running as Non-root user", "restricted", ["runAsUser"]),
+    )
+}
 
 
 def profile(level: str) -> dict[str, dict[str, str]]:
@@ -924,17 +1226,25 @@ def profile(level: str) -> dict[str, dict[str, str]]:
     table. At restricted, ``pss-host-path-volumes`` checks nothing (Volume Types replaces
     it, as in PSA) and is left out."""
     if level == "baseline":
-        return {rule_id: {"level": "baseline"} for rule_id, control in CONTROLS.items()
-                if control.level == "baseline"}
-    return {rule_id: ({"level": "restricted"} if control.level == "baseline" else {})
-            for rule_id, control in CONTROLS.items() if rule_id != "pss-host-path-volumes"}
+        return {
+            rule_id: {"level": "baseline"}
+            for rule_id, control in CONTROLS.items()
+            if control.level == "baseline"
+        }
+    return {
+        rule_id: ({"level": "restricted"} if control.level == "baseline" else {})
+        for rule_id, control in CONTROLS.items()
+        if rule_id != "pss-host-path-volumes"
+    }
 
 
 VERSION_OPTION = {
-    "type": ["string", "null"], "pattern": r"^(latest|v?1\.(0|[1-9][0-9]*))$",
+    "type": ["string", "null"],
+    "pattern": r"^(latest|v?1\.(0|[1-9][0-9]*))$",
     "default": None,
-    "description": "the policy version, as PSA's enforce-version label: \"latest\" or"
-                   " \"v1.N\" (null: the target Kubernetes version)"}
+    "description": 'the policy version, as PSA\'s enforce-version label: "latest" or'
+    ' "v1.N" (null: the target Kubernetes version)',
+}
 
 
 def rule_options(control: str) -> dict[str, Any]:
@@ -942,11 +1252,16 @@ def rule_options(control: str) -> dict[str, Any]:
     controls of the baseline table (restricted includes them)."""
     if CONTROLS[control].level == "restricted":
         return {"version": VERSION_OPTION}
-    return {"level": {"enum": ["baseline", "restricted"], "default": "baseline",
-                      "description": "the level whose checks run (they differ for"
-                                     " Capabilities, Seccomp, /proc Mount Type and"
-                                     " HostPath Volumes)"},
-            "version": VERSION_OPTION}
+    return {
+        "level": {
+            "enum": ["baseline", "restricted"],
+            "default": "baseline",
+            "description": "the level whose checks run (they differ for"
+            " Capabilities, Seccomp, /proc Mount Type and"
+            " HostPath Volumes)",
+        },
+        "version": VERSION_OPTION,
+    }
 
 
 def control_violations(obj: Manifest, ctx: RuleContext, control: str) -> Iterator[Violation]:
@@ -960,8 +1275,6 @@ def control_violations(obj: Manifest, ctx: RuleContext, control: str) -> Iterato
     if parsed is None or level not in LEVELS:
         return  # the options schema rejects these
     named = level_version(level, version if version == "latest" else f"v1.{parsed}")
-    for result in evaluate(obj, level, policy_minor(parsed, ctx.kubernetes_version),
-                           spec.checks):
+    for result in evaluate(obj, level, policy_minor(parsed, ctx.kubernetes_version), spec.checks):
         for spot in result.spots:
-            yield ctx.violation(spot.path,
-                                f'would violate PodSecurity "{named}": {spot.message}')
+            yield ctx.violation(spot.path, f'would violate PodSecurity "{named}": {spot.message}')

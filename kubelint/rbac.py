@@ -23,8 +23,9 @@ def is_bootstrap(obj: Manifest) -> bool:
     name = obj.metadata.get("name")
     if obj.labels.get("kubernetes.io/bootstrapping") == "rbac-defaults":
         return True
-    return isinstance(name, str) and (name.startswith("system:") or (
-        obj.kind == "ClusterRole" and name in DEFAULT_CLUSTER_ROLES))
+    return isinstance(name, str) and (
+        name.startswith("system:") or (obj.kind == "ClusterRole" and name in DEFAULT_CLUSTER_ROLES)
+    )
 
 
 def policy_rules(obj: Manifest) -> Iterator[tuple[int, Mapping[str, Any]]]:
@@ -43,12 +44,12 @@ def resource_matches(rule_resources: list[str], resource: str) -> bool:
     """As the RBAC authorizer matches: ``*``, the exact (sub)resource, or ``*/sub``;
     ``pods/*`` matches nothing."""
     sub = resource.partition("/")[2]
-    return any(item in ("*", resource) or (sub and item == f"*/{sub}")
-               for item in rule_resources)
+    return any(item in ("*", resource) or (sub and item == f"*/{sub}") for item in rule_resources)
 
 
-def grants(entry: Mapping[str, Any], verbs: Sequence[str],
-            targets: Sequence[tuple[str, str]]) -> tuple[list[str], list[str]]:
+def grants(
+    entry: Mapping[str, Any], verbs: Sequence[str], targets: Sequence[tuple[str, str]]
+) -> tuple[list[str], list[str]]:
     """Which of ``verbs`` on which ``targets`` ((apiGroup, resource) pairs) the rule
     grants; two empty lists when it grants none of them."""
     rule_verbs = strings(entry.get("verbs"))
@@ -57,8 +58,11 @@ def grants(entry: Mapping[str, Any], verbs: Sequence[str],
     granted_verbs = [verb for verb in verbs if "*" in rule_verbs or verb in rule_verbs]
     granted: list[str] = []
     for group, resource in targets:
-        if (("*" in groups or group in groups) and resource_matches(resources, resource)
-                and resource not in granted):
+        if (
+            ("*" in groups or group in groups)
+            and resource_matches(resources, resource)
+            and resource not in granted
+        ):
             granted.append(resource)
     if not granted_verbs or not granted:
         return [], []
@@ -87,12 +91,15 @@ def subject_list(binding: Manifest, namespace: str | None) -> list[tuple[str, st
 
 def subjects(binding: Manifest, namespace: str | None) -> str:
     """``ServiceAccount 'ns/name', User 'jane'`` for a binding's subjects."""
-    return ", ".join(f"{kind} {name!r}" for kind, name in subject_list(binding, namespace)) \
+    return (
+        ", ".join(f"{kind} {name!r}" for kind, name in subject_list(binding, namespace))
         or "no subjects"
+    )
 
 
-def bound_role(binding: Manifest, index: Any, namespace: str | None
-               ) -> tuple[str, str, Manifest | None] | None:
+def bound_role(
+    binding: Manifest, index: Any, namespace: str | None
+) -> tuple[str, str, Manifest | None] | None:
     """(roleRef kind, name, the role of the input or None) of a RoleBinding or
     ClusterRoleBinding; None when the roleRef is malformed or cannot resolve (a
     ClusterRoleBinding to a Role)."""
@@ -109,8 +116,9 @@ def bound_role(binding: Manifest, index: Any, namespace: str | None
     return None
 
 
-def bound_service_accounts(binding: Manifest, default_namespace: str
-                           ) -> Iterator[tuple[str | None, str]]:
+def bound_service_accounts(
+    binding: Manifest, default_namespace: str
+) -> Iterator[tuple[str | None, str]]:
     """(namespace, name) of each ServiceAccount the RoleBinding or ClusterRoleBinding
     names as a subject (kind ServiceAccount, or the user
     ``system:serviceaccount:<namespace>:<account>``); namespace None for a

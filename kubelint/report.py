@@ -67,10 +67,21 @@ class Finding:
         # Total over what reports show, so that the order never depends on the order
         # findings were made in (file by file, or by several --jobs workers).
         ref = self.object
-        return (self.file, self.line, self.column, self.rule, self.message, self.end_line,
-                self.end_column, self.severity, self.path, self.template or "",
-                (ref.kind or "", ref.namespace or "", ref.name or "", ref.api_version or "")
-                if ref is not None else ())
+        return (
+            self.file,
+            self.line,
+            self.column,
+            self.rule,
+            self.message,
+            self.end_line,
+            self.end_column,
+            self.severity,
+            self.path,
+            self.template or "",
+            (ref.kind or "", ref.namespace or "", ref.name or "", ref.api_version or "")
+            if ref is not None
+            else (),
+        )
 
     def identity(self) -> tuple[str | None, ...]:
         """What identifies the finding across runs (baselines, SARIF and GitLab
@@ -80,20 +91,39 @@ class Finding:
         ref = self.object
         if ref is None:
             return (self.file, self.rule, None, None, None, None, self.path)
-        return (self.file, self.rule, ref.api_version, ref.kind, ref.namespace, ref.name,
-                self.path)
+        return (self.file, self.rule, ref.api_version, ref.kind, ref.namespace, ref.name, self.path)
 
     def to_dict(self) -> dict[str, Any]:
         obj = None
         if self.object is not None:
-            obj = {"apiVersion": self.object.api_version, "kind": self.object.kind,
-                   "namespace": self.object.namespace, "name": self.object.name}
-        return {"rule": self.rule, "severity": self.severity, "message": self.message,
-                "file": printable(self.file), "line": self.line, "column": self.column,
-                "end_line": self.end_line, "end_column": self.end_column, "object": obj,
-                "path": self.path, "template": self.template,
-                "related": [{"file": printable(r.file), "line": r.line, "column": r.column,
-                             "message": r.message} for r in self.related]}
+            obj = {
+                "apiVersion": self.object.api_version,
+                "kind": self.object.kind,
+                "namespace": self.object.namespace,
+                "name": self.object.name,
+            }
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+            "file": printable(self.file),
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "object": obj,
+            "path": self.path,
+            "template": self.template,
+            "related": [
+                {
+                    "file": printable(r.file),
+                    "line": r.line,
+                    "column": r.column,
+                    "message": r.message,
+                }
+                for r in self.related
+            ],
+        }
 
 
 @dataclass(frozen=True)
@@ -110,10 +140,17 @@ class WorkloadLevel:
 
     def to_dict(self) -> dict[str, Any]:
         ref = self.object
-        return {"file": printable(self.file), "line": self.line,
-                "object": {"apiVersion": ref.api_version, "kind": ref.kind,
-                           "namespace": ref.namespace, "name": ref.name},
-                "level": self.level}
+        return {
+            "file": printable(self.file),
+            "line": self.line,
+            "object": {
+                "apiVersion": ref.api_version,
+                "kind": ref.kind,
+                "namespace": ref.namespace,
+                "name": ref.name,
+            },
+            "level": self.level,
+        }
 
 
 @dataclass
@@ -134,9 +171,14 @@ class Summary:
         counts = {severity: 0 for severity in SEVERITIES}
         for finding in findings:
             counts[finding.severity] += 1
-        document = {"files": self.files, "documents": self.documents,
-                    "objects": self.objects, "skipped": self.skipped,
-                    "unknown_kinds": self.unknown_kinds, "findings": counts}
+        document = {
+            "files": self.files,
+            "documents": self.documents,
+            "objects": self.objects,
+            "skipped": self.skipped,
+            "unknown_kinds": self.unknown_kinds,
+            "findings": counts,
+        }
         if self.baselined is not None:
             document["baseline"] = {"known": self.baselined, "fixed": self.baseline_fixed}
         return document

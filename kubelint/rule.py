@@ -102,10 +102,21 @@ def rule(
         # several rules in one module documents each in its check's docstring instead.
         module = sys.modules.get(check.__module__)
         doc = check.__doc__ or (module.__doc__ if module is not None else None) or ""
-        return Rule(id=id, severity=severity, summary=summary, check=check,
-                    kinds=frozenset(kinds) if kinds is not None else None, doc=doc,
-                    enabled=enabled, options=dict(options or {}), aliases=tuple(aliases),
-                    fixable=fixable, url=url, category=category, controls=mapped)
+        return Rule(
+            id=id,
+            severity=severity,
+            summary=summary,
+            check=check,
+            kinds=frozenset(kinds) if kinds is not None else None,
+            doc=doc,
+            enabled=enabled,
+            options=dict(options or {}),
+            aliases=tuple(aliases),
+            fixable=fixable,
+            url=url,
+            category=category,
+            controls=mapped,
+        )
 
     return decorate
 
@@ -115,11 +126,19 @@ def version_minor(version: str) -> int:
     return int(version.split(".")[1])
 
 
-def engine_rule(*, id: str, severity: str, summary: str, doc: str, enabled: bool = True,
-                fixable: bool = False) -> Rule:
+def engine_rule(
+    *, id: str, severity: str, summary: str, doc: str, enabled: bool = True, fixable: bool = False
+) -> Rule:
     """A rule the loader or engine reports (no check function of its own)."""
-    return Rule(id=id, severity=severity, summary=summary, check=None, doc=doc,
-                enabled=enabled, fixable=fixable)
+    return Rule(
+        id=id,
+        severity=severity,
+        summary=summary,
+        check=None,
+        doc=doc,
+        enabled=enabled,
+        fixable=fixable,
+    )
 
 
 class CrossResource(BaseException):
@@ -179,12 +198,26 @@ class RuleContext:
     """What a check gets besides the object: its options, the other objects of the run,
     and ``violation()`` to report."""
 
-    __slots__ = ("_index", "default_namespace", "evaluation", "kubernetes_version", "options",
-                 "rule", "run")
+    __slots__ = (
+        "_index",
+        "default_namespace",
+        "evaluation",
+        "kubernetes_version",
+        "options",
+        "rule",
+        "run",
+    )
 
-    def __init__(self, rule: Rule, options: Mapping[str, Any], index: ObjectIndex,
-                 default_namespace: str, kubernetes_version: str = NEWEST_KUBERNETES_VERSION,
-                 run: RunContext | None = None, evaluation: Evaluation | None = None):
+    def __init__(
+        self,
+        rule: Rule,
+        options: Mapping[str, Any],
+        index: ObjectIndex,
+        default_namespace: str,
+        kubernetes_version: str = NEWEST_KUBERNETES_VERSION,
+        run: RunContext | None = None,
+        evaluation: Evaluation | None = None,
+    ):
         self.rule = rule
         self.options = options
         self._index = index
@@ -204,8 +237,9 @@ class RuleContext:
             self.evaluation.reads_other_objects()
         return self._index
 
-    def violation(self, path: Path, message: str, severity: str | None = None,
-                  fix: Fix | None = None) -> Violation:
+    def violation(
+        self, path: Path, message: str, severity: str | None = None, fix: Fix | None = None
+    ) -> Violation:
         return Violation(tuple(path), message, severity, fix)
 
     @property

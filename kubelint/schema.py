@@ -35,8 +35,9 @@ def make_strict(schema: Any) -> Any:
     properties = schema.get("properties")
     if isinstance(properties, dict):
         out["properties"] = {name: make_strict(sub) for name, sub in properties.items()}
-        if "additionalProperties" not in schema \
-                and not schema.get("x-kubernetes-preserve-unknown-fields"):
+        if "additionalProperties" not in schema and not schema.get(
+            "x-kubernetes-preserve-unknown-fields"
+        ):
             out["additionalProperties"] = False
     for key in _SCHEMA_KEYS:
         if isinstance(schema.get(key), dict):
@@ -55,8 +56,16 @@ _SUBSCHEMA = frozenset({*_SCHEMA_KEYS, "if", "then", "else"})
 _SUBSCHEMA_LISTS = frozenset(_SCHEMA_LISTS)
 _SUBSCHEMA_MAPS = frozenset({"properties", "patternProperties"})
 #: A schema with references of its own is left as it is (its $defs are its author's).
-_REFERENCING = ("$ref", "$defs", "$id", "$anchor", "$dynamicRef", "$dynamicAnchor",
-                "$recursiveRef", "definitions")
+_REFERENCING = (
+    "$ref",
+    "$defs",
+    "$id",
+    "$anchor",
+    "$dynamicRef",
+    "$dynamicAnchor",
+    "$recursiveRef",
+    "definitions",
+)
 #: Subschemas of fewer nodes than this stay inline (a $ref would save next to nothing).
 _SHARED_MIN_NODES = 4
 
@@ -134,8 +143,11 @@ def share_repeated(schema: Any) -> Any:
         number(schema)
     except (_References, RecursionError):
         return schema
-    shared = {found for found, count in enumerate(counts)
-              if count > 1 and sizes[found] >= _SHARED_MIN_NODES}
+    shared = {
+        found
+        for found, count in enumerate(counts)
+        if count > 1 and sizes[found] >= _SHARED_MIN_NODES
+    }
     if not shared:
         return schema
     defs: dict[str, Any] = {}
@@ -322,8 +334,10 @@ class Catalog:
         key = (api_version, kind)
         known = self._known.get(key)
         if known is None:  # asked for every object, by several rules
-            known = self._known[key] = self._custom_key(api_version, kind) is not None or \
-                self.bundle.definition_for(api_version, kind) is not None
+            known = self._known[key] = (
+                self._custom_key(api_version, kind) is not None
+                or self.bundle.definition_for(api_version, kind) is not None
+            )
         return known
 
     def is_builtin_group(self, api_version: str) -> bool:
@@ -333,12 +347,19 @@ class Catalog:
 
     def served_versions(self, group: str, kind: str) -> list[str]:
         """apiVersions of ``group`` that serve ``kind`` in the target version."""
-        return sorted(api_version for api_version, kinds in self.bundle.kinds.items()
-                      if api_version.rpartition("/")[0] == group and kind in kinds)
+        return sorted(
+            api_version
+            for api_version, kinds in self.bundle.kinds.items()
+            if api_version.rpartition("/")[0] == group and kind in kinds
+        )
 
     def kinds_of_group(self, group: str) -> set[str]:
-        return {kind for api_version, kinds in self.bundle.kinds.items()
-                if api_version.rpartition("/")[0] == group for kind in kinds}
+        return {
+            kind
+            for api_version, kinds in self.bundle.kinds.items()
+            if api_version.rpartition("/")[0] == group
+            for kind in kinds
+        }
 
     def schema(self, api_version: str, kind: str) -> Any | None:
         key = (api_version, kind)
@@ -353,7 +374,8 @@ class Catalog:
                 else:
                     definitions = _reachable(self.bundle.definitions, name)
                     self._schemas[key] = make_strict(
-                        {"$ref": f"#/$defs/{name}", "$defs": definitions})
+                        {"$ref": f"#/$defs/{name}", "$defs": definitions}
+                    )
         return self._schemas[key]
 
     def validator(self, api_version: str, kind: str) -> Any | None:
@@ -369,7 +391,8 @@ class Catalog:
 
                 try:
                     self._validators[key] = jsonschema_rs.validator_for(
-                        self._custom_schema(custom), retriever=refuse_retrieval)
+                        self._custom_schema(custom), retriever=refuse_retrieval
+                    )
                 except Exception:
                     self._validators[key] = None
         return self._validators[key]
@@ -398,8 +421,10 @@ def refuse_retrieval(uri: str) -> Any:
     """The ``retriever`` for user-written schemas: a ``$ref`` outside the document (an
     http:// or file:// URI) fails here instead of being fetched. kubelint never uses the
     network, and reads no file a schema names."""
-    raise ValueError(f"$ref {uri!r} is outside the schema; kubelint never fetches schemas"
-                     " (put the definition under $defs and refer to it with #/$defs/...)")
+    raise ValueError(
+        f"$ref {uri!r} is outside the schema; kubelint never fetches schemas"
+        " (put the definition under $defs and refer to it with #/$defs/...)"
+    )
 
 
 SchemaPath = tuple[str | int, ...]
@@ -411,8 +436,11 @@ def outside_refs(schema: Any, path: SchemaPath = ()) -> list[tuple[SchemaPath, s
     found: list[tuple[SchemaPath, str]] = []
     if isinstance(schema, dict):
         for key, value in schema.items():
-            if key in ("$ref", "$dynamicRef", "$recursiveRef") and isinstance(value, str) \
-                    and not value.startswith("#"):
+            if (
+                key in ("$ref", "$dynamicRef", "$recursiveRef")
+                and isinstance(value, str)
+                and not value.startswith("#")
+            ):
                 found.append(((*path, key), value))
             else:
                 found.extend(outside_refs(value, (*path, key)))
@@ -434,8 +462,11 @@ def dangling_refs(schema: Any) -> list[tuple[SchemaPath, str]]:
         nonlocal nested_ids
         if isinstance(node, dict):
             for key, value in node.items():
-                if key in ("$ref", "$dynamicRef") and isinstance(value, str) \
-                        and value.startswith("#"):
+                if (
+                    key in ("$ref", "$dynamicRef")
+                    and isinstance(value, str)
+                    and value.startswith("#")
+                ):
                     refs.append(((*path, key), value))
                 elif key in ("$anchor", "$dynamicAnchor") and isinstance(value, str):
                     anchors.add(value)
@@ -483,6 +514,7 @@ def _builtin_validator(version: str, api_version: str, kind: str) -> Any | None:
 # ---------------------------------------------------------------------------
 # Turning jsonschema-rs errors into messages that name the field and what was expected.
 
+
 def _dotted(path: tuple[str | int, ...]) -> str:
     from kubelint.model import format_path
 
@@ -507,7 +539,7 @@ def _show(value: Any) -> str:
     if isinstance(value, (dict, list)):
         return f"a {_json_type(value)}"
     text = json.dumps(value)
-    return text if len(text) <= 40 else text[:37] + "...\""
+    return text if len(text) <= 40 else text[:37] + '..."'
 
 
 def _subschema(root: Any, schema_path: list[Any]) -> Any:
@@ -544,15 +576,22 @@ def _expected(root: Any, node: Any) -> str:
         return "one of " + ", ".join(json.dumps(v) for v in values)
     for key in ("oneOf", "anyOf"):
         if isinstance(node.get(key), list):
-            if any("Ki|Mi" in str(sub.get("pattern", "")) for sub in node[key]
-                   if isinstance(sub, dict)):
+            if any(
+                "Ki|Mi" in str(sub.get("pattern", "")) for sub in node[key] if isinstance(sub, dict)
+            ):
                 return "a quantity such as 500m, 1.5 or 2Gi"
             return " or ".join(_expected(root, sub) for sub in node[key])
     types = node.get("type")
     if isinstance(types, str):
         types = [types]
-    names = {"object": "a mapping", "array": "a list", "string": "a string",
-             "integer": "an integer", "number": "a number", "boolean": "a boolean"}
+    names = {
+        "object": "a mapping",
+        "array": "a list",
+        "string": "a string",
+        "integer": "an integer",
+        "number": "a number",
+        "boolean": "a boolean",
+    }
     words = [names.get(t, t) for t in types or () if t != "null"]
     if node.get("pattern") and words == ["a string"]:
         return f"a string matching {node['pattern']}"
@@ -593,11 +632,9 @@ def _explain(error: Any, root: Any, data: Any) -> Iterator[tuple[int, SchemaProb
         required = (_resolve(root, parent) or {}).get("required", [])
         for name in required:
             if not isinstance(value, dict) or name not in value:
-                yield _MISSING, SchemaProblem(path, f"missing required field {name!r} in"
-                                                    f" {where}")
+                yield _MISSING, SchemaProblem(path, f"missing required field {name!r} in {where}")
         return
-    own = (_resolve(root, parent) or {}).get("x-message") if keyword in ("oneOf", "anyOf") \
-        else None
+    own = (_resolve(root, parent) or {}).get("x-message") if keyword in ("oneOf", "anyOf") else None
     if isinstance(own, str):  # a schema's own words for a combination it requires
         yield 2, SchemaProblem(path, f"{where}: {own}")
         return

@@ -135,8 +135,7 @@ class Directives:
                 yield from names
 
     def __bool__(self) -> bool:
-        return bool(self.file or self.before or self.trailing or self.problems
-                    or self.dangling)
+        return bool(self.file or self.before or self.trailing or self.problems or self.dangling)
 
 
 class _Entry(NamedTuple):
@@ -154,10 +153,15 @@ def _read_entry(text: str, start: int, comment: bool) -> _Entry | SuppressionPro
     listed = _NAMES.match(text, start)
     if listed is None:
         word = _WORD.match(text, start)
-        return _problem(start, "the suppression names no rule (`kubelint rules` lists them)",
-                        len(word.group()) if word else 1)
-    names = [(match.group(), match.start(), match.end())
-             for match in _NAME.finditer(text, listed.start(), listed.end())]
+        return _problem(
+            start,
+            "the suppression names no rule (`kubelint rules` lists them)",
+            len(word.group()) if word else 1,
+        )
+    names = [
+        (match.group(), match.start(), match.end())
+        for match in _NAME.finditer(text, listed.start(), listed.end())
+    ]
     until: date | None = None
     reason: str | None = None
     position = end = listed.end()
@@ -167,23 +171,30 @@ def _read_entry(text: str, start: int, comment: bool) -> _Entry | SuppressionPro
         if position >= len(text) or (comment and text[position] == "#"):
             break
         if text.startswith("--", position):
-            reason = text[position + 2:].strip() or None
+            reason = text[position + 2 :].strip() or None
             end = len(text.rstrip())
             break
         found = _UNTIL.match(text, position)
         if found is None:
             word = _WORD.match(text, position)
             shown = word.group() if word else text[position:]
-            return _problem(position, f"{shown!r} is not part of a suppression: separate rule"
-                            " names with commas, and write the reason after ' -- '", len(shown))
+            return _problem(
+                position,
+                f"{shown!r} is not part of a suppression: separate rule"
+                " names with commas, and write the reason after ' -- '",
+                len(shown),
+            )
         if until is not None:
             return _problem(position, "until= is given twice", found.end() - position)
         value = found["value"]
         until = _date(value)
         if until is None:
-            return _problem(found.start("value"), f"until={value} is not a date: write"
-                            " until=YYYY-MM-DD (the last day the suppression works)",
-                            max(len(value), 1))
+            return _problem(
+                found.start("value"),
+                f"until={value} is not a date: write"
+                " until=YYYY-MM-DD (the last day the suppression works)",
+                max(len(value), 1),
+            )
         position = end = found.end()
     return _Entry(names, until, reason, end)
 
@@ -226,28 +237,53 @@ def parse_directives(text: str) -> Directives:
             if keyword["equals"]:
                 close = difflib.get_close_matches(word, KEYWORDS, n=1)
                 hint = f" (did you mean {close[0]}=?)" if close else ""
-                problems.append(_at(number, keyword.start(), f"unknown directive {word}={hint}:"
-                                    " kubelint reads disable= and disable-file=", len(word)))
+                problems.append(
+                    _at(
+                        number,
+                        keyword.start(),
+                        f"unknown directive {word}={hint}:"
+                        " kubelint reads disable= and disable-file=",
+                        len(word),
+                    )
+                )
             continue
         if not keyword["equals"]:
-            problems.append(_at(number, keyword.start(), f"write {word}=RULE[,RULE...]",
-                                len(word)))
+            problems.append(_at(number, keyword.start(), f"write {word}=RULE[,RULE...]", len(word)))
             continue
         entry = _read_entry(line, keyword.end(), comment=True)
         if isinstance(entry, SuppressionProblem):
-            problems.append(_at(number, entry.span.column, entry.message,
-                                entry.span.end_column - entry.span.column))
+            problems.append(
+                _at(
+                    number,
+                    entry.span.column,
+                    entry.message,
+                    entry.span.end_column - entry.span.column,
+                )
+            )
             continue
         hash_column = found.start()
         own_line = not line[:hash_column].strip()
-        rewrite = Rewrite(text, (starts[number] + entry.names[0][1],
-                                 starts[number] + entry.names[-1][2]),
-                          _whole_comment(line, number, starts, hash_column, entry.end, own_line))
-        made = [Suppression(name, word, number, hash_column, 0, index, entry.until, entry.reason,
-                            span=Span(number, start, number, end),
-                            directive=Span(number, hash_column, number, entry.end),
-                            rewrite=rewrite)
-                for index, (name, start, end) in enumerate(entry.names)]
+        rewrite = Rewrite(
+            text,
+            (starts[number] + entry.names[0][1], starts[number] + entry.names[-1][2]),
+            _whole_comment(line, number, starts, hash_column, entry.end, own_line),
+        )
+        made = [
+            Suppression(
+                name,
+                word,
+                number,
+                hash_column,
+                0,
+                index,
+                entry.until,
+                entry.reason,
+                span=Span(number, start, number, end),
+                directive=Span(number, hash_column, number, entry.end),
+                rewrite=rewrite,
+            )
+            for index, (name, start, end) in enumerate(entry.names)
+        ]
         if word == "disable-file":
             whole_file.extend(made)
         elif own_line:
@@ -265,8 +301,9 @@ def _at(line: int, column: int, message: str, width: int = 1) -> SuppressionProb
     return SuppressionProblem(Span(line, column, line, column + width), message)
 
 
-def _whole_comment(line: str, number: int, starts: list[int], hash_column: int, end: int,
-                   own_line: bool) -> tuple[int, int]:
+def _whole_comment(
+    line: str, number: int, starts: list[int], hash_column: int, end: int, own_line: bool
+) -> tuple[int, int]:
     """Offsets that remove a directive and nothing else: its whole line when it is all
     the line holds, the blanks before it at the end of a line, up to a comment that
     follows it (``# kubelint: disable=a  # note`` keeps ``# note``)."""
@@ -349,35 +386,59 @@ def annotation_suppressions(obj: Manifest) -> Annotation:
 
         if isinstance(entry, SuppressionProblem):
             width = entry.span.end_column - entry.span.column
-            out.problems.append((file, SuppressionProblem(where(entry.span.column, width),
-                                                          entry.message)))
+            out.problems.append(
+                (file, SuppressionProblem(where(entry.span.column, width), entry.message))
+            )
             continue
         first, last = entry.names[0][1], entry.names[-1][2]
         rewrite = None
         if anchor >= 0:
-            rewrite = Rewrite(text, (anchor + first - lead, anchor + last - lead), None,
-                              obj.doc_root.line, (*obj.root_path, *ANNOTATION_PATH), value,
-                              (here + first, here + last))
+            rewrite = Rewrite(
+                text,
+                (anchor + first - lead, anchor + last - lead),
+                None,
+                obj.doc_root.line,
+                (*obj.root_path, *ANNOTATION_PATH),
+                value,
+                (here + first, here + last),
+            )
         directive = where(first, entry.end - first)
         out.suppressions.extend(
-            Suppression(name, "annotation", span.line, span.column, number, index,
-                        entry.until, entry.reason, file, where(start, end - start),
-                        directive, rewrite)
-            for index, (name, start, end) in enumerate(entry.names))
+            Suppression(
+                name,
+                "annotation",
+                span.line,
+                span.column,
+                number,
+                index,
+                entry.until,
+                entry.reason,
+                file,
+                where(start, end - start),
+                directive,
+                rewrite,
+            )
+            for index, (name, start, end) in enumerate(entry.names)
+        )
     return out
 
 
-def _names(suppressions: Sequence[Suppression], rule_id: str,
-           aliases: Mapping[str, str]) -> Iterator[Suppression]:
+def _names(
+    suppressions: Sequence[Suppression], rule_id: str, aliases: Mapping[str, str]
+) -> Iterator[Suppression]:
     for suppression in suppressions:
         name = suppression.name
         if name == "all" or aliases.get(name, name) == rule_id:
             yield suppression
 
 
-def matching(rule_id: str, node_lines: tuple[int, ...], directives: Directives,
-             annotation: Sequence[Suppression], aliases: Mapping[str, str],
-             ) -> list[Suppression]:
+def matching(
+    rule_id: str,
+    node_lines: tuple[int, ...],
+    directives: Directives,
+    annotation: Sequence[Suppression],
+    aliases: Mapping[str, str],
+) -> list[Suppression]:
     """Every suppression that names ``rule_id`` (or ``all``) where the finding is
     (unbound: the caller knows the file). ``node_lines``: the start line of the document
     root, then of each node on the path to the finding (see ``model.Location``)."""

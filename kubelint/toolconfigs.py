@@ -116,4 +116,5 @@ def _is_helm_file(document: Mapping[str, Any], api_version: str) -> bool:
     if api_version not in _HELM_API_VERSIONS or "metadata" in document:
         return False
     return ("name" in document and "version" in document) or any(
-        key in document for key in ("entries", "dependencies"))
+        key in document for key in ("entries", "dependencies")
+    )

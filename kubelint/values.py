@@ -49,14 +49,17 @@ def base64_problem(text: str) -> str | None:
         for char in compact:
             if not (char.isascii() and (char.isalnum() or char in "+/=")):
                 if char in "-_":
-                    return (f"contains {char!r}: it is URL-safe base64, and the API server"
-                            " only decodes the standard alphabet ('+' and '/')")
+                    return (
+                        f"contains {char!r}: it is URL-safe base64, and the API server"
+                        " only decodes the standard alphabet ('+' and '/')"
+                    )
                 shown = "a space" if char == " " else repr(char)
                 return f"contains {shown}, which is not a base64 character"
         return "has '=' padding before its end"
     if len(compact) % 4:
-        return (f"is {len(compact)} base64 characters long, not a multiple of 4 (missing"
-                " '=' padding?)")
+        return (
+            f"is {len(compact)} base64 characters long, not a multiple of 4 (missing '=' padding?)"
+        )
     return None
 
 
@@ -72,12 +75,40 @@ def normalise_host_path(path: str) -> str | None:
 FILE_TYPES = frozenset({"File", "FileOrCreate", "Socket", "CharDevice", "BlockDevice"})
 DIRECTORY_TYPES = frozenset({"Directory", "DirectoryOrCreate"})
 #: Name endings of files that are mounted one by one (sockets, configuration, certificates).
-FILE_SUFFIXES = (".sock", ".socket", ".conf", ".cfg", ".config", ".crt", ".pem", ".cer",
-                 ".key", ".json", ".yaml", ".yml", ".toml", ".ini", ".env", ".lock",
-                 ".kubeconfig")
+FILE_SUFFIXES = (
+    ".sock",
+    ".socket",
+    ".conf",
+    ".cfg",
+    ".config",
+    ".crt",
+    ".pem",
+    ".cer",
+    ".key",
+    ".json",
+    ".yaml",
+    ".yml",
+    ".toml",
+    ".ini",
+    ".env",
+    ".lock",
+    ".kubeconfig",
+)
 #: File names without such an ending that are files on every Linux node.
-FILE_NAMES = frozenset({"localtime", "timezone", "machine-id", "hostname", "hosts",
-                        "passwd", "group", "shadow", "os-release", "kubeconfig"})
+FILE_NAMES = frozenset(
+    {
+        "localtime",
+        "timezone",
+        "machine-id",
+        "hostname",
+        "hosts",
+        "passwd",
+        "group",
+        "shadow",
+        "os-release",
+        "kubeconfig",
+    }
+)
 
 
 def looks_like_file(path: str) -> bool:

@@ -44,8 +44,9 @@ def write_report(path: str, text: str) -> None:
         with open(path, "wb") as handle:  # /dev/stdout, a FIFO: no rename
             handle.write(data)
         return
-    _replace(os.path.realpath(path), data,
-             stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask())
+    _replace(
+        os.path.realpath(path), data, stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask()
+    )
 
 
 def write_fixed(path: str, linted: bytes, data: bytes) -> None:
@@ -87,8 +88,7 @@ def _replace(target: str, data: bytes, mode: int, expect: bytes | None = None) -
             # The last moment to notice a concurrent change before the rename.
             with open(target, "rb") as current:
                 if current.read() != expect:
-                    raise WriteRefused("the file changed after it was linted; run kubelint"
-                                       " again")
+                    raise WriteRefused("the file changed after it was linted; run kubelint again")
         os.replace(temporary, target)
     except BaseException:
         if os.path.exists(temporary):

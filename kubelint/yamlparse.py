@@ -139,9 +139,17 @@ class Positions:
         at = record + 1 + index * FIELDS
         data = self.data
         link = data[at + 8]
-        return Entry(data[at], data[at + 1], data[at + 2], data[at + 3], data[at + 4],
-                     data[at + 5], data[at + 6], data[at + 7], bool(link & 1)), \
-            (link >> 1) - 1
+        return Entry(
+            data[at],
+            data[at + 1],
+            data[at + 2],
+            data[at + 3],
+            data[at + 4],
+            data[at + 5],
+            data[at + 6],
+            data[at + 7],
+            bool(link & 1),
+        ), (link >> 1) - 1
 
     def entries(self, record: int) -> Iterator[tuple[Entry, int]]:
         """Every entry of a record, in the container's order."""
@@ -414,8 +422,15 @@ class _DocumentBuilder:
             self.open_anchors.discard(frame.anchor)
             self.anchors[frame.anchor] = (frame.container, frame.size, record)
         start, end = frame.start, event.end_mark
-        self.add(frame.container, frame.size, start.line, start.column, end.line, end.column,
-                 record=record)
+        self.add(
+            frame.container,
+            frame.size,
+            start.line,
+            start.column,
+            end.line,
+            end.column,
+            record=record,
+        )
 
     def flush(self, frame: _Frame) -> int:
         """Write a closed container's record; return its offset."""
@@ -461,8 +476,9 @@ class _DocumentBuilder:
             raise self.limit(f"recursive alias *{name} refers to the node that contains it", mark)
         if name not in self.anchors:
             raise _LimitExceeded(
-                YamlProblem("yaml-syntax", f"alias *{name} refers to no anchor", mark.line,
-                            mark.column)
+                YamlProblem(
+                    "yaml-syntax", f"alias *{name} refers to no anchor", mark.line, mark.column
+                )
             )
         value, size, record = self.anchors[name]
         # The value object is shared, never copied: the budget bounds what a consumer that
@@ -475,11 +491,20 @@ class _DocumentBuilder:
                 mark,
             )
         e = event.end_mark
-        self.add(value, size, mark.line, mark.column, e.line, e.column, alias=True,
-                 record=record)
+        self.add(value, size, mark.line, mark.column, e.line, e.column, alias=True, record=record)
 
-    def add(self, value: Any, size: int, line: int, col: int, end_line: int, end_col: int,
-            is_merge: bool = False, alias: bool = False, record: int = -1) -> None:
+    def add(
+        self,
+        value: Any,
+        size: int,
+        line: int,
+        col: int,
+        end_line: int,
+        end_col: int,
+        is_merge: bool = False,
+        alias: bool = False,
+        record: int = -1,
+    ) -> None:
         if not self.stack:
             self.result = value
             self.root = Span(line, col, end_line, end_col)
@@ -494,9 +519,17 @@ class _DocumentBuilder:
             return
         if frame.key_span is None:  # this is a key
             if isinstance(value, (dict, list)):
-                self.problems.append(YamlProblem(
-                    "yaml-syntax", "a mapping key must be a scalar; Kubernetes cannot decode"
-                    " a collection as a key", line, col, end_line, end_col))
+                self.problems.append(
+                    YamlProblem(
+                        "yaml-syntax",
+                        "a mapping key must be a scalar; Kubernetes cannot decode"
+                        " a collection as a key",
+                        line,
+                        col,
+                        end_line,
+                        end_col,
+                    )
+                )
                 value = "<collection key>"
             frame.key = value if is_merge or value.__class__ is str else key_to_string(value)
             frame.key_is_merge = is_merge
@@ -512,12 +545,17 @@ class _DocumentBuilder:
         fields = (kl, kc, kel, kec, line, col, end_line, end_col, link)
         if key in frame.container:
             entries = _by_key(frame)
-            self.problems.append(YamlProblem(
-                "yaml-duplicate-key",
-                f"duplicate key {key!r} (first at line {entries[key][0] + 1});"
-                " the last value wins",
-                kl, kc, kel, kec,
-            ))
+            self.problems.append(
+                YamlProblem(
+                    "yaml-duplicate-key",
+                    f"duplicate key {key!r} (first at line {entries[key][0] + 1});"
+                    " the last value wins",
+                    kl,
+                    kc,
+                    kel,
+                    kec,
+                )
+            )
             # Re-insert so the dict order follows the text, as the last value wins.
             del frame.container[key]
         frame.container[key] = value
@@ -536,15 +574,19 @@ class _DocumentBuilder:
         entries = _by_key(frame)
         for value, line, col, record in frame.merges:
             if isinstance(value, list):
-                sources = [(source, self.link(record, index))
-                           for index, source in enumerate(value)]
+                sources = [(source, self.link(record, index)) for index, source in enumerate(value)]
             else:
                 sources = [(value, record)]
             for source, source_record in sources:
                 if not isinstance(source, dict):
-                    self.problems.append(YamlProblem(
-                        "yaml-syntax", "the value of a merge key (<<) must be a mapping or a"
-                        " list of mappings", line, col))
+                    self.problems.append(
+                        YamlProblem(
+                            "yaml-syntax",
+                            "the value of a merge key (<<) must be a mapping or a list of mappings",
+                            line,
+                            col,
+                        )
+                    )
                     continue
                 # Merged keys are located at the "<<" key, like an alias: their text
                 # belongs to another object.
@@ -554,8 +596,17 @@ class _DocumentBuilder:
                     if key not in frame.container:
                         frame.container[key] = item
                         child = self.link(source_record, index) if source_record >= 0 else -1
-                        entries[key] = (line, col, line, col + 2, line, col, line, col + 2,
-                                        (child + 1) * 2 + 1)
+                        entries[key] = (
+                            line,
+                            col,
+                            line,
+                            col + 2,
+                            line,
+                            col,
+                            line,
+                            col + 2,
+                            (child + 1) * 2 + 1,
+                        )
 
 
 def _write(data: array[int], frame: _Frame) -> None:
@@ -574,8 +625,10 @@ def _by_key(frame: _Frame) -> dict[str, tuple[int, ...]]:
     if not frame.reordered:
         flat = frame.entries
         starts = range(0, len(flat), FIELDS)
-        frame.entries = {key: tuple(flat[at:at + FIELDS])
-                         for key, at in zip(frame.container, starts, strict=True)}
+        frame.entries = {
+            key: tuple(flat[at : at + FIELDS])
+            for key, at in zip(frame.container, starts, strict=True)
+        }
         frame.reordered = True
     return frame.entries  # type: ignore[no-any-return]
 
@@ -648,16 +701,23 @@ def parse_stream(text: str) -> Iterator[YamlDocument | YamlProblem]:
             while True:
                 event = parser.get_event()
                 cls = event.__class__
-                if cls is _SCALAR or cls is _MAPPING_START or cls is _SEQUENCE_START \
-                        or cls is ev.AliasEvent:
+                if (
+                    cls is _SCALAR
+                    or cls is _MAPPING_START
+                    or cls is _SEQUENCE_START
+                    or cls is ev.AliasEvent
+                ):
                     nodes += 1
                     if nodes > MAX_NODES_PER_FILE:
                         mark = event.start_mark
                         yield YamlProblem(
-                            "yaml-limits", f"more than {MAX_NODES_PER_FILE:,} YAML nodes in one"
+                            "yaml-limits",
+                            f"more than {MAX_NODES_PER_FILE:,} YAML nodes in one"
                             " file (kubelint's memory budget); the rest of the file from"
                             " this document on is not read: split the file",
-                            mark.line, mark.column)
+                            mark.line,
+                            mark.column,
+                        )
                         return
                     assert builder is not None
                     if cls is _SCALAR:
@@ -675,16 +735,22 @@ def parse_stream(text: str) -> Iterator[YamlDocument | YamlProblem]:
                     builder = _DocumentBuilder()
                 elif cls is ev.DocumentEndEvent:
                     assert builder is not None and builder.root is not None
-                    yield YamlDocument(builder.result, builder.root, builder.positions(),
-                                       builder.problems)
+                    yield YamlDocument(
+                        builder.result, builder.root, builder.positions(), builder.problems
+                    )
                     builder = None
                 elif cls is ev.StreamEndEvent:
                     return
         except _LimitExceeded as exceeded:
             problems = (builder.problems if builder else []) + [exceeded.problem]
             mark = exceeded.problem
-            yield YamlDocument(None, Span(mark.line, mark.column, mark.line, mark.column),
-                               Positions(), problems, usable=False)
+            yield YamlDocument(
+                None,
+                Span(mark.line, mark.column, mark.line, mark.column),
+                Positions(),
+                problems,
+                usable=False,
+            )
             error_line = mark.line
         except YAMLError as error:
             problem = _problem_from_error(error, source)

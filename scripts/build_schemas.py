@@ -38,17 +38,28 @@ FIRST_MINOR = 25
 
 #: Keys that document or guide clients but never constrain a manifest.
 DROP = {
-    "description", "default", "format", "example", "externalDocs",
-    "x-kubernetes-patch-merge-key", "x-kubernetes-patch-strategy",
-    "x-kubernetes-list-type", "x-kubernetes-list-map-keys", "x-kubernetes-map-type",
-    "x-kubernetes-unions", "x-kubernetes-group-version-kind", "x-kubernetes-validations",
+    "description",
+    "default",
+    "format",
+    "example",
+    "externalDocs",
+    "x-kubernetes-patch-merge-key",
+    "x-kubernetes-patch-strategy",
+    "x-kubernetes-list-type",
+    "x-kubernetes-list-map-keys",
+    "x-kubernetes-map-type",
+    "x-kubernetes-unions",
+    "x-kubernetes-group-version-kind",
+    "x-kubernetes-validations",
 }
 REF_PREFIXES = ("/api/_definitions.json#/$defs/", "#/$defs/", "_definitions.json#/$defs/")
 QUANTITY = "io.k8s.apimachinery.pkg.api.resource.Quantity"
 #: What resource.ParseQuantity accepts (sign, number, then a binary SI, decimal SI or
 #: decimal exponent suffix); surrounding spaces are trimmed by the API server.
-QUANTITY_PATTERN = (r"^\s*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)"
-                    r"(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?[0-9]+)?\s*$")
+QUANTITY_PATTERN = (
+    r"^\s*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)"
+    r"(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?[0-9]+)?\s*$"
+)
 
 
 #: Enumerations the API server enforces, from the API reference ("Possible enum values");
@@ -59,8 +70,7 @@ ENUMS: dict[tuple[str, str], list[str]] = {
     (CORE + "Container", "imagePullPolicy"): ["Always", "IfNotPresent", "Never"],
     (CORE + "Container", "terminationMessagePolicy"): ["File", "FallbackToLogsOnError"],
     (CORE + "EphemeralContainer", "imagePullPolicy"): ["Always", "IfNotPresent", "Never"],
-    (CORE + "PodSpec", "dnsPolicy"): ["ClusterFirst", "ClusterFirstWithHostNet", "Default",
-                                      "None"],
+    (CORE + "PodSpec", "dnsPolicy"): ["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"],
     (CORE + "PodSpec", "preemptionPolicy"): ["Never", "PreemptLowerPriority"],
     (CORE + "ServiceSpec", "type"): ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"],
     (CORE + "ServiceSpec", "externalTrafficPolicy"): ["Cluster", "Local"],
@@ -73,22 +83,24 @@ ENUMS: dict[tuple[str, str], list[str]] = {
     (CORE + "Toleration", "effect"): ["NoExecute", "NoSchedule", "PreferNoSchedule"],
     (CORE + "Taint", "effect"): ["NoExecute", "NoSchedule", "PreferNoSchedule"],
     (CORE + "SeccompProfile", "type"): ["Localhost", "RuntimeDefault", "Unconfined"],
-    (CORE + "TopologySpreadConstraint", "whenUnsatisfiable"): ["DoNotSchedule",
-                                                              "ScheduleAnyway"],
+    (CORE + "TopologySpreadConstraint", "whenUnsatisfiable"): ["DoNotSchedule", "ScheduleAnyway"],
     (CORE + "PersistentVolumeSpec", "volumeMode"): ["Block", "Filesystem"],
     (CORE + "PersistentVolumeClaimSpec", "volumeMode"): ["Block", "Filesystem"],
     ("io.k8s.api.apps.v1.DeploymentStrategy", "type"): ["Recreate", "RollingUpdate"],
     ("io.k8s.api.apps.v1.StatefulSetUpdateStrategy", "type"): ["OnDelete", "RollingUpdate"],
     ("io.k8s.api.apps.v1.DaemonSetUpdateStrategy", "type"): ["OnDelete", "RollingUpdate"],
-    ("io.k8s.api.apps.v1.StatefulSetSpec", "podManagementPolicy"): ["OrderedReady",
-                                                                    "Parallel"],
+    ("io.k8s.api.apps.v1.StatefulSetSpec", "podManagementPolicy"): ["OrderedReady", "Parallel"],
     ("io.k8s.api.batch.v1.CronJobSpec", "concurrencyPolicy"): ["Allow", "Forbid", "Replace"],
     ("io.k8s.api.storage.v1.StorageClass", "reclaimPolicy"): ["Delete", "Retain"],
-    ("io.k8s.api.storage.v1.StorageClass", "volumeBindingMode"): ["Immediate",
-                                                                  "WaitForFirstConsumer"],
-    ("io.k8s.api.networking.v1.HTTPIngressPath", "pathType"): ["Exact",
-                                                               "ImplementationSpecific",
-                                                               "Prefix"],
+    ("io.k8s.api.storage.v1.StorageClass", "volumeBindingMode"): [
+        "Immediate",
+        "WaitForFirstConsumer",
+    ],
+    ("io.k8s.api.networking.v1.HTTPIngressPath", "pathType"): [
+        "Exact",
+        "ImplementationSpecific",
+        "Prefix",
+    ],
 }
 
 
@@ -102,7 +114,7 @@ def add_enums(definitions: dict[str, Any]) -> None:
 def ref_name(ref: str) -> str:
     for prefix in REF_PREFIXES:
         if ref.startswith(prefix):
-            return ref[len(prefix):]
+            return ref[len(prefix) :]
     raise ValueError(f"unexpected $ref {ref!r}")
 
 
@@ -179,10 +191,12 @@ def build(source: Path, minor: int) -> tuple[dict[str, Any], int]:
     definitions = {name: definitions[name] for name in sorted(keep)}
     add_enums(definitions)
     if QUANTITY in definitions:
-        definitions[QUANTITY] = {"oneOf": [
-            {"type": ["string", "null"], "pattern": QUANTITY_PATTERN},
-            {"type": ["number", "null"]},
-        ]}
+        definitions[QUANTITY] = {
+            "oneOf": [
+                {"type": ["string", "null"], "pattern": QUANTITY_PATTERN},
+                {"type": ["number", "null"]},
+            ]
+        }
     bundle = {
         "kubernetes": f"1.{minor}",
         "source": f"kubernetes-validate kubernetes-json-schema/v1.{minor}.0-local",
@@ -225,20 +239,26 @@ def default_source() -> Path:
 
     spec = importlib.util.find_spec("kubernetes_validate")
     if spec is None or not spec.submodule_search_locations:
-        sys.exit("kubernetes-validate is not installed: pip install kubernetes-validate==1.37.0"
-                 " (or pass --source)")
+        sys.exit(
+            "kubernetes-validate is not installed: pip install kubernetes-validate==1.37.0"
+            " (or pass --source)"
+        )
     return Path(spec.submodule_search_locations[0]) / "kubernetes-json-schema"
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", type=Path, help="kubernetes-json-schema folder")
-    parser.add_argument("--check", action="store_true",
-                        help="write nothing; exit 1 if a bundle would change")
+    parser.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if a bundle would change"
+    )
     args = parser.parse_args(argv[1:])
     source = args.source or default_source()
-    minors = sorted(int(p.name.split(".")[1]) for p in source.glob("v1.*.0-local")
-                    if int(p.name.split(".")[1]) >= FIRST_MINOR)
+    minors = sorted(
+        int(p.name.split(".")[1])
+        for p in source.glob("v1.*.0-local")
+        if int(p.name.split(".")[1]) >= FIRST_MINOR
+    )
     OUT.mkdir(parents=True, exist_ok=True)
     status = 0
     total = 0
@@ -248,10 +268,12 @@ def main(argv: list[str]) -> int:
         total += len(data)
         path = OUT / f"v1.{minor}.json.gz"
         changed = not path.exists() or path.read_bytes() != data
-        print(f"1.{minor}: {len(bundle['definitions'])} definitions,"
-              f" {sum(len(k) for k in bundle['kinds'].values())} kinds, {len(data):,} bytes"
-              f"{' (changed)' if changed else ''}"
-              f"{f', {mismatches} strict mismatches' if mismatches else ''}")
+        print(
+            f"1.{minor}: {len(bundle['definitions'])} definitions,"
+            f" {sum(len(k) for k in bundle['kinds'].values())} kinds, {len(data):,} bytes"
+            f"{' (changed)' if changed else ''}"
+            f"{f', {mismatches} strict mismatches' if mismatches else ''}"
+        )
         if mismatches:
             status = 1
         if changed and args.check:

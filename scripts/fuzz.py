@@ -56,8 +56,16 @@ import fuzz_mutations as m  # noqa: E402
 
 from tests.hostile.limits import TIMEOUT_SECONDS, Run, run_kubelint  # noqa: E402
 
-CHECK = ["check", "--no-config", "--no-cache", "--no-color", "--fail-level", "info", "--format",
-         "json"]
+CHECK = [
+    "check",
+    "--no-config",
+    "--no-cache",
+    "--no-color",
+    "--fail-level",
+    "info",
+    "--format",
+    "json",
+]
 KEEP_PER_SIGNATURE = 3  # reproducers kept of one crash; the rest are counted
 
 
@@ -73,15 +81,29 @@ class Case:
 
 # -- generation ---------------------------------------------------------------------------
 
-def _corpus(patterns: list[str], exclude: Callable[[Path], bool] = lambda _: False
-            ) -> list[tuple[str, bytes]]:
-    found = sorted({p for pattern in patterns for p in ROOT.glob(pattern)
-                    if p.is_file() and not exclude(p) and p.stat().st_size < m.MIB})
+
+def _corpus(
+    patterns: list[str], exclude: Callable[[Path], bool] = lambda _: False
+) -> list[tuple[str, bytes]]:
+    found = sorted(
+        {
+            p
+            for pattern in patterns
+            for p in ROOT.glob(pattern)
+            if p.is_file() and not exclude(p) and p.stat().st_size < m.MIB
+        }
+    )
     return [(str(p.relative_to(ROOT)), p.read_bytes()) for p in found]
 
 
-def _mutate(data: bytes, rng: random.Random, mutators: dict[str, m.Mutator],
-            weights: dict[str, int], case: Case, structural_only: float) -> bytes:
+def _mutate(
+    data: bytes,
+    rng: random.Random,
+    mutators: dict[str, m.Mutator],
+    weights: dict[str, int],
+    case: Case,
+    structural_only: float,
+) -> bytes:
     """One to three mutations; in a share ``structural_only`` of the cases only the
     structural one (and another kind): a text mutation usually breaks the YAML, and a
     broken file never reaches the rules or the policy compiler."""
@@ -95,13 +117,22 @@ def _mutate(data: bytes, rng: random.Random, mutators: dict[str, m.Mutator],
 
 
 def _text_mutators(corpus: list[bytes]) -> dict[str, m.Mutator]:
-    return {"flip_bytes": m.flip_bytes, "truncate": m.truncate,
-            "duplicate_line": m.duplicate_line, "deep_nesting": m.deep_nesting,
-            "huge_scalar": m.huge_scalar, "anchors_aliases": m.anchors_aliases,
-            "random_tags": m.random_tags, "line_endings": m.line_endings,
-            "invalid_utf8": m.invalid_utf8, "directives": m.directives,
-            "indentation": m.indentation, "kubelint_comments": m.kubelint_comments,
-            "switch_kind": m.switch_kind, "splice": m.splice(corpus)}
+    return {
+        "flip_bytes": m.flip_bytes,
+        "truncate": m.truncate,
+        "duplicate_line": m.duplicate_line,
+        "deep_nesting": m.deep_nesting,
+        "huge_scalar": m.huge_scalar,
+        "anchors_aliases": m.anchors_aliases,
+        "random_tags": m.random_tags,
+        "line_endings": m.line_endings,
+        "invalid_utf8": m.invalid_utf8,
+        "directives": m.directives,
+        "indentation": m.indentation,
+        "kubelint_comments": m.kubelint_comments,
+        "switch_kind": m.switch_kind,
+        "splice": m.splice(corpus),
+    }
 
 
 class Manifests:
@@ -110,10 +141,20 @@ class Manifests:
     name = "manifests"
 
     def __init__(self) -> None:
-        self.corpus = _corpus(["fixtures/**/*.yaml", "fixtures/**/*.yml", "fixtures/**/*.json",
-                               "examples/**/*.yaml", "examples/**/*.yml", "examples/**/*.json"])
-        self.mutators = {**_text_mutators([data for _, data in self.corpus]),
-                         "structural": m.structural()}
+        self.corpus = _corpus(
+            [
+                "fixtures/**/*.yaml",
+                "fixtures/**/*.yml",
+                "fixtures/**/*.json",
+                "examples/**/*.yaml",
+                "examples/**/*.yml",
+                "examples/**/*.json",
+            ]
+        )
+        self.mutators = {
+            **_text_mutators([data for _, data in self.corpus]),
+            "structural": m.structural(),
+        }
         # Type confusion finds rule crashes; the reader's attacks are cheaper to vary.
         self.weights = {"structural": 6, "switch_kind": 3, "huge_scalar": 1}
 
@@ -141,34 +182,42 @@ class Policies:
         examples = ROOT / "examples" / "policies"
         self.corpus = _corpus(["examples/policies/*.yaml"]) + [
             (f"fuzz_mutations.EXTRA_POLICIES[{i}]", text.encode())
-            for i, text in enumerate(m.EXTRA_POLICIES)]
+            for i, text in enumerate(m.EXTRA_POLICIES)
+        ]
         self.targets = sorted((examples / "tests").rglob("*.yaml"))
-        self.mutators = {**_text_mutators([data for _, data in self.corpus]),
-                         "structural": m.structural(m.policy_values, focus=0.9, edits=2)}
+        self.mutators = {
+            **_text_mutators([data for _, data in self.corpus]),
+            "structural": m.structural(m.policy_values, focus=0.9, edits=2),
+        }
         self.weights = {"structural": 6, "huge_scalar": 0, "switch_kind": 0}
 
     def case(self, index: int, rng: random.Random) -> Case:
         source, data = rng.choice(self.corpus)
         case = Case(index, {}, [], [f"from {source}"])
-        case.files["policy.yaml"] = _mutate(data, rng, self.mutators, self.weights, case,
-                                            structural_only=0.8)
+        case.files["policy.yaml"] = _mutate(
+            data, rng, self.mutators, self.weights, case, structural_only=0.8
+        )
         targets = rng.sample(self.targets, rng.randint(1, 3))
         for number, target in enumerate(targets):
             case.files[f"m{number}.yaml"] = target.read_bytes()
-        case.args = [*CHECK, "--policies", "policy.yaml", *(f"m{n}.yaml"
-                                                            for n in range(len(targets)))]
+        case.args = [
+            *CHECK,
+            "--policies",
+            "policy.yaml",
+            *(f"m{n}.yaml" for n in range(len(targets))),
+        ]
         return case
 
 
 # -- running and judging ------------------------------------------------------------------
+
 
 def judge(run: Run) -> tuple[str, str] | None:
     """(kind, signature) of a crash, or None when kubelint kept its promises."""
     crash = run.crash()
     if crash == "traceback":
         lines = [line for line in run.err.splitlines() if line.strip()]
-        frames = re.findall(r'File "[^"]*/((?:kubelint|rules)/[^"]+)", line \d+, in (\S+)',
-                            run.err)
+        frames = re.findall(r'File "[^"]*/((?:kubelint|rules)/[^"]+)", line \d+, in (\S+)', run.err)
         where = f"{frames[-1][0]}:{frames[-1][1]}" if frames else "?"
         return "traceback", f"traceback {_normal(lines[-1])} at {where}"
     if crash is not None:
@@ -184,7 +233,8 @@ def judge(run: Run) -> tuple[str, str] | None:
                 # type say which bug; the message names the object and the data.
                 message = re.sub(r"crashed on \S+ .*?: ", "crashed: ", finding["message"])
                 return "internal-error", f"internal-error {_normal(message)[:90]}".split(
-                    " within ")[0].split(" {")[0]
+                    " within "
+                )[0].split(" {")[0]
     return None
 
 
@@ -235,15 +285,19 @@ class Fuzzer:
             ended = "timeout" if run.timed_out else f"exit {run.returncode}"
             self.exits[ended] = self.exits.get(ended, 0) + 1
             if self.done % 100 == 0:
-                print(f"{self.done} runs, {len(self.crashes)} distinct crashes,"
-                      f" {time.monotonic() - self.start:.0f} s", flush=True)
+                print(
+                    f"{self.done} runs, {len(self.crashes)} distinct crashes,"
+                    f" {time.monotonic() - self.start:.0f} s",
+                    flush=True,
+                )
         return case, run, verdict
 
     def _record(self, case: Case, run: Run, verdict: tuple[str, str], work: Path) -> None:
         kind, signature = verdict
         with self.lock:
-            entry = self.crashes.setdefault(signature, {"kind": kind, "count": 0,
-                                                        "reproducers": []})
+            entry = self.crashes.setdefault(
+                signature, {"kind": kind, "count": 0, "reproducers": []}
+            )
             entry["count"] += 1
             if len(entry["reproducers"]) >= KEEP_PER_SIGNATURE:
                 return
@@ -255,21 +309,41 @@ class Fuzzer:
         (kept / "cmd.txt").write_text(
             f"cd {kept} && {sys.executable} -m kubelint {' '.join(run.args)}\n"
             f"# rebuild: python scripts/fuzz.py --target {self.target.name} --seed {self.seed}"
-            f" --only {case.index}\n")
+            f" --only {case.index}\n"
+        )
         (kept / "stderr.txt").write_bytes(run.stderr[-100_000:])
         (kept / "stdout.txt").write_bytes(run.stdout[:100_000])
-        (kept / "info.json").write_text(json.dumps({
-            "signature": signature, "kind": kind, "seed": self.seed, "index": case.index,
-            "target": self.target.name, "mutations": case.mutations, "args": run.args,
-            "returncode": run.returncode, "seconds": round(run.seconds, 2)}, indent=2) + "\n")
+        (kept / "info.json").write_text(
+            json.dumps(
+                {
+                    "signature": signature,
+                    "kind": kind,
+                    "seed": self.seed,
+                    "index": case.index,
+                    "target": self.target.name,
+                    "mutations": case.mutations,
+                    "args": run.args,
+                    "returncode": run.returncode,
+                    "seconds": round(run.seconds, 2),
+                },
+                indent=2,
+            )
+            + "\n"
+        )
 
     def summary(self, count: int, seconds: float) -> dict:
-        return {"target": self.target.name, "seed": self.seed, "count": count,
-                "seconds": round(seconds), "exits": dict(sorted(self.exits.items())),
-                "crashes": sum(e["count"] for e in
-                                                          self.crashes.values()),
-                "distinct": [{"signature": s, **e} for s, e in sorted(
-                    self.crashes.items(), key=lambda item: -item[1]["count"])]}
+        return {
+            "target": self.target.name,
+            "seed": self.seed,
+            "count": count,
+            "seconds": round(seconds),
+            "exits": dict(sorted(self.exits.items())),
+            "crashes": sum(e["count"] for e in self.crashes.values()),
+            "distinct": [
+                {"signature": s, **e}
+                for s, e in sorted(self.crashes.items(), key=lambda item: -item[1]["count"])
+            ],
+        }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -279,29 +353,40 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--out", type=Path, default=Path("fuzz-out"))
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--timeout", type=float, default=TIMEOUT_SECONDS,
-                        help="seconds a run may take (default: the hostile suite's limit)")
-    parser.add_argument("--only", type=int, metavar="N",
-                        help="run case N alone and keep its files in OUT/work/")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=TIMEOUT_SECONDS,
+        help="seconds a run may take (default: the hostile suite's limit)",
+    )
+    parser.add_argument(
+        "--only", type=int, metavar="N", help="run case N alone and keep its files in OUT/work/"
+    )
     args = parser.parse_args(argv)
     target = Manifests() if args.target == "manifests" else Policies()
     fuzzer = Fuzzer(target, args.seed, args.out.resolve(), args.timeout)
     if args.only is not None:
         case, run, verdict = fuzzer.run_one(args.only, keep=True)
-        print(f"mutations: {', '.join(case.mutations)}\nexit {run.returncode} in"
-              f" {run.seconds:.1f} s; {verdict[1] if verdict else 'no crash'}\n"
-              f"files: {fuzzer.out / 'work'}\nstderr:\n{run.err[-4000:]}")
+        print(
+            f"mutations: {', '.join(case.mutations)}\nexit {run.returncode} in"
+            f" {run.seconds:.1f} s; {verdict[1] if verdict else 'no crash'}\n"
+            f"files: {fuzzer.out / 'work'}\nstderr:\n{run.err[-4000:]}"
+        )
         return 1 if verdict else 0
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         list(pool.map(fuzzer.run_one, range(args.count)))
     summary = fuzzer.summary(args.count, time.monotonic() - fuzzer.start)
     path = fuzzer.out / f"summary-{target.name}-s{args.seed}.json"
     path.write_text(json.dumps(summary, indent=2) + "\n")
-    print(f"{summary['crashes']} crashing runs of {args.count}, {len(fuzzer.crashes)} distinct"
-          f" ({path}); runs ended: {summary['exits']}")
+    print(
+        f"{summary['crashes']} crashing runs of {args.count}, {len(fuzzer.crashes)} distinct"
+        f" ({path}); runs ended: {summary['exits']}"
+    )
     for entry in summary["distinct"]:
-        print(f"  {entry['count']:5d}  {entry['signature']}\n         e.g."
-              f" {args.out}/crashes/{_slug(entry['signature'])}/{entry['reproducers'][0]}")
+        print(
+            f"  {entry['count']:5d}  {entry['signature']}\n         e.g."
+            f" {args.out}/crashes/{_slug(entry['signature'])}/{entry['reproducers'][0]}"
+        )
     return 1 if fuzzer.crashes else 0
 
 

@@ -22,25 +22,65 @@ MIB = 1024 * 1024
 #: Kinds the built-in rules look at; a document switched to one of them runs those rules
 #: on a shape they were not written for.
 KINDS = [
-    ("apps/v1", "Deployment"), ("apps/v1", "StatefulSet"), ("apps/v1", "DaemonSet"),
-    ("batch/v1", "Job"), ("batch/v1", "CronJob"), ("v1", "Pod"), ("v1", "Service"),
-    ("v1", "PersistentVolume"), ("v1", "PersistentVolumeClaim"), ("v1", "ConfigMap"),
-    ("v1", "Secret"), ("v1", "Namespace"), ("v1", "List"),
-    ("networking.k8s.io/v1", "Ingress"), ("networking.k8s.io/v1", "NetworkPolicy"),
-    ("autoscaling/v2", "HorizontalPodAutoscaler"), ("policy/v1", "PodDisruptionBudget"),
-    ("storage.k8s.io/v1", "StorageClass"), ("rbac.authorization.k8s.io/v1", "ClusterRole"),
+    ("apps/v1", "Deployment"),
+    ("apps/v1", "StatefulSet"),
+    ("apps/v1", "DaemonSet"),
+    ("batch/v1", "Job"),
+    ("batch/v1", "CronJob"),
+    ("v1", "Pod"),
+    ("v1", "Service"),
+    ("v1", "PersistentVolume"),
+    ("v1", "PersistentVolumeClaim"),
+    ("v1", "ConfigMap"),
+    ("v1", "Secret"),
+    ("v1", "Namespace"),
+    ("v1", "List"),
+    ("networking.k8s.io/v1", "Ingress"),
+    ("networking.k8s.io/v1", "NetworkPolicy"),
+    ("autoscaling/v2", "HorizontalPodAutoscaler"),
+    ("policy/v1", "PodDisruptionBudget"),
+    ("storage.k8s.io/v1", "StorageClass"),
+    ("rbac.authorization.k8s.io/v1", "ClusterRole"),
     ("rbac.authorization.k8s.io/v1", "RoleBinding"),
     ("apiextensions.k8s.io/v1", "CustomResourceDefinition"),
     ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy"),
-    ("extensions/v1beta1", "Deployment"), ("kubelint.dev/v1", "Policy"),
+    ("extensions/v1beta1", "Deployment"),
+    ("kubelint.dev/v1", "Policy"),
 ]
 
-TAGS = ["!!python/object/apply:os.system", "!!python/name:os.system", "!!binary", "!!set",
-        "!!omap", "!!pairs", "!!timestamp", "!!int", "!!float", "!!bool", "!!null", "!!str",
-        "!!map", "!!seq", "!custom", "!", "!<tag:yaml.org,2002:int>", "!!merge", "!!value"]
+TAGS = [
+    "!!python/object/apply:os.system",
+    "!!python/name:os.system",
+    "!!binary",
+    "!!set",
+    "!!omap",
+    "!!pairs",
+    "!!timestamp",
+    "!!int",
+    "!!float",
+    "!!bool",
+    "!!null",
+    "!!str",
+    "!!map",
+    "!!seq",
+    "!custom",
+    "!",
+    "!<tag:yaml.org,2002:int>",
+    "!!merge",
+    "!!value",
+]
 
-BAD_BYTES = [b"\xff", b"\xc3", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\x00", b"\xc0\xaf",
-             b"\xef\xbb\xbf", b"\x1b[31m", b"\t"]
+BAD_BYTES = [
+    b"\xff",
+    b"\xc3",
+    b"\xed\xa0\x80",
+    b"\xf4\x90\x80\x80",
+    b"\x00",
+    b"\xc0\xaf",
+    b"\xef\xbb\xbf",
+    b"\x1b[31m",
+    b"\t",
+]
 
 LINE_ENDS = [b"\r", b"\r\n", "\x85".encode(), "\u2028".encode(), "\u2029".encode(), b"\n\n"]
 
@@ -48,12 +88,64 @@ DEPTHS = [50, 150, 199, 200, 201, 250, 10_000, 100_000]
 
 #: Scalars that mean something to YAML, Kubernetes quantities, globs or CEL.
 ODD_SCALARS: list[Any] = [
-    None, "", 0, -1, 1, 2**63, 2**70, -(2**63) - 1, 0.5, 1e309, -0.0, True, False, "~", "null",
-    "true", "NaN", ".inf", "-.inf", "1e309", "0x1F", "0o17", "1_000", "1Ki", "1.5Gi", "-1Mi",
-    "100m", "0.0001", "1e-30", "*", "**", "-", "[", "{", "a" * 64, "a" * 300, "a/b/c", "ü",
-    "\u202e", "{{ .Values.x }}", "kubelint.io/ignore", "Always", "IfNotPresent", "Recycle",
-    "0.0.0.0/0", "::", "latest", ":latest", "@sha256:", "registry.example.com/a:1",
-    "*/5 * * * *", "@every 1m", "61 * * * *", "TCP", "http", 65536, 0, "x" * 10_000,
+    None,
+    "",
+    0,
+    -1,
+    1,
+    2**63,
+    2**70,
+    -(2**63) - 1,
+    0.5,
+    1e309,
+    -0.0,
+    True,
+    False,
+    "~",
+    "null",
+    "true",
+    "NaN",
+    ".inf",
+    "-.inf",
+    "1e309",
+    "0x1F",
+    "0o17",
+    "1_000",
+    "1Ki",
+    "1.5Gi",
+    "-1Mi",
+    "100m",
+    "0.0001",
+    "1e-30",
+    "*",
+    "**",
+    "-",
+    "[",
+    "{",
+    "a" * 64,
+    "a" * 300,
+    "a/b/c",
+    "ü",
+    "\u202e",
+    "{{ .Values.x }}",
+    "kubelint.io/ignore",
+    "Always",
+    "IfNotPresent",
+    "Recycle",
+    "0.0.0.0/0",
+    "::",
+    "latest",
+    ":latest",
+    "@sha256:",
+    "registry.example.com/a:1",
+    "*/5 * * * *",
+    "@every 1m",
+    "61 * * * *",
+    "TCP",
+    "http",
+    65536,
+    0,
+    "x" * 10_000,
 ]
 
 
@@ -63,8 +155,9 @@ def _lines(data: bytes) -> list[bytes]:
 
 def _value_lines(lines: list[bytes]) -> list[int]:
     """Indexes of lines that look like ``key: value``."""
-    return [i for i, line in enumerate(lines) if b": " in line and not line.lstrip()
-            .startswith(b"#")]
+    return [
+        i for i, line in enumerate(lines) if b": " in line and not line.lstrip().startswith(b"#")
+    ]
 
 
 def _set_value(line: bytes, value: bytes) -> bytes:
@@ -73,6 +166,7 @@ def _set_value(line: bytes, value: bytes) -> bytes:
 
 
 # -- text mutators ------------------------------------------------------------------------
+
 
 def flip_bytes(data: bytes, rng: random.Random) -> bytes:
     if not data:
@@ -84,7 +178,7 @@ def flip_bytes(data: bytes, rng: random.Random) -> bytes:
 
 
 def truncate(data: bytes, rng: random.Random) -> bytes:
-    return data[:rng.randrange(len(data) + 1)]
+    return data[: rng.randrange(len(data) + 1)]
 
 
 def duplicate_line(data: bytes, rng: random.Random) -> bytes:
@@ -113,9 +207,12 @@ def huge_scalar(data: bytes, rng: random.Random) -> bytes:
     size = rng.choice([1000, 100_000, MIB, 8 * MIB])
     style = rng.choice(["plain", "double", "single", "block"])
     body = rng.choice([b"x", b"ab ", b"\\u00e9", b"'"]) * (size // 3)
-    value = {"plain": body, "double": b'"' + body + b'"',
-             "single": b"'" + body.replace(b"'", b"''") + b"'",
-             "block": b"|\n  " + body}[style]
+    value = {
+        "plain": body,
+        "double": b'"' + body + b'"',
+        "single": b"'" + body.replace(b"'", b"''") + b"'",
+        "block": b"|\n  " + body,
+    }[style]
     candidates = _value_lines(lines)
     if not candidates:
         return data + b"\nblob: " + value + b"\n"
@@ -136,9 +233,10 @@ def anchors_aliases(data: bytes, rng: random.Random) -> bytes:
         return b"\n".join(lines)
     if choice == 1 and candidates:  # a merge key into a mapping
         index = rng.choice(candidates)
-        indent = lines[index][:len(lines[index]) - len(lines[index].lstrip())]
-        lines.insert(index, indent + b"<<: " + rng.choice([b"*a", b"{x: 1}", b"[*a, *a]",
-                                                          b"5", b"[1]"]))
+        indent = lines[index][: len(lines[index]) - len(lines[index].lstrip())]
+        lines.insert(
+            index, indent + b"<<: " + rng.choice([b"*a", b"{x: 1}", b"[*a, *a]", b"5", b"[1]"])
+        )
         return b"\n".join(lines)
     if choice == 2 and candidates:  # a recursive alias
         index = rng.choice(candidates)
@@ -148,8 +246,10 @@ def anchors_aliases(data: bytes, rng: random.Random) -> bytes:
     # A laughs chain of random width and depth, around the expansion limit.
     width, depth = rng.randint(2, 12), rng.randint(2, 9)
     chain = [b"l0: &l0 [" + b", ".join([b"lol"] * width) + b"]"]
-    chain += [f"l{i}: &l{i} [".encode() + b", ".join([f"*l{i - 1}".encode()] * width) + b"]"
-              for i in range(1, depth)]
+    chain += [
+        f"l{i}: &l{i} [".encode() + b", ".join([f"*l{i - 1}".encode()] * width) + b"]"
+        for i in range(1, depth)
+    ]
     return data + b"\n" + b"\n".join(chain) + b"\n"
 
 
@@ -184,9 +284,20 @@ def invalid_utf8(data: bytes, rng: random.Random) -> bytes:
 
 def directives(data: bytes, rng: random.Random) -> bytes:
     lines = _lines(data)
-    marker = rng.choice([b"---", b"...", b"%YAML 1.2\n---", b"%YAML 1.1\n---",
-                         b"%TAG ! tag:x,2000:\n---", b"--- |", b"--- >-", b"---\n---",
-                         b"# Source: chart/templates/x.yaml", b"--- !!map"])
+    marker = rng.choice(
+        [
+            b"---",
+            b"...",
+            b"%YAML 1.2\n---",
+            b"%YAML 1.1\n---",
+            b"%TAG ! tag:x,2000:\n---",
+            b"--- |",
+            b"--- >-",
+            b"---\n---",
+            b"# Source: chart/templates/x.yaml",
+            b"--- !!map",
+        ]
+    )
     lines.insert(rng.randrange(len(lines) + 1), marker)
     return b"\n".join(lines)
 
@@ -196,18 +307,32 @@ def indentation(data: bytes, rng: random.Random) -> bytes:
     for _ in range(rng.randint(1, 3)):
         index = rng.randrange(len(lines))
         line = lines[index]
-        lines[index] = rng.choice([b" " + line, line.lstrip(), b"\t" + line.lstrip(),
-                                   b" " * rng.randint(0, 40) + line.lstrip()])
+        lines[index] = rng.choice(
+            [
+                b" " + line,
+                line.lstrip(),
+                b"\t" + line.lstrip(),
+                b" " * rng.randint(0, 40) + line.lstrip(),
+            ]
+        )
     return b"\n".join(lines)
 
 
 def kubelint_comments(data: bytes, rng: random.Random) -> bytes:
     lines = _lines(data)
-    comment = rng.choice([b"# kubelint: disable=all", b"# kubelint: disable-file=all",
-                          b"# kubelint: disable=", b"# kubelint: disable=,,,",
-                          b"# kubelint: disable=pv-reclaim-policy,nope",
-                          b"# kubelint: disable-next-line=x", b"# kubelint:",
-                          b"# Source: ", b"# Source: a/templates/b.yaml"])
+    comment = rng.choice(
+        [
+            b"# kubelint: disable=all",
+            b"# kubelint: disable-file=all",
+            b"# kubelint: disable=",
+            b"# kubelint: disable=,,,",
+            b"# kubelint: disable=pv-reclaim-policy,nope",
+            b"# kubelint: disable-next-line=x",
+            b"# kubelint:",
+            b"# Source: ",
+            b"# Source: a/templates/b.yaml",
+        ]
+    )
     index = rng.randrange(len(lines) + 1)
     if rng.random() < 0.5 and index < len(lines):
         lines[index] += b"  " + comment  # at the end of a line
@@ -230,17 +355,20 @@ def switch_kind(data: bytes, rng: random.Random) -> bytes:
 
 def splice(corpus: list[bytes]) -> Mutator:
     """Lines of another corpus file, inserted anywhere (documents, indents mixed)."""
+
     def mutate(data: bytes, rng: random.Random) -> bytes:
         other = _lines(rng.choice(corpus))
         start = rng.randrange(len(other))
-        piece = other[start:start + rng.randint(1, 20)]
+        piece = other[start : start + rng.randint(1, 20)]
         lines = _lines(data)
         at = rng.randrange(len(lines) + 1)
         return b"\n".join(lines[:at] + piece + lines[at:])
+
     return mutate
 
 
 # -- structural mutation ------------------------------------------------------------------
+
 
 def _deep(rng: random.Random) -> Any:
     value: Any = rng.choice([1, "x", None])
@@ -261,8 +389,10 @@ def odd_value(rng: random.Random, pool: list[Any]) -> Any:
     if choice == 2:
         return [rng.choice(ODD_SCALARS) for _ in range(rng.randint(0, 4))]
     if choice == 3:
-        return {rng.choice(["name", "image", "port", "value", "x", "", "0"]):
-                rng.choice(ODD_SCALARS) for _ in range(rng.randint(0, 3))}
+        return {
+            rng.choice(["name", "image", "port", "value", "x", "", "0"]): rng.choice(ODD_SCALARS)
+            for _ in range(rng.randint(0, 3))
+        }
     return rng.choice(ODD_SCALARS)
 
 
@@ -283,9 +413,13 @@ def _get(node: Any, path: tuple) -> Any:
     return node
 
 
-def mutate_tree(document: Any, rng: random.Random, edits: int,
-                values: Callable[[random.Random, list[Any], tuple], Any] | None = None,
-                focus: float = 0.0) -> Any:
+def mutate_tree(
+    document: Any,
+    rng: random.Random,
+    edits: int,
+    values: Callable[[random.Random, list[Any], tuple], Any] | None = None,
+    focus: float = 0.0,
+) -> Any:
     """``document`` with ``edits`` random changes: a value replaced by an odd one (or by
     ``values(rng, pool, path)`` when given and it returns something), a key deleted, an item
     duplicated, a value wrapped in a list. A share ``focus`` of the edits go to the places
@@ -332,8 +466,9 @@ def _load_all(data: bytes) -> list[Any] | None:
 
 def _dump_all(documents: list[Any], rng: random.Random) -> bytes:
     if rng.random() < 0.3:  # JSON is YAML: flow style everywhere
-        return "\n---\n".join(json.dumps(d, default=str, allow_nan=True)
-                              for d in documents).encode()
+        return "\n---\n".join(
+            json.dumps(d, default=str, allow_nan=True) for d in documents
+        ).encode()
     import io
 
     from ruamel.yaml import YAML
@@ -345,24 +480,30 @@ def _dump_all(documents: list[Any], rng: random.Random) -> bytes:
     return out.getvalue().encode()
 
 
-def structural(values: Callable[[random.Random, list[Any], tuple], Any] | None = None,
-               focus: float = 0.0, edits: int = 6) -> Mutator:
+def structural(
+    values: Callable[[random.Random, list[Any], tuple], Any] | None = None,
+    focus: float = 0.0,
+    edits: int = 6,
+) -> Mutator:
     """Parse, make one to ``edits`` changes (see ``mutate_tree``), dump again; a text
     mutation when the input does not parse."""
+
     def mutate(data: bytes, rng: random.Random) -> bytes:
         documents = _load_all(data)
         if documents is None:
             return flip_bytes(data, rng)
         index = rng.randrange(len(documents))
         try:
-            documents[index] = mutate_tree(documents[index], rng, rng.randint(1, edits), values,
-                                           focus)
+            documents[index] = mutate_tree(
+                documents[index], rng, rng.randint(1, edits), values, focus
+            )
             try:
                 return _dump_all(documents, rng)
             except (ValueError, TypeError):
                 return json.dumps(documents, default=str).encode()
         except RecursionError:  # nested values nested again: too deep to walk or dump
             return deep_nesting(data, rng)
+
     return mutate
 
 
@@ -370,28 +511,78 @@ def structural(values: Callable[[random.Random, list[Any], tuple], Any] | None =
 
 #: CEL that stresses the compiler, the cost budget and the evaluator.
 CEL = [
-    "true", "false", "1/0", "object.nope", "has(object)", "object.metadata.name.matches('[')",
-    "object.metadata.name.matches('(a+)+$')", "int('x') == 1", "dyn(1) == 'a'",
-    "size(object) > 0", "object.spec.containers.all(c, c.image.contains(':'))",
-    "containers.all(c, c.image.startsWith('x'))", "objects.exists(o, o.kind == 'Service')",
+    "true",
+    "false",
+    "1/0",
+    "object.nope",
+    "has(object)",
+    "object.metadata.name.matches('[')",
+    "object.metadata.name.matches('(a+)+$')",
+    "int('x') == 1",
+    "dyn(1) == 'a'",
+    "size(object) > 0",
+    "object.spec.containers.all(c, c.image.contains(':'))",
+    "containers.all(c, c.image.startsWith('x'))",
+    "objects.exists(o, o.kind == 'Service')",
     "objects.all(a, objects.all(b, a.kind == b.kind))",
     "[1,2,3].map(x, [1,2,3].map(y, [1,2,3].map(z, x*y*z)))",
-    "(" * 300 + "1" + ")" * 300, " + ".join(["1"] * 3000), "'a' + " * 500 + "'a'",
+    "(" * 300 + "1" + ")" * 300,
+    " + ".join(["1"] * 3000),
+    "'a' + " * 500 + "'a'",
     "cel.bind(a, [1,2,3,4], cel.bind(b, a + a, cel.bind(c, b + b, cel.bind(d, c + c,"
-    " size(d + d) > 0))))", "variables.nope", "params.data.x", "request.namespace",
-    "namespaceObject.metadata.labels.x == 'y'", "authorizer.requestResource.check('get')"
-    ".allowed()", "quantity('1Gi').isGreaterThan(quantity('1Mi'))", "url('::')",
-    "ip('1.1.1.1').family() == 4", "object.metadata.name.split('')", "'\\u0000'",
-    "object.?spec.?replicas.orValue(0) > 1", "optional.none().value()",
-    "[1, 'a', {}][99]", "{'a': 1}['b']", "duration('99999999999h')", "timestamp('x')",
-    "string(object)", "object.metadata.labels.all(k, k.size() > 0)", "", " ", "\\",
+    " size(d + d) > 0))))",
+    "variables.nope",
+    "params.data.x",
+    "request.namespace",
+    "namespaceObject.metadata.labels.x == 'y'",
+    "authorizer.requestResource.check('get').allowed()",
+    "quantity('1Gi').isGreaterThan(quantity('1Mi'))",
+    "url('::')",
+    "ip('1.1.1.1').family() == 4",
+    "object.metadata.name.split('')",
+    "'\\u0000'",
+    "object.?spec.?replicas.orValue(0) > 1",
+    "optional.none().value()",
+    "[1, 'a', {}][99]",
+    "{'a': 1}['b']",
+    "duration('99999999999h')",
+    "timestamp('x')",
+    "string(object)",
+    "object.metadata.labels.all(k, k.size() > 0)",
+    "",
+    " ",
+    "\\",
 ]
 
-PATTERNS = ["^(a+)+$", "[", "(?=a)", "(a)\\1", "a{1000000}", "(a|aa)*b", ".*" * 40, "\\p{L}",
-            "^\\d+$", "(?i)x", "\\", "[z-a]", "a**"]
+PATTERNS = [
+    "^(a+)+$",
+    "[",
+    "(?=a)",
+    "(a)\\1",
+    "a{1000000}",
+    "(a|aa)*b",
+    ".*" * 40,
+    "\\p{L}",
+    "^\\d+$",
+    "(?i)x",
+    "\\",
+    "[z-a]",
+    "a**",
+]
 
-REFS = ["#", "#/nope", "#/$defs/a", "http://127.0.0.1:9/x.json", "file:///etc/passwd",
-        "x.json", "#/properties/metadata", "urn:x", "#/$defs/%ZZ", "", "#" * 1000]
+REFS = [
+    "#",
+    "#/nope",
+    "#/$defs/a",
+    "http://127.0.0.1:9/x.json",
+    "file:///etc/passwd",
+    "x.json",
+    "#/properties/metadata",
+    "urn:x",
+    "#/$defs/%ZZ",
+    "",
+    "#" * 1000,
+]
 
 
 def policy_values(rng: random.Random, pool: list[Any], path: tuple) -> Any:
@@ -404,8 +595,19 @@ def policy_values(rng: random.Random, pool: list[Any], path: tuple) -> Any:
     if key == "$ref":
         return rng.choice(REFS)
     if key in ("type", "format"):
-        return rng.choice(["string", "integer", "object", "nope", ["null", "string"], None,
-                           "regex", "date-time", 5])
+        return rng.choice(
+            [
+                "string",
+                "integer",
+                "object",
+                "nope",
+                ["null", "string"],
+                None,
+                "regex",
+                "date-time",
+                5,
+            ]
+        )
     return None
 
 

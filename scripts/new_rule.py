@@ -32,11 +32,20 @@ KIND = re.compile(r"[A-Z][A-Za-z0-9]*\Z")
 TODO_SUMMARY = "TODO what is wrong, in a few words"
 
 _CONTAINERS = ["containers:", "  - name: app", "    image: nginx:1.27"]
-_TEMPLATE = ["template:", "  metadata:", "    labels: {app: example}", "  spec:",
-             *("    " + line for line in _CONTAINERS)]
+_TEMPLATE = [
+    "template:",
+    "  metadata:",
+    "    labels: {app: example}",
+    "  spec:",
+    *("    " + line for line in _CONTAINERS),
+]
 _CONTROLLER = ["selector:", "  matchLabels: {app: example}", *_TEMPLATE]
-_JOB = ["template:", "  spec:", "    restartPolicy: Never",
-        *("    " + line for line in _CONTAINERS)]
+_JOB = [
+    "template:",
+    "  spec:",
+    "    restartPolicy: Never",
+    *("    " + line for line in _CONTAINERS),
+]
 #: The spec of a minimal valid object of each built-in workload kind; other kinds get
 #: metadata only.
 SPECS = {
@@ -44,8 +53,12 @@ SPECS = {
     **dict.fromkeys(("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"), _CONTROLLER),
     "ReplicationController": ["selector: {app: example}", *_TEMPLATE],
     "Job": _JOB,
-    "CronJob": ['schedule: "0 3 * * *"', "jobTemplate:", "  spec:",
-                *("    " + line for line in _JOB)],
+    "CronJob": [
+        'schedule: "0 3 * * *"',
+        "jobTemplate:",
+        "  spec:",
+        *("    " + line for line in _JOB),
+    ],
 }
 
 MODULE = '''"""## What it does
@@ -90,10 +103,10 @@ def api_version(kind: str) -> str | None:
     """The kind's newest stable apiVersion in the newest bundled Kubernetes (autoscaling/v2
     over v1), else its first; None for a kind Kubernetes does not serve (a custom
     resource)."""
-    served = sorted(api for api, kinds in load_bundle(KUBERNETES_VERSIONS[-1]).kinds.items()
-                    if kind in kinds)
-    stable = {api: int(match[1]) for api in served
-              if (match := re.search(r"(?:^|/)v(\d+)\Z", api))}
+    served = sorted(
+        api for api, kinds in load_bundle(KUBERNETES_VERSIONS[-1]).kinds.items() if kind in kinds
+    )
+    stable = {api: int(match[1]) for api in served if (match := re.search(r"(?:^|/)v(\d+)\Z", api))}
     if stable:
         return max(stable, key=stable.__getitem__)
     return next(iter(served), None)
@@ -102,10 +115,12 @@ def api_version(kind: str) -> str | None:
 def manifest(kind: str, expect: str = "") -> str:
     """A minimal object of ``kind``; ``expect`` is put on its ``metadata:`` line."""
     version = api_version(kind)
-    lines = [f"apiVersion: {version or 'example.com/v1  # TODO: the custom resource group'}",
-             f"kind: {kind}",
-             f"metadata:{expect}",
-             "  name: example"]
+    lines = [
+        f"apiVersion: {version or 'example.com/v1  # TODO: the custom resource group'}",
+        f"kind: {kind}",
+        f"metadata:{expect}",
+        "  name: example",
+    ]
     if kind in SPECS:
         lines += ["spec:", *("  " + line for line in SPECS[kind])]
     return "\n".join(lines) + "\n"
@@ -113,8 +128,7 @@ def manifest(kind: str, expect: str = "") -> str:
 
 def problems(args: argparse.Namespace) -> list[str]:
     found = []
-    categories = sorted(p.name for p in (ROOT / "rules").iterdir()
-                        if (p / "__init__.py").is_file())
+    categories = sorted(p.name for p in (ROOT / "rules").iterdir() if (p / "__init__.py").is_file())
     if args.category not in categories:
         found.append(f"unknown category {args.category!r}; one of: {', '.join(categories)}")
     if not RULE_ID.match(args.rule_id):
@@ -130,8 +144,10 @@ def problems(args: argparse.Namespace) -> list[str]:
                 found.append(f"{path.relative_to(ROOT).as_posix()} exists")
     bad_kinds = [kind for kind in args.kinds if not KIND.match(kind)]
     if not args.kinds or bad_kinds:
-        found.append(f"--kinds needs Kubernetes kinds such as Deployment,StatefulSet"
-                     f" (got {','.join(args.kinds)!r})")
+        found.append(
+            f"--kinds needs Kubernetes kinds such as Deployment,StatefulSet"
+            f" (got {','.join(args.kinds)!r})"
+        )
     if args.summary.endswith("."):
         found.append("--summary is a phrase: no final full stop")
     return found
@@ -154,15 +170,20 @@ def write(args: argparse.Namespace) -> list[Path]:
     fixtures.mkdir()
     files = {
         module_path(args): MODULE.format(
-            example=manifest(kind), fixtures=args.rule_id, rule_id=quoted(args.rule_id),
-            severity=quoted(args.severity), summary=quoted(args.summary),
-            kinds="(" + ", ".join(map(quoted, args.kinds)) + ("," * (len(args.kinds) == 1))
-            + ")"),
+            example=manifest(kind),
+            fixtures=args.rule_id,
+            rule_id=quoted(args.rule_id),
+            severity=quoted(args.severity),
+            summary=quoted(args.summary),
+            kinds="(" + ", ".join(map(quoted, args.kinds)) + ("," * (len(args.kinds) == 1)) + ")",
+        ),
         fixtures / "fail-example.yaml": (
             "# TODO: every way this rule fires, each `# expect:` on the line reported.\n"
-            + manifest(kind, f"  # expect: {args.rule_id}")),
+            + manifest(kind, f"  # expect: {args.rule_id}")
+        ),
         fixtures / "pass-example.yaml": (
-            "# TODO: the near misses this rule must leave alone.\n" + manifest(kind)),
+            "# TODO: the near misses this rule must leave alone.\n" + manifest(kind)
+        ),
     }
     for path, text in files.items():
         path.write_text(text, encoding="utf-8")
@@ -171,12 +192,17 @@ def write(args: argparse.Namespace) -> list[Path]:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
-        prog="new_rule.py", description="Scaffold a kubelint rule, its fixtures and docs.")
+        prog="new_rule.py", description="Scaffold a kubelint rule, its fixtures and docs."
+    )
     parser.add_argument("category", help="a directory of rules/, e.g. workloads")
     parser.add_argument("rule_id", metavar="rule-id", help="kebab-case, naming the problem")
     parser.add_argument("--severity", choices=SEVERITIES, default="warning")
-    parser.add_argument("--kinds", type=lambda text: [k.strip() for k in text.split(",")],
-                        default=["Deployment"], help="comma-separated (default: Deployment)")
+    parser.add_argument(
+        "--kinds",
+        type=lambda text: [k.strip() for k in text.split(",")],
+        default=["Deployment"],
+        help="comma-separated (default: Deployment)",
+    )
     parser.add_argument("--summary", default=TODO_SUMMARY)
     args = parser.parse_args(argv)
     found = problems(args)
@@ -186,12 +212,13 @@ def main(argv: list[str]) -> int:
         return 2
     written = write(args)
     # A fresh process: its registry imports the new module.
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "render_rule_docs.py")],
-                   check=True)
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "render_rule_docs.py")], check=True)
     for path in written:
         print(f"wrote {path.relative_to(ROOT).as_posix()}")
-    print(f"next: write the check and the fixtures, then python -m pytest"
-          f" tests/test_rule_fixtures.py tests/test_rule_docs.py -k {args.rule_id}")
+    print(
+        f"next: write the check and the fixtures, then python -m pytest"
+        f" tests/test_rule_fixtures.py tests/test_rule_docs.py -k {args.rule_id}"
+    )
     return 0
 
 

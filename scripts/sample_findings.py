@@ -23,8 +23,9 @@ def main() -> int:
     parser.add_argument("findings", type=Path, help="a kubelint --format json report")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--count", type=int, default=60)
-    parser.add_argument("--severity", default="error,warning",
-                        help="comma-separated severities to sample from")
+    parser.add_argument(
+        "--severity", default="error,warning", help="comma-separated severities to sample from"
+    )
     parser.add_argument("--context", type=int, default=3, help="lines shown around each")
     args = parser.parse_args()
     report = json.loads(args.findings.read_text(encoding="utf-8"))
@@ -34,8 +35,10 @@ def main() -> int:
     sample = random.Random(args.seed).sample(pool, min(args.count, len(pool)))
     print(f"{len(sample)} of {len(pool)} {'/'.join(sorted(wanted))} findings, seed {args.seed}")
     for number, finding in enumerate(sample, 1):
-        print(f"\n#{number} {finding['rule']} ({finding['severity']})"
-              f" {finding['file']}:{finding['line']}:{finding['column']}")
+        print(
+            f"\n#{number} {finding['rule']} ({finding['severity']})"
+            f" {finding['file']}:{finding['line']}:{finding['column']}"
+        )
         print(f"   {finding['message']}")
         try:
             lines = Path(finding["file"]).read_text(encoding="utf-8").splitlines()

@@ -40,12 +40,16 @@ def only_rule_config(rule_id: str, options: dict | None = None) -> Config:
     from kubelint.config import RuleSetting
 
     rules = {rule_id: RuleSetting(enabled=True, options=options)} if options else {}
-    return Config(cli_enable=frozenset({rule_id} | CORE_RULES),
-                  cli_disable=frozenset(set(reg.rules) - {rule_id} - CORE_RULES), rules=rules)
+    return Config(
+        cli_enable=frozenset({rule_id} | CORE_RULES),
+        cli_disable=frozenset(set(reg.rules) - {rule_id} - CORE_RULES),
+        rules=rules,
+    )
 
 
-def lint_only(text: str, rule_id: str, filename: str = "test.yaml",
-              options: dict | None = None) -> list[Finding]:
+def lint_only(
+    text: str, rule_id: str, filename: str = "test.yaml", options: dict | None = None
+) -> list[Finding]:
     config = only_rule_config(rule_id, options)
     loaded = load_text(text, SourceFile(filename, text))
     return Linter(config, registry()).run([loaded]).findings
@@ -82,5 +86,8 @@ def copy_project(destination: Path, *extra: str) -> None:
     for name in ("pyproject.toml", "README.md", "LICENSE", *extra):
         shutil.copy(ROOT / name, destination / name)
     for name in ("kubelint", "rules", "schemas"):
-        shutil.copytree(ROOT / name, destination / name,
-                        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+        shutil.copytree(
+            ROOT / name,
+            destination / name,
+            ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"),
+        )

@@ -76,6 +76,7 @@ def strings(node: Any) -> list[str]:
 
 # --- (1) structure ---------------------------------------------------------------------------
 
+
 def test_a_composite_action_whose_expressions_name_declared_inputs():
     document = action()
     assert document["runs"]["using"] == "composite"
@@ -105,6 +106,7 @@ def test_every_step_runs_in_bash_and_no_script_holds_an_expression():
 
 
 # --- (2) running the steps -------------------------------------------------------------------
+
 
 class Runner:
     """Runs the action's steps as the runner does, in a job whose workspace is
@@ -150,19 +152,35 @@ class Runner:
                 continue
             script = self.temp / f"step-{number}.sh"
             script.write_text(self.evaluate(step["run"], inputs), encoding="utf-8")
-            env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", str(self.temp)),
-                   "GITHUB_ACTION_PATH": str(self.action_path),
-                   "GITHUB_WORKSPACE": str(self.workspace),
-                   "GITHUB_STEP_SUMMARY": str(self.summary), "RUNNER_TEMP": str(self.temp),
-                   "GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "acme/deploy",
-                   "GITHUB_SHA": "0123abc", "CI": "true"}
+            env = {
+                "PATH": os.environ["PATH"],
+                "HOME": os.environ.get("HOME", str(self.temp)),
+                "GITHUB_ACTION_PATH": str(self.action_path),
+                "GITHUB_WORKSPACE": str(self.workspace),
+                "GITHUB_STEP_SUMMARY": str(self.summary),
+                "RUNNER_TEMP": str(self.temp),
+                "GITHUB_SERVER_URL": "https://github.com",
+                "GITHUB_REPOSITORY": "acme/deploy",
+                "GITHUB_SHA": "0123abc",
+                "CI": "true",
+            }
             for variable in ("KUBELINT_CACHE_DIR", "PIP_CONFIG_FILE", "PIP_INDEX_URL"):
                 if variable in os.environ:
                     env[variable] = os.environ[variable]
-            env.update({key: self.evaluate(str(value), inputs)
-                        for key, value in step.get("env", {}).items()})
-            result = subprocess.run([*BASH, str(script)], cwd=self.workspace, env=env,
-                                    capture_output=True, text=True, timeout=600)
+            env.update(
+                {
+                    key: self.evaluate(str(value), inputs)
+                    for key, value in step.get("env", {}).items()
+                }
+            )
+            result = subprocess.run(
+                [*BASH, str(script)],
+                cwd=self.workspace,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
             ran.append(step["id"])
             status, stdout, stderr = result.returncode, result.stdout, result.stderr
             if status:
@@ -201,14 +219,20 @@ class Result:
 def runner(tmp_path) -> Runner:
     runner = Runner(tmp_path)
     runner.installed_here()
-    runner.write({"deploy/debug.yaml": BAD, "clean/settings.yaml": CLEAN,
-                  "services/web.yaml": INFO_ONLY})
+    runner.write(
+        {"deploy/debug.yaml": BAD, "clean/settings.yaml": CLEAN, "services/web.yaml": INFO_ONLY}
+    )
     return runner
 
 
 def kubelint(runner: Runner, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kubelint", "check", *args],
-                          cwd=runner.workspace, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "kubelint", "check", *args],
+        cwd=runner.workspace,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def validate_sarif(path: Path) -> dict[str, Any]:
@@ -229,30 +253,47 @@ def test_findings_at_the_fail_level_fail_the_job(runner):
     assert (result.steps, result.status) == (["check"], 1)
     # Annotations: the github format on standard output.
     assert result.stdout == kubelint(runner, "--format", "github", "deploy").stdout
-    assert ("::error file=deploy/debug.yaml,line=9,col=9,endLine=9,endColumn=25,"
-            "title=privileged-container::") in result.stdout
+    assert (
+        "::error file=deploy/debug.yaml,line=9,col=9,endLine=9,endColumn=25,"
+        "title=privileged-container::"
+    ) in result.stdout
     document = validate_sarif(runner.workspace / "kubelint.sarif")
     results = document["runs"][0]["results"]
     assert ("privileged-container", "deploy/debug.yaml", 9) in {
-        (r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
-         r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in results}
+        (
+            r["ruleId"],
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            r["locations"][0]["physicalLocation"]["region"]["startLine"],
+        )
+        for r in results
+    }
     # The markdown report, appended after what the summary held.
     # Its links name the commit's files: the summary page is not a file of the repository.
-    markdown = kubelint(runner, "--format", "markdown", "--link-base",
-                        "https://github.com/acme/deploy/blob/0123abc/", "deploy").stdout
+    markdown = kubelint(
+        runner,
+        "--format",
+        "markdown",
+        "--link-base",
+        "https://github.com/acme/deploy/blob/0123abc/",
+        "deploy",
+    ).stdout
     assert markdown.startswith("## kubelint\n\nFound ")
-    assert ("[deploy/debug.yaml:9](https://github.com/acme/deploy/blob/0123abc/deploy/debug.yaml#L9)"
-            in markdown)
+    assert (
+        "[deploy/debug.yaml:9](https://github.com/acme/deploy/blob/0123abc/deploy/debug.yaml#L9)"
+        in markdown
+    )
     assert runner.summary.read_text(encoding="utf-8") == "Earlier step's summary.\n" + markdown
 
 
 def test_a_clean_run_passes(runner):
     result = runner.run({"paths": "clean", "sarif-file": "reports/kubelint.sarif"})
     assert (result.steps, result.status, result.stdout) == (["check"], 0, "")
-    assert validate_sarif(runner.workspace / "reports" / "kubelint.sarif")["runs"][0][
-        "results"] == []
+    assert (
+        validate_sarif(runner.workspace / "reports" / "kubelint.sarif")["runs"][0]["results"] == []
+    )
     assert runner.summary.read_text(encoding="utf-8") == (
-        "Earlier step's summary.\n## kubelint\n\nNo problems in 1 file; 1 object checked.\n")
+        "Earlier step's summary.\n## kubelint\n\nNo problems in 1 file; 1 object checked.\n"
+    )
 
 
 @pytest.mark.parametrize(("fail_level", "status"), [("", 0), ("warning", 0), ("info", 1)])
@@ -263,11 +304,18 @@ def test_the_fail_level(runner, fail_level, status):
 
 
 def test_paths_args_and_config(runner):
-    runner.write({"dir with space/debug.yaml": BAD,
-                  "strict.yaml": "rules:\n  privileged-container: off\n"})
-    result = runner.run({"paths": "'dir with space'\nclean",
-                         "args": "--disable 'run-as-root,capabilities-not-dropped' --format text",
-                         "config": "strict.yaml", "summary": "false", "sarif-file": ""})
+    runner.write(
+        {"dir with space/debug.yaml": BAD, "strict.yaml": "rules:\n  privileged-container: off\n"}
+    )
+    result = runner.run(
+        {
+            "paths": "'dir with space'\nclean",
+            "args": "--disable 'run-as-root,capabilities-not-dropped' --format text",
+            "config": "strict.yaml",
+            "summary": "false",
+            "sarif-file": "",
+        }
+    )
     assert result.status == 0, result.stderr  # the error's rule is off in the config
     assert "::warning file=dir with space/debug.yaml," in result.stdout  # github wins
     assert "title=privileged-container" not in result.stdout
@@ -276,13 +324,18 @@ def test_paths_args_and_config(runner):
     assert runner.summary.read_text(encoding="utf-8") == "Earlier step's summary.\n"
 
 
-@pytest.mark.parametrize(("inputs", "message"), [
-    ({"args": "--enable no-such-rule"}, "kubelint: error: --enable: unknown rule"),
-    ({"fail-level": "severe"}, "argument --fail-level: invalid choice: 'severe'"),
-    ({"paths": "missing"}, "kubelint: error: no such file or directory: missing"),
-    ({"args": "--kubernetes-version '1.30"},
-     "kubelint: error: the args input: No closing quotation"),
-])
+@pytest.mark.parametrize(
+    ("inputs", "message"),
+    [
+        ({"args": "--enable no-such-rule"}, "kubelint: error: --enable: unknown rule"),
+        ({"fail-level": "severe"}, "argument --fail-level: invalid choice: 'severe'"),
+        ({"paths": "missing"}, "kubelint: error: no such file or directory: missing"),
+        (
+            {"args": "--kubernetes-version '1.30"},
+            "kubelint: error: the args input: No closing quotation",
+        ),
+    ],
+)
 def test_usage_errors_exit_2(runner, inputs, message):
     result = runner.run(inputs)
     assert result.status == 2
@@ -290,9 +343,17 @@ def test_usage_errors_exit_2(runner, inputs, message):
     assert runner.summary.read_text(encoding="utf-8") == "Earlier step's summary.\n"
 
 
-@pytest.mark.parametrize("hostile", [
-    "$(touch pwned)", "`touch pwned`", "x; touch pwned", "x\" ; touch pwned ; \"",
-    "'$(touch pwned)'", "x\ntouch pwned"])
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "$(touch pwned)",
+        "`touch pwned`",
+        "x; touch pwned",
+        'x" ; touch pwned ; "',
+        "'$(touch pwned)'",
+        "x\ntouch pwned",
+    ],
+)
 def test_inputs_are_never_run_as_code(runner, hostile):
     names = ("paths", "args", "config", "sarif-file", "fail-level", "summary")
     result = runner.run(dict.fromkeys(names, hostile))
@@ -305,7 +366,9 @@ def test_install_input_errors(tmp_path):
     runner = Runner(tmp_path)
     result = runner.run({"extras": "helm; touch pwned"}, skip=("check",))
     assert (result.status, result.stdout) == (
-        2, "::error title=kubelint::extras: write names such as helm,kustomize\n")
+        2,
+        "::error title=kubelint::extras: write names such as helm,kustomize\n",
+    )
     result = runner.run({"python": str(tmp_path / "no-python")}, skip=("check",))
     assert result.status == 2
     assert result.stdout.startswith("::error title=kubelint::kubelint needs Python 3.10")
@@ -331,13 +394,13 @@ def test_install_step_in_a_fresh_virtual_environment(tmp_path):
 
 # --- (3) the README's workflow ---------------------------------------------------------------
 
+
 def readme_workflows() -> list[dict[str, Any]]:
     """The YAML blocks of the README's "Use in CI" section that use the action."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     section = text.split("\n## Use in CI\n", 1)[1].split("\n## ", 1)[0]
     blocks = re.findall(r"```yaml\n(.*?)```", section, re.S)
-    return [YAML(typ="safe").load(block) for block in blocks
-            if "uses: kubelint/kubelint@" in block]
+    return [YAML(typ="safe").load(block) for block in blocks if "uses: kubelint/kubelint@" in block]
 
 
 def test_the_readme_workflow_uses_only_inputs_of_the_action():
@@ -347,12 +410,16 @@ def test_the_readme_workflow_uses_only_inputs_of_the_action():
     for workflow in workflows:
         for job in workflow["jobs"].values():
             steps = job["steps"]
-            [kubelint] = [step for step in steps
-                          if step.get("uses", "").startswith("kubelint/kubelint@")]
+            [kubelint] = [
+                step for step in steps if step.get("uses", "").startswith("kubelint/kubelint@")
+            ]
             assert set(kubelint.get("with", {})) <= set(inputs)
             sarif = kubelint.get("with", {}).get("sarif-file", inputs["sarif-file"]["default"])
-            [upload] = [step for step in steps if step.get("uses", "").startswith(
-                "github/codeql-action/upload-sarif@")]
+            [upload] = [
+                step
+                for step in steps
+                if step.get("uses", "").startswith("github/codeql-action/upload-sarif@")
+            ]
             assert upload["with"]["sarif_file"] == sarif
             # After findings fail the kubelint step, the upload must still run.
             assert upload["if"] in ("always()", "${{ !cancelled() }}", "success() || failure()")

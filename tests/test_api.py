@@ -10,10 +10,13 @@ from kubelint.policies import expressions
 
 
 def test_importing_the_api_loads_neither_the_policies_nor_the_loader() -> None:
-    code = ("import sys, kubelint.api; print(sorted(m for m in sys.modules"
-            " if m.startswith(('kubelint.policies', 'kubelint.loader'))))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
+    code = (
+        "import sys, kubelint.api; print(sorted(m for m in sys.modules"
+        " if m.startswith(('kubelint.policies', 'kubelint.loader'))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out == "[]\n"
 
 

@@ -57,8 +57,9 @@ def test_entries_are_well_formed_and_unique():
     for entry in ENTRIES:
         assert KEYS <= set(entry) <= KEYS | OPTIONAL_KEYS, entry
         api_version, kind = entry["apiVersion"], entry["kind"]
-        assert isinstance(api_version, str) and re.fullmatch(r"([a-z0-9.-]+/)?v\d+\w*",
-                                                             api_version), entry
+        assert isinstance(api_version, str) and re.fullmatch(
+            r"([a-z0-9.-]+/)?v\d+\w*", api_version
+        ), entry
         assert isinstance(kind, str) and re.fullmatch(r"[A-Z][A-Za-z]+", kind), entry
         assert (api_version, kind) not in seen, f"duplicate {api_version} {kind}"
         seen.add((api_version, kind))
@@ -87,8 +88,7 @@ def test_replacements_that_are_in_the_table_are_removed_later():
     for entry in ENTRIES:
         if entry["replacement"] is None:
             continue
-        successor = by_key.get((entry["replacement"], entry.get("replacementKind",
-                                                                 entry["kind"])))
+        successor = by_key.get((entry["replacement"], entry.get("replacementKind", entry["kind"])))
         if successor is not None and successor["removed"] is not None:
             assert entry["removed"] is not None, entry
             assert _minor(successor["removed"]) > _minor(entry["removed"]), entry
@@ -96,43 +96,68 @@ def test_replacements_that_are_in_the_table_are_removed_later():
 
 #: Every removal the Kubernetes deprecation guide lists, by release.
 GUIDE_REMOVALS = {
-    "1.16": ["extensions/v1beta1 NetworkPolicy", "extensions/v1beta1 DaemonSet",
-             "apps/v1beta2 DaemonSet", "extensions/v1beta1 Deployment",
-             "apps/v1beta1 Deployment", "apps/v1beta2 Deployment", "apps/v1beta1 StatefulSet",
-             "apps/v1beta2 StatefulSet", "extensions/v1beta1 ReplicaSet",
-             "apps/v1beta1 ReplicaSet", "apps/v1beta2 ReplicaSet",
-             "extensions/v1beta1 PodSecurityPolicy"],
-    "1.22": ["admissionregistration.k8s.io/v1beta1 MutatingWebhookConfiguration",
-             "admissionregistration.k8s.io/v1beta1 ValidatingWebhookConfiguration",
-             "apiextensions.k8s.io/v1beta1 CustomResourceDefinition",
-             "apiregistration.k8s.io/v1beta1 APIService",
-             "authentication.k8s.io/v1beta1 TokenReview",
-             "authorization.k8s.io/v1beta1 LocalSubjectAccessReview",
-             "authorization.k8s.io/v1beta1 SelfSubjectAccessReview",
-             "authorization.k8s.io/v1beta1 SubjectAccessReview",
-             "authorization.k8s.io/v1beta1 SelfSubjectRulesReview",
-             "certificates.k8s.io/v1beta1 CertificateSigningRequest",
-             "coordination.k8s.io/v1beta1 Lease", "extensions/v1beta1 Ingress",
-             "networking.k8s.io/v1beta1 Ingress", "networking.k8s.io/v1beta1 IngressClass",
-             "rbac.authorization.k8s.io/v1beta1 ClusterRole",
-             "rbac.authorization.k8s.io/v1beta1 ClusterRoleBinding",
-             "rbac.authorization.k8s.io/v1beta1 Role",
-             "rbac.authorization.k8s.io/v1beta1 RoleBinding",
-             "scheduling.k8s.io/v1beta1 PriorityClass", "storage.k8s.io/v1beta1 CSIDriver",
-             "storage.k8s.io/v1beta1 CSINode", "storage.k8s.io/v1beta1 StorageClass",
-             "storage.k8s.io/v1beta1 VolumeAttachment"],
-    "1.25": ["batch/v1beta1 CronJob", "discovery.k8s.io/v1beta1 EndpointSlice",
-             "events.k8s.io/v1beta1 Event", "autoscaling/v2beta1 HorizontalPodAutoscaler",
-             "policy/v1beta1 PodDisruptionBudget", "policy/v1beta1 PodSecurityPolicy",
-             "node.k8s.io/v1beta1 RuntimeClass"],
-    "1.26": ["flowcontrol.apiserver.k8s.io/v1beta1 FlowSchema",
-             "flowcontrol.apiserver.k8s.io/v1beta1 PriorityLevelConfiguration",
-             "autoscaling/v2beta2 HorizontalPodAutoscaler"],
+    "1.16": [
+        "extensions/v1beta1 NetworkPolicy",
+        "extensions/v1beta1 DaemonSet",
+        "apps/v1beta2 DaemonSet",
+        "extensions/v1beta1 Deployment",
+        "apps/v1beta1 Deployment",
+        "apps/v1beta2 Deployment",
+        "apps/v1beta1 StatefulSet",
+        "apps/v1beta2 StatefulSet",
+        "extensions/v1beta1 ReplicaSet",
+        "apps/v1beta1 ReplicaSet",
+        "apps/v1beta2 ReplicaSet",
+        "extensions/v1beta1 PodSecurityPolicy",
+    ],
+    "1.22": [
+        "admissionregistration.k8s.io/v1beta1 MutatingWebhookConfiguration",
+        "admissionregistration.k8s.io/v1beta1 ValidatingWebhookConfiguration",
+        "apiextensions.k8s.io/v1beta1 CustomResourceDefinition",
+        "apiregistration.k8s.io/v1beta1 APIService",
+        "authentication.k8s.io/v1beta1 TokenReview",
+        "authorization.k8s.io/v1beta1 LocalSubjectAccessReview",
+        "authorization.k8s.io/v1beta1 SelfSubjectAccessReview",
+        "authorization.k8s.io/v1beta1 SubjectAccessReview",
+        "authorization.k8s.io/v1beta1 SelfSubjectRulesReview",
+        "certificates.k8s.io/v1beta1 CertificateSigningRequest",
+        "coordination.k8s.io/v1beta1 Lease",
+        "extensions/v1beta1 Ingress",
+        "networking.k8s.io/v1beta1 Ingress",
+        "networking.k8s.io/v1beta1 IngressClass",
+        "rbac.authorization.k8s.io/v1beta1 ClusterRole",
+        "rbac.authorization.k8s.io/v1beta1 ClusterRoleBinding",
+        "rbac.authorization.k8s.io/v1beta1 Role",
+        "rbac.authorization.k8s.io/v1beta1 RoleBinding",
+        "scheduling.k8s.io/v1beta1 PriorityClass",
+        "storage.k8s.io/v1beta1 CSIDriver",
+        "storage.k8s.io/v1beta1 CSINode",
+        "storage.k8s.io/v1beta1 StorageClass",
+        "storage.k8s.io/v1beta1 VolumeAttachment",
+    ],
+    "1.25": [
+        "batch/v1beta1 CronJob",
+        "discovery.k8s.io/v1beta1 EndpointSlice",
+        "events.k8s.io/v1beta1 Event",
+        "autoscaling/v2beta1 HorizontalPodAutoscaler",
+        "policy/v1beta1 PodDisruptionBudget",
+        "policy/v1beta1 PodSecurityPolicy",
+        "node.k8s.io/v1beta1 RuntimeClass",
+    ],
+    "1.26": [
+        "flowcontrol.apiserver.k8s.io/v1beta1 FlowSchema",
+        "flowcontrol.apiserver.k8s.io/v1beta1 PriorityLevelConfiguration",
+        "autoscaling/v2beta2 HorizontalPodAutoscaler",
+    ],
     "1.27": ["storage.k8s.io/v1beta1 CSIStorageCapacity"],
-    "1.29": ["flowcontrol.apiserver.k8s.io/v1beta2 FlowSchema",
-             "flowcontrol.apiserver.k8s.io/v1beta2 PriorityLevelConfiguration"],
-    "1.32": ["flowcontrol.apiserver.k8s.io/v1beta3 FlowSchema",
-             "flowcontrol.apiserver.k8s.io/v1beta3 PriorityLevelConfiguration"],
+    "1.29": [
+        "flowcontrol.apiserver.k8s.io/v1beta2 FlowSchema",
+        "flowcontrol.apiserver.k8s.io/v1beta2 PriorityLevelConfiguration",
+    ],
+    "1.32": [
+        "flowcontrol.apiserver.k8s.io/v1beta3 FlowSchema",
+        "flowcontrol.apiserver.k8s.io/v1beta3 PriorityLevelConfiguration",
+    ],
 }
 
 
@@ -146,8 +171,7 @@ def test_the_deprecation_guide_is_covered(release):
 
 def _served(version: int) -> set[tuple[str, str]]:
     bundle = load_bundle(f"1.{version}")
-    return {(api_version, kind) for api_version, kinds in bundle.kinds.items()
-            for kind in kinds}
+    return {(api_version, kind) for api_version, kinds in bundle.kinds.items() for kind in kinds}
 
 
 def test_every_removal_between_bundled_releases_is_in_the_table():
@@ -181,10 +205,12 @@ def test_entry_agrees_with_the_bundled_schemas(entry):
     if entry["replacement"] is not None:
         replacement = (entry["replacement"], entry.get("replacementKind", entry["kind"]))
         first = max(_minor(entry["available"]), OLDEST)
-        successor = next((e for e in ENTRIES
-                          if (e["apiVersion"], e["kind"]) == replacement), None)
-        if successor is None or successor["removed"] is None \
-                or _minor(successor["removed"]) > first:
+        successor = next((e for e in ENTRIES if (e["apiVersion"], e["kind"]) == replacement), None)
+        if (
+            successor is None
+            or successor["removed"] is None
+            or _minor(successor["removed"]) > first
+        ):
             assert replacement in _served(first), (replacement, first)
 
 
@@ -194,8 +220,10 @@ def test_entry_agrees_with_the_bundled_schemas(entry):
 
 def _manifest(entry: dict) -> str:
     """apiVersion on line 5, so a finding's line shows that the rule points at it."""
-    return (f"# {entry['apiVersion']} {entry['kind']}\nkind: {entry['kind']}\n"
-            f"metadata:\n  name: example\napiVersion: {entry['apiVersion']}\n")
+    return (
+        f"# {entry['apiVersion']} {entry['kind']}\nkind: {entry['kind']}\n"
+        f"metadata:\n  name: example\napiVersion: {entry['apiVersion']}\n"
+    )
 
 
 LINE = 5
@@ -203,9 +231,12 @@ LINE = 5
 
 def _with_deprecated(config: Config, version: str) -> Config:
     """``config`` with api-deprecated on too, at Kubernetes ``version``."""
-    return dataclasses.replace(config, cli_enable=config.cli_enable | {"api-deprecated"},
-                               cli_disable=config.cli_disable - {"api-deprecated"},
-                               kubernetes_version=version)
+    return dataclasses.replace(
+        config,
+        cli_enable=config.cli_enable | {"api-deprecated"},
+        cli_disable=config.cli_disable - {"api-deprecated"},
+        kubernetes_version=version,
+    )
 
 
 def _lint(text: str, version: int) -> list[tuple[str, int, str]]:
@@ -265,41 +296,84 @@ def _object(api_version: str, kind: str) -> str:
     return f"apiVersion: {api_version}\nkind: {kind}\nmetadata: {{name: x}}\n"
 
 
-@pytest.mark.parametrize(("api_version", "kind", "version", "message"), [
-    ("extensions/v1beta1", "Deployment", "1.37",
-     "extensions/v1beta1 Deployment was removed in Kubernetes 1.16; use apps/v1 (available"
-     " since 1.9)"),
-    ("policy/v1beta1", "PodSecurityPolicy", "1.25",
-     "policy/v1beta1 PodSecurityPolicy was removed in Kubernetes 1.25 and has no"
-     " replacement"),
-    # The replacement was removed too: follow it to what the target serves...
-    ("flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchema", "1.37",
-     "flowcontrol.apiserver.k8s.io/v1beta1 FlowSchema was removed in Kubernetes 1.26; use"
-     " flowcontrol.apiserver.k8s.io/v1 (available since 1.29)"),
-    # ... but not before the target removes it.
-    ("flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchema", "1.26",
-     "flowcontrol.apiserver.k8s.io/v1beta1 FlowSchema was removed in Kubernetes 1.26; use"
-     " flowcontrol.apiserver.k8s.io/v1beta2 (available since 1.23)"),
-    ("extensions/v1beta1", "PodSecurityPolicy", "1.30",
-     "extensions/v1beta1 PodSecurityPolicy was removed in Kubernetes 1.16; its replacement"
-     " policy/v1beta1 PodSecurityPolicy was removed in 1.25 and has no replacement"),
-    ("resource.k8s.io/v1alpha1", "PodScheduling", "1.30",
-     "resource.k8s.io/v1alpha1 PodScheduling was removed in Kubernetes 1.27; use"
-     " resource.k8s.io/v1alpha2 PodSchedulingContext (available since 1.27)"),
-    ("resource.k8s.io/v1alpha1", "PodScheduling", "1.37",
-     "resource.k8s.io/v1alpha1 PodScheduling was removed in Kubernetes 1.27; its replacement"
-     " resource.k8s.io/v1alpha3 PodSchedulingContext was removed in 1.32 and has no"
-     " replacement"),
-    ("flowcontrol.apiserver.k8s.io/v1beta2", "PriorityLevelConfiguration", "1.28",
-     "flowcontrol.apiserver.k8s.io/v1beta2 PriorityLevelConfiguration is deprecated since"
-     " 1.26 and removed in 1.29; use flowcontrol.apiserver.k8s.io/v1 (available since"
-     " 1.29)"),
-    ("v1", "Endpoints", "1.37",
-     "v1 Endpoints is deprecated since 1.33; use discovery.k8s.io/v1 EndpointSlice"
-     " (available since 1.21)"),
-    ("v1", "ComponentStatus", "1.25",
-     "v1 ComponentStatus is deprecated since 1.19; it has no replacement"),
-])
+@pytest.mark.parametrize(
+    ("api_version", "kind", "version", "message"),
+    [
+        (
+            "extensions/v1beta1",
+            "Deployment",
+            "1.37",
+            "extensions/v1beta1 Deployment was removed in Kubernetes 1.16; use apps/v1 (available"
+            " since 1.9)",
+        ),
+        (
+            "policy/v1beta1",
+            "PodSecurityPolicy",
+            "1.25",
+            "policy/v1beta1 PodSecurityPolicy was removed in Kubernetes 1.25 and has no"
+            " replacement",
+        ),
+        # The replacement was removed too: follow it to what the target serves...
+        (
+            "flowcontrol.apiserver.k8s.io/v1beta1",
+            "FlowSchema",
+            "1.37",
+            "flowcontrol.apiserver.k8s.io/v1beta1 FlowSchema was removed in Kubernetes 1.26; use"
+            " flowcontrol.apiserver.k8s.io/v1 (available since 1.29)",
+        ),
+        # ... but not before the target removes it.
+        (
+            "flowcontrol.apiserver.k8s.io/v1beta1",
+            "FlowSchema",
+            "1.26",
+            "flowcontrol.apiserver.k8s.io/v1beta1 FlowSchema was removed in Kubernetes 1.26; use"
+            " flowcontrol.apiserver.k8s.io/v1beta2 (available since 1.23)",
+        ),
+        (
+            "extensions/v1beta1",
+            "PodSecurityPolicy",
+            "1.30",
+            "extensions/v1beta1 PodSecurityPolicy was removed in Kubernetes 1.16; its replacement"
+            " policy/v1beta1 PodSecurityPolicy was removed in 1.25 and has no replacement",
+        ),
+        (
+            "resource.k8s.io/v1alpha1",
+            "PodScheduling",
+            "1.30",
+            "resource.k8s.io/v1alpha1 PodScheduling was removed in Kubernetes 1.27; use"
+            " resource.k8s.io/v1alpha2 PodSchedulingContext (available since 1.27)",
+        ),
+        (
+            "resource.k8s.io/v1alpha1",
+            "PodScheduling",
+            "1.37",
+            "resource.k8s.io/v1alpha1 PodScheduling was removed in Kubernetes 1.27; its replacement"
+            " resource.k8s.io/v1alpha3 PodSchedulingContext was removed in 1.32 and has no"
+            " replacement",
+        ),
+        (
+            "flowcontrol.apiserver.k8s.io/v1beta2",
+            "PriorityLevelConfiguration",
+            "1.28",
+            "flowcontrol.apiserver.k8s.io/v1beta2 PriorityLevelConfiguration is deprecated since"
+            " 1.26 and removed in 1.29; use flowcontrol.apiserver.k8s.io/v1 (available since"
+            " 1.29)",
+        ),
+        (
+            "v1",
+            "Endpoints",
+            "1.37",
+            "v1 Endpoints is deprecated since 1.33; use discovery.k8s.io/v1 EndpointSlice"
+            " (available since 1.21)",
+        ),
+        (
+            "v1",
+            "ComponentStatus",
+            "1.25",
+            "v1 ComponentStatus is deprecated since 1.19; it has no replacement",
+        ),
+    ],
+)
 def test_messages(api_version, kind, version, message):
     assert _messages(_object(api_version, kind), version) == [message]
 
@@ -309,37 +383,52 @@ def test_batch_cronjob_message_at_its_deprecation():
     text = _object("batch/v1beta1", "CronJob")
     loaded = load_text(text, SourceFile("test.yaml", text))
     rule = registry().rules["api-deprecated"]
-    ctx = RuleContext(rule, {}, ObjectIndex(loaded.objects), "default",
-                      kubernetes_version="1.21")
+    ctx = RuleContext(rule, {}, ObjectIndex(loaded.objects), "default", kubernetes_version="1.21")
     assert [v.message for v in rule.check(loaded.objects[0], ctx)] == [
         "batch/v1beta1 CronJob is deprecated since 1.21 and removed in 1.25; use batch/v1"
-        " (available since 1.21)"]
+        " (available since 1.21)"
+    ]
 
 
 # ---------------------------------------------------------------------------
 # Robustness
 
 
-@pytest.mark.parametrize("text", [
-    "apiVersion: 1\nkind: Deployment\nmetadata: {name: x}\n",
-    "apiVersion: extensions/v1beta1\nkind: [Deployment]\nmetadata: {name: x}\n",
-    "apiVersion: extensions/v1beta1\nkind: deployment\nmetadata: {name: x}\n",
-    "apiVersion: Extensions/V1beta1\nkind: Deployment\nmetadata: {name: x}\n",
-    "apiVersion: example.com/v1beta1\nkind: Ingress\nmetadata: {name: x}\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "apiVersion: 1\nkind: Deployment\nmetadata: {name: x}\n",
+        "apiVersion: extensions/v1beta1\nkind: [Deployment]\nmetadata: {name: x}\n",
+        "apiVersion: extensions/v1beta1\nkind: deployment\nmetadata: {name: x}\n",
+        "apiVersion: Extensions/V1beta1\nkind: Deployment\nmetadata: {name: x}\n",
+        "apiVersion: example.com/v1beta1\nkind: Ingress\nmetadata: {name: x}\n",
+    ],
+)
 def test_other_or_malformed_objects_are_not_reported(text):
     for rule_id in RULES:
         assert [f for f in lint_only(text, rule_id) if f.rule == rule_id] == []
 
 
-@pytest.mark.parametrize("row", [
-    None, [], {}, {"apiVersion": "x/v1", "kind": "K"},
-    {"apiVersion": "x/v1", "kind": "K", "deprecated": 1.2, "removed": None},
-    {"apiVersion": "x/v1", "kind": "K", "deprecated": "1.2", "removed": "soon"},
-    {"apiVersion": "x/v1", "kind": "K", "deprecated": "1.2", "removed": None,
-     "replacement": "x/v2", "available": None},
-    {"apiVersion": 3, "kind": "K", "deprecated": "1.2", "removed": None},
-])
+@pytest.mark.parametrize(
+    "row",
+    [
+        None,
+        [],
+        {},
+        {"apiVersion": "x/v1", "kind": "K"},
+        {"apiVersion": "x/v1", "kind": "K", "deprecated": 1.2, "removed": None},
+        {"apiVersion": "x/v1", "kind": "K", "deprecated": "1.2", "removed": "soon"},
+        {
+            "apiVersion": "x/v1",
+            "kind": "K",
+            "deprecated": "1.2",
+            "removed": None,
+            "replacement": "x/v2",
+            "available": None,
+        },
+        {"apiVersion": 3, "kind": "K", "deprecated": "1.2", "removed": None},
+    ],
+)
 def test_malformed_rows_are_skipped(row):
     assert api_removed._entry(row) is None
 

@@ -28,11 +28,19 @@ def test_baseline_hides_known_findings_across_line_shifts(tree, capsys):
     capsys.readouterr()
     entries = json.loads((tree / "baseline.json").read_text())
     assert entries["kubelint-baseline"] == 1
-    assert entries["findings"] == [{
-        "file": "job.yaml", "rule": "liveness-initial-delay",
-        "object": {"apiVersion": "batch/v1", "kind": "Job", "namespace": "shop",
-                   "name": "migrate"},
-        "path": "spec.template.spec.containers[0].livenessProbe"}]
+    assert entries["findings"] == [
+        {
+            "file": "job.yaml",
+            "rule": "liveness-initial-delay",
+            "object": {
+                "apiVersion": "batch/v1",
+                "kind": "Job",
+                "namespace": "shop",
+                "name": "migrate",
+            },
+            "path": "spec.template.spec.containers[0].livenessProbe",
+        }
+    ]
     # An unrelated edit moves every line down: still nothing new.
     (tree / "job.yaml").write_text("# a new comment\n\n" + BAD_JOB)
     code, report = check_json(capsys, "--baseline", "baseline.json", "--fail-level", "info")
@@ -49,7 +57,8 @@ def test_new_findings_are_reported_and_fixed_ones_counted(tree, capsys):
     code, report = check_json(capsys, "--baseline", "baseline.json", "--fail-level", "warning")
     assert code == 1
     assert [(f["rule"], f["object"]["name"], f["line"]) for f in report["findings"]] == [
-        ("liveness-initial-delay", "migrate-2", 42)]
+        ("liveness-initial-delay", "migrate-2", 42)
+    ]
     assert report["summary"]["baseline"] == {"known": 0, "fixed": 1}
 
 
@@ -57,16 +66,20 @@ def test_text_summary_mentions_the_baseline(tree, capsys):
     main(["check", "--no-config", "--write-baseline", "b.json", "."])
     capsys.readouterr()
     main(["check", "--no-config", "--no-color", "--baseline", "b.json", "."])
-    assert capsys.readouterr().out == ("No problems in 1 file; 1 object checked; baseline: 1"
-                                       " known finding hidden, 0 fixed.\n")
+    assert capsys.readouterr().out == (
+        "No problems in 1 file; 1 object checked; baseline: 1 known finding hidden, 0 fixed.\n"
+    )
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (None, "cannot read the baseline nope.json"),
-    ("{", "nope.json:1: the baseline is not valid JSON"),
-    ('{"findings": []}', "nope.json: not a kubelint baseline"),
-    ('{"kubelint-baseline": 1, "findings": [{"rule": 1}]}', "malformed baseline entry"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "cannot read the baseline nope.json"),
+        ("{", "nope.json:1: the baseline is not valid JSON"),
+        ('{"findings": []}', "nope.json: not a kubelint baseline"),
+        ('{"kubelint-baseline": 1, "findings": [{"rule": 1}]}', "malformed baseline entry"),
+    ],
+)
 def test_bad_baselines_exit_2(tree, capsys, content, message):
     if content is not None:
         (tree / "nope.json").write_text(content)
@@ -74,12 +87,18 @@ def test_bad_baselines_exit_2(tree, capsys, content, message):
     assert message in capsys.readouterr().err
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (None, "cannot read the baseline /dev/zero: file is over 67,108,864 bytes, over"
-           " kubelint's limit of 67,108,864; split it or exclude it"),
-    ("[" * 100_000 + "]" * 100_000, "the baseline nests too deep to be one"),
-    (b"\xff\xfe", "the baseline is not UTF-8 JSON"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            None,
+            "cannot read the baseline /dev/zero: file is over 67,108,864 bytes, over"
+            " kubelint's limit of 67,108,864; split it or exclude it",
+        ),
+        ("[" * 100_000 + "]" * 100_000, "the baseline nests too deep to be one"),
+        (b"\xff\xfe", "the baseline is not UTF-8 JSON"),
+    ],
+)
 def test_a_baseline_that_is_none_is_a_clear_error(tree, capsys, content, message):
     path = "/dev/zero"
     if content is not None:

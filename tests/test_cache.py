@@ -45,8 +45,9 @@ def _check(capsys, *args: str) -> tuple[int, str, str]:
 
 
 def _entries(directory) -> int:
-    return sum(1 for _, _, files in os.walk(directory) for name in files
-               if not name.startswith("."))  # not .gitignore, .pruned
+    return sum(
+        1 for _, _, files in os.walk(directory) for name in files if not name.startswith(".")
+    )  # not .gitignore, .pruned
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
@@ -77,8 +78,9 @@ def test_settings_are_part_of_the_key(repo, capsys):
     fewer = _check(capsys, "--disable", "pdb-missing")
     assert ("pdb-missing", "app/deploy.yaml", 5) in _found(everything[1])
     assert ("pdb-missing", "app/deploy.yaml", 5) not in _found(fewer[1])
-    assert _check(capsys, "--kubernetes-version", "1.30") == \
-        _check(capsys, "--kubernetes-version", "1.30", "--no-cache")
+    assert _check(capsys, "--kubernetes-version", "1.30") == _check(
+        capsys, "--kubernetes-version", "1.30", "--no-cache"
+    )
 
 
 def test_the_cache_directory_is_never_committed(repo, capsys, monkeypatch):
@@ -113,8 +115,10 @@ def test_a_cache_that_cannot_be_written_is_a_warning(repo, capsys, monkeypatch):
     monkeypatch.setenv("KUBELINT_CACHE_DIR", str(repo.parent / "a-file" / "cache"))
     code, out, err = _check(capsys)
     assert (code, out) == _check(capsys, "--no-cache")[:2]
-    assert err == (f"kubelint: warning: the cache in {repo.parent / 'a-file' / 'cache'}"
-                   " cannot be written: Not a directory; run with --no-cache to skip it\n")
+    assert err == (
+        f"kubelint: warning: the cache in {repo.parent / 'a-file' / 'cache'}"
+        " cannot be written: Not a directory; run with --no-cache to skip it\n"
+    )
 
 
 def test_old_entries_are_pruned(repo, capsys):
@@ -124,8 +128,12 @@ def test_old_entries_are_pruned(repo, capsys):
 
     expected = _check(capsys)
     cache_dir = repo.parent / "cache"
-    entries = [os.path.join(folder, name) for folder, _dirs, names in os.walk(cache_dir)
-               for name in names if not name.startswith(".")]
+    entries = [
+        os.path.join(folder, name)
+        for folder, _dirs, names in os.walk(cache_dir)
+        for name in names
+        if not name.startswith(".")
+    ]
     assert len(entries) == 14
     old = entries[0]
     long_ago = os.stat(old).st_mtime - (MAX_AGE_DAYS + 1) * 86_400

@@ -85,9 +85,7 @@ def test_regex(expression: str, expected: object) -> None:
     assert value(expression) == expected
 
 
-@pytest.mark.parametrize(
-    "pattern", ["(", "a**", "(?=a)", "(a)\\\\1", "[z-a]", "a{1001}"]
-)
+@pytest.mark.parametrize("pattern", ["(", "a**", "(?=a)", "(a)\\\\1", "[z-a]", "a{1001}"])
 def test_invalid_or_non_re2_regex_is_an_error(pattern: str) -> None:
     message = error(f"'abc'.find('{pattern}')")
     assert message.startswith("Illegal regex: invalid regular expression")
@@ -308,8 +306,7 @@ def test_url(expression: str, expected: object) -> None:
 
 def test_url_errors() -> None:
     assert error("url('not a url')") == (
-        'URL parse error during conversion from string: parse "not a url": '
-        "invalid URI for request"
+        'URL parse error during conversion from string: parse "not a url": invalid URI for request'
     )
     assert error("url('https://a:b:c/')").endswith('invalid port ":c" after host')
     assert error("url('../relative-path')").endswith("invalid URI for request")

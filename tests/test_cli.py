@@ -43,8 +43,14 @@ BAD_JOB = textwrap.dedent("""\
 
 
 def kubelint(*args, stdin=None, cwd=None):
-    return subprocess.run([sys.executable, "-m", "kubelint", *args], input=stdin,
-                          capture_output=True, text=True, cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "kubelint", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
 
 
 @pytest.fixture
@@ -58,8 +64,7 @@ def tree(tmp_path, monkeypatch):
 def test_exit_codes_follow_the_fail_level(tree, capsys):
     assert main(["check", "."]) == 0
     assert main(["check", "--fail-level", "warning", "."]) == 1
-    assert main(["check", "--disable", "liveness-initial-delay", "--fail-level", "info",
-                 "."]) == 0
+    assert main(["check", "--disable", "liveness-initial-delay", "--fail-level", "info", "."]) == 0
 
 
 def test_text_output(tree, capsys):
@@ -71,7 +76,8 @@ def test_text_output(tree, capsys):
         " startupProbe\n"
         "\n"
         "Found 1 problem (0 errors, 1 warning, 0 info) in 1 of 2 files; 1 object checked,"
-        " 1 non-Kubernetes document skipped.\n")
+        " 1 non-Kubernetes document skipped.\n"
+    )
 
 
 def test_color_only_when_asked_or_on_a_terminal(tree, capsys):
@@ -86,35 +92,58 @@ def test_json_output_shape(tree, capsys):
     assert main(["check", "--format", "json", "."]) == 0
     document = json.loads(capsys.readouterr().out)
     assert document == {
-        "findings": [{
-            "rule": "liveness-initial-delay",
-            "severity": "warning",
-            "message": "container 'migrate' livenessProbe restarts it if it does not answer"
-                       " within about 3s of starting (0s delay + 3 failures x 1s period) and"
-                       " it has no startupProbe; give it at least 10s or add a startupProbe",
-            "file": "job.yaml",
-            "line": 16, "column": 11, "end_line": 16, "end_column": 24,
-            "object": {"apiVersion": "batch/v1", "kind": "Job", "namespace": "shop",
-                       "name": "migrate"},
-            "path": "spec.template.spec.containers[0].livenessProbe",
-            "template": None,
-            "related": [],
-        }],
-        "summary": {"files": 2, "documents": 2, "objects": 1, "skipped": 1,
-                    "unknown_kinds": 0, "findings": {"error": 0, "warning": 1, "info": 0}},
-        "pod_security": [{
-            "file": "job.yaml", "line": 1, "level": "restricted",
-            "object": {"apiVersion": "batch/v1", "kind": "Job", "namespace": "shop",
-                       "name": "migrate"},
-        }],
+        "findings": [
+            {
+                "rule": "liveness-initial-delay",
+                "severity": "warning",
+                "message": "container 'migrate' livenessProbe restarts it if it does not answer"
+                " within about 3s of starting (0s delay + 3 failures x 1s period) and"
+                " it has no startupProbe; give it at least 10s or add a startupProbe",
+                "file": "job.yaml",
+                "line": 16,
+                "column": 11,
+                "end_line": 16,
+                "end_column": 24,
+                "object": {
+                    "apiVersion": "batch/v1",
+                    "kind": "Job",
+                    "namespace": "shop",
+                    "name": "migrate",
+                },
+                "path": "spec.template.spec.containers[0].livenessProbe",
+                "template": None,
+                "related": [],
+            }
+        ],
+        "summary": {
+            "files": 2,
+            "documents": 2,
+            "objects": 1,
+            "skipped": 1,
+            "unknown_kinds": 0,
+            "findings": {"error": 0, "warning": 1, "info": 0},
+        },
+        "pod_security": [
+            {
+                "file": "job.yaml",
+                "line": 1,
+                "level": "restricted",
+                "object": {
+                    "apiVersion": "batch/v1",
+                    "kind": "Job",
+                    "namespace": "shop",
+                    "name": "migrate",
+                },
+            }
+        ],
     }
 
 
 def test_stdin_with_filename_uses_the_path_and_its_config(tree):
     (tree / ".kubelint.yaml").write_text(
-        "overrides:\n  - files: [prod/*.yaml]\n    rules: {liveness-initial-delay: error}\n")
-    result = kubelint("check", "--stdin-filename", "prod/job.yaml", "-", stdin=BAD_JOB,
-                      cwd=tree)
+        "overrides:\n  - files: [prod/*.yaml]\n    rules: {liveness-initial-delay: error}\n"
+    )
+    result = kubelint("check", "--stdin-filename", "prod/job.yaml", "-", stdin=BAD_JOB, cwd=tree)
     assert result.returncode == 1
     assert result.stdout.startswith("prod/job.yaml:16:11: error liveness-initial-delay ")
     plain = kubelint("check", "-", stdin=BAD_JOB, cwd=tree)
@@ -132,15 +161,22 @@ def test_findings_are_ordered_by_file_line_column(tree, capsys):
     assert [f[0] for f in found] == ["a.yaml", "a.yaml", "job.yaml"]
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["check", "missing-dir"], "no such file or directory: missing-dir"),
-    (["check", "--enable", "liveness-inital-delay", "."],
-     "--enable: unknown rule or category 'liveness-inital-delay' (did you mean"
-     " 'liveness-initial-delay'?)"),
-    (["check", "--format", "xml", "."],
-     "unknown format 'xml'; choose from github, gitlab, json, junit, markdown, sarif, text"),
-    (["explain", "no-such-rule"], "unknown rule 'no-such-rule'"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["check", "missing-dir"], "no such file or directory: missing-dir"),
+        (
+            ["check", "--enable", "liveness-inital-delay", "."],
+            "--enable: unknown rule or category 'liveness-inital-delay' (did you mean"
+            " 'liveness-initial-delay'?)",
+        ),
+        (
+            ["check", "--format", "xml", "."],
+            "unknown format 'xml'; choose from github, gitlab, json, junit, markdown, sarif, text",
+        ),
+        (["explain", "no-such-rule"], "unknown rule 'no-such-rule'"),
+    ],
+)
 def test_usage_errors_exit_2(tree, capsys, args, message):
     assert main(args) == 2
     err = capsys.readouterr().err
@@ -177,15 +213,30 @@ def test_explain_prints_the_docs(capsys):
 
 
 def test_runs_from_any_directory(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "kubelint", "check", str(ROOT / "examples")],
-                            capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "kubelint", "check", str(ROOT / "examples")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert result.returncode in (0, 1), result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_enable_all_and_disable_wins(tree, capsys):
-    main(["check", "--format", "json", "--enable", "all", "--disable", "liveness-initial-delay",
-          "job.yaml"])
+    main(
+        [
+            "check",
+            "--format",
+            "json",
+            "--enable",
+            "all",
+            "--disable",
+            "liveness-initial-delay",
+            "job.yaml",
+        ]
+    )
     rules = {f["rule"] for f in json.loads(capsys.readouterr().out)["findings"]}
     assert "liveness-initial-delay" not in rules
     assert "priority-class-missing" in rules  # off by default, on with --enable all
@@ -223,22 +274,36 @@ def test_output_errors(tree, capsys):
 
 # Nothing checked never looks like a pass.
 
-UPSTREAM = ("; the usual cause is an upstream command that failed, such as `helm template` or"
-            " `kustomize build`\n")
+UPSTREAM = (
+    "; the usual cause is an upstream command that failed, such as `helm template` or"
+    " `kustomize build`\n"
+)
 
 
-@pytest.mark.parametrize(("args", "stdin", "why"), [
-    # kubectl kustomize overlays/typo | kubelint check -  (kustomize failed, printed nothing)
-    (["-"], "", "nothing was read from standard input"),
-    (["--stdin-filename", "overlays/prod/all.yaml", "-"], "",
-     "nothing was read from standard input"),
-    (["-"], "# helm template printed only a comment\n---\n",
-     "no Kubernetes object found in standard input (no YAML or JSON document)"),
-    (["-"], "replicaCount: 1\n---\napiVersion: v1\nkind: Config\nclusters: []\n",
-     "no Kubernetes object found in standard input (2 documents, none is an object)"),
-    # the files hold objects, standard input none: still a failed upstream command
-    (["job.yaml", "-"], "", "nothing was read from standard input"),
-])
+@pytest.mark.parametrize(
+    ("args", "stdin", "why"),
+    [
+        # kubectl kustomize overlays/typo | kubelint check -  (kustomize failed, printed nothing)
+        (["-"], "", "nothing was read from standard input"),
+        (
+            ["--stdin-filename", "overlays/prod/all.yaml", "-"],
+            "",
+            "nothing was read from standard input",
+        ),
+        (
+            ["-"],
+            "# helm template printed only a comment\n---\n",
+            "no Kubernetes object found in standard input (no YAML or JSON document)",
+        ),
+        (
+            ["-"],
+            "replicaCount: 1\n---\napiVersion: v1\nkind: Config\nclusters: []\n",
+            "no Kubernetes object found in standard input (2 documents, none is an object)",
+        ),
+        # the files hold objects, standard input none: still a failed upstream command
+        (["job.yaml", "-"], "", "nothing was read from standard input"),
+    ],
+)
 def test_standard_input_without_an_object_exits_2(tree, args, stdin, why):
     result = kubelint("check", "--no-color", *args, stdin=stdin, cwd=tree)
     assert (result.returncode, result.stderr) == (2, f"kubelint: error: {why}{UPSTREAM}")
@@ -254,11 +319,16 @@ def test_standard_input_without_an_object_keeps_the_report(tree):
 
 def test_excluded_standard_input_is_a_warning(tree):
     (tree / ".kubelint.yaml").write_text("exclude: [generated/]\n")
-    result = kubelint("check", "--stdin-filename", "generated/all.yaml", "-", stdin=BAD_JOB,
-                      cwd=tree)
-    assert (result.returncode, result.stderr) == (0, (
-        "kubelint: warning: standard input (generated/all.yaml) is excluded by the config"
-        " (.kubelint.yaml)\n"))
+    result = kubelint(
+        "check", "--stdin-filename", "generated/all.yaml", "-", stdin=BAD_JOB, cwd=tree
+    )
+    assert (result.returncode, result.stderr) == (
+        0,
+        (
+            "kubelint: warning: standard input (generated/all.yaml) is excluded by the config"
+            " (.kubelint.yaml)\n"
+        ),
+    )
 
 
 def test_a_directory_without_manifests_exits_2(tree, capsys):
@@ -267,7 +337,8 @@ def test_a_directory_without_manifests_exits_2(tree, capsys):
     assert main(["check", "--no-color", "empty"]) == 2
     assert capsys.readouterr() == (
         "No problems in 0 files: nothing was checked (no file to lint).\n",
-        "kubelint: error: no manifest files (*.yaml, *.yml, *.json) found under empty\n")
+        "kubelint: error: no manifest files (*.yaml, *.yml, *.json) found under empty\n",
+    )
     assert main(["check", "--diff", "empty"]) == 2
 
 
@@ -275,7 +346,8 @@ def test_everything_excluded_exits_2(tree, capsys):
     (tree / ".kubelint.yaml").write_text("exclude: ['*.yaml']\n")
     assert main(["check", "--no-color", "."]) == 2
     assert capsys.readouterr().err == (
-        "kubelint: error: all 2 files under . are excluded by the config (.kubelint.yaml)\n")
+        "kubelint: error: all 2 files under . are excluded by the config (.kubelint.yaml)\n"
+    )
 
 
 def test_named_files_may_hold_no_object(tree, capsys):
@@ -283,15 +355,16 @@ def test_named_files_may_hold_no_object(tree, capsys):
     is not a failure, only a note."""
     assert main(["check", "--no-color", "values.yaml"]) == 0
     assert capsys.readouterr() == (
-        "Nothing was checked: no Kubernetes object in 1 file; 1 non-Kubernetes document"
-        " skipped.\n",
+        "Nothing was checked: no Kubernetes object in 1 file; 1 non-Kubernetes document skipped.\n",
         "kubelint: warning: nothing was checked in 1 file: 1 document read, none is a"
         " Kubernetes object (values files, kustomizations and tools' configurations are"
-        " skipped)\n")
+        " skipped)\n",
+    )
     (tree / ".kubelint.yaml").write_text("exclude: ['*.yaml']\n")
     assert main(["check", "--no-color", "job.yaml", "values.yaml"]) == 0
     assert capsys.readouterr().err == (
-        "kubelint: warning: all 2 files named are excluded by the config (.kubelint.yaml)\n")
+        "kubelint: warning: all 2 files named are excluded by the config (.kubelint.yaml)\n"
+    )
 
 
 def test_a_directory_of_files_without_objects_is_a_warning(tree, capsys):
@@ -304,14 +377,14 @@ def test_a_directory_of_files_without_objects_is_a_warning(tree, capsys):
 
 # -- reports never replace what they should not -------------------------------------------
 
+
 def test_a_report_to_a_pipe_or_device_is_written_not_replaced(tree, tmp_path):
     """/dev/stdout of a process whose output is a pipe, and a FIFO: written to, never
     replaced by a regular file (as root that would turn /dev/null into a file)."""
     import os
     import threading
 
-    result = kubelint("check", "--no-config", "--output", "json=/dev/stdout", "job.yaml",
-                      cwd=tree)
+    result = kubelint("check", "--no-config", "--output", "json=/dev/stdout", "job.yaml", cwd=tree)
     assert result.returncode == 0, result.stderr
     assert '"rule": "liveness-initial-delay"' in result.stdout
     fifo = tmp_path / "report.fifo"
@@ -330,8 +403,10 @@ def test_an_output_that_is_an_input_is_refused(tree):
     before = (tree / "job.yaml").read_text()
     result = kubelint("check", "--no-config", "--output", "json=job.yaml", "job.yaml", cwd=tree)
     assert (result.returncode, result.stderr) == (
-        2, "kubelint: error: --output job.yaml: it is also an input; writing there would"
-           " replace the manifest\n")
+        2,
+        "kubelint: error: --output job.yaml: it is also an input; writing there would"
+        " replace the manifest\n",
+    )
     assert (tree / "job.yaml").read_text() == before
     # A manifest inside a linted directory is an input too; an earlier report is not.
     result = kubelint("check", "--no-config", "--output", "json=job.yaml", ".", cwd=tree)
@@ -348,9 +423,17 @@ def test_report_files_get_the_umask_mode_and_keep_their_own(tree):
     import os
 
     result = subprocess.run(
-        ["sh", "-c", f"umask 027 && {sys.executable} -m kubelint check --no-config"
-                     " --output json=new.json job.yaml"],
-        cwd=tree, capture_output=True, text=True, timeout=120)
+        [
+            "sh",
+            "-c",
+            f"umask 027 && {sys.executable} -m kubelint check --no-config"
+            " --output json=new.json job.yaml",
+        ],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert (tree / "new.json").stat().st_mode & 0o777 == 0o640
     os.chmod(tree / "new.json", 0o604)
@@ -359,13 +442,22 @@ def test_report_files_get_the_umask_mode_and_keep_their_own(tree):
 
 
 def test_write_baseline_says_so_and_succeeds(tree):
-    result = kubelint("check", "--no-config", "--fail-level", "info", "--write-baseline",
-                      "baseline.json", ".", cwd=tree)
+    result = kubelint(
+        "check",
+        "--no-config",
+        "--fail-level",
+        "info",
+        "--write-baseline",
+        "baseline.json",
+        ".",
+        cwd=tree,
+    )
     assert result.returncode == 0
     assert "kubelint: wrote 1 finding to the baseline baseline.json\n" in result.stderr
 
 
 # -- inputs that are not regular files: bounded, never a hang ---------------------------
+
 
 def test_fifos_and_devices_are_read_with_a_bound(tmp_path):
     import os
@@ -388,32 +480,52 @@ def test_fifos_and_devices_are_read_with_a_bound(tmp_path):
 
     zero = kubelint("check", "--no-config", "--no-color", "/dev/zero", cwd=tmp_path)
     assert zero.returncode == 1
-    assert zero.stdout.startswith("/dev/zero:1:1: error yaml-limits file is over 67,108,864"
-                                  " bytes, over kubelint's limit of 67,108,864")
+    assert zero.stdout.startswith(
+        "/dev/zero:1:1: error yaml-limits file is over 67,108,864"
+        " bytes, over kubelint's limit of 67,108,864"
+    )
 
 
 def test_standard_input_is_read_with_the_same_bound(tmp_path):
     big = b"# " + b"x" * (64 * 1024 * 1024) + b"\n"
-    result = subprocess.run([sys.executable, "-m", "kubelint", "check", "--no-color", "-"],
-                            input=big, cwd=tmp_path, capture_output=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "kubelint", "check", "--no-color", "-"],
+        input=big,
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=120,
+    )
     assert result.stdout.decode().startswith("<stdin>:1:1: error yaml-limits file is over")
 
 
 def test_a_closed_pipe_is_no_traceback(tmp_path):
     """`kubelint rules | head -1`: the reader goes away; kubelint ends quietly."""
-    result = subprocess.run(f"{sys.executable} -m kubelint rules | head -1", shell=True,
-                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        f"{sys.executable} -m kubelint rules | head -1",
+        shell=True,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.stdout.startswith("anti-affinity-missing")
     assert result.stderr == ""
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--output", "sarif", "job.yaml"],
-     "kubelint: error: --output sarif: name the file too: --output sarif=FILE\n"),
-    (["--stdin-filename", "x.yaml", "job.yaml"],
-     "kubelint: error: --stdin-filename names standard input: give it with '-' alone, not"
-     " with files\n"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--output", "sarif", "job.yaml"],
+            "kubelint: error: --output sarif: name the file too: --output sarif=FILE\n",
+        ),
+        (
+            ["--stdin-filename", "x.yaml", "job.yaml"],
+            "kubelint: error: --stdin-filename names standard input: give it with '-' alone, not"
+            " with files\n",
+        ),
+    ],
+)
 def test_ambiguous_command_lines_are_refused(tree, args, message):
     result = kubelint("check", "--no-config", *args, cwd=tree)
     assert (result.returncode, result.stderr) == (2, message)

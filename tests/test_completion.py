@@ -40,10 +40,14 @@ def scripts(tmp_path_factory) -> dict[str, Path]:
     """Each shell's script, as `kubelint completion SHELL` prints it."""
     directory = tmp_path_factory.mktemp("completion")
     made = {}
-    for shell, name in (("bash", "kubelint.bash"), ("zsh", "_kubelint"),
-                        ("fish", "kubelint.fish")):
-        result = subprocess.run([sys.executable, "-m", "kubelint", "completion", shell],
-                                capture_output=True, text=True, check=True, timeout=120)
+    for shell, name in (("bash", "kubelint.bash"), ("zsh", "_kubelint"), ("fish", "kubelint.fish")):
+        result = subprocess.run(
+            [sys.executable, "-m", "kubelint", "completion", shell],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        )
         assert result.stderr == ""
         made[shell] = directory / name
         made[shell].write_text(result.stdout)
@@ -70,25 +74,40 @@ def _bash(script: Path, line: str) -> list[str]:
                 words.append("=")
             if part or index == 0:
                 words.append(part)
-    program = ('source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1));'
-               ' COMP_LINE="${*}"; _kubelint;'
-               ' if (( ${#COMPREPLY[@]} )); then printf "%s\\n" "${COMPREPLY[@]}"; fi')
-    result = subprocess.run(["bash", "--norc", "--noprofile", "-c", program, "bash",
-                             str(script), *words], capture_output=True, text=True,
-                            timeout=60, check=True)
+    program = (
+        'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1));'
+        ' COMP_LINE="${*}"; _kubelint;'
+        ' if (( ${#COMPREPLY[@]} )); then printf "%s\\n" "${COMPREPLY[@]}"; fi'
+    )
+    result = subprocess.run(
+        ["bash", "--norc", "--noprofile", "-c", program, "bash", str(script), *words],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     return result.stdout.splitlines()
 
 
 def _zsh(script: Path, line: str) -> list[str]:
-    result = subprocess.run(["zsh", "-f", str(ZSH_HARNESS), str(script.parent), line],
-                            capture_output=True, text=True, timeout=60, check=True)
+    result = subprocess.run(
+        ["zsh", "-f", str(ZSH_HARNESS), str(script.parent), line],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     return result.stdout.splitlines()
 
 
 def _fish(script: Path, line: str) -> list[str]:
-    result = subprocess.run(["fish", "--no-config", "-c",
-                             "source $argv[1]; complete -C $argv[2]", str(script), line],
-                            capture_output=True, text=True, timeout=60, check=True)
+    result = subprocess.run(
+        ["fish", "--no-config", "-c", "source $argv[1]; complete -C $argv[2]", str(script), line],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     return [candidate.split("\t")[0] for candidate in result.stdout.splitlines()]
 
 
@@ -99,12 +118,21 @@ def _zsh_usable() -> bool:
 
 
 SHELLS = [
-    pytest.param("bash", _bash, marks=pytest.mark.skipif(
-        shutil.which("bash") is None, reason="bash is not installed")),
-    pytest.param("zsh", _zsh, marks=pytest.mark.skipif(
-        not _zsh_usable(), reason="zsh with zsh/zpty is not installed")),
-    pytest.param("fish", _fish, marks=pytest.mark.skipif(
-        shutil.which("fish") is None, reason="fish is not installed")),
+    pytest.param(
+        "bash",
+        _bash,
+        marks=pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed"),
+    ),
+    pytest.param(
+        "zsh",
+        _zsh,
+        marks=pytest.mark.skipif(not _zsh_usable(), reason="zsh with zsh/zpty is not installed"),
+    ),
+    pytest.param(
+        "fish",
+        _fish,
+        marks=pytest.mark.skipif(shutil.which("fish") is None, reason="fish is not installed"),
+    ),
 ]
 
 
@@ -133,8 +161,10 @@ CASES = [
     ("kubelint check --enable rb", _starting("rb")),  # the category and its rules
     ("kubelint check --enable security,rbac-w", {"rbac-wildcard"}),
     ("kubelint check --enable=secu", {"security"}),
-    ("kubelint check --disable=security,rbac-c",
-     {"rbac-cluster-admin-binding", "rbac-create-pods"}),
+    (
+        "kubelint check --disable=security,rbac-c",
+        {"rbac-cluster-admin-binding", "rbac-create-pods"},
+    ),
     ("kubelint check --disable ", SELECTORS),
     ("kubelint check --format j", {"json", "junit"}),
     ("kubelint check --fail-level ", {"error", "warning", "info"}),
@@ -161,29 +191,46 @@ def test_values_complete_to_exactly(scripts, workdir, shell, complete, line, exp
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
 def test_bash_script_registers_its_function(scripts):
-    result = subprocess.run(["bash", "--norc", "-c", 'source "$1"; complete -p kubelint',
-                             "bash", str(scripts["bash"])], capture_output=True, text=True,
-                            timeout=60, check=True)
+    result = subprocess.run(
+        ["bash", "--norc", "-c", 'source "$1"; complete -p kubelint', "bash", str(scripts["bash"])],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     assert result.stdout == "complete -F _kubelint kubelint\n"
 
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
 def test_bash_replaces_the_whole_list(scripts):
     assert _bash(scripts["bash"], "kubelint check --enable security,rbac-w") == [
-        "security,rbac-wildcard"]
+        "security,rbac-wildcard"
+    ]
 
 
 @pytest.mark.skipif(shutil.which("fish") is None, reason="fish is not installed")
 def test_fish_keeps_the_option_and_the_items_before(scripts):
     assert _fish(scripts["fish"], "kubelint check --enable=security,rbac-w") == [
-        "--enable=security,rbac-wildcard"]
+        "--enable=security,rbac-wildcard"
+    ]
 
 
 @pytest.mark.skipif(not _zsh_usable(), reason="zsh with zsh/zpty is not installed")
 def test_zsh_script_can_be_sourced_too(scripts):
-    result = subprocess.run(["zsh", "-f", str(ZSH_HARNESS), str(scripts["zsh"].parent),
-                             "kubelint check --fail-level ", "source"],
-                            capture_output=True, text=True, timeout=60, check=True)
+    result = subprocess.run(
+        [
+            "zsh",
+            "-f",
+            str(ZSH_HARNESS),
+            str(scripts["zsh"].parent),
+            "kubelint check --fail-level ",
+            "source",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     assert set(result.stdout.splitlines()) == {"error", "warning", "info"}
 
 
@@ -191,5 +238,7 @@ def test_an_unknown_shell_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as raised:
         main(["completion", "powershell"])
     assert raised.value.code == 2
-    assert "argument SHELL: invalid choice: 'powershell' (choose from 'bash', 'zsh', 'fish')" \
+    assert (
+        "argument SHELL: invalid choice: 'powershell' (choose from 'bash', 'zsh', 'fish')"
         in capsys.readouterr().err
+    )

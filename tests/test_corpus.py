@@ -31,14 +31,20 @@ def test_every_document_is_accounted_for(report):
 
 
 def test_no_rule_crashes_and_nothing_fails_to_parse(report):
-    broken = [f"{f.file}:{f.line} {f.rule} {f.message}" for f in report.findings
-              if f.rule in ("internal-error", "yaml-syntax", "yaml-limits", "file-unreadable")]
+    broken = [
+        f"{f.file}:{f.line} {f.rule} {f.message}"
+        for f in report.findings
+        if f.rule in ("internal-error", "yaml-syntax", "yaml-limits", "file-unreadable")
+    ]
     assert broken == []
 
 
 def test_duplicate_keys_in_the_corpus_are_real(report):
-    duplicates = sorted((f.file.rsplit("/", 1)[-1], f.line) for f in report.findings
-                        if f.rule == "yaml-duplicate-key")
+    duplicates = sorted(
+        (f.file.rsplit("/", 1)[-1], f.line)
+        for f in report.findings
+        if f.rule == "yaml-duplicate-key"
+    )
     assert duplicates == [
         ("_archived__openshift-origin__etcd-controller.yaml", 12),
         ("_archived__openshift-origin__etcd-discovery-controller.yaml", 12),

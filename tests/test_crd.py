@@ -34,10 +34,17 @@ Errors = list[tuple[tuple[Any, ...], str]]
 def errors(schema: dict[str, Any], instance: Any) -> Errors:
     """(instance path, failing keyword) of every error, sorted."""
     validator = jsonschema_rs.validator_for(schema)
-    found = [(tuple(e.instance_path), str(list(e.schema_path)[-1]))
-             for e in validator.iter_errors(instance)]
-    return sorted(found, key=lambda error: ([(1, 0, p) if isinstance(p, str) else (0, p, "")
-                                             for p in error[0]], error[1]))
+    found = [
+        (tuple(e.instance_path), str(list(e.schema_path)[-1]))
+        for e in validator.iter_errors(instance)
+    ]
+    return sorted(
+        found,
+        key=lambda error: (
+            [(1, 0, p) if isinstance(p, str) else (0, p, "") for p in error[0]],
+            error[1],
+        ),
+    )
 
 
 def parse(text: str) -> dict[str, Any]:
@@ -231,8 +238,10 @@ def test_unknown_field_under_spec_is_an_error(v1):
     # ... and at the root, and in list items with properties.
     data = widget(ports=[{"name": "http", "numbr": 80}])
     data["extra"] = 1
-    assert errors(v1, data) == [((), "additionalProperties"),
-                                (("spec", "ports", 0), "additionalProperties")]
+    assert errors(v1, data) == [
+        ((), "additionalProperties"),
+        (("spec", "ports", 0), "additionalProperties"),
+    ]
 
 
 def test_object_without_properties_keeps_no_fields(v1):
@@ -244,8 +253,7 @@ def test_object_without_properties_keeps_no_fields(v1):
 
 def test_preserve_unknown_fields_allows_unknown_fields_but_checks_known_ones(v1):
     assert errors(v1, widget(config={"whatever": {"a": 1}, "level": 3})) == []
-    assert errors(v1, widget(config={"level": "high"})) == [(("spec", "config", "level"),
-                                                             "type")]
+    assert errors(v1, widget(config={"level": "high"})) == [(("spec", "config", "level"), "type")]
     assert "additionalProperties" not in v1["properties"]["spec"]["properties"]["config"]
 
 
@@ -286,21 +294,25 @@ def test_crd_that_preserves_unknown_fields_keeps_nulls_and_unknown_fields():
 
 def test_embedded_resource_needs_api_version_and_kind(v1):
     assert errors(v1, widget(template={"apiVersion": "v1", "metadata": {}})) == [
-        (("spec", "template"), "required")]
+        (("spec", "template"), "required")
+    ]
     assert errors(v1, widget(template={"apiVersion": "v1", "kind": ""})) == [
-        (("spec", "template", "kind"), "minLength")]
+        (("spec", "template", "kind"), "minLength")
+    ]
 
 
 def test_embedded_resource_without_preserve_keeps_its_own_fields_only():
     crd = parse(WIDGET_CRD)
     template = crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"][
-        "properties"]["template"]
+        "properties"
+    ]["template"]
     del template["x-kubernetes-preserve-unknown-fields"]
     schema = compile_crd(crd)[("example.com/v1", "Widget")]
     ok = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}}
     assert errors(schema, widget(template=ok)) == []
     assert errors(schema, widget(template={**ok, "data": {}})) == [
-        (("spec", "template"), "additionalProperties")]
+        (("spec", "template"), "additionalProperties")
+    ]
 
 
 def test_enum(v1):
@@ -345,8 +357,12 @@ def test_descriptions_formats_defaults_and_list_types_are_dropped(v1):
 
 def test_multiple_versions_have_their_own_schemas(widgets):
     v2 = widgets[("example.com/v2", "Widget")]
-    data = {"apiVersion": "example.com/v2", "kind": "Widget", "metadata": {"name": "w"},
-            "spec": {"sizeName": "small"}}
+    data = {
+        "apiVersion": "example.com/v2",
+        "kind": "Widget",
+        "metadata": {"name": "w"},
+        "spec": {"sizeName": "small"},
+    }
     assert errors(v2, data) == []
     data["spec"] = {"size": 3}
     assert errors(v2, data) == [(("spec",), "additionalProperties")]
@@ -381,11 +397,17 @@ spec:
 
 def test_v1beta1_crd_with_spec_validation():
     schemas = compile_crd(parse(V1BETA1_CRD))
-    assert sorted(schemas) == [("stable.example.com/v1", "CronTab"),
-                               ("stable.example.com/v1beta1", "CronTab")]
+    assert sorted(schemas) == [
+        ("stable.example.com/v1", "CronTab"),
+        ("stable.example.com/v1beta1", "CronTab"),
+    ]
     schema = schemas[("stable.example.com/v1beta1", "CronTab")]
-    data = {"apiVersion": "stable.example.com/v1beta1", "kind": "CronTab",
-            "metadata": {"name": "c"}, "spec": {"cronSpec": "* * * * */5", "replicas": 0}}
+    data = {
+        "apiVersion": "stable.example.com/v1beta1",
+        "kind": "CronTab",
+        "metadata": {"name": "c"},
+        "spec": {"cronSpec": "* * * * */5", "replicas": 0},
+    }
     assert errors(schema, data) == [(("spec", "replicas"), "minimum")]
     # v1beta1 keeps unknown fields unless preserveUnknownFields is false.
     data["spec"] = {"cronSpec": "* * * * */5", "image": "x"}
@@ -403,15 +425,26 @@ def test_v1beta1_single_version_and_per_version_schema():
     assert sorted(compile_crd(crd)) == [("stable.example.com/v1", "CronTab")]
     crd = parse(V1BETA1_CRD)
     del crd["spec"]["validation"]
-    crd["spec"]["versions"][0]["schema"] = {"openAPIV3Schema": {
-        "type": "object", "properties": {"spec": {"type": "string"}}}}
+    crd["spec"]["versions"][0]["schema"] = {
+        "openAPIV3Schema": {"type": "object", "properties": {"spec": {"type": "string"}}}
+    }
     schemas = compile_crd(crd)
     own = schemas[("stable.example.com/v1", "CronTab")]
     assert own["properties"]["spec"] == {"type": "string"}  # v1beta1: nulls are not pruned
     # No schema at all: anything but apiVersion and kind goes.
     bare = schemas[("stable.example.com/v1beta1", "CronTab")]
-    assert errors(bare, {"apiVersion": "stable.example.com/v1beta1", "kind": "CronTab",
-                         "spec": [1], "other": 2}) == []
+    assert (
+        errors(
+            bare,
+            {
+                "apiVersion": "stable.example.com/v1beta1",
+                "kind": "CronTab",
+                "spec": [1],
+                "other": 2,
+            },
+        )
+        == []
+    )
 
 
 def test_patterns_the_validator_cannot_compile_are_dropped():
@@ -420,37 +453,64 @@ def test_patterns_the_validator_cannot_compile_are_dropped():
     assert not pattern_compiles("(unclosed")
     crd = parse(WIDGET_CRD)
     name = crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"][
-        "properties"]["name"]
+        "properties"
+    ]["name"]
     name["pattern"] = "(unclosed"
     schema = compile_crd(crd)[("example.com/v1", "Widget")]
     assert "pattern" not in schema["properties"]["spec"]["properties"]["name"]
     assert errors(schema, widget(name="Any Thing")) == []
 
 
-@pytest.mark.parametrize("crd", [
-    None, [], "crd", {}, {"spec": None}, {"spec": {"group": "g.io"}},
-    {"spec": {"group": 1, "names": {"kind": "K"}, "versions": []}},
-    {"spec": {"group": "g.io", "names": "K", "versions": [{"name": "v1", "served": True}]}},
-    {"spec": {"group": "g.io", "names": {"kind": "K"}, "versions": "v1"}},
-    {"spec": {"group": "g.io", "names": {"kind": "K"}, "versions": [None, 1, {"name": 2}]}},
-])
+@pytest.mark.parametrize(
+    "crd",
+    [
+        None,
+        [],
+        "crd",
+        {},
+        {"spec": None},
+        {"spec": {"group": "g.io"}},
+        {"spec": {"group": 1, "names": {"kind": "K"}, "versions": []}},
+        {"spec": {"group": "g.io", "names": "K", "versions": [{"name": "v1", "served": True}]}},
+        {"spec": {"group": "g.io", "names": {"kind": "K"}, "versions": "v1"}},
+        {"spec": {"group": "g.io", "names": {"kind": "K"}, "versions": [None, 1, {"name": 2}]}},
+    ],
+)
 def test_malformed_crds_give_nothing(crd):
     assert compile_crd(crd) == {}
     assert cel_validations(crd) == []
 
 
 def test_malformed_schema_nodes_still_build_a_validator():
-    schema = {"type": "object", "properties": {"spec": {
+    schema = {
         "type": "object",
-        "required": [True, "a", "a"],
-        "properties": {"a": "not a schema", "b": {"type": ["string"], "minimum": "1",
-                                                   "minLength": -1, "enum": "x"},
-                       "c": {"items": [{"type": "string"}], "allOf": [], "not": 3,
-                             "exclusiveMaximum": True, "additionalProperties": "no"}},
-    }}}
-    crd = {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
-           "spec": {"group": "g.io", "names": {"kind": "K"}, "versions": [
-               {"name": "v1", "served": True, "schema": {"openAPIV3Schema": schema}}]}}
+        "properties": {
+            "spec": {
+                "type": "object",
+                "required": [True, "a", "a"],
+                "properties": {
+                    "a": "not a schema",
+                    "b": {"type": ["string"], "minimum": "1", "minLength": -1, "enum": "x"},
+                    "c": {
+                        "items": [{"type": "string"}],
+                        "allOf": [],
+                        "not": 3,
+                        "exclusiveMaximum": True,
+                        "additionalProperties": "no",
+                    },
+                },
+            }
+        },
+    }
+    crd = {
+        "apiVersion": "apiextensions.k8s.io/v1",
+        "kind": "CustomResourceDefinition",
+        "spec": {
+            "group": "g.io",
+            "names": {"kind": "K"},
+            "versions": [{"name": "v1", "served": True, "schema": {"openAPIV3Schema": schema}}],
+        },
+    }
     [compiled] = compile_crd(crd).values()
     spec = compiled["properties"]["spec"]
     assert spec["required"] == ["a"]
@@ -473,10 +533,14 @@ PROMETHEUS_SCHEMA = {
     "description": "The `Prometheus` custom resource definition (CRD) defines a deployment.",
     "type": "object",
     "properties": {
-        "apiVersion": {"type": "string"}, "kind": {"type": "string"},
+        "apiVersion": {"type": "string"},
+        "kind": {"type": "string"},
         "metadata": {"type": "object"},
-        "spec": {"type": "object", "properties": {"replicas": {"type": "integer"}},
-                 "additionalProperties": False},
+        "spec": {
+            "type": "object",
+            "properties": {"replicas": {"type": "integer"}},
+            "additionalProperties": False,
+        },
     },
 }
 
@@ -489,33 +553,45 @@ def test_schema_from_file_crds_catalog_layout():
     assert schema["properties"]["kind"] == {"type": "string", "const": "Prometheus"}
     assert schema["properties"]["spec"] == PROMETHEUS_SCHEMA["properties"]["spec"]  # as is
     assert "kind" not in PROMETHEUS_SCHEMA["properties"]["kind"]  # the input is not changed
-    data = {"apiVersion": "monitoring.coreos.com/v1", "kind": "Prometheus",
-            "metadata": {"name": "k8s"}, "spec": {"replicas": "2", "x": 1}}
-    assert errors(schema, data) == [(("spec",), "additionalProperties"),
-                                    (("spec", "replicas"), "type")]
+    data = {
+        "apiVersion": "monitoring.coreos.com/v1",
+        "kind": "Prometheus",
+        "metadata": {"name": "k8s"},
+        "spec": {"replicas": "2", "x": 1},
+    }
+    assert errors(schema, data) == [
+        (("spec",), "additionalProperties"),
+        (("spec", "replicas"), "type"),
+    ]
     data = {"apiVersion": "monitoring.coreos.com/v2", "kind": "Prometheus"}
     assert errors(schema, data) == [(("apiVersion",), "const")]
 
 
 def test_schema_from_file_kubeconform_naming():
-    schema = {"description": "TrainingJob is the Schema for the trainingjobs API",
-              "properties": {"spec": {}}}
+    schema = {
+        "description": "TrainingJob is the Schema for the trainingjobs API",
+        "properties": {"spec": {}},
+    }
     # kubeconform's {{ .KindSuffix }}: only the first label of the group is in the name.
     assert list(schema_from_file("/schemas/trainingjob-sagemaker-v1.json", schema)) == [
-        ("sagemaker.*/v1", "TrainingJob")]
+        ("sagemaker.*/v1", "TrainingJob")
+    ]
     assert first_label_api_version("sagemaker", "v1") == "sagemaker.*/v1"
     assert list(schema_from_file("/schemas/rolebinding-rbac-v1.json", {})) == [
-        ("rbac.*/v1", "rolebinding")]
+        ("rbac.*/v1", "rolebinding")
+    ]
     assert list(schema_from_file("/schemas/job-aws-sagemaker-v1alpha1.json", {})) == [
-        ("aws-sagemaker.*/v1alpha1", "job")]
+        ("aws-sagemaker.*/v1alpha1", "job")
+    ]
     # A group with a dot is whole; so is a one-label group Kubernetes serves.
     assert list(schema_from_file("/schemas/widget-example.com-v1beta2.json", {})) == [
-        ("example.com/v1beta2", "widget")]  # nothing in the schema spells the kind
+        ("example.com/v1beta2", "widget")
+    ]  # nothing in the schema spells the kind
     assert list(schema_from_file("/schemas/service-v1.json", {})) == [("v1", "service")]
     assert list(schema_from_file("/schemas/deployment-apps-v1.json", {})) == [
-        ("apps/v1", "deployment")]
-    assert list(schema_from_file("/schemas/cronjob-batch-v1.json", {})) == [
-        ("batch/v1", "cronjob")]
+        ("apps/v1", "deployment")
+    ]
+    assert list(schema_from_file("/schemas/cronjob-batch-v1.json", {})) == [("batch/v1", "cronjob")]
 
 
 LABELLED = {
@@ -526,8 +602,11 @@ LABELLED = {
         "apiVersion": {"type": "string"},
         "kind": {"type": "string"},
         "metadata": {"type": "object"},
-        "spec": {"type": "object", "additionalProperties": False,
-                 "properties": {"mode": {"type": "string", "enum": ["File", "Pipe"]}}},
+        "spec": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"mode": {"type": "string", "enum": ["File", "Pipe"]}},
+        },
     },
 }
 
@@ -535,27 +614,35 @@ LABELLED = {
 def test_first_label_schema_pins_every_group_with_that_label():
     [(key, schema)] = schema_from_file("/r/trainingjob-sagemaker-v1.json", LABELLED).items()
     assert key == ("sagemaker.*/v1", "TrainingJob")
-    assert schema["properties"]["apiVersion"] == {"type": "string",
-                                                  "pattern": "^sagemaker(\\..*)?/v1$"}
+    assert schema["properties"]["apiVersion"] == {
+        "type": "string",
+        "pattern": "^sagemaker(\\..*)?/v1$",
+    }
     assert schema["properties"]["kind"] == {"type": "string", "const": "TrainingJob"}
     assert LABELLED["properties"]["apiVersion"] == {"type": "string"}  # input unchanged
     job = {"kind": "TrainingJob", "metadata": {"name": "j"}, "spec": {"mode": "File"}}
-    for api_version in ("sagemaker.aws.amazon.com/v1", "sagemaker.example.org/v1",
-                        "sagemaker/v1"):
+    for api_version in ("sagemaker.aws.amazon.com/v1", "sagemaker.example.org/v1", "sagemaker/v1"):
         assert errors(schema, {**job, "apiVersion": api_version}) == [], api_version
-    for api_version in ("sagemakers.io/v1", "aws.sagemaker.com/v1", "xsagemaker.io/v1",
-                        "sagemaker.aws.amazon.com/v2", "sagemaker.aws.amazon.com/v1beta1",
-                        "v1"):
+    for api_version in (
+        "sagemakers.io/v1",
+        "aws.sagemaker.com/v1",
+        "xsagemaker.io/v1",
+        "sagemaker.aws.amazon.com/v2",
+        "sagemaker.aws.amazon.com/v1beta1",
+        "v1",
+    ):
         assert errors(schema, {**job, "apiVersion": api_version}) == [
-            (("apiVersion",), "pattern")], api_version
-    assert errors(schema, {**job, "apiVersion": "sagemaker.io/v1", "kind": "Job",
-                           "spec": {"mode": "Stream"}}) == [
-        (("kind",), "const"), (("spec", "mode"), "enum")]
+            (("apiVersion",), "pattern")
+        ], api_version
+    assert errors(
+        schema, {**job, "apiVersion": "sagemaker.io/v1", "kind": "Job", "spec": {"mode": "Stream"}}
+    ) == [(("kind",), "const"), (("spec", "mode"), "enum")]
 
 
 def test_a_schema_that_names_its_group_is_filed_under_it():
     """The apiVersion property of the schema (const or enum) wins over the file name's
     first label when it names a group starting with that label, for the file's version."""
+
     def with_api_version(own: dict[str, Any]) -> dict[str, Any]:
         return {**LABELLED, "properties": {**LABELLED["properties"], "apiVersion": own}}
 
@@ -564,28 +651,48 @@ def test_a_schema_that_names_its_group_is_filed_under_it():
     [(key, schema)] = schema_from_file(name, named).items()
     assert key == ("sagemaker.aws.amazon.com/v1", "TrainingJob")
     assert schema["properties"]["apiVersion"] == {
-        "type": "string", "const": "sagemaker.aws.amazon.com/v1"}
+        "type": "string",
+        "const": "sagemaker.aws.amazon.com/v1",
+    }
     const = with_api_version({"const": "sagemaker.aws.amazon.com/v1"})
-    assert list(schema_from_file(name, const)) == [
-        ("sagemaker.aws.amazon.com/v1", "TrainingJob")]
+    assert list(schema_from_file(name, const)) == [("sagemaker.aws.amazon.com/v1", "TrainingJob")]
     # Several groups, duplicates, and values that do not fit (another version, another
     # first label, no dot, not a string): only the fitting ones count, in order.
-    several = with_api_version({"enum": [
-        "sagemaker.example.org/v1", "sagemaker.aws.amazon.com/v2", "other.aws.amazon.com/v1",
-        "sagemaker/v1", 1, "sagemaker.aws.amazon.com/v1", "sagemaker.example.org/v1"]})
+    several = with_api_version(
+        {
+            "enum": [
+                "sagemaker.example.org/v1",
+                "sagemaker.aws.amazon.com/v2",
+                "other.aws.amazon.com/v1",
+                "sagemaker/v1",
+                1,
+                "sagemaker.aws.amazon.com/v1",
+                "sagemaker.example.org/v1",
+            ]
+        }
+    )
     assert list(schema_from_file(name, several)) == [
         ("sagemaker.example.org/v1", "TrainingJob"),
-        ("sagemaker.aws.amazon.com/v1", "TrainingJob")]
+        ("sagemaker.aws.amazon.com/v1", "TrainingJob"),
+    ]
     unfit = with_api_version({"enum": ["sagemaker.aws.amazon.com/v2", "sagemaker/v1"]})
     assert list(schema_from_file(name, unfit)) == [("sagemaker.*/v1", "TrainingJob")]
     # x-kubernetes-group-version-kind wins over everything the name says.
-    declared = {**LABELLED, "x-kubernetes-group-version-kind": {
-        "group": "sagemaker.aws.amazon.com", "version": "v1", "kind": "TrainingJob"}}
+    declared = {
+        **LABELLED,
+        "x-kubernetes-group-version-kind": {
+            "group": "sagemaker.aws.amazon.com",
+            "version": "v1",
+            "kind": "TrainingJob",
+        },
+    }
     assert list(schema_from_file(name, declared)) == [
-        ("sagemaker.aws.amazon.com/v1", "TrainingJob")]
+        ("sagemaker.aws.amazon.com/v1", "TrainingJob")
+    ]
     # The CRDs-catalog layout gives the whole group: no label matching there.
-    assert list(schema_from_file("/sagemaker.aws.amazon.com/trainingjob_v1.json",
-                                 LABELLED)) == [("sagemaker.aws.amazon.com/v1", "TrainingJob")]
+    assert list(schema_from_file("/sagemaker.aws.amazon.com/trainingjob_v1.json", LABELLED)) == [
+        ("sagemaker.aws.amazon.com/v1", "TrainingJob")
+    ]
 
 
 def test_catalog_finds_first_label_schemas_after_exact_ones():
@@ -593,31 +700,47 @@ def test_catalog_finds_first_label_schemas_after_exact_ones():
     exact_schema = compile_crd(parse(WIDGET_CRD))
     catalog = Catalog("1.37", {**label_schema, **exact_schema})
     label = label_schema[("sagemaker.*/v1", "TrainingJob")]
-    for api_version in ("sagemaker.aws.amazon.com/v1", "sagemaker.example.org/v1",
-                        "sagemaker/v1"):
+    for api_version in ("sagemaker.aws.amazon.com/v1", "sagemaker.example.org/v1", "sagemaker/v1"):
         assert catalog.knows(api_version, "TrainingJob"), api_version
         assert catalog.schema(api_version, "TrainingJob") is label
-        assert catalog.problems(api_version, "TrainingJob", {
-            "apiVersion": api_version, "kind": "TrainingJob", "metadata": {},
-            "spec": {"mode": "File"}}) == []
-    for api_version, kind in (("sagemaker.aws.amazon.com/v2", "TrainingJob"),
-                              ("sagemakers.io/v1", "TrainingJob"),
-                              ("aws.sagemaker.com/v1", "TrainingJob"),
-                              ("sagemaker.aws.amazon.com/v1", "trainingjob"),
-                              ("sagemaker.aws.amazon.com/v1", "HyperParameterTuningJob"),
-                              ("v1", "TrainingJob")):
+        assert (
+            catalog.problems(
+                api_version,
+                "TrainingJob",
+                {
+                    "apiVersion": api_version,
+                    "kind": "TrainingJob",
+                    "metadata": {},
+                    "spec": {"mode": "File"},
+                },
+            )
+            == []
+        )
+    for api_version, kind in (
+        ("sagemaker.aws.amazon.com/v2", "TrainingJob"),
+        ("sagemakers.io/v1", "TrainingJob"),
+        ("aws.sagemaker.com/v1", "TrainingJob"),
+        ("sagemaker.aws.amazon.com/v1", "trainingjob"),
+        ("sagemaker.aws.amazon.com/v1", "HyperParameterTuningJob"),
+        ("v1", "TrainingJob"),
+    ):
         assert not catalog.knows(api_version, kind), (api_version, kind)
         assert catalog.schema(api_version, kind) is None
         assert catalog.validator(api_version, kind) is None
     assert catalog.knows("example.com/v1", "Widget")
     # An exact schema for one group wins over the label schema; the other groups of the
     # label keep the label schema.
-    crd = parse(WIDGET_CRD.replace("group: example.com", "group: sagemaker.example.org")
-                .replace("kind: Widget", "kind: TrainingJob"))
+    crd = parse(
+        WIDGET_CRD.replace("group: example.com", "group: sagemaker.example.org").replace(
+            "kind: Widget", "kind: TrainingJob"
+        )
+    )
     exact = compile_crd(crd)
     catalog = Catalog("1.37", {**label_schema, **exact})
-    assert catalog.schema("sagemaker.example.org/v1", "TrainingJob") is \
-        exact[("sagemaker.example.org/v1", "TrainingJob")]
+    assert (
+        catalog.schema("sagemaker.example.org/v1", "TrainingJob")
+        is exact[("sagemaker.example.org/v1", "TrainingJob")]
+    )
     assert catalog.schema("sagemaker.aws.amazon.com/v1", "TrainingJob") is label
 
 
@@ -626,27 +749,41 @@ def test_first_label_schema_of_a_built_in_kind_wins_over_the_bundle():
     rolebinding-rbac-v1.json given with --crds is the schema of
     rbac.authorization.k8s.io/v1 RoleBinding, as an exact --crds schema of a built-in
     kind already is."""
-    own = {"description": "RoleBinding references a role", "type": "object",
-           "properties": {"subjects": {"type": "array", "maxItems": 1}}}
+    own = {
+        "description": "RoleBinding references a role",
+        "type": "object",
+        "properties": {"subjects": {"type": "array", "maxItems": 1}},
+    }
     schemas = schema_from_file("/r/rolebinding-rbac-v1.json", own)
     assert list(schemas) == [("rbac.*/v1", "RoleBinding")]
-    binding = {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
-               "metadata": {"name": "b"}, "subjects": [{}, {}]}
-    assert [p.path for p in Catalog("1.37", schemas).problems(
-        "rbac.authorization.k8s.io/v1", "RoleBinding", binding)] == [("subjects",)]
-    bundle_only = Catalog("1.37").problems("rbac.authorization.k8s.io/v1", "RoleBinding",
-                                           binding)
+    binding = {
+        "apiVersion": "rbac.authorization.k8s.io/v1",
+        "kind": "RoleBinding",
+        "metadata": {"name": "b"},
+        "subjects": [{}, {}],
+    }
+    assert [
+        p.path
+        for p in Catalog("1.37", schemas).problems(
+            "rbac.authorization.k8s.io/v1", "RoleBinding", binding
+        )
+    ] == [("subjects",)]
+    bundle_only = Catalog("1.37").problems("rbac.authorization.k8s.io/v1", "RoleBinding", binding)
     assert sorted(p.message for p in bundle_only) == [
         "missing required field 'kind' in subjects[0]",
         "missing required field 'kind' in subjects[1]",
         "missing required field 'name' in subjects[0]",
         "missing required field 'name' in subjects[1]",
-        "missing required field 'roleRef' in the object"]
+        "missing required field 'roleRef' in the object",
+    ]
 
 
 def test_schema_from_file_declared_gvk_wins_and_no_gvk_gives_nothing():
-    schema = {"x-kubernetes-group-version-kind": [
-        {"group": "apps", "kind": "Deployment", "version": "v1"}]}
+    schema = {
+        "x-kubernetes-group-version-kind": [
+            {"group": "apps", "kind": "Deployment", "version": "v1"}
+        ]
+    }
     assert list(schema_from_file("/x/anything.json", schema)) == [("apps/v1", "Deployment")]
     core = {"x-kubernetes-group-version-kind": [{"group": "", "kind": "Pod", "version": "v1"}]}
     assert list(schema_from_file("/x/pod.json", core)) == [("v1", "Pod")]
@@ -664,19 +801,25 @@ def test_load_crd_sources(tmp_path: Path):
     (tmp_path / "crds").mkdir()
     (tmp_path / "crds" / "widgets.yaml").write_text(
         "# a CRD and an unrelated object\n" + WIDGET_CRD + "---\napiVersion: v1\n"
-        "kind: Namespace\nmetadata: {name: x}\n", encoding="utf-8")
+        "kind: Namespace\nmetadata: {name: x}\n",
+        encoding="utf-8",
+    )
     group = tmp_path / "crds" / "monitoring.coreos.com"
     group.mkdir()
     (group / "prometheus_v1.json").write_text(json.dumps(PROMETHEUS_SCHEMA), encoding="utf-8")
-    (tmp_path / "crds" / "junk.yaml").write_text("apiVersion: v1\nkind: ConfigMap\n"
-                                                 "metadata: {name: c}\n", encoding="utf-8")
+    (tmp_path / "crds" / "junk.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n", encoding="utf-8"
+    )
     (tmp_path / "crds" / "broken.yml").write_text("a: [\n", encoding="utf-8")
     (tmp_path / "crds" / "notes.txt").write_text("not searched", encoding="utf-8")
     (tmp_path / "crds" / ".hidden.yaml").write_text("x", encoding="utf-8")
     missing = str(tmp_path / "missing")
     schemas, problems = load_crd_sources([str(tmp_path / "crds"), missing])
-    assert sorted(schemas) == [("example.com/v1", "Widget"), ("example.com/v2", "Widget"),
-                               ("monitoring.coreos.com/v1", "Prometheus")]
+    assert sorted(schemas) == [
+        ("example.com/v1", "Widget"),
+        ("example.com/v2", "Widget"),
+        ("monitoring.coreos.com/v1", "Prometheus"),
+    ]
     crds = tmp_path / "crds"
     assert problems == [
         f"{crds}/broken.yml: {_first_yaml_problem(crds / 'broken.yml')} (line 2);"
@@ -697,13 +840,15 @@ def test_load_crd_sources_reports_unserved_crds_and_bad_schemas(tmp_path: Path):
     (tmp_path / "unserved.json").write_text(json.dumps(crd), encoding="utf-8")
     bad = tmp_path / "example.com"
     bad.mkdir()
-    (bad / "thing_v1.json").write_text(json.dumps({"$schema": "urn:unknown"}),
-                                       encoding="utf-8")
+    (bad / "thing_v1.json").write_text(json.dumps({"$schema": "urn:unknown"}), encoding="utf-8")
     (bad / "other_v1.json").write_text("{not json", encoding="utf-8")
     schemas, problems = load_crd_sources([str(tmp_path / "unserved.json"), str(bad)])
     assert schemas == {}
     assert [p.split(": ", 1)[0] for p in problems] == [
-        str(tmp_path / "unserved.json"), str(bad / "other_v1.json"), str(bad / "thing_v1.json")]
+        str(tmp_path / "unserved.json"),
+        str(bad / "other_v1.json"),
+        str(bad / "thing_v1.json"),
+    ]
     assert problems[0].endswith(": the CustomResourceDefinition serves no version")
     assert problems[1].endswith(f" (line 2); {PROBLEM_NOTHING}")  # the YAML parser's word
     assert problems[2].startswith(f"{bad / 'thing_v1.json'}: the JSON Schema does not compile:")
@@ -718,8 +863,9 @@ spec:
 
 
 def _validity(findings: list[Any]) -> list[tuple[int, str, str]]:
-    return sorted((f.line, f.rule, f.message) for f in findings
-                  if f.rule in ("schema", "unknown-kind"))
+    return sorted(
+        (f.line, f.rule, f.message) for f in findings if f.rule in ("schema", "unknown-kind")
+    )
 
 
 def test_first_label_schema_from_crds_validates_every_group_with_that_label(tmp_path: Path):
@@ -729,34 +875,42 @@ def test_first_label_schema_from_crds_validates_every_group_with_that_label(tmp_
     group only."""
     registry = tmp_path / "registry"
     registry.mkdir()
-    (registry / "trainingjob-sagemaker-v1.json").write_text(json.dumps(LABELLED),
-                                                            encoding="utf-8")
+    (registry / "trainingjob-sagemaker-v1.json").write_text(json.dumps(LABELLED), encoding="utf-8")
     schemas, problems = load_crd_sources([str(registry)])
     assert problems == []
     assert list(schemas) == [("sagemaker.*/v1", "TrainingJob")]
     config = Config(crds=[str(registry)], strict_kinds=True)
-    text = "---\n".join([
-        TRAINING_JOB.format(api_version="sagemaker.aws.amazon.com/v1", mode="Stream"),
-        TRAINING_JOB.format(api_version="sagemaker.example.org/v1", mode="Stream"),
-        TRAINING_JOB.format(api_version="sagemaker.aws.amazon.com/v1", mode="File"),
-        TRAINING_JOB.format(api_version="sagemaker.aws.amazon.com/v2", mode="File"),
-    ])
+    text = "---\n".join(
+        [
+            TRAINING_JOB.format(api_version="sagemaker.aws.amazon.com/v1", mode="Stream"),
+            TRAINING_JOB.format(api_version="sagemaker.example.org/v1", mode="Stream"),
+            TRAINING_JOB.format(api_version="sagemaker.aws.amazon.com/v1", mode="File"),
+            TRAINING_JOB.format(api_version="sagemaker.aws.amazon.com/v2", mode="File"),
+        ]
+    )
     invalid = 'spec.mode is "Stream"; expected one of "File", "Pipe"'
-    unknown = ("no schema for sagemaker.aws.amazon.com/v2 TrainingJob: add its"
-               " CustomResourceDefinition to the input or to --crds")
+    unknown = (
+        "no schema for sagemaker.aws.amazon.com/v2 TrainingJob: add its"
+        " CustomResourceDefinition to the input or to --crds"
+    )
     assert _validity(lint_text(text, "jobs.yaml", config)) == [
-        (5, "schema", invalid), (11, "schema", invalid),
-        (20, "unknown-kind", unknown)]
+        (5, "schema", invalid),
+        (11, "schema", invalid),
+        (20, "unknown-kind", unknown),
+    ]
     # A CRD of sagemaker.example.org TrainingJob (WIDGET_CRD's schema: spec.size required,
     # mode fast or slow) decides for that group alone.
-    crd = WIDGET_CRD.replace("group: example.com", "group: sagemaker.example.org") \
-        .replace("kind: Widget", "kind: TrainingJob").replace("name: widgets.example.com",
-                                                              "name: trainingjobs.x")
+    crd = (
+        WIDGET_CRD.replace("group: example.com", "group: sagemaker.example.org")
+        .replace("kind: Widget", "kind: TrainingJob")
+        .replace("name: widgets.example.com", "name: trainingjobs.x")
+    )
     assert _validity(lint_text(text + "---" + crd, "jobs.yaml", config)) == [
         (5, "schema", invalid),
         (10, "schema", "missing required field 'size' in spec"),
         (11, "schema", 'spec.mode is "Stream"; expected one of "fast", "slow"'),
-        (20, "unknown-kind", unknown)]
+        (20, "unknown-kind", unknown),
+    ]
 
 
 def test_crd_in_the_input_validates_its_custom_resources():
@@ -785,8 +939,9 @@ def _corpus_objects() -> list[tuple[str, Any]]:
 
 @needs_corpus
 def test_every_corpus_crd_compiles_and_builds_validators():
-    crds = [(path, obj) for path, obj in _corpus_objects()
-            if obj.kind == "CustomResourceDefinition"]
+    crds = [
+        (path, obj) for path, obj in _corpus_objects() if obj.kind == "CustomResourceDefinition"
+    ]
     assert len(crds) == 51
     built = 0
     for path, obj in crds:
@@ -803,8 +958,11 @@ def test_every_corpus_crd_compiles_and_builds_validators():
 
 @needs_corpus
 def test_real_servicemonitors_validate_and_a_typo_does_not():
-    path = REAL / "prometheus-operator__kube-prometheus" / \
-        "manifests__setup__0servicemonitorCustomResourceDefinition.yaml"
+    path = (
+        REAL
+        / "prometheus-operator__kube-prometheus"
+        / "manifests__setup__0servicemonitorCustomResourceDefinition.yaml"
+    )
     [crd] = load_path(str(path), str(path)).objects
     schema = compile_crd(crd.data)[("monitoring.coreos.com/v1", "ServiceMonitor")]
     monitors = [(p, obj) for p, obj in _corpus_objects() if obj.kind == "ServiceMonitor"]
@@ -814,8 +972,10 @@ def test_real_servicemonitors_validate_and_a_typo_does_not():
     data = json.loads(json.dumps(monitors[0][1].data))
     data["spec"]["endpoints"][0]["intervall"] = "30s"
     data["spec"]["endpoints"][0]["scheme"] = "ftp"
-    assert errors(schema, data) == [(("spec", "endpoints", 0), "additionalProperties"),
-                                    (("spec", "endpoints", 0, "scheme"), "enum")]
+    assert errors(schema, data) == [
+        (("spec", "endpoints", 0), "additionalProperties"),
+        (("spec", "endpoints", 0, "scheme"), "enum"),
+    ]
 
 
 @needs_corpus
@@ -827,8 +987,10 @@ def test_the_peer_fixture_crd_and_its_json_schema_agree():
     schemas, problems = load_crd_sources([str(registry)])
     # kubeconform's name holds only the first label of the group: filed under that label.
     assert problems == []
-    assert sorted(schemas) == [("sagemaker.*/v1", "TrainingJob"),
-                               ("sagemaker.aws.amazon.com/v1", "TrainingJob")]
+    assert sorted(schemas) == [
+        ("sagemaker.*/v1", "TrainingJob"),
+        ("sagemaker.aws.amazon.com/v1", "TrainingJob"),
+    ]
     [job] = load_path(str(PEER_FIXTURES / "test_crd.yaml"), "test_crd.yaml").objects
     assert errors(schemas[("sagemaker.aws.amazon.com/v1", "TrainingJob")], job.data) == []
     assert errors(schemas[("sagemaker.*/v1", "TrainingJob")], job.data) == []
@@ -837,7 +999,8 @@ def test_the_peer_fixture_crd_and_its_json_schema_agree():
     broken["spec"]["algorithmSpecification"]["trainingInputMode"] = "Stream"
     for key in (("sagemaker.aws.amazon.com/v1", "TrainingJob"), ("sagemaker.*/v1", "TrainingJob")):
         assert errors(schemas[key], broken) == [
-            (("spec", "algorithmSpecification", "trainingInputMode"), "enum")], key
+            (("spec", "algorithmSpecification", "trainingInputMode"), "enum")
+        ], key
 
 
 def test_crd_validation_rules_skipped_are_counted_in_verbose_notes(tmp_path):
@@ -847,13 +1010,29 @@ def test_crd_validation_rules_skipped_are_counted_in_verbose_notes(tmp_path):
 
     path = tmp_path / "scaler.yaml"
     path.write_text((ROOT / "fixtures" / "crd-validation-rules" / "pass-valid.yaml").read_text())
-    result = subprocess.run([sys.executable, "-m", "kubelint", "check", "--no-config", "-v",
-                             "--disable", "all", "--enable", "crd-validation-rules", str(path)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kubelint",
+            "check",
+            "--no-config",
+            "-v",
+            "--disable",
+            "all",
+            "--enable",
+            "crd-validation-rules",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
-    assert ("kubelint: 2 evaluation(s) of CEL validation rules (x-kubernetes-validations) in"
-            " CRDs were skipped: transition rules (oldSelf) apply on update only"
-            in result.stderr.splitlines())
+    assert (
+        "kubelint: 2 evaluation(s) of CEL validation rules (x-kubernetes-validations) in"
+        " CRDs were skipped: transition rules (oldSelf) apply on update only"
+        in result.stderr.splitlines()
+    )
 
 
 def test_a_crds_json_schema_with_a_remote_ref_is_refused_not_fetched(tmp_path, capsys):
@@ -861,14 +1040,18 @@ def test_a_crds_json_schema_with_a_remote_ref_is_refused_not_fetched(tmp_path, c
 
     (tmp_path / "example.com").mkdir()
     (tmp_path / "example.com" / "widget_v1.json").write_text(
-        '{"type": "object", "properties": {"spec": {"$ref": "http://127.0.0.1:9/spec.json"}}}')
-    (tmp_path / "w.yaml").write_text("apiVersion: example.com/v1\nkind: Widget\n"
-                                     "metadata: {name: w}\nspec: {}\n")
+        '{"type": "object", "properties": {"spec": {"$ref": "http://127.0.0.1:9/spec.json"}}}'
+    )
+    (tmp_path / "w.yaml").write_text(
+        "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {}\n"
+    )
     os.chdir(tmp_path)
     main(["check", "--no-config", "--crds", "example.com/widget_v1.json", "w.yaml"])
     err = capsys.readouterr().err
-    assert "$ref 'http://127.0.0.1:9/spec.json' is outside the schema; kubelint never" \
-           " fetches schemas" in err
+    assert (
+        "$ref 'http://127.0.0.1:9/spec.json' is outside the schema; kubelint never"
+        " fetches schemas" in err
+    )
 
 
 GADGET_CRD = """
@@ -924,25 +1107,35 @@ def test_a_repeated_subschema_is_compiled_once_and_reports_as_before():
     # The fields' copies are the same schema; the list items' differ (not nullable).
     [name] = schema["$defs"]
     assert spec["primary"] == spec["secondary"] == {"$ref": f"#/$defs/{name}"}
-    findings = [(f.line, f.path, f.message) for f in lint_text(GADGET_CRD + "---\n" + GADGET,
-                                                                "g.yaml")
-                if f.rule == "schema"]
+    findings = [
+        (f.line, f.path, f.message)
+        for f in lint_text(GADGET_CRD + "---\n" + GADGET, "g.yaml")
+        if f.rule == "schema"
+    ]
     line = GADGET_CRD.count("\n") + 2  # the object's first line
     assert findings == [
         (line + 4, "spec.primary.size", "spec.primary.size: 0 is less than the minimum of 1"),
-        (line + 4, "spec.primary.mode", 'spec.primary.mode is "Stream"; expected one of'
-                                        ' "fast", "slow"'),
+        (
+            line + 4,
+            "spec.primary.mode",
+            'spec.primary.mode is "Stream"; expected one of "fast", "slow"',
+        ),
         (line + 5, "spec.secondary", "missing required field 'size' in spec.secondary"),
         (line + 5, "spec.secondary.colour", "unknown field 'spec.secondary.colour'"),
-        (line + 7, "spec.spares[0].colour", "unknown field 'spec.spares[0].colour'")]
+        (line + 7, "spec.spares[0].colour", "unknown field 'spec.spares[0].colour'"),
+    ]
 
 
 def test_share_repeated_keeps_schemas_with_references_of_their_own():
-    part = {"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "integer"},
-                                             "c": {"type": "boolean"}}}
+    part = {
+        "type": "object",
+        "properties": {"a": {"type": "string"}, "b": {"type": "integer"}, "c": {"type": "boolean"}},
+    }
     assert share_repeated({"properties": {"x": part, "y": dict(part)}})["$defs"]
-    referencing = {"properties": {"x": part, "y": dict(part), "z": {"$ref": "#/$defs/p"}},
-                   "$defs": {"p": {}}}
+    referencing = {
+        "properties": {"x": part, "y": dict(part), "z": {"$ref": "#/$defs/p"}},
+        "$defs": {"p": {}},
+    }
     assert share_repeated(referencing) is referencing
     # Copies with their keys in another order are not the same schema to the validator's
     # error order: they stay apart.

@@ -10,6 +10,10 @@ from tests.helpers import ROOT
 
 
 def test_rendered_docs_are_current():
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "render_rule_docs.py"),
-                             "--check"], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "render_rule_docs.py"), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -18,7 +18,10 @@ HARDENED = sorted((ROOT / "examples" / "hardened").glob("*.yaml"))
 def test_nothing_at_warning_or_above(path):
     config = Config()
     report = lint_paths([str(path)], config, registry())
-    serious = [f"{f.line}:{f.column} {f.severity} {f.rule} {f.message}"
-               for f in report.findings if f.severity != "info"]
+    serious = [
+        f"{f.line}:{f.column} {f.severity} {f.rule} {f.message}"
+        for f in report.findings
+        if f.severity != "info"
+    ]
     assert serious == []
     assert report.summary.objects >= 4

@@ -40,9 +40,13 @@ def tree(tmp_path, monkeypatch):
 def changed_lines(before: str, after: str) -> list[tuple[str, str]]:
     import difflib
 
-    return [(line[0], line[1:].rstrip("\n")) for line in difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True), n=0)
-        if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    return [
+        (line[0], line[1:].rstrip("\n"))
+        for line in difflib.unified_diff(
+            before.splitlines(keepends=True), after.splitlines(keepends=True), n=0
+        )
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
 
 
 def test_fix_changes_exactly_the_fixable_fields(tree, capsys):
@@ -54,18 +58,27 @@ def test_fix_changes_exactly_the_fixable_fields(tree, capsys):
     assert after["web.yaml"] == before["web.yaml"]
     assert after["values.yaml"] == before["values.yaml"]
     assert changed_lines(before["nightly-report.yaml"], after["nightly-report.yaml"]) == [
-        ("-", "          restartPolicy: Always"), ("+", "          restartPolicy: OnFailure")]
+        ("-", "          restartPolicy: Always"),
+        ("+", "          restartPolicy: OnFailure"),
+    ]
     assert changed_lines(before["orders-db.yaml"], after["orders-db.yaml"]) == [
-        ("-", "            successThreshold: 2"), ("+", "            successThreshold: 1"),
+        ("-", "            successThreshold: 2"),
+        ("+", "            successThreshold: 1"),
         ("+", "  clusterIP: None"),
         ("-", "  persistentVolumeReclaimPolicy: Recycle"),
         ("+", "  persistentVolumeReclaimPolicy: Retain"),
         ("+", "      restartPolicy: OnFailure"),
         ("-", "          imagePullPolicy: Never   # local image"),
-        ("+", "          imagePullPolicy: IfNotPresent   # local image")]
+        ("+", "          imagePullPolicy: IfNotPresent   # local image"),
+    ]
     # The report shows what remains: no fixable finding is left.
-    for rule in ("restart-policy", "probe-success-threshold", "pv-reclaim-policy",
-                 "statefulset-headless-service", "image-pull-policy-never"):
+    for rule in (
+        "restart-policy",
+        "probe-success-threshold",
+        "pv-reclaim-policy",
+        "statefulset-headless-service",
+        "image-pull-policy-never",
+    ):
         assert rule not in captured.out
     # Idempotent: a second run changes nothing.
     assert main(["check", "--no-config", "--fix", "."]) == 1
@@ -96,12 +109,15 @@ def test_flow_mappings_aliases_and_stdin(tmp_path, monkeypatch, capsys):
         "- {apiVersion: v1, kind: PersistentVolume, metadata: {name: pv},\n"
         "   spec: {persistentVolumeReclaimPolicy: &p Recycle, hostPath: {path: /d}}}\n"
         "- {apiVersion: v1, kind: PersistentVolume, metadata: {name: pv2},\n"
-        "   spec: {persistentVolumeReclaimPolicy: *p, hostPath: {path: /d}}}\n")
+        "   spec: {persistentVolumeReclaimPolicy: *p, hostPath: {path: /d}}}\n"
+    )
     main(["check", "--no-config", "--fix", "flow.yaml"])
     err = capsys.readouterr().err
     lines = (tmp_path / "flow.yaml").read_text().splitlines()
-    assert lines[3] == "spec: {template: {spec: {restartPolicy: OnFailure, containers:" \
-                       " [{name: a, image: 'a:1'}]}}}"
+    assert (
+        lines[3] == "spec: {template: {spec: {restartPolicy: OnFailure, containers:"
+        " [{name: a, image: 'a:1'}]}}}"
+    )
     # The first PV's policy is shared with the second through an alias: changing it would
     # change another object too, so that fix is refused (and said so); the others apply.
     assert "persistentVolumeReclaimPolicy: &p Recycle" in lines[9]
@@ -124,8 +140,14 @@ def test_an_edit_that_would_not_parse_as_intended_is_refused():
 def test_rules_lists_fixable_rules(capsys):
     main(["rules", "--format", "json"])
     fixable = sorted(r["id"] for r in json.loads(capsys.readouterr().out) if r["fixable"])
-    assert fixable == ["image-pull-policy-never", "probe-success-threshold", "pv-reclaim-policy",
-                       "restart-policy", "statefulset-headless-service", "unused-suppression"]
+    assert fixable == [
+        "image-pull-policy-never",
+        "probe-success-threshold",
+        "pv-reclaim-policy",
+        "restart-policy",
+        "statefulset-headless-service",
+        "unused-suppression",
+    ]
 
 
 def test_an_anchored_value_used_once_keeps_its_anchor(tmp_path, monkeypatch, capsys):
@@ -133,17 +155,21 @@ def test_an_anchored_value_used_once_keeps_its_anchor(tmp_path, monkeypatch, cap
     (tmp_path / "pv.yaml").write_text(
         "apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: pv}\nspec:\n"
         "  persistentVolumeReclaimPolicy: &policy Recycle  # old habit\n"
-        "  hostPath: {path: /d}\n")
+        "  hostPath: {path: /d}\n"
+    )
     main(["check", "--no-config", "--fix", "pv.yaml"])
     capsys.readouterr()
-    assert (tmp_path / "pv.yaml").read_text().splitlines()[4] == \
-        "  persistentVolumeReclaimPolicy: &policy Retain  # old habit"
+    assert (tmp_path / "pv.yaml").read_text().splitlines()[
+        4
+    ] == "  persistentVolumeReclaimPolicy: &policy Retain  # old habit"
 
 
 # -- --fix keeps what it does not fix: file identity, encodings, other objects -----------
 
-BAD_PV = ("apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: pv}\nspec:\n"
-          "  persistentVolumeReclaimPolicy: Recycle\n  hostPath: {path: /d}\n")
+BAD_PV = (
+    "apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: pv}\nspec:\n"
+    "  persistentVolumeReclaimPolicy: Recycle\n  hostPath: {path: /d}\n"
+)
 FIXED_PV = BAD_PV.replace("Recycle", "Retain")
 
 
@@ -156,12 +182,14 @@ def test_a_shared_alias_is_not_fixed_through_another_object(tmp_path, monkeypatc
     """A List whose Job and Deployment share `spec: &pod`: the Job's restartPolicy fix
     would land in the Deployment too (which allows only Always), so it is refused."""
     monkeypatch.chdir(tmp_path)
-    text = ("apiVersion: v1\nkind: List\nitems:\n"
-            "  - apiVersion: batch/v1\n    kind: Job\n    metadata: {name: job}\n"
-            "    spec:\n      template: &pod\n        spec:\n"
-            "          containers: [{name: a, image: 'a:1'}]\n"
-            "  - apiVersion: apps/v1\n    kind: Deployment\n    metadata: {name: web}\n"
-            "    spec:\n      selector: {matchLabels: {app: web}}\n      template: *pod\n")
+    text = (
+        "apiVersion: v1\nkind: List\nitems:\n"
+        "  - apiVersion: batch/v1\n    kind: Job\n    metadata: {name: job}\n"
+        "    spec:\n      template: &pod\n        spec:\n"
+        "          containers: [{name: a, image: 'a:1'}]\n"
+        "  - apiVersion: apps/v1\n    kind: Deployment\n    metadata: {name: web}\n"
+        "    spec:\n      selector: {matchLabels: {app: web}}\n      template: *pod\n"
+    )
     (tmp_path / "list.yaml").write_text(text)
     err = fix(tmp_path / "list.yaml", capsys)
     assert (tmp_path / "list.yaml").read_text() == text
@@ -170,23 +198,50 @@ def test_a_shared_alias_is_not_fixed_through_another_object(tmp_path, monkeypatc
 
 def test_json_manifests_stay_json(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    job = {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "a"},
-           "spec": {"template": {"spec": {"restartPolicy": "Always",
-                                          "containers": [{"name": "a", "image": "a:1"}]}}}}
-    pv = {"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "pv"},
-          "spec": {"persistentVolumeReclaimPolicy": "Recycle", "hostPath": {"path": "/d"}}}
-    cronjob = {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "c"},
-               "spec": {"schedule": "0 * * * *", "jobTemplate": {"spec": {"template": {
-                   "spec": {"containers": [{"name": "c", "image": "c:1"}]}}}}}}
+    job = {
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "metadata": {"name": "a"},
+        "spec": {
+            "template": {
+                "spec": {"restartPolicy": "Always", "containers": [{"name": "a", "image": "a:1"}]}
+            }
+        },
+    }
+    pv = {
+        "apiVersion": "v1",
+        "kind": "PersistentVolume",
+        "metadata": {"name": "pv"},
+        "spec": {"persistentVolumeReclaimPolicy": "Recycle", "hostPath": {"path": "/d"}},
+    }
+    cronjob = {
+        "apiVersion": "batch/v1",
+        "kind": "CronJob",
+        "metadata": {"name": "c"},
+        "spec": {
+            "schedule": "0 * * * *",
+            "jobTemplate": {
+                "spec": {"template": {"spec": {"containers": [{"name": "c", "image": "c:1"}]}}}
+            },
+        },
+    }
     for name, document in (("job.json", job), ("pv.json", pv), ("cronjob.json", cronjob)):
         (tmp_path / name).write_text(json.dumps(document, indent=2) + "\n")
         fix(tmp_path / name, capsys)
-    assert json.loads((tmp_path / "job.json").read_text())["spec"]["template"]["spec"][
-        "restartPolicy"] == "OnFailure"
-    assert json.loads((tmp_path / "pv.json").read_text())["spec"][
-        "persistentVolumeReclaimPolicy"] == "Retain"
-    assert json.loads((tmp_path / "cronjob.json").read_text())["spec"]["jobTemplate"][
-        "spec"]["template"]["spec"]["restartPolicy"] == "OnFailure"
+    assert (
+        json.loads((tmp_path / "job.json").read_text())["spec"]["template"]["spec"]["restartPolicy"]
+        == "OnFailure"
+    )
+    assert (
+        json.loads((tmp_path / "pv.json").read_text())["spec"]["persistentVolumeReclaimPolicy"]
+        == "Retain"
+    )
+    assert (
+        json.loads((tmp_path / "cronjob.json").read_text())["spec"]["jobTemplate"]["spec"][
+            "template"
+        ]["spec"]["restartPolicy"]
+        == "OnFailure"
+    )
 
 
 def test_mode_symlinks_and_hard_links_are_kept(tmp_path, monkeypatch, capsys):
@@ -266,11 +321,15 @@ def test_bom_and_crlf_files(tmp_path, monkeypatch, capsys):
     fix(bom, capsys)
     assert bom.read_bytes() == b"\xef\xbb\xbf" + FIXED_PV.encode()
     crlf = tmp_path / "crlf.yaml"
-    crlf.write_bytes(b"apiVersion: batch/v1\r\nkind: Job\r\nmetadata: {name: a}\r\nspec:\r\n"
-                     b"  template:\r\n    spec:\r\n      containers: [{name: a, image: 'a:1'}]\r\n")
+    crlf.write_bytes(
+        b"apiVersion: batch/v1\r\nkind: Job\r\nmetadata: {name: a}\r\nspec:\r\n"
+        b"  template:\r\n    spec:\r\n      containers: [{name: a, image: 'a:1'}]\r\n"
+    )
     fix(crlf, capsys)
     assert crlf.read_bytes().split(b"\r\n")[6:8] == [
-        b"      restartPolicy: OnFailure", b"      containers: [{name: a, image: 'a:1'}]"]
+        b"      restartPolicy: OnFailure",
+        b"      containers: [{name: a, image: 'a:1'}]",
+    ]
     assert b"\n" not in crlf.read_bytes().replace(b"\r\n", b"")
 
 
@@ -312,12 +371,16 @@ def test_diff_of_a_long_file_is_built_from_the_edits():
     than DIFFLIB_LINES is compared only around its edits, and the diff still applies."""
     from kubelint.fix import DIFFLIB_LINES, Edit, unified_diff
 
-    pv = ("---\napiVersion: v1\nkind: PersistentVolume\nmetadata: {name: v}\n"
-          "spec: {persistentVolumeReclaimPolicy: Recycle}\r")  # a lone CR ends the last line
+    pv = (
+        "---\napiVersion: v1\nkind: PersistentVolume\nmetadata: {name: v}\n"
+        "spec: {persistentVolumeReclaimPolicy: Recycle}\r"
+    )  # a lone CR ends the last line
     before = pv * 600
     assert before.count("\n") > DIFFLIB_LINES
-    edits = [Edit("f", start, start + len("Recycle"), "Retain\n", 0, (), None)
-             for start in range(before.index("Recycle"), len(before), len(pv))]
+    edits = [
+        Edit("f", start, start + len("Recycle"), "Retain\n", 0, (), None)
+        for start in range(before.index("Recycle"), len(before), len(pv))
+    ]
     after = before.replace("Recycle", "Retain\n")
     diff = unified_diff(before, after, edits, "pv.yaml")
     # Fixes every 5 lines, with 3 lines of context: one hunk from line 2 to the end.
@@ -327,6 +390,10 @@ def test_diff_of_a_long_file_is_built_from_the_edits():
     import difflib
 
     assert unified_diff(short, short.replace("Recycle", "Retain"), edits[:3], "pv.yaml") == list(
-        difflib.unified_diff(short.splitlines(keepends=True),
-                             short.replace("Recycle", "Retain").splitlines(keepends=True),
-                             "a/pv.yaml", "b/pv.yaml"))
+        difflib.unified_diff(
+            short.splitlines(keepends=True),
+            short.replace("Recycle", "Retain").splitlines(keepends=True),
+            "a/pv.yaml",
+            "b/pv.yaml",
+        )
+    )

@@ -46,11 +46,30 @@ def report(monkeypatch, registry) -> Report:
     return result
 
 
-def finding(rule="rule-a", severity="error", message="bad", file="a.yaml", line=3,
-            column=5, end_line=None, end_column=None, obj=DEPLOYMENT, path="spec") -> Finding:
-    return Finding(rule, severity, message, file, line, column,
-                   line if end_line is None else end_line,
-                   column + 4 if end_column is None else end_column, obj, path)
+def finding(
+    rule="rule-a",
+    severity="error",
+    message="bad",
+    file="a.yaml",
+    line=3,
+    column=5,
+    end_line=None,
+    end_column=None,
+    obj=DEPLOYMENT,
+    path="spec",
+) -> Finding:
+    return Finding(
+        rule,
+        severity,
+        message,
+        file,
+        line,
+        column,
+        line if end_line is None else end_line,
+        column + 4 if end_column is None else end_column,
+        obj,
+        path,
+    )
 
 
 def make_report(*findings: Finding, files: int = 1) -> Report:
@@ -58,6 +77,7 @@ def make_report(*findings: Finding, files: int = 1) -> Report:
 
 
 # --- JUnit -----------------------------------------------------------------------------
+
 
 def case_name(f: Finding) -> str:
     return f.rule if f.object is None else f"{f.object.describe()} {f.rule}"
@@ -77,8 +97,7 @@ def test_junit_parses_and_counts_match(report):
     for suite in root.findall("testsuite"):
         suite_cases = suite.findall("testcase")
         assert int(suite.get("tests")) == len(suite_cases)
-        assert int(suite.get("failures")) == sum(c.find("failure") is not None
-                                                 for c in suite_cases)
+        assert int(suite.get("failures")) == sum(c.find("failure") is not None for c in suite_cases)
     # One (object, rule) pair per failing test case; every finding listed exactly once.
     assert len(failing) == len({(f.file, f.object, f.rule) for f in report.findings})
     listed = [line for case in failing for line in case.find("failure").text.split("\n")]
@@ -87,8 +106,10 @@ def test_junit_parses_and_counts_match(report):
 
 def test_junit_failures_carry_file_line_column(report):
     root = ET.fromstring(junit.render(report, CONTEXT))
-    pattern = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<column>\d+): "
-                         r"(?P<severity>error|warning|info) (?P<rule>[a-z0-9-]+) .+$")
+    pattern = re.compile(
+        r"^(?P<file>[^:]+):(?P<line>\d+):(?P<column>\d+): "
+        r"(?P<severity>error|warning|info) (?P<rule>[a-z0-9-]+) .+$"
+    )
     seen = Counter()
     for case in root.iter("testcase"):
         failure = case.find("failure")
@@ -119,11 +140,13 @@ def test_junit_suite_per_file_case_per_object_and_rule(report):
         assert len(names) == len(set(names)) and set(names) == expected
         assert {case.get("classname") for case in suite.findall("testcase")} == {path}
     assert "StatefulSet shop/orders-db readiness-probe-missing" in {
-        case.get("name") for case in root.iter("testcase")}
+        case.get("name") for case in root.iter("testcase")
+    }
     # Clean files are counted, not named: the report does not list them.
     clean = suites[-1].findall("testcase")
     assert [c.get("name") for c in clean] == [
-        f"{report.summary.files - len(files)} of {report.summary.files} files (no findings)"]
+        f"{report.summary.files - len(files)} of {report.summary.files} files (no findings)"
+    ]
     assert clean[0].find("failure") is None
 
 
@@ -131,8 +154,9 @@ def test_junit_findings_without_object_and_awkward_text():
     report = make_report(
         finding("yaml-syntax", message="mapping values\nare not allowed", obj=None, path=""),
         finding("rule-a", "warning", message="first \x1b[31m é", line=7),
-        finding("rule-a", "error", message="second <&>\"", line=9),
-        files=2)
+        finding("rule-a", "error", message='second <&>"', line=9),
+        files=2,
+    )
     text = junit.render(report, CONTEXT)
     assert text.isascii()
     assert text == junit.render(report, CONTEXT)  # deterministic
@@ -142,13 +166,15 @@ def test_junit_findings_without_object_and_awkward_text():
     assert syntax.get("name") == "yaml-syntax"
     assert syntax.find("failure").get("message") == "mapping values are not allowed"
     assert syntax.find("failure").text == (
-        "a.yaml:3:5: error yaml-syntax mapping values\n  are not allowed")
+        "a.yaml:3:5: error yaml-syntax mapping values\n  are not allowed"
+    )
     assert rule_a.get("name") == "Deployment shop/web rule-a"
     failure = rule_a.find("failure")
     assert failure.get("type") == "error"
     assert failure.get("message") == "first \\x1b[31m é (and 1 more)"
-    assert failure.text == ("a.yaml:7:5: warning rule-a first \\x1b[31m é\n"
-                            "a.yaml:9:5: error rule-a second <&>\"")
+    assert failure.text == (
+        'a.yaml:7:5: warning rule-a first \\x1b[31m é\na.yaml:9:5: error rule-a second <&>"'
+    )
     assert clean.get("name") == "1 of 2 files (no findings)"
 
 
@@ -164,7 +190,8 @@ def test_junit_empty_and_clean_runs():
 GITHUB_LINE = re.compile(
     r"^::(?P<command>error|warning|notice) file=(?P<file>[^,:]+),line=(?P<line>\d+),"
     r"col=(?P<col>\d+),endLine=(?P<end_line>\d+),endColumn=(?P<end_col>\d+),"
-    r"title=(?P<title>[a-z0-9-]+)::(?P<message>[^\r\n]*)$")
+    r"title=(?P<title>[a-z0-9-]+)::(?P<message>[^\r\n]*)$"
+)
 
 
 def test_github_one_command_per_finding(report):
@@ -177,18 +204,33 @@ def test_github_one_command_per_finding(report):
         match = GITHUB_LINE.match(line)
         assert match, line
         assert match["command"] == commands[f.severity]
-        assert (match["file"], int(match["line"]), int(match["col"]), int(match["end_line"]),
-                int(match["end_col"]), match["title"], match["message"]) == (
-            f.file, f.line, f.column, f.end_line, f.end_column, f.rule, f.message)
+        assert (
+            match["file"],
+            int(match["line"]),
+            int(match["col"]),
+            int(match["end_line"]),
+            int(match["end_col"]),
+            match["title"],
+            match["message"],
+        ) == (f.file, f.line, f.column, f.end_line, f.end_column, f.rule, f.message)
 
 
 def test_github_escaping():
-    report = make_report(finding(
-        rule="team:labels,strict", severity="warning", file="dir,1/a:b%.yaml", line=4,
-        column=2, end_column=9, message="100% sure:\r\nset a, b: c\nthen %0A stays"))
+    report = make_report(
+        finding(
+            rule="team:labels,strict",
+            severity="warning",
+            file="dir,1/a:b%.yaml",
+            line=4,
+            column=2,
+            end_column=9,
+            message="100% sure:\r\nset a, b: c\nthen %0A stays",
+        )
+    )
     assert github.render(report, CONTEXT) == (
         "::warning file=dir%2C1/a%3Ab%25.yaml,line=4,col=2,endLine=4,endColumn=9,"
-        "title=team%3Alabels%2Cstrict::100%25 sure:%0D%0Aset a, b: c%0Athen %250A stays\n")
+        "title=team%3Alabels%2Cstrict::100%25 sure:%0D%0Aset a, b: c%0Athen %250A stays\n"
+    )
 
 
 def test_github_multi_line_span_has_no_columns():
@@ -196,7 +238,8 @@ def test_github_multi_line_span_has_no_columns():
     report = make_report(
         finding(rule="a", line=3, column=5, end_line=6, end_column=2),
         finding(rule="b", line=8, column=1, end_line=9, end_column=1),  # ends at EOL of 8
-        finding(rule="c", severity="info", line=10, column=1, end_line=10, end_column=2))
+        finding(rule="c", severity="info", line=10, column=1, end_line=10, end_column=2),
+    )
     assert github.render(report, CONTEXT).splitlines() == [
         "::error file=a.yaml,line=3,endLine=6,title=a::bad",
         "::error file=a.yaml,line=8,col=1,endLine=8,title=b::bad",
@@ -206,6 +249,7 @@ def test_github_multi_line_span_has_no_columns():
 
 
 # --- GitLab Code Quality ---------------------------------------------------------------
+
 
 def test_gitlab_code_quality(report):
     text = gitlab.render(report, CONTEXT)
@@ -220,8 +264,7 @@ def test_gitlab_code_quality(report):
         assert issue["categories"] == ["Bug Risk"]
         assert issue["severity"] == severities[f.severity]
         assert re.fullmatch(r"[0-9a-f]{64}", issue["fingerprint"])
-        assert issue["location"] == {"path": f.file,
-                                     "lines": {"begin": f.line, "end": f.end_line}}
+        assert issue["location"] == {"path": f.file, "lines": {"begin": f.line, "end": f.end_line}}
     assert {i["severity"] for i in issues} == {"major", "minor", "info"}
     fingerprints = [issue["fingerprint"] for issue in issues]
     assert len(set(fingerprints)) == len(fingerprints)
@@ -230,16 +273,16 @@ def test_gitlab_code_quality(report):
 
 def test_gitlab_fingerprints_survive_line_shifts(tmp_path, monkeypatch, registry):
     shutil.copytree(ROOT / "examples" / "shop", tmp_path / "shop")
-    before = json.loads(gitlab.render(lint_dir(monkeypatch, tmp_path, "shop", registry),
-                                      CONTEXT))
+    before = json.loads(gitlab.render(lint_dir(monkeypatch, tmp_path, "shop", registry), CONTEXT))
     web = tmp_path / "shop" / "web.yaml"
     web.write_text("\n\n\n" + web.read_text(encoding="utf-8"), encoding="utf-8")
-    after = json.loads(gitlab.render(lint_dir(monkeypatch, tmp_path, "shop", registry),
-                                     CONTEXT))
+    after = json.loads(gitlab.render(lint_dir(monkeypatch, tmp_path, "shop", registry), CONTEXT))
 
     def by_fingerprint(issues):
-        return {i["fingerprint"]: (i["location"]["path"], i["location"]["lines"]["begin"])
-                for i in issues}
+        return {
+            i["fingerprint"]: (i["location"]["path"], i["location"]["lines"]["begin"])
+            for i in issues
+        }
 
     old, new = by_fingerprint(before), by_fingerprint(after)
     assert len(old) == len(before) and set(old) == set(new)
@@ -254,29 +297,36 @@ def test_gitlab_occurrence_counter_and_multi_line_end():
     issues = json.loads(gitlab.render(make_report(*same), CONTEXT))
     assert issues[0]["fingerprint"] != issues[1]["fingerprint"]
     shifted = [finding(message="one", line=13), finding(message="two changed", line=15)]
-    assert ([i["fingerprint"] for i in json.loads(gitlab.render(make_report(*shifted),
-                                                                  CONTEXT))]
-            == [i["fingerprint"] for i in issues])
-    spans = make_report(finding(rule="a", line=3, end_line=5, end_column=1),
-                        finding(rule="b", line=7, end_line=9, end_column=4, obj=None))
+    assert [
+        i["fingerprint"] for i in json.loads(gitlab.render(make_report(*shifted), CONTEXT))
+    ] == [i["fingerprint"] for i in issues]
+    spans = make_report(
+        finding(rule="a", line=3, end_line=5, end_column=1),
+        finding(rule="b", line=7, end_line=9, end_column=4, obj=None),
+    )
     assert [i["location"]["lines"] for i in json.loads(gitlab.render(spans, CONTEXT))] == [
-        {"begin": 3, "end": 4}, {"begin": 7, "end": 9}]
+        {"begin": 3, "end": 4},
+        {"begin": 7, "end": 9},
+    ]
     assert gitlab.render(make_report(), CONTEXT) == "[]\n"
 
 
 # --- golden files ----------------------------------------------------------------------
 
-@pytest.mark.parametrize(("name", "render"), [
-    ("examples.junit.xml", junit.render),
-    ("examples.github.txt", github.render),
-    ("examples.gitlab.json", gitlab.render),
-])
+
+@pytest.mark.parametrize(
+    ("name", "render"),
+    [
+        ("examples.junit.xml", junit.render),
+        ("examples.github.txt", github.render),
+        ("examples.gitlab.json", gitlab.render),
+    ],
+)
 def test_golden(report, name, render):
     assert_golden(name, render(report, CONTEXT))
 
 
-@pytest.mark.parametrize("name", ["text", "json", "sarif", "gitlab", "github", "junit",
-                                  "markdown"])
+@pytest.mark.parametrize("name", ["text", "json", "sarif", "gitlab", "github", "junit", "markdown"])
 def test_a_file_name_that_is_not_utf8_gives_a_valid_utf8_report(tmp_path, name):
     """Its bytes are written \\xff in reports and %FF in SARIF URIs (it crashed SARIF
     and GitLab, and JSON was not UTF-8)."""
@@ -286,13 +336,22 @@ def test_a_file_name_that_is_not_utf8_gives_a_valid_utf8_report(tmp_path, name):
 
     os.chdir(tmp_path)
     with open(os.fsencode(tmp_path) + b"/pod\xff.yaml", "w") as handle:
-        handle.write("apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n"
-                     "spec:\n  containers: [{name: a, image: nginx}]\n")
-    result = subprocess.run([sys.executable, "-m", "kubelint", "check", "--no-config",
-                             "--format", name, "."], cwd=tmp_path, capture_output=True,
-                            timeout=120)
+        handle.write(
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n"
+            "spec:\n  containers: [{name: a, image: nginx}]\n"
+        )
+    result = subprocess.run(
+        [sys.executable, "-m", "kubelint", "check", "--no-config", "--format", name, "."],
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     text = result.stdout.decode("utf-8")  # raises if not UTF-8
-    expected = {"sarif": "pod%FF.yaml", "json": "pod\\\\xff.yaml", "gitlab": "pod\\\\xff.yaml",
-                "markdown": "[pod\\\\xff.yaml:5](pod%FF.yaml#L5)"}.get(name, "pod\\xff.yaml")
+    expected = {
+        "sarif": "pod%FF.yaml",
+        "json": "pod\\\\xff.yaml",
+        "gitlab": "pod\\\\xff.yaml",
+        "markdown": "[pod\\\\xff.yaml:5](pod%FF.yaml#L5)",
+    }.get(name, "pod\\xff.yaml")
     assert expected in text

@@ -49,8 +49,9 @@ def examples() -> Report:
 
 
 def fingerprints(document: dict) -> list[str]:
-    return [result["partialFingerprints"][FINGERPRINT_KEY]
-            for result in document["runs"][0]["results"]]
+    return [
+        result["partialFingerprints"][FINGERPRINT_KEY] for result in document["runs"][0]["results"]
+    ]
 
 
 def edge_report(tmp_path: Path) -> Report:
@@ -59,11 +60,23 @@ def edge_report(tmp_path: Path) -> Report:
     outside = (tmp_path / "dir with space" / "ünïcode.yaml").as_posix()
     obj = ObjectRef("apps/v1", "Deployment", "shop", "web")
     findings = [
-        Finding("image-tag-latest", "warning", "image 'nginx' has no tag", outside, 3, 5, 3, 10,
-                obj, "spec.template.spec.containers[0].image", "chart/templates/web.yaml",
-                related=(RelatedLocation("chart/values.yaml", 8, 3, "value image.tag"),)),
-        Finding("yaml-syntax", "error", "mapping values are not allowed here", "a b/c.yaml",
-                2, 7, 2, 8),
+        Finding(
+            "image-tag-latest",
+            "warning",
+            "image 'nginx' has no tag",
+            outside,
+            3,
+            5,
+            3,
+            10,
+            obj,
+            "spec.template.spec.containers[0].image",
+            "chart/templates/web.yaml",
+            related=(RelatedLocation("chart/values.yaml", 8, 3, "value image.tag"),),
+        ),
+        Finding(
+            "yaml-syntax", "error", "mapping values are not allowed here", "a b/c.yaml", 2, 7, 2, 8
+        ),
         Finding("schema", "error", "first", "x.yaml", 4, 3, 4, 9, obj, "spec"),
         Finding("schema", "error", "second", "x.yaml", 4, 3, 4, 9, obj, "spec"),
         Finding("team-label", "info", "from a plugin", "x.yaml", 1, 1, 1, 2, obj, "metadata"),
@@ -72,6 +85,7 @@ def edge_report(tmp_path: Path) -> Report:
 
 
 # --- (1) the official schema --------------------------------------------------------------
+
 
 def test_validates_against_the_sarif_schema(examples, tmp_path):
     if not SCHEMA.is_file():
@@ -87,10 +101,12 @@ def test_validates_against_the_sarif_schema(examples, tmp_path):
     for document in (sarif(examples), sarif(edge_report(tmp_path), FormatContext(extra=extra))):
         errors = sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))
         assert not errors, "\n".join(
-            f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors[:10])
+            f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors[:10]
+        )
 
 
 # --- (2) structure: what GitHub code scanning reads ----------------------------------------
+
 
 def test_log_run_and_driver(examples):
     document = sarif(examples)
@@ -120,7 +136,8 @@ def test_every_rule_is_described(examples):
         assert full and len(full) <= DESCRIPTION_LIMIT
         assert descriptor["defaultConfiguration"]["level"] == LEVELS[rule.severity]
         assert descriptor["helpUri"] == (
-            f"https://github.com/kubelint/kubelint/blob/main/docs/rules/{rule.id}.md")
+            f"https://github.com/kubelint/kubelint/blob/main/docs/rules/{rule.id}.md"
+        )
         # The help is the page helpUri points at, word for word.
         page = (ROOT / "docs" / "rules" / f"{rule.id}.md").read_text(encoding="utf-8")
         assert descriptor["help"]["markdown"] == descriptor["help"]["text"] == page
@@ -129,7 +146,8 @@ def test_every_rule_is_described(examples):
     by_id = {rule["id"]: rule for rule in rules}
     assert rule_name("liveness-initial-delay") == "LivenessInitialDelay"
     assert by_id["liveness-initial-delay"]["fullDescription"]["text"].startswith(
-        "Reports a container whose `livenessProbe` can kill it before it has had time")
+        "Reports a container whose `livenessProbe` can kill it before it has had time"
+    )
     assert by_id["liveness-initial-delay"]["properties"]["tags"] == ["kubernetes", "reliability"]
 
 
@@ -173,15 +191,19 @@ def test_one_result_per_finding(examples):
         assert set(region) == {"startLine", "startColumn", "endLine", "endColumn"}
         assert min(region.values()) >= 1
         assert (region["endLine"], region["endColumn"]) > (
-            region["startLine"], region["startColumn"])
+            region["startLine"],
+            region["startColumn"],
+        )
         assert (region["startLine"], region["startColumn"]) == (finding.line, finding.column)
         (logical,) = location["logicalLocations"]
         assert logical["fullyQualifiedName"] == finding.object.describe()
         assert logical["kind"] == "resource"
     first = next(r for r in results if r["ruleId"] == "restart-policy")
     assert first["locations"][0]["logicalLocations"][0] == {
-        "name": "nightly-report", "fullyQualifiedName": "CronJob shop/nightly-report",
-        "kind": "resource"}
+        "name": "nightly-report",
+        "fullyQualifiedName": "CronJob shop/nightly-report",
+        "kind": "resource",
+    }
     assert first["properties"] == {"path": "spec.jobTemplate.spec.template.spec.restartPolicy"}
     levels = {result["level"] for result in results}
     assert levels == {"error", "warning", "note"}  # the examples use every severity
@@ -190,15 +212,20 @@ def test_one_result_per_finding(examples):
 def test_related_locations(tmp_path):
     """A value a Helm template took from a values file is a related location."""
     result = sarif(edge_report(tmp_path))["runs"][0]["results"][0]
-    assert result["relatedLocations"] == [{
-        "id": 1,
-        "physicalLocation": {"artifactLocation": {"uri": "chart/values.yaml",
-                                                  "uriBaseId": "%SRCROOT%"},
-                             "region": {"startLine": 8, "startColumn": 3}},
-        "message": {"text": "value image.tag"},
-    }]
-    assert all("relatedLocations" not in other
-               for other in sarif(edge_report(tmp_path))["runs"][0]["results"][1:])
+    assert result["relatedLocations"] == [
+        {
+            "id": 1,
+            "physicalLocation": {
+                "artifactLocation": {"uri": "chart/values.yaml", "uriBaseId": "%SRCROOT%"},
+                "region": {"startLine": 8, "startColumn": 3},
+            },
+            "message": {"text": "value image.tag"},
+        }
+    ]
+    assert all(
+        "relatedLocations" not in other
+        for other in sarif(edge_report(tmp_path))["runs"][0]["results"][1:]
+    )
 
 
 def test_columns_are_code_points():
@@ -221,8 +248,10 @@ def test_fingerprints_are_unique_and_survive_line_shifts(tmp_path):
     after = sarif(lint_in(tmp_path, ["examples"]))
 
     def keyed(document: dict) -> dict[str, dict]:
-        return {result["partialFingerprints"][FINGERPRINT_KEY]: result
-                for result in document["runs"][0]["results"]}
+        return {
+            result["partialFingerprints"][FINGERPRINT_KEY]: result
+            for result in document["runs"][0]["results"]
+        }
 
     assert len(keyed(before)) == len(fingerprints(before))  # unique
     old, new = keyed(before), keyed(after)
@@ -264,11 +293,16 @@ def test_edge_cases(tmp_path):
     outside, syntax, _, _, plugin = run["results"]
     outside_path = tmp_path / "dir with space" / "ünïcode.yaml"
     assert outside["locations"][0]["physicalLocation"]["artifactLocation"] == {
-        "uri": outside_path.as_uri()}
-    assert outside["properties"] == {"path": "spec.template.spec.containers[0].image",
-                                     "template": "chart/templates/web.yaml"}
+        "uri": outside_path.as_uri()
+    }
+    assert outside["properties"] == {
+        "path": "spec.template.spec.containers[0].image",
+        "template": "chart/templates/web.yaml",
+    }
     assert syntax["locations"][0]["physicalLocation"]["artifactLocation"] == {
-        "uri": "a%20b/c.yaml", "uriBaseId": "%SRCROOT%"}
+        "uri": "a%20b/c.yaml",
+        "uriBaseId": "%SRCROOT%",
+    }
     assert "logicalLocations" not in syntax["locations"][0] and "properties" not in syntax
     assert "ruleIndex" not in plugin and plugin["ruleId"] == "team-label"  # still reported
 
@@ -307,6 +341,7 @@ def test_deterministic_and_versions(examples):
 
 # --- (3) golden file ------------------------------------------------------------------------
 
+
 def elide_rule_docs(document: dict) -> None:
     """Each rule descriptor's help and fullDescription (the rule's docs, ~800 kB over the
     catalogue) replaced by a pointer to the page they come from, so that a new rule or an
@@ -324,8 +359,21 @@ def test_golden_examples(examples):
     in-process."""
     if "sarif" in registry().formatters:
         result = subprocess.run(
-            [sys.executable, "-m", "kubelint", "check", "--no-config", "--format", "sarif",
-             "examples"], capture_output=True, text=True, cwd=ROOT, timeout=120)
+            [
+                sys.executable,
+                "-m",
+                "kubelint",
+                "check",
+                "--no-config",
+                "--format",
+                "sarif",
+                "examples",
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+        )
         assert result.returncode == 1, result.stderr  # the examples have errors
         output = result.stdout
     else:

@@ -48,24 +48,60 @@ IGNORES = {
 }
 
 FILES = [
-    "a.yaml", "a.tmp.yaml", "keep.tmp.yaml", "build/x.yaml", "build/again.yaml",
-    "sub/build/y.yaml", "other/logs", "logs.yaml", "logs/z.yaml", "app/logs/z.yaml",
-    "cache.yaml", "x/cache/c.yaml", "cache/c.yaml", "docs/d.yaml", "docs/more/d.yaml",
-    "app/docs/d.yaml", "#hash.yaml", "hash.yaml", "ax.yaml", "cx.yaml", "trailing.yaml",
-    "deep/gen-1.yml", "deep/a/b/gen-2.yml", "deep/a/b/other.yml",
-    "app/a.tmp.yaml", "app/important.tmp.yaml", "app/local/l.yaml", "app/x/local/l.yaml",
-    "app/only-here.yaml", "app/x/only-here.yaml", "only-here.yaml", "app/c.json",
-    "app/sub/c.json", "app/sub/nested/n.yaml", "secret.yaml", "app/secret-ok.yaml",
-    "app/secret-no.yaml", "weird [x].yaml", "space dir/s.yaml",
+    "a.yaml",
+    "a.tmp.yaml",
+    "keep.tmp.yaml",
+    "build/x.yaml",
+    "build/again.yaml",
+    "sub/build/y.yaml",
+    "other/logs",
+    "logs.yaml",
+    "logs/z.yaml",
+    "app/logs/z.yaml",
+    "cache.yaml",
+    "x/cache/c.yaml",
+    "cache/c.yaml",
+    "docs/d.yaml",
+    "docs/more/d.yaml",
+    "app/docs/d.yaml",
+    "#hash.yaml",
+    "hash.yaml",
+    "ax.yaml",
+    "cx.yaml",
+    "trailing.yaml",
+    "deep/gen-1.yml",
+    "deep/a/b/gen-2.yml",
+    "deep/a/b/other.yml",
+    "app/a.tmp.yaml",
+    "app/important.tmp.yaml",
+    "app/local/l.yaml",
+    "app/x/local/l.yaml",
+    "app/only-here.yaml",
+    "app/x/only-here.yaml",
+    "only-here.yaml",
+    "app/c.json",
+    "app/sub/c.json",
+    "app/sub/nested/n.yaml",
+    "secret.yaml",
+    "app/secret-ok.yaml",
+    "app/secret-no.yaml",
+    "weird [x].yaml",
+    "space dir/s.yaml",
 ]
 MANIFESTS = [name for name in FILES if name.endswith(MANIFEST_SUFFIXES)]
 
 
 def _git(repo: Path, *args: str) -> str:
-    env = {**os.environ, "HOME": str(repo), "XDG_CONFIG_HOME": str(repo / ".xdg"),
-           "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
-    return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True,
-                          env=env, check=True, timeout=60).stdout
+    env = {
+        **os.environ,
+        "HOME": str(repo),
+        "XDG_CONFIG_HOME": str(repo / ".xdg"),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+    }
+    return subprocess.run(
+        ["git", *args], cwd=repo, capture_output=True, text=True, env=env, check=True, timeout=60
+    ).stdout
 
 
 @pytest.fixture
@@ -90,14 +126,16 @@ def _walked(paths: list[str], respect: bool = True) -> set[str]:
 
 
 def _manifests(listing: str) -> set[str]:
-    return {path for path in listing.splitlines()
-            if path.endswith(MANIFEST_SUFFIXES) and not os.path.basename(path).startswith(".")}
+    return {
+        path
+        for path in listing.splitlines()
+        if path.endswith(MANIFEST_SUFFIXES) and not os.path.basename(path).startswith(".")
+    }
 
 
 def test_the_walk_lints_exactly_what_git_does_not_ignore(repo):
     not_ignored = _manifests(_git(repo, "ls-files", "--others", "--exclude-standard"))
-    ignored = _manifests(_git(repo, "ls-files", "--others", "--ignored",
-                              "--exclude-standard"))
+    ignored = _manifests(_git(repo, "ls-files", "--others", "--ignored", "--exclude-standard"))
     assert not_ignored | ignored == set(MANIFESTS)
     assert ignored and not_ignored  # both sides are non-trivial
     assert _walked(["."]) == not_ignored
@@ -106,9 +144,14 @@ def test_the_walk_lints_exactly_what_git_does_not_ignore(repo):
 
 def test_each_skip_names_the_pattern_git_names(repo):
     inputs = collect(["."], lambda _path: False, respect_gitignore=True)
-    ours = {os.path.relpath(item.path) + ("/" if item.is_dir else ""):
-            (os.path.relpath(item.source), item.line, item.pattern)
-            for item in inputs.gitignored}
+    ours = {
+        os.path.relpath(item.path) + ("/" if item.is_dir else ""): (
+            os.path.relpath(item.source),
+            item.line,
+            item.pattern,
+        )
+        for item in inputs.gitignored
+    }
     # git check-ignore -v: "source:line:pattern<TAB>path" for each path it ignores.
     answer = _git(repo, "check-ignore", "-v", "--no-index", *ours)
     theirs = {}
@@ -122,8 +165,8 @@ def test_each_skip_names_the_pattern_git_names(repo):
 def test_verbose_names_what_was_skipped(repo, capsys):
     assert main(["check", "--no-cache", "--no-color", "app"]) == 0
     assert capsys.readouterr().out == (
-        "No problems in 6 files; 6 objects checked, 7 paths git ignores skipped (-v names"
-        " them).\n")
+        "No problems in 6 files; 6 objects checked, 7 paths git ignores skipped (-v names them).\n"
+    )
     assert main(["check", "--no-cache", "-v", "app"]) == 0
     notes = [line for line in capsys.readouterr().err.splitlines() if "skipped" in line]
     assert notes == [
@@ -139,7 +182,10 @@ def test_verbose_names_what_was_skipped(repo, capsys):
 
 def test_files_named_on_the_command_line_are_always_linted(repo, capsys):
     assert _walked(["a.tmp.yaml", "build/x.yaml", "app/c.json"]) == {
-        "a.tmp.yaml", "build/x.yaml", "app/c.json"}
+        "a.tmp.yaml",
+        "build/x.yaml",
+        "app/c.json",
+    }
 
 
 def test_a_named_ignored_directory_is_linted_with_the_gitignores_inside_it(repo):
@@ -150,16 +196,27 @@ def test_a_named_ignored_directory_is_linted_with_the_gitignores_inside_it(repo)
 
 
 def test_a_linked_worktree_uses_the_repositorys_exclude_file(repo, tmp_path_factory):
-    _git(repo, "add", ".gitignore", "app/.gitignore", "app/sub/.gitignore", "a.yaml",
-         "secret.yaml", "app/secret-ok.yaml", "app/secret-no.yaml", "-f")
+    _git(
+        repo,
+        "add",
+        ".gitignore",
+        "app/.gitignore",
+        "app/sub/.gitignore",
+        "a.yaml",
+        "secret.yaml",
+        "app/secret-ok.yaml",
+        "app/secret-no.yaml",
+        "-f",
+    )
     _git(repo, "-c", "user.name=k", "-c", "user.email=k@example.com", "commit", "-q", "-m", "x")
     worktree = tmp_path_factory.mktemp("linked") / "wt"
     _git(repo, "worktree", "add", "-q", str(worktree))
     os.chdir(worktree)
     assert (worktree / ".git").is_file()
     # .git/info/exclude of the repository: secret*.yaml, but !app/secret-ok.yaml.
-    assert _manifests(_git(worktree, "ls-files", "--others", "--ignored", "--exclude-standard",
-                           "--cached")) == {"secret.yaml", "app/secret-no.yaml"}
+    assert _manifests(
+        _git(worktree, "ls-files", "--others", "--ignored", "--exclude-standard", "--cached")
+    ) == {"secret.yaml", "app/secret-no.yaml"}
     assert _walked(["."]) == {"a.yaml", "app/secret-ok.yaml"}
 
 
@@ -188,13 +245,15 @@ def test_everything_ignored_says_so(repo, capsys):
     assert main(["check", "--no-cache", "x"]) == 2
     assert capsys.readouterr().err == (
         "kubelint: error: the only file under x is ignored by git (see -v;"
-        " --no-respect-gitignore lints what git ignores)\n")
+        " --no-respect-gitignore lints what git ignores)\n"
+    )
     (repo / ".kubelint.yaml").write_text("exclude: [deep/a/b/other.yml]\n")
     assert main(["check", "--no-cache", "deep"]) == 2
     assert capsys.readouterr().err == (
         "kubelint: error: all 3 files under deep are excluded by the config"
         " (.kubelint.yaml) or ignored by git (see -v; --no-respect-gitignore"
-        " lints what git ignores)\n")
+        " lints what git ignores)\n"
+    )
 
 
 def test_a_pattern_git_cannot_match_matches_nothing(repo):
@@ -205,17 +264,37 @@ def test_a_pattern_git_cannot_match_matches_nothing(repo):
 
 def test_pathspec_is_imported_only_when_a_gitignore_is_found(tmp_path):
     (tmp_path / "a.yaml").write_text(NAMESPACE)
-    probe = ("import sys; from kubelint.inputs import collect;"
-             " collect(['.'], lambda p: False, respect_gitignore=True);"
-             " print('pathspec' in sys.modules)")
-    run = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True,
-                         text=True, check=True, timeout=60)
+    probe = (
+        "import sys; from kubelint.inputs import collect;"
+        " collect(['.'], lambda p: False, respect_gitignore=True);"
+        " print('pathspec' in sys.modules)"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
     assert run.stdout == "False\n"
     _git(tmp_path, "init", "-q", ".")
-    run = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True,
-                         text=True, check=True, timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
     assert run.stdout == "False\n"  # a repository without any ignore file
     (tmp_path / ".gitignore").write_text("*.tmp.yaml\n")
-    run = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True,
-                         text=True, check=True, timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
     assert run.stdout == "True\n"

@@ -94,8 +94,13 @@ metadata: {name: lone}
 """
 
 
-JOB_LABELS = ["batch.kubernetes.io/controller-uid", "batch.kubernetes.io/job-completion-index",
-              "batch.kubernetes.io/job-name", "controller-uid", "job-name"]
+JOB_LABELS = [
+    "batch.kubernetes.io/controller-uid",
+    "batch.kubernetes.io/job-completion-index",
+    "batch.kubernetes.io/job-name",
+    "controller-uid",
+    "job-name",
+]
 
 
 def test_added_pod_labels_and_their_values():
@@ -103,8 +108,11 @@ def test_added_pod_labels_and_their_values():
     index = ObjectIndex(objects)
     added = {obj.kind: index.added_pod_labels(obj) for obj in objects}
     assert {kind: sorted(labels) for kind, labels in added.items()} == {
-        "StatefulSet": ["apps.kubernetes.io/pod-index", "controller-revision-hash",
-                        "statefulset.kubernetes.io/pod-name"],
+        "StatefulSet": [
+            "apps.kubernetes.io/pod-index",
+            "controller-revision-hash",
+            "statefulset.kubernetes.io/pod-name",
+        ],
         "CronJob": JOB_LABELS,
         "Job": JOB_LABELS,
         "DaemonSet": ["controller-revision-hash", "pod-template-generation"],
@@ -125,46 +133,59 @@ def test_added_pod_labels_and_their_values():
         ("Deployment", "pod-template-hash", "7d4b9c", True),
         ("Deployment", "pod-template-hash", "", False),
     ]
-    assert [added[kind][label](value) for kind, label, value, _ in values] \
-        == [expected for *_, expected in values]
+    assert [added[kind][label](value) for kind, label, value, _ in values] == [
+        expected for *_, expected in values
+    ]
 
 
-@pytest.mark.parametrize(("selector", "labels", "expected"), [
-    ({}, {"a": "1"}, True),
-    (None, {"a": "1"}, False),
-    ({"matchLabels": {"a": "1"}}, {"a": "1", "b": "2"}, True),
-    ({"matchLabels": {"a": "2"}}, {"a": "1"}, False),
-    ({"matchLabels": "a=1"}, {"a": "1"}, False),
-    ({"matchExpressions": [{"key": "a", "operator": "In", "values": ["1", "2"]}]}, {"a": "2"},
-     True),
-    ({"matchExpressions": [{"key": "a", "operator": "NotIn", "values": ["1"]}]}, {}, True),
-    ({"matchExpressions": [{"key": "a", "operator": "Exists"}]}, {"b": "1"}, False),
-    ({"matchExpressions": [{"key": "a", "operator": "DoesNotExist"}]}, {"b": "1"}, True),
-    ({"matchExpressions": "a in (1)"}, {"a": "1"}, False),
-    ({"matchLabels": {"on": True}}, {"on": "true"}, True),
-])
+@pytest.mark.parametrize(
+    ("selector", "labels", "expected"),
+    [
+        ({}, {"a": "1"}, True),
+        (None, {"a": "1"}, False),
+        ({"matchLabels": {"a": "1"}}, {"a": "1", "b": "2"}, True),
+        ({"matchLabels": {"a": "2"}}, {"a": "1"}, False),
+        ({"matchLabels": "a=1"}, {"a": "1"}, False),
+        (
+            {"matchExpressions": [{"key": "a", "operator": "In", "values": ["1", "2"]}]},
+            {"a": "2"},
+            True,
+        ),
+        ({"matchExpressions": [{"key": "a", "operator": "NotIn", "values": ["1"]}]}, {}, True),
+        ({"matchExpressions": [{"key": "a", "operator": "Exists"}]}, {"b": "1"}, False),
+        ({"matchExpressions": [{"key": "a", "operator": "DoesNotExist"}]}, {"b": "1"}, True),
+        ({"matchExpressions": "a in (1)"}, {"a": "1"}, False),
+        ({"matchLabels": {"on": True}}, {"on": "true"}, True),
+    ],
+)
 def test_label_selector(selector, labels, expected):
     assert label_selector_matches(selector, labels) is expected
 
 
-@pytest.mark.parametrize(("selector", "labels", "expected"), [
-    ({"app": "web"}, {"app": "web", "x": "y"}, True),
-    ({}, {"app": "web"}, False),
-    (None, {"app": "web"}, False),
-    ({"matchLabels": {"app": "web"}}, {"app": "web"}, False),
-    ({"app": "web", "tier": "db"}, {"app": "web"}, False),
-])
+@pytest.mark.parametrize(
+    ("selector", "labels", "expected"),
+    [
+        ({"app": "web"}, {"app": "web", "x": "y"}, True),
+        ({}, {"app": "web"}, False),
+        (None, {"app": "web"}, False),
+        ({"matchLabels": {"app": "web"}}, {"app": "web"}, False),
+        ({"app": "web", "tier": "db"}, {"app": "web"}, False),
+    ],
+)
 def test_service_selector(selector, labels, expected):
     assert service_selector_matches(selector, labels) is expected
 
 
 def test_hpa_target_matches_by_group_and_old_pdbs_with_empty_selectors_select_nothing():
-    text = OBJECTS.replace("scaleTargetRef: {apiVersion: apps/v1,",
-                           "scaleTargetRef: {apiVersion: apps/v1beta2,")
-    text += ("---\napiVersion: policy/v1beta1\nkind: PodDisruptionBudget\n"
-             "metadata: {name: old, namespace: shop}\nspec: {minAvailable: 1, selector: {}}\n"
-             "---\napiVersion: v1\nkind: Service\nmetadata: {name: ext, namespace: shop}\n"
-             "spec: {type: ExternalName, externalName: example.com, selector: {app: web}}\n")
+    text = OBJECTS.replace(
+        "scaleTargetRef: {apiVersion: apps/v1,", "scaleTargetRef: {apiVersion: apps/v1beta2,"
+    )
+    text += (
+        "---\napiVersion: policy/v1beta1\nkind: PodDisruptionBudget\n"
+        "metadata: {name: old, namespace: shop}\nspec: {minAvailable: 1, selector: {}}\n"
+        "---\napiVersion: v1\nkind: Service\nmetadata: {name: ext, namespace: shop}\n"
+        "spec: {type: ExternalName, externalName: example.com, selector: {app: web}}\n"
+    )
     index = ObjectIndex(load_text(text, SourceFile("o.yaml", text)).objects)
     deployment = index.get("Deployment", "web", "shop")
     assert [h.name for h in index.hpas_for(deployment)] == ["web"]
@@ -202,7 +223,8 @@ metadata: {name: bee, namespace: shop}
 
 def test_a_bare_core_version_on_a_kind_the_core_group_lacks_counts_as_that_kind():
     deployment, pdb, service, custom, bee = load_text(
-        MISTYPED_CORE_VERSION, SourceFile("o.yaml", MISTYPED_CORE_VERSION)).objects
+        MISTYPED_CORE_VERSION, SourceFile("o.yaml", MISTYPED_CORE_VERSION)
+    ).objects
     # v1 Deployment / v1 PodDisruptionBudget: only the built-in kind can be meant.
     assert deployment.is_kind("Deployment") and pdb.is_kind("PodDisruptionBudget")
     assert deployment.pod_spec_path() == ("spec", "template", "spec")
@@ -218,11 +240,14 @@ def test_a_bare_core_version_on_a_kind_the_core_group_lacks_counts_as_that_kind(
     assert [p.name for p in index.of_kind("PodDisruptionBudget", "shop")] == ["web"]
 
 
-@pytest.mark.parametrize(("rule_id", "lines"), [
-    ("api-unknown-version", [2, 10, 15, 23]),  # still reported, at the kind
-    ("privileged-container", [7]),
-    ("pdb-blocks-eviction", [12]),
-])
+@pytest.mark.parametrize(
+    ("rule_id", "lines"),
+    [
+        ("api-unknown-version", [2, 10, 15, 23]),  # still reported, at the kind
+        ("privileged-container", [7]),
+        ("pdb-blocks-eviction", [12]),
+    ],
+)
 def test_rules_check_an_object_with_a_mistyped_core_version(rule_id, lines):
     from tests.helpers import lint_only
 
@@ -231,15 +256,17 @@ def test_rules_check_an_object_with_a_mistyped_core_version(rule_id, lines):
 
 
 def test_an_hpa_finds_its_target_under_a_mistyped_core_version():
-    text = ("apiVersion: v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\n---\n"
-            "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\n"
-            "metadata: {name: web, namespace: shop}\n"
-            "spec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web},"
-            " maxReplicas: 3}\n---\n"
-            "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\n"
-            "metadata: {name: other-group, namespace: shop}\n"
-            "spec: {scaleTargetRef: {apiVersion: example.com/v1, kind: Deployment, name: web},"
-            " maxReplicas: 3}\n")
+    text = (
+        "apiVersion: v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\n---\n"
+        "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\n"
+        "metadata: {name: web, namespace: shop}\n"
+        "spec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web},"
+        " maxReplicas: 3}\n---\n"
+        "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\n"
+        "metadata: {name: other-group, namespace: shop}\n"
+        "spec: {scaleTargetRef: {apiVersion: example.com/v1, kind: Deployment, name: web},"
+        " maxReplicas: 3}\n"
+    )
     index = ObjectIndex(load_text(text, SourceFile("o.yaml", text)).objects)
     deployment = index.get("Deployment", "web", "shop")
     assert [h.name for h in index.hpas_for(deployment)] == ["web"]

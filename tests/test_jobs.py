@@ -82,7 +82,8 @@ def _tree(root, fillers: int = 9) -> None:
     for number in range(fillers):
         (root / f"config-{number}.yaml").write_text(
             f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{number}, namespace: shop}}\n"
-            f"data: {{key: value}}\n")
+            f"data: {{key: value}}\n"
+        )
 
 
 def _run(capsys, *args: str) -> str:
@@ -100,8 +101,11 @@ def test_workers_give_the_report_of_one_process(tmp_path, monkeypatch, capsys):
     one = _run(capsys, "--jobs", "1", ".")
     # The custom resource is validated with the CRD of another file, and the Service
     # is checked against the Deployment of another file, whichever worker has them.
-    assert {("schema", "widget.yaml", 5), ("service-selector-no-match", "app/svc.yaml", 5),
-            ("pdb-missing", "app/deploy.yaml", 5)} <= _found(one)
+    assert {
+        ("schema", "widget.yaml", 5),
+        ("service-selector-no-match", "app/svc.yaml", 5),
+        ("pdb-missing", "app/deploy.yaml", 5),
+    } <= _found(one)
     for jobs in ("2", "3", "8"):
         assert _run(capsys, "--jobs", jobs, ".") == one
 
@@ -121,11 +125,13 @@ def test_standard_input_among_files_with_workers(tmp_path, monkeypatch, capsys):
     for jobs in ("1", "2"):
         with open(tmp_path / "app" / "deploy.yaml") as stdin:
             monkeypatch.setattr("sys.stdin", stdin)
-            outputs.append(_run(capsys, "--jobs", jobs, "svc.yaml", "crd.yaml", "-",
-                                "widget.yaml"))
+            outputs.append(_run(capsys, "--jobs", jobs, "svc.yaml", "crd.yaml", "-", "widget.yaml"))
     assert outputs[0] == outputs[1]
-    assert {("service-selector-no-match", "svc.yaml", 5), ("schema", "widget.yaml", 5),
-            ("pdb-missing", "<stdin>", 5)} <= _found(outputs[0])
+    assert {
+        ("service-selector-no-match", "svc.yaml", 5),
+        ("schema", "widget.yaml", 5),
+        ("pdb-missing", "<stdin>", 5),
+    } <= _found(outputs[0])
 
 
 #: A plugin whose rule kills any process but the one that started the run: in the first
@@ -159,12 +165,18 @@ def test_a_worker_that_dies_costs_time_not_findings(tmp_path, stage):
     (tmp_path / ".kubelint.yaml").write_text("plugins: [killer.py]\n")
     outputs = []
     for jobs in ("1", "3"):
-        script = ("import os, sys; os.environ['KUBELINT_TEST_PARENT'] = str(os.getpid());"
-                  "from kubelint.cli import main; sys.exit(main(sys.argv[1:]))")
+        script = (
+            "import os, sys; os.environ['KUBELINT_TEST_PARENT'] = str(os.getpid());"
+            "from kubelint.cli import main; sys.exit(main(sys.argv[1:]))"
+        )
         result = subprocess.run(
             [sys.executable, "-c", script, "check", "--format", "json", "--jobs", jobs, "."],
-            cwd=tmp_path, capture_output=True, text=True, timeout=120,
-            env={**os.environ, "KUBELINT_TEST_PASS": stage})
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "KUBELINT_TEST_PASS": stage},
+        )
         assert result.returncode == 1, result.stderr
         outputs.append(result.stdout)
     assert outputs[0] == outputs[1]

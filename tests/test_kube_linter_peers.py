@@ -33,8 +33,10 @@ import yaml
 from tests.helpers import CORE_RULES, SHARED, lint_only
 
 FIXTURES = SHARED / "corpus" / "peers" / "kube-linter-fixtures"
-pytestmark = pytest.mark.skipif(not (FIXTURES / "PROVENANCE.md").is_file(),
-                                reason="../shared/corpus/peers/kube-linter-fixtures not present")
+pytestmark = pytest.mark.skipif(
+    not (FIXTURES / "PROVENANCE.md").is_file(),
+    reason="../shared/corpus/peers/kube-linter-fixtures not present",
+)
 
 #: The bats-tests.sh version the expectations come from.
 BATS_COMMIT = "8d689190b7dcd63a8bbb50d05e1739273dbc1e9a"
@@ -69,7 +71,9 @@ COVERAGE: dict[str, tuple[tuple, ...]] = {
     "dangling-ingress": (("ingress-backend-missing", {}),),
     # kube-linter judges what the input cannot show: the rules' always options.
     "dangling-networkpolicy": (("networkpolicy-selects-nothing", {"always": True}),),
-    "dangling-networkpolicypeer-podselector": (("networkpolicy-selects-nothing", {"always": True}),),
+    "dangling-networkpolicypeer-podselector": (
+        ("networkpolicy-selects-nothing", {"always": True}),
+    ),
     "dangling-service": (("service-selector-no-match", {}),),
     "dangling-servicemonitor": (("monitor-selects-nothing", {"always": True}),),
     "default-service-account": (("default-service-account", {}),),
@@ -84,8 +88,10 @@ COVERAGE: dict[str, tuple[tuple, ...]] = {
     "host-network": (("host-namespace", {}),),
     "host-pid": (("host-namespace", {}),),
     "hpa-minimum-three-replicas": (("hpa-min-replicas-low", {"min": 3}),),
-    "invalid-target-ports": (("service-target-port-invalid", {}),
-                             ("container-port-name-invalid", {})),
+    "invalid-target-ports": (
+        ("service-target-port-invalid", {}),
+        ("container-port-name-invalid", {}),
+    ),
     "latest-tag": (("image-tag-latest", {}),),
     "liveness-port": (("probe-port-unknown", {}),),
     "minimum-three-replicas": (("single-replica", {"min-replicas": 3}),),
@@ -97,7 +103,10 @@ COVERAGE: dict[str, tuple[tuple, ...]] = {
     "no-read-only-root-fs": (("readonly-root-fs", {}),),
     "no-readiness-probe": (("readiness-probe-missing", {"require-for-all": True}),),
     # Only schema findings about the strategy (a type other than Recreate and RollingUpdate).
-    "no-rolling-update-strategy": (("deployment-strategy-recreate", {}), ("schema", {}, "spec.strategy")),
+    "no-rolling-update-strategy": (
+        ("deployment-strategy-recreate", {}),
+        ("schema", {}, "spec.strategy"),
+    ),
     "non-existent-service-account": (("service-account-missing", {}),),
     "non-isolated-pod": (("networkpolicy-missing", {}),),
     "pdb-max-unavailable": (("pdb-blocks-eviction", {}),),
@@ -108,7 +117,9 @@ COVERAGE: dict[str, tuple[tuple, ...]] = {
     "privileged-ports": (("privileged-port", {}),),
     "read-secret-from-env-var": (("env-secret-ref", {}),),
     "readiness-port": (("probe-port-unknown", {}),),
-    "required-annotation-email": (("required-annotations", {"annotations": ["email"], "kinds": []}),),
+    "required-annotation-email": (
+        ("required-annotations", {"annotations": ["email"], "kinds": []}),
+    ),
     "required-label-owner": (("required-labels", {"labels": ["owner"], "kinds": []}),),
     "run-as-non-root": (("run-as-root", {}),),
     "sensitive-host-mounts": (("sensitive-host-mount", {}),),
@@ -129,69 +140,131 @@ D, DC = "Deployment", "DeploymentConfig"
 ASSERTED: dict[str, Case] = {
     "access-to-create-pods": Case("access-to-create-pods.yml", ("RoleBinding/role-binding1",)),
     "access-to-secrets": Case("access-to-secrets.yml", ("RoleBinding/role-binding1",)),
-    "cluster-admin-role-binding": Case("cluster-admin-role-binding.yml", ("ClusterRoleBinding/role-binding1",)),
+    "cluster-admin-role-binding": Case(
+        "cluster-admin-role-binding.yml", ("ClusterRoleBinding/role-binding1",)
+    ),
     "dangling-horizontalpodautoscaler": Case("dangling-hpa.yml", ("HorizontalPodAutoscaler/hpa1",)),
-    "dangling-ingress": Case("dangling-ingress.yml", ("Ingress/missing-service", "Ingress/bad-port")),
+    "dangling-ingress": Case(
+        "dangling-ingress.yml", ("Ingress/missing-service", "Ingress/bad-port")
+    ),
     "dangling-networkpolicy": Case("dangling-networkpolicy.yml", ("NetworkPolicy/app",)),
-    "dangling-networkpolicypeer-podselector": Case("dangling-networkpolicypeer-podselector.yml", ("NetworkPolicy/app",)),
+    "dangling-networkpolicypeer-podselector": Case(
+        "dangling-networkpolicypeer-podselector.yml", ("NetworkPolicy/app",)
+    ),
     "dangling-service": Case("dangling-service.yml", ("Service/app1", "Service/app2")),
-    "dangling-servicemonitor": Case("dangling-servicemonitor.yml", (
-        "ServiceMonitor/app1", "ServiceMonitor/app2", "ServiceMonitor/app1#2", "ServiceMonitor/app1#3")),
+    "dangling-servicemonitor": Case(
+        "dangling-servicemonitor.yml",
+        (
+            "ServiceMonitor/app1",
+            "ServiceMonitor/app2",
+            "ServiceMonitor/app1#2",
+            "ServiceMonitor/app1#3",
+        ),
+    ),
     "default-service-account": Case("default-service-account.yml", (f"{D}/app", f"{DC}/app")),
-    "deprecated-service-account-field": Case("deprecated-service-account-field.yml", (f"{D}/app", f"{DC}/app")),
-    "dnsconfig-options": Case("dnsconfig-options-ndots.yml", (f"{D}/app1", f"{D}/app2", f"{D}/app3")),
+    "deprecated-service-account-field": Case(
+        "deprecated-service-account-field.yml", (f"{D}/app", f"{DC}/app")
+    ),
+    "dnsconfig-options": Case(
+        "dnsconfig-options-ndots.yml", (f"{D}/app1", f"{D}/app2", f"{D}/app3")
+    ),
     "docker-sock": Case("docker-sock.yml", (f"{D}/app", f"{DC}/app")),
     # Four reports: two for each 'app' object (NET_RAW added, and not dropped).
     "drop-net-raw-capability": Case("drop-net-raw-capability.yml", (f"{D}/app", f"{DC}/app")),
-    "duplicate-env-var": Case("duplicate-env-var.yaml", (f"{D}/?:fire-deployment", "StatefulSet/?:fire-stateful"),
-                              containers=True),
+    "duplicate-env-var": Case(
+        "duplicate-env-var.yaml",
+        (f"{D}/?:fire-deployment", "StatefulSet/?:fire-stateful"),
+        containers=True,
+    ),
     "env-var-secret": Case("env-var-secret.yml", (f"{D}/app", f"{DC}/app")),
     "exposed-services": Case("exposed-services.yml", ("Service/app",)),
     "host-ipc": Case("host-ipc.yml", (f"{D}/app", f"{DC}/app")),
     "host-network": Case("host-network.yml", (f"{D}/app", f"{DC}/app")),
     "host-pid": Case("host-pid.yml", (f"{D}/app", f"{DC}/app")),
-    "hpa-minimum-three-replicas": Case("hpa-minimum-three-replicas.yml", ("HorizontalPodAutoscaler/app",)),
+    "hpa-minimum-three-replicas": Case(
+        "hpa-minimum-three-replicas.yml", ("HorizontalPodAutoscaler/app",)
+    ),
     # Four reports: the Service's targetPorts 123456 and 'n234567890123456', the
     # Deployment's port names 'n234567890123456' and '123456'.
-    "invalid-target-ports": Case("invalid-target-ports.yaml", ("Service/invalid-target-ports", f"{D}/invalid-target-ports")),
+    "invalid-target-ports": Case(
+        "invalid-target-ports.yaml", ("Service/invalid-target-ports", f"{D}/invalid-target-ports")
+    ),
     "latest-tag": Case("latest-tag.yml", (f"{D}/app", f"{DC}/app")),
-    "liveness-port": Case("liveness-port.yml", (
-        f"{D}/?:fire-deployment-name", f"{D}/?:fire-deployment-int", f"{D}/?:fire-deployment-udp",
-        "StatefulSet/?:fire-stateful-name"), containers=True),
+    "liveness-port": Case(
+        "liveness-port.yml",
+        (
+            f"{D}/?:fire-deployment-name",
+            f"{D}/?:fire-deployment-int",
+            f"{D}/?:fire-deployment-udp",
+            "StatefulSet/?:fire-stateful-name",
+        ),
+        containers=True,
+    ),
     "minimum-three-replicas": Case("minimum-three-replicas.yml", (f"{D}/app", f"{DC}/app")),
     "mismatching-selector": Case("mismatching-selector.yml", (f"{D}/app1", f"{DC}/app2")),
-    "no-anti-affinity": Case("no-anti-affinity.yml", (
-        f"{D}/app1", f"{DC}/app2", f"{D}/fire-namespaced-with-namespaces-selector-not-matching")),
+    "no-anti-affinity": Case(
+        "no-anti-affinity.yml",
+        (f"{D}/app1", f"{DC}/app2", f"{D}/fire-namespaced-with-namespaces-selector-not-matching"),
+    ),
     "no-extensions-v1beta": Case("no-extensions-v1beta.yml", ("NetworkPolicy/app#2",)),
     "no-liveness-probe": Case("no-liveness-probe.yml", (f"{D}/app1", f"{DC}/app2")),
     "no-node-affinity": Case("no-node-affinity.yml", (f"{D}/nginx-deployment",)),
     "no-read-only-root-fs": Case("no-read-only-root-fs.yml", (f"{D}/app1", f"{DC}/app2")),
     "no-readiness-probe": Case("no-readiness-probe.yml", (f"{D}/app1", f"{DC}/app2")),
-    "no-rolling-update-strategy": Case("no-rolling-update-strategy.yml", (f"{D}/app1", f"{DC}/app2")),
-    "non-existent-service-account": Case("non-existent-service-account.yml", (f"{D}/app", f"{DC}/app")),
+    "no-rolling-update-strategy": Case(
+        "no-rolling-update-strategy.yml", (f"{D}/app1", f"{DC}/app2")
+    ),
+    "non-existent-service-account": Case(
+        "non-existent-service-account.yml", (f"{D}/app", f"{DC}/app")
+    ),
     "non-isolated-pod": Case("non-isolated-pod.yml", (f"{D}/app1", f"{DC}/app2")),
     # Only the first report is asserted, not their number.
-    "pdb-max-unavailable": Case("pdb-max-unavailable.yaml", ("PodDisruptionBudget/foo",), complete=False),
-    "pdb-min-available": Case("pdb-min-available.yaml", (
-        "PodDisruptionBudget/baz", "PodDisruptionBudget/baz2", "PodDisruptionBudget/baz3")),
-    "pdb-unhealthy-pod-eviction-policy": Case("pdb-unhealthy-pod-eviction-policy.yaml", ("PodDisruptionBudget/fire",)),
-    "privilege-escalation-container": Case("privilege-escalation-container.yml", (f"{D}/app1", f"{DC}/app2")),
+    "pdb-max-unavailable": Case(
+        "pdb-max-unavailable.yaml", ("PodDisruptionBudget/foo",), complete=False
+    ),
+    "pdb-min-available": Case(
+        "pdb-min-available.yaml",
+        ("PodDisruptionBudget/baz", "PodDisruptionBudget/baz2", "PodDisruptionBudget/baz3"),
+    ),
+    "pdb-unhealthy-pod-eviction-policy": Case(
+        "pdb-unhealthy-pod-eviction-policy.yaml", ("PodDisruptionBudget/fire",)
+    ),
+    "privilege-escalation-container": Case(
+        "privilege-escalation-container.yml", (f"{D}/app1", f"{DC}/app2")
+    ),
     "privileged-container": Case("privileged-container.yml", (f"{D}/app1", f"{DC}/app2")),
     "privileged-ports": Case("privileged-ports.yml", (f"{D}/app1", f"{DC}/app2")),
     "read-secret-from-env-var": Case("read-secret-from-env-var.yml", (f"{D}/app1", f"{DC}/app2")),
-    "readiness-port": Case("readiness-port.yml", (
-        f"{D}/?:fire-deployment-name", f"{D}/?:fire-deployment-int", f"{D}/?:fire-deployment-udp",
-        f"{D}/?:fire-deployment-grpc"), containers=True),
+    "readiness-port": Case(
+        "readiness-port.yml",
+        (
+            f"{D}/?:fire-deployment-name",
+            f"{D}/?:fire-deployment-int",
+            f"{D}/?:fire-deployment-udp",
+            f"{D}/?:fire-deployment-grpc",
+        ),
+        containers=True,
+    ),
     "required-annotation-email": Case("required-annotation-email.yml", (f"{D}/app1", f"{DC}/app2")),
     "required-label-owner": Case("required-label-owner.yml", (f"{D}/app1", f"{DC}/app2")),
     # The 'group-zero' objects (runAsGroup 0) came with a later version of the check.
-    "run-as-non-root": Case("run-as-non-root.yml", (f"{D}/app1", f"{DC}/app2"),
-                            unasserted=(f"{D}/group-zero", f"{DC}/group-zero")),
+    "run-as-non-root": Case(
+        "run-as-non-root.yml",
+        (f"{D}/app1", f"{DC}/app2"),
+        unasserted=(f"{D}/group-zero", f"{DC}/group-zero"),
+    ),
     "sensitive-host-mounts": Case("sensitive-host-mounts.yml", (f"{D}/app1", f"{DC}/app2")),
     "ssh-port": Case("ssh-port.yml", (f"{D}/app1", f"{DC}/app2", f"{DC}/app3")),
-    "startup-port": Case("startup-port.yml", (
-        f"{D}/?:fire-deployment-name", f"{D}/?:fire-deployment-int", f"{D}/?:fire-deployment-udp",
-        f"{D}/?:fire-deployment-grpc"), containers=True),
+    "startup-port": Case(
+        "startup-port.yml",
+        (
+            f"{D}/?:fire-deployment-name",
+            f"{D}/?:fire-deployment-int",
+            f"{D}/?:fire-deployment-udp",
+            f"{D}/?:fire-deployment-grpc",
+        ),
+        containers=True,
+    ),
     "unsafe-proc-mount": Case("unsafe-proc-mount.yml", (f"{D}/app1", f"{DC}/app2")),
     "unsafe-sysctls": Case("unsafe-sysctls.yml", (f"{D}/app1", f"{DC}/app2")),
     "unset-cpu-requirements": Case("unset-cpu-requirements.yml", (f"{D}/app1", f"{DC}/app2")),
@@ -203,31 +276,34 @@ ASSERTED: dict[str, Case] = {
 
 #: Items where kubelint answers otherwise ("check item" -> reason).
 DISAGREEMENTS: dict[str, str] = {
-    "dangling-servicemonitor ServiceMonitor/dont-fire":
-        "kube-linter is wrong about prometheus-operator: a ServiceMonitor without namespaceSelector only looks in its own namespace (API reference, NamespaceSelector: 'If matchNames is empty and any is false, it means that the objects are selected from the current namespace'); this one is in 'default', its Service in 'dontfire', so it scrapes nothing",
-    "docker-sock Deployment/dont-fire":
-        "sensitive-host-mount reports every hostPath under the node's /var/run, where node daemons keep their sockets (containerd, CRI-O, the kubelet's pod-resources): a socket of any daemon hands the pod that daemon's API; kube-linter's docker-sock only looks for docker.sock",
-    "drop-net-raw-capability Deployment/dont-fire":
-        "kube-linter is wrong about the runtime: 'capabilities:' left empty drops nothing, and the container keeps NET_RAW, which container runtimes grant by default (containerd pkg/oci/spec.go defaultUnixCaps lists CAP_NET_RAW); kube-linter only looks when capabilities has a value",
-    "pdb-min-available PodDisruptionBudget/baz":
-        "Deployment 'foo' has no pod template (the API server rejects it: spec.selector must match spec.template.metadata.labels), so no pod of the input carries the labels the budget selects; kube-linter matches the budget against the Deployment's selector instead of its pods",
+    "dangling-servicemonitor ServiceMonitor/dont-fire": "kube-linter is wrong about prometheus-operator: a ServiceMonitor without namespaceSelector only looks in its own namespace (API reference, NamespaceSelector: 'If matchNames is empty and any is false, it means that the objects are selected from the current namespace'); this one is in 'default', its Service in 'dontfire', so it scrapes nothing",
+    "docker-sock Deployment/dont-fire": "sensitive-host-mount reports every hostPath under the node's /var/run, where node daemons keep their sockets (containerd, CRI-O, the kubelet's pod-resources): a socket of any daemon hands the pod that daemon's API; kube-linter's docker-sock only looks for docker.sock",
+    "drop-net-raw-capability Deployment/dont-fire": "kube-linter is wrong about the runtime: 'capabilities:' left empty drops nothing, and the container keeps NET_RAW, which container runtimes grant by default (containerd pkg/oci/spec.go defaultUnixCaps lists CAP_NET_RAW); kube-linter only looks when capabilities has a value",
+    "pdb-min-available PodDisruptionBudget/baz": "Deployment 'foo' has no pod template (the API server rejects it: spec.selector must match spec.template.metadata.labels), so no pod of the input carries the labels the budget selects; kube-linter matches the budget against the Deployment's selector instead of its pods",
 }
 
 #: OpenShift DeploymentConfigs (apps.openshift.io) get the pod-spec rules like the built-in
 #: controllers (kubelint.constants.CUSTOM_POD_SPEC_PATHS); rules about a controller's own
 #: fields (replicas, selector, strategy) know only the built-in kinds' API.
-OPENSHIFT_FIELDS = ("the rule reads the built-in controllers' own fields; a DeploymentConfig's"
-                    " {what} are OpenShift's API (apps.openshift.io), which kubelint checks only"
-                    " through its pod template")
-DISAGREEMENTS.update({
-    "docker-sock DeploymentConfig/dont-fire": DISAGREEMENTS["docker-sock Deployment/dont-fire"],
-    "drop-net-raw-capability DeploymentConfig/dont-fire":
-        DISAGREEMENTS["drop-net-raw-capability Deployment/dont-fire"],
-    "mismatching-selector DeploymentConfig/app2":
-        OPENSHIFT_FIELDS.format(what="selector (a plain map of labels)"),
-    "no-rolling-update-strategy DeploymentConfig/app2":
-        OPENSHIFT_FIELDS.format(what="strategy (type Rolling, not RollingUpdate)"),
-})
+OPENSHIFT_FIELDS = (
+    "the rule reads the built-in controllers' own fields; a DeploymentConfig's"
+    " {what} are OpenShift's API (apps.openshift.io), which kubelint checks only"
+    " through its pod template"
+)
+DISAGREEMENTS.update(
+    {
+        "docker-sock DeploymentConfig/dont-fire": DISAGREEMENTS["docker-sock Deployment/dont-fire"],
+        "drop-net-raw-capability DeploymentConfig/dont-fire": DISAGREEMENTS[
+            "drop-net-raw-capability Deployment/dont-fire"
+        ],
+        "mismatching-selector DeploymentConfig/app2": OPENSHIFT_FIELDS.format(
+            what="selector (a plain map of labels)"
+        ),
+        "no-rolling-update-strategy DeploymentConfig/app2": OPENSHIFT_FIELDS.format(
+            what="strategy (type Rolling, not RollingUpdate)"
+        ),
+    }
+)
 
 _CONTAINER = re.compile(r"\b(containers|initContainers)\[(\d+)\]")
 _SEPARATOR = re.compile(r"^---", re.M)
@@ -270,8 +346,8 @@ def _pod_spec(data: dict) -> dict:
     if data.get("kind") == "Pod":
         return spec
     if data.get("kind") == "CronJob":
-        spec = ((spec.get("jobTemplate") or {}).get("spec") or {})
-    return ((spec.get("template") or {}).get("spec") or {})
+        spec = (spec.get("jobTemplate") or {}).get("spec") or {}
+    return (spec.get("template") or {}).get("spec") or {}
 
 
 def _items(document: Document, containers: bool) -> list[str]:
@@ -323,8 +399,11 @@ def verdicts() -> dict[str, bool]:
         every = [item for doc in docs for item in _items(doc, case.containers)]
         for item in case.fire:
             assert item in every, f"{check}: {item} is not an object of {case.file}"
-        asserted = list(case.fire) if not case.complete else \
-            [item for item in every if item not in case.unasserted]
+        asserted = (
+            list(case.fire)
+            if not case.complete
+            else [item for item in every if item not in case.unasserted]
+        )
         for item in asserted:
             out[f"{check} {item}"] = (item in reported) == (item in case.fire)
     return out

@@ -22,8 +22,9 @@ CONTRACTS = [
 def lint_imports(cwd: Path) -> subprocess.CompletedProcess[str]:
     # --no-cache: the cache would land in the checkout. import-linter puts the working
     # directory first on sys.path, so it reads the tree in ``cwd``.
-    return subprocess.run([LINT_IMPORTS, "--no-cache"], cwd=cwd, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [LINT_IMPORTS, "--no-cache"], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
 
 
 def verdicts(output: str) -> dict[str, str]:
@@ -53,8 +54,9 @@ def test_a_rule_importing_the_engine_breaks_the_rules_contract(tmp_path):
     assert verdicts(result.stdout) == {
         "Rules import only kubelint.api": "BROKEN",
         "The engine never imports the CLI, formatters, editors' servers or rules": "KEPT",
-        "Formatters only render: they never import the CLI, the engine's decisions or rules":
-            "KEPT",
+        (
+            "Formatters only render: they never import the CLI, the engine's decisions or rules"
+        ): "KEPT",
     }
     assert "rules is not allowed to import kubelint.lint:" in result.stdout
     assert "rules.workloads.naked_pod -> kubelint.lint" in result.stdout

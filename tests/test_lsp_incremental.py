@@ -65,8 +65,13 @@ SERVICE = textwrap.dedent("""\
       ports: [{port: 80, targetPort: http}]
     """)
 #: Comments before the first document; app2 twice (object-duplicate names a line).
-START = "# the shop\n" + "".join(DEPLOYMENT.format(n=n) for n in range(4)) + JOB + SERVICE \
+START = (
+    "# the shop\n"
+    + "".join(DEPLOYMENT.format(n=n) for n in range(4))
+    + JOB
+    + SERVICE
     + DEPLOYMENT.format(n=2)
+)
 
 
 def edits(start: str) -> list[tuple[str, str]]:
@@ -79,77 +84,151 @@ def edits(start: str) -> list[tuple[str, str]]:
         return text
 
     text = step("a value in one document", start.replace("replicas: 2", "replicas: 3", 1))
-    text = step("a value in the last document", text[::-1].replace(
-        "2 :sacilper", "5 :sacilper", 1)[::-1])
-    text = step("a line added in the first document", text.replace(
-        "  namespace: shop\n", "  namespace: shop\n  annotations: {a: b}\n", 1))
+    text = step(
+        "a value in the last document", text[::-1].replace("2 :sacilper", "5 :sacilper", 1)[::-1]
+    )
+    text = step(
+        "a line added in the first document",
+        text.replace("  namespace: shop\n", "  namespace: shop\n  annotations: {a: b}\n", 1),
+    )
     text = step("a line removed", text.replace("  annotations: {a: b}\n", "", 1))
     text = step("a document added at the end", text + DEPLOYMENT.format(n=9))
-    text = step("a document added in the middle", text.replace(
-        JOB, JOB + SERVICE.replace("app1", "app3")))
-    text = step("a --- line removed (two documents become one, with duplicate keys)",
-                text.replace("\n---\napiVersion: v1\nkind: Service",
-                             "\napiVersion: v1\nkind: Service", 1))
-    text = step("the --- line back", text.replace(
-        "\napiVersion: v1\nkind: Service", "\n---\napiVersion: v1\nkind: Service", 1))
-    text = step("an unterminated flow mapping runs into the next ---", text.replace(
-        "labels: {app: app1}\n", "labels: {app: app1\n", 1))
+    text = step(
+        "a document added in the middle", text.replace(JOB, JOB + SERVICE.replace("app1", "app3"))
+    )
+    text = step(
+        "a --- line removed (two documents become one, with duplicate keys)",
+        text.replace("\n---\napiVersion: v1\nkind: Service", "\napiVersion: v1\nkind: Service", 1),
+    )
+    text = step(
+        "the --- line back",
+        text.replace("\napiVersion: v1\nkind: Service", "\n---\napiVersion: v1\nkind: Service", 1),
+    )
+    text = step(
+        "an unterminated flow mapping runs into the next ---",
+        text.replace("labels: {app: app1}\n", "labels: {app: app1\n", 1),
+    )
     text = step("another edit while broken", text.replace("replicas: 3", "replicas: 4", 1))
     text = step("fixed again", text.replace("labels: {app: app1\n", "labels: {app: app1}\n", 1))
-    text = step("an unterminated quoted scalar", text.replace(
-        "image: registry.example.com/migrate:1.4", 'image: "registry.example.com/migrate', 1))
-    text = step("fixed again", text.replace(
-        'image: "registry.example.com/migrate', "image: registry.example.com/migrate:1.4", 1))
-    text = step("a document split in two by a new --- line", text.replace(
-        "\nspec:\n  replicas: 4", "\n---\nspec:\n  replicas: 4", 1))
-    text = step("joined again", text.replace("\n---\nspec:\n  replicas: 4",
-                                             "\nspec:\n  replicas: 4", 1))
-    text = step("a suppression comment for the next document", text.replace(
-        JOB, "# kubelint: disable=restart-policy\n" + JOB, 1))
-    text = step("the suppression comment names another rule (no line added)", text.replace(
-        "# kubelint: disable=restart-policy\n", "# kubelint: disable=image-tag-latest\n", 1))
-    text = step("and that rule again", text.replace(
-        "# kubelint: disable=image-tag-latest\n", "# kubelint: disable=restart-policy\n", 1))
-    text = step("a suppression comment at the end of a line", text.replace(
-        "    restartPolicy: Always\n", "    restartPolicy: Always  # kubelint: disable=all\n", 1))
-    text = step("a value edited in a document after it", text.replace(
-        "replicas: 5", "replicas: 6", 1))
-    text = step("disable-file in the last document", text.rstrip("\n")
-                + "  # kubelint: disable-file=object-duplicate\n")
+    text = step(
+        "an unterminated quoted scalar",
+        text.replace(
+            "image: registry.example.com/migrate:1.4", 'image: "registry.example.com/migrate', 1
+        ),
+    )
+    text = step(
+        "fixed again",
+        text.replace(
+            'image: "registry.example.com/migrate', "image: registry.example.com/migrate:1.4", 1
+        ),
+    )
+    text = step(
+        "a document split in two by a new --- line",
+        text.replace("\nspec:\n  replicas: 4", "\n---\nspec:\n  replicas: 4", 1),
+    )
+    text = step(
+        "joined again", text.replace("\n---\nspec:\n  replicas: 4", "\nspec:\n  replicas: 4", 1)
+    )
+    text = step(
+        "a suppression comment for the next document",
+        text.replace(JOB, "# kubelint: disable=restart-policy\n" + JOB, 1),
+    )
+    text = step(
+        "the suppression comment names another rule (no line added)",
+        text.replace(
+            "# kubelint: disable=restart-policy\n", "# kubelint: disable=image-tag-latest\n", 1
+        ),
+    )
+    text = step(
+        "and that rule again",
+        text.replace(
+            "# kubelint: disable=image-tag-latest\n", "# kubelint: disable=restart-policy\n", 1
+        ),
+    )
+    text = step(
+        "a suppression comment at the end of a line",
+        text.replace(
+            "    restartPolicy: Always\n", "    restartPolicy: Always  # kubelint: disable=all\n", 1
+        ),
+    )
+    text = step(
+        "a value edited in a document after it", text.replace("replicas: 5", "replicas: 6", 1)
+    )
+    text = step(
+        "disable-file in the last document",
+        text.rstrip("\n") + "  # kubelint: disable-file=object-duplicate\n",
+    )
     text = step("an edit elsewhere", text.replace("replicas: 4", "replicas: 2", 1))
-    text = step("disable-file removed", text.replace(
-        "  # kubelint: disable-file=object-duplicate\n", "\n", 1))
-    text = step("suppressions removed", text.replace(
-        "# kubelint: disable=restart-policy\n", "", 1).replace("  # kubelint: disable=all", ""))
-    text = step("an expired suppression naming a rule that is no rule's", text.replace(
-        "    restartPolicy: Always\n", "    restartPolicy: Always  # kubelint: disable="
-        "restart-policy,restart-polcy until=2020-01-01 -- old\n", 1))
-    text = step("an annotation naming no rule in another document", text.replace(
-        "  name: app1\n", "  name: app1\n  annotations: {kubelint.io/ignore: restart-polcy}\n",
-        1))
-    text = step("an edit elsewhere (the suppressions' documents are kept)", text.replace(
-        "replicas: 2", "replicas: 4", 1))
-    text = step("they are valid again", text.replace("until=2020-01-01", "until=2999-01-01", 1)
-                .replace("ignore: restart-polcy}", "ignore: restart-policy}", 1))
-    text = step("and gone", text.replace(
-        "  # kubelint: disable=restart-policy,restart-polcy until=2999-01-01 -- old", "", 1)
-                .replace("  annotations: {kubelint.io/ignore: restart-policy}\n", "", 1))
-    text = step("a Helm # Source: comment at the top, for every document (no line added)",
-                text.replace("# the shop\n", "# Source: shop/templates/all.yaml\n", 1))
+    text = step(
+        "disable-file removed",
+        text.replace("  # kubelint: disable-file=object-duplicate\n", "\n", 1),
+    )
+    text = step(
+        "suppressions removed",
+        text.replace("# kubelint: disable=restart-policy\n", "", 1).replace(
+            "  # kubelint: disable=all", ""
+        ),
+    )
+    text = step(
+        "an expired suppression naming a rule that is no rule's",
+        text.replace(
+            "    restartPolicy: Always\n",
+            "    restartPolicy: Always  # kubelint: disable="
+            "restart-policy,restart-polcy until=2020-01-01 -- old\n",
+            1,
+        ),
+    )
+    text = step(
+        "an annotation naming no rule in another document",
+        text.replace(
+            "  name: app1\n",
+            "  name: app1\n  annotations: {kubelint.io/ignore: restart-polcy}\n",
+            1,
+        ),
+    )
+    text = step(
+        "an edit elsewhere (the suppressions' documents are kept)",
+        text.replace("replicas: 2", "replicas: 4", 1),
+    )
+    text = step(
+        "they are valid again",
+        text.replace("until=2020-01-01", "until=2999-01-01", 1).replace(
+            "ignore: restart-polcy}", "ignore: restart-policy}", 1
+        ),
+    )
+    text = step(
+        "and gone",
+        text.replace(
+            "  # kubelint: disable=restart-policy,restart-polcy until=2999-01-01 -- old", "", 1
+        ).replace("  annotations: {kubelint.io/ignore: restart-policy}\n", "", 1),
+    )
+    text = step(
+        "a Helm # Source: comment at the top, for every document (no line added)",
+        text.replace("# the shop\n", "# Source: shop/templates/all.yaml\n", 1),
+    )
     text = step("another template named", text.replace("all.yaml", "apps.yaml", 1))
-    text = step("no template", text.replace("# Source: shop/templates/apps.yaml\n",
-                                            "# the shop\n", 1))
-    text = step("a Helm # Source: comment", text.replace(
-        JOB, "---\n# Source: shop/templates/job.yaml\n" + JOB[4:], 1))
+    text = step(
+        "no template", text.replace("# Source: shop/templates/apps.yaml\n", "# the shop\n", 1)
+    )
+    text = step(
+        "a Helm # Source: comment",
+        text.replace(JOB, "---\n# Source: shop/templates/job.yaml\n" + JOB[4:], 1),
+    )
     text = step("an edit after it", text.replace("replicas: 6", "replicas: 7", 1))
     text = step("a CRD and a custom resource", text + "---\n" + CRD + "---\n" + WIDGET)
     text = step("the custom resource fixed", text.replace("size: big", "size: 3", 1))
     text = step("the CRD changed", text.replace("type: integer", "type: string", 1))
-    text = step("a duplicate key (its message names a line)", text.replace(
-        "  replicas: 7\n", "  replicas: 7\n  replicas: 8\n", 1))
+    text = step(
+        "a duplicate key (its message names a line)",
+        text.replace("  replicas: 7\n", "  replicas: 7\n  replicas: 8\n", 1),
+    )
     text = step("a line added above it", "# top\n" + text)
-    text = step("a non-ASCII value", text.replace(
-        "name: app1\n", "name: app1\n  annotations: {note: \"caf\u00e9 \U0001f680\"}\n", 1))
+    text = step(
+        "a non-ASCII value",
+        text.replace(
+            "name: app1\n", 'name: app1\n  annotations: {note: "caf\u00e9 \U0001f680"}\n', 1
+        ),
+    )
     text = step("an edit after it", text.replace("replicas: 2", "replicas: 3", 1))
     text = step("CRLF line ends", text.replace("\n", "\r\n"))
     text = step("an edit in CRLF text", text.replace("replicas: 3", "replicas: 2", 1))
@@ -163,9 +242,14 @@ def expected(text: str, path: Path, encoding: str | None = None) -> list[types.D
     """What the server must publish: a lint of the whole text, as diagnostics."""
     _config, registry = resolve_config(None)
     ranges = Ranges(text, encoding)
-    return [to_diagnostic(finding, ranges, registry.rules[finding.rule].url
-                          if finding.rule in registry.rules else None)
-            for finding in lint_text(text, str(path))]
+    return [
+        to_diagnostic(
+            finding,
+            ranges,
+            registry.rules[finding.rule].url if finding.rule in registry.rules else None,
+        )
+        for finding in lint_text(text, str(path))
+    ]
 
 
 def test_every_edit_publishes_what_a_whole_lint_gives(tmp_path: Path) -> None:
@@ -215,10 +299,13 @@ def test_the_server_publishes_what_a_whole_lint_gives_after_each_edit(tmp_path: 
             assert list(published.diagnostics) == expected(text, path), what
             fixable = [d for d in published.diagnostics if d.code == "restart-policy"]
             if fixable:
-                actions = await client.text_document_code_action_async(types.CodeActionParams(
-                    text_document=types.TextDocumentIdentifier(uri=uri),
-                    range=fixable[0].range,
-                    context=types.CodeActionContext(diagnostics=fixable)))
+                actions = await client.text_document_code_action_async(
+                    types.CodeActionParams(
+                        text_document=types.TextDocumentIdentifier(uri=uri),
+                        range=fixable[0].range,
+                        context=types.CodeActionContext(diagnostics=fixable),
+                    )
+                )
                 assert actions, what
                 [action] = actions
                 assert isinstance(action, types.CodeAction) and action.edit is not None
@@ -226,6 +313,6 @@ def test_the_server_publishes_what_a_whole_lint_gives_after_each_edit(tmp_path: 
                 [edit] = action.edit.changes[uri]
                 start = edit.range.start
                 line = text.replace("\r\n", "\n").split("\n")[start.line]
-                assert line[start.character:].startswith("Always"), what
+                assert line[start.character :].startswith("Always"), what
 
     run(tmp_path, test)

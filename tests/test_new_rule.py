@@ -77,8 +77,7 @@ def project(tmp_path: Path) -> Path:
     (not the installed checkout) is what the scaffold and the tests in it import."""
     copy_project(tmp_path)
     for name in ("scripts", "fixtures", "docs", "tests"):
-        shutil.copytree(ROOT / name, tmp_path / name,
-                        ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
     (tmp_path / "kubelint" / "rules").symlink_to("../rules")
     (tmp_path / "kubelint" / "schemas").symlink_to("../schemas")
     return tmp_path
@@ -86,29 +85,42 @@ def project(tmp_path: Path) -> Path:
 
 def run(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(project)}
-    return subprocess.run([sys.executable, *args], cwd=project, env=env, capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, *args], cwd=project, env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 def digests(root: Path) -> dict[str, str]:
-    return {path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in root.rglob("*") if path.is_file() and not path.is_symlink()
-            and "__pycache__" not in path.parts}
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in root.rglob("*")
+        if path.is_file() and not path.is_symlink() and "__pycache__" not in path.parts
+    }
 
 
 def test_scaffold_writes_the_rule_fixtures_and_docs_and_the_stub_fails(project):
     before = digests(project)
     readme = (project / "README.md").read_text(encoding="utf-8")
-    result = run(project, "scripts/new_rule.py", "workloads", "replicas-odd",
-                 "--severity", "info", "--kinds", "StatefulSet,Deployment",
-                 "--summary", "an even number of replicas")
+    result = run(
+        project,
+        "scripts/new_rule.py",
+        "workloads",
+        "replicas-odd",
+        "--severity",
+        "info",
+        "--kinds",
+        "StatefulSet,Deployment",
+        "--summary",
+        "an even number of replicas",
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout == (
         "wrote rules/workloads/replicas_odd.py\n"
         "wrote fixtures/replicas-odd/fail-example.yaml\n"
         "wrote fixtures/replicas-odd/pass-example.yaml\n"
         "next: write the check and the fixtures, then python -m pytest"
-        " tests/test_rule_fixtures.py tests/test_rule_docs.py -k replicas-odd\n")
+        " tests/test_rule_fixtures.py tests/test_rule_docs.py -k replicas-odd\n"
+    )
 
     after = digests(project)
     assert sorted(set(after) - set(before)) == [
@@ -119,25 +131,47 @@ def test_scaffold_writes_the_rule_fixtures_and_docs_and_the_stub_fails(project):
     ]
     assert sorted(name for name in before if after.get(name) != before[name]) == ["README.md"]
     assert (project / "rules/workloads/replicas_odd.py").read_text(encoding="utf-8") == (
-        MODULE.format(manifest=STATEFULSET.format(expect="")))
+        MODULE.format(manifest=STATEFULSET.format(expect=""))
+    )
     assert (project / "fixtures/replicas-odd/fail-example.yaml").read_text(encoding="utf-8") == (
         "# TODO: every way this rule fires, each `# expect:` on the line reported.\n"
-        + STATEFULSET.format(expect="  # expect: replicas-odd"))
+        + STATEFULSET.format(expect="  # expect: replicas-odd")
+    )
     assert (project / "fixtures/replicas-odd/pass-example.yaml").read_text(encoding="utf-8") == (
-        "# TODO: the near misses this rule must leave alone.\n" + STATEFULSET.format(expect=""))
-    row = ("| [`replicas-odd`](docs/rules/replicas-odd.md) | workloads | info | yes | no"
-           " | an even number of replicas |\n")
+        "# TODO: the near misses this rule must leave alone.\n" + STATEFULSET.format(expect="")
+    )
+    row = (
+        "| [`replicas-odd`](docs/rules/replicas-odd.md) | workloads | info | yes | no"
+        " | an even number of replicas |\n"
+    )
     assert (project / "README.md").read_text(encoding="utf-8").replace(row, "", 1) == readme
-    assert (project / "docs/rules/replicas-odd.md").read_text(encoding="utf-8").startswith(
-        "# replicas-odd\n\nan even number of replicas\n")
+    assert (
+        (project / "docs/rules/replicas-odd.md")
+        .read_text(encoding="utf-8")
+        .startswith("# replicas-odd\n\nan even number of replicas\n")
+    )
 
     # The stub passes its pass fixture and its docs' shape, and fails the rest.
-    tests = run(project, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rA",
-                "tests/test_rule_fixtures.py", "tests/test_rule_docs.py", "-k", "replicas-odd")
+    tests = run(
+        project,
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        "-rA",
+        "tests/test_rule_fixtures.py",
+        "tests/test_rule_docs.py",
+        "-k",
+        "replicas-odd",
+    )
     assert tests.returncode == 1, tests.stdout + tests.stderr
     # The summary's " - reason" depends on the terminal's width.
-    outcomes = sorted(line.partition(" - ")[0] for line in tests.stdout.splitlines()
-                      if line.startswith(("PASSED ", "FAILED ", "ERROR ")))
+    outcomes = sorted(
+        line.partition(" - ")[0]
+        for line in tests.stdout.splitlines()
+        if line.startswith(("PASSED ", "FAILED ", "ERROR "))
+    )
     assert outcomes == [
         "FAILED tests/test_rule_docs.py::test_example_triggers_and_use_instead_does_not"
         "[replicas-odd]",
@@ -151,17 +185,25 @@ def test_scaffold_writes_the_rule_fixtures_and_docs_and_the_stub_fails(project):
 
 def test_usage_errors_write_nothing(project):
     before = digests(project)
-    result = run(project, "scripts/new_rule.py", "workload", "naked-pod", "--kinds", "pod",
-                 "--summary", "bare.")
+    result = run(
+        project,
+        "scripts/new_rule.py",
+        "workload",
+        "naked-pod",
+        "--kinds",
+        "pod",
+        "--summary",
+        "bare.",
+    )
     assert result.returncode == 2
     assert result.stdout == ""
-    categories = sorted(p.name for p in (ROOT / "rules").iterdir()
-                        if (p / "__init__.py").is_file())
+    categories = sorted(p.name for p in (ROOT / "rules").iterdir() if (p / "__init__.py").is_file())
     assert result.stderr == (
         f"new_rule.py: unknown category 'workload'; one of: {', '.join(categories)}\n"
         "new_rule.py: rule id 'naked-pod' is taken by 'naked-pod'\n"
         "new_rule.py: fixtures/naked-pod exists\n"
         "new_rule.py: --kinds needs Kubernetes kinds such as Deployment,StatefulSet"
         " (got 'pod')\n"
-        "new_rule.py: --summary is a phrase: no final full stop\n")
+        "new_rule.py: --summary is a phrase: no final full stop\n"
+    )
     assert digests(project) == before

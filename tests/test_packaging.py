@@ -23,9 +23,23 @@ def wheel_names(tmp_path_factory):
     copy_project(source)
     out = tmp_path_factory.mktemp("wheel")
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-         "--no-index", "-q", "-w", str(out), str(source)],
-        capture_output=True, text=True, timeout=300)
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "-q",
+            "-w",
+            str(out),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     [wheel] = out.glob("kubelint-*.whl")
     with zipfile.ZipFile(wheel) as archive:
@@ -38,11 +52,15 @@ def test_only_kubelint_at_the_top_level(wheel_names):
 
 
 def test_every_rule_module_and_schema_ships(wheel_names):
-    expected = {"kubelint/rules/" + p.relative_to(ROOT / "rules").as_posix()
-                for p in (ROOT / "rules").rglob("*.py")}
+    expected = {
+        "kubelint/rules/" + p.relative_to(ROOT / "rules").as_posix()
+        for p in (ROOT / "rules").rglob("*.py")
+    }
     expected |= {"kubelint/schemas/" + p.name for p in (ROOT / "schemas").glob("*.json")}
-    expected |= {"kubelint/" + p.relative_to(ROOT / "kubelint").as_posix()
-                 for p in (ROOT / "kubelint").rglob("*.py")}
+    expected |= {
+        "kubelint/" + p.relative_to(ROOT / "kubelint").as_posix()
+        for p in (ROOT / "kubelint").rglob("*.py")
+    }
     expected.add("kubelint/py.typed")
     assert expected - wheel_names == set()
 

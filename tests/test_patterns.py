@@ -13,8 +13,7 @@ from tests.helpers import ROOT
 
 def _modules_using_lazy_patterns() -> list[str]:
     names = []
-    for package, directory in (("kubelint", ROOT / "kubelint"),
-                               ("kubelint.rules", ROOT / "rules")):
+    for package, directory in (("kubelint", ROOT / "kubelint"), ("kubelint.rules", ROOT / "rules")):
         for path in sorted(directory.rglob("*.py")):
             if "lazy_compile(" in path.read_text(encoding="utf-8") and path.stem != "patterns":
                 parts = path.relative_to(directory).with_suffix("").parts
@@ -36,8 +35,11 @@ def test_every_lazy_pattern_compiles():
     modules = _modules_using_lazy_patterns()
     assert "kubelint.loader" in modules and "kubelint.rules.config.name_invalid" in modules
     for name in modules:
-        patterns = [p for value in vars(importlib.import_module(name)).values()
-                    for p in _lazy_patterns(value)]
+        patterns = [
+            p
+            for value in vars(importlib.import_module(name)).values()
+            for p in _lazy_patterns(value)
+        ]
         assert patterns, f"{name} calls lazy_compile but keeps no pattern at module level"
         for pattern in patterns:
             assert isinstance(re.compile(*pattern._args), re.Pattern)

@@ -53,7 +53,8 @@ def test_example_plugin_from_config(tmp_path, monkeypatch, capsys):
     (tmp_path / "web.yaml").write_text(DEPLOYMENT)
     plugin = ROOT / "examples" / "plugins" / "team_label.py"
     (tmp_path / ".kubelint.yaml").write_text(
-        f"plugins: [{plugin}]\nrules:\n  team-label-missing:\n    label: owner\n")
+        f"plugins: [{plugin}]\nrules:\n  team-label-missing:\n    label: owner\n"
+    )
     monkeypatch.chdir(tmp_path)
     assert main(["check", "--fail-level", "warning", "--format", "json", "."]) == 1
     out = capsys.readouterr().out
@@ -72,31 +73,48 @@ def test_plugin_by_module_name_relative_to_the_config(tmp_path, monkeypatch, cap
     assert main(["check", "--no-color", "."]) == 1
     out = capsys.readouterr().out
     # The crash is contained: one internal-error naming rule and object, others still run.
-    assert ("web.yaml:1:1: error internal-error rule 'always-crashes' crashed on Deployment"
-            " web: ZeroDivisionError: division by zero (please report this)") in out
+    assert (
+        "web.yaml:1:1: error internal-error rule 'always-crashes' crashed on Deployment"
+        " web: ZeroDivisionError: division by zero (please report this)"
+    ) in out
     assert "web.yaml:13:11: warning liveness-initial-delay" in out
 
 
-@pytest.mark.parametrize(("source", "message"), [
-    ("import not_a_module_anywhere\n",
-     "plugin 'broken.py' failed to load: ModuleNotFoundError: No module named"
-     " 'not_a_module_anywhere'"),
-    ("def oops(:\n", "plugin 'broken.py' failed to load: SyntaxError"),
-    ("from kubelint.api import hookimpl, rule\n"
-     "@rule(id='liveness-initial-delay', severity='error', summary='x')\n"
-     "def check(obj, ctx):\n    return []\n"
-     "@hookimpl\ndef kubelint_rules():\n    return [check]\n",
-     "rule 'liveness-initial-delay' is defined twice"),
-    ("from kubelint.api import hookimpl\n@hookimpl\ndef kubelint_rules():\n"
-     "    raise RuntimeError('no licence')\n",
-     "failed while listing its rules: RuntimeError: no licence"),
-    ("from kubelint.api import hookimpl\n@hookimpl\ndef kubelint_rules():\n"
-     "    return ['not a rule']\n", "expected rules made with kubelint.api.rule"),
-    # A plugin never decides the exit status: sys.exit at import or in a hook is an error.
-    ("import sys\nsys.exit(0)\n", "plugin 'broken.py' failed to load: it called sys.exit(0)"),
-    ("import sys\nfrom kubelint.api import hookimpl\n@hookimpl\ndef kubelint_rules():\n"
-     "    sys.exit(3)\n", "failed while listing its rules: it called sys.exit(3)"),
-])
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        (
+            "import not_a_module_anywhere\n",
+            "plugin 'broken.py' failed to load: ModuleNotFoundError: No module named"
+            " 'not_a_module_anywhere'",
+        ),
+        ("def oops(:\n", "plugin 'broken.py' failed to load: SyntaxError"),
+        (
+            "from kubelint.api import hookimpl, rule\n"
+            "@rule(id='liveness-initial-delay', severity='error', summary='x')\n"
+            "def check(obj, ctx):\n    return []\n"
+            "@hookimpl\ndef kubelint_rules():\n    return [check]\n",
+            "rule 'liveness-initial-delay' is defined twice",
+        ),
+        (
+            "from kubelint.api import hookimpl\n@hookimpl\ndef kubelint_rules():\n"
+            "    raise RuntimeError('no licence')\n",
+            "failed while listing its rules: RuntimeError: no licence",
+        ),
+        (
+            "from kubelint.api import hookimpl\n@hookimpl\ndef kubelint_rules():\n"
+            "    return ['not a rule']\n",
+            "expected rules made with kubelint.api.rule",
+        ),
+        # A plugin never decides the exit status: sys.exit at import or in a hook is an error.
+        ("import sys\nsys.exit(0)\n", "plugin 'broken.py' failed to load: it called sys.exit(0)"),
+        (
+            "import sys\nfrom kubelint.api import hookimpl\n@hookimpl\ndef kubelint_rules():\n"
+            "    sys.exit(3)\n",
+            "failed while listing its rules: it called sys.exit(3)",
+        ),
+    ],
+)
 def test_a_plugin_that_fails_fails_the_run(tmp_path, monkeypatch, capsys, source, message):
     (tmp_path / "broken.py").write_text(source)
     (tmp_path / ".kubelint.yaml").write_text("plugins: [broken.py]\n")
@@ -121,24 +139,44 @@ def test_installed_plugin_through_its_entry_point(tmp_path):
     (site / "team_label.py").write_text((ROOT / "examples/plugins/team_label.py").read_text())
     (tmp_path / "web.yaml").write_text(DEPLOYMENT)
     env = {**os.environ, "PYTHONPATH": str(site)}
-    result = subprocess.run([sys.executable, "-m", "kubelint", "rules"], capture_output=True,
-                            text=True, env=env, cwd=tmp_path, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "kubelint", "rules"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert "team-label-missing" in result.stdout
-    result = subprocess.run([sys.executable, "-m", "kubelint", "check", "--no-color", "."],
-                            capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "kubelint", "check", "--no-color", "."],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
     # No labels at all: reported at metadata, the nearest ancestor that exists.
-    assert "web.yaml:3:1: warning team-label-missing Deployment 'web' has no 'team' label" \
+    assert (
+        "web.yaml:3:1: warning team-label-missing Deployment 'web' has no 'team' label"
         in result.stdout
+    )
 
 
 # A distribution's entry points as importlib.metadata reads them: section headers are
 # stripped lines in brackets, and only the exact group name counts.
-@pytest.mark.parametrize(("entry_points", "declared"), [
-    ("[kubelint]\ndemo = team_label\n", True),
-    ("# comment\n[console_scripts]\ndemo = x:main\n\n  [kubelint]  \ndemo = team_label\n", True),
-    ("[console_scripts]\nkubelint = kubelint.cli:main\n", False),
-    ("[kubelint.extras]\ndemo = team_label\n[pytest11]\nkubelint = kubelint_pytest\n", False),
-])
+@pytest.mark.parametrize(
+    ("entry_points", "declared"),
+    [
+        ("[kubelint]\ndemo = team_label\n", True),
+        (
+            "# comment\n[console_scripts]\ndemo = x:main\n\n  [kubelint]  \ndemo = team_label\n",
+            True,
+        ),
+        ("[console_scripts]\nkubelint = kubelint.cli:main\n", False),
+        ("[kubelint.extras]\ndemo = team_label\n[pytest11]\nkubelint = kubelint_pytest\n", False),
+    ],
+)
 def test_entry_point_group_is_found_in_installed_metadata(tmp_path, entry_points, declared):
     from kubelint.plugins import ENTRY_POINT_GROUP, declares_entry_points
 
@@ -152,18 +190,27 @@ def test_entry_point_group_is_found_in_installed_metadata(tmp_path, entry_points
 
 @pytest.mark.parametrize(("group", "loaded"), [("kubelint", True), ("console_scripts", False)])
 def test_installed_plugins_are_looked_up_only_when_a_distribution_declares_them(
-        tmp_path, group, loaded):
+    tmp_path, group, loaded
+):
     # A distribution that declares the group is loaded through pluggy (importlib.metadata);
     # without one, importlib.metadata is never imported, which keeps one-file runs fast.
     site = tmp_path / "site"
     _install_fake_distribution(site, "team_label", group=group)
     (site / "team_label.py").write_text((ROOT / "examples/plugins/team_label.py").read_text())
     env = {**os.environ, "PYTHONPATH": str(site)}
-    code = ("import sys\nfrom kubelint.plugins import build_registry\n"
-            "rules = build_registry().rules\n"
-            "print('team-label-missing' in rules, 'importlib.metadata' in sys.modules)\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env=env, cwd=tmp_path, timeout=120)
+    code = (
+        "import sys\nfrom kubelint.plugins import build_registry\n"
+        "rules = build_registry().rules\n"
+        "print('team-label-missing' in rules, 'importlib.metadata' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [str(loaded), str(loaded)]
 
@@ -172,8 +219,14 @@ def test_installed_plugin_that_fails_to_import(tmp_path):
     site = tmp_path / "site"
     _install_fake_distribution(site, "missing_module_for_kubelint")
     env = {**os.environ, "PYTHONPATH": str(site)}
-    result = subprocess.run([sys.executable, "-m", "kubelint", "check", "."],
-                            capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "kubelint", "check", "."],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert result.returncode == 2
     assert "an installed kubelint plugin failed to load: ModuleNotFoundError" in result.stderr
     assert "Traceback" not in result.stderr
@@ -236,25 +289,49 @@ def test_lint_text_is_the_library_entry_point():
     assert liveness == [("web.yaml", 13, 11)]
 
 
-@pytest.mark.parametrize(("body", "message"), [
-    ("    import sys\n    sys.exit(0)\n",
-     "rule 'exits' crashed on Deployment web: it called sys.exit(0) (please report this)"),
-    ("    yield 'a string'\n",
-     "rule 'exits' yielded str 'a string' on Deployment web, not a Violation (ctx.violation"
-     " makes one; please report this)"),
-])
-def test_a_rule_that_exits_or_yields_junk_is_an_internal_error(tmp_path, monkeypatch, body,
-                                                                message):
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            "    import sys\n    sys.exit(0)\n",
+            "rule 'exits' crashed on Deployment web: it called sys.exit(0) (please report this)",
+        ),
+        (
+            "    yield 'a string'\n",
+            "rule 'exits' yielded str 'a string' on Deployment web, not a Violation (ctx.violation"
+            " makes one; please report this)",
+        ),
+    ],
+)
+def test_a_rule_that_exits_or_yields_junk_is_an_internal_error(
+    tmp_path, monkeypatch, body, message
+):
     (tmp_path / "exits.py").write_text(
         "from kubelint.api import hookimpl, rule\n"
         "@rule(id='exits', severity='info', summary='exits')\n"
         f"def check(obj, ctx):\n{body}"
-        "@hookimpl\ndef kubelint_rules():\n    return [check]\n")
+        "@hookimpl\ndef kubelint_rules():\n    return [check]\n"
+    )
     (tmp_path / ".kubelint.yaml").write_text("plugins: [exits.py]\n")
     (tmp_path / "web.yaml").write_text(DEPLOYMENT)
-    result = subprocess.run([sys.executable, "-m", "kubelint", "check", "--disable", "all",
-                             "--enable", "exits,internal-error", "--no-color", "web.yaml"],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kubelint",
+            "check",
+            "--disable",
+            "all",
+            "--enable",
+            "exits,internal-error",
+            "--no-color",
+            "web.yaml",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 1, result.stderr
     assert result.stdout.splitlines()[0] == f"web.yaml:1:1: error internal-error {message}"
 
@@ -262,14 +339,21 @@ def test_a_rule_that_exits_or_yields_junk_is_an_internal_error(tmp_path, monkeyp
 def test_a_formatter_that_exits_is_an_error(tmp_path):
     (tmp_path / "fmt.py").write_text(
         "import sys\nfrom kubelint.api import hookimpl\n@hookimpl\n"
-        "def kubelint_formatters():\n    return {'quiet': lambda report, ctx: sys.exit(0)}\n")
+        "def kubelint_formatters():\n    return {'quiet': lambda report, ctx: sys.exit(0)}\n"
+    )
     (tmp_path / ".kubelint.yaml").write_text("plugins: [fmt.py]\n")
     (tmp_path / "web.yaml").write_text(DEPLOYMENT)
-    result = subprocess.run([sys.executable, "-m", "kubelint", "check", "--format", "quiet",
-                             "web.yaml"], cwd=tmp_path, capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "kubelint", "check", "--format", "quiet", "web.yaml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert (result.returncode, result.stderr) == (
-        2, "kubelint: error: the 'quiet' formatter failed: it called sys.exit(0)\n")
+        2,
+        "kubelint: error: the 'quiet' formatter failed: it called sys.exit(0)\n",
+    )
 
 
 def test_the_readme_names_only_what_kubelint_api_has():
@@ -280,4 +364,3 @@ def test_the_readme_names_only_what_kubelint_api_has():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     named = set(re.findall(r"kubelint\.api\.([A-Za-z_]+)", readme))
     assert named and named <= set(kubelint.api.__all__)
-

@@ -13,8 +13,9 @@ import pytest
 from tests.helpers import SHARED, lint_only
 
 PEERS = SHARED / "corpus" / "peers"
-pytestmark = pytest.mark.skipif(not (PEERS / "polaris-expected.json").is_file(),
-                                reason="../shared/corpus/peers not present")
+pytestmark = pytest.mark.skipif(
+    not (PEERS / "polaris-expected.json").is_file(), reason="../shared/corpus/peers not present"
+)
 
 #: The GKE-managed object name that Polaris's RBAC checks exempt (see their gce_calico fixtures).
 POLARIS_EXEMPT = ["gce:podsecuritypolicy:calico-sa"]
@@ -22,8 +23,21 @@ POLARIS_EXEMPT = ["gce:podsecuritypolicy:calico-sa"]
 ON_BINDINGS = {"report-on": "bindings", "exempt-names": POLARIS_EXEMPT}
 #: The capabilities container runtimes grant by default (Polaris's insecureCapabilities).
 RUNTIME_DEFAULT_CAPABILITIES = [
-    "AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD",
-    "NET_BIND_SERVICE", "NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"]
+    "AUDIT_WRITE",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "MKNOD",
+    "NET_BIND_SERVICE",
+    "NET_RAW",
+    "SETFCAP",
+    "SETGID",
+    "SETPCAP",
+    "SETUID",
+    "SYS_CHROOT",
+]
 
 #: Polaris check -> (kubelint rule, options for it). Checks left out measure something
 #: kubelint deliberately does not: hpaMaxAvailability (min == max), topologySpreadConstraint
@@ -31,9 +45,15 @@ RUNTIME_DEFAULT_CAPABILITIES = [
 #: (Always is contested), metadataAndInstanceMismatched (instance is the release, not the
 #: object's name), linuxHardening (any one of several measures counts).
 COVERAGE: dict[str, tuple[str, dict]] = {
-    "automountServiceAccountToken": ("service-account-token-automount", {"report-explicit-true": True}),
+    "automountServiceAccountToken": (
+        "service-account-token-automount",
+        {"report-explicit-true": True},
+    ),
     "clusterrolePodExecAttach": ("rbac-pod-exec-attach", {"exempt-names": POLARIS_EXEMPT}),
-    "clusterrolebindingClusterAdmin": ("rbac-cluster-admin-binding", {"exempt-names": POLARIS_EXEMPT}),
+    "clusterrolebindingClusterAdmin": (
+        "rbac-cluster-admin-binding",
+        {"exempt-names": POLARIS_EXEMPT},
+    ),
     "clusterrolebindingPodExecAttach": ("rbac-pod-exec-attach", ON_BINDINGS),
     "cpuLimitsMissing": ("resources-limits-missing", {"require-cpu-limit": True}),
     "cpuRequestsMissing": ("resources-requests-missing", {"resources": ["cpu"]}),
@@ -46,11 +66,17 @@ COVERAGE: dict[str, tuple[str, dict]] = {
     "hostPortSet": ("host-port", {}),
     "hostProcess": ("windows-host-process", {}),
     "hpaMinAvailability": ("hpa-min-replicas-low", {}),
-    "insecureCapabilities": ("capabilities-not-dropped", {"must-drop": RUNTIME_DEFAULT_CAPABILITIES}),
+    "insecureCapabilities": (
+        "capabilities-not-dropped",
+        {"must-drop": RUNTIME_DEFAULT_CAPABILITIES},
+    ),
     "livenessProbeMissing": ("liveness-probe-missing", {}),
     "memoryLimitsMissing": ("resources-limits-missing", {}),
     "memoryRequestsMissing": ("resources-requests-missing", {"resources": ["memory"]}),
-    "missingNetworkPolicy": ("networkpolicy-missing", {"always": True, "policy-types": ["Ingress", "Egress"]}),
+    "missingNetworkPolicy": (
+        "networkpolicy-missing",
+        {"always": True, "policy-types": ["Ingress", "Egress"]},
+    ),
     "missingPodDisruptionBudget": ("pdb-missing", {"min-replicas": 1}),
     "nakedPod": ("naked-pod", {}),
     "notReadOnlyRootFilesystem": ("readonly-root-fs", {}),
@@ -61,7 +87,10 @@ COVERAGE: dict[str, tuple[str, dict]] = {
     "procMount": ("proc-mount-unmasked", {}),
     "readinessProbeMissing": ("readiness-probe-missing", {}),
     "rolePodExecAttach": ("rbac-pod-exec-attach", {"exempt-names": POLARIS_EXEMPT}),
-    "rolebindingClusterAdminClusterRole": ("rbac-cluster-admin-binding", {"exempt-names": POLARIS_EXEMPT}),
+    "rolebindingClusterAdminClusterRole": (
+        "rbac-cluster-admin-binding",
+        {"exempt-names": POLARIS_EXEMPT},
+    ),
     "rolebindingClusterAdminRole": ("rbac-cluster-admin-binding", {"exempt-names": POLARIS_EXEMPT}),
     "rolebindingClusterRolePodExecAttach": ("rbac-pod-exec-attach", ON_BINDINGS),
     "rolebindingRolePodExecAttach": ("rbac-pod-exec-attach", ON_BINDINGS),
@@ -75,37 +104,26 @@ COVERAGE: dict[str, tuple[str, dict]] = {
 
 #: Files where kubelint answers otherwise, with the reason.
 DISAGREEMENTS: dict[str, str] = {
-    "clusterrolebindingPodExecAttach/failure.binding_points_to_missing_ref.yaml":
-        "the binding's role is not in the input, so its permissions are unknown: kubelint reports no 'not found' in a partial input (Polaris fails any binding whose role it cannot find)",
-    "hpaMinAvailability/success.minReplicaAbsent.yaml":
-        "an HPA without minReplicas has minReplicas 1 (the API default), which kubelint reports; Polaris ignores the default",
-    "missingNetworkPolicy/failure.netpol_missing_egress_rules.yaml":
-        "the pod is selected by a NetworkPolicy whose policyTypes list Egress and Ingress: it is isolated both ways (Egress without rules denies all egress); Polaris also wants rules for each type",
-    "missingNetworkPolicy/failure.netpol_missing_ingress_rules.yaml":
-        "the pod is selected by a NetworkPolicy whose policyTypes list Egress and Ingress: it is isolated both ways (Ingress without rules denies all ingress); Polaris also wants rules for each type",
-    "nakedPod/success.yaml":
-        "Polaris's fixture replaces the check with a custom label check (check.yaml); the Pod is bare, which naked-pod reports",
-    "pdbMinAvailableGreaterThanHPAMinReplicas/failure-gt-percent.yaml":
-        "minAvailable 150% is invalid (the API server rejects percentages above 100%) and would block every eviction: pdb-blocks-eviction reports it; pdb-exceeds-hpa-min leaves 100% and more to that rule",
-    "pdbMinAvailableGreaterThanHPAMinReplicas/success.equals.yaml":
-        "minAvailable equal to the HPA minimum allows no eviction at the minimum (drains block): kubelint reports it; Polaris only reports greater than",
-    "pdbMinAvailableGreaterThanHPAMinReplicas/success.no-min-replicas.yaml":
-        "an HPA without minReplicas has a minimum of 1 (the API default), below minAvailable 2: kubelint reports it; Polaris ignores the default",
-    "readinessProbeMissing/failure.yaml":
-        "a bare Pod that declares no ports and that no Service of the input selects gets no traffic: readiness-probe-missing skips it by design",
-    "rolebindingClusterRolePodExecAttach/failure.binding_points_to_missing_ref.yaml":
-        "the binding's role is not in the input, so its permissions are unknown: kubelint reports no 'not found' in a partial input (Polaris fails any binding whose role it cannot find)",
-    "rolebindingRolePodExecAttach/failure.binding_points_to_missing_ref.yaml":
-        "the binding's role is not in the input, so its permissions are unknown: kubelint reports no 'not found' in a partial input (Polaris fails any binding whose role it cannot find)",
-    "rolebindingRolePodExecAttach/success.role_binding_cluster_role_binding.yaml":
-        "the RoleBinding binds a ClusterRole granting '*' (exec included) in its namespace, which kubelint reports; this Polaris check looks only at bindings of Roles (its rolebindingClusterRolePodExecAttach check covers ClusterRoles)",
+    "clusterrolebindingPodExecAttach/failure.binding_points_to_missing_ref.yaml": "the binding's role is not in the input, so its permissions are unknown: kubelint reports no 'not found' in a partial input (Polaris fails any binding whose role it cannot find)",
+    "hpaMinAvailability/success.minReplicaAbsent.yaml": "an HPA without minReplicas has minReplicas 1 (the API default), which kubelint reports; Polaris ignores the default",
+    "missingNetworkPolicy/failure.netpol_missing_egress_rules.yaml": "the pod is selected by a NetworkPolicy whose policyTypes list Egress and Ingress: it is isolated both ways (Egress without rules denies all egress); Polaris also wants rules for each type",
+    "missingNetworkPolicy/failure.netpol_missing_ingress_rules.yaml": "the pod is selected by a NetworkPolicy whose policyTypes list Egress and Ingress: it is isolated both ways (Ingress without rules denies all ingress); Polaris also wants rules for each type",
+    "nakedPod/success.yaml": "Polaris's fixture replaces the check with a custom label check (check.yaml); the Pod is bare, which naked-pod reports",
+    "pdbMinAvailableGreaterThanHPAMinReplicas/failure-gt-percent.yaml": "minAvailable 150% is invalid (the API server rejects percentages above 100%) and would block every eviction: pdb-blocks-eviction reports it; pdb-exceeds-hpa-min leaves 100% and more to that rule",
+    "pdbMinAvailableGreaterThanHPAMinReplicas/success.equals.yaml": "minAvailable equal to the HPA minimum allows no eviction at the minimum (drains block): kubelint reports it; Polaris only reports greater than",
+    "pdbMinAvailableGreaterThanHPAMinReplicas/success.no-min-replicas.yaml": "an HPA without minReplicas has a minimum of 1 (the API default), below minAvailable 2: kubelint reports it; Polaris ignores the default",
+    "readinessProbeMissing/failure.yaml": "a bare Pod that declares no ports and that no Service of the input selects gets no traffic: readiness-probe-missing skips it by design",
+    "rolebindingClusterRolePodExecAttach/failure.binding_points_to_missing_ref.yaml": "the binding's role is not in the input, so its permissions are unknown: kubelint reports no 'not found' in a partial input (Polaris fails any binding whose role it cannot find)",
+    "rolebindingRolePodExecAttach/failure.binding_points_to_missing_ref.yaml": "the binding's role is not in the input, so its permissions are unknown: kubelint reports no 'not found' in a partial input (Polaris fails any binding whose role it cannot find)",
+    "rolebindingRolePodExecAttach/success.role_binding_cluster_role_binding.yaml": "the RoleBinding binds a ClusterRole granting '*' (exec included) in its namespace, which kubelint reports; this Polaris check looks only at bindings of Roles (its rolebindingClusterRolePodExecAttach check covers ClusterRoles)",
 }
 
 
 def cases():
     document = json.loads((PEERS / "polaris-expected.json").read_text())
-    return [case for case in document["files"]
-            if case["role"] == "case" and case["check"] in COVERAGE]
+    return [
+        case for case in document["files"] if case["role"] == "case" and case["check"] in COVERAGE
+    ]
 
 
 def verdicts():

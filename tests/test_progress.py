@@ -27,11 +27,15 @@ def run(tmp_path: Path, stderr_terminal: bool, **env: str) -> tuple[str, bytes]:
     master = slave = None
     if stderr_terminal:
         master, slave = pty.openpty()
-    result = subprocess.run([sys.executable, "-m", "kubelint", "check", "--no-config",
-                             "--no-color", "cm.yaml", *args],
-                            cwd=tmp_path, env=environment, stdout=subprocess.PIPE,
-                            stderr=slave if slave is not None else subprocess.PIPE,
-                            timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "kubelint", "check", "--no-config", "--no-color", "cm.yaml", *args],
+        cwd=tmp_path,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=slave if slave is not None else subprocess.PIPE,
+        timeout=120,
+        check=False,
+    )
     if master is None:
         return result.stdout.decode(), result.stderr
     assert slave is not None

@@ -40,8 +40,11 @@ spec:
         privileged: true
 """
 #: What the runner sets in a GitHub Actions job, for the snippet that links the summary.
-GITHUB = {"GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "acme/deploy",
-          "GITHUB_SHA": "0123abc"}
+GITHUB = {
+    "GITHUB_SERVER_URL": "https://github.com",
+    "GITHUB_REPOSITORY": "acme/deploy",
+    "GITHUB_SHA": "0123abc",
+}
 
 
 def section() -> str:
@@ -57,8 +60,9 @@ def snippet_commands() -> list[tuple[str, str]]:
         if "uses: kubelint/kubelint@" in body:
             continue
         if language == "sh":
-            commands += [("sh", line) for line in body.splitlines()
-                         if line and not line.startswith("#")]
+            commands += [
+                ("sh", line) for line in body.splitlines() if line and not line.startswith("#")
+            ]
         elif language == "yaml":
             document = YAML(typ="safe").load(body)
             if isinstance(document, list):  # steps of a GitHub Actions job
@@ -67,21 +71,22 @@ def snippet_commands() -> list[tuple[str, str]]:
                 for job in document.values():
                     commands += [("gitlab", line) for line in job["script"]]
         elif language == "groovy":
-            commands += [("jenkins", command)
-                         for command in re.findall(r"\bsh '([^']*)'", body)]
+            commands += [("jenkins", command) for command in re.findall(r"\bsh '([^']*)'", body)]
     # A Jenkins `sh` line chains the install and the check.
-    return [(name, part.strip()) for name, command in commands
-            for part in command.split(" && ")]
+    return [(name, part.strip()) for name, command in commands for part in command.split(" && ")]
 
 
 def test_the_snippets_are_found():
     names = [(name, command.split()[:2]) for name, command in snippet_commands()]
     assert names == [
         ("sh", ["kubelint", "check"]),
-        ("github", ["pip", "install"]), ("github", ["kubelint", "check"]),
+        ("github", ["pip", "install"]),
+        ("github", ["kubelint", "check"]),
         ("github", ["cat", "summary.md"]),
-        ("gitlab", ["pip", "install"]), ("gitlab", ["kubelint", "check"]),
-        ("jenkins", ["pip", "install"]), ("jenkins", ["kubelint", "check"]),
+        ("gitlab", ["pip", "install"]),
+        ("gitlab", ["kubelint", "check"]),
+        ("jenkins", ["pip", "install"]),
+        ("jenkins", ["kubelint", "check"]),
     ]
 
 
@@ -100,16 +105,30 @@ def repository(tmp_path: Path) -> Path:
 def run(command: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
     """``command`` as a CI runner's shell runs it, with this environment's kubelint."""
     path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
-    environment = {"PATH": path, "HOME": os.environ.get("HOME", str(cwd)), "CI": "true",
-                   **{name: os.environ[name] for name in ("KUBELINT_CACHE_DIR",)
-                      if name in os.environ}, **env}
-    return subprocess.run(["bash", "-c", command], cwd=cwd, env=environment,
-                          capture_output=True, text=True, timeout=300, check=False)
+    environment = {
+        "PATH": path,
+        "HOME": os.environ.get("HOME", str(cwd)),
+        "CI": "true",
+        **{name: os.environ[name] for name in ("KUBELINT_CACHE_DIR",) if name in os.environ},
+        **env,
+    }
+    return subprocess.run(
+        ["bash", "-c", command],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def commands_of(snippet: str) -> list[str]:
-    return [command for name, command in snippet_commands()
-            if name == snippet and not command.startswith("pip ")]
+    return [
+        command
+        for name, command in snippet_commands()
+        if name == snippet and not command.startswith("pip ")
+    ]
 
 
 def validate_sarif(path: Path) -> dict:
@@ -125,17 +144,24 @@ def validate_sarif(path: Path) -> dict:
 
 
 def sarif_results(document: dict) -> set[tuple[str, str, int]]:
-    return {(result["ruleId"],
-             result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
-             result["locations"][0]["physicalLocation"]["region"]["startLine"])
-            for result in document["runs"][0]["results"]}
+    return {
+        (
+            result["ruleId"],
+            result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            result["locations"][0]["physicalLocation"]["region"]["startLine"],
+        )
+        for result in document["runs"][0]["results"]
+    }
 
 
 def junit_cases(path: Path) -> set[tuple[str, str]]:
     tree = ElementTree.parse(path)
-    return {(suite.get("name", ""), case.get("name", ""))
-            for suite in tree.getroot().iter("testsuite") for case in suite.iter("testcase")
-            if case.find("failure") is not None}
+    return {
+        (suite.get("name", ""), case.get("name", ""))
+        for suite in tree.getroot().iter("testsuite")
+        for case in suite.iter("testcase")
+        if case.find("failure") is not None
+    }
 
 
 def test_the_output_example(repository):
@@ -143,9 +169,11 @@ def test_the_output_example(repository):
     done = run(command, repository)
     assert done.returncode == 1, done.stderr
     assert ("privileged-container", "deploy/debug.yaml", 9) in sarif_results(
-        validate_sarif(repository / "kubelint.sarif"))
+        validate_sarif(repository / "kubelint.sarif")
+    )
     assert ("deploy/debug.yaml", "Pod shop/debug privileged-container") in junit_cases(
-        repository / "kubelint.xml")
+        repository / "kubelint.xml"
+    )
 
 
 def test_the_github_steps(repository):
@@ -153,17 +181,21 @@ def test_the_github_steps(repository):
     summary_file = repository.parent / "step-summary.md"
     done = run(check, repository, **GITHUB)
     assert done.returncode == 1, done.stderr
-    assert ("::error file=deploy/debug.yaml,line=9,col=9,endLine=9,endColumn=25,"
-            "title=privileged-container::") in done.stdout
+    assert (
+        "::error file=deploy/debug.yaml,line=9,col=9,endLine=9,endColumn=25,"
+        "title=privileged-container::"
+    ) in done.stdout
     assert ("privileged-container", "deploy/debug.yaml", 9) in sarif_results(
-        validate_sarif(repository / "kubelint.sarif"))
+        validate_sarif(repository / "kubelint.sarif")
+    )
     # The summary step appends the report, whose links open the linted commit's lines.
     done = run(summary, repository, GITHUB_STEP_SUMMARY=str(summary_file))
     assert done.returncode == 0, done.stderr
     markdown = summary_file.read_text(encoding="utf-8")
     assert markdown == (repository / "summary.md").read_text(encoding="utf-8")
-    assert ("[deploy/debug.yaml:9](https://github.com/acme/deploy/blob/0123abc/"
-            "deploy/debug.yaml#L9)") in markdown
+    assert (
+        "[deploy/debug.yaml:9](https://github.com/acme/deploy/blob/0123abc/deploy/debug.yaml#L9)"
+    ) in markdown
 
 
 def test_the_gitlab_job(repository):
@@ -173,9 +205,11 @@ def test_the_gitlab_job(repository):
     quality = json.loads((repository / "gl-code-quality.json").read_text(encoding="utf-8"))
     assert ("privileged-container", "deploy/debug.yaml", 9) in {
         (issue["check_name"], issue["location"]["path"], issue["location"]["lines"]["begin"])
-        for issue in quality}
+        for issue in quality
+    }
     assert ("deploy/debug.yaml", "Pod shop/debug privileged-container") in junit_cases(
-        repository / "kubelint.xml")
+        repository / "kubelint.xml"
+    )
 
 
 def test_the_jenkins_stage(repository):
@@ -184,4 +218,5 @@ def test_the_jenkins_stage(repository):
     done = run(command, repository)
     assert done.returncode == 1, done.stderr
     assert ("deploy/debug.yaml", "Pod shop/debug privileged-container") in junit_cases(
-        repository / "kubelint.xml")
+        repository / "kubelint.xml"
+    )

@@ -18,11 +18,14 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(
         find_renderer() is None or find_builder() is None,
-        reason="needs a Helm renderer and kustomize (pip install 'kubelint[helm,kustomize]')"),
+        reason="needs a Helm renderer and kustomize (pip install 'kubelint[helm,kustomize]')",
+    ),
 ]
 
-RULES = "privileged-container,service-target-port-unknown,image-tag-latest,helm-render," \
-        "kustomize-build,kustomize-remote,yaml-syntax,manifest-structure,unknown-kind,schema"
+RULES = (
+    "privileged-container,service-target-port-unknown,image-tag-latest,helm-render,"
+    "kustomize-build,kustomize-remote,yaml-syntax,manifest-structure,unknown-kind,schema"
+)
 
 
 @pytest.fixture
@@ -33,32 +36,58 @@ def repo(tmp_path: Path) -> Path:
     shutil.copytree(FIXTURES / "charts" / "shop", root / "charts" / "shop")
     shutil.copytree(ROOT / "examples" / "kustomize", root / "deploy")
     (root / "kind.yaml").write_text(
-        "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n  - role: control-plane\n")
+        "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n  - role: control-plane\n"
+    )
     (root / "kubeconfig.yaml").write_text(
-        "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n")
-    (root / "namespace.yaml").write_text("apiVersion: v1\nkind: Namespace\nmetadata:\n"
-                                         "  name: shop\n")
+        "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n"
+    )
+    (root / "namespace.yaml").write_text(
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n"
+    )
     return root
 
 
 def check(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kubelint", "check", "--no-config",
-                           "--no-color", "--disable", "all", "--enable", RULES, *args],
-                          cwd=repo, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kubelint",
+            "check",
+            "--no-config",
+            "--no-color",
+            "--disable",
+            "all",
+            "--enable",
+            RULES,
+            *args,
+        ],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
-SERVICE = ("charts/shop/templates/service.yaml:13:7: error service-target-port-unknown"
-           " Service 'release-name-shop' port 'http' targets the named port 'web', which none"
-           " of the pods it selects (Deployment 'release-name-shop') declare; they declare"
-           " 'http'")
-SIDECAR = ("deploy/overlays/production/debug-sidecar.yaml:13:13: error privileged-container"
-           " container 'debug' runs privileged: it has every capability and all host"
-           " devices; set privileged: false")
+SERVICE = (
+    "charts/shop/templates/service.yaml:13:7: error service-target-port-unknown"
+    " Service 'release-name-shop' port 'http' targets the named port 'web', which none"
+    " of the pods it selects (Deployment 'release-name-shop') declare; they declare"
+    " 'http'"
+)
+SIDECAR = (
+    "deploy/overlays/production/debug-sidecar.yaml:13:13: error privileged-container"
+    " container 'debug' runs privileged: it has every capability and all host"
+    " devices; set privileged: false"
+)
 
 
 def findings(result: subprocess.CompletedProcess[str]) -> list[str]:
-    return [line for line in result.stdout.splitlines() if line and not line.startswith(
-        ("Found ", "No problems", "Nothing was checked"))]
+    return [
+        line
+        for line in result.stdout.splitlines()
+        if line and not line.startswith(("Found ", "No problems", "Nothing was checked"))
+    ]
 
 
 def test_the_whole_repository(repo: Path):
@@ -94,8 +123,11 @@ def test_the_whole_repository(repo: Path):
 def test_a_changed_template_gates_its_chart(repo: Path):
     """pre-commit passes the changed files: a helper, a values file or a template
     renders the whole chart."""
-    for changed in ("charts/shop/templates/_helpers.tpl", "charts/shop/values.yaml",
-                    "charts/shop/templates/deployment.yaml"):
+    for changed in (
+        "charts/shop/templates/_helpers.tpl",
+        "charts/shop/values.yaml",
+        "charts/shop/templates/deployment.yaml",
+    ):
         result = check(repo, changed, "--enable", "all", "--disable", "image-tag-latest")
         assert SERVICE in findings(result), (changed, result.stdout, result.stderr)
 
@@ -128,19 +160,28 @@ def test_values_and_set_from_the_command_line(repo: Path, tmp_path: Path):
     assert lines[0] == (
         "charts/shop/templates/deployment.yaml:23:11: warning image-tag-latest container 'web'"
         " image 'registry.example.com/shop/web:latest' uses the moving tag 'latest'; pin a"
-        f" version (or a digest) (value image.tag from {prod}:2)")
+        f" version (or a digest) (value image.tag from {prod}:2)"
+    )
     # metrics.enabled=true renders the worker away and the Service targets 'metrics'.
     assert not any("worker.yaml" in line for line in lines)
     assert any("targets the named port 'metrics'" in line for line in lines)
     bad = check(repo, "charts/shop", "--set", "nonsense")
     assert (bad.returncode, bad.stderr) == (
-        2, "kubelint: error: --set 'nonsense': write KEY=VALUE (as helm --set)\n")
+        2,
+        "kubelint: error: --set 'nonsense': write KEY=VALUE (as helm --set)\n",
+    )
 
 
 def test_a_failed_kustomize_build_piped_in_is_not_a_pass(repo: Path):
     """`kubectl kustomize overlays/typo | kubelint check -`: kustomize failed and printed
     nothing; kubelint must not say "No problems"."""
-    result = subprocess.run([sys.executable, "-m", "kubelint", "check", "-"], input="",
-                            cwd=repo, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "kubelint", "check", "-"],
+        input="",
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 2
     assert "nothing was read from standard input" in result.stderr

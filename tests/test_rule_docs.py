@@ -11,8 +11,13 @@ RULES = sorted(registry().rules.values(), key=lambda r: r.id)
 # Rules no manifest can trigger: their Example is prose or a chart or kustomization, tested
 # in tests/test_plugins.py (internal-error), tests/test_loader.py (file-unreadable),
 # tests/test_helm.py and tests/test_kustomize.py.
-PROSE_EXAMPLES = {"internal-error", "file-unreadable", "helm-render", "kustomize-build",
-                  "kustomize-remote"}
+PROSE_EXAMPLES = {
+    "internal-error",
+    "file-unreadable",
+    "helm-render",
+    "kustomize-build",
+    "kustomize-remote",
+}
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
@@ -23,8 +28,11 @@ def test_docs_have_sections_in_order(rule):
     assert rule.summary and not rule.summary.endswith(".")
 
 
-@pytest.mark.parametrize("rule", [r for r in RULES if r.id not in PROSE_EXAMPLES],
-                         ids=[r.id for r in RULES if r.id not in PROSE_EXAMPLES])
+@pytest.mark.parametrize(
+    "rule",
+    [r for r in RULES if r.id not in PROSE_EXAMPLES],
+    ids=[r.id for r in RULES if r.id not in PROSE_EXAMPLES],
+)
 def test_example_triggers_and_use_instead_does_not(rule):
     parts = sections(rule.doc)
     examples = yaml_blocks(parts["Example"])

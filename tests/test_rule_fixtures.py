@@ -17,8 +17,9 @@ FIXTURE_FILES = sorted(
 )
 
 
-@pytest.mark.parametrize("path", FIXTURE_FILES,
-                         ids=[f"{p.parent.name}/{p.name}" for p in FIXTURE_FILES])
+@pytest.mark.parametrize(
+    "path", FIXTURE_FILES, ids=[f"{p.parent.name}/{p.name}" for p in FIXTURE_FILES]
+)
 def test_fixture(path):
     rule_id = path.parent.name
     assert rule_id in registry().rules, f"fixture folder {rule_id!r} names no rule"
@@ -29,10 +30,15 @@ def test_fixture(path):
         assert not expected, "pass fixtures carry no # expect: lines"
     else:
         assert expected, "fail fixtures carry at least one # expect: line"
-    findings = lint_only(text, rule_id, filename=str(path.relative_to(FIXTURES.parent)),
-                         options=fixture_options(text))
+    findings = lint_only(
+        text,
+        rule_id,
+        filename=str(path.relative_to(FIXTURES.parent)),
+        options=fixture_options(text),
+    )
     assert actual(findings, expected) == expected, "\n".join(
-        f"{f.line}:{f.column} {f.severity} {f.rule} {f.message}" for f in findings)
+        f"{f.line}:{f.column} {f.severity} {f.rule} {f.message}" for f in findings
+    )
 
 
 def test_every_rule_has_pass_and_fail_fixtures():

@@ -26,8 +26,11 @@ def test_make_strict_closes_objects_with_properties_only():
         "properties": {
             # A field literally named "properties" (as in JSONSchemaProps) is a field.
             "properties": {"type": "object", "additionalProperties": {"type": "string"}},
-            "open": {"type": "object", "properties": {"a": {}},
-                     "x-kubernetes-preserve-unknown-fields": True},
+            "open": {
+                "type": "object",
+                "properties": {"a": {}},
+                "x-kubernetes-preserve-unknown-fields": True,
+            },
             "list": {"type": "array", "items": {"properties": {"b": {}}}},
             "either": {"oneOf": [{"properties": {"c": {}}}, {"type": "string"}]},
         },
@@ -54,16 +57,20 @@ def test_every_bundle_loads_and_is_small(version):
 def test_versions_are_the_bundles():
     # Adding schemas/kubernetes/v1.N.json.gz is all it takes to support 1.N: the versions,
     # the default, the rules' docs and the config's enum follow.
-    found = sorted((p.name[1:-len(".json.gz")] for p in (ROOT / "schemas" / "kubernetes")
-                    .glob("v1.*.json.gz")), key=lambda v: int(v.split(".")[1]))
+    found = sorted(
+        (
+            p.name[1 : -len(".json.gz")]
+            for p in (ROOT / "schemas" / "kubernetes").glob("v1.*.json.gz")
+        ),
+        key=lambda v: int(v.split(".")[1]),
+    )
     assert list(KUBERNETES_VERSIONS) == found
     oldest, newest = KUBERNETES_VERSIONS[0], KUBERNETES_VERSIONS[-1]
     rules = registry().rules
     assert f"schemas of Kubernetes {oldest} to {newest} ship" in rules["schema"].doc
     for rule_id in ("api-removed", "api-deprecated"):
         assert f"the newest bundled release ({newest})" in rules[rule_id].doc
-    assert not any("{newest}" in rule.doc or "{oldest}" in rule.doc
-                   for rule in rules.values())
+    assert not any("{newest}" in rule.doc or "{oldest}" in rule.doc for rule in rules.values())
     # The README says it by hand: it must say what is bundled.
     for path in (ROOT / "README.md", ROOT / "schemas" / "README.md"):
         text = path.read_text(encoding="utf-8")
@@ -76,8 +83,12 @@ def test_bundles_are_reproducible_from_upstream():
 
     if importlib.util.find_spec("kubernetes_validate") is None:
         pytest.skip("kubernetes-validate (the upstream data) is not installed")
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_schemas.py"),
-                             "--check"], capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "build_schemas.py"), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -106,19 +117,27 @@ spec:
 def test_the_target_version_decides_what_is_served():
     assert lint_at(VAP, "1.30", "api-unknown-version") == []
     assert lint_at(VAP, "1.29", "api-unknown-version") == [
-        ("api-unknown-version", 1, "Kubernetes 1.29 does not serve ValidatingAdmissionPolicy"
-         " in admissionregistration.k8s.io/v1; use admissionregistration.k8s.io/v1alpha1 or"
-         " admissionregistration.k8s.io/v1beta1")]
+        (
+            "api-unknown-version",
+            1,
+            "Kubernetes 1.29 does not serve ValidatingAdmissionPolicy"
+            " in admissionregistration.k8s.io/v1; use admissionregistration.k8s.io/v1alpha1 or"
+            " admissionregistration.k8s.io/v1beta1",
+        )
+    ]
 
 
 def test_fields_added_in_later_versions_are_unknown_before():
     # Container.resizePolicy arrived in Kubernetes 1.27.
-    pod = ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
-           "    - name: a\n      image: a:1\n"
-           "      resizePolicy: [{resourceName: cpu, restartPolicy: NotRequired}]\n")
+    pod = (
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+        "    - name: a\n      image: a:1\n"
+        "      resizePolicy: [{resourceName: cpu, restartPolicy: NotRequired}]\n"
+    )
     assert lint_at(pod, "1.27", "schema") == []
     assert lint_at(pod, "1.26", "schema") == [
-        ("schema", 8, "unknown field 'spec.containers[0].resizePolicy'")]
+        ("schema", 8, "unknown field 'spec.containers[0].resizePolicy'")
+    ]
 
 
 def test_config_rejects_an_unknown_version(tmp_path, monkeypatch, capsys):
@@ -127,7 +146,7 @@ def test_config_rejects_an_unknown_version(tmp_path, monkeypatch, capsys):
     (tmp_path / ".kubelint.yaml").write_text('kubernetes-version: "1.20"\n')
     monkeypatch.chdir(tmp_path)
     assert main(["check", "."]) == 2
-    assert "kubernetes-version: \"1.20\" is not one of \"1.25\"" in capsys.readouterr().err
+    assert 'kubernetes-version: "1.20" is not one of "1.25"' in capsys.readouterr().err
 
 
 def test_default_version_is_the_newest():
@@ -135,10 +154,12 @@ def test_default_version_is_the_newest():
 
 
 def test_unknown_version_defers_to_api_removed_only_once_removed():
-    device_class = ("apiVersion: resource.k8s.io/v1beta1\nkind: DeviceClass\n"
-                    "metadata: {name: gpu}\nspec: {}\n")
+    device_class = (
+        "apiVersion: resource.k8s.io/v1beta1\nkind: DeviceClass\nmetadata: {name: gpu}\nspec: {}\n"
+    )
     # Kubernetes 1.25 did not serve it yet (it arrived in 1.32): no rule may stay silent.
     assert [r for r, _, _ in lint_at(device_class, "1.25", "api-unknown-version")] == [
-        "api-unknown-version"]
+        "api-unknown-version"
+    ]
     extensions = "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: i}\n"
     assert lint_at(extensions, "1.37", "api-unknown-version") == []

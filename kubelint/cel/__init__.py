@@ -95,5 +95,10 @@ from kubelint.cel.environment import (
     new_environment,
 )
 
-__all__ = ["BOUND_VARIABLE", "KUBERNETES_FUNCTIONS", "evaluate", "evaluate_bound",
-           "new_environment"]
+__all__ = [
+    "BOUND_VARIABLE",
+    "KUBERNETES_FUNCTIONS",
+    "evaluate",
+    "evaluate_bound",
+    "new_environment",
+]

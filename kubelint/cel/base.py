@@ -27,9 +27,28 @@ except ImportError as _exc:  # pragma: no cover - depends on the interpreter
 
 # The runtime is imported here, first, so that its absence is the error above.
 __all__ = [
-    "CIDR", "INT64_MAX", "INT64_MIN", "IP", "KIND_NAMES", "OPAQUE", "QUANTITY", "SEMVER", "URL",
-    "Declarations", "FunctionError", "T", "cel", "ext_bindings", "ext_encoders", "ext_math",
-    "ext_optional", "ext_strings", "kind_of", "quote", "strip_status", "unwrap",
+    "CIDR",
+    "INT64_MAX",
+    "INT64_MIN",
+    "IP",
+    "KIND_NAMES",
+    "OPAQUE",
+    "QUANTITY",
+    "SEMVER",
+    "URL",
+    "Declarations",
+    "FunctionError",
+    "T",
+    "cel",
+    "ext_bindings",
+    "ext_encoders",
+    "ext_math",
+    "ext_optional",
+    "ext_strings",
+    "kind_of",
+    "quote",
+    "strip_status",
+    "unwrap",
 ]
 
 #: cel-expr-python's types; a Kubernetes opaque value is a map (see kubelint.cel).
@@ -97,8 +116,7 @@ def unwrap(value: Any, marker: str, function: str) -> str:
         if isinstance(payload, str):
             return payload
     raise FunctionError(
-        f"no such overload: {function}() takes a {KIND_NAMES[marker]}, "
-        f"not a {kind_of(value)}"
+        f"no such overload: {function}() takes a {KIND_NAMES[marker]}, not a {kind_of(value)}"
     )
 
 

@@ -24,8 +24,9 @@ from kubelint.cel.base import (
 _LIBRARIES = (regex, lists, quantity, compare, url, ip, cidr, semver)
 
 #: The names of the Kubernetes functions kubelint provides.
-KUBERNETES_FUNCTIONS: tuple[str, ...] = tuple(dict.fromkeys(
-    name for library in _LIBRARIES for name in (*library.GLOBALS, *library.MEMBERS)))
+KUBERNETES_FUNCTIONS: tuple[str, ...] = tuple(
+    dict.fromkeys(name for library in _LIBRARIES for name in (*library.GLOBALS, *library.MEMBERS))
+)
 
 
 def _guard(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
@@ -54,9 +55,7 @@ def _overload(
     *,
     member: bool,
 ) -> Any:
-    return cel.Overload(
-        overload_id, result, parameters, is_member=member, impl=_guard(name, impl)
-    )
+    return cel.Overload(overload_id, result, parameters, is_member=member, impl=_guard(name, impl))
 
 
 def _declarations() -> list[Any]:
@@ -105,8 +104,9 @@ def _bound_variable(name: str) -> Any:
     return _current.data[name]
 
 
-def new_environment(variables: Mapping[str, Any] | None = None, *,
-                    bound_variables: bool = False) -> Any:
+def new_environment(
+    variables: Mapping[str, Any] | None = None, *, bound_variables: bool = False
+) -> Any:
     """A ``cel.Env`` with kubelint's standard extensions and the Kubernetes library.
 
     ``variables`` maps each variable name to its ``cel.Type``; a name mapped to
@@ -121,9 +121,19 @@ def new_environment(variables: Mapping[str, Any] | None = None, *,
     extensions = list(_all_extensions())
     if bound_variables:
         if _bound_extension is None:
-            _bound_extension = cel.CelExtension("kubelint_bound", [cel.FunctionDecl(
-                BOUND_VARIABLE, [cel.Overload(f"{BOUND_VARIABLE}_string", T.DYN, [T.STRING],
-                                              impl=_bound_variable)])])
+            _bound_extension = cel.CelExtension(
+                "kubelint_bound",
+                [
+                    cel.FunctionDecl(
+                        BOUND_VARIABLE,
+                        [
+                            cel.Overload(
+                                f"{BOUND_VARIABLE}_string", T.DYN, [T.STRING], impl=_bound_variable
+                            )
+                        ],
+                    )
+                ],
+            )
         extensions.append(_bound_extension)
     return cel.NewEnv(variables=declared, extensions=extensions)
 
@@ -137,8 +147,9 @@ def evaluate(program: Any, data: dict[str, Any]) -> tuple[object, str | None]:
     return _plain(value)
 
 
-def evaluate_bound(program: Any, activation: Any,
-                   data: dict[str, Any]) -> tuple[object, str | None]:
+def evaluate_bound(
+    program: Any, activation: Any, data: dict[str, Any]
+) -> tuple[object, str | None]:
     """Evaluate a program compiled with ``bound_variables`` in a reused ``activation``
     (whose values cel-cpp converts once), ``data`` giving ``__kubelint_variable__``."""
     _current.data = data

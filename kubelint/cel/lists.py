@@ -26,8 +26,7 @@ def _compare(left: Any, right: Any, function: str) -> int:
     )
     if not comparable:
         raise FunctionError(
-            f"no such overload: {function}() cannot compare {kind_of(left)} "
-            f"with {kind_of(right)}"
+            f"no such overload: {function}() cannot compare {kind_of(left)} with {kind_of(right)}"
         )
     if left < right:
         return -1
@@ -67,9 +66,7 @@ def _check_returnable(value: Any, function: str) -> Any:
     if is_int and not INT64_MIN <= value <= INT64_MAX:
         raise FunctionError(f"{function}(): integer overflow")
     if not isinstance(value, (bool, int, float, str, bytes)):
-        raise FunctionError(
-            f"{function}() of {kind_of(value)} values is not supported by kubelint"
-        )
+        raise FunctionError(f"{function}() of {kind_of(value)} values is not supported by kubelint")
     return value
 
 

@@ -19,12 +19,8 @@ class _Regex:
     """
 
     def __init__(self) -> None:
-        config = cel.NewEnvConfigFromYaml(
-            "extensions:\n  - name: optional\n  - name: regex\n"
-        )
-        env = cel.NewEnv(
-            config=config, variables={"s": T.STRING, "r": T.STRING, "w": T.STRING}
-        )
+        config = cel.NewEnvConfigFromYaml("extensions:\n  - name: optional\n  - name: regex\n")
+        env = cel.NewEnv(config=config, variables={"s": T.STRING, "r": T.STRING, "w": T.STRING})
         self._replace = env.compile("regex.replace(s, r, w)")
 
     def find_all(self, text: str, pattern: str, limit: int = -1) -> list[str]:
@@ -77,8 +73,12 @@ MEMBERS: Declarations = {
     "find": [("string_find_string", T.STRING, [T.STRING, T.STRING], _find)],
     "findAll": [
         ("string_find_all_string", T.List(T.STRING), [T.STRING, T.STRING], _find_all),
-        ("string_find_all_string_int", T.List(T.STRING), [T.STRING, T.STRING, T.INT],
-         _find_all_limit),
+        (
+            "string_find_all_string_int",
+            T.List(T.STRING),
+            [T.STRING, T.STRING, T.INT],
+            _find_all_limit,
+        ),
     ],
 }
 GLOBALS: Declarations = {}

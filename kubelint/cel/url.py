@@ -81,9 +81,7 @@ def _unescape(text: bytes, mode: int) -> bytes:
 
 
 def _escape_path(text: bytes) -> str:
-    return "".join(
-        f"%{char:02X}" if _should_escape(char, _PATH) else chr(char) for char in text
-    )
+    return "".join(f"%{char:02X}" if _should_escape(char, _PATH) else chr(char) for char in text)
 
 
 def _valid_encoded_path(text: bytes) -> bool:

@@ -46,16 +46,18 @@ def render(report: Report, context: FormatContext) -> str:
         identity = finding.identity()
         occurrence = seen.get(identity, 0)
         seen[identity] = occurrence + 1
-        issues.append({
-            "type": "issue",
-            "check_name": finding.rule,
-            "description": finding.message,
-            "categories": ["Bug Risk"],
-            "severity": SEVERITIES.get(finding.severity, "major"),
-            "fingerprint": fingerprint(identity, occurrence),
-            "location": {
-                "path": printable(finding.file),
-                "lines": {"begin": finding.line, "end": _last_line(finding)},
-            },
-        })
+        issues.append(
+            {
+                "type": "issue",
+                "check_name": finding.rule,
+                "description": finding.message,
+                "categories": ["Bug Risk"],
+                "severity": SEVERITIES.get(finding.severity, "major"),
+                "fingerprint": fingerprint(identity, occurrence),
+                "location": {
+                    "path": printable(finding.file),
+                    "lines": {"begin": finding.line, "end": _last_line(finding)},
+                },
+            }
+        )
     return dumps_indented(issues)

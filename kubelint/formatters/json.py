@@ -30,7 +30,8 @@ def _render(report: Report) -> str:
     # The workloads' Pod Security Standards levels, when the input has workloads.
     if report.pod_security:
         summary += ',\n  "pod_security": ' + encode_indented(
-            [found.to_dict() for found in report.pod_security], "\n  ")
+            [found.to_dict() for found in report.pod_security], "\n  "
+        )
     if not report.findings:
         return '{\n  "findings": [],\n  "summary": ' + summary + "\n}\n"
     findings = ",\n    ".join([_finding(finding) for finding in report.findings])
@@ -38,30 +39,51 @@ def _render(report: Report) -> str:
 
 
 def _finding(finding: Finding) -> str:
-    line, column, end_line, end_column = (finding.line, finding.column, finding.end_line,
-                                          finding.end_column)
+    line, column, end_line, end_column = (
+        finding.line,
+        finding.column,
+        finding.end_line,
+        finding.end_column,
+    )
     if not type(line) is type(column) is type(end_line) is type(end_column) is int:
         raise Unusual
     ref = finding.object
     if ref is None:
         obj = "null"
     else:
-        obj = ('{\n        "apiVersion": ' + _optional(ref.api_version)
-               + ',\n        "kind": ' + _optional(ref.kind)
-               + ',\n        "namespace": ' + _optional(ref.namespace)
-               + ',\n        "name": ' + _optional(ref.name) + "\n      }")
-    related = (encode_indented(finding.to_dict()["related"], "\n      ") if finding.related
-               else "[]")
-    return ('{\n      "rule": ' + _string(finding.rule)
-            + ',\n      "severity": ' + _string(finding.severity)
-            + ',\n      "message": ' + _string(finding.message)
-            + ',\n      "file": ' + _string(printable(finding.file))
-            + f',\n      "line": {line},\n      "column": {column}'
-            f',\n      "end_line": {end_line},\n      "end_column": {end_column}'
-            ',\n      "object": ' + obj
-            + ',\n      "path": ' + _string(finding.path)
-            + ',\n      "template": ' + _optional(finding.template)
-            + ',\n      "related": ' + related + "\n    }")
+        obj = (
+            '{\n        "apiVersion": '
+            + _optional(ref.api_version)
+            + ',\n        "kind": '
+            + _optional(ref.kind)
+            + ',\n        "namespace": '
+            + _optional(ref.namespace)
+            + ',\n        "name": '
+            + _optional(ref.name)
+            + "\n      }"
+        )
+    related = encode_indented(finding.to_dict()["related"], "\n      ") if finding.related else "[]"
+    return (
+        '{\n      "rule": '
+        + _string(finding.rule)
+        + ',\n      "severity": '
+        + _string(finding.severity)
+        + ',\n      "message": '
+        + _string(finding.message)
+        + ',\n      "file": '
+        + _string(printable(finding.file))
+        + f',\n      "line": {line},\n      "column": {column}'
+        f',\n      "end_line": {end_line},\n      "end_column": {end_column}'
+        ',\n      "object": '
+        + obj
+        + ',\n      "path": '
+        + _string(finding.path)
+        + ',\n      "template": '
+        + _optional(finding.template)
+        + ',\n      "related": '
+        + related
+        + "\n    }"
+    )
 
 
 def _optional(value: str | None) -> str:

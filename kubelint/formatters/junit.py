@@ -58,8 +58,10 @@ def _attribute(text: str) -> str:
 
 def _line(finding: Finding) -> str:
     message = "\n  ".join(_LINE_BREAK.split(finding.message))  # continuation lines indented
-    return (f"{printable(finding.file)}:{finding.line}:{finding.column}: {finding.severity}"
-            f" {finding.rule} {message}")
+    return (
+        f"{printable(finding.file)}:{finding.line}:{finding.column}: {finding.severity}"
+        f" {finding.rule} {message}"
+    )
 
 
 def _case_name(obj: ObjectRef | None, rule: str) -> str:
@@ -80,11 +82,22 @@ def render(report: Report, context: FormatContext) -> str:
     root = ET.Element("testsuites", name="kubelint")
     total_tests = total_failures = 0
     for path, cases in files.items():
-        suite = ET.SubElement(root, "testsuite", name=_attribute(path),
-                              tests=str(len(cases)), failures=str(len(cases)), errors="0")
+        suite = ET.SubElement(
+            root,
+            "testsuite",
+            name=_attribute(path),
+            tests=str(len(cases)),
+            failures=str(len(cases)),
+            errors="0",
+        )
         for (obj, rule), findings in cases.items():
-            case = ET.SubElement(suite, "testcase", classname=_attribute(path),
-                                 name=_attribute(_case_name(obj, rule)), file=_attribute(path))
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=_attribute(path),
+                name=_attribute(_case_name(obj, rule)),
+                file=_attribute(path),
+            )
             severity = max((f.severity for f in findings), key=SEVERITY_RANK.__getitem__)
             message = findings[0].message
             if len(findings) > 1:
@@ -96,10 +109,15 @@ def render(report: Report, context: FormatContext) -> str:
 
     clean = report.summary.files - len(files)
     if clean > 0:
-        suite = ET.SubElement(root, "testsuite", name="kubelint", tests="1", failures="0",
-                              errors="0")
-        ET.SubElement(suite, "testcase", classname="kubelint",
-                      name=f"{clean} of {_plural(report.summary.files, 'file')} (no findings)")
+        suite = ET.SubElement(
+            root, "testsuite", name="kubelint", tests="1", failures="0", errors="0"
+        )
+        ET.SubElement(
+            suite,
+            "testcase",
+            classname="kubelint",
+            name=f"{clean} of {_plural(report.summary.files, 'file')} (no findings)",
+        )
         total_tests += 1
 
     root.set("tests", str(total_tests))

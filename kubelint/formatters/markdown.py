@@ -124,12 +124,20 @@ def _rule_counts(report: Report, context: FormatContext) -> list[str]:
     for finding in report.findings:
         by_rule.setdefault(finding.rule, Counter())[finding.severity] += 1
     # Most severe first, then the most frequent: what a reviewer looks at first.
-    order = sorted(by_rule.items(), key=lambda item: (
-        *(-item[1][severity] for severity in SEVERITIES), item[0]))
-    rows = (_row([_rule_link(rule_id, report),
-                  ", ".join(severity for severity in SEVERITIES if counts[severity]),
-                  f"{sum(counts.values()):,}"])
-            for rule_id, counts in order)
+    order = sorted(
+        by_rule.items(),
+        key=lambda item: (*(-item[1][severity] for severity in SEVERITIES), item[0]),
+    )
+    rows = (
+        _row(
+            [
+                _rule_link(rule_id, report),
+                ", ".join(severity for severity in SEVERITIES if counts[severity]),
+                f"{sum(counts.values()):,}",
+            ]
+        )
+        for rule_id, counts in order
+    )
     return [_table(["Rule", "Severity", "Findings"], rows, right=1)]
 
 
@@ -169,9 +177,14 @@ def _findings(report: Report, context: FormatContext) -> list[str]:
     tables: dict[str, list[str]] = {}
     used = shown = 0
     for finding in report.findings:
-        row = _row([_location(finding.file, finding.line, context.link_base), finding.severity,
-                    escape(finding.rule),
-                    _message(finding)])
+        row = _row(
+            [
+                _location(finding.file, finding.line, context.link_base),
+                finding.severity,
+                escape(finding.rule),
+                _message(finding),
+            ]
+        )
         size = len(row.encode("utf-8")) + 1  # and its line break
         if finding.file not in tables:  # and the file's heading and table header
             size += len(printable(finding.file).encode("utf-8")) + _TABLE_START
@@ -186,9 +199,11 @@ def _findings(report: Report, context: FormatContext) -> list[str]:
         blocks.append(_table(FINDING_COLUMNS, rows))
     left_out = len(report.findings) - shown
     if left_out:
-        blocks.append(f"{_plural(left_out, 'more finding')} not listed here, to keep this"
-                      " summary within GitHub's 1 MiB limit; `kubelint check` lists them"
-                      " all.")
+        blocks.append(
+            f"{_plural(left_out, 'more finding')} not listed here, to keep this"
+            " summary within GitHub's 1 MiB limit; `kubelint check` lists them"
+            " all."
+        )
     return blocks
 
 
@@ -200,32 +215,51 @@ def _pod_security(report: Report, context: FormatContext) -> list[str]:
         return []
     version = policy.partition(":")[2]
     counts = Counter(found.level for found in report.pod_security)
-    tally = ", ".join(f"{_plural(counts[level], 'workload')} at {level}"
-                      for level in reversed(LEVELS) if counts[level])
+    tally = ", ".join(
+        f"{_plural(counts[level], 'workload')} at {level}"
+        for level in reversed(LEVELS)
+        if counts[level]
+    )
     rows: list[str] = []
     used = 0
     for found in report.pod_security:
-        row = _row([_location(found.file, found.line, context.link_base),
-                    escape(found.object.describe()), found.level])
+        row = _row(
+            [
+                _location(found.file, found.line, context.link_base),
+                escape(found.object.describe()),
+                found.level,
+            ]
+        )
         used += len(row.encode("utf-8")) + 1
         if len(rows) == MAX_WORKLOADS_SHOWN or used > WORKLOADS_BUDGET:
             break
         rows.append(row)
-    blocks = ["### Pod Security Standards",
-              escape(f"The strictest level each workload meets at policy version {version}"
-                     f" (this run checks {policy}): {tally}."),
-              _table(WORKLOAD_COLUMNS, rows)]
+    blocks = [
+        "### Pod Security Standards",
+        escape(
+            f"The strictest level each workload meets at policy version {version}"
+            f" (this run checks {policy}): {tally}."
+        ),
+        _table(WORKLOAD_COLUMNS, rows),
+    ]
     left_out = len(report.pod_security) - len(rows)
     if left_out:
-        blocks.append(f"{_plural(left_out, 'more workload')} not listed here, to keep this"
-                      " summary within GitHub's 1 MiB limit; `kubelint check --format json`"
-                      " lists them all (pod_security).")
+        blocks.append(
+            f"{_plural(left_out, 'more workload')} not listed here, to keep this"
+            " summary within GitHub's 1 MiB limit; `kubelint check --format json`"
+            " lists them all (pod_security)."
+        )
     return blocks
 
 
 #: The report's sections, in order; each returns its blocks (none leaves it out).
-SECTIONS: tuple[Section, ...] = (_headline, _severity_counts, _rule_counts, _pod_security,
-                                 _findings)
+SECTIONS: tuple[Section, ...] = (
+    _headline,
+    _severity_counts,
+    _rule_counts,
+    _pod_security,
+    _findings,
+)
 
 
 def render(report: Report, context: FormatContext) -> str:

@@ -37,7 +37,8 @@ DESCRIPTION_LIMIT = 1024
 
 _SEMVER = re.compile(
     r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-    r"(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?\Z")
+    r"(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?\Z"
+)
 _WINDOWS_DRIVE = re.compile(r"[A-Za-z]:/")
 
 
@@ -59,12 +60,23 @@ def render(report: Report, context: FormatContext) -> str:
     run["columnKind"] = "unicodeCodePoints"  # kubelint counts columns in characters
     run["results"] = _results(report.findings, index)
     if report.pod_security:  # each workload's Pod Security Standards level
-        run["properties"] = {"podSecurity": [
-            {"location": {"physicalLocation": {"artifactLocation": _artifact(found.file),
-                                               "region": {"startLine": found.line}},
-                          "logicalLocations": [{"fullyQualifiedName": found.object.describe(),
-                                                "kind": "resource"}]},
-             "level": found.level} for found in report.pod_security]}
+        run["properties"] = {
+            "podSecurity": [
+                {
+                    "location": {
+                        "physicalLocation": {
+                            "artifactLocation": _artifact(found.file),
+                            "region": {"startLine": found.line},
+                        },
+                        "logicalLocations": [
+                            {"fullyQualifiedName": found.object.describe(), "kind": "resource"}
+                        ],
+                    },
+                    "level": found.level,
+                }
+                for found in report.pod_security
+            ]
+        }
     document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     return dumps_indented(document)
 
@@ -88,15 +100,17 @@ def _descriptor(rule: Any) -> dict[str, Any]:
     descriptor: dict[str, Any] = {"id": rule.id}
     if rule.aliases:  # a rename keeps the old ids: SARIF's word for them
         descriptor["deprecatedIds"] = list(rule.aliases)
-    descriptor.update({
-        "name": rule_name(rule.id),
-        "shortDescription": {"text": _shorten(rule.summary or rule.id)},
-        "fullDescription": {"text": _shorten(what)},
-        "defaultConfiguration": {"level": LEVELS[rule.severity]},
-        "help": {"text": help_text, "markdown": help_text},
-        **({"helpUri": rule.url} if rule.url else {}),
-        "properties": _properties(rule),
-    })
+    descriptor.update(
+        {
+            "name": rule_name(rule.id),
+            "shortDescription": {"text": _shorten(rule.summary or rule.id)},
+            "fullDescription": {"text": _shorten(what)},
+            "defaultConfiguration": {"level": LEVELS[rule.severity]},
+            "help": {"text": help_text, "markdown": help_text},
+            **({"helpUri": rule.url} if rule.url else {}),
+            "properties": _properties(rule),
+        }
+    )
     return descriptor
 
 
@@ -130,7 +144,7 @@ def _shorten(text: str) -> str:
             break
         kept = candidate
     if not kept:  # one long paragraph: cut between words (mid-word only if it is one)
-        head = text[:room + 1]
+        head = text[: room + 1]
         kept = head.rsplit(None, 1)[0] if len(head.split()) > 1 else text[:room]
     return kept.rstrip() + " …"
 
@@ -142,33 +156,49 @@ def _results(findings: list[Finding], index: dict[str, int]) -> list[dict[str, A
         result: dict[str, Any] = {"ruleId": finding.rule}
         if finding.rule in index:  # a rule outside the catalogue is still reported
             result["ruleIndex"] = index[finding.rule]
-        location: dict[str, Any] = {"physicalLocation": {
-            "artifactLocation": _artifact(finding.file),
-            "region": {"startLine": finding.line, "startColumn": finding.column,
-                       "endLine": finding.end_line, "endColumn": finding.end_column},
-        }}
+        location: dict[str, Any] = {
+            "physicalLocation": {
+                "artifactLocation": _artifact(finding.file),
+                "region": {
+                    "startLine": finding.line,
+                    "startColumn": finding.column,
+                    "endLine": finding.end_line,
+                    "endColumn": finding.end_column,
+                },
+            }
+        }
         if finding.object is not None:  # SARIF keeps these on the location, not the result
             logical = {"fullyQualifiedName": finding.object.describe(), "kind": "resource"}
             if finding.object.name:
                 logical = {"name": finding.object.name, **logical}
             location["logicalLocations"] = [logical]
-        result.update({
-            "level": LEVELS[finding.severity],
-            "message": {"text": finding.message},
-            "locations": [location],
-        })
+        result.update(
+            {
+                "level": LEVELS[finding.severity],
+                "message": {"text": finding.message},
+                "locations": [location],
+            }
+        )
         if finding.related:  # e.g. the values-file line a template took the value from
             result["relatedLocations"] = [
-                {"id": number, "physicalLocation": {
-                    "artifactLocation": _artifact(related.file),
-                    "region": {"startLine": related.line, "startColumn": related.column}},
-                 "message": {"text": related.message}}
-                for number, related in enumerate(finding.related, start=1)]
+                {
+                    "id": number,
+                    "physicalLocation": {
+                        "artifactLocation": _artifact(related.file),
+                        "region": {"startLine": related.line, "startColumn": related.column},
+                    },
+                    "message": {"text": related.message},
+                }
+                for number, related in enumerate(finding.related, start=1)
+            ]
         digest = fingerprint(finding)
         seen[digest] += 1
         result["partialFingerprints"] = {FINGERPRINT_KEY: f"{digest}:{seen[digest]}"}
-        properties = {key: value for key, value in
-                      (("path", finding.path), ("template", finding.template)) if value}
+        properties = {
+            key: value
+            for key, value in (("path", finding.path), ("template", finding.template))
+            if value
+        }
         if properties:
             result["properties"] = properties
         results.append(result)

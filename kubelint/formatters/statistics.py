@@ -38,8 +38,10 @@ def statistics(findings: Iterable[Finding]) -> list[Statistic]:
         key = (finding.rule, finding.severity)
         counts[key] += 1
         fixable[key] += finding.edit is not None
-    rows = [Statistic(rule, severity, count, fixable[rule, severity])
-            for (rule, severity), count in counts.items()]
+    rows = [
+        Statistic(rule, severity, count, fixable[rule, severity])
+        for (rule, severity), count in counts.items()
+    ]
     return sorted(rows, key=lambda row: (-row.count, row.rule, -SEVERITY_RANK[row.severity]))
 
 
@@ -62,12 +64,22 @@ def render_text(report: Report, context: FormatContext) -> str:
 
 
 def render_json(report: Report, context: FormatContext) -> str:
-    return dumps_indented([{"rule": row.rule, "severity": row.severity, "count": row.count,
-                            "fixable": row.fixable_count > 0,
-                            "fixable_count": row.fixable_count}
-                           for row in statistics(report.findings)])
+    return dumps_indented(
+        [
+            {
+                "rule": row.rule,
+                "severity": row.severity,
+                "count": row.count,
+                "fixable": row.fixable_count > 0,
+                "fixable_count": row.fixable_count,
+            }
+            for row in statistics(report.findings)
+        ]
+    )
 
 
 #: The formats ``--statistics`` can be written in.
 RENDERERS: dict[str, Callable[[Report, FormatContext], str]] = {
-    "text": render_text, "json": render_json}
+    "text": render_text,
+    "json": render_json,
+}

@@ -89,11 +89,17 @@ def summary_line(report: Report) -> str:
     summary = report.summary
     files_with_findings = len({finding.file for finding in report.findings})
     if report.findings:
-        counts = ", ".join((_plural(report.count("error"), "error"),
-                            _plural(report.count("warning"), "warning"),
-                            f"{report.count('info')} info"))
-        head = (f"Found {_plural(len(report.findings), 'problem')} ({counts}) in"
-                f" {files_with_findings} of {_plural(summary.files, 'file')}")
+        counts = ", ".join(
+            (
+                _plural(report.count("error"), "error"),
+                _plural(report.count("warning"), "warning"),
+                f"{report.count('info')} info",
+            )
+        )
+        head = (
+            f"Found {_plural(len(report.findings), 'problem')} ({counts}) in"
+            f" {files_with_findings} of {_plural(summary.files, 'file')}"
+        )
     elif not summary.files:  # nothing checked must never read as a pass
         head = "No problems in 0 files: nothing was checked (no file to lint)"
     elif not summary.objects:
@@ -104,20 +110,25 @@ def summary_line(report: Report) -> str:
     if summary.objects or report.findings:
         details.append(f"{_plural(summary.objects, 'object')} checked")
     if summary.unknown_kinds:
-        details.append(f"{summary.unknown_kinds} of unknown kinds not validated"
-                       " (add their CRDs or --crds)")
+        details.append(
+            f"{summary.unknown_kinds} of unknown kinds not validated (add their CRDs or --crds)"
+        )
     if summary.skipped:
         documents = "document" if summary.skipped == 1 else "documents"
         details.append(f"{summary.skipped} non-Kubernetes {documents} skipped")
     if summary.gitignored:  # never a silent skip
-        details.append(f"{_plural(summary.gitignored, 'path')} git ignores skipped (-v names"
-                       f" {'it' if summary.gitignored == 1 else 'them'})")
+        details.append(
+            f"{_plural(summary.gitignored, 'path')} git ignores skipped (-v names"
+            f" {'it' if summary.gitignored == 1 else 'them'})"
+        )
     if details:
         head += "; " + ", ".join(details)
     if summary.baselined is not None:
-        head += (f"; baseline: {summary.baselined} known finding"
-                 f"{'' if summary.baselined == 1 else 's'} hidden,"
-                 f" {summary.baseline_fixed} fixed")
+        head += (
+            f"; baseline: {summary.baselined} known finding"
+            f"{'' if summary.baselined == 1 else 's'} hidden,"
+            f" {summary.baseline_fixed} fixed"
+        )
     return f"{head}."
 
 
@@ -141,8 +152,12 @@ def _frame(finding: Finding, lines: Mapping[int, str], color: bool) -> list[str]
         carets = f"{_BOLD}{SEVERITY_COLORS[finding.severity]}{carets}{RESET}"
     else:
         number += " |"
-    return [gutter, f"{number} {shown}" if shown else number,
-            f"{gutter} {' ' * lead}{carets}", gutter]
+    return [
+        gutter,
+        f"{number} {shown}" if shown else number,
+        f"{gutter} {' ' * lead}{carets}",
+        gutter,
+    ]
 
 
 def _window(text: str, start: int, end: int) -> tuple[str, int, int]:

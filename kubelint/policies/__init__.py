@@ -92,8 +92,10 @@ def load_policy_plugin(paths: Iterable[str]) -> PolicyPlugin:
 def _load(path: str) -> LoadedFile:
     loaded = load_path(path, display_path(path))
     for problem in loaded.problems:
-        raise PolicyError(f"{loaded.source.path}:{problem.line + 1}:{problem.column + 1}:"
-                          f" {problem.message} (policy file)")
+        raise PolicyError(
+            f"{loaded.source.path}:{problem.line + 1}:{problem.column + 1}:"
+            f" {problem.message} (policy file)"
+        )
     for shape in loaded.structure:
         raise _error(shape.obj, shape.path, shape.message)
     return loaded
@@ -103,8 +105,9 @@ def _check(obj: Manifest, problems: list[tuple[Path, str]]) -> None:
     """Raise every problem (at most 10), each at its line in the policy file."""
     if not problems:
         return
-    lines = sorted((obj.locate(path).span, f"{_at(obj, path)}: {message}")
-                   for path, message in problems)
+    lines = sorted(
+        (obj.locate(path).span, f"{_at(obj, path)}: {message}") for path, message in problems
+    )
     more = [f"... and {len(lines) - 10} more"] if len(lines) > 10 else []
     raise PolicyError("\n".join([*(line for _, line in lines[:10]), *more]))
 
@@ -139,8 +142,9 @@ def build_plugin(files: list[LoadedFile]) -> PolicyPlugin:
 
     def add(rule: Rule, obj: Manifest, path: Path) -> None:
         if rule.id in owners:
-            raise _error(obj, path, f"rule {rule.id!r} is defined twice (also in"
-                                    f" {owners[rule.id]})")
+            raise _error(
+                obj, path, f"rule {rule.id!r} is defined twice (also in {owners[rule.id]})"
+            )
         span = obj.locate(path).span
         owners[rule.id] = f"{obj.source.path}:{span.line + 1}"
         rules.append(rule)
@@ -156,11 +160,16 @@ def build_plugin(files: list[LoadedFile]) -> PolicyPlugin:
                     base: Path = ("spec", "rules", index)
                     add(_custom_rule(obj, spec, base), obj, (*base, "id"))
             elif group == POLICY_GROUP:
-                raise _error(obj, ("apiVersion",) if obj.kind == "Policy" else ("kind",),
-                             f"{obj.api_version} {obj.kind} is not a kubelint policy; policy"
-                             f" files hold apiVersion {POLICY_API_VERSION}, kind Policy")
-            elif group == admission.ADMISSION_GROUP and obj.kind in (admission.POLICY_KIND,
-                                                                     admission.BINDING_KIND):
+                raise _error(
+                    obj,
+                    ("apiVersion",) if obj.kind == "Policy" else ("kind",),
+                    f"{obj.api_version} {obj.kind} is not a kubelint policy; policy"
+                    f" files hold apiVersion {POLICY_API_VERSION}, kind Policy",
+                )
+            elif group == admission.ADMISSION_GROUP and obj.kind in (
+                admission.POLICY_KIND,
+                admission.BINDING_KIND,
+            ):
                 _check(obj, admission.problems(obj))
                 name = obj.display_name or ""
                 if obj.kind == admission.POLICY_KIND:
@@ -168,9 +177,12 @@ def build_plugin(files: list[LoadedFile]) -> PolicyPlugin:
                 else:
                     other = binding_names.get(name)
                 if other is not None:
-                    raise _error(obj, ("metadata", "name"),
-                                 f"{obj.kind} {name!r} is defined twice (also at"
-                                 f" {_at(other, ('metadata', 'name'))})")
+                    raise _error(
+                        obj,
+                        ("metadata", "name"),
+                        f"{obj.kind} {name!r} is defined twice (also at"
+                        f" {_at(other, ('metadata', 'name'))})",
+                    )
                 if obj.kind == admission.POLICY_KIND:
                     compiled = admission.compile_policy(obj, _where(obj, ()))
                     by_name[name] = (obj, compiled)
@@ -184,25 +196,37 @@ def build_plugin(files: list[LoadedFile]) -> PolicyPlugin:
         name = binding.data["spec"]["policyName"]
         if name not in by_name:
             known = ", ".join(sorted(by_name)) or "none"
-            raise _error(binding, ("spec", "policyName"),
-                         f"binding {binding.display_name!r} names policy {name!r}, which is not in"
-                         f" the policy files (policies there: {known})")
+            raise _error(
+                binding,
+                ("spec", "policyName"),
+                f"binding {binding.display_name!r} names policy {name!r}, which is not in"
+                f" the policy files (policies there: {known})",
+            )
         by_name[name][1].bindings.append(binding.data)
     for obj, policy in policies:
-        add(admission.policy_rule(policy, rule_id_for(policy.name), params), obj,
-            ("metadata", "name"))
+        add(
+            admission.policy_rule(policy, rule_id_for(policy.name), params),
+            obj,
+            ("metadata", "name"),
+        )
         if policy.audit_annotations:
-            notes.append(f"{policy.source}: ValidatingAdmissionPolicy {policy.name}:"
-                         f" {policy.audit_annotations} auditAnnotations only annotate the"
-                         " audit event; they were compiled, not evaluated")
+            notes.append(
+                f"{policy.source}: ValidatingAdmissionPolicy {policy.name}:"
+                f" {policy.audit_annotations} auditAnnotations only annotate the"
+                " audit event; they were compiled, not evaluated"
+            )
         if policy.skipped:
-            notes.append(f"{policy.source}: ValidatingAdmissionPolicy {policy.name}:"
-                         f" {policy.skipped} expression(s) use authorizer, which needs the"
-                         " cluster; they were not evaluated")
+            notes.append(
+                f"{policy.source}: ValidatingAdmissionPolicy {policy.name}:"
+                f" {policy.skipped} expression(s) use authorizer, which needs the"
+                " cluster; they were not evaluated"
+            )
         if not policy.bindings:
-            notes.append(f"{policy.source}: ValidatingAdmissionPolicy {policy.name} has no"
-                         " binding in the policy files; like the API server, kubelint"
-                         " enforces it only through a binding")
+            notes.append(
+                f"{policy.source}: ValidatingAdmissionPolicy {policy.name} has no"
+                " binding in the policy files; like the API server, kubelint"
+                " enforces it only through a binding"
+            )
     return PolicyPlugin(rules, notes, [loaded.source.path for loaded in files])
 
 
@@ -214,8 +238,9 @@ def rule_id_for(policy_name: str) -> str:
 
 
 def _validated(obj: Manifest) -> list[dict[str, Any]]:
-    errors = sorted(_policy_validator().iter_errors(obj.data),
-                    key=lambda e: [str(p) for p in e.absolute_path])
+    errors = sorted(
+        _policy_validator().iter_errors(obj.data), key=lambda e: [str(p) for p in e.absolute_path]
+    )
     if errors:
         lines = []
         for error in errors[:10]:
@@ -228,8 +253,9 @@ def _validated(obj: Manifest) -> list[dict[str, Any]]:
                     if key not in known:
                         close = difflib.get_close_matches(key, known, n=1)
                         hint = f" (did you mean {close[0]!r}?)" if close else ""
-                        lines.append(f"{_at(obj, (*path, key))}: {dotted}: unknown field"
-                                     f" {key!r}{hint}")
+                        lines.append(
+                            f"{_at(obj, (*path, key))}: {dotted}: unknown field {key!r}{hint}"
+                        )
                 continue
             lines.append(f"{_at(obj, path)}: {dotted}: {_schema_message(error)}")
         lines.sort(key=lambda line: [int(n) for n in line.split(":")[1:3] if n.isdigit()])
@@ -244,8 +270,10 @@ def _at(obj: Manifest, path: Path) -> str:
 
 def _schema_message(error: Any) -> str:
     if error.validator == "oneOf" and isinstance(error.instance, dict):
-        return ("a rule has either validations (CEL) or schema (JSON Schema), not both or"
-                " neither; message goes with schema")
+        return (
+            "a rule has either validations (CEL) or schema (JSON Schema), not both or"
+            " neither; message goes with schema"
+        )
     return str(error.message)
 
 
@@ -258,15 +286,19 @@ def linear_pattern(pattern: str) -> Any:
     import jsonschema_rs
 
     try:
-        return jsonschema_rs.validator_for({"type": "string", "pattern": pattern},
-                                           pattern_options=jsonschema_rs.RegexOptions())
+        return jsonschema_rs.validator_for(
+            {"type": "string", "pattern": pattern}, pattern_options=jsonschema_rs.RegexOptions()
+        )
     except Exception as error:  # jsonschema_rs.ValidationError: not a pattern it runs
-        raise ValueError(f"pattern {pattern!r} is not a regular expression kubelint can"
-                         " run in linear time (no lookaround or backreferences)") from error
+        raise ValueError(
+            f"pattern {pattern!r} is not a regular expression kubelint can"
+            " run in linear time (no lookaround or backreferences)"
+        ) from error
 
 
-def _linear_pattern_keyword(validator: Any, pattern: str, instance: Any,
-                            schema: Any) -> Iterator[Any]:
+def _linear_pattern_keyword(
+    validator: Any, pattern: str, instance: Any, schema: Any
+) -> Iterator[Any]:
     import jsonschema
 
     if validator.is_type(instance, "string") and not linear_pattern(pattern).is_valid(instance):
@@ -290,8 +322,9 @@ def _patterns(schema: Any, path: Path = ()) -> Iterator[tuple[Path, str]]:
             yield from _patterns(value, (*path, index))
 
 
-def _linear_pattern_properties(validator: Any, patterns: Any, instance: Any,
-                               schema: Any) -> Iterator[Any]:
+def _linear_pattern_properties(
+    validator: Any, patterns: Any, instance: Any, schema: Any
+) -> Iterator[Any]:
     if not validator.is_type(instance, "object"):
         return
     for pattern, subschema in patterns.items():
@@ -308,8 +341,8 @@ def _linear_validator() -> Any:
 
     return jsonschema.validators.extend(
         jsonschema.Draft202012Validator,
-        {"pattern": _linear_pattern_keyword,
-         "patternProperties": _linear_pattern_properties})
+        {"pattern": _linear_pattern_keyword, "patternProperties": _linear_pattern_properties},
+    )
 
 
 def _custom_rule(obj: Manifest, spec: dict[str, Any], base: Path) -> Rule:
@@ -325,16 +358,25 @@ def _custom_rule(obj: Manifest, spec: dict[str, Any], base: Path) -> Rule:
         try:
             jsonschema.Draft202012Validator.check_schema(spec["schema"])
         except jsonschema.SchemaError as error:
-            raise _error(obj, (*base, "schema", *error.absolute_path),
-                         f"not a valid JSON Schema: {error.message}") from error
+            raise _error(
+                obj,
+                (*base, "schema", *error.absolute_path),
+                f"not a valid JSON Schema: {error.message}",
+            ) from error
         for path, ref in outside_refs(spec["schema"])[:1]:
-            raise _error(obj, (*base, "schema", *path),
-                         f"$ref {ref!r} is outside the schema; kubelint never fetches"
-                         " schemas (put it under $defs and refer to #/$defs/...)")
+            raise _error(
+                obj,
+                (*base, "schema", *path),
+                f"$ref {ref!r} is outside the schema; kubelint never fetches"
+                " schemas (put it under $defs and refer to #/$defs/...)",
+            )
         for path, ref in dangling_refs(spec["schema"])[:1]:
-            raise _error(obj, (*base, "schema", *path),
-                         f"$ref {ref!r} points at nothing in the schema; define it (under"
-                         " $defs, or as an $anchor) or fix the reference")
+            raise _error(
+                obj,
+                (*base, "schema", *path),
+                f"$ref {ref!r} points at nothing in the schema; define it (under"
+                " $defs, or as an $anchor) or fix the reference",
+            )
         for path, pattern in _patterns(spec["schema"]):
             try:
                 linear_pattern(pattern)

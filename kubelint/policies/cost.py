@@ -53,6 +53,7 @@ class OverBudget(Exception):
 # ---------------------------------------------------------------------------
 # Bounds.
 
+
 @dataclass(slots=True)
 class Bound:
     """Upper limits on one value: ``size`` (characters of a string or bytes; items plus
@@ -100,8 +101,13 @@ def merge(a: Bound | None, b: Bound | None) -> Bound | None:
             if name in fields:
                 bound = merge(fields[name], bound) or _whole(max(fields[name].size, bound.size))
             fields[name] = bound
-    return Bound(max(a.size, b.size), max(a.count, b.count), merge(a.item, b.item),
-                 merge(a.keys, b.keys), fields)
+    return Bound(
+        max(a.size, b.size),
+        max(a.count, b.count),
+        merge(a.item, b.item),
+        merge(a.keys, b.keys),
+        fields,
+    )
 
 
 def _merge_all(bounds: list[Bound]) -> Bound | None:
@@ -126,8 +132,13 @@ def shape(value: Any, depth: int = 0) -> Bound:
         fields = {key: shape(item, depth + 1) for key, item in value.items()}
         keys = [Bound(len(key)) if isinstance(key, str) else SCALAR for key in value]
         size = sum(b.size for b in fields.values()) + sum(b.size for b in keys) + len(keys)
-        return Bound(size, len(fields), _merge_all(list(fields.values())), _merge_all(keys),
-                     {key: b for key, b in fields.items() if isinstance(key, str)})
+        return Bound(
+            size,
+            len(fields),
+            _merge_all(list(fields.values())),
+            _merge_all(keys),
+            {key: b for key, b in fields.items() if isinstance(key, str)},
+        )
     return SCALAR
 
 
@@ -154,6 +165,7 @@ def weight(value: Any) -> int:
 # ---------------------------------------------------------------------------
 # The checked expression, decoded from cel-cpp's serialized CheckedExpr (protobuf).
 
+
 def _varint(data: bytes, position: int) -> tuple[int, int]:
     result = shift = 0
     while True:
@@ -175,12 +187,12 @@ def _fields(data: bytes) -> Iterator[tuple[int, Any]]:
         if wire == 0:
             value, position = _varint(data, position)
         elif wire == 1:
-            value, position = data[position:position + 8], position + 8
+            value, position = data[position : position + 8], position + 8
         elif wire == 2:
             length, position = _varint(data, position)
-            value, position = data[position:position + length], position + length
+            value, position = data[position : position + length], position + length
         elif wire == 5:
-            value, position = data[position:position + 4], position + 4
+            value, position = data[position : position + 4], position + 4
         else:
             raise ValueError(f"unsupported protobuf wire type {wire}")
         yield number, value
@@ -257,8 +269,9 @@ def _expression(data: bytes) -> Node:
                 if part in names:
                     node.loop[names[part]] = item.decode()
                 elif part in (2, 4, 5, 6, 7):
-                    node.loop[("", "", "range", "", "init", "condition", "step",
-                               "result")[part]] = _expression(item)
+                    node.loop[
+                        ("", "", "range", "", "init", "condition", "step", "result")[part]
+                    ] = _expression(item)
     return node
 
 
@@ -319,24 +332,82 @@ def _children(node: Node) -> Iterator[Node]:
 
 #: Functions whose result is a scalar (bool, number, type, time) whatever their input,
 #: and which read their arguments at most once.
-_SCANS = frozenset({
-    "_==_", "_!=_", "_<_", "_<=_", "_>_", "_>=_", "@in", "contains", "startsWith",
-    "endsWith", "matches", "indexOf", "lastIndexOf", "isSorted", "sum", "find",
-})
-_SCALARS = frozenset({
-    "!_", "-_", "_&&_", "_||_", "@not_strictly_false", "__not_strictly_false__", "_-_",
-    "_*_", "_/_", "_%_", "size", "int", "uint", "double", "bool", "type", "timestamp",
-    "duration", "has", "isQuantity", "isURL", "isIP", "isCIDR", "isSemver", "quantity",
-    "semver", "ip", "cidr", "url", "sign",
-})
+_SCANS = frozenset(
+    {
+        "_==_",
+        "_!=_",
+        "_<_",
+        "_<=_",
+        "_>_",
+        "_>=_",
+        "@in",
+        "contains",
+        "startsWith",
+        "endsWith",
+        "matches",
+        "indexOf",
+        "lastIndexOf",
+        "isSorted",
+        "sum",
+        "find",
+    }
+)
+_SCALARS = frozenset(
+    {
+        "!_",
+        "-_",
+        "_&&_",
+        "_||_",
+        "@not_strictly_false",
+        "__not_strictly_false__",
+        "_-_",
+        "_*_",
+        "_/_",
+        "_%_",
+        "size",
+        "int",
+        "uint",
+        "double",
+        "bool",
+        "type",
+        "timestamp",
+        "duration",
+        "has",
+        "isQuantity",
+        "isURL",
+        "isIP",
+        "isCIDR",
+        "isSemver",
+        "quantity",
+        "semver",
+        "ip",
+        "cidr",
+        "url",
+        "sign",
+    }
+)
 #: Functions giving their receiver or first argument, or a part of it.
 _SAME = frozenset({"dyn", "optional.of", "optional.ofNonZeroValue", "value"})
 _ELEMENT = frozenset({"min", "max"})  # of a list
-_SHRINKS = frozenset({
-    "lowerAscii", "upperAscii", "trim", "substring", "charAt", "reverse", "base64.decode",
-    "bytes", "getHost", "getHostname", "getPort", "getEscapedPath", "getScheme", "getQuery",
-    "masked",
-})
+_SHRINKS = frozenset(
+    {
+        "lowerAscii",
+        "upperAscii",
+        "trim",
+        "substring",
+        "charAt",
+        "reverse",
+        "base64.decode",
+        "bytes",
+        "getHost",
+        "getHostname",
+        "getPort",
+        "getEscapedPath",
+        "getScheme",
+        "getQuery",
+        "masked",
+    }
+)
 #: Functions writing their arguments as text: at most a few characters per character
 #: (escapes in quote(), digits of a number in string()).
 _TEXTS = frozenset({"string", "format", "quote", "strings.quote", "base64.encode"})
@@ -353,9 +424,11 @@ class _Evaluation:
         self.allocated = _cap(self.allocated + amount)
         self.cost = _cap(self.cost + amount)
         if self.allocated > ALLOCATION_LIMIT:
-            raise OverBudget(f"it could build values of at least {_amount(self.allocated)}"
-                             f" characters (kubelint's limit per evaluation:"
-                             f" {_amount(ALLOCATION_LIMIT)})")
+            raise OverBudget(
+                f"it could build values of at least {_amount(self.allocated)}"
+                f" characters (kubelint's limit per evaluation:"
+                f" {_amount(ALLOCATION_LIMIT)})"
+            )
         self._check_cost()
 
     def scan(self, amount: int) -> None:
@@ -364,8 +437,10 @@ class _Evaluation:
 
     def _check_cost(self) -> None:
         if self.cost > COST_LIMIT:
-            raise OverBudget(f"it could process at least {_amount(self.cost)} characters"
-                             f" (kubelint's limit per evaluation: {_amount(COST_LIMIT)})")
+            raise OverBudget(
+                f"it could process at least {_amount(self.cost)} characters"
+                f" (kubelint's limit per evaluation: {_amount(COST_LIMIT)})"
+            )
 
 
 def _amount(number: int) -> str:
@@ -410,8 +485,11 @@ def _may_amplify(root: Node) -> bool:
             return True
         if node.kind == "comprehension":
             body = [node.loop[p] for p in ("step", "condition") if p in node.loop]
-            if any(inner.kind == "call" and inner.name in _SCANS
-                   for part in body for inner in _walk(part)):
+            if any(
+                inner.kind == "call" and inner.name in _SCANS
+                for part in body
+                for inner in _walk(part)
+            ):
                 return True
     return False
 
@@ -430,8 +508,7 @@ def _estimate(node: Node, scope: dict[str, Bound], run: _Evaluation) -> Bound:
     if kind == "list":
         items = [_estimate(item, scope, run) for item in node.args]
         run.allocate(len(items))
-        return Bound(_cap(len(items) + sum(b.size for b in items)), len(items),
-                     _merge_all(items))
+        return Bound(_cap(len(items) + sum(b.size for b in items)), len(items), _merge_all(items))
     if kind == "map":
         return _map_literal(node, scope, run)
     if kind == "comprehension":
@@ -453,8 +530,13 @@ def _map_literal(node: Node, scope: dict[str, Bound], run: _Evaluation) -> Bound
             fields[key.value] = bound
     run.allocate(len(values))
     size = _cap(len(values) + sum(b.size for b in values) + sum(b.size for b in keys))
-    return Bound(size, len(values), _merge_all(values), _merge_all(keys),
-                 fields if len(fields) == len(values) else None)
+    return Bound(
+        size,
+        len(values),
+        _merge_all(values),
+        _merge_all(keys),
+        fields if len(fields) == len(values) else None,
+    )
 
 
 def _call(node: Node, scope: dict[str, Bound], run: _Evaluation) -> Bound:
@@ -518,9 +600,12 @@ def _add(node: Node, bounds: list[Bound], run: _Evaluation) -> Bound:
         run.allocate(size)
     else:
         run.allocate(left.count + right.count)
-    return Bound(size, _cap(left.count + right.count), merge(left.item, right.item)
-                 if left.count and right.count else (left.item or right.item),
-                 merge(left.keys, right.keys))
+    return Bound(
+        size,
+        _cap(left.count + right.count),
+        merge(left.item, right.item) if left.count and right.count else (left.item or right.item),
+        merge(left.keys, right.keys),
+    )
 
 
 def _comprehension(node: Node, scope: dict[str, Bound], run: _Evaluation) -> Bound:
@@ -532,8 +617,9 @@ def _comprehension(node: Node, scope: dict[str, Bound], run: _Evaluation) -> Bou
     if over.keys is not None:  # a map: the first variable is the key, the second the value
         first, second = over.keys, over.element()
     else:
-        first, second = (SCALAR, over.element()) if "iter_var2" in loop else \
-            (over.element(), SCALAR)
+        first, second = (
+            (SCALAR, over.element()) if "iter_var2" in loop else (over.element(), SCALAR)
+        )
     inner[loop.get("iter_var", "")] = first
     if "iter_var2" in loop:
         inner[loop["iter_var2"]] = second
@@ -544,8 +630,7 @@ def _comprehension(node: Node, scope: dict[str, Bound], run: _Evaluation) -> Bou
         before = (run.allocated, run.cost)
         if "condition" in loop:
             _estimate(loop["condition"], inner, run)
-        following = merge(accu, _estimate(loop["step"], inner, run)) \
-            or _whole(accu.size)
+        following = merge(accu, _estimate(loop["step"], inner, run)) or _whole(accu.size)
         grew = following.size - accu.size
         spent = (run.allocated - before[0], run.cost - before[1])
         accu = following
@@ -559,8 +644,13 @@ def _comprehension(node: Node, scope: dict[str, Bound], run: _Evaluation) -> Bou
             break
         if remaining and growth is not None and step >= 2 and grew <= growth:
             # Growing by a steady amount per item: extrapolate to the last item.
-            accu = Bound(_cap(accu.size + remaining * grew), _cap(accu.count + remaining),
-                         accu.item, accu.keys, accu.fields)
+            accu = Bound(
+                _cap(accu.size + remaining * grew),
+                _cap(accu.count + remaining),
+                accu.item,
+                accu.keys,
+                accu.fields,
+            )
             run.allocate(_cap(spent[0] * remaining))
             run.scan(_cap((spent[1] - spent[0]) * remaining))
             break

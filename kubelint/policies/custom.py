@@ -81,8 +81,9 @@ class Scope:
             return False
         if _any_glob(self.exclude_names, name):
             return False
-        return self.label_selector is None or label_selector_matches(self.label_selector,
-                                                                     obj.labels)
+        return self.label_selector is None or label_selector_matches(
+            self.label_selector, obj.labels
+        )
 
 
 def _any_glob(patterns: Sequence[str], value: str) -> bool:
@@ -105,16 +106,18 @@ def compile_validation(item: Mapping[str, Any], where: Any) -> Validation:
     """``where(field)`` names the policy file's line for errors; raises ``ExpressionError``
     through it (see ``kubelint.policies.PolicyError``)."""
     expression = item["expression"]
-    program = where("expression", lambda: compile_expression(
-        expression, VARIABLES, budget_at_load=True))
+    program = where(
+        "expression", lambda: compile_expression(expression, VARIABLES, budget_at_load=True)
+    )
     locator = Locator(expression, VARIABLES, LOCATED)
     # A messageExpression may name the item variable of a quantifier (``c.name``).
-    extra = tuple(part.quantifier.variable for part in locator.parts
-                  if part.quantifier is not None)
+    extra = tuple(part.quantifier.variable for part in locator.parts if part.quantifier is not None)
     message_program = None
     if "messageExpression" in item:
-        message_program = where("messageExpression", lambda: compile_expression(
-            item["messageExpression"], (*VARIABLES, *extra)))
+        message_program = where(
+            "messageExpression",
+            lambda: compile_expression(item["messageExpression"], (*VARIABLES, *extra)),
+        )
     path = parse_field_path(item["path"]) if "path" in item else None
     return Validation(expression, program, item.get("message"), message_program, path, locator)
 
@@ -158,8 +161,14 @@ def schema_rule(spec: Mapping[str, Any], validator: Any, source: str) -> Rule:
 def _rule(spec: Mapping[str, Any], check: Any, source: str) -> Rule:
     docs = spec.get("docs") or ""
     doc = f"{docs.rstrip()}\n\nDefined in the policy file `{source}`.\n"
-    return Rule(id=spec["id"], severity=spec.get("severity", "error"), summary=spec["summary"],
-                check=check, doc=doc, enabled=spec.get("enabled", True))
+    return Rule(
+        id=spec["id"],
+        severity=spec.get("severity", "error"),
+        summary=spec["summary"],
+        check=check,
+        doc=doc,
+        enabled=spec.get("enabled", True),
+    )
 
 
 def _variables(obj: Manifest, ctx: RuleContext, uses_objects: bool) -> dict[str, Any]:
@@ -181,8 +190,9 @@ def _variables(obj: Manifest, ctx: RuleContext, uses_objects: bool) -> dict[str,
     return data
 
 
-def _validate(validation: Validation, obj: Manifest, ctx: RuleContext,
-              data: dict[str, Any]) -> Iterator[Violation]:
+def _validate(
+    validation: Validation, obj: Manifest, ctx: RuleContext, data: dict[str, Any]
+) -> Iterator[Violation]:
     value, error = evaluate(validation.program, data)
     if error is None and value is True:
         return
@@ -198,8 +208,10 @@ def _validate(validation: Validation, obj: Manifest, ctx: RuleContext,
         # An expression that fails to evaluate rejects the object, as failurePolicy Fail
         # does in a cluster; the message says why so the policy or object can be fixed.
         root, path, bound = places[0]
-        yield ctx.violation(_root_path(obj, root, path),
-                            f"{_message(validation, bound)} (the expression failed: {error})")
+        yield ctx.violation(
+            _root_path(obj, root, path),
+            f"{_message(validation, bound)} (the expression failed: {error})",
+        )
         return
     for root, path, bound in places:
         yield ctx.violation(_root_path(obj, root, path), _message(validation, bound))

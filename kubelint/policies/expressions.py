@@ -21,9 +21,11 @@ if TYPE_CHECKING:  # the cost model loads with the first compiled expression, no
     from kubelint.policies.cost import Bound, Plan
 
 #: Policies that use CEL need cel-expr-python, which has wheels for Python 3.11+ only.
-CEL_MISSING = ("CEL expressions need the cel-expr-python package, which supports Python 3.11"
-               " and newer; install it (pip install cel-expr-python) or use JSON Schema"
-               " policies")
+CEL_MISSING = (
+    "CEL expressions need the cel-expr-python package, which supports Python 3.11"
+    " and newer; install it (pip install cel-expr-python) or use JSON Schema"
+    " policies"
+)
 
 _environments: dict[tuple[frozenset[str], bool], Any] = {}
 
@@ -54,12 +56,14 @@ def _environment(names: frozenset[str], bound_variables: bool = False) -> Any:
         from cel_expr_python import cel
 
         environment = _environments[names, bound_variables] = new_environment(
-            {name: cel.Type.DYN for name in sorted(names)}, bound_variables=bound_variables)
+            {name: cel.Type.DYN for name in sorted(names)}, bound_variables=bound_variables
+        )
     return environment
 
 
-def compile_expression(expression: str, variables: Iterable[str], *,
-                       budget_at_load: bool = False) -> Program:
+def compile_expression(
+    expression: str, variables: Iterable[str], *, budget_at_load: bool = False
+) -> Program:
     """A compiled program with ``variables`` declared (of dynamic type).
 
     ``budget_at_load``: also refuse an expression that is over the evaluation budget
@@ -80,8 +84,9 @@ def compile_expression(expression: str, variables: Iterable[str], *,
         try:
             plan.check({})
         except OverBudget as error:
-            raise ExpressionError(f"over kubelint's evaluation budget whatever the input:"
-                                  f" {error}") from error
+            raise ExpressionError(
+                f"over kubelint's evaluation budget whatever the input: {error}"
+            ) from error
     over_objects = None
     if "objects" in names and "objects" in plan.names:
         over_objects = _compile_over_objects(expression, plan.names & names)
@@ -124,8 +129,9 @@ def evaluate(program: Program, data: dict[str, Any]) -> tuple[Any, str | None]:
     if error is not None:
         # cel-cpp's wording -> the API server's (cel-go), which policy authors know.
         error = _MISSING_KEY.sub(lambda m: f"no such key: {m['key']}", error)
-        error = error.replace("Applying SELECT to non-message type",
-                              "selecting a field of a value that is not a map")
+        error = error.replace(
+            "Applying SELECT to non-message type", "selecting a field of a value that is not a map"
+        )
     return value, error
 
 
@@ -177,14 +183,17 @@ def _compile_message(text: str) -> str:
 # ---------------------------------------------------------------------------
 # Which field an expression names.
 
-_TOKEN = lazy_compile(r"""
+_TOKEN = lazy_compile(
+    r"""
     (?P<space>\s+)
   | (?P<string>[rR]?[bB]?(?:'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"))
   | (?P<number>\d+(?:\.\d+)?[uU]?)
   | (?P<ident>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<op>\.\?|\?\.|&&|\|\||==|!=|<=|>=|[.\[\](),!?:<>+\-*/%{}])
   | (?P<other>.)
-""", re.X | re.S)
+""",
+    re.X | re.S,
+)
 
 #: Kubernetes escapes field names that are not CEL identifiers.
 _ESCAPES = {"__underscores__": "__", "__dot__": ".", "__dash__": "-", "__slash__": "/"}
@@ -214,9 +223,31 @@ def _unescape(name: str) -> str:
     return keyword.group(1) if keyword and keyword.group(1) in _KEYWORDS else name
 
 
-_KEYWORDS = frozenset({"true", "false", "null", "in", "as", "break", "const", "continue",
-                       "else", "for", "function", "if", "import", "let", "loop", "package",
-                       "namespace", "return", "var", "void", "while"})
+_KEYWORDS = frozenset(
+    {
+        "true",
+        "false",
+        "null",
+        "in",
+        "as",
+        "break",
+        "const",
+        "continue",
+        "else",
+        "for",
+        "function",
+        "if",
+        "import",
+        "let",
+        "loop",
+        "package",
+        "namespace",
+        "return",
+        "var",
+        "void",
+        "while",
+    }
+)
 
 
 def _literal(token: Token) -> str | int | None:
@@ -235,8 +266,11 @@ def _chain(items: Sequence[Token], start: int) -> tuple[list[str | int], int]:
     position = start + 1
     while position < len(items):
         token = items[position]
-        if token.text in (".", ".?") and position + 1 < len(items) \
-                and items[position + 1].kind == "ident":
+        if (
+            token.text in (".", ".?")
+            and position + 1 < len(items)
+            and items[position + 1].kind == "ident"
+        ):
             if position + 2 < len(items) and items[position + 2].text == "(":
                 break
             path.append(_unescape(items[position + 1].text))
@@ -276,15 +310,22 @@ def quantifier(expression: str, roots: Iterable[str]) -> Quantifier | None:
     items = tokens(expression)
     negated = bool(items) and items[0].text == "!"
     start = 1 if negated else 0
-    if len(items) < start + 7 or items[start].kind != "ident" \
-            or items[start].text not in set(roots):
+    if (
+        len(items) < start + 7
+        or items[start].kind != "ident"
+        or items[start].text not in set(roots)
+    ):
         return None
     path, position = _chain(items, start)
     # . macro ( var , body )
-    if not (position + 4 < len(items) and items[position].text == "."
-            and items[position + 1].text in ("all", "exists", "exists_one")
-            and items[position + 2].text == "(" and items[position + 3].kind == "ident"
-            and items[position + 4].text == ","):
+    if not (
+        position + 4 < len(items)
+        and items[position].text == "."
+        and items[position + 1].text in ("all", "exists", "exists_one")
+        and items[position + 2].text == "("
+        and items[position + 3].kind == "ident"
+        and items[position + 4].text == ","
+    ):
         return None
     if items[-1].text != ")" or _closing(items, position + 2) != len(items) - 1:
         return None
@@ -312,14 +353,15 @@ def _closing(items: Sequence[Token], opening: int) -> int:
 def _source_between(expression: str, items: Sequence[Token], first: int, end: int) -> str:
     """The expression text of tokens ``first`` up to (not including) ``end``."""
     stop = items[end].start if end < len(items) else len(expression)
-    return expression[items[first].start:stop].strip()
+    return expression[items[first].start : stop].strip()
 
 
 def parse_field_path(text: str) -> Path:
     """``spec.containers[0].image`` or ``.metadata.labels['app']`` -> a path tuple."""
     path: list[str | int] = []
-    for match in re.finditer(r"\.?([A-Za-z0-9_\-/]+)|\[\s*(\d+)\s*\]|\[\s*['\"]([^'\"]*)['\"]\s*\]",
-                             text):
+    for match in re.finditer(
+        r"\.?([A-Za-z0-9_\-/]+)|\[\s*(\d+)\s*\]|\[\s*['\"]([^'\"]*)['\"]\s*\]", text
+    ):
         if match.group(1) is not None:
             path.append(match.group(1))
         elif match.group(2) is not None:
@@ -331,6 +373,7 @@ def parse_field_path(text: str) -> Path:
 
 # ---------------------------------------------------------------------------
 # Which field a failing expression is about, found by evaluating its parts.
+
 
 def chains(expression: str, roots: Iterable[str]) -> list[tuple[str, list[str | int]]]:
     """Every ``root.a.b['c']`` chain of ``expression`` whose root is one of ``roots``, in
@@ -360,8 +403,9 @@ def _depth(value: Any, path: Sequence[str | int]) -> int:
     return len(path)
 
 
-def most_specific(found: Sequence[tuple[str, list[str | int]]],
-                  data: dict[str, Any]) -> tuple[str, list[str | int]] | None:
+def most_specific(
+    found: Sequence[tuple[str, list[str | int]]], data: dict[str, Any]
+) -> tuple[str, list[str | int]] | None:
     """The chain reaching deepest into ``data`` (the first of equals): in
     ``!has(c.securityContext) || !c.securityContext.privileged`` the field that decides
     is ``securityContext.privileged``, where the object has one."""
@@ -395,8 +439,11 @@ def split_conjuncts(expression: str) -> list[str]:
     if not cuts:
         return [expression]
     bounds = [-1, *cuts, len(items)]
-    return [_source_between(expression, items, start + 1, end)
-            for start, end in itertools.pairwise(bounds) if end > start + 1]
+    return [
+        _source_between(expression, items, start + 1, end)
+        for start, end in itertools.pairwise(bounds)
+        if end > start + 1
+    ]
 
 
 @dataclass

@@ -26,8 +26,16 @@ from kubelint.report import Finding
 
 _EXPECT = re.compile(r"#\s*expect:\s*(?P<rules>[a-z0-9:,\- ]+?)\s*$")
 #: The findings of the loader itself, which catch a broken test case.
-CORE_RULES = frozenset({"yaml-syntax", "yaml-duplicate-key", "yaml-limits", "file-unreadable",
-                        "manifest-structure", "internal-error"})
+CORE_RULES = frozenset(
+    {
+        "yaml-syntax",
+        "yaml-duplicate-key",
+        "yaml-limits",
+        "file-unreadable",
+        "manifest-structure",
+        "internal-error",
+    }
+)
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -95,8 +103,10 @@ def run_case(path: str, linter: object) -> CaseResult:
     result.missing = sorted((expected - got).elements(), key=lambda k: (k[1], k[0]))
     extra = got - expected
     for finding in findings:
-        for key in ((finding.rule, finding.line, finding.severity),
-                    (finding.rule, finding.line, None)):
+        for key in (
+            (finding.rule, finding.line, finding.severity),
+            (finding.rule, finding.line, None),
+        ):
             if extra[key] > 0:
                 extra[key] -= 1
                 result.unexpected.append((key, finding.message))
@@ -119,17 +129,23 @@ def run(directory: str, out: TextIO) -> int:
     if not policies:
         raise PolicyError(f"{directory}: no policy files (YAML or JSON outside tests/)")
     if not cases:
-        raise PolicyError(f"{directory}: no test cases; put example manifests with"
-                          " '# expect: RULE' comments under a tests/ directory")
+        raise PolicyError(
+            f"{directory}: no test cases; put example manifests with"
+            " '# expect: RULE' comments under a tests/ directory"
+        )
     plugin = build_plugin([_load(path) for path in policies])
     ids = {rule.id for rule in plugin.rules}
     if not ids:
         shown = ", ".join(sorted(display_path(path) for path in policies))
-        raise PolicyError(f"{directory}: its policy files ({shown})"
-                          " define no rules: no kubelint Policy nor ValidatingAdmissionPolicy")
+        raise PolicyError(
+            f"{directory}: its policy files ({shown})"
+            " define no rules: no kubelint Policy nor ValidatingAdmissionPolicy"
+        )
     registry = build_registry(extra=[plugin])
-    config = Config(cli_enable=frozenset(ids | CORE_RULES),
-                    cli_disable=frozenset(set(registry.rules) - ids - CORE_RULES))
+    config = Config(
+        cli_enable=frozenset(ids | CORE_RULES),
+        cli_disable=frozenset(set(registry.rules) - ids - CORE_RULES),
+    )
     linter = Linter(config, registry)
     failed = 0
     exercised: set[str] = set()
@@ -143,8 +159,10 @@ def run(directory: str, out: TextIO) -> int:
         print(f"FAIL  {result.path}", file=out)
         for rule, line, severity in result.missing:
             wanted = f"{rule}:{severity}" if severity else rule
-            print(f"      line {line}: expected {wanted}, not reported"
-                  f"{_hint(rule, severity, ids)}", file=out)
+            print(
+                f"      line {line}: expected {wanted}, not reported{_hint(rule, severity, ids)}",
+                file=out,
+            )
         for (rule, line, severity), message in result.unexpected:
             shown = f"{rule}:{severity}" if severity else rule
             print(f"      line {line}: unexpected {shown}: {message}", file=out)
@@ -154,8 +172,11 @@ def run(directory: str, out: TextIO) -> int:
     for note in plugin.notes:
         print(f"note: {note}", file=out)
     passed = len(cases) - failed
-    print(f"{passed} passed, {failed} failed ({_count(len(ids), 'rule')},"
-          f" {_count(len(policies), 'policy file')})", file=out)
+    print(
+        f"{passed} passed, {failed} failed ({_count(len(ids), 'rule')},"
+        f" {_count(len(policies), 'policy file')})",
+        file=out,
+    )
     return 1 if failed else 0
 
 
@@ -168,8 +189,9 @@ def _hint(rule: str, severity: str | None, ids: set[str]) -> str:
     or a severity that does not exist."""
     if rule not in ids and rule not in CORE_RULES:
         close = difflib.get_close_matches(rule, sorted(ids), n=1)
-        return f" (no policy defines {rule!r}" + \
-            (f"; did you mean {close[0]!r}?)" if close else ")")
+        return f" (no policy defines {rule!r}" + (
+            f"; did you mean {close[0]!r}?)" if close else ")"
+        )
     if severity is not None and severity not in SEVERITIES:
         return f" (severity {severity!r} is none of {', '.join(SEVERITIES)})"
     return ""

@@ -62,8 +62,12 @@ from kubelint.api import Manifest, RuleContext, Violation, base64_problem, has_p
 FIELDS = (("Secret", "data", "stringData"), ("ConfigMap", "binaryData", "data"))
 
 
-@rule(id="base64-data-invalid", severity="error", kinds=("Secret", "ConfigMap"),
-      summary="a Secret's data or a ConfigMap's binaryData value is not valid base64")
+@rule(
+    id="base64-data-invalid",
+    severity="error",
+    kinds=("Secret", "ConfigMap"),
+    summary="a Secret's data or a ConfigMap's binaryData value is not valid base64",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     for kind, field, plain in FIELDS:
         if not obj.is_kind(kind):
@@ -77,8 +81,10 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             problem = base64_problem(value)
             if problem is None:
                 continue
-            yield ctx.violation((field, key),
-                                f"{kind} {obj.display_name or '?'!r} {field}.{key} {problem}: the"
-                                " API"
-                                f" server cannot decode it and rejects the {kind} (plain text"
-                                f" goes under {plain})")
+            yield ctx.violation(
+                (field, key),
+                f"{kind} {obj.display_name or '?'!r} {field}.{key} {problem}: the"
+                " API"
+                f" server cannot decode it and rejects the {kind} (plain text"
+                f" goes under {plain})",
+            )

@@ -193,33 +193,40 @@ def references(obj: Manifest) -> Iterator[Reference]:
             if not isinstance(value_from, Mapping):
                 continue
             variable = entry.get("name")
-            where = (f"{ref.label} env {variable}" if isinstance(variable, str)
-                     else f"{ref.label} env #{index}")
+            where = (
+                f"{ref.label} env {variable}"
+                if isinstance(variable, str)
+                else f"{ref.label} env #{index}"
+            )
             base = (*ref.path, "env", index, "valueFrom")
-            yield from _ref(CONFIG_MAP, value_from.get("configMapKeyRef"), "name",
-                            (*base, "configMapKeyRef"), where)
-            yield from _ref(SECRET, value_from.get("secretKeyRef"), "name",
-                            (*base, "secretKeyRef"), where)
+            yield from _ref(
+                CONFIG_MAP,
+                value_from.get("configMapKeyRef"),
+                "name",
+                (*base, "configMapKeyRef"),
+                where,
+            )
+            yield from _ref(
+                SECRET, value_from.get("secretKeyRef"), "name", (*base, "secretKeyRef"), where
+            )
         env_from = ref.container.get("envFrom")
         for index, entry in enumerate(env_from if isinstance(env_from, list) else ()):
             if not isinstance(entry, Mapping):
                 continue
             base = (*ref.path, "envFrom", index)
             where = f"{ref.label} envFrom"
-            yield from _ref(CONFIG_MAP, entry.get("configMapRef"), "name",
-                            (*base, "configMapRef"), where)
-            yield from _ref(SECRET, entry.get("secretRef"), "name",
-                            (*base, "secretRef"), where)
+            yield from _ref(
+                CONFIG_MAP, entry.get("configMapRef"), "name", (*base, "configMapRef"), where
+            )
+            yield from _ref(SECRET, entry.get("secretRef"), "name", (*base, "secretRef"), where)
     volumes = spec.get("volumes")
     for index, volume in enumerate(volumes if isinstance(volumes, list) else ()):
         if not isinstance(volume, Mapping):
             continue
         volume_name = volume.get("name")
-        where = (f"volume {volume_name!r}" if isinstance(volume_name, str)
-                 else f"volume #{index}")
+        where = f"volume {volume_name!r}" if isinstance(volume_name, str) else f"volume #{index}"
         base = (*spec_path, "volumes", index)
-        yield from _ref(CONFIG_MAP, volume.get("configMap"), "name", (*base, "configMap"),
-                        where)
+        yield from _ref(CONFIG_MAP, volume.get("configMap"), "name", (*base, "configMap"), where)
         yield from _ref(SECRET, volume.get("secret"), "secretName", (*base, "secret"), where)
         projected = volume.get("projected")
         sources = projected.get("sources") if isinstance(projected, Mapping) else None
@@ -227,14 +234,15 @@ def references(obj: Manifest) -> Iterator[Reference]:
             if not isinstance(source, Mapping):
                 continue
             source_path = (*base, "projected", "sources", number)
-            yield from _ref(CONFIG_MAP, source.get("configMap"), "name",
-                            (*source_path, "configMap"), where)
-            yield from _ref(SECRET, source.get("secret"), "name", (*source_path, "secret"),
-                            where)
+            yield from _ref(
+                CONFIG_MAP, source.get("configMap"), "name", (*source_path, "configMap"), where
+            )
+            yield from _ref(SECRET, source.get("secret"), "name", (*source_path, "secret"), where)
 
 
-def _key_ref(kind: str, source: Any, name_key: str, path: Path,
-             where: str) -> Iterator[KeyReference]:
+def _key_ref(
+    kind: str, source: Any, name_key: str, path: Path, where: str
+) -> Iterator[KeyReference]:
     """The key an env ``*KeyRef`` reads, unless it is optional or malformed."""
     if not isinstance(source, Mapping) or source.get("optional") is True:
         return
@@ -243,8 +251,9 @@ def _key_ref(kind: str, source: Any, name_key: str, path: Path,
         yield KeyReference(kind, name, key, (*path, "key"), where, False)
 
 
-def _item_refs(kind: str, source: Any, name_key: str, path: Path,
-               where: str) -> Iterator[KeyReference]:
+def _item_refs(
+    kind: str, source: Any, name_key: str, path: Path, where: str
+) -> Iterator[KeyReference]:
     """The keys a volume source projects through ``items``, unless it is optional."""
     if not isinstance(source, Mapping) or source.get("optional") is True:
         return
@@ -270,35 +279,45 @@ def key_references(obj: Manifest) -> Iterator[KeyReference]:
             if not isinstance(value_from, Mapping):
                 continue
             variable = entry.get("name")
-            where = (f"{ref.label} env {variable}" if isinstance(variable, str)
-                     else f"{ref.label} env #{index}")
+            where = (
+                f"{ref.label} env {variable}"
+                if isinstance(variable, str)
+                else f"{ref.label} env #{index}"
+            )
             base = (*ref.path, "env", index, "valueFrom")
-            yield from _key_ref(CONFIG_MAP, value_from.get("configMapKeyRef"), "name",
-                                (*base, "configMapKeyRef"), where)
-            yield from _key_ref(SECRET, value_from.get("secretKeyRef"), "name",
-                                (*base, "secretKeyRef"), where)
+            yield from _key_ref(
+                CONFIG_MAP,
+                value_from.get("configMapKeyRef"),
+                "name",
+                (*base, "configMapKeyRef"),
+                where,
+            )
+            yield from _key_ref(
+                SECRET, value_from.get("secretKeyRef"), "name", (*base, "secretKeyRef"), where
+            )
     volumes = spec.get("volumes")
     for index, volume in enumerate(volumes if isinstance(volumes, list) else ()):
         if not isinstance(volume, Mapping):
             continue
         volume_name = volume.get("name")
-        where = (f"volume {volume_name!r}" if isinstance(volume_name, str)
-                 else f"volume #{index}")
+        where = f"volume {volume_name!r}" if isinstance(volume_name, str) else f"volume #{index}"
         base = (*spec_path, "volumes", index)
-        yield from _item_refs(CONFIG_MAP, volume.get("configMap"), "name",
-                              (*base, "configMap"), where)
-        yield from _item_refs(SECRET, volume.get("secret"), "secretName", (*base, "secret"),
-                              where)
+        yield from _item_refs(
+            CONFIG_MAP, volume.get("configMap"), "name", (*base, "configMap"), where
+        )
+        yield from _item_refs(SECRET, volume.get("secret"), "secretName", (*base, "secret"), where)
         projected = volume.get("projected")
         sources = projected.get("sources") if isinstance(projected, Mapping) else None
         for number, source in enumerate(sources if isinstance(sources, list) else ()):
             if not isinstance(source, Mapping):
                 continue
             source_path = (*base, "projected", "sources", number)
-            yield from _item_refs(CONFIG_MAP, source.get("configMap"), "name",
-                                  (*source_path, "configMap"), where)
-            yield from _item_refs(SECRET, source.get("secret"), "name",
-                                  (*source_path, "secret"), where)
+            yield from _item_refs(
+                CONFIG_MAP, source.get("configMap"), "name", (*source_path, "configMap"), where
+            )
+            yield from _item_refs(
+                SECRET, source.get("secret"), "name", (*source_path, "secret"), where
+            )
 
 
 #: Where each kind keeps its keys.
@@ -309,8 +328,7 @@ FILLED_SECRET_TYPES = frozenset({"kubernetes.io/service-account-token"})
 
 #: Per run (index): ConfigMaps and Secrets by (kind, name), in every namespace, so each
 #: key reference is a lookup rather than a scan of every object of its kind.
-_NAMED: WeakKeyDictionary[ObjectIndex, dict[tuple[str, str], list[Manifest]]] = \
-    WeakKeyDictionary()
+_NAMED: WeakKeyDictionary[ObjectIndex, dict[tuple[str, str], list[Manifest]]] = WeakKeyDictionary()
 
 
 def _named(ctx: RuleContext, kind: str, name: str) -> list[Manifest]:
@@ -326,16 +344,18 @@ def _named(ctx: RuleContext, kind: str, name: str) -> list[Manifest]:
     return table.get((kind, name), [])
 
 
-def _keys(ctx: RuleContext, obj: Manifest, kind: str, name: str,
-          namespace: str) -> set[str] | None:
+def _keys(ctx: RuleContext, obj: Manifest, kind: str, name: str, namespace: str) -> set[str] | None:
     """The keys the input gives the object ``obj`` reads, or None when there is nothing
     certain to compare with: the object is not in the input, is defined twice (two
     alternatives, or two versions, of it), the workload's own file defines one of that name
     that lands in another namespace (`kubectl apply -n` may put both together), it holds
     no key, or something fills it in the cluster."""
     same_name = _named(ctx, kind, name)
-    here = [other for other in same_name
-            if (ctx.namespace_of(other) or ctx.index.default_namespace) == namespace]
+    here = [
+        other
+        for other in same_name
+        if (ctx.namespace_of(other) or ctx.index.default_namespace) == namespace
+    ]
     if len(here) != 1:
         return None
     if any(other.source.path == obj.source.path and other not in here for other in same_name):
@@ -371,22 +391,34 @@ def _missing_keys(obj: Manifest, ctx: RuleContext, namespace: str) -> Iterator[V
             hint = f"did you mean {close[0]!r}?"
         else:
             shown = sorted(keys)
-            hint = "it has " + ", ".join(repr(key) for key in shown[:3]) + (
-                f" and {len(shown) - 3} more" if len(shown) > 3 else "")
-        effect = ("the pod cannot mount the volume and stays in ContainerCreating"
-                  if reference.volume else
-                  "the container cannot start (CreateContainerConfigError)")
+            hint = (
+                "it has "
+                + ", ".join(repr(key) for key in shown[:3])
+                + (f" and {len(shown) - 3} more" if len(shown) > 3 else "")
+            )
+        effect = (
+            "the pod cannot mount the volume and stays in ContainerCreating"
+            if reference.volume
+            else "the container cannot start (CreateContainerConfigError)"
+        )
         reads = "projects" if reference.volume else "reads"
-        yield ctx.violation(reference.path,
-                            f"{reference.where} {reads} key {reference.key!r} of"
-                            f" {reference.kind} {reference.name!r}, which has no such key"
-                            f" ({hint}): {effect}. Mark the reference optional: true if the"
-                            " key may be absent", severity="error")
+        yield ctx.violation(
+            reference.path,
+            f"{reference.where} {reads} key {reference.key!r} of"
+            f" {reference.kind} {reference.name!r}, which has no such key"
+            f" ({hint}): {effect}. Mark the reference optional: true if the"
+            " key may be absent",
+            severity="error",
+        )
 
 
-@rule(id="config-ref-missing", severity="warning", kinds=POD_SPEC_KINDS,
-      summary="a pod refers to a ConfigMap or Secret, or a key of one, that the input"
-              " does not define")
+@rule(
+    id="config-ref-missing",
+    severity="warning",
+    kinds=POD_SPEC_KINDS,
+    summary="a pod refers to a ConfigMap or Secret, or a key of one, that the input"
+    " does not define",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     namespace = ctx.namespace_of(obj) or ctx.index.default_namespace
     yield from _missing_keys(obj, ctx, namespace)
@@ -397,19 +429,23 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         if reference.kind not in known:
             # Found anywhere in the input; but a missing one is only a mistake when the
             # object's own unit (directory, rendering) manages this kind in the namespace.
-            known[reference.kind] = (ctx.index.unit(obj).has_kind(reference.kind, namespace),
-                                     ctx.index.names(reference.kind, namespace))
+            known[reference.kind] = (
+                ctx.index.unit(obj).has_kind(reference.kind, namespace),
+                ctx.index.names(reference.kind, namespace),
+            )
         present, names = known[reference.kind]
         if not present or reference.name in names:
             continue  # found, or this kind is managed elsewhere: nothing to compare with
         if _produced_in_cluster(ctx, reference, namespace):
             continue
-        yield ctx.violation(reference.path,
-                            f"{reference.where} refers to {reference.kind}"
-                            f" {reference.name!r}, which is not in namespace {namespace!r}"
-                            f" of the input ({_hint(reference, names)}); its pods cannot"
-                            " start until it exists. Mark the reference optional: true if"
-                            " it may be absent")
+        yield ctx.violation(
+            reference.path,
+            f"{reference.where} refers to {reference.kind}"
+            f" {reference.name!r}, which is not in namespace {namespace!r}"
+            f" of the input ({_hint(reference, names)}); its pods cannot"
+            " start until it exists. Mark the reference optional: true if"
+            " it may be absent",
+        )
 
 
 def _produced_in_cluster(ctx: RuleContext, reference: Reference, namespace: str) -> bool:
@@ -440,8 +476,8 @@ def _produced_in_cluster(ctx: RuleContext, reference: Reference, namespace: str)
         for job in ctx.index.of_kind(kind, namespace):
             # A Job that also mounts or reads it consumes it rather than creates it.
             if _passes_name(job, name) and not any(
-                    other.kind == reference.kind and other.name == name
-                    for other in references(job)):
+                other.kind == reference.kind and other.name == name for other in references(job)
+            ):
                 return True
     return False
 
@@ -459,8 +495,12 @@ def _role_names(role: Manifest, resource: str, name: str) -> bool:
             continue
         resources = entry.get("resources")
         names = entry.get("resourceNames")
-        if (isinstance(resources, list) and resource in resources
-                and isinstance(names, list) and name in names):
+        if (
+            isinstance(resources, list)
+            and resource in resources
+            and isinstance(names, list)
+            and name in names
+        ):
             return True
     return False
 
@@ -474,8 +514,9 @@ def _passes_name(job: Manifest, name: str) -> bool:
             for word in words if isinstance(words, list) else ():
                 if not isinstance(word, str) or name not in word:
                     continue
-                if any(token == name or token.endswith(f"/{name}")
-                       for token in _TOKENS.split(word)):
+                if any(
+                    token == name or token.endswith(f"/{name}") for token in _TOKENS.split(word)
+                ):
                     return True
     return False
 

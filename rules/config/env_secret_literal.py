@@ -119,19 +119,45 @@ from typing import Any
 
 from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, lazy_compile, rule
 
-SECRET_WORDS = frozenset({"PASSWORD", "PASSWD", "PWD", "SECRET", "TOKEN", "CREDENTIAL",
-                          "CREDENTIALS", "APIKEY"})
-SECRET_PAIRS = frozenset({("API", "KEY"), ("PRIVATE", "KEY"), ("ACCESS", "KEY"),
-                          ("SECRET", "KEY")})
+SECRET_WORDS = frozenset(
+    {"PASSWORD", "PASSWD", "PWD", "SECRET", "TOKEN", "CREDENTIAL", "CREDENTIALS", "APIKEY"}
+)
+SECRET_PAIRS = frozenset({("API", "KEY"), ("PRIVATE", "KEY"), ("ACCESS", "KEY"), ("SECRET", "KEY")})
 #: A last word that makes the variable about the secret (where it is, how it is used, an
 #: identifier), not the secret itself.
-NOT_SECRET_LAST_WORDS = frozenset({
-    "FILE", "FILENAME", "PATH", "DIR", "DIRECTORY", "NAME", "URL", "URI", "ENDPOINT",
-    "HOST", "PORT", "ID", "TTL", "TIMEOUT", "EXPIRY", "LENGTH", "HEADER", "ENABLED",
-    "NAMESPACE", "KEYS", "REF", "MOUNT", "LOCATION", "TYPE", "FORMAT", "AUDIENCE",
-})
-BOOLEAN_LIKE = frozenset({"true", "false", "yes", "no", "on", "off", "y", "n", "enabled",
-                          "disabled"})
+NOT_SECRET_LAST_WORDS = frozenset(
+    {
+        "FILE",
+        "FILENAME",
+        "PATH",
+        "DIR",
+        "DIRECTORY",
+        "NAME",
+        "URL",
+        "URI",
+        "ENDPOINT",
+        "HOST",
+        "PORT",
+        "ID",
+        "TTL",
+        "TIMEOUT",
+        "EXPIRY",
+        "LENGTH",
+        "HEADER",
+        "ENABLED",
+        "NAMESPACE",
+        "KEYS",
+        "REF",
+        "MOUNT",
+        "LOCATION",
+        "TYPE",
+        "FORMAT",
+        "AUDIENCE",
+    }
+)
+BOOLEAN_LIKE = frozenset(
+    {"true", "false", "yes", "no", "on", "off", "y", "n", "enabled", "disabled"}
+)
 _SPLIT = lazy_compile(r"[_\-.\s]+")
 _CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _NUMBER = lazy_compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
@@ -141,14 +167,17 @@ _PLACEHOLDER = lazy_compile(r"\$\([^)]*\)|\$\{[^}]*\}|\{\{.*?\}\}")
 #: header (``Proc-Type:``, ``Version:``). A script that only names the header (``grep``,
 #: a ``sed`` range, ``echo``, a heredoc writing ``$KEY``) is not a key. The same pattern
 #: as secret-in-configmap's.
-_PRIVATE_KEY = lazy_compile(r"-{3,}\s*BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?\s*-{3,}"
-                          r"(?:\s|\\[rn])+[A-Za-z0-9+/]")
+_PRIVATE_KEY = lazy_compile(
+    r"-{3,}\s*BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?\s*-{3,}"
+    r"(?:\s|\\[rn])+[A-Za-z0-9+/]"
+)
 
 
 def name_words(name: str) -> list[str]:
     """``dbPassword_FILE`` -> ``["DB", "PASSWORD", "FILE"]``."""
-    return [word.upper() for part in _SPLIT.split(name) if part
-            for word in _CAMEL.split(part) if word]
+    return [
+        word.upper() for part in _SPLIT.split(name) if part for word in _CAMEL.split(part) if word
+    ]
 
 
 def looks_secret(name: str) -> bool:
@@ -191,12 +220,21 @@ def _extra_patterns(option: Any) -> tuple[re.Pattern[str], ...]:
     return _compile(tuple(p for p in option if isinstance(p, str)))
 
 
-@rule(id="env-secret-literal", severity="warning", kinds=POD_SPEC_KINDS,
-      summary="a secret-looking environment variable has a literal value",
-      options={"extra-patterns": {
-          "type": "array", "items": {"type": "string"}, "default": [],
-          "description": "regular expressions (re.search on the variable name) naming more"
-                         " secret-looking variables"}})
+@rule(
+    id="env-secret-literal",
+    severity="warning",
+    kinds=POD_SPEC_KINDS,
+    summary="a secret-looking environment variable has a literal value",
+    options={
+        "extra-patterns": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": [],
+            "description": "regular expressions (re.search on the variable name) naming more"
+            " secret-looking variables",
+        }
+    },
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     extra = _extra_patterns(ctx.options.get("extra-patterns"))
     for ref in obj.containers():
@@ -217,6 +255,8 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
                 what = "a literal value"
             else:
                 continue
-            yield ctx.violation((*ref.path, "env", index, "value"),
-                                f"{ref.label} sets {name} to {what} in the manifest; read"
-                                " it from a Secret with valueFrom.secretKeyRef")
+            yield ctx.violation(
+                (*ref.path, "env", index, "value"),
+                f"{ref.label} sets {name} to {what} in the manifest; read"
+                " it from a Secret with valueFrom.secretKeyRef",
+            )

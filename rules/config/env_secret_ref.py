@@ -77,11 +77,21 @@ from collections.abc import Iterator, Mapping
 from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
 
 
-@rule(id="env-secret-ref", severity="info", kinds=POD_SPEC_KINDS, enabled=False,
-      summary="a container reads a Secret into environment variables",
-      options={"env-from": {"type": "boolean", "default": True,
-                            "description": "also report envFrom entries with a secretRef"}},
-      controls=("cis:5.4.1",))
+@rule(
+    id="env-secret-ref",
+    severity="info",
+    kinds=POD_SPEC_KINDS,
+    enabled=False,
+    summary="a container reads a Secret into environment variables",
+    options={
+        "env-from": {
+            "type": "boolean",
+            "default": True,
+            "description": "also report envFrom entries with a secretRef",
+        }
+    },
+    controls=("cis:5.4.1",),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     env_from = ctx.options.get("env-from", True) is not False
     for ref in obj.containers(include_init=True):
@@ -92,16 +102,20 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             source = entry.get("valueFrom")
             secret = source.get("secretKeyRef") if isinstance(source, Mapping) else None
             if isinstance(secret, Mapping):
-                yield ctx.violation((*ref.path, "env", index, "valueFrom", "secretKeyRef"),
-                                    f"{ref.label} reads {entry.get('name')!r} from Secret"
-                                    f" {secret.get('name')!r} (key {secret.get('key')!r})"
-                                    " into an environment variable; mount the Secret as"
-                                    " a file instead")
+                yield ctx.violation(
+                    (*ref.path, "env", index, "valueFrom", "secretKeyRef"),
+                    f"{ref.label} reads {entry.get('name')!r} from Secret"
+                    f" {secret.get('name')!r} (key {secret.get('key')!r})"
+                    " into an environment variable; mount the Secret as"
+                    " a file instead",
+                )
         sources = ref.container.get("envFrom") if env_from else None
         for index, entry in enumerate(sources if isinstance(sources, list) else ()):
             secret = entry.get("secretRef") if isinstance(entry, Mapping) else None
             if isinstance(secret, Mapping):
-                yield ctx.violation((*ref.path, "envFrom", index, "secretRef"),
-                                    f"{ref.label} reads every key of Secret"
-                                    f" {secret.get('name')!r} into environment variables"
-                                    " (envFrom); mount the Secret as files instead")
+                yield ctx.violation(
+                    (*ref.path, "envFrom", index, "secretRef"),
+                    f"{ref.label} reads every key of Secret"
+                    f" {secret.get('name')!r} into environment variables"
+                    " (envFrom); mount the Secret as files instead",
+                )

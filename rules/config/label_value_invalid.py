@@ -113,7 +113,7 @@ from kubelint.api import (
 _NAME = lazy_compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\Z")
 _SUBDOMAIN_LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
 _SUBDOMAIN = lazy_compile(rf"{_SUBDOMAIN_LABEL}(\.{_SUBDOMAIN_LABEL})*\Z")
-_NAME_RULE = ("alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric")
+_NAME_RULE = "alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric"
 _OPERATORS_WITH_VALUES = ("In", "NotIn")
 
 
@@ -152,8 +152,10 @@ def _text_key_problem(key: str, annotation: bool) -> str | None:
         if len(prefix) > 253:
             return f"has a prefix of {len(prefix)} characters (at most 253)"
         if not _SUBDOMAIN.match(prefix):
-            return (f"has the prefix {prefix!r}, which is not a DNS subdomain (lowercase"
-                    " alphanumerics, '-' or '.', starting and ending with an alphanumeric)")
+            return (
+                f"has the prefix {prefix!r}, which is not a DNS subdomain (lowercase"
+                " alphanumerics, '-' or '.', starting and ending with an alphanumeric)"
+            )
     else:
         name = parts[0]
     if not name:
@@ -191,8 +193,7 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 70 else text[:60] + "...'"
 
 
-def _check_labels(ctx: RuleContext, path: Path, labels: Any,
-                  what: str) -> Iterator[Violation]:
+def _check_labels(ctx: RuleContext, path: Path, labels: Any, what: str) -> Iterator[Violation]:
     """A map of label keys to label values (labels, matchLabels, nodeSelector)."""
     if not isinstance(labels, Mapping):
         return
@@ -206,8 +207,9 @@ def _check_labels(ctx: RuleContext, path: Path, labels: Any,
             yield ctx.violation((*path, key), f"{what}: " + "; ".join(problems))
 
 
-def _check_annotations(ctx: RuleContext, path: Path, annotations: Any,
-                       what: str) -> Iterator[Violation]:
+def _check_annotations(
+    ctx: RuleContext, path: Path, annotations: Any, what: str
+) -> Iterator[Violation]:
     if not isinstance(annotations, Mapping):
         return
     for key, value in annotations.items():
@@ -215,8 +217,7 @@ def _check_annotations(ctx: RuleContext, path: Path, annotations: Any,
         if (problem := key_problem(key, annotation=True)) is not None:
             problems.append(f"key {_shown(key)} {problem}")
         if value is not None and not isinstance(value, str):
-            problems.append(f"value {_shown(value)} is {_type_name(value)}, not a string;"
-                            " quote it")
+            problems.append(f"value {_shown(value)} is {_type_name(value)}, not a string; quote it")
         if problems:
             yield ctx.violation((*path, key), f"{what}: " + "; ".join(problems))
 
@@ -229,16 +230,18 @@ def _check_expressions(ctx: RuleContext, path: Path, expressions: Any) -> Iterat
             continue
         key = expression.get("key")
         if key is not None and (problem := key_problem(key)) is not None:
-            yield ctx.violation((*path, index, "key"),
-                                f"selector expression key {_shown(key)} {problem}")
+            yield ctx.violation(
+                (*path, index, "key"), f"selector expression key {_shown(key)} {problem}"
+            )
         values = expression.get("values")
-        if expression.get("operator") not in _OPERATORS_WITH_VALUES \
-                or not isinstance(values, list):
+        if expression.get("operator") not in _OPERATORS_WITH_VALUES or not isinstance(values, list):
             continue
         for position, value in enumerate(values):
             if value is not None and (problem := value_problem(value)) is not None:
-                yield ctx.violation((*path, index, "values", position),
-                                    f"selector expression value {_shown(value)} {problem}")
+                yield ctx.violation(
+                    (*path, index, "values", position),
+                    f"selector expression value {_shown(value)} {problem}",
+                )
 
 
 def _selectors(ctx: RuleContext, node: Any, path: Path) -> Iterator[Violation]:
@@ -251,8 +254,11 @@ def _selectors(ctx: RuleContext, node: Any, path: Path) -> Iterator[Violation]:
             yield from _check_expressions(ctx, where, selector)
 
 
-def _selector_nodes(node: Any, path: Path, found: list[tuple[str, Any, Path]],
-                    ) -> list[tuple[str, Any, Path]]:
+def _selector_nodes(
+    node: Any,
+    path: Path,
+    found: list[tuple[str, Any, Path]],
+) -> list[tuple[str, Any, Path]]:
     """Add (key, value, path) of every matchLabels / matchExpressions below ``node`` (a
     plain dict or list) to ``found``, in document order; the root's metadata is skipped.
 
@@ -279,31 +285,39 @@ def _template_metadata_paths(obj: Manifest) -> Iterator[Path]:
         return
     for index, part in enumerate(spec_path):
         if part in ("template", "jobTemplate"):
-            yield (*spec_path[:index + 1], "metadata")
+            yield (*spec_path[: index + 1], "metadata")
 
 
-@rule(id="label-value-invalid", severity="error",
-      summary="a label or annotation key or a label value breaks the Kubernetes syntax")
+@rule(
+    id="label-value-invalid",
+    severity="error",
+    summary="a label or annotation key or a label value breaks the Kubernetes syntax",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     yield from _check_labels(ctx, ("metadata", "labels"), obj.metadata.get("labels"), "label")
-    yield from _check_annotations(ctx, ("metadata", "annotations"),
-                                  obj.metadata.get("annotations"), "annotation")
+    yield from _check_annotations(
+        ctx, ("metadata", "annotations"), obj.metadata.get("annotations"), "annotation"
+    )
     for path in _template_metadata_paths(obj):
         metadata = obj.get(path)
         if not isinstance(metadata, Mapping):
             continue
-        yield from _check_labels(ctx, (*path, "labels"), metadata.get("labels"),
-                                 "template label")
-        yield from _check_annotations(ctx, (*path, "annotations"),
-                                      metadata.get("annotations"), "template annotation")
+        yield from _check_labels(ctx, (*path, "labels"), metadata.get("labels"), "template label")
+        yield from _check_annotations(
+            ctx, (*path, "annotations"), metadata.get("annotations"), "template annotation"
+        )
     spec_path = obj.pod_spec_path()
     pod_spec = obj.pod_spec()
     if spec_path is not None and pod_spec is not None:
-        yield from _check_labels(ctx, (*spec_path, "nodeSelector"),
-                                 pod_spec.get("nodeSelector"), "nodeSelector")
+        yield from _check_labels(
+            ctx, (*spec_path, "nodeSelector"), pod_spec.get("nodeSelector"), "nodeSelector"
+        )
     selector = obj.get(("spec", "selector"))
-    if obj.is_kind("Service") and isinstance(selector, Mapping) \
-            and not any(isinstance(value, (Mapping, list)) for value in selector.values()):
+    if (
+        obj.is_kind("Service")
+        and isinstance(selector, Mapping)
+        and not any(isinstance(value, (Mapping, list)) for value in selector.values())
+    ):
         # (a selector written as a LabelSelector is service-selector-no-match's business)
         yield from _check_labels(ctx, ("spec", "selector"), selector, "Service selector")
     if obj.kind in BUILTIN_KIND_GROUPS and obj.is_kind(obj.kind):

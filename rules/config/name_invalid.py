@@ -84,12 +84,18 @@ _DNS1123_LABEL = lazy_compile(rf"{_LABEL}\Z")
 _DNS1035_LABEL = lazy_compile(r"[a-z]([-a-z0-9]*[a-z0-9])?\Z")
 _RBAC_KINDS = ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")
 
-_SUBDOMAIN_TEXT = ("a DNS-1123 subdomain (lowercase alphanumerics, '-' or '.', starting and"
-                   " ending with an alphanumeric)")
-_LABEL_TEXT = ("a DNS-1123 label (lowercase alphanumerics or '-', starting and ending with"
-               " an alphanumeric, no dots)")
-_DNS1035_TEXT = ("a DNS-1035 label (lowercase alphanumerics or '-', starting with a letter"
-                 " and ending with an alphanumeric, no dots)")
+_SUBDOMAIN_TEXT = (
+    "a DNS-1123 subdomain (lowercase alphanumerics, '-' or '.', starting and"
+    " ending with an alphanumeric)"
+)
+_LABEL_TEXT = (
+    "a DNS-1123 label (lowercase alphanumerics or '-', starting and ending with"
+    " an alphanumeric, no dots)"
+)
+_DNS1035_TEXT = (
+    "a DNS-1035 label (lowercase alphanumerics or '-', starting with a letter"
+    " and ending with an alphanumeric, no dots)"
+)
 
 
 def _problem(obj: Manifest, name: str, prefix: bool) -> str | None:
@@ -121,8 +127,7 @@ def _problem(obj: Manifest, name: str, prefix: bool) -> str | None:
     return None
 
 
-@rule(id="name-invalid", severity="error",
-      summary="an object's name is not valid for its kind")
+@rule(id="name-invalid", severity="error", summary="an object's name is not valid for its kind")
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     kind = obj.kind or "object"
     for field, prefix in (("name", False), ("generateName", True)):

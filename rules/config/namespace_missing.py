@@ -91,27 +91,57 @@ from kubelint.api import Control, Manifest, RuleContext, Violation, rule
 #: The namespaced built-in kinds kubelint knows the API groups of. kubelint.api exports
 #: neither the kind-to-groups table nor the cluster-scoped kinds, so the list is kept here;
 #: Manifest.is_kind checks the API group.
-NAMESPACED_KINDS = frozenset({
-    "Pod", "PodTemplate", "ReplicationController", "Service", "Endpoints", "ConfigMap",
-    "Secret", "ServiceAccount", "PersistentVolumeClaim", "LimitRange", "ResourceQuota",
-    "Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "CronJob",
-    "HorizontalPodAutoscaler", "PodDisruptionBudget", "Ingress", "NetworkPolicy",
-    "EndpointSlice", "Role", "RoleBinding",
-})
+NAMESPACED_KINDS = frozenset(
+    {
+        "Pod",
+        "PodTemplate",
+        "ReplicationController",
+        "Service",
+        "Endpoints",
+        "ConfigMap",
+        "Secret",
+        "ServiceAccount",
+        "PersistentVolumeClaim",
+        "LimitRange",
+        "ResourceQuota",
+        "Deployment",
+        "ReplicaSet",
+        "DaemonSet",
+        "StatefulSet",
+        "Job",
+        "CronJob",
+        "HorizontalPodAutoscaler",
+        "PodDisruptionBudget",
+        "Ingress",
+        "NetworkPolicy",
+        "EndpointSlice",
+        "Role",
+        "RoleBinding",
+    }
+)
 
 
-@rule(id="namespace-missing", severity="info", enabled=False,
-      summary="a namespaced object does not name its namespace",
-      options={"allow-default": {"type": "boolean", "default": True,
-                                 "description": "false: the default namespace is reported"
-                                                " too"}},
-      controls=(
-          Control("cis:5.7.4",
-                  partial="the default namespace is reported with allow-default: false"),
-          Control("nsa:namespaces",
-                  partial="objects that name no namespace, and with allow-default: false those in"
-                          " default"),
-      ))
+@rule(
+    id="namespace-missing",
+    severity="info",
+    enabled=False,
+    summary="a namespaced object does not name its namespace",
+    options={
+        "allow-default": {
+            "type": "boolean",
+            "default": True,
+            "description": "false: the default namespace is reported too",
+        }
+    },
+    controls=(
+        Control("cis:5.7.4", partial="the default namespace is reported with allow-default: false"),
+        Control(
+            "nsa:namespaces",
+            partial="objects that name no namespace, and with allow-default: false those in"
+            " default",
+        ),
+    ),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     kind = obj.kind
     if kind not in NAMESPACED_KINDS or not obj.is_kind(kind):
@@ -123,15 +153,19 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if namespace is not None and not isinstance(namespace, str):
         return  # malformed: schema validation reports it
     if namespace == "default" and ctx.options.get("allow-default", True) is False:
-        yield ctx.violation(("metadata", "namespace"),
-                            f"{kind} {obj.display_name or '?'!r} is in the default namespace; give"
-                            " it"
-                            " a namespace of its own")
+        yield ctx.violation(
+            ("metadata", "namespace"),
+            f"{kind} {obj.display_name or '?'!r} is in the default namespace; give"
+            " it"
+            " a namespace of its own",
+        )
         return
     if namespace:
         return
     state = "an empty metadata.namespace" if "namespace" in metadata else "no metadata.namespace"
-    yield ctx.violation(("metadata",),
-                        f"{kind} {obj.display_name or '?'!r} has {state}: it is created in the"
-                        " namespace of the current kubectl context (or -n), wherever that"
-                        " points; set metadata.namespace")
+    yield ctx.violation(
+        ("metadata",),
+        f"{kind} {obj.display_name or '?'!r} has {state}: it is created in the"
+        " namespace of the current kubectl context (or -n), wherever that"
+        " points; set metadata.namespace",
+    )

@@ -66,23 +66,33 @@ def _where(obj: Manifest) -> str:
     return f"{obj.source.path}:{obj.locate(('metadata', 'name')).span.line + 1}"
 
 
-@rule(id="object-duplicate", severity="warning",
-      summary="two objects of one unit have the same kind, namespace and name")
+@rule(
+    id="object-duplicate",
+    severity="warning",
+    summary="two objects of one unit have the same kind, namespace and name",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     earlier = ctx.index.earlier_namesakes(obj)
     if not earlier:
         return
     first = earlier[0]
     # A custom resource without a namespace may be cluster-scoped: only its CRD knows.
-    namespace = ctx.index.namespace_of(obj) if obj.namespace or not is_custom_resource(obj) \
-        else None
+    namespace = (
+        ctx.index.namespace_of(obj) if obj.namespace or not is_custom_resource(obj) else None
+    )
     what = f"{obj.kind} {obj.display_name!r}" + (
-        f" in namespace {namespace!r}" if namespace else "")
+        f" in namespace {namespace!r}" if namespace else ""
+    )
     if first.data == obj.data:
-        yield ctx.violation(("metadata", "name"),
-                            f"{what} is defined twice with the same content (also at"
-                            f" {_where(first)}); remove one copy", severity="info")
+        yield ctx.violation(
+            ("metadata", "name"),
+            f"{what} is defined twice with the same content (also at"
+            f" {_where(first)}); remove one copy",
+            severity="info",
+        )
         return
-    yield ctx.violation(("metadata", "name"),
-                        f"{what} is also defined at {_where(first)}, differently: applied"
-                        " together, the later copy replaces the earlier one; keep one")
+    yield ctx.violation(
+        ("metadata", "name"),
+        f"{what} is also defined at {_where(first)}, differently: applied"
+        " together, the later copy replaces the earlier one; keep one",
+    )

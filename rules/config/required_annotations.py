@@ -79,15 +79,27 @@ from kubelint.api import (
 )
 
 
-@rule(id="required-annotations", severity="warning", enabled=False,
-      summary="an object lacks a required annotation",
-      options={
-          "annotations": {"type": "array", "items": {"type": "string"}, "default": [],
-                          "description": "annotation keys every checked object must"
-                                         " carry; empty: nothing is required"},
-          "kinds": {"type": "array", "items": {"type": "string"},
-                    "default": list(WORKLOAD_KINDS),
-                    "description": "kinds to check; an empty list checks every kind"}})
+@rule(
+    id="required-annotations",
+    severity="warning",
+    enabled=False,
+    summary="an object lacks a required annotation",
+    options={
+        "annotations": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": [],
+            "description": "annotation keys every checked object must"
+            " carry; empty: nothing is required",
+        },
+        "kinds": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": list(WORKLOAD_KINDS),
+            "description": "kinds to check; an empty list checks every kind",
+        },
+    },
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if not is_one_of(obj, ctx.options["kinds"]):
         return
@@ -95,6 +107,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if missing:
         keys = ", ".join(map(repr, missing))
         plural = "s" if len(missing) > 1 else ""
-        yield ctx.violation(("metadata", "annotations"),
-                            f"{obj.kind} {obj.display_name or '?'!r} lacks the required"
-                            f" annotation{plural} {keys}")
+        yield ctx.violation(
+            ("metadata", "annotations"),
+            f"{obj.kind} {obj.display_name or '?'!r} lacks the required annotation{plural} {keys}",
+        )

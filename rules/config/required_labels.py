@@ -83,15 +83,26 @@ from kubelint.api import (
 )
 
 
-@rule(id="required-labels", severity="warning", enabled=False,
-      summary="an object lacks a required label",
-      options={
-          "labels": {"type": "array", "items": {"type": "string"},
-                     "default": ["app.kubernetes.io/name"],
-                     "description": "label keys every checked object must carry"},
-          "kinds": {"type": "array", "items": {"type": "string"},
-                    "default": list(WORKLOAD_KINDS),
-                    "description": "kinds to check; an empty list checks every kind"}})
+@rule(
+    id="required-labels",
+    severity="warning",
+    enabled=False,
+    summary="an object lacks a required label",
+    options={
+        "labels": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": ["app.kubernetes.io/name"],
+            "description": "label keys every checked object must carry",
+        },
+        "kinds": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": list(WORKLOAD_KINDS),
+            "description": "kinds to check; an empty list checks every kind",
+        },
+    },
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if not is_one_of(obj, ctx.options["kinds"]):
         return
@@ -99,6 +110,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if missing:
         keys = ", ".join(map(repr, missing))
         plural = "s" if len(missing) > 1 else ""
-        yield ctx.violation(("metadata", "labels"),
-                            f"{obj.kind} {obj.display_name or '?'!r} lacks the required"
-                            f" label{plural} {keys}")
+        yield ctx.violation(
+            ("metadata", "labels"),
+            f"{obj.kind} {obj.display_name or '?'!r} lacks the required label{plural} {keys}",
+        )

@@ -15,5 +15,6 @@ Make the file readable, or exclude it with `exclude:` in `.kubelint.yaml`.
 
 from kubelint.api import engine_rule
 
-rule = engine_rule(id="file-unreadable", severity="error",
-                   summary="a file could not be read", doc=__doc__)
+rule = engine_rule(
+    id="file-unreadable", severity="error", summary="a file could not be read", doc=__doc__
+)

@@ -37,5 +37,6 @@ database:
 
 from kubelint.api import engine_rule
 
-rule = engine_rule(id="helm-render", severity="error",
-                   summary="Helm cannot render the chart", doc=__doc__)
+rule = engine_rule(
+    id="helm-render", severity="error", summary="Helm cannot render the chart", doc=__doc__
+)

@@ -17,5 +17,6 @@ files with `overrides:` in `.kubelint.yaml` until it is fixed.
 
 from kubelint.api import engine_rule
 
-rule = engine_rule(id="internal-error", severity="error",
-                   summary="a rule crashed on an object", doc=__doc__)
+rule = engine_rule(
+    id="internal-error", severity="error", summary="a rule crashed on an object", doc=__doc__
+)

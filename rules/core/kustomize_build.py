@@ -35,5 +35,9 @@ resources:
 
 from kubelint.api import engine_rule
 
-rule = engine_rule(id="kustomize-build", severity="error",
-                   summary="kustomize cannot build the kustomization", doc=__doc__)
+rule = engine_rule(
+    id="kustomize-build",
+    severity="error",
+    summary="kustomize cannot build the kustomization",
+    doc=__doc__,
+)

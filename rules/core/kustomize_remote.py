@@ -37,6 +37,9 @@ Or lint what the overlay builds: `kustomize build overlays/prod | kubelint check
 
 from kubelint.api import engine_rule
 
-rule = engine_rule(id="kustomize-remote", severity="warning",
-                   summary="a kustomization includes a remote base or helmCharts",
-                   doc=__doc__)
+rule = engine_rule(
+    id="kustomize-remote",
+    severity="warning",
+    summary="a kustomization includes a remote base or helmCharts",
+    doc=__doc__,
+)

@@ -37,5 +37,9 @@ data:
 
 from kubelint.api import engine_rule
 
-rule = engine_rule(id="manifest-structure", severity="error",
-                   summary="an object lacks apiVersion, kind or metadata.name", doc=__doc__)
+rule = engine_rule(
+    id="manifest-structure",
+    severity="error",
+    summary="an object lacks apiVersion, kind or metadata.name",
+    doc=__doc__,
+)

@@ -31,5 +31,6 @@ data:
 
 from kubelint.api import engine_rule
 
-rule = engine_rule(id="yaml-duplicate-key", severity="error",
-                   summary="a mapping key appears twice", doc=__doc__)
+rule = engine_rule(
+    id="yaml-duplicate-key", severity="error", summary="a mapping key appears twice", doc=__doc__
+)

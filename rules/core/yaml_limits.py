@@ -35,5 +35,9 @@ data:
 
 from kubelint.api import engine_rule
 
-rule = engine_rule(id="yaml-limits", severity="error",
-                   summary="a document exceeds kubelint's safety limits", doc=__doc__)
+rule = engine_rule(
+    id="yaml-limits",
+    severity="error",
+    summary="a document exceeds kubelint's safety limits",
+    doc=__doc__,
+)

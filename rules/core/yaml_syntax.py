@@ -37,5 +37,6 @@ data:
 
 from kubelint.api import engine_rule
 
-rule = engine_rule(id="yaml-syntax", severity="error",
-                   summary="the file is not valid YAML or JSON", doc=__doc__)
+rule = engine_rule(
+    id="yaml-syntax", severity="error", summary="the file is not valid YAML or JSON", doc=__doc__
+)

@@ -70,8 +70,13 @@ from ._reference import parse_image
 _DIGEST = lazy_compile(r"sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128}")
 
 
-@rule(id="image-digest-required", severity="warning", kinds=POD_SPEC_KINDS, enabled=False,
-      summary="an image is not pinned by digest")
+@rule(
+    id="image-digest-required",
+    severity="warning",
+    kinds=POD_SPEC_KINDS,
+    enabled=False,
+    summary="an image is not pinned by digest",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     for ref in obj.containers():
         image = ref.container.get("image")
@@ -80,10 +85,13 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             continue  # missing, malformed, a placeholder or a build reference (ko://)
         digest = parsed.digest
         if digest is None:
-            yield ctx.violation((*ref.path, "image"),
-                                f"{ref.label} image {image!r} is not pinned by digest;"
-                                f" use {image}@sha256:<digest>")
+            yield ctx.violation(
+                (*ref.path, "image"),
+                f"{ref.label} image {image!r} is not pinned by digest; use {image}@sha256:<digest>",
+            )
         elif not _DIGEST.fullmatch(digest):
-            yield ctx.violation((*ref.path, "image"),
-                                f"{ref.label} image {image!r} has the malformed digest"
-                                f" {digest!r} (expected sha256: and 64 hex digits)")
+            yield ctx.violation(
+                (*ref.path, "image"),
+                f"{ref.label} image {image!r} has the malformed digest"
+                f" {digest!r} (expected sha256: and 64 hex digits)",
+            )

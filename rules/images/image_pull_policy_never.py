@@ -106,12 +106,21 @@ def default_policy(image: ImageReference) -> str:
     return ALWAYS if tag == "latest" else IF_NOT_PRESENT
 
 
-@rule(id="image-pull-policy-never", severity="warning", kinds=POD_SPEC_KINDS, fixable=True,
-      summary="a container never pulls its image and fails on nodes that lack it",
-      options={"require-always": {
-          "type": "boolean", "default": False,
-          "description": "also report (as info) containers whose effective pull policy is"
-                         " not Always"}})
+@rule(
+    id="image-pull-policy-never",
+    severity="warning",
+    kinds=POD_SPEC_KINDS,
+    fixable=True,
+    summary="a container never pulls its image and fails on nodes that lack it",
+    options={
+        "require-always": {
+            "type": "boolean",
+            "default": False,
+            "description": "also report (as info) containers whose effective pull policy is"
+            " not Always",
+        }
+    },
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     require_always = ctx.options.get("require-always") is True
     better = ALWAYS if require_always else IF_NOT_PRESENT
@@ -120,22 +129,33 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         image = ref.container.get("image")
         if policy == "Never":
             shown = f"image {image!r}" if isinstance(image, str) and image else "its image"
-            yield ctx.violation((*ref.path, "imagePullPolicy"),
-                                f"{ref.label} has imagePullPolicy Never: on any node without"
-                                f" {shown} preloaded the container fails with"
-                                f" ErrImageNeverPull; use {better}",
-                                fix=Fix((*ref.path, "imagePullPolicy"), better))
+            yield ctx.violation(
+                (*ref.path, "imagePullPolicy"),
+                f"{ref.label} has imagePullPolicy Never: on any node without"
+                f" {shown} preloaded the container fails with"
+                f" ErrImageNeverPull; use {better}",
+                fix=Fix((*ref.path, "imagePullPolicy"), better),
+            )
         elif require_always and policy == IF_NOT_PRESENT:
-            yield ctx.violation((*ref.path, "imagePullPolicy"),
-                                f"{ref.label} has imagePullPolicy IfNotPresent: a node that"
-                                " cached the image runs it without checking the registry"
-                                " or the pod's pull credentials; use Always",
-                                severity="info")
-        elif require_always and policy is None and isinstance(image, str) \
-                and (parsed := parse_image(image)) is not None \
-                and default_policy(parsed) == IF_NOT_PRESENT:
-            yield ctx.violation((*ref.path, "image"),
-                                f"{ref.label} sets no imagePullPolicy, so image {image!r}"
-                                " gets IfNotPresent: a node that cached it runs it without"
-                                " checking the registry or the pod's pull credentials; set"
-                                " imagePullPolicy: Always", severity="info")
+            yield ctx.violation(
+                (*ref.path, "imagePullPolicy"),
+                f"{ref.label} has imagePullPolicy IfNotPresent: a node that"
+                " cached the image runs it without checking the registry"
+                " or the pod's pull credentials; use Always",
+                severity="info",
+            )
+        elif (
+            require_always
+            and policy is None
+            and isinstance(image, str)
+            and (parsed := parse_image(image)) is not None
+            and default_policy(parsed) == IF_NOT_PRESENT
+        ):
+            yield ctx.violation(
+                (*ref.path, "image"),
+                f"{ref.label} sets no imagePullPolicy, so image {image!r}"
+                " gets IfNotPresent: a node that cached it runs it without"
+                " checking the registry or the pod's pull credentials; set"
+                " imagePullPolicy: Always",
+                severity="info",
+            )

@@ -100,16 +100,26 @@ def allowed_by(entry: str, registry: str, path: str) -> bool:
         return fnmatchcase(registry, entry) or fnmatchcase(full, entry)
     prefix = entry.rstrip("/")
     if prefix in DOCKER_HUB_ALIASES or prefix.split("/", 1)[0] in DOCKER_HUB_ALIASES:
-        prefix = DOCKER_HUB + prefix[len(prefix.split("/", 1)[0]):]
+        prefix = DOCKER_HUB + prefix[len(prefix.split("/", 1)[0]) :]
     return bool(prefix) and (full == prefix or full.startswith(prefix + "/"))
 
 
-@rule(id="image-registry-allowed", severity="error", kinds=POD_SPEC_KINDS, enabled=False,
-      summary="an image comes from a registry that is not allowed",
-      options={"allowed": {
-          "type": "array", "items": {"type": "string"}, "default": [],
-          "description": "registry prefixes (gcr.io, ghcr.io/my-org) or glob patterns"
-                         " (*.gcr.io) images may come from; empty: nothing is checked"}})
+@rule(
+    id="image-registry-allowed",
+    severity="error",
+    kinds=POD_SPEC_KINDS,
+    enabled=False,
+    summary="an image comes from a registry that is not allowed",
+    options={
+        "allowed": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": [],
+            "description": "registry prefixes (gcr.io, ghcr.io/my-org) or glob patterns"
+            " (*.gcr.io) images may come from; empty: nothing is checked",
+        }
+    },
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     allowed = [entry for entry in ctx.options["allowed"] or [] if isinstance(entry, str)]
     if not allowed:
@@ -123,6 +133,8 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         if any(allowed_by(entry, registry, path) for entry in allowed):
             continue
         shown = ", ".join(map(repr, allowed))
-        yield ctx.violation((*ref.path, "image"),
-                            f"{ref.label} image {image!r} comes from {registry}/{path},"
-                            f" which is not among the allowed registries ({shown})")
+        yield ctx.violation(
+            (*ref.path, "image"),
+            f"{ref.label} image {image!r} comes from {registry}/{path},"
+            f" which is not among the allowed registries ({shown})",
+        )

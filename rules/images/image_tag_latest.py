@@ -103,8 +103,22 @@ from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
 from ._reference import parse_image
 
 #: Tags that name a branch or a release channel: every push or release re-points them.
-MUTABLE_TAGS = ["master", "main", "head", "trunk", "dev", "devel", "develop", "development",
-                "edge", "nightly", "canary", "snapshot", "unstable", "stable"]
+MUTABLE_TAGS = [
+    "master",
+    "main",
+    "head",
+    "trunk",
+    "dev",
+    "devel",
+    "develop",
+    "development",
+    "edge",
+    "nightly",
+    "canary",
+    "snapshot",
+    "unstable",
+    "stable",
+]
 
 
 def is_moving(tag: str, words: set[str]) -> bool:
@@ -115,15 +129,27 @@ def is_moving(tag: str, words: set[str]) -> bool:
     return tag.split("-", 1)[0] in words and not any(char.isdigit() for char in tag)
 
 
-@rule(id="image-tag-latest", severity="warning", kinds=POD_SPEC_KINDS,
-      summary="an image has no tag, the tag latest, or another moving tag",
-      options={"mutable-tags": {
-          "type": "array", "items": {"type": "string"}, "default": MUTABLE_TAGS,
-          "description": "tags besides latest that move (branch and channel names)"}})
+@rule(
+    id="image-tag-latest",
+    severity="warning",
+    kinds=POD_SPEC_KINDS,
+    summary="an image has no tag, the tag latest, or another moving tag",
+    options={
+        "mutable-tags": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": MUTABLE_TAGS,
+            "description": "tags besides latest that move (branch and channel names)",
+        }
+    },
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     configured = ctx.options.get("mutable-tags")
-    words = {tag for tag in configured if isinstance(tag, str)} \
-        if isinstance(configured, list) else set(MUTABLE_TAGS)
+    words = (
+        {tag for tag in configured if isinstance(tag, str)}
+        if isinstance(configured, list)
+        else set(MUTABLE_TAGS)
+    )
     words.add("latest")
     for ref in obj.containers():
         image = ref.container.get("image")
@@ -134,10 +160,14 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             continue  # pinned by digest: the tag, if any, is ignored by the runtime
         tag = parsed.tag
         if tag is None:
-            yield ctx.violation((*ref.path, "image"),
-                                f"{ref.label} image {image!r} has no tag, so it means"
-                                " ':latest'; pin a version (or a digest)")
+            yield ctx.violation(
+                (*ref.path, "image"),
+                f"{ref.label} image {image!r} has no tag, so it means"
+                " ':latest'; pin a version (or a digest)",
+            )
         elif is_moving(tag, words):
-            yield ctx.violation((*ref.path, "image"),
-                                f"{ref.label} image {image!r} uses the moving tag"
-                                f" {tag!r}; pin a version (or a digest)")
+            yield ctx.violation(
+                (*ref.path, "image"),
+                f"{ref.label} image {image!r} uses the moving tag"
+                f" {tag!r}; pin a version (or a digest)",
+            )

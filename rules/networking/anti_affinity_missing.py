@@ -149,8 +149,12 @@ def _other_namespaces(term: Mapping[str, Any], obj: Manifest, ctx: RuleContext) 
     return not label_selector_matches(selector, labels)
 
 
-@rule(id="anti-affinity-missing", severity="info", kinds=REPLICATED_KINDS,
-      summary="replicas may all be scheduled onto the same node")
+@rule(
+    id="anti-affinity-missing",
+    severity="info",
+    kinds=REPLICATED_KINDS,
+    summary="replicas may all be scheduled onto the same node",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if not obj.is_replicated():
         return
@@ -172,25 +176,30 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if isinstance(anti, Mapping):
         terms = list(_terms(anti))
         labels = obj.pod_template_labels()
-        own = [term for term in terms
-               if label_selector_matches(term.get("labelSelector"), labels)]
+        own = [term for term in terms if label_selector_matches(term.get("labelSelector"), labels)]
         if any(not _other_namespaces(term, obj, ctx) for term in own):
             return
         if own:
-            yield ctx.violation((*spec_path, "affinity", "podAntiAffinity"),
-                                f"{workload} has {replicas} replicas, but its podAntiAffinity"
-                                " terms that select its own pods' labels apply only to"
-                                " other namespaces (namespaces or namespaceSelector), and"
-                                " there are no topologySpreadConstraints: the replicas may"
-                                " all land on one node")
+            yield ctx.violation(
+                (*spec_path, "affinity", "podAntiAffinity"),
+                f"{workload} has {replicas} replicas, but its podAntiAffinity"
+                " terms that select its own pods' labels apply only to"
+                " other namespaces (namespaces or namespaceSelector), and"
+                " there are no topologySpreadConstraints: the replicas may"
+                " all land on one node",
+            )
             return
         if terms:
-            yield ctx.violation((*spec_path, "affinity", "podAntiAffinity"),
-                                f"{workload} has {replicas} replicas, but no podAntiAffinity"
-                                " term selects its own pods' labels and there are no"
-                                " topologySpreadConstraints: the replicas may all land on"
-                                " one node")
+            yield ctx.violation(
+                (*spec_path, "affinity", "podAntiAffinity"),
+                f"{workload} has {replicas} replicas, but no podAntiAffinity"
+                " term selects its own pods' labels and there are no"
+                " topologySpreadConstraints: the replicas may all land on"
+                " one node",
+            )
             return
-    yield ctx.violation((*spec_path, "affinity"),
-                        f"{workload} has {replicas} replicas and neither podAntiAffinity nor"
-                        " topologySpreadConstraints: the replicas may all land on one node")
+    yield ctx.violation(
+        (*spec_path, "affinity"),
+        f"{workload} has {replicas} replicas and neither podAntiAffinity nor"
+        " topologySpreadConstraints: the replicas may all land on one node",
+    )

@@ -60,8 +60,12 @@ from collections.abc import Iterator
 from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
 
 
-@rule(id="dns-policy-without-host-network", severity="info", kinds=POD_SPEC_KINDS,
-      summary="dnsPolicy ClusterFirstWithHostNet on a pod without hostNetwork")
+@rule(
+    id="dns-policy-without-host-network",
+    severity="info",
+    kinds=POD_SPEC_KINDS,
+    summary="dnsPolicy ClusterFirstWithHostNet on a pod without hostNetwork",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = obj.pod_spec_path()
     spec = obj.pod_spec()
@@ -69,8 +73,10 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         return
     if spec.get("dnsPolicy") != "ClusterFirstWithHostNet" or spec.get("hostNetwork") is True:
         return
-    yield ctx.violation((*spec_path, "dnsPolicy"),
-                        f"{obj.kind} {obj.display_name or '?'!r} sets dnsPolicy"
-                        " ClusterFirstWithHostNet"
-                        " without hostNetwork: true, so it behaves exactly as ClusterFirst,"
-                        " the default")
+    yield ctx.violation(
+        (*spec_path, "dnsPolicy"),
+        f"{obj.kind} {obj.display_name or '?'!r} sets dnsPolicy"
+        " ClusterFirstWithHostNet"
+        " without hostNetwork: true, so it behaves exactly as ClusterFirst,"
+        " the default",
+    )

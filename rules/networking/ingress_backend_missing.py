@@ -120,12 +120,10 @@ def _backends(spec: Mapping[str, Any]) -> Iterator[tuple[Path, Mapping[str, Any]
             continue
         for number, item in enumerate(paths):
             if isinstance(item, Mapping) and isinstance(item.get("backend"), Mapping):
-                yield ("spec", "rules", index, "http", "paths", number, "backend"), \
-                    item["backend"]
+                yield ("spec", "rules", index, "http", "paths", number, "backend"), item["backend"]
 
 
-def _reference(path: Path, backend: Mapping[str, Any]
-               ) -> tuple[Any, Path, Any, Path] | None:
+def _reference(path: Path, backend: Mapping[str, Any]) -> tuple[Any, Path, Any, Path] | None:
     """(service name, its path, port, its path); port is an int (number), a str (name),
     or None when unset."""
     service = backend.get("service")
@@ -140,8 +138,12 @@ def _reference(path: Path, backend: Mapping[str, Any]
                 value, port_path = port.get("name"), (*port_path, "name")
         return service.get("name"), (*path, "service", "name"), value, port_path
     if "serviceName" in backend:
-        return (backend.get("serviceName"), (*path, "serviceName"),
-                backend.get("servicePort"), (*path, "servicePort"))
+        return (
+            backend.get("serviceName"),
+            (*path, "serviceName"),
+            backend.get("servicePort"),
+            (*path, "servicePort"),
+        )
     return None  # a resource backend, or malformed
 
 
@@ -158,8 +160,12 @@ def _port_declared(port: int | str, ports: list[Any]) -> bool:
     return False
 
 
-@rule(id="ingress-backend-missing", severity="warning", kinds=("Ingress",),
-      summary="an Ingress backend names a Service or port that does not exist")
+@rule(
+    id="ingress-backend-missing",
+    severity="warning",
+    kinds=("Ingress",),
+    summary="an Ingress backend names a Service or port that does not exist",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.get(("spec",))
     if not isinstance(spec, Mapping):
@@ -179,21 +185,37 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         if service is None:
             if ctx.index.operator_source(namespace, names=[name]) is not None:
                 continue  # rook-ceph-mgr-dashboard, which Rook creates for its CephCluster
-            yield ctx.violation(name_path, f"{ingress}: backend Service {name!r} is not in"
-                                           f" namespace {namespace!r} in the input")
+            yield ctx.violation(
+                name_path,
+                f"{ingress}: backend Service {name!r} is not in"
+                f" namespace {namespace!r} in the input",
+            )
             continue
         service_spec = service.get(("spec",))
         if not isinstance(service_spec, Mapping) or service_spec.get("type") == "ExternalName":
             continue
         ports = service_spec.get("ports")
-        if isinstance(port, bool) or not isinstance(port, (int, str)) or port == "" \
-                or not isinstance(ports, list):
+        if (
+            isinstance(port, bool)
+            or not isinstance(port, (int, str))
+            or port == ""
+            or not isinstance(ports, list)
+        ):
             continue
         if not _port_declared(port, ports):
-            declared = ", ".join(
-                f"{entry.get('name')}:{entry.get('port')}" if entry.get("name")
-                else str(entry.get("port"))
-                for entry in ports if isinstance(entry, Mapping)) or "none"
+            declared = (
+                ", ".join(
+                    f"{entry.get('name')}:{entry.get('port')}"
+                    if entry.get("name")
+                    else str(entry.get("port"))
+                    for entry in ports
+                    if isinstance(entry, Mapping)
+                )
+                or "none"
+            )
             kind = "port" if isinstance(port, int) else "port name"
-            yield ctx.violation(port_path, f"{ingress}: backend {kind} {port!r} is not declared"
-                                           f" by Service {name!r} (ports: {declared})")
+            yield ctx.violation(
+                port_path,
+                f"{ingress}: backend {kind} {port!r} is not declared"
+                f" by Service {name!r} (ports: {declared})",
+            )

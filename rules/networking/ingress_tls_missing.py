@@ -77,9 +77,11 @@ from typing import Any
 from kubelint.api import Manifest, RuleContext, Violation, rule
 
 #: Annotations by which a cloud load balancer terminates TLS without spec.tls.
-TLS_ANNOTATIONS = ("alb.ingress.kubernetes.io/certificate-arn",
-                   "ingress.gcp.kubernetes.io/pre-shared-cert",
-                   "networking.gke.io/managed-certificates")
+TLS_ANNOTATIONS = (
+    "alb.ingress.kubernetes.io/certificate-arn",
+    "ingress.gcp.kubernetes.io/pre-shared-cert",
+    "networking.gke.io/managed-certificates",
+)
 ACME_SOLVER_LABEL = "acme.cert-manager.io/http01-solver"
 
 
@@ -107,8 +109,12 @@ def _tls_hosts(tls: list[Any]) -> list[str] | None:
     return hosts
 
 
-@rule(id="ingress-tls-missing", severity="warning", kinds=("Ingress",),
-      summary="an Ingress serves hosts without TLS")
+@rule(
+    id="ingress-tls-missing",
+    severity="warning",
+    kinds=("Ingress",),
+    summary="an Ingress serves hosts without TLS",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.get(("spec",))
     if not isinstance(spec, Mapping):
@@ -121,12 +127,21 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     tls = spec.get("tls")
     if tls is None or tls == []:
         rules = spec.get("rules")
-        named = sorted({entry["host"] for entry in rules if isinstance(entry, Mapping)
-                        and isinstance(entry.get("host"), str)}) \
-            if isinstance(rules, list) else []
+        named = (
+            sorted(
+                {
+                    entry["host"]
+                    for entry in rules
+                    if isinstance(entry, Mapping) and isinstance(entry.get("host"), str)
+                }
+            )
+            if isinstance(rules, list)
+            else []
+        )
         served = f"hosts {', '.join(named)} are" if named else "it is"
-        yield ctx.violation(("spec", "tls"), f"{ingress} has no spec.tls: {served} served"
-                                             " over plain HTTP only")
+        yield ctx.violation(
+            ("spec", "tls"), f"{ingress} has no spec.tls: {served} served over plain HTTP only"
+        )
         return
     if not isinstance(tls, list):
         return
@@ -139,7 +154,9 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         if not isinstance(host, str) or not host:
             continue
         if not any(_covers(tls_host, host) for tls_host in hosts):
-            yield ctx.violation(("spec", "rules", index, "host"),
-                                f"{ingress}: host {host!r} is not in the hosts of any spec.tls"
-                                " entry, so it has no certificate and is served over plain"
-                                " HTTP (or with the controller's default certificate)")
+            yield ctx.violation(
+                ("spec", "rules", index, "host"),
+                f"{ingress}: host {host!r} is not in the hosts of any spec.tls"
+                " entry, so it has no certificate and is served over plain"
+                " HTTP (or with the controller's default certificate)",
+            )

@@ -108,8 +108,16 @@ GROUP = "monitoring.coreos.com"
 #: The API server's Service, which every cluster has in `default` (not in manifests).
 API_SERVER_SERVICE = {"component": "apiserver", "provider": "kubernetes"}
 #: prometheus-operator kinds that only configure scraping and make no Service or pod.
-SCRAPE_CONFIG_KINDS = frozenset({"ServiceMonitor", "PodMonitor", "Probe", "PrometheusRule",
-                                 "ScrapeConfig", "AlertmanagerConfig"})
+SCRAPE_CONFIG_KINDS = frozenset(
+    {
+        "ServiceMonitor",
+        "PodMonitor",
+        "Probe",
+        "PrometheusRule",
+        "ScrapeConfig",
+        "AlertmanagerConfig",
+    }
+)
 
 
 def _namespaces(obj: Manifest, namespace: str | None) -> list[str | None] | None:
@@ -131,17 +139,26 @@ def _namespaces(obj: Manifest, namespace: str | None) -> list[str | None] | None
 def _operator_made(obj: Manifest) -> bool:
     """Is ``obj`` a custom resource whose operator may make Services and pods (anything
     but the scrape configuration kinds of prometheus-operator)?"""
-    return is_custom_resource(obj) and not (obj.api_group == GROUP
-                                            and obj.kind in SCRAPE_CONFIG_KINDS)
+    return is_custom_resource(obj) and not (
+        obj.api_group == GROUP and obj.kind in SCRAPE_CONFIG_KINDS
+    )
 
 
-@rule(id="monitor-selects-nothing", severity="warning", kinds=("ServiceMonitor", "PodMonitor"),
-      summary="a ServiceMonitor or PodMonitor selects no Service or pod of its namespace in"
-              " the input",
-      options={"always": {
-          "type": "boolean", "default": False,
-          "description": "also report a monitor when the namespaces it looks in hold no"
-                         " Service (or workload) in the input at all"}})
+@rule(
+    id="monitor-selects-nothing",
+    severity="warning",
+    kinds=("ServiceMonitor", "PodMonitor"),
+    summary="a ServiceMonitor or PodMonitor selects no Service or pod of its namespace in"
+    " the input",
+    options={
+        "always": {
+            "type": "boolean",
+            "default": False,
+            "description": "also report a monitor when the namespaces it looks in hold no"
+            " Service (or workload) in the input at all",
+        }
+    },
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if obj.api_group != GROUP:
         return
@@ -160,9 +177,11 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             candidates += [service.labels for service in ctx.index.of_kind("Service", namespace)]
         else:
             what = "workload"
-            candidates += [other.pod_template_labels()
-                           for other in ctx.index.objects(namespace)
-                           if other.pod_spec_path() is not None]
+            candidates += [
+                other.pod_template_labels()
+                for other in ctx.index.objects(namespace)
+                if other.pod_spec_path() is not None
+            ]
     real = len(candidates)
     if obj.kind == "ServiceMonitor" and "default" in namespaces:
         candidates.append(API_SERVER_SERVICE)
@@ -170,14 +189,21 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         return  # nothing of the kind in the input: what it monitors is deployed elsewhere
     if any(label_selector_matches(selector, labels) for labels in candidates):
         return
-    if any(_operator_made(other) for namespace in namespaces
-           for other in ctx.index.objects(namespace)):
+    if any(
+        _operator_made(other) for namespace in namespaces for other in ctx.index.objects(namespace)
+    ):
         return  # an operator makes Services and pods the input does not show
     plural = "s" if real != 1 else ""
-    where = (f"namespace {namespaces[0]!r}" if len(namespaces) == 1 else
-             "namespaces " + ", ".join(repr(n) for n in namespaces))
+    where = (
+        f"namespace {namespaces[0]!r}"
+        if len(namespaces) == 1
+        else "namespaces " + ", ".join(repr(n) for n in namespaces)
+    )
     path = ("spec", "selector") if "selector" in (obj.get(("spec",)) or {}) else ("spec",)
     shown = describe_selector(selector)
-    yield ctx.violation(path, f"{obj.kind} {obj.display_name or '?'!r}: selector ({shown}) matches"
-                              f" none of the {real} {what}{plural} of {where} in the input,"
-                              " so Prometheus scrapes nothing through it")
+    yield ctx.violation(
+        path,
+        f"{obj.kind} {obj.display_name or '?'!r}: selector ({shown}) matches"
+        f" none of the {real} {what}{plural} of {where} in the input,"
+        " so Prometheus scrapes nothing through it",
+    )

@@ -170,24 +170,39 @@ def _names(policies: list[Manifest]) -> str:
 
 
 #: What the rule leaves out of the benchmarks' "every namespace has NetworkPolicies".
-_PARTIAL = ("workloads that no NetworkPolicy isolates are reported; by default only where the"
-            " input holds a NetworkPolicy of their namespace (always: true reports every one)")
+_PARTIAL = (
+    "workloads that no NetworkPolicy isolates are reported; by default only where the"
+    " input holds a NetworkPolicy of their namespace (always: true reports every one)"
+)
 
 
-@rule(id="networkpolicy-missing", severity="warning", kinds=POD_SPEC_KINDS,
-      summary="no NetworkPolicy isolates the pods of a workload",
-      options={
-          "always": {
-              "type": "boolean", "default": False,
-              "description": "report workloads that no NetworkPolicy selects even when the"
-                             " input holds no NetworkPolicy in their namespace"},
-          "policy-types": {
-              "type": "array", "items": {"type": "string", "enum": ["Ingress", "Egress"]},
-              "uniqueItems": True, "minItems": 1, "default": ["Ingress"],
-              "description": "the directions (Ingress, Egress) in which a NetworkPolicy"
-                             " must isolate every pod"}},
-      controls=(Control("cis:5.3.2", partial=_PARTIAL),
-                Control("nsa:network-policies", partial=_PARTIAL)))
+@rule(
+    id="networkpolicy-missing",
+    severity="warning",
+    kinds=POD_SPEC_KINDS,
+    summary="no NetworkPolicy isolates the pods of a workload",
+    options={
+        "always": {
+            "type": "boolean",
+            "default": False,
+            "description": "report workloads that no NetworkPolicy selects even when the"
+            " input holds no NetworkPolicy in their namespace",
+        },
+        "policy-types": {
+            "type": "array",
+            "items": {"type": "string", "enum": ["Ingress", "Egress"]},
+            "uniqueItems": True,
+            "minItems": 1,
+            "default": ["Ingress"],
+            "description": "the directions (Ingress, Egress) in which a NetworkPolicy"
+            " must isolate every pod",
+        },
+    },
+    controls=(
+        Control("cis:5.3.2", partial=_PARTIAL),
+        Control("nsa:network-policies", partial=_PARTIAL),
+    ),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if obj.kind == "PodTemplate":
         return
@@ -199,16 +214,16 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     # Policies anywhere in the input isolate these pods once applied; but only the
     # workload's own unit (directory, rendering) managing policies here makes a missing
     # one a gap rather than someone else's example.
-    if not ctx.options["always"] and not ctx.index.unit(obj).has_kind("NetworkPolicy",
-                                                                      namespace):
+    if not ctx.options["always"] and not ctx.index.unit(obj).has_kind("NetworkPolicy", namespace):
         return
     labels = obj.pod_template_labels()
     selecting = ctx.index.selecting("NetworkPolicy", namespace, labels, _pod_selector)
     isolated: set[str] = set()
     for policy in selecting:
         isolated |= _policy_types(policy)
-    missing = [kind for kind in _required_types(ctx.options.get("policy-types"))
-               if kind not in isolated]
+    missing = [
+        kind for kind in _required_types(ctx.options.get("policy-types")) if kind not in isolated
+    ]
     if not missing:
         return
     shown = ", ".join(f"{key}={value}" for key, value in labels.items()) or "no labels"
@@ -216,17 +231,19 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if selecting:
         plural = "NetworkPolicies" if len(selecting) > 1 else "NetworkPolicy"
         whose = "none of which has" if len(selecting) > 1 else "which does not have"
-        yield ctx.violation(_labels_path(obj),
-                            f"{subject}: its pods ({shown}) are selected by {plural}"
-                            f" {_names(selecting)}, {whose} {' or '.join(missing)} in its"
-                            " policyTypes, so they "
-                            + " and ".join(OPEN_TO[kind] for kind in missing))
+        yield ctx.violation(
+            _labels_path(obj),
+            f"{subject}: its pods ({shown}) are selected by {plural}"
+            f" {_names(selecting)}, {whose} {' or '.join(missing)} in its"
+            " policyTypes, so they " + " and ".join(OPEN_TO[kind] for kind in missing),
+        )
         return
     if policies:
-        why = (f"none of the NetworkPolicies of namespace {namespace!r}"
-               f" ({_names(policies)}) selects")
+        why = f"none of the NetworkPolicies of namespace {namespace!r} ({_names(policies)}) selects"
     else:
         why = f"the input holds no NetworkPolicy in namespace {namespace!r} to select"
-    yield ctx.violation(_labels_path(obj),
-                        f"{subject}: {why} its pods ({shown}), so they accept traffic from"
-                        " anywhere and may connect anywhere")
+    yield ctx.violation(
+        _labels_path(obj),
+        f"{subject}: {why} its pods ({shown}), so they accept traffic from"
+        " anywhere and may connect anywhere",
+    )

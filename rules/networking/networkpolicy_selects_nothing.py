@@ -118,15 +118,24 @@ from kubelint.api import (
 )
 
 
-@rule(id="networkpolicy-selects-nothing", severity="warning", kinds=("NetworkPolicy",),
-      summary="a NetworkPolicy podSelector selects no pods in the input",
-      options={"always": {
-          "type": "boolean", "default": False,
-          "description": "also report a policy whose unit deploys no pods in its namespace"}})
+@rule(
+    id="networkpolicy-selects-nothing",
+    severity="warning",
+    kinds=("NetworkPolicy",),
+    summary="a NetworkPolicy podSelector selects no pods in the input",
+    options={
+        "always": {
+            "type": "boolean",
+            "default": False,
+            "description": "also report a policy whose unit deploys no pods in its namespace",
+        }
+    },
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     selector = obj.get(("spec", "podSelector"))
-    if not isinstance(selector, Mapping) or not (selector.get("matchLabels")
-                                                 or selector.get("matchExpressions")):
+    if not isinstance(selector, Mapping) or not (
+        selector.get("matchLabels") or selector.get("matchExpressions")
+    ):
         return  # empty (selects every pod), or malformed: schema validation reports it
     namespace = ctx.namespace_of(obj) or ctx.index.default_namespace
     # The policy's unit (directory, rendering) must deploy pods here for "selects none" to
@@ -136,17 +145,25 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         return
     if ctx.index.workloads_matching(namespace, selector):
         return
-    if any(label_selector_matches(selector, labels)
-           for other in ctx.index.objects(namespace) if is_custom_resource(other)
-           for labels in custom_resource_pod_labels(other)):
+    if any(
+        label_selector_matches(selector, labels)
+        for other in ctx.index.objects(namespace)
+        if is_custom_resource(other)
+        for labels in custom_resource_pod_labels(other)
+    ):
         return  # an operator's pods (Prometheus, Alertmanager, Argo Rollouts...)
     if ctx.index.operator_source(namespace, labels=selector.get("matchLabels")) is not None:
         return  # rook-ceph-mon pods of the CephCluster rook-ceph, longhorn.io/component...
     count = len(ctx.index.workloads(namespace))
-    among = (f"none of the {count} workload{'s' if count > 1 else ''} of namespace"
-             f" {namespace!r} in the input" if count else
-             f"no pod: the input deploys none in namespace {namespace!r}")
+    among = (
+        f"none of the {count} workload{'s' if count > 1 else ''} of namespace"
+        f" {namespace!r} in the input"
+        if count
+        else f"no pod: the input deploys none in namespace {namespace!r}"
+    )
     shown = describe_selector(selector)
-    yield ctx.violation(("spec", "podSelector"),
-                        f"NetworkPolicy {obj.display_name or '?'!r}: podSelector ({shown})"
-                        f" selects {among}, so it isolates no pod")
+    yield ctx.violation(
+        ("spec", "podSelector"),
+        f"NetworkPolicy {obj.display_name or '?'!r}: podSelector ({shown})"
+        f" selects {among}, so it isolates no pod",
+    )

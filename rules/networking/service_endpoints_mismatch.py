@@ -118,8 +118,7 @@ def _port_name(port: Mapping[str, Any]) -> str:
     return name if isinstance(name, str) else ""
 
 
-def _endpoint_ports(endpoints: list[Manifest],
-                    slices: list[Manifest]) -> set[tuple[str, str]]:
+def _endpoint_ports(endpoints: list[Manifest], slices: list[Manifest]) -> set[tuple[str, str]]:
     """(name, protocol) of every port of the Endpoints' subsets and the slices."""
     ports: list[Any] = []
     for obj in endpoints:
@@ -138,8 +137,12 @@ def _show(name: str, protocol: str) -> str:
     return shown if protocol == "TCP" else f"{shown}/{protocol}"
 
 
-@rule(id="service-endpoints-mismatch", severity="warning", kinds=("Service",),
-      summary="a Service without a selector has no Endpoints that match its ports")
+@rule(
+    id="service-endpoints-mismatch",
+    severity="warning",
+    kinds=("Service",),
+    summary="a Service without a selector has no Endpoints that match its ports",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.get(("spec",))
     if not isinstance(spec, Mapping) or spec.get("type") == "ExternalName":
@@ -152,34 +155,54 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         return  # only a generateName: no Endpoints object can be named after it
     namespace = ctx.index.namespace_of(obj)
     service = f"Service {name!r}"
-    endpoints = [ep for ep in ctx.index.of_kind("Endpoints", namespace)
-                 if ep.metadata.get("name") == name]
-    slices = [s for s in ctx.index.of_kind("EndpointSlice", namespace)
-              if s.labels.get(SERVICE_NAME_LABEL) == name]
+    endpoints = [
+        ep for ep in ctx.index.of_kind("Endpoints", namespace) if ep.metadata.get("name") == name
+    ]
+    slices = [
+        s
+        for s in ctx.index.of_kind("EndpointSlice", namespace)
+        if s.labels.get(SERVICE_NAME_LABEL) == name
+    ]
     if not endpoints and not slices:
-        namesakes = [w for kind in sorted(POD_SPEC_KINDS) for w in ctx.index.of_kind(kind)
-                     if w.metadata.get("name") == name]
+        namesakes = [
+            w
+            for kind in sorted(POD_SPEC_KINDS)
+            for w in ctx.index.of_kind(kind)
+            if w.metadata.get("name") == name
+        ]
         if any(not w.pod_template_labels() for w in namesakes):
             return  # an unrendered kustomize base: its labels and selectors come later
         if ctx.index.operator_source(namespace, names=[name], labels=obj.labels) is not None:
             return  # rook-ceph-active-mons: Rook keeps its endpoints
-        elsewhere = sorted({ctx.index.namespace_of(ep) or "" for ep in
-                            ctx.index.of_kind("Endpoints") if ep.metadata.get("name") == name})
-        hint = (f" (there is one in namespace {', '.join(map(repr, elsewhere))})"
-                if elsewhere else "")
+        elsewhere = sorted(
+            {
+                ctx.index.namespace_of(ep) or ""
+                for ep in ctx.index.of_kind("Endpoints")
+                if ep.metadata.get("name") == name
+            }
+        )
+        hint = (
+            f" (there is one in namespace {', '.join(map(repr, elsewhere))})" if elsewhere else ""
+        )
         same = [w for w in namesakes if ctx.index.namespace_of(w) == namespace]
         if same:
-            labels = ", ".join(f"{key}={value}"
-                               for key, value in same[0].pod_template_labels().items())
-            forgot = (f"; was a selector forgotten? {same[0].kind} {name!r} in the input"
-                      f" has pod labels {labels}")
+            labels = ", ".join(
+                f"{key}={value}" for key, value in same[0].pod_template_labels().items()
+            )
+            forgot = (
+                f"; was a selector forgotten? {same[0].kind} {name!r} in the input"
+                f" has pod labels {labels}"
+            )
         else:
             forgot = ""
-        yield ctx.violation(("spec",), f"{service} has no selector and the input holds no"
-                                       f" Endpoints {name!r} nor an EndpointSlice labelled"
-                                       f" {SERVICE_NAME_LABEL}={name} in namespace"
-                                       f" {namespace!r}{hint}: nothing fills its endpoints,"
-                                       f" so its traffic goes nowhere{forgot}")
+        yield ctx.violation(
+            ("spec",),
+            f"{service} has no selector and the input holds no"
+            f" Endpoints {name!r} nor an EndpointSlice labelled"
+            f" {SERVICE_NAME_LABEL}={name} in namespace"
+            f" {namespace!r}{hint}: nothing fills its endpoints,"
+            f" so its traffic goes nowhere{forgot}",
+        )
         return
     ports = spec.get("ports")
     if not isinstance(ports, list):
@@ -187,12 +210,13 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     available = _endpoint_ports(endpoints, slices)
     parts = [f"Endpoints {name!r}"] if endpoints else []
     if slices:
-        parts.append(f"EndpointSlice{'s' if len(slices) > 1 else ''} "
-                     + ", ".join(repr(s.display_name or "?") for s in slices))
+        parts.append(
+            f"EndpointSlice{'s' if len(slices) > 1 else ''} "
+            + ", ".join(repr(s.display_name or "?") for s in slices)
+        )
     source = " and ".join(parts)
     verb = "have" if len(slices) > 1 or len(parts) > 1 else "has"
-    listed = (", ".join(_show(*port) for port in sorted(available)) if available
-              else "none")
+    listed = ", ".join(_show(*port) for port in sorted(available)) if available else "none"
     for index, port in enumerate(ports):
         if not isinstance(port, Mapping):
             continue
@@ -211,6 +235,9 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             close = difflib.get_close_matches(wanted[0], [n for n in names if n], n=1)
             if wanted[0] and close:
                 hint = f"; did you mean {close[0]!r}?"
-        yield ctx.violation(path, f"{service} port {_show(*wanted)}: {source} {problem}"
-                                  f" (listed: {listed}), so kube-proxy does not link them"
-                                  f" and the port has no endpoints{hint}")
+        yield ctx.violation(
+            path,
+            f"{service} port {_show(*wanted)}: {source} {problem}"
+            f" (listed: {listed}), so kube-proxy does not link them"
+            f" and the port has no endpoints{hint}",
+        )

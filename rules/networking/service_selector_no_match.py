@@ -143,11 +143,14 @@ def _label(obj: Manifest) -> str:
 
 
 #: How messages show the values of the labels controllers add.
-_ADDED_VALUES = {"statefulset.kubernetes.io/pod-name": "{name}-<ordinal>",
-                 "apps.kubernetes.io/pod-index": "<ordinal>",
-                 "pod-template-generation": "<generation>",
-                 "job-name": "<job>", "batch.kubernetes.io/job-name": "<job>",
-                 "batch.kubernetes.io/job-completion-index": "<index>"}
+_ADDED_VALUES = {
+    "statefulset.kubernetes.io/pod-name": "{name}-<ordinal>",
+    "apps.kubernetes.io/pod-index": "<ordinal>",
+    "pod-template-generation": "<generation>",
+    "job-name": "<job>",
+    "batch.kubernetes.io/job-name": "<job>",
+    "batch.kubernetes.io/job-completion-index": "<index>",
+}
 
 
 def _missing(selector: Mapping[str, Any], workload: Manifest, ctx: RuleContext) -> list[str]:
@@ -185,29 +188,34 @@ def _workloads(ctx: RuleContext, namespace: str | None = None) -> list[Manifest]
     return [obj for kind in sorted(POD_SPEC_KINDS) for obj in ctx.index.of_kind(kind, namespace)]
 
 
-def _elsewhere(selector: Mapping[str, Any], namespace: str | None,
-               ctx: RuleContext) -> str:
+def _elsewhere(selector: Mapping[str, Any], namespace: str | None, ctx: RuleContext) -> str:
     """A workload of another namespace that the selector would select: a likely cause."""
     for other in _workloads(ctx):
         if ctx.index.namespace_of(other) != namespace and not _missing(selector, other, ctx):
-            return (f" ({_label(other)} in namespace"
-                    f" {ctx.index.namespace_of(other)!r} has them)")
+            return f" ({_label(other)} in namespace {ctx.index.namespace_of(other)!r} has them)"
     return ""
 
 
-def _operator_made(selector: Mapping[str, Any], namespace: str | None,
-                   ctx: RuleContext) -> Manifest | None:
+def _operator_made(
+    selector: Mapping[str, Any], namespace: str | None, ctx: RuleContext
+) -> Manifest | None:
     """A custom resource of the namespace that carries the selected labels (on itself or
     on the pod metadata it specifies): its operator probably makes the pods."""
     for other in ctx.index.objects(namespace):
-        if is_custom_resource(other) and any(service_selector_matches(selector, labels)
-                                             for labels in custom_resource_pod_labels(other)):
+        if is_custom_resource(other) and any(
+            service_selector_matches(selector, labels)
+            for labels in custom_resource_pod_labels(other)
+        ):
             return other
     return None
 
 
-@rule(id="service-selector-no-match", severity="warning", kinds=("Service",),
-      summary="a Service selector matches no pods in the input")
+@rule(
+    id="service-selector-no-match",
+    severity="warning",
+    kinds=("Service",),
+    summary="a Service selector matches no pods in the input",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.get(("spec",))
     if not isinstance(spec, Mapping) or spec.get("type") == "ExternalName":
@@ -216,14 +224,18 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if not isinstance(selector, Mapping) or not selector:
         return
     namespace = ctx.index.namespace_of(obj)
-    if not any(other.pod_spec_path() is not None
-               for other in ctx.index.unit(obj).objects(namespace)):
+    if not any(
+        other.pod_spec_path() is not None for other in ctx.index.unit(obj).objects(namespace)
+    ):
         return  # the Service's unit deploys no pods here: nothing to compare with
     service = f"Service {obj.display_name or '?'!r}"
     if any(isinstance(value, (Mapping, list)) for value in selector.values()):
-        yield ctx.violation(SELECTOR, f"{service} has a selector that is not a plain map of"
-                                      " labels (a Service has no matchLabels or"
-                                      " matchExpressions), so it selects no pods")
+        yield ctx.violation(
+            SELECTOR,
+            f"{service} has a selector that is not a plain map of"
+            " labels (a Service has no matchLabels or"
+            " matchExpressions), so it selects no pods",
+        )
         return
     # workloads_for, plus the labels controllers add to pods (pod-template-hash,
     # statefulset.kubernetes.io/pod-name, job-name, ...), which a template does not show.
@@ -232,10 +244,15 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     workloads = _workloads(ctx, namespace)
     if any(not _missing(selector, w, ctx) for w in workloads):
         return
-    if _operator_made(selector, namespace, ctx) is not None \
-            or ctx.index.operator_source(namespace, labels=selector) is not None:
+    if (
+        _operator_made(selector, namespace, ctx) is not None
+        or ctx.index.operator_source(namespace, labels=selector) is not None
+    ):
         return
     hint = _elsewhere(selector, namespace, ctx) or _nearest(selector, workloads, ctx)
-    yield ctx.violation(SELECTOR, f"{service} selects {_describe(selector)}, but no pod"
-                                  f" template or Pod in namespace {namespace!r} in the input"
-                                  f" has these labels, so the Service has no endpoints{hint}")
+    yield ctx.violation(
+        SELECTOR,
+        f"{service} selects {_describe(selector)}, but no pod"
+        f" template or Pod in namespace {namespace!r} in the input"
+        f" has these labels, so the Service has no endpoints{hint}",
+    )

@@ -64,8 +64,12 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-@rule(id="service-target-port-invalid", severity="error", kinds=("Service",),
-      summary="a Service targetPort is a number out of range or an invalid port name")
+@rule(
+    id="service-target-port-invalid",
+    severity="error",
+    kinds=("Service",),
+    summary="a Service targetPort is a number out of range or an invalid port name",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     ports = obj.get(("spec", "ports"))
     if not isinstance(ports, list):
@@ -78,14 +82,20 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         where = ("spec", "ports", index, "targetPort")
         if _is_int(target):
             if not 0 <= target <= 65535:
-                yield ctx.violation(where, f"{service} ports[{index}] targetPort {target} is"
-                                           " not a port number (1-65535): the API server"
-                                           " rejects the Service")
+                yield ctx.violation(
+                    where,
+                    f"{service} ports[{index}] targetPort {target} is"
+                    " not a port number (1-65535): the API server"
+                    " rejects the Service",
+                )
         elif isinstance(target, str) and target:  # "" defaults to the port, like 0
             problems = port_name_problems(target)
             if not problems:
                 continue
             advice = f"; write the number {int(target)} without quotes" if target.isdigit() else ""
-            yield ctx.violation(where, f"{service} ports[{index}] targetPort {target!r} is"
-                                       f" not a valid port name: it {'; it '.join(problems)};"
-                                       f" the API server rejects the Service{advice}")
+            yield ctx.violation(
+                where,
+                f"{service} ports[{index}] targetPort {target!r} is"
+                f" not a valid port name: it {'; it '.join(problems)};"
+                f" the API server rejects the Service{advice}",
+            )

@@ -127,9 +127,12 @@ def _init_declaring(workloads: list[Manifest], name: str) -> str:
     for workload in workloads:
         for ref in workload.containers():
             ports = ref.container.get("ports")
-            if (ref.init and ref.container.get("restartPolicy") != "Always"
-                    and isinstance(ports, list)
-                    and any(isinstance(p, Mapping) and p.get("name") == name for p in ports)):
+            if (
+                ref.init
+                and ref.container.get("restartPolicy") != "Always"
+                and isinstance(ports, list)
+                and any(isinstance(p, Mapping) and p.get("name") == name for p in ports)
+            ):
                 return f"{ref.label} of {workload.kind} {workload.display_name or '?'!r}"
     return ""
 
@@ -149,8 +152,12 @@ def _names(workloads: list[Manifest]) -> str:
     return ", ".join(shown)
 
 
-@rule(id="service-target-port-unknown", severity="error", kinds=("Service",),
-      summary="a Service targetPort names a port its pods do not declare")
+@rule(
+    id="service-target-port-unknown",
+    severity="error",
+    kinds=("Service",),
+    summary="a Service targetPort names a port its pods do not declare",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.get(("spec",))
     if not isinstance(spec, Mapping) or spec.get("type") == "ExternalName":
@@ -158,15 +165,20 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     ports = spec.get("ports")
     if not isinstance(ports, list):
         return
-    named = [(index, port) for index, port in enumerate(ports)
-             if isinstance(port, Mapping) and isinstance(port.get("targetPort"), str)
-             and port["targetPort"]  # "" defaults to the port number
-             and not port_name_problems(port["targetPort"])]  # service-target-port-invalid
+    named = [
+        (index, port)
+        for index, port in enumerate(ports)
+        if isinstance(port, Mapping)
+        and isinstance(port.get("targetPort"), str)
+        and port["targetPort"]  # "" defaults to the port number
+        and not port_name_problems(port["targetPort"])
+    ]  # service-target-port-invalid
     if not named:
         return
     # workloads_for walks a frozenset of kinds: sort for messages stable across runs.
-    workloads = sorted(ctx.index.workloads_for(obj),
-                       key=lambda w: (w.kind or "", w.display_name or ""))
+    workloads = sorted(
+        ctx.index.workloads_for(obj), key=lambda w: (w.kind or "", w.display_name or "")
+    )
     if not workloads:
         return
     declared = [_declared(workload) for workload in workloads]
@@ -182,19 +194,30 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         label = f"{service} {_port_label(index, port)}"
         selected = f"the pods it selects ({_names(workloads)})"
         if protocols:
-            yield ctx.violation(where, f"{label} targets {target!r} over"
-                                       f" {protocol}, but {selected} declare {target!r}"
-                                       f" only over {', '.join(sorted(protocols))}")
+            yield ctx.violation(
+                where,
+                f"{label} targets {target!r} over"
+                f" {protocol}, but {selected} declare {target!r}"
+                f" only over {', '.join(sorted(protocols))}",
+            )
         else:
-            have = (f"; they declare {', '.join(map(repr, every))}" if every
-                    else "; they declare no named ports")
+            have = (
+                f"; they declare {', '.join(map(repr, every))}"
+                if every
+                else "; they declare no named ports"
+            )
             close = difflib.get_close_matches(target, every, n=1, cutoff=0.6)
             if close:
                 have += f"; did you mean {close[0]!r}?"
             init = _init_declaring(workloads, target)
             if init:
-                have += (f" ({init} declares it, but a Service does not use the ports of an"
-                         " init container that is not a sidecar)")
-            yield ctx.violation(where, f"{label} targets the named port"
-                                       f" {target!r}, which none of {selected}"
-                                       f" declare{have}")
+                have += (
+                    f" ({init} declares it, but a Service does not use the ports of an"
+                    " init container that is not a sidecar)"
+                )
+            yield ctx.violation(
+                where,
+                f"{label} targets the named port"
+                f" {target!r}, which none of {selected}"
+                f" declare{have}",
+            )

@@ -90,21 +90,32 @@ def _node_ports(spec: Mapping[str, Any]) -> list[str]:
     ports = spec.get("ports")
     if not isinstance(ports, list):
         return []
-    return [str(port["nodePort"]) for port in ports
-            if isinstance(port, Mapping) and isinstance(port.get("nodePort"), int)
-            and not isinstance(port.get("nodePort"), bool)]
+    return [
+        str(port["nodePort"])
+        for port in ports
+        if isinstance(port, Mapping)
+        and isinstance(port.get("nodePort"), int)
+        and not isinstance(port.get("nodePort"), bool)
+    ]
 
 
 def _entry_point(obj: Manifest) -> bool:
     """An ingress controller's or a gateway's own Service, by its name or labels."""
     words = [obj.display_name or ""]
-    words += [value for key, value in obj.labels.items()
-              if isinstance(value, str) and key in ("app", "app.kubernetes.io/name", "istio")]
+    words += [
+        value
+        for key, value in obj.labels.items()
+        if isinstance(value, str) and key in ("app", "app.kubernetes.io/name", "istio")
+    ]
     return any(word in text.lower() for text in words for word in ENTRY_POINT_WORDS)
 
 
-@rule(id="service-type-exposed", severity="info", kinds=("Service",),
-      summary="a Service is exposed outside the cluster")
+@rule(
+    id="service-type-exposed",
+    severity="info",
+    kinds=("Service",),
+    summary="a Service is exposed outside the cluster",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.get(("spec",))
     if not isinstance(spec, Mapping):
@@ -114,20 +125,29 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         return
     service = f"Service {obj.display_name or '?'!r}"
     node_ports = _node_ports(spec)
-    ports = (f"node port{'s' if len(node_ports) > 1 else ''} {', '.join(node_ports)}"
-             if node_ports else "a node port for each of its ports")
+    ports = (
+        f"node port{'s' if len(node_ports) > 1 else ''} {', '.join(node_ports)}"
+        if node_ports
+        else "a node port for each of its ports"
+    )
     if kind == "NodePort":
-        message = (f"{service} is of type NodePort: it opens {ports} on every node of the"
-                   " cluster, reachable from outside it")
+        message = (
+            f"{service} is of type NodePort: it opens {ports} on every node of the"
+            " cluster, reachable from outside it"
+        )
     else:
         ranges = spec.get("loadBalancerSourceRanges")
-        reach = ("reachable from the loadBalancerSourceRanges outside the cluster"
-                 if isinstance(ranges, list) and ranges else
-                 "reachable from outside the cluster")
+        reach = (
+            "reachable from the loadBalancerSourceRanges outside the cluster"
+            if isinstance(ranges, list) and ranges
+            else "reachable from outside the cluster"
+        )
         message = f"{service} is of type LoadBalancer: it gets an external load balancer, {reach}"
     if _entry_point(obj):
-        advice = ("; it looks like an ingress controller or gateway, whose job this is:"
-                  " confirm it is the intended entry point")
+        advice = (
+            "; it looks like an ingress controller or gateway, whose job this is:"
+            " confirm it is the intended entry point"
+        )
     else:
         advice = "; prefer ClusterIP behind an Ingress unless exposing it is intended"
     yield ctx.violation(("spec", "type"), message + advice)

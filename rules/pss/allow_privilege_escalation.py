@@ -54,9 +54,14 @@ from kubelint.api import Manifest, RuleContext, Violation, pss, rule
 CONTROL = "pss-privilege-escalation"
 
 
-@rule(id=CONTROL, severity="error", kinds=pss.PSA_KINDS, enabled=False,
-      summary="a container does not set allowPrivilegeEscalation: false",
-      options=pss.rule_options(CONTROL),
-      controls=("pss:restricted/privilege-escalation", "cis:5.2.6"))
+@rule(
+    id=CONTROL,
+    severity="error",
+    kinds=pss.PSA_KINDS,
+    enabled=False,
+    summary="a container does not set allowPrivilegeEscalation: false",
+    options=pss.rule_options(CONTROL),
+    controls=("pss:restricted/privilege-escalation", "cis:5.2.6"),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     return pss.control_violations(obj, ctx, CONTROL)

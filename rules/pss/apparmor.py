@@ -64,9 +64,14 @@ from kubelint.api import Manifest, RuleContext, Violation, pss, rule
 CONTROL = "pss-apparmor"
 
 
-@rule(id=CONTROL, severity="error", kinds=pss.PSA_KINDS, enabled=False,
-      summary="a pod or container sets an AppArmor profile other than RuntimeDefault or Localhost",
-      options=pss.rule_options(CONTROL),
-      controls=("pss:baseline/apparmor",))
+@rule(
+    id=CONTROL,
+    severity="error",
+    kinds=pss.PSA_KINDS,
+    enabled=False,
+    summary="a pod or container sets an AppArmor profile other than RuntimeDefault or Localhost",
+    options=pss.rule_options(CONTROL),
+    controls=("pss:baseline/apparmor",),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     return pss.control_violations(obj, ctx, CONTROL)

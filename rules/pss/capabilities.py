@@ -76,18 +76,27 @@ from kubelint.api import Control, Manifest, RuleContext, Violation, pss, rule
 CONTROL = "pss-capabilities"
 
 
-@rule(id=CONTROL, severity="error", kinds=pss.PSA_KINDS, enabled=False,
-      summary="a container adds capabilities the PSS level forbids, or does not drop ALL",
-      options=pss.rule_options(CONTROL),
-      controls=(
-          "pss:baseline/capabilities",
-          Control("pss:restricted/capabilities", partial="with level: restricted"),
-          Control("cis:5.2.8",
-                  partial="with level: restricted; at baseline only adding NET_RAW is reported"),
-          Control("cis:5.2.9",
-                  partial="NET_BIND_SERVICE may be added at level restricted, 13 capabilities at"
-                          " baseline"),
-          Control("cis:5.2.10", partial="with level: restricted"),
-      ))
+@rule(
+    id=CONTROL,
+    severity="error",
+    kinds=pss.PSA_KINDS,
+    enabled=False,
+    summary="a container adds capabilities the PSS level forbids, or does not drop ALL",
+    options=pss.rule_options(CONTROL),
+    controls=(
+        "pss:baseline/capabilities",
+        Control("pss:restricted/capabilities", partial="with level: restricted"),
+        Control(
+            "cis:5.2.8",
+            partial="with level: restricted; at baseline only adding NET_RAW is reported",
+        ),
+        Control(
+            "cis:5.2.9",
+            partial="NET_BIND_SERVICE may be added at level restricted, 13 capabilities at"
+            " baseline",
+        ),
+        Control("cis:5.2.10", partial="with level: restricted"),
+    ),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     return pss.control_violations(obj, ctx, CONTROL)

@@ -56,9 +56,14 @@ from kubelint.api import Manifest, RuleContext, Violation, pss, rule
 CONTROL = "pss-host-namespaces"
 
 
-@rule(id=CONTROL, severity="error", kinds=pss.PSA_KINDS, enabled=False,
-      summary="a pod shares the node's network, PID or IPC namespace",
-      options=pss.rule_options(CONTROL),
-      controls=("pss:baseline/host-namespaces", "cis:5.2.3", "cis:5.2.4", "cis:5.2.5"))
+@rule(
+    id=CONTROL,
+    severity="error",
+    kinds=pss.PSA_KINDS,
+    enabled=False,
+    summary="a pod shares the node's network, PID or IPC namespace",
+    options=pss.rule_options(CONTROL),
+    controls=("pss:baseline/host-namespaces", "cis:5.2.3", "cis:5.2.4", "cis:5.2.5"),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     return pss.control_violations(obj, ctx, CONTROL)

@@ -62,9 +62,14 @@ from kubelint.api import Manifest, RuleContext, Violation, pss, rule
 CONTROL = "pss-host-ports"
 
 
-@rule(id=CONTROL, severity="error", kinds=pss.PSA_KINDS, enabled=False,
-      summary="a container uses a host port",
-      options=pss.rule_options(CONTROL),
-      controls=("pss:baseline/host-ports", "cis:5.2.13"))
+@rule(
+    id=CONTROL,
+    severity="error",
+    kinds=pss.PSA_KINDS,
+    enabled=False,
+    summary="a container uses a host port",
+    options=pss.rule_options(CONTROL),
+    controls=("pss:baseline/host-ports", "cis:5.2.13"),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     return pss.control_violations(obj, ctx, CONTROL)

@@ -60,9 +60,14 @@ from kubelint.api import Manifest, RuleContext, Violation, pss, rule
 CONTROL = "pss-host-probes"
 
 
-@rule(id=CONTROL, severity="error", kinds=pss.PSA_KINDS, enabled=False,
-      summary="a probe or lifecycle hook names a host",
-      options=pss.rule_options(CONTROL),
-      controls=("pss:baseline/host-probes",))
+@rule(
+    id=CONTROL,
+    severity="error",
+    kinds=pss.PSA_KINDS,
+    enabled=False,
+    summary="a probe or lifecycle hook names a host",
+    options=pss.rule_options(CONTROL),
+    controls=("pss:baseline/host-probes",),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     return pss.control_violations(obj, ctx, CONTROL)

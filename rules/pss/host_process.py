@@ -61,9 +61,14 @@ from kubelint.api import Manifest, RuleContext, Violation, pss, rule
 CONTROL = "pss-host-process"
 
 
-@rule(id=CONTROL, severity="error", kinds=pss.PSA_KINDS, enabled=False,
-      summary="a pod or container runs as a Windows HostProcess",
-      options=pss.rule_options(CONTROL),
-      controls=("pss:baseline/host-process", "cis:5.2.11"))
+@rule(
+    id=CONTROL,
+    severity="error",
+    kinds=pss.PSA_KINDS,
+    enabled=False,
+    summary="a pod or container runs as a Windows HostProcess",
+    options=pss.rule_options(CONTROL),
+    controls=("pss:baseline/host-process", "cis:5.2.11"),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     return pss.control_violations(obj, ctx, CONTROL)

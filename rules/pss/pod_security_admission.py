@@ -117,15 +117,21 @@ _SAYS = {
 _SEVERITY = {"enforce": "error", "warn": "warning", "audit": "info"}
 
 
-@rule(id="pod-security-admission", severity="error", kinds=POD_SPEC_KINDS | {"Namespace"},
-      summary="a workload breaks the Pod Security level its namespace's labels enforce,"
-              " warn or audit",
-      controls=(
-          Control("nsa:pod-security-enforcement",
-                  partial="the workloads of the input are checked against the levels their"
-                          " Namespace labels enforce; whether the cluster enforces them is not in"
-                          " the manifests"),
-      ))
+@rule(
+    id="pod-security-admission",
+    severity="error",
+    kinds=POD_SPEC_KINDS | {"Namespace"},
+    summary="a workload breaks the Pod Security level its namespace's labels enforce,"
+    " warn or audit",
+    controls=(
+        Control(
+            "nsa:pod-security-enforcement",
+            partial="the workloads of the input are checked against the levels their"
+            " Namespace labels enforce; whether the cluster enforces them is not in"
+            " the manifests",
+        ),
+    ),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if obj.kind == "Namespace":
         if obj.is_kind("Namespace"):
@@ -147,5 +153,6 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             for spot in result.spots:
                 if spot.path not in reported:  # the strongest mode that catches it
                     reported.add(spot.path)
-                    yield ctx.violation(spot.path, f"{says}: {spot.message}",
-                                        severity=_SEVERITY[policy.mode])
+                    yield ctx.violation(
+                        spot.path, f"{says}: {spot.message}", severity=_SEVERITY[policy.mode]
+                    )

@@ -56,9 +56,14 @@ from kubelint.api import Manifest, RuleContext, Violation, pss, rule
 CONTROL = "pss-privileged-containers"
 
 
-@rule(id=CONTROL, severity="error", kinds=pss.PSA_KINDS, enabled=False,
-      summary="a container runs privileged",
-      options=pss.rule_options(CONTROL),
-      controls=("pss:baseline/privileged-containers", "cis:5.2.2"))
+@rule(
+    id=CONTROL,
+    severity="error",
+    kinds=pss.PSA_KINDS,
+    enabled=False,
+    summary="a container runs privileged",
+    options=pss.rule_options(CONTROL),
+    controls=("pss:baseline/privileged-containers", "cis:5.2.2"),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     return pss.control_violations(obj, ctx, CONTROL)

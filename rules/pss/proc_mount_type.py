@@ -62,9 +62,14 @@ from kubelint.api import Manifest, RuleContext, Violation, pss, rule
 CONTROL = "pss-proc-mount-type"
 
 
-@rule(id=CONTROL, severity="error", kinds=pss.PSA_KINDS, enabled=False,
-      summary="a container unmasks /proc",
-      options=pss.rule_options(CONTROL),
-      controls=("pss:baseline/proc-mount-type",))
+@rule(
+    id=CONTROL,
+    severity="error",
+    kinds=pss.PSA_KINDS,
+    enabled=False,
+    summary="a container unmasks /proc",
+    options=pss.rule_options(CONTROL),
+    controls=("pss:baseline/proc-mount-type",),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     return pss.control_violations(obj, ctx, CONTROL)

@@ -59,9 +59,14 @@ from kubelint.api import Manifest, RuleContext, Violation, pss, rule
 CONTROL = "pss-running-as-non-root"
 
 
-@rule(id=CONTROL, severity="error", kinds=pss.PSA_KINDS, enabled=False,
-      summary="a container may run as root: runAsNonRoot is not true",
-      options=pss.rule_options(CONTROL),
-      controls=("pss:restricted/running-as-non-root", "cis:5.2.7", "nsa:non-root-containers"))
+@rule(
+    id=CONTROL,
+    severity="error",
+    kinds=pss.PSA_KINDS,
+    enabled=False,
+    summary="a container may run as root: runAsNonRoot is not true",
+    options=pss.rule_options(CONTROL),
+    controls=("pss:restricted/running-as-non-root", "cis:5.2.7", "nsa:non-root-containers"),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     return pss.control_violations(obj, ctx, CONTROL)

@@ -56,13 +56,18 @@ from kubelint.api import Control, Manifest, RuleContext, Violation, pss, rule
 CONTROL = "pss-running-as-non-root-user"
 
 
-@rule(id=CONTROL, severity="error", kinds=pss.PSA_KINDS, enabled=False,
-      summary="a pod or container sets runAsUser: 0",
-      options=pss.rule_options(CONTROL),
-      controls=(
-          "pss:restricted/running-as-non-root-user",
-          Control("cis:5.2.7", partial="only an explicit runAsUser: 0 is reported"),
-          Control("nsa:non-root-containers", partial="only an explicit runAsUser: 0 is reported"),
-      ))
+@rule(
+    id=CONTROL,
+    severity="error",
+    kinds=pss.PSA_KINDS,
+    enabled=False,
+    summary="a pod or container sets runAsUser: 0",
+    options=pss.rule_options(CONTROL),
+    controls=(
+        "pss:restricted/running-as-non-root-user",
+        Control("cis:5.2.7", partial="only an explicit runAsUser: 0 is reported"),
+        Control("nsa:non-root-containers", partial="only an explicit runAsUser: 0 is reported"),
+    ),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     return pss.control_violations(obj, ctx, CONTROL)

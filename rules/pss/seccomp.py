@@ -68,14 +68,20 @@ from kubelint.api import Control, Manifest, RuleContext, Violation, pss, rule
 CONTROL = "pss-seccomp"
 
 
-@rule(id=CONTROL, severity="error", kinds=pss.PSA_KINDS, enabled=False,
-      summary="a seccomp profile is forbidden, or missing at the restricted level",
-      options=pss.rule_options(CONTROL),
-      controls=(
-          "pss:baseline/seccomp",
-          Control("pss:restricted/seccomp", partial="with level: restricted"),
-          Control("cis:5.7.2",
-                  partial="with level: restricted; at baseline only Unconfined is reported"),
-      ))
+@rule(
+    id=CONTROL,
+    severity="error",
+    kinds=pss.PSA_KINDS,
+    enabled=False,
+    summary="a seccomp profile is forbidden, or missing at the restricted level",
+    options=pss.rule_options(CONTROL),
+    controls=(
+        "pss:baseline/seccomp",
+        Control("pss:restricted/seccomp", partial="with level: restricted"),
+        Control(
+            "cis:5.7.2", partial="with level: restricted; at baseline only Unconfined is reported"
+        ),
+    ),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     return pss.control_violations(obj, ctx, CONTROL)

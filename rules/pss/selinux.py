@@ -61,9 +61,14 @@ from kubelint.api import Manifest, RuleContext, Violation, pss, rule
 CONTROL = "pss-selinux"
 
 
-@rule(id=CONTROL, severity="error", kinds=pss.PSA_KINDS, enabled=False,
-      summary="a pod or container sets a forbidden SELinux type, user or role",
-      options=pss.rule_options(CONTROL),
-      controls=("pss:baseline/selinux",))
+@rule(
+    id=CONTROL,
+    severity="error",
+    kinds=pss.PSA_KINDS,
+    enabled=False,
+    summary="a pod or container sets a forbidden SELinux type, user or role",
+    options=pss.rule_options(CONTROL),
+    controls=("pss:baseline/selinux",),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     return pss.control_violations(obj, ctx, CONTROL)

@@ -70,9 +70,14 @@ from kubelint.api import Manifest, RuleContext, Violation, pss, rule
 CONTROL = "pss-sysctls"
 
 
-@rule(id=CONTROL, severity="error", kinds=pss.PSA_KINDS, enabled=False,
-      summary="a pod sets a sysctl outside the PSS safe set",
-      options=pss.rule_options(CONTROL),
-      controls=("pss:baseline/sysctls",))
+@rule(
+    id=CONTROL,
+    severity="error",
+    kinds=pss.PSA_KINDS,
+    enabled=False,
+    summary="a pod sets a sysctl outside the PSS safe set",
+    options=pss.rule_options(CONTROL),
+    controls=("pss:baseline/sysctls",),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     return pss.control_violations(obj, ctx, CONTROL)

@@ -64,9 +64,14 @@ from kubelint.api import Manifest, RuleContext, Violation, pss, rule
 CONTROL = "pss-volume-types"
 
 
-@rule(id=CONTROL, severity="error", kinds=pss.PSA_KINDS, enabled=False,
-      summary="a pod uses a volume type the restricted level forbids",
-      options=pss.rule_options(CONTROL),
-      controls=("pss:restricted/volume-types", "cis:5.2.12"))
+@rule(
+    id=CONTROL,
+    severity="error",
+    kinds=pss.PSA_KINDS,
+    enabled=False,
+    summary="a pod uses a volume type the restricted level forbids",
+    options=pss.rule_options(CONTROL),
+    controls=("pss:restricted/volume-types", "cis:5.2.12"),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     return pss.control_violations(obj, ctx, CONTROL)

@@ -23,18 +23,28 @@ def exempt_names_option(names: str, objects: str) -> dict[str, Any]:
     """The ``exempt-names`` option of a rule about ``names`` (its description reads
     "shell-style patterns of <names> to leave alone (<objects> a platform provider
     manages)")."""
-    return {"exempt-names": {
-        "type": "array", "items": {"type": "string"}, "default": [],
-        "description": f"shell-style patterns of {names} to leave alone ({objects} a"
-                       " platform provider manages)"}}
+    return {
+        "exempt-names": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": [],
+            "description": f"shell-style patterns of {names} to leave alone ({objects} a"
+            " platform provider manages)",
+        }
+    }
 
 
 def report_on_option(what: str) -> dict[str, Any]:
     """The ``report-on`` option: the roles that grant ``what``, or the bindings."""
-    return {"report-on": {
-        "type": "string", "enum": ["roles", "bindings"], "default": "roles",
-        "description": f"report the roles that grant {what} (roles), or the bindings that"
-                       " hand it to subjects (bindings)"}}
+    return {
+        "report-on": {
+            "type": "string",
+            "enum": ["roles", "bindings"],
+            "default": "roles",
+            "description": f"report the roles that grant {what} (roles), or the bindings that"
+            " hand it to subjects (bindings)",
+        }
+    }
 
 
 #: The options of a rule that reports grants on roles or on bindings.
@@ -49,8 +59,11 @@ def exempt(obj: Manifest, ctx: RuleContext) -> bool:
     ``exempt-names`` option?"""
     name = obj.metadata.get("name")
     patterns = ctx.options.get("exempt-names")
-    return (isinstance(name, str) and isinstance(patterns, list)
-            and any(isinstance(p, str) and fnmatchcase(name, p) for p in patterns))
+    return (
+        isinstance(name, str)
+        and isinstance(patterns, list)
+        and any(isinstance(p, str) and fnmatchcase(name, p) for p in patterns)
+    )
 
 
 @dataclass(frozen=True)
@@ -84,8 +97,9 @@ def granted(entry: Mapping[str, Any], grant: Grant) -> str:
 
 
 def _via_wildcard(entry: Mapping[str, Any]) -> str:
-    fields = [key for key in ("verbs", "apiGroups", "resources")
-              if "*" in rbac.strings(entry.get(key))]
+    fields = [
+        key for key in ("verbs", "apiGroups", "resources") if "*" in rbac.strings(entry.get(key))
+    ]
     return f" (through '*' in {', '.join(fields)})" if fields else ""
 
 
@@ -101,9 +115,12 @@ def role_grants(role: Manifest, grant: Grant) -> Iterator[tuple[int, str]]:
 def role_violations(obj: Manifest, ctx: RuleContext, grant: Grant) -> Iterator[Violation]:
     """A finding at each rule of a Role or ClusterRole that grants ``grant``."""
     for index, text in role_grants(obj, grant):
-        yield ctx.violation(("rules", index), f"{obj.kind} {obj.display_name or '?'!r}"
-                                              f" rules[{index}] grants {text}: its holders"
-                                              f" {grant.consequence}")
+        yield ctx.violation(
+            ("rules", index),
+            f"{obj.kind} {obj.display_name or '?'!r}"
+            f" rules[{index}] grants {text}: its holders"
+            f" {grant.consequence}",
+        )
 
 
 def report_grants(obj: Manifest, ctx: RuleContext, grant: Grant) -> Iterator[Violation]:
@@ -125,13 +142,13 @@ def report_grants(obj: Manifest, ctx: RuleContext, grant: Grant) -> Iterator[Vio
         return
     kind, name, role = bound
     if role is None:
-        text = grant.default_grant if kind == "ClusterRole" and name in grant.default_roles \
-            else ""
+        text = grant.default_grant if kind == "ClusterRole" and name in grant.default_roles else ""
     else:
-        text = next((f"{text} (rules[{index}])" for index, text in role_grants(role, grant)),
-                    "")
+        text = next((f"{text} (rules[{index}])" for index, text in role_grants(role, grant)), "")
     if text:
-        yield ctx.violation(("roleRef", "name"),
-                            f"{obj.kind} {obj.display_name or '?'!r} binds {kind} {name!r},"
-                            f" which grants {text}, to {rbac.subjects(obj, namespace)}: they"
-                            f" {grant.consequence}")
+        yield ctx.violation(
+            ("roleRef", "name"),
+            f"{obj.kind} {obj.display_name or '?'!r} binds {kind} {name!r},"
+            f" which grants {text}, to {rbac.subjects(obj, namespace)}: they"
+            f" {grant.consequence}",
+        )

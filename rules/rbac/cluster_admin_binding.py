@@ -99,22 +99,26 @@ def _full_control_rule(role: Manifest) -> int | None:
     """The index of the first rule granting every verb on every resource of every group."""
     for index, entry in rbac.policy_rules(role):
         verbs = set(rbac.strings(entry.get("verbs")))
-        if ("*" in rbac.strings(entry.get("apiGroups"))
-                and "*" in rbac.strings(entry.get("resources"))
-                and ("*" in verbs or verbs >= ALL_VERBS)):
+        if (
+            "*" in rbac.strings(entry.get("apiGroups"))
+            and "*" in rbac.strings(entry.get("resources"))
+            and ("*" in verbs or verbs >= ALL_VERBS)
+        ):
             return index
     return None
 
 
-@rule(id="rbac-cluster-admin-binding", severity="error",
-      kinds=("RoleBinding", "ClusterRoleBinding"),
-      summary="a binding grants cluster-admin or an equivalent all-wildcard role",
-      options=exempt_names_option("binding names", "bindings"),
-      controls=(
-          "cis:5.1.1",
-          Control("nsa:role-based-access-control",
-                  partial="bindings that grant cluster-admin power"),
-      ))
+@rule(
+    id="rbac-cluster-admin-binding",
+    severity="error",
+    kinds=("RoleBinding", "ClusterRoleBinding"),
+    summary="a binding grants cluster-admin or an equivalent all-wildcard role",
+    options=exempt_names_option("binding names", "bindings"),
+    controls=(
+        "cis:5.1.1",
+        Control("nsa:role-based-access-control", partial="bindings that grant cluster-admin power"),
+    ),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if rbac.is_bootstrap(obj) or exempt(obj, ctx):
         return
@@ -128,14 +132,20 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         index = _full_control_rule(role) if role is not None else None
         if index is None:
             return
-        what = (f"{kind} {name!r}, whose rules[{index}] grants every verb on every resource"
-                " of every API group,")
+        what = (
+            f"{kind} {name!r}, whose rules[{index}] grants every verb on every resource"
+            " of every API group,"
+        )
     subjects = rbac.subject_list(obj, ctx.namespace_of(obj))
     if subjects and all(subject == ("Group", "system:masters") for subject in subjects):
         return
     shown = ", ".join(f"{kind_} {name_!r}" for kind_, name_ in subjects) or "no subjects yet"
-    scope = ("the whole cluster" if obj.kind == "ClusterRoleBinding"
-             else f"namespace {ctx.namespace_of(obj)!r}")
-    yield ctx.violation(("roleRef", "name"),
-                        f"{obj.kind} {obj.display_name or '?'!r} binds {what} to {shown}: full"
-                        f" control of {scope}")
+    scope = (
+        "the whole cluster"
+        if obj.kind == "ClusterRoleBinding"
+        else f"namespace {ctx.namespace_of(obj)!r}"
+    )
+    yield ctx.violation(
+        ("roleRef", "name"),
+        f"{obj.kind} {obj.display_name or '?'!r} binds {what} to {shown}: full control of {scope}",
+    )

@@ -74,10 +74,17 @@ from ._grants import GRANT_OPTIONS, Grant, report_grants
 
 #: Pods and the workload resources whose controllers create pods.
 WORKLOADS: tuple[tuple[str, str], ...] = (
-    ("", "pods"), ("", "replicationcontrollers"),
-    ("apps", "deployments"), ("apps", "daemonsets"), ("apps", "statefulsets"),
-    ("apps", "replicasets"), ("extensions", "deployments"), ("extensions", "daemonsets"),
-    ("extensions", "replicasets"), ("batch", "jobs"), ("batch", "cronjobs"),
+    ("", "pods"),
+    ("", "replicationcontrollers"),
+    ("apps", "deployments"),
+    ("apps", "daemonsets"),
+    ("apps", "statefulsets"),
+    ("apps", "replicasets"),
+    ("extensions", "deployments"),
+    ("extensions", "daemonsets"),
+    ("extensions", "replicasets"),
+    ("batch", "jobs"),
+    ("batch", "cronjobs"),
 )
 
 CREATE_PODS = Grant(
@@ -85,16 +92,20 @@ CREATE_PODS = Grant(
     consequence="can run any image as any ServiceAccount of the namespace",
     # Default ClusterRoles that grant create on pods and workloads (Kubernetes' RBAC policy).
     default_roles=frozenset({"admin", "edit"}),
-    default_grant="create on pods and workloads (a default ClusterRole)")
+    default_grant="create on pods and workloads (a default ClusterRole)",
+)
 
 
-@rule(id="rbac-create-pods", severity="warning",
-      kinds=("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"),
-      summary="an RBAC rule lets its holders create pods or workloads",
-      options=GRANT_OPTIONS,
-      controls=(
-          "cis:5.1.4",
-          Control("nsa:role-based-access-control", partial="grants that create pods or workloads"),
-      ))
+@rule(
+    id="rbac-create-pods",
+    severity="warning",
+    kinds=("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"),
+    summary="an RBAC rule lets its holders create pods or workloads",
+    options=GRANT_OPTIONS,
+    controls=(
+        "cis:5.1.4",
+        Control("nsa:role-based-access-control", partial="grants that create pods or workloads"),
+    ),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     yield from report_grants(obj, ctx, CREATE_PODS)

@@ -73,22 +73,32 @@ from kubelint.api import Control, Manifest, RuleContext, Violation, rule
 from ._grants import Grant, exempt_names_option, report_grants
 
 ROLES = (("rbac.authorization.k8s.io", "roles"), ("rbac.authorization.k8s.io", "clusterroles"))
-IDENTITIES = (("", "users"), ("", "groups"), ("", "serviceaccounts"),
-              ("authentication.k8s.io", "uids"))
+IDENTITIES = (
+    ("", "users"),
+    ("", "groups"),
+    ("", "serviceaccounts"),
+    ("authentication.k8s.io", "uids"),
+)
 
 ESCALATION = Grant(
     rows=((("escalate", "bind"), ROLES), (("impersonate",), IDENTITIES)),
-    consequence="can give themselves any permission")
+    consequence="can give themselves any permission",
+)
 
 
-@rule(id="rbac-escalate-bind-impersonate", severity="error", kinds=("Role", "ClusterRole"),
-      summary="an RBAC rule grants escalate, bind or impersonate",
-      options=exempt_names_option("Role and ClusterRole names", "roles"),
-      controls=(
-          "cis:5.1.8",
-          Control("nsa:role-based-access-control",
-                  partial="grants of escalate, bind and impersonate"),
-      ))
+@rule(
+    id="rbac-escalate-bind-impersonate",
+    severity="error",
+    kinds=("Role", "ClusterRole"),
+    summary="an RBAC rule grants escalate, bind or impersonate",
+    options=exempt_names_option("Role and ClusterRole names", "roles"),
+    controls=(
+        "cis:5.1.8",
+        Control(
+            "nsa:role-based-access-control", partial="grants of escalate, bind and impersonate"
+        ),
+    ),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     # Roles only, and no report-on option: report_grants reports the roles' rules.
     yield from report_grants(obj, ctx, ESCALATION)

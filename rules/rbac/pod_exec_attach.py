@@ -104,12 +104,19 @@ EXEC = Grant(
     with_resource_names=True,
     # Default ClusterRoles that grant create on pods/exec and pods/attach.
     default_roles=frozenset({"admin", "edit"}),
-    default_grant="create on pods/exec, pods/attach (a default ClusterRole)")
+    default_grant="create on pods/exec, pods/attach (a default ClusterRole)",
+)
 
 
 def _first_grant(role: Manifest) -> str:
-    return next((f"{text} (rules[{index}])" for index, entry in rbac.policy_rules(role)
-                 if (text := granted(entry, EXEC))), "")
+    return next(
+        (
+            f"{text} (rules[{index}])"
+            for index, entry in rbac.policy_rules(role)
+            if (text := granted(entry, EXEC))
+        ),
+        "",
+    )
 
 
 def _check_binding(obj: Manifest, ctx: RuleContext, on_bindings: bool) -> Iterator[Violation]:
@@ -122,27 +129,33 @@ def _check_binding(obj: Manifest, ctx: RuleContext, on_bindings: bool) -> Iterat
     if kind == "ClusterRole" and name == "cluster-admin":
         return  # rbac-cluster-admin-binding reports it
     grant = ""
-    if role is None or (role.kind == "ClusterRole"
-                        and isinstance(role.get(("aggregationRule",)), Mapping)):
+    if role is None or (
+        role.kind == "ClusterRole" and isinstance(role.get(("aggregationRule",)), Mapping)
+    ):
         if kind == "ClusterRole" and name in EXEC.default_roles:
             grant = EXEC.default_grant
     elif on_bindings or rbac.is_bootstrap(role) or exempt(role, ctx):
         grant = _first_grant(role)
     if grant:
-        yield ctx.violation(("roleRef", "name"),
-                            f"{obj.kind} {obj.display_name or '?'!r} binds {kind} {name!r}, which"
-                            f" grants {grant}, to {rbac.subjects(obj, ctx.namespace_of(obj))}:"
-                            " they can run commands in the pods' containers")
+        yield ctx.violation(
+            ("roleRef", "name"),
+            f"{obj.kind} {obj.display_name or '?'!r} binds {kind} {name!r}, which"
+            f" grants {grant}, to {rbac.subjects(obj, ctx.namespace_of(obj))}:"
+            " they can run commands in the pods' containers",
+        )
 
 
-@rule(id="rbac-pod-exec-attach", severity="warning",
-      kinds=("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"),
-      summary="RBAC lets its holders exec into or attach to pods",
-      options={**exempt_names_option("Role, ClusterRole and binding names", "objects"),
-               **report_on_option("exec or attach")},
-      controls=(
-          Control("nsa:role-based-access-control", partial="grants of exec and attach"),
-      ))
+@rule(
+    id="rbac-pod-exec-attach",
+    severity="warning",
+    kinds=("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"),
+    summary="RBAC lets its holders exec into or attach to pods",
+    options={
+        **exempt_names_option("Role, ClusterRole and binding names", "objects"),
+        **report_on_option("exec or attach"),
+    },
+    controls=(Control("nsa:role-based-access-control", partial="grants of exec and attach"),),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     on_bindings = ctx.options.get("report-on") == "bindings"
     if obj.kind in ("RoleBinding", "ClusterRoleBinding"):

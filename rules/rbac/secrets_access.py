@@ -78,16 +78,20 @@ SECRETS = Grant(
     consequence="can read every Secret in scope",
     # Default ClusterRoles that grant reading Secrets (Kubernetes' RBAC policy).
     default_roles=frozenset({"admin", "edit"}),
-    default_grant="get, list, watch on secrets (a default ClusterRole)")
+    default_grant="get, list, watch on secrets (a default ClusterRole)",
+)
 
 
-@rule(id="rbac-secrets-access", severity="warning",
-      kinds=("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"),
-      summary="an RBAC rule lets its holders read Secrets",
-      options=GRANT_OPTIONS,
-      controls=(
-          "cis:5.1.2",
-          Control("nsa:role-based-access-control", partial="grants that read Secrets"),
-      ))
+@rule(
+    id="rbac-secrets-access",
+    severity="warning",
+    kinds=("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"),
+    summary="an RBAC rule lets its holders read Secrets",
+    options=GRANT_OPTIONS,
+    controls=(
+        "cis:5.1.2",
+        Control("nsa:role-based-access-control", partial="grants that read Secrets"),
+    ),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     yield from report_grants(obj, ctx, SECRETS)

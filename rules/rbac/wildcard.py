@@ -63,22 +63,30 @@ from kubelint.api import Control, Manifest, RuleContext, Violation, rbac, rule
 from ._grants import exempt, exempt_names_option
 
 
-@rule(id="rbac-wildcard", severity="warning", kinds=("Role", "ClusterRole"),
-      summary="an RBAC rule grants '*' verbs, resources or API groups",
-      options=exempt_names_option("Role and ClusterRole names", "roles"),
-      controls=(
-          "cis:5.1.3",
-          Control("nsa:role-based-access-control", partial="wildcard grants"),
-      ))
+@rule(
+    id="rbac-wildcard",
+    severity="warning",
+    kinds=("Role", "ClusterRole"),
+    summary="an RBAC rule grants '*' verbs, resources or API groups",
+    options=exempt_names_option("Role and ClusterRole names", "roles"),
+    controls=(
+        "cis:5.1.3",
+        Control("nsa:role-based-access-control", partial="wildcard grants"),
+    ),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if rbac.is_bootstrap(obj) or exempt(obj, ctx):
         return
     for index, entry in rbac.policy_rules(obj):
-        fields = [f"{key} {rbac.strings(entry.get(key))}"
-                  for key in ("verbs", "resources", "apiGroups")
-                  if "*" in rbac.strings(entry.get(key))]
+        fields = [
+            f"{key} {rbac.strings(entry.get(key))}"
+            for key in ("verbs", "resources", "apiGroups")
+            if "*" in rbac.strings(entry.get(key))
+        ]
         if fields:
-            yield ctx.violation(("rules", index),
-                                f"{obj.kind} {obj.display_name or '?'!r} rules[{index}] uses '*' in"
-                                f" {'; '.join(fields)}: name the verbs, resources and API"
-                                " groups it needs")
+            yield ctx.violation(
+                ("rules", index),
+                f"{obj.kind} {obj.display_name or '?'!r} rules[{index}] uses '*' in"
+                f" {'; '.join(fields)}: name the verbs, resources and API"
+                " groups it needs",
+            )

@@ -72,12 +72,19 @@ from collections.abc import Iterator, Mapping
 from kubelint.api import POD_SPEC_KINDS, Manifest, Path, RuleContext, Violation, format_path, rule
 
 #: Container lists of a pod spec, in the order the API server validates them.
-GROUPS = {"containers": "container", "initContainers": "init container",
-          "ephemeralContainers": "ephemeral container"}
+GROUPS = {
+    "containers": "container",
+    "initContainers": "init container",
+    "ephemeralContainers": "ephemeral container",
+}
 
 
-@rule(id="container-name-duplicate", severity="error", kinds=POD_SPEC_KINDS,
-      summary="two containers of a pod have the same name")
+@rule(
+    id="container-name-duplicate",
+    severity="error",
+    kinds=POD_SPEC_KINDS,
+    summary="two containers of a pod have the same name",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = obj.pod_spec_path()
     spec = obj.pod_spec()
@@ -100,6 +107,9 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
                 continue
             first_kind, first_path = seen[name]
             same = "another " + kind if first_kind == kind else f"{first_kind}"
-            yield ctx.violation(path, f"{kind} {name!r} has the same name as {same}"
-                                      f" {name!r} (at {format_path(first_path[:-1])});"
-                                      " container names must be unique in a pod")
+            yield ctx.violation(
+                path,
+                f"{kind} {name!r} has the same name as {same}"
+                f" {name!r} (at {format_path(first_path[:-1])});"
+                " container names must be unique in a pod",
+            )

@@ -135,12 +135,15 @@ def _number(value: Any) -> int | None:
 def _conflict(here: _Port, first: _Port, what: str) -> str:
     if first.owner == here.owner:
         return f"{here.label} declares {what} twice (first at {format_path(first.path)})"
-    return (f"{here.label} uses {what}, which {first.label} uses too"
-            f" (at {format_path(first.path)})")
+    return f"{here.label} uses {what}, which {first.label} uses too (at {format_path(first.path)})"
 
 
-@rule(id="container-port-conflict", severity="error", kinds=POD_SPEC_KINDS,
-      summary="two containers of a pod use the same port")
+@rule(
+    id="container-port-conflict",
+    severity="error",
+    kinds=POD_SPEC_KINDS,
+    summary="two containers of a pod use the same port",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     container_ports: dict[tuple[int, Any], _Port] = {}
     host_ports: dict[tuple[int, Any, Any], _Port] = {}
@@ -171,10 +174,14 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
                     # Rejected (a repeated hostPort), or two processes binding one port:
                     # errors. One container naming its port twice is accepted with a
                     # warning (only server-side apply refuses it): a warning.
-                    severity = None if host_first is not None or first.owner != here.owner \
-                        else "warning"
-                    yield ctx.violation((*here.path, "containerPort"),
-                                        _conflict(here, first, what), severity=severity)
+                    severity = (
+                        None if host_first is not None or first.owner != here.owner else "warning"
+                    )
+                    yield ctx.violation(
+                        (*here.path, "containerPort"),
+                        _conflict(here, first, what),
+                        severity=severity,
+                    )
                     continue
             if host_first is not None:
                 on_ip = f" on hostIP {host_ip}" if host_ip else ""

@@ -108,14 +108,19 @@ class _Named(NamedTuple):
 
 
 def _label(group: str, container: Mapping[str, Any], index: int) -> str:
-    kind = {"initContainers": "init container",
-            "ephemeralContainers": "ephemeral container"}.get(group, "container")
+    kind = {"initContainers": "init container", "ephemeralContainers": "ephemeral container"}.get(
+        group, "container"
+    )
     name = container.get("name")
     return f"{kind} {name!r}" if isinstance(name, str) and name else f"{kind} #{index}"
 
 
-@rule(id="container-port-name-invalid", severity="error", kinds=POD_SPEC_KINDS,
-      summary="a container port name is rejected by the API server or used twice in a pod")
+@rule(
+    id="container-port-name-invalid",
+    severity="error",
+    kinds=POD_SPEC_KINDS,
+    summary="a container port name is rejected by the API server or used twice in a pod",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = obj.pod_spec_path()
     spec = obj.pod_spec()
@@ -129,34 +134,45 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
                 continue
             label = _label(group, container, index)
             running = group == "containers" or (
-                group == "initContainers" and container.get("restartPolicy") == "Always")
+                group == "initContainers" and container.get("restartPolicy") == "Always"
+            )
             ports = container.get("ports")
             in_container: dict[str, _Named] = {}
             for number, entry in enumerate(ports if isinstance(ports, list) else ()):
                 name = entry.get("name") if isinstance(entry, Mapping) else None
                 if not isinstance(name, str) or not name:
                     continue
-                here = _Named((*spec_path, group, index, "ports", number), label,
-                              entry.get("containerPort"))
+                here = _Named(
+                    (*spec_path, group, index, "ports", number), label, entry.get("containerPort")
+                )
                 where = (*here.path, "name")
                 reasons = port_name_problems(name)
                 if reasons:
-                    yield ctx.violation(where, f"{label} port name {name!r} is not a valid"
-                                               f" port name: it {'; it '.join(reasons)}")
+                    yield ctx.violation(
+                        where,
+                        f"{label} port name {name!r} is not a valid"
+                        f" port name: it {'; it '.join(reasons)}",
+                    )
                     continue
                 first = in_container.setdefault(name, here)
                 if first is not here:
-                    yield ctx.violation(where, f"{label} names two ports {name!r} (the"
-                                               f" first at {format_path(first.path)});"
-                                               " port names must be unique")
+                    yield ctx.violation(
+                        where,
+                        f"{label} names two ports {name!r} (the"
+                        f" first at {format_path(first.path)});"
+                        " port names must be unique",
+                    )
                     continue
                 if not running:
                     continue
                 other = in_pod.setdefault(name, here)
                 if other is not here and other.label != label and other.port != here.port:
-                    yield ctx.violation(where, f"{label} port {name!r} has the name of"
-                                               f" {other.label}'s port {other.port} (at"
-                                               f" {format_path(other.path)}): a Service"
-                                               " targetPort that names it reaches only the"
-                                               " first",
-                                        severity="warning")
+                    yield ctx.violation(
+                        where,
+                        f"{label} port {name!r} has the name of"
+                        f" {other.label}'s port {other.port} (at"
+                        f" {format_path(other.path)}): a Service"
+                        " targetPort that names it reaches only the"
+                        " first",
+                        severity="warning",
+                    )

@@ -84,8 +84,12 @@ from ._probes import PROBES
 SIDECAR_POLICY = "Always"
 
 
-@rule(id="init-container-probe", severity="error", kinds=POD_SPEC_KINDS,
-      summary="an init container that is not a sidecar has a probe")
+@rule(
+    id="init-container-probe",
+    severity="error",
+    kinds=POD_SPEC_KINDS,
+    summary="an init container that is not a sidecar has a probe",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     for ref in obj.containers(include_init=True):
         if not ref.init:
@@ -96,11 +100,15 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         if isinstance(policy, str) and policy.strip().lower() == SIDECAR_POLICY.lower():
             hint = f" (restartPolicy {policy!r} is not {SIDECAR_POLICY!r}: it is case-sensitive)"
         else:
-            hint = (" (it runs to completion; to keep it running as a sidecar, set"
-                    " restartPolicy: Always, Kubernetes 1.29+)")
+            hint = (
+                " (it runs to completion; to keep it running as a sidecar, set"
+                " restartPolicy: Always, Kubernetes 1.29+)"
+            )
         for probe_name in PROBES:
             if ref.container.get(probe_name) is None:
                 continue  # null is "not set"
-            yield ctx.violation((*ref.path, probe_name),
-                                f"{ref.label} has a {probe_name}; the API server rejects"
-                                f" probes on init containers{hint}")
+            yield ctx.violation(
+                (*ref.path, probe_name),
+                f"{ref.label} has a {probe_name}; the API server rejects"
+                f" probes on init containers{hint}",
+            )

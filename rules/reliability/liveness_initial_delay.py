@@ -88,20 +88,28 @@ from ._probes import TIMING_DEFAULTS, integer
 MIN_START_SECONDS = 10
 
 
-@rule(id="liveness-initial-delay", severity="warning", kinds=POD_SPEC_KINDS,
-      summary="a liveness probe can restart a container before it has had time to start",
-      options={"min-start-seconds": {
-          "type": "integer", "minimum": 0, "default": MIN_START_SECONDS,
-          "description": "the least time a container without a startupProbe must get"
-                         " before a failing liveness probe restarts it"}})
+@rule(
+    id="liveness-initial-delay",
+    severity="warning",
+    kinds=POD_SPEC_KINDS,
+    summary="a liveness probe can restart a container before it has had time to start",
+    options={
+        "min-start-seconds": {
+            "type": "integer",
+            "minimum": 0,
+            "default": MIN_START_SECONDS,
+            "description": "the least time a container without a startupProbe must get"
+            " before a failing liveness probe restarts it",
+        }
+    },
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     minimum = integer(ctx.options.get("min-start-seconds"))
     if minimum is None:
         minimum = MIN_START_SECONDS
     for ref in obj.containers():
         probe = ref.container.get("livenessProbe")
-        if not isinstance(probe, Mapping) or isinstance(ref.container.get("startupProbe"),
-                                                        Mapping):
+        if not isinstance(probe, Mapping) or isinstance(ref.container.get("startupProbe"), Mapping):
             continue
         numbers: dict[str, int] = {}
         for field in ("initialDelaySeconds", "periodSeconds", "failureThreshold"):
@@ -119,9 +127,11 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         if budget >= minimum:
             continue
         where = ("initialDelaySeconds",) if "initialDelaySeconds" in probe else ()
-        yield ctx.violation((*ref.path, "livenessProbe", *where),
-                            f"{ref.label} livenessProbe restarts it if it does not answer"
-                            f" within about {budget}s of starting ({delay}s delay +"
-                            f" {threshold} failures x {period}s period) and it has no"
-                            f" startupProbe; give it at least {minimum}s or add a"
-                            " startupProbe")
+        yield ctx.violation(
+            (*ref.path, "livenessProbe", *where),
+            f"{ref.label} livenessProbe restarts it if it does not answer"
+            f" within about {budget}s of starting ({delay}s delay +"
+            f" {threshold} failures x {period}s period) and it has no"
+            f" startupProbe; give it at least {minimum}s or add a"
+            " startupProbe",
+        )

@@ -77,8 +77,12 @@ from collections.abc import Iterator
 from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
 
 
-@rule(id="liveness-probe-missing", severity="warning", kinds=POD_SPEC_KINDS,
-      summary="a container of a long-running workload has no liveness probe")
+@rule(
+    id="liveness-probe-missing",
+    severity="warning",
+    kinds=POD_SPEC_KINDS,
+    summary="a container of a long-running workload has no liveness probe",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if not obj.is_long_running():
         return
@@ -88,6 +92,9 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         # schema validation).
         if ref.container.get("livenessProbe") is not None:
             continue
-        yield ctx.violation(ref.path, f"{ref.label} of {subject} has no livenessProbe: if"
-                                      " it hangs without exiting, the kubelet never"
-                                      " restarts it")
+        yield ctx.violation(
+            ref.path,
+            f"{ref.label} of {subject} has no livenessProbe: if"
+            " it hangs without exiting, the kubelet never"
+            " restarts it",
+        )

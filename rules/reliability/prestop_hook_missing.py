@@ -142,8 +142,9 @@ def _metrics_only(port: Mapping[str, Any]) -> bool:
     """A Service port named for metrics: a scrape that fails while the pod stops is
     retried at the next interval, so it needs no draining."""
     name = port.get("name")
-    return isinstance(name, str) and (name == "metrics" or name.endswith("-metrics")
-                                      or name.startswith("metrics-"))
+    return isinstance(name, str) and (
+        name == "metrics" or name.endswith("-metrics") or name.startswith("metrics-")
+    )
 
 
 def _routes_to(service: Manifest, containers: list[ContainerRef]) -> set[int]:
@@ -165,8 +166,7 @@ def _routes_to(service: Manifest, containers: list[ContainerRef]) -> set[int]:
         protocol = _protocol(port.get("protocol"))
         if not isinstance(protocol, str):
             continue
-        matched = [index for index, ref in enumerate(containers)
-                   if _serves(ref, target, protocol)]
+        matched = [index for index, ref in enumerate(containers) if _serves(ref, target, protocol)]
         if not matched:
             return everyone
         serving.update(matched)
@@ -181,13 +181,21 @@ def _has_prestop(container: Mapping[str, Any]) -> bool | None:
     return lifecycle.get("preStop") is not None
 
 
-@rule(id="prestop-hook-missing", severity="info", kinds=POD_SPEC_KINDS, enabled=False,
-      summary="a container behind a Service has no preStop hook to drain before shutdown")
+@rule(
+    id="prestop-hook-missing",
+    severity="info",
+    kinds=POD_SPEC_KINDS,
+    enabled=False,
+    summary="a container behind a Service has no preStop hook to drain before shutdown",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if not obj.is_long_running():
         return
-    services = [service for service in ctx.index.services_for(obj)
-                if service.get(("spec", "type")) != "ExternalName"]
+    services = [
+        service
+        for service in ctx.index.services_for(obj)
+        if service.get(("spec", "type")) != "ExternalName"
+    ]
     if not services:
         return
     containers = list(obj.containers(include_init=False))
@@ -202,8 +210,10 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         if not names or _has_prestop(ref.container) is not False:
             continue
         plural = "s" if len(names) > 1 else ""
-        yield ctx.violation((*ref.path, "lifecycle", "preStop"),
-                            f"{ref.label} has no lifecycle.preStop hook, but Service{plural}"
-                            f" {', '.join(map(repr, names))} route{'' if plural else 's'}"
-                            " traffic to it: requests in flight are cut while the pod is"
-                            " removed from the endpoints")
+        yield ctx.violation(
+            (*ref.path, "lifecycle", "preStop"),
+            f"{ref.label} has no lifecycle.preStop hook, but Service{plural}"
+            f" {', '.join(map(repr, names))} route{'' if plural else 's'}"
+            " traffic to it: requests in flight are cut while the pod is"
+            " removed from the endpoints",
+        )

@@ -94,8 +94,16 @@ def _canonical(value: Any) -> Any:
     """A hashable form that keeps types apart (8080 is not "8080", 1 is not true) and
     drops unset values (null, "", [] and {} are what an omitted field reads as)."""
     if isinstance(value, Mapping):
-        return ("map", tuple(sorted((str(key), _canonical(item)) for key, item in value.items()
-                                    if item not in (None, "", [], {}))))
+        return (
+            "map",
+            tuple(
+                sorted(
+                    (str(key), _canonical(item))
+                    for key, item in value.items()
+                    if item not in (None, "", [], {})
+                )
+            ),
+        )
     if isinstance(value, list):
         return ("list", tuple(_canonical(item) for item in value))
     return (type(value).__name__, value)
@@ -106,8 +114,7 @@ def _effective(probe: Mapping[str, Any]) -> Any:
     filled: dict[str, Any] = dict(probe)
     for field, default in TIMING_DEFAULTS.items():
         value = filled.get(field)
-        if value is None or (value == 0 and isinstance(value, int)
-                             and not isinstance(value, bool)):
+        if value is None or (value == 0 and isinstance(value, int) and not isinstance(value, bool)):
             filled[field] = default
     for handler, defaults in HANDLER_DEFAULTS.items():
         action = filled.get(handler)
@@ -138,8 +145,12 @@ def _describe(probe: Mapping[str, Any]) -> str:
     return "no handler"
 
 
-@rule(id="probe-identical", severity="warning", kinds=POD_SPEC_KINDS,
-      summary="a container's liveness and readiness probes are identical")
+@rule(
+    id="probe-identical",
+    severity="warning",
+    kinds=POD_SPEC_KINDS,
+    summary="a container's liveness and readiness probes are identical",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     for ref in obj.containers(include_init=True):
         if ref.init and ref.container.get("restartPolicy") != "Always":
@@ -154,9 +165,11 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             continue
         period = liveness.get("periodSeconds") or TIMING_DEFAULTS["periodSeconds"]
         failures = liveness.get("failureThreshold") or TIMING_DEFAULTS["failureThreshold"]
-        yield ctx.violation((*ref.path, "livenessProbe"),
-                            f"{ref.label} has identical livenessProbe and readinessProbe"
-                            f" ({_describe(liveness)}, every {period}s, {failures} failures):"
-                            " the container is restarted the moment it is taken out of the"
-                            " Service endpoints; give the liveness probe a higher"
-                            " failureThreshold or a lighter endpoint")
+        yield ctx.violation(
+            (*ref.path, "livenessProbe"),
+            f"{ref.label} has identical livenessProbe and readinessProbe"
+            f" ({_describe(liveness)}, every {period}s, {failures} failures):"
+            " the container is restarted the moment it is taken out of the"
+            " Service endpoints; give the liveness probe a higher"
+            " failureThreshold or a lighter endpoint",
+        )

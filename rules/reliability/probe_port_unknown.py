@@ -154,20 +154,29 @@ def _not_tcp(container: Mapping[str, Any], port: Any) -> str | None:
 
 def _elsewhere(others: list[tuple[ContainerRef, dict[str, Any], set[int]]], port: Any) -> str:
     """A hint when another container of the pod declares the port."""
-    owners = [ref.label for ref, names, numbers in others
-              if (port in names if isinstance(port, str) else port in numbers)]
+    owners = [
+        ref.label
+        for ref, names, numbers in others
+        if (port in names if isinstance(port, str) else port in numbers)
+    ]
     if not owners:
         return ""
     who = " and ".join(owners)
     if isinstance(port, str):
-        return (f"; {who} of the pod declare{'s' if len(owners) == 1 else ''} it, but a"
-                " probe resolves names against its own container's ports only")
+        return (
+            f"; {who} of the pod declare{'s' if len(owners) == 1 else ''} it, but a"
+            " probe resolves names against its own container's ports only"
+        )
     # Containers share the pod's network: the probe reaches the other container.
     return f"; it is a port of {who}, so the probe checks that container, not this one"
 
 
-@rule(id="probe-port-unknown", severity="error", kinds=POD_SPEC_KINDS,
-      summary="a probe's port is not one its container declares")
+@rule(
+    id="probe-port-unknown",
+    severity="error",
+    kinds=POD_SPEC_KINDS,
+    summary="a probe's port is not one its container declares",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     containers = []
     for ref in obj.containers(include_init=True):
@@ -188,24 +197,34 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
                     protocol = _not_tcp(ref.container, port)
                     if protocol is not None:
                         number = port if _is_int(port) else names[port]
-                        yield ctx.violation(path, f"{where} {port!r} is port {number}, which the"
-                                                  f" container declares only over {protocol}:"
-                                                  f" the {handler} probe connects over TCP, so"
-                                                  " it fails unless the process also listens"
-                                                  " on TCP there",
-                                            severity="warning")
+                        yield ctx.violation(
+                            path,
+                            f"{where} {port!r} is port {number}, which the"
+                            f" container declares only over {protocol}:"
+                            f" the {handler} probe connects over TCP, so"
+                            " it fails unless the process also listens"
+                            " on TCP there",
+                            severity="warning",
+                        )
                     continue
                 if isinstance(port, str) and handler in NAMED_PORT_HANDLERS:
-                    yield ctx.violation(path, f"{where} {port!r}"
-                                              f"{_name_problem(port, names, numbers)}"
-                                              f"{_elsewhere(others, port)}")
+                    yield ctx.violation(
+                        path,
+                        f"{where} {port!r}"
+                        f"{_name_problem(port, names, numbers)}"
+                        f"{_elsewhere(others, port)}",
+                    )
                 elif _is_int(port) and numbers and port not in numbers:
                     listed = ", ".join(str(number) for number in sorted(numbers))
-                    advice = (_elsewhere(others, port) or "; declare it if the application"
-                              " listens there, or fix the probe")
-                    yield ctx.violation(path, f"{where} {port} is not a port the container"
-                                              f" declares ({listed}){advice}",
-                                        severity="warning")
+                    advice = (
+                        _elsewhere(others, port)
+                        or "; declare it if the application listens there, or fix the probe"
+                    )
+                    yield ctx.violation(
+                        path,
+                        f"{where} {port} is not a port the container declares ({listed}){advice}",
+                        severity="warning",
+                    )
 
 
 def _name_problem(port: str, names: Mapping[str, Any], numbers: set[int]) -> str:
@@ -214,9 +233,11 @@ def _name_problem(port: str, names: Mapping[str, Any], numbers: set[int]) -> str
     if stripped.isdigit():
         number = int(stripped)
         known = " (which the container declares)" if number in numbers else ""
-        return (f" is a string, so Kubernetes reads it as a port name, and a port name"
-                f" needs a letter (the API server rejects it); write {number}{known}"
-                " without quotes")
+        return (
+            f" is a string, so Kubernetes reads it as a port name, and a port name"
+            f" needs a letter (the API server rejects it); write {number}{known}"
+            " without quotes"
+        )
     if not names:
         return " names a port, but the container declares no named ports"
     folded = next((name for name in names if name.lower() == stripped.lower()), None)

@@ -81,8 +81,13 @@ from ._probes import integer, probes
 MUST_BE_ONE = ("livenessProbe", "startupProbe")
 
 
-@rule(id="probe-success-threshold", severity="error", kinds=POD_SPEC_KINDS, fixable=True,
-      summary="a probe's successThreshold is one the API server rejects")
+@rule(
+    id="probe-success-threshold",
+    severity="error",
+    kinds=POD_SPEC_KINDS,
+    fixable=True,
+    summary="a probe's successThreshold is one the API server rejects",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     for ref in obj.containers(include_init=True):
         for probe_name, probe in probes(ref.container):
@@ -92,9 +97,15 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             path = (*ref.path, probe_name, "successThreshold")
             if probe_name in MUST_BE_ONE and threshold not in (0, 1):
                 # 0 is defaulted to 1 before validation, so only other values fail.
-                yield ctx.violation(path, f"{ref.label} {probe_name} has successThreshold"
-                                          f" {threshold}; it must be 1", fix=Fix(path, 1))
+                yield ctx.violation(
+                    path,
+                    f"{ref.label} {probe_name} has successThreshold {threshold}; it must be 1",
+                    fix=Fix(path, 1),
+                )
             elif threshold < 0:
-                yield ctx.violation(path, f"{ref.label} {probe_name} has successThreshold"
-                                          f" {threshold}; it must not be negative",
-                                    fix=Fix(path, 1))
+                yield ctx.violation(
+                    path,
+                    f"{ref.label} {probe_name} has successThreshold"
+                    f" {threshold}; it must not be negative",
+                    fix=Fix(path, 1),
+                )

@@ -92,8 +92,13 @@ from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
 from ._probes import TIMING_DEFAULTS, integer, probes
 
 #: Fields the API server requires to be >= 0; 0 means the default for all but the delay.
-NON_NEGATIVE = ("initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold",
-                "successThreshold")
+NON_NEGATIVE = (
+    "initialDelaySeconds",
+    "periodSeconds",
+    "timeoutSeconds",
+    "failureThreshold",
+    "successThreshold",
+)
 GRACE = "terminationGracePeriodSeconds"
 
 
@@ -109,8 +114,12 @@ def _effective(probe: Mapping[str, Any], field: str) -> int | None:
     return number or TIMING_DEFAULTS[field]
 
 
-@rule(id="probe-timing", severity="warning", kinds=POD_SPEC_KINDS,
-      summary="a probe's timing is rejected or does not work as written")
+@rule(
+    id="probe-timing",
+    severity="warning",
+    kinds=POD_SPEC_KINDS,
+    summary="a probe's timing is rejected or does not work as written",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     for ref in obj.containers(include_init=True):
         for probe_name, probe in probes(ref.container):
@@ -118,28 +127,38 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             for field in NON_NEGATIVE:
                 value = integer(probe.get(field))
                 if value is not None and value < 0:
-                    default = (f" (0 means the default, {TIMING_DEFAULTS[field]})"
-                               if TIMING_DEFAULTS[field] else "")
-                    yield ctx.violation((*ref.path, probe_name, field),
-                                        f"{where} {field} is {value}; the API server rejects"
-                                        f" negative values{default}", severity="error")
+                    default = (
+                        f" (0 means the default, {TIMING_DEFAULTS[field]})"
+                        if TIMING_DEFAULTS[field]
+                        else ""
+                    )
+                    yield ctx.violation(
+                        (*ref.path, probe_name, field),
+                        f"{where} {field} is {value}; the API server rejects"
+                        f" negative values{default}",
+                        severity="error",
+                    )
             grace = integer(probe.get(GRACE))
             if grace is not None and grace <= 0:
-                yield ctx.violation((*ref.path, probe_name, GRACE),
-                                    f"{where} {GRACE} is {grace}; the API server requires it"
-                                    " to be greater than 0 (omit it to use the pod's)",
-                                    severity="error")
+                yield ctx.violation(
+                    (*ref.path, probe_name, GRACE),
+                    f"{where} {GRACE} is {grace}; the API server requires it"
+                    " to be greater than 0 (omit it to use the pod's)",
+                    severity="error",
+                )
             timeout = _effective(probe, "timeoutSeconds")
             period = _effective(probe, "periodSeconds")
             if timeout is None or period is None or timeout <= period:
                 continue  # a timeout equal to the period ends as the next probe is due
             field = "timeoutSeconds" if probe.get("timeoutSeconds") else "periodSeconds"
-            shown_timeout = (f"{timeout}" if probe.get("timeoutSeconds")
-                             else f"{timeout} (the default)")
-            shown_period = (f"{period}" if probe.get("periodSeconds")
-                            else f"{period} (the default)")
-            yield ctx.violation((*ref.path, probe_name, field),
-                                f"{where} timeoutSeconds {shown_timeout} is longer than"
-                                f" periodSeconds {shown_period}: a probe that hangs delays"
-                                " the next one, so the container is probed less often than"
-                                " configured and failures are detected late")
+            shown_timeout = (
+                f"{timeout}" if probe.get("timeoutSeconds") else f"{timeout} (the default)"
+            )
+            shown_period = f"{period}" if probe.get("periodSeconds") else f"{period} (the default)"
+            yield ctx.violation(
+                (*ref.path, probe_name, field),
+                f"{where} timeoutSeconds {shown_timeout} is longer than"
+                f" periodSeconds {shown_period}: a probe that hangs delays"
+                " the next one, so the container is probed less often than"
+                " configured and failures are detected late",
+            )

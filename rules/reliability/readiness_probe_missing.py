@@ -138,12 +138,20 @@ def _pod_is_gated(obj: Manifest) -> bool:
     return False
 
 
-@rule(id="readiness-probe-missing", severity="warning", kinds=POD_SPEC_KINDS,
-      summary="a container that serves traffic has no readiness probe",
-      options={"require-for-all": {
-          "type": "boolean", "default": False,
-          "description": "report every regular container of a long-running workload"
-                         " without a readiness probe, whether or not it serves traffic"}})
+@rule(
+    id="readiness-probe-missing",
+    severity="warning",
+    kinds=POD_SPEC_KINDS,
+    summary="a container that serves traffic has no readiness probe",
+    options={
+        "require-for-all": {
+            "type": "boolean",
+            "default": False,
+            "description": "report every regular container of a long-running workload"
+            " without a readiness probe, whether or not it serves traffic",
+        }
+    },
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if not obj.is_long_running():
         return
@@ -154,8 +162,9 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         if _has_readiness(ref.container):
             continue
         if services is None:
-            services = sorted({service.display_name or "?"
-                               for service in ctx.index.services_for(obj)})
+            services = sorted(
+                {service.display_name or "?" for service in ctx.index.services_for(obj)}
+            )
         selected = ""
         if services:
             plural = "s" if len(services) > 1 else ""
@@ -177,10 +186,12 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
                 continue  # another container's probe gates the pod, or it serves the ports
             alone = sum(1 for _ in obj.containers(include_init=False)) == 1
             others = "" if alone else " (and no other container of the pod has one)"
-            why = (f"{others}, but {selected} select{'' if len(services) > 1 else 's'}"
-                   " its pods")
+            why = f"{others}, but {selected} select{'' if len(services) > 1 else 's'} its pods"
         else:
             continue
-        yield ctx.violation(ref.path, f"{ref.label} of {subject} has no readinessProbe{why}:"
-                                      " the pod gets traffic (and a rolling update counts it"
-                                      " available) before the application is ready")
+        yield ctx.violation(
+            ref.path,
+            f"{ref.label} of {subject} has no readinessProbe{why}:"
+            " the pod gets traffic (and a rolling update counts it"
+            " available) before the application is ready",
+        )

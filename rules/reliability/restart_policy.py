@@ -89,8 +89,13 @@ def _allowed_text(allowed: tuple[str, ...]) -> str:
     return ", ".join(allowed[:-1]) + f" or {allowed[-1]}"
 
 
-@rule(id="restart-policy", severity="error", kinds=POD_SPEC_KINDS, fixable=True,
-      summary="a pod restartPolicy the controller does not allow")
+@rule(
+    id="restart-policy",
+    severity="error",
+    kinds=POD_SPEC_KINDS,
+    fixable=True,
+    summary="a pod restartPolicy the controller does not allow",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = obj.pod_spec_path()
     spec = obj.pod_spec()
@@ -101,28 +106,38 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if value is not None and not isinstance(value, str):
         return  # a number or a mapping: schema validation reports it
     subject = f"{obj.kind} {obj.display_name or '?'!r}" + (
-        " pod template" if obj.kind != "Pod" else "")
+        " pod template" if obj.kind != "Pod" else ""
+    )
     if not value:  # unset, null or "": Kubernetes defaults it before validating
         if DEFAULT_POLICY in allowed:
             return
         present = "restartPolicy" in spec
         path = (*spec_path, "restartPolicy") if present else spec_path
         state = "an empty restartPolicy" if present else "no restartPolicy"
-        yield ctx.violation(path, f"{subject} has {state}, so it defaults to"
-                                  f" {DEFAULT_POLICY}; a {obj.kind} allows"
-                                  f" {_allowed_text(allowed)}",
-                            fix=_fix(spec_path, allowed))
+        yield ctx.violation(
+            path,
+            f"{subject} has {state}, so it defaults to"
+            f" {DEFAULT_POLICY}; a {obj.kind} allows"
+            f" {_allowed_text(allowed)}",
+            fix=_fix(spec_path, allowed),
+        )
         return
     if value in allowed:
         return
     # "onFailure", "always ": name the spelling the API server would have accepted.
     spelled = next((p for p in allowed if p.lower() == value.strip().lower()), None)
     hint = f" (values are case-sensitive: {spelled})" if spelled is not None else ""
-    fix = Fix((*spec_path, "restartPolicy"), spelled) if spelled is not None else \
-        _fix(spec_path, allowed)
-    yield ctx.violation((*spec_path, "restartPolicy"),
-                        f"{subject} has restartPolicy {value!r}; a {obj.kind} allows"
-                        f" {_allowed_text(allowed)}{hint}", fix=fix)
+    fix = (
+        Fix((*spec_path, "restartPolicy"), spelled)
+        if spelled is not None
+        else _fix(spec_path, allowed)
+    )
+    yield ctx.violation(
+        (*spec_path, "restartPolicy"),
+        f"{subject} has restartPolicy {value!r}; a {obj.kind} allows"
+        f" {_allowed_text(allowed)}{hint}",
+        fix=fix,
+    )
 
 
 def _fix(spec_path: tuple[str | int, ...], allowed: tuple[str, ...]) -> Fix | None:

@@ -146,13 +146,21 @@ def _services(ctx: RuleContext, name: str) -> Iterator[Manifest]:
             yield service
 
 
-@rule(id="statefulset-headless-service", severity="warning", kinds=("StatefulSet",),
-      fixable=True,
-      summary="a StatefulSet is not governed by a headless Service that selects its pods",
-      options={"require-service-in-input": {
-          "type": "boolean", "default": True,
-          "description": "report when the Service that serviceName names is not among the"
-                         " linted objects in the StatefulSet's namespace"}})
+@rule(
+    id="statefulset-headless-service",
+    severity="warning",
+    kinds=("StatefulSet",),
+    fixable=True,
+    summary="a StatefulSet is not governed by a headless Service that selects its pods",
+    options={
+        "require-service-in-input": {
+            "type": "boolean",
+            "default": True,
+            "description": "report when the Service that serviceName names is not among the"
+            " linted objects in the StatefulSet's namespace",
+        }
+    },
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.get(("spec",))
     if not isinstance(spec, Mapping):
@@ -163,10 +171,13 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     statefulset = f"StatefulSet {obj.display_name or '?'!r}"
     if not service_name:
         state = "an empty serviceName" if "serviceName" in spec else "no serviceName"
-        yield ctx.violation(SERVICE_NAME, f"{statefulset} has {state}: its pods get no"
-                                          " stable DNS names; name a headless Service if"
-                                          " they must reach each other by name",
-                            severity="info")
+        yield ctx.violation(
+            SERVICE_NAME,
+            f"{statefulset} has {state}: its pods get no"
+            " stable DNS names; name a headless Service if"
+            " they must reach each other by name",
+            severity="info",
+        )
         return
     namespace = ctx.namespace_of(obj) or ctx.index.default_namespace
     service = ctx.index.get("Service", service_name, namespace)
@@ -174,16 +185,20 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         if not ctx.options["require-service-in-input"]:
             return
         # A Service of that name in another namespace is a likely cause: say so.
-        elsewhere = sorted({ctx.index.namespace_of(other) or ""
-                            for other in _services(ctx, service_name)})
+        elsewhere = sorted(
+            {ctx.index.namespace_of(other) or "" for other in _services(ctx, service_name)}
+        )
         hint = ""
         if elsewhere:
             plural = "s" if len(elsewhere) > 1 else ""
             hint = f" (there is one in namespace{plural} {', '.join(map(repr, elsewhere))})"
-        yield ctx.violation(SERVICE_NAME, f"{statefulset} serviceName {service_name!r}: no"
-                                          f" Service {service_name!r} in namespace"
-                                          f" {namespace!r} in the input{hint}",
-                            severity="info")
+        yield ctx.violation(
+            SERVICE_NAME,
+            f"{statefulset} serviceName {service_name!r}: no"
+            f" Service {service_name!r} in namespace"
+            f" {namespace!r} in the input{hint}",
+            severity="info",
+        )
         return
     service_spec = service.get(("spec",))
     if not isinstance(service_spec, Mapping):
@@ -198,29 +213,46 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             shown = "clusterIP is unset, so it gets a cluster IP"
         # Unset or empty clusterIP: making the Service headless is the whole fix. A set IP
         # or an ExternalName Service needs a decision, so no automatic fix there.
-        fix = Fix(("spec", "clusterIP"), "None", target=service) \
-            if not cluster_ip and service_spec.get("type") != "ExternalName" else None
-        yield ctx.violation(SERVICE_NAME, f"{statefulset} serviceName {service_name!r}:"
-                                          f" Service {service_name!r} is not headless,"
-                                          f" {shown}; set clusterIP: None", fix=fix)
+        fix = (
+            Fix(("spec", "clusterIP"), "None", target=service)
+            if not cluster_ip and service_spec.get("type") != "ExternalName"
+            else None
+        )
+        yield ctx.violation(
+            SERVICE_NAME,
+            f"{statefulset} serviceName {service_name!r}:"
+            f" Service {service_name!r} is not headless,"
+            f" {shown}; set clusterIP: None",
+            fix=fix,
+        )
         return
     # A Service selector is a plain map of label values; say precisely why one that is
     # empty or shaped like a LabelSelector selects nothing.
     selector = service_spec.get("selector")
     if not isinstance(selector, Mapping) or not selector:
-        yield ctx.violation(SERVICE_NAME, f"{statefulset} serviceName {service_name!r}:"
-                                          f" headless Service {service_name!r} has no"
-                                          " selector, so it selects none of the pods")
+        yield ctx.violation(
+            SERVICE_NAME,
+            f"{statefulset} serviceName {service_name!r}:"
+            f" headless Service {service_name!r} has no"
+            " selector, so it selects none of the pods",
+        )
     elif any(isinstance(value, (Mapping, list)) for value in selector.values()):
-        yield ctx.violation(SERVICE_NAME, f"{statefulset} serviceName {service_name!r}:"
-                                          f" headless Service {service_name!r} has a selector"
-                                          " that is not a plain map of labels (a Service has"
-                                          " no matchLabels or matchExpressions), so it"
-                                          " selects none of the pods")
+        yield ctx.violation(
+            SERVICE_NAME,
+            f"{statefulset} serviceName {service_name!r}:"
+            f" headless Service {service_name!r} has a selector"
+            " that is not a plain map of labels (a Service has"
+            " no matchLabels or matchExpressions), so it"
+            " selects none of the pods",
+        )
     elif not service_selector_matches(selector, labels := obj.pod_template_labels()):
         wanted = ", ".join(f"{key}={value}" for key, value in selector.items())
-        which = ("the pod template's labels do not match" if labels
-                 else "the pod template has no labels")
-        yield ctx.violation(SERVICE_NAME, f"{statefulset} serviceName {service_name!r}:"
-                                          f" headless Service {service_name!r} selects"
-                                          f" {wanted}, but {which}")
+        which = (
+            "the pod template's labels do not match" if labels else "the pod template has no labels"
+        )
+        yield ctx.violation(
+            SERVICE_NAME,
+            f"{statefulset} serviceName {service_name!r}:"
+            f" headless Service {service_name!r} selects"
+            f" {wanted}, but {which}",
+        )

@@ -78,8 +78,12 @@ from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
 FIELD = "terminationGracePeriodSeconds"
 
 
-@rule(id="termination-grace-zero", severity="warning", kinds=POD_SPEC_KINDS,
-      summary="pods are killed without a termination grace period")
+@rule(
+    id="termination-grace-zero",
+    severity="warning",
+    kinds=POD_SPEC_KINDS,
+    summary="pods are killed without a termination grace period",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = obj.pod_spec_path()
     spec = obj.pod_spec()
@@ -90,8 +94,11 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if type(value) is not int or value != 0:
         return
     subject = f"{obj.kind} {obj.display_name or '?'!r}" + (
-        " pod template" if obj.kind != "Pod" else "")
-    yield ctx.violation((*spec_path, FIELD),
-                        f"{subject} sets {FIELD} to 0: its pods are deleted at once, preStop"
-                        " hooks are skipped and processes are killed without a graceful"
-                        " shutdown")
+        " pod template" if obj.kind != "Pod" else ""
+    )
+    yield ctx.violation(
+        (*spec_path, FIELD),
+        f"{subject} sets {FIELD} to 0: its pods are deleted at once, preStop"
+        " hooks are skipped and processes are killed without a graceful"
+        " shutdown",
+    )

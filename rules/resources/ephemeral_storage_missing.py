@@ -88,12 +88,20 @@ from ._requirements import requirements
 RESOURCE = "ephemeral-storage"
 
 
-@rule(id="ephemeral-storage-missing", severity="info", kinds=POD_SPEC_KINDS,
-      summary="a container sets no ephemeral-storage request or limit",
-      options={"require-limit": {
-          "type": "boolean", "default": False,
-          "description": "also report a container that requests ephemeral-storage without"
-                         " a limit"}})
+@rule(
+    id="ephemeral-storage-missing",
+    severity="info",
+    kinds=POD_SPEC_KINDS,
+    summary="a container sets no ephemeral-storage request or limit",
+    options={
+        "require-limit": {
+            "type": "boolean",
+            "default": False,
+            "description": "also report a container that requests ephemeral-storage without"
+            " a limit",
+        }
+    },
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     require_limit = ctx.options.get("require-limit") is True
     for ref in obj.containers():
@@ -102,13 +110,21 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             continue
         requests, limits = found
         if requests.get(RESOURCE) is None and limits.get(RESOURCE) is None:
-            path = (*ref.path, "resources", "requests") if requests \
-                else (*ref.path, "resources")
-            yield ctx.violation(path, f"{ref.label} sets no {RESOURCE} request or limit:"
-                                      " it can fill the node's disk, and the scheduler does"
-                                      " not account for its disk use")
+            path = (*ref.path, "resources", "requests") if requests else (*ref.path, "resources")
+            yield ctx.violation(
+                path,
+                f"{ref.label} sets no {RESOURCE} request or limit:"
+                " it can fill the node's disk, and the scheduler does"
+                " not account for its disk use",
+            )
         elif require_limit and limits.get(RESOURCE) is None:
-            path = (*ref.path, "resources", "limits") if limits \
+            path = (
+                (*ref.path, "resources", "limits")
+                if limits
                 else (*ref.path, "resources", "requests", RESOURCE)
-            yield ctx.violation(path, f"{ref.label} requests {RESOURCE} but sets no limit"
-                                      " for it: it can fill the node's disk")
+            )
+            yield ctx.violation(
+                path,
+                f"{ref.label} requests {RESOURCE} but sets no limit"
+                " for it: it can fill the node's disk",
+            )

@@ -86,16 +86,26 @@ from kubelint.api import POD_SPEC_KINDS, Control, Manifest, RuleContext, Violati
 from ._requirements import block
 
 
-@rule(id="resources-limits-missing", severity="warning", kinds=POD_SPEC_KINDS,
-      summary="a container has no memory limit (or no cpu limit, when required)",
-      options={"require-cpu-limit": {
-          "type": "boolean", "default": False,
-          "description": "also report containers without a cpu limit"}},
-      controls=(
-          Control("nsa:resource-policies",
-                  partial="memory limits, and cpu limits with require-cpu-limit: true;"
-                          " LimitRanges and ResourceQuotas are not checked"),
-      ))
+@rule(
+    id="resources-limits-missing",
+    severity="warning",
+    kinds=POD_SPEC_KINDS,
+    summary="a container has no memory limit (or no cpu limit, when required)",
+    options={
+        "require-cpu-limit": {
+            "type": "boolean",
+            "default": False,
+            "description": "also report containers without a cpu limit",
+        }
+    },
+    controls=(
+        Control(
+            "nsa:resource-policies",
+            partial="memory limits, and cpu limits with require-cpu-limit: true;"
+            " LimitRanges and ResourceQuotas are not checked",
+        ),
+    ),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     required = ("cpu", "memory") if ctx.options["require-cpu-limit"] else ("memory",)
     for ref in obj.containers():
@@ -104,5 +114,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             continue
         missing = [name for name in required if limits.get(name) is None]
         if missing:
-            yield ctx.violation((*ref.path, "resources", "limits"),
-                                f"{ref.label} has no {' or '.join(missing)} limit")
+            yield ctx.violation(
+                (*ref.path, "resources", "limits"),
+                f"{ref.label} has no {' or '.join(missing)} limit",
+            )

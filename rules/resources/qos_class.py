@@ -125,8 +125,9 @@ def _blocks(resources: Any) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
     return found
 
 
-def _classify(requests: Mapping[str, Any], limits: Mapping[str, Any],
-              who: str) -> tuple[str, list[str]]:
+def _classify(
+    requests: Mapping[str, Any], limits: Mapping[str, Any], who: str
+) -> tuple[str, list[str]]:
     """The class of one set of requirements (a container's, or the pod-level one) and why
     it is not Guaranteed. A missing request defaults to the limit; a value that is not a
     quantity is skipped, as if it were not written."""
@@ -142,8 +143,7 @@ def _classify(requests: Mapping[str, Any], limits: Mapping[str, Any],
             best_effort = False
         if not limit:
             if limit is None and limit_written is not None:
-                reasons.append(f"{who} has a {name} limit {limit_written!r} that is not a"
-                               " quantity")
+                reasons.append(f"{who} has a {name} limit {limit_written!r} that is not a quantity")
             elif limit is None:
                 unset.append(name)
             else:
@@ -151,8 +151,10 @@ def _classify(requests: Mapping[str, Any], limits: Mapping[str, Any],
             continue
         best_effort = False
         if request != limit:
-            reasons.append(f"{who} requests {written(request_written)} {name}, not its"
-                           f" limit of {written(limit_written)}")
+            reasons.append(
+                f"{who} requests {written(request_written)} {name}, not its"
+                f" limit of {written(limit_written)}"
+            )
     if unset:
         reasons.insert(0, f"{who} has no {' or '.join(unset)} limit")
     if best_effort:
@@ -160,15 +162,15 @@ def _classify(requests: Mapping[str, Any], limits: Mapping[str, Any],
     return ("Guaranteed" if not reasons else "Burstable"), reasons
 
 
-def _pod_level(spec: Mapping[str, Any], containers: list[tuple[str, Mapping[str, Any]]]
-               ) -> tuple[str, list[str]] | None:
+def _pod_level(
+    spec: Mapping[str, Any], containers: list[tuple[str, Mapping[str, Any]]]
+) -> tuple[str, list[str]] | None:
     requests, limits = _blocks(spec.get("resources"))
     for name in RESOURCES:
         if requests.get(name) is None and quantity(limits.get(name)):
             for _, container in containers:
                 container_requests, container_limits = _blocks(container.get("resources"))
-                if (quantity(container_requests.get(name))
-                        or quantity(container_limits.get(name))):
+                if quantity(container_requests.get(name)) or quantity(container_limits.get(name)):
                     return None  # the pod-level request defaults from the containers'
     qos, reasons = _classify(requests, limits, "spec.resources")
     return qos, reasons or ["set by the pod-level spec.resources"]
@@ -195,14 +197,23 @@ def _qos(obj: Manifest, spec: Mapping[str, Any]) -> tuple[str, list[str]] | None
     return "Burstable", reasons
 
 
-@rule(id="qos-class", severity="info", kinds=POD_SPEC_KINDS, enabled=False,
-      summary="a pod's QoS class, or a pod below the required QoS class",
-      options={"require": {
-          "type": ["string", "null"], "enum": ["Guaranteed", "Burstable", None],
-          "default": None,
-          "description": "the lowest QoS class a pod may have; pods below it are reported"
-                         " as warnings and the others not at all (null: report every"
-                         " pod's class as info)"}})
+@rule(
+    id="qos-class",
+    severity="info",
+    kinds=POD_SPEC_KINDS,
+    enabled=False,
+    summary="a pod's QoS class, or a pod below the required QoS class",
+    options={
+        "require": {
+            "type": ["string", "null"],
+            "enum": ["Guaranteed", "Burstable", None],
+            "default": None,
+            "description": "the lowest QoS class a pod may have; pods below it are reported"
+            " as warnings and the others not at all (null: report every"
+            " pod's class as info)",
+        }
+    },
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     path = obj.pod_spec_path()
     spec = obj.pod_spec()
@@ -222,7 +233,10 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     required = ctx.options.get("require")
     if required in RANK:
         if RANK[qos] < RANK[required]:
-            yield ctx.violation(path, f"pod QoS class is {qos}, below the required"
-                                      f" {required}{why}", severity="warning")
+            yield ctx.violation(
+                path,
+                f"pod QoS class is {qos}, below the required {required}{why}",
+                severity="warning",
+            )
         return
     yield ctx.violation(path, f"pod QoS class is {qos}{why}")

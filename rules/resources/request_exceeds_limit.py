@@ -103,9 +103,12 @@ def _amount(value: Any) -> str:
     return value if isinstance(value, str) else _show(value)
 
 
-@rule(id="resources-request-exceeds-limit", severity="error", kinds=POD_SPEC_KINDS,
-      summary="a container requests more of a resource than its limit, or a quantity"
-              " is invalid")
+@rule(
+    id="resources-request-exceeds-limit",
+    severity="error",
+    kinds=POD_SPEC_KINDS,
+    summary="a container requests more of a resource than its limit, or a quantity is invalid",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     for ref in obj.containers():
         resources = ref.container.get("resources")
@@ -122,10 +125,15 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
                     parsed[group][resource] = parse_quantity(value)
                 except InvalidQuantity:
                     shown = _show(value)
-                    verdict = (f"is {shown}, not a quantity" if shown.startswith("a ")
-                               else f"{shown} is not a valid quantity")
-                    yield ctx.violation((*ref.path, "resources", group, resource),
-                                        f"{who} {resource} {noun} {verdict}")
+                    verdict = (
+                        f"is {shown}, not a quantity"
+                        if shown.startswith("a ")
+                        else f"{shown} is not a valid quantity"
+                    )
+                    yield ctx.violation(
+                        (*ref.path, "resources", group, resource),
+                        f"{who} {resource} {noun} {verdict}",
+                    )
                 except (ValueError, ArithmeticError):
                     continue  # the parser failed on its own; no verdict
         requests, limits = parsed["requests"], parsed["limits"]
@@ -138,4 +146,5 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             yield ctx.violation(
                 (*ref.path, "resources", "requests", resource),
                 f"{who} requests {_amount(written_request)} of {resource}, more than its"
-                f" limit of {_amount(written_limit)}")
+                f" limit of {_amount(written_limit)}",
+            )

@@ -85,11 +85,21 @@ from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
 from ._requirements import quantity, requirements, written
 
 
-@rule(id="requests-equal-limits", severity="warning", kinds=POD_SPEC_KINDS, enabled=False,
-      summary="a container's resource request differs from its limit",
-      options={"resources": {
-          "type": "array", "items": {"type": "string"}, "default": ["memory"],
-          "description": "resources whose request must equal the limit"}})
+@rule(
+    id="requests-equal-limits",
+    severity="warning",
+    kinds=POD_SPEC_KINDS,
+    enabled=False,
+    summary="a container's resource request differs from its limit",
+    options={
+        "resources": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": ["memory"],
+            "description": "resources whose request must equal the limit",
+        }
+    },
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     names = ctx.options["resources"]
     if not isinstance(names, list):
@@ -105,10 +115,15 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             if request is None or limit is None:
                 continue  # defaulted from the limit, or no limit (another rule's finding)
             request_quantity, limit_quantity = quantity(request), quantity(limit)
-            if request_quantity is None or limit_quantity is None \
-                    or request_quantity == limit_quantity:
+            if (
+                request_quantity is None
+                or limit_quantity is None
+                or request_quantity == limit_quantity
+            ):
                 continue  # not quantities (another rule's finding), or equal
-            yield ctx.violation((*ref.path, "resources", "requests", name),
-                                f"{ref.label} requests {written(request)} of {name} but"
-                                f" limits it to {written(limit)}; set the request equal"
-                                " to the limit")
+            yield ctx.violation(
+                (*ref.path, "resources", "requests", name),
+                f"{ref.label} requests {written(request)} of {name} but"
+                f" limits it to {written(limit)}; set the request equal"
+                " to the limit",
+            )

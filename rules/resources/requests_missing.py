@@ -89,12 +89,22 @@ from ._requirements import requirements
 RESOURCES = ("cpu", "memory")
 
 
-@rule(id="resources-requests-missing", severity="warning", kinds=POD_SPEC_KINDS,
-      summary="a container requests no cpu or no memory",
-      options={"resources": {
-          "type": "array", "items": {"type": "string", "enum": list(RESOURCES)},
-          "uniqueItems": True, "minItems": 1, "default": list(RESOURCES),
-          "description": "the resources (cpu, memory) every container must request"}})
+@rule(
+    id="resources-requests-missing",
+    severity="warning",
+    kinds=POD_SPEC_KINDS,
+    summary="a container requests no cpu or no memory",
+    options={
+        "resources": {
+            "type": "array",
+            "items": {"type": "string", "enum": list(RESOURCES)},
+            "uniqueItems": True,
+            "minItems": 1,
+            "default": list(RESOURCES),
+            "description": "the resources (cpu, memory) every container must request",
+        }
+    },
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     option = ctx.options.get("resources")
     required = [name for name in RESOURCES if isinstance(option, list) and name in option]
@@ -106,8 +116,11 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             continue
         requests, limits = found
         # A limit without a request is defaulted into the request by the API server.
-        missing = [name for name in required
-                   if requests.get(name) is None and limits.get(name) is None]
+        missing = [
+            name for name in required if requests.get(name) is None and limits.get(name) is None
+        ]
         if missing:
-            yield ctx.violation((*ref.path, "resources", "requests"),
-                                f"{ref.label} has no {' or '.join(missing)} request")
+            yield ctx.violation(
+                (*ref.path, "resources", "requests"),
+                f"{ref.label} has no {' or '.join(missing)} request",
+            )

@@ -74,8 +74,12 @@ def _count(value: Any) -> int | None:
     return value
 
 
-@rule(id="hpa-min-max", severity="error", kinds=("HorizontalPodAutoscaler",),
-      summary="a HorizontalPodAutoscaler's replica bounds are invalid")
+@rule(
+    id="hpa-min-max",
+    severity="error",
+    kinds=("HorizontalPodAutoscaler",),
+    summary="a HorizontalPodAutoscaler's replica bounds are invalid",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.get(("spec",))
     if not isinstance(spec, Mapping):
@@ -83,12 +87,17 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     minimum, maximum = _count(spec.get("minReplicas")), _count(spec.get("maxReplicas"))
     hpa = f"HorizontalPodAutoscaler {obj.display_name or '?'!r}"
     if minimum is not None and minimum < 1:
-        gate = (" (0 is only allowed on clusters with the alpha HPAScaleToZero feature gate)"
-                if minimum == 0 else "")
-        yield ctx.violation(MIN, f"{hpa} has minReplicas {minimum}: it must be at least"
-                                 f" 1{gate}")
+        gate = (
+            " (0 is only allowed on clusters with the alpha HPAScaleToZero feature gate)"
+            if minimum == 0
+            else ""
+        )
+        yield ctx.violation(MIN, f"{hpa} has minReplicas {minimum}: it must be at least 1{gate}")
     if maximum is not None and maximum < 1:
         yield ctx.violation(MAX, f"{hpa} has maxReplicas {maximum}: it must be at least 1")
     elif maximum is not None and minimum is not None and minimum > maximum:
-        yield ctx.violation(MAX, f"{hpa} has maxReplicas {maximum}, below its minReplicas"
-                                 f" {minimum}: maxReplicas must be at least minReplicas")
+        yield ctx.violation(
+            MAX,
+            f"{hpa} has maxReplicas {maximum}, below its minReplicas"
+            f" {minimum}: maxReplicas must be at least minReplicas",
+        )

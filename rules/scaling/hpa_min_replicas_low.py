@@ -58,10 +58,20 @@ from collections.abc import Iterator, Mapping
 from kubelint.api import Manifest, RuleContext, Violation, rule
 
 
-@rule(id="hpa-min-replicas-low", severity="info", kinds=("HorizontalPodAutoscaler",),
-      summary="a HorizontalPodAutoscaler may scale down to a single replica",
-      options={"min": {"type": "integer", "minimum": 1, "default": 2,
-                       "description": "the lowest minReplicas accepted"}})
+@rule(
+    id="hpa-min-replicas-low",
+    severity="info",
+    kinds=("HorizontalPodAutoscaler",),
+    summary="a HorizontalPodAutoscaler may scale down to a single replica",
+    options={
+        "min": {
+            "type": "integer",
+            "minimum": 1,
+            "default": 2,
+            "description": "the lowest minReplicas accepted",
+        }
+    },
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.get(("spec",))
     if not isinstance(spec, Mapping):
@@ -78,9 +88,14 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         minimum, shown = raw, f"minReplicas {raw}"
     if minimum < 1 or minimum >= wanted:
         return
-    risk = (": at its minimum a single pod failure is an outage" if minimum == 1 else
-            f", fewer than the {wanted} required: at its minimum one pod failure leaves"
-            f" {minimum - 1} to carry the load")
-    yield ctx.violation(("spec", "minReplicas"),
-                        f"HorizontalPodAutoscaler {obj.display_name or '?'!r} has {shown}{risk};"
-                        f" set minReplicas to at least {wanted}")
+    risk = (
+        ": at its minimum a single pod failure is an outage"
+        if minimum == 1
+        else f", fewer than the {wanted} required: at its minimum one pod failure leaves"
+        f" {minimum - 1} to carry the load"
+    )
+    yield ctx.violation(
+        ("spec", "minReplicas"),
+        f"HorizontalPodAutoscaler {obj.display_name or '?'!r} has {shown}{risk};"
+        f" set minReplicas to at least {wanted}",
+    )

@@ -222,16 +222,22 @@ def _targets(hpa: Manifest) -> Iterator[Target]:
         resource = source.get("name")
         if resource not in RESOURCES:
             continue
-        what = (f"a {resource} utilization target for container {container!r}" if container
-                else f"a {resource} utilization target")
+        what = (
+            f"a {resource} utilization target for container {container!r}"
+            if container
+            else f"a {resource} utilization target"
+        )
         yield Target(("spec", "metrics", index), resource, container, what)
 
 
 def _counted(workload: Manifest) -> list[ContainerRef]:
     """The containers whose requests the HPA controller adds up: regular containers and
     sidecars (restartable init containers)."""
-    return [ref for ref in workload.containers()
-            if not ref.init or ref.container.get("restartPolicy") == "Always"]
+    return [
+        ref
+        for ref in workload.containers()
+        if not ref.init or ref.container.get("restartPolicy") == "Always"
+    ]
 
 
 def _has_request(resources: Any, resource: str) -> bool | None:
@@ -244,9 +250,13 @@ def _has_request(resources: Any, resource: str) -> bool | None:
     return requests.get(resource) is not None or limits.get(resource) is not None
 
 
-@rule(id="hpa-requires-requests", severity="error", kinds=("HorizontalPodAutoscaler",),
-      summary="a HorizontalPodAutoscaler targets cpu or memory utilization of containers"
-              " that request none")
+@rule(
+    id="hpa-requires-requests",
+    severity="error",
+    kinds=("HorizontalPodAutoscaler",),
+    summary="a HorizontalPodAutoscaler targets cpu or memory utilization of containers"
+    " that request none",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     targets = list(_targets(obj))
     if not targets:
@@ -268,17 +278,24 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         else:
             refs = [ref for ref in counted if ref.container.get("name") == target.container]
             if not refs:
-                yield ctx.violation(target.path,
-                                    f"{hpa} has {target.what}, but {subject} has no container"
-                                    f" {target.container!r}: the HPA cannot compute"
-                                    " utilization and does not scale on it")
+                yield ctx.violation(
+                    target.path,
+                    f"{hpa} has {target.what}, but {subject} has no container"
+                    f" {target.container!r}: the HPA cannot compute"
+                    " utilization and does not scale on it",
+                )
                 continue
-        missing = [ref.label for ref in refs
-                   if _has_request(ref.container.get("resources"), target.resource) is False]
+        missing = [
+            ref.label
+            for ref in refs
+            if _has_request(ref.container.get("resources"), target.resource) is False
+        ]
         if not missing:
             continue
         plural = "s" if len(missing) > 1 else ""
-        yield ctx.violation(target.path,
-                            f"{hpa} has {target.what}, but in {subject} {', '.join(missing)}"
-                            f" request{'' if plural else 's'} no {target.resource}: the HPA"
-                            " cannot compute utilization and does not scale on it")
+        yield ctx.violation(
+            target.path,
+            f"{hpa} has {target.what}, but in {subject} {', '.join(missing)}"
+            f" request{'' if plural else 's'} no {target.resource}: the HPA"
+            " cannot compute utilization and does not scale on it",
+        )

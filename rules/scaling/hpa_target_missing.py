@@ -105,8 +105,12 @@ def _group_matches(api_version: object, obj: Manifest) -> bool:
     return group == obj.api_group or {group, obj.api_group} <= SAME_GROUPS
 
 
-@rule(id="hpa-target-missing", severity="warning", kinds=("HorizontalPodAutoscaler",),
-      summary="a HorizontalPodAutoscaler scales an object that is not in the input")
+@rule(
+    id="hpa-target-missing",
+    severity="warning",
+    kinds=("HorizontalPodAutoscaler",),
+    summary="a HorizontalPodAutoscaler scales an object that is not in the input",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     target = obj.get(("spec", "scaleTargetRef"))
     if not isinstance(target, Mapping):
@@ -119,30 +123,42 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     found = ctx.index.get(kind, name, namespace)
     if found is not None and _group_matches(api_version, found):
         return  # the usual case, by name; the rest only runs when it is missing
-    candidates = [other for other in ctx.index.of_kind(kind, namespace)
-                  if _group_matches(api_version, other)]
+    candidates = [
+        other for other in ctx.index.of_kind(kind, namespace) if _group_matches(api_version, other)
+    ]
     if not candidates:
         return  # no object of that kind here: it is managed elsewhere, we cannot tell
-    names = {other.metadata.get("name") for other in candidates
-             if isinstance(other.metadata.get("name"), str)}
+    names = {
+        other.metadata.get("name")
+        for other in candidates
+        if isinstance(other.metadata.get("name"), str)
+    }
     if name in names:
         return
     hint = ""
-    elsewhere = sorted({ctx.index.namespace_of(other) or "" for other in ctx.index.of_kind(kind)
-                        if other.metadata.get("name") == name
-                        and _group_matches(api_version, other)})
+    elsewhere = sorted(
+        {
+            ctx.index.namespace_of(other) or ""
+            for other in ctx.index.of_kind(kind)
+            if other.metadata.get("name") == name and _group_matches(api_version, other)
+        }
+    )
     lowered = {other.lower(): other for other in sorted(n for n in names if isinstance(n, str))}
     close = difflib.get_close_matches(name.lower(), list(lowered), n=1)
     if any(other.metadata.get("generateName") == name for other in candidates):
-        hint = (f" (a {kind} with generateName {name!r} is given a generated name, which"
-                " an HPA cannot name in advance)")
+        hint = (
+            f" (a {kind} with generateName {name!r} is given a generated name, which"
+            " an HPA cannot name in advance)"
+        )
     elif close:
         hint = f"; did you mean {lowered[close[0]]!r}?"
     elif elsewhere:
         plural = "s" if len(elsewhere) > 1 else ""
         hint = f" (there is one in namespace{plural} {', '.join(map(repr, elsewhere))})"
-    yield ctx.violation(("spec", "scaleTargetRef", "name"),
-                        f"HorizontalPodAutoscaler {obj.display_name or '?'!r} scales {kind}"
-                        f" {name!r},"
-                        f" which is not in namespace {namespace!r} in the input: the HPA"
-                        f" scales nothing{hint}")
+    yield ctx.violation(
+        ("spec", "scaleTargetRef", "name"),
+        f"HorizontalPodAutoscaler {obj.display_name or '?'!r} scales {kind}"
+        f" {name!r},"
+        f" which is not in namespace {namespace!r} in the input: the HPA"
+        f" scales nothing{hint}",
+    )

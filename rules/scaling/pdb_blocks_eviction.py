@@ -112,8 +112,12 @@ def _percent(value: Any) -> Fraction | None:
     return Fraction(match.group(1)) if match else None
 
 
-@rule(id="pdb-blocks-eviction", severity="warning", kinds=("PodDisruptionBudget",),
-      summary="a PodDisruptionBudget allows no disruption, so node drains never finish")
+@rule(
+    id="pdb-blocks-eviction",
+    severity="warning",
+    kinds=("PodDisruptionBudget",),
+    summary="a PodDisruptionBudget allows no disruption, so node drains never finish",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.get(("spec",))
     if not isinstance(spec, Mapping):
@@ -122,14 +126,16 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     hangs = "no pod it selects can ever be evicted, so node drains hang"
     max_unavailable = spec.get("maxUnavailable")
     if _int(max_unavailable) == 0 or _percent(max_unavailable) == 0:
-        yield ctx.violation(("spec", "maxUnavailable"),
-                            f"{budget} has maxUnavailable {max_unavailable}: {hangs}")
+        yield ctx.violation(
+            ("spec", "maxUnavailable"), f"{budget} has maxUnavailable {max_unavailable}: {hangs}"
+        )
     min_available = spec.get("minAvailable")
     percent = _percent(min_available)
     if percent is not None and percent >= 100:
         extra = "" if percent == 100 else " (and the API server rejects more than 100%)"
-        yield ctx.violation(("spec", "minAvailable"),
-                            f"{budget} has minAvailable {min_available}: {hangs}{extra}")
+        yield ctx.violation(
+            ("spec", "minAvailable"), f"{budget} has minAvailable {min_available}: {hangs}{extra}"
+        )
         return
     minimum = _int(min_available)
     if minimum is None or minimum < 1:
@@ -144,7 +150,9 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if replicas is None or replicas < 1 or ctx.index.hpas_for(workload):
         return
     if minimum >= replicas:
-        yield ctx.violation(("spec", "minAvailable"),
-                            f"{budget} has minAvailable {minimum}, but the only workload it"
-                            f" selects, {workload.kind} {workload.display_name or '?'!r}, runs"
-                            f" {replicas} replica{'s' if replicas != 1 else ''}: {hangs}")
+        yield ctx.violation(
+            ("spec", "minAvailable"),
+            f"{budget} has minAvailable {minimum}, but the only workload it"
+            f" selects, {workload.kind} {workload.display_name or '?'!r}, runs"
+            f" {replicas} replica{'s' if replicas != 1 else ''}: {hangs}",
+        )

@@ -126,9 +126,12 @@ def _int(value: Any) -> int | None:
     return value
 
 
-@rule(id="pdb-exceeds-hpa-min", severity="warning", kinds=("PodDisruptionBudget",),
-      summary="a PodDisruptionBudget's minAvailable blocks every eviction at the HPA's"
-              " minimum")
+@rule(
+    id="pdb-exceeds-hpa-min",
+    severity="warning",
+    kinds=("PodDisruptionBudget",),
+    summary="a PodDisruptionBudget's minAvailable blocks every eviction at the HPA's minimum",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.get(("spec",))
     if not isinstance(spec, Mapping):
@@ -165,11 +168,16 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             if required < minimum:
                 continue
             reported.add(id(hpa))
-            floor = (f"minReplicas {minimum}" if raw is not None
-                     else "no minReplicas (so a minimum of 1)")
-            yield ctx.violation(("spec", "minAvailable"),
-                                f"{budget} has minAvailable {shown}, but"
-                                f" HorizontalPodAutoscaler {hpa.display_name or '?'!r} scales"
-                                f" {workload.kind} {workload.display_name or '?'!r} down to"
-                                f" {floor}:"
-                                " at that size no pod can be evicted and node drains hang")
+            floor = (
+                f"minReplicas {minimum}"
+                if raw is not None
+                else "no minReplicas (so a minimum of 1)"
+            )
+            yield ctx.violation(
+                ("spec", "minAvailable"),
+                f"{budget} has minAvailable {shown}, but"
+                f" HorizontalPodAutoscaler {hpa.display_name or '?'!r} scales"
+                f" {workload.kind} {workload.display_name or '?'!r} down to"
+                f" {floor}:"
+                " at that size no pod can be evicted and node drains hang",
+            )

@@ -113,23 +113,36 @@ def _budgets(obj: Manifest, ctx: RuleContext, namespace: str) -> list[Manifest]:
     whose selector selects pods without labels (an empty policy/v1 selector)."""
     if obj.pod_template_labels():
         return ctx.index.pdbs_for(obj)
-    return [pdb for pdb in ctx.index.of_kind("PodDisruptionBudget", namespace)
-            if label_selector_matches(pdb.get(("spec", "selector")), {})
-            # policy/v1beta1 read an empty selector as "no pods" (see pdbs_for).
-            and not (pdb.api_version == "policy/v1beta1" and not pdb.get(("spec", "selector")))]
+    return [
+        pdb
+        for pdb in ctx.index.of_kind("PodDisruptionBudget", namespace)
+        if label_selector_matches(pdb.get(("spec", "selector")), {})
+        # policy/v1beta1 read an empty selector as "no pods" (see pdbs_for).
+        and not (pdb.api_version == "policy/v1beta1" and not pdb.get(("spec", "selector")))
+    ]
 
 
-@rule(id="pdb-missing", severity="info", kinds=("Deployment", "StatefulSet"),
-      summary="a workload with several replicas has no PodDisruptionBudget",
-      options={
-          "only-namespaces-with-pdbs": {
-              "type": "boolean", "default": False,
-              "description": "report only workloads of namespaces for which the input holds"
-                             " at least one PodDisruptionBudget"},
-          "min-replicas": {
-              "type": "integer", "minimum": 1, "default": 2,
-              "description": "the fewest replicas (spec.replicas, 1 when unset, or an HPA's"
-                             " minReplicas) for which a PodDisruptionBudget is required"}})
+@rule(
+    id="pdb-missing",
+    severity="info",
+    kinds=("Deployment", "StatefulSet"),
+    summary="a workload with several replicas has no PodDisruptionBudget",
+    options={
+        "only-namespaces-with-pdbs": {
+            "type": "boolean",
+            "default": False,
+            "description": "report only workloads of namespaces for which the input holds"
+            " at least one PodDisruptionBudget",
+        },
+        "min-replicas": {
+            "type": "integer",
+            "minimum": 1,
+            "default": 2,
+            "description": "the fewest replicas (spec.replicas, 1 when unset, or an HPA's"
+            " minReplicas) for which a PodDisruptionBudget is required",
+        },
+    },
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     replicas = obj.get(("spec", "replicas"))
     if replicas is not None and _count(replicas) is None:
@@ -148,8 +161,10 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         runs = f"runs {count} replicas"
     elif floors and max(floors)[0] >= minimum:
         floor, name = max(floors)
-        runs = (f"runs at least {floor} replicas (HorizontalPodAutoscaler {name!r} has"
-                f" minReplicas {floor})")
+        runs = (
+            f"runs at least {floor} replicas (HorizontalPodAutoscaler {name!r} has"
+            f" minReplicas {floor})"
+        )
     elif count >= minimum:
         runs = "runs 1 replica" + (" (spec.replicas is unset)" if replicas is None else "")
     else:
@@ -157,12 +172,15 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     namespace = ctx.namespace_of(obj) or ctx.index.default_namespace
     if _budgets(obj, ctx, namespace):
         return
-    if (ctx.options.get("only-namespaces-with-pdbs")
-            and not ctx.index.has_kind("PodDisruptionBudget", namespace)):
+    if ctx.options.get("only-namespaces-with-pdbs") and not ctx.index.has_kind(
+        "PodDisruptionBudget", namespace
+    ):
         return
     unlabelled = "" if obj.pod_template_labels() else " (its pod template has no labels)"
     evicts = "them all at once" if count > 1 or floors else "it at any time"
-    yield ctx.violation(("spec", "replicas"),
-                        f"{obj.kind} {obj.display_name or '?'!r} {runs}, but no PodDisruptionBudget"
-                        f" in namespace {namespace!r} selects its pods{unlabelled}: a node"
-                        f" drain can evict {evicts}")
+    yield ctx.violation(
+        ("spec", "replicas"),
+        f"{obj.kind} {obj.display_name or '?'!r} {runs}, but no PodDisruptionBudget"
+        f" in namespace {namespace!r} selects its pods{unlabelled}: a node"
+        f" drain can evict {evicts}",
+    )

@@ -49,9 +49,12 @@ from collections.abc import Iterator, Mapping
 from kubelint.api import Manifest, RuleContext, Violation, rule
 
 
-@rule(id="pdb-missing-policy", severity="error", kinds=("PodDisruptionBudget",),
-      summary="a PodDisruptionBudget sets neither or both of minAvailable and"
-              " maxUnavailable")
+@rule(
+    id="pdb-missing-policy",
+    severity="error",
+    kinds=("PodDisruptionBudget",),
+    summary="a PodDisruptionBudget sets neither or both of minAvailable and maxUnavailable",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.get(("spec",))
     if spec is None:
@@ -62,16 +65,21 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     has_min = spec.get("minAvailable") is not None
     has_max = spec.get("maxUnavailable") is not None
     if has_min and has_max:
-        yield ctx.violation(("spec", "maxUnavailable"),
-                            f"{budget} sets both minAvailable ({spec['minAvailable']}) and"
-                            f" maxUnavailable ({spec['maxUnavailable']}): the API server"
-                            " rejects it; keep one")
+        yield ctx.violation(
+            ("spec", "maxUnavailable"),
+            f"{budget} sets both minAvailable ({spec['minAvailable']}) and"
+            f" maxUnavailable ({spec['maxUnavailable']}): the API server"
+            " rejects it; keep one",
+        )
     elif not has_min and not has_max:
         if obj.api_version == "policy/v1beta1":
             effect = "policy/v1beta1 defaults it to minAvailable 1"
         else:
             effect = "it protects no pod: a drain may evict them all at once"
         # Accepted by the API server: a risk to fix, not a rejection.
-        yield ctx.violation(("spec", "maxUnavailable"),
-                            f"{budget} sets neither minAvailable nor maxUnavailable: {effect};"
-                            " set maxUnavailable (e.g. 1) or minAvailable", severity="warning")
+        yield ctx.violation(
+            ("spec", "maxUnavailable"),
+            f"{budget} sets neither minAvailable nor maxUnavailable: {effect};"
+            " set maxUnavailable (e.g. 1) or minAvailable",
+            severity="warning",
+        )

@@ -149,8 +149,12 @@ def _names_custom_resource(selector: Mapping[str, object], obj: Manifest) -> boo
     return obj.display_name in values or (obj.kind or "").lower() in values
 
 
-@rule(id="pdb-selects-nothing", severity="warning", kinds=("PodDisruptionBudget",),
-      summary="a PodDisruptionBudget selector selects no pods in the input")
+@rule(
+    id="pdb-selects-nothing",
+    severity="warning",
+    kinds=("PodDisruptionBudget",),
+    summary="a PodDisruptionBudget selector selects no pods in the input",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if obj.api_group != "policy":
         return
@@ -159,8 +163,9 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         return  # none (schema validation asks for one), or malformed
     name = f"PodDisruptionBudget {obj.display_name or '?'!r}"
     namespace = ctx.namespace_of(obj) or ctx.index.default_namespace
-    if (selector.get("matchLabels") or selector.get("matchExpressions")) \
-            and ctx.index.workloads_matching(namespace, selector):
+    if (
+        selector.get("matchLabels") or selector.get("matchExpressions")
+    ) and ctx.index.workloads_matching(namespace, selector):
         return  # it selects pods of the input (most budgets): asked through the index
     workloads = ctx.index.workloads(namespace)
     targets = [other for other in workloads if _meant_for(obj, other, ctx)]
@@ -168,39 +173,48 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         return  # its workload is deployed from elsewhere: nothing to compare with
     if not (selector.get("matchLabels") or selector.get("matchExpressions")):
         if obj.api_version == "policy/v1beta1":
-            yield ctx.violation(("spec", "selector"),
-                                f"{name} (policy/v1beta1) has an empty selector, which"
-                                " policy/v1beta1 reads as no pods: it protects nothing")
+            yield ctx.violation(
+                ("spec", "selector"),
+                f"{name} (policy/v1beta1) has an empty selector, which"
+                " policy/v1beta1 reads as no pods: it protects nothing",
+            )
         return  # policy/v1: every pod of the namespace
     if _keys(selector) & CONTROLLER_LABELS:
         return
     if any(not other.pod_template_labels() for other in targets):
         return  # a tool adds the labels (a kustomize base)
-    if any(label_selector_matches(selector, other.pod_template_labels())
-           for other in workloads):
+    if any(label_selector_matches(selector, other.pod_template_labels()) for other in workloads):
         return
     custom = [other for other in ctx.index.objects(namespace) if is_custom_resource(other)]
-    if any(label_selector_matches(selector, labels)
-           for other in custom for labels in custom_resource_pod_labels(other)) or any(
-            _names_custom_resource(selector, other) for other in custom):
+    if any(
+        label_selector_matches(selector, labels)
+        for other in custom
+        for labels in custom_resource_pod_labels(other)
+    ) or any(_names_custom_resource(selector, other) for other in custom):
         return  # an operator's pods (Prometheus, Alertmanager, Argo Rollouts...)
     target = targets[0]
     labels = ", ".join(f"{key}={value}" for key, value in target.pod_template_labels().items())
-    yield ctx.violation(("spec", "selector"),
-                        f"{name}: selector ({describe_selector(selector)}) selects no pod of"
-                        f" namespace {namespace!r} in the input, not even those of"
-                        f" {target.kind} {target.display_name or '?'!r} ({labels}) next to it, so"
-                        " it"
-                        " protects no pod")
+    yield ctx.violation(
+        ("spec", "selector"),
+        f"{name}: selector ({describe_selector(selector)}) selects no pod of"
+        f" namespace {namespace!r} in the input, not even those of"
+        f" {target.kind} {target.display_name or '?'!r} ({labels}) next to it, so"
+        " it"
+        " protects no pod",
+    )
 
 
 def _meant_for(pdb: Manifest, workload: Manifest, ctx: RuleContext) -> bool:
     """Is ``workload`` plainly the one ``pdb`` was written for: named like it, or defined
     next to it (same file, chart rendering or kustomize build) with no budget of its own?"""
     name, other = pdb.metadata.get("name"), workload.metadata.get("name")
-    if isinstance(name, str) and isinstance(other, str) and name in (
-            other, f"{other}-pdb", f"{other}-budget"):
+    if (
+        isinstance(name, str)
+        and isinstance(other, str)
+        and name in (other, f"{other}-pdb", f"{other}-budget")
+    ):
         return True
     same_unit = pdb.source.path == workload.source.path or (
-        pdb.source.scope is not None and pdb.source.scope == workload.source.scope)
+        pdb.source.scope is not None and pdb.source.scope == workload.source.scope
+    )
     return same_unit and not ctx.index.pdbs_for(workload)

@@ -58,11 +58,20 @@ from kubelint.api import Manifest, RuleContext, Violation, rule
 FIRST_MINOR = 27
 
 
-@rule(id="pdb-unhealthy-policy-missing", severity="info",
-      kinds=("PodDisruptionBudget",), enabled=False,
-      summary="a PodDisruptionBudget does not set unhealthyPodEvictionPolicy",
-      options={"policy": {"enum": ["AlwaysAllow", "IfHealthyBudget", None], "default": None,
-                          "description": "the value every budget must set (null: either)"}})
+@rule(
+    id="pdb-unhealthy-policy-missing",
+    severity="info",
+    kinds=("PodDisruptionBudget",),
+    enabled=False,
+    summary="a PodDisruptionBudget does not set unhealthyPodEvictionPolicy",
+    options={
+        "policy": {
+            "enum": ["AlwaysAllow", "IfHealthyBudget", None],
+            "default": None,
+            "description": "the value every budget must set (null: either)",
+        }
+    },
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if not obj.is_kind("PodDisruptionBudget") or ctx.kubernetes_minor < FIRST_MINOR:
         return
@@ -73,12 +82,19 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     wanted = ctx.options.get("policy")
     value = spec.get("unhealthyPodEvictionPolicy")
     if value is None:
-        advice = f"set it to {wanted}" if wanted else \
-            "set AlwaysAllow (or IfHealthyBudget, deliberately)"
-        yield ctx.violation(("spec",), f"{budget} does not set unhealthyPodEvictionPolicy, so"
-                                       " not-ready pods may only be evicted while the budget"
-                                       f" has room and can block node drains; {advice}")
+        advice = (
+            f"set it to {wanted}"
+            if wanted
+            else "set AlwaysAllow (or IfHealthyBudget, deliberately)"
+        )
+        yield ctx.violation(
+            ("spec",),
+            f"{budget} does not set unhealthyPodEvictionPolicy, so"
+            " not-ready pods may only be evicted while the budget"
+            f" has room and can block node drains; {advice}",
+        )
     elif wanted and value != wanted:
-        yield ctx.violation(("spec", "unhealthyPodEvictionPolicy"),
-                            f"{budget} sets unhealthyPodEvictionPolicy: {value}; the policy"
-                            f" requires {wanted}")
+        yield ctx.violation(
+            ("spec", "unhealthyPodEvictionPolicy"),
+            f"{budget} sets unhealthyPodEvictionPolicy: {value}; the policy requires {wanted}",
+        )

@@ -94,8 +94,12 @@ from collections.abc import Iterator
 from kubelint.api import SCALABLE_KINDS, Manifest, RuleContext, Violation, rule
 
 
-@rule(id="replicas-with-hpa", severity="warning", kinds=SCALABLE_KINDS,
-      summary="a workload sets spec.replicas while a HorizontalPodAutoscaler scales it")
+@rule(
+    id="replicas-with-hpa",
+    severity="warning",
+    kinds=SCALABLE_KINDS,
+    summary="a workload sets spec.replicas while a HorizontalPodAutoscaler scales it",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     replicas = obj.get(("spec", "replicas"))
     if not isinstance(replicas, int) or isinstance(replicas, bool):
@@ -105,8 +109,10 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         return
     names = ", ".join(repr(hpa.metadata.get("name") or hpa.display_name or "?") for hpa in hpas)
     plural = "s" if len(hpas) > 1 else ""
-    yield ctx.violation(("spec", "replicas"),
-                        f"{obj.kind} {obj.display_name or '?'!r} sets replicas: {replicas} while"
-                        f" HorizontalPodAutoscaler{plural} {names} scale{'' if plural else 's'}"
-                        " it: every kubectl apply resets the replica count the HPA chose;"
-                        " remove spec.replicas and let minReplicas set the floor")
+    yield ctx.violation(
+        ("spec", "replicas"),
+        f"{obj.kind} {obj.display_name or '?'!r} sets replicas: {replicas} while"
+        f" HorizontalPodAutoscaler{plural} {names} scale{'' if plural else 's'}"
+        " it: every kubectl apply resets the replica count the HPA chose;"
+        " remove spec.replicas and let minReplicas set the floor",
+    )

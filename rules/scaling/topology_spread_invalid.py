@@ -128,13 +128,16 @@ def _well_formed(selector: Mapping[str, Any]) -> bool:
     if match_labels is not None and not isinstance(match_labels, Mapping):
         return False
     return expressions is None or (
-        isinstance(expressions, list)
-        and all(isinstance(item, Mapping) for item in expressions))
+        isinstance(expressions, list) and all(isinstance(item, Mapping) for item in expressions)
+    )
 
 
-@rule(id="topology-spread-invalid", severity="error", kinds=POD_SPEC_KINDS,
-      summary="a topology spread constraint is invalid or does not count the pod's own"
-              " replicas")
+@rule(
+    id="topology-spread-invalid",
+    severity="error",
+    kinds=POD_SPEC_KINDS,
+    summary="a topology spread constraint is invalid or does not count the pod's own replicas",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = obj.pod_spec_path()
     spec = obj.pod_spec()
@@ -155,43 +158,57 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             where += f" ({key})"
         skew = entry.get("maxSkew")
         if "maxSkew" not in entry:
-            yield ctx.violation((*path, "maxSkew"), f"{where} has no maxSkew: it is required"
-                                                    " and must be at least 1")
+            yield ctx.violation(
+                (*path, "maxSkew"), f"{where} has no maxSkew: it is required and must be at least 1"
+            )
         elif isinstance(skew, int) and _int(skew) is not None and skew < 1:
-            yield ctx.violation((*path, "maxSkew"), f"{where} has maxSkew {skew}: it must be"
-                                                    " at least 1")
+            yield ctx.violation(
+                (*path, "maxSkew"), f"{where} has maxSkew {skew}: it must be at least 1"
+            )
         if key is None or key == "":
-            yield ctx.violation((*path, "topologyKey"),
-                                f"{where} has no topologyKey: the API server rejects it")
+            yield ctx.violation(
+                (*path, "topologyKey"), f"{where} has no topologyKey: the API server rejects it"
+            )
         when = entry.get("whenUnsatisfiable")
         if when not in WHEN_UNSATISFIABLE:
-            shown = "no whenUnsatisfiable" if when is None else \
-                f"whenUnsatisfiable {when!r}"
-            yield ctx.violation((*path, "whenUnsatisfiable"),
-                                f"{where} has {shown}: it must be DoNotSchedule or"
-                                " ScheduleAnyway")
+            shown = "no whenUnsatisfiable" if when is None else f"whenUnsatisfiable {when!r}"
+            yield ctx.violation(
+                (*path, "whenUnsatisfiable"),
+                f"{where} has {shown}: it must be DoNotSchedule or ScheduleAnyway",
+            )
         domains = entry.get("minDomains")
         if domains is not None:
             if when == "ScheduleAnyway":
-                yield ctx.violation((*path, "minDomains"),
-                                    f"{where} sets minDomains with whenUnsatisfiable"
-                                    " ScheduleAnyway: minDomains is only allowed with"
-                                    " DoNotSchedule")
+                yield ctx.violation(
+                    (*path, "minDomains"),
+                    f"{where} sets minDomains with whenUnsatisfiable"
+                    " ScheduleAnyway: minDomains is only allowed with"
+                    " DoNotSchedule",
+                )
             elif _int(domains) is not None and domains < 1:
-                yield ctx.violation((*path, "minDomains"),
-                                    f"{where} has minDomains {domains}: it must be at"
-                                    " least 1")
+                yield ctx.violation(
+                    (*path, "minDomains"),
+                    f"{where} has minDomains {domains}: it must be at least 1",
+                )
         yield from _check_selector(entry, path, where, labels, ctx)
 
 
-def _check_selector(entry: Mapping[str, Any], path: tuple[str | int, ...], where: str,
-                    labels: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
+def _check_selector(
+    entry: Mapping[str, Any],
+    path: tuple[str | int, ...],
+    where: str,
+    labels: Mapping[str, Any],
+    ctx: RuleContext,
+) -> Iterator[Violation]:
     if not labels:
         return  # no template labels: malformed, the selector rules report it
     if "labelSelector" not in entry or entry.get("labelSelector") is None:
-        yield ctx.violation((*path, "labelSelector"),
-                            f"{where} has no labelSelector: the constraint counts no pods,"
-                            " so it never spreads anything", severity="warning")
+        yield ctx.violation(
+            (*path, "labelSelector"),
+            f"{where} has no labelSelector: the constraint counts no pods,"
+            " so it never spreads anything",
+            severity="warning",
+        )
         return
     selector = entry.get("labelSelector")
     if not isinstance(selector, Mapping) or not _well_formed(selector):
@@ -201,7 +218,10 @@ def _check_selector(entry: Mapping[str, Any], path: tuple[str | int, ...], where
     if label_selector_matches(selector, labels):
         return
     own = ", ".join(f"{key}={value}" for key, value in labels.items())
-    yield ctx.violation((*path, "labelSelector"),
-                        f"{where} has a labelSelector that does not select the pod's own"
-                        f" labels ({own}): its replicas are not counted, so they are not"
-                        " spread", severity="warning")
+    yield ctx.violation(
+        (*path, "labelSelector"),
+        f"{where} has a labelSelector that does not select the pod's own"
+        f" labels ({own}): its replicas are not counted, so they are not"
+        " spread",
+        severity="warning",
+    )

@@ -99,14 +99,20 @@ def _field(sc: Any, name: str) -> Any:
     return sc.get(name) if isinstance(sc, Mapping) else None
 
 
-@rule(id="apparmor-selinux-unconfined", severity="warning", kinds=POD_SPEC_KINDS,
-      summary="a container runs without AppArmor or SELinux confinement",
-      controls=(
-          Control("pss:baseline/apparmor", partial="only an Unconfined profile is reported"),
-          Control("pss:baseline/selinux",
-                  partial="only the types spc_t and unconfined_t are reported; user and role are"
-                          " not checked"),
-      ))
+@rule(
+    id="apparmor-selinux-unconfined",
+    severity="warning",
+    kinds=POD_SPEC_KINDS,
+    summary="a container runs without AppArmor or SELinux confinement",
+    controls=(
+        Control("pss:baseline/apparmor", partial="only an Unconfined profile is reported"),
+        Control(
+            "pss:baseline/selinux",
+            partial="only the types spc_t and unconfined_t are reported; user and role are"
+            " not checked",
+        ),
+    ),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = obj.pod_spec_path()
     spec = obj.pod_spec()
@@ -130,15 +136,24 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         own_aa = _field(own_sc, "appArmorProfile")
         if own_aa is not None:
             if _field(own_aa, "type") == "Unconfined":
-                found.append(((*own_sc_path, "appArmorProfile", "type"),
-                              f"{ref.label} sets appArmorProfile type Unconfined"))
+                found.append(
+                    (
+                        (*own_sc_path, "appArmorProfile", "type"),
+                        f"{ref.label} sets appArmorProfile type Unconfined",
+                    )
+                )
         elif key is not None and isinstance(annotations.get(key), str):
             if annotations[key].strip().lower() == "unconfined":
-                found.append(((*annotations_path, key),
-                              f"{ref.label} is unconfined by the annotation {key}"))
+                found.append(
+                    ((*annotations_path, key), f"{ref.label} is unconfined by the annotation {key}")
+                )
         elif _field(_field(pod_sc, "appArmorProfile"), "type") == "Unconfined":
-            found.append(((*pod_sc_path, "appArmorProfile", "type"),
-                          f"{what} sets a pod-level appArmorProfile type Unconfined"))
+            found.append(
+                (
+                    (*pod_sc_path, "appArmorProfile", "type"),
+                    f"{what} sets a pod-level appArmorProfile type Unconfined",
+                )
+            )
         # SELinux: the container's seLinuxOptions replace the pod's as a whole.
         own_se = _field(own_sc, "seLinuxOptions")
         se_path = own_sc_path if own_se is not None else pod_sc_path
@@ -146,11 +161,15 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         se_type = _field(selinux, "type")
         if se_type in UNCONFINED_SELINUX:
             who = ref.label if own_se is not None else f"{what} (pod level)"
-            found.append(((*se_path, "seLinuxOptions", "type"),
-                          f"{who} sets seLinuxOptions type {se_type}"))
+            found.append(
+                ((*se_path, "seLinuxOptions", "type"), f"{who} sets seLinuxOptions type {se_type}")
+            )
         for path, text in found:
             if path in reported:
                 continue
             reported.add(path)
-            yield ctx.violation(path, f"{text}: no mandatory access control stands between"
-                                      " it and the node; use the runtime's default profile")
+            yield ctx.violation(
+                path,
+                f"{text}: no mandatory access control stands between"
+                " it and the node; use the runtime's default profile",
+            )

@@ -100,8 +100,18 @@ from kubelint.api import (
 
 #: Capabilities that give a container control of its node (kernel code, kernel or device
 #: memory, any host file, the mandatory access control policy): errors. The rest: warnings.
-NODE_TAKEOVER = frozenset({"ALL", "SYS_ADMIN", "SYS_MODULE", "SYS_RAWIO", "DAC_READ_SEARCH",
-                           "BPF", "MAC_ADMIN", "MAC_OVERRIDE"})
+NODE_TAKEOVER = frozenset(
+    {
+        "ALL",
+        "SYS_ADMIN",
+        "SYS_MODULE",
+        "SYS_RAWIO",
+        "DAC_READ_SEARCH",
+        "BPF",
+        "MAC_ADMIN",
+        "MAC_OVERRIDE",
+    }
+)
 DANGEROUS = {
     "ALL": "every capability",
     "SYS_ADMIN": "mounts, namespaces and most container escapes",
@@ -129,24 +139,36 @@ def _normalize(capability: Any) -> str | None:
     return name[4:] if name.startswith("CAP_") else name
 
 
-@rule(id="capabilities-added", severity="error", kinds=POD_SPEC_KINDS,
-      summary="a container adds a dangerous Linux capability",
-      options={"allowed": {
-          "type": "array", "items": {"type": "string"}, "default": [],
-          "description": "capabilities not to report when added"}},
-      controls=(
-          Control("pss:baseline/capabilities",
-                  partial="a deny-list of dangerous capabilities; the level allows adding 13"
-                          " capabilities by exact name, and no other"),
-          Control("cis:5.2.9", partial="only the dangerous capabilities it lists are reported"),
-      ))
+@rule(
+    id="capabilities-added",
+    severity="error",
+    kinds=POD_SPEC_KINDS,
+    summary="a container adds a dangerous Linux capability",
+    options={
+        "allowed": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": [],
+            "description": "capabilities not to report when added",
+        }
+    },
+    controls=(
+        Control(
+            "pss:baseline/capabilities",
+            partial="a deny-list of dangerous capabilities; the level allows adding 13"
+            " capabilities by exact name, and no other",
+        ),
+        Control("cis:5.2.9", partial="only the dangerous capabilities it lists are reported"),
+    ),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.pod_spec()
     if spec is None or is_windows_pod(spec):
         return
     allowed_option = ctx.options.get("allowed") or []
-    allowed = {_normalize(name) for name in allowed_option} \
-        if isinstance(allowed_option, list) else set()
+    allowed = (
+        {_normalize(name) for name in allowed_option} if isinstance(allowed_option, list) else set()
+    )
     for ref in obj.containers(include_init=True):
         sc = as_mapping(ref.container.get("securityContext"))
         caps = as_mapping(sc.get("capabilities")) if sc else None
@@ -159,4 +181,5 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
                 yield ctx.violation(
                     (*ref.path, "securityContext", "capabilities", "add", index),
                     f"{ref.label} adds capability {capability} ({DANGEROUS[name]})",
-                    severity=None if name in NODE_TAKEOVER else "warning")
+                    severity=None if name in NODE_TAKEOVER else "warning",
+                )

@@ -107,20 +107,32 @@ def _must_drop(option: Any) -> list[str]:
     return required or list(DEFAULT_MUST_DROP)
 
 
-@rule(id="capabilities-not-dropped", severity="warning", kinds=POD_SPEC_KINDS,
-      summary="a container keeps the runtime's default Linux capabilities",
-      options={"must-drop": {
-          "type": "array", "items": {"type": "string"}, "minItems": 1,
-          "default": list(DEFAULT_MUST_DROP),
-          "description": "capabilities a container that does not drop ALL must drop"}},
-      controls=(
-          Control("pss:restricted/capabilities",
-                  partial="dropping NET_RAW is accepted in place of ALL, and what is added is not"
-                          " checked"),
-          Control("cis:5.2.8",
-                  partial="a container that drops ALL and adds NET_RAW back is not reported"),
-          Control("cis:5.2.10", partial="dropping NET_RAW is accepted unless must-drop is [ALL]"),
-      ))
+@rule(
+    id="capabilities-not-dropped",
+    severity="warning",
+    kinds=POD_SPEC_KINDS,
+    summary="a container keeps the runtime's default Linux capabilities",
+    options={
+        "must-drop": {
+            "type": "array",
+            "items": {"type": "string"},
+            "minItems": 1,
+            "default": list(DEFAULT_MUST_DROP),
+            "description": "capabilities a container that does not drop ALL must drop",
+        }
+    },
+    controls=(
+        Control(
+            "pss:restricted/capabilities",
+            partial="dropping NET_RAW is accepted in place of ALL, and what is added is not"
+            " checked",
+        ),
+        Control(
+            "cis:5.2.8", partial="a container that drops ALL and adds NET_RAW back is not reported"
+        ),
+        Control("cis:5.2.10", partial="dropping NET_RAW is accepted unless must-drop is [ALL]"),
+    ),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.pod_spec()
     if spec is None or is_windows_pod(spec):
@@ -145,10 +157,15 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         if not dropped:
             state = "drops no capabilities"
         elif len(missing) == 1:
-            state = (f"drops {', '.join(str(name) for name in dropped)} but neither ALL"
-                     f" nor {missing[0]}")
+            state = (
+                f"drops {', '.join(str(name) for name in dropped)} but neither ALL nor {missing[0]}"
+            )
         else:
-            state = (f"drops {', '.join(str(name) for name in dropped)} but not ALL, and"
-                     f" not {', '.join(missing)}")
-        yield ctx.violation((*ref.path, "securityContext", "capabilities", "drop"),
-                            f"{ref.label} {state}; add drop: [ALL]")
+            state = (
+                f"drops {', '.join(str(name) for name in dropped)} but not ALL, and"
+                f" not {', '.join(missing)}"
+            )
+        yield ctx.violation(
+            (*ref.path, "securityContext", "capabilities", "drop"),
+            f"{ref.label} {state}; add drop: [ALL]",
+        )

@@ -71,13 +71,20 @@ from collections.abc import Iterator
 from kubelint.api import POD_SPEC_KINDS, Control, Manifest, RuleContext, Violation, rule
 
 
-@rule(id="default-service-account", severity="info", kinds=POD_SPEC_KINDS, enabled=False,
-      summary="a pod runs as the namespace's default ServiceAccount",
-      controls=(
-          Control("cis:5.1.5",
-                  partial="pods that run as the default ServiceAccount are reported; whether it"
-                          " sets automountServiceAccountToken: false is not checked"),
-      ))
+@rule(
+    id="default-service-account",
+    severity="info",
+    kinds=POD_SPEC_KINDS,
+    enabled=False,
+    summary="a pod runs as the namespace's default ServiceAccount",
+    controls=(
+        Control(
+            "cis:5.1.5",
+            partial="pods that run as the default ServiceAccount are reported; whether it"
+            " sets automountServiceAccountToken: false is not checked",
+        ),
+    ),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = obj.pod_spec_path()
     spec = obj.pod_spec()
@@ -91,12 +98,16 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         if not isinstance(value, str):
             return  # malformed: schema validation reports it
         if value == "default":
-            yield ctx.violation((*spec_path, field),
-                                f"{what} sets {field}: default: it shares the namespace's"
-                                " default ServiceAccount (and its RBAC) with every other"
-                                " pod; give it a ServiceAccount of its own")
+            yield ctx.violation(
+                (*spec_path, field),
+                f"{what} sets {field}: default: it shares the namespace's"
+                " default ServiceAccount (and its RBAC) with every other"
+                " pod; give it a ServiceAccount of its own",
+            )
         return
-    yield ctx.violation((*spec_path, "serviceAccountName"),
-                        f"{what} sets no serviceAccountName, so it runs as the namespace's"
-                        " default ServiceAccount (shared, with its RBAC, by every pod that"
-                        " names none); give it a ServiceAccount of its own")
+    yield ctx.violation(
+        (*spec_path, "serviceAccountName"),
+        f"{what} sets no serviceAccountName, so it runs as the namespace's"
+        " default ServiceAccount (shared, with its RBAC, by every pod that"
+        " names none); give it a ServiceAccount of its own",
+    )

@@ -65,8 +65,12 @@ from collections.abc import Iterator
 from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
 
 
-@rule(id="deprecated-service-account-field", severity="info", kinds=POD_SPEC_KINDS,
-      summary="a pod spec sets the deprecated serviceAccount field")
+@rule(
+    id="deprecated-service-account-field",
+    severity="info",
+    kinds=POD_SPEC_KINDS,
+    summary="a pod spec sets the deprecated serviceAccount field",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = obj.pod_spec_path()
     spec = obj.pod_spec()
@@ -78,16 +82,25 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     new = spec.get("serviceAccountName")
     what = f"{obj.kind} {obj.display_name or '?'!r}"
     if not isinstance(new, str) or not new:
-        message = (f"{what} sets the deprecated serviceAccount: {old}; write"
-                   f" serviceAccountName: {old} instead")
+        message = (
+            f"{what} sets the deprecated serviceAccount: {old}; write"
+            f" serviceAccountName: {old} instead"
+        )
     elif new == old:
-        message = (f"{what} sets the deprecated serviceAccount: {old} besides"
-                   f" serviceAccountName: {old}; remove serviceAccount")
+        message = (
+            f"{what} sets the deprecated serviceAccount: {old} besides"
+            f" serviceAccountName: {old}; remove serviceAccount"
+        )
     else:
         # Two names that disagree are a real risk (which one runs?): a warning.
-        yield ctx.violation((*spec_path, "serviceAccount"), (
-            f"{what} sets the deprecated serviceAccount: {old} and"
-                   f" serviceAccountName: {new}; serviceAccountName wins, so the pod runs"
-            f" as {new!r}, not {old!r}: remove serviceAccount"), severity="warning")
+        yield ctx.violation(
+            (*spec_path, "serviceAccount"),
+            (
+                f"{what} sets the deprecated serviceAccount: {old} and"
+                f" serviceAccountName: {new}; serviceAccountName wins, so the pod runs"
+                f" as {new!r}, not {old!r}: remove serviceAccount"
+            ),
+            severity="warning",
+        )
         return
     yield ctx.violation((*spec_path, "serviceAccount"), message)

@@ -68,8 +68,12 @@ from collections.abc import Iterator, Mapping
 from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
 
 
-@rule(id="env-var-duplicate", severity="warning", kinds=POD_SPEC_KINDS,
-      summary="a container sets the same environment variable twice")
+@rule(
+    id="env-var-duplicate",
+    severity="warning",
+    kinds=POD_SPEC_KINDS,
+    summary="a container sets the same environment variable twice",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     for ref in obj.containers(include_init=True):
         env = ref.container.get("env")
@@ -90,8 +94,11 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
                 first[name] = index
                 continue
             winner = last[name]
-            wins = ("this last entry wins" if winner == index
-                    else f"the last one, env[{winner}], wins")
-            yield ctx.violation((*ref.path, "env", index, "name"),
-                                f"{ref.label} sets {name} again (first at env[{first[name]}]);"
-                                f" {wins}, the earlier values are silently ignored")
+            wins = (
+                "this last entry wins" if winner == index else f"the last one, env[{winner}], wins"
+            )
+            yield ctx.violation(
+                (*ref.path, "env", index, "name"),
+                f"{ref.label} sets {name} again (first at env[{first[name]}]);"
+                f" {wins}, the earlier values are silently ignored",
+            )

@@ -76,17 +76,19 @@ from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
 #: field -> what sharing it gives the pod
 FIELDS = {
     "hostNetwork": "the node's network stack: it can bind any node port, see all node"
-                   " traffic and bypasses NetworkPolicies",
-    "hostPID": "the node's process namespace: it sees and can signal every process on"
-               " the node",
-    "hostIPC": "the node's IPC namespace: it can read and write other processes' shared"
-               " memory",
+    " traffic and bypasses NetworkPolicies",
+    "hostPID": "the node's process namespace: it sees and can signal every process on the node",
+    "hostIPC": "the node's IPC namespace: it can read and write other processes' shared memory",
 }
 
 
-@rule(id="host-namespace", severity="error", kinds=POD_SPEC_KINDS,
-      summary="a pod shares the node's network, PID or IPC namespace",
-      controls=("pss:baseline/host-namespaces", "cis:5.2.3", "cis:5.2.4", "cis:5.2.5"))
+@rule(
+    id="host-namespace",
+    severity="error",
+    kinds=POD_SPEC_KINDS,
+    summary="a pod shares the node's network, PID or IPC namespace",
+    controls=("pss:baseline/host-namespaces", "cis:5.2.3", "cis:5.2.4", "cis:5.2.5"),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = obj.pod_spec_path()
     spec = obj.pod_spec()
@@ -95,5 +97,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     what = f"{obj.kind} {obj.display_name or '?'!r}"
     for field_name, effect in FIELDS.items():
         if spec.get(field_name) is True:
-            yield ctx.violation((*spec_path, field_name),
-                                f"{what} sets {field_name}: true, so its pods share {effect}")
+            yield ctx.violation(
+                (*spec_path, field_name),
+                f"{what} sets {field_name}: true, so its pods share {effect}",
+            )

@@ -78,9 +78,13 @@ from collections.abc import Iterator, Mapping
 from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
 
 
-@rule(id="host-port", severity="warning", kinds=POD_SPEC_KINDS,
-      summary="a container port is bound on the node through hostPort",
-      controls=("pss:baseline/host-ports", "cis:5.2.13"))
+@rule(
+    id="host-port",
+    severity="warning",
+    kinds=POD_SPEC_KINDS,
+    summary="a container port is bound on the node through hostPort",
+    controls=("pss:baseline/host-ports", "cis:5.2.13"),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     for ref in obj.containers(include_init=True):
         ports = ref.container.get("ports")
@@ -93,10 +97,14 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             if isinstance(host_port, bool) or not isinstance(host_port, int) or not host_port:
                 continue
             container_port = port.get("containerPort")
-            target = f" (containerPort {container_port})" \
-                if isinstance(container_port, int) and not isinstance(container_port, bool) \
+            target = (
+                f" (containerPort {container_port})"
+                if isinstance(container_port, int) and not isinstance(container_port, bool)
                 else ""
-            yield ctx.violation((*ref.path, "ports", index, "hostPort"),
-                                f"{ref.label} binds hostPort {host_port}{target} on its node:"
-                                " one such pod per node, exposed outside Services; use a"
-                                " Service instead")
+            )
+            yield ctx.violation(
+                (*ref.path, "ports", index, "hostPort"),
+                f"{ref.label} binds hostPort {host_port}{target} on its node:"
+                " one such pod per node, exposed outside Services; use a"
+                " Service instead",
+            )

@@ -92,9 +92,13 @@ def _sys_admin_index(sc: Mapping[str, Any]) -> int | None:
     return None
 
 
-@rule(id="privilege-escalation", severity="warning", kinds=POD_SPEC_KINDS,
-      summary="a container process may gain more privileges than it started with",
-      controls=("pss:restricted/privilege-escalation", "cis:5.2.6"))
+@rule(
+    id="privilege-escalation",
+    severity="warning",
+    kinds=POD_SPEC_KINDS,
+    summary="a container process may gain more privileges than it started with",
+    controls=("pss:restricted/privilege-escalation", "cis:5.2.6"),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.pod_spec()
     if spec is None or is_windows_pod(spec):
@@ -105,16 +109,20 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             continue  # malformed: schema validation reports it
         base = (*ref.path, "securityContext")
         if sc.get("privileged") is True:
-            yield ctx.violation((*base, "privileged"),
-                                f"{ref.label} runs privileged, so privilege escalation is"
-                                " always allowed whatever allowPrivilegeEscalation says")
+            yield ctx.violation(
+                (*base, "privileged"),
+                f"{ref.label} runs privileged, so privilege escalation is"
+                " always allowed whatever allowPrivilegeEscalation says",
+            )
             continue
         admin = _sys_admin_index(sc)
         if admin is not None:
             added = sc["capabilities"]["add"][admin]
-            yield ctx.violation((*base, "capabilities", "add", admin),
-                                f"{ref.label} adds {added}, so privilege escalation is always"
-                                " allowed whatever allowPrivilegeEscalation says")
+            yield ctx.violation(
+                (*base, "capabilities", "add", admin),
+                f"{ref.label} adds {added}, so privilege escalation is always"
+                " allowed whatever allowPrivilegeEscalation says",
+            )
             continue
         value = sc.get("allowPrivilegeEscalation")
         if value is False:
@@ -122,9 +130,12 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         if value is True:
             message = f"{ref.label} sets allowPrivilegeEscalation: true"
         elif value is None:
-            message = (f"{ref.label} does not set allowPrivilegeEscalation, which defaults"
-                       " to allowing setuid binaries to gain privileges")
+            message = (
+                f"{ref.label} does not set allowPrivilegeEscalation, which defaults"
+                " to allowing setuid binaries to gain privileges"
+            )
         else:
             continue  # malformed: schema validation reports it
-        yield ctx.violation((*base, "allowPrivilegeEscalation"),
-                            f"{message}; set allowPrivilegeEscalation: false")
+        yield ctx.violation(
+            (*base, "allowPrivilegeEscalation"), f"{message}; set allowPrivilegeEscalation: false"
+        )

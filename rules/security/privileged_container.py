@@ -77,12 +77,16 @@ from kubelint.api import (
 )
 
 
-@rule(id="privileged-container", severity="error", kinds=POD_SPEC_KINDS,
-      summary="a container runs privileged, with full access to the node",
-      controls=(
-          Control("pss:baseline/privileged-containers", partial="Windows pods are not checked"),
-          "cis:5.2.2",
-      ))
+@rule(
+    id="privileged-container",
+    severity="error",
+    kinds=POD_SPEC_KINDS,
+    summary="a container runs privileged, with full access to the node",
+    controls=(
+        Control("pss:baseline/privileged-containers", partial="Windows pods are not checked"),
+        "cis:5.2.2",
+    ),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.pod_spec()
     if spec is None or is_windows_pod(spec):
@@ -90,6 +94,8 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     for ref in obj.containers(include_init=True):
         sc = as_mapping(ref.container.get("securityContext"))
         if sc and sc.get("privileged") is True:
-            yield ctx.violation((*ref.path, "securityContext", "privileged"),
-                                f"{ref.label} runs privileged: it has every capability and"
-                                " all host devices; set privileged: false")
+            yield ctx.violation(
+                (*ref.path, "securityContext", "privileged"),
+                f"{ref.label} runs privileged: it has every capability and"
+                " all host devices; set privileged: false",
+            )

@@ -112,7 +112,8 @@ def _adds_net_bind(container: Mapping[str, Any]) -> bool:
     added = caps.get("add") if isinstance(caps, Mapping) else None
     return isinstance(added, list) and any(
         isinstance(cap, str) and cap.upper().removeprefix("CAP_") == "NET_BIND_SERVICE"
-        for cap in added)
+        for cap in added
+    )
 
 
 def _sysctl_start(spec: Mapping[str, Any]) -> int | None:
@@ -127,11 +128,20 @@ def _sysctl_start(spec: Mapping[str, Any]) -> int | None:
     return None
 
 
-@rule(id="privileged-port", severity="info", kinds=POD_SPEC_KINDS,
-      summary="a container listens on a privileged port below 1024",
-      options={"min-port": {
-          "type": "integer", "minimum": 0, "default": 1024,
-          "description": "the first unprivileged port (ports below it are reported)"}})
+@rule(
+    id="privileged-port",
+    severity="info",
+    kinds=POD_SPEC_KINDS,
+    summary="a container listens on a privileged port below 1024",
+    options={
+        "min-port": {
+            "type": "integer",
+            "minimum": 0,
+            "default": 1024,
+            "description": "the first unprivileged port (ports below it are reported)",
+        }
+    },
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.pod_spec()
     if spec is None:
@@ -156,14 +166,18 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             if not 0 < number < min_port:
                 continue
             if host_network:
-                why = (f"{ref.label} listens on port {number} in the node's network"
-                       f" (hostNetwork), below {min_port}: unless the node lowers"
-                       f" {SYSCTL}, only root or NET_BIND_SERVICE may bind it")
+                why = (
+                    f"{ref.label} listens on port {number} in the node's network"
+                    f" (hostNetwork), below {min_port}: unless the node lowers"
+                    f" {SYSCTL}, only root or NET_BIND_SERVICE may bind it"
+                )
             else:
-                why = (f"{ref.label} listens on port {number}, below {min_port}: unless the"
-                       f" container runtime lowers {SYSCTL} for pods (containerd 2.0 and"
-                       " Docker do, CRI-O does not by default), only root or"
-                       " NET_BIND_SERVICE may bind it; set the sysctl in the pod's"
-                       " securityContext, or listen on an unprivileged port and map it in"
-                       " the Service")
+                why = (
+                    f"{ref.label} listens on port {number}, below {min_port}: unless the"
+                    f" container runtime lowers {SYSCTL} for pods (containerd 2.0 and"
+                    " Docker do, CRI-O does not by default), only root or"
+                    " NET_BIND_SERVICE may bind it; set the sysctl in the pod's"
+                    " securityContext, or listen on an unprivileged port and map it in"
+                    " the Service"
+                )
             yield ctx.violation((*ref.path, "ports", index, "containerPort"), why)

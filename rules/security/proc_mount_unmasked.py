@@ -67,9 +67,13 @@ from kubelint.api import (
 )
 
 
-@rule(id="proc-mount-unmasked", severity="error", kinds=POD_SPEC_KINDS,
-      summary="a container sees an unmasked /proc of the node's kernel",
-      controls=("pss:baseline/proc-mount-type",))
+@rule(
+    id="proc-mount-unmasked",
+    severity="error",
+    kinds=POD_SPEC_KINDS,
+    summary="a container sees an unmasked /proc of the node's kernel",
+    controls=("pss:baseline/proc-mount-type",),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.pod_spec()
     if spec is None or is_windows_pod(spec):
@@ -80,10 +84,14 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         if not isinstance(value, str) or value == "Default":
             continue  # unset, or malformed (schema validation reports a wrong type)
         if value == "Unmasked":
-            message = (f"{ref.label} has procMount: Unmasked: /proc and /sys of the kernel"
-                       " are not masked; remove it or set Default")
+            message = (
+                f"{ref.label} has procMount: Unmasked: /proc and /sys of the kernel"
+                " are not masked; remove it or set Default"
+            )
         else:
-            message = (f"{ref.label} has procMount: {value!r}, which is not a valid value"
-                       " (Kubernetes defines Default and Unmasked; Pod Security restricted"
-                       " allows only Default); remove it or set Default")
+            message = (
+                f"{ref.label} has procMount: {value!r}, which is not a valid value"
+                " (Kubernetes defines Default and Unmasked; Pod Security restricted"
+                " allows only Default); remove it or set Default"
+            )
         yield ctx.violation((*ref.path, "securityContext", "procMount"), message)

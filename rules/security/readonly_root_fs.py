@@ -75,9 +75,13 @@ from kubelint.api import (
 )
 
 
-@rule(id="readonly-root-fs", severity="warning", kinds=POD_SPEC_KINDS,
-      summary="a container can write to its root filesystem",
-      controls=("nsa:immutable-container-file-systems",))
+@rule(
+    id="readonly-root-fs",
+    severity="warning",
+    kinds=POD_SPEC_KINDS,
+    summary="a container can write to its root filesystem",
+    controls=("nsa:immutable-container-file-systems",),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.pod_spec()
     if spec is None or is_windows_pod(spec):
@@ -89,8 +93,9 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         value = sc.get("readOnlyRootFilesystem")
         if value is not None and value is not False:
             continue  # true, or malformed (schema validation reports it)
-        state = "readOnlyRootFilesystem: false" if value is False \
-            else "no readOnlyRootFilesystem"
-        yield ctx.violation((*ref.path, "securityContext", "readOnlyRootFilesystem"),
-                            f"{ref.label} has {state}: its root filesystem is writable;"
-                            " set it to true and mount an emptyDir where it must write")
+        state = "readOnlyRootFilesystem: false" if value is False else "no readOnlyRootFilesystem"
+        yield ctx.violation(
+            (*ref.path, "securityContext", "readOnlyRootFilesystem"),
+            f"{ref.label} has {state}: its root filesystem is writable;"
+            " set it to true and mount an emptyDir where it must write",
+        )

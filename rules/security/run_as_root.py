@@ -112,31 +112,50 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _where(field: str, own: Mapping[str, Any], pod_sc: Mapping[str, Any],
-           spec_path: tuple[str | int, ...], ref: ContainerRef) -> tuple[str | int, ...]:
+def _where(
+    field: str,
+    own: Mapping[str, Any],
+    pod_sc: Mapping[str, Any],
+    spec_path: tuple[str | int, ...],
+    ref: ContainerRef,
+) -> tuple[str | int, ...]:
     """The field in the context it comes from: the container's, else the pod's."""
     if own.get(field) is None and pod_sc.get(field) is not None:
         return (*spec_path, "securityContext", field)
     return (*ref.path, "securityContext", field)
 
 
-@rule(id="run-as-root", severity="warning", kinds=POD_SPEC_KINDS,
-      summary="a container may run as root",
-      options={"min-uid": {
-          "type": "integer", "minimum": 0, "default": 1,
-          "description": "the lowest acceptable runAsUser (kube-score uses 10000 to keep"
-                         " clear of the node's users)"},
-               "min-gid": {
-          "type": "integer", "minimum": 1, "default": 1,
-          "description": "the lowest acceptable runAsGroup; above 1 a missing runAsGroup"
-                         " is reported too (kube-score uses 10000)"}},
-      controls=(
-          Control("pss:restricted/running-as-non-root",
-                  partial="a non-zero runAsUser is accepted in place of runAsNonRoot: true"),
-          "pss:restricted/running-as-non-root-user",
-          "cis:5.2.7",
-          "nsa:non-root-containers",
-      ))
+@rule(
+    id="run-as-root",
+    severity="warning",
+    kinds=POD_SPEC_KINDS,
+    summary="a container may run as root",
+    options={
+        "min-uid": {
+            "type": "integer",
+            "minimum": 0,
+            "default": 1,
+            "description": "the lowest acceptable runAsUser (kube-score uses 10000 to keep"
+            " clear of the node's users)",
+        },
+        "min-gid": {
+            "type": "integer",
+            "minimum": 1,
+            "default": 1,
+            "description": "the lowest acceptable runAsGroup; above 1 a missing runAsGroup"
+            " is reported too (kube-score uses 10000)",
+        },
+    },
+    controls=(
+        Control(
+            "pss:restricted/running-as-non-root",
+            partial="a non-zero runAsUser is accepted in place of runAsNonRoot: true",
+        ),
+        "pss:restricted/running-as-non-root-user",
+        "cis:5.2.7",
+        "nsa:non-root-containers",
+    ),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.pod_spec()
     if spec is None or is_windows_pod(spec):
@@ -158,40 +177,57 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         sc = effective_security_context(spec, ref.container)
         uid, non_root = sc.get("runAsUser"), sc.get("runAsNonRoot")
         if (uid is not None and not _is_int(uid)) or (
-                non_root is not None and not isinstance(non_root, bool)):
+            non_root is not None and not isinstance(non_root, bool)
+        ):
             continue  # malformed: schema validation reports it
 
         origin = " (from the pod)" if own.get("runAsUser") is None else ""
         if uid == 0:
-            extra = (": runAsNonRoot: true makes the kubelet refuse to start it"
-                     if non_root is True else "")
-            yield ctx.violation(_where("runAsUser", own, pod_sc, spec_path, ref),
-                                f"{ref.label} runs as root: runAsUser 0{origin}{extra};"
-                                " use a non-zero UID",
-                                # Refused by the kubelet: certain to break. Otherwise a
-                                # deliberate root user, a risk: the rule's warning.
-                                severity="error" if non_root is True else None)
+            extra = (
+                ": runAsNonRoot: true makes the kubelet refuse to start it"
+                if non_root is True
+                else ""
+            )
+            yield ctx.violation(
+                _where("runAsUser", own, pod_sc, spec_path, ref),
+                f"{ref.label} runs as root: runAsUser 0{origin}{extra}; use a non-zero UID",
+                # Refused by the kubelet: certain to break. Otherwise a
+                # deliberate root user, a risk: the rule's warning.
+                severity="error" if non_root is True else None,
+            )
         elif uid is not None and uid < min_uid:
-            yield ctx.violation(_where("runAsUser", own, pod_sc, spec_path, ref),
-                                f"{ref.label} runs as UID {uid}{origin}, below the minimum"
-                                f" {min_uid}")
+            yield ctx.violation(
+                _where("runAsUser", own, pod_sc, spec_path, ref),
+                f"{ref.label} runs as UID {uid}{origin}, below the minimum {min_uid}",
+            )
         elif uid is None and non_root is not True:
-            state = ("sets runAsNonRoot: false" if non_root is False
-                     else "sets neither runAsNonRoot: true")
+            state = (
+                "sets runAsNonRoot: false"
+                if non_root is False
+                else "sets neither runAsNonRoot: true"
+            )
             if non_root is False:
                 state += " and no runAsUser"
             else:
                 state += " nor a runAsUser"
-            yield ctx.violation(_where("runAsNonRoot", own, pod_sc, spec_path, ref),
-                                f"{ref.label} {state}: it runs as the image's user, root"
-                                " unless the image says otherwise; set runAsNonRoot: true")
+            yield ctx.violation(
+                _where("runAsNonRoot", own, pod_sc, spec_path, ref),
+                f"{ref.label} {state}: it runs as the image's user, root"
+                " unless the image says otherwise; set runAsNonRoot: true",
+            )
         if uid != 0:
             yield from _group(sc.get("runAsGroup"), min_gid, own, pod_sc, spec_path, ref, ctx)
 
 
-def _group(gid: Any, min_gid: int, own: Mapping[str, Any], pod_sc: Mapping[str, Any],
-           spec_path: tuple[str | int, ...], ref: ContainerRef,
-           ctx: RuleContext) -> Iterator[Violation]:
+def _group(
+    gid: Any,
+    min_gid: int,
+    own: Mapping[str, Any],
+    pod_sc: Mapping[str, Any],
+    spec_path: tuple[str | int, ...],
+    ref: ContainerRef,
+    ctx: RuleContext,
+) -> Iterator[Violation]:
     """The primary group: root's (0) is reported; with ``min-gid`` above 1, a lower one
     or none at all."""
     if gid is not None and not _is_int(gid):
@@ -199,13 +235,17 @@ def _group(gid: Any, min_gid: int, own: Mapping[str, Any], pod_sc: Mapping[str, 
     origin = " (from the pod)" if own.get("runAsGroup") is None else ""
     where = _where("runAsGroup", own, pod_sc, spec_path, ref)
     if gid == 0:
-        yield ctx.violation(where, f"{ref.label} runs with the root group: runAsGroup 0"
-                                   f"{origin}; use a non-zero GID")
+        yield ctx.violation(
+            where, f"{ref.label} runs with the root group: runAsGroup 0{origin}; use a non-zero GID"
+        )
     elif gid is not None and gid < min_gid:
-        yield ctx.violation(where, f"{ref.label} runs as GID {gid}{origin}, below the"
-                                   f" minimum {min_gid}")
+        yield ctx.violation(
+            where, f"{ref.label} runs as GID {gid}{origin}, below the minimum {min_gid}"
+        )
     elif gid is None and min_gid > 1:
-        yield ctx.violation((*ref.path, "securityContext"),
-                            f"{ref.label} sets no runAsGroup: it runs with its image's"
-                            f" group, root's unless the image says otherwise; set a GID of"
-                            f" at least {min_gid}")
+        yield ctx.violation(
+            (*ref.path, "securityContext"),
+            f"{ref.label} sets no runAsGroup: it runs with its image's"
+            f" group, root's unless the image says otherwise; set a GID of"
+            f" at least {min_gid}",
+        )

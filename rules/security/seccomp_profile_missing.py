@@ -108,9 +108,13 @@ def _judge_field(profile: Any) -> tuple[str, str] | None:
     return ("warning", f"seccompProfile with {shown}; set type RuntimeDefault or Localhost")
 
 
-@rule(id="seccomp-profile-missing", severity="warning", kinds=POD_SPEC_KINDS,
-      summary="a container runs without a seccomp profile",
-      controls=("pss:baseline/seccomp", "pss:restricted/seccomp", "cis:5.7.2"))
+@rule(
+    id="seccomp-profile-missing",
+    severity="warning",
+    kinds=POD_SPEC_KINDS,
+    summary="a container runs without a seccomp profile",
+    controls=("pss:baseline/seccomp", "pss:restricted/seccomp", "cis:5.7.2"),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = obj.pod_spec_path()
     spec = obj.pod_spec()
@@ -138,8 +142,11 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             where = f"{ref.label} has a "
         elif key is not None and isinstance(annotations.get(key), str):
             path = (*annotations_path, key)
-            problem = ("error", f"annotation {key}: unconfined") \
-                if annotations[key].strip().lower() == "unconfined" else None
+            problem = (
+                ("error", f"annotation {key}: unconfined")
+                if annotations[key].strip().lower() == "unconfined"
+                else None
+            )
             where = f"{ref.label} has the "
         elif pod_profile is not None:
             path = pod_path
@@ -147,8 +154,11 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             where = f"{what} has a pod-level "
         elif isinstance(annotations.get(POD_ANNOTATION), str):
             path = (*annotations_path, POD_ANNOTATION)
-            problem = ("error", f"annotation {POD_ANNOTATION}: unconfined") \
-                if annotations[POD_ANNOTATION].strip().lower() == "unconfined" else None
+            problem = (
+                ("error", f"annotation {POD_ANNOTATION}: unconfined")
+                if annotations[POD_ANNOTATION].strip().lower() == "unconfined"
+                else None
+            )
             where = f"{what} has the "
         else:
             missing.append(ref)
@@ -160,13 +170,18 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if not missing:
         return
     if len(missing) == len(refs):
-        yield ctx.violation(pod_path, f"{what} sets no seccompProfile, so its containers run"
-                                      " Unconfined unless the nodes enable SeccompDefault;"
-                                      " set securityContext.seccompProfile.type:"
-                                      " RuntimeDefault at pod level")
+        yield ctx.violation(
+            pod_path,
+            f"{what} sets no seccompProfile, so its containers run"
+            " Unconfined unless the nodes enable SeccompDefault;"
+            " set securityContext.seccompProfile.type:"
+            " RuntimeDefault at pod level",
+        )
         return
     for ref in missing:
-        yield ctx.violation((*ref.path, "securityContext", "seccompProfile"),
-                            f"{ref.label} has no seccompProfile (nor does the pod), so it"
-                            " runs Unconfined unless the nodes enable SeccompDefault;"
-                            " set seccompProfile.type: RuntimeDefault")
+        yield ctx.violation(
+            (*ref.path, "securityContext", "seccompProfile"),
+            f"{ref.label} has no seccompProfile (nor does the pod), so it"
+            " runs Unconfined unless the nodes enable SeccompDefault;"
+            " set seccompProfile.type: RuntimeDefault",
+        )

@@ -97,49 +97,143 @@ VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # The header, then a line break (or whitespace, or an escaped \n in a JSON key file)
     # and the first character of the key's base64 text or of an armor header: a script
     # that only names the header (grep, a sed range, a heredoc writing $KEY) is not a key.
-    ("a PEM private key",
-     lazy_compile(r"-{3,}\s*BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?\s*-{3,}"
-                  r"(?:\s|\\[rn])+[A-Za-z0-9+/]")),
+    (
+        "a PEM private key",
+        lazy_compile(
+            r"-{3,}\s*BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?\s*-{3,}"
+            r"(?:\s|\\[rn])+[A-Za-z0-9+/]"
+        ),
+    ),
     ("an AWS access key id", lazy_compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
-    ("a GitHub token",
-     lazy_compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,})")),
+    (
+        "a GitHub token",
+        lazy_compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,})"),
+    ),
     ("a Slack token", lazy_compile(r"\bxox[baprs]-[A-Za-z0-9-]{10,}")),
-    ("a JSON Web Token",
-     lazy_compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
+    (
+        "a JSON Web Token",
+        lazy_compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+    ),
 )
-SECRET_WORDS = frozenset({"PASSWORD", "PASSWD", "SECRET", "TOKEN", "CREDENTIAL",
-                          "CREDENTIALS", "APIKEY"})
-SECRET_PAIRS = frozenset({("API", "KEY"), ("PRIVATE", "KEY"), ("ACCESS", "KEY"),
-                          ("SECRET", "KEY"), ("ACCOUNT", "KEY"), ("STORAGE", "KEY"),
-                          ("MASTER", "KEY"), ("ENCRYPTION", "KEY"), ("SIGNING", "KEY"),
-                          ("CLIENT", "KEY")})
+SECRET_WORDS = frozenset(
+    {"PASSWORD", "PASSWD", "SECRET", "TOKEN", "CREDENTIAL", "CREDENTIALS", "APIKEY"}
+)
+SECRET_PAIRS = frozenset(
+    {
+        ("API", "KEY"),
+        ("PRIVATE", "KEY"),
+        ("ACCESS", "KEY"),
+        ("SECRET", "KEY"),
+        ("ACCOUNT", "KEY"),
+        ("STORAGE", "KEY"),
+        ("MASTER", "KEY"),
+        ("ENCRYPTION", "KEY"),
+        ("SIGNING", "KEY"),
+        ("CLIENT", "KEY"),
+    }
+)
 #: Well-known credential variables the words above miss.
-KNOWN_NAMES = frozenset({"AZURE_BATCH_KEY", "OCI_CLI_KEY_CONTENT", "AZURE_STORAGE_KEY",
-                         "AZURE_STORAGE_ACCOUNT_KEY", "AWS_SESSION_TOKEN",
-                         "GOOGLE_API_KEY", "ARM_CLIENT_SECRET"})
-NOT_SECRET_LAST_WORDS = frozenset({
-    "FILE", "FILENAME", "PATH", "DIR", "DIRECTORY", "NAME", "URL", "URI", "ENDPOINT",
-    "HOST", "PORT", "ID", "TTL", "TIMEOUT", "EXPIRY", "EXPIRATION", "LENGTH", "HEADER",
-    "ENABLED", "DISABLED", "ENABLE", "NAMESPACE", "KEYS", "REF", "MOUNT", "LOCATION",
-    "TYPE", "FORMAT", "AUDIENCE", "PATTERN", "REGEX", "POLICY", "MODE", "PREFIX",
-    "SUFFIX", "MIN", "MAX", "FIELD", "PARAM", "ENV", "VAR", "KEY", "SOURCE", "PROVIDER",
-    "REQUIRED", "STRENGTH", "HASH", "ALGORITHM", "SIZE", "COUNT", "INTERVAL", "LIFETIME",
-    "DURATION", "AGE", "SECONDS", "REFRESH", "ROTATION", "RESET", "LOGIN", "USER",
-    "USERNAME", "STORE", "MANAGER", "COMMAND", "SCRIPT", "ISSUER", "SCOPE", "SCOPES",
-})
-BOOLEAN_LIKE = frozenset({"true", "false", "yes", "no", "on", "off", "y", "n", "enabled",
-                          "disabled", "none", "null"})
+KNOWN_NAMES = frozenset(
+    {
+        "AZURE_BATCH_KEY",
+        "OCI_CLI_KEY_CONTENT",
+        "AZURE_STORAGE_KEY",
+        "AZURE_STORAGE_ACCOUNT_KEY",
+        "AWS_SESSION_TOKEN",
+        "GOOGLE_API_KEY",
+        "ARM_CLIENT_SECRET",
+    }
+)
+NOT_SECRET_LAST_WORDS = frozenset(
+    {
+        "FILE",
+        "FILENAME",
+        "PATH",
+        "DIR",
+        "DIRECTORY",
+        "NAME",
+        "URL",
+        "URI",
+        "ENDPOINT",
+        "HOST",
+        "PORT",
+        "ID",
+        "TTL",
+        "TIMEOUT",
+        "EXPIRY",
+        "EXPIRATION",
+        "LENGTH",
+        "HEADER",
+        "ENABLED",
+        "DISABLED",
+        "ENABLE",
+        "NAMESPACE",
+        "KEYS",
+        "REF",
+        "MOUNT",
+        "LOCATION",
+        "TYPE",
+        "FORMAT",
+        "AUDIENCE",
+        "PATTERN",
+        "REGEX",
+        "POLICY",
+        "MODE",
+        "PREFIX",
+        "SUFFIX",
+        "MIN",
+        "MAX",
+        "FIELD",
+        "PARAM",
+        "ENV",
+        "VAR",
+        "KEY",
+        "SOURCE",
+        "PROVIDER",
+        "REQUIRED",
+        "STRENGTH",
+        "HASH",
+        "ALGORITHM",
+        "SIZE",
+        "COUNT",
+        "INTERVAL",
+        "LIFETIME",
+        "DURATION",
+        "AGE",
+        "SECONDS",
+        "REFRESH",
+        "ROTATION",
+        "RESET",
+        "LOGIN",
+        "USER",
+        "USERNAME",
+        "STORE",
+        "MANAGER",
+        "COMMAND",
+        "SCRIPT",
+        "ISSUER",
+        "SCOPE",
+        "SCOPES",
+    }
+)
+BOOLEAN_LIKE = frozenset(
+    {"true", "false", "yes", "no", "on", "off", "y", "n", "enabled", "disabled", "none", "null"}
+)
 _SPLIT = lazy_compile(r"[_\-.\s/]+")
 _CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _NUMBER = lazy_compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
 _PLACEHOLDER = lazy_compile(r"\$\([^)]*\)|\$\{[^}]*\}|\{\{.*?\}\}|<[^<>]+>|%\([^)]*\)s")
-_FILE_NAME = lazy_compile(r"\.(?:json|ya?ml|conf|cfg|cnf|ini|properties|toml|xml|txt|sh|"
-                        r"py|js|lua|tpl|tmpl|env)$", re.I)
+_FILE_NAME = lazy_compile(
+    r"\.(?:json|ya?ml|conf|cfg|cnf|ini|properties|toml|xml|txt|sh|"
+    r"py|js|lua|tpl|tmpl|env)$",
+    re.I,
+)
 
 
 def _words(name: str) -> list[str]:
-    return [word.upper() for part in _SPLIT.split(name) if part
-            for word in _CAMEL.split(part) if word]
+    return [
+        word.upper() for part in _SPLIT.split(name) if part for word in _CAMEL.split(part) if word
+    ]
 
 
 def secret_key(name: str) -> bool:
@@ -191,8 +285,12 @@ def _decoded(value: Any) -> str | None:
     return raw.decode("latin-1")
 
 
-@rule(id="secret-in-configmap", severity="warning", kinds=("ConfigMap",),
-      summary="a ConfigMap holds what looks like a secret")
+@rule(
+    id="secret-in-configmap",
+    severity="warning",
+    kinds=("ConfigMap",),
+    summary="a ConfigMap holds what looks like a secret",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if not obj.is_kind("ConfigMap"):
         return
@@ -209,15 +307,20 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
                 continue
             found = _value_finding(text)
             if found is not None:
-                yield ctx.violation((section, key),
-                                    f"{configmap} {section} key {key!r} contains {found}; move"
-                                    " it to a Secret (and rotate it)")
+                yield ctx.violation(
+                    (section, key),
+                    f"{configmap} {section} key {key!r} contains {found}; move"
+                    " it to a Secret (and rotate it)",
+                )
             elif section == "data" and secret_key(key) and literal_secret(text):
-                yield ctx.violation((section, key),
-                                    f"{configmap} {section} key {key!r} looks like a secret and"
-                                    " has a literal value; move it to a Secret and reference"
-                                    " it with secretKeyRef or a secret volume")
+                yield ctx.violation(
+                    (section, key),
+                    f"{configmap} {section} key {key!r} looks like a secret and"
+                    " has a literal value; move it to a Secret and reference"
+                    " it with secretKeyRef or a secret volume",
+                )
             elif section == "binaryData" and secret_key(key) and text.strip():
-                yield ctx.violation((section, key),
-                                    f"{configmap} {section} key {key!r} looks like a secret;"
-                                    " move it to a Secret")
+                yield ctx.violation(
+                    (section, key),
+                    f"{configmap} {section} key {key!r} looks like a secret; move it to a Secret",
+                )

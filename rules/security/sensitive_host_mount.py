@@ -152,68 +152,162 @@ class Location(NamedTuple):
     write_file: str  # severity of a writable single file below it
 
 
-_RUNTIME_STATE = ("the container runtime's state, every container's files",
-                  "warning", "a container there can read every container's files",
-                  "error", "a container there can change every container's files" + TAKEOVER,
-                  "warning")
+_RUNTIME_STATE = (
+    "the container runtime's state, every container's files",
+    "warning",
+    "a container there can read every container's files",
+    "error",
+    "a container there can change every container's files" + TAKEOVER,
+    "warning",
+)
 LOCATIONS = [
-    Location("/etc", "the node's configuration (users, password hashes, sudoers, cron)",
-             "warning", "a container there can read the node's password hashes and"
-             " credentials", "error", "a container there can add users, cron jobs or"
-             " kubelet settings" + TAKEOVER, "warning"),
-    Location("/etc/kubernetes", "the kubelet's credentials and static pod manifests",
-             "warning", "a container there can read the kubelet's credentials", "error",
-             "a container there can add a static pod that the kubelet runs" + TAKEOVER,
-             "error"),
-    Location("/root", "root's home (SSH keys, kubeconfigs)", "warning",
-             "a container there can read root's SSH keys and kubeconfigs", "error",
-             "a container there can add SSH keys for root" + TAKEOVER, "warning"),
-    Location("/var/lib/kubelet", "the kubelet's state, with every pod's volumes, Secrets"
-             " and service account tokens", "warning", "a container there can read every"
-             " pod's Secrets and tokens on the node", "error", "a container there can"
-             " change other pods' volumes and the kubelet's state" + TAKEOVER, "warning"),
+    Location(
+        "/etc",
+        "the node's configuration (users, password hashes, sudoers, cron)",
+        "warning",
+        "a container there can read the node's password hashes and credentials",
+        "error",
+        "a container there can add users, cron jobs or kubelet settings" + TAKEOVER,
+        "warning",
+    ),
+    Location(
+        "/etc/kubernetes",
+        "the kubelet's credentials and static pod manifests",
+        "warning",
+        "a container there can read the kubelet's credentials",
+        "error",
+        "a container there can add a static pod that the kubelet runs" + TAKEOVER,
+        "error",
+    ),
+    Location(
+        "/root",
+        "root's home (SSH keys, kubeconfigs)",
+        "warning",
+        "a container there can read root's SSH keys and kubeconfigs",
+        "error",
+        "a container there can add SSH keys for root" + TAKEOVER,
+        "warning",
+    ),
+    Location(
+        "/var/lib/kubelet",
+        "the kubelet's state, with every pod's volumes, Secrets and service account tokens",
+        "warning",
+        "a container there can read every pod's Secrets and tokens on the node",
+        "error",
+        "a container there can change other pods' volumes and the kubelet's state" + TAKEOVER,
+        "warning",
+    ),
     Location("/var/lib/docker", *_RUNTIME_STATE),
     Location("/var/lib/containerd", *_RUNTIME_STATE),
     Location("/var/lib/containers", *_RUNTIME_STATE),
-    Location("/boot", "the node's kernel and boot loader", "info", "a container there can"
-             " read the node's kernel images", "error", "a container there can replace"
-             " the kernel the node boots" + TAKEOVER, "error"),
-    Location("/proc", "every process of the node and the kernel's settings", "info",
-             "a container there can read every process's command line and the kernel's"
-             " settings", "error", "a container there can change kernel settings such as"
-             " kernel.core_pattern" + TAKEOVER, "error"),
-    Location("/sys", "the kernel's and the devices' settings", "info", "a container there"
-             " can read kernel and device settings", "error", "a container there can"
-             " change kernel and device settings" + TAKEOVER, "error"),
-    Location("/dev", "the node's devices", "info", "a container there sees the node's"
-             " device nodes; opening them is up to the device cgroup, which only a"
-             " privileged container bypasses", "warning", "a container there can create"
-             " and delete the node's device nodes", "info"),
-    Location("/run", "the runtime state and control sockets of the node's services",
-             "info", "a container there can read the runtime state of the node's"
-             " services", "error", "a container there can plant state and sockets that the"
-             " node's services, running as root, trust" + TAKEOVER, "info"),
+    Location(
+        "/boot",
+        "the node's kernel and boot loader",
+        "info",
+        "a container there can read the node's kernel images",
+        "error",
+        "a container there can replace the kernel the node boots" + TAKEOVER,
+        "error",
+    ),
+    Location(
+        "/proc",
+        "every process of the node and the kernel's settings",
+        "info",
+        "a container there can read every process's command line and the kernel's settings",
+        "error",
+        "a container there can change kernel settings such as kernel.core_pattern" + TAKEOVER,
+        "error",
+    ),
+    Location(
+        "/sys",
+        "the kernel's and the devices' settings",
+        "info",
+        "a container there can read kernel and device settings",
+        "error",
+        "a container there can change kernel and device settings" + TAKEOVER,
+        "error",
+    ),
+    Location(
+        "/dev",
+        "the node's devices",
+        "info",
+        "a container there sees the node's"
+        " device nodes; opening them is up to the device cgroup, which only a"
+        " privileged container bypasses",
+        "warning",
+        "a container there can create and delete the node's device nodes",
+        "info",
+    ),
+    Location(
+        "/run",
+        "the runtime state and control sockets of the node's services",
+        "info",
+        "a container there can read the runtime state of the node's services",
+        "error",
+        "a container there can plant state and sockets that the"
+        " node's services, running as root, trust" + TAKEOVER,
+        "info",
+    ),
 ]
-_PLUGINS = ("the kubelet's plugin registration sockets", "warning", "a container there can"
-            " register CSI or device plugins that the kubelet trusts (readOnly does not"
-            " stop a socket connection)", "warning", "a container there can register CSI"
-            " or device plugins that the kubelet trusts", "warning")
-LOCATIONS += [Location(path, *_PLUGINS) for path in (
-    "/var/lib/kubelet/plugins_registry", "/var/lib/kubelet/device-plugins",
-    "/var/lib/kubelet/plugins")]
+_PLUGINS = (
+    "the kubelet's plugin registration sockets",
+    "warning",
+    "a container there can"
+    " register CSI or device plugins that the kubelet trusts (readOnly does not"
+    " stop a socket connection)",
+    "warning",
+    "a container there can register CSI or device plugins that the kubelet trusts",
+    "warning",
+)
+LOCATIONS += [
+    Location(path, *_PLUGINS)
+    for path in (
+        "/var/lib/kubelet/plugins_registry",
+        "/var/lib/kubelet/device-plugins",
+        "/var/lib/kubelet/plugins",
+    )
+]
 
 #: Where the container runtimes keep their sockets (``/var/run`` read as ``/run``).
-RUNTIME_SOCKETS = ("/run/containerd/containerd.sock", "/run/crio/crio.sock",
-                   "/run/docker.sock", "/run/cri-dockerd.sock", "/run/dockershim.sock",
-                   "/run/podman/podman.sock", "/run/k3s/containerd/containerd.sock")
-RUNTIME_SOCKET_NAMES = frozenset({"docker.sock", "containerd.sock", "crio.sock",
-                                  "cri-dockerd.sock", "dockershim.sock", "podman.sock"})
+RUNTIME_SOCKETS = (
+    "/run/containerd/containerd.sock",
+    "/run/crio/crio.sock",
+    "/run/docker.sock",
+    "/run/cri-dockerd.sock",
+    "/run/dockershim.sock",
+    "/run/podman/podman.sock",
+    "/run/k3s/containerd/containerd.sock",
+)
+RUNTIME_SOCKET_NAMES = frozenset(
+    {
+        "docker.sock",
+        "containerd.sock",
+        "crio.sock",
+        "cri-dockerd.sock",
+        "dockershim.sock",
+        "podman.sock",
+    }
+)
 #: Files every user of the node may read: nothing to protect from a read-only mount.
-PUBLIC = ("/etc/ssl/certs", "/etc/ssl/cert.pem", "/etc/pki/ca-trust", "/etc/pki/tls/certs",
-          "/etc/pki/tls/cert.pem", "/etc/ca-certificates", "/etc/ca-certificates.conf",
-          "/etc/localtime", "/etc/timezone", "/etc/hosts", "/etc/hostname",
-          "/etc/resolv.conf", "/etc/os-release", "/etc/machine-id", "/etc/passwd",
-          "/etc/group", "/etc/nsswitch.conf")
+PUBLIC = (
+    "/etc/ssl/certs",
+    "/etc/ssl/cert.pem",
+    "/etc/pki/ca-trust",
+    "/etc/pki/tls/certs",
+    "/etc/pki/tls/cert.pem",
+    "/etc/ca-certificates",
+    "/etc/ca-certificates.conf",
+    "/etc/localtime",
+    "/etc/timezone",
+    "/etc/hosts",
+    "/etc/hostname",
+    "/etc/resolv.conf",
+    "/etc/os-release",
+    "/etc/machine-id",
+    "/etc/passwd",
+    "/etc/group",
+    "/etc/nsswitch.conf",
+)
 #: A CSI driver's own socket directory (/var/lib/kubelet/plugins/<driver>).
 DRIVER_DIRECTORIES = "/var/lib/kubelet/plugins"
 
@@ -223,7 +317,7 @@ _RANK = {"info": 0, "warning": 1, "error": 2}
 def canonical(path: str) -> str:
     """``/var/run`` is a link to ``/run`` on current distributions."""
     if path == "/var/run" or path.startswith("/var/run/"):
-        return "/run" + path[len("/var/run"):]
+        return "/run" + path[len("/var/run") :]
     return path
 
 
@@ -233,12 +327,12 @@ def _under(path: str, location: str) -> bool:
 
 def _is_socket(path: str, host_path_type: Any) -> bool:
     name = path.rpartition("/")[2]
-    return path in RUNTIME_SOCKETS or (name in RUNTIME_SOCKET_NAMES
-                                       and host_path_type in (None, "", "Socket", "File"))
+    return path in RUNTIME_SOCKETS or (
+        name in RUNTIME_SOCKET_NAMES and host_path_type in (None, "", "Socket", "File")
+    )
 
 
-def _mounts(spec: Mapping[str, Any], obj: Manifest, name: str
-            ) -> tuple[bool, bool, bool]:
+def _mounts(spec: Mapping[str, Any], obj: Manifest, name: str) -> tuple[bool, bool, bool]:
     """(mounted, writable, all non-root) for the volume ``name``: writable when a container
     mounts it without readOnly: true; non-root when every container that mounts it has
     runAsNonRoot: true or a non-zero runAsUser (its own or the pod's)."""
@@ -248,16 +342,19 @@ def _mounts(spec: Mapping[str, Any], obj: Manifest, name: str
         mounts = ref.container.get("volumeMounts")
         if not isinstance(mounts, list):
             continue
-        uses = [mount for mount in mounts
-                if isinstance(mount, Mapping) and mount.get("name") == name]
+        uses = [
+            mount for mount in mounts if isinstance(mount, Mapping) and mount.get("name") == name
+        ]
         if not uses:
             continue
         mounted = True
         writable = writable or any(mount.get("readOnly") is not True for mount in uses)
         sc = effective_security_context(spec, ref.container)
         uid = sc.get("runAsUser")
-        if not ((isinstance(uid, int) and not isinstance(uid, bool) and uid > 0)
-                or (uid is None and sc.get("runAsNonRoot") is True)):
+        if not (
+            (isinstance(uid, int) and not isinstance(uid, bool) and uid > 0)
+            or (uid is None and sc.get("runAsNonRoot") is True)
+        ):
             non_root = False
     return mounted, writable, non_root
 
@@ -267,16 +364,25 @@ class Verdict(NamedTuple):
     message: str
 
 
-def _judge(path: str, is_file: bool, writable: bool, non_root: bool,
-           locations: Sequence[Location], host_path_type: Any) -> Verdict | None:
+def _judge(
+    path: str,
+    is_file: bool,
+    writable: bool,
+    non_root: bool,
+    locations: Sequence[Location],
+    host_path_type: Any,
+) -> Verdict | None:
     """How bad a mount of ``path`` (canonical) is, and why; None when it is harmless."""
     mode = "writable" if writable else "read-only"
     if _is_socket(path, host_path_type):
-        return Verdict("error", f"{mode}; it is the container runtime's socket: through it"
-                                " the container can start privileged containers" + TAKEOVER
-                                + " (readOnly does not stop a socket connection)")
-    if not writable and any(path == public or path.startswith(public + "/")
-                            for public in PUBLIC):
+        return Verdict(
+            "error",
+            f"{mode}; it is the container runtime's socket: through it"
+            " the container can start privileged containers"
+            + TAKEOVER
+            + " (readOnly does not stop a socket connection)",
+        )
+    if not writable and any(path == public or path.startswith(public + "/") for public in PUBLIC):
         return None
     if path.startswith(DRIVER_DIRECTORIES + "/"):
         return None
@@ -289,57 +395,85 @@ def _judge(path: str, is_file: bool, writable: bool, non_root: bool,
         if writable and single_file:
             severity = loc.write_file
             effect = "a container there can change that file of the node" + (
-                TAKEOVER if severity == "error" else "")
+                TAKEOVER if severity == "error" else ""
+            )
         elif writable:
             severity, effect = loc.write, loc.write_effect
         elif loc.read is None:
             return None
         else:
             severity = loc.read
-            effect = ("a container there can read that file of the node" if single_file
-                      else loc.read_effect)
+            effect = (
+                "a container there can read that file of the node"
+                if single_file
+                else loc.read_effect
+            )
         verdict = Verdict(severity, f"{mode}; it {how} {loc.path}, {loc.holds}: {effect}")
     elif path == "/":
-        verdict = (Verdict("error", "writable; it is the node's whole filesystem: a container"
-                                    " there can change any file of the node" + TAKEOVER)
-                   if writable else
-                   Verdict("warning", "read-only; it is the node's whole filesystem: a"
-                                      " container there can read the node's credentials and"
-                                      " every pod's Secrets on it"))
+        verdict = (
+            Verdict(
+                "error",
+                "writable; it is the node's whole filesystem: a container"
+                " there can change any file of the node" + TAKEOVER,
+            )
+            if writable
+            else Verdict(
+                "warning",
+                "read-only; it is the node's whole filesystem: a"
+                " container there can read the node's credentials and"
+                " every pod's Secrets on it",
+            )
+        )
     elif not is_file:
         contained = [loc for loc in locations if _under(loc.path, path)]
         if contained:
+
             def rank(loc: Location) -> int:
                 return _RANK[loc.write if writable else loc.read or "info"]
+
             loc = max(contained, key=rank)
             severity = loc.write if writable else loc.read or "info"
             effect = loc.write_effect if writable else loc.read_effect
-            verdict = Verdict(severity, f"{mode}; it contains {loc.path}, {loc.holds}:"
-                                        f" {effect}")
+            verdict = Verdict(severity, f"{mode}; it contains {loc.path}, {loc.holds}: {effect}")
     if not writable and not is_file:
         sockets = [socket for socket in RUNTIME_SOCKETS if _under(socket, path)]
         if sockets and (verdict is None or verdict.severity != "error"):
             socket = sockets[0] + (" among others" if len(sockets) > 1 else "")
             if non_root:
-                return Verdict("warning" if verdict is None or verdict.severity == "info"
-                               else verdict.severity,
-                               f"read-only; it contains the container runtime's socket"
-                               f" ({socket}), but every container that mounts it runs as"
-                               " non-root, which keeps it off the root-owned socket; it can"
-                               " still read whatever the node lets any user read")
-            return Verdict("error", f"read-only; it contains the container runtime's socket"
-                                    f" ({socket}), which a read-only mount does not protect:"
-                                    " a container running as root there can start privileged"
-                                    " containers" + TAKEOVER)
+                return Verdict(
+                    "warning"
+                    if verdict is None or verdict.severity == "info"
+                    else verdict.severity,
+                    f"read-only; it contains the container runtime's socket"
+                    f" ({socket}), but every container that mounts it runs as"
+                    " non-root, which keeps it off the root-owned socket; it can"
+                    " still read whatever the node lets any user read",
+                )
+            return Verdict(
+                "error",
+                f"read-only; it contains the container runtime's socket"
+                f" ({socket}), which a read-only mount does not protect:"
+                " a container running as root there can start privileged"
+                " containers" + TAKEOVER,
+            )
     return verdict
 
 
-@rule(id="sensitive-host-mount", severity="error", kinds=POD_SPEC_KINDS,
-      summary="a hostPath volume exposes a sensitive location of the node",
-      options={"extra-paths": {
-          "type": "array", "items": {"type": "string"}, "default": [],
-          "description": "further absolute node paths to treat as sensitive (they,"
-                         " everything under them and directories containing them)"}})
+@rule(
+    id="sensitive-host-mount",
+    severity="error",
+    kinds=POD_SPEC_KINDS,
+    summary="a hostPath volume exposes a sensitive location of the node",
+    options={
+        "extra-paths": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": [],
+            "description": "further absolute node paths to treat as sensitive (they,"
+            " everything under them and directories containing them)",
+        }
+    },
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = obj.pod_spec_path()
     spec = obj.pod_spec()
@@ -356,8 +490,17 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         if normal and normal != "/" and canonical(normal) not in known:
             known.add(canonical(normal))
             effect = "a container there can use what you marked sensitive (extra-paths)"
-            locations.append(Location(canonical(normal), "a location listed in extra-paths",
-                                      "error", effect, "error", effect, "error"))
+            locations.append(
+                Location(
+                    canonical(normal),
+                    "a location listed in extra-paths",
+                    "error",
+                    effect,
+                    "error",
+                    effect,
+                    "error",
+                )
+            )
     for index, volume in enumerate(volumes):
         if not isinstance(volume, Mapping):
             continue
@@ -373,11 +516,14 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         if not mounted:
             continue  # no container sees it
         kind = host_path.get("type")
-        verdict = _judge(canonical(normal), host_path_is_file(normal, kind), writable,
-                         non_root, locations, kind)
+        verdict = _judge(
+            canonical(normal), host_path_is_file(normal, kind), writable, non_root, locations, kind
+        )
         if verdict is None:
             continue
         shown = repr(raw) if normal == raw else f"{raw!r} ({normal})"
-        yield ctx.violation((*spec_path, "volumes", index, "hostPath", "path"),
-                            f"volume {name!r} mounts host path {shown} {verdict.message}",
-                            severity=verdict.severity)
+        yield ctx.violation(
+            (*spec_path, "volumes", index, "hostPath", "path"),
+            f"volume {name!r} mounts host path {shown} {verdict.message}",
+            severity=verdict.severity,
+        )

@@ -80,8 +80,12 @@ from collections.abc import Iterator
 from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
 
 
-@rule(id="service-account-missing", severity="warning", kinds=POD_SPEC_KINDS,
-      summary="a pod names a ServiceAccount that is not in the input")
+@rule(
+    id="service-account-missing",
+    severity="warning",
+    kinds=POD_SPEC_KINDS,
+    summary="a pod names a ServiceAccount that is not in the input",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = obj.pod_spec_path()
     spec = obj.pod_spec()
@@ -99,15 +103,22 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         return
     if ctx.index.get("ServiceAccount", name, namespace) is not None:
         return
-    elsewhere = sorted({ctx.index.namespace_of(sa) or "" for sa in
-                        ctx.index.of_kind("ServiceAccount") if sa.metadata.get("name") == name})
+    elsewhere = sorted(
+        {
+            ctx.index.namespace_of(sa) or ""
+            for sa in ctx.index.of_kind("ServiceAccount")
+            if sa.metadata.get("name") == name
+        }
+    )
     hint = ""
     if elsewhere:
         plural = "s" if len(elsewhere) > 1 else ""
         hint = f" (there is one in namespace{plural} {', '.join(map(repr, elsewhere))})"
-    yield ctx.violation((*spec_path, field),
-                        f"{obj.kind} {obj.display_name or '?'!r} {field} {name!r}: no"
-                        " ServiceAccount"
-                        f" {name!r} in namespace {namespace!r} in the input, which has other"
-                        f" ServiceAccounts there{hint}; its pods are rejected until it"
-                        " exists")
+    yield ctx.violation(
+        (*spec_path, field),
+        f"{obj.kind} {obj.display_name or '?'!r} {field} {name!r}: no"
+        " ServiceAccount"
+        f" {name!r} in namespace {namespace!r} in the input, which has other"
+        f" ServiceAccounts there{hint}; its pods are rejected until it"
+        " exists",
+    )

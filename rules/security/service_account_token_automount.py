@@ -117,28 +117,41 @@ def service_account_name(spec: Mapping[str, Any]) -> str:
 
 def _is_bound(ctx: RuleContext, obj: Manifest, account: str, namespace: str) -> bool:
     """Is the ServiceAccount a subject of a RoleBinding or ClusterRoleBinding of the run?"""
+
     def subjects() -> tuple[set[tuple[str | None, str]], set[str]]:
-        found = {subject for kind in BINDINGS for binding in ctx.index.of_kind(kind)
-                 for subject in rbac.bound_service_accounts(binding,
-                                                            ctx.index.default_namespace)}
+        found = {
+            subject
+            for kind in BINDINGS
+            for binding in ctx.index.of_kind(kind)
+            for subject in rbac.bound_service_accounts(binding, ctx.index.default_namespace)
+        }
         return found, {name for _, name in found}
 
     # Built once per run (and scope): asked for every pod, it was a scan of every binding.
-    bound, names = (ctx.run.memo("bound-service-accounts", subjects) if ctx.run is not None
-                    else subjects())
+    bound, names = (
+        ctx.run.memo("bound-service-accounts", subjects) if ctx.run is not None else subjects()
+    )
     # A pod without a namespace lands where it is applied, so a subject of its account's
     # name anywhere counts; except for "default", which every namespace has.
     loose = obj.namespace is None and account != "default"
     return (namespace, account) in bound or (loose and account in names)
 
 
-@rule(id="service-account-token-automount", severity="warning", kinds=POD_SPEC_KINDS,
-      summary="a pod gets a ServiceAccount API token mounted that nothing says it needs",
-      options={"report-explicit-true": {
-          "type": "boolean", "default": False,
-          "description": "also report a token mounted because the pod or its ServiceAccount"
-                         " says automountServiceAccountToken: true"}},
-      controls=("cis:5.1.6", "nsa:protecting-pod-service-account-tokens"))
+@rule(
+    id="service-account-token-automount",
+    severity="warning",
+    kinds=POD_SPEC_KINDS,
+    summary="a pod gets a ServiceAccount API token mounted that nothing says it needs",
+    options={
+        "report-explicit-true": {
+            "type": "boolean",
+            "default": False,
+            "description": "also report a token mounted because the pod or its ServiceAccount"
+            " says automountServiceAccountToken: true",
+        }
+    },
+    controls=("cis:5.1.6", "nsa:protecting-pod-service-account-tokens"),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = obj.pod_spec_path()
     spec = obj.pod_spec()
@@ -152,10 +165,12 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if own is True or (own is None and inherited is True):
         if ctx.options.get("report-explicit-true") is True:
             where = "the pod" if own is True else f"ServiceAccount {account!r}"
-            yield ctx.violation((*spec_path, AUTOMOUNT),
-                                f"{obj.kind} {obj.display_name or '?'!r} mounts its"
-                                " ServiceAccount's"
-                                f" API token in every container ({AUTOMOUNT}: true on {where})")
+            yield ctx.violation(
+                (*spec_path, AUTOMOUNT),
+                f"{obj.kind} {obj.display_name or '?'!r} mounts its"
+                " ServiceAccount's"
+                f" API token in every container ({AUTOMOUNT}: true on {where})",
+            )
         return
     if own is not None or inherited is not None:
         return  # an explicit decision (or malformed: schema validation reports it)
@@ -167,9 +182,11 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         who = f"ServiceAccount {account!r} is not in the input"
     else:
         who = f"ServiceAccount {account!r} does not set it either"
-    yield ctx.violation((*spec_path, AUTOMOUNT),
-                        f"{obj.kind} {obj.display_name or '?'!r} does not set {AUTOMOUNT} and"
-                        f" {who};"
-                        " no RoleBinding or ClusterRoleBinding in the input grants it"
-                        f" anything, yet every container gets its API token; set {AUTOMOUNT}:"
-                        " false (or true, if the pod calls the Kubernetes API)")
+    yield ctx.violation(
+        (*spec_path, AUTOMOUNT),
+        f"{obj.kind} {obj.display_name or '?'!r} does not set {AUTOMOUNT} and"
+        f" {who};"
+        " no RoleBinding or ClusterRoleBinding in the input grants it"
+        f" anything, yet every container gets its API token; set {AUTOMOUNT}:"
+        " false (or true, if the pod calls the Kubernetes API)",
+    )

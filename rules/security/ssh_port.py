@@ -75,8 +75,12 @@ def _is_ssh(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value == SSH
 
 
-@rule(id="ssh-port", severity="warning", kinds=(*sorted(POD_SPEC_KINDS), "Service"),
-      summary="a container or Service exposes the SSH port 22")
+@rule(
+    id="ssh-port",
+    severity="warning",
+    kinds=(*sorted(POD_SPEC_KINDS), "Service"),
+    summary="a container or Service exposes the SSH port 22",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if obj.kind == "Service":
         if not obj.is_kind("Service"):
@@ -89,17 +93,21 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
                 continue
             label = f" {port['name']!r}" if isinstance(port.get("name"), str) else ""
             if _is_ssh(port.get("port")):
-                yield ctx.violation(("spec", "ports", index, "port"),
-                                    f"Service {obj.display_name or '?'!r} port{label} exposes the"
-                                    " SSH"
-                                    " port 22; use kubectl exec or kubectl debug instead of"
-                                    " an SSH server")
+                yield ctx.violation(
+                    ("spec", "ports", index, "port"),
+                    f"Service {obj.display_name or '?'!r} port{label} exposes the"
+                    " SSH"
+                    " port 22; use kubectl exec or kubectl debug instead of"
+                    " an SSH server",
+                )
             elif _is_ssh(port.get("targetPort")):
-                yield ctx.violation(("spec", "ports", index, "targetPort"),
-                                    f"Service {obj.display_name or '?'!r} port{label} forwards port"
-                                    f" {port.get('port')} to the SSH port 22 of its pods;"
-                                    " use kubectl exec or kubectl debug instead of an SSH"
-                                    " server")
+                yield ctx.violation(
+                    ("spec", "ports", index, "targetPort"),
+                    f"Service {obj.display_name or '?'!r} port{label} forwards port"
+                    f" {port.get('port')} to the SSH port 22 of its pods;"
+                    " use kubectl exec or kubectl debug instead of an SSH"
+                    " server",
+                )
         return
     for ref in obj.containers(include_init=True):
         ports = ref.container.get("ports")
@@ -107,6 +115,8 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             continue
         for index, port in enumerate(ports):
             if isinstance(port, Mapping) and _is_ssh(port.get("containerPort")):
-                yield ctx.violation((*ref.path, "ports", index, "containerPort"),
-                                    f"{ref.label} exposes the SSH port 22; use kubectl exec"
-                                    " or kubectl debug instead of an SSH server")
+                yield ctx.violation(
+                    (*ref.path, "ports", index, "containerPort"),
+                    f"{ref.label} exposes the SSH port 22; use kubectl exec"
+                    " or kubectl debug instead of an SSH server",
+                )

@@ -110,13 +110,22 @@ def _allowed(name: str, patterns: list[str]) -> bool:
     return False
 
 
-@rule(id="unsafe-sysctls", severity="error", kinds=POD_SPEC_KINDS,
-      summary="a pod sets a sysctl outside the safe set",
-      options={"allowed": {
-          "type": "array", "items": {"type": "string"}, "default": [],
-          "description": "sysctls allowed besides the safe set (as the kubelet's"
-                         " --allowed-unsafe-sysctls; a trailing * allows a prefix)"}},
-      controls=("pss:baseline/sysctls",))
+@rule(
+    id="unsafe-sysctls",
+    severity="error",
+    kinds=POD_SPEC_KINDS,
+    summary="a pod sets a sysctl outside the safe set",
+    options={
+        "allowed": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": [],
+            "description": "sysctls allowed besides the safe set (as the kubelet's"
+            " --allowed-unsafe-sysctls; a trailing * allows a prefix)",
+        }
+    },
+    controls=("pss:baseline/sysctls",),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = obj.pod_spec_path()
     spec = obj.pod_spec()
@@ -127,8 +136,9 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if not isinstance(sysctls, list):
         return
     allowed = ctx.options.get("allowed")
-    patterns = [item for item in allowed if isinstance(item, str)] \
-        if isinstance(allowed, list) else []
+    patterns = (
+        [item for item in allowed if isinstance(item, str)] if isinstance(allowed, list) else []
+    )
     minor = ctx.kubernetes_minor
     for index, entry in enumerate(sysctls):
         if not isinstance(entry, Mapping) or not isinstance(entry.get("name"), str):
@@ -141,12 +151,13 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         if _allowed(name, patterns):
             continue
         if since is not None:
-            why = (f"is only safe from Kubernetes 1.{since} (target"
-                   f" {ctx.kubernetes_version})")
+            why = f"is only safe from Kubernetes 1.{since} (target {ctx.kubernetes_version})"
         else:
             why = "is not a safe sysctl"
-        yield ctx.violation((*spec_path, "securityContext", "sysctls", index, "name"),
-                            f"{obj.kind} {obj.display_name or '?'!r} sets sysctl {raw!r}, which"
-                            f" {why}: the kubelet rejects the pod (SysctlForbidden) unless"
-                            " the node allows it; add it to the option 'allowed' if your"
-                            " nodes do")
+        yield ctx.violation(
+            (*spec_path, "securityContext", "sysctls", index, "name"),
+            f"{obj.kind} {obj.display_name or '?'!r} sets sysctl {raw!r}, which"
+            f" {why}: the kubelet rejects the pod (SysctlForbidden) unless"
+            " the node allows it; add it to the option 'allowed' if your"
+            " nodes do",
+        )

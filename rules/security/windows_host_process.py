@@ -76,9 +76,13 @@ def _host_process(sc: Any) -> bool:
     return isinstance(options, Mapping) and options.get("hostProcess") is True
 
 
-@rule(id="windows-host-process", severity="error", kinds=POD_SPEC_KINDS,
-      summary="a Windows HostProcess container runs unisolated on its node",
-      controls=("pss:baseline/host-process", "cis:5.2.11"))
+@rule(
+    id="windows-host-process",
+    severity="error",
+    kinds=POD_SPEC_KINDS,
+    summary="a Windows HostProcess container runs unisolated on its node",
+    controls=("pss:baseline/host-process", "cis:5.2.11"),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     # windowsOptions is merged field by field (kubelet), so a container that writes other
     # windowsOptions still inherits the pod's hostProcess: report the pod once, and each
@@ -88,12 +92,16 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if spec_path is None or spec is None:
         return
     if _host_process(spec.get("securityContext")):
-        yield ctx.violation((*spec_path, "securityContext", "windowsOptions", "hostProcess"),
-                            f"{obj.kind} {obj.display_name or '?'!r} sets hostProcess: true at pod"
-                            " level: every container runs unisolated as a process of the"
-                            " Windows node")
+        yield ctx.violation(
+            (*spec_path, "securityContext", "windowsOptions", "hostProcess"),
+            f"{obj.kind} {obj.display_name or '?'!r} sets hostProcess: true at pod"
+            " level: every container runs unisolated as a process of the"
+            " Windows node",
+        )
     for ref in obj.containers(include_init=True):
         if _host_process(ref.container.get("securityContext")):
-            yield ctx.violation((*ref.path, "securityContext", "windowsOptions", "hostProcess"),
-                                f"{ref.label} sets hostProcess: true: it runs unisolated as a"
-                                " process of the Windows node")
+            yield ctx.violation(
+                (*ref.path, "securityContext", "windowsOptions", "hostProcess"),
+                f"{ref.label} sets hostProcess: true: it runs unisolated as a"
+                " process of the Windows node",
+            )

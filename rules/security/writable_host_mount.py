@@ -75,8 +75,12 @@ from collections.abc import Iterator, Mapping
 from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
 
 
-@rule(id="writable-host-mount", severity="warning", kinds=POD_SPEC_KINDS,
-      summary="a hostPath volume is mounted writable")
+@rule(
+    id="writable-host-mount",
+    severity="warning",
+    kinds=POD_SPEC_KINDS,
+    summary="a hostPath volume is mounted writable",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.pod_spec()
     if spec is None:
@@ -102,12 +106,17 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
                 continue
             name = mount.get("name")
             read_only = mount.get("readOnly")
-            if not isinstance(name, str) or name not in host_paths \
-                    or read_only not in (None, False):
+            if (
+                not isinstance(name, str)
+                or name not in host_paths
+                or read_only not in (None, False)
+            ):
                 continue  # read-only, or a malformed readOnly (schema validation)
             where = mount.get("mountPath")
             at = f" at {where!r}" if isinstance(where, str) and where else ""
-            yield ctx.violation((*ref.path, "volumeMounts", index, "readOnly"),
-                                f"{ref.label} mounts hostPath volume {name!r} (host path"
-                                f" {host_paths[name]!r}){at} writable; set readOnly: true"
-                                " unless it must change the node's files")
+            yield ctx.violation(
+                (*ref.path, "volumeMounts", index, "readOnly"),
+                f"{ref.label} mounts hostPath volume {name!r} (host path"
+                f" {host_paths[name]!r}){at} writable; set readOnly: true"
+                " unless it must change the node's files",
+            )

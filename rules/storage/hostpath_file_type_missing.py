@@ -95,8 +95,12 @@ def _suggested(path: str) -> str:
     return "File"
 
 
-@rule(id="hostpath-file-type-missing", severity="warning", kinds=POD_SPEC_KINDS,
-      summary="a hostPath volume mounts a single file without a type")
+@rule(
+    id="hostpath-file-type-missing",
+    severity="warning",
+    kinds=POD_SPEC_KINDS,
+    summary="a hostPath volume mounts a single file without a type",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = obj.pod_spec_path()
     spec = obj.pod_spec()
@@ -117,9 +121,17 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             continue
         name = volume.get("name")
         which = f"volume {name!r}" if isinstance(name, str) and name else f"volume #{index}"
-        where = (*spec_path, "volumes", index, "hostPath",
-                 "type" if "type" in host_path else "path")
-        yield ctx.violation(where, f"{which} mounts the node's file {raw!r} without a type:"
-                                   " where it is missing, the container runtime creates an"
-                                   " empty directory in its place and mounts that; set type:"
-                                   f" {_suggested(normal)}")
+        where = (
+            *spec_path,
+            "volumes",
+            index,
+            "hostPath",
+            "type" if "type" in host_path else "path",
+        )
+        yield ctx.violation(
+            where,
+            f"{which} mounts the node's file {raw!r} without a type:"
+            " where it is missing, the container runtime creates an"
+            " empty directory in its place and mounts that; set type:"
+            f" {_suggested(normal)}",
+        )

@@ -106,9 +106,13 @@ from collections.abc import Iterator, Mapping
 from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
 
 
-@rule(id="hostpath-volume", severity="warning", kinds=POD_SPEC_KINDS,
-      summary="a pod mounts a directory of its node through a hostPath volume",
-      controls=("pss:baseline/host-path-volumes", "cis:5.2.12"))
+@rule(
+    id="hostpath-volume",
+    severity="warning",
+    kinds=POD_SPEC_KINDS,
+    summary="a pod mounts a directory of its node through a hostPath volume",
+    controls=("pss:baseline/host-path-volumes", "cis:5.2.12"),
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = obj.pod_spec_path()
     spec = obj.pod_spec()
@@ -129,11 +133,17 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         path = host_path.get("path")
         mounts = f"host path {path!r}" if isinstance(path, str) and path else "a host path"
         if daemonset:
-            advice = ("; if this node agent needs it, silence the rule with the annotation"
-                      " kubelint.io/ignore: hostpath-volume")
+            advice = (
+                "; if this node agent needs it, silence the rule with the annotation"
+                " kubelint.io/ignore: hostpath-volume"
+            )
         else:
-            advice = (": its contents differ from node to node and what the pod writes"
-                      " stays behind when it is rescheduled; use a PersistentVolumeClaim,"
-                      " emptyDir, ConfigMap or Secret")
-        yield ctx.violation((*spec_path, "volumes", index, "hostPath"),
-                            f"{which} mounts {mounts} of the node it runs on{advice}")
+            advice = (
+                ": its contents differ from node to node and what the pod writes"
+                " stays behind when it is rescheduled; use a PersistentVolumeClaim,"
+                " emptyDir, ConfigMap or Secret"
+            )
+        yield ctx.violation(
+            (*spec_path, "volumes", index, "hostPath"),
+            f"{which} mounts {mounts} of the node it runs on{advice}",
+        )

@@ -63,8 +63,12 @@ from kubelint.api import POD_SPEC_KINDS, Manifest, Path, RuleContext, Violation,
 
 VALID = ("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod")
 ONCE_POD = "ReadWriteOncePod"
-ABBREVIATIONS = {"RWO": "ReadWriteOnce", "ROX": "ReadOnlyMany", "RWX": "ReadWriteMany",
-                 "RWOP": "ReadWriteOncePod"}
+ABBREVIATIONS = {
+    "RWO": "ReadWriteOnce",
+    "ROX": "ReadOnlyMany",
+    "RWX": "ReadWriteMany",
+    "RWOP": "ReadWriteOncePod",
+}
 _FOLDED = {mode.lower(): mode for mode in VALID}
 
 
@@ -108,8 +112,10 @@ def _lists(obj: Manifest) -> Iterator[tuple[Path, str]]:
             metadata = template.get("metadata")
             claim = metadata.get("name") if isinstance(metadata, Mapping) else None
             shown = repr(claim) if isinstance(claim, str) and claim else f"#{index}"
-            yield (("spec", "volumeClaimTemplates", index, "spec", "accessModes"),
-                   f"StatefulSet {name!r} volumeClaimTemplate {shown}")
+            yield (
+                ("spec", "volumeClaimTemplates", index, "spec", "accessModes"),
+                f"StatefulSet {name!r} volumeClaimTemplate {shown}",
+            )
     spec_path = obj.pod_spec_path()
     spec = obj.pod_spec()
     if spec_path is None or spec is None:
@@ -120,13 +126,26 @@ def _lists(obj: Manifest) -> Iterator[tuple[Path, str]]:
             continue
         volume_name = volume.get("name")
         shown = repr(volume_name) if isinstance(volume_name, str) else f"#{index}"
-        yield ((*spec_path, "volumes", index, "ephemeral", "volumeClaimTemplate", "spec",
-                "accessModes"), f"{obj.kind} {name!r} ephemeral volume {shown}")
+        yield (
+            (
+                *spec_path,
+                "volumes",
+                index,
+                "ephemeral",
+                "volumeClaimTemplate",
+                "spec",
+                "accessModes",
+            ),
+            f"{obj.kind} {name!r} ephemeral volume {shown}",
+        )
 
 
-@rule(id="pv-access-mode-invalid", severity="error",
-      kinds=("PersistentVolume", "PersistentVolumeClaim", *sorted(POD_SPEC_KINDS)),
-      summary="a volume access mode is not one the API server accepts")
+@rule(
+    id="pv-access-mode-invalid",
+    severity="error",
+    kinds=("PersistentVolume", "PersistentVolumeClaim", *sorted(POD_SPEC_KINDS)),
+    summary="a volume access mode is not one the API server accepts",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     for path, owner in _lists(obj):
         modes = obj.get(path)
@@ -142,11 +161,16 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             elif mode in VALID:
                 others.append(mode)
             else:
-                yield ctx.violation((*path, index), f"{owner} has access mode {mode!r},"
-                                    f" which the API server rejects{_advice(mode)}")
+                yield ctx.violation(
+                    (*path, index),
+                    f"{owner} has access mode {mode!r},"
+                    f" which the API server rejects{_advice(mode)}",
+                )
         if once_pod and others:
             listed = ", ".join(dict.fromkeys(others))
-            yield ctx.violation((*path, once_pod[0]),
-                                f"{owner} combines ReadWriteOncePod with {listed}: the API"
-                                " server rejects it (may not use ReadWriteOncePod with other"
-                                " access modes); use ReadWriteOncePod alone")
+            yield ctx.violation(
+                (*path, once_pod[0]),
+                f"{owner} combines ReadWriteOncePod with {listed}: the API"
+                " server rejects it (may not use ReadWriteOncePod with other"
+                " access modes); use ReadWriteOncePod alone",
+            )

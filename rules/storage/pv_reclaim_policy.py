@@ -102,9 +102,13 @@ def _name(obj: Manifest) -> str:
     return repr(obj.display_name) if obj.display_name else "(unnamed)"
 
 
-@rule(id="pv-reclaim-policy", severity="error", kinds=("PersistentVolume", "StorageClass"),
-      fixable=True,
-      summary="a volume is deleted or recycled when its claim is deleted")
+@rule(
+    id="pv-reclaim-policy",
+    severity="error",
+    kinds=("PersistentVolume", "StorageClass"),
+    fixable=True,
+    summary="a volume is deleted or recycled when its claim is deleted",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if obj.kind == "PersistentVolume":
         yield from _persistent_volume(obj, ctx)
@@ -119,22 +123,37 @@ def _persistent_volume(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     policy = spec.get("persistentVolumeReclaimPolicy")
     path = ("spec", "persistentVolumeReclaimPolicy")
     if policy == "Recycle":
-        yield ctx.violation(path, f"PersistentVolume {_name(obj)} uses the deprecated Recycle"
-                            " reclaim policy (an rm -rf scrub, NFS and hostPath only); use"
-                            " Retain", severity="warning", fix=Fix(path, "Retain"))
+        yield ctx.violation(
+            path,
+            f"PersistentVolume {_name(obj)} uses the deprecated Recycle"
+            " reclaim policy (an rm -rf scrub, NFS and hostPath only); use"
+            " Retain",
+            severity="warning",
+            fix=Fix(path, "Retain"),
+        )
     elif policy == "Delete":
-        yield ctx.violation(path, f"PersistentVolume {_name(obj)} has reclaim policy Delete:"
-                            " its volume and data are destroyed when its claim is deleted",
-                            severity="warning")
+        yield ctx.violation(
+            path,
+            f"PersistentVolume {_name(obj)} has reclaim policy Delete:"
+            " its volume and data are destroyed when its claim is deleted",
+            severity="warning",
+        )
 
 
 def _storage_class(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     policy = obj.data.get("reclaimPolicy")
     if policy is None:
-        yield ctx.violation((), f"StorageClass {_name(obj)} sets no reclaimPolicy: it defaults"
-                            " to Delete, so the volumes it provisions are deleted with their"
-                            " claims", severity="info")
+        yield ctx.violation(
+            (),
+            f"StorageClass {_name(obj)} sets no reclaimPolicy: it defaults"
+            " to Delete, so the volumes it provisions are deleted with their"
+            " claims",
+            severity="info",
+        )
     elif policy == "Recycle":
-        yield ctx.violation(("reclaimPolicy",), f"StorageClass {_name(obj)} sets reclaimPolicy"
-                            " Recycle, which StorageClasses do not accept (only Delete or"
-                            " Retain)")
+        yield ctx.violation(
+            ("reclaimPolicy",),
+            f"StorageClass {_name(obj)} sets reclaimPolicy"
+            " Recycle, which StorageClasses do not accept (only Delete or"
+            " Retain)",
+        )

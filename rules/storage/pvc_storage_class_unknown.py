@@ -98,10 +98,18 @@ BETA_ANNOTATION = "volume.beta.kubernetes.io/storage-class"
 #: Classes that clusters of some providers have from the start: named in a message, as a
 #: likely reason why a manifest names a class the input does not define.
 PROVIDER_CLASSES = {
-    "standard": "GKE, minikube and kind", "standard-rwo": "GKE", "premium-rwo": "GKE",
-    "gp2": "older EKS clusters", "default": "AKS", "managed-premium": "AKS",
-    "managed-csi": "AKS", "managed-csi-premium": "AKS", "azurefile": "AKS",
-    "azurefile-csi": "AKS", "local-path": "k3s", "hostpath": "Docker Desktop",
+    "standard": "GKE, minikube and kind",
+    "standard-rwo": "GKE",
+    "premium-rwo": "GKE",
+    "gp2": "older EKS clusters",
+    "default": "AKS",
+    "managed-premium": "AKS",
+    "managed-csi": "AKS",
+    "managed-csi-premium": "AKS",
+    "azurefile": "AKS",
+    "azurefile-csi": "AKS",
+    "local-path": "k3s",
+    "hostpath": "Docker Desktop",
 }
 
 
@@ -120,8 +128,11 @@ def _claims(obj: Manifest) -> Iterator[tuple[Path, Mapping[str, Any], str]]:
         metadata = template.get("metadata")
         claim = metadata.get("name") if isinstance(metadata, Mapping) else None
         shown = repr(claim) if isinstance(claim, str) and claim else f"#{index}"
-        yield (("spec", "volumeClaimTemplates", index), template,
-               f"StatefulSet {name!r} volumeClaimTemplate {shown}")
+        yield (
+            ("spec", "volumeClaimTemplates", index),
+            template,
+            f"StatefulSet {name!r} volumeClaimTemplate {shown}",
+        )
 
 
 def _class_of(claim: Mapping[str, Any]) -> tuple[Path, Any]:
@@ -139,21 +150,31 @@ def _class_of(claim: Mapping[str, Any]) -> tuple[Path, Any]:
 def _known(ctx: RuleContext) -> tuple[set[str], set[str], list[str]]:
     """(StorageClass names of the input, PersistentVolume class names, option names)."""
     classes = [sc.metadata.get("name") for sc in ctx.index.of_kind("StorageClass")]
-    volumes = [pv.get(("spec", "storageClassName"))
-               for pv in ctx.index.of_kind("PersistentVolume")]
+    volumes = [pv.get(("spec", "storageClassName")) for pv in ctx.index.of_kind("PersistentVolume")]
     option = ctx.options.get("storage-classes")
     configured = [c for c in option if isinstance(c, str)] if isinstance(option, list) else []
-    return ({c for c in classes if isinstance(c, str) and c},
-            {c for c in volumes if isinstance(c, str) and c}, configured)
+    return (
+        {c for c in classes if isinstance(c, str) and c},
+        {c for c in volumes if isinstance(c, str) and c},
+        configured,
+    )
 
 
-@rule(id="pvc-storage-class-unknown", severity="warning",
-      kinds=("PersistentVolumeClaim", "StatefulSet"),
-      summary="a claim names a StorageClass that does not exist",
-      options={"storage-classes": {
-          "type": "array", "items": {"type": "string"}, "default": [],
-          "description": "StorageClasses that exist in the target cluster; empty: not"
-                         " configured (only the StorageClasses of the input are known)"}})
+@rule(
+    id="pvc-storage-class-unknown",
+    severity="warning",
+    kinds=("PersistentVolumeClaim", "StatefulSet"),
+    summary="a claim names a StorageClass that does not exist",
+    options={
+        "storage-classes": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": [],
+            "description": "StorageClasses that exist in the target cluster; empty: not"
+            " configured (only the StorageClasses of the input are known)",
+        }
+    },
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     known: tuple[set[str], set[str], list[str]] | None = None
     for claim_path, claim, label in _claims(obj):
@@ -179,9 +200,13 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         close = difflib.get_close_matches(wanted, candidates, n=1, cutoff=0.6)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         if wanted in PROVIDER_CLASSES:
-            hint += (f" ({wanted!r} is a built-in class of {PROVIDER_CLASSES[wanted]}: if the"
-                     " target cluster has it, list it in the storage-classes option)")
-        yield ctx.violation((*claim_path, *path),
-                            f"{label} asks for StorageClass {wanted!r}, which is not among"
-                            f" {' or '.join(sources)} ({listed}): the claim stays Pending,"
-                            f" and so do the pods that mount it{hint}")
+            hint += (
+                f" ({wanted!r} is a built-in class of {PROVIDER_CLASSES[wanted]}: if the"
+                " target cluster has it, list it in the storage-classes option)"
+            )
+        yield ctx.violation(
+            (*claim_path, *path),
+            f"{label} asks for StorageClass {wanted!r}, which is not among"
+            f" {' or '.join(sources)} ({listed}): the claim stays Pending,"
+            f" and so do the pods that mount it{hint}",
+        )

@@ -42,5 +42,9 @@ spec:
 
 from kubelint.api import engine_rule
 
-rule = engine_rule(id="invalid-suppression", severity="error",
-                   summary="a suppression kubelint cannot read", doc=__doc__)
+rule = engine_rule(
+    id="invalid-suppression",
+    severity="error",
+    summary="a suppression kubelint cannot read",
+    doc=__doc__,
+)

@@ -44,5 +44,9 @@ spec:
 
 from kubelint.api import engine_rule
 
-rule = engine_rule(id="suppression-expired", severity="warning",
-                   summary="a suppression's until date has passed", doc=__doc__)
+rule = engine_rule(
+    id="suppression-expired",
+    severity="warning",
+    summary="a suppression's until date has passed",
+    doc=__doc__,
+)

@@ -40,5 +40,10 @@ spec:
 
 from kubelint.api import engine_rule
 
-rule = engine_rule(id="suppression-without-reason", severity="error",
-                   summary="a suppression gives no reason", doc=__doc__, enabled=False)
+rule = engine_rule(
+    id="suppression-without-reason",
+    severity="error",
+    summary="a suppression gives no reason",
+    doc=__doc__,
+    enabled=False,
+)

@@ -55,6 +55,10 @@ spec:
 
 from kubelint.api import engine_rule
 
-rule = engine_rule(id="unused-suppression", severity="warning",
-                   summary="a suppression names no rule or silences nothing",
-                   doc=__doc__, fixable=True)
+rule = engine_rule(
+    id="unused-suppression",
+    severity="warning",
+    summary="a suppression names no rule or silences nothing",
+    doc=__doc__,
+    fixable=True,
+)

@@ -64,12 +64,18 @@ def _removed_in() -> dict[tuple[str, str], int]:
     entries = json.loads(bundled("api-versions.json"))
     if isinstance(entries, dict):
         entries = entries.get("apis", [])
-    return {(e["apiVersion"], e["kind"]): version_minor(e["removed"])
-            for e in entries if isinstance(e, dict) and e.get("removed")}
+    return {
+        (e["apiVersion"], e["kind"]): version_minor(e["removed"])
+        for e in entries
+        if isinstance(e, dict) and e.get("removed")
+    }
 
 
-@rule(id="api-unknown-version", severity="error",
-      summary="an apiVersion or kind the target Kubernetes version does not serve")
+@rule(
+    id="api-unknown-version",
+    severity="error",
+    summary="an apiVersion or kind the target Kubernetes version does not serve",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     assert obj.api_version is not None and obj.kind is not None and ctx.run is not None
     catalog = ctx.run.catalog
@@ -83,8 +89,11 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     target = ctx.kubernetes_version
     served = catalog.served_versions(group, kind)
     if served:
-        yield ctx.violation(("apiVersion",), f"Kubernetes {target} does not serve {kind} in"
-                                             f" {api_version}; use {' or '.join(served)}")
+        yield ctx.violation(
+            ("apiVersion",),
+            f"Kubernetes {target} does not serve {kind} in"
+            f" {api_version}; use {' or '.join(served)}",
+        )
         return
     kinds = catalog.kinds_of_group(group)
     close = difflib.get_close_matches(kind, sorted(kinds), n=1)

@@ -93,8 +93,12 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and not has_placeholder(value) else None
 
 
-@rule(id="apiservice-invalid", severity="error", kinds=("APIService",),
-      summary="an APIService has settings the API server rejects")
+@rule(
+    id="apiservice-invalid",
+    severity="error",
+    kinds=("APIService",),
+    summary="an APIService has settings the API server rejects",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if obj.api_group != GROUP:
         return
@@ -104,56 +108,76 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     what = f"APIService {obj.display_name or '?'!r}"
     group, version = _text(spec.get("group")), _text(spec.get("version"))
     name = _text(obj.metadata.get("name"))
-    if name is not None and group is not None and version is not None \
-            and name != f"{version}.{group}":
-        yield ctx.violation(("metadata", "name"),
-                            f"{what}: the name must be spec.version + '.' + spec.group,"
-                            f" {version}.{group!s}")
+    if (
+        name is not None
+        and group is not None
+        and version is not None
+        and name != f"{version}.{group}"
+    ):
+        yield ctx.violation(
+            ("metadata", "name"),
+            f"{what}: the name must be spec.version + '.' + spec.group, {version}.{group!s}",
+        )
     if group == "" and version is not None and version != "v1":
-        yield ctx.violation(("spec", "group"), f"{what}: only version v1 may have an empty"
-                                               " group")
+        yield ctx.violation(("spec", "group"), f"{what}: only version v1 may have an empty group")
     elif group and (len(group) > 253 or not _SUBDOMAIN.match(group)):
-        yield ctx.violation(("spec", "group"), f"{what}: group {group!r} is not a DNS-1123"
-                                               " subdomain")
+        yield ctx.violation(
+            ("spec", "group"), f"{what}: group {group!r} is not a DNS-1123 subdomain"
+        )
     if version is not None and (len(version) > 63 or not _DNS1035.match(version)):
-        yield ctx.violation(("spec", "version"), f"{what}: version {version!r} is not a"
-                                                 " DNS-1035 label (such as v1beta1)")
+        yield ctx.violation(
+            ("spec", "version"),
+            f"{what}: version {version!r} is not a DNS-1035 label (such as v1beta1)",
+        )
     for field, high in (("groupPriorityMinimum", 20000), ("versionPriority", 1000)):
         number = _int(spec.get(field))
         if number is not None and not 0 < number <= high:
-            yield ctx.violation(("spec", field), f"{what}: {field} {number} must be positive"
-                                                 f" and at most {high}")
+            yield ctx.violation(
+                ("spec", field), f"{what}: {field} {number} must be positive and at most {high}"
+            )
     ca_bundle = spec.get("caBundle")
-    if isinstance(ca_bundle, str) and not has_placeholder(ca_bundle) \
-            and (problem := base64_problem(ca_bundle)) is not None:
-        yield ctx.violation(("spec", "caBundle"), f"{what}: caBundle {problem}; it is the"
-                                                  " base64 of a PEM bundle")
+    if (
+        isinstance(ca_bundle, str)
+        and not has_placeholder(ca_bundle)
+        and (problem := base64_problem(ca_bundle)) is not None
+    ):
+        yield ctx.violation(
+            ("spec", "caBundle"), f"{what}: caBundle {problem}; it is the base64 of a PEM bundle"
+        )
     has_ca = isinstance(ca_bundle, str) and ca_bundle != ""
     insecure = spec.get("insecureSkipTLSVerify") is True
     service = spec.get("service")
     if service is None:
         if has_ca:
-            yield ctx.violation(("spec", "caBundle"), f"{what} has no service (it is served"
-                                                      " locally), so it may not have a"
-                                                      " caBundle")
+            yield ctx.violation(
+                ("spec", "caBundle"),
+                f"{what} has no service (it is served locally), so it may not have a caBundle",
+            )
         if insecure:
-            yield ctx.violation(("spec", "insecureSkipTLSVerify"),
-                                f"{what} has no service (it is served locally), so it may"
-                                " not set insecureSkipTLSVerify")
+            yield ctx.violation(
+                ("spec", "insecureSkipTLSVerify"),
+                f"{what} has no service (it is served locally), so it may"
+                " not set insecureSkipTLSVerify",
+            )
         return
     if not isinstance(service, Mapping):
         return
     for field in ("namespace", "name"):
         value = service.get(field)
         if value is None or value == "":
-            yield ctx.violation(("spec", "service", field),
-                                f"{what}: spec.service.{field} is required")
+            yield ctx.violation(
+                ("spec", "service", field), f"{what}: spec.service.{field} is required"
+            )
     port = _int(service.get("port"))
     if port is not None and not 0 < port <= 65535:
-        yield ctx.violation(("spec", "service", "port"),
-                            f"{what}: spec.service.port {port} is not between 1 and 65535")
+        yield ctx.violation(
+            ("spec", "service", "port"),
+            f"{what}: spec.service.port {port} is not between 1 and 65535",
+        )
     if insecure and has_ca:
-        yield ctx.violation(("spec", "insecureSkipTLSVerify"),
-                            f"{what} sets insecureSkipTLSVerify: true and a caBundle; the"
-                            " API server rejects the pair (may not be true if caBundle is"
-                            " present): drop insecureSkipTLSVerify")
+        yield ctx.violation(
+            ("spec", "insecureSkipTLSVerify"),
+            f"{what} sets insecureSkipTLSVerify: true and a caBundle; the"
+            " API server rejects the pair (may not be true if caBundle is"
+            " present): drop insecureSkipTLSVerify",
+        )

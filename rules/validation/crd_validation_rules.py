@@ -125,8 +125,11 @@ _broken: dict[str, str] = {}
 _NO_RUNTIME = "no CEL runtime (cel-expr-python needs Python 3.11 or newer)"
 
 
-@rule(id="crd-validation-rules", severity="error",
-      summary="a custom resource breaks a CEL validation rule of its CRD")
+@rule(
+    id="crd-validation-rules",
+    severity="error",
+    summary="a custom resource breaks a CEL validation rule of its CRD",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if ctx.run is None or obj.api_version is None or obj.kind is None:
         return
@@ -161,8 +164,11 @@ def _compiled(text: str) -> Any:
         try:
             _programs[text] = compile_cel(text, ("self",))
         except CelError as error:
-            _broken[text] = _NO_RUNTIME if "cel-expr-python" in str(error) else \
-                "the rule does not compile (the API server would reject the CRD)"
+            _broken[text] = (
+                _NO_RUNTIME
+                if "cel-expr-python" in str(error)
+                else "the rule does not compile (the API server would reject the CRD)"
+            )
     return _programs.get(text)
 
 

@@ -65,14 +65,16 @@ from collections.abc import Iterator
 from kubelint.api import Manifest, RuleContext, Violation, rule
 
 
-@rule(id="unknown-kind", severity="info",
-      summary="a custom resource has no known schema")
+@rule(id="unknown-kind", severity="info", summary="a custom resource has no known schema")
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     assert obj.api_version is not None and obj.kind is not None and ctx.run is not None
     catalog = ctx.run.catalog
     if catalog.knows(obj.api_version, obj.kind) or catalog.is_builtin_group(obj.api_version):
         return
     severity = "error" if ctx.run.config.strict_kinds else None
-    yield ctx.violation(("kind",), f"no schema for {obj.api_version} {obj.kind}: add its"
-                                   " CustomResourceDefinition to the input or to --crds",
-                        severity=severity)
+    yield ctx.violation(
+        ("kind",),
+        f"no schema for {obj.api_version} {obj.kind}: add its"
+        " CustomResourceDefinition to the input or to --crds",
+        severity=severity,
+    )

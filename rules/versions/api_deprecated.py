@@ -87,8 +87,11 @@ from .api_removed import API_VERSION, advice, lookup
 __doc__ = with_kubernetes_versions(__doc__ or "")
 
 
-@rule(id="api-deprecated", severity="warning",
-      summary="an apiVersion that is deprecated in the target Kubernetes version")
+@rule(
+    id="api-deprecated",
+    severity="warning",
+    summary="an apiVersion that is deprecated in the target Kubernetes version",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     entry = lookup(obj)
     minor = ctx.kubernetes_minor

@@ -131,12 +131,19 @@ def _entry(row: Any) -> ApiEntry | None:
         return None
     if row.get("removed") is not None and removed is None:
         return None
-    if replacement is not None and not (isinstance(replacement, str) and available
-                                        and isinstance(replacement_kind, str)):
+    if replacement is not None and not (
+        isinstance(replacement, str) and available and isinstance(replacement_kind, str)
+    ):
         return None
-    return ApiEntry(api_version, kind, deprecated, removed, replacement,
-                    replacement_kind if replacement else kind,
-                    available if replacement else None)
+    return ApiEntry(
+        api_version,
+        kind,
+        deprecated,
+        removed,
+        replacement,
+        replacement_kind if replacement else kind,
+        available if replacement else None,
+    )
 
 
 @lru_cache(maxsize=1)
@@ -181,8 +188,11 @@ def advice(entry: ApiEntry, minor: int) -> tuple[str, ApiEntry | None]:
         current = successor
 
 
-@rule(id="api-removed", severity="error",
-      summary="an apiVersion that the target Kubernetes version no longer serves")
+@rule(
+    id="api-removed",
+    severity="error",
+    summary="an apiVersion that the target Kubernetes version no longer serves",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     entry = lookup(obj)
     if entry is None or not entry.removed_by(minor := ctx.kubernetes_minor):
@@ -195,6 +205,8 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         message = f"{what} and has no replacement"
     else:
         assert last is not None
-        message = (f"{what}; its replacement {last.api_version} {last.kind} was removed in"
-                   f" {last.removed} and has no replacement")
+        message = (
+            f"{what}; its replacement {last.api_version} {last.kind} was removed in"
+            f" {last.removed} and has no replacement"
+        )
     yield ctx.violation(API_VERSION, message)

@@ -72,8 +72,12 @@ from collections.abc import Iterator, Mapping
 from kubelint.api import Manifest, RuleContext, Violation, rule
 
 
-@rule(id="cronjob-deadline-missing", severity="info", kinds=("CronJob",),
-      summary="a CronJob has no deadline for starting a missed run")
+@rule(
+    id="cronjob-deadline-missing",
+    severity="info",
+    kinds=("CronJob",),
+    summary="a CronJob has no deadline for starting a missed run",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if not obj.is_kind("CronJob"):
         return
@@ -81,7 +85,9 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if not isinstance(spec, Mapping):
         return
     if spec.get("startingDeadlineSeconds") is None:
-        yield ctx.violation(("spec", "startingDeadlineSeconds"),
-                            f"CronJob {obj.display_name or '?'!r} has no startingDeadlineSeconds: a"
-                            " missed run starts however late the controller gets to it;"
-                            " set how late a run may still start")
+        yield ctx.violation(
+            ("spec", "startingDeadlineSeconds"),
+            f"CronJob {obj.display_name or '?'!r} has no startingDeadlineSeconds: a"
+            " missed run starts however late the controller gets to it;"
+            " set how late a run may still start",
+        )

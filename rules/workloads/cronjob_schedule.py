@@ -88,11 +88,16 @@ from kubelint.api import Manifest, RuleContext, Violation, lazy_compile, rule
 SCHEDULE: tuple[str, ...] = ("spec", "schedule")
 TIME_ZONE: tuple[str, ...] = ("spec", "timeZone")
 
-MONTHS = {name: number for number, name in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
-    start=1)}
-DAYS = {name: number for number, name in enumerate(
-    ("sun", "mon", "tue", "wed", "thu", "fri", "sat"))}
+MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+        start=1,
+    )
+}
+DAYS = {
+    name: number for number, name in enumerate(("sun", "mon", "tue", "wed", "thu", "fri", "sat"))
+}
 
 
 class Field(NamedTuple):
@@ -118,8 +123,16 @@ _ATOI = lazy_compile(r"[+-]?[0-9]+")
 _INT64_MAX = 2**63 - 1
 
 #: Go's time.ParseDuration units, in nanoseconds.
-UNITS = {"ns": 1, "us": 10**3, "\u00b5s": 10**3, "\u03bcs": 10**3, "ms": 10**6,
-         "s": 10**9, "m": 60 * 10**9, "h": 3600 * 10**9}
+UNITS = {
+    "ns": 1,
+    "us": 10**3,
+    "\u00b5s": 10**3,
+    "\u03bcs": 10**3,
+    "ms": 10**6,
+    "s": 10**9,
+    "m": 60 * 10**9,
+    "h": 3600 * 10**9,
+}
 
 #: What the API server allows in each "/"-separated part of a time zone name.
 _ZONE_PART = lazy_compile(r"[A-Za-z.\-_0-9+]{1,14}")
@@ -182,8 +195,9 @@ def _check_range(expr: str, field: Field) -> None:
         if not field.low <= value <= field.high:
             where = f" in {expr!r}" if expr != str(value) else ""
             hint = " (Sunday is 0)" if field.name == "day-of-week" and value == 7 else ""
-            raise _Bad(f"{field.name} value {value}{where} is out of range"
-                       f" {field.low}-{field.high}{hint}")
+            raise _Bad(
+                f"{field.name} value {value}{where} is out of range {field.low}-{field.high}{hint}"
+            )
     if start > end:
         raise _Bad(f"{field.name} range {expr!r} runs backwards: {start} is after {end}")
     if step == 0:
@@ -205,7 +219,7 @@ def _check_duration(text: str) -> None:
         whole, fraction = match.group(1), match.group(2)
         if not whole and not fraction:
             raise bad
-        rest = rest[match.end():]
+        rest = rest[match.end() :]
         end = 0
         while end < len(rest) and rest[end] not in ".0123456789":
             end += 1
@@ -235,19 +249,21 @@ def _check_schedule(schedule: str) -> None:
         if schedule in MACROS:
             return
         if schedule.startswith(EVERY):
-            _check_duration(schedule[len(EVERY):])
+            _check_duration(schedule[len(EVERY) :])
             return
         macro = schedule.split()[0] if schedule.split() else schedule
         if schedule.strip() in MACROS or schedule.lower() in MACROS:
-            raise _Bad(f"macro {schedule!r} must be written exactly, in lower case and"
-                       " without spaces")
-        raise _Bad(f"unknown macro {macro!r}; use one of {', '.join(MACROS)} or @every"
-                   " <duration>")
+            raise _Bad(
+                f"macro {schedule!r} must be written exactly, in lower case and without spaces"
+            )
+        raise _Bad(f"unknown macro {macro!r}; use one of {', '.join(MACROS)} or @every <duration>")
     fields = schedule.split()
     if len(fields) != len(FIELDS):
-        extra = (" (there is no seconds or year field)" if len(fields) == 6 else "")
-        raise _Bad(f"it has {len(fields)} field{'s' if len(fields) != 1 else ''}, expected"
-                   " exactly 5: minute, hour, day-of-month, month, day-of-week" + extra)
+        extra = " (there is no seconds or year field)" if len(fields) == 6 else ""
+        raise _Bad(
+            f"it has {len(fields)} field{'s' if len(fields) != 1 else ''}, expected"
+            " exactly 5: minute, hour, day-of-month, month, day-of-week" + extra
+        )
     for text, field in zip(fields, FIELDS, strict=True):
         for expr in text.split(","):
             if expr:  # robfig/cron skips empty list items
@@ -270,8 +286,10 @@ def _zone_error(zone: str) -> str | None:
     if zone.lower() == "local":
         return "must be an explicit IANA time zone such as Europe/Berlin, not Local"
     zones = _zones()
-    if not all(part not in (".", "..") and not part.startswith("-")
-               and _ZONE_PART.fullmatch(part) for part in zone.split("/")):
+    if not all(
+        part not in (".", "..") and not part.startswith("-") and _ZONE_PART.fullmatch(part)
+        for part in zone.split("/")
+    ):
         return "is not a time zone name (IANA names look like Europe/Berlin or UTC)"
     if not zones or zone in zones:
         return None
@@ -283,8 +301,12 @@ def _zone_error(zone: str) -> str | None:
     return f"is not a known IANA time zone{hint}"
 
 
-@rule(id="cronjob-schedule", severity="error", kinds=("CronJob",),
-      summary="a CronJob schedule or time zone does not parse")
+@rule(
+    id="cronjob-schedule",
+    severity="error",
+    kinds=("CronJob",),
+    summary="a CronJob schedule or time zone does not parse",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if not obj.is_kind("CronJob"):
         return
@@ -294,8 +316,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     owner = f"CronJob {obj.display_name or '?'!r}"
     schedule = spec.get("schedule")
     if schedule is None:
-        yield ctx.violation(SCHEDULE, f"{owner} has no spec.schedule; the API server"
-                                      " requires one")
+        yield ctx.violation(SCHEDULE, f"{owner} has no spec.schedule; the API server requires one")
     elif isinstance(schedule, str):
         yield from _schedule_findings(owner, schedule, ctx)
     zone = spec.get("timeZone")
@@ -309,19 +330,26 @@ def _schedule_findings(owner: str, schedule: str, ctx: RuleContext) -> Iterator[
     rest = schedule
     prefix = re.match(r"(CRON_)?TZ=(\S*)\s*", schedule)
     if prefix is not None:
-        rest = schedule[prefix.end():]
+        rest = schedule[prefix.end() :]
         zone = prefix.group(2)
-        yield ctx.violation(SCHEDULE, f"{owner} spec.schedule {schedule!r} has a time zone"
-                                      f" prefix ({prefix.group(0).strip()}), which the API"
-                                      " server rejects since Kubernetes 1.27: use"
-                                      f" spec.timeZone: {zone or '<zone>'} and spec.schedule:"
-                                      f" {rest!r}")
+        yield ctx.violation(
+            SCHEDULE,
+            f"{owner} spec.schedule {schedule!r} has a time zone"
+            f" prefix ({prefix.group(0).strip()}), which the API"
+            " server rejects since Kubernetes 1.27: use"
+            f" spec.timeZone: {zone or '<zone>'} and spec.schedule:"
+            f" {rest!r}",
+        )
     elif "TZ" in schedule:
-        yield ctx.violation(SCHEDULE, f"{owner} spec.schedule {schedule!r} mentions TZ: a"
-                                      " time zone belongs in spec.timeZone, and the API server"
-                                      " rejects TZ or CRON_TZ in the schedule")
+        yield ctx.violation(
+            SCHEDULE,
+            f"{owner} spec.schedule {schedule!r} mentions TZ: a"
+            " time zone belongs in spec.timeZone, and the API server"
+            " rejects TZ or CRON_TZ in the schedule",
+        )
         return
     problem = schedule_error(rest)
     if problem is not None:
-        yield ctx.violation(SCHEDULE, f"{owner} spec.schedule {rest!r} is not a valid cron"
-                                      f" schedule: {problem}")
+        yield ctx.violation(
+            SCHEDULE, f"{owner} spec.schedule {rest!r} is not a valid cron schedule: {problem}"
+        )

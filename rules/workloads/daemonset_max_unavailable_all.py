@@ -73,8 +73,12 @@ from kubelint.api import Manifest, RuleContext, Violation, rule
 STRATEGY = ("spec", "updateStrategy")
 
 
-@rule(id="daemonset-max-unavailable-all", severity="warning", kinds=("DaemonSet",),
-      summary="a DaemonSet rollout may take every node's pod down at once")
+@rule(
+    id="daemonset-max-unavailable-all",
+    severity="warning",
+    kinds=("DaemonSet",),
+    summary="a DaemonSet rollout may take every node's pod down at once",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if not obj.is_kind("DaemonSet"):
         return
@@ -92,9 +96,11 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     value = block.get("maxUnavailable")
     if not isinstance(value, str) or value.strip() != "100%":
         return
-    yield ctx.violation((*STRATEGY, "rollingUpdate", "maxUnavailable"),
-                        f"DaemonSet {obj.display_name or '?'!r} updates with maxUnavailable"
-                        f" {value!r}:"
-                        " a rollout stops the pod on every node at once, so what it runs is"
-                        " gone cluster-wide until the new pods are ready (or everywhere, if"
-                        " they never start); use a share such as 10%, or a surge")
+    yield ctx.violation(
+        (*STRATEGY, "rollingUpdate", "maxUnavailable"),
+        f"DaemonSet {obj.display_name or '?'!r} updates with maxUnavailable"
+        f" {value!r}:"
+        " a rollout stops the pod on every node at once, so what it runs is"
+        " gone cluster-wide until the new pods are ready (or everywhere, if"
+        " they never start); use a share such as 10%, or a surge",
+    )

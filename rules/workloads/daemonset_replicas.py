@@ -68,8 +68,12 @@ from kubelint.api import Manifest, RuleContext, Violation, rule
 REPLICAS = ("spec", "replicas")
 
 
-@rule(id="daemonset-replicas", severity="error", kinds=("DaemonSet",),
-      summary="a DaemonSet sets replicas, a field DaemonSets do not have")
+@rule(
+    id="daemonset-replicas",
+    severity="error",
+    kinds=("DaemonSet",),
+    summary="a DaemonSet sets replicas, a field DaemonSets do not have",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.get(("spec",))
     if not isinstance(spec, Mapping) or "replicas" not in spec:
@@ -78,7 +82,10 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     shown = f" ({value!r})" if isinstance(value, (int, str)) else ""
     if value is None:
         shown = " (empty)"
-    yield ctx.violation(REPLICAS, f"DaemonSet {obj.display_name or '?'!r} sets"
-                                  f" spec.replicas{shown}:"
-                                  " a DaemonSet runs one pod per eligible node and has no"
-                                  " replicas field")
+    yield ctx.violation(
+        REPLICAS,
+        f"DaemonSet {obj.display_name or '?'!r} sets"
+        f" spec.replicas{shown}:"
+        " a DaemonSet runs one pod per eligible node and has no"
+        " replicas field",
+    )

@@ -107,11 +107,16 @@ def _multi_node(claim: Manifest | None) -> bool:
         return False
     modes = claim.get(("spec", "accessModes"))
     return isinstance(modes, list) and any(
-        isinstance(mode, str) and mode in MULTI_NODE_MODES for mode in modes)
+        isinstance(mode, str) and mode in MULTI_NODE_MODES for mode in modes
+    )
 
 
-@rule(id="deployment-strategy-recreate", severity="info", kinds=("Deployment",),
-      summary="a Deployment is recreated on every rollout, which stops all its pods first")
+@rule(
+    id="deployment-strategy-recreate",
+    severity="info",
+    kinds=("Deployment",),
+    summary="a Deployment is recreated on every rollout, which stops all its pods first",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if obj.get(STRATEGY_TYPE) != "Recreate":
         return
@@ -120,8 +125,10 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     for name in _claim_names(spec):
         if not _multi_node(ctx.index.get("PersistentVolumeClaim", name, namespace)):
             return  # a single-node volume: a rolling update would hang on it
-    yield ctx.violation(STRATEGY_TYPE,
-                        f"Deployment {obj.display_name or '?'!r} uses the Recreate strategy: all"
-                        " its"
-                        " pods are stopped before any new one starts, so it is down"
-                        " during every rollout")
+    yield ctx.violation(
+        STRATEGY_TYPE,
+        f"Deployment {obj.display_name or '?'!r} uses the Recreate strategy: all"
+        " its"
+        " pods are stopped before any new one starts, so it is down"
+        " during every rollout",
+    )

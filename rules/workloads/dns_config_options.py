@@ -82,13 +82,21 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
-@rule(id="dns-config-options", severity="info", kinds=POD_SPEC_KINDS, enabled=False,
-      summary="a pod spec does not set the DNS resolver options the policy requires",
-      options={"required": {"type": "object",
-                            "additionalProperties": {"type": ["string", "null"]},
-                            "default": DEFAULT_REQUIRED,
-                            "description": "resolver option name -> required value (null:"
-                                           " any value)"}})
+@rule(
+    id="dns-config-options",
+    severity="info",
+    kinds=POD_SPEC_KINDS,
+    enabled=False,
+    summary="a pod spec does not set the DNS resolver options the policy requires",
+    options={
+        "required": {
+            "type": "object",
+            "additionalProperties": {"type": ["string", "null"]},
+            "default": DEFAULT_REQUIRED,
+            "description": "resolver option name -> required value (null: any value)",
+        }
+    },
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.pod_spec()
     path = obj.pod_spec_path()
@@ -103,8 +111,11 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     options = (dns or {}).get("options")
     if options is not None and not isinstance(options, list):
         return
-    present = {option.get("name"): _text(option.get("value")) for option in options or ()
-               if isinstance(option, Mapping)}
+    present = {
+        option.get("name"): _text(option.get("value"))
+        for option in options or ()
+        if isinstance(option, Mapping)
+    }
     owner = f"{obj.kind} {obj.display_name or '?'!r}"
     for name, wanted in required.items():
         want = f"{name}: {wanted}" if wanted is not None else name
@@ -117,8 +128,12 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
                 where, state = (*path, "dnsConfig", "options"), f"sets no {name} option"
             yield ctx.violation(where, f"{owner} {state}; the policy requires {want}")
         elif wanted is not None and present[name] != wanted:
-            index = next(i for i, option in enumerate(options or ())
-                         if isinstance(option, Mapping) and option.get("name") == name)
-            yield ctx.violation((*path, "dnsConfig", "options", index, "value"),
-                                f"{owner} sets the DNS option {name}: {present[name]}; the"
-                                f" policy requires {want}")
+            index = next(
+                i
+                for i, option in enumerate(options or ())
+                if isinstance(option, Mapping) and option.get("name") == name
+            )
+            yield ctx.violation(
+                (*path, "dnsConfig", "options", index, "value"),
+                f"{owner} sets the DNS option {name}: {present[name]}; the policy requires {want}",
+            )

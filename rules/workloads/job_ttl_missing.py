@@ -68,8 +68,10 @@ from collections.abc import Iterator, Mapping
 
 from kubelint.api import Manifest, RuleContext, Violation, rule
 
-HOOKS = {"helm.sh/hook": "helm.sh/hook-delete-policy",
-         "argocd.argoproj.io/hook": "argocd.argoproj.io/hook-delete-policy"}
+HOOKS = {
+    "helm.sh/hook": "helm.sh/hook-delete-policy",
+    "argocd.argoproj.io/hook": "argocd.argoproj.io/hook-delete-policy",
+}
 
 
 def _hook_cleaned_up(obj: Manifest) -> bool:
@@ -82,14 +84,19 @@ def _hook_cleaned_up(obj: Manifest) -> bool:
         if isinstance(name, str) and name:
             return True
         policy = annotations.get(policy_key)
-        if isinstance(policy, str) and ("succeeded" in policy.lower()
-                                        or "failed" in policy.lower()):
+        if isinstance(policy, str) and (
+            "succeeded" in policy.lower() or "failed" in policy.lower()
+        ):
             return True
     return False
 
 
-@rule(id="job-ttl-missing", severity="info", kinds=("Job",),
-      summary="a Job is never cleaned up after it finishes")
+@rule(
+    id="job-ttl-missing",
+    severity="info",
+    kinds=("Job",),
+    summary="a Job is never cleaned up after it finishes",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if not obj.is_kind("Job"):
         return
@@ -101,7 +108,9 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if _hook_cleaned_up(obj):
         return
     if spec.get("ttlSecondsAfterFinished") is None:
-        yield ctx.violation(("spec", "ttlSecondsAfterFinished"),
-                            f"Job {obj.display_name or '?'!r} has no ttlSecondsAfterFinished: the"
-                            " finished Job and its pods stay in the cluster until deleted by"
-                            " hand")
+        yield ctx.violation(
+            ("spec", "ttlSecondsAfterFinished"),
+            f"Job {obj.display_name or '?'!r} has no ttlSecondsAfterFinished: the"
+            " finished Job and its pods stay in the cluster until deleted by"
+            " hand",
+        )

@@ -65,8 +65,9 @@ from kubelint.api import Manifest, RuleContext, Violation, rule
 HOOK_ANNOTATIONS = ("helm.sh/hook", "argocd.argoproj.io/hook")
 
 
-@rule(id="naked-pod", severity="info", kinds=("Pod",),
-      summary="a Pod is not managed by a controller")
+@rule(
+    id="naked-pod", severity="info", kinds=("Pod",), summary="a Pod is not managed by a controller"
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if not obj.is_kind("Pod"):
         return
@@ -74,7 +75,9 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         return
     if any(obj.annotations.get(key) for key in HOOK_ANNOTATIONS):
         return
-    yield ctx.violation(("metadata", "ownerReferences"),
-                        f"Pod {obj.display_name or '?'!r} is not managed by a controller: nothing"
-                        " recreates it when its node fails or it is evicted; run it from a"
-                        " Deployment, StatefulSet, DaemonSet or Job")
+    yield ctx.violation(
+        ("metadata", "ownerReferences"),
+        f"Pod {obj.display_name or '?'!r} is not managed by a controller: nothing"
+        " recreates it when its node fails or it is evicted; run it from a"
+        " Deployment, StatefulSet, DaemonSet or Job",
+    )

@@ -70,11 +70,20 @@ from collections.abc import Iterator, Mapping
 from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
 
 
-@rule(id="node-affinity-missing", severity="info", kinds=POD_SPEC_KINDS, enabled=False,
-      summary="a pod spec states no node affinity (or node selector) for its pods",
-      options={"accept-node-selector": {
-          "type": "boolean", "default": True,
-          "description": "a non-empty nodeSelector counts as a node constraint"}})
+@rule(
+    id="node-affinity-missing",
+    severity="info",
+    kinds=POD_SPEC_KINDS,
+    enabled=False,
+    summary="a pod spec states no node affinity (or node selector) for its pods",
+    options={
+        "accept-node-selector": {
+            "type": "boolean",
+            "default": True,
+            "description": "a non-empty nodeSelector counts as a node constraint",
+        }
+    },
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.pod_spec()
     path = obj.pod_spec_path()
@@ -83,13 +92,17 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     affinity = spec.get("affinity")
     node_affinity = affinity.get("nodeAffinity") if isinstance(affinity, Mapping) else None
     if isinstance(node_affinity, Mapping) and (
-            node_affinity.get("requiredDuringSchedulingIgnoredDuringExecution")
-            or node_affinity.get("preferredDuringSchedulingIgnoredDuringExecution")):
+        node_affinity.get("requiredDuringSchedulingIgnoredDuringExecution")
+        or node_affinity.get("preferredDuringSchedulingIgnoredDuringExecution")
+    ):
         return
     accept_selector = ctx.options.get("accept-node-selector", True) is not False
     if accept_selector and spec.get("nodeSelector"):
         return
     wanted = "affinity.nodeAffinity" + (" or a nodeSelector" if accept_selector else "")
     where = (*path, "affinity") if isinstance(affinity, Mapping) else path
-    yield ctx.violation(where, f"{obj.kind} {obj.display_name or '?'!r} sets no {wanted}: its pods"
-                               " may be scheduled on any node of the cluster")
+    yield ctx.violation(
+        where,
+        f"{obj.kind} {obj.display_name or '?'!r} sets no {wanted}: its pods"
+        " may be scheduled on any node of the cluster",
+    )

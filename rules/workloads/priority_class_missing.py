@@ -74,11 +74,21 @@ from collections.abc import Iterator
 from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
 
 
-@rule(id="priority-class-missing", severity="info", kinds=POD_SPEC_KINDS, enabled=False,
-      summary="a pod spec names no PriorityClass (or one that is not allowed)",
-      options={"allowed": {"type": "array", "items": {"type": "string"}, "default": [],
-                           "description": "the PriorityClass names pod specs may use;"
-                                          " empty: any"}})
+@rule(
+    id="priority-class-missing",
+    severity="info",
+    kinds=POD_SPEC_KINDS,
+    enabled=False,
+    summary="a pod spec names no PriorityClass (or one that is not allowed)",
+    options={
+        "allowed": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": [],
+            "description": "the PriorityClass names pod specs may use; empty: any",
+        }
+    },
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.pod_spec()
     path = obj.pod_spec_path()
@@ -88,16 +98,21 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if name is not None and not isinstance(name, str):
         return  # wrong type: schema validation reports it
     if not name:
-        state = "an empty priorityClassName" if "priorityClassName" in spec \
-            else "no priorityClassName"
-        yield ctx.violation((*path, "priorityClassName"),
-                            f"{obj.kind} {obj.display_name or '?'!r} has {state}: its pods get the"
-                            " cluster's default priority and are preempted or evicted like"
-                            " any other; name a PriorityClass")
+        state = (
+            "an empty priorityClassName" if "priorityClassName" in spec else "no priorityClassName"
+        )
+        yield ctx.violation(
+            (*path, "priorityClassName"),
+            f"{obj.kind} {obj.display_name or '?'!r} has {state}: its pods get the"
+            " cluster's default priority and are preempted or evicted like"
+            " any other; name a PriorityClass",
+        )
         return
     allowed = ctx.options.get("allowed") or []
     if isinstance(allowed, list) and allowed and name not in allowed:
         listed = ", ".join(repr(item) for item in allowed)
-        yield ctx.violation((*path, "priorityClassName"),
-                            f"{obj.kind} {obj.display_name or '?'!r} uses PriorityClass {name!r},"
-                            f" which is not one of the allowed classes ({listed})")
+        yield ctx.violation(
+            (*path, "priorityClassName"),
+            f"{obj.kind} {obj.display_name or '?'!r} uses PriorityClass {name!r},"
+            f" which is not one of the allowed classes ({listed})",
+        )

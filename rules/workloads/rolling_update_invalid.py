@@ -133,17 +133,22 @@ def _parse(value: Any) -> IntOrPercent | Invalid | None:
         return None
     if isinstance(value, int):
         if value < 0:
-            return Invalid(f"{value} is negative: it must be a number of pods >= 0 or a"
-                           " percentage such as '25%'")
+            return Invalid(
+                f"{value} is negative: it must be a number of pods >= 0 or a"
+                " percentage such as '25%'"
+            )
         return IntOrPercent(value, False)
     if isinstance(value, str):
         if _PERCENT.fullmatch(value):
             return IntOrPercent(int(value[:-1]), True)
         if re.fullmatch(r"[0-9]+", value):
-            return Invalid(f"{value!r} is a string but not a percentage: write {value}"
-                           f" without quotes for a number of pods, or '{value}%'")
-        return Invalid(f"{value!r} is not a percentage: a string must be digits followed by"
-                       " '%', such as '25%'")
+            return Invalid(
+                f"{value!r} is a string but not a percentage: write {value}"
+                f" without quotes for a number of pods, or '{value}%'"
+            )
+        return Invalid(
+            f"{value!r} is not a percentage: a string must be digits followed by '%', such as '25%'"
+        )
     return None
 
 
@@ -154,8 +159,7 @@ def _shown(value: Any) -> str:
 class _Checker:
     """Collects the findings of one rollingUpdate block."""
 
-    def __init__(self, ctx: RuleContext, owner: str, path: Path,
-                 block: Mapping[str, Any]):
+    def __init__(self, ctx: RuleContext, owner: str, path: Path, block: Mapping[str, Any]):
         self.ctx = ctx
         self.owner = owner
         self.path = path
@@ -199,28 +203,40 @@ def _deployment(owner: str, spec: Mapping[str, Any], ctx: RuleContext) -> list[V
     path: Path = ("spec", "strategy", "rollingUpdate")
     if kind == "Recreate":
         if isinstance(block, Mapping):
-            return [ctx.violation(path, f"{owner} spec.strategy.rollingUpdate may not be"
-                                        " specified when strategy type is 'Recreate';"
-                                        " remove it, or use type RollingUpdate")]
+            return [
+                ctx.violation(
+                    path,
+                    f"{owner} spec.strategy.rollingUpdate may not be"
+                    " specified when strategy type is 'Recreate';"
+                    " remove it, or use type RollingUpdate",
+                )
+            ]
         return []
     if kind not in (None, "", "RollingUpdate") or not isinstance(block, Mapping):
         return []
     checker = _Checker(ctx, owner, path, block)
     unavailable = checker.field("maxUnavailable", max_100=True)
     surge = checker.field("maxSurge", max_100=False)  # a Deployment may surge past 100%
-    if (isinstance(unavailable, IntOrPercent) and isinstance(surge, IntOrPercent)
-            and unavailable.zero and surge.zero):
-        checker.report("maxUnavailable",
-                       f"{owner} spec.strategy.rollingUpdate has maxUnavailable"
-                       f" {_shown(block['maxUnavailable'])} and maxSurge"
-                       f" {_shown(block['maxSurge'])}: a rollout could neither take an old"
-                       " pod down nor start a new one; the API server rejects it (may not"
-                       " be 0 when maxSurge is 0)")
+    if (
+        isinstance(unavailable, IntOrPercent)
+        and isinstance(surge, IntOrPercent)
+        and unavailable.zero
+        and surge.zero
+    ):
+        checker.report(
+            "maxUnavailable",
+            f"{owner} spec.strategy.rollingUpdate has maxUnavailable"
+            f" {_shown(block['maxUnavailable'])} and maxSurge"
+            f" {_shown(block['maxSurge'])}: a rollout could neither take an old"
+            " pod down nor start a new one; the API server rejects it (may not"
+            " be 0 when maxSurge is 0)",
+        )
     return checker.found
 
 
-def _daemonset(obj: Manifest, owner: str, spec: Mapping[str, Any],
-               ctx: RuleContext) -> list[Violation]:
+def _daemonset(
+    obj: Manifest, owner: str, spec: Mapping[str, Any], ctx: RuleContext
+) -> list[Violation]:
     found = _strategy(spec, "updateStrategy")
     if found is None:
         return []
@@ -230,10 +246,15 @@ def _daemonset(obj: Manifest, owner: str, spec: Mapping[str, Any],
         return []  # that API defaulted the type to OnDelete
     if kind == "OnDelete":
         if isinstance(block, Mapping):
-            return [ctx.violation(path, f"{owner} spec.updateStrategy.rollingUpdate is"
-                                        " ignored: the update strategy type is 'OnDelete';"
-                                        " remove it, or use type RollingUpdate",
-                                  severity="warning")]
+            return [
+                ctx.violation(
+                    path,
+                    f"{owner} spec.updateStrategy.rollingUpdate is"
+                    " ignored: the update strategy type is 'OnDelete';"
+                    " remove it, or use type RollingUpdate",
+                    severity="warning",
+                )
+            ]
         return []
     if kind not in (None, "", "RollingUpdate") or not isinstance(block, Mapping):
         return []
@@ -245,29 +266,38 @@ def _daemonset(obj: Manifest, owner: str, spec: Mapping[str, Any],
     unavailable_zero = unavailable.zero if unavailable is not None else False  # default 1
     surge_zero = surge.zero if surge is not None else True  # default 0
     if unavailable_zero and surge_zero:
-        surge_text = (f"maxSurge {_shown(block['maxSurge'])}"
-                      if block.get("maxSurge") is not None
-                      else "maxSurge unset (it defaults to 0)")
-        checker.report("maxUnavailable",
-                       f"{owner} spec.updateStrategy.rollingUpdate has maxUnavailable"
-                       f" {_shown(block['maxUnavailable'])} and {surge_text}: a rollout"
-                       " could neither replace a pod in place nor surge a new one; the API"
-                       " server rejects it (cannot be 0 when maxSurge is 0)")
+        surge_text = (
+            f"maxSurge {_shown(block['maxSurge'])}"
+            if block.get("maxSurge") is not None
+            else "maxSurge unset (it defaults to 0)"
+        )
+        checker.report(
+            "maxUnavailable",
+            f"{owner} spec.updateStrategy.rollingUpdate has maxUnavailable"
+            f" {_shown(block['maxUnavailable'])} and {surge_text}: a rollout"
+            " could neither replace a pod in place nor surge a new one; the API"
+            " server rejects it (cannot be 0 when maxSurge is 0)",
+        )
     elif not unavailable_zero and not surge_zero:
-        unavailable_text = (f"maxUnavailable {_shown(block['maxUnavailable'])}"
-                            if block.get("maxUnavailable") is not None
-                            else "maxUnavailable unset (it defaults to 1)")
-        checker.report("maxSurge",
-                       f"{owner} spec.updateStrategy.rollingUpdate has maxSurge"
-                       f" {_shown(block['maxSurge'])} and {unavailable_text}: a DaemonSet"
-                       " either surges or takes pods down, not both; the API server rejects"
-                       " it (may not be set when maxUnavailable is non-zero); set"
-                       " maxUnavailable: 0 to surge")
+        unavailable_text = (
+            f"maxUnavailable {_shown(block['maxUnavailable'])}"
+            if block.get("maxUnavailable") is not None
+            else "maxUnavailable unset (it defaults to 1)"
+        )
+        checker.report(
+            "maxSurge",
+            f"{owner} spec.updateStrategy.rollingUpdate has maxSurge"
+            f" {_shown(block['maxSurge'])} and {unavailable_text}: a DaemonSet"
+            " either surges or takes pods down, not both; the API server rejects"
+            " it (may not be set when maxUnavailable is non-zero); set"
+            " maxUnavailable: 0 to surge",
+        )
     return checker.found
 
 
-def _statefulset(obj: Manifest, owner: str, spec: Mapping[str, Any],
-                 ctx: RuleContext) -> list[Violation]:
+def _statefulset(
+    obj: Manifest, owner: str, spec: Mapping[str, Any], ctx: RuleContext
+) -> list[Violation]:
     found = _strategy(spec, "updateStrategy")
     if found is None:
         return []
@@ -277,30 +307,43 @@ def _statefulset(obj: Manifest, owner: str, spec: Mapping[str, Any],
         return []  # that API defaulted the type to OnDelete
     if kind == "OnDelete":
         if isinstance(block, Mapping):
-            return [ctx.violation(path, f"{owner} spec.updateStrategy.rollingUpdate is only"
-                                        " allowed for update strategy type 'RollingUpdate',"
-                                        " not 'OnDelete'; the API server rejects it")]
+            return [
+                ctx.violation(
+                    path,
+                    f"{owner} spec.updateStrategy.rollingUpdate is only"
+                    " allowed for update strategy type 'RollingUpdate',"
+                    " not 'OnDelete'; the API server rejects it",
+                )
+            ]
         return []
     if kind not in (None, "", "RollingUpdate") or not isinstance(block, Mapping):
         return []
     checker = _Checker(ctx, owner, path, block)
     partition = block.get("partition")
     if isinstance(partition, int) and not isinstance(partition, bool) and partition < 0:
-        checker.report("partition", f"{owner} spec.updateStrategy.rollingUpdate.partition"
-                                    f" {partition} is negative: it must be >= 0 (0 updates"
-                                    " every pod)")
+        checker.report(
+            "partition",
+            f"{owner} spec.updateStrategy.rollingUpdate.partition"
+            f" {partition} is negative: it must be >= 0 (0 updates"
+            " every pod)",
+        )
     unavailable = checker.field("maxUnavailable", max_100=True)
     if isinstance(unavailable, IntOrPercent) and unavailable.zero:
-        checker.report("maxUnavailable",
-                       f"{owner} spec.updateStrategy.rollingUpdate.maxUnavailable"
-                       f" {_shown(block['maxUnavailable'])} would let no pod be updated;"
-                       " it must be at least 1 (or 1%); the API server rejects 0")
+        checker.report(
+            "maxUnavailable",
+            f"{owner} spec.updateStrategy.rollingUpdate.maxUnavailable"
+            f" {_shown(block['maxUnavailable'])} would let no pod be updated;"
+            " it must be at least 1 (or 1%); the API server rejects 0",
+        )
     return checker.found
 
 
-@rule(id="rolling-update-invalid", severity="error",
-      kinds=("Deployment", "DaemonSet", "StatefulSet"),
-      summary="a rolling update strategy has settings the API server rejects")
+@rule(
+    id="rolling-update-invalid",
+    severity="error",
+    kinds=("Deployment", "DaemonSet", "StatefulSet"),
+    summary="a rolling update strategy has settings the API server rejects",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if obj.kind is None or not obj.is_kind(obj.kind):
         return

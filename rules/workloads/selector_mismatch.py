@@ -133,8 +133,7 @@ def _expression_text(expression: Mapping[str, Any]) -> str:
 
 
 def _selector_text(selector: Mapping[str, Any]) -> str:
-    parts = [f"{key}={_text(value)}"
-             for key, value in (selector.get("matchLabels") or {}).items()]
+    parts = [f"{key}={_text(value)}" for key, value in (selector.get("matchLabels") or {}).items()]
     parts += [_expression_text(e) for e in selector.get("matchExpressions") or ()]
     return ", ".join(parts)
 
@@ -183,56 +182,68 @@ def _why_not(selector: Mapping[str, Any], labels: Mapping[str, Any]) -> str:
 
 def _mismatch(owner: str, selector: Mapping[str, Any], labels: Mapping[str, Any]) -> str:
     shown = _labels_text(labels)
-    which = (f"its pod template labels ({shown})" if shown
-             else "its pod template, which has no labels")
+    which = (
+        f"its pod template labels ({shown})" if shown else "its pod template, which has no labels"
+    )
     why = f": {_why_not(selector, labels)}" if shown else ""
-    return (f"{owner} spec.selector ({_selector_text(selector)}) does not select {which}"
-            f"{why}; the API server rejects it (`selector` does not match template"
-            " `labels`)")
+    return (
+        f"{owner} spec.selector ({_selector_text(selector)}) does not select {which}"
+        f"{why}; the API server rejects it (`selector` does not match template"
+        " `labels`)"
+    )
 
 
 def _owner(obj: Manifest) -> str:
     return f"{obj.kind} {obj.display_name or '?'!r}"
 
 
-def _check_apps(obj: Manifest, spec: Mapping[str, Any], labels: Mapping[str, Any],
-                ctx: RuleContext) -> Iterator[Violation]:
+def _check_apps(
+    obj: Manifest, spec: Mapping[str, Any], labels: Mapping[str, Any], ctx: RuleContext
+) -> Iterator[Violation]:
     owner = _owner(obj)
     selector = spec.get("selector")
     if selector is None:
         version = obj.api_version or ""
         if obj.kind in SELECTOR_DEFAULTED.get(version, ()) or not labels:
             return  # defaulted from the template labels, or a base kustomize labels
-        yield ctx.violation(TEMPLATE_LABELS, f"{owner} has no spec.selector: {version}"
-                                             " requires spec.selector; set"
-                                             " spec.selector.matchLabels to the pod template"
-                                             f" labels ({_labels_text(labels)})")
+        yield ctx.violation(
+            TEMPLATE_LABELS,
+            f"{owner} has no spec.selector: {version}"
+            " requires spec.selector; set"
+            " spec.selector.matchLabels to the pod template"
+            f" labels ({_labels_text(labels)})",
+        )
         return
     if not isinstance(selector, Mapping) or not _well_formed(selector):
         return
     if _is_empty(selector):
-        yield ctx.violation(SELECTOR, f"{owner} has an empty spec.selector: the API server"
-                                      " rejects it (empty selector is invalid for"
-                                      f" {(obj.kind or '').lower()}); select the pod"
-                                      " template labels"
-                                      + (f" ({_labels_text(labels)})" if labels else ""))
+        yield ctx.violation(
+            SELECTOR,
+            f"{owner} has an empty spec.selector: the API server"
+            " rejects it (empty selector is invalid for"
+            f" {(obj.kind or '').lower()}); select the pod"
+            " template labels" + (f" ({_labels_text(labels)})" if labels else ""),
+        )
         return
     if not label_selector_matches(selector, labels):
         yield ctx.violation(SELECTOR, _mismatch(owner, selector, labels))
 
 
-def _check_job(obj: Manifest, spec: Mapping[str, Any], labels: Mapping[str, Any],
-               ctx: RuleContext) -> Iterator[Violation]:
+def _check_job(
+    obj: Manifest, spec: Mapping[str, Any], labels: Mapping[str, Any], ctx: RuleContext
+) -> Iterator[Violation]:
     owner = _owner(obj)
     selector = spec.get("selector")
     manual = spec.get("manualSelector") is True
     if selector is None:
         if manual:
-            yield ctx.violation(("spec", "manualSelector"),
-                                f"{owner} sets manualSelector: true but has no spec.selector;"
-                                " the API server requires one (spec.selector: Required"
-                                " value): add a selector for the pod template labels or"
-                                " drop manualSelector")
+            yield ctx.violation(
+                ("spec", "manualSelector"),
+                f"{owner} sets manualSelector: true but has no spec.selector;"
+                " the API server requires one (spec.selector: Required"
+                " value): add a selector for the pod template labels or"
+                " drop manualSelector",
+            )
         return
     if not isinstance(selector, Mapping) or not _well_formed(selector):
         return
@@ -244,19 +255,24 @@ def _check_job(obj: Manifest, spec: Mapping[str, Any], labels: Mapping[str, Any]
     match_labels = selector.get("matchLabels") or {}
     if any(key in match_labels for key in GENERATED_JOB_LABELS):
         return  # the selector the API server generated, exported from a cluster
-    also = ("" if matches else
-            f", and it does not select the pod template labels"
-            f" ({_labels_text(labels) or 'none'})")
-    yield ctx.violation(SELECTOR, f"{owner} sets spec.selector ({_selector_text(selector)})"
-                                  " without manualSelector: true: the API server rejects a"
-                                  " Job selector it did not generate (`selector` not"
-                                  f" auto-generated){also}; remove spec.selector, or set"
-                                  " manualSelector: true and select the template labels")
+    also = (
+        ""
+        if matches
+        else f", and it does not select the pod template labels ({_labels_text(labels) or 'none'})"
+    )
+    yield ctx.violation(
+        SELECTOR,
+        f"{owner} sets spec.selector ({_selector_text(selector)})"
+        " without manualSelector: true: the API server rejects a"
+        " Job selector it did not generate (`selector` not"
+        f" auto-generated){also}; remove spec.selector, or set"
+        " manualSelector: true and select the template labels",
+    )
 
 
-def _check_replication_controller(obj: Manifest, spec: Mapping[str, Any],
-                                  labels: Mapping[str, Any],
-                                  ctx: RuleContext) -> Iterator[Violation]:
+def _check_replication_controller(
+    obj: Manifest, spec: Mapping[str, Any], labels: Mapping[str, Any], ctx: RuleContext
+) -> Iterator[Violation]:
     owner = _owner(obj)
     selector = spec.get("selector")
     if selector is None or selector == {}:
@@ -264,26 +280,35 @@ def _check_replication_controller(obj: Manifest, spec: Mapping[str, Any],
     if not isinstance(selector, Mapping):
         return
     if any(isinstance(value, (Mapping, list)) for value in selector.values()):
-        yield ctx.violation(SELECTOR, f"{owner} spec.selector is written like a"
-                                      " LabelSelector (matchLabels or matchExpressions), but a"
-                                      " ReplicationController selector is a plain map of"
-                                      " labels: write spec.selector as"
-                                      f" {{{_labels_text(labels) or 'key: value'}}}")
+        yield ctx.violation(
+            SELECTOR,
+            f"{owner} spec.selector is written like a"
+            " LabelSelector (matchLabels or matchExpressions), but a"
+            " ReplicationController selector is a plain map of"
+            " labels: write spec.selector as"
+            f" {{{_labels_text(labels) or 'key: value'}}}",
+        )
         return
     if service_selector_matches(selector, labels):
         return
     shown = _labels_text(labels)
-    which = (f"its pod template labels ({shown})" if shown
-             else "its pod template, which has no labels")
-    yield ctx.violation(SELECTOR, f"{owner} spec.selector ({_labels_text(selector)}) does not"
-                                  f" select {which}; the API server rejects it (`selector`"
-                                  " does not match template `labels`)")
+    which = (
+        f"its pod template labels ({shown})" if shown else "its pod template, which has no labels"
+    )
+    yield ctx.violation(
+        SELECTOR,
+        f"{owner} spec.selector ({_labels_text(selector)}) does not"
+        f" select {which}; the API server rejects it (`selector`"
+        " does not match template `labels`)",
+    )
 
 
-@rule(id="selector-mismatch", severity="error",
-      kinds=("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job",
-             "ReplicationController"),
-      summary="a controller's selector does not select its own pod template")
+@rule(
+    id="selector-mismatch",
+    severity="error",
+    kinds=("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "ReplicationController"),
+    summary="a controller's selector does not select its own pod template",
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if obj.kind is None or not obj.is_kind(obj.kind):
         return

@@ -105,11 +105,20 @@ def _scaled_objects(obj: Manifest, ctx: RuleContext) -> list[Manifest]:
     return found
 
 
-@rule(id="single-replica", severity="info", kinds=REPLICATED_KINDS,
-      summary="a workload runs a single replica (or fewer than required) and nothing"
-              " scales it",
-      options={"min-replicas": {"type": "integer", "minimum": 2, "default": 2,
-                                "description": "the fewest replicas accepted"}})
+@rule(
+    id="single-replica",
+    severity="info",
+    kinds=REPLICATED_KINDS,
+    summary="a workload runs a single replica (or fewer than required) and nothing scales it",
+    options={
+        "min-replicas": {
+            "type": "integer",
+            "minimum": 2,
+            "default": 2,
+            "description": "the fewest replicas accepted",
+        }
+    },
+)
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if not obj.is_replicated():
         return
@@ -128,20 +137,27 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         return
     owner = f"{obj.kind} {obj.display_name or '?'!r}"
     if replicas is not None and replicas > 1:
-        yield ctx.violation(("spec", "replicas"),
-                            f"{owner} runs {replicas} replicas, fewer than the {wanted}"
-                            " required, and no HorizontalPodAutoscaler in the input scales"
-                            f" it; set replicas: {wanted} or more")
+        yield ctx.violation(
+            ("spec", "replicas"),
+            f"{owner} runs {replicas} replicas, fewer than the {wanted}"
+            " required, and no HorizontalPodAutoscaler in the input scales"
+            f" it; set replicas: {wanted} or more",
+        )
         return
     if replicas is None:
         path = ("spec", "replicas") if "replicas" in spec else ("spec",)
-        yield ctx.violation(path, f"{owner} has no spec.replicas, so it runs a single"
-                                  " pod, and no HorizontalPodAutoscaler in the input"
-                                  " scales it: a node drain, eviction or crash leaves it"
-                                  f" with no ready pod; set replicas: {wanted} or more")
+        yield ctx.violation(
+            path,
+            f"{owner} has no spec.replicas, so it runs a single"
+            " pod, and no HorizontalPodAutoscaler in the input"
+            " scales it: a node drain, eviction or crash leaves it"
+            f" with no ready pod; set replicas: {wanted} or more",
+        )
     else:
-        yield ctx.violation(("spec", "replicas"),
-                            f"{owner} runs a single pod (replicas: 1) and no"
-                            " HorizontalPodAutoscaler in the input scales it: a node"
-                            " drain, eviction or crash leaves it with no ready pod; set"
-                            f" replicas: {wanted} or more")
+        yield ctx.violation(
+            ("spec", "replicas"),
+            f"{owner} runs a single pod (replicas: 1) and no"
+            " HorizontalPodAutoscaler in the input scales it: a node"
+            " drain, eviction or crash leaves it with no ready pod; set"
+            f" replicas: {wanted} or more",
+        )

@@ -83,9 +83,13 @@ def _feed(descriptor: int, chunks: Iterable[bytes]) -> None:
         pass
 
 
-def run_kubelint(args: Iterable[str], cwd: Path, stdin: Iterable[bytes] = (),
-                 timeout: float = TIMEOUT_SECONDS,
-                 env: Mapping[str, str] | None = None) -> Run:
+def run_kubelint(
+    args: Iterable[str],
+    cwd: Path,
+    stdin: Iterable[bytes] = (),
+    timeout: float = TIMEOUT_SECONDS,
+    env: Mapping[str, str] | None = None,
+) -> Run:
     """``python -m kubelint *args`` in ``cwd`` with the limits; ``stdin`` is streamed to it
     (empty by default: standard input is a pipe closed at once, never a terminal or a
     device)."""
@@ -94,9 +98,15 @@ def run_kubelint(args: Iterable[str], cwd: Path, stdin: Iterable[bytes] = (),
     start = time.monotonic()
     # A new session, so a timeout kills kubelint and anything it started (helm, kustomize).
     process = subprocess.Popen(
-        [sys.executable, "-m", "kubelint", *args], cwd=cwd, stdin=read_end,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_limit,
-        start_new_session=True, env=None if env is None else dict(env))
+        [sys.executable, "-m", "kubelint", *args],
+        cwd=cwd,
+        stdin=read_end,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=_limit,
+        start_new_session=True,
+        env=None if env is None else dict(env),
+    )
     os.close(read_end)
     feeder = threading.Thread(target=_feed, args=(write_end, stdin), daemon=True)
     feeder.start()

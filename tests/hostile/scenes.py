@@ -17,11 +17,15 @@ from pathlib import Path
 from typing import Any
 
 #: A PersistentVolume with one finding (pv-reclaim-policy, line 4) that --fix can fix.
-PV = ("apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: v}\n"
-      "spec: {persistentVolumeReclaimPolicy: Recycle}\n")
+PV = (
+    "apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: v}\n"
+    "spec: {persistentVolumeReclaimPolicy: Recycle}\n"
+)
 PV_FIXED = PV.replace("Recycle", "Retain")
-PV_MESSAGE = ("PersistentVolume 'v' uses the deprecated Recycle reclaim policy (an rm -rf"
-              " scrub, NFS and hostPath only); use Retain")
+PV_MESSAGE = (
+    "PersistentVolume 'v' uses the deprecated Recycle reclaim policy (an rm -rf"
+    " scrub, NFS and hostPath only); use Retain"
+)
 
 
 @dataclass
@@ -63,8 +67,7 @@ def _unblock(path: Path, flags: int) -> None:
 
 
 @contextlib.contextmanager
-def fifo_writer(scene: Scene, name: str, chunks: Callable[[], Iterable[bytes]]
-                ) -> Iterator[None]:
+def fifo_writer(scene: Scene, name: str, chunks: Callable[[], Iterable[bytes]]) -> Iterator[None]:
     """A writer on the FIFO ``name``, as a shell's ``<(helm template …)`` would be: blocked in
     open() until kubelint opens the FIFO, then writing ``chunks`` until done or until
     kubelint closes its end (it stops at its size limit)."""

@@ -23,25 +23,29 @@ from tests.hostile.scenes import Scene
 def _marks(case: Case) -> list[pytest.MarkDecorator]:
     marks = []
     if case.slow:
-        marks.append(pytest.mark.skipif(os.environ.get("KUBELINT_HOSTILE") != "all",
-                                        reason="slow; KUBELINT_HOSTILE=all runs it"))
+        marks.append(
+            pytest.mark.skipif(
+                os.environ.get("KUBELINT_HOSTILE") != "all",
+                reason="slow; KUBELINT_HOSTILE=all runs it",
+            )
+        )
     if case.xfail:
         marks.append(pytest.mark.xfail(strict=True, reason=case.xfail))
     return marks
 
 
 def _findings(stdout: str) -> list[tuple]:
-    return [(f["rule"], f["file"], f["line"], f["message"])
-            for f in json.loads(stdout)["findings"]]
+    return [(f["rule"], f["file"], f["line"], f["message"]) for f in json.loads(stdout)["findings"]]
 
 
 def _as_expected(actual: list[tuple], expected: list[tuple]) -> list[tuple]:
     """``actual`` cut to the fields ``expected`` names (a message is optional)."""
-    return [a[:len(e)] for a, e in zip(actual, expected, strict=False)] + actual[len(expected):]
+    return [a[: len(e)] for a, e in zip(actual, expected, strict=False)] + actual[len(expected) :]
 
 
-@pytest.mark.parametrize("case", [pytest.param(case, id=case.name, marks=_marks(case))
-                                  for case in CASES])
+@pytest.mark.parametrize(
+    "case", [pytest.param(case, id=case.name, marks=_marks(case)) for case in CASES]
+)
 def test_hostile_input(case: Case, tmp_path: Path) -> None:
     scene = Scene(tmp_path.resolve())  # kubelint's messages name the real path
     if case.beside is not None:
@@ -70,6 +74,9 @@ def test_hostile_input(case: Case, tmp_path: Path) -> None:
 def test_every_case_checks_what_kubelint_printed() -> None:
     """A case without findings, stdout or a check would pass whatever kubelint printed."""
     assert len({case.name for case in CASES}) == len(CASES)
-    assert [case.name for case in CASES
-            if case.findings is None and case.stdout is None and case.check is None] == []
+    assert [
+        case.name
+        for case in CASES
+        if case.findings is None and case.stdout is None and case.check is None
+    ] == []
     assert [case.name for case in CASES if case.stderr is None and case.check is None] == []

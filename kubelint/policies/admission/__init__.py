@@ -64,5 +64,12 @@ from kubelint.policies.admission.compile import AdmissionPolicy, compile_policy
 from kubelint.policies.admission.evaluate import policy_rule
 from kubelint.policies.admission.validate import problems
 
-__all__ = ["ADMISSION_GROUP", "BINDING_KIND", "POLICY_KIND", "AdmissionPolicy",
-           "compile_policy", "policy_rule", "problems"]
+__all__ = [
+    "ADMISSION_GROUP",
+    "BINDING_KIND",
+    "POLICY_KIND",
+    "AdmissionPolicy",
+    "compile_policy",
+    "policy_rule",
+    "problems",
+]

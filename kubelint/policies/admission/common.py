@@ -16,8 +16,7 @@ VARIABLE_USE = re.compile(r"\bvariables\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)")
 
 def mappings(value: Any) -> list[Mapping[str, Any]]:
     """The mappings in a list (none when ``value`` is not one)."""
-    return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) \
-        else []
+    return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
 
 
 def mapping(value: Any) -> Mapping[str, Any]:

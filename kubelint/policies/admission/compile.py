@@ -27,8 +27,9 @@ class AdmissionPolicy:
     spec: Mapping[str, Any]
     variables: list[tuple[str, Compiled]] = field(default_factory=list)
     conditions: list[tuple[str, Compiled]] = field(default_factory=list)
-    validations: list[tuple[Mapping[str, Any], Compiled, Compiled | None]] = \
-        field(default_factory=list)
+    validations: list[tuple[Mapping[str, Any], Compiled, Compiled | None]] = field(
+        default_factory=list
+    )
     bindings: list[Mapping[str, Any]] = field(default_factory=list)
     skipped: int = 0
     summary: str = ""
@@ -38,9 +39,12 @@ class AdmissionPolicy:
 def uses_authorizer(expression: str) -> bool:
     """Does the expression name the ``authorizer`` variable (not a field or a string)?"""
     items = tokens(expression)
-    return any(token.kind == "ident" and token.text == "authorizer"
-               and (position == 0 or items[position - 1].text not in (".", ".?"))
-               for position, token in enumerate(items))
+    return any(
+        token.kind == "ident"
+        and token.text == "authorizer"
+        and (position == 0 or items[position - 1].text not in (".", ".?"))
+        for position, token in enumerate(items)
+    )
 
 
 def compile_policy(obj: Manifest, where: Any) -> AdmissionPolicy:
@@ -49,21 +53,28 @@ def compile_policy(obj: Manifest, where: Any) -> AdmissionPolicy:
     spec = mapping(obj.data.get("spec"))
     policy = AdmissionPolicy(obj.display_name or "?", obj.source.path, spec)
     summary = obj.annotations.get("kubelint.io/summary")
-    policy.summary = summary if isinstance(summary, str) and summary else \
-        f"ValidatingAdmissionPolicy {policy.name} denies the object"
+    policy.summary = (
+        summary
+        if isinstance(summary, str) and summary
+        else f"ValidatingAdmissionPolicy {policy.name} denies the object"
+    )
     skipped_variables: set[str] = set()
     # As the API server compiles them: ``params`` is declared only with a paramKind.
-    declared = VARIABLES if spec.get("paramKind") else \
-        tuple(name for name in VARIABLES if name != "params")
+    declared = (
+        VARIABLES
+        if spec.get("paramKind")
+        else tuple(name for name in VARIABLES if name != "params")
+    )
 
-    def compiled(path: Path, expression: str, locate: bool = False,
-                 skippable: bool = True) -> Compiled:
-        if skippable and (uses_authorizer(expression) or
-                          skipped_variables & set(VARIABLE_USE.findall(expression))):
+    def compiled(
+        path: Path, expression: str, locate: bool = False, skippable: bool = True
+    ) -> Compiled:
+        if skippable and (
+            uses_authorizer(expression) or skipped_variables & set(VARIABLE_USE.findall(expression))
+        ):
             policy.skipped += 1
             return Compiled(expression, None)
-        program = where(path, lambda: compile_expression(expression, declared,
-                                                            budget_at_load=True))
+        program = where(path, lambda: compile_expression(expression, declared, budget_at_load=True))
         locator = Locator(expression, declared, ("object",)) if locate else None
         return Compiled(expression, program, locator)
 
@@ -73,22 +84,32 @@ def compile_policy(obj: Manifest, where: Any) -> AdmissionPolicy:
             skipped_variables.add(item["name"])
         policy.variables.append((item["name"], variable))
     for index, item in enumerate(mappings(spec.get("matchConditions"))):
-        policy.conditions.append((item["name"], compiled(
-            ("spec", "matchConditions", index, "expression"), item["expression"], True)))
+        policy.conditions.append(
+            (
+                item["name"],
+                compiled(
+                    ("spec", "matchConditions", index, "expression"), item["expression"], True
+                ),
+            )
+        )
     for index, item in enumerate(mappings(spec.get("validations"))):
         base = ("spec", "validations", index)
         message = None
         if item.get("messageExpression"):
             # The API server compiles messageExpression without authorizer: using it is
             # a compile error there too.
-            message = compiled((*base, "messageExpression"), item["messageExpression"],
-                               skippable=False)
-        policy.validations.append((item, compiled((*base, "expression"), item["expression"],
-                                                  True), message))
+            message = compiled(
+                (*base, "messageExpression"), item["messageExpression"], skippable=False
+            )
+        policy.validations.append(
+            (item, compiled((*base, "expression"), item["expression"], True), message)
+        )
     for index, item in enumerate(mappings(spec.get("auditAnnotations"))):
         policy.audit_annotations += 1  # never evaluated: compiled for their errors only
         value = item["valueExpression"]
         if not uses_authorizer(value):
-            where(("spec", "auditAnnotations", index, "valueExpression"),
-                  lambda value=value: compile_expression(value, declared))
+            where(
+                ("spec", "auditAnnotations", index, "valueExpression"),
+                lambda value=value: compile_expression(value, declared),
+            )
     return policy

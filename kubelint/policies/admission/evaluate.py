@@ -20,11 +20,16 @@ from kubelint.rule import Rule, RuleContext, Violation
 
 _SEVERITY_ORDER = ("info", "warning", "error")
 #: Admission configuration: the API server never runs a policy on these.
-EXEMPT_KINDS = frozenset({
-    "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
-    "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding",
-    "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding",
-})
+EXEMPT_KINDS = frozenset(
+    {
+        "ValidatingWebhookConfiguration",
+        "MutatingWebhookConfiguration",
+        "ValidatingAdmissionPolicy",
+        "ValidatingAdmissionPolicyBinding",
+        "MutatingAdmissionPolicy",
+        "MutatingAdmissionPolicyBinding",
+    }
+)
 _MAX_MESSAGE = 5 * 1024  # celconfig.MaxEvaluatedMessageExpressionSizeBytes
 
 
@@ -44,15 +49,23 @@ def policy_rule(policy: AdmissionPolicy, rule_id: str, params: Sequence[Manifest
         for binding in policy.bindings:
             yield from check_binding(policy, binding, obj, ctx, params)
 
-    return Rule(id=rule_id, severity=severity, summary=policy.summary, check=check,
-                doc=_doc(policy), enabled=bool(policy.bindings))
+    return Rule(
+        id=rule_id,
+        severity=severity,
+        summary=policy.summary,
+        check=check,
+        doc=_doc(policy),
+        enabled=bool(policy.bindings),
+    )
 
 
 def _doc(policy: AdmissionPolicy) -> str:
-    lines = [f"## What it does\n\nEvaluates the ValidatingAdmissionPolicy `{policy.name}`"
-             f" (from `{policy.source}`) offline against the linted objects, as the API"
-             " server would when they are created.\n",
-             "## Validations\n"]
+    lines = [
+        f"## What it does\n\nEvaluates the ValidatingAdmissionPolicy `{policy.name}`"
+        f" (from `{policy.source}`) offline against the linted objects, as the API"
+        " server would when they are created.\n",
+        "## Validations\n",
+    ]
     for item, compiled, _ in policy.validations:
         message = item.get("message") or item.get("messageExpression") or ""
         lines.append(f"- `{compiled.expression}`" + (f": {message}" if message else ""))
@@ -65,17 +78,22 @@ def _doc(policy: AdmissionPolicy) -> str:
     return "\n".join(lines) + "\n"
 
 
-
-def check_binding(policy: AdmissionPolicy, binding: Mapping[str, Any], obj: Manifest,
-                   ctx: RuleContext, params: Sequence[Manifest]) -> Iterator[Violation]:
+def check_binding(
+    policy: AdmissionPolicy,
+    binding: Mapping[str, Any],
+    obj: Manifest,
+    ctx: RuleContext,
+    params: Sequence[Manifest],
+) -> Iterator[Violation]:
     spec = mapping(binding.get("spec"))
     request = request_for(obj, ctx)
     namespace_object, namespace_labels = namespace_context(obj, ctx, params)
     constraints = mapping(policy.spec.get("matchConstraints"))
     if not matches(constraints, request, obj, namespace_labels):
         return
-    if "matchResources" in spec and not matches(mapping(spec["matchResources"]), request, obj,
-                                                 namespace_labels):
+    if "matchResources" in spec and not matches(
+        mapping(spec["matchResources"]), request, obj, namespace_labels
+    ):
         return
     severity = severity_of(binding)
     binding_name = mapping(binding.get("metadata")).get("name") or "?"
@@ -89,9 +107,14 @@ def check_binding(policy: AdmissionPolicy, binding: Mapping[str, Any], obj: Mani
         return
     seen: set[tuple[Path, str]] = set()  # selector params often fail alike: report once
     for param in found:
-        data: dict[str, Any] = {"object": obj.data, "oldObject": None, "request": request,
-                                "params": param, "namespaceObject": namespace_object,
-                                "variables": {}}
+        data: dict[str, Any] = {
+            "object": obj.data,
+            "oldObject": None,
+            "request": request,
+            "params": param,
+            "namespaceObject": namespace_object,
+            "variables": {},
+        }
         data["variables"], failed = _evaluate_variables(policy, data)
         condition = _conditions(policy, data, failed)
         if condition is False:
@@ -121,8 +144,9 @@ def check_binding(policy: AdmissionPolicy, binding: Mapping[str, Any], obj: Mani
                 yield ctx.violation(place, text + suffix, severity)
 
 
-def _evaluate_variables(policy: AdmissionPolicy, data: dict[str, Any]
-                        ) -> tuple[dict[str, Any], dict[str, str]]:
+def _evaluate_variables(
+    policy: AdmissionPolicy, data: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, str]]:
     """(the values, the errors) of the variables, in order, each seeing those before."""
     variables: dict[str, Any] = {}
     failed: dict[str, str] = {}
@@ -147,8 +171,9 @@ def _why(error: str, compiled: Compiled, failed: Mapping[str, str]) -> str:
     return error
 
 
-def _conditions(policy: AdmissionPolicy, data: dict[str, Any], failed: Mapping[str, str]
-                ) -> bool | tuple[Path, str]:
+def _conditions(
+    policy: AdmissionPolicy, data: dict[str, Any], failed: Mapping[str, str]
+) -> bool | tuple[Path, str]:
     """True: every matchCondition holds; False: one is false (the policy does not apply);
     else (where, message) of the first that failed to evaluate, when none is false."""
     errors: list[tuple[Path, str]] = []
@@ -161,9 +186,14 @@ def _conditions(policy: AdmissionPolicy, data: dict[str, Any], failed: Mapping[s
         if error is None and not isinstance(value, bool):
             error = f"it gave {value!r}, not a boolean"
         if error is not None:
-            errors.append((_place(compiled, data), f"matchConditions {name!r} failed to"
-                           f" evaluate: {_why(error, compiled, failed)}; with failurePolicy"
-                           " Fail the API server rejects the object"))
+            errors.append(
+                (
+                    _place(compiled, data),
+                    f"matchConditions {name!r} failed to"
+                    f" evaluate: {_why(error, compiled, failed)}; with failurePolicy"
+                    " Fail the API server rejects the object",
+                )
+            )
     return errors[0] if errors else True
 
 
@@ -172,8 +202,9 @@ def _place(compiled: Compiled, data: dict[str, Any]) -> Path:
     return places[0][1] if places else ()
 
 
-def _message(item: Mapping[str, Any], message: Compiled | None, data: dict[str, Any],
-             expression: str) -> str:
+def _message(
+    item: Mapping[str, Any], message: Compiled | None, data: dict[str, Any], expression: str
+) -> str:
     if message is not None and message.program is not None:
         value, error = evaluate(message.program, data)
         if error is None and isinstance(value, str):

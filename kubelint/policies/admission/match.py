@@ -16,8 +16,11 @@ from kubelint.rule import RuleContext
 SCOPES = ("*", "Cluster", "Namespaced")
 
 #: Plurals the simple English rules below get wrong.
-_IRREGULAR_PLURALS = {"Endpoints": "endpoints", "EndpointSlice": "endpointslices",
-                      "PodSecurityPolicy": "podsecuritypolicies"}
+_IRREGULAR_PLURALS = {
+    "Endpoints": "endpoints",
+    "EndpointSlice": "endpointslices",
+    "PodSecurityPolicy": "podsecuritypolicies",
+}
 
 
 def resource_of(kind: str, crd_plurals: Mapping[str, str]) -> str:
@@ -89,8 +92,9 @@ def _values(rule: Mapping[str, Any], key: str) -> list[Any]:
     return values if isinstance(values, list) else []
 
 
-def _rule_matches(rule: Mapping[str, Any], request: Mapping[str, Any], obj: Manifest,
-                  any_version: bool = False) -> bool:
+def _rule_matches(
+    rule: Mapping[str, Any], request: Mapping[str, Any], obj: Manifest, any_version: bool = False
+) -> bool:
     """The API server's rules.Matcher (webhook/predicates/rules) for a CREATE of the
     object itself (no subresource); ``any_version`` for matchPolicy Equivalent."""
     resource = request["resource"]
@@ -118,21 +122,33 @@ def _rule_matches(rule: Mapping[str, Any], request: Mapping[str, Any], obj: Mani
     return not names or request["name"] in names
 
 
-def _rules_match(rules: list[Mapping[str, Any]], match: Mapping[str, Any],
-                 request: Mapping[str, Any], obj: Manifest) -> bool:
+def _rules_match(
+    rules: list[Mapping[str, Any]],
+    match: Mapping[str, Any],
+    request: Mapping[str, Any],
+    obj: Manifest,
+) -> bool:
     if any(_rule_matches(rule, request, obj) for rule in rules):
         return True
     # Equivalent (the default): the same group and resource served in another version
     # is the same object to the API server, which converts it for the policy.
-    return match.get("matchPolicy") != "Exact" and \
-        any(_rule_matches(rule, request, obj, any_version=True) for rule in rules)
+    return match.get("matchPolicy") != "Exact" and any(
+        _rule_matches(rule, request, obj, any_version=True) for rule in rules
+    )
 
 
-def matches(resources: Mapping[str, Any], request: Mapping[str, Any], obj: Manifest,
-             namespace_labels: Mapping[str, Any] | None) -> bool:
+def matches(
+    resources: Mapping[str, Any],
+    request: Mapping[str, Any],
+    obj: Manifest,
+    namespace_labels: Mapping[str, Any] | None,
+) -> bool:
     selector = resources.get("namespaceSelector")
-    if isinstance(selector, Mapping) and namespace_labels is not None \
-            and not label_selector_matches(selector, namespace_labels):
+    if (
+        isinstance(selector, Mapping)
+        and namespace_labels is not None
+        and not label_selector_matches(selector, namespace_labels)
+    ):
         return False
     selector = resources.get("objectSelector")
     if isinstance(selector, Mapping) and not label_selector_matches(selector, obj.labels):
@@ -144,8 +160,9 @@ def matches(resources: Mapping[str, Any], request: Mapping[str, Any], obj: Manif
     return not rules or _rules_match(rules, resources, request, obj)
 
 
-def namespace_context(obj: Manifest, ctx: RuleContext, known: Sequence[Manifest]
-               ) -> tuple[Any, Mapping[str, Any] | None]:
+def namespace_context(
+    obj: Manifest, ctx: RuleContext, known: Sequence[Manifest]
+) -> tuple[Any, Mapping[str, Any] | None]:
     """(the Namespace object's data or None, the labels a namespaceSelector sees)."""
     if obj.kind == "Namespace":
         return None, {**obj.labels, "kubernetes.io/metadata.name": obj.display_name or ""}
@@ -154,22 +171,38 @@ def namespace_context(obj: Manifest, ctx: RuleContext, known: Sequence[Manifest]
         return None, None  # cluster-scoped: namespaceSelector does not apply
     found = ctx.index.get("Namespace", namespace)
     if found is None:  # then the policy files'
-        found = next((item for item in known if item.kind == "Namespace"
-                      and item.metadata.get("name") == namespace), None)
+        found = next(
+            (
+                item
+                for item in known
+                if item.kind == "Namespace" and item.metadata.get("name") == namespace
+            ),
+            None,
+        )
     labels = dict(found.labels) if found is not None else {}
     labels["kubernetes.io/metadata.name"] = namespace
     # The API server gives the stored Namespace, which exists (or the request fails) and
     # carries the name label it sets: the input's, else the least a namespace has.
-    data: dict[str, Any] = dict(found.data) if found is not None else {
-        "apiVersion": "v1", "kind": "Namespace", "spec": {"finalizers": ["kubernetes"]},
-        "status": {"phase": "Active"}}
-    data["metadata"] = {**(found.metadata if found is not None else {}), "name": namespace,
-                        "labels": labels}
+    data: dict[str, Any] = (
+        dict(found.data)
+        if found is not None
+        else {
+            "apiVersion": "v1",
+            "kind": "Namespace",
+            "spec": {"finalizers": ["kubernetes"]},
+            "status": {"phase": "Active"},
+        }
+    )
+    data["metadata"] = {
+        **(found.metadata if found is not None else {}),
+        "name": namespace,
+        "labels": labels,
+    }
     return data, labels
 
 
 def param_scope(kind: str, ctx: RuleContext) -> str | None:
-    """"Cluster" or "Namespaced" for a paramKind, or None when kubelint cannot tell (a
+    """ "Cluster" or "Namespaced" for a paramKind, or None when kubelint cannot tell (a
     custom kind whose CustomResourceDefinition is not in the input)."""
     if kind in CLUSTER_SCOPED_KINDS:
         return "Cluster"
@@ -179,8 +212,13 @@ def param_scope(kind: str, ctx: RuleContext) -> str | None:
     return scope if scope in ("Cluster", "Namespaced") else None
 
 
-def parameters(policy: AdmissionPolicy, spec: Mapping[str, Any], obj: Manifest, ctx: RuleContext,
-            candidates: Sequence[Manifest]) -> list[Any] | str:
+def parameters(
+    policy: AdmissionPolicy,
+    spec: Mapping[str, Any],
+    obj: Manifest,
+    ctx: RuleContext,
+    candidates: Sequence[Manifest],
+) -> list[Any] | str:
     """The parameter objects' data ([None] without paramKind or paramRef), or a message
     when the binding's parameters cannot be used (the API server's configuration error,
     which failurePolicy decides)."""
@@ -195,21 +233,31 @@ def parameters(policy: AdmissionPolicy, spec: Mapping[str, Any], obj: Manifest, 
     if scope == "Cluster" and namespace is not None:
         problem = f"paramRef.namespace must not be set for the cluster-scoped {kind_name}"
     elif scope == "Namespaced" and namespace is None and obj.cluster_scoped:
-        problem = (f"paramRef has no namespace, and {obj.kind} {obj.display_name} is"
-                   " cluster-scoped:"
-                   f" it has no namespace to look up the {kind_name} in")
+        problem = (
+            f"paramRef has no namespace, and {obj.kind} {obj.display_name} is"
+            " cluster-scoped:"
+            f" it has no namespace to look up the {kind_name} in"
+        )
     if problem is not None:
-        return (f"ValidatingAdmissionPolicy {policy.name}: the binding cannot find its"
-                f" parameters: {problem}; with failurePolicy Fail the API server rejects"
-                " the object")
+        return (
+            f"ValidatingAdmissionPolicy {policy.name}: the binding cannot find its"
+            f" parameters: {problem}; with failurePolicy Fail the API server rejects"
+            " the object"
+        )
     if namespace is None:
         namespace = ctx.namespace_of(obj)
-    pool = [*(c for c in candidates if c.api_version == api_version and c.kind == kind_name),
-            *_run_facts(ctx).by_kind.get((api_version, kind_name), ())]
+    pool = [
+        *(c for c in candidates if c.api_version == api_version and c.kind == kind_name),
+        *_run_facts(ctx).by_kind.get((api_version, kind_name), ()),
+    ]
     found = []
     for param in pool:
-        if scope != "Cluster" and not param.cluster_scoped and namespace is not None \
-                and (param.namespace or ctx.default_namespace) != namespace:
+        if (
+            scope != "Cluster"
+            and not param.cluster_scoped
+            and namespace is not None
+            and (param.namespace or ctx.default_namespace) != namespace
+        ):
             continue
         if ref.get("name") and param.metadata.get("name") != ref["name"]:
             continue
@@ -225,6 +273,8 @@ def parameters(policy: AdmissionPolicy, spec: Mapping[str, Any], obj: Manifest, 
     wanted = f"{kind_name} {ref.get('name') or '(selector)'}"
     if namespace and scope != "Cluster":
         wanted += f" in namespace {namespace}"
-    return (f"no parameters for ValidatingAdmissionPolicy {policy.name}: the binding's"
-            f" {wanted} is not in the policy files or the input, and parameterNotFoundAction"
-            " is Deny, so the API server would reject the object")
+    return (
+        f"no parameters for ValidatingAdmissionPolicy {policy.name}: the binding's"
+        f" {wanted} is not in the policy files or the input, and parameterNotFoundAction"
+        " is Deny, so the API server would reject the object"
+    )

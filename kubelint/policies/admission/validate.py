@@ -56,15 +56,25 @@ def _schema_problems(obj: Manifest) -> list[tuple[Path, str]]:
         if load_bundle(version).definition_for(api_version, kind) is not None:
             break
     else:
-        return [(("apiVersion",), f"Kubernetes serves no {kind} as {api_version}; use"
-                                  f" {ADMISSION_GROUP}/v1")]
+        return [
+            (
+                ("apiVersion",),
+                f"Kubernetes serves no {kind} as {api_version}; use {ADMISSION_GROUP}/v1",
+            )
+        ]
     out = []
     for problem in Catalog(version).problems(api_version, kind, obj.data):
         message = problem.message
-        if kind == POLICY_KIND and len(problem.path) == 4 and problem.path[-1] == "fieldPath" \
-                and problem.path[:2] == ("spec", "validations"):
-            message += (" (fieldPath belongs to CRD validation rules; the API server rejects it"
-                        " here, and kubelint reports at the field the expression names)")
+        if (
+            kind == POLICY_KIND
+            and len(problem.path) == 4
+            and problem.path[-1] == "fieldPath"
+            and problem.path[:2] == ("spec", "validations")
+        ):
+            message += (
+                " (fieldPath belongs to CRD validation rules; the API server rejects it"
+                " here, and kubelint reports at the field the expression names)"
+            )
         out.append((tuple(problem.path), message))
     return out
 
@@ -94,8 +104,9 @@ def _without_nulls(value: Any) -> Any:
     return value
 
 
-def _overlay_messages(validator: Any, errors: Iterable[Any], base: Path
-                      ) -> Iterator[tuple[Path, str]]:
+def _overlay_messages(
+    validator: Any, errors: Iterable[Any], base: Path
+) -> Iterator[tuple[Path, str]]:
     """The messages of the overlay's errors (see its $comment), at ``base`` + their path."""
     for error in errors:
         path = (*base, *error.absolute_path)
@@ -108,8 +119,9 @@ def _overlay_messages(validator: Any, errors: Iterable[Any], base: Path
                     continue
                 schema = fields.get(name, {})
                 # Absent is empty, as Go decodes it: an absent mapping reports what it lacks.
-                inner = list(_overlay_messages(validator, validator.descend({}, schema),
-                                               (*path, name)))
+                inner = list(
+                    _overlay_messages(validator, validator.descend({}, schema), (*path, name))
+                )
                 yield from inner or [_required((*path, name), _description(validator, schema))]
         else:  # minItems, minLength, the non-blank pattern: present but empty
             yield _required(path, _description(validator, error.schema))
@@ -118,8 +130,10 @@ def _overlay_messages(validator: Any, errors: Iterable[Any], base: Path
 def _description(validator: Any, schema: Mapping[str, Any]) -> str:
     """A field's hint: its schema's description, or that of the definition it refers to."""
     ref = schema.get("$ref", "")
-    return str(schema.get("description")
-               or validator.schema["$defs"].get(ref.rpartition("/")[2], {}).get("description", ""))
+    return str(
+        schema.get("description")
+        or validator.schema["$defs"].get(ref.rpartition("/")[2], {}).get("description", "")
+    )
 
 
 def _policy_problems(spec: Mapping[str, Any]) -> list[tuple[Path, str]]:
@@ -146,16 +160,25 @@ def _policy_problems(spec: Mapping[str, Any]) -> list[tuple[Path, str]]:
         if not isinstance(name, str) or not name.strip():
             continue  # required: the overlay says so
         if not _IDENTIFIER.match(name):
-            out.append((path, f"{format_path(path)}: {name!r} is not a CEL identifier"
-                              " (letters, digits and _)"))
+            out.append(
+                (
+                    path,
+                    f"{format_path(path)}: {name!r} is not a CEL identifier"
+                    " (letters, digits and _)",
+                )
+            )
         elif name in variables:
             out.append((path, f"{format_path(path)}: duplicate name {name!r}"))
         variables.add(name)
     validations = spec.get("validations") or []
     annotations = spec.get("auditAnnotations") or []
     if not validations and not annotations:
-        out.append(_required((*base, "validations"),
-                             "validations or auditAnnotations must contain at least one item"))
+        out.append(
+            _required(
+                (*base, "validations"),
+                "validations or auditAnnotations must contain at least one item",
+            )
+        )
     for index, validation in enumerate(validations):
         path = (*base, "validations", index, "message")
         message = validation.get("message")
@@ -184,15 +207,20 @@ def _binding_problems(spec: Mapping[str, Any]) -> list[tuple[Path, str]]:
             out.append((path, f"{format_path(path)}: duplicate action {action!r}"))
         seen.add(action)
     if {"Deny", "Warn"} <= seen:
-        out.append(((*base, "validationActions"), "spec.validationActions: must not contain"
-                                                  " both Deny and Warn"))
+        out.append(
+            (
+                (*base, "validationActions"),
+                "spec.validationActions: must not contain both Deny and Warn",
+            )
+        )
     ref = spec.get("paramRef")
     if ref is not None:
         path = (*base, "paramRef")
         named, selector = bool(ref.get("name")), ref.get("selector")
         if named and selector is not None:
-            out.append(((*path, "selector"), "spec.paramRef: name and selector are mutually"
-                                             " exclusive"))
+            out.append(
+                ((*path, "selector"), "spec.paramRef: name and selector are mutually exclusive")
+            )
         elif not named and selector is None:
             out.append((path, "spec.paramRef: one of name or selector must be specified"))
         if selector is not None:
@@ -214,12 +242,22 @@ def _match_problems(match: Mapping[str, Any], base: Path) -> list[tuple[Path, st
             for name in ("operations", "apiGroups", "apiVersions"):
                 values = rule.get(name) or []
                 if "*" in values and len(values) > 1:
-                    out.append(((*path, name), f"{format_path((*path, name))}: if '*' is"
-                                               " present, it must be the only value"))
+                    out.append(
+                        (
+                            (*path, name),
+                            f"{format_path((*path, name))}: if '*' is"
+                            " present, it must be the only value",
+                        )
+                    )
             resources = rule.get("resources") or []
             if "*/*" in resources and len(resources) > 1:
-                out.append(((*path, "resources"), f"{format_path((*path, 'resources'))}: if"
-                                                  " '*/*' is present, it must be the only value"))
+                out.append(
+                    (
+                        (*path, "resources"),
+                        f"{format_path((*path, 'resources'))}: if"
+                        " '*/*' is present, it must be the only value",
+                    )
+                )
     return out
 
 
@@ -234,10 +272,13 @@ def _selector_problems(selector: Mapping[str, Any], base: Path) -> list[tuple[Pa
             out.append((path, f"{format_path(path)}: must be empty for {operator}"))
     return out
 
+
 def _required(path: Path, what: str = "") -> tuple[Path, str]:
     return path, f"{format_path(path)}: required" + (f" ({what})" if what else "")
 
 
 def _not_supported(path: Path, value: Any, allowed: Sequence[str]) -> tuple[Path, str]:
-    return path, f"{format_path(path)}: {value!r} is not supported; expected one of" \
-                 f" {', '.join(allowed)}"
+    return (
+        path,
+        f"{format_path(path)}: {value!r} is not supported; expected one of {', '.join(allowed)}",
+    )

@@ -29,6 +29,7 @@ from kubelint.constants import (
 from kubelint.exemptions import Exemption
 from kubelint.loader import display_path
 from kubelint.model import locate
+from kubelint.patterns import lazy_compile
 from kubelint.plugins import ALL, Registry, is_plugin_path
 from kubelint.schema import bundled
 from kubelint.yamlparse import YamlDocument, YamlProblem, parse_stream
@@ -910,7 +911,7 @@ def load_config(
 # ---------------------------------------------------------------------------
 # extends: a config file names a base config, applied before it.
 
-_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+_URL = lazy_compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 def read_chain(path: str) -> list[_RawConfig]:

@@ -21,12 +21,12 @@ user-namespace relaxations tied to policy 1.35, not to a feature gate).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeGuard
 
 from kubelint.constants import POD_SPEC_PATHS
+from kubelint.patterns import lazy_compile
 from kubelint.rule import version_minor
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ NEWEST_POLICY_MINOR = 35
 PSA_KINDS = frozenset(POD_SPEC_PATHS)
 
 DOCS = "https://kubernetes.io/docs/concepts/security/pod-security-standards/"
-_VERSION = re.compile(r"v?1\.(0|[1-9][0-9]*)\Z")
+_VERSION = lazy_compile(r"v?1\.(0|[1-9][0-9]*)\Z")
 
 
 # -- what an evaluation returns ---------------------------------------------------------
@@ -1094,7 +1094,7 @@ def level_version(level: str, version: str) -> str:
 LABEL_PREFIX = "pod-security.kubernetes.io/"
 #: PSA's modes, strongest first.
 MODES = ("enforce", "warn", "audit")
-_LABEL_VERSION = re.compile(r"v1\.(0|[1-9][0-9]*)\Z")
+_LABEL_VERSION = lazy_compile(r"v1\.(0|[1-9][0-9]*)\Z")
 
 
 class Policy(NamedTuple):

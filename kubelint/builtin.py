@@ -4,13 +4,16 @@ hooks as any third-party plugin."""
 from __future__ import annotations
 
 import importlib
-import pkgutil
+import json
+import os
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
+from kubelint.compliance import Control
 from kubelint.formatters import Formatter
 from kubelint.plugins import hookimpl
-from kubelint.rule import Rule
+from kubelint.rule import Check, DeferredCheck, Rule
 
 if TYPE_CHECKING:
     from kubelint.formatters import FormatContext
@@ -20,6 +23,8 @@ if TYPE_CHECKING:
 def builtin_rule_modules() -> list[str]:
     """Every rule module under ``kubelint.rules`` (the repository's ``rules/``): not the
     ``_``-prefixed ones, which are helpers shared by the rules of their category."""
+    import pkgutil
+
     import kubelint.rules as package  # type: ignore[import-not-found,unused-ignore]
 
     return sorted(
@@ -32,9 +37,14 @@ def builtin_rule_modules() -> list[str]:
 #: Each built-in rule's page (docs/rules/<id>.md, rendered from its docstring).
 RULE_DOCS = "https://github.com/kubelint/kubelint/blob/main/docs/rules/{id}.md"
 
+#: The built-in rules' records, generated from their modules by
+#: scripts/render_rule_docs.py (tests/test_docs_rendered.py keeps it current).
+CATALOG = "catalog.json"
 
-@hookimpl
-def kubelint_rules() -> list[Rule]:
+
+def imported_rules() -> list[Rule]:
+    """The built-in rules, read from their modules, every one imported: the source of
+    ``rules/catalog.json``."""
     rules: list[Rule] = []
     for name in builtin_rule_modules():
         module = importlib.import_module(name)
@@ -50,6 +60,79 @@ def kubelint_rules() -> list[Rule]:
             if isinstance(value, Rule)
         )
     return rules
+
+
+def catalog_entry(rule: Rule) -> dict[str, Any]:
+    """A built-in rule's record in ``rules/catalog.json`` (everything but the check,
+    which stays in its module)."""
+    module = getattr(rule.check, "__module__", None) if rule.check is not None else None
+    return {
+        "id": rule.id,
+        "module": module,
+        "severity": rule.severity,
+        "summary": rule.summary,
+        "kinds": sorted(rule.kinds) if rule.kinds is not None else None,
+        "enabled": rule.enabled,
+        "options": rule.options,
+        "aliases": list(rule.aliases),
+        "fixable": rule.fixable,
+        "url": rule.url,
+        "category": rule.category,
+        "controls": [[control.ref, control.partial] for control in rule.controls],
+        "doc": rule.doc,
+    }
+
+
+def catalog_text(rules: list[Rule]) -> str:
+    return json.dumps([catalog_entry(rule) for rule in rules], indent=1, ensure_ascii=False) + "\n"
+
+
+def _cataloged(entry: dict[str, Any]) -> Rule:
+    module = entry["module"]
+    return Rule(
+        id=entry["id"],
+        severity=entry["severity"],
+        summary=entry["summary"],
+        check=None if module is None else DeferredCheck(module, partial(_load, entry)),
+        kinds=frozenset(entry["kinds"]) if entry["kinds"] is not None else None,
+        doc=entry["doc"],
+        enabled=entry["enabled"],
+        options=entry["options"],
+        aliases=tuple(entry["aliases"]),
+        fixable=entry["fixable"],
+        url=entry["url"],
+        category=entry["category"],
+        controls=tuple(Control(ref, partial) for ref, partial in entry["controls"]),
+    )
+
+
+def _load(entry: dict[str, Any]) -> Check:
+    """The check of the rule ``entry`` records, from its module, which must still say
+    what the catalog does (a checkout whose rule changed since the catalog was made)."""
+    module = importlib.import_module(entry["module"])
+    category = entry["module"].split(".")[2]
+    for value in vars(module).values():
+        if isinstance(value, Rule) and value.id == entry["id"] and value.check is not None:
+            written = replace(
+                value,
+                url=value.url or RULE_DOCS.format(id=value.id),
+                category=value.category or category,
+            )
+            if catalog_entry(written) != entry:
+                break
+            return value.check
+    raise RuntimeError(
+        f"rules/catalog.json does not match {entry['module']} for rule {entry['id']!r}:"
+        " run python scripts/render_rule_docs.py"
+    )
+
+
+@hookimpl
+def kubelint_rules() -> list[Rule]:
+    import kubelint.rules as package  # type: ignore[import-not-found,unused-ignore]
+
+    with open(os.path.join(os.path.dirname(package.__file__), CATALOG), encoding="utf-8") as file:
+        return [_cataloged(entry) for entry in json.load(file)]
 
 
 def _formatter(name: str) -> Formatter:

@@ -27,6 +27,8 @@ FILES, DIRECTORIES, WORDS, LIST, NOTHING = "files", "directories", "words", "lis
 
 @dataclass(frozen=True)
 class Values:
+    """What an option's value or a positional argument completes to."""
+
     kind: str
     #: The candidates of WORDS and LIST (a comma-separated list of them).
     words: tuple[str, ...] = ()
@@ -34,6 +36,8 @@ class Values:
 
 @dataclass(frozen=True)
 class Option:
+    """An option of a command, as its completion needs it."""
+
     flags: tuple[str, ...]
     help: str
     values: Values | None  # None: a flag without a value
@@ -42,6 +46,8 @@ class Option:
 
 @dataclass(frozen=True)
 class Command:
+    """A subcommand and what its options and arguments complete to."""
+
     name: str
     help: str
     options: tuple[Option, ...]
@@ -63,6 +69,8 @@ class Names:
 
 @dataclass(frozen=True)
 class Program:
+    """The whole command line: its global options and subcommands."""
+
     name: str
     options: tuple[Option, ...]
     commands: tuple[Command, ...] = field(default_factory=tuple)

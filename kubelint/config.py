@@ -66,6 +66,8 @@ class EffectiveRule:
 
 @dataclass(frozen=True)
 class Override:
+    """The rule settings of an ``overrides:`` entry, for the files its patterns match."""
+
     patterns: Sequence[str] | None  # None: every file (a base config's top level)
     rules: Mapping[str, RuleSetting]
 
@@ -492,6 +494,8 @@ def _pyproject_has_section(path: str) -> bool:
 
 @dataclass
 class _RawConfig:
+    """A config file as read, before it is validated: its data and where each value is."""
+
     path: str
     data: Any
     document: YamlDocument | None  # for line numbers (YAML files)

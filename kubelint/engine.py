@@ -33,7 +33,15 @@ from kubelint.plugins import Registry, describe_error
 from kubelint.progress import Progress
 from kubelint.pss import LEVELS, highest_level, pinned_minor
 from kubelint.report import Finding, ObjectRef, Report, Summary, WorkloadLevel
-from kubelint.rule import CrossResource, Evaluation, Rule, RuleContext, Violation
+from kubelint.rule import (
+    Check,
+    CrossResource,
+    DeferredCheck,
+    Evaluation,
+    Rule,
+    RuleContext,
+    Violation,
+)
 from kubelint.suppression import (
     Annotation,
     Suppression,
@@ -57,9 +65,11 @@ class Router:
 
     def __init__(self, active: Sequence[tuple[Rule, RuleContext]]):
         self._active = active
-        self._by_kind: dict[str, list[tuple[Rule, RuleContext]]] = {}
+        self._by_kind: dict[str, list[tuple[Rule, RuleContext, Check]]] = {}
 
-    def rules_for(self, obj: Manifest) -> list[tuple[Rule, RuleContext]]:
+    def rules_for(self, obj: Manifest) -> list[tuple[Rule, RuleContext, Check]]:
+        """(rule, its context, its check) of each active rule that applies to ``obj``:
+        a deferred check is imported here, the first time its rule meets such a kind."""
         assert obj.kind is not None
         # A rule naming "StatefulSet" gets apps/v1 StatefulSets, not a custom resource
         # of that kind in another API group (see Manifest.is_kind, which also decides
@@ -69,12 +79,22 @@ class Router:
         routed = self._by_kind.get(key)
         if routed is None:
             routed = [
-                (rule, ctx)
+                (rule, ctx, _resolved(rule.check))
                 for rule, ctx in self._active
-                if rule.kinds is None or (obj.kind in rule.kinds and builtin)
+                if rule.check is not None
+                and (rule.kinds is None or (obj.kind in rule.kinds and builtin))
             ]
             self._by_kind[key] = routed
         return routed
+
+
+def _resolved(check: Check) -> Check:
+    if isinstance(check, DeferredCheck):
+        try:
+            return check.resolve()
+        except Exception:  # a broken rule module: calling it fails the same way, and
+            return check  # check_object reports that as the rule's crash on the object
+    return check
 
 
 def check_object(
@@ -90,15 +110,14 @@ def check_object(
     ``evaluation`` is the one the rules' contexts report to: it tells which checks read
     other objects; when it is deferring, such checks stop and their ids go to ``deferred``
     (to be run again when every object is known)."""
-    for rule, ctx in router.rules_for(obj):
+    for rule, ctx, check in router.rules_for(obj):
         if only is not None and rule.id not in only:
             continue
         if evaluation is not None:
             evaluation.cross_resource = False
         try:
-            # Materialise inside the try: a generator raises while it is consumed. (The
-            # router holds rules with a check only.)
-            violations = list(rule.check(obj, ctx))  # type: ignore[misc]
+            # Materialise inside the try: a generator raises while it is consumed.
+            violations = list(check(obj, ctx))
         except CrossResource:
             assert deferred is not None, "a deferring evaluation needs a deferred list"
             deferred.append(rule.id)
@@ -203,7 +222,9 @@ class RunState:
             self.catalog  # noqa: B018 -- building the catalog finds the CRDs
         key = (api_version, kind)
         found = self._cel_validations.get(key)
-        if found is None:
+        if found is None and key not in self._cel_sources:
+            found = self._cel_validations[key] = []  # most kinds: no CRD of the input's
+        elif found is None:
             from kubelint.crd import cel_validations
 
             found = self._cel_validations[key] = [

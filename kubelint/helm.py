@@ -257,6 +257,8 @@ NO_RENDERER = (
 
 @dataclass(frozen=True)
 class _Action:
+    """One ``{{ ... }}`` action of a template: where it is and how it trims."""
+
     start: int
     end: int  # after the closing delimiter
     trims_before: bool  # {{- : trims the whitespace before it

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class Inputs:
+    """What the paths of a run are: plain files, charts and kustomizations."""
+
     #: Plain files (and ``-``) in discovery order.
     files: list[str] = field(default_factory=list)
     #: Chart directories, absolute, in discovery order.

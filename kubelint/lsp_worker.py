@@ -98,6 +98,8 @@ class Job:
 
 @dataclass
 class Outcome:
+    """What linting one document gave: its diagnostics, quick fixes and errors."""
+
     uri: str
     version: int | None
     #: None: a kustomize file's unsaved buffer, whose diagnostics of its last saved text

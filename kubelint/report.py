@@ -155,6 +155,8 @@ class WorkloadLevel:
 
 @dataclass
 class Summary:
+    """What a run checked and found, counted for the summary line and the reports."""
+
     files: int = 0
     documents: int = 0  # non-empty YAML/JSON documents
     objects: int = 0  # Kubernetes objects linted (List items count one each)

@@ -7,10 +7,11 @@ Usage: python scripts/new_rule.py CATEGORY RULE-ID [--severity warning]
 Writes rules/CATEGORY/RULE_ID.py (the docs sections the tests require, the decorator and a
 check that reports nothing yet), fixtures/RULE-ID/fail-example.yaml (expecting a finding)
 and pass-example.yaml, then runs scripts/render_rule_docs.py (docs/rules/RULE-ID.md, the
-README's rules table). Until the check is written, the fail fixture and the docs' Example
-fail their tests: a stub rule cannot pass silently. CATEGORY is an existing directory of
-rules/ (a new one must also be listed in pyproject.toml's packages). Exit status: 0 when
-the files are written, 2 on a usage error (nothing is written).
+README's rules table, rules/catalog.json). Until the check is written, the fail fixture
+and the docs' Example fail their tests: a stub rule cannot pass silently. CATEGORY is an
+existing directory of rules/ (a new one must also be listed in pyproject.toml's
+packages). Exit status: 0 when the files are written, 2 on a usage error (nothing is
+written).
 """
 
 from __future__ import annotations

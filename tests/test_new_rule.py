@@ -3,7 +3,9 @@ stub rule that fails its fixture and docs tests until its check is written."""
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -129,7 +131,29 @@ def test_scaffold_writes_the_rule_fixtures_and_docs_and_the_stub_fails(project):
         "fixtures/replicas-odd/pass-example.yaml",
         "rules/workloads/replicas_odd.py",
     ]
-    assert sorted(name for name in before if after.get(name) != before[name]) == ["README.md"]
+    assert sorted(name for name in before if after.get(name) != before[name]) == [
+        "README.md",
+        "rules/catalog.json",
+    ]
+    written = (project / "rules/workloads/replicas_odd.py").read_text(encoding="utf-8")
+    cataloged = json.loads((project / "rules/catalog.json").read_text(encoding="utf-8"))
+    assert [entry for entry in cataloged if entry["id"] == "replicas-odd"] == [
+        {
+            "id": "replicas-odd",
+            "module": "kubelint.rules.workloads.replicas_odd",
+            "severity": "info",
+            "summary": "an even number of replicas",
+            "kinds": ["Deployment", "StatefulSet"],
+            "enabled": True,
+            "options": {},
+            "aliases": [],
+            "fixable": False,
+            "url": "https://github.com/kubelint/kubelint/blob/main/docs/rules/replicas-odd.md",
+            "category": "workloads",
+            "controls": [],
+            "doc": ast.get_docstring(ast.parse(written), clean=False),
+        }
+    ]
     assert (project / "rules/workloads/replicas_odd.py").read_text(encoding="utf-8") == (
         MODULE.format(manifest=STATEFULSET.format(expect=""))
     )

@@ -23,6 +23,8 @@ from kubelint.report import Finding, Report
 
 @dataclass(frozen=True)
 class Statistic:
+    """One row of ``--statistics``: a rule's findings of one severity."""
+
     rule: str
     severity: str
     count: int

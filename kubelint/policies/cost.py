@@ -416,6 +416,8 @@ _ALLOCATING = _TEXTS | {"_+_", "replace", "join", "split", "findAll"}
 
 @dataclass
 class _Evaluation:
+    """What one evaluation has spent so far: allocations, cost and steps."""
+
     allocated: int = 0
     cost: int = 0
     steps: int = 0

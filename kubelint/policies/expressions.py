@@ -202,6 +202,8 @@ _ESCAPED_KEYWORD = lazy_compile(r"^__([a-z]+)__$")
 
 @dataclass(frozen=True)
 class Token:
+    """A token of a policy expression and where it starts."""
+
     kind: str
     text: str
     start: int  # offset in the expression
@@ -448,6 +450,8 @@ def split_conjuncts(expression: str) -> list[str]:
 
 @dataclass
 class _Part:
+    """One part of a failing expression, compiled to explain where it fails."""
+
     text: str
     program: Any  # None: the whole expression, whose program the caller evaluated
     quantifier: Quantifier | None

@@ -67,6 +67,8 @@ def actual(findings: Iterable[Finding], expected: Counter[Key]) -> Counter[Key]:
 
 @dataclass
 class CaseResult:
+    """A policy test case's outcome: the findings it missed and those it did not expect."""
+
     path: str
     missing: list[Key] = field(default_factory=list)
     unexpected: list[tuple[Key, str]] = field(default_factory=list)  # (key, message)

@@ -104,19 +104,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kubelint.api import (
-    CelError,
-    Manifest,
-    Path,
-    RuleContext,
-    Violation,
-    cel_first_field,
-    compile_cel,
-    evaluate_cel,
-    lazy_compile,
-    parse_field_path,
-    rule,
-)
+from kubelint import api
+from kubelint.api import Manifest, Path, RuleContext, Violation, lazy_compile, rule
+
+# The CEL helpers are read from kubelint.api when a CRD gives a rule to evaluate: they
+# load the CEL runtime, which a run without such CRDs never needs.
 
 _OLD_SELF = lazy_compile(r"\boldSelf\b")
 #: Compiled programs by source text, and why a text does not compile; shared by runs.
@@ -142,7 +134,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             ctx.run.skip_cel_rule(_broken[validation.rule])
             continue
         for path, node in _nodes(obj.data, validation.path, ()):
-            value, error = evaluate_cel(program, {"self": node})
+            value, error = api.evaluate_cel(program, {"self": node})
             if error is None and value is True:
                 continue
             message = _message(validation, node)
@@ -150,9 +142,9 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
                 message += f" (the rule failed: {error or repr(value)})"
             # The rule's fieldPath, else the field of self the rule names first.
             where = path
-            named = cel_first_field(validation.rule, ("self",))
+            named = api.cel_first_field(validation.rule, ("self",))
             if validation.field_path:
-                where = (*path, *parse_field_path(validation.field_path))
+                where = (*path, *api.parse_field_path(validation.field_path))
             elif named is not None:
                 where = (*path, *named[1])
             yield ctx.violation(where, f"{message} [rule: {validation.rule}]")
@@ -162,8 +154,8 @@ def _compiled(text: str) -> Any:
     """The program for ``text``, or None (the reason is in ``_broken``)."""
     if text not in _programs and text not in _broken:
         try:
-            _programs[text] = compile_cel(text, ("self",))
-        except CelError as error:
+            _programs[text] = api.compile_cel(text, ("self",))
+        except api.CelError as error:
             _broken[text] = (
                 _NO_RUNTIME
                 if "cel-expr-python" in str(error)
@@ -176,7 +168,7 @@ def _message(validation: Any, node: Any) -> str:
     if validation.message_expression:
         program = _compiled(validation.message_expression)
         if program is not None:
-            value, error = evaluate_cel(program, {"self": node})
+            value, error = api.evaluate_cel(program, {"self": node})
             if error is None and isinstance(value, str) and value.strip():
                 return value.strip()
     return validation.message or f"failed rule: {validation.rule}"

@@ -15,6 +15,8 @@ VARIABLES = ("object", "oldObject", "request", "params", "namespaceObject", "var
 
 @dataclass
 class Compiled:
+    """A compiled CEL expression of a policy, and how to place its failures."""
+
     expression: str
     program: Any  # None: skipped (uses authorizer)
     locator: Locator | None = None
@@ -22,6 +24,8 @@ class Compiled:
 
 @dataclass
 class AdmissionPolicy:
+    """A ValidatingAdmissionPolicy with its expressions compiled."""
+
     name: str
     source: str
     spec: Mapping[str, Any]

@@ -1,0 +1,104 @@
+"""The built-in rules are listed from rules/catalog.json and their modules imported only
+when a run meets a kind they apply to (kubelint.builtin, kubelint.rule.DeferredCheck)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import replace
+
+import pytest
+
+from kubelint.builtin import CATALOG, _cataloged, catalog_entry, imported_rules, kubelint_rules
+from kubelint.lint import lint_text
+from kubelint.rule import DeferredCheck
+from tests.helpers import ROOT
+
+CONFIGMAP = """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  namespace: shop
+data:
+  mode: fast
+"""
+
+#: Runs kubelint on one file, then prints (to stderr) the rule modules it imported.
+RUN_AND_LIST = """
+import sys
+from kubelint.cli import main
+try:
+    main(["check", sys.argv[1], "--no-config", "--no-cache", "--format", "json"])
+except SystemExit:
+    pass
+print("\\n".join(sorted(m for m in sys.modules if m.startswith("kubelint.rules.")
+      and m.count(".") == 3 and not m.rpartition(".")[2].startswith("_"))), file=sys.stderr)
+"""
+
+
+def test_catalog_records_every_rule_as_its_module_defines_it():
+    # The file is current (tests/test_docs_rendered.py); here: what it is read as.
+    listed = kubelint_rules()
+    imported = imported_rules()
+    assert [rule.id for rule in listed] == [rule.id for rule in imported]
+    for cataloged, real in zip(listed, imported, strict=True):
+        assert replace(cataloged, check=None) == replace(real, check=None)
+        assert (cataloged.check is None) == (real.check is None)
+        if real.check is not None:
+            assert isinstance(cataloged.check, DeferredCheck)
+            assert cataloged.check.resolve() is real.check
+            assert cataloged.check.__module__ == real.check.__module__
+
+
+def test_a_run_imports_the_rules_of_the_kinds_it_meets_only(tmp_path):
+    manifest = tmp_path / "settings.yaml"
+    manifest.write_text(CONFIGMAP, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-c", RUN_AND_LIST, str(manifest)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    imported = set(result.stderr.split())
+    expected = {
+        rule.check.__module__
+        for rule in kubelint_rules()
+        if rule.check is not None
+        and rule.enabled
+        and (rule.kinds is None or "ConfigMap" in rule.kinds)
+    }
+    assert "kubelint.rules.security.secret_in_configmap" in expected  # a ConfigMap rule
+    assert "kubelint.rules.rbac.cluster_admin_binding" not in expected
+    assert imported == expected
+
+
+def test_a_catalog_out_of_step_with_its_module_is_an_internal_error(tmp_path):
+    entry = next(
+        catalog_entry(rule) for rule in imported_rules() if rule.id == "secret-in-configmap"
+    )
+    stale = _cataloged({**entry, "severity": "info"})
+    assert isinstance(stale.check, DeferredCheck)
+    with pytest.raises(RuntimeError) as raised:
+        stale.check.resolve()
+    assert str(raised.value) == (
+        "rules/catalog.json does not match kubelint.rules.security.secret_in_configmap for"
+        " rule 'secret-in-configmap': run python scripts/render_rule_docs.py"
+    )
+
+
+def test_catalog_ships_beside_the_rules():
+    text = (ROOT / "rules" / CATALOG).read_text(encoding="utf-8")
+    assert json.loads(text)[0] == catalog_entry(imported_rules()[0])
+
+
+def test_a_rule_met_late_still_runs(tmp_path):
+    # A kind seen only after others: its rules are imported then, and report as usual.
+    text = CONFIGMAP + "---\n" + CONFIGMAP.replace("mode: fast", "password: hunter2")
+    findings = lint_text(text, "both.yaml")
+    assert [(f.rule, f.line) for f in findings if f.rule == "secret-in-configmap"] == [
+        ("secret-in-configmap", 15)
+    ]

@@ -369,6 +369,15 @@ class Linter:
         ]
         return self.report(loaded, results)
 
+    def import_checks(self) -> None:
+        """Import now the modules of the rules the config turns on (its overrides aside),
+        as the first object of each kind would: forked workers then share them instead
+        of each importing them again."""
+        settings = self.config.rule_settings(None, self.registry)
+        for rule in self.registry.rules.values():
+            if isinstance(rule.check, DeferredCheck) and settings[rule.id].enabled:
+                _resolved(rule.check)
+
     def begin(self, loaded: list[LoadedFile], definitions: list[Manifest] | None = None) -> None:
         """Start a run over ``loaded`` (every object the cross-resource rules may see)."""
         objects = [obj for item in loaded for obj in item.objects]

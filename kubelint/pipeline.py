@@ -209,6 +209,7 @@ def _check(
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
+        linter.import_checks()
         workers = [
             _Worker(context, linter, files, numbers, definers, rendered) for numbers in slices[1:]
         ]

@@ -62,8 +62,33 @@ def test_every_rule_module_and_schema_ships(wheel_names):
         for p in (ROOT / "kubelint").rglob("*.py")
     }
     expected.add("kubelint/py.typed")
+    expected.add("kubelint/rules/catalog.json")
     assert expected - wheel_names == set()
 
 
 def test_console_script_is_declared(wheel_names):
     assert any(name.endswith(".dist-info/entry_points.txt") for name in wheel_names)
+
+
+#: The checkout's own package, as `python -m kubelint` at its root imports it when
+#: kubelint is installed from a wheel: no installer's mapping of rules/ and schemas/.
+AT_THE_ROOT = """
+import sys
+sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in f.__module__]
+sys.path.insert(0, sys.argv[1])
+from kubelint.cli import main
+sys.exit(main(["check", "examples/shop/nightly-report.yaml", "--no-config", "--no-cache"]))
+"""
+
+
+def test_a_checkout_runs_from_its_root():
+    result = subprocess.run(
+        [sys.executable, "-c", AT_THE_ROOT, str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert result.stderr == ""
+    assert result.returncode == 1
+    assert "examples/shop/nightly-report.yaml:" in result.stdout

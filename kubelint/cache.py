@@ -204,11 +204,13 @@ def _secret() -> bytes | None:
     nothing is cached)."""
     home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     path = os.path.join(home, "kubelint", "cache-key")
+    damaged = False
     try:
         with open(path, "rb") as handle:
             secret = handle.read()
         if len(secret) == 32:
             return secret
+        damaged = True  # truncated by a full disk, say: no entry can be trusted with it
     except OSError:
         pass
     try:
@@ -219,11 +221,15 @@ def _secret() -> bytes | None:
         with os.fdopen(descriptor, "wb") as handle:  # mkstemp makes it 0600
             handle.write(os.urandom(32))
         try:
-            os.link(temporary, path)  # the first of two concurrent runs wins
+            if damaged:
+                os.replace(temporary, path)  # a new key: the old entries no longer load
+            else:
+                os.link(temporary, path)  # the first of two concurrent runs wins
         except FileExistsError:
             pass
         finally:
-            os.unlink(temporary)
+            if os.path.lexists(temporary):
+                os.unlink(temporary)
         with open(path, "rb") as handle:
             secret = handle.read()
         return secret if len(secret) == 32 else None

@@ -121,6 +121,21 @@ def test_a_cache_that_cannot_be_written_is_a_warning(repo, capsys, monkeypatch):
     )
 
 
+def test_a_damaged_signing_key_is_replaced(repo, capsys, monkeypatch):
+    home = repo.parent / "home"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    (home / "kubelint").mkdir(parents=True)
+    (home / "kubelint" / "cache-key").write_bytes(b"short")
+    expected = _check(capsys, "--no-cache")
+    assert _check(capsys) == expected  # no warning: the cache is on
+    key = (home / "kubelint" / "cache-key").read_bytes()
+    assert len(key) == 32
+    assert os.listdir(home / "kubelint") == ["cache-key"]
+    assert _entries(repo.parent / "cache") > 0
+    assert _check(capsys) == expected  # entries signed with the new key load
+    assert (home / "kubelint" / "cache-key").read_bytes() == key
+
+
 def test_old_entries_are_pruned(repo, capsys):
     from kubelint.cache import MAX_AGE_DAYS, Cache
     from kubelint.config import Config

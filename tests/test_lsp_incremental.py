@@ -316,3 +316,41 @@ def test_the_server_publishes_what_a_whole_lint_gives_after_each_edit(tmp_path: 
                 assert line[start.character :].startswith("Always"), what
 
     run(tmp_path, test)
+
+
+def _fuzz_editor():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "fuzz_editor", Path(__file__).resolve().parent.parent / "scripts" / "fuzz_editor.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_random_edits_publish_what_a_whole_lint_gives(tmp_path: Path) -> None:
+    """scripts/fuzz_editor.py's first cases (seeded): sequences of small edits."""
+    fuzz = _fuzz_editor()
+    corpus = fuzz._corpus()
+    assert [fuzz.run_case(index, 0, corpus, tmp_path) for index in range(20)] == [None] * 20
+
+
+def test_the_editor_fuzzer_sees_a_finding_kept_wrongly(tmp_path: Path, monkeypatch) -> None:
+    """The fuzzer's oracle is not blind: a re-lint that loses a kept document's finding
+    is caught."""
+    from kubelint import lsp_documents
+
+    original = lsp_documents.Documents.lint
+
+    def losing(self, *args, **kwargs):
+        found = original(self, *args, **kwargs)
+        return found[:-1] if found and self.parsed == 1 else found
+
+    monkeypatch.setattr(lsp_documents.Documents, "lint", losing)
+    fuzz = _fuzz_editor()
+    corpus = fuzz._corpus()
+    failures = [fuzz.run_case(index, 1, corpus, tmp_path) for index in range(40)]
+    signatures = {failure["signature"] for failure in failures if failure is not None}
+    assert signatures and all(s.startswith("differs from a whole lint after") for s in signatures)

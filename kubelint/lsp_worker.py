@@ -468,13 +468,16 @@ class Linting:
         return resolved
 
     def warm_up(self) -> None:
-        """Build the default registry and load the newest schema bundle before the first
-        document arrives, so the first lint is as quick as the next ones."""
+        """Build the default registry, import its rules and load the newest schema
+        bundle before the first document arrives, so the first lint is as quick as the
+        next ones."""
         try:
             resolved = self.resolve(None)
-            if resolved.config is not None:
+            if resolved.config is not None and resolved.registry is not None:
+                from kubelint.engine import Linter
                 from kubelint.schema import load_bundle
 
+                Linter(resolved.config, resolved.registry).import_checks()
                 load_bundle(resolved.config.kubernetes_version)
         except Exception:  # only an optimisation
             logger.exception("warming up failed")

@@ -44,7 +44,6 @@ from kubelint.constants import NEWEST_KUBERNETES_VERSION
 from kubelint.layout import CHART_FILE, is_chart
 from kubelint.loader import LoadedFile, display_path, load_text, read_file
 from kubelint.model import (
-    Directives,
     Location,
     Manifest,
     Placement,
@@ -56,7 +55,7 @@ from kubelint.model import (
 )
 from kubelint.offline import offline_environment
 from kubelint.patterns import lazy_compile
-from kubelint.suppression import parse_directives
+from kubelint.suppression import Directives, parse_directives
 from kubelint.yamlparse import Span, YamlDocument, YamlProblem, parse_stream
 
 HELM_RENDER = "helm-render"

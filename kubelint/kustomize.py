@@ -37,10 +37,10 @@ from typing import Any, Literal, NamedTuple
 
 from kubelint.layout import KUSTOMIZATION_NAMES, root_file, under_a_kustomization
 from kubelint.loader import LoadedFile, display_path, load_text
-from kubelint.model import Directives, Location, Manifest, Placement, SourceFile, locate
+from kubelint.model import Location, Manifest, Placement, SourceFile, locate
 from kubelint.offline import offline_environment
 from kubelint.patterns import lazy_compile
-from kubelint.suppression import parse_directives
+from kubelint.suppression import Directives, parse_directives
 from kubelint.yamlparse import Span, YamlDocument, YamlProblem, parse_stream
 
 __all__ = [

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
-from kubelint.constants import IGNORE_ANNOTATION
+from kubelint.constants import DIRECTIVE_MARKER, IGNORE_ANNOTATION
 from kubelint.patterns import lazy_compile
 from kubelint.yamlparse import Span, line_starts, split_lines
 
@@ -214,7 +214,7 @@ def _date(text: str) -> date | None:
 
 def parse_directives(text: str) -> Directives:
     """Find the ``# kubelint:`` comments of a file."""
-    if "kubelint:" not in text:  # the common case costs one scan in C
+    if DIRECTIVE_MARKER not in text:  # the common case costs one scan in C
         return Directives()
     lines = split_lines(text)  # as the parser counts lines (a lone CR ends one)
     starts = line_starts(text)
@@ -226,7 +226,7 @@ def parse_directives(text: str) -> Directives:
     problems: list[SuppressionProblem] = []
     for number, line in enumerate(lines):
         # Also in block scalars: a kustomization's inline patch is YAML with comments.
-        if "kubelint:" not in line:
+        if DIRECTIVE_MARKER not in line:
             continue
         found = _DIRECTIVE.search(line)
         keyword = _KEYWORD.match(line, found.end()) if found is not None else None

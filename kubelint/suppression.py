@@ -20,7 +20,6 @@ is a ``SuppressionProblem`` and silences nothing (see ``kubelint.decisions``).
 from __future__ import annotations
 
 import bisect
-import difflib
 import functools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -29,6 +28,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from kubelint.constants import DIRECTIVE_MARKER, IGNORE_ANNOTATION
 from kubelint.patterns import lazy_compile
+from kubelint.suggest import did_you_mean
 from kubelint.yamlparse import Span, line_starts, split_lines
 
 if TYPE_CHECKING:
@@ -235,8 +235,7 @@ def parse_directives(text: str) -> Directives:
         word = keyword["word"]
         if word not in KEYWORDS:
             if keyword["equals"]:
-                close = difflib.get_close_matches(word, KEYWORDS, n=1)
-                hint = f" (did you mean {close[0]}=?)" if close else ""
+                hint = did_you_mean(word, KEYWORDS, form=" (did you mean {}=?)")
                 problems.append(
                     _at(
                         number,

@@ -19,7 +19,6 @@ that cannot be used (bad YAML, a schema error, a CEL expression that does not co
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
@@ -34,6 +33,7 @@ from kubelint.plugins import PluginError, hookimpl
 from kubelint.policies.expressions import ExpressionError
 from kubelint.rule import Rule
 from kubelint.schema import bundled
+from kubelint.suggest import did_you_mean
 
 T = TypeVar("T")
 
@@ -251,8 +251,7 @@ def _validated(obj: Manifest) -> list[dict[str, Any]]:
                 known = list(error.schema.get("properties", {}))
                 for key in error.instance:
                     if key not in known:
-                        close = difflib.get_close_matches(key, known, n=1)
-                        hint = f" (did you mean {close[0]!r}?)" if close else ""
+                        hint = did_you_mean(key, known)
                         lines.append(
                             f"{_at(obj, (*path, key))}: {dotted}: unknown field {key!r}{hint}"
                         )

@@ -99,11 +99,18 @@ subsets:
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
+from kubelint.api import (
+    AFTER_SEMICOLON,
+    POD_SPEC_KINDS,
+    Manifest,
+    RuleContext,
+    Violation,
+    did_you_mean,
+    rule,
+)
 
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 
@@ -232,9 +239,8 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             path = ("spec", "ports", index, "name")
             shown = f"port {wanted[0]!r}" if wanted[0] else "unnamed port"
             problem = f"{verb} no {shown}"
-            close = difflib.get_close_matches(wanted[0], [n for n in names if n], n=1)
-            if wanted[0] and close:
-                hint = f"; did you mean {close[0]!r}?"
+            if wanted[0]:
+                hint = did_you_mean(wanted[0], [n for n in names if n], form=AFTER_SEMICOLON)
         yield ctx.violation(
             path,
             f"{service} port {_show(*wanted)}: {source} {problem}"

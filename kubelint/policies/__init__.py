@@ -171,8 +171,12 @@ def build_plugin(files: list[LoadedFile]) -> PolicyPlugin:
                 admission.BINDING_KIND,
             ):
                 _check(obj, admission.problems(obj))
-                name = obj.display_name or ""
-                if obj.kind == admission.POLICY_KIND:
+                # A binding names its policy by metadata.name; an object with only a
+                # generateName has no name yet: nothing can name it, nor clash with it.
+                name = obj.name
+                if name is None:
+                    other = None
+                elif obj.kind == admission.POLICY_KIND:
                     other = by_name[name][0] if name in by_name else None
                 else:
                     other = binding_names.get(name)
@@ -185,10 +189,12 @@ def build_plugin(files: list[LoadedFile]) -> PolicyPlugin:
                     )
                 if obj.kind == admission.POLICY_KIND:
                     compiled = admission.compile_policy(obj, _where(obj, ()))
-                    by_name[name] = (obj, compiled)
+                    if name is not None:
+                        by_name[name] = (obj, compiled)
                     policies.append((obj, compiled))
                 else:
-                    binding_names[name] = obj
+                    if name is not None:
+                        binding_names[name] = obj
                     bindings.append(obj)
             else:
                 params.append(obj)

@@ -52,6 +52,7 @@ from kubelint.rule import (
     version_minor,
 )
 from kubelint.schema import bundled
+from kubelint.suggest import AFTER_SEMICOLON, IN_PARENTHESES, closest, did_you_mean
 from kubelint.values import (
     base64_problem,
     has_placeholder,
@@ -91,9 +92,11 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "AFTER_SEMICOLON",
     "BUILTIN_KIND_GROUPS",
     "CLUSTER_SCOPED_KINDS",
     "CONTROLLER_LABELS",
+    "IN_PARENTHESES",
     "KUBERNETES_VERSIONS",
     "LONG_RUNNING_KINDS",
     "POD_SPEC_KINDS",
@@ -116,9 +119,11 @@ __all__ = [
     "base64_problem",
     "bundled",
     "cel_first_field",
+    "closest",
     "compile_cel",
     "custom_resource_pod_labels",
     "describe_selector",
+    "did_you_mean",
     "effective_security_context",
     "engine_rule",
     "evaluate_cel",

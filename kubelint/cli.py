@@ -425,10 +425,9 @@ def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def _unknown_rule(name: str, registry) -> str:  # type: ignore[no-untyped-def]
-    import difflib
+    from kubelint.suggest import did_you_mean
 
-    close = difflib.get_close_matches(name, list(registry.rules) + list(registry.aliases), n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    hint = did_you_mean(name, list(registry.rules) + list(registry.aliases))
     return f"unknown rule {name!r}{hint}; `kubelint rules` lists them"
 
 

@@ -8,7 +8,6 @@ named with ``--config``. Every problem is a ``ConfigError`` naming ``file:line``
 from __future__ import annotations
 
 import copy
-import difflib
 import json
 import os
 import re
@@ -32,6 +31,7 @@ from kubelint.model import locate
 from kubelint.patterns import lazy_compile
 from kubelint.plugins import ALL, Registry, is_plugin_path
 from kubelint.schema import bundled
+from kubelint.suggest import did_you_mean
 from kubelint.yamlparse import YamlDocument, YamlProblem, parse_stream
 
 if TYPE_CHECKING:
@@ -325,8 +325,7 @@ def unknown_selector(name: str, registry: Registry) -> str | None:
         )
     known = [ALL, *categories, *registry.rules, *registry.aliases]
     return (
-        f"unknown rule or category {name!r}{_did_you_mean(name, known)}; `kubelint rules`"
-        " lists them"
+        f"unknown rule or category {name!r}{did_you_mean(name, known)}; `kubelint rules` lists them"
     )
 
 
@@ -340,7 +339,7 @@ def _unknown_control_selector(name: str, registry: Registry) -> str | None:
     if framework not in frameworks:
         return (
             f"unknown framework {framework!r} in {name!r}"
-            f"{_did_you_mean(framework, frameworks)}; rules are mapped to"
+            f"{did_you_mean(framework, frameworks)}; rules are mapped to"
             f" {', '.join(frameworks)}"
         )
     mapped = [Control(ref) for ref in _mapped(registry)]
@@ -363,7 +362,7 @@ def _unknown_control_selector(name: str, registry: Registry) -> str | None:
     for wider in (f"{name}.*", f"{name}/*"):
         if any(matches(wider, control) for control in mapped):
             return f"no control {name!r} (did you mean {wider!r}?)"
-    hint = _did_you_mean(name, [control.ref for control in mapped])
+    hint = did_you_mean(name, [control.ref for control in mapped])
     return f"no rule is mapped to a control matching {name!r}{hint}"
 
 
@@ -661,11 +660,6 @@ def plugin_list(raw: _RawConfig) -> list[str]:
     return plugins
 
 
-def _did_you_mean(name: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, list(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 def validate(raw: _RawConfig, registry: Registry) -> None:
     import jsonschema
 
@@ -787,7 +781,7 @@ def _explain(error: Any, raw: _RawConfig, registry: Registry) -> list[tuple[str,
                     (
                         where,
                         f"unknown rule or category {key!r}"
-                        f"{_did_you_mean(key, allowed)}; `kubelint rules` lists them",
+                        f"{did_you_mean(key, allowed)}; `kubelint rules` lists them",
                     )
                 )
             elif len(path) >= 2 and path[-2] == "rules" and path[-1] in registry.categories():
@@ -806,11 +800,11 @@ def _explain(error: Any, raw: _RawConfig, registry: Registry) -> list[tuple[str,
                     (
                         where,
                         f"rule {path[-1]!r} has no option {key!r}"
-                        f"{_did_you_mean(key, allowed)}; it accepts: {known}",
+                        f"{did_you_mean(key, allowed)}; it accepts: {known}",
                     )
                 )
             else:
-                out.append((where, f"unknown setting {key!r}{_did_you_mean(key, allowed)}"))
+                out.append((where, f"unknown setting {key!r}{did_you_mean(key, allowed)}"))
         return out
     if "propertyNames" in error.absolute_schema_path and path == ("profiles",):
         return [

@@ -78,6 +78,9 @@ POLICY_API_VERSION = f"{POLICY_GROUP}/v1"
 
 #: The annotation that silences rules for one object.
 IGNORE_ANNOTATION = "kubelint.io/ignore"
+#: What every ``# kubelint: disable=...`` comment holds: a text without it has none, so
+#: the loader lets such a text go after parsing and the engine reads nothing from it.
+DIRECTIVE_MARKER = "kubelint:"
 
 #: The rules about suppressions themselves (``kubelint.decisions``): ``all`` does not
 #: name them, so that a blanket suppression cannot hide that another one expired.

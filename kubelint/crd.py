@@ -215,6 +215,34 @@ def _translate(node: Any, mode: _Mode, *, field: bool, root: bool = False) -> di
         out["type"] = "object"
     # No type (preserve-unknown-fields without one): no type requirement.
 
+    _translate_children(node, mode, out)
+    _copy_constraints(node, out)
+    # Value validations: their branches may name only some fields of the node (the node
+    # itself must name them all), so closing objects inside them would reject fields the
+    # node allows.
+    if not _VALUE_VALIDATIONS.isdisjoint(node):
+        _translate_value_validations(node, mode, int_or_string, out)
+
+    if embedded:
+        _embed(out)
+    if (
+        mode.close
+        and not preserve
+        and "additionalProperties" not in out
+        and ("properties" in out or out.get("type") == "object")
+    ):
+        # The server prunes every field the schema does not name (an object without
+        # properties loses them all); kubectl's strict field validation rejects them.
+        out["additionalProperties"] = False
+
+    nullable = node.get("nullable") is True and not root
+    if nullable or (field and mode.prune):
+        out = _accept_null(out)
+    return out
+
+
+def _translate_children(node: Mapping[str, Any], mode: _Mode, out: dict[str, Any]) -> None:
+    """The node's ``properties``, ``additionalProperties`` and ``items``, translated."""
     properties = node.get("properties")
     if isinstance(properties, (dict, Mapping)):
         out["properties"] = {
@@ -231,6 +259,10 @@ def _translate(node: Any, mode: _Mode, *, field: bool, root: bool = False) -> di
     if isinstance(items, (dict, Mapping)):  # OpenAPI v3 has no tuple form: a list is no schema
         out["items"] = _translate(items, mode, field=False)
 
+
+def _copy_constraints(node: Mapping[str, Any], out: dict[str, Any]) -> None:
+    """The node's constraints JSON Schema spells the same way, those that are valid
+    (the server rejects the others, so here they constrain nothing)."""
     required = node.get("required")
     if isinstance(required, list):
         # JSON Schema wants unique strings; order is kept for stable messages.
@@ -254,40 +286,25 @@ def _translate(node: Any, mode: _Mode, *, field: bool, root: bool = False) -> di
     if isinstance(pattern, str) and pattern_compiles(pattern):
         out["pattern"] = pattern
 
-    # Value validations: their branches may name only some fields of the node (the node
-    # itself must name them all), so closing objects inside them would reject fields the
-    # node allows.
-    if not _VALUE_VALIDATIONS.isdisjoint(node):
-        inner = _Mode(prune=mode.prune, close=False)
-        for key in _JUNCTORS:
-            branches = node.get(key)
-            if isinstance(branches, list):
-                translated = [
-                    _translate(sub, inner, field=False)
-                    for sub in branches
-                    if isinstance(sub, (dict, Mapping))
-                ]
-                if translated and not (int_or_string and _is_int_or_string_pair(translated)):
-                    out[key] = translated
-        if isinstance(node.get("not"), (dict, Mapping)):
-            out["not"] = _translate(node["not"], inner, field=False)
 
-    if embedded:
-        _embed(out)
-    if (
-        mode.close
-        and not preserve
-        and "additionalProperties" not in out
-        and ("properties" in out or out.get("type") == "object")
-    ):
-        # The server prunes every field the schema does not name (an object without
-        # properties loses them all); kubectl's strict field validation rejects them.
-        out["additionalProperties"] = False
-
-    nullable = node.get("nullable") is True and not root
-    if nullable or (field and mode.prune):
-        out = _accept_null(out)
-    return out
+def _translate_value_validations(
+    node: Mapping[str, Any], mode: _Mode, int_or_string: bool, out: dict[str, Any]
+) -> None:
+    """``allOf``, ``anyOf``, ``oneOf`` and ``not``, translated without closing objects
+    (see ``_translate``); IntOrString's own anyOf pair is left out, its type says it."""
+    inner = _Mode(prune=mode.prune, close=False)
+    for key in _JUNCTORS:
+        branches = node.get(key)
+        if isinstance(branches, list):
+            translated = [
+                _translate(sub, inner, field=False)
+                for sub in branches
+                if isinstance(sub, (dict, Mapping))
+            ]
+            if translated and not (int_or_string and _is_int_or_string_pair(translated)):
+                out[key] = translated
+    if isinstance(node.get("not"), (dict, Mapping)):
+        out["not"] = _translate(node["not"], inner, field=False)
 
 
 def _copy_bounds(node: Mapping[str, Any], out: dict[str, Any]) -> None:

@@ -35,7 +35,6 @@ these rules, so a blanket suppression cannot hide that another one expired.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
@@ -50,6 +49,7 @@ from kubelint.constants import (
     UNUSED_RULE,
 )
 from kubelint.report import Finding
+from kubelint.suggest import did_you_mean
 from kubelint.suppression import Directives, Suppression, SuppressionProblem
 from kubelint.yamlparse import Span
 
@@ -252,10 +252,8 @@ class Decider:
         """`` (did you mean 'x'?)`` for a name that is no rule's (once per name)."""
         hint = self._close.get(name)
         if hint is None:
-            close = difflib.get_close_matches(
-                name, [*self.registry.rules, *self.registry.aliases], n=1
-            )
-            hint = self._close[name] = f" (did you mean {close[0]!r}?)" if close else ""
+            known = [*self.registry.rules, *self.registry.aliases]
+            hint = self._close[name] = did_you_mean(name, known)
         return hint
 
     def _expired(self, suppression: Suppression, silenced: bool) -> list[Finding]:

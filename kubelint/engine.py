@@ -21,7 +21,6 @@ from kubelint.exemptions import covering
 from kubelint.index import ObjectIndex
 from kubelint.loader import LoadedFile
 from kubelint.model import (
-    Directives,
     Manifest,
     Path,
     RelatedLocation,
@@ -44,10 +43,12 @@ from kubelint.rule import (
 )
 from kubelint.suppression import (
     Annotation,
+    Directives,
     Suppression,
     SuppressionProblem,
     annotation_suppressions,
     matching,
+    parse_directives,
 )
 from kubelint.yamlparse import Span
 
@@ -277,6 +278,15 @@ class RunState:
         return self._catalog
 
 
+def directives_of(source: SourceFile) -> Directives:
+    """The ``# kubelint:`` comments of ``source``, read on first use from the text the
+    loader kept for them (the loader parses YAML and knows nothing of suppressions)."""
+    if source.directives is None:
+        text = source.directive_text
+        source.directives = Directives() if text is None else parse_directives(text)
+    return source.directives
+
+
 @dataclass
 class FileResult:
     """What checking one plain file gave: what a cache keeps of it and what a worker of
@@ -408,7 +418,7 @@ class Linter:
             skipped=source.skipped,
             objects=len(item.objects),
             tool_configs=dict(item.tool_configs),
-            directives=source.directives,
+            directives=directives_of(source),
             judged=judged,
         )
         settings = self.config.rule_settings(fs_path, self.registry)
@@ -787,7 +797,7 @@ class _Emitter:
         if final is None:
             return
         if directives is None:
-            directives = self.source.directives
+            directives = directives_of(self.source)
         shown = file or self.source.path
         held = [
             suppression.bound(shown)

@@ -19,7 +19,6 @@ findings until its date; after it, a warning says it expired (``kubelint.decisio
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -28,6 +27,7 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from kubelint.suggest import did_you_mean
 from kubelint.suppression import Suppression
 from kubelint.yamlparse import Span
 
@@ -136,8 +136,7 @@ def problems(raw: _RawConfig, registry: Registry) -> Iterator[tuple[str, str]]:
         at = ("exemptions", number)
         for index, name in enumerate(entry.get("rules", [])):
             if registry.resolve(name) is None:
-                close = difflib.get_close_matches(name, known, n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                hint = did_you_mean(name, known)
                 yield (
                     raw.line_of((*at, "rules", index)),
                     f"unknown rule {name!r}{hint}; `kubelint rules` lists them",

@@ -44,7 +44,6 @@ from kubelint.constants import NEWEST_KUBERNETES_VERSION
 from kubelint.layout import CHART_FILE, is_chart
 from kubelint.loader import LoadedFile, display_path, load_text, read_file
 from kubelint.model import (
-    Directives,
     Location,
     Manifest,
     Placement,
@@ -56,7 +55,7 @@ from kubelint.model import (
 )
 from kubelint.offline import offline_environment
 from kubelint.patterns import lazy_compile
-from kubelint.suppression import parse_directives
+from kubelint.suppression import Directives, parse_directives
 from kubelint.yamlparse import Span, YamlDocument, YamlProblem, parse_stream
 
 HELM_RENDER = "helm-render"
@@ -479,13 +478,7 @@ def fill_gaps(
     total = len(origins)
     if last < 0:
         return [0] * total
-    next_marker: list[int] = [last] * total
-    next_index: list[int] = [total - 1] * total
-    upcoming, upcoming_index = last, total - 1
-    for index in range(total - 1, -1, -1):
-        next_marker[index], next_index[index] = upcoming, upcoming_index
-        if origins[index] is not None:
-            upcoming, upcoming_index = origins[index], index  # type: ignore[assignment]
+    next_marker, next_index = _next_markers(origins, last)
     filled: list[int] = []
     previous, previous_index = -1, 0  # the last marker seen, and its rendered line
     floor = 0  # matches move forward through a stretch of lines, like the output
@@ -499,47 +492,78 @@ def fill_gaps(
             if branches
             else set()
         )
-        skipped = [
-            body for body in bodies if previous <= body.opens <= bound and body.opens not in ran
-        ]
-        if bound > previous:
-            candidates = [
-                line
-                for line in range(previous + 1, bound + 1)
-                if not any(body.opens < line <= body.closes for body in skipped)
-            ]
-        else:
-            candidates = [bound]
+        candidates = _stretch_lines(previous, bound, bodies, ran)
         started = (
             [mark for line in branches[previous_index : index + 1] for mark in line]
             if branches
             else []
         )
         anchor = max([previous, *started])
-        content = rendered_lines[index].strip()
-        match = None
-        if content:
-            for line in candidates:
-                if line >= floor and _literal_match(template_lines[line], content):
-                    match = line
-                    break
-        if match is None:
-            if own is not None and _prints(template_lines[own]):
-                match = own
-            else:
-                printing = [
-                    line
-                    for line in candidates
-                    if "{{" in template_lines[line] and _prints(template_lines[line])
-                ]
-                after = [line for line in printing if line >= anchor]
-                match = after[0] if after else printing[-1] if printing else bound
+        match = _template_line(
+            rendered_lines[index].strip(), candidates, template_lines, floor, own, anchor, bound
+        )
         filled.append(match)
         floor = match
         if own is not None:
             previous, previous_index = own, index
             floor = own + 1 if own + 1 <= last else own
     return filled
+
+
+def _next_markers(origins: list[int | None], last: int) -> tuple[list[int], list[int]]:
+    """For every rendered line, the next marker's template line and rendered line (from
+    it on; the template's last line and the last rendered line when none follows)."""
+    total = len(origins)
+    next_marker: list[int] = [last] * total
+    next_index: list[int] = [total - 1] * total
+    upcoming, upcoming_index = last, total - 1
+    for index in range(total - 1, -1, -1):
+        next_marker[index], next_index[index] = upcoming, upcoming_index
+        if origins[index] is not None:
+            upcoming, upcoming_index = origins[index], index  # type: ignore[assignment]
+    return next_marker, next_index
+
+
+def _stretch_lines(previous: int, bound: int, bodies: Sequence[Body], ran: set[int]) -> list[int]:
+    """The template lines after ``previous`` up to ``bound`` that may have printed a
+    line, leaving out the bodies of the blocks that did not run (their mark not in
+    ``ran``); just ``bound`` when the stretch is empty."""
+    if bound <= previous:
+        return [bound]
+    skipped = [body for body in bodies if previous <= body.opens <= bound and body.opens not in ran]
+    return [
+        line
+        for line in range(previous + 1, bound + 1)
+        if not any(body.opens < line <= body.closes for body in skipped)
+    ]
+
+
+def _template_line(
+    content: str,
+    candidates: list[int],
+    template_lines: Sequence[str],
+    floor: int,
+    own: int | None,
+    anchor: int,
+    bound: int,
+) -> int:
+    """The template line of a rendered line (``content``, stripped): the first candidate
+    from ``floor`` on whose literal text it matches; else its own marker's line if that
+    prints; else the first printing action from ``anchor`` on (the last one before it,
+    or ``bound``, when there is none)."""
+    if content:
+        for line in candidates:
+            if line >= floor and _literal_match(template_lines[line], content):
+                return line
+    if own is not None and _prints(template_lines[own]):
+        return own
+    printing = [
+        line
+        for line in candidates
+        if "{{" in template_lines[line] and _prints(template_lines[line])
+    ]
+    after = [line for line in printing if line >= anchor]
+    return after[0] if after else printing[-1] if printing else bound
 
 
 def _prints(template_line: str) -> bool:

@@ -37,10 +37,10 @@ from typing import Any, Literal, NamedTuple
 
 from kubelint.layout import KUSTOMIZATION_NAMES, root_file, under_a_kustomization
 from kubelint.loader import LoadedFile, display_path, load_text
-from kubelint.model import Directives, Location, Manifest, Placement, SourceFile, locate
+from kubelint.model import Location, Manifest, Placement, SourceFile, locate
 from kubelint.offline import offline_environment
 from kubelint.patterns import lazy_compile
-from kubelint.suppression import parse_directives
+from kubelint.suppression import Directives, parse_directives
 from kubelint.yamlparse import Span, YamlDocument, YamlProblem, parse_stream
 
 __all__ = [
@@ -1120,7 +1120,7 @@ class KustomizeOrigin:
 
     def _find_source(self, obj: Manifest) -> _Source | None:
         build = self.build
-        built_name = obj.display_name or ""
+        built_name = obj.name or ""  # kustomize names and matches objects by metadata.name
         path = self.info.get("path")
         if isinstance(path, str) and not self.info.get("repo"):
             shown = build.resolve(path)
@@ -1345,7 +1345,9 @@ def _match_document(file: _File, obj: Manifest) -> _Doc | None:
             )
         else:
             candidates.append(_Doc(file, document))
-    built = obj.display_name or ""
+    # The source's metadata.name (``_name_of``) against the built one: an object with only
+    # a generateName has neither (kustomize build refuses one; this stays consistent).
+    built = obj.name or ""
     same_kind = [doc for doc in candidates if doc.value.get("kind") == obj.kind]
     if not same_kind:
         return None
@@ -1616,7 +1618,7 @@ def _transform_covers(
     if not isinstance(setting, dict) or not isinstance(setting.get("name"), str):
         return False
     if item.field == "replicas":
-        return path == ("spec", "replicas") and setting["name"] in (obj.display_name or "")
+        return path == ("spec", "replicas") and setting["name"] in (obj.name or "")
     # images: the entry naming the image the container had, or has now
     return last == "image" and setting["name"] in {_image_name(written), _image_name(built)}
 

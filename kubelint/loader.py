@@ -18,10 +18,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from kubelint.constants import MANIFEST_SUFFIXES, MAX_FILE_BYTES
+from kubelint.constants import DIRECTIVE_MARKER, MANIFEST_SUFFIXES, MAX_FILE_BYTES
 from kubelint.model import Manifest, Path, SourceFile
 from kubelint.patterns import lazy_compile
-from kubelint.suppression import parse_directives
 from kubelint.toolconfigs import tool_of
 from kubelint.yamlparse import YamlDocument, YamlProblem, parse_stream
 
@@ -247,7 +246,8 @@ def load_text(text: str, source: SourceFile) -> LoadedFile:
             )
         )
         return loaded
-    source.directives = parse_directives(text)
+    if DIRECTIVE_MARKER in text:  # the engine reads the suppression comments from it
+        source.directive_text = text
     add_documents(loaded, parse_stream(text), helm_sources(text))
     return loaded
 

@@ -35,8 +35,8 @@ from typing import TYPE_CHECKING
 
 from kubelint.constants import MAX_NODES_PER_FILE
 from kubelint.loader import LoadedFile, add_documents, helm_sources
-from kubelint.model import Directives, SourceFile
-from kubelint.suppression import Suppression, parse_directives
+from kubelint.model import SourceFile
+from kubelint.suppression import Directives, Suppression, parse_directives
 from kubelint.yamlparse import YamlDocument, parse_stream
 
 if TYPE_CHECKING:
@@ -220,14 +220,14 @@ def _decided(
     are read again from every object, kept or not: their fixes are offsets into this
     text."""
     from kubelint.decisions import FileSuppressions
-    from kubelint.engine import Collected
+    from kubelint.engine import Collected, directives_of
     from kubelint.report import Summary
     from kubelint.suppression import annotation_suppressions
 
     annotations = [annotation_suppressions(obj) for obj in whole.objects]
     facts = FileSuppressions(
         whole.source.path,
-        whole.source.directives,
+        directives_of(whole.source),
         tuple(s for found in annotations for s in found.suppressions),
         tuple(problem for found in annotations for problem in found.problems),
         judged=True,

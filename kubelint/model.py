@@ -9,8 +9,8 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple, Protocol, TypeGuard
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeGuard
 
 from kubelint.constants import (
     BUILTIN_KIND_GROUPS,
@@ -20,8 +20,10 @@ from kubelint.constants import (
     LONG_RUNNING_KINDS,
     POD_SPEC_PATHS,
 )
-from kubelint.suppression import Directives as Directives  # where it has been imported from
 from kubelint.yamlparse import FIELDS, Positions, Span
+
+if TYPE_CHECKING:  # the loader, which makes SourceFiles, knows nothing of suppressions
+    from kubelint.suppression import Directives
 
 #: A path into an object: mapping keys and sequence indexes.
 Path = tuple[str | int, ...]
@@ -47,7 +49,9 @@ class SourceFile:
 
     path: str  # as shown to users: POSIX, relative to the working directory when below it
     text: str
-    directives: Directives = field(default_factory=Directives)
+    #: Its ``# kubelint:`` comments; None until the engine reads them from
+    #: ``directive_text`` (tools that render text set them from the files they read).
+    directives: Directives | None = None
     documents: int = 0
     skipped: int = 0
     #: Objects rendered together (one chart rendering, one kustomize build) see each
@@ -57,6 +61,9 @@ class SourceFile:
     #: For rendered text: the files it was made from (templates, values files,
     #: resources, patches), counted as linted in the summary.
     made_from: tuple[str, ...] = ()
+    #: The text as parsed, when it holds ``kubelint:`` (it may have suppression
+    #: comments): kept even when ``text`` is let go, for the engine to read them from.
+    directive_text: str | None = None
 
 
 @dataclass(frozen=True)

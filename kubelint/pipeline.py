@@ -204,6 +204,49 @@ def _check(
     slices = _slices(
         sizes, jobs, [number for number in definers if files[number].loaded is not None]
     )
+    workers = _start_workers(linter, files, slices, definers, rendered)
+
+    # Pass 0: every worker needs the schemas the input defines, wherever they are.
+    found = _share_definitions(files, slices[0], definers, workers)
+    placed: dict[tuple[int, int], Manifest] = {}
+    definitions = _definition_objects(files, found, rendered, placed)
+
+    # Pass 1: the checks that read only their object; then every worker gets the others'
+    # objects.
+    linter.begin([], definitions)
+    results, own, blobs = _share_first_pass(linter, files, slices[0], workers, found, progress)
+
+    # Pass 2: the checks that read other objects, each worker on its own files.
+    others: dict[int, list[tuple[Any, str | None]]] = {}
+    for worker, blob in zip(workers, blobs[1:], strict=True):
+        if not worker.failed:
+            others.update(pickle.loads(blob))
+    everything = _second_pass(linter, files, own, others, rendered, definitions, placed, results)
+    rendered_results = [
+        linter.check_file(
+            item, (fs_paths or {}).get(item.source.path, item.source.path), progress=progress
+        )
+        for item in rendered
+    ]
+    _gather_second_pass(linter, files, workers, results, everything)
+    collected = linter.collect(
+        everything, [results[number] for number in range(len(files))] + rendered_results
+    )
+    objects = {
+        **_stubs(own, {}),
+        **{number: _complete(stubs, found.get(number, [])) for number, stubs in others.items()},
+    }
+    return collected, found, objects, results
+
+
+def _start_workers(
+    linter: Linter,
+    files: list[PlainFile],
+    slices: list[list[int]],
+    definers: set[int],
+    rendered: list[LoadedFile],
+) -> list[_Worker]:
+    """A forked worker for each slice but the first (this process's)."""
     workers = []
     if len(slices) > 1:
         import multiprocessing
@@ -216,9 +259,15 @@ def _check(
     for worker in workers:  # their files' bytes live on in the workers only
         for number in worker.numbers:
             files[number].data = None
+    return workers
 
-    # Pass 0: every worker needs the schemas the input defines, wherever they are.
-    found = _definitions_in(files, slices[0], definers)
+
+def _share_definitions(
+    files: list[PlainFile], mine: list[int], definers: set[int], workers: list[_Worker]
+) -> dict[int, list[tuple[int, Any, str | None]]]:
+    """Pass 0: the CRDs and Policies of every file (``_definitions_in``), this process's
+    and the workers'; each worker is sent those it does not have."""
+    found = _definitions_in(files, mine, definers)
     for worker in workers:
         answer = worker.receive()
         if answer is None:  # it died: do its files here
@@ -233,11 +282,21 @@ def _check(
         )
         if not worker.failed and not worker.send(message):
             worker.failed = True
-    placed: dict[tuple[int, int], Manifest] = {}
-    definitions = _definition_objects(files, found, rendered, placed)
+    return found
 
-    linter.begin([], definitions)
-    results, own = _first_pass(linter, files, slices[0], progress)
+
+def _share_first_pass(
+    linter: Linter,
+    files: list[PlainFile],
+    mine: list[int],
+    workers: list[_Worker],
+    found: dict[int, list[tuple[int, Any, str | None]]],
+    progress: Progress | None,
+) -> tuple[dict[int, FileResult], dict[int, LoadedFile], list[bytes]]:
+    """Pass 1 here and in the workers (a dead worker's files done here): the results,
+    this process's loaded files, and each process's objects pickled (this one's first),
+    every worker being sent the others'."""
+    results, own = _first_pass(linter, files, mine, progress)
     blobs = [pickle.dumps(_stubs(own, found), pickle.HIGHEST_PROTOCOL)]
     for worker in workers:
         answer = None if worker.failed else worker.receive()
@@ -261,19 +320,18 @@ def _check(
         )
         if not worker.failed and not worker.send(message):
             worker.failed = True
+    return results, own, blobs
 
-    # Pass 2: the checks that read other objects, each worker on its own files.
-    others: dict[int, list[tuple[Any, str | None]]] = {}
-    for worker, blob in zip(workers, blobs[1:], strict=True):
-        if not worker.failed:
-            others.update(pickle.loads(blob))
-    everything = _second_pass(linter, files, own, others, rendered, definitions, placed, results)
-    rendered_results = [
-        linter.check_file(
-            item, (fs_paths or {}).get(item.source.path, item.source.path), progress=progress
-        )
-        for item in rendered
-    ]
+
+def _gather_second_pass(
+    linter: Linter,
+    files: list[PlainFile],
+    workers: list[_Worker],
+    results: dict[int, FileResult],
+    everything: list[LoadedFile],
+) -> None:
+    """Take the workers' pass-2 findings into ``results`` (a worker that died: its
+    remembered checks run here), and close them."""
     state = linter.run_state
     for worker in workers:
         answer = None if worker.failed else worker.receive()
@@ -297,14 +355,6 @@ def _check(
             state.catalog  # noqa: B018 -- the notes tell how many custom schemas there are
     for worker in workers:
         worker.close()
-    collected = linter.collect(
-        everything, [results[number] for number in range(len(files))] + rendered_results
-    )
-    objects = {
-        **_stubs(own, {}),
-        **{number: _complete(stubs, found.get(number, [])) for number, stubs in others.items()},
-    }
-    return collected, found, objects, results
 
 
 def may_define(data: bytes | None) -> bool:

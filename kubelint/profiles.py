@@ -22,7 +22,6 @@ command line's ``--enable``/``--disable`` still win over it.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NoReturn
@@ -30,6 +29,7 @@ from typing import TYPE_CHECKING, NoReturn
 from kubelint import pss
 from kubelint.config import ConfigError, RuleSetting
 from kubelint.plugins import ALL
+from kubelint.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from kubelint.plugins import Registry
@@ -117,8 +117,7 @@ def _builtin(
     name, colon, version = spec.partition(":")
     if name not in BUILTIN:
         known = [*BUILTIN, *named]
-        close = difflib.get_close_matches(name, known, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        hint = did_you_mean(name, known)
         _fail(where, f"unknown profile {name!r}{hint}; the profiles are {', '.join(known)}")
     if not name.startswith(_PSS_PREFIX):
         if colon:

@@ -10,7 +10,6 @@ about 40 times faster than the jsonschema package with identical results (README
 
 from __future__ import annotations
 
-import difflib
 import gzip
 import json
 import pkgutil
@@ -20,6 +19,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from kubelint.constants import KUBERNETES_VERSIONS
+from kubelint.suggest import AFTER_SEMICOLON, did_you_mean
 
 #: Keywords whose value is a schema, or a list of schemas.
 _SCHEMA_KEYS = ("items", "additionalProperties", "not", "contains", "propertyNames")
@@ -624,8 +624,7 @@ def _explain(error: Any, root: Any, data: Any) -> Iterator[tuple[int, SchemaProb
         for key in value:
             if key in known:
                 continue
-            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(key, known, form=AFTER_SEMICOLON)
             yield 0, SchemaProblem((*path, key), f"unknown field {_dotted((*path, key))!r}{hint}")
         return
     if keyword == "required":

@@ -20,15 +20,15 @@ is a ``SuppressionProblem`` and silences nothing (see ``kubelint.decisions``).
 from __future__ import annotations
 
 import bisect
-import difflib
 import functools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
-from kubelint.constants import IGNORE_ANNOTATION
+from kubelint.constants import DIRECTIVE_MARKER, IGNORE_ANNOTATION
 from kubelint.patterns import lazy_compile
+from kubelint.suggest import did_you_mean
 from kubelint.yamlparse import Span, line_starts, split_lines
 
 if TYPE_CHECKING:
@@ -214,7 +214,7 @@ def _date(text: str) -> date | None:
 
 def parse_directives(text: str) -> Directives:
     """Find the ``# kubelint:`` comments of a file."""
-    if "kubelint:" not in text:  # the common case costs one scan in C
+    if DIRECTIVE_MARKER not in text:  # the common case costs one scan in C
         return Directives()
     lines = split_lines(text)  # as the parser counts lines (a lone CR ends one)
     starts = line_starts(text)
@@ -226,7 +226,7 @@ def parse_directives(text: str) -> Directives:
     problems: list[SuppressionProblem] = []
     for number, line in enumerate(lines):
         # Also in block scalars: a kustomization's inline patch is YAML with comments.
-        if "kubelint:" not in line:
+        if DIRECTIVE_MARKER not in line:
             continue
         found = _DIRECTIVE.search(line)
         keyword = _KEYWORD.match(line, found.end()) if found is not None else None
@@ -235,8 +235,7 @@ def parse_directives(text: str) -> Directives:
         word = keyword["word"]
         if word not in KEYWORDS:
             if keyword["equals"]:
-                close = difflib.get_close_matches(word, KEYWORDS, n=1)
-                hint = f" (did you mean {close[0]}=?)" if close else ""
+                hint = did_you_mean(word, KEYWORDS, form=" (did you mean {}=?)")
                 problems.append(
                     _at(
                         number,

@@ -1055,3 +1055,28 @@ def test_a_base_included_twice_in_one_build_is_reported_once(tmp_path):
             " pin a version (or a digest)",
         )
     ]
+
+
+def test_a_built_object_is_matched_to_its_document_by_metadata_name(tmp_path):
+    """The document an object came from is found by metadata.name on both sides: an
+    object with only a generateName is not taken for a document whose name is its
+    prefix. (kustomize build refuses such objects; the matching stays consistent.)"""
+    from kubelint.kustomize import _match_document, _read
+    from kubelint.loader import load_text
+    from kubelint.model import SourceFile
+
+    path = tmp_path / "jobs.yaml"
+    path.write_text(
+        "apiVersion: batch/v1\nkind: Job\nmetadata: {name: migrate}\n---\n"
+        "apiVersion: batch/v1\nkind: Job\nmetadata: {generateName: migrate-}\n"
+    )
+    file = _read(str(path))
+    assert file is not None
+    built = "apiVersion: batch/v1\nkind: Job\nmetadata: {generateName: migrate-}\n"
+    [generated] = load_text(built, SourceFile("out.yaml", built)).objects
+    named = "apiVersion: batch/v1\nkind: Job\nmetadata: {name: pre-migrate}\n"
+    [prefixed] = load_text(named, SourceFile("out.yaml", named)).objects
+    found = _match_document(file, generated)
+    assert found is not None and found.document.value["metadata"] == {"generateName": "migrate-"}
+    found = _match_document(file, prefixed)
+    assert found is not None and found.document.value["metadata"] == {"name": "migrate"}

@@ -1,5 +1,6 @@
 """The import contracts in pyproject.toml ([tool.importlinter]) hold: rules import only
-kubelint.api, the engine never imports the CLI, formatters or rules, formatters only render."""
+kubelint.api, the engine never imports the CLI, formatters or rules, the loader only
+parses, formatters only render."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ LINT_IMPORTS = str(Path(sys.executable).parent / "lint-imports")
 CONTRACTS = [
     "Rules import only kubelint.api",
     "The engine never imports the CLI, formatters, editors' servers or rules",
+    "The loader only parses: it never imports suppressions, rules or decisions",
     "Formatters only render: they never import the CLI, the engine's decisions or rules",
 ]
 
@@ -42,7 +44,7 @@ def test_the_checkout_keeps_every_contract():
     result = lint_imports(ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     assert verdicts(result.stdout) == dict.fromkeys(CONTRACTS, "KEPT")
-    assert "Contracts: 3 kept, 0 broken." in result.stdout
+    assert "Contracts: 4 kept, 0 broken." in result.stdout
 
 
 def test_a_rule_importing_the_engine_breaks_the_rules_contract(tmp_path):
@@ -54,9 +56,28 @@ def test_a_rule_importing_the_engine_breaks_the_rules_contract(tmp_path):
     assert verdicts(result.stdout) == {
         "Rules import only kubelint.api": "BROKEN",
         "The engine never imports the CLI, formatters, editors' servers or rules": "KEPT",
+        "The loader only parses: it never imports suppressions, rules or decisions": "KEPT",
         (
             "Formatters only render: they never import the CLI, the engine's decisions or rules"
         ): "KEPT",
     }
     assert "rules is not allowed to import kubelint.lint:" in result.stdout
     assert "rules.workloads.naked_pod -> kubelint.lint" in result.stdout
+
+
+def test_the_loader_reading_suppressions_breaks_the_loader_contract(tmp_path):
+    copy_project(tmp_path)
+    loader = tmp_path / "kubelint" / "loader.py"
+    loader.write_text(loader.read_text() + "\nfrom kubelint.suppression import parse_directives\n")
+    result = lint_imports(tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert verdicts(result.stdout) == {
+        "Rules import only kubelint.api": "KEPT",
+        "The engine never imports the CLI, formatters, editors' servers or rules": "KEPT",
+        "The loader only parses: it never imports suppressions, rules or decisions": "BROKEN",
+        (
+            "Formatters only render: they never import the CLI, the engine's decisions or rules"
+        ): "KEPT",
+    }
+    assert "kubelint.loader is not allowed to import kubelint.suppression:" in result.stdout
+    assert "kubelint.loader -> kubelint.suppression" in result.stdout

@@ -521,3 +521,29 @@ def test_lint_text_takes_a_registry_only_with_a_config():
 
     with pytest.raises(TypeError, match="a registry goes with a Config"):
         lint_buffer(LATEST_PODS, config={"rules": {}}, registry=registry())
+
+
+def test_a_let_go_text_keeps_what_its_suppression_comments_are_read_from(tmp_path):
+    """The loader knows nothing of suppressions: it keeps the text of a file that holds
+    ``kubelint:`` for the engine, which reads the comments from it without reading the
+    file again; a file without one keeps nothing."""
+    from kubelint.engine import directives_of
+    from kubelint.loader import load_path
+
+    text = (
+        "apiVersion: v1\nkind: ConfigMap  # kubelint: disable=name-invalid\nmetadata: {name: c}\n"
+    )
+    path = tmp_path / "cm.yaml"
+    path.write_text(text)
+    loaded = load_path(str(path), "cm.yaml")
+    assert loaded.source._held is None  # type: ignore[attr-defined]
+    assert loaded.source.directive_text == text
+    assert loaded.source.directives is None
+    path.unlink()  # read from the kept text, not the file
+    [suppression] = directives_of(loaded.source)
+    assert (suppression.name, suppression.kind, suppression.line) == ("name-invalid", "disable", 1)
+    plain = tmp_path / "plain.yaml"
+    plain.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
+    source = load_path(str(plain), "plain.yaml").source
+    assert source.directive_text is None
+    assert not directives_of(source)

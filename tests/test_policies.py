@@ -307,6 +307,43 @@ def test_match_conditions(tmp_path):
     assert findings == [("owner", 3, "error", "add an owner annotation")]
 
 
+def test_name_globs_match_metadata_name_not_generate_name(tmp_path):
+    """An object with only a generateName is named when it is created: ``names`` does
+    not select it by its prefix, nor does ``excludeNames`` leave it out."""
+    path = write(
+        tmp_path,
+        "p.yaml",
+        policy("""
+        - id: migrations
+          summary: s
+          match: {kinds: [Job], names: ["migrate-*"]}
+          message: selected
+          schema: {required: [absent]}
+        - id: not-migrations
+          summary: s
+          match: {kinds: [Job], excludeNames: ["migrate-*"]}
+          message: not excluded
+          schema: {required: [absent]}
+        """),
+    )
+    findings = lint(
+        [path],
+        """
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: migrate-a}
+        ---
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {generateName: migrate-}
+        """,
+    )
+    assert findings == [
+        ("migrations", 1, "error", "selected"),
+        ("not-migrations", 5, "error", "not excluded"),
+    ]
+
+
 def test_policy_rules_are_listed_explained_and_configurable(tmp_path, capsys):
     write(
         tmp_path,
@@ -428,6 +465,18 @@ def test_policy_rules_are_listed_explained_and_configurable(tmp_path, capsys):
             "apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicyBinding\n"
             "metadata: {name: b}\nspec:\n  policyName: missing\n  validationActions: [Deny]\n",
             "p.yaml:5:3: binding 'b' names policy 'missing', which is not in the policy files"
+            " (policies there: none)",
+        ),
+        (
+            # A policy with only a generateName is named when it is created: a binding
+            # cannot name it in advance, by its prefix or otherwise.
+            "apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicy\n"
+            "metadata: {generateName: deny-}\nspec:\n  matchConstraints:\n"
+            "    resourceRules: [{apiGroups: [''], apiVersions: [v1], operations: [CREATE],"
+            " resources: [configmaps]}]\n  validations: [{expression: 'false'}]\n---\n"
+            "apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicyBinding\n"
+            "metadata: {name: b}\nspec:\n  policyName: deny-\n  validationActions: [Deny]\n",
+            "p.yaml:13:3: binding 'b' names policy 'deny-', which is not in the policy files"
             " (policies there: none)",
         ),
     ],
@@ -1293,6 +1342,57 @@ def test_vap_namespace_labels_from_the_policy_files(tmp_path):
     assert findings == [
         ("prod-only", 1, "error", "prod object [prod-only, binding prod-only-b]"),
         ("prod-only", 9, "error", "prod object [prod-only, binding prod-only-b]"),
+    ]
+
+
+@needs_cel
+def test_vap_namespace_name_label_is_the_name_not_a_generate_name(tmp_path):
+    """A Namespace's kubernetes.io/metadata.name label is its name; one with only a
+    generateName is named on creation, so a selector on the prefix does not match it
+    (while Exists does: the API server sets the label either way)."""
+    path = write(
+        tmp_path,
+        "vap.yaml",
+        vap(
+            "by-name",
+            """
+        matchConstraints:
+          resourceRules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE],
+                           resources: [namespaces]}]
+          namespaceSelector:
+            matchExpressions: [{key: kubernetes.io/metadata.name, operator: In,
+                                values: [team-, team-a]}]
+        validations: [{expression: "false", message: selected}]
+        """,
+        )
+        + vap(
+            "labelled",
+            """
+        matchConstraints:
+          resourceRules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE],
+                           resources: [namespaces]}]
+          namespaceSelector:
+            matchExpressions: [{key: kubernetes.io/metadata.name, operator: Exists}]
+        validations: [{expression: "false", message: labelled}]
+        """,
+        ),
+    )
+    findings = lint(
+        [path],
+        """
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: team-a}
+        ---
+        apiVersion: v1
+        kind: Namespace
+        metadata: {generateName: team-}
+        """,
+    )
+    assert findings == [
+        ("by-name", 1, "error", "selected [by-name, binding by-name-b]"),
+        ("labelled", 1, "error", "labelled [labelled, binding labelled-b]"),
+        ("labelled", 5, "error", "labelled [labelled, binding labelled-b]"),
     ]
 
 

@@ -19,7 +19,6 @@ that cannot be used (bad YAML, a schema error, a CEL expression that does not co
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
@@ -34,6 +33,7 @@ from kubelint.plugins import PluginError, hookimpl
 from kubelint.policies.expressions import ExpressionError
 from kubelint.rule import Rule
 from kubelint.schema import bundled
+from kubelint.suggest import did_you_mean
 
 T = TypeVar("T")
 
@@ -171,8 +171,12 @@ def build_plugin(files: list[LoadedFile]) -> PolicyPlugin:
                 admission.BINDING_KIND,
             ):
                 _check(obj, admission.problems(obj))
-                name = obj.display_name or ""
-                if obj.kind == admission.POLICY_KIND:
+                # A binding names its policy by metadata.name; an object with only a
+                # generateName has no name yet: nothing can name it, nor clash with it.
+                name = obj.name
+                if name is None:
+                    other = None
+                elif obj.kind == admission.POLICY_KIND:
                     other = by_name[name][0] if name in by_name else None
                 else:
                     other = binding_names.get(name)
@@ -185,10 +189,12 @@ def build_plugin(files: list[LoadedFile]) -> PolicyPlugin:
                     )
                 if obj.kind == admission.POLICY_KIND:
                     compiled = admission.compile_policy(obj, _where(obj, ()))
-                    by_name[name] = (obj, compiled)
+                    if name is not None:
+                        by_name[name] = (obj, compiled)
                     policies.append((obj, compiled))
                 else:
-                    binding_names[name] = obj
+                    if name is not None:
+                        binding_names[name] = obj
                     bindings.append(obj)
             else:
                 params.append(obj)
@@ -251,8 +257,7 @@ def _validated(obj: Manifest) -> list[dict[str, Any]]:
                 known = list(error.schema.get("properties", {}))
                 for key in error.instance:
                     if key not in known:
-                        close = difflib.get_close_matches(key, known, n=1)
-                        hint = f" (did you mean {close[0]!r}?)" if close else ""
+                        hint = did_you_mean(key, known)
                         lines.append(
                             f"{_at(obj, (*path, key))}: {dotted}: unknown field {key!r}{hint}"
                         )

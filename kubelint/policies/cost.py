@@ -552,6 +552,13 @@ def _call(node: Node, scope: dict[str, Bound], run: _Evaluation) -> Bound:
         return SCALAR
     if name in _SCALARS or name.startswith("math.") or name.startswith("sets."):
         return SCALAR
+    found = _part_of(name, operands, bounds)
+    return found if found is not None else _made(node, bounds, run)
+
+
+def _part_of(name: str, operands: list[Node], bounds: list[Bound]) -> Bound | None:
+    """A call whose value is (part of) an operand: an index, a field, the value itself,
+    an element; None for any other."""
     first = bounds[0] if bounds else SCALAR
     if name in ("_[_]", "_[?_]", "_?._") and len(operands) == 2:
         key = operands[1]
@@ -566,6 +573,14 @@ def _call(node: Node, scope: dict[str, Bound], run: _Evaluation) -> Bound:
         return first.element()
     if name in _SHRINKS:
         return _whole(first.size)
+    return None
+
+
+def _made(node: Node, bounds: list[Bound], run: _Evaluation) -> Bound:
+    """A call that makes a new value (a concatenation, a replacement, a split...), with
+    what making it costs."""
+    name = node.name
+    first = bounds[0] if bounds else SCALAR
     if name == "_+_" and len(bounds) == 2:
         return _add(node, bounds, run)
     if name == "replace" and len(bounds) >= 3:

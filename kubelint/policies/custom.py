@@ -76,7 +76,9 @@ class Scope:
                 return False
             if _any_glob(self.exclude_namespaces, namespace):
                 return False
-        name = obj.display_name or ""
+        # metadata.name, as a ValidatingAdmissionPolicy's resourceNames: an object with
+        # only a generateName has no name yet, so no name glob selects or excludes it.
+        name = obj.name or ""
         if self.names and not _any_glob(self.names, name):
             return False
         if _any_glob(self.exclude_names, name):

@@ -14,7 +14,6 @@ warning. A file without ``# expect:`` must give no finding.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections import Counter
@@ -23,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from kubelint.report import Finding
+from kubelint.suggest import AFTER_SEMICOLON, did_you_mean
 
 _EXPECT = re.compile(r"#\s*expect:\s*(?P<rules>[a-z0-9:,\- ]+?)\s*$")
 #: The findings of the loader itself, which catch a broken test case.
@@ -190,10 +190,8 @@ def _hint(rule: str, severity: str | None, ids: set[str]) -> str:
     """Why an expectation can never be met: a rule the policies do not define (a typo),
     or a severity that does not exist."""
     if rule not in ids and rule not in CORE_RULES:
-        close = difflib.get_close_matches(rule, sorted(ids), n=1)
-        return f" (no policy defines {rule!r}" + (
-            f"; did you mean {close[0]!r}?)" if close else ")"
-        )
+        hint = did_you_mean(rule, sorted(ids), form=AFTER_SEMICOLON)
+        return f" (no policy defines {rule!r}{hint})"
     if severity is not None and severity not in SEVERITIES:
         return f" (severity {severity!r} is none of {', '.join(SEVERITIES)})"
     return ""

@@ -131,7 +131,6 @@ spec:
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from difflib import get_close_matches
 from typing import Any, NamedTuple
 from weakref import WeakKeyDictionary
 
@@ -142,6 +141,7 @@ from kubelint.api import (
     Path,
     RuleContext,
     Violation,
+    did_you_mean,
     lazy_compile,
     rule,
 )
@@ -151,6 +151,8 @@ SECRET = "Secret"
 #: ConfigMaps the control plane publishes in every namespace.
 AUTOMATIC_CONFIG_MAPS = frozenset({"kube-root-ca.crt"})
 _TOKENS = lazy_compile(r"[\s=,;\"']+")
+#: The near miss, when there is one, is the whole hint: "did you mean 'x'?".
+_BARE = "did you mean {!r}?"
 
 
 class Reference(NamedTuple):
@@ -386,10 +388,8 @@ def _missing_keys(obj: Manifest, ctx: RuleContext, namespace: str) -> Iterator[V
         keys = cache[ident]
         if keys is None or reference.key in keys:
             continue
-        close = get_close_matches(reference.key, sorted(keys), n=1, cutoff=0.8)
-        if close:
-            hint = f"did you mean {close[0]!r}?"
-        else:
+        hint = did_you_mean(reference.key, sorted(keys), form=_BARE, cutoff=0.8)
+        if not hint:
             shown = sorted(keys)
             hint = (
                 "it has "
@@ -522,9 +522,9 @@ def _passes_name(job: Manifest, name: str) -> bool:
 
 
 def _hint(reference: Reference, names: set[str], limit: int = 3) -> str:
-    close = get_close_matches(reference.name, sorted(names), n=1, cutoff=0.8)
-    if close:
-        return f"did you mean {close[0]!r}?"
+    hint = did_you_mean(reference.name, sorted(names), form=_BARE, cutoff=0.8)
+    if hint:
+        return hint
     shown = sorted(names)
     if not shown:
         return f"its other {reference.kind}s there have no metadata.name"

@@ -99,11 +99,18 @@ subsets:
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
+from kubelint.api import (
+    AFTER_SEMICOLON,
+    POD_SPEC_KINDS,
+    Manifest,
+    RuleContext,
+    Violation,
+    did_you_mean,
+    rule,
+)
 
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 
@@ -145,16 +152,10 @@ def _show(name: str, protocol: str) -> str:
 )
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     spec = obj.get(("spec",))
-    if not isinstance(spec, Mapping) or spec.get("type") == "ExternalName":
+    name = _selectorless_name(spec, obj)
+    if name is None:
         return
-    selector = spec.get("selector")
-    if selector is not None and (not isinstance(selector, Mapping) or selector):
-        return  # it has a selector (or a malformed one, which schema validation reports)
-    name = obj.metadata.get("name")
-    if not isinstance(name, str) or not name:
-        return  # only a generateName: no Endpoints object can be named after it
     namespace = ctx.index.namespace_of(obj)
-    service = f"Service {name!r}"
     endpoints = [
         ep for ep in ctx.index.of_kind("Endpoints", namespace) if ep.metadata.get("name") == name
     ]
@@ -164,49 +165,78 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         if s.labels.get(SERVICE_NAME_LABEL) == name
     ]
     if not endpoints and not slices:
-        namesakes = [
-            w
-            for kind in sorted(POD_SPEC_KINDS)
-            for w in ctx.index.of_kind(kind)
-            if w.metadata.get("name") == name
-        ]
-        if any(not w.pod_template_labels() for w in namesakes):
-            return  # an unrendered kustomize base: its labels and selectors come later
-        if ctx.index.operator_source(namespace, names=[name], labels=obj.labels) is not None:
-            return  # rook-ceph-active-mons: Rook keeps its endpoints
-        elsewhere = sorted(
-            {
-                ctx.index.namespace_of(ep) or ""
-                for ep in ctx.index.of_kind("Endpoints")
-                if ep.metadata.get("name") == name
-            }
-        )
-        hint = (
-            f" (there is one in namespace {', '.join(map(repr, elsewhere))})" if elsewhere else ""
-        )
-        same = [w for w in namesakes if ctx.index.namespace_of(w) == namespace]
-        if same:
-            labels = ", ".join(
-                f"{key}={value}" for key, value in same[0].pod_template_labels().items()
-            )
-            forgot = (
-                f"; was a selector forgotten? {same[0].kind} {name!r} in the input"
-                f" has pod labels {labels}"
-            )
-        else:
-            forgot = ""
-        yield ctx.violation(
-            ("spec",),
-            f"{service} has no selector and the input holds no"
-            f" Endpoints {name!r} nor an EndpointSlice labelled"
-            f" {SERVICE_NAME_LABEL}={name} in namespace"
-            f" {namespace!r}{hint}: nothing fills its endpoints,"
-            f" so its traffic goes nowhere{forgot}",
-        )
+        yield from _nothing_fills(obj, ctx, name, namespace)
         return
     ports = spec.get("ports")
-    if not isinstance(ports, list):
-        return
+    if isinstance(ports, list):
+        yield from _unmatched_ports(ctx, name, ports, endpoints, slices)
+
+
+def _selectorless_name(spec: Any, obj: Manifest) -> str | None:
+    """The name of a Service whose endpoints something else fills (no selector, not
+    ExternalName); None for any other Service."""
+    if not isinstance(spec, Mapping) or spec.get("type") == "ExternalName":
+        return None
+    selector = spec.get("selector")
+    if selector is not None and (not isinstance(selector, Mapping) or selector):
+        return None  # it has a selector (or a malformed one, which schema validation reports)
+    name = obj.metadata.get("name")
+    if not isinstance(name, str) or not name:
+        return None  # only a generateName: no Endpoints object can be named after it
+    return name
+
+
+def _nothing_fills(
+    obj: Manifest, ctx: RuleContext, name: str, namespace: str | None
+) -> Iterator[Violation]:
+    """No Endpoints nor EndpointSlice of the input belongs to the Service: reported
+    unless a tool or an operator fills them."""
+    namesakes = [
+        w
+        for kind in sorted(POD_SPEC_KINDS)
+        for w in ctx.index.of_kind(kind)
+        if w.metadata.get("name") == name
+    ]
+    if any(not w.pod_template_labels() for w in namesakes):
+        return  # an unrendered kustomize base: its labels and selectors come later
+    if ctx.index.operator_source(namespace, names=[name], labels=obj.labels) is not None:
+        return  # rook-ceph-active-mons: Rook keeps its endpoints
+    elsewhere = sorted(
+        {
+            ctx.index.namespace_of(ep) or ""
+            for ep in ctx.index.of_kind("Endpoints")
+            if ep.metadata.get("name") == name
+        }
+    )
+    hint = f" (there is one in namespace {', '.join(map(repr, elsewhere))})" if elsewhere else ""
+    same = [w for w in namesakes if ctx.index.namespace_of(w) == namespace]
+    if same:
+        labels = ", ".join(f"{key}={value}" for key, value in same[0].pod_template_labels().items())
+        forgot = (
+            f"; was a selector forgotten? {same[0].kind} {name!r} in the input"
+            f" has pod labels {labels}"
+        )
+    else:
+        forgot = ""
+    yield ctx.violation(
+        ("spec",),
+        f"Service {name!r} has no selector and the input holds no"
+        f" Endpoints {name!r} nor an EndpointSlice labelled"
+        f" {SERVICE_NAME_LABEL}={name} in namespace"
+        f" {namespace!r}{hint}: nothing fills its endpoints,"
+        f" so its traffic goes nowhere{forgot}",
+    )
+
+
+def _unmatched_ports(
+    ctx: RuleContext,
+    name: str,
+    ports: list[Any],
+    endpoints: list[Manifest],
+    slices: list[Manifest],
+) -> Iterator[Violation]:
+    """Each port of the Service that no port of its Endpoints and slices matches by name
+    and protocol (kube-proxy links them so)."""
     available = _endpoint_ports(endpoints, slices)
     parts = [f"Endpoints {name!r}"] if endpoints else []
     if slices:
@@ -223,21 +253,26 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         wanted = (_port_name(port), _protocol(port))
         if wanted in available:
             continue
-        names = sorted({port_name for port_name, _ in available})
-        hint = ""
-        if wanted[0] in names:
-            path: tuple[str | int, ...] = ("spec", "ports", index, "protocol")
-            problem = f"{verb} port {_show(wanted[0], 'TCP')} but not over {wanted[1]}"
-        else:
-            path = ("spec", "ports", index, "name")
-            shown = f"port {wanted[0]!r}" if wanted[0] else "unnamed port"
-            problem = f"{verb} no {shown}"
-            close = difflib.get_close_matches(wanted[0], [n for n in names if n], n=1)
-            if wanted[0] and close:
-                hint = f"; did you mean {close[0]!r}?"
+        path, problem, hint = _port_problem(index, wanted, available, verb)
         yield ctx.violation(
             path,
-            f"{service} port {_show(*wanted)}: {source} {problem}"
+            f"Service {name!r} port {_show(*wanted)}: {source} {problem}"
             f" (listed: {listed}), so kube-proxy does not link them"
             f" and the port has no endpoints{hint}",
         )
+
+
+def _port_problem(
+    index: int, wanted: tuple[str, str], available: set[tuple[str, str]], verb: str
+) -> tuple[tuple[str | int, ...], str, str]:
+    """Where and what is wrong with port ``index`` (``wanted``: its name and protocol),
+    and a near miss among the names ``available``."""
+    names = sorted({port_name for port_name, _ in available})
+    if wanted[0] in names:
+        problem = f"{verb} port {_show(wanted[0], 'TCP')} but not over {wanted[1]}"
+        return ("spec", "ports", index, "protocol"), problem, ""
+    shown = f"port {wanted[0]!r}" if wanted[0] else "unnamed port"
+    hint = ""
+    if wanted[0]:
+        hint = did_you_mean(wanted[0], [n for n in names if n], form=AFTER_SEMICOLON)
+    return ("spec", "ports", index, "name"), f"{verb} no {shown}", hint

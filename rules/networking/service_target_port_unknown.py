@@ -90,11 +90,18 @@ spec:
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kubelint.api import Manifest, RuleContext, Violation, port_name_problems, rule
+from kubelint.api import (
+    AFTER_SEMICOLON,
+    Manifest,
+    RuleContext,
+    Violation,
+    did_you_mean,
+    port_name_problems,
+    rule,
+)
 
 
 def _protocol(port: Mapping[str, Any]) -> str:
@@ -206,9 +213,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
                 if every
                 else "; they declare no named ports"
             )
-            close = difflib.get_close_matches(target, every, n=1, cutoff=0.6)
-            if close:
-                have += f"; did you mean {close[0]!r}?"
+            have += did_you_mean(target, every, form=AFTER_SEMICOLON)
             init = _init_declaring(workloads, target)
             if init:
                 have += (

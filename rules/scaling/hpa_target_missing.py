@@ -89,10 +89,9 @@ spec:
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Mapping
 
-from kubelint.api import Manifest, RuleContext, Violation, rule
+from kubelint.api import AFTER_SEMICOLON, Manifest, RuleContext, Violation, closest, rule
 
 #: The legacy group that served Deployments, ReplicaSets and DaemonSets before apps.
 SAME_GROUPS = frozenset({"apps", "extensions"})
@@ -144,14 +143,14 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         }
     )
     lowered = {other.lower(): other for other in sorted(n for n in names if isinstance(n, str))}
-    close = difflib.get_close_matches(name.lower(), list(lowered), n=1)
+    close = closest(name.lower(), lowered)
     if any(other.metadata.get("generateName") == name for other in candidates):
         hint = (
             f" (a {kind} with generateName {name!r} is given a generated name, which"
             " an HPA cannot name in advance)"
         )
-    elif close:
-        hint = f"; did you mean {lowered[close[0]]!r}?"
+    elif close is not None:
+        hint = AFTER_SEMICOLON.format(lowered[close])
     elif elsewhere:
         plural = "s" if len(elsewhere) > 1 else ""
         hint = f" (there is one in namespace{plural} {', '.join(map(repr, elsewhere))})"

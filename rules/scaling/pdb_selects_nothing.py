@@ -144,9 +144,10 @@ def _values(selector: Mapping[str, object]) -> set[str]:
 
 def _names_custom_resource(selector: Mapping[str, object], obj: Manifest) -> bool:
     """Does the selector ask for a label value that is the custom resource's name or kind,
-    as operators label the pods they make (``prometheus: k8s``)?"""
+    as operators label the pods they make (``prometheus: k8s``)? The name is the one the
+    pods get: a resource with only a generateName has none until it is created."""
     values = _values(selector)
-    return obj.display_name in values or (obj.kind or "").lower() in values
+    return obj.name in values or (obj.kind or "").lower() in values
 
 
 @rule(

@@ -390,73 +390,90 @@ def _judge(
     verdict: Verdict | None = None
     if within:
         loc = max(within, key=lambda loc: len(loc.path))
-        how = "is" if path == loc.path else "is under"
-        single_file = is_file and path != loc.path
-        if writable and single_file:
-            severity = loc.write_file
-            effect = "a container there can change that file of the node" + (
-                TAKEOVER if severity == "error" else ""
-            )
-        elif writable:
-            severity, effect = loc.write, loc.write_effect
-        elif loc.read is None:
+        if not writable and loc.read is None:
             return None
-        else:
-            severity = loc.read
-            effect = (
-                "a container there can read that file of the node"
-                if single_file
-                else loc.read_effect
-            )
-        verdict = Verdict(severity, f"{mode}; it {how} {loc.path}, {loc.holds}: {effect}")
+        verdict = _inside(path, is_file, writable, mode, loc)
     elif path == "/":
-        verdict = (
-            Verdict(
-                "error",
-                "writable; it is the node's whole filesystem: a container"
-                " there can change any file of the node" + TAKEOVER,
-            )
-            if writable
-            else Verdict(
-                "warning",
-                "read-only; it is the node's whole filesystem: a"
-                " container there can read the node's credentials and"
-                " every pod's Secrets on it",
-            )
-        )
+        verdict = _whole_filesystem(writable)
     elif not is_file:
-        contained = [loc for loc in locations if _under(loc.path, path)]
-        if contained:
-
-            def rank(loc: Location) -> int:
-                return _RANK[loc.write if writable else loc.read or "info"]
-
-            loc = max(contained, key=rank)
-            severity = loc.write if writable else loc.read or "info"
-            effect = loc.write_effect if writable else loc.read_effect
-            verdict = Verdict(severity, f"{mode}; it contains {loc.path}, {loc.holds}: {effect}")
+        verdict = _around(path, writable, mode, locations)
     if not writable and not is_file:
-        sockets = [socket for socket in RUNTIME_SOCKETS if _under(socket, path)]
-        if sockets and (verdict is None or verdict.severity != "error"):
-            socket = sockets[0] + (" among others" if len(sockets) > 1 else "")
-            if non_root:
-                return Verdict(
-                    "warning"
-                    if verdict is None or verdict.severity == "info"
-                    else verdict.severity,
-                    f"read-only; it contains the container runtime's socket"
-                    f" ({socket}), but every container that mounts it runs as"
-                    " non-root, which keeps it off the root-owned socket; it can"
-                    " still read whatever the node lets any user read",
-                )
-            return Verdict(
-                "error",
-                f"read-only; it contains the container runtime's socket"
-                f" ({socket}), which a read-only mount does not protect:"
-                " a container running as root there can start privileged"
-                " containers" + TAKEOVER,
-            )
+        return _runtime_socket_below(path, non_root, verdict) or verdict
     return verdict
+
+
+def _inside(path: str, is_file: bool, writable: bool, mode: str, loc: Location) -> Verdict:
+    """A mount of ``loc`` itself or of a path under it (read-only ones reported)."""
+    how = "is" if path == loc.path else "is under"
+    single_file = is_file and path != loc.path
+    if writable and single_file:
+        severity = loc.write_file
+        effect = "a container there can change that file of the node" + (
+            TAKEOVER if severity == "error" else ""
+        )
+    elif writable:
+        severity, effect = loc.write, loc.write_effect
+    else:
+        assert loc.read is not None  # _judge returns before
+        severity = loc.read
+        effect = (
+            "a container there can read that file of the node" if single_file else loc.read_effect
+        )
+    return Verdict(severity, f"{mode}; it {how} {loc.path}, {loc.holds}: {effect}")
+
+
+def _whole_filesystem(writable: bool) -> Verdict:
+    if writable:
+        return Verdict(
+            "error",
+            "writable; it is the node's whole filesystem: a container"
+            " there can change any file of the node" + TAKEOVER,
+        )
+    return Verdict(
+        "warning",
+        "read-only; it is the node's whole filesystem: a"
+        " container there can read the node's credentials and"
+        " every pod's Secrets on it",
+    )
+
+
+def _around(path: str, writable: bool, mode: str, locations: Sequence[Location]) -> Verdict | None:
+    """A directory that contains sensitive locations: the worst of them; None if none."""
+    contained = [loc for loc in locations if _under(loc.path, path)]
+    if not contained:
+        return None
+
+    def rank(loc: Location) -> int:
+        return _RANK[loc.write if writable else loc.read or "info"]
+
+    loc = max(contained, key=rank)
+    severity = loc.write if writable else loc.read or "info"
+    effect = loc.write_effect if writable else loc.read_effect
+    return Verdict(severity, f"{mode}; it contains {loc.path}, {loc.holds}: {effect}")
+
+
+def _runtime_socket_below(path: str, non_root: bool, verdict: Verdict | None) -> Verdict | None:
+    """A read-only directory holding a runtime socket, unless ``verdict`` (what the
+    directory is otherwise) is an error already: None when neither."""
+    sockets = [socket for socket in RUNTIME_SOCKETS if _under(socket, path)]
+    if not sockets or (verdict is not None and verdict.severity == "error"):
+        return None
+    socket = sockets[0] + (" among others" if len(sockets) > 1 else "")
+    if non_root:
+        return Verdict(
+            "warning" if verdict is None or verdict.severity == "info" else verdict.severity,
+            f"read-only; it contains the container runtime's socket"
+            f" ({socket}), but every container that mounts it runs as"
+            " non-root, which keeps it off the root-owned socket; it can"
+            " still read whatever the node lets any user read",
+        )
+    return Verdict(
+        "error",
+        f"read-only; it contains the container runtime's socket"
+        f" ({socket}), which a read-only mount does not protect:"
+        " a container running as root there can start privileged"
+        " containers" + TAKEOVER,
+    )
 
 
 @rule(

@@ -56,10 +56,9 @@ spec:
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Mapping
 
-from kubelint.api import POD_SPEC_KINDS, Manifest, Path, RuleContext, Violation, rule
+from kubelint.api import POD_SPEC_KINDS, Manifest, Path, RuleContext, Violation, closest, rule
 
 VALID = ("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod")
 ONCE_POD = "ReadWriteOncePod"
@@ -79,8 +78,8 @@ def _suggest(value: str) -> str | None:
         return ABBREVIATIONS[key.upper()]
     if key in _FOLDED:
         return _FOLDED[key]
-    close = difflib.get_close_matches(key, list(_FOLDED), n=1, cutoff=0.75)
-    return _FOLDED[close[0]] if close else None
+    near = closest(key, _FOLDED, cutoff=0.75)
+    return None if near is None else _FOLDED[near]
 
 
 def _advice(mode: str) -> str:

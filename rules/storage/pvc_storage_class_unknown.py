@@ -87,11 +87,10 @@ spec:
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kubelint.api import Manifest, Path, RuleContext, Violation, rule
+from kubelint.api import AFTER_SEMICOLON, Manifest, Path, RuleContext, Violation, did_you_mean, rule
 
 BETA_ANNOTATION = "volume.beta.kubernetes.io/storage-class"
 
@@ -197,8 +196,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         listed = ", ".join(map(repr, candidates[:8]))
         if len(candidates) > 8:
             listed += f" and {len(candidates) - 8} more"
-        close = difflib.get_close_matches(wanted, candidates, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint = did_you_mean(wanted, candidates, form=AFTER_SEMICOLON)
         if wanted in PROVIDER_CLASSES:
             hint += (
                 f" ({wanted!r} is a built-in class of {PROVIDER_CLASSES[wanted]}: if the"

@@ -50,12 +50,20 @@ spec:
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Iterator
 from functools import lru_cache
 
-from kubelint.api import Manifest, RuleContext, Violation, bundled, rule, version_minor
+from kubelint.api import (
+    AFTER_SEMICOLON,
+    Manifest,
+    RuleContext,
+    Violation,
+    bundled,
+    did_you_mean,
+    rule,
+    version_minor,
+)
 
 
 @lru_cache(maxsize=1)
@@ -96,7 +104,6 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         )
         return
     kinds = catalog.kinds_of_group(group)
-    close = difflib.get_close_matches(kind, sorted(kinds), n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
+    hint = did_you_mean(kind, sorted(kinds), form=AFTER_SEMICOLON)
     shown = group or "the core group (v1)"
     yield ctx.violation(("kind",), f"Kubernetes {target} has no kind {kind!r} in {shown}{hint}")

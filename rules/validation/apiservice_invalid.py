@@ -70,6 +70,7 @@ from typing import Any
 
 from kubelint.api import (
     Manifest,
+    Path,
     RuleContext,
     Violation,
     base64_problem,
@@ -106,6 +107,12 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     if not isinstance(spec, Mapping):
         return
     what = f"APIService {obj.display_name or '?'!r}"
+    for path, message in (*_naming(obj, spec, what), *_serving(spec, what)):
+        yield ctx.violation(path, message)
+
+
+def _naming(obj: Manifest, spec: Mapping[str, Any], what: str) -> Iterator[tuple[Path, str]]:
+    """The name, group, version and priorities: (path, message) of each problem."""
     group, version = _text(spec.get("group")), _text(spec.get("version"))
     name = _text(obj.metadata.get("name"))
     if (
@@ -114,47 +121,51 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         and version is not None
         and name != f"{version}.{group}"
     ):
-        yield ctx.violation(
+        yield (
             ("metadata", "name"),
             f"{what}: the name must be spec.version + '.' + spec.group, {version}.{group!s}",
         )
     if group == "" and version is not None and version != "v1":
-        yield ctx.violation(("spec", "group"), f"{what}: only version v1 may have an empty group")
+        yield ("spec", "group"), f"{what}: only version v1 may have an empty group"
     elif group and (len(group) > 253 or not _SUBDOMAIN.match(group)):
-        yield ctx.violation(
-            ("spec", "group"), f"{what}: group {group!r} is not a DNS-1123 subdomain"
-        )
+        yield ("spec", "group"), f"{what}: group {group!r} is not a DNS-1123 subdomain"
     if version is not None and (len(version) > 63 or not _DNS1035.match(version)):
-        yield ctx.violation(
+        yield (
             ("spec", "version"),
             f"{what}: version {version!r} is not a DNS-1035 label (such as v1beta1)",
         )
     for field, high in (("groupPriorityMinimum", 20000), ("versionPriority", 1000)):
         number = _int(spec.get(field))
         if number is not None and not 0 < number <= high:
-            yield ctx.violation(
-                ("spec", field), f"{what}: {field} {number} must be positive and at most {high}"
+            yield (
+                ("spec", field),
+                f"{what}: {field} {number} must be positive and at most {high}",
             )
+
+
+def _serving(spec: Mapping[str, Any], what: str) -> Iterator[tuple[Path, str]]:
+    """The caBundle, insecureSkipTLSVerify and service: (path, message) of each problem."""
     ca_bundle = spec.get("caBundle")
     if (
         isinstance(ca_bundle, str)
         and not has_placeholder(ca_bundle)
         and (problem := base64_problem(ca_bundle)) is not None
     ):
-        yield ctx.violation(
-            ("spec", "caBundle"), f"{what}: caBundle {problem}; it is the base64 of a PEM bundle"
+        yield (
+            ("spec", "caBundle"),
+            f"{what}: caBundle {problem}; it is the base64 of a PEM bundle",
         )
     has_ca = isinstance(ca_bundle, str) and ca_bundle != ""
     insecure = spec.get("insecureSkipTLSVerify") is True
     service = spec.get("service")
     if service is None:
         if has_ca:
-            yield ctx.violation(
+            yield (
                 ("spec", "caBundle"),
                 f"{what} has no service (it is served locally), so it may not have a caBundle",
             )
         if insecure:
-            yield ctx.violation(
+            yield (
                 ("spec", "insecureSkipTLSVerify"),
                 f"{what} has no service (it is served locally), so it may"
                 " not set insecureSkipTLSVerify",
@@ -165,17 +176,15 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     for field in ("namespace", "name"):
         value = service.get(field)
         if value is None or value == "":
-            yield ctx.violation(
-                ("spec", "service", field), f"{what}: spec.service.{field} is required"
-            )
+            yield ("spec", "service", field), f"{what}: spec.service.{field} is required"
     port = _int(service.get("port"))
     if port is not None and not 0 < port <= 65535:
-        yield ctx.violation(
+        yield (
             ("spec", "service", "port"),
             f"{what}: spec.service.port {port} is not between 1 and 65535",
         )
     if insecure and has_ca:
-        yield ctx.violation(
+        yield (
             ("spec", "insecureSkipTLSVerify"),
             f"{what} sets insecureSkipTLSVerify: true and a caBundle; the"
             " API server rejects the pair (may not be true if caBundle is"

@@ -76,14 +76,13 @@ spec:
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from collections.abc import Iterator, Mapping
 from fractions import Fraction
 from typing import NamedTuple
 
-from kubelint.api import Manifest, RuleContext, Violation, lazy_compile, rule
+from kubelint.api import Manifest, RuleContext, Violation, did_you_mean, lazy_compile, rule
 
 SCHEDULE: tuple[str, ...] = ("spec", "schedule")
 TIME_ZONE: tuple[str, ...] = ("spec", "timeZone")
@@ -296,8 +295,7 @@ def _zone_error(zone: str) -> str | None:
     lowered = {name.lower(): name for name in zones}
     if zone.lower() in lowered:
         return f"is not a known time zone; names are case-sensitive: {lowered[zone.lower()]}"
-    close = difflib.get_close_matches(zone, sorted(zones), n=1)
-    hint = f"; did you mean {close[0]}?" if close else ""
+    hint = did_you_mean(zone, sorted(zones), form="; did you mean {}?")
     return f"is not a known IANA time zone{hint}"
 
 

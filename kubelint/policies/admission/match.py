@@ -165,7 +165,9 @@ def namespace_context(
 ) -> tuple[Any, Mapping[str, Any] | None]:
     """(the Namespace object's data or None, the labels a namespaceSelector sees)."""
     if obj.kind == "Namespace":
-        return None, {**obj.labels, "kubernetes.io/metadata.name": obj.display_name or ""}
+        # The API server sets the label to the name: one with only a generateName gets
+        # a name on creation, never its prefix (the label still exists).
+        return None, {**obj.labels, "kubernetes.io/metadata.name": obj.name or ""}
     namespace = ctx.namespace_of(obj)
     if namespace is None:
         return None, None  # cluster-scoped: namespaceSelector does not apply

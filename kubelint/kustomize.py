@@ -121,7 +121,9 @@ def _read_version(path: str, _mtime: int, _size: int) -> _File | None:
     documents = [
         item for item in parse_stream(text) if isinstance(item, YamlDocument) and item.usable
     ]
-    return _File(path, text, parse_directives(text), documents)
+    # A kustomization's inline patches are YAML in block scalars, with their comments.
+    kustomization = os.path.basename(path) in KUSTOMIZATION_NAMES
+    return _File(path, text, parse_directives(text, in_block_scalars=kustomization), documents)
 
 
 def _read(path: str) -> _File | None:

@@ -43,6 +43,14 @@ _UNTIL = lazy_compile(r"until[ \t]*=[ \t]*(?P<value>\S*)")
 _ISO_DATE = lazy_compile(r"\d{4}-\d{2}-\d{2}\Z")
 _WORD = lazy_compile(r"\S+")
 _DOCUMENT_MARKER = lazy_compile(r"(---|\.\.\.)(\s|$)")
+#: A line that opens a block scalar (``key: |``, ``- >-``, ``--- |``, ``key: !tag |2``):
+#: the lines after it that are indented more are its text, not YAML (a ConfigMap's
+#: script). ``indent``: the key or sequence entry the scalar belongs to.
+_BLOCK_SCALAR_START = lazy_compile(
+    r"""(?P<indent>[ ]*)(?P<dashes>(?:-[ ]+)*)"""
+    r"""(?:---[ ]+|(?P<key>"[^"]*"|'[^']*'|[^\s#'"\[{][^#]*?)[ ]*:[ ]+|)"""
+    r"""(?:[!&][^ ]*[ ]+)*[|>](?P<width>[1-9])?[+-]?(?P<width_after>[1-9])?[ ]*(?:#.*)?\Z"""
+)
 KEYWORDS = ("disable", "disable-file")
 #: Where the annotation sits in an object.
 ANNOTATION_PATH = ("metadata", "annotations", IGNORE_ANNOTATION)
@@ -212,21 +220,24 @@ def _date(text: str) -> date | None:
         return None
 
 
-def parse_directives(text: str) -> Directives:
-    """Find the ``# kubelint:`` comments of a file."""
+def parse_directives(text: str, in_block_scalars: bool = False) -> Directives:
+    """Find the ``# kubelint:`` comments of a file. A ``#`` line in a block scalar is
+    its text, not a comment (a ConfigMap's script, a manifest kept in a ConfigMap), so it
+    is no suppression; except with ``in_block_scalars``, for a kustomization, whose
+    inline patches are YAML with comments of their own."""
     if DIRECTIVE_MARKER not in text:  # the common case costs one scan in C
         return Directives()
     lines = split_lines(text)  # as the parser counts lines (a lone CR ends one)
     starts = line_starts(text)
     next_content = _next_content_lines(lines)
+    scalar_text = set() if in_block_scalars else block_scalar_lines(lines)
     whole_file: list[Suppression] = []
     dangling: list[Suppression] = []
     before: dict[int, list[Suppression]] = {}
     trailing: dict[int, list[Suppression]] = {}
     problems: list[SuppressionProblem] = []
     for number, line in enumerate(lines):
-        # Also in block scalars: a kustomization's inline patch is YAML with comments.
-        if DIRECTIVE_MARKER not in line:
+        if DIRECTIVE_MARKER not in line or number in scalar_text:
             continue
         found = _DIRECTIVE.search(line)
         keyword = _KEYWORD.match(line, found.end()) if found is not None else None
@@ -294,6 +305,46 @@ def parse_directives(text: str) -> Directives:
         else:
             trailing.setdefault(number, []).extend(made)
     return Directives(tuple(whole_file), before, trailing, tuple(problems), tuple(dangling))
+
+
+def block_scalar_lines(lines: Sequence[str]) -> set[int]:
+    """The numbers of the lines that are the text of a block scalar.
+
+    YAML's rule, read from the lines alone: the text is every line after the ``|`` or
+    ``>`` that is blank or indented at least as much as its first non-blank line, which
+    must be indented more than the key or sequence entry the scalar belongs to (or by
+    the width the indicator gives)."""
+    found: set[int] = set()
+    number = 0
+    while number < len(lines):
+        line = lines[number]
+        number += 1
+        if "|" not in line and ">" not in line:
+            continue
+        opened = _BLOCK_SCALAR_START.match(line.rstrip())
+        if opened is None:
+            continue
+        if opened["key"] is not None:  # ``  - key: |``: the key's column
+            parent = len(opened["indent"]) + len(opened["dashes"])
+        elif opened["dashes"]:  # ``  - |``: the last dash's column
+            parent = len(opened["indent"]) + len(opened["dashes"].rstrip()) - 1
+        else:  # ``--- |``: the document's top level
+            parent = -1
+        width = opened["width"] or opened["width_after"]
+        content = parent + int(width) if width else None
+        while number < len(lines):
+            body = lines[number].lstrip(" ")
+            indent = len(lines[number]) - len(body)
+            if body.strip():
+                if content is None:
+                    if indent <= parent:
+                        break  # an empty scalar: this line is YAML again
+                    content = indent
+                elif indent < content:
+                    break
+            found.add(number)
+            number += 1
+    return found
 
 
 def _at(line: int, column: int, message: str, width: int = 1) -> SuppressionProblem:

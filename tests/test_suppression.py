@@ -527,6 +527,92 @@ def test_fix_through_the_command_line(tmp_path, monkeypatch, capsys):
     assert "fixed 1 problem in 1 file" in capsys.readouterr().err
 
 
+#: A ConfigMap whose values hold a manifest and a script: their ``#`` lines are text.
+CONFIGMAP_TEXT = """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: scripts
+  namespace: shop
+data:
+  embedded.yaml: |
+    # kubelint: disable-file=all
+    apiVersion: v1
+    kind: Pod  # kubelint: disable=image-tag-latest
+
+    # kubelint: disable=liveness-initial-delay
+  run.sh: |-
+    #!/bin/sh
+    # kubelint: disable=nonsense
+    echo hi
+  # kubelint: disable=secret-in-configmap
+  notes: >
+    # kubelint: disable=restart-policy
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  namespace: shop
+spec:
+  containers:
+    - name: web
+      image: nginx:latest
+"""
+
+
+def test_a_block_scalars_text_holds_no_suppression(tmp_path, monkeypatch, capsys):
+    from kubelint.cli import main
+    from kubelint.lint import lint_text
+
+    found = [
+        (finding.rule, finding.line)
+        for finding in lint_text(CONFIGMAP_TEXT, "scripts.yaml")
+        if finding.rule in ("image-tag-latest", INVALID, UNUSED, "unknown-directive")
+    ]
+    # The real comment between the values is read (and silences nothing there); those
+    # in the values are not, so the Pod's finding stays and nothing else is said.
+    assert found == [(UNUSED, 17), ("image-tag-latest", 29)]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "scripts.yaml").write_text(CONFIGMAP_TEXT)
+    main(["check", "--no-config", "--fix", "scripts.yaml"])
+    capsys.readouterr()
+    # --fix removed the unused comment, and no line of the values.
+    assert (tmp_path / "scripts.yaml").read_text() == CONFIGMAP_TEXT.replace(
+        "  # kubelint: disable=secret-in-configmap\n", ""
+    )
+
+
+def test_block_scalar_text_is_told_from_yaml_line_by_line():
+    from kubelint.suppression import block_scalar_lines
+
+    text = [
+        "a: |",  # 0
+        "  # text",  # 1
+        "  x",  # 2
+        "b: 1",  # 3
+        "c:",  # 4
+        "  - |",  # 5
+        "    # text",  # 6
+        "  - >-",  # 7
+        "    more",  # 8
+        "",  # 9: a blank line inside is text
+        "    text",  # 10
+        "  - key: |2",  # 11: the width counts from the key's column (4)
+        "     # a comment: indented 5, less than 6",  # 12
+        "    back: 2",  # 13
+        "d: |  # a comment on the indicator's line",  # 14
+        "e: |",  # 15: empty, the next line is YAML again
+        "f: 2",  # 16
+        '"quoted key": >',  # 17
+        "    text",  # 18
+        "g: a > b",  # 19: not a block scalar
+        "--- |",  # 20
+        "# the document's text",  # 21
+    ]
+    assert sorted(block_scalar_lines(text)) == [1, 2, 6, 8, 9, 10, 18, 21]
+
+
 # -- the run decides on its date, after the cache, the same with --jobs ----------------------
 
 

@@ -253,12 +253,22 @@ def diagnostic_json(diagnostic: types.Diagnostic) -> str:
 class Encoder:
     """Findings -> the JSON of their diagnostics, what ``to_diagnostic`` gives as pygls
     writes it; the members after the range are kept per rule, severity and message
-    (the same findings come back after every edit)."""
+    (the same findings come back after every edit).
+
+    The whole JSON of each finding of the last call is kept too, by the finding itself:
+    after an edit, the findings of the unchanged YAML documents come back as the very
+    same (frozen) objects (``kubelint.lsp_documents``). Only where a finding's range
+    follows from its line and column alone: an ASCII text whose lines end only where
+    LSP ends them (else the range depends on the text of its lines)."""
 
     LIMIT = 50_000  # kept members, then forgotten
 
     def __init__(self) -> None:
         self._fields: dict[tuple[str, str, str, str | None], str] = {}
+        #: id(finding) -> (finding, its JSON), of the last call with ``_registry``; the
+        #: finding is held so that its id cannot be another object's meanwhile.
+        self._last: dict[int, tuple[Finding, str]] = {}
+        self._registry: Registry | None = None
 
     def __call__(
         self,
@@ -271,19 +281,30 @@ class Encoder:
             self._fields.clear()
         fields = self._fields
         parts = [diagnostic_json(diagnostic) for diagnostic in notices]
+        plain = ranges.ascii and not ranges.yaml_lines
+        last = self._last if plain and registry is self._registry else {}
+        kept: dict[int, tuple[Finding, str]] = {}
         for finding in findings:
-            rule = registry.rules.get(finding.rule)
-            url = rule.url if rule is not None else None
-            key = (finding.rule, finding.severity, finding.message, url)
-            tail = fields.get(key)
-            if tail is None:
-                tail = fields[key] = _fields_json(
-                    finding.message,
-                    SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning),
-                    finding.rule,
-                    url,
-                )
-            parts.append(_RANGE_JSON % (*ranges.span(finding), tail))
+            known = last.get(id(finding))
+            if known is not None and known[0] is finding:
+                part = known[1]
+            else:
+                rule = registry.rules.get(finding.rule)
+                url = rule.url if rule is not None else None
+                key = (finding.rule, finding.severity, finding.message, url)
+                tail = fields.get(key)
+                if tail is None:
+                    tail = fields[key] = _fields_json(
+                        finding.message,
+                        SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning),
+                        finding.rule,
+                        url,
+                    )
+                part = _RANGE_JSON % (*ranges.span(finding), tail)
+            parts.append(part)
+            if plain:
+                kept[id(finding)] = (finding, part)
+        self._last, self._registry = kept, registry
         return "[" + ",".join(parts) + "]"
 
 
@@ -508,7 +529,6 @@ class Linting:
     def lint(self, job: Job) -> Outcome:
         from kubelint.engine import Linter
         from kubelint.lint import lint_text
-        from kubelint.report import Finding
 
         uri, text, encoding = job.uri, job.text, job.encoding
         outcome = Outcome(uri, job.version, [])
@@ -587,8 +607,6 @@ class Linting:
             if checked.checked_lines is not None:  # the items of a kind: List
                 truncated, shown_lines = True, checked.checked_lines
             findings = checked
-        else:
-            findings.sort(key=Finding.sort_key)  # as in a report
         ranges = Ranges(live, encoding)
         fixes = QuickFixes(uri, live, encoding, display)
         for finding in findings:

@@ -41,7 +41,7 @@ from kubelint.yamlparse import YamlDocument, parse_stream
 
 if TYPE_CHECKING:
     from kubelint.config import Config
-    from kubelint.engine import Linter, RunState
+    from kubelint.engine import Linter, Located, RunState
     from kubelint.plugins import Registry
     from kubelint.report import Finding
 
@@ -86,6 +86,9 @@ class _Kept:
     directives: Directives
     segments: list[Segment]
     state: RunState | None = None
+    #: The findings of the last pass over the kept objects' checks that read other
+    #: objects: an object still kept, whose check says the same, has the same finding.
+    located: Located | None = None
 
 
 def split(text: str) -> list[Segment]:
@@ -134,9 +137,10 @@ class Documents:
         fs_path: str,
         max_objects: int,
     ) -> list[Finding] | None:
-        """The findings of ``text`` (unsorted), as ``Linter.run`` on the whole text gives
-        them, re-using what is kept of ``uri``; None: lint the whole text instead (see the
-        module's docstring), or it holds more than ``max_objects`` objects."""
+        """The findings of ``text``, as ``Linter.run`` on the whole text gives them (in
+        a report's order), re-using what is kept of ``uri``; None: lint the whole text
+        instead (see the module's docstring), or it holds more than ``max_objects``
+        objects."""
         self.parsed = None
         if len(text) > MAX_SEGMENTED_CHARS or _ODD_TEXT.search(text) is not None:
             self._kept.pop(uri, None)
@@ -183,7 +187,7 @@ class Documents:
             return None
         self.parsed = len(fresh)
 
-        from kubelint.engine import Linter
+        from kubelint.engine import Linter, Located
 
         linter = Linter(config, registry)
         whole = LoadedFile(SourceFile(display, text, directives), objects)
@@ -207,7 +211,10 @@ class Documents:
             findings += segment.findings
             first += len(item.objects)
         if again:  # one pass over the kept objects' checks that read other objects
-            result = linter.check_file(whole, fs_path, only=again)
+            # Every one of those checks runs again; what it says of a kept object is
+            # located again only when it says something new.
+            new.located = Located(kept.located if kept is not None else None)
+            result = linter.check_file(whole, fs_path, only=again, located=new.located)
             findings += result.findings
             findings += result.cross
         return _decided(linter, whole, findings, segments)

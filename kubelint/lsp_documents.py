@@ -50,6 +50,7 @@ _SEGMENT_START = re.compile(r"^---(?=[ \t\r\n]|\Z)", re.M)
 #: Line breaks that LF counting would miss (a lone CR, NEL, U+2028, U+2029) and lone
 #: surrogates, which the loader refuses whole.
 _ODD_TEXT = re.compile("\r(?!\n)|[\x85\u2028\u2029\ud800-\udfff]")
+_LONE_CR = re.compile("\r(?!\n)")
 #: Larger texts are linted whole: the parser's node budget counts the whole file, and
 #: a node takes at least a few characters.
 MAX_SEGMENTED_CHARS = MAX_NODES_PER_FILE // 4
@@ -105,6 +106,14 @@ def split(text: str) -> list[Segment]:
     return segments
 
 
+def _odd(text: str) -> bool:
+    """Does ``text`` hold what ``_ODD_TEXT`` finds? (ASCII text can hold only a lone CR,
+    and most holds no CR at all: answered without a regex over the whole text.)"""
+    if text.isascii():
+        return "\r" in text and _LONE_CR.search(text) is not None
+    return _ODD_TEXT.search(text) is not None
+
+
 def _may_define(text: str) -> bool:
     from kubelint.pipeline import may_define
 
@@ -142,7 +151,7 @@ class Documents:
         instead (see the module's docstring), or it holds more than ``max_objects``
         objects."""
         self.parsed = None
-        if len(text) > MAX_SEGMENTED_CHARS or _ODD_TEXT.search(text) is not None:
+        if len(text) > MAX_SEGMENTED_CHARS or _odd(text):
             self._kept.pop(uri, None)
             return None
         directives = parse_directives(text)

@@ -324,7 +324,8 @@ class QuickFixes:
         self.text = text
         self.encoding = encoding
         self.display = display
-        self.documents = [match.start() for match in _DOCUMENT_START.finditer(text)]
+        #: Where each YAML document starts (found on the first fix: most lints have none).
+        self._documents: list[int] | None = None
         self._newlines: list[int] | None = None
         self._line_starts: list[int] | None = None
 
@@ -355,9 +356,12 @@ class QuickFixes:
         from kubelint.yamlparse import line_starts
 
         text = self.text
-        index = bisect.bisect_right(self.documents, edit.start)
-        begin = self.documents[index - 1] if index else 0
-        end = self.documents[index] if index < len(self.documents) else len(text)
+        if self._documents is None:
+            self._documents = [match.start() for match in _DOCUMENT_START.finditer(text)]
+        documents = self._documents
+        index = bisect.bisect_right(documents, edit.start)
+        begin = documents[index - 1] if index else 0
+        end = documents[index] if index < len(documents) else len(text)
         if edit.end > end or (begin == 0 and end == len(text)):
             return apply(text, [edit]) is not None
         if self._line_starts is None:

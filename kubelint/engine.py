@@ -58,8 +58,16 @@ class Router:
     def __init__(self, active: Sequence[tuple[Rule, RuleContext]]):
         self._active = active
         self._by_kind: dict[str, list[tuple[Rule, RuleContext]]] = {}
+        #: (kind key, rule ids) -> those of the kind's rules: a second pass over the
+        #: checks that read other objects runs a few of the hundred rules of a kind, the
+        #: same few for most objects.
+        self._among: dict[tuple[str, tuple[str, ...]], list[tuple[Rule, RuleContext]]] = {}
 
-    def rules_for(self, obj: Manifest) -> list[tuple[Rule, RuleContext]]:
+    def rules_for(
+        self, obj: Manifest, only: Collection[str] | None = None
+    ) -> list[tuple[Rule, RuleContext]]:
+        """The rules that apply to ``obj`` (those of them in ``only``, when given), in
+        the order of the active rules."""
         assert obj.kind is not None
         # A rule naming "StatefulSet" gets apps/v1 StatefulSets, not a custom resource
         # of that kind in another API group (see Manifest.is_kind, which also decides
@@ -74,7 +82,14 @@ class Router:
                 if rule.kinds is None or (obj.kind in rule.kinds and builtin)
             ]
             self._by_kind[key] = routed
-        return routed
+        if only is None:
+            return routed
+        among = (key, tuple(only))
+        chosen = self._among.get(among)
+        if chosen is None:
+            wanted = set(only)
+            chosen = self._among[among] = [(rule, ctx) for rule, ctx in routed if rule.id in wanted]
+        return chosen
 
 
 def check_object(
@@ -90,9 +105,7 @@ def check_object(
     ``evaluation`` is the one the rules' contexts report to: it tells which checks read
     other objects; when it is deferring, such checks stop and their ids go to ``deferred``
     (to be run again when every object is known)."""
-    for rule, ctx in router.rules_for(obj):
-        if only is not None and rule.id not in only:
-            continue
+    for rule, ctx in router.rules_for(obj, only):
         if evaluation is not None:
             evaluation.cross_resource = False
         try:

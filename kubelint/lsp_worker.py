@@ -41,7 +41,7 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from types import FrameType, TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import unquote, urlsplit
 
 from lsprotocol import types
@@ -255,7 +255,7 @@ class Encoder:
     writes it; the members after the range are kept per rule, severity and message
     (the same findings come back after every edit).
 
-    The whole JSON of each finding of the last call is kept too, by the finding itself:
+    The whole JSON of each finding of the last call is kept too, by the finding's identity:
     after an edit, the findings of the unchanged YAML documents come back as the very
     same (frozen) objects (``kubelint.lsp_documents``). Only where a finding's range
     follows from its line and column alone: an ASCII text whose lines end only where
@@ -265,9 +265,10 @@ class Encoder:
 
     def __init__(self) -> None:
         self._fields: dict[tuple[str, str, str, str | None], str] = {}
-        #: id(finding) -> (finding, its JSON), of the last call with ``_registry``; the
-        #: finding is held so that its id cannot be another object's meanwhile.
-        self._last: dict[int, tuple[Finding, str]] = {}
+        #: id(finding) -> its JSON, of the last call with ``_registry``; ``_held`` keeps
+        #: those findings alive, so that no other object has one of these ids meanwhile.
+        self._last: dict[int, str] = {}
+        self._held: tuple[Finding, ...] = ()
         self._registry: Registry | None = None
 
     def __call__(
@@ -279,33 +280,43 @@ class Encoder:
     ) -> str:
         if len(self._fields) > self.LIMIT:
             self._fields.clear()
-        fields = self._fields
-        parts = [diagnostic_json(diagnostic) for diagnostic in notices]
         plain = ranges.ascii and not ranges.yaml_lines
-        last = self._last if plain and registry is self._registry else {}
-        kept: dict[int, tuple[Finding, str]] = {}
-        for finding in findings:
-            known = last.get(id(finding))
-            if known is not None and known[0] is finding:
-                part = known[1]
-            else:
-                rule = registry.rules.get(finding.rule)
-                url = rule.url if rule is not None else None
-                key = (finding.rule, finding.severity, finding.message, url)
-                tail = fields.get(key)
-                if tail is None:
-                    tail = fields[key] = _fields_json(
-                        finding.message,
-                        SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning),
-                        finding.rule,
-                        url,
-                    )
-                part = _RANGE_JSON % (*ranges.span(finding), tail)
-            parts.append(part)
-            if plain:
-                kept[id(finding)] = (finding, part)
-        self._last, self._registry = kept, registry
-        return "[" + ",".join(parts) + "]"
+        ids = list(map(id, findings))
+        if plain and registry is self._registry:
+            parts: list[str | None] = list(map(self._last.get, ids))
+        else:
+            parts = [None] * len(findings)
+        for index, part in enumerate(parts):
+            if part is None:
+                parts[index] = self._json(findings[index], ranges, registry)
+        done = cast("list[str]", parts)
+        if plain:
+            self._last = dict(zip(ids, done, strict=True))
+            self._held, self._registry = tuple(findings), registry
+        else:
+            self._last, self._held, self._registry = {}, (), None
+        items = [*map(diagnostic_json, notices), *done]
+        if not items:
+            return "[]"
+        # The brackets go on the first and last items: one join makes the array (a
+        # second copy of a large one cost more than all the rest of this).
+        items[0] = "[" + items[0]
+        items[-1] += "]"
+        return ",".join(items)
+
+    def _json(self, finding: Finding, ranges: Ranges, registry: Registry) -> str:
+        rule = registry.rules.get(finding.rule)
+        url = rule.url if rule is not None else None
+        key = (finding.rule, finding.severity, finding.message, url)
+        tail = self._fields.get(key)
+        if tail is None:
+            tail = self._fields[key] = _fields_json(
+                finding.message,
+                SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning),
+                finding.rule,
+                url,
+            )
+        return _RANGE_JSON % (*ranges.span(finding), tail)
 
 
 class QuickFixes:

@@ -67,10 +67,17 @@ class Router:
     def __init__(self, active: Sequence[tuple[Rule, RuleContext]]):
         self._active = active
         self._by_kind: dict[str, list[tuple[Rule, RuleContext, Check]]] = {}
+        #: (kind key, rule ids) -> those of the kind's rules: a second pass over the
+        #: checks that read other objects runs a few of the hundred rules of a kind, the
+        #: same few for most objects.
+        self._among: dict[tuple[str, tuple[str, ...]], list[tuple[Rule, RuleContext, Check]]] = {}
 
-    def rules_for(self, obj: Manifest) -> list[tuple[Rule, RuleContext, Check]]:
-        """(rule, its context, its check) of each active rule that applies to ``obj``:
-        a deferred check is imported here, the first time its rule meets such a kind."""
+    def rules_for(
+        self, obj: Manifest, only: Collection[str] | None = None
+    ) -> list[tuple[Rule, RuleContext, Check]]:
+        """(rule, its context, its check) of each active rule that applies to ``obj``
+        (those of them in ``only``, when given), in the order of the active rules: a
+        deferred check is imported here, the first time its rule meets such a kind."""
         assert obj.kind is not None
         # A rule naming "StatefulSet" gets apps/v1 StatefulSets, not a custom resource
         # of that kind in another API group (see Manifest.is_kind, which also decides
@@ -86,7 +93,14 @@ class Router:
                 and (rule.kinds is None or (obj.kind in rule.kinds and builtin))
             ]
             self._by_kind[key] = routed
-        return routed
+        if only is None:
+            return routed
+        among = (key, tuple(only))
+        chosen = self._among.get(among)
+        if chosen is None:
+            wanted = set(only)
+            chosen = self._among[among] = [entry for entry in routed if entry[0].id in wanted]
+        return chosen
 
 
 def _resolved(check: Check) -> Check:
@@ -111,9 +125,7 @@ def check_object(
     ``evaluation`` is the one the rules' contexts report to: it tells which checks read
     other objects; when it is deferring, such checks stop and their ids go to ``deferred``
     (to be run again when every object is known)."""
-    for rule, ctx, check in router.rules_for(obj):
-        if only is not None and rule.id not in only:
-            continue
+    for rule, ctx, check in router.rules_for(obj, only):
         if evaluation is not None:
             evaluation.cross_resource = False
         try:
@@ -345,6 +357,25 @@ class Collected:
     suppressions: list[FileSuppressions]
 
 
+class Located:
+    """The findings an earlier check made of violations, to be taken again instead of
+    locating the same violation of the same object once more (locating, the object's
+    annotation, suppression comments and exemptions cost more than most checks).
+
+    Only for a caller that checks the very same ``Manifest`` objects again, at the same
+    lines, with the same config, registry and shown path, and with the same suppression
+    comments at their lines: the language server's unchanged YAML documents
+    (``kubelint.lsp_documents``). A violation with a fix is located again (its edit is
+    an offset into the text), and so is one of a rendered object."""
+
+    def __init__(self, earlier: Located | None = None):
+        #: (id of the object, rule, path, message, severity) -> (the object, its finding
+        #: or None when the rule is off there, its location); the object is held, so
+        #: that its id is no other object's while it is here.
+        self.earlier = earlier.now if earlier is not None else {}
+        self.now: dict[tuple[Any, ...], tuple[Manifest, Finding | None, Any]] = {}
+
+
 class Linter:
     """Lints loaded files with one config and registry."""
 
@@ -404,9 +435,12 @@ class Linter:
         fs_path: str,
         only: Mapping[int, list[str]] | None = None,
         progress: Progress | None = None,
+        located: Located | None = None,
     ) -> FileResult:
         """Every check of one file (only the rules of ``only``, by object number, when it
-        is given: a second pass over the checks that read other objects)."""
+        is given: a second pass over the checks that read other objects). ``located``:
+        the findings of an earlier check of the same objects, taken again (see
+        ``Located``)."""
         source = item.source
         # A plain file that parsed: a suppression in it that silences nothing is unused.
         judged = source.scope is None and all(
@@ -425,7 +459,13 @@ class Linter:
         router = self._router(settings, source.scope)
         exempt = self._exempt if self.config.exemptions else None
         emit = _Emitter(
-            self.registry, settings, source, result.findings, self._settings_for, exempt=exempt
+            self.registry,
+            settings,
+            source,
+            result.findings,
+            self._settings_for,
+            exempt=exempt,
+            earlier=located,
         )
         cross = _Emitter(
             self.registry,
@@ -435,6 +475,7 @@ class Linter:
             self._settings_for,
             result.located,
             exempt=exempt,
+            earlier=located,
         )
         if only is None:
             for problem in item.problems:
@@ -687,6 +728,7 @@ class _Emitter:
         settings_for: Any = None,
         located: dict[Any, Any] | None = None,
         exempt: Any = None,
+        earlier: Located | None = None,
     ):
         self.registry = registry
         self.settings = settings
@@ -699,8 +741,34 @@ class _Emitter:
         #: Records where violations were, by (object number, path) (FileResult.located).
         self.located = located
         self.number = 0
+        #: The findings an earlier check made of the same objects' violations.
+        self.earlier = earlier
 
     def violation(self, rule_id: str, violation: Violation, obj: Manifest) -> None:
+        earlier = self.earlier
+        if earlier is None or violation.fix is not None or obj.origin is not None:
+            self._violation(rule_id, violation, obj)
+            return
+        path = tuple(violation.path)
+        key = (id(obj), rule_id, path, violation.message, violation.severity)
+        try:
+            known = earlier.earlier.get(key)
+        except TypeError:  # a plugin's path or message that is no str or int
+            self._violation(rule_id, violation, obj)
+            return
+        if known is None or known[0] is not obj:
+            before = len(self.out)
+            location = self._violation(rule_id, violation, obj)
+            known = (obj, self.out[-1] if len(self.out) > before else None, location)
+        else:
+            if known[1] is not None:
+                self.out.append(known[1])
+            if self.located is not None:
+                self.located[(self.number, path)] = known[2]
+        earlier.now[key] = known
+
+    def _violation(self, rule_id: str, violation: Violation, obj: Manifest) -> Any:
+        """Locate and record one violation; its location."""
         location = obj.locate(violation.path)
         if self.located is not None:
             self.located[(self.number, tuple(violation.path))] = location
@@ -741,7 +809,7 @@ class _Emitter:
                 obj=obj,
                 where=violation.path,
             )
-            return
+            return location
         edit = None
         if violation.fix is not None:
             from kubelint.fix import plan
@@ -761,6 +829,7 @@ class _Emitter:
             obj=obj,
             where=violation.path,
         )
+        return location
 
     def annotation(self, obj: Manifest) -> Annotation:
         """What ``obj``'s ``kubelint.io/ignore`` annotation says (read once)."""

@@ -41,7 +41,7 @@ from kubelint.yamlparse import YamlDocument, parse_stream
 
 if TYPE_CHECKING:
     from kubelint.config import Config
-    from kubelint.engine import Linter, RunState
+    from kubelint.engine import Linter, Located, RunState
     from kubelint.plugins import Registry
     from kubelint.report import Finding
 
@@ -50,6 +50,7 @@ _SEGMENT_START = re.compile(r"^---(?=[ \t\r\n]|\Z)", re.M)
 #: Line breaks that LF counting would miss (a lone CR, NEL, U+2028, U+2029) and lone
 #: surrogates, which the loader refuses whole.
 _ODD_TEXT = re.compile("\r(?!\n)|[\x85\u2028\u2029\ud800-\udfff]")
+_LONE_CR = re.compile("\r(?!\n)")
 #: Larger texts are linted whole: the parser's node budget counts the whole file, and
 #: a node takes at least a few characters.
 MAX_SEGMENTED_CHARS = MAX_NODES_PER_FILE // 4
@@ -86,6 +87,9 @@ class _Kept:
     directives: Directives
     segments: list[Segment]
     state: RunState | None = None
+    #: The findings of the last pass over the kept objects' checks that read other
+    #: objects: an object still kept, whose check says the same, has the same finding.
+    located: Located | None = None
 
 
 def split(text: str) -> list[Segment]:
@@ -100,6 +104,14 @@ def split(text: str) -> list[Segment]:
         start = match.start()
     segments.append(Segment(text[start:], line, start))
     return segments
+
+
+def _odd(text: str) -> bool:
+    """Does ``text`` hold what ``_ODD_TEXT`` finds? (ASCII text can hold only a lone CR,
+    and most holds no CR at all: answered without a regex over the whole text.)"""
+    if text.isascii():
+        return "\r" in text and _LONE_CR.search(text) is not None
+    return _ODD_TEXT.search(text) is not None
 
 
 def _may_define(text: str) -> bool:
@@ -134,11 +146,12 @@ class Documents:
         fs_path: str,
         max_objects: int,
     ) -> list[Finding] | None:
-        """The findings of ``text`` (unsorted), as ``Linter.run`` on the whole text gives
-        them, re-using what is kept of ``uri``; None: lint the whole text instead (see the
-        module's docstring), or it holds more than ``max_objects`` objects."""
+        """The findings of ``text``, as ``Linter.run`` on the whole text gives them (in
+        a report's order), re-using what is kept of ``uri``; None: lint the whole text
+        instead (see the module's docstring), or it holds more than ``max_objects``
+        objects."""
         self.parsed = None
-        if len(text) > MAX_SEGMENTED_CHARS or _ODD_TEXT.search(text) is not None:
+        if len(text) > MAX_SEGMENTED_CHARS or _odd(text):
             self._kept.pop(uri, None)
             return None
         directives = parse_directives(text)
@@ -183,7 +196,7 @@ class Documents:
             return None
         self.parsed = len(fresh)
 
-        from kubelint.engine import Linter
+        from kubelint.engine import Linter, Located
 
         linter = Linter(config, registry)
         whole = LoadedFile(SourceFile(display, text, directives), objects)
@@ -207,7 +220,10 @@ class Documents:
             findings += segment.findings
             first += len(item.objects)
         if again:  # one pass over the kept objects' checks that read other objects
-            result = linter.check_file(whole, fs_path, only=again)
+            # Every one of those checks runs again; what it says of a kept object is
+            # located again only when it says something new.
+            new.located = Located(kept.located if kept is not None else None)
+            result = linter.check_file(whole, fs_path, only=again, located=new.located)
             findings += result.findings
             findings += result.cross
         return _decided(linter, whole, findings, segments)

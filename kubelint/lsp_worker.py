@@ -41,7 +41,7 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from types import FrameType, TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import unquote, urlsplit
 
 from lsprotocol import types
@@ -255,12 +255,23 @@ def diagnostic_json(diagnostic: types.Diagnostic) -> str:
 class Encoder:
     """Findings -> the JSON of their diagnostics, what ``to_diagnostic`` gives as pygls
     writes it; the members after the range are kept per rule, severity and message
-    (the same findings come back after every edit)."""
+    (the same findings come back after every edit).
+
+    The whole JSON of each finding of the last call is kept too, by the finding's identity:
+    after an edit, the findings of the unchanged YAML documents come back as the very
+    same (frozen) objects (``kubelint.lsp_documents``). Only where a finding's range
+    follows from its line and column alone: an ASCII text whose lines end only where
+    LSP ends them (else the range depends on the text of its lines)."""
 
     LIMIT = 50_000  # kept members, then forgotten
 
     def __init__(self) -> None:
         self._fields: dict[tuple[str, str, str, str | None], str] = {}
+        #: id(finding) -> its JSON, of the last call with ``_registry``; ``_held`` keeps
+        #: those findings alive, so that no other object has one of these ids meanwhile.
+        self._last: dict[int, str] = {}
+        self._held: tuple[Finding, ...] = ()
+        self._registry: Registry | None = None
 
     def __call__(
         self,
@@ -271,22 +282,43 @@ class Encoder:
     ) -> str:
         if len(self._fields) > self.LIMIT:
             self._fields.clear()
-        fields = self._fields
-        parts = [diagnostic_json(diagnostic) for diagnostic in notices]
-        for finding in findings:
-            rule = registry.rules.get(finding.rule)
-            url = rule.url if rule is not None else None
-            key = (finding.rule, finding.severity, finding.message, url)
-            tail = fields.get(key)
-            if tail is None:
-                tail = fields[key] = _fields_json(
-                    finding.message,
-                    SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning),
-                    finding.rule,
-                    url,
-                )
-            parts.append(_RANGE_JSON % (*ranges.span(finding), tail))
-        return "[" + ",".join(parts) + "]"
+        plain = ranges.ascii and not ranges.yaml_lines
+        ids = list(map(id, findings))
+        if plain and registry is self._registry:
+            parts: list[str | None] = list(map(self._last.get, ids))
+        else:
+            parts = [None] * len(findings)
+        for index, part in enumerate(parts):
+            if part is None:
+                parts[index] = self._json(findings[index], ranges, registry)
+        done = cast("list[str]", parts)
+        if plain:
+            self._last = dict(zip(ids, done, strict=True))
+            self._held, self._registry = tuple(findings), registry
+        else:
+            self._last, self._held, self._registry = {}, (), None
+        items = [*map(diagnostic_json, notices), *done]
+        if not items:
+            return "[]"
+        # The brackets go on the first and last items: one join makes the array (a
+        # second copy of a large one cost more than all the rest of this).
+        items[0] = "[" + items[0]
+        items[-1] += "]"
+        return ",".join(items)
+
+    def _json(self, finding: Finding, ranges: Ranges, registry: Registry) -> str:
+        rule = registry.rules.get(finding.rule)
+        url = rule.url if rule is not None else None
+        key = (finding.rule, finding.severity, finding.message, url)
+        tail = self._fields.get(key)
+        if tail is None:
+            tail = self._fields[key] = _fields_json(
+                finding.message,
+                SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning),
+                finding.rule,
+                url,
+            )
+        return _RANGE_JSON % (*ranges.span(finding), tail)
 
 
 class QuickFixes:
@@ -305,7 +337,8 @@ class QuickFixes:
         self.text = text
         self.encoding = encoding
         self.display = display
-        self.documents = [match.start() for match in _DOCUMENT_START.finditer(text)]
+        #: Where each YAML document starts (found on the first fix: most lints have none).
+        self._documents: list[int] | None = None
         self._newlines: list[int] | None = None
         self._line_starts: list[int] | None = None
 
@@ -336,9 +369,12 @@ class QuickFixes:
         from kubelint.yamlparse import line_starts
 
         text = self.text
-        index = bisect.bisect_right(self.documents, edit.start)
-        begin = self.documents[index - 1] if index else 0
-        end = self.documents[index] if index < len(self.documents) else len(text)
+        if self._documents is None:
+            self._documents = [match.start() for match in _DOCUMENT_START.finditer(text)]
+        documents = self._documents
+        index = bisect.bisect_right(documents, edit.start)
+        begin = documents[index - 1] if index else 0
+        end = documents[index] if index < len(documents) else len(text)
         if edit.end > end or (begin == 0 and end == len(text)):
             return apply(text, [edit]) is not None
         if self._line_starts is None:
@@ -513,7 +549,6 @@ class Linting:
     def lint(self, job: Job) -> Outcome:
         from kubelint.engine import Linter
         from kubelint.lint import lint_text
-        from kubelint.report import Finding
 
         uri, text, encoding = job.uri, job.text, job.encoding
         outcome = Outcome(uri, job.version, [])
@@ -592,8 +627,6 @@ class Linting:
             if checked.checked_lines is not None:  # the items of a kind: List
                 truncated, shown_lines = True, checked.checked_lines
             findings = checked
-        else:
-            findings.sort(key=Finding.sort_key)  # as in a report
         ranges = Ranges(live, encoding)
         fixes = QuickFixes(uri, live, encoding, display)
         for finding in findings:

@@ -4,7 +4,6 @@ of the whole text gives."""
 
 from __future__ import annotations
 
-import json
 import textwrap
 from pathlib import Path
 
@@ -64,6 +63,18 @@ SERVICE = textwrap.dedent("""\
       selector: {app: app1}
       ports: [{port: 80, targetPort: http}]
     """)
+PDB = textwrap.dedent("""\
+    ---
+    apiVersion: policy/v1
+    kind: PodDisruptionBudget
+    metadata:
+      name: app1
+      namespace: shop
+    spec:
+      minAvailable: 1
+      selector:
+        matchLabels: {app: app1}
+    """)
 #: Comments before the first document; app2 twice (object-duplicate names a line).
 START = (
     "# the shop\n"
@@ -87,6 +98,20 @@ def edits(start: str) -> list[tuple[str, str]]:
     text = step(
         "a value in the last document", text[::-1].replace("2 :sacilper", "5 :sacilper", 1)[::-1]
     )
+    text = step(
+        "the Service selects no pods (a Deployment's findings about it go)",
+        text.replace("selector: {app: app1}", "selector: {app: app9}", 1),
+    )
+    text = step(
+        "it selects them again", text.replace("selector: {app: app9}", "selector: {app: app1}", 1)
+    )
+    text = step("a PodDisruptionBudget at the end (a Deployment's pdb-missing goes)", text + PDB)
+    text = step(
+        "a Deployment renamed (a message in the Service's document names it)",
+        text.replace("  name: app1\n", "  name: web1\n", 1),
+    )
+    text = step("named back", text.replace("  name: web1\n", "  name: app1\n", 1))
+    text = step("the PodDisruptionBudget removed", text.replace(PDB, "", 1))
     text = step(
         "a line added in the first document",
         text.replace("  namespace: shop\n", "  namespace: shop\n  annotations: {a: b}\n", 1),
@@ -263,11 +288,14 @@ def test_every_edit_publishes_what_a_whole_lint_gives(tmp_path: Path) -> None:
         outcome = linting.run(Job(uri, version, text, str(tmp_path), None))
         assert outcome.encoded is not None, what
         want = "[" + ",".join(diagnostic_json(d) for d in expected(text, path)) + "]"
-        assert json.loads(outcome.encoded) == json.loads(want), what
+        assert outcome.encoded == want, what  # byte for byte
         parsed.append((what, linting.documents.parsed))
     by_edit = dict(parsed)
     assert by_edit["a value in one document"] == 1
     assert by_edit["a value in the last document"] == 1
+    assert by_edit["the Service selects no pods (a Deployment's findings about it go)"] == 1
+    assert by_edit["a PodDisruptionBudget at the end (a Deployment's pdb-missing goes)"] == 1
+    assert by_edit["a Deployment renamed (a message in the Service's document names it)"] == 1
     assert by_edit["a line removed"] == 7  # the first object's document and all after it
     assert by_edit["a document added at the end"] == 1
     assert by_edit["fixed again"] == 1

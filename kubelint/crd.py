@@ -418,10 +418,11 @@ class CelValidation:
     field_path: str | None = None
 
 
-def cel_validations(crd: Mapping[str, Any]) -> list[CelValidation]:
-    """The CEL rules (``x-kubernetes-validations``) of a CRD's served versions, in
-    document order. Rules in value validations (allOf, anyOf, oneOf, not) are not listed:
-    Kubernetes does not allow them there."""
+def cel_validations(crd: Mapping[str, Any], version: str | None = None) -> list[CelValidation]:
+    """The CEL rules (``x-kubernetes-validations``) of a CRD's served versions (of the
+    one named ``version`` only, when given: a CRD's schemas can be thousands of nodes a
+    version), in document order. Rules in value validations (allOf, anyOf, oneOf, not)
+    are not listed: Kubernetes does not allow them there."""
     try:
         found = _crd_versions(crd)
     except RecursionError:
@@ -431,6 +432,8 @@ def cel_validations(crd: Mapping[str, Any]) -> list[CelValidation]:
     group, kind, versions, _mode = found
     out: list[CelValidation] = []
     for name, schema in versions:
+        if version is not None and name != version:
+            continue
         # An explicit stack (last in, first out, pushed reversed) keeps document order.
         stack: list[tuple[Any, RulePath]] = [(schema, ())]
         while stack:

@@ -243,7 +243,7 @@ class RunState:
             found = self._cel_validations[key] = [
                 validation
                 for crd in self._cel_sources.get(key, ())
-                for validation in cel_validations(crd)
+                for validation in cel_validations(crd, api_version.rpartition("/")[2])
                 if (validation.api_version, validation.kind) == key
             ]
         return found

@@ -524,6 +524,10 @@ def test_cel_validations():
         ("example.com/v1", "Widget", ("spec",), "self.size <= 10"),
         ("example.com/v1", "Widget", ("spec", "ports", "*"), "self.name != 'admin'"),
     ]
+    # One version's: v2 has none, and an unknown version gives none.
+    assert cel_validations(parse(WIDGET_CRD), "v1") == rules
+    assert cel_validations(parse(WIDGET_CRD), "v2") == []
+    assert cel_validations(parse(WIDGET_CRD), "v9") == []
 
 
 # ---------------------------------------------------------------------------

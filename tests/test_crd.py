@@ -7,6 +7,7 @@ the exact instance paths (and failing keyword) of every error.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 from functools import lru_cache
@@ -1141,3 +1142,22 @@ def test_share_repeated_keeps_schemas_with_references_of_their_own():
     # error order: they stay apart.
     reordered = {"properties": dict(reversed(part["properties"].items())), "type": "object"}
     assert "$defs" not in share_repeated({"properties": {"x": part, "y": reordered}})
+
+
+def test_share_repeated_leaves_no_garbage_for_the_collector():
+    """Its tables go when it returns: a run pauses the cyclic collector, so tables kept
+    alive by a reference cycle would stay for the whole run."""
+    part = {
+        "type": "object",
+        "properties": {"a": {"type": "string"}, "b": {"type": "integer"}, "c": {"type": "boolean"}},
+    }
+    schema = {"properties": {"x": part, "y": dict(part), "z": {"items": dict(part)}}}
+    gc.collect()
+    gc.disable()
+    try:
+        shared = share_repeated(schema)
+        unreachable = gc.collect()
+    finally:
+        gc.enable()
+    assert shared["properties"]["z"] == {"items": {"$ref": shared["properties"]["x"]["$ref"]}}
+    assert unreachable == 0

@@ -412,6 +412,14 @@ class Catalog:
                     self._validators[key] = None
         return self._validators[key]
 
+    def release(self, api_version: str, kind: str) -> None:
+        """Let go of the custom resource validator for an (apiVersion, kind) no object
+        left in the run has: compiled from a large CRD it holds megabytes, and it is
+        compiled again should it be asked for after all. (Built-in kinds' validators
+        stay: every process keeps them, see ``_builtin_validator``.)"""
+        if self._custom_key(api_version, kind) is not None:
+            self._validators.pop((api_version, kind), None)
+
     def problems(self, api_version: str, kind: str, data: Any) -> list[SchemaProblem]:
         """Every problem of ``data``: one per field (the best cause of a cascade), except
         that every missing required field of a mapping is its own problem."""

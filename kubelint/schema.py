@@ -318,6 +318,9 @@ class Catalog:
         self._schemas: dict[tuple[str, str], Any] = {}
         #: Custom schemas already through ``share_repeated``.
         self._shared: set[tuple[str, str]] = set()
+        #: What the translated custom schemas were made from (``kubelint.crd.PendingSchema``),
+        #: to go back to when they are released.
+        self._pending: dict[tuple[str, str], Any] = {}
         self._known: dict[tuple[str, str], bool] = {}
 
     @property
@@ -340,6 +343,7 @@ class Catalog:
         schema = self.custom[key]
         if key not in self._shared:
             if hasattr(schema, "resolve"):  # kubelint.crd.PendingSchema: translate it now
+                self._pending[key] = schema
                 schema = schema.resolve()
             schema = self.custom[key] = share_repeated(schema)
             self._shared.add(key)
@@ -414,11 +418,19 @@ class Catalog:
 
     def release(self, api_version: str, kind: str) -> None:
         """Let go of the custom resource validator for an (apiVersion, kind) no object
-        left in the run has: compiled from a large CRD it holds megabytes, and it is
-        compiled again should it be asked for after all. (Built-in kinds' validators
-        stay: every process keeps them, see ``_builtin_validator``.)"""
-        if self._custom_key(api_version, kind) is not None:
-            self._validators.pop((api_version, kind), None)
+        left in the run has, and of its translated schema: compiled from a large CRD they
+        hold megabytes, and they are made again should they be asked for after all.
+        (Built-in kinds' validators stay: every process keeps them, see
+        ``_builtin_validator``.)"""
+        custom = self._custom_key(api_version, kind)
+        if custom is None:
+            return
+        self._validators.pop((api_version, kind), None)
+        self._schemas.pop((api_version, kind), None)
+        pending = self._pending.pop(custom, None)
+        if pending is not None:
+            self.custom[custom] = pending
+            self._shared.discard(custom)
 
     def problems(self, api_version: str, kind: str, data: Any) -> list[SchemaProblem]:
         """Every problem of ``data``: one per field (the best cause of a cascade), except

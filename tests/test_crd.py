@@ -24,7 +24,7 @@ from kubelint.engine import Linter
 from kubelint.lint import lint_text
 from kubelint.loader import load_path, load_text
 from kubelint.model import SourceFile
-from kubelint.schema import Catalog, first_label_api_version, share_repeated
+from kubelint.schema import Catalog, SchemaProblem, first_label_api_version, share_repeated
 from tests.helpers import ROOT, SHARED
 
 REAL = SHARED / "corpus" / "real"
@@ -1165,8 +1165,9 @@ def test_share_repeated_leaves_no_garbage_for_the_collector():
 
 
 def test_a_custom_resource_validator_is_let_go_after_the_last_object_of_its_kind(monkeypatch):
-    """Compiled once for the run's Widgets, used for each, then released: a validator
-    compiled from a large CRD holds megabytes, and a run may have dozens."""
+    """Compiled once for the run's Widgets, used for each, then released (and made
+    again if asked for): a validator compiled from a large CRD holds megabytes, and a
+    run may have dozens."""
     from tests.helpers import only_rule_config, registry
 
     compiled: list[Any] = []
@@ -1192,4 +1193,10 @@ def test_a_custom_resource_validator_is_let_go_after_the_last_object_of_its_kind
     catalog = linter.run_state.catalog
     assert len([s for s in compiled if s.get("properties", {}).get("kind")]) == 1
     assert ("example.com/v1", "Widget") not in catalog._validators
+    # Its translated schema goes too; the CRD's version, to translate it again, stays.
+    assert ("example.com/v1", "Widget") not in catalog._schemas
+    assert hasattr(catalog.custom["example.com/v1", "Widget"], "resolve")
+    assert catalog.problems("example.com/v1", "Widget", {"spec": {"size": 11}}) == [
+        SchemaProblem(("spec", "size"), "spec.size: 11 is greater than the maximum of 10")
+    ]
     assert ("apiextensions.k8s.io/v1", "CustomResourceDefinition") in catalog._validators

@@ -21,6 +21,8 @@ if TYPE_CHECKING:  # the command line imports what a command needs when it runs
     from kubelint.report import Report, Summary
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+#: Characters of a report written to standard output at a time (``_write_stdout``).
+_STDOUT_SLICE = 1 << 16
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -841,13 +843,20 @@ def _write_outputs(
 
             raise _RunError(f"the {name!r} formatter failed: {describe_error(error)}") from None
         if path is None:
-            sys.stdout.write(text)
-            sys.stdout.flush()
+            _write_stdout(text)
         else:
             try:
                 write_report(path, text)
             except OSError as error:
                 raise _RunError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+def _write_stdout(text: str) -> None:
+    """Write ``text`` to standard output a slice at a time: written whole, it is first
+    encoded whole, a copy of a report of megabytes at the run's peak of memory."""
+    for start in range(0, len(text), _STDOUT_SLICE):
+        sys.stdout.write(text[start : start + _STDOUT_SLICE])
+    sys.stdout.flush()
 
 
 def _count(number: int, noun: str) -> str:

@@ -206,6 +206,9 @@ class RunState:
         self._cel_sources: dict[tuple[str, str], list[Any]] = {}
         #: Those it could not evaluate offline (transition rules, no CEL runtime), with why.
         self.cel_rules_skipped: dict[str, int] = {}
+        #: How many objects of each (apiVersion, kind) the run has yet to check (see
+        #: ``expect``); empty when the run does not know its objects beforehand.
+        self._unchecked: dict[tuple[str | None, str | None], int] = {}
 
     def memo(self, key: str, compute: Callable[[], _T]) -> _T:
         if self.evaluation is not None:  # memos are facts about every object
@@ -213,6 +216,27 @@ class RunState:
         if key not in self._memo:
             self._memo[key] = compute()
         return self._memo[key]  # type: ignore[no-any-return]  # one key, one type
+
+    def expect(self, objects: Iterable[Manifest]) -> None:
+        """The objects the run is about to check, each once: after the last of a kind,
+        the catalog lets go of what it compiled for that kind (``checked``)."""
+        unchecked = self._unchecked = {}
+        for obj in objects:
+            key = (obj.api_version, obj.kind)
+            unchecked[key] = unchecked.get(key, 0) + 1
+
+    def checked(self, obj: Manifest) -> None:
+        """``obj`` has been checked (see ``expect``)."""
+        key = (obj.api_version, obj.kind)
+        left = self._unchecked.get(key)
+        if left is None:
+            return
+        if left > 1:
+            self._unchecked[key] = left - 1
+            return
+        del self._unchecked[key]
+        if self._catalog is not None and obj.api_version is not None and obj.kind is not None:
+            self._catalog.release(obj.api_version, obj.kind)
 
     def adopt(self, earlier: RunState) -> None:
         """Take the schema catalog of an earlier state with the same definitions."""
@@ -402,6 +426,7 @@ class Linter:
         ``progress`` counts the objects checked."""
         loaded = list(files)
         self.begin(loaded)
+        self.run_state.expect(obj for item in loaded for obj in item.objects)
         results = [
             self.check_file(
                 item, (paths or {}).get(item.source.path, item.source.path), progress=progress
@@ -503,6 +528,7 @@ class Linter:
             if deferred and only is None:
                 result.deferred[number] = deferred
             if only is None:
+                self.run_state.checked(obj)
                 self._pod_security(obj, result)
                 annotation = emit.annotation(obj)
                 result.annotations.extend(annotation.suppressions)

@@ -450,8 +450,15 @@ def _first_pass(
                     for _ in range(result.objects):
                         progress.object_checked()
                 continue
-            item = loaded[number] = file.load()
-            results[number] = linter.check_file(item, file.fs_path, progress=progress)
+            loaded[number] = file.load()
+        # Every object this process checks is known now: the catalog lets go of what it
+        # compiled for a kind after the last of its objects (``RunState.expect``).
+        fresh = [number for number in numbers if files[number].cached is None]
+        linter.run_state.expect(obj for number in fresh for obj in loaded[number].objects)
+        for number in fresh:
+            results[number] = linter.check_file(
+                loaded[number], files[number].fs_path, progress=progress
+            )
     finally:
         linter.evaluation.deferring = False
     return results, loaded

@@ -95,30 +95,62 @@ def share_repeated(schema: Any) -> Any:
     """
     if not isinstance(schema, dict):
         return schema
-    ids: dict[tuple[Any, ...], int] = {}
-    counts: list[int] = []
-    sizes: list[int] = []
-    #: id() of every schema node -> its content's number in ``ids``.
-    numbers: dict[int, int] = {}
+    sharing = _Sharing()
+    try:
+        sharing.number(schema)
+    except (_References, RecursionError):
+        return schema
+    if not sharing.shared:
+        return schema
+    out = sharing.rebuild(schema)
+    out["$defs"] = sharing.defs
+    return out
 
-    def number(node: dict[str, Any]) -> int:
+
+class _Sharing:
+    """``share_repeated``'s tables. Methods, not nested functions: a nested function that
+    calls itself is a reference cycle, which would keep the tables (a tuple per schema
+    node) until the next collection, and a run pauses the collector."""
+
+    def __init__(self) -> None:
+        self.ids: dict[tuple[Any, ...], int] = {}
+        self.counts: list[int] = []
+        self.sizes: list[int] = []
+        #: id() of every schema node -> its content's number in ``ids``.
+        self.numbers: dict[int, int] = {}
+        self.defs: dict[str, Any] = {}
+        self._shared: set[int] | None = None
+
+    @property
+    def shared(self) -> set[int]:
+        """The numbers of the contents to write once: repeated, and not tiny."""
+        if self._shared is None:
+            self._shared = {
+                found
+                for found, count in enumerate(self.counts)
+                if count > 1 and self.sizes[found] >= _SHARED_MIN_NODES
+            }
+        return self._shared
+
+    def number(self, node: dict[str, Any]) -> int:
         parts: list[tuple[str, Any]] = []
         size = 1
+        sizes = self.sizes
         for key, value in node.items():
             if key in _REFERENCING:
                 raise _References
             kind = value.__class__
             if kind is dict and key in _SUBSCHEMA:
-                sub = number(value)
+                sub = self.number(value)
                 size += sizes[sub]
                 parts.append((key, sub))
             elif kind is list and key in _SUBSCHEMA_LISTS and _all_dicts(value):
-                subs = tuple([number(item) for item in value])
+                subs = tuple([self.number(item) for item in value])
                 for sub in subs:
                     size += sizes[sub]
                 parts.append((key, subs))
             elif kind is dict and key in _SUBSCHEMA_MAPS and _all_dicts(value.values()):
-                named = tuple([(name, number(item)) for name, item in value.items()])
+                named = tuple([(name, self.number(item)) for name, item in value.items()])
                 for _, sub in named:
                     size += sizes[sub]
                 parts.append((key, named))
@@ -130,55 +162,38 @@ def share_repeated(schema: Any) -> Any:
                     raise _References
                 parts.append((key, text))
         content = tuple(parts)
-        found = ids.get(content)
+        found = self.ids.get(content)
         if found is None:
-            found = ids[content] = len(counts)
-            counts.append(0)
+            found = self.ids[content] = len(self.counts)
+            self.counts.append(0)
             sizes.append(size)
-        counts[found] += 1
-        numbers[id(node)] = found
+        self.counts[found] += 1
+        self.numbers[id(node)] = found
         return found
 
-    try:
-        number(schema)
-    except (_References, RecursionError):
-        return schema
-    shared = {
-        found
-        for found, count in enumerate(counts)
-        if count > 1 and sizes[found] >= _SHARED_MIN_NODES
-    }
-    if not shared:
-        return schema
-    defs: dict[str, Any] = {}
-
-    def rebuild(node: dict[str, Any]) -> dict[str, Any]:
+    def rebuild(self, node: dict[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, value in node.items():
             kind = value.__class__
             if kind is dict and key in _SUBSCHEMA:
-                out[key] = refer(value)
+                out[key] = self.refer(value)
             elif kind is list and key in _SUBSCHEMA_LISTS and _all_dicts(value):
-                out[key] = [refer(item) for item in value]
+                out[key] = [self.refer(item) for item in value]
             elif kind is dict and key in _SUBSCHEMA_MAPS and _all_dicts(value.values()):
-                out[key] = {name: refer(item) for name, item in value.items()}
+                out[key] = {name: self.refer(item) for name, item in value.items()}
             else:
                 out[key] = value
         return out
 
-    def refer(node: dict[str, Any]) -> dict[str, Any]:
-        found = numbers[id(node)]
-        if found not in shared:
-            return rebuild(node)
+    def refer(self, node: dict[str, Any]) -> dict[str, Any]:
+        found = self.numbers[id(node)]
+        if found not in self.shared:
+            return self.rebuild(node)
         name = f"shared-{found}"
-        if name not in defs:
-            defs[name] = {}  # taken before the recursion: a def is written once
-            defs[name] = rebuild(node)
+        if name not in self.defs:
+            self.defs[name] = {}  # taken before the recursion: a def is written once
+            self.defs[name] = self.rebuild(node)
         return {"$ref": f"#/$defs/{name}"}
-
-    out = rebuild(schema)
-    out["$defs"] = defs
-    return out
 
 
 class Bundle(NamedTuple):
@@ -303,6 +318,9 @@ class Catalog:
         self._schemas: dict[tuple[str, str], Any] = {}
         #: Custom schemas already through ``share_repeated``.
         self._shared: set[tuple[str, str]] = set()
+        #: What the translated custom schemas were made from (``kubelint.crd.PendingSchema``),
+        #: to go back to when they are released.
+        self._pending: dict[tuple[str, str], Any] = {}
         self._known: dict[tuple[str, str], bool] = {}
 
     @property
@@ -325,6 +343,7 @@ class Catalog:
         schema = self.custom[key]
         if key not in self._shared:
             if hasattr(schema, "resolve"):  # kubelint.crd.PendingSchema: translate it now
+                self._pending[key] = schema
                 schema = schema.resolve()
             schema = self.custom[key] = share_repeated(schema)
             self._shared.add(key)
@@ -396,6 +415,22 @@ class Catalog:
                 except Exception:
                     self._validators[key] = None
         return self._validators[key]
+
+    def release(self, api_version: str, kind: str) -> None:
+        """Let go of the custom resource validator for an (apiVersion, kind) no object
+        left in the run has, and of its translated schema: compiled from a large CRD they
+        hold megabytes, and they are made again should they be asked for after all.
+        (Built-in kinds' validators stay: every process keeps them, see
+        ``_builtin_validator``.)"""
+        custom = self._custom_key(api_version, kind)
+        if custom is None:
+            return
+        self._validators.pop((api_version, kind), None)
+        self._schemas.pop((api_version, kind), None)
+        pending = self._pending.pop(custom, None)
+        if pending is not None:
+            self.custom[custom] = pending
+            self._shared.discard(custom)
 
     def problems(self, api_version: str, kind: str, data: Any) -> list[SchemaProblem]:
         """Every problem of ``data``: one per field (the best cause of a cascade), except

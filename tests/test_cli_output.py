@@ -65,6 +65,19 @@ def test_the_summary_counts_the_fixable_findings(tree, capsys):
     )
 
 
+def test_a_report_longer_than_a_slice_is_written_whole(tree, capsys, monkeypatch):
+    """Standard output gets the report a slice at a time (not encoded whole at once):
+    every slice, in order, and nothing else."""
+    import kubelint.cli
+
+    monkeypatch.setattr(kubelint.cli, "_STDOUT_SLICE", 7)
+    assert check(capsys, "job.yaml") == (
+        1,
+        f"{TTL}\n{RESTART}\n{LIVENESS}\n\n{SUMMARY}{FIXABLE}",
+        "",
+    )
+
+
 def test_no_fixable_count_for_standard_input_which_cannot_be_fixed(tree):
     result = kubelint("check", "--no-config", "--no-cache", "-", stdin=JOB, cwd=tree)
     assert (result.returncode, result.stdout) == (

@@ -7,6 +7,7 @@ the exact instance paths (and failing keyword) of every error.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 from functools import lru_cache
@@ -19,10 +20,11 @@ import pytest
 from kubelint.config import Config
 from kubelint.crd import cel_validations, compile_crd, pattern_compiles
 from kubelint.crd_sources import PROBLEM_NOTHING, load_crd_sources, schema_from_file
+from kubelint.engine import Linter
 from kubelint.lint import lint_text
 from kubelint.loader import load_path, load_text
 from kubelint.model import SourceFile
-from kubelint.schema import Catalog, first_label_api_version, share_repeated
+from kubelint.schema import Catalog, SchemaProblem, first_label_api_version, share_repeated
 from tests.helpers import ROOT, SHARED
 
 REAL = SHARED / "corpus" / "real"
@@ -1145,3 +1147,60 @@ def test_share_repeated_keeps_schemas_with_references_of_their_own():
     # error order: they stay apart.
     reordered = {"properties": dict(reversed(part["properties"].items())), "type": "object"}
     assert "$defs" not in share_repeated({"properties": {"x": part, "y": reordered}})
+
+
+def test_share_repeated_leaves_no_garbage_for_the_collector():
+    """Its tables go when it returns: a run pauses the cyclic collector, so tables kept
+    alive by a reference cycle would stay for the whole run."""
+    part = {
+        "type": "object",
+        "properties": {"a": {"type": "string"}, "b": {"type": "integer"}, "c": {"type": "boolean"}},
+    }
+    schema = {"properties": {"x": part, "y": dict(part), "z": {"items": dict(part)}}}
+    gc.collect()
+    gc.disable()
+    try:
+        shared = share_repeated(schema)
+        unreachable = gc.collect()
+    finally:
+        gc.enable()
+    assert shared["properties"]["z"] == {"items": {"$ref": shared["properties"]["x"]["$ref"]}}
+    assert unreachable == 0
+
+
+def test_a_custom_resource_validator_is_let_go_after_the_last_object_of_its_kind(monkeypatch):
+    """Compiled once for the run's Widgets, used for each, then released (and made
+    again if asked for): a validator compiled from a large CRD holds megabytes, and a
+    run may have dozens."""
+    from tests.helpers import only_rule_config, registry
+
+    compiled: list[Any] = []
+    compile_schema = jsonschema_rs.validator_for
+
+    def counting(schema: Any, **options: Any) -> Any:
+        compiled.append(schema)
+        return compile_schema(schema, **options)
+
+    monkeypatch.setattr(jsonschema_rs, "validator_for", counting)
+    first = WIDGET_CRD + "---" + WIDGET
+    second = WIDGET.replace("name: w\n", "name: w2\n").replace("size: 3", "size: big")
+    linter = Linter(only_rule_config("schema"), registry())
+    report = linter.run(
+        [
+            load_text(first, SourceFile("a.yaml", first)),
+            load_text(second, SourceFile("b.yaml", second)),
+        ]
+    )
+    assert [(f.rule, f.file, f.line, f.path) for f in report.findings] == [
+        ("schema", "b.yaml", 10, "spec.size")
+    ]
+    catalog = linter.run_state.catalog
+    assert len([s for s in compiled if s.get("properties", {}).get("kind")]) == 1
+    assert ("example.com/v1", "Widget") not in catalog._validators
+    # Its translated schema goes too; the CRD's version, to translate it again, stays.
+    assert ("example.com/v1", "Widget") not in catalog._schemas
+    assert hasattr(catalog.custom["example.com/v1", "Widget"], "resolve")
+    assert catalog.problems("example.com/v1", "Widget", {"spec": {"size": 11}}) == [
+        SchemaProblem(("spec", "size"), "spec.size: 11 is greater than the maximum of 10")
+    ]
+    assert ("apiextensions.k8s.io/v1", "CustomResourceDefinition") in catalog._validators

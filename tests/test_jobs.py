@@ -190,3 +190,35 @@ def test_jobs_must_be_a_number(capsys):
         main(["check", "--jobs", "0", "."])
     assert exit_.value.code == 2
     assert "'0' is not a number of processes (1 or more, or auto)" in capsys.readouterr().err
+
+
+def test_a_process_lets_go_of_a_custom_validator_after_its_last_object(
+    tmp_path, monkeypatch, capsys
+):
+    """With the cache (or workers), a process loads its files, then checks them: the
+    Widget validator is compiled once, for both Widgets, and released after the second."""
+    import jsonschema_rs
+
+    from kubelint.schema import Catalog
+
+    _tree(tmp_path)
+    (tmp_path / "widget2.yaml").write_text(WIDGET.replace("name: w,", "name: w2,"))
+    monkeypatch.chdir(tmp_path)
+    compiled: list[str] = []
+    released: list[tuple[str, str]] = []
+    compile_schema, release = jsonschema_rs.validator_for, Catalog.release
+
+    def compiling(schema, **options):
+        compiled.append(str(schema.get("properties", {}).get("kind")))
+        return compile_schema(schema, **options)
+
+    def releasing(catalog, api_version, kind):
+        released.append((api_version, kind))
+        release(catalog, api_version, kind)
+
+    monkeypatch.setattr(jsonschema_rs, "validator_for", compiling)
+    monkeypatch.setattr(Catalog, "release", releasing)
+    output = _run(capsys, "--jobs", "1", "--cache-dir", str(tmp_path / "cache"), ".")
+    assert {("schema", "widget.yaml", 5), ("schema", "widget2.yaml", 5)} <= _found(output)
+    assert [kind for kind in compiled if "Widget" in kind] == ["{'const': 'Widget'}"]
+    assert released.count(("example.com/v1", "Widget")) == 1

@@ -11,13 +11,7 @@ from typing import Any
 
 try:
     from cel_expr_python import cel
-    from cel_expr_python.ext import (
-        ext_bindings,
-        ext_encoders,
-        ext_math,
-        ext_optional,
-        ext_strings,
-    )
+    from cel_expr_python.ext import ext_optional
 except ImportError as _exc:  # pragma: no cover - depends on the interpreter
     raise ImportError(
         "kubelint's CEL policies need the cel-expr-python package (Google's cel-cpp), "
@@ -25,7 +19,9 @@ except ImportError as _exc:  # pragma: no cover - depends on the interpreter
         "and install it with `pip install 'cel-expr-python>=0.1.3'`"
     ) from _exc
 
-# The runtime is imported here, first, so that its absence is the error above.
+# The runtime is imported here, first, so that its absence is the error above. The other
+# extensions (strings, math, encoders, bindings) load with the first expression that
+# names them (``kubelint.cel.environment``).
 __all__ = [
     "CIDR",
     "INT64_MAX",
@@ -40,11 +36,7 @@ __all__ = [
     "FunctionError",
     "T",
     "cel",
-    "ext_bindings",
-    "ext_encoders",
-    "ext_math",
     "ext_optional",
-    "ext_strings",
     "kind_of",
     "quote",
     "strip_status",

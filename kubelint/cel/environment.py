@@ -8,17 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from kubelint.cel import cidr, compare, ip, lists, quantity, regex, semver, url
-from kubelint.cel.base import (
-    FunctionError,
-    T,
-    cel,
-    ext_bindings,
-    ext_encoders,
-    ext_math,
-    ext_optional,
-    ext_strings,
-    strip_status,
-)
+from kubelint.cel.base import FunctionError, T, cel, ext_optional, strip_status
 
 #: The libraries, in the order their functions are declared.
 _LIBRARIES = (regex, lists, quantity, compare, url, ip, cidr, semver)
@@ -70,25 +60,42 @@ def _declarations() -> list[Any]:
     return [cel.FunctionDecl(name, entries) for name, entries in overloads.items()]
 
 
-_extensions: list[Any] | None = None
+#: The extension objects, built once per process: the whole list, and the minimal one
+#: (see ``_all_extensions``), by ``minimal``.
+_extensions: dict[bool, list[Any]] = {}
 _extensions_lock = threading.Lock()
 
 
-def _all_extensions() -> list[Any]:
-    """The extension objects, built once per process."""
-    global _extensions
-    if _extensions is None:
+def _all_extensions(minimal: bool = False) -> list[Any]:
+    """The extensions of an environment, in the order they are declared.
+
+    Each extension module is a copy of cel-cpp of its own: strings, math, encoders and
+    bindings together keep about 10 MB resident, so they are imported only when an
+    expression needs them (``minimal`` leaves them out). The optional extension is in
+    every environment: it also types indexing (``self[0]``), so that leaving it out would
+    change how expressions that never name it are checked."""
+    found = _extensions.get(minimal)
+    if found is None:
         with _extensions_lock:
-            if _extensions is None:
-                _extensions = [
-                    ext_strings.ExtStrings(),
+            if True not in _extensions:
+                _extensions[True] = [
                     ext_optional.ExtOptional(),
+                    cel.CelExtension("kubernetes", _declarations()),
+                ]
+            if not minimal and False not in _extensions:
+                from cel_expr_python.ext import ext_bindings, ext_encoders, ext_math, ext_strings
+
+                optional, kubernetes = _extensions[True]
+                _extensions[False] = [
+                    ext_strings.ExtStrings(),
+                    optional,
                     ext_math.ExtMath(),
                     ext_encoders.ExtEncoders(),
                     ext_bindings.ExtBindings(),
-                    cel.CelExtension("kubernetes", _declarations()),
+                    kubernetes,
                 ]
-    return _extensions
+            found = _extensions[minimal]
+    return found
 
 
 #: The variables of the evaluation running on this thread, for ``__kubelint_variable__``.
@@ -105,12 +112,19 @@ def _bound_variable(name: str) -> Any:
 
 
 def new_environment(
-    variables: Mapping[str, Any] | None = None, *, bound_variables: bool = False
+    variables: Mapping[str, Any] | None = None,
+    *,
+    bound_variables: bool = False,
+    minimal: bool = False,
 ) -> Any:
     """A ``cel.Env`` with kubelint's standard extensions and the Kubernetes library.
 
     ``variables`` maps each variable name to its ``cel.Type``; a name mapped to
     ``None`` is ``dyn``, as the admission variables (``object``, ``request``...) are.
+    ``minimal``: without the strings, math, encoders and bindings extensions, which
+    declare only names of their own but ``indexOf`` and ``lastIndexOf``: an expression
+    that compiles in it and names neither is checked as in the whole environment
+    (``kubelint.policies.expressions`` compiles there first).
     """
     global _bound_extension
     declared: dict[str, Any] = {}
@@ -118,7 +132,7 @@ def new_environment(
         if not isinstance(name, str) or not name:
             raise TypeError(f"CEL variable names are strings, not {name!r}")
         declared[name] = T.DYN if kind is None else kind
-    extensions = list(_all_extensions())
+    extensions = list(_all_extensions(minimal))
     if bound_variables:
         if _bound_extension is None:
             _bound_extension = cel.CelExtension(

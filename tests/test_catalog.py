@@ -4,8 +4,6 @@ when a run meets a kind they apply to (kubelint.builtin, kubelint.rule.DeferredC
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from dataclasses import replace
 
 import pytest
@@ -14,6 +12,7 @@ from kubelint.builtin import CATALOG, _cataloged, catalog_entry, imported_rules,
 from kubelint.lint import lint_text
 from kubelint.rule import DeferredCheck
 from tests.helpers import ROOT
+from tests.test_startup import loaded_by_a_run
 
 CONFIGMAP = """\
 apiVersion: v1
@@ -23,18 +22,6 @@ metadata:
   namespace: shop
 data:
   mode: fast
-"""
-
-#: Runs kubelint on one file, then prints (to stderr) the rule modules it imported.
-RUN_AND_LIST = """
-import sys
-from kubelint.cli import main
-try:
-    main(["check", sys.argv[1], "--no-config", "--no-cache", "--format", "json"])
-except SystemExit:
-    pass
-print("\\n".join(sorted(m for m in sys.modules if m.startswith("kubelint.rules.")
-      and m.count(".") == 3 and not m.rpartition(".")[2].startswith("_"))), file=sys.stderr)
 """
 
 
@@ -53,17 +40,14 @@ def test_catalog_records_every_rule_as_its_module_defines_it():
 
 
 def test_a_run_imports_the_rules_of_the_kinds_it_meets_only(tmp_path):
-    manifest = tmp_path / "settings.yaml"
-    manifest.write_text(CONFIGMAP, encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-c", RUN_AND_LIST, str(manifest)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=tmp_path,
-    )
-    assert result.returncode == 0, result.stderr
-    imported = set(result.stderr.split())
+    _report, loaded = loaded_by_a_run(tmp_path, "settings.yaml", CONFIGMAP)
+    imported = {
+        name
+        for name in loaded
+        if name.startswith("kubelint.rules.")
+        and name.count(".") == 3
+        and not name.rpartition(".")[2].startswith("_")
+    }
     expected = {
         rule.check.__module__
         for rule in kubelint_rules()

@@ -45,21 +45,22 @@ CATALOG = "catalog.json"
 def imported_rules() -> list[Rule]:
     """The built-in rules, read from their modules, every one imported: the source of
     ``rules/catalog.json``."""
-    rules: list[Rule] = []
-    for name in builtin_rule_modules():
-        module = importlib.import_module(name)
-        # kubelint.rules.<category>.<module>: the package is the category.
-        category = name.split(".")[2]
-        rules.extend(
-            replace(
-                value,
-                url=value.url or RULE_DOCS.format(id=value.id),
-                category=value.category or category,
-            )
-            for value in vars(module).values()
-            if isinstance(value, Rule)
+    return [rule for name in builtin_rule_modules() for rule in _rules_of(name)]
+
+
+def _rules_of(name: str) -> list[Rule]:
+    """The rules module ``name`` defines, with the docs URL and category every built-in
+    rule has: kubelint.rules.<category>.<module>, the package is the category."""
+    category = name.split(".")[2]
+    return [
+        replace(
+            value,
+            url=value.url or RULE_DOCS.format(id=value.id),
+            category=value.category or category,
         )
-    return rules
+        for value in vars(importlib.import_module(name)).values()
+        if isinstance(value, Rule)
+    ]
 
 
 def catalog_entry(rule: Rule) -> dict[str, Any]:
@@ -109,18 +110,11 @@ def _cataloged(entry: dict[str, Any]) -> Rule:
 def _load(entry: dict[str, Any]) -> Check:
     """The check of the rule ``entry`` records, from its module, which must still say
     what the catalog does (a checkout whose rule changed since the catalog was made)."""
-    module = importlib.import_module(entry["module"])
-    category = entry["module"].split(".")[2]
-    for value in vars(module).values():
-        if isinstance(value, Rule) and value.id == entry["id"] and value.check is not None:
-            written = replace(
-                value,
-                url=value.url or RULE_DOCS.format(id=value.id),
-                category=value.category or category,
-            )
-            if catalog_entry(written) != entry:
+    for rule in _rules_of(entry["module"]):
+        if rule.id == entry["id"] and rule.check is not None:
+            if catalog_entry(rule) != entry:
                 break
-            return value.check
+            return rule.check
     raise RuntimeError(
         f"rules/catalog.json does not match {entry['module']} for rule {entry['id']!r}:"
         " run python scripts/render_rule_docs.py"

@@ -604,29 +604,10 @@ def _core_schema() -> dict[str, Any]:
     return json.loads(bundled("config.schema.json"))  # type: ignore[no-any-return]
 
 
-def config_schema(registry: Registry) -> dict[str, Any]:
-    """The core schema with a property for every known rule and its options."""
-    schema = copy.deepcopy(_core_schema())
-    schema["properties"]["kubernetes-version"]["enum"] = list(KUBERNETES_VERSIONS)
-    properties: dict[str, Any] = {}
-    for rule in registry.rules.values():
-        setting = {
-            "if": {"type": "object"},
-            "then": {
-                "type": "object",
-                "additionalProperties": False,
-                "properties": {
-                    "enabled": {"type": "boolean"},
-                    "severity": {"$ref": "#/$defs/severity"},
-                    **rule.options,
-                },
-            },
-            "else": {"enum": [True, False, "on", "off", *SEVERITIES]},
-        }
-        for name in (rule.id, *rule.aliases):
-            properties[name] = setting
-    # A category takes what all its rules take: on/off and a severity.
-    category_setting = {
+def _setting_schema(options: Mapping[str, Any]) -> dict[str, Any]:
+    """What ``rules: {NAME: ...}`` takes: on/off or a severity, or a mapping of
+    ``enabled``, ``severity`` and the rule's ``options``."""
+    return {
         "if": {"type": "object"},
         "then": {
             "type": "object",
@@ -634,10 +615,24 @@ def config_schema(registry: Registry) -> dict[str, Any]:
             "properties": {
                 "enabled": {"type": "boolean"},
                 "severity": {"$ref": "#/$defs/severity"},
+                **options,
             },
         },
         "else": {"enum": [True, False, "on", "off", *SEVERITIES]},
     }
+
+
+def config_schema(registry: Registry) -> dict[str, Any]:
+    """The core schema with a property for every known rule and its options."""
+    schema = copy.deepcopy(_core_schema())
+    schema["properties"]["kubernetes-version"]["enum"] = list(KUBERNETES_VERSIONS)
+    properties: dict[str, Any] = {}
+    for rule in registry.rules.values():
+        setting = _setting_schema(rule.options)
+        for name in (rule.id, *rule.aliases):
+            properties[name] = setting
+    # A category takes what all its rules take: on/off and a severity.
+    category_setting = _setting_schema({})
     for category in registry.categories():
         properties[category] = category_setting
     # A control selector (`cis:5.2.*`) too; whether it selects a rule is checked after.

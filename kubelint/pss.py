@@ -21,6 +21,7 @@ user-namespace relaxations tied to policy 1.35, not to a feature gate).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeGuard
@@ -991,12 +992,13 @@ CHECKS: dict[str, Check] = {
 }
 
 
-def checks_at(level: str, minor: int) -> list[tuple[Check, Revision]]:
+@functools.cache  # a handful of (level, version) pairs, asked for every pod of a run
+def checks_at(level: str, minor: int) -> tuple[tuple[Check, Revision], ...]:
     """The checks PSA runs for ``level`` at policy version 1.``minor`` (already clamped),
     in PSA's order: baseline ids sorted, then restricted ids sorted. Restricted is
     baseline, less what its revisions in force override, plus its own."""
     if level not in ("baseline", "restricted"):
-        return []
+        return ()
     active = [
         (check, revision)
         for check in CHECKS.values()
@@ -1010,7 +1012,7 @@ def checks_at(level: str, minor: int) -> list[tuple[Check, Revision]]:
         for name in revision.overrides
     }
     kept = [(check, revision) for check, revision in active if check.id not in overridden]
-    return sorted(kept, key=lambda item: (item[0].level != "baseline", item[0].id))
+    return tuple(sorted(kept, key=lambda item: (item[0].level != "baseline", item[0].id)))
 
 
 def evaluate_pod(
@@ -1056,9 +1058,15 @@ def highest_level(obj: Manifest, minor: int) -> str | None:
     pod = Pod.of(obj)
     if pod is None:
         return None
-    if not evaluate_pod(pod, "restricted", minor):
+    if _meets(pod, "restricted", minor):
         return "restricted"
-    return "baseline" if not evaluate_pod(pod, "baseline", minor) else "privileged"
+    return "baseline" if _meets(pod, "baseline", minor) else "privileged"
+
+
+def _meets(pod: Pod, level: str, minor: int) -> bool:
+    """``evaluate_pod(pod, level, minor) == []``, without describing what fails: every
+    workload of a run asks (reports list its level)."""
+    return not any(revision.find(pod) for _, revision in checks_at(level, minor))
 
 
 # -- versions ---------------------------------------------------------------------------

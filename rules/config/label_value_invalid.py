@@ -254,6 +254,11 @@ def _selectors(ctx: RuleContext, node: Any, path: Path) -> Iterator[Violation]:
             yield from _check_expressions(ctx, where, selector)
 
 
+#: Fields of built-in kinds whose values hold no LabelSelector at any depth (a Container
+#: has none): most of a workload's tree, not walked.
+_NO_SELECTORS = frozenset(("containers", "initContainers", "ephemeralContainers"))
+
+
 def _selector_nodes(
     node: Any,
     path: Path,
@@ -269,7 +274,12 @@ def _selector_nodes(
         for key, value in node.items():
             if key == "matchLabels" or key == "matchExpressions":
                 found.append((key, value, (*path, key)))
-            elif isinstance(value, (dict, list)) and value and (path or key != "metadata"):
+            elif (
+                isinstance(value, (dict, list))
+                and value
+                and key not in _NO_SELECTORS
+                and (path or key != "metadata")
+            ):
                 _selector_nodes(value, (*path, key), found)
     else:
         for index, value in enumerate(node):

@@ -157,31 +157,20 @@ class Documents:
         directives = parse_directives(text)
         segments = split(text)
         kept = self._kept.pop(uri, None)
-        head = tail = 0  # segments kept at the start and at the end
-        if (
+        same_settings = (
             kept is not None
             and kept.config is config
             and kept.registry is registry
             and kept.display == display
             and kept.fs_path == fs_path
             and not config.crds
-        ):
-            head, tail = _unchanged(kept, segments, text)
-            if not _can_keep(kept, segments, head, tail, directives):
-                head = tail = 0
-        if head == tail == 0:
-            kept = None
+        )
+        kept = _reuse(kept, segments, text, directives) if same_settings else None
         self._kept[uri] = new = _Kept(
             config, registry, display, fs_path, text, directives, segments
         )
         while len(self._kept) > KEPT_DOCUMENTS:
             self._kept.popitem(last=False)
-        if kept is not None:
-            old = kept.segments
-            for number in range(head):
-                segments[number] = _moved(old[number], segments[number], text, directives)
-            for back in range(1, tail + 1):
-                segments[-back] = _moved(old[-back], segments[-back], text, directives)
         # Parsed again: the changed segments, and those not checked last time (a broken
         # one, or any when another was broken).
         fresh = {number for number, segment in enumerate(segments) if not segment.done}
@@ -195,38 +184,68 @@ class Documents:
         if len(objects) > max_objects:
             return None
         self.parsed = len(fresh)
-
-        from kubelint.engine import Linter, Located
-
-        linter = Linter(config, registry)
         whole = LoadedFile(SourceFile(display, text, directives), objects)
-        linter.begin([whole])
-        if kept is not None and kept.state is not None:
-            linter.run_state.adopt(kept.state)  # the same definitions: the same schemas
-        new.state = linter.run_state
-        findings: list[Finding] = []
-        again: dict[int, list[str]] = {}  # object number in the text -> rules to run
-        first = 0  # the number of the segment's first object in the text
-        for number, segment in enumerate(segments):
-            item = segment.loaded
-            assert item is not None
-            if number in fresh:
-                result = linter.check_file(item, fs_path)
-                segment.findings, segment.deferred = result.findings, result.deferred
-                segment.done = True
-                findings += result.cross
-            else:
-                again.update((first + index, rules) for index, rules in segment.deferred.items())
-            findings += segment.findings
-            first += len(item.objects)
-        if again:  # one pass over the kept objects' checks that read other objects
-            # Every one of those checks runs again; what it says of a kept object is
-            # located again only when it says something new.
-            new.located = Located(kept.located if kept is not None else None)
-            result = linter.check_file(whole, fs_path, only=again, located=new.located)
-            findings += result.findings
+        return _check(whole, segments, fresh, kept, new, fs_path)
+
+
+def _reuse(
+    kept: _Kept | None, segments: list[Segment], text: str, directives: Directives
+) -> _Kept | None:
+    """``kept`` when some of its segments serve the new text, which then hold them (moved
+    to their place in it), else None."""
+    assert kept is not None
+    head, tail = _unchanged(kept, segments, text)
+    if not _can_keep(kept, segments, head, tail, directives) or head == tail == 0:
+        return None
+    old = kept.segments
+    for number in range(head):
+        segments[number] = _moved(old[number], segments[number], text, directives)
+    for back in range(1, tail + 1):
+        segments[-back] = _moved(old[-back], segments[-back], text, directives)
+    return kept
+
+
+def _check(
+    whole: LoadedFile,
+    segments: list[Segment],
+    fresh: set[int],
+    kept: _Kept | None,
+    new: _Kept,
+    fs_path: str,
+) -> list[Finding]:
+    """The findings of ``whole`` (the segments' objects): the fresh segments' checks,
+    the kept ones' findings, and one pass over the kept objects' checks that read other
+    objects."""
+    from kubelint.engine import Linter, Located
+
+    linter = Linter(new.config, new.registry)
+    linter.begin([whole])
+    if kept is not None and kept.state is not None:
+        linter.run_state.adopt(kept.state)  # the same definitions: the same schemas
+    new.state = linter.run_state
+    findings: list[Finding] = []
+    again: dict[int, list[str]] = {}  # object number in the text -> rules to run
+    first = 0  # the number of the segment's first object in the text
+    for number, segment in enumerate(segments):
+        item = segment.loaded
+        assert item is not None
+        if number in fresh:
+            result = linter.check_file(item, fs_path)
+            segment.findings, segment.deferred = result.findings, result.deferred
+            segment.done = True
             findings += result.cross
-        return _decided(linter, whole, findings, segments)
+        else:
+            again.update((first + index, rules) for index, rules in segment.deferred.items())
+        findings += segment.findings
+        first += len(item.objects)
+    if again:  # one pass over the kept objects' checks that read other objects
+        # Every one of those checks runs again; what it says of a kept object is
+        # located again only when it says something new.
+        new.located = Located(kept.located if kept is not None else None)
+        result = linter.check_file(whole, fs_path, only=again, located=new.located)
+        findings += result.findings
+        findings += result.cross
+    return _decided(linter, whole, findings, segments)
 
 
 def _decided(

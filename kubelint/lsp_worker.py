@@ -547,12 +547,8 @@ class Linting:
             self.registry = None
 
     def lint(self, job: Job) -> Outcome:
-        from kubelint.engine import Linter
-        from kubelint.lint import lint_text
-
-        uri, text, encoding = job.uri, job.text, job.encoding
-        outcome = Outcome(uri, job.version, [])
-        path = document_path(uri)
+        outcome = Outcome(job.uri, job.version, [])
+        path = document_path(job.uri)
         if path is not None and os.path.basename(path) in CONFIG_FILES:
             return outcome  # a config file is not a manifest
         # An unsaved buffer (or a name no file can have) uses the workspace's config.
@@ -562,57 +558,79 @@ class Linting:
             outcome.errors.append(resolved.error)
             outcome.diagnostics = [
                 notice(
-                    text,
+                    job.text,
                     f"kubelint cannot use its config: {resolved.error}",
                     types.DiagnosticSeverity.Error,
-                    encoding,
+                    job.encoding,
                 )
             ]
             return outcome
         assert resolved.config is not None and resolved.registry is not None
         config, registry = resolved.config, resolved.registry
         self.registry = registry
-        if path is not None and config.is_excluded(os.path.abspath(path)):
+        if path is None:
+            return self._lint_live(job, outcome, None, config, registry)
+        if config.is_excluded(os.path.abspath(path)):
             return outcome
-        display = path or uri
-        rendered = _rendered_from(path, text, config) if path is not None else None
-        if rendered is None and path is not None:
+        rendered = _rendered_from(path, job.text, config)
+        if rendered is None:
             roots = _kustomize_roots(path, job.root)
             if roots:
                 # kustomize reads the files from disk: an unsaved buffer keeps the
                 # diagnostics of its last saved text until it is saved.
-                if _disk_text(path) != text:
+                if _disk_text(path) != job.text:
                     outcome.diagnostics = None
                     return outcome
                 from kubelint.kustomize import build_roots
 
                 rendered = build_roots(roots)
-        if rendered is not None and path is not None:
-            # A chart's template or values file: the chart rendered with this buffer,
-            # and the findings that belong to this file.
-            report = Linter(config, registry).run(rendered)
-            report.findings = [
-                finding
-                for finding in report.findings
-                if os.path.abspath(finding.file) == os.path.abspath(path)
-            ]
-            ranges = Ranges(text, encoding)
-            fixes = QuickFixes(uri, text, encoding, display)
-            diagnostics = outcome.diagnostics = []
-            for finding in report.findings:
-                rule = registry.rules.get(finding.rule)
-                diagnostic = to_diagnostic(finding, ranges, rule.url if rule is not None else None)
-                diagnostics.append(diagnostic)
-                action = fixes(finding, diagnostic)
-                if action is not None:
-                    outcome.fixes.append((diagnostic, action))
-            outcome.rendered = True
-            return outcome
+        if rendered is not None:
+            return self._lint_rendered(job, outcome, path, rendered, config, registry)
+        return self._lint_live(job, outcome, path, config, registry)
+
+    def _lint_rendered(
+        self,
+        job: Job,
+        outcome: Outcome,
+        path: str,
+        rendered: list[Any],
+        config: Config,
+        registry: Registry,
+    ) -> Outcome:
+        """A chart's template or values file, or a file a kustomize build reads: the
+        chart or build made with this buffer, and the findings that belong to this file."""
+        from kubelint.engine import Linter
+
+        report = Linter(config, registry).run(rendered)
+        ranges = Ranges(job.text, job.encoding)
+        fixes = QuickFixes(job.uri, job.text, job.encoding, path)
+        diagnostics = outcome.diagnostics = []
+        for finding in report.findings:
+            if os.path.abspath(finding.file) != os.path.abspath(path):
+                continue
+            rule = registry.rules.get(finding.rule)
+            diagnostic = to_diagnostic(finding, ranges, rule.url if rule is not None else None)
+            diagnostics.append(diagnostic)
+            action = fixes(finding, diagnostic)
+            if action is not None:
+                outcome.fixes.append((diagnostic, action))
+        outcome.rendered = True
+        return outcome
+
+    def _lint_live(
+        self, job: Job, outcome: Outcome, path: str | None, config: Config, registry: Registry
+    ) -> Outcome:
+        """A plain document as it is in the editor (the part of it that is linted as
+        you type), re-using what is kept of its last lint."""
+        from kubelint.lint import lint_text
+
+        text, encoding = job.text, job.encoding
+        display = path or job.uri
         live, truncated = live_part(text)
         findings = None
         if not truncated:  # the kept segments of the document, when they can serve
             findings = self.documents.lint(
-                uri, live, config, registry, display, path or "", MAX_LIVE_OBJECTS
+                job.uri, live, config, registry, display, path or "", MAX_LIVE_OBJECTS
             )
         shown_lines = live.count("\n")  # when truncated: the lines linted
         if findings is None:
@@ -628,7 +646,7 @@ class Linting:
                 truncated, shown_lines = True, checked.checked_lines
             findings = checked
         ranges = Ranges(live, encoding)
-        fixes = QuickFixes(uri, live, encoding, display)
+        fixes = QuickFixes(job.uri, live, encoding, display)
         for finding in findings:
             if finding.edit is None:
                 continue

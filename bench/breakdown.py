@@ -27,7 +27,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from measure import floor_seconds, kubelint_command, run
+from measure import floor_seconds, kubelint_command, print_medians, run
 
 READER = """
 import os, sys, time
@@ -84,14 +84,8 @@ def main(argv: list[str]) -> int:
                 run(kubelint_command(path, "--disable", "all", "--jobs", "1", "--no-cache"))[0]
             )
             times["default"].append(run(kubelint_command(path, "--jobs", "1", "--no-cache"))[0])
-    floor = statistics.median(times["floor"])
     print(f"path: {path}   runs: {runs} (medians)")
-    for part, values in times.items():
-        median = statistics.median(values)
-        print(
-            f"{part:>9}: {median:6.2f} s  ratio {median / floor:5.2f}"
-            f"   (all: {', '.join(f'{x:.2f}' for x in values)})"
-        )
+    floor = print_medians(times, 9)
     rules = statistics.median(times["default"]) - statistics.median(times["no rules"])
     print(f"    rules: {rules:6.2f} s  ratio {rules / floor:5.2f}   (default - no rules)")
     return 0

@@ -17,11 +17,18 @@ This is a benchmark, not a test: figures go in notes, never in assertions.
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import tempfile
 
-from measure import SHARED, floor_command, floor_seconds, kubelint_command, peak_rss, run
+from measure import (
+    SHARED,
+    floor_command,
+    floor_seconds,
+    kubelint_command,
+    peak_rss,
+    print_medians,
+    run,
+)
 
 
 def main(argv: list[str]) -> int:
@@ -43,14 +50,8 @@ def main(argv: list[str]) -> int:
             times["floor"].append(floor_seconds(corpus))
             for mode, options in modes.items():
                 times[mode].append(run(kubelint_command(corpus, *options))[0])
-    floor = statistics.median(times["floor"])
     print(f"corpus: {corpus}   runs: {runs} (medians)")
-    for mode, values in times.items():
-        median = statistics.median(values)
-        print(
-            f"{mode:>11}: {median:6.2f} s  ratio {median / floor:5.2f}"
-            f"   (all: {', '.join(f'{x:.2f}' for x in values)})"
-        )
+    print_medians(times, 11)
     floor_rss = peak_rss(floor_command(corpus))
     ours_rss = peak_rss(kubelint_command(corpus, "--jobs", "1", "--no-cache"))
     print(

@@ -61,3 +61,18 @@ def kubelint_command(path: str, *options: str) -> list[str]:
         "--no-config",
         *options,
     ]
+
+
+def print_medians(times: dict[str, list[float]], width: int) -> float:
+    """Print each part's median seconds and its ratio to the median of ``times["floor"]``
+    (all the runs too); return that floor."""
+    import statistics
+
+    floor = statistics.median(times["floor"])
+    for part, values in times.items():
+        median = statistics.median(values)
+        print(
+            f"{part:>{width}}: {median:6.2f} s  ratio {median / floor:5.2f}"
+            f"   (all: {', '.join(f'{x:.2f}' for x in values)})"
+        )
+    return floor

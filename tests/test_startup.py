@@ -57,8 +57,12 @@ def loaded_by_a_run(folder: Path, name: str, text: str) -> tuple[str, set[str]]:
 
 #: What a run on a plain manifest never needs: the policy language and CEL (no policies,
 #: no CRD validation rules), CRD compilation, charts and overlays, the editor's server,
-#: the other formats.
+#: the other formats; and with --no-cache and one process, the cache and the workers,
+#: with the pickling and hashing they import.
 NOT_LOADED = [
+    "hashlib",
+    "hmac",
+    "kubelint.cache",
     "kubelint.cel",
     "kubelint.crd",
     "kubelint.formatters.json",
@@ -66,8 +70,10 @@ NOT_LOADED = [
     "kubelint.helm",
     "kubelint.kustomize",
     "kubelint.lsp",
+    "kubelint.pipeline",
     "kubelint.policies",
     "kubelint.policies.expressions",
+    "pickle",
 ]
 
 

@@ -758,10 +758,9 @@ def _fix(
 
 def _baselines(args: argparse.Namespace, report: Report) -> Report:
     """--write-baseline records the findings; --baseline hides the recorded ones."""
-    from kubelint.writing import write_report
-
     if args.write_baseline:
         from kubelint.baseline import render as render_baseline
+        from kubelint.writing import write_report
 
         try:
             write_report(args.write_baseline, render_baseline(report.findings))
@@ -813,7 +812,6 @@ def _write_outputs(
 ) -> None:
     """Render and write every report; ``texts``: inputs that are not files, by name."""
     from kubelint.formatters import FormatContext
-    from kubelint.writing import write_report
 
     source = None
     if args.show_source:
@@ -845,6 +843,8 @@ def _write_outputs(
         if path is None:
             _write_stdout(text)
         else:
+            from kubelint.writing import write_report  # only for a report written to a file
+
             try:
                 write_report(path, text)
             except OSError as error:

@@ -54,7 +54,7 @@ class RuleSetting:
     options: Mapping[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class EffectiveRule:
     """A rule's settings for one file, after config, overrides and command line."""
 
@@ -63,7 +63,7 @@ class EffectiveRule:
     options: Mapping[str, Any]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Override:
     """The rule settings of an ``overrides:`` entry, for the files its patterns match."""
 
@@ -84,7 +84,7 @@ class HelmSettings:
     ci_values: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Config:
     """A validated configuration. ``Config()`` is kubelint's defaults.
 
@@ -490,7 +490,7 @@ def _pyproject_has_section(path: str) -> bool:
         return False
 
 
-@dataclass
+@dataclass(eq=False)
 class _RawConfig:
     """A config file as read, before it is validated: its data and where each value is."""
 

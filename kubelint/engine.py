@@ -322,7 +322,7 @@ def directives_of(source: SourceFile) -> Directives:
     return source.directives
 
 
-@dataclass
+@dataclass(eq=False)
 class FileResult:
     """What checking one plain file gave: what a cache keeps of it and what a worker of
     ``--jobs`` sends back (everything here pickles)."""
@@ -366,7 +366,7 @@ class FileResult:
         )
 
 
-@dataclass
+@dataclass(eq=False)
 class Collected:
     """A run's findings before its decisions (suppressions, ``--min-severity``), with
     what those need: the cache keeps this, and the run decides again each time, since

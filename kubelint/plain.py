@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 AUTO_JOBS_MIN_BYTES = 1_000_000
 
 
-@dataclass
+@dataclass(eq=False)
 class PlainFile:
     """A plain file of the input, read by the parent (a FIFO can be read only once)."""
 

@@ -53,7 +53,7 @@ _LAYOUT = 2
 _GITIGNORE = "# Created by kubelint: the cache is never committed.\n*\n"
 
 
-@dataclass
+@dataclass(eq=False)
 class FileEntry:
     """What the cache keeps of one file (see the module's docstring)."""
 
@@ -64,7 +64,7 @@ class FileEntry:
     definitions: list[tuple[int, Any, str | None]] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(eq=False)
 class RunEntry:
     """A whole run's findings before its decisions (``kubelint.engine.Collected``): the
     run decides again on every use, since a suppression may have expired since."""

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from kubelint import exemptions
 from kubelint.compliance import FRAMEWORKS, Control, bad_selector, is_selector, matches, sort_key
 from kubelint.constants import (
     KUBERNETES_VERSIONS,
@@ -25,7 +24,6 @@ from kubelint.constants import (
     REASON_RULE,
     SEVERITIES,
 )
-from kubelint.exemptions import Exemption
 from kubelint.loader import display_path
 from kubelint.model import locate
 from kubelint.patterns import lazy_compile
@@ -35,6 +33,7 @@ from kubelint.suggest import did_you_mean
 from kubelint.yamlparse import YamlDocument, YamlProblem, parse_stream
 
 if TYPE_CHECKING:
+    from kubelint.exemptions import Exemption
     from kubelint.profiles import NamedProfile, Profile
     from kubelint.rule import Rule
 
@@ -55,7 +54,7 @@ class RuleSetting:
     options: Mapping[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class EffectiveRule:
     """A rule's settings for one file, after config, overrides and command line."""
 
@@ -64,7 +63,7 @@ class EffectiveRule:
     options: Mapping[str, Any]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Override:
     """The rule settings of an ``overrides:`` entry, for the files its patterns match."""
 
@@ -85,7 +84,7 @@ class HelmSettings:
     ci_values: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Config:
     """A validated configuration. ``Config()`` is kubelint's defaults.
 
@@ -491,7 +490,7 @@ def _pyproject_has_section(path: str) -> bool:
         return False
 
 
-@dataclass
+@dataclass(eq=False)
 class _RawConfig:
     """A config file as read, before it is validated: its data and where each value is."""
 
@@ -668,8 +667,14 @@ def validate(raw: _RawConfig, registry: Registry) -> None:
     if not messages:  # the globs and rule names, once their shape is right
         messages.extend(_glob_problems(raw))
         messages.extend(_selector_problems(raw, registry))
-    if not messages:
+    # Only exemptions take a date: a config without them (most) never loads their module.
+    if not messages and raw.data.get("exemptions"):
+        from kubelint import exemptions
+
         messages.extend(exemptions.problems(raw, registry))
+        dated = exemptions.takes_date
+    else:
+        dated = _no_date
     if not messages:
         messages.extend(
             (
@@ -678,11 +683,26 @@ def validate(raw: _RawConfig, registry: Registry) -> None:
                 f' which no setting takes; quote it if it is text: "{text}"',
             )
             for path, text in _toml_dates(raw.data)
-            if not exemptions.takes_date(path)
+            if not dated(path)
         )
     if messages:
         unique = sorted(set(messages), key=lambda m: _line_sort_key(m[0]))
         raise ConfigError("\n".join(f"{where}: {message}" for where, message in unique))
+
+
+def _no_date(path: tuple[str | int, ...]) -> bool:
+    """No setting at ``path`` takes a date (a config without exemptions)."""
+    return False
+
+
+def _read_exemptions(raw: _RawConfig, shown: str) -> list[Exemption]:
+    """The exemptions of a validated config; their module is imported only for a config
+    that has some, which most do not (a one-file run starts without it)."""
+    if not raw.data.get("exemptions"):
+        return []
+    from kubelint import exemptions
+
+    return exemptions.read(raw, shown)
 
 
 def _dotted(path: tuple[str | int, ...]) -> str:
@@ -895,7 +915,7 @@ def load_config(
         exemptions=[
             exemption
             for raw in reversed(chain)
-            for exemption in exemptions.read(raw, display_path(raw.path))
+            for exemption in _read_exemptions(raw, display_path(raw.path))
         ],
     )
     return _use_profiles(config, chain, registry), registry
@@ -1078,5 +1098,5 @@ def config_from_mapping(
             " config file that extends the base instead of a mapping"
         )
     validate(raw, registry)
-    config = replace(_build(data, None, os.getcwd()), exemptions=exemptions.read(raw, name))
+    config = replace(_build(data, None, os.getcwd()), exemptions=_read_exemptions(raw, name))
     return _use_profiles(config, [raw], registry)

@@ -76,7 +76,7 @@ def severity_for(
     return rule.severity if rule is not None else "error"
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class FileSuppressions:
     """What the decision needs to know of one checked file's suppressions."""
 
@@ -92,7 +92,7 @@ class FileSuppressions:
     cross: frozenset[str] = frozenset()
 
 
-@dataclass
+@dataclass(eq=False)
 class Decision:
     """The run's findings after the decision, and what it tells about config
     exemptions, which are in no file the run lints: those that expired (a warning, as

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from kubelint.config import Config, EffectiveRule
 from kubelint.constants import POLICY_API_VERSION, SEVERITY_RANK
 from kubelint.decisions import Decider, FileSuppressions, severity_for
-from kubelint.exemptions import covering
 from kubelint.index import ObjectIndex
 from kubelint.loader import LoadedFile
 from kubelint.model import (
@@ -323,7 +322,7 @@ def directives_of(source: SourceFile) -> Directives:
     return source.directives
 
 
-@dataclass
+@dataclass(eq=False)
 class FileResult:
     """What checking one plain file gave: what a cache keeps of it and what a worker of
     ``--jobs`` sends back (everything here pickles)."""
@@ -367,7 +366,7 @@ class FileResult:
         )
 
 
-@dataclass
+@dataclass(eq=False)
 class Collected:
     """A run's findings before its decisions (suppressions, ``--min-severity``), with
     what those need: the cache keeps this, and the run decides again each time, since
@@ -701,6 +700,8 @@ class Linter:
         self, rule_id: str, obj: Manifest | None, path: Path, display_path: str
     ) -> list[Suppression]:
         """The config exemptions that cover a finding."""
+        from kubelint.exemptions import covering  # only a config with exemptions calls this
+
         namespace = effective_namespace(obj, self.config.namespace) if obj is not None else None
         return covering(
             self.config.exemptions,

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from kubelint.kustomize import Owners
 
 
-@dataclass
+@dataclass(eq=False)
 class Inputs:
     """What the paths of a run are: plain files, charts and kustomizations."""
 

@@ -89,7 +89,7 @@ def lint_paths(
     today: date | None = None,
 ) -> Report:
     """Lint files and directories (``-`` reads ``stdin``) with ``jobs`` processes (None:
-    as many as pays, ``kubelint.pipeline.default_jobs``; more than one forks the calling
+    as many as pays, ``kubelint.plain.default_jobs``; more than one forks the calling
     process, which the command line does and a library caller may not want), with a
     ``kubelint.cache.Cache`` or none, judging suppressions' ``until`` dates on ``today``
     (None: the machine's local date). Raises ``PathNotFound``."""
@@ -111,7 +111,7 @@ def _lint_paths(
     today: date | None = None,
 ) -> Report:
     from kubelint.inputs import collect
-    from kubelint.pipeline import PlainFile, default_jobs
+    from kubelint.plain import PlainFile, default_jobs
 
     inputs = collect(paths, config.is_excluded, respect_gitignore=config.respect_gitignore)
     plain: list[PlainFile] = []

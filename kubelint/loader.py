@@ -37,7 +37,7 @@ class StructureProblem(NamedTuple):
     message: str
 
 
-@dataclass
+@dataclass(eq=False)
 class LoadedFile:
     """What the loader made of one file."""
 

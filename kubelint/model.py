@@ -43,7 +43,7 @@ def format_path(path: Sequence[str | int]) -> str:
     return "".join(out)
 
 
-@dataclass
+@dataclass(eq=False)
 class SourceFile:
     """A file (or stdin buffer) that was linted."""
 
@@ -77,7 +77,7 @@ class RelatedLocation:
     message: str
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Placement:
     """Where a finding on a rendered object belongs in the files the user edits."""
 

@@ -30,61 +30,22 @@ import os
 import pickle
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from kubelint.cache import Cache, FileEntry, RunEntry
 from kubelint.constants import POLICY_API_VERSION
 from kubelint.engine import Collected, FileResult, Linter
-from kubelint.loader import LoadedFile, load_read, read_file
+from kubelint.loader import LoadedFile
 from kubelint.model import Location, Manifest, SourceFile
+from kubelint.plain import PlainFile
 from kubelint.progress import Progress
 from kubelint.report import Report
-from kubelint.yamlparse import Positions, Span, YamlProblem
-
-#: Below this many bytes of plain files, workers gain too little to be worth a fork (on
-#: this project's 2-core machine, 0.2 MB of manifests was no slower with two processes
-#: and 2 MB 10-30% faster; see the notes of issue 13).
-AUTO_JOBS_MIN_BYTES = 1_000_000
+from kubelint.yamlparse import Positions, Span
 
 #: A file that may hold a CRD or a kubelint Policy (``may_define``): their schemas must be
 #: known to every worker before the first pass. Besides the plain words, a double-quoted
 #: kind or apiVersion with an escape ("\u0043ustomResourceDefinition") could spell one.
 _ESCAPED_KIND = re.compile(rb"""(?:kind|apiVersion)["']?\s*:\s*"[^"\n]*\\""")
-
-
-@dataclass
-class PlainFile:
-    """A plain file of the input, read by the parent (a FIFO can be read only once)."""
-
-    shown: str
-    fs_path: str
-    data: bytes | None
-    problem: YamlProblem | None
-    #: Loaded already (standard input, files that may define schemas).
-    loaded: LoadedFile | None = None
-    #: Its cache key, and what the cache had under it (``kubelint.cache``).
-    key: str | None = None
-    cached: FileEntry | None = None
-
-    def load(self) -> LoadedFile:
-        if self.loaded is None:
-            if self.data is None and self.problem is None:  # given to a worker that died
-                self.data, self.problem = read_file(self.fs_path)
-            self.loaded = load_read(self.shown, self.data, self.problem, self.fs_path)
-            self.data = None  # the text lives on in the loaded file (or is read again)
-        return self.loaded
-
-
-def default_jobs(files: Sequence[PlainFile]) -> int:
-    """Every core when the input pays for workers, else one process."""
-    if sum(len(file.data or b"") for file in files) < AUTO_JOBS_MIN_BYTES:
-        return 1
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        cores = os.cpu_count() or 1
-    return max(1, cores)
 
 
 class Unlocated(Manifest):

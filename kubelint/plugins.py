@@ -31,7 +31,7 @@ class PluginError(Exception):
     """A plugin could not be loaded or broke the plugin contract (exit status 2)."""
 
 
-@dataclass
+@dataclass(eq=False)
 class Registry:
     """Rules and formatters of a run, by id and by name."""
 

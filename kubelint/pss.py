@@ -47,7 +47,7 @@ _VERSION = lazy_compile(r"v?1\.(0|[1-9][0-9]*)\Z")
 
 
 # -- what an evaluation returns ---------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Spot:
     """One place the user edits, and what PSA would say if it were the only problem."""
 
@@ -60,7 +60,7 @@ class Spot:
         return f"{self.reason} ({self.detail})" if self.detail else self.reason
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CheckResult:
     """A failed PSA check: its id, the PSS control, PSA's reason and detail for the whole
     pod, and the places to edit."""
@@ -823,7 +823,7 @@ class Revision(NamedTuple):
     overrides: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Check:
     """A PSA check: its id, level, PSS control (the docs' table row) and revisions."""
 

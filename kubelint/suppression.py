@@ -56,7 +56,7 @@ KEYWORDS = ("disable", "disable-file")
 ANNOTATION_PATH = ("metadata", "annotations", IGNORE_ANNOTATION)
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Rewrite:
     """How ``--fix`` drops names from one directive: offsets into ``text`` (the file as
     linted) of its rule list, and of the whole directive (None: it cannot go as a whole,
@@ -122,7 +122,7 @@ class SuppressionProblem(NamedTuple):
     message: str
 
 
-@dataclass
+@dataclass(eq=False)
 class Directives:
     """The ``# kubelint:`` comments of one file (0-based line numbers)."""
 

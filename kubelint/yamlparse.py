@@ -184,7 +184,7 @@ class Positions:
         return table[part]
 
 
-@dataclass
+@dataclass(eq=False)
 class YamlProblem:
     """Something wrong with the YAML itself, reported by the loader as a finding."""
 
@@ -196,7 +196,7 @@ class YamlProblem:
     end_column: int | None = None
 
 
-@dataclass
+@dataclass(eq=False)
 class YamlDocument:
     """One document of a YAML stream."""
 

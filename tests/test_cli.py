@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -65,6 +66,23 @@ def test_exit_codes_follow_the_fail_level(tree, capsys):
     assert main(["check", "."]) == 0
     assert main(["check", "--fail-level", "warning", "."]) == 1
     assert main(["check", "--disable", "liveness-initial-delay", "--fail-level", "info", "."]) == 0
+
+
+def test_main_gives_the_caller_its_garbage_collector_back(tree, capsys):
+    # A check runs with the collector off and freezes what it built; a caller that
+    # passes argv (a test, an editor's process) gets it back as it was, nothing frozen.
+    assert gc.isenabled()
+    assert main(["check", "--no-cache", "."]) == 0
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        assert main(["check", "--no-cache", "."]) == 0
+        assert main(["rules"]) == 0
+        assert not gc.isenabled()
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.enable()
 
 
 def test_text_output(tree, capsys):

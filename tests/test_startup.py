@@ -57,17 +57,26 @@ def loaded_by_a_run(folder: Path, name: str, text: str) -> tuple[str, set[str]]:
 
 #: What a run on a plain manifest never needs: the policy language and CEL (no policies,
 #: no CRD validation rules), CRD compilation, charts and overlays, the editor's server,
-#: the other formats.
+#: the other formats, exemptions (none are configured), writing files (the report goes
+#: to standard output); and with --no-cache and one process, the cache and the workers,
+#: with the pickling and hashing they import.
 NOT_LOADED = [
+    "hashlib",
+    "hmac",
+    "kubelint.cache",
     "kubelint.cel",
     "kubelint.crd",
+    "kubelint.exemptions",
     "kubelint.formatters.json",
     "kubelint.formatters.sarif",
     "kubelint.helm",
     "kubelint.kustomize",
     "kubelint.lsp",
+    "kubelint.pipeline",
     "kubelint.policies",
     "kubelint.policies.expressions",
+    "kubelint.writing",
+    "pickle",
 ]
 
 

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from kubelint.report import Report
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class FormatContext:
     """What a formatter may use besides the report."""
 

@@ -126,7 +126,19 @@ def is_plugin_path(spec: str) -> bool:
 
 def _load_local(spec: str, base_dir: str) -> ModuleType:
     """A ``plugins:`` entry: a path to a .py file (relative to the config file) or an
-    importable module name (the config file's directory is searched first)."""
+    importable module name (the config file's directory is searched first).
+
+    Imported without writing bytecode: a ``__pycache__`` beside the plugin would be
+    litter in the user's repository (and a path the next run reports it skipped)."""
+    written = sys.dont_write_bytecode
+    sys.dont_write_bytecode = True
+    try:
+        return _import_local(spec, base_dir)
+    finally:
+        sys.dont_write_bytecode = written
+
+
+def _import_local(spec: str, base_dir: str) -> ModuleType:
     if is_plugin_path(spec):
         path = os.path.normpath(os.path.join(base_dir, spec))
         if not os.path.isfile(path):

@@ -80,6 +80,23 @@ def test_plugin_by_module_name_relative_to_the_config(tmp_path, monkeypatch, cap
     assert "web.yaml:13:11: warning liveness-initial-delay" in out
 
 
+@pytest.mark.parametrize("entry", ["policies/crashy.py", "policies.crashy"])
+def test_a_local_plugin_leaves_no_bytecode_beside_it(tmp_path, monkeypatch, entry):
+    # Even where Python writes bytecode (PYTHONDONTWRITEBYTECODE unset), a plugin of the
+    # user's repository is imported without a __pycache__ littering it.
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "policies" / "crashy.py").write_text(CRASHING_PLUGIN)
+    (tmp_path / ".kubelint.yaml").write_text(f"plugins: [{entry}]\n")
+    (tmp_path / "web.yaml").write_text(DEPLOYMENT)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    monkeypatch.delitem(sys.modules, "policies", raising=False)
+    monkeypatch.delitem(sys.modules, "policies.crashy", raising=False)
+    assert main(["check", "--no-cache", "--quiet", "."]) == 1
+    assert sorted(path.name for path in (tmp_path / "policies").iterdir()) == ["crashy.py"]
+    assert sys.dont_write_bytecode is False
+
+
 @pytest.mark.parametrize(
     ("source", "message"),
     [

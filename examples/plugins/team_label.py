@@ -34,8 +34,14 @@ from kubelint.api import (
     severity="warning",
     kinds=POD_SPEC_KINDS,
     summary="a workload does not say which team owns it",
-    options={"label": {"type": "string", "minLength": 1, "default": "team",
-                       "description": "the label that names the owning team"}},
+    options={
+        "label": {
+            "type": "string",
+            "minLength": 1,
+            "default": "team",
+            "description": "the label that names the owning team",
+        }
+    },
 )
 def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     """## What it does
@@ -75,8 +81,9 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     """
     label = ctx.options["label"]
     if label not in obj.labels:
-        yield ctx.violation(("metadata", "labels"),
-                            f"{obj.kind} {obj.display_name!r} has no {label!r} label")
+        yield ctx.violation(
+            ("metadata", "labels"), f"{obj.kind} {obj.display_name!r} has no {label!r} label"
+        )
 
 
 @hookimpl

@@ -69,6 +69,11 @@ def display_path(path: str, cwd: str | None = None) -> str:
     if absolute.startswith(cwd) and absolute[len(cwd) : len(cwd) + 1] == os.sep:
         relative = absolute[len(cwd) + 1 :]  # the common case, without relpath's cost
         return relative.replace(os.sep, "/")
+    if os.sep == "/" and absolute != cwd and cwd != "/" and "//" not in (absolute[:2], cwd[:2]):
+        # Not below the working directory: relpath would begin with "..", so the path
+        # stays absolute (a corpus linted from elsewhere: hundreds of relpath calls).
+        # (POSIX keeps a leading "//", which relpath reads as "/".)
+        return absolute
     try:
         relative = os.path.relpath(absolute, cwd)
     except ValueError:  # another drive on Windows

@@ -10,7 +10,7 @@ import pytest
 from kubelint import lint_text
 from kubelint.config import Config
 from kubelint.lint import lint_paths
-from kubelint.loader import load_text
+from kubelint.loader import display_path, load_text
 from kubelint.model import SourceFile
 from kubelint.yamlparse import PARSER_BACKEND, parse_stream, resolve_plain
 from tests.helpers import only_rule_config, registry
@@ -547,3 +547,17 @@ def test_a_let_go_text_keeps_what_its_suppression_comments_are_read_from(tmp_pat
     source = load_path(str(plain), "plain.yaml").source
     assert source.directive_text is None
     assert not directives_of(source)
+
+
+@pytest.mark.skipif(os.sep != "/", reason="POSIX paths")
+def test_display_path_is_relative_below_the_working_directory_else_absolute(tmp_path):
+    work = tmp_path / "repo"
+    (work / "apps").mkdir(parents=True)
+    cwd = str(work)
+    assert display_path(str(work / "apps" / "web.yaml"), cwd) == "apps/web.yaml"
+    assert display_path(cwd, cwd) == "."
+    assert display_path(str(tmp_path), cwd) == str(tmp_path)  # the parent
+    assert display_path(str(tmp_path / "repo-old" / "a.yaml"), cwd) == str(
+        tmp_path / "repo-old" / "a.yaml"
+    )  # a sibling whose name starts like the working directory's
+    assert display_path("/etc/hosts", cwd) == "/etc/hosts"

@@ -171,10 +171,10 @@ def _lint_paths(
 
 
 def _can_fork() -> bool:
-    """Workers are forked: cheap, and they inherit the loaded plugins (not on Windows)."""
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods()
+    """Workers are forked: cheap, and they inherit the loaded plugins (not on Windows).
+    What multiprocessing offers "fork" on, asked without importing it: a run that takes
+    everything from the cache starts no worker."""
+    return sys.platform != "win32" and hasattr(os, "fork")
 
 
 class TextFindings(list[Finding]):

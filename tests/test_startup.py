@@ -108,3 +108,42 @@ def _is_dataclass(decorator: ast.expr) -> bool:
     return (isinstance(target, ast.Name) and target.id == "dataclass") or (
         isinstance(target, ast.Attribute) and target.attr == "dataclass"
     )
+
+
+#: Runs kubelint on a folder with a cache, then prints (to stderr) the modules it imported.
+RUN_CACHED_AND_LIST = """
+import sys
+from kubelint.cli import main
+try:
+    main(["check", sys.argv[1], "--no-config", "--cache-dir", sys.argv[2]])
+except SystemExit:
+    pass
+print("\\n".join(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+def test_a_run_the_cache_answers_starts_no_worker_machinery(tmp_path):
+    # Over a megabyte of manifests: a run would take every core (see default_jobs), yet
+    # one the cache answers whole forks nothing, and does not import multiprocessing.
+    from kubelint.plain import AUTO_JOBS_MIN_BYTES
+
+    folder = tmp_path / "repo"
+    folder.mkdir()
+    value = "x" * (AUTO_JOBS_MIN_BYTES // 2)
+    for name in ("a", "b"):
+        (folder / f"{name}.yaml").write_text(
+            f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: {name}}}\ndata:\n  big: {value}\n"
+        )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", RUN_CACHED_AND_LIST, str(folder), str(tmp_path / "cache")],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=folder,
+        )
+        for _ in range(2)
+    ]
+    assert [run.stdout for run in runs] == [runs[0].stdout] * 2
+    assert "No problems in 2 files; 2 objects checked." in runs[0].stdout
+    assert "multiprocessing" not in set(runs[1].stderr.split())

@@ -25,6 +25,7 @@ from kubelint.index import (
     describe_selector,
     is_custom_resource,
     label_selector_matches,
+    selector_keys,
     service_selector_matches,
 )
 from kubelint.model import (
@@ -146,6 +147,7 @@ __all__ = [
     "pss",
     "rbac",
     "rule",
+    "selector_keys",
     "service_selector_matches",
     "version_minor",
     "with_kubernetes_versions",

@@ -570,6 +570,18 @@ def custom_resource_pod_labels(obj: Manifest) -> Iterator[Mapping[str, Any]]:
             yield labels
 
 
+def selector_keys(selector: Mapping[str, Any]) -> set[str]:
+    """The label keys a LabelSelector names, in ``matchLabels`` and ``matchExpressions``."""
+    keys: set[str] = set()
+    match_labels = selector.get("matchLabels")
+    if isinstance(match_labels, Mapping):
+        keys.update(str(key) for key in match_labels)
+    expressions = selector.get("matchExpressions")
+    if isinstance(expressions, list):
+        keys.update(str(item.get("key")) for item in expressions if isinstance(item, Mapping))
+    return keys
+
+
 def describe_selector(selector: Mapping[str, Any]) -> str:
     """A LabelSelector for a message: ``app=web, tier In ['a', 'b']``."""
     parts = []

@@ -32,11 +32,6 @@ class ImageReference(NamedTuple):
     digest: str | None
 
     @property
-    def name(self) -> str:
-        """The reference without its tag and digest: ``ghcr.io/org/app``."""
-        return f"{self.host}/{self.path}" if self.host else self.path
-
-    @property
     def registry(self) -> str:
         """The registry, Docker Hub's aliases and default read as ``docker.io``."""
         return DOCKER_HUB if not self.host or self.host in DOCKER_HUB_ALIASES else self.host

@@ -31,3 +31,15 @@ def probes(container: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any
 def integer(value: Any) -> int | None:
     """An integer field's value; None for anything else (bool is an int subclass)."""
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def effective(probe: Mapping[str, Any], field: str) -> int | None:
+    """The value Kubernetes uses for a timing field (unset or 0: the default); None when
+    it is malformed (not an integer, or negative)."""
+    value = probe.get(field)
+    if value is None:
+        return TIMING_DEFAULTS[field]
+    number = integer(value)
+    if number is None or number < 0:
+        return None
+    return number or TIMING_DEFAULTS[field]

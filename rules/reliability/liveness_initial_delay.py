@@ -83,7 +83,7 @@ from collections.abc import Iterator, Mapping
 
 from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
 
-from ._probes import TIMING_DEFAULTS, integer
+from ._probes import effective, integer
 
 MIN_START_SECONDS = 10
 
@@ -111,18 +111,12 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
         probe = ref.container.get("livenessProbe")
         if not isinstance(probe, Mapping) or isinstance(ref.container.get("startupProbe"), Mapping):
             continue
-        numbers: dict[str, int] = {}
-        for field in ("initialDelaySeconds", "periodSeconds", "failureThreshold"):
-            value = probe.get(field)
-            number = integer(value)
-            if value is not None and (number is None or number < 0):
-                break  # malformed or negative: schema validation and probe-timing report it
-            numbers[field] = number or 0
-        if len(numbers) < 3:
-            continue
-        delay = numbers["initialDelaySeconds"]
-        period = numbers["periodSeconds"] or TIMING_DEFAULTS["periodSeconds"]
-        threshold = numbers["failureThreshold"] or TIMING_DEFAULTS["failureThreshold"]
+        delay, period, threshold = (
+            effective(probe, field)
+            for field in ("initialDelaySeconds", "periodSeconds", "failureThreshold")
+        )
+        if delay is None or period is None or threshold is None:
+            continue  # malformed or negative: schema validation and probe-timing report it
         budget = delay + threshold * period
         if budget >= minimum:
             continue

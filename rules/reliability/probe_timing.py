@@ -84,12 +84,11 @@ spec:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
 from kubelint.api import POD_SPEC_KINDS, Manifest, RuleContext, Violation, rule
 
-from ._probes import TIMING_DEFAULTS, integer, probes
+from ._probes import TIMING_DEFAULTS, effective, integer, probes
 
 #: Fields the API server requires to be >= 0; 0 means the default for all but the delay.
 NON_NEGATIVE = (
@@ -100,18 +99,6 @@ NON_NEGATIVE = (
     "successThreshold",
 )
 GRACE = "terminationGracePeriodSeconds"
-
-
-def _effective(probe: Mapping[str, Any], field: str) -> int | None:
-    """The value Kubernetes uses (unset or 0: the default); None when it is malformed
-    (not an integer, or negative)."""
-    value = probe.get(field)
-    if value is None:
-        return TIMING_DEFAULTS[field]
-    number = integer(value)
-    if number is None or number < 0:
-        return None
-    return number or TIMING_DEFAULTS[field]
 
 
 @rule(
@@ -146,8 +133,8 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
                     " to be greater than 0 (omit it to use the pod's)",
                     severity="error",
                 )
-            timeout = _effective(probe, "timeoutSeconds")
-            period = _effective(probe, "periodSeconds")
+            timeout = effective(probe, "timeoutSeconds")
+            period = effective(probe, "periodSeconds")
             if timeout is None or period is None or timeout <= period:
                 continue  # a timeout equal to the period ends as the next probe is due
             field = "timeoutSeconds" if probe.get("timeoutSeconds") else "periodSeconds"

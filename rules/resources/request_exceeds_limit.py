@@ -78,7 +78,7 @@ from kubelint.api import (
     rule,
 )
 
-from ._requirements import block
+from ._requirements import block, written
 
 KINDS = (("requests", "request"), ("limits", "limit"))
 
@@ -98,11 +98,6 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-def _amount(value: Any) -> str:
-    """A parsed quantity as written (no quotes): ``500G``, ``1``, ``0.5``."""
-    return value if isinstance(value, str) else _show(value)
-
-
 @rule(
     id="resources-request-exceeds-limit",
     severity="error",
@@ -113,10 +108,10 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
     for ref in obj.containers():
         resources = ref.container.get("resources")
         who = ref.label
-        written: dict[str, Mapping[str, Any]] = {}
+        blocks: dict[str, Mapping[str, Any]] = {}
         parsed: dict[str, dict[str, Fraction]] = {}
         for group, noun in KINDS:
-            values = written[group] = block(resources, group) or {}
+            values = blocks[group] = block(resources, group) or {}
             parsed[group] = {}
             for resource, value in values.items():
                 if value is None:
@@ -141,10 +136,10 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             limit = limits.get(resource)
             if limit is None or request <= limit:
                 continue
-            written_request = written["requests"][resource]
-            written_limit = written["limits"][resource]
+            written_request = blocks["requests"][resource]
+            written_limit = blocks["limits"][resource]
             yield ctx.violation(
                 (*ref.path, "resources", "requests", resource),
-                f"{who} requests {_amount(written_request)} of {resource}, more than its"
-                f" limit of {_amount(written_limit)}",
+                f"{who} requests {written(written_request)} of {resource}, more than its"
+                f" limit of {written(written_limit)}",
             )

@@ -112,19 +112,8 @@ from kubelint.api import (
     is_custom_resource,
     label_selector_matches,
     rule,
+    selector_keys,
 )
-
-
-def _keys(selector: Mapping[str, object]) -> set[str]:
-    keys: set[str] = set()
-    match_labels = selector.get("matchLabels")
-    if isinstance(match_labels, Mapping):
-        keys.update(str(key) for key in match_labels)
-    expressions = selector.get("matchExpressions")
-    for expression in expressions if isinstance(expressions, list) else ():
-        if isinstance(expression, Mapping):
-            keys.add(str(expression.get("key")))
-    return keys
 
 
 def _values(selector: Mapping[str, object]) -> set[str]:
@@ -180,7 +169,7 @@ def check(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
                 " policy/v1beta1 reads as no pods: it protects nothing",
             )
         return  # policy/v1: every pod of the namespace
-    if _keys(selector) & CONTROLLER_LABELS:
+    if selector_keys(selector) & CONTROLLER_LABELS:
         return
     if any(not other.pod_template_labels() for other in targets):
         return  # a tool adds the labels (a kustomize base)

@@ -100,6 +100,7 @@ from kubelint.api import (
     Violation,
     label_selector_matches,
     rule,
+    selector_keys,
 )
 
 WHEN_UNSATISFIABLE = ("DoNotSchedule", "ScheduleAnyway")
@@ -109,17 +110,6 @@ def _int(value: Any) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int):
         return None
     return value
-
-
-def _selector_keys(selector: Mapping[str, Any]) -> set[str]:
-    keys: set[str] = set()
-    match_labels = selector.get("matchLabels")
-    if isinstance(match_labels, Mapping):
-        keys.update(str(key) for key in match_labels)
-    expressions = selector.get("matchExpressions")
-    if isinstance(expressions, list):
-        keys.update(str(item.get("key")) for item in expressions if isinstance(item, Mapping))
-    return keys
 
 
 def _well_formed(selector: Mapping[str, Any]) -> bool:
@@ -213,7 +203,7 @@ def _check_selector(
     selector = entry.get("labelSelector")
     if not isinstance(selector, Mapping) or not _well_formed(selector):
         return  # malformed: schema validation reports it
-    if _selector_keys(selector) & CONTROLLER_LABELS:
+    if selector_keys(selector) & CONTROLLER_LABELS:
         return  # selects labels added at run time: cannot compare with the template
     if label_selector_matches(selector, labels):
         return

@@ -93,25 +93,31 @@ from typing import Any
 
 from kubelint.api import Manifest, RuleContext, Violation, lazy_compile, rule
 
-VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+#: (what, the texts one of which every match contains, the pattern). A value holding none
+#: of the texts is not searched with the pattern: values can be dashboards of a megabyte,
+#: and a substring test is a quick scan in C.
+VALUE_PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
     # The header, then a line break (or whitespace, or an escaped \n in a JSON key file)
     # and the first character of the key's base64 text or of an armor header: a script
     # that only names the header (grep, a sed range, a heredoc writing $KEY) is not a key.
     (
         "a PEM private key",
+        ("PRIVATE KEY",),
         lazy_compile(
             r"-{3,}\s*BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?\s*-{3,}"
             r"(?:\s|\\[rn])+[A-Za-z0-9+/]"
         ),
     ),
-    ("an AWS access key id", lazy_compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
+    ("an AWS access key id", ("AKIA", "ASIA"), lazy_compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
     (
         "a GitHub token",
+        ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
         lazy_compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,})"),
     ),
-    ("a Slack token", lazy_compile(r"\bxox[baprs]-[A-Za-z0-9-]{10,}")),
+    ("a Slack token", ("xox",), lazy_compile(r"\bxox[baprs]-[A-Za-z0-9-]{10,}")),
     (
         "a JSON Web Token",
+        ("eyJ",),
         lazy_compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
     ),
 )
@@ -266,21 +272,9 @@ def literal_secret(value: Any) -> bool:
     return _PLACEHOLDER.search(text) is None
 
 
-#: What every match of each of VALUE_PATTERNS contains: a value holding none of them is
-#: not searched with the pattern (values can be dashboards of a megabyte, and a
-#: substring test is a quick scan in C).
-_NEEDLES: dict[str, tuple[str, ...]] = {
-    "a PEM private key": ("PRIVATE KEY",),
-    "an AWS access key id": ("AKIA", "ASIA"),
-    "a GitHub token": ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
-    "a Slack token": ("xox",),
-    "a JSON Web Token": ("eyJ",),
-}
-
-
 def _value_finding(text: str) -> str | None:
-    for what, pattern in VALUE_PATTERNS:
-        if not any(needle in text for needle in _NEEDLES[what]):
+    for what, needles, pattern in VALUE_PATTERNS:
+        if not any(needle in text for needle in needles):
             continue
         for match in pattern.finditer(text):
             if what == "an AWS access key id" and match.group().endswith("EXAMPLE"):

@@ -667,14 +667,11 @@ def validate(raw: _RawConfig, registry: Registry) -> None:
     if not messages:  # the globs and rule names, once their shape is right
         messages.extend(_glob_problems(raw))
         messages.extend(_selector_problems(raw, registry))
-    # Only exemptions take a date: a config without them (most) never loads their module.
+    # A config without exemptions (most) never loads their module.
     if not messages and raw.data.get("exemptions"):
         from kubelint import exemptions
 
         messages.extend(exemptions.problems(raw, registry))
-        dated = exemptions.takes_date
-    else:
-        dated = _no_date
     if not messages:
         messages.extend(
             (
@@ -683,16 +680,17 @@ def validate(raw: _RawConfig, registry: Registry) -> None:
                 f' which no setting takes; quote it if it is text: "{text}"',
             )
             for path, text in _toml_dates(raw.data)
-            if not dated(path)
+            if not _takes_date(path)
         )
     if messages:
         unique = sorted(set(messages), key=lambda m: _line_sort_key(m[0]))
         raise ConfigError("\n".join(f"{where}: {message}" for where, message in unique))
 
 
-def _no_date(path: tuple[str | int, ...]) -> bool:
-    """No setting at ``path`` takes a date (a config without exemptions)."""
-    return False
+def _takes_date(path: tuple[str | int, ...]) -> bool:
+    """Does the setting at ``path`` take a date (a TOML date is then no mistake)? Only an
+    exemption's ``until`` does."""
+    return len(path) == 3 and path[0] == "exemptions" and path[2] == "until"
 
 
 def _read_exemptions(raw: _RawConfig, shown: str) -> list[Exemption]:

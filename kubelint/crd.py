@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeGuard
 
+from kubelint.model import is_mapping
+
 #: (apiVersion, kind) -> JSON Schema of the whole object.
 Schemas = dict[tuple[str, str], dict[str, Any]]
 
@@ -435,12 +437,12 @@ def cel_validations(crd: Mapping[str, Any], version: str | None = None) -> list[
         if version is not None and name != version:
             continue
         # An explicit stack (last in, first out, pushed reversed) keeps document order.
-        # Schemas are parsed YAML or JSON, so mappings are dicts: testing for ``dict``
-        # instead of the Mapping ABC made this walk of every node twice as quick.
+        # ``is_mapping`` answers the parsed schemas' dicts without the Mapping ABC, which
+        # made this walk of every node twice as slow.
         stack: list[tuple[Any, RulePath]] = [(schema, ())]
         while stack:
             node, path = stack.pop()
-            if node.__class__ is not dict:
+            if not is_mapping(node):
                 continue
             rules = node.get("x-kubernetes-validations")
             if rules.__class__ is list:
@@ -455,17 +457,17 @@ def cel_validations(crd: Mapping[str, Any], version: str | None = None) -> list[
                         _text(rule.get("fieldPath")),
                     )
                     for rule in rules
-                    if isinstance(rule, dict) and isinstance(rule.get("rule"), str)
+                    if is_mapping(rule) and isinstance(rule.get("rule"), str)
                 )
             children: list[tuple[Any, RulePath]] = []
             properties = node.get("properties")
-            if properties.__class__ is dict:
+            if is_mapping(properties):
                 children.extend(
                     (sub, (*path, key)) for key, sub in properties.items() if key.__class__ is str
                 )
             for key in ("additionalProperties", "items"):
                 child = node.get(key)
-                if child.__class__ is dict:
+                if is_mapping(child):
                     children.append((child, (*path, ANY)))
             stack.extend(reversed(children))
     return out

@@ -258,17 +258,14 @@ class RunState:
             self.catalog  # noqa: B018 -- building the catalog finds the CRDs
         key = (api_version, kind)
         found = self._cel_validations.get(key)
-        if found is None and key not in self._cel_sources:
+        if found is None:
+            sources = self._cel_sources.get(key)
             found = self._cel_validations[key] = []  # most kinds: no CRD of the input's
-        elif found is None:
-            from kubelint.crd import cel_validations
+            if sources:
+                from kubelint.crd import cel_validations
 
-            found = self._cel_validations[key] = [
-                validation
-                for crd in self._cel_sources.get(key, ())
-                for validation in cel_validations(crd, api_version.rpartition("/")[2])
-                if (validation.api_version, validation.kind) == key
-            ]
+                version = api_version.rpartition("/")[2]
+                found.extend(v for crd in sources for v in cel_validations(crd, version))
         return found
 
     def skip_cel_rule(self, why: str) -> None:
@@ -783,7 +780,7 @@ class _Emitter:
         except TypeError:  # a plugin's path or message that is no str or int
             self._violation(rule_id, violation, obj)
             return
-        if known is None or known[0] is not obj:
+        if known is None:  # (an id in the key is its object's: earlier holds the object)
             before = len(self.out)
             location = self._violation(rule_id, violation, obj)
             known = (obj, self.out[-1] if len(self.out) > before else None, location)

@@ -120,11 +120,6 @@ def _container(obj: Manifest, path: Sequence[str | int]) -> str | None:
     return None
 
 
-def takes_date(path: tuple[str | int, ...]) -> bool:
-    """Does the setting at ``path`` take a date (a TOML date is then no mistake)?"""
-    return len(path) == 3 and path[0] == "exemptions" and path[2] == "until"
-
-
 def problems(raw: _RawConfig, registry: Registry) -> Iterator[tuple[str, str]]:
     """(where, message) for what the schema cannot say about ``exemptions:``: unknown
     rules, globs that are no pattern, dates that do not exist, an entry that selects

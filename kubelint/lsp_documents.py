@@ -157,20 +157,12 @@ class Documents:
         directives = parse_directives(text)
         segments = split(text)
         kept = self._kept.pop(uri, None)
-        same_settings = (
-            kept is not None
-            and kept.config is config
-            and kept.registry is registry
-            and kept.display == display
-            and kept.fs_path == fs_path
-            and not config.crds
-        )
-        kept = _reuse(kept, segments, text, directives) if same_settings else None
         self._kept[uri] = new = _Kept(
             config, registry, display, fs_path, text, directives, segments
         )
         while len(self._kept) > KEPT_DOCUMENTS:
             self._kept.popitem(last=False)
+        kept = _reuse(kept, new)
         # Parsed again: the changed segments, and those not checked last time (a broken
         # one, or any when another was broken).
         fresh = {number for number, segment in enumerate(segments) if not segment.done}
@@ -188,14 +180,21 @@ class Documents:
         return _check(whole, segments, fresh, kept, new, fs_path)
 
 
-def _reuse(
-    kept: _Kept | None, segments: list[Segment], text: str, directives: Directives
-) -> _Kept | None:
-    """``kept`` when some of its segments serve the new text, which then hold them (moved
-    to their place in it), else None."""
-    assert kept is not None
+def _reuse(kept: _Kept | None, new: _Kept) -> _Kept | None:
+    """``kept`` when it was linted with ``new``'s settings and some of its segments serve
+    ``new``'s text, whose segments then hold them (moved to their place in it), else None."""
+    if (
+        kept is None
+        or kept.config is not new.config
+        or kept.registry is not new.registry
+        or kept.display != new.display
+        or kept.fs_path != new.fs_path
+        or new.config.crds
+    ):
+        return None
+    segments, text, directives = new.segments, new.text, new.directives
     head, tail = _unchanged(kept, segments, text)
-    if not _can_keep(kept, segments, head, tail, directives) or head == tail == 0:
+    if head == tail == 0 or not _can_keep(kept, segments, head, tail, directives):
         return None
     old = kept.segments
     for number in range(head):

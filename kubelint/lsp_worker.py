@@ -148,9 +148,11 @@ class Ranges:
     def __init__(self, text: str, encoding: str | None = None, lines: list[str] | None = None):
         self.text = text
         self.encoding = encoding
-        # YAML ends lines at NEL, U+2028 and U+2029 too; LSP only at CR and LF.
-        self.yaml_lines = "\x85" in text or "\u2028" in text or "\u2029" in text
         self.ascii = text.isascii()
+        # YAML ends lines at NEL, U+2028 and U+2029 too (none ASCII); LSP only at CR and LF.
+        self.yaml_lines = not self.ascii and (
+            "\x85" in text or "\u2028" in text or "\u2029" in text
+        )
         self.lines = lines if lines is not None or self.ascii else _LINE_BREAK.split(text)
         self._starts: tuple[list[int], list[int]] | None = None
 
@@ -195,6 +197,12 @@ def to_range(
 ) -> types.Range:
     """A finding's 1-based, end-exclusive code-point span -> an LSP range (0-based)."""
     return Ranges(text, encoding, lines)(finding)
+
+
+def _rule_url(registry: Registry, rule_id: str) -> str | None:
+    """Where a finding's rule is documented (None for a rule the registry lacks)."""
+    rule = registry.rules.get(rule_id)
+    return rule.url if rule is not None else None
 
 
 def to_diagnostic(finding: Finding, ranges: Ranges, url: str | None = None) -> types.Diagnostic:
@@ -282,7 +290,7 @@ class Encoder:
     ) -> str:
         if len(self._fields) > self.LIMIT:
             self._fields.clear()
-        plain = ranges.ascii and not ranges.yaml_lines
+        plain = ranges.ascii  # (so no YAML-only line breaks)
         ids = list(map(id, findings))
         if plain and registry is self._registry:
             parts: list[str | None] = list(map(self._last.get, ids))
@@ -307,8 +315,7 @@ class Encoder:
         return ",".join(items)
 
     def _json(self, finding: Finding, ranges: Ranges, registry: Registry) -> str:
-        rule = registry.rules.get(finding.rule)
-        url = rule.url if rule is not None else None
+        url = _rule_url(registry, finding.rule)
         key = (finding.rule, finding.severity, finding.message, url)
         tail = self._fields.get(key)
         if tail is None:
@@ -605,11 +612,11 @@ class Linting:
         ranges = Ranges(job.text, job.encoding)
         fixes = QuickFixes(job.uri, job.text, job.encoding, path)
         diagnostics = outcome.diagnostics = []
+        here = os.path.abspath(path)
         for finding in report.findings:
-            if os.path.abspath(finding.file) != os.path.abspath(path):
+            if os.path.abspath(finding.file) != here:
                 continue
-            rule = registry.rules.get(finding.rule)
-            diagnostic = to_diagnostic(finding, ranges, rule.url if rule is not None else None)
+            diagnostic = to_diagnostic(finding, ranges, _rule_url(registry, finding.rule))
             diagnostics.append(diagnostic)
             action = fixes(finding, diagnostic)
             if action is not None:
@@ -650,8 +657,7 @@ class Linting:
         for finding in findings:
             if finding.edit is None:
                 continue
-            rule = registry.rules.get(finding.rule)
-            diagnostic = to_diagnostic(finding, ranges, rule.url if rule is not None else None)
+            diagnostic = to_diagnostic(finding, ranges, _rule_url(registry, finding.rule))
             action = fixes(finding, diagnostic)
             if action is not None:
                 outcome.fixes.append((diagnostic, action))

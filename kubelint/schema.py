@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from kubelint.constants import KUBERNETES_VERSIONS
+from kubelint.patterns import lazy_compile
 from kubelint.suggest import AFTER_SEMICOLON, did_you_mean
 
 #: Keywords whose value is a schema, or a list of schemas.
@@ -70,7 +71,7 @@ _REFERENCING = (
 _SHARED_MIN_NODES = 4
 
 
-_REFERENCE_WORD = re.compile("|".join(re.escape(word) for word in _REFERENCING))
+_REFERENCE_WORD = lazy_compile("|".join(re.escape(word) for word in _REFERENCING))
 
 
 def _all_dicts(values: Iterable[Any]) -> bool:

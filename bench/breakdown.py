@@ -27,11 +27,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from measure import floor_seconds, kubelint_command, print_medians, run
+from measure import floor_seconds, kubelint_command, print_medians, run, runs_and_paths
 
 READER = """
 import os, sys, time
-from kubelint.loader import load_read, read_file
+from kubelint.loader import load_path
 EXTS = (".yaml", ".yml", ".json")
 root = sys.argv[1]
 paths = [root] if os.path.isfile(root) else [
@@ -40,7 +40,7 @@ paths = [root] if os.path.isfile(root) else [
     for name in sorted(names) if name.lower().endswith(EXTS)
 ]
 start = time.perf_counter()
-objects = sum(len(load_read(path, *read_file(path), path).objects) for path in paths)
+objects = sum(len(load_path(path, path).objects) for path in paths)
 print(f"parse_seconds: {time.perf_counter() - start:.4f} objects: {objects}")
 """
 
@@ -58,10 +58,7 @@ def reader_seconds(path: str) -> float:
 
 
 def main(argv: list[str]) -> int:
-    args = [a for a in argv[1:] if not a.startswith("--")]
-    runs = int(argv[argv.index("--runs") + 1]) if "--runs" in argv else 3
-    if "--runs" in argv:
-        args.remove(argv[argv.index("--runs") + 1])
+    runs, args = runs_and_paths(argv)
     if not args:
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2

@@ -28,14 +28,12 @@ from measure import (
     peak_rss,
     print_medians,
     run,
+    runs_and_paths,
 )
 
 
 def main(argv: list[str]) -> int:
-    args = [a for a in argv[1:] if not a.startswith("--")]
-    runs = int(argv[argv.index("--runs") + 1]) if "--runs" in argv else 3
-    if "--runs" in argv:
-        args.remove(argv[argv.index("--runs") + 1])
+    runs, args = runs_and_paths(argv)
     corpus = args[0] if args else str(SHARED / "corpus" / "real")
     modes = {
         "jobs 1": ["--jobs", "1", "--no-cache"],

@@ -76,3 +76,12 @@ def print_medians(times: dict[str, list[float]], width: int) -> float:
             f"   (all: {', '.join(f'{x:.2f}' for x in values)})"
         )
     return floor
+
+
+def runs_and_paths(argv: list[str], default: int = 3) -> tuple[int, list[str]]:
+    """``--runs N`` (``default`` without it) and the other arguments that are no option."""
+    runs = int(argv[argv.index("--runs") + 1]) if "--runs" in argv else default
+    args = [a for a in argv[1:] if not a.startswith("--")]
+    if "--runs" in argv:
+        args.remove(argv[argv.index("--runs") + 1])
+    return runs, args

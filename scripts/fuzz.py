@@ -66,7 +66,6 @@ CHECK = [
     "--format",
     "json",
 ]
-KEEP_PER_SIGNATURE = 3  # reproducers kept of one crash; the rest are counted
 
 
 @dataclass
@@ -244,10 +243,6 @@ def _normal(text: str) -> str:
     return re.sub(r"\d+", "N", text)[:160]
 
 
-def _slug(signature: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", signature).strip("-")[:100]
-
-
 class Fuzzer:
     """Runs the cases of one target and seed, keeps reproducers, counts crashes."""
 
@@ -299,11 +294,11 @@ class Fuzzer:
                 signature, {"kind": kind, "count": 0, "reproducers": []}
             )
             entry["count"] += 1
-            if len(entry["reproducers"]) >= KEEP_PER_SIGNATURE:
+            if len(entry["reproducers"]) >= m.KEEP_PER_SIGNATURE:
                 return
             name = f"{self.target.name}-s{self.seed}-{case.index}"
             entry["reproducers"].append(name)
-        kept = self.out / "crashes" / _slug(signature) / name
+        kept = self.out / "crashes" / m.slug(signature) / name
         shutil.rmtree(kept, ignore_errors=True)
         shutil.copytree(work, kept)
         (kept / "cmd.txt").write_text(
@@ -385,7 +380,7 @@ def main(argv: list[str] | None = None) -> int:
     for entry in summary["distinct"]:
         print(
             f"  {entry['count']:5d}  {entry['signature']}\n         e.g."
-            f" {args.out}/crashes/{_slug(entry['signature'])}/{entry['reproducers'][0]}"
+            f" {args.out}/crashes/{m.slug(entry['signature'])}/{entry['reproducers'][0]}"
         )
     return 1 if fuzzer.crashes else 0
 

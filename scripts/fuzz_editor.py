@@ -38,8 +38,6 @@ import fuzz_mutations as m  # noqa: E402
 
 from kubelint.lsp_worker import Job, Linting, Outcome  # noqa: E402
 
-KEEP_PER_SIGNATURE = 3
-
 
 def _corpus() -> list[tuple[str, str]]:
     found = sorted(
@@ -204,10 +202,6 @@ def run_case(index: int, seed: int, corpus: list[tuple[str, str]], folder: Path)
     return None
 
 
-def _slug(signature: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", signature).strip("-")[:100]
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seed", type=int, default=0)
@@ -226,8 +220,8 @@ def main(argv: list[str] | None = None) -> int:
             if failure is not None:
                 found = failures.setdefault(failure["signature"], [])
                 found.append(failure)
-                if len(found) <= KEEP_PER_SIGNATURE:
-                    kept = out / _slug(failure["signature"]) / f"s{args.seed}-{index}"
+                if len(found) <= m.KEEP_PER_SIGNATURE:
+                    kept = out / m.slug(failure["signature"]) / f"s{args.seed}-{index}"
                     kept.mkdir(parents=True, exist_ok=True)
                     for number, text in enumerate(failure.pop("texts"), 1):
                         (kept / f"v{number}.yaml").write_text(text, encoding="utf-8")
@@ -243,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         f" {len(failures)} distinct, in {time.monotonic() - start:.0f} s"
     )
     for signature, found in sorted(failures.items(), key=lambda item: -len(item[1])):
-        print(f"  {len(found):4d}  {signature}\n        e.g. {out / _slug(signature)}")
+        print(f"  {len(found):4d}  {signature}\n        e.g. {out / m.slug(signature)}")
     return 1 if failures else 0
 
 

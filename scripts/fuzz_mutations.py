@@ -1,4 +1,5 @@
-"""Mutations for ``scripts/fuzz.py``: seeded, deterministic changes to manifests and policies.
+"""Mutations for ``scripts/fuzz.py``: seeded, deterministic changes to manifests and policies
+(and what the fuzzers share: how many reproducers they keep, and their folders' names).
 
 Every mutator takes the input's bytes and a ``random.Random`` and returns new bytes, so a
 case is reproduced from its seed alone. Text mutators attack the reader (encodings, line
@@ -12,8 +13,17 @@ from __future__ import annotations
 import copy
 import json
 import random
+import re
 from collections.abc import Callable
 from typing import Any
+
+KEEP_PER_SIGNATURE = 3  # reproducers kept of one failure; the rest are counted
+
+
+def slug(signature: str) -> str:
+    """A failure's signature as a folder name."""
+    return re.sub(r"[^A-Za-z0-9]+", "-", signature).strip("-")[:100]
+
 
 Mutator = Callable[[bytes, random.Random], bytes]
 

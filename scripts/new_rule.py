@@ -135,11 +135,9 @@ def problems(args: argparse.Namespace) -> list[str]:
     if not RULE_ID.match(args.rule_id):
         found.append(f"rule id {args.rule_id!r} is not kebab-case (e.g. 'probe-port-unknown')")
     else:
-        registry = build_registry()
-        taken = {alias: r.id for r in registry.rules.values() for alias in r.aliases}
-        taken.update({rule_id: rule_id for rule_id in registry.rules})
-        if args.rule_id in taken:
-            found.append(f"rule id {args.rule_id!r} is taken by {taken[args.rule_id]!r}")
+        owner = build_registry().resolve(args.rule_id)
+        if owner is not None:
+            found.append(f"rule id {args.rule_id!r} is taken by {owner!r}")
         for path in module_path(args), ROOT / "fixtures" / args.rule_id:
             if path.exists():
                 found.append(f"{path.relative_to(ROOT).as_posix()} exists")
